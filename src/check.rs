@@ -1,0 +1,169 @@
+//! `svcdesk check`: every record read and every fault reported, file by file — syntax
+//! (file:line:column), schema, fields, IDs and paths, duplicates, references.
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+
+use crate::desk::{Desk, Id, Kind, record};
+use crate::error::{Error, Result};
+use crate::model::customer::Customer;
+
+pub const SCHEMA: i64 = 1;
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct Problem {
+    /// Relative to the desk root.
+    pub path: PathBuf,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.path.display())?;
+        if let (Some(l), Some(c)) = (self.line, self.column) {
+            write!(f, ":{l}:{c}")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Report {
+    pub files: usize,
+    pub problems: Vec<Problem>,
+}
+
+pub fn check(desk: &Desk) -> Result<Report> {
+    let mut report = Report::default();
+    let mut seen: HashMap<String, PathBuf> = HashMap::new();
+    let mut customers: Vec<(PathBuf, Customer)> = Vec::new();
+    for kind in Kind::ALL {
+        for path in desk.record_files(kind)? {
+            report.files += 1;
+            let rel = path.strip_prefix(&desk.root).unwrap_or(&path).to_path_buf();
+            let mut problem = |line: Option<usize>, column: Option<usize>, message: String| {
+                report.problems.push(Problem {
+                    path: rel.clone(),
+                    line,
+                    column,
+                    message,
+                })
+            };
+            let text = match record::read_text(&path) {
+                Ok(t) => t,
+                Err(e) => {
+                    push_error(&mut problem, e);
+                    continue;
+                }
+            };
+            let table: toml::Table = match record::parse_typed(&path, &text) {
+                Ok(t) => t,
+                Err(e) => {
+                    push_error(&mut problem, e);
+                    continue;
+                }
+            };
+            match table.get("schema").and_then(toml::Value::as_integer) {
+                Some(SCHEMA) => {}
+                Some(n) => {
+                    problem(
+                        None,
+                        None,
+                        format!("unknown schema version {n}; this svcdesk reads schema {SCHEMA}"),
+                    );
+                    continue;
+                }
+                None => {
+                    problem(None, None, "missing `schema = 1`".into());
+                    continue;
+                }
+            }
+            let Some(id_text) = table.get("id").and_then(toml::Value::as_str) else {
+                problem(None, None, "missing `id`".into());
+                continue;
+            };
+            match Id::parse(id_text).filter(|id| id.as_str() == id_text) {
+                None => problem(None, None, format!("id \"{id_text}\" is not a valid ID")),
+                Some(id) if id.kind() != kind => problem(
+                    None,
+                    None,
+                    format!(
+                        "id \"{id_text}\" is a {} ID in the {} folder",
+                        id.kind().noun(),
+                        kind.dir()
+                    ),
+                ),
+                Some(id) if id.rel_path() != rel => problem(
+                    None,
+                    None,
+                    format!("id \"{id_text}\" belongs at {}", id.rel_path().display()),
+                ),
+                Some(_) => {}
+            }
+            if let Some(first) = seen.get(id_text) {
+                problem(
+                    None,
+                    None,
+                    format!("duplicate ID {id_text}: also in {}", first.display()),
+                );
+            } else {
+                seen.insert(id_text.to_string(), rel.clone());
+            }
+            if kind == Kind::Customer {
+                match record::parse_typed::<Customer>(&path, &text) {
+                    Ok(c) => customers.push((rel.clone(), c)),
+                    Err(e) => push_error(&mut problem, e),
+                }
+            }
+        }
+    }
+    let customer_ids: HashSet<&str> = customers.iter().map(|(_, c)| c.id.as_str()).collect();
+    for (rel, c) in &customers {
+        check_customer(c, &customer_ids, |m| {
+            report.problems.push(Problem {
+                path: rel.clone(),
+                line: None,
+                column: None,
+                message: m,
+            })
+        });
+    }
+    report.problems.sort();
+    Ok(report)
+}
+
+fn check_customer(c: &Customer, ids: &HashSet<&str>, mut problem: impl FnMut(String)) {
+    if c.name.trim().is_empty() {
+        problem("`name` is empty".into());
+    }
+    if let Some(r) = &c.referred_by
+        && !ids.contains(r.as_str())
+    {
+        problem(format!("referred_by = \"{r}\": no such customer"));
+    }
+    if c.referred_by.as_deref() == Some(c.id.as_str()) {
+        problem("referred_by names the customer itself".into());
+    }
+    for (i, e) in c.log.iter().enumerate() {
+        if e.summary.trim().is_empty() {
+            problem(format!("log entry {} has an empty summary", i + 1));
+        }
+    }
+    if c.log.windows(2).any(|w| w[1].at < w[0].at) {
+        problem("log entries are out of time order".into());
+    }
+}
+
+fn push_error(problem: &mut impl FnMut(Option<usize>, Option<usize>, String), e: Error) {
+    match e {
+        Error::Parse {
+            line,
+            column,
+            message,
+            ..
+        } => problem(Some(line), Some(column), message),
+        other => problem(None, None, other.to_string()),
+    }
+}

@@ -1,0 +1,52 @@
+use svcdesk::Result;
+use svcdesk::output::{self, Format, Rows};
+
+use super::{Context, EXIT_FAILURE};
+
+/// Read every record and report each fault: file:line:column, schema, fields, IDs, references.
+#[derive(clap::Args)]
+#[command(
+    after_help = "Prints nothing and exits 0 when the desk is clean; otherwise one line per
+problem (path:line:column: message) and exit 1. Suitable for a git pre-commit hook:
+  svcdesk check || exit 1"
+)]
+pub struct Args {
+    /// Output format for the problem list.
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+pub fn exec(cx: &mut Context, a: Args) -> Result<u8> {
+    let desk = cx.desk()?;
+    let report = svcdesk::check::check(&desk)?;
+    let mut rows = Rows::new(vec!["path", "line", "column", "message"]);
+    for p in &report.problems {
+        let n = |v: Option<usize>| v.map(|n| n.to_string()).unwrap_or_default();
+        rows.push(vec![
+            p.path.display().to_string(),
+            n(p.line),
+            n(p.column),
+            p.message.clone(),
+        ]);
+    }
+    match a.format {
+        Format::Table => {
+            let text: String = report.problems.iter().map(|p| format!("{p}\n")).collect();
+            cx.print(&text)?;
+            if !report.problems.is_empty() {
+                eprintln!(
+                    "{} problem(s) in {} file(s) checked",
+                    report.problems.len(),
+                    report.files
+                );
+            }
+        }
+        Format::Csv => cx.print(&rows.to_csv())?,
+        Format::Json => cx.print(&output::json(&report.problems))?,
+    }
+    Ok(if report.problems.is_empty() {
+        0
+    } else {
+        EXIT_FAILURE
+    })
+}

@@ -1,0 +1,55 @@
+use std::path::PathBuf;
+
+use svcdesk::config;
+use svcdesk::desk::Desk;
+use svcdesk::{Error, Result};
+
+use super::Context;
+
+/// Create a desk: svcdesk.toml with a commented default config, record folders, git files.
+#[derive(clap::Args)]
+#[command(after_help = "Examples:
+  svcdesk init                          # a desk in the current directory
+  svcdesk init ~/desks/east --name '华东售后服务台' --timezone Asia/Shanghai
+
+The config carries the DOMAIN's SLA policy (grades I/II/III, priorities high/medium/low),
+a Mon–Fri 09:00–12:00, 13:30–18:00 calendar, departments and categories; edit it freely.")]
+pub struct Args {
+    /// Directory to create the desk in (created if missing).
+    #[arg(default_value = ".")]
+    dir: PathBuf,
+    /// The desk's name, shown in reports [default: the directory's name]
+    #[arg(long)]
+    name: Option<String>,
+    /// IANA time zone, e.g. Asia/Shanghai [default: the machine's]
+    #[arg(long, value_name = "ZONE")]
+    timezone: Option<String>,
+    /// Rewrite the config of an existing desk (records are never touched).
+    #[arg(long)]
+    force: bool,
+}
+
+pub fn exec(cx: &mut Context, a: Args) -> Result<u8> {
+    let dir = cx.cwd.join(&a.dir);
+    let tz = match &a.timezone {
+        Some(z) => config::parse_timezone(z).map_err(Error::invalid)?,
+        None => config::machine_timezone(),
+    };
+    let name = a.name.clone().unwrap_or_else(|| {
+        std::fs::canonicalize(&dir)
+            .unwrap_or_else(|_| dir.clone())
+            .file_name()
+            .map_or_else(
+                || "svcdesk".to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            )
+    });
+    let desk = Desk::init(&dir, &name, tz, a.force)?;
+    cx.print(&format!(
+        "Created desk \"{}\" in {} (time zone {}).\nNext: edit svcdesk.toml (staff, holidays), then `svcdesk customer add --name ...`.\n",
+        desk.config.name,
+        desk.root.display(),
+        desk.tz()
+    ))?;
+    Ok(0)
+}

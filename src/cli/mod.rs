@@ -1,0 +1,165 @@
+//! Command-line layer: clap definitions and rendering, one file per command group.
+//! Each `exec` parses what the user gave, calls the library, and prints the result.
+
+mod check;
+mod customer;
+mod init;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::{DateTime, Timelike, Utc};
+use clap::{Parser, Subcommand};
+use svcdesk::desk::{self, Desk};
+use svcdesk::{Error, Result};
+
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_FAILURE: u8 = 1;
+pub const EXIT_USAGE: u8 = 2;
+
+const AFTER_HELP: &str = "\
+Environment:
+  SVCDESK_DIR   the desk to use (like -C)
+  SVCDESK_USER  who is acting (like --as)
+  SVCDESK_NOW   the current time, for replaying or testing (e.g. 2026-11-24T09:30:00+08:00)
+  COLUMNS       table width when output is not a terminal
+
+Exit codes:
+  0  success
+  1  failure: an error was reported, or `check` found problems
+  2  usage: unknown command or option, or a malformed value
+
+Start with `svcdesk init mydesk`, then `svcdesk customer add --help`.";
+
+#[derive(Parser)]
+#[command(
+    name = "svcdesk",
+    version,
+    about = "After-sales service and complaint desk kept as TOML files in a git-friendly folder",
+    long_about = "svcdesk keeps customers (客户档案), tickets (反馈工单 / 顾客投诉处理通知单) and \
+field-service reports (现场服务完成情况汇报) as TOML files in a directory tree, the desk. \
+Commands find the desk like git finds a repository.",
+    after_help = AFTER_HELP
+)]
+pub struct Cli {
+    /// Use the desk in DIR instead of searching upwards from the current directory.
+    #[arg(
+        short = 'C',
+        long = "desk",
+        global = true,
+        value_name = "DIR",
+        env = "SVCDESK_DIR"
+    )]
+    desk: Option<PathBuf>,
+
+    /// Act as this staff member (recorded as `by` in every entry).
+    #[arg(long = "as", global = true, value_name = "STAFF", env = "SVCDESK_USER")]
+    actor: Option<String>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    Init(init::Args),
+    #[command(subcommand)]
+    Customer(customer::Command),
+    Check(check::Args),
+}
+
+/// What every command needs besides its own arguments (jj's CommandHelper).
+pub struct Context {
+    pub cwd: PathBuf,
+    desk_dir: Option<PathBuf>,
+    actor: Option<String>,
+    now: Option<String>,
+    pub out: std::io::StdoutLock<'static>,
+}
+
+impl Context {
+    pub fn desk(&self) -> Result<Desk> {
+        Desk::discover(self.desk_dir.as_deref(), &self.cwd)
+    }
+
+    pub fn actor(&self, desk: &Desk) -> Result<String> {
+        desk.actor(self.actor.as_deref())
+    }
+
+    /// `--at` if given, else SVCDESK_NOW, else the clock.
+    pub fn time(&self, desk: &Desk, at: Option<&str>) -> Result<DateTime<Utc>> {
+        // Records keep whole seconds: finer is noise in a diff and in a ledger.
+        let t = match at.or(self.now.as_deref()) {
+            Some(s) => desk::parse_time(s, desk.tz())?,
+            None => Utc::now(),
+        };
+        Ok(t.with_nanosecond(0).unwrap_or(t))
+    }
+
+    /// Table width: the terminal's, or COLUMNS when piped, else comfy-table's default.
+    pub fn width(&self) -> Option<u16> {
+        std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok())
+    }
+
+    pub fn print(&mut self, s: &str) -> Result<()> {
+        // A closed pipe (`| head`) is not an error worth reporting.
+        match self.out.write_all(s.as_bytes()) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            r => r.map_err(|e| Error::io("<stdout>", e)),
+        }
+    }
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
+                    EXIT_OK
+                }
+                _ => EXIT_USAGE,
+            });
+        }
+    };
+    let cwd = match std::env::current_dir() {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: cannot read the current directory: {e}");
+            return ExitCode::from(EXIT_FAILURE);
+        }
+    };
+    let mut cx = Context {
+        cwd,
+        desk_dir: cli.desk,
+        actor: cli.actor,
+        now: std::env::var("SVCDESK_NOW").ok().filter(|s| !s.is_empty()),
+        out: std::io::stdout().lock(),
+    };
+    let result = match cli.command {
+        Command::Init(a) => init::exec(&mut cx, a),
+        Command::Customer(c) => customer::exec(&mut cx, c),
+        Command::Check(a) => check::exec(&mut cx, a),
+    };
+    let _ = cx.out.flush();
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            report(&e);
+            ExitCode::from(EXIT_FAILURE)
+        }
+    }
+}
+
+pub fn report(e: &Error) {
+    eprintln!("error: {e}");
+    if let Some(h) = e.hint() {
+        eprintln!("hint: {h}");
+    }
+}
+
+pub fn warn(msg: &str) {
+    eprintln!("warning: {msg}");
+}

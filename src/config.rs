@@ -1,0 +1,423 @@
+//! `svcdesk.toml`: the desk's name, time zone, calendar, categories and routing,
+//! departments, staff and SLA policy. `DEFAULT_TEMPLATE` is what `svcdesk init` writes;
+//! it is also the reference for every key (the man page quotes it).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use chrono_tz::Tz;
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::error::{Error, Result};
+
+pub const FILE_NAME: &str = "svcdesk.toml";
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub schema: u32,
+    pub name: String,
+    #[serde(deserialize_with = "de_tz", serialize_with = "ser_tz")]
+    pub timezone: Tz,
+    #[serde(default)]
+    pub calendar: toml::Table,
+    #[serde(default)]
+    pub departments: BTreeMap<String, Department>,
+    #[serde(default)]
+    pub categories: BTreeMap<String, Category>,
+    #[serde(default)]
+    pub routing: Routing,
+    #[serde(default)]
+    pub staff: Vec<Staff>,
+    #[serde(default)]
+    pub sla: Sla,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Department {
+    pub name: String,
+    #[serde(default)]
+    pub head: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Category {
+    pub name: String,
+    pub department: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Routing {
+    #[serde(default)]
+    pub assign: AssignRule,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AssignRule {
+    /// Route to the department only; a person picks it up or is assigned by hand.
+    #[default]
+    None,
+    RoundRobin,
+    LeastOpen,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Staff {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub department: Option<String>,
+    #[serde(default)]
+    pub roles: Vec<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sla {
+    #[serde(default)]
+    pub timers: BTreeMap<String, Timer>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Timer {
+    pub start: String,
+    pub stop: String,
+    #[serde(default)]
+    pub pause: Vec<String>,
+    #[serde(default)]
+    pub warn: Option<String>,
+    /// Keyed by grade (`I`, `II`, `III`), priority (`high`, `medium`, `low`) or `all`.
+    pub target: BTreeMap<String, String>,
+}
+
+pub const ROLES: &[&str] = &[
+    "agent",
+    "engineer",
+    "supervisor",
+    "head",
+    "manager",
+    "warehouse",
+    "finance",
+    "gm",
+    "legal",
+    "sales",
+    "admin",
+];
+
+impl Config {
+    pub fn load(path: &Path) -> Result<Config> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        Config::parse(path, &text)
+    }
+
+    pub fn parse(path: &Path, text: &str) -> Result<Config> {
+        let config: Config = toml::from_str(text).map_err(|e| {
+            Error::parse_at(
+                path,
+                text,
+                e.span().map(|s| s.start),
+                e.message().trim().to_string(),
+            )
+        })?;
+        config.validate(path)?;
+        Ok(config)
+    }
+
+    /// Cross-references serde cannot check. Errors name the key, since the value's
+    /// position is no longer known here.
+    fn validate(&self, path: &Path) -> Result<()> {
+        let bad = |msg: String| Error::invalid(format!("{}: {msg}", path.display()));
+        if self.schema != 1 {
+            return Err(bad(format!(
+                "schema = {} is not supported by this svcdesk (it reads schema 1); upgrade svcdesk",
+                self.schema
+            )));
+        }
+        for (key, cat) in &self.categories {
+            if !self.departments.contains_key(&cat.department) {
+                return Err(bad(format!(
+                    "categories.{key}.department = \"{}\" is not a department; known: {}",
+                    cat.department,
+                    self.departments
+                        .keys()
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )));
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        for s in &self.staff {
+            if !seen.insert(s.id.as_str()) {
+                return Err(bad(format!("staff id \"{}\" appears twice", s.id)));
+            }
+            if let Some(d) = &s.department
+                && !self.departments.contains_key(d)
+            {
+                return Err(bad(format!(
+                    "staff \"{}\": department \"{d}\" is not a department",
+                    s.id
+                )));
+            }
+            for r in &s.roles {
+                if !ROLES.contains(&r.as_str()) {
+                    return Err(bad(format!(
+                        "staff \"{}\": unknown role \"{r}\"; roles are: {}",
+                        s.id,
+                        ROLES.join(", ")
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub fn staff(&self, id: &str) -> Option<&Staff> {
+        self.staff.iter().find(|s| s.id == id)
+    }
+}
+
+fn de_tz<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Tz, D::Error> {
+    let s = String::deserialize(d)?;
+    parse_timezone(&s).map_err(serde::de::Error::custom)
+}
+
+fn ser_tz<S: serde::Serializer>(tz: &Tz, s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_str(tz.name())
+}
+
+pub fn parse_timezone(s: &str) -> std::result::Result<Tz, String> {
+    s.parse::<Tz>().map_err(|_| {
+        format!("unknown time zone \"{s}\": use an IANA name such as \"Asia/Shanghai\" or \"Europe/Berlin\"")
+    })
+}
+
+/// The machine's time zone, or UTC when it cannot be told.
+pub fn machine_timezone() -> Tz {
+    iana_time_zone::get_timezone()
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(chrono_tz::UTC)
+}
+
+/// The commented config `svcdesk init` writes.
+pub fn default_config(name: &str, tz: Tz) -> String {
+    let china = matches!(
+        tz.name(),
+        "Asia/Shanghai" | "Asia/Chongqing" | "Asia/Harbin" | "Asia/Urumqi" | "PRC"
+    );
+    let (holidays, makeup) = if china {
+        (
+            CHINA_2026_HOLIDAYS.to_string(),
+            CHINA_2026_MAKEUP.to_string(),
+        )
+    } else {
+        (
+            "holidays = [\n  # \"2026-12-25\",\n  # \"2026-12-31..2027-01-01\",\n]".to_string(),
+            "makeup_days = [\n  # \"2026-10-10\",\n]".to_string(),
+        )
+    };
+    DEFAULT_TEMPLATE
+        .replace("{NAME}", &toml_string(name))
+        .replace("{TIMEZONE}", &toml_string(tz.name()))
+        .replace("{HOLIDAYS}", &holidays)
+        .replace("{MAKEUP}", &makeup)
+}
+
+/// A TOML basic string literal, quoted and escaped.
+pub fn toml_string(s: &str) -> String {
+    toml_edit::Value::from(s).to_string().trim().to_string()
+}
+
+const CHINA_2026_HOLIDAYS: &str = r#"# Public holidays of the PRC for 2026 (State Council notice); add each new year's.
+holidays = [
+  "2026-01-01..2026-01-03",  # 元旦 New Year
+  "2026-02-15..2026-02-23",  # 春节 Spring Festival
+  "2026-04-04..2026-04-06",  # 清明 Qingming
+  "2026-05-01..2026-05-05",  # 劳动节 Labour Day
+  "2026-06-19..2026-06-21",  # 端午 Dragon Boat
+  "2026-09-25..2026-09-27",  # 中秋 Mid-Autumn
+  "2026-10-01..2026-10-07",  # 国庆 National Day
+]"#;
+
+const CHINA_2026_MAKEUP: &str = r#"# 调休: weekend days that are worked, with normal hours.
+makeup_days = ["2026-01-04", "2026-02-14", "2026-02-28", "2026-05-09", "2026-09-20", "2026-10-10"]"#;
+
+const DEFAULT_TEMPLATE: &str = r#"# svcdesk desk configuration. Every key is explained here; `man svcdesk-config` has more.
+schema = 1
+
+# The desk's name, shown in reports and ledgers.
+name = {NAME}
+
+# IANA time zone of the desk. IDs, deadlines, ledgers and "--month" periods use it.
+timezone = {TIMEZONE}
+
+# The business calendar used by working-time SLA targets ("3wd", "8bh").
+[calendar]
+# Working weekdays: mon tue wed thu fri sat sun.
+workdays = ["mon", "tue", "wed", "thu", "fri"]
+# Working hours on each working day, local time, ascending, "HH:MM-HH:MM".
+hours = ["09:00-12:00", "13:30-18:00"]
+# Dates off work: single days "YYYY-MM-DD" or inclusive ranges "YYYY-MM-DD..YYYY-MM-DD".
+{HOLIDAYS}
+{MAKEUP}
+
+# Departments a ticket can be routed to. `head` is a staff id (notified on escalation).
+[departments.service]
+name = "售后服务部 After-sales service"
+
+[departments.customer-service]
+name = "客服部 Customer service"
+
+[departments.product]
+name = "产品部 Product"
+
+[departments.quality]
+name = "质量部 Quality"
+
+[departments.logistics]
+name = "物流部 Logistics"
+
+[departments.sales]
+name = "销售部 Sales"
+
+[departments.service-desk]
+name = "服务台 Service desk"
+
+[departments.finance]
+name = "财务部 Finance"
+
+[departments.management]
+name = "总经理办公室 Management"
+
+# Ticket categories and the department each is routed to when a ticket is opened.
+[categories.consult]
+name = "咨询 Consultation"
+department = "service"
+
+[categories.agency]
+name = "代理 Agency / dealer"
+department = "sales"
+
+[categories.complaint]
+name = "投诉 Service complaint"
+department = "customer-service"
+
+[categories.suggestion]
+name = "建议及意见 Product suggestion"
+department = "product"
+
+[categories.quality]
+name = "产品质量问题 Product quality"
+department = "quality"
+
+[categories.logistics]
+name = "物流配送 Logistics / delivery"
+department = "logistics"
+
+[categories.other]
+name = "其他 Other"
+department = "service-desk"
+
+# Who gets a newly routed ticket inside its department:
+#   "none"        nobody yet; the department head or a person assigns by hand
+#   "round-robin" the department's engineers/agents in turn
+#   "least-open"  whoever of them has the fewest open tickets
+[routing]
+assign = "none"
+
+# Staff. When the list is empty anyone may act; once it has entries, `--as`/SVCDESK_USER
+# must name one of them and roles decide who may do what (finance reviews compensation,
+# gm approves it). Roles: agent engineer supervisor head manager warehouse finance gm
+# legal sales admin.
+#
+# [[staff]]
+# id = "wang"
+# name = "王工 Wang Gang"
+# department = "service"
+# roles = ["engineer"]
+# phone = "138 0000 0000"
+# email = "wang@example.com"
+
+# SLA timers. Each timer starts at one action and stops at another; `target` gives its
+# limit per grade (I, II, III), per priority (high, medium, low) or for `all` tickets.
+# When several targets apply, the earliest deadline wins. Targets: "15m", "2h", "48h"
+# (wall clock), "8bh" (business hours), "3wd" (working days). `warn` marks a timer at
+# risk when that much time or less remains. `pause` lists states that stop the clock.
+[sla.timers.accept]
+start = "assign"
+stop = "accept"
+target = { all = "1h" }
+warn = "15m"
+
+[sla.timers.respond]
+start = "open"
+stop = "respond"
+target = { II = "12h", III = "15m" }
+warn = "5m"
+
+[sla.timers.plan]
+start = "open"
+stop = "plan"
+target = { III = "2h" }
+warn = "30m"
+
+[sla.timers.compensation-plan]
+start = "open"
+stop = "comp-request"
+target = { III = "48h" }
+warn = "8h"
+
+[sla.timers.resolve]
+start = "open"
+stop = "resolve"
+pause = ["waiting"]
+target = { I = "24h", II = "48h", high = "24h", medium = "3wd", low = "5wd" }
+warn = "4h"
+
+[sla.timers.revisit]
+start = "resolve"
+stop = "revisit"
+target = { all = "24h" }
+warn = "4h"
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_config_parses_for_any_zone() {
+        for tz in [
+            chrono_tz::Asia::Shanghai,
+            chrono_tz::Europe::Berlin,
+            chrono_tz::UTC,
+        ] {
+            let text = default_config("测试 \"desk\"", tz);
+            let c = Config::parse(Path::new("svcdesk.toml"), &text).unwrap();
+            assert_eq!(c.name, "测试 \"desk\"");
+            assert_eq!(c.timezone, tz);
+            assert_eq!(c.categories["complaint"].department, "customer-service");
+            assert_eq!(c.sla.timers["resolve"].target["medium"], "3wd");
+        }
+    }
+
+    #[test]
+    fn bad_timezone_points_at_its_line() {
+        let text = default_config("x", chrono_tz::UTC).replace("\"UTC\"", "\"Mars/Base\"");
+        let err = Config::parse(Path::new("svcdesk.toml"), &text).unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("svcdesk.toml:8:"), "{msg}");
+        assert!(msg.contains("Mars/Base"), "{msg}");
+    }
+}

@@ -1,0 +1,307 @@
+//! The desk: finding it, creating it, locating and resolving records, scanning them.
+
+pub mod id;
+pub mod record;
+pub mod store;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, FixedOffset, Utc};
+use chrono_tz::Tz;
+
+use crate::config::{self, Config};
+use crate::error::{Error, Result};
+pub use id::{Id, Kind};
+pub use store::WriteLock;
+
+pub const GITIGNORE: &str = "# svcdesk's local lock and caches; never committed\n.svcdesk/\n";
+pub const GITATTRIBUTES: &str = "\
+# Records are text; keep line endings as written so diffs show only real changes.
+*.toml text eol=lf
+";
+
+#[derive(Debug)]
+pub struct Desk {
+    pub root: PathBuf,
+    pub config: Config,
+}
+
+impl Desk {
+    /// Finds the desk like git finds a repository: the explicit directory if given
+    /// (from `-C`/`--desk` or SVCDESK_DIR), else the nearest parent of `cwd` holding
+    /// `svcdesk.toml`.
+    pub fn discover(explicit: Option<&Path>, cwd: &Path) -> Result<Desk> {
+        let root = match explicit {
+            Some(dir) => {
+                let dir = cwd.join(dir);
+                if !dir.join(config::FILE_NAME).is_file() {
+                    return Err(Error::invalid_with_hint(
+                        format!(
+                            "{} is not a desk (no {} there)",
+                            dir.display(),
+                            config::FILE_NAME
+                        ),
+                        "create one with `svcdesk init DIR`, or check the -C/--desk value and SVCDESK_DIR",
+                    ));
+                }
+                dir
+            }
+            None => cwd
+                .ancestors()
+                .find(|d| d.join(config::FILE_NAME).is_file())
+                .map(Path::to_path_buf)
+                .ok_or_else(|| Error::NoDesk {
+                    start: cwd.to_path_buf(),
+                })?,
+        };
+        Desk::open(root)
+    }
+
+    pub fn open(root: PathBuf) -> Result<Desk> {
+        let config = Config::load(&root.join(config::FILE_NAME))?;
+        Ok(Desk { root, config })
+    }
+
+    /// Creates a desk in `dir`. With `force`, an existing desk's config is rewritten and
+    /// missing folders are added; records are never touched.
+    pub fn init(dir: &Path, name: &str, tz: Tz, force: bool) -> Result<Desk> {
+        let cfg = dir.join(config::FILE_NAME);
+        if cfg.exists() && !force {
+            return Err(Error::DeskExists {
+                path: dir.to_path_buf(),
+            });
+        }
+        fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let _lock = WriteLock::acquire(dir)?;
+        store::write_atomic(&cfg, config::default_config(name, tz).as_bytes())?;
+        for kind in Kind::ALL {
+            let d = dir.join(kind.dir());
+            fs::create_dir_all(&d).map_err(|e| Error::io(&d, e))?;
+            // git does not keep empty folders; a clone should still look like a desk.
+            let keep = d.join(".gitkeep");
+            if !keep.exists() {
+                store::write_atomic(&keep, b"")?;
+            }
+        }
+        for (file, text) in [(".gitignore", GITIGNORE), (".gitattributes", GITATTRIBUTES)] {
+            let p = dir.join(file);
+            if !p.exists() {
+                store::write_atomic(&p, text.as_bytes())?;
+            }
+        }
+        Desk::open(dir.to_path_buf())
+    }
+
+    pub fn tz(&self) -> Tz {
+        self.config.timezone
+    }
+
+    /// An instant as the desk writes it: in its time zone, with the offset.
+    pub fn local(&self, t: DateTime<Utc>) -> DateTime<FixedOffset> {
+        t.with_timezone(&self.tz()).fixed_offset()
+    }
+
+    pub fn lock(&self) -> Result<WriteLock> {
+        WriteLock::acquire(&self.root)
+    }
+
+    pub fn path_of(&self, id: &Id) -> PathBuf {
+        self.root.join(id.rel_path())
+    }
+
+    /// A fresh ID for a record created at `now`, checked against the file it would occupy.
+    pub fn new_id(&self, kind: Kind, now: DateTime<Utc>) -> Id {
+        let date = now.with_timezone(&self.tz()).date_naive();
+        loop {
+            let id = Id::generate(kind, date);
+            if !self.path_of(&id).exists() {
+                return id;
+            }
+        }
+    }
+
+    /// Every record file of a kind, sorted by path (hence by ID). Only names are read.
+    pub fn record_files(&self, kind: Kind) -> Result<Vec<PathBuf>> {
+        let base = self.root.join(kind.dir());
+        if !base.is_dir() {
+            return Ok(Vec::new());
+        }
+        let depth = if kind.sharded() { 3 } else { 1 };
+        let mut files = Vec::new();
+        for entry in walkdir::WalkDir::new(&base)
+            .min_depth(1)
+            .max_depth(depth)
+            .sort_by_file_name()
+        {
+            let entry = entry.map_err(|e| {
+                let path = e.path().unwrap_or(&base).to_path_buf();
+                Error::io(path, e.into())
+            })?;
+            let name = entry.file_name().to_string_lossy();
+            if entry.file_type().is_file() && name.ends_with(".toml") && !name.starts_with('.') {
+                files.push(entry.into_path());
+            }
+        }
+        Ok(files)
+    }
+
+    /// The IDs of every record of a kind, from file names alone.
+    pub fn ids(&self, kind: Kind) -> Result<Vec<String>> {
+        Ok(self
+            .record_files(kind)?
+            .iter()
+            .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+            .collect())
+    }
+
+    /// Resolves what a user typed (a full ID or any unique abbreviation) to an existing
+    /// record. A full ID is found by path alone; an abbreviation lists file names.
+    pub fn resolve(&self, kind: Kind, query: &str) -> Result<Id> {
+        let q = id::validate_query(kind, query)?;
+        if let Some(full) = Id::parse(&q)
+            && full.kind() == kind
+            && self.path_of(&full).is_file()
+        {
+            return Ok(full);
+        }
+        let all = self.ids(kind)?;
+        let hits: Vec<&String> = all.iter().filter(|i| id::matches(i, &q)).collect();
+        match hits.as_slice() {
+            [one] => Id::parse(one).ok_or_else(|| {
+                Error::invalid(format!(
+                    "record file name \"{one}\" is not a valid ID; run `svcdesk check`"
+                ))
+            }),
+            [] => Err(Error::UnknownId {
+                kind: kind.noun(),
+                query: query.to_string(),
+                near: near_matches(&all, &q),
+            }),
+            many => Err(Error::AmbiguousId {
+                kind: kind.noun(),
+                query: query.to_string(),
+                candidates: many.iter().take(10).map(|s| s.to_string()).collect(),
+            }),
+        }
+    }
+}
+
+/// IDs within a small edit distance of the query's random part or its prefix, best first.
+fn near_matches(all: &[String], q: &str) -> Vec<String> {
+    let q_random = q.rsplit('-').next().unwrap_or(q);
+    let mut scored: Vec<(usize, &String)> = all
+        .iter()
+        .filter_map(|full| {
+            let random = full.get(10..).unwrap_or(full);
+            let n = q_random.len().min(random.len());
+            let d = levenshtein(&random[..n], q_random)
+                .min(levenshtein(&full[..q.len().min(full.len())], q));
+            (d <= 2 && d < q.len()).then_some((d, full))
+        })
+        .collect();
+    scored.sort();
+    scored.into_iter().take(5).map(|(_, s)| s.clone()).collect()
+}
+
+pub fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, &cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// Parses a time a user typed: RFC 3339 (`2026-11-24T09:30:00+08:00`), or local desk time
+/// `2026-11-24 09:30`, `2026-11-24T09:30[:ss]`, or a date alone (midnight).
+pub fn parse_time(s: &str, tz: Tz) -> Result<DateTime<Utc>> {
+    use chrono::{NaiveDate, NaiveDateTime, TimeZone};
+    let s = s.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    let naive = [
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+    ]
+    .iter()
+    .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
+    .or_else(|| {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .ok()
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+    });
+    let bad = || {
+        Error::invalid_with_hint(
+            format!("cannot read \"{s}\" as a time"),
+            "write 2026-11-24 09:30 (desk time), 2026-11-24, or 2026-11-24T09:30:00+08:00",
+        )
+    };
+    let naive = naive.ok_or_else(bad)?;
+    // In a DST gap the wall time does not exist; the earliest valid reading is what a
+    // person entering it after the fact means.
+    tz.from_local_datetime(&naive)
+        .earliest()
+        .or_else(|| {
+            tz.from_local_datetime(&(naive + chrono::Duration::hours(1)))
+                .earliest()
+        })
+        .map(|t| t.with_timezone(&Utc))
+        .ok_or_else(bad)
+}
+
+pub fn parse_date(s: &str) -> Result<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
+        Error::invalid_with_hint(
+            format!("cannot read \"{s}\" as a date"),
+            "write it as 2026-11-24",
+        )
+    })
+}
+
+impl Desk {
+    /// Who is acting. With no staff list anyone may act under any name; once the desk
+    /// lists staff, the name must be one of theirs.
+    pub fn actor(&self, claimed: Option<&str>) -> Result<String> {
+        let claimed = claimed.map(str::trim).filter(|s| !s.is_empty());
+        if self.config.staff.is_empty() {
+            return Ok(claimed.unwrap_or("unknown").to_string());
+        }
+        let ids: Vec<String> = self.config.staff.iter().map(|s| s.id.clone()).collect();
+        let Some(name) = claimed else {
+            return Err(Error::invalid_with_hint(
+                "this desk lists its staff: say who you are",
+                format!(
+                    "pass --as ID or set SVCDESK_USER; staff: {}",
+                    ids.join(", ")
+                ),
+            ));
+        };
+        if self.config.staff(name).is_some() {
+            return Ok(name.to_string());
+        }
+        let mut near: Vec<(usize, &String)> = ids
+            .iter()
+            .map(|i| (levenshtein(i, name), i))
+            .filter(|(d, _)| *d <= 2)
+            .collect();
+        near.sort();
+        let hint = match near.first() {
+            Some((_, i)) => format!("did you mean {i}? staff: {}", ids.join(", ")),
+            None => format!("staff: {}", ids.join(", ")),
+        };
+        Err(Error::invalid_with_hint(
+            format!("\"{name}\" is not on this desk's staff list"),
+            hint,
+        ))
+    }
+}

@@ -1,0 +1,134 @@
+//! Reading record files (typed, with file:line:column errors) and the value conversions
+//! used when writing them through `toml_edit`.
+
+use std::path::Path;
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use serde::de::DeserializeOwned;
+use toml_edit::DocumentMut;
+
+use crate::error::{Error, Result};
+
+pub fn read_text(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let off = e.utf8_error().valid_up_to();
+        let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+        Error::parse_at(
+            path,
+            &text,
+            Some(off),
+            "invalid UTF-8; records must be UTF-8 text",
+        )
+    })
+}
+
+/// A leftover `<<<<<<<` from a merge makes the TOML invalid anyway; saying so is clearer
+/// than the parser's complaint about a stray `<`.
+fn conflict_marker(path: &Path, text: &str) -> Result<()> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if ["<<<<<<< ", "=======", ">>>>>>> "]
+            .iter()
+            .any(|m| line.starts_with(m))
+        {
+            return Err(Error::parse_at(
+                path,
+                text,
+                Some(offset),
+                "unresolved git conflict marker; finish the merge by hand",
+            ));
+        }
+        offset += line.len();
+    }
+    Ok(())
+}
+
+pub fn parse_typed<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T> {
+    conflict_marker(path, text)?;
+    toml::from_str(text).map_err(|e| {
+        Error::parse_at(
+            path,
+            text,
+            e.span().map(|s| s.start),
+            e.message().trim().to_string(),
+        )
+    })
+}
+
+pub fn parse_doc(path: &Path, text: &str) -> Result<DocumentMut> {
+    conflict_marker(path, text)?;
+    text.parse::<DocumentMut>().map_err(|e| {
+        Error::parse_at(
+            path,
+            text,
+            e.span().map(|s| s.start),
+            e.message().trim().to_string(),
+        )
+    })
+}
+
+pub fn datetime_value(t: DateTime<FixedOffset>) -> toml_edit::Value {
+    let s = t.to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
+    toml_edit::Value::from(s.parse::<toml_edit::Datetime>().expect("RFC 3339 is TOML"))
+}
+
+pub fn date_value(d: NaiveDate) -> toml_edit::Value {
+    toml_edit::Value::from(
+        d.format("%Y-%m-%d")
+            .to_string()
+            .parse::<toml_edit::Datetime>()
+            .expect("a date is TOML"),
+    )
+}
+
+/// serde adapters: TOML date-times and dates into chrono types.
+pub mod serde_time {
+    use chrono::{DateTime, FixedOffset, NaiveDate};
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    fn to_chrono<E: serde::de::Error>(
+        d: toml::value::Datetime,
+    ) -> Result<DateTime<FixedOffset>, E> {
+        if d.date.is_none() || d.time.is_none() || d.offset.is_none() {
+            return Err(E::custom(format!(
+                "expected a date-time with offset like 2026-11-24T09:30:00+08:00, found {d}"
+            )));
+        }
+        DateTime::parse_from_rfc3339(&d.to_string()).map_err(E::custom)
+    }
+
+    fn to_date<E: serde::de::Error>(d: toml::value::Datetime) -> Result<NaiveDate, E> {
+        match (d.date, d.time) {
+            (Some(date), None) => {
+                NaiveDate::from_ymd_opt(date.year.into(), date.month.into(), date.day.into())
+                    .ok_or_else(|| E::custom(format!("invalid date {d}")))
+            }
+            _ => Err(E::custom(format!(
+                "expected a date like 2026-11-24, found {d}"
+            ))),
+        }
+    }
+
+    pub fn datetime<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<FixedOffset>, D::Error> {
+        to_chrono(toml::value::Datetime::deserialize(d)?)
+    }
+
+    pub fn opt_datetime<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<DateTime<FixedOffset>>, D::Error> {
+        Option::<toml::value::Datetime>::deserialize(d)?
+            .map(to_chrono)
+            .transpose()
+    }
+
+    pub fn opt_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+        Option::<toml::value::Datetime>::deserialize(d)?
+            .map(to_date)
+            .transpose()
+    }
+
+    pub fn ser_datetime<S: Serializer>(t: &DateTime<FixedOffset>, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&t.to_rfc3339())
+    }
+}

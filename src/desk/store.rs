@@ -1,0 +1,91 @@
+//! Writing safely: one exclusive lock per desk around every write, and atomic file
+//! replacement (temp file in the same directory, fsync, rename, fsync the directory), so a
+//! crash or a full disk leaves either the old file or the new one — never half of each.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+/// Held for the duration of a write command; released on drop (and by the kernel if the
+/// process dies, so a crash never leaves a desk locked).
+#[derive(Debug)]
+pub struct WriteLock {
+    _file: File,
+}
+
+impl WriteLock {
+    pub fn acquire(desk_root: &Path) -> Result<WriteLock> {
+        let dir = desk_root.join(".svcdesk");
+        fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+        let path = dir.join("lock");
+        let file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| Error::io(&path, e))?;
+        // Blocks while another svcdesk process writes; writes are short.
+        file.lock().map_err(|e| Error::io(&path, e))?;
+        Ok(WriteLock { _file: file })
+    }
+}
+
+/// Replaces (or creates) `path` with `contents` atomically.
+pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+    // Record files are ordinary shared files (0666 less the umask), not tempfile's 0600.
+    #[cfg(unix)]
+    let perms = {
+        use std::os::unix::fs::PermissionsExt;
+        fs::Permissions::from_mode(0o666)
+    };
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".svcdesk-tmp-");
+    #[cfg(unix)]
+    builder.permissions(perms);
+    let mut tmp = builder.tempfile_in(&dir).map_err(|e| Error::io(&dir, e))?;
+    tmp.write_all(contents).map_err(|e| Error::io(path, e))?;
+    tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
+    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
+    // The rename is durable only once the directory entry is.
+    if let Ok(d) = File::open(&dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+/// Creates `path` with `contents`, failing if it already exists (a new record must never
+/// overwrite another, even one created between our check and our write by a clone's pull).
+pub fn create_new_atomic(path: &Path, contents: &[u8]) -> Result<()> {
+    if path.exists() {
+        return Err(Error::io(
+            path,
+            std::io::Error::new(std::io::ErrorKind::AlreadyExists, "file already exists"),
+        ));
+    }
+    write_atomic(path, contents)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_replaces_and_leaves_no_temp_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("sub/a.toml");
+        write_atomic(&p, b"one").unwrap();
+        write_atomic(&p, b"two").unwrap();
+        assert_eq!(fs::read_to_string(&p).unwrap(), "two");
+        let names: Vec<_> = fs::read_dir(p.parent().unwrap()).unwrap().collect();
+        assert_eq!(names.len(), 1);
+        assert!(create_new_atomic(&p, b"three").is_err());
+        assert_eq!(fs::read_to_string(&p).unwrap(), "two");
+    }
+}

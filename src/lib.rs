@@ -1,0 +1,13 @@
+//! svcdesk: an after-sales service and complaint desk kept as TOML files.
+//!
+//! The library holds every rule and never prints; the `svcdesk` binary parses
+//! arguments, calls in here, and renders.
+
+pub mod check;
+pub mod config;
+pub mod desk;
+pub mod error;
+pub mod model;
+pub mod output;
+
+pub use error::{Error, Result};

@@ -1,0 +1,437 @@
+//! Customers (客户档案) and their communication log (沟通记录).
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, value};
+
+use crate::desk::record::{self, date_value, datetime_value, serde_time};
+use crate::desk::{Desk, Id, Kind, store};
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Customer {
+    pub schema: u32,
+    pub id: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub industry: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub referred_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+    #[serde(
+        deserialize_with = "serde_time::datetime",
+        serialize_with = "serde_time::ser_datetime"
+    )]
+    pub created: DateTime<FixedOffset>,
+    pub created_by: String,
+    #[serde(default)]
+    pub log: Vec<LogEntry>,
+}
+
+/// One communication-log entry: who talked with whom, how, about what, and when to follow up.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogEntry {
+    #[serde(
+        deserialize_with = "serde_time::datetime",
+        serialize_with = "serde_time::ser_datetime"
+    )]
+    pub at: DateTime<FixedOffset>,
+    pub by: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub with: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<String>,
+    pub summary: String,
+    #[serde(
+        default,
+        deserialize_with = "serde_time::opt_date",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub follow_up: Option<NaiveDate>,
+}
+
+/// The plain text fields of a customer, in the order they are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Field {
+    Name,
+    Contact,
+    Phone,
+    Email,
+    Industry,
+    Source,
+    ReferredBy,
+    Address,
+    Notes,
+}
+
+impl Field {
+    pub fn key(self) -> &'static str {
+        match self {
+            Field::Name => "name",
+            Field::Contact => "contact",
+            Field::Phone => "phone",
+            Field::Email => "email",
+            Field::Industry => "industry",
+            Field::Source => "source",
+            Field::ReferredBy => "referred_by",
+            Field::Address => "address",
+            Field::Notes => "notes",
+        }
+    }
+}
+
+/// A change to one customer: set or clear fields, add or remove tags.
+#[derive(Debug, Clone, Default)]
+pub struct Changes {
+    /// `None` clears the field.
+    pub set: Vec<(Field, Option<String>)>,
+    pub add_tags: Vec<String>,
+    pub remove_tags: Vec<String>,
+}
+
+impl Customer {
+    pub fn get(&self, f: Field) -> Option<&str> {
+        match f {
+            Field::Name => Some(&self.name),
+            Field::Contact => self.contact.as_deref(),
+            Field::Phone => self.phone.as_deref(),
+            Field::Email => self.email.as_deref(),
+            Field::Industry => self.industry.as_deref(),
+            Field::Source => self.source.as_deref(),
+            Field::ReferredBy => self.referred_by.as_deref(),
+            Field::Address => self.address.as_deref(),
+            Field::Notes => self.notes.as_deref(),
+        }
+    }
+
+    /// Does `text` occur (case-insensitively) in any of the customer's text fields?
+    pub fn mentions(&self, text: &str) -> bool {
+        let needle = text.to_lowercase();
+        [
+            Field::Name,
+            Field::Contact,
+            Field::Phone,
+            Field::Email,
+            Field::Industry,
+            Field::Source,
+            Field::Address,
+            Field::Notes,
+        ]
+        .into_iter()
+        .filter_map(|f| self.get(f))
+        .chain(self.tags.iter().map(String::as_str))
+        .any(|v| v.to_lowercase().contains(&needle))
+    }
+}
+
+pub fn load_file(path: &Path) -> Result<Customer> {
+    let text = record::read_text(path)?;
+    record::parse_typed(path, &text)
+}
+
+pub fn load(desk: &Desk, id: &Id) -> Result<Customer> {
+    load_file(&desk.path_of(id))
+}
+
+/// Every customer, sorted by ID. One unreadable file is an error naming it.
+pub fn load_all(desk: &Desk) -> Result<Vec<Customer>> {
+    desk.record_files(Kind::Customer)?
+        .iter()
+        .map(|p| load_file(p))
+        .collect()
+}
+
+/// Phone numbers compare by their digits only, so "138-0000 0000" equals "13800000000".
+fn phone_digits(p: &str) -> String {
+    p.chars().filter(char::is_ascii_digit).collect()
+}
+
+/// Existing customers that look like the same one: same phone digits or same name
+/// (case-insensitive, surrounding space ignored).
+pub fn find_duplicates<'a>(
+    all: &'a [Customer],
+    name: &str,
+    phone: Option<&str>,
+) -> Vec<&'a Customer> {
+    let name = name.trim().to_lowercase();
+    let phone = phone.map(phone_digits).filter(|p| !p.is_empty());
+    all.iter()
+        .filter(|c| {
+            c.name.trim().to_lowercase() == name
+                || phone
+                    .as_ref()
+                    .is_some_and(|p| c.phone.as_deref().map(phone_digits).as_ref() == Some(p))
+        })
+        .collect()
+}
+
+/// What `customer add` needs besides the plain fields.
+pub struct NewCustomer {
+    pub fields: Vec<(Field, String)>,
+    pub tags: Vec<String>,
+    pub by: String,
+    pub at: DateTime<Utc>,
+    /// Add even when it looks like an existing customer.
+    pub force: bool,
+}
+
+pub struct Added {
+    pub id: Id,
+    pub path: PathBuf,
+    /// Existing customers that look the same (only non-empty when forced).
+    pub duplicates: Vec<String>,
+}
+
+pub fn add(desk: &Desk, new: NewCustomer) -> Result<Added> {
+    let get = |f: Field| {
+        new.fields
+            .iter()
+            .rev()
+            .find(|(k, _)| *k == f)
+            .map(|(_, v)| v.as_str())
+    };
+    let name = get(Field::Name)
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .ok_or_else(|| Error::invalid("a customer needs a name (--name)"))?;
+    if let Some(r) = get(Field::ReferredBy) {
+        desk.resolve(Kind::Customer, r)?;
+    }
+    let _lock = desk.lock()?;
+    let all = load_all(desk)?;
+    let dups = find_duplicates(&all, name, get(Field::Phone));
+    if !dups.is_empty() && !new.force {
+        let list: Vec<String> = dups
+            .iter()
+            .map(|c| {
+                format!("{} {} {}", c.id, c.name, c.phone.as_deref().unwrap_or(""))
+                    .trim_end()
+                    .to_string()
+            })
+            .collect();
+        return Err(Error::invalid_with_hint(
+            format!(
+                "a customer with the same name or phone exists: {}",
+                list.join("; ")
+            ),
+            "use that customer, or pass --force to add this one anyway",
+        ));
+    }
+    let id = desk.new_id(Kind::Customer, new.at);
+    let mut doc = DocumentMut::new();
+    doc["schema"] = value(1);
+    doc["id"] = value(id.as_str());
+    for f in [
+        Field::Name,
+        Field::Contact,
+        Field::Phone,
+        Field::Email,
+        Field::Industry,
+        Field::Source,
+        Field::ReferredBy,
+        Field::Address,
+    ] {
+        if let Some(v) = get(f).filter(|v| !v.trim().is_empty()) {
+            let v = match f {
+                Field::ReferredBy => desk.resolve(Kind::Customer, v)?.to_string(),
+                _ => v.trim().to_string(),
+            };
+            doc[f.key()] = value(v);
+        }
+    }
+    doc["tags"] = value(tags_array(&new.tags));
+    if let Some(n) = get(Field::Notes).filter(|v| !v.trim().is_empty()) {
+        doc["notes"] = value(n);
+    }
+    doc["created"] = value(datetime_value(desk.local(new.at)));
+    doc["created_by"] = value(&new.by);
+    let path = desk.path_of(&id);
+    store::create_new_atomic(&path, doc.to_string().as_bytes())?;
+    Ok(Added {
+        id,
+        path,
+        duplicates: dups.iter().map(|c| c.id.clone()).collect(),
+    })
+}
+
+fn tags_array(tags: &[String]) -> toml_edit::Array {
+    let mut seen = std::collections::BTreeSet::new();
+    tags.iter()
+        .map(|t| t.trim())
+        .filter(|t| !t.is_empty() && seen.insert(t.to_string()))
+        .collect()
+}
+
+/// Reads a record for editing under the lock, applies `f`, and writes it back only if
+/// the text changed.
+pub(crate) fn edit_file(
+    path: &Path,
+    f: impl FnOnce(&mut DocumentMut) -> Result<()>,
+) -> Result<bool> {
+    let text = record::read_text(path)?;
+    let mut doc = record::parse_doc(path, &text)?;
+    f(&mut doc)?;
+    let out = doc.to_string();
+    if out == text {
+        return Ok(false);
+    }
+    store::write_atomic(path, out.as_bytes())?;
+    Ok(true)
+}
+
+/// Applies `changes`; only the touched lines change in the file. Returns whether
+/// anything changed.
+pub fn edit(desk: &Desk, id: &Id, changes: &Changes) -> Result<bool> {
+    for (f, v) in &changes.set {
+        match (f, v.as_deref().map(str::trim)) {
+            (Field::Name, None | Some("")) => {
+                return Err(Error::invalid("a customer's name cannot be cleared"));
+            }
+            (Field::ReferredBy, Some(r)) if !r.is_empty() => {
+                let target = desk.resolve(Kind::Customer, r)?;
+                if &target == id {
+                    return Err(Error::invalid("a customer cannot be referred by itself"));
+                }
+            }
+            _ => {}
+        }
+    }
+    let _lock = desk.lock()?;
+    let path = desk.path_of(id);
+    // Validate the file as a whole first: editing a broken record would hide the break.
+    load_file(&path)?;
+    edit_file(&path, |doc| {
+        for (f, v) in &changes.set {
+            match v.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+                Some(v) => {
+                    let v = match f {
+                        Field::ReferredBy => desk.resolve(Kind::Customer, v)?.to_string(),
+                        _ => v.to_string(),
+                    };
+                    set_string(doc.as_table_mut(), f.key(), &v);
+                }
+                None => {
+                    doc.remove(f.key());
+                }
+            }
+        }
+        if !changes.add_tags.is_empty() || !changes.remove_tags.is_empty() {
+            let current: Vec<String> = doc
+                .get("tags")
+                .and_then(Item::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|v| v.as_str().map(String::from))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let mut tags: Vec<String> = current
+                .iter()
+                .filter(|t| !changes.remove_tags.contains(t))
+                .cloned()
+                .collect();
+            for t in &changes.add_tags {
+                if !tags.contains(t) {
+                    tags.push(t.clone());
+                }
+            }
+            if tags != current {
+                match doc.get_mut("tags").and_then(Item::as_array_mut) {
+                    Some(arr) => {
+                        // Keep the array's own formatting; replace its contents.
+                        arr.clear();
+                        for t in &tags {
+                            arr.push(t.as_str());
+                        }
+                    }
+                    None => doc["tags"] = value(tags_array(&tags)),
+                }
+            }
+        }
+        Ok(())
+    })
+}
+
+/// Sets a string key, keeping the key's comments and position when it already exists.
+pub(crate) fn set_string(table: &mut Table, key: &str, v: &str) {
+    match table.get_mut(key).and_then(Item::as_value_mut) {
+        Some(old) if old.as_str() == Some(v) => {}
+        Some(old) => {
+            let decor = old.decor().clone();
+            *old = toml_edit::Value::from(v);
+            *old.decor_mut() = decor;
+        }
+        None => {
+            table.insert(key, value(v));
+        }
+    }
+}
+
+pub struct Note {
+    pub at: DateTime<Utc>,
+    pub by: String,
+    pub with: Option<String>,
+    pub channel: Option<String>,
+    pub summary: String,
+    pub follow_up: Option<NaiveDate>,
+}
+
+/// Appends one communication-log entry (a `[[log]]` table at the end of the file).
+pub fn note(desk: &Desk, id: &Id, n: Note) -> Result<()> {
+    if n.summary.trim().is_empty() {
+        return Err(Error::invalid(
+            "a log entry needs a summary of what was said",
+        ));
+    }
+    let _lock = desk.lock()?;
+    let path = desk.path_of(id);
+    load_file(&path)?;
+    edit_file(&path, |doc| {
+        let mut t = Table::new();
+        t["at"] = value(datetime_value(desk.local(n.at)));
+        t["by"] = value(&n.by);
+        if let Some(w) = n.with.as_deref().filter(|s| !s.trim().is_empty()) {
+            t["with"] = value(w.trim());
+        }
+        if let Some(c) = n.channel.as_deref().filter(|s| !s.trim().is_empty()) {
+            t["channel"] = value(c.trim());
+        }
+        t["summary"] = value(n.summary.trim());
+        if let Some(d) = n.follow_up {
+            t["follow_up"] = value(date_value(d));
+        }
+        match doc.get_mut("log") {
+            Some(Item::ArrayOfTables(a)) => a.push(t),
+            Some(_) => {
+                return Err(Error::invalid(format!(
+                    "{}: `log` is not a list of [[log]] tables",
+                    path.display()
+                )));
+            }
+            None => {
+                let mut a = ArrayOfTables::new();
+                a.push(t);
+                doc.insert("log", Item::ArrayOfTables(a));
+            }
+        }
+        Ok(())
+    })?;
+    Ok(())
+}

@@ -1,0 +1,5 @@
+//! The records and their operations. Every write takes the desk lock, reads the file,
+//! changes it through `toml_edit` (so a person's comments and layout survive), and
+//! replaces it atomically.
+
+pub mod customer;

@@ -1,0 +1,121 @@
+//! Rendering rows for people (tables sized to the terminal, CJK-aware) and for scripts
+//! (CSV with a fixed header, JSON). Pure: returns strings, never prints.
+
+use comfy_table::{ContentArrangement, Table, presets};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Format {
+    /// Aligned table for a terminal (column widths follow the terminal's).
+    #[default]
+    Table,
+    /// RFC 4180 CSV with a header row; columns are fixed and documented.
+    Csv,
+    /// JSON: an array of full records (listings) or one record (show).
+    Json,
+}
+
+/// Rows of strings under fixed column names: the common shape of every listing.
+#[derive(Debug, Clone)]
+pub struct Rows {
+    pub columns: Vec<&'static str>,
+    pub rows: Vec<Vec<String>>,
+}
+
+impl Rows {
+    pub fn new(columns: Vec<&'static str>) -> Rows {
+        Rows {
+            columns,
+            rows: Vec::new(),
+        }
+    }
+
+    pub fn push(&mut self, row: Vec<String>) {
+        debug_assert_eq!(row.len(), self.columns.len());
+        self.rows.push(row);
+    }
+
+    /// A table for a terminal; `width` None means "ask the terminal", Some(w) fixes it.
+    pub fn to_table(&self, width: Option<u16>) -> String {
+        let mut t = Table::new();
+        t.load_style(presets::UTF8_FULL_CONDENSED)
+            .set_content_arrangement(ContentArrangement::Dynamic)
+            .set_header(self.columns.iter().copied());
+        if let Some(w) = width {
+            t.set_width(w);
+        }
+        for r in &self.rows {
+            t.add_row(r.iter().map(String::as_str));
+        }
+        let mut s = t.to_string();
+        s.push('\n');
+        s
+    }
+
+    pub fn to_csv(&self) -> String {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record(&self.columns).expect("writing to memory");
+        for r in &self.rows {
+            w.write_record(r).expect("writing to memory");
+        }
+        String::from_utf8(w.into_inner().expect("writing to memory"))
+            .expect("CSV of UTF-8 is UTF-8")
+    }
+
+    /// Objects keyed by column name, for listings that have no richer record to show.
+    pub fn to_json(&self) -> String {
+        let objs: Vec<serde_json::Map<String, serde_json::Value>> = self
+            .rows
+            .iter()
+            .map(|r| {
+                self.columns
+                    .iter()
+                    .zip(r)
+                    .map(|(k, v)| (k.to_string(), serde_json::Value::String(v.clone())))
+                    .collect()
+            })
+            .collect();
+        json(&objs)
+    }
+}
+
+pub fn json<T: Serialize + ?Sized>(value: &T) -> String {
+    let mut s = serde_json::to_string_pretty(value).expect("records serialize to JSON");
+    s.push('\n');
+    s
+}
+
+/// `key  value` lines aligned on display width (CJK characters count as two columns).
+pub fn fields(pairs: &[(&str, String)]) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let w = pairs.iter().map(|(k, _)| k.width()).max().unwrap_or(0);
+    let mut s = String::new();
+    for (k, v) in pairs.iter().filter(|(_, v)| !v.is_empty()) {
+        let pad = w - k.width();
+        let v = v.replace('\n', &format!("\n{}", " ".repeat(w + 2)));
+        s.push_str(&format!("{k}{}  {v}\n", " ".repeat(pad)));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quotes_and_keeps_order() {
+        let mut r = Rows::new(vec!["id", "name"]);
+        r.push(vec!["C1".into(), "王, \"五\"".into()]);
+        assert_eq!(r.to_csv(), "id,name\nC1,\"王, \"\"五\"\"\"\n");
+    }
+
+    #[test]
+    fn fields_align_cjk() {
+        let s = fields(&[
+            ("名称", "a".into()),
+            ("id", "b".into()),
+            ("x", String::new()),
+        ]);
+        assert_eq!(s, "名称  a\nid    b\n");
+    }
+}
