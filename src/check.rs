@@ -7,6 +7,8 @@ use std::path::PathBuf;
 use crate::desk::{Desk, Id, Kind, record};
 use crate::error::{Error, Result};
 use crate::model::customer::Customer;
+use crate::model::ticket::Ticket;
+use crate::model::ticket_store;
 
 pub const SCHEMA: i64 = 1;
 
@@ -39,6 +41,7 @@ pub fn check(desk: &Desk) -> Result<Report> {
     let mut report = Report::default();
     let mut seen: HashMap<String, PathBuf> = HashMap::new();
     let mut customers: Vec<(PathBuf, Customer)> = Vec::new();
+    let mut tickets: Vec<(PathBuf, Ticket)> = Vec::new();
     for kind in Kind::ALL {
         for path in desk.record_files(kind)? {
             report.files += 1;
@@ -111,17 +114,42 @@ pub fn check(desk: &Desk) -> Result<Report> {
             } else {
                 seen.insert(id_text.to_string(), rel.clone());
             }
-            if kind == Kind::Customer {
-                match record::parse_typed::<Customer>(&path, &text) {
+            match kind {
+                Kind::Customer => match record::parse_typed::<Customer>(&path, &text) {
                     Ok(c) => customers.push((rel.clone(), c)),
                     Err(e) => push_error(&mut problem, e),
-                }
+                },
+                Kind::Ticket => match record::parse_typed::<Ticket>(&path, &text) {
+                    Ok(t) => {
+                        if let Err(e) = check_history(&path, &text, &t, &mut problem) {
+                            push_error(&mut problem, e);
+                        }
+                        tickets.push((rel.clone(), t));
+                    }
+                    Err(e) => push_error(&mut problem, e),
+                },
+                Kind::Report => {}
             }
         }
     }
-    let customer_ids: HashSet<&str> = customers.iter().map(|(_, c)| c.id.as_str()).collect();
+    // A reference is good when the customer's file exists, even if that file is broken
+    // (its own fault is reported on its own line, not as a dangling reference here).
+    let mut customer_ids: HashSet<String> = desk.ids(Kind::Customer)?.into_iter().collect();
+    customer_ids.extend(customers.iter().map(|(_, c)| c.id.clone()));
     for (rel, c) in &customers {
         check_customer(c, &customer_ids, |m| {
+            report.problems.push(Problem {
+                path: rel.clone(),
+                line: None,
+                column: None,
+                message: m,
+            })
+        });
+    }
+    // A ticket that failed to parse still exists: links to it are not dangling.
+    let ticket_ids: HashSet<String> = desk.ids(Kind::Ticket)?.into_iter().collect();
+    for (rel, t) in &tickets {
+        check_ticket_refs(desk, t, &customer_ids, &ticket_ids, |m| {
             report.problems.push(Problem {
                 path: rel.clone(),
                 line: None,
@@ -134,7 +162,7 @@ pub fn check(desk: &Desk) -> Result<Report> {
     Ok(report)
 }
 
-fn check_customer(c: &Customer, ids: &HashSet<&str>, mut problem: impl FnMut(String)) {
+fn check_customer(c: &Customer, ids: &HashSet<String>, mut problem: impl FnMut(String)) {
     if c.name.trim().is_empty() {
         problem("`name` is empty".into());
     }
@@ -153,6 +181,77 @@ fn check_customer(c: &Customer, ids: &HashSet<&str>, mut problem: impl FnMut(Str
     }
     if c.log.windows(2).any(|w| w[1].at < w[0].at) {
         problem("log entries are out of time order".into());
+    }
+}
+
+/// The history must replay, be in time order, and give exactly the stored fields.
+fn check_history(
+    path: &std::path::Path,
+    text: &str,
+    t: &Ticket,
+    problem: &mut impl FnMut(Option<usize>, Option<usize>, String),
+) -> Result<()> {
+    if let Some(i) = t.event.windows(2).position(|w| w[1].at < w[0].at) {
+        problem(
+            None,
+            None,
+            format!(
+                "history out of order: event {} ({}) is earlier than event {} ({})",
+                i + 2,
+                t.event[i + 1].at.to_rfc3339(),
+                i + 1,
+                t.event[i].at.to_rfc3339()
+            ),
+        );
+    }
+    let replayed = ticket_store::replay_checked(path, text, t)?;
+    let drift = t.drift(&replayed);
+    if !drift.is_empty() {
+        problem(
+            None,
+            None,
+            format!(
+                "fields disagree with the history: {} (the history is the truth; a correction is a new event)",
+                drift.join(", ")
+            ),
+        );
+    }
+    Ok(())
+}
+
+fn check_ticket_refs(
+    desk: &Desk,
+    t: &Ticket,
+    customers: &HashSet<String>,
+    tickets: &HashSet<String>,
+    mut problem: impl FnMut(String),
+) {
+    if let Some(c) = &t.customer
+        && !customers.contains(c)
+    {
+        problem(format!("customer = \"{c}\": no such customer"));
+    }
+    for l in &t.links {
+        let target = l.split_once(':').map_or(l.as_str(), |(_, id)| id);
+        if !tickets.contains(target) {
+            problem(format!("link {l}: no such ticket"));
+        }
+    }
+    if let Some(c) = &t.category
+        && !desk.config.categories.contains_key(c)
+    {
+        problem(format!("category \"{c}\" is not in svcdesk.toml"));
+    }
+    let mut departments: Vec<&String> = t
+        .event
+        .iter()
+        .filter_map(|e| e.department.as_ref())
+        .collect();
+    departments.dedup();
+    for d in departments {
+        if !desk.config.departments.contains_key(d) {
+            problem(format!("department \"{d}\" is not in svcdesk.toml"));
+        }
     }
 }
 

@@ -185,6 +185,31 @@ impl Config {
     pub fn staff(&self, id: &str) -> Option<&Staff> {
         self.staff.iter().find(|s| s.id == id)
     }
+
+    pub fn has_role(&self, id: &str, role: &str) -> bool {
+        self.staff(id)
+            .is_some_and(|s| s.roles.iter().any(|r| r == role))
+    }
+
+    /// Who automatic routing may pick in a department: its agents and engineers, or
+    /// everyone in it when nobody has those roles. In staff-list order.
+    pub fn routable_staff(&self, department: &str) -> Vec<String> {
+        let members: Vec<&Staff> = self
+            .staff
+            .iter()
+            .filter(|s| s.department.as_deref() == Some(department))
+            .collect();
+        let workers: Vec<String> = members
+            .iter()
+            .filter(|s| s.roles.iter().any(|r| r == "agent" || r == "engineer"))
+            .map(|s| s.id.clone())
+            .collect();
+        if workers.is_empty() {
+            members.iter().map(|s| s.id.clone()).collect()
+        } else {
+            workers
+        }
+    }
 }
 
 fn de_tz<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Tz, D::Error> {

@@ -9,5 +9,6 @@ pub mod desk;
 pub mod error;
 pub mod model;
 pub mod output;
+pub mod sla;
 
 pub use error::{Error, Result};

@@ -379,11 +379,18 @@ fn field_pairs(c: &Customer) -> Vec<(&'static str, String)> {
     ]
 }
 
-/// `show --format csv`: field,value pairs; log entries as log.N.key.
+/// `show --format csv`: field,value pairs (`created` in RFC 3339, then `created_by`);
+/// log entries as log.N.key.
 fn show_rows(c: &Customer) -> Rows {
     let mut rows = Rows::new(vec!["field", "value"]);
     for (k, v) in field_pairs(c) {
-        rows.push(vec![k.to_string(), v]);
+        if k == "created" {
+            // For scripts: RFC 3339 as in `list --format csv`, and who in its own row.
+            rows.push(vec![k.to_string(), c.created.to_rfc3339()]);
+            rows.push(vec!["created_by".to_string(), c.created_by.clone()]);
+        } else {
+            rows.push(vec![k.to_string(), v]);
+        }
     }
     for (i, e) in c.log.iter().enumerate() {
         let n = i + 1;

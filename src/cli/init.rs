@@ -15,9 +15,9 @@ use super::Context;
 The config carries the DOMAIN's SLA policy (grades I/II/III, priorities high/medium/low),
 a Mon–Fri 09:00–12:00, 13:30–18:00 calendar, departments and categories; edit it freely.")]
 pub struct Args {
-    /// Directory to create the desk in (created if missing).
-    #[arg(default_value = ".")]
-    dir: PathBuf,
+    /// Directory to create the desk in (created if missing)
+    /// [default: -C/--desk or SVCDESK_DIR if given, else the current directory]
+    dir: Option<PathBuf>,
     /// The desk's name, shown in reports [default: the directory's name]
     #[arg(long)]
     name: Option<String>,
@@ -30,7 +30,13 @@ pub struct Args {
 }
 
 pub fn exec(cx: &mut Context, a: Args) -> Result<u8> {
-    let dir = cx.cwd.join(&a.dir);
+    // `svcdesk -C DIR init` means "make DIR a desk", as `git -C DIR init` does.
+    let dir = cx.cwd.join(
+        a.dir
+            .as_deref()
+            .or(cx.desk_dir.as_deref())
+            .unwrap_or(std::path::Path::new(".")),
+    );
     let tz = match &a.timezone {
         Some(z) => config::parse_timezone(z).map_err(Error::invalid)?,
         None => config::machine_timezone(),

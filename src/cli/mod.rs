@@ -4,6 +4,7 @@
 mod check;
 mod customer;
 mod init;
+mod ticket;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -63,9 +64,18 @@ pub struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Create a desk: svcdesk.toml with a commented default config, record folders, git files.
     Init(init::Args),
+    /// Customers (客户档案) and their communication log (沟通记录).
     #[command(subcommand)]
     Customer(customer::Command),
+    /// Tickets (反馈工单 / 顾客投诉处理通知单): open, grade, route, work, resolve, close.
+    #[command(subcommand, after_help = ticket::STATES)]
+    Ticket(ticket::Command),
+    /// Compensation (补偿/赔款) on a ticket: request, finance review, GM approval.
+    #[command(subcommand)]
+    Comp(ticket::CompCommand),
+    /// Check every record: syntax (file:line:column), schema, fields, IDs, references, history.
     Check(check::Args),
 }
 
@@ -141,6 +151,8 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Init(a) => init::exec(&mut cx, a),
         Command::Customer(c) => customer::exec(&mut cx, c),
+        Command::Ticket(c) => ticket::exec(&mut cx, c),
+        Command::Comp(c) => ticket::exec_comp(&mut cx, c),
         Command::Check(a) => check::exec(&mut cx, a),
     };
     let _ = cx.out.flush();

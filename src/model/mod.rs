@@ -3,3 +3,6 @@
 //! replaces it atomically.
 
 pub mod customer;
+pub mod ticket;
+pub mod ticket_store;
+pub mod vocab;

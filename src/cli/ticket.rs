@@ -1,0 +1,1282 @@
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use clap::Subcommand;
+use svcdesk::desk::{self, Desk, Id, Kind};
+use svcdesk::model::customer::{self, Field, NewCustomer};
+use svcdesk::model::ticket::{
+    Action, Channel, CompKind, ComplaintKind, Event, Grade, LinkKind, Priority, State, Ticket,
+    Visibility,
+};
+use svcdesk::model::ticket_store;
+use svcdesk::output::{self, Format, Rows};
+use svcdesk::{Error, Result};
+
+use super::{Context, warn};
+
+pub const STATES: &str = "\
+States and the steps that move between them:
+
+  new ─assign─► assigned ─accept─► accepted ─work─► in-progress ◄─wait/resume─► waiting
+                   ▲                                     │
+        assign, escalate --to                         resolve (from accepted,
+        (from any open state)                            │     in-progress, waiting)
+                                                         ▼
+  in-progress ◄─reopen── closed ◄──close── resolved ◄── revisit (scores 1-5)
+
+  • work = diagnose, plan, collab, respond (respond is allowed in any open state).
+  • grade, note, link, escalate and the compensation steps do not change the state
+    (escalate --to moves an accepted ticket back to assigned for the new owner).
+  • open --resolved-on-call records a phone complaint settled on the call: new → resolved → closed.
+  • close is refused while compensation awaits finance review or the GM's decision.
+  • an invalid step names the ticket's state and the steps allowed from it.";
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Register a request, complaint or suggestion; routes it and prints its ID.
+    #[command(after_help = "Examples:
+  svcdesk ticket open --customer K7Q2 --channel phone --category complaint \\
+      --complaint-kind attitude --product X200 --serial SN123 -m 'engineer was rude on site'
+  svcdesk ticket open --new-customer '李明' --phone 13900002222 --category consult \\
+      --resolved-on-call 'explained the reset procedure' -m 'device does not start'
+  git log -1 --format=%B | svcdesk ticket open --customer K7Q2 --category quality -F -
+
+The description comes from -m, from -F FILE (- for stdin), or from $VISUAL/$EDITOR.
+The category's department (svcdesk.toml [categories]) receives the ticket; --department
+routes by hand. The new ID is printed on stdout.")]
+    Open(Box<OpenArgs>),
+    /// Set or change the grade (I general, II serious, III major).
+    Grade(GradeArgs),
+    /// Route to a department and/or person (re-routing resets acceptance).
+    Assign(AssignArgs),
+    /// The assignee confirms receipt.
+    Accept(CommonArgs),
+    /// Add a progress note (internal, or told to the customer).
+    Note(NoteArgs),
+    /// Record a reply to the customer (the first one stops the `respond` timer).
+    Respond(RespondArgs),
+    /// Record the diagnosis: cause, responsibility, estimated plan.
+    Diagnose(DiagnoseArgs),
+    /// Record the solution plan told to the customer.
+    Plan(TextArgs),
+    /// Ask another department for help, with what is needed and by when.
+    Collab(CollabArgs),
+    /// Record another department's answer to a collab request.
+    Reply(ReplyArgs),
+    /// Raise the grade and/or move the ticket to a manager, with a reason.
+    Escalate(EscalateArgs),
+    /// Pause: waiting for the customer, parts or another department.
+    Wait(WaitArgs),
+    /// Resume work after waiting.
+    Resume(OptTextArgs),
+    /// Record the measures taken and the result.
+    Resolve(ResolveArgs),
+    /// Record the revisit (回访): scores 1–5 for efficiency, attitude and result.
+    Revisit(RevisitArgs),
+    /// Close and archive, with the final satisfaction score 1–5.
+    Close(CloseArgs),
+    /// Reopen a resolved or closed ticket, with a reason.
+    Reopen(ReasonArgs),
+    /// Link to another ticket: duplicate, related, or repeat-of.
+    Link(LinkArgs),
+    /// Show a ticket's fields and timeline.
+    Show(ShowArgs),
+    /// List tickets, filtered and sorted.
+    #[command(after_help = "Examples:
+  svcdesk ticket list --open --grade III
+  svcdesk ticket list --department service --state assigned --state accepted
+  svcdesk ticket list --opened-from 2026-11-01 --opened-to 2026-11-30 --format csv > nov.csv
+
+CSV columns: id,state,grade,priority,category,complaint_kind,channel,department,assignee,
+customer,contact,product,serial,opened,accepted,responded,resolved,closed,satisfaction,
+reopened,compensation,compensation_amount,compensation_currency,tags,title")]
+    List(Box<ListArgs>),
+}
+
+/// Compensation (补偿/赔款): request, finance review, general manager's decision.
+#[derive(Subcommand)]
+pub enum CompCommand {
+    /// Request compensation for a ticket.
+    #[command(after_help = "Example:
+  svcdesk comp request 9XWM --amount 500 --kind refund --reason 'second failure in a month'")]
+    Request(CompRequestArgs),
+    /// Finance reviews a request (needs the role finance when the desk lists staff).
+    Review(OptTextArgs),
+    /// The general manager approves a reviewed request (role gm).
+    Approve(OptTextArgs),
+    /// The general manager (or finance, before review) rejects a request.
+    Reject(OptTextArgs),
+}
+
+#[derive(clap::Args)]
+pub struct CommonArgs {
+    /// Ticket ID or unique abbreviation.
+    id: String,
+    /// When it happened, if not now (e.g. "2026-11-24 09:30", desk time).
+    #[arg(long, value_name = "TIME")]
+    at: Option<String>,
+}
+
+#[derive(clap::Args)]
+pub struct TextArgs {
+    #[command(flatten)]
+    common: CommonArgs,
+    #[arg(short = 'm', long = "message", value_name = "TEXT")]
+    text: String,
+}
+
+#[derive(clap::Args)]
+pub struct OptTextArgs {
+    #[command(flatten)]
+    common: CommonArgs,
+    #[arg(short = 'm', long = "message", value_name = "TEXT")]
+    text: Option<String>,
+}
+
+#[derive(clap::Args)]
+pub struct ReasonArgs {
+    #[command(flatten)]
+    common: CommonArgs,
+    #[arg(long)]
+    reason: String,
+}
+
+#[derive(clap::Args)]
+pub struct OpenArgs {
+    /// The customer: ID or unique abbreviation.
+    #[arg(
+        long,
+        value_name = "CUSTOMER",
+        conflicts_with = "new_customer",
+        required_unless_present = "new_customer"
+    )]
+    customer: Option<String>,
+    /// Register a new customer with this name on the way (give --phone too).
+    #[arg(long, value_name = "NAME", requires = "phone")]
+    new_customer: Option<String>,
+    /// Phone of the new customer.
+    #[arg(long)]
+    phone: Option<String>,
+    /// Contact person for this ticket.
+    #[arg(long)]
+    contact: Option<String>,
+    #[arg(long, value_enum, default_value = "phone")]
+    channel: Channel,
+    /// A category key of svcdesk.toml (consult, agency, complaint, suggestion, quality, ...).
+    #[arg(long)]
+    category: String,
+    /// For complaints: what it is about.
+    #[arg(long, value_enum)]
+    complaint_kind: Option<ComplaintKind>,
+    /// Product model.
+    #[arg(long)]
+    product: Option<String>,
+    /// Serial number.
+    #[arg(long)]
+    serial: Option<String>,
+    /// Purchase date, YYYY-MM-DD.
+    #[arg(long, value_name = "DATE")]
+    purchase_date: Option<String>,
+    /// Purchase-voucher (invoice) number.
+    #[arg(long)]
+    voucher: Option<String>,
+    /// One-line summary [default: the description's first line].
+    #[arg(long)]
+    title: Option<String>,
+    /// Problem description: symptom, when, what the customer tried.
+    #[arg(
+        short = 'm',
+        long = "message",
+        value_name = "TEXT",
+        conflicts_with = "file"
+    )]
+    message: Option<String>,
+    /// Read the description from FILE ("-" for stdin).
+    #[arg(short = 'F', long, value_name = "FILE")]
+    file: Option<PathBuf>,
+    /// Who registered it, if not the acting user (e.g. the sales colleague's name).
+    #[arg(long)]
+    submitter: Option<String>,
+    /// Who passed it on (转交人).
+    #[arg(long)]
+    transferred_by: Option<String>,
+    #[arg(long, value_enum, default_value = "medium")]
+    priority: Priority,
+    /// Grade now, if already known.
+    #[arg(long, value_enum)]
+    grade: Option<Grade>,
+    /// Route to this department instead of the category's.
+    #[arg(long)]
+    department: Option<String>,
+    /// Assign to this person straight away.
+    #[arg(long, value_name = "STAFF")]
+    assignee: Option<String>,
+    /// Attach a file (repeatable); it must exist.
+    #[arg(long = "attach", value_name = "PATH")]
+    attachments: Vec<PathBuf>,
+    /// A tag (repeatable).
+    #[arg(long = "tag", value_name = "TAG")]
+    tags: Vec<String>,
+    /// Solved on the call (no compensation): record what was said and close at once.
+    #[arg(long, value_name = "TEXT")]
+    resolved_on_call: Option<String>,
+    /// When the request came in, if not now.
+    #[arg(long, value_name = "TIME")]
+    at: Option<String>,
+}
+
+#[derive(clap::Args)]
+pub struct GradeArgs {
+    #[command(flatten)]
+    common: CommonArgs,
+    #[arg(value_enum)]
+    grade: Grade,
+    /// Why this grade (impact, urgency, customer's mood).
+    #[arg(long)]
+    reason: Option<String>,
+}
+
+#[derive(clap::Args)]
+pub struct AssignArgs {
+    #[command(flatten)]
+    common: CommonArgs,
+    #[arg(long)]
+    department: Option<String>,
+    /// The person who should handle it.
+    #[arg(long, value_name = "STAFF")]
+    to: Option<String>,
+    #[arg(long)]
+    reason: Option<String>,
+}
+
+#[derive(clap::Args)]
+pub struct NoteArgs {
+    #[command(flatten)]
+    common: CommonArgs,
+    #[arg(short = 'm', long = "message", value_name = "TEXT")]
+    text: String,
+    /// The note was also told to the customer.
+    #[arg(long)]
+    to_customer: bool,
+}
+
+#[derive(clap::Args)]
+pub struct RespondArgs {
+    #[command(flatten)]
+    common: CommonArgs,
+    /// What the customer was told.
+    #[arg(short = 'm', long = "message", value_name = "TEXT")]
+    text: String,
+    /// How the customer was reached.
+    #[arg(long, value_enum)]
+    channel: Option<Channel>,
+}
+
+#[derive(clap::Args)]
+pub struct DiagnoseArgs {
+    #[command(flatten)]
+    common: CommonArgs,
+    #[arg(long)]
+    cause: String,
+    /// Who is responsible: product, customer, logistics, dealer, ...
+    #[arg(long)]
+    responsibility: Option<String>,
+    /// Estimated plan.
+    #[arg(long)]
+    plan: Option<String>,
+}
+
+#[derive(clap::Args)]
+pub struct CollabArgs {
+    #[command(flatten)]
+    common: CommonArgs,
+    /// The department asked.
+    #[arg(long)]
+    department: String,
+    /// What is needed.
+    #[arg(long)]
+    need: String,
+    /// By when, YYYY-MM-DD.
+    #[arg(long, value_name = "DATE")]
+    due: Option<String>,
+}
+
+#[derive(clap::Args)]
+pub struct ReplyArgs {
+    #[command(flatten)]
+    common: CommonArgs,
+    /// Which collab request (1 = the first) this answers [default: the latest].
+    #[arg(long, value_name = "N")]
+    request: Option<u32>,
+    #[arg(short = 'm', long = "message", value_name = "TEXT")]
+    text: String,
+}
+
+#[derive(clap::Args)]
+pub struct EscalateArgs {
+    #[command(flatten)]
+    common: CommonArgs,
+    /// Raise the grade to this.
+    #[arg(long, value_enum)]
+    grade: Option<Grade>,
+    /// Move to this person (e.g. the after-sales manager).
+    #[arg(long, value_name = "STAFF")]
+    to: Option<String>,
+    #[arg(long)]
+    department: Option<String>,
+    #[arg(long)]
+    reason: String,
+}
+
+#[derive(clap::Args)]
+pub struct WaitArgs {
+    #[command(flatten)]
+    common: CommonArgs,
+    /// What for: customer, parts, department, ...
+    #[arg(long = "for", value_name = "WHAT")]
+    reason: String,
+    #[arg(short = 'm', long = "message", value_name = "TEXT")]
+    text: Option<String>,
+}
+
+#[derive(clap::Args)]
+pub struct ResolveArgs {
+    #[command(flatten)]
+    common: CommonArgs,
+    /// Measures taken and the result.
+    #[arg(short = 'm', long = "message", value_name = "TEXT")]
+    text: String,
+    /// Parts used.
+    #[arg(long)]
+    parts: Option<String>,
+    /// Attach a file (repeatable); it must exist.
+    #[arg(long = "attach", value_name = "PATH")]
+    attachments: Vec<PathBuf>,
+}
+
+#[derive(clap::Args)]
+pub struct RevisitArgs {
+    #[command(flatten)]
+    common: CommonArgs,
+    /// Efficiency score 1–5.
+    #[arg(long, value_parser = clap::value_parser!(u8).range(1..=5))]
+    efficiency: Option<u8>,
+    /// Attitude score 1–5.
+    #[arg(long, value_parser = clap::value_parser!(u8).range(1..=5))]
+    attitude: Option<u8>,
+    /// Result score 1–5 (becomes the ticket's satisfaction).
+    #[arg(long, value_parser = clap::value_parser!(u8).range(1..=5))]
+    result: Option<u8>,
+    /// The customer's comment.
+    #[arg(short = 'm', long = "message", value_name = "TEXT")]
+    text: Option<String>,
+}
+
+#[derive(clap::Args)]
+pub struct CloseArgs {
+    #[command(flatten)]
+    common: CommonArgs,
+    /// Final satisfaction 1 (very dissatisfied) – 5 (very satisfied).
+    #[arg(long, value_parser = clap::value_parser!(u8).range(1..=5))]
+    satisfaction: Option<u8>,
+    #[arg(short = 'm', long = "message", value_name = "TEXT")]
+    text: Option<String>,
+}
+
+#[derive(clap::Args)]
+pub struct LinkArgs {
+    #[command(flatten)]
+    common: CommonArgs,
+    /// The other ticket.
+    other: String,
+    #[arg(long, value_enum, default_value = "related")]
+    kind: LinkKind,
+}
+
+#[derive(clap::Args)]
+pub struct CompRequestArgs {
+    #[command(flatten)]
+    common: CommonArgs,
+    /// Amount, e.g. 500 or 199.90.
+    #[arg(long)]
+    amount: String,
+    #[arg(long, default_value = "CNY")]
+    currency: String,
+    #[arg(long, value_enum)]
+    kind: CompKind,
+    #[arg(long)]
+    reason: Option<String>,
+}
+
+#[derive(clap::Args)]
+pub struct ShowArgs {
+    /// Ticket ID or unique abbreviation.
+    id: String,
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum SortKey {
+    Id,
+    Opened,
+    State,
+    Grade,
+    Priority,
+    Assignee,
+    Customer,
+}
+
+#[derive(clap::Args)]
+pub struct ListArgs {
+    /// Only tickets not closed.
+    #[arg(long)]
+    open: bool,
+    /// Only tickets assigned to me (--as / SVCDESK_USER).
+    #[arg(long)]
+    mine: bool,
+    /// Only these states (repeatable).
+    #[arg(long, value_enum)]
+    state: Vec<State>,
+    #[arg(long, value_enum)]
+    grade: Vec<Grade>,
+    #[arg(long, value_enum)]
+    priority: Vec<Priority>,
+    #[arg(long)]
+    category: Vec<String>,
+    #[arg(long)]
+    department: Vec<String>,
+    #[arg(long, value_name = "STAFF")]
+    assignee: Vec<String>,
+    /// Customer ID or abbreviation.
+    #[arg(long)]
+    customer: Option<String>,
+    #[arg(long, value_enum)]
+    channel: Vec<Channel>,
+    /// Only tickets with this tag (repeat: all must match).
+    #[arg(long = "tag", value_name = "TAG")]
+    tags: Vec<String>,
+    /// Opened on or after this date (desk time).
+    #[arg(long, value_name = "DATE")]
+    opened_from: Option<String>,
+    /// Opened on or before this date.
+    #[arg(long, value_name = "DATE")]
+    opened_to: Option<String>,
+    /// Closed on or after this date.
+    #[arg(long, value_name = "DATE")]
+    closed_from: Option<String>,
+    /// Closed on or before this date.
+    #[arg(long, value_name = "DATE")]
+    closed_to: Option<String>,
+    /// Text in the title, description, product, serial or resolution (case-insensitive).
+    #[arg(long)]
+    text: Option<String>,
+    #[arg(long, value_enum, default_value = "id")]
+    sort: SortKey,
+    #[arg(long)]
+    reverse: bool,
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+fn event(by: &str, at: DateTime<Utc>, desk: &Desk, action: Action) -> Event {
+    Event {
+        at: desk.local(at),
+        by: by.to_string(),
+        action: Some(action),
+        ..Event::default()
+    }
+}
+
+/// Stores attachment paths relative to the desk when inside it, else absolute; each must exist.
+fn attachments(cx: &Context, desk: &Desk, paths: &[PathBuf]) -> Result<Vec<String>> {
+    paths
+        .iter()
+        .map(|p| {
+            let abs = cx.cwd.join(p);
+            let canon = std::fs::canonicalize(&abs)
+                .map_err(|e| Error::invalid(format!("attachment {}: {e}", p.display())))?;
+            if !canon.is_file() {
+                return Err(Error::invalid(format!(
+                    "attachment {} is not a file",
+                    p.display()
+                )));
+            }
+            let root = std::fs::canonicalize(&desk.root).unwrap_or_else(|_| desk.root.clone());
+            Ok(canon
+                .strip_prefix(&root)
+                .unwrap_or(&canon)
+                .display()
+                .to_string())
+        })
+        .collect()
+}
+
+/// The description, like `git commit`: -m, -F FILE/-, or an editor on a template.
+fn description(cx: &Context, a: &OpenArgs) -> Result<String> {
+    if let Some(m) = &a.message {
+        return Ok(m.clone());
+    }
+    if let Some(f) = &a.file {
+        let mut s = String::new();
+        if f == Path::new("-") {
+            std::io::stdin()
+                .read_to_string(&mut s)
+                .map_err(|e| Error::io("<stdin>", e))?;
+        } else {
+            let p = cx.cwd.join(f);
+            s = std::fs::read_to_string(&p).map_err(|e| Error::io(&p, e))?;
+        }
+        return Ok(s.trim_end().to_string());
+    }
+    let editor = std::env::var("VISUAL")
+        .or_else(|_| std::env::var("EDITOR"))
+        .ok()
+        .filter(|e| !e.trim().is_empty())
+        .ok_or_else(|| {
+            Error::invalid_with_hint(
+                "no description given",
+                "use -m TEXT, -F FILE (- for stdin), or set EDITOR to write it in an editor",
+            )
+        })?;
+    let file = tempfile::Builder::new()
+        .prefix("svcdesk-ticket-")
+        .suffix(".txt")
+        .tempfile()
+        .map_err(|e| Error::io(std::env::temp_dir(), e))?;
+    let template = "\n# Describe the problem: symptom, when it happened, what the customer tried.\n# Lines starting with '#' are ignored; an empty description aborts.\n";
+    std::fs::write(file.path(), template).map_err(|e| Error::io(file.path(), e))?;
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("{editor} \"$1\""))
+        .arg("sh")
+        .arg(file.path())
+        .status()
+        .map_err(|e| Error::invalid(format!("cannot run editor \"{editor}\": {e}")))?;
+    if !status.success() {
+        return Err(Error::invalid(format!(
+            "editor \"{editor}\" failed ({status}); nothing was opened"
+        )));
+    }
+    let text = std::fs::read_to_string(file.path()).map_err(|e| Error::io(file.path(), e))?;
+    let body: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
+    let body = body.join("\n").trim().to_string();
+    if body.is_empty() {
+        return Err(Error::invalid("empty description; nothing was opened"));
+    }
+    Ok(body)
+}
+
+fn title_of(title: Option<&str>, description: &str) -> String {
+    let t = title.map(str::to_string).unwrap_or_else(|| {
+        description
+            .lines()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("")
+            .trim()
+            .to_string()
+    });
+    if t.chars().count() > 80 {
+        format!("{}…", t.chars().take(79).collect::<String>())
+    } else {
+        t
+    }
+}
+
+pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
+    let desk = cx.desk()?;
+    match cmd {
+        Command::Open(a) => open(cx, &desk, *a),
+        Command::Show(a) => {
+            let id = desk.resolve(Kind::Ticket, &a.id)?;
+            let t = ticket_store::load(&desk, &id)?;
+            let text = match a.format {
+                Format::Json => output::json(&t),
+                Format::Csv => list_rows(&[t]).to_csv(),
+                Format::Table => show_text(&desk, &t),
+            };
+            cx.print(&text)?;
+            Ok(0)
+        }
+        Command::List(a) => list(cx, &desk, *a),
+        other => {
+            let (common, fill): (CommonArgs, Fill) = match other {
+                Command::Grade(a) => (
+                    a.common,
+                    Box::new(move |e, _| {
+                        e.action = Some(Action::Grade);
+                        e.grade = Some(a.grade);
+                        e.reason = a.reason;
+                        Ok(())
+                    }),
+                ),
+                Command::Assign(a) => (
+                    a.common,
+                    Box::new(move |e, _| {
+                        e.action = Some(Action::Assign);
+                        e.department = a.department;
+                        e.assignee = a.to;
+                        e.reason = a.reason;
+                        Ok(())
+                    }),
+                ),
+                Command::Accept(c) => (
+                    c,
+                    Box::new(|e, _| {
+                        e.action = Some(Action::Accept);
+                        Ok(())
+                    }),
+                ),
+                Command::Note(a) => (
+                    a.common,
+                    Box::new(move |e, _| {
+                        e.action = Some(Action::Note);
+                        e.text = Some(a.text);
+                        e.visibility = Some(if a.to_customer {
+                            Visibility::Customer
+                        } else {
+                            Visibility::Internal
+                        });
+                        Ok(())
+                    }),
+                ),
+                Command::Respond(a) => (
+                    a.common,
+                    Box::new(move |e, _| {
+                        e.action = Some(Action::Respond);
+                        e.text = Some(a.text);
+                        e.channel = a.channel;
+                        Ok(())
+                    }),
+                ),
+                Command::Diagnose(a) => (
+                    a.common,
+                    Box::new(move |e, _| {
+                        e.action = Some(Action::Diagnose);
+                        e.cause = Some(a.cause);
+                        e.responsibility = a.responsibility;
+                        e.text = a.plan;
+                        Ok(())
+                    }),
+                ),
+                Command::Plan(a) => (
+                    a.common,
+                    Box::new(move |e, _| {
+                        e.action = Some(Action::Plan);
+                        e.text = Some(a.text);
+                        Ok(())
+                    }),
+                ),
+                Command::Collab(a) => (
+                    a.common,
+                    Box::new(move |e, _| {
+                        e.action = Some(Action::Collab);
+                        e.department = Some(a.department);
+                        e.need = Some(a.need);
+                        e.due = a.due.as_deref().map(desk::parse_date).transpose()?;
+                        Ok(())
+                    }),
+                ),
+                Command::Reply(a) => {
+                    let id = desk.resolve(Kind::Ticket, &a.common.id)?;
+                    let asked = ticket_store::load(&desk, &id)?
+                        .event
+                        .iter()
+                        .filter(|e| e.action == Some(Action::Collab))
+                        .count() as u32;
+                    (
+                        a.common,
+                        Box::new(move |e, _| {
+                            e.action = Some(Action::CollabReply);
+                            e.request = a.request.or((asked > 0).then_some(asked));
+                            e.text = Some(a.text);
+                            Ok(())
+                        }),
+                    )
+                }
+                Command::Escalate(a) => (
+                    a.common,
+                    Box::new(move |e, _| {
+                        e.action = Some(Action::Escalate);
+                        e.grade = a.grade;
+                        e.assignee = a.to;
+                        e.department = a.department;
+                        e.reason = Some(a.reason);
+                        Ok(())
+                    }),
+                ),
+                Command::Wait(a) => (
+                    a.common,
+                    Box::new(move |e, _| {
+                        e.action = Some(Action::Wait);
+                        e.reason = Some(a.reason);
+                        e.text = a.text;
+                        Ok(())
+                    }),
+                ),
+                Command::Resume(a) => (
+                    a.common,
+                    Box::new(move |e, _| {
+                        e.action = Some(Action::Resume);
+                        e.text = a.text;
+                        Ok(())
+                    }),
+                ),
+                Command::Resolve(a) => {
+                    let files = attachments(cx, &desk, &a.attachments)?;
+                    (
+                        a.common,
+                        Box::new(move |e, _| {
+                            e.action = Some(Action::Resolve);
+                            e.text = Some(a.text);
+                            e.parts = a.parts;
+                            e.attachments = files;
+                            Ok(())
+                        }),
+                    )
+                }
+                Command::Revisit(a) => (
+                    a.common,
+                    Box::new(move |e, _| {
+                        e.action = Some(Action::Revisit);
+                        e.efficiency = a.efficiency;
+                        e.attitude = a.attitude;
+                        e.result = a.result;
+                        e.text = a.text;
+                        Ok(())
+                    }),
+                ),
+                Command::Close(a) => (
+                    a.common,
+                    Box::new(move |e, _| {
+                        e.action = Some(Action::Close);
+                        e.satisfaction = a.satisfaction;
+                        e.text = a.text;
+                        Ok(())
+                    }),
+                ),
+                Command::Reopen(a) => (
+                    a.common,
+                    Box::new(move |e, _| {
+                        e.action = Some(Action::Reopen);
+                        e.reason = Some(a.reason);
+                        Ok(())
+                    }),
+                ),
+                Command::Link(a) => (
+                    a.common,
+                    Box::new(move |e, d| {
+                        e.action = Some(Action::Link);
+                        e.link = Some(a.kind);
+                        e.ticket = Some(d.resolve(Kind::Ticket, &a.other)?.to_string());
+                        Ok(())
+                    }),
+                ),
+                Command::Open(_) | Command::Show(_) | Command::List(_) => {
+                    unreachable!("handled above")
+                }
+            };
+            step(cx, &desk, common, fill)
+        }
+    }
+}
+
+pub fn exec_comp(cx: &mut Context, cmd: CompCommand) -> Result<u8> {
+    let desk = cx.desk()?;
+    let (common, fill): (CommonArgs, Fill) = match cmd {
+        CompCommand::Request(a) => (
+            a.common,
+            Box::new(move |e, _| {
+                e.action = Some(Action::CompRequest);
+                e.amount = Some(a.amount.trim().to_string());
+                e.currency = Some(a.currency.trim().to_uppercase());
+                e.comp_kind = Some(a.kind);
+                e.reason = a.reason;
+                Ok(())
+            }),
+        ),
+        CompCommand::Review(a) => decision(a, Action::CompReview),
+        CompCommand::Approve(a) => decision(a, Action::CompApprove),
+        CompCommand::Reject(a) => decision(a, Action::CompReject),
+    };
+    step(cx, &desk, common, fill)
+}
+
+type Fill = Box<dyn FnOnce(&mut Event, &Desk) -> Result<()>>;
+
+fn decision(a: OptTextArgs, action: Action) -> (CommonArgs, Fill) {
+    (
+        a.common,
+        Box::new(move |e, _| {
+            e.action = Some(action);
+            e.text = a.text;
+            Ok(())
+        }),
+    )
+}
+
+/// Builds the event for one step, appends it, and says what happened on stderr.
+fn step(cx: &mut Context, desk: &Desk, common: CommonArgs, fill: Fill) -> Result<u8> {
+    let id = desk.resolve(Kind::Ticket, &common.id)?;
+    let by = cx.actor(desk)?;
+    let at = cx.time(desk, common.at.as_deref())?;
+    let mut e = event(&by, at, desk, Action::Note);
+    fill(&mut e, desk)?;
+    let action = e.action.expect("every step sets its action");
+    let t = ticket_store::append(desk, &id, e.clone())?;
+    eprintln!("{id}: {action} (now {})", t.state());
+    if action == Action::Revisit
+        && [e.efficiency, e.attitude, e.result]
+            .iter()
+            .flatten()
+            .any(|&s| s <= 2)
+    {
+        warn(&format!(
+            "the customer is not satisfied; consider `svcdesk ticket reopen {id} --reason ...`"
+        ));
+    }
+    Ok(0)
+}
+
+fn open(cx: &mut Context, desk: &Desk, a: OpenArgs) -> Result<u8> {
+    let by = cx.actor(desk)?;
+    let at = cx.time(desk, a.at.as_deref())?;
+    let text = description(cx, &a)?;
+    let files = attachments(cx, desk, &a.attachments)?;
+    let purchase_date = a
+        .purchase_date
+        .as_deref()
+        .map(desk::parse_date)
+        .transpose()?;
+    if !desk.config.categories.contains_key(&a.category) {
+        return Err(Error::invalid_with_hint(
+            format!("unknown category \"{}\"", a.category),
+            format!(
+                "categories of this desk: {}",
+                desk.config
+                    .categories
+                    .keys()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ));
+    }
+    let customer_id = match (&a.customer, &a.new_customer) {
+        (Some(c), _) => desk.resolve(Kind::Customer, c)?.to_string(),
+        (None, Some(name)) => {
+            let added = customer::add(
+                desk,
+                NewCustomer {
+                    fields: vec![
+                        (Field::Name, name.clone()),
+                        (Field::Phone, a.phone.clone().unwrap_or_default()),
+                        (Field::Contact, a.contact.clone().unwrap_or_default()),
+                    ],
+                    tags: Vec::new(),
+                    by: by.clone(),
+                    at,
+                    force: false,
+                },
+            )?;
+            eprintln!("{}: new customer {name}", added.id);
+            added.id.to_string()
+        }
+        (None, None) => unreachable!("clap requires one"),
+    };
+    let mut first = event(&by, at, desk, Action::Open);
+    first.title = Some(title_of(a.title.as_deref(), &text));
+    first.customer = Some(customer_id);
+    first.contact = a.contact;
+    first.channel = Some(a.channel);
+    first.category = Some(a.category.clone());
+    first.complaint_kind = a.complaint_kind;
+    first.product = a.product;
+    first.serial = a.serial;
+    first.purchase_date = purchase_date;
+    first.voucher = a.voucher;
+    first.submitter = a.submitter;
+    first.transferred_by = a.transferred_by;
+    first.priority = Some(a.priority);
+    first.grade = a.grade;
+    first.tags = a.tags;
+    first.attachments = files;
+    first.description = Some(text);
+    let mut events = vec![first];
+    match a.resolved_on_call {
+        Some(said) => {
+            let mut r = event(&by, at, desk, Action::Resolve);
+            r.text = Some(said);
+            r.on_call = true;
+            let mut c = event(&by, at, desk, Action::Close);
+            c.text = Some("resolved on the call".into());
+            events.extend([r, c]);
+        }
+        None => {
+            let department = a
+                .department
+                .clone()
+                .unwrap_or_else(|| desk.config.categories[&a.category].department.clone());
+            let mut route = event(&by, at, desk, Action::Assign);
+            route.reason = Some(match &a.department {
+                Some(_) => "routed by hand".to_string(),
+                None => format!("routed by category {}", a.category),
+            });
+            route.department = Some(department);
+            route.assignee = a.assignee;
+            events.push(route);
+        }
+    }
+    let opened = ticket_store::create(desk, events)?;
+    let t = &opened.ticket;
+    eprintln!(
+        "{}: opened ({}{})",
+        opened.id,
+        t.state(),
+        match (&t.department, &t.assignee) {
+            (Some(d), Some(p)) => format!(", routed to {d} / {p}"),
+            (Some(d), None) => format!(", routed to {d}"),
+            _ => String::new(),
+        }
+    );
+    cx.print(&format!("{}\n", opened.id))?;
+    Ok(0)
+}
+
+fn local_date(desk: &Desk, t: &DateTime<FixedOffset>) -> NaiveDate {
+    t.with_timezone(&desk.tz()).date_naive()
+}
+
+fn list(cx: &mut Context, desk: &Desk, a: ListArgs) -> Result<u8> {
+    let me = if a.mine { Some(cx.actor(desk)?) } else { None };
+    let customer = a
+        .customer
+        .as_deref()
+        .map(|c| desk.resolve(Kind::Customer, c))
+        .transpose()?;
+    let date = |s: &Option<String>| s.as_deref().map(desk::parse_date).transpose();
+    let (of, ot, cf, ct) = (
+        date(&a.opened_from)?,
+        date(&a.opened_to)?,
+        date(&a.closed_from)?,
+        date(&a.closed_to)?,
+    );
+    let text = a.text.as_deref().map(str::to_lowercase);
+    let within =
+        |t: Option<&DateTime<FixedOffset>>, from: Option<NaiveDate>, to: Option<NaiveDate>| {
+            if from.is_none() && to.is_none() {
+                return true;
+            }
+            t.map(|t| local_date(desk, t))
+                .is_some_and(|d| from.is_none_or(|f| d >= f) && to.is_none_or(|x| d <= x))
+        };
+    let any = |want: &[String], v: &Option<String>| {
+        want.is_empty() || v.as_ref().is_some_and(|v| want.contains(v))
+    };
+    let mut all = ticket_store::load_all(desk)?;
+    all.retain(|t| {
+        (!a.open || t.is_open())
+            && me.as_ref().is_none_or(|m| t.assignee.as_ref() == Some(m))
+            && (a.state.is_empty() || a.state.contains(&t.state()))
+            && (a.grade.is_empty() || t.grade.is_some_and(|g| a.grade.contains(&g)))
+            && (a.priority.is_empty() || t.priority.is_some_and(|p| a.priority.contains(&p)))
+            && any(&a.category, &t.category)
+            && any(&a.department, &t.department)
+            && any(&a.assignee, &t.assignee)
+            && customer
+                .as_ref()
+                .is_none_or(|c| t.customer.as_deref() == Some(c.as_str()))
+            && (a.channel.is_empty() || t.channel.is_some_and(|c| a.channel.contains(&c)))
+            && a.tags.iter().all(|g| t.tags.contains(g))
+            && within(t.opened.as_ref(), of, ot)
+            && within(t.closed.as_ref(), cf, ct)
+            && text.as_ref().is_none_or(|x| {
+                [
+                    Some(&t.title),
+                    Some(&t.description),
+                    t.product.as_ref(),
+                    t.serial.as_ref(),
+                    t.resolution.as_ref(),
+                ]
+                .into_iter()
+                .flatten()
+                .any(|v| v.to_lowercase().contains(x))
+            })
+    });
+    match a.sort {
+        SortKey::Id => {}
+        SortKey::Opened => all.sort_by_key(|t| t.opened),
+        SortKey::State => all.sort_by_key(|t| t.state()),
+        // Most severe / most urgent first reads best.
+        SortKey::Grade => all.sort_by_key(|t| std::cmp::Reverse(t.grade)),
+        SortKey::Priority => all.sort_by_key(|t| t.priority),
+        SortKey::Assignee => all.sort_by(|x, y| x.assignee.cmp(&y.assignee)),
+        SortKey::Customer => all.sort_by(|x, y| x.customer.cmp(&y.customer)),
+    }
+    if a.reverse {
+        all.reverse();
+    }
+    let out = match a.format {
+        Format::Json => output::json(&all),
+        Format::Csv => list_rows(&all).to_csv(),
+        Format::Table if all.is_empty() => {
+            eprintln!("no tickets match");
+            String::new()
+        }
+        Format::Table => {
+            let mut rows = Rows::new(vec![
+                "id",
+                "state",
+                "grade",
+                "pri",
+                "category",
+                "department",
+                "assignee",
+                "opened",
+                "title",
+            ]);
+            for t in &all {
+                rows.push(vec![
+                    t.id.clone(),
+                    t.state().to_string(),
+                    t.grade.map(|g| g.to_string()).unwrap_or_default(),
+                    t.priority.map(|p| p.to_string()).unwrap_or_default(),
+                    t.category.clone().unwrap_or_default(),
+                    t.department.clone().unwrap_or_default(),
+                    t.assignee.clone().unwrap_or_default(),
+                    t.opened
+                        .map(|o| o.format("%Y-%m-%d %H:%M").to_string())
+                        .unwrap_or_default(),
+                    t.title.clone(),
+                ]);
+            }
+            rows.to_table(cx.width())
+        }
+    };
+    cx.print(&out)?;
+    Ok(0)
+}
+
+fn list_rows(all: &[Ticket]) -> Rows {
+    let mut rows = Rows::new(vec![
+        "id",
+        "state",
+        "grade",
+        "priority",
+        "category",
+        "complaint_kind",
+        "channel",
+        "department",
+        "assignee",
+        "customer",
+        "contact",
+        "product",
+        "serial",
+        "opened",
+        "accepted",
+        "responded",
+        "resolved",
+        "closed",
+        "satisfaction",
+        "reopened",
+        "compensation",
+        "compensation_amount",
+        "compensation_currency",
+        "tags",
+        "title",
+    ]);
+    let s = |v: &Option<String>| v.clone().unwrap_or_default();
+    let time = |v: &Option<DateTime<FixedOffset>>| v.map(|t| t.to_rfc3339()).unwrap_or_default();
+    for t in all {
+        rows.push(vec![
+            t.id.clone(),
+            t.state().to_string(),
+            t.grade.map(|g| g.to_string()).unwrap_or_default(),
+            t.priority.map(|p| p.to_string()).unwrap_or_default(),
+            s(&t.category),
+            t.complaint_kind.map(|c| c.to_string()).unwrap_or_default(),
+            t.channel.map(|c| c.to_string()).unwrap_or_default(),
+            s(&t.department),
+            s(&t.assignee),
+            s(&t.customer),
+            s(&t.contact),
+            s(&t.product),
+            s(&t.serial),
+            time(&t.opened),
+            time(&t.accepted),
+            time(&t.responded),
+            time(&t.resolved),
+            time(&t.closed),
+            t.satisfaction.map(|n| n.to_string()).unwrap_or_default(),
+            t.reopened.to_string(),
+            t.compensation.map(|c| c.to_string()).unwrap_or_default(),
+            s(&t.compensation_amount),
+            s(&t.compensation_currency),
+            t.tags.join(";"),
+            t.title.clone(),
+        ]);
+    }
+    rows
+}
+
+/// One line per event: what happened, in words.
+fn describe(e: &Event) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut put = |k: &str, v: Option<String>| {
+        if let Some(v) = v.filter(|v| !v.is_empty()) {
+            parts.push(if k.is_empty() { v } else { format!("{k}: {v}") });
+        }
+    };
+    put("", e.title.clone());
+    put("grade", e.grade.map(|g| g.to_string()));
+    put("department", e.department.clone());
+    put("to", e.assignee.clone());
+    put("channel", e.channel.map(|c| c.to_string()));
+    put("cause", e.cause.clone());
+    put("responsibility", e.responsibility.clone());
+    put("need", e.need.clone());
+    put("due", e.due.map(|d| d.to_string()));
+    put("request", e.request.map(|n| format!("#{n}")));
+    put("", e.text.clone());
+    put("parts", e.parts.clone());
+    put("efficiency", e.efficiency.map(|n| n.to_string()));
+    put("attitude", e.attitude.map(|n| n.to_string()));
+    put("result", e.result.map(|n| n.to_string()));
+    put("satisfaction", e.satisfaction.map(|n| n.to_string()));
+    put(
+        "",
+        e.link
+            .map(|k| format!("{k} {}", e.ticket.clone().unwrap_or_default())),
+    );
+    put(
+        "",
+        e.amount.as_ref().map(|a| {
+            format!(
+                "{a} {} {}",
+                e.currency.clone().unwrap_or_default(),
+                e.comp_kind.map(|k| k.to_string()).unwrap_or_default()
+            )
+        }),
+    );
+    put("timer", e.timer.clone());
+    put("reason", e.reason.clone());
+    if e.on_call {
+        parts.push("on the call".into());
+    }
+    if e.visibility == Some(Visibility::Customer) {
+        parts.push("(told to the customer)".into());
+    }
+    parts.join("; ").replace('\n', " ")
+}
+
+fn show_text(desk: &Desk, t: &Ticket) -> String {
+    let s = |v: &Option<String>| v.clone().unwrap_or_default();
+    let time = |v: &Option<DateTime<FixedOffset>>| {
+        v.map(|t| {
+            t.with_timezone(&desk.tz())
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        })
+        .unwrap_or_default()
+    };
+    let customer_name = t
+        .customer
+        .as_deref()
+        .and_then(Id::parse)
+        .and_then(|id| customer::load(desk, &id).ok())
+        .map(|c| format!("{} ({})", t.customer.clone().unwrap_or_default(), c.name))
+        .unwrap_or_else(|| s(&t.customer));
+    let mut out = output::fields(&[
+        ("id", t.id.clone()),
+        ("title", t.title.clone()),
+        ("state", t.state().to_string()),
+        ("grade", t.grade.map(|g| g.to_string()).unwrap_or_default()),
+        (
+            "priority",
+            t.priority.map(|p| p.to_string()).unwrap_or_default(),
+        ),
+        ("category", s(&t.category)),
+        (
+            "complaint kind",
+            t.complaint_kind.map(|c| c.to_string()).unwrap_or_default(),
+        ),
+        (
+            "channel",
+            t.channel.map(|c| c.to_string()).unwrap_or_default(),
+        ),
+        ("customer", customer_name),
+        ("contact", s(&t.contact)),
+        ("department", s(&t.department)),
+        ("assignee", s(&t.assignee)),
+        ("product", s(&t.product)),
+        ("serial", s(&t.serial)),
+        (
+            "purchase date",
+            t.purchase_date.map(|d| d.to_string()).unwrap_or_default(),
+        ),
+        ("voucher", s(&t.voucher)),
+        ("submitter", s(&t.submitter)),
+        ("transferred by", s(&t.transferred_by)),
+        ("tags", t.tags.join(", ")),
+        ("attachments", t.attachments.join(", ")),
+        ("links", t.links.join(", ")),
+        ("opened", time(&t.opened)),
+        ("accepted", time(&t.accepted)),
+        ("responded", time(&t.responded)),
+        ("resolved", time(&t.resolved)),
+        ("closed", time(&t.closed)),
+        ("cause", s(&t.cause)),
+        ("responsibility", s(&t.responsibility)),
+        ("plan", s(&t.plan)),
+        ("resolution", s(&t.resolution)),
+        (
+            "satisfaction",
+            t.satisfaction.map(|n| format!("{n}/5")).unwrap_or_default(),
+        ),
+        (
+            "reopened",
+            if t.reopened > 0 {
+                t.reopened.to_string()
+            } else {
+                String::new()
+            },
+        ),
+        (
+            "compensation",
+            t.compensation
+                .map(|c| {
+                    format!(
+                        "{c}: {} {} {}",
+                        s(&t.compensation_amount),
+                        s(&t.compensation_currency),
+                        t.compensation_kind
+                            .map(|k| k.to_string())
+                            .unwrap_or_default()
+                    )
+                })
+                .unwrap_or_default(),
+        ),
+    ]);
+    out.push_str("\nDescription:\n");
+    for l in t.description.lines() {
+        out.push_str(&format!("  {l}\n"));
+    }
+    out.push_str("\nTimeline:\n");
+    let width = t
+        .event
+        .iter()
+        .map(|e| e.by.chars().count())
+        .max()
+        .unwrap_or(0);
+    for e in &t.event {
+        out.push_str(&format!(
+            "  {}  {:width$}  {:13} {}\n",
+            e.at.with_timezone(&desk.tz()).format("%Y-%m-%d %H:%M"),
+            e.by,
+            e.action.map(|a| a.as_str()).unwrap_or("?"),
+            describe(e)
+        ));
+    }
+    out
+}

@@ -1,0 +1,918 @@
+//! Tickets (反馈工单 / 顾客投诉处理通知单 / 售后问题记录表): current fields plus an
+//! append-only `[[event]]` history. The fields are by definition what `replay` of the
+//! events gives; `apply` is the one place that says which step is allowed when.
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+pub use super::vocab::{
+    Action, Channel, CompKind, CompState, ComplaintKind, Grade, LinkKind, Priority, State,
+    Visibility,
+};
+use crate::desk::record::serde_time;
+
+/// One thing that happened. Flat on purpose: every action uses a few of these optional
+/// fields (see `Action` docs and `check_fields`), and a flat table keeps TOML errors
+/// pointing at the right line.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Event {
+    #[serde(
+        deserialize_with = "serde_time::datetime",
+        serialize_with = "serde_time::ser_datetime",
+        default = "epoch"
+    )]
+    pub at: DateTime<FixedOffset>,
+    pub by: String,
+    pub action: Option<Action>,
+
+    // open
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<Channel>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub complaint_kind: Option<ComplaintKind>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub serial: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "serde_time::opt_date",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub purchase_date: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voucher: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub submitter: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transferred_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<Priority>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+
+    // grade, escalate, assign
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grade: Option<Grade>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignee: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+
+    // note, respond, plan, resolve, ...: the step's free text
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visibility: Option<Visibility>,
+
+    // diagnose
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cause: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub responsibility: Option<String>,
+
+    // collab, collab-reply
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub need: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "serde_time::opt_date",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub due: Option<NaiveDate>,
+    /// collab-reply: which collab request (1-based, in history order) it answers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request: Option<u32>,
+
+    // resolve
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parts: Option<String>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub on_call: bool,
+
+    // revisit, close: 1 (very dissatisfied) .. 5 (very satisfied)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub efficiency: Option<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attitude: Option<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub satisfaction: Option<u8>,
+
+    // link
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<LinkKind>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket: Option<String>,
+
+    // compensation
+    /// Decimal with at most two places, kept as text so money never meets a float.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comp_kind: Option<CompKind>,
+
+    // sla-notified
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timer: Option<String>,
+}
+
+fn epoch() -> DateTime<FixedOffset> {
+    DateTime::UNIX_EPOCH.fixed_offset()
+}
+
+/// The ticket as stored: current fields, then the history.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ticket {
+    pub schema: u32,
+    pub id: String,
+    #[serde(default)]
+    pub state: Option<State>,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub customer: Option<String>,
+    #[serde(default)]
+    pub contact: Option<String>,
+    #[serde(default)]
+    pub channel: Option<Channel>,
+    #[serde(default)]
+    pub category: Option<String>,
+    #[serde(default)]
+    pub complaint_kind: Option<ComplaintKind>,
+    #[serde(default)]
+    pub priority: Option<Priority>,
+    #[serde(default)]
+    pub grade: Option<Grade>,
+    #[serde(default)]
+    pub department: Option<String>,
+    #[serde(default)]
+    pub assignee: Option<String>,
+    #[serde(default)]
+    pub product: Option<String>,
+    #[serde(default)]
+    pub serial: Option<String>,
+    #[serde(default, deserialize_with = "serde_time::opt_date")]
+    pub purchase_date: Option<NaiveDate>,
+    #[serde(default)]
+    pub voucher: Option<String>,
+    #[serde(default)]
+    pub submitter: Option<String>,
+    #[serde(default)]
+    pub transferred_by: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub attachments: Vec<String>,
+    #[serde(default)]
+    pub links: Vec<String>,
+    #[serde(
+        default,
+        deserialize_with = "serde_time::opt_datetime",
+        serialize_with = "ser_opt_time"
+    )]
+    pub opened: Option<DateTime<FixedOffset>>,
+    #[serde(
+        default,
+        deserialize_with = "serde_time::opt_datetime",
+        serialize_with = "ser_opt_time"
+    )]
+    pub accepted: Option<DateTime<FixedOffset>>,
+    #[serde(
+        default,
+        deserialize_with = "serde_time::opt_datetime",
+        serialize_with = "ser_opt_time"
+    )]
+    pub responded: Option<DateTime<FixedOffset>>,
+    #[serde(
+        default,
+        deserialize_with = "serde_time::opt_datetime",
+        serialize_with = "ser_opt_time"
+    )]
+    pub resolved: Option<DateTime<FixedOffset>>,
+    #[serde(
+        default,
+        deserialize_with = "serde_time::opt_datetime",
+        serialize_with = "ser_opt_time"
+    )]
+    pub closed: Option<DateTime<FixedOffset>>,
+    #[serde(default)]
+    pub cause: Option<String>,
+    #[serde(default)]
+    pub responsibility: Option<String>,
+    #[serde(default)]
+    pub plan: Option<String>,
+    #[serde(default)]
+    pub resolution: Option<String>,
+    #[serde(default)]
+    pub satisfaction: Option<u8>,
+    #[serde(default)]
+    pub reopened: u32,
+    #[serde(default)]
+    pub compensation: Option<CompState>,
+    #[serde(default)]
+    pub compensation_amount: Option<String>,
+    #[serde(default)]
+    pub compensation_currency: Option<String>,
+    #[serde(default)]
+    pub compensation_kind: Option<CompKind>,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub event: Vec<Event>,
+}
+
+fn ser_opt_time<S: serde::Serializer>(
+    t: &Option<DateTime<FixedOffset>>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match t {
+        Some(t) => s.serialize_str(&t.to_rfc3339()),
+        None => s.serialize_none(),
+    }
+}
+
+/// Why a step cannot be taken.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StepError {
+    #[error("cannot {action}: the ticket is {state}; allowed from {state}: {allowed}")]
+    Transition {
+        action: Action,
+        state: State,
+        allowed: String,
+    },
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl State {
+    pub fn is_open(self) -> bool {
+        self != State::Closed
+    }
+
+    /// The steps a person may take from this state (bookkeeping events such as
+    /// `sla-notified` are always allowed and not listed).
+    pub fn allowed(self) -> Vec<Action> {
+        use Action as A;
+        Action::ALL
+            .iter()
+            .copied()
+            .filter(|&a| {
+                !matches!(a, A::Open | A::SlaNotified) && next_state(self, a, false).is_some()
+            })
+            .collect()
+    }
+}
+
+/// The state machine (documented in README and `svcdesk help states`):
+///
+/// ```text
+///  open ─► new ─assign─► assigned ─accept─► accepted ─work─► in-progress ⇄ waiting
+///                          ▲  (re-assign / escalate to a person from any open state)   │
+///                          │                                     resolve ◄─────────────┘
+///              reopen ◄── closed ◄─close── resolved ◄─┘
+/// ```
+/// `None` means the step is not allowed from `s`.
+fn next_state(s: State, a: Action, on_call: bool) -> Option<State> {
+    use Action as A;
+    use State as S;
+    let working = matches!(s, S::Accepted | S::InProgress | S::Waiting);
+    let open_unresolved = matches!(s, S::New | S::Assigned) || working;
+    Some(match a {
+        A::Open => return None,
+        A::Note | A::Link | A::SlaNotified => s,
+        A::Grade | A::Escalate => {
+            if !s.is_open() {
+                return None;
+            }
+            s
+        }
+        A::Assign if open_unresolved => S::Assigned,
+        A::Accept if s == S::Assigned => S::Accepted,
+        A::Respond if s != S::Closed => {
+            if s == S::Accepted {
+                S::InProgress
+            } else {
+                s
+            }
+        }
+        A::Diagnose | A::Plan | A::Collab if matches!(s, S::Accepted | S::InProgress) => {
+            S::InProgress
+        }
+        A::CollabReply | A::CompRequest if working => {
+            if s == S::Accepted {
+                S::InProgress
+            } else {
+                s
+            }
+        }
+        A::CompRequest if s == S::Resolved => s,
+        A::CompReview | A::CompApprove | A::CompReject if s.is_open() => s,
+        A::Wait if matches!(s, S::Accepted | S::InProgress) => S::Waiting,
+        A::Resume if s == S::Waiting => S::InProgress,
+        A::Resolve if working => S::Resolved,
+        // A phone complaint solved on the call is resolved straight from registration.
+        A::Resolve if on_call && matches!(s, S::New | S::Assigned) => S::Resolved,
+        A::Revisit if matches!(s, S::Resolved | S::Closed) => s,
+        A::Close if s == S::Resolved => S::Closed,
+        A::Reopen if matches!(s, S::Resolved | S::Closed) => S::InProgress,
+        _ => return None,
+    })
+}
+
+fn score(name: &str, v: Option<u8>) -> Result<(), StepError> {
+    match v {
+        Some(n) if !(1..=5).contains(&n) => Err(StepError::Invalid(format!(
+            "{name} = {n}: scores run from 1 (very dissatisfied) to 5 (very satisfied)"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+fn need(what: &str, v: Option<&str>, action: Action) -> Result<(), StepError> {
+    if v.is_some_and(|s| !s.trim().is_empty()) {
+        Ok(())
+    } else {
+        Err(StepError::Invalid(format!("{action} needs {what}")))
+    }
+}
+
+/// Money as text: digits, optionally a point and one or two decimals, more than zero.
+pub fn valid_amount(s: &str) -> bool {
+    let (int, frac) = s.split_once('.').unwrap_or((s, ""));
+    !int.is_empty()
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && frac.len() <= 2
+        && frac.bytes().all(|b| b.is_ascii_digit())
+        && (s.contains('.') == !frac.is_empty())
+        && s.bytes().any(|b| (b'1'..=b'9').contains(&b))
+}
+
+/// Applies one event to the ticket's current fields: the single definition of what each
+/// step means. Used both to replay a history and to validate a new step before writing.
+pub fn apply(t: &mut Ticket, e: &Event) -> Result<(), StepError> {
+    let action = e
+        .action
+        .ok_or_else(|| StepError::Invalid("an event needs an action".into()))?;
+    if e.by.trim().is_empty() {
+        return Err(StepError::Invalid(format!(
+            "{action} needs `by` (who did it)"
+        )));
+    }
+    if action == Action::Open {
+        if t.state.is_some() {
+            return Err(StepError::Invalid(
+                "a ticket is opened only once (a second `open` event)".into(),
+            ));
+        }
+        need("a customer", e.customer.as_deref(), action)?;
+        need("a category", e.category.as_deref(), action)?;
+        t.state = Some(State::New);
+        t.title = e.title.clone().unwrap_or_default();
+        t.customer = e.customer.clone();
+        t.contact = e.contact.clone();
+        t.channel = e.channel;
+        t.category = e.category.clone();
+        t.complaint_kind = e.complaint_kind;
+        t.priority = Some(e.priority.unwrap_or(Priority::Medium));
+        t.grade = e.grade;
+        t.product = e.product.clone();
+        t.serial = e.serial.clone();
+        t.purchase_date = e.purchase_date;
+        t.voucher = e.voucher.clone();
+        t.submitter = e.submitter.clone();
+        t.transferred_by = e.transferred_by.clone();
+        t.tags = e.tags.clone();
+        t.attachments = e.attachments.clone();
+        t.description = e.description.clone().unwrap_or_default();
+        t.opened = Some(e.at);
+        t.event.push(e.clone());
+        return Ok(());
+    }
+    let state = t
+        .state
+        .ok_or_else(|| StepError::Invalid(format!("{action} before the ticket was opened")))?;
+    let mut next = next_state(state, action, e.on_call).ok_or_else(|| StepError::Transition {
+        action,
+        state,
+        allowed: state
+            .allowed()
+            .iter()
+            .map(|a| a.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+    })?;
+    use Action as A;
+    match action {
+        A::Open => unreachable!("handled above"),
+        A::Grade => {
+            let g = e
+                .grade
+                .ok_or_else(|| StepError::Invalid("grade needs a grade (I, II or III)".into()))?;
+            if t.grade == Some(g) {
+                return Err(StepError::Invalid(format!(
+                    "the ticket is already grade {g}"
+                )));
+            }
+            t.grade = Some(g);
+        }
+        A::Assign => {
+            if e.department.is_none() && e.assignee.is_none() {
+                return Err(StepError::Invalid(
+                    "assign needs a department and/or an assignee".into(),
+                ));
+            }
+            if let Some(d) = &e.department {
+                t.department = Some(d.clone());
+            }
+            t.assignee = e.assignee.clone();
+            t.accepted = None;
+        }
+        A::Accept => {
+            if t.assignee.is_none() {
+                t.assignee = Some(e.by.clone());
+            }
+            t.accepted = Some(e.at);
+        }
+        A::Note => need("text", e.text.as_deref(), action)?,
+        A::Respond => {
+            need(
+                "text (what the customer was told)",
+                e.text.as_deref(),
+                action,
+            )?;
+            t.responded.get_or_insert(e.at);
+        }
+        A::Diagnose => {
+            need("a cause", e.cause.as_deref(), action)?;
+            t.cause = e.cause.clone();
+            if e.responsibility.is_some() {
+                t.responsibility = e.responsibility.clone();
+            }
+            if e.text.is_some() {
+                t.plan = e.text.clone();
+            }
+        }
+        A::Plan => {
+            need(
+                "text (the plan told to the customer)",
+                e.text.as_deref(),
+                action,
+            )?;
+            t.plan = e.text.clone();
+        }
+        A::Collab => {
+            need("a department", e.department.as_deref(), action)?;
+            need("a need (what is asked)", e.need.as_deref(), action)?;
+        }
+        A::CollabReply => {
+            need("text", e.text.as_deref(), action)?;
+            let asked = t
+                .event
+                .iter()
+                .filter(|x| x.action == Some(A::Collab))
+                .count() as u32;
+            match e.request {
+                Some(n) if (1..=asked).contains(&n) => {}
+                _ if asked == 0 => {
+                    return Err(StepError::Invalid(
+                        "there is no collab request to reply to".into(),
+                    ));
+                }
+                Some(n) => {
+                    return Err(StepError::Invalid(format!(
+                        "collab request {n} does not exist; the ticket has {asked}"
+                    )));
+                }
+                None => {
+                    return Err(StepError::Invalid(
+                        "collab-reply needs the request number it answers".into(),
+                    ));
+                }
+            }
+        }
+        A::Escalate => {
+            if e.grade.is_none() && e.assignee.is_none() && e.department.is_none() {
+                return Err(StepError::Invalid(
+                    "escalate needs a higher grade and/or a person or department to move to".into(),
+                ));
+            }
+            need("a reason", e.reason.as_deref(), action)?;
+            if let Some(g) = e.grade {
+                if t.grade.is_some_and(|cur| g <= cur) {
+                    return Err(StepError::Invalid(format!(
+                        "escalate raises the grade; the ticket is already {}; use `grade` to lower it",
+                        t.grade.map(Grade::as_str).unwrap_or_default()
+                    )));
+                }
+                t.grade = Some(g);
+            }
+            if let Some(d) = &e.department {
+                t.department = Some(d.clone());
+            }
+            if let Some(a) = &e.assignee {
+                t.assignee = Some(a.clone());
+                if matches!(state, State::Accepted | State::InProgress | State::Waiting) {
+                    // The new owner confirms receipt like any assignee.
+                    t.accepted = None;
+                    next = State::Assigned;
+                }
+            }
+        }
+        A::Wait => need(
+            "a reason (customer, parts, department...)",
+            e.reason.as_deref(),
+            action,
+        )?,
+        A::Resume => {}
+        A::Resolve => {
+            need(
+                "text (measures taken and the result)",
+                e.text.as_deref(),
+                action,
+            )?;
+            if matches!(
+                t.compensation,
+                Some(CompState::Requested | CompState::Reviewed)
+            ) && e.on_call
+            {
+                return Err(StepError::Invalid(
+                    "a ticket with compensation cannot be resolved on the call".into(),
+                ));
+            }
+            t.resolution = e.text.clone();
+            t.resolved = Some(e.at);
+            for a in &e.attachments {
+                if !t.attachments.contains(a) {
+                    t.attachments.push(a.clone());
+                }
+            }
+        }
+        A::Revisit => {
+            score("efficiency", e.efficiency)?;
+            score("attitude", e.attitude)?;
+            score("result", e.result)?;
+            if e.efficiency.is_none()
+                && e.attitude.is_none()
+                && e.result.is_none()
+                && e.text.is_none()
+            {
+                return Err(StepError::Invalid(
+                    "revisit needs scores or a comment".into(),
+                ));
+            }
+            if e.result.is_some() {
+                t.satisfaction = e.result;
+            }
+        }
+        A::Close => {
+            score("satisfaction", e.satisfaction)?;
+            if let Some(c @ (CompState::Requested | CompState::Reviewed)) = t.compensation {
+                return Err(StepError::Invalid(format!(
+                    "compensation is {c}, awaiting {}; a ticket closes once it is approved or rejected",
+                    if c == CompState::Requested {
+                        "finance review"
+                    } else {
+                        "the general manager's decision"
+                    }
+                )));
+            }
+            if e.satisfaction.is_some() {
+                t.satisfaction = e.satisfaction;
+            }
+            t.closed = Some(e.at);
+        }
+        A::Reopen => {
+            need("a reason", e.reason.as_deref(), action)?;
+            t.reopened += 1;
+            t.resolved = None;
+            t.closed = None;
+            t.satisfaction = None;
+        }
+        A::Link => {
+            let (Some(kind), Some(other)) = (e.link, &e.ticket) else {
+                return Err(StepError::Invalid("link needs a kind and a ticket".into()));
+            };
+            if other == &t.id {
+                return Err(StepError::Invalid("a ticket cannot link to itself".into()));
+            }
+            let l = format!("{kind}:{other}");
+            if !t.links.contains(&l) {
+                t.links.push(l);
+            }
+        }
+        A::CompRequest => {
+            if matches!(
+                t.compensation,
+                Some(CompState::Requested | CompState::Reviewed)
+            ) {
+                return Err(StepError::Invalid(
+                    "a compensation request is already pending; it must be approved or rejected first".into(),
+                ));
+            }
+            let amount = e.amount.as_deref().unwrap_or_default();
+            if !valid_amount(amount) {
+                return Err(StepError::Invalid(format!(
+                    "amount \"{amount}\" is not a positive amount like 500 or 199.90"
+                )));
+            }
+            let kind = e.comp_kind.ok_or_else(|| {
+                StepError::Invalid(format!("comp-request needs a kind ({})", CompKind::names()))
+            })?;
+            t.compensation = Some(CompState::Requested);
+            t.compensation_amount = Some(amount.to_string());
+            t.compensation_currency = Some(e.currency.clone().unwrap_or_else(|| "CNY".into()));
+            t.compensation_kind = Some(kind);
+        }
+        A::CompReview | A::CompApprove | A::CompReject => {
+            let (from, to) = match action {
+                A::CompReview => (CompState::Requested, CompState::Reviewed),
+                A::CompApprove => (CompState::Reviewed, CompState::Approved),
+                _ => (CompState::Reviewed, CompState::Rejected),
+            };
+            match t.compensation {
+                Some(c) if c == from => t.compensation = Some(to),
+                // Finance may also turn a request down outright.
+                Some(CompState::Requested) if action == A::CompReject => t.compensation = Some(to),
+                Some(c) => {
+                    return Err(StepError::Invalid(format!(
+                        "cannot {action}: the compensation is {c}; {action} needs it {from}"
+                    )));
+                }
+                None => {
+                    return Err(StepError::Invalid(format!(
+                        "cannot {action}: no compensation was requested"
+                    )));
+                }
+            }
+        }
+        A::SlaNotified => need("a timer", e.timer.as_deref(), action)?,
+    }
+    t.state = Some(next);
+    t.event.push(e.clone());
+    Ok(())
+}
+
+/// Rebuilds the current fields from the history. Returns the index of the event that
+/// failed with the error.
+pub fn replay(id: &str, events: &[Event]) -> Result<Ticket, (usize, StepError)> {
+    let mut t = Ticket {
+        schema: 1,
+        id: id.to_string(),
+        ..Ticket::default()
+    };
+    for (i, e) in events.iter().enumerate() {
+        if i == 0 && e.action != Some(Action::Open) {
+            return Err((
+                0,
+                StepError::Invalid("the first event must be `open`".into()),
+            ));
+        }
+        apply(&mut t, e).map_err(|err| (i, err))?;
+    }
+    if events.is_empty() {
+        return Err((
+            0,
+            StepError::Invalid("the history is empty; it must start with `open`".into()),
+        ));
+    }
+    Ok(t)
+}
+
+impl Ticket {
+    pub fn state(&self) -> State {
+        self.state.unwrap_or(State::New)
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.state().is_open()
+    }
+
+    /// Every current field, in file order, as TOML values (None = absent). The single
+    /// place that maps fields to keys, used to write files and to detect drift.
+    pub fn field_values(&self) -> Vec<(&'static str, Option<toml_edit::Value>)> {
+        use crate::desk::record::{date_value, datetime_value};
+        use toml_edit::Value;
+        let s = |v: &Option<String>| v.as_deref().map(Value::from);
+        let e = |v: Option<&str>| v.map(Value::from);
+        let arr = |v: &[String]| Some(Value::Array(v.iter().map(String::as_str).collect()));
+        let t = |v: &Option<DateTime<FixedOffset>>| v.map(datetime_value);
+        vec![
+            ("state", e(self.state.map(State::as_str))),
+            ("title", Some(Value::from(self.title.as_str()))),
+            ("customer", s(&self.customer)),
+            ("contact", s(&self.contact)),
+            ("channel", e(self.channel.map(Channel::as_str))),
+            ("category", s(&self.category)),
+            (
+                "complaint_kind",
+                e(self.complaint_kind.map(ComplaintKind::as_str)),
+            ),
+            ("priority", e(self.priority.map(Priority::as_str))),
+            ("grade", e(self.grade.map(Grade::as_str))),
+            ("department", s(&self.department)),
+            ("assignee", s(&self.assignee)),
+            ("product", s(&self.product)),
+            ("serial", s(&self.serial)),
+            ("purchase_date", self.purchase_date.map(date_value)),
+            ("voucher", s(&self.voucher)),
+            ("submitter", s(&self.submitter)),
+            ("transferred_by", s(&self.transferred_by)),
+            ("tags", arr(&self.tags)),
+            ("attachments", arr(&self.attachments)),
+            ("links", arr(&self.links)),
+            ("opened", t(&self.opened)),
+            ("accepted", t(&self.accepted)),
+            ("responded", t(&self.responded)),
+            ("resolved", t(&self.resolved)),
+            ("closed", t(&self.closed)),
+            ("cause", s(&self.cause)),
+            ("responsibility", s(&self.responsibility)),
+            ("plan", s(&self.plan)),
+            ("resolution", s(&self.resolution)),
+            (
+                "satisfaction",
+                self.satisfaction.map(|n| Value::from(i64::from(n))),
+            ),
+            ("reopened", Some(Value::from(i64::from(self.reopened)))),
+            ("compensation", e(self.compensation.map(CompState::as_str))),
+            ("compensation_amount", s(&self.compensation_amount)),
+            ("compensation_currency", s(&self.compensation_currency)),
+            (
+                "compensation_kind",
+                e(self.compensation_kind.map(CompKind::as_str)),
+            ),
+            ("description", Some(multiline(&self.description))),
+        ]
+    }
+
+    /// Fields whose stored value differs from what the history gives.
+    pub fn drift(&self, replayed: &Ticket) -> Vec<&'static str> {
+        let mine = self.field_values();
+        let theirs = replayed.field_values();
+        mine.iter()
+            .zip(&theirs)
+            .filter(|((_, a), (_, b))| !values_equal(a.as_ref(), b.as_ref()))
+            .map(|((k, _), _)| *k)
+            .collect()
+    }
+
+    /// The last event of an action, if any.
+    pub fn last(&self, action: Action) -> Option<&Event> {
+        self.event.iter().rev().find(|e| e.action == Some(action))
+    }
+}
+
+/// Long text as a TOML multi-line string, so a description reads naturally in the file
+/// and a one-word change is a one-line diff.
+pub fn multiline(s: &str) -> toml_edit::Value {
+    if !s.contains('\n') {
+        return toml_edit::Value::from(s);
+    }
+    let escaped = s.replace('\\', "\\\\").replace("\"\"\"", "\"\"\\\"");
+    let repr = format!("\"\"\"\n{escaped}\"\"\"");
+    repr.parse::<toml_edit::Value>()
+        .ok()
+        .filter(|v| v.as_str() == Some(s))
+        .unwrap_or_else(|| toml_edit::Value::from(s))
+}
+
+/// Values compare by meaning, not by formatting (a hand-aligned array or a literal
+/// string is the same value).
+pub fn values_equal(a: Option<&toml_edit::Value>, b: Option<&toml_edit::Value>) -> bool {
+    use toml_edit::Value as V;
+    match (a, b) {
+        (None, None) => true,
+        (Some(V::Array(x)), Some(V::Array(y))) => {
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y.iter())
+                    .all(|(p, q)| values_equal(Some(p), Some(q)))
+        }
+        (Some(V::String(x)), Some(V::String(y))) => x.value() == y.value(),
+        (Some(V::Integer(x)), Some(V::Integer(y))) => x.value() == y.value(),
+        (Some(V::Datetime(x)), Some(V::Datetime(y))) => {
+            // Same instant, whatever offset it was written in.
+            let p = |d: &toml_edit::Datetime| DateTime::parse_from_rfc3339(&d.to_string()).ok();
+            match (p(x.value()), p(y.value())) {
+                (Some(a), Some(b)) => a == b,
+                _ => x.value() == y.value(),
+            }
+        }
+        (Some(x), Some(y)) => x.to_string().trim() == y.to_string().trim(),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(action: Action) -> Event {
+        Event {
+            at: DateTime::parse_from_rfc3339("2026-11-24T09:30:00+08:00").unwrap(),
+            by: "li".into(),
+            action: Some(action),
+            ..Event::default()
+        }
+    }
+
+    fn opened() -> Ticket {
+        let mut e = ev(Action::Open);
+        e.customer = Some("C20261124-AAAAAA".into());
+        e.category = Some("complaint".into());
+        replay("T20261124-BBBBBB", &[e]).unwrap()
+    }
+
+    #[test]
+    fn a_full_life_replays() {
+        let mut t = opened();
+        let mut a = ev(Action::Assign);
+        a.department = Some("service".into());
+        a.assignee = Some("wang".into());
+        apply(&mut t, &a).unwrap();
+        assert_eq!(t.state(), State::Assigned);
+        apply(&mut t, &ev(Action::Accept)).unwrap();
+        let mut r = ev(Action::Resolve);
+        r.text = Some("replaced the board".into());
+        apply(&mut t, &r).unwrap();
+        assert_eq!(t.state(), State::Resolved);
+        let mut c = ev(Action::Close);
+        c.satisfaction = Some(5);
+        apply(&mut t, &c).unwrap();
+        assert_eq!(t.state(), State::Closed);
+        assert_eq!(t.satisfaction, Some(5));
+        let again = replay(&t.id, &t.event).unwrap();
+        assert_eq!(again, t);
+        assert!(t.drift(&again).is_empty());
+    }
+
+    #[test]
+    fn invalid_step_names_state_and_allowed() {
+        let mut t = opened();
+        let err = apply(&mut t, &ev(Action::Close)).unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("cannot close: the ticket is new"), "{msg}");
+        assert!(msg.contains("assign"), "{msg}");
+        assert_eq!(t.event.len(), 1, "a refused step leaves no trace");
+    }
+
+    #[test]
+    fn compensation_needs_review_then_decision() {
+        let mut t = opened();
+        let mut a = ev(Action::Assign);
+        a.assignee = Some("wang".into());
+        apply(&mut t, &a).unwrap();
+        apply(&mut t, &ev(Action::Accept)).unwrap();
+        let mut req = ev(Action::CompRequest);
+        req.amount = Some("500.00".into());
+        req.comp_kind = Some(CompKind::Refund);
+        apply(&mut t, &req).unwrap();
+        assert!(apply(&mut t, &ev(Action::CompApprove)).is_err());
+        apply(&mut t, &ev(Action::CompReview)).unwrap();
+        apply(&mut t, &ev(Action::CompApprove)).unwrap();
+        assert_eq!(t.compensation, Some(CompState::Approved));
+    }
+
+    #[test]
+    fn amounts() {
+        for ok in ["1", "500", "199.9", "199.90", "0.5"] {
+            assert!(valid_amount(ok), "{ok}");
+        }
+        for bad in ["", "0", "0.00", "-5", "1.234", "1.", ".5", "1e3", "5 元"] {
+            assert!(!valid_amount(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn multiline_round_trips() {
+        for s in [
+            "a",
+            "line one\nline two",
+            "ends with quote\"",
+            "x\"\"\"y\nz\\w",
+            "tab\there\n",
+        ] {
+            assert_eq!(multiline(s).as_str(), Some(s), "{s:?}");
+        }
+    }
+}

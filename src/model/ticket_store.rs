@@ -1,0 +1,341 @@
+//! Tickets on disk: load one or all (in parallel), open a new one (with routing), and
+//! append a step — under the desk lock, changing only the lines the step changes.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, value};
+
+use super::customer::edit_file;
+use super::ticket::{self, Action, Event, Ticket, multiline};
+use crate::config::AssignRule;
+use crate::desk::record::{self, date_value, datetime_value};
+use crate::desk::{Desk, Id, Kind, store};
+use crate::error::{Error, Result};
+
+pub fn load_file(path: &Path) -> Result<Ticket> {
+    let text = record::read_text(path)?;
+    record::parse_typed(path, &text)
+}
+
+pub fn load(desk: &Desk, id: &Id) -> Result<Ticket> {
+    load_file(&desk.path_of(id))
+}
+
+/// Every ticket, in ID order, parsed on all cores. One bad file fails the whole load
+/// with its file:line:column, so no listing or report is ever silently short.
+pub fn load_all(desk: &Desk) -> Result<Vec<Ticket>> {
+    let files = desk.record_files(Kind::Ticket)?;
+    files.par_iter().map(|p| load_file(p)).collect()
+}
+
+/// Where in the file the n-th `[[event]]` starts, for errors about a whole event.
+fn event_line(text: &str, index: usize) -> Option<usize> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| l.trim_start().starts_with("[[event]]"))
+        .nth(index)
+        .map(|(i, _)| i + 1)
+}
+
+/// Replays a loaded ticket's history, mapping a failure to the event's line.
+pub fn replay_checked(path: &Path, text: &str, t: &Ticket) -> Result<Ticket> {
+    ticket::replay(&t.id, &t.event).map_err(|(i, e)| Error::Parse {
+        path: path.to_path_buf(),
+        line: event_line(text, i).unwrap_or(1),
+        column: 1,
+        message: format!(
+            "event {} ({}): {e}",
+            i + 1,
+            t.event[i].action.map(Action::as_str).unwrap_or("?")
+        ),
+    })
+}
+
+/// An event as a TOML table, keys in struct order, times as TOML date-times in the desk
+/// zone, long text as multi-line strings.
+fn event_table(desk: &Desk, e: &Event) -> Result<Table> {
+    let generic = toml::Table::try_from(e)
+        .map_err(|err| Error::invalid(format!("cannot write event: {err}")))?;
+    let mut t = Table::new();
+    for (k, v) in generic {
+        let item = match k.as_str() {
+            "at" => value(datetime_value(desk.local(e.at.to_utc()))),
+            "purchase_date" | "due" => match v.as_str().and_then(|s| s.parse().ok()) {
+                Some(d) => value(date_value(d)),
+                None => continue,
+            },
+            _ => match v {
+                toml::Value::String(s) => value(multiline(&s)),
+                other => {
+                    let text = format!("x = {other}");
+                    let doc: DocumentMut = text.parse().expect("TOML from toml serializes");
+                    doc["x"].clone()
+                }
+            },
+        };
+        t.insert(&k, item);
+    }
+    Ok(t)
+}
+
+/// Writes the current fields into the document: existing keys are updated in place
+/// (comments around them survive), vanished ones removed, new ones slotted into their
+/// canonical place so every ticket file reads in the same order.
+fn write_fields(doc: &mut DocumentMut, t: &Ticket) {
+    let values = t.field_values();
+    let mut inserted = false;
+    for (key, new) in &values {
+        let old = doc.get(key).and_then(Item::as_value);
+        if ticket::values_equal(old, new.as_ref()) {
+            continue;
+        }
+        match new.clone() {
+            None => {
+                doc.remove(key);
+            }
+            Some(mut v) => match doc.get_mut(key).and_then(Item::as_value_mut) {
+                Some(slot) => {
+                    *v.decor_mut() = slot.decor().clone();
+                    *slot = v;
+                }
+                None => {
+                    doc.insert(key, value(v));
+                    inserted = true;
+                }
+            },
+        }
+    }
+    if inserted {
+        let rank = |k: &str| match k {
+            "schema" => 0,
+            "id" => 1,
+            _ => values
+                .iter()
+                .position(|(f, _)| *f == k)
+                .map_or(usize::MAX, |i| i + 2),
+        };
+        // Stable: keys we do not know keep their relative order, after ours.
+        doc.sort_values_by(|k1, _, k2, _| rank(k1.get()).cmp(&rank(k2.get())));
+    }
+}
+
+pub struct Opened {
+    pub id: Id,
+    pub path: PathBuf,
+    pub ticket: Ticket,
+}
+
+/// Creates a ticket from its first events (`open`, then routing, or a resolve/close for
+/// a complaint settled on the call). Every event is validated by replay before anything
+/// is written.
+pub fn create(desk: &Desk, mut events: Vec<Event>) -> Result<Opened> {
+    let _lock = desk.lock()?;
+    let now = events[0].at.to_utc();
+    let id = desk.new_id(Kind::Ticket, now);
+    // Routing needs the lock held, so the round-robin turn and open counts are current.
+    route(desk, &mut events)?;
+    let blank = Ticket::default();
+    for e in &events {
+        authorize(desk, &blank, e)?;
+    }
+    let t = ticket::replay(id.as_str(), &events).map_err(|(_, e)| Error::invalid(e.to_string()))?;
+    let mut doc = DocumentMut::new();
+    doc["schema"] = value(1);
+    doc["id"] = value(id.as_str());
+    write_fields(&mut doc, &t);
+    let mut history = ArrayOfTables::new();
+    for e in &t.event {
+        history.push(event_table(desk, e)?);
+    }
+    doc.insert("event", Item::ArrayOfTables(history));
+    let path = desk.path_of(&id);
+    store::create_new_atomic(&path, doc.to_string().as_bytes())?;
+    Ok(Opened {
+        id,
+        path,
+        ticket: t,
+    })
+}
+
+/// Fills in the routing `assign` event's person by the desk's rule, when it has none.
+fn route(desk: &Desk, events: &mut [Event]) -> Result<()> {
+    let Some(e) = events
+        .iter_mut()
+        .find(|e| e.action == Some(Action::Assign) && e.assignee.is_none())
+    else {
+        return Ok(());
+    };
+    let Some(dept) = e.department.clone() else {
+        return Ok(());
+    };
+    let rule = desk.config.routing.assign;
+    if rule == AssignRule::None {
+        return Ok(());
+    }
+    let pool = desk.config.routable_staff(&dept);
+    if pool.is_empty() {
+        return Ok(());
+    }
+    let pick = match rule {
+        AssignRule::None => unreachable!("returned above"),
+        AssignRule::RoundRobin => {
+            let state_path = desk.root.join(".svcdesk").join("round-robin.toml");
+            let mut turns: toml::Table = std::fs::read_to_string(&state_path)
+                .ok()
+                .and_then(|s| s.parse().ok())
+                .unwrap_or_default();
+            let last = turns.get(&dept).and_then(toml::Value::as_str);
+            let next = match last.and_then(|l| pool.iter().position(|p| p == l)) {
+                Some(i) => pool[(i + 1) % pool.len()].clone(),
+                None => pool[0].clone(),
+            };
+            turns.insert(dept.clone(), toml::Value::String(next.clone()));
+            store::write_atomic(&state_path, turns.to_string().as_bytes())?;
+            next
+        }
+        AssignRule::LeastOpen => {
+            let mut open: HashMap<String, usize> = pool.iter().map(|p| (p.clone(), 0)).collect();
+            for t in load_all(desk)?.iter().filter(|t| t.is_open()) {
+                if let Some(n) = t.assignee.as_ref().and_then(|a| open.get_mut(a)) {
+                    *n += 1;
+                }
+            }
+            // Ties go to the first in staff order, so the choice is deterministic.
+            pool.iter()
+                .min_by_key(|p| open[*p])
+                .cloned()
+                .expect("pool is not empty")
+        }
+    };
+    e.assignee = Some(pick);
+    Ok(())
+}
+
+/// Appends one step to a ticket, after checking it against the replayed history.
+/// Returns the ticket as it now stands.
+pub fn append(desk: &Desk, id: &Id, e: Event) -> Result<Ticket> {
+    let _lock = desk.lock()?;
+    let path = desk.path_of(id);
+    let text = record::read_text(&path)?;
+    let stored: Ticket = record::parse_typed(&path, &text)?;
+    let mut t = replay_checked(&path, &text, &stored)?;
+    authorize(desk, &t, &e)?;
+    ticket::apply(&mut t, &e).map_err(|err| match err {
+        ticket::StepError::Transition { .. } => Error::invalid_with_hint(
+            format!("{id}: {err}"),
+            "`svcdesk ticket show ID` shows its history; `svcdesk ticket --help` shows the state machine",
+        ),
+        ticket::StepError::Invalid(m) => Error::invalid(format!("{id}: {m}")),
+    })?;
+    let table = event_table(desk, &e)?;
+    edit_file(&path, |doc| {
+        write_fields(doc, &t);
+        match doc.get_mut("event") {
+            Some(Item::ArrayOfTables(a)) => a.push(table),
+            _ => {
+                return Err(Error::invalid(format!(
+                    "{}: `event` is not a list of [[event]] tables",
+                    path.display()
+                )));
+            }
+        }
+        Ok(())
+    })?;
+    Ok(t)
+}
+
+/// The desk's rules for a step: names must exist in the config, and roles decide who
+/// may review and approve compensation or accept someone else's ticket. With no staff
+/// list, only the config names are checked.
+pub fn authorize(desk: &Desk, t: &Ticket, e: &Event) -> Result<()> {
+    let cfg = &desk.config;
+    if let Some(c) = &e.category
+        && !cfg.categories.contains_key(c)
+    {
+        return Err(Error::invalid_with_hint(
+            format!("unknown category \"{c}\""),
+            format!(
+                "categories of this desk: {}",
+                cfg.categories
+                    .keys()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ));
+    }
+    if let Some(d) = &e.department
+        && !cfg.departments.contains_key(d)
+    {
+        return Err(Error::invalid_with_hint(
+            format!("unknown department \"{d}\""),
+            format!(
+                "departments of this desk: {}",
+                cfg.departments
+                    .keys()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ));
+    }
+    if cfg.staff.is_empty() {
+        return Ok(());
+    }
+    if let Some(a) = &e.assignee
+        && cfg.staff(a).is_none()
+    {
+        return Err(Error::invalid_with_hint(
+            format!("\"{a}\" is not on this desk's staff list"),
+            format!(
+                "staff: {}",
+                cfg.staff
+                    .iter()
+                    .map(|s| s.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ));
+    }
+    let need_role = |roles: &[&str], what: &str| -> Result<()> {
+        if roles.iter().any(|r| cfg.has_role(&e.by, r)) {
+            Ok(())
+        } else {
+            let holders: Vec<&str> = cfg
+                .staff
+                .iter()
+                .filter(|s| s.roles.iter().any(|r| roles.contains(&r.as_str())))
+                .map(|s| s.id.as_str())
+                .collect();
+            Err(Error::invalid_with_hint(
+                format!(
+                    "{} may not {what}: it needs the role {}",
+                    e.by,
+                    roles.join(" or ")
+                ),
+                if holders.is_empty() {
+                    format!(
+                        "nobody on the staff list has it; add it to a [[staff]] entry in svcdesk.toml"
+                    )
+                } else {
+                    format!("ask {}", holders.join(", "))
+                },
+            ))
+        }
+    };
+    match e.action {
+        Some(Action::CompReview) => need_role(&["finance"], "review compensation"),
+        Some(Action::CompApprove) => need_role(&["gm"], "approve compensation"),
+        Some(Action::CompReject) => need_role(&["gm", "finance"], "reject compensation"),
+        Some(Action::Accept) => match &t.assignee {
+            Some(a) if a != &e.by => need_role(
+                &["supervisor", "head", "manager", "admin"],
+                &format!("accept a ticket assigned to {a}"),
+            ),
+            _ => Ok(()),
+        },
+        _ => Ok(()),
+    }
+}
