@@ -9,6 +9,7 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::error::{Error, Result};
+use crate::sla::{Calendar, CalendarConfig};
 
 pub const FILE_NAME: &str = "svcdesk.toml";
 
@@ -20,7 +21,7 @@ pub struct Config {
     #[serde(deserialize_with = "de_tz", serialize_with = "ser_tz")]
     pub timezone: Tz,
     #[serde(default)]
-    pub calendar: toml::Table,
+    pub calendar: CalendarConfig,
     #[serde(default)]
     pub departments: BTreeMap<String, Department>,
     #[serde(default)]
@@ -90,8 +91,12 @@ pub struct Sla {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Timer {
-    pub start: String,
-    pub stop: String,
+    /// Actions that start (or restart) the clock: one name or a list.
+    #[serde(deserialize_with = "one_or_many")]
+    pub start: Vec<String>,
+    /// Actions that stop it: one name or a list.
+    #[serde(deserialize_with = "one_or_many")]
+    pub stop: Vec<String>,
     #[serde(default)]
     pub pause: Vec<String>,
     #[serde(default)]
@@ -143,6 +148,8 @@ impl Config {
                 self.schema
             )));
         }
+        self.calendar()
+            .map_err(|e| bad(format!("[calendar]: {e}")))?;
         for (key, cat) in &self.categories {
             if !self.departments.contains_key(&cat.department) {
                 return Err(bad(format!(
@@ -186,6 +193,11 @@ impl Config {
         self.staff.iter().find(|s| s.id == id)
     }
 
+    /// The business calendar (validated when the config was loaded).
+    pub fn calendar(&self) -> std::result::Result<Calendar, crate::sla::calendar::CalendarError> {
+        Calendar::new(self.timezone, &self.calendar)
+    }
+
     pub fn has_role(&self, id: &str, role: &str) -> bool {
         self.staff(id)
             .is_some_and(|s| s.roles.iter().any(|r| r == role))
@@ -210,6 +222,19 @@ impl Config {
             workers
         }
     }
+}
+
+fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match OneOrMany::deserialize(d)? {
+        OneOrMany::One(s) => vec![s],
+        OneOrMany::Many(v) => v,
+    })
 }
 
 fn de_tz<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Tz, D::Error> {
@@ -380,7 +405,7 @@ assign = "none"
 # (wall clock), "8bh" (business hours), "3wd" (working days). `warn` marks a timer at
 # risk when that much time or less remains. `pause` lists states that stop the clock.
 [sla.timers.accept]
-start = "assign"
+start = ["assign", "escalate"]
 stop = "accept"
 target = { all = "1h" }
 warn = "15m"
