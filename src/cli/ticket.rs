@@ -903,30 +903,27 @@ fn open(cx: &mut Context, desk: &Desk, a: OpenArgs) -> Result<u8> {
     first.tags = a.tags;
     first.attachments = files;
     first.description = Some(text);
-    let mut events = vec![first];
-    match a.resolved_on_call {
-        Some(said) => {
-            let mut r = event(&by, at, desk, Action::Resolve);
-            r.text = Some(said);
-            r.on_call = true;
-            let mut c = event(&by, at, desk, Action::Close);
-            c.text = Some("resolved on the call".into());
-            events.extend([r, c]);
-        }
-        None => {
-            let department = a
-                .department
-                .clone()
-                .unwrap_or_else(|| desk.config.categories[&a.category].department.clone());
-            let mut route = event(&by, at, desk, Action::Assign);
-            route.reason = Some(match &a.department {
-                Some(_) => "routed by hand".to_string(),
-                None => format!("routed by category {}", a.category),
-            });
-            route.department = Some(department);
-            route.assignee = a.assignee;
-            events.push(route);
-        }
+    let department = a
+        .department
+        .clone()
+        .unwrap_or_else(|| desk.config.categories[&a.category].department.clone());
+    let mut route = event(&by, at, desk, Action::Assign);
+    route.reason = Some(match &a.department {
+        Some(_) => "routed by hand".to_string(),
+        None => format!("routed by category {}", a.category),
+    });
+    route.department = Some(department);
+    route.assignee = a.assignee;
+    let mut events = vec![first, route];
+    if let Some(said) = a.resolved_on_call {
+        // Settled by whoever took the call: they are its assignee, not the routing rule.
+        events[1].assignee = Some(by.clone());
+        let mut r = event(&by, at, desk, Action::Resolve);
+        r.text = Some(said);
+        r.on_call = true;
+        let mut c = event(&by, at, desk, Action::Close);
+        c.text = Some("resolved on the call".into());
+        events.extend([r, c]);
     }
     let opened = ticket_store::create(desk, events)?;
     let t = &opened.ticket;

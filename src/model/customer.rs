@@ -332,7 +332,15 @@ pub fn edit(desk: &Desk, id: &Id, changes: &Changes) -> Result<bool> {
                 }
             }
         }
-        if !changes.add_tags.is_empty() || !changes.remove_tags.is_empty() {
+        // Tags are trimmed and empty ones dropped, as `add` does.
+        let clean = |tags: &[String]| -> Vec<String> {
+            tags.iter()
+                .map(|t| t.trim().to_string())
+                .filter(|t| !t.is_empty())
+                .collect()
+        };
+        let (add_tags, remove_tags) = (clean(&changes.add_tags), clean(&changes.remove_tags));
+        if !add_tags.is_empty() || !remove_tags.is_empty() {
             let current: Vec<String> = doc
                 .get("tags")
                 .and_then(Item::as_array)
@@ -344,10 +352,10 @@ pub fn edit(desk: &Desk, id: &Id, changes: &Changes) -> Result<bool> {
                 .unwrap_or_default();
             let mut tags: Vec<String> = current
                 .iter()
-                .filter(|t| !changes.remove_tags.contains(t))
+                .filter(|t| !remove_tags.contains(t))
                 .cloned()
                 .collect();
-            for t in &changes.add_tags {
+            for t in &add_tags {
                 if !tags.contains(t) {
                     tags.push(t.clone());
                 }

@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# Rebuilds examples/desk from scratch with the svcdesk binary given as $1 (default: the
+# debug build). IDs are random, so each run gives new file names; the content is the same.
+# Usage: examples/build-desk.sh [path/to/svcdesk]
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+sv=${1:-$here/../target/debug/svcdesk}
+desk=$here/desk
+rm -rf "$desk"
+"$sv" init "$desk" --name "华东售后服务台 East China service desk" --timezone Asia/Shanghai >/dev/null
+cat >>"$desk/svcdesk.toml" <<'TOML'
+
+[[staff]]
+id = "li"
+name = "李丽 Li Li"
+department = "customer-service"
+roles = ["agent"]
+
+[[staff]]
+id = "wang"
+name = "王刚 Wang Gang"
+department = "service"
+roles = ["engineer"]
+
+[[staff]]
+id = "zhou"
+name = "周敏 Zhou Min"
+department = "quality"
+roles = ["engineer"]
+
+[[staff]]
+id = "sun"
+name = "孙强 Sun Qiang"
+department = "service"
+roles = ["supervisor", "manager"]
+
+[[staff]]
+id = "zhao"
+name = "赵静 Zhao Jing"
+department = "finance"
+roles = ["finance"]
+
+[[staff]]
+id = "chen"
+name = "陈总 Chen Hua"
+department = "management"
+roles = ["gm"]
+TOML
+export SVCDESK_DIR=$desk SVCDESK_USER=li
+at() { export SVCDESK_NOW="2026-11-$1+08:00"; }
+s() { "$sv" "$@"; }
+
+at 02T09:00:00
+c1=$(s customer add --name "华东机械有限公司 East China Machinery" --contact 张伟 --phone 021-5555-0101 \
+  --email service@ecm.example.cn --industry manufacturing --source trade-show --tag key-account \
+  --address "上海市浦东新区张江路 88 号")
+c2=$(s customer add --name "绿源食品 Lvyuan Foods" --contact 刘芳 --phone 0571-8888-0202 \
+  --industry food --source online --address "杭州市西湖区文三路 12 号")
+c3=$(s customer add --name "李明 Li Ming" --phone 139-0000-2222 --industry retail --source referral \
+  --referred-by "$c1")
+c4=$(s customer add --name "宏达物流 Hongda Logistics" --contact 陈刚 --phone 025-6666-0404 \
+  --industry logistics --source dealer --tag dealer)
+s customer note "$c1" --with 张伟 --channel visit -m "annual review; interested in X300 upgrade, wants a quote" --follow-up 2026-12-05 2>/dev/null
+
+# Grade III public-opinion complaint: compensation approved by the GM, closed.
+at 03T10:00:00
+t1=$(s ticket open --customer "$c2" --channel media --category complaint --complaint-kind public-opinion \
+  --grade III --priority high --product X200 --serial X200-24-01187 --purchase-date 2026-03-15 \
+  --voucher INV-2026-0315-77 -m "Customer posted on Weibo that two X200 units overheated and scorched a counter.
+Threatens to go to the market regulator." 2>/dev/null)
+at 03T10:05:00; s ticket respond "$t1" -m "Called 刘芳, apologised, promised an engineer on site today" --channel phone 2>/dev/null
+at 03T10:20:00; s --as sun ticket escalate "$t1" --to sun --reason "grade III: after-sales manager leads" 2>/dev/null
+at 03T10:25:00; s --as sun ticket accept "$t1" 2>/dev/null
+at 03T11:30:00; s --as sun ticket diagnose "$t1" --cause "fan connector from batch 24-01 loosens" --responsibility product --plan "replace both units, inspect batch" 2>/dev/null
+at 03T11:50:00; s --as sun ticket plan "$t1" -m "replace both units free of charge; refund the counter repair" 2>/dev/null
+at 03T14:00:00; s --as sun comp request "$t1" --amount 3000 --kind refund --reason "counter repair invoice" 2>/dev/null
+at 04T10:00:00; s --as zhao comp review "$t1" -m "invoice checked" 2>/dev/null
+at 04T15:00:00; s --as chen comp approve "$t1" 2>/dev/null
+at 05T16:00:00; s --as sun ticket resolve "$t1" -m "units replaced, refund paid, post withdrawn" --parts "2x X200" 2>/dev/null
+at 06T10:00:00; s ticket revisit "$t1" --efficiency 4 --attitude 5 --result 4 -m "satisfied with the speed" 2>/dev/null
+at 06T10:05:00; s ticket close "$t1" --satisfaction 4 2>/dev/null
+
+# Grade I fault fixed remotely, closed.
+at 09T09:40:00
+t2=$(s ticket open --customer "$c1" --category consult --product X300 -m "Display shows E12 after firmware update" 2>/dev/null)
+at 09T09:50:00; s ticket grade "$t2" I --reason "non-core function, one customer" 2>/dev/null
+at 09T10:00:00; s ticket assign "$t2" --to wang 2>/dev/null
+at 09T10:20:00; s --as wang ticket accept "$t2" 2>/dev/null
+at 09T11:00:00; s --as wang ticket resolve "$t2" -m "guided the customer through a settings reset by phone" 2>/dev/null
+at 10T09:30:00; s ticket revisit "$t2" --efficiency 5 --attitude 5 --result 5 2>/dev/null
+at 10T09:35:00; s ticket close "$t2" --satisfaction 5 2>/dev/null
+
+# A phone complaint solved on the call.
+at 12T14:00:00
+t3=$(s ticket open --customer "$c3" --category complaint --complaint-kind attitude \
+  -m "Hotline kept the customer waiting 20 minutes" \
+  --resolved-on-call "apologised; explained the peak-hour queue; customer accepted" 2>/dev/null)
+
+# Grade II quality problem, waiting for parts.
+at 16T09:15:00
+t4=$(s ticket open --customer "$c4" --category quality --grade II --product X200 --serial X200-24-02211 \
+  -m "Conveyor motor stops under load" 2>/dev/null)
+at 16T09:40:00; s --as zhou ticket accept "$t4" 2>/dev/null
+at 16T10:00:00; s --as zhou ticket respond "$t4" -m "engineer booked for tomorrow" 2>/dev/null
+at 17T15:00:00; s --as zhou ticket diagnose "$t4" --cause "motor driver board failure" --responsibility product 2>/dev/null
+at 17T15:30:00; s --as zhou ticket wait "$t4" --for parts -m "driver board ordered from the factory" 2>/dev/null
+
+# Grade II, reopened after a poor revisit, in progress again.
+at 18T09:00:00
+t5=$(s ticket open --customer "$c1" --category consult --grade II --product X300 -m "Remote monitoring drops every night" 2>/dev/null)
+at 18T09:30:00; s ticket assign "$t5" --to wang 2>/dev/null
+at 18T09:45:00; s --as wang ticket accept "$t5" 2>/dev/null
+at 18T10:00:00; s --as wang ticket respond "$t5" -m "collecting logs" 2>/dev/null
+at 19T16:00:00; s --as wang ticket resolve "$t5" -m "router keep-alive raised" 2>/dev/null
+at 20T10:00:00; s ticket revisit "$t5" --efficiency 3 --attitude 4 --result 2 -m "still drops on weekends" 2>/dev/null
+at 20T10:10:00; s ticket reopen "$t5" --reason "revisit result 2: problem persists" 2>/dev/null
+at 20T10:30:00; s --as wang ticket collab "$t5" --department product --need "firmware log of the gateway" --due 2026-11-25 2>/dev/null
+
+# Fresh tickets: new (routed, not accepted) and accepted.
+at 27T16:30:00
+t6=$(s ticket open --customer "$c2" --channel wechat --category suggestion --priority low \
+  -m "Suggest a Chinese voice prompt option" 2>/dev/null)
+at 27T17:00:00
+t7=$(s ticket open --customer "$c4" --channel email --category logistics --priority high \
+  -m "Spare parts shipment delayed three days" 2>/dev/null)
+at 28T09:10:00; s ticket assign "$t7" --to li --reason "hotline follows up with the carrier" 2>/dev/null
+at 28T09:20:00; s ticket accept "$t7" 2>/dev/null
+at 28T09:25:00; s ticket note "$t7" -m "carrier says the parcel is in Nanjing" 2>/dev/null
+at 28T09:30:00; s ticket resolve "$t7" -m "parcel delivered; customer confirmed" 2>/dev/null
+echo "built $desk"
