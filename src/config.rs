@@ -86,6 +86,24 @@ pub struct Staff {
 pub struct Sla {
     #[serde(default)]
     pub timers: BTreeMap<String, Timer>,
+    /// What `sla check --escalate` does with a breached timer.
+    #[serde(default)]
+    pub escalate: Option<Escalation>,
+}
+
+/// `[sla.escalate]`: move tickets whose timer breached to a person (e.g. the after-sales
+/// manager), recorded as an `escalate` event by `svcdesk`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Escalation {
+    /// Staff id who takes over.
+    pub to: String,
+    /// Only tickets of these grades ([] = any).
+    #[serde(default)]
+    pub grades: Vec<String>,
+    /// Only breaches of these timers ([] = any).
+    #[serde(default)]
+    pub timers: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -161,6 +179,28 @@ impl Config {
                         .collect::<Vec<_>>()
                         .join(", ")
                 )));
+            }
+        }
+        if let Some(esc) = &self.sla.escalate {
+            if !self.staff.is_empty() && self.staff(&esc.to).is_none() {
+                return Err(bad(format!(
+                    "sla.escalate.to = \"{}\" is not on the staff list",
+                    esc.to
+                )));
+            }
+            for g in &esc.grades {
+                if !["I", "II", "III"].contains(&g.as_str()) {
+                    return Err(bad(format!(
+                        "sla.escalate.grades: \"{g}\" is not a grade (I, II, III)"
+                    )));
+                }
+            }
+            for t in &esc.timers {
+                if !self.sla.timers.contains_key(t) {
+                    return Err(bad(format!(
+                        "sla.escalate.timers: \"{t}\" is not a timer in [sla.timers]"
+                    )));
+                }
             }
         }
         let mut seen = std::collections::HashSet::new();
@@ -440,6 +480,13 @@ start = "resolve"
 stop = "revisit"
 target = { all = "24h" }
 warn = "4h"
+
+# `svcdesk sla check --escalate`: a ticket whose timer breached moves to `to` (a staff id,
+# e.g. the after-sales manager), recorded as an escalate event. Uncomment to use.
+# [sla.escalate]
+# to = "sun"
+# grades = ["II", "III"]
+# timers = ["respond", "resolve"]
 "#;
 
 #[cfg(test)]

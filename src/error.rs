@@ -107,7 +107,7 @@ impl Error {
                     .into(),
             ),
             Error::DeskExists { .. } => {
-                Some("pass --force to rewrite its config and add missing folders (records are kept)".into())
+                Some("pass --force to rewrite its config (the old one is kept as svcdesk.toml.bak) and add missing folders; records are kept".into())
             }
             Error::UnknownId { near, .. } if !near.is_empty() => {
                 Some(format!("did you mean: {}", near.join(", ")))

@@ -122,6 +122,13 @@ impl Context {
 }
 
 pub fn main() -> ExitCode {
+    // An empty variable means "not set", as for most tools; clap would call it a usage error.
+    for var in ["SVCDESK_DIR", "SVCDESK_USER"] {
+        if std::env::var_os(var).is_some_and(|v| v.is_empty()) {
+            // SAFETY: still single-threaded; nothing else reads the environment yet.
+            unsafe { std::env::remove_var(var) };
+        }
+    }
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

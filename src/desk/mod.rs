@@ -63,8 +63,9 @@ impl Desk {
         Ok(Desk { root, config })
     }
 
-    /// Creates a desk in `dir`. With `force`, an existing desk's config is rewritten and
-    /// missing folders are added; records are never touched.
+    /// Creates a desk in `dir`. With `force`, an existing desk's config is rewritten (the
+    /// old one kept as `svcdesk.toml.bak`) and missing folders are added; records are
+    /// never touched.
     pub fn init(dir: &Path, name: &str, tz: Tz, force: bool) -> Result<Desk> {
         let cfg = dir.join(config::FILE_NAME);
         if cfg.exists() && !force {
@@ -74,6 +75,11 @@ impl Desk {
         }
         fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         let _lock = WriteLock::acquire(dir)?;
+        if cfg.exists() {
+            // --force never loses a person's config: the old one is kept beside it.
+            let backup = dir.join(format!("{}.bak", config::FILE_NAME));
+            fs::copy(&cfg, &backup).map_err(|e| Error::io(&backup, e))?;
+        }
         store::write_atomic(&cfg, config::default_config(name, tz).as_bytes())?;
         for kind in Kind::ALL {
             let d = dir.join(kind.dir());
@@ -189,14 +195,16 @@ impl Desk {
 
 /// IDs within a small edit distance of the query's random part or its prefix, best first.
 fn near_matches(all: &[String], q: &str) -> Vec<String> {
+    // Compare by characters: a stray hand-made file name may be anything, CJK included.
+    let prefix = |s: &str, n: usize| s.chars().take(n).collect::<String>();
     let q_random = q.rsplit('-').next().unwrap_or(q);
+    let n_random = q_random.chars().count();
     let mut scored: Vec<(usize, &String)> = all
         .iter()
         .filter_map(|full| {
-            let random = full.get(10..).unwrap_or(full);
-            let n = q_random.len().min(random.len());
-            let d = levenshtein(&random[..n], q_random)
-                .min(levenshtein(&full[..q.len().min(full.len())], q));
+            let random: String = full.chars().skip(10).collect();
+            let d = levenshtein(&prefix(&random, n_random), q_random)
+                .min(levenshtein(&prefix(full, q.chars().count()), q));
             (d <= 2 && d < q.len()).then_some((d, full))
         })
         .collect();

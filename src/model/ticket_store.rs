@@ -45,11 +45,14 @@ pub fn replay_checked(path: &Path, text: &str, t: &Ticket) -> Result<Ticket> {
         path: path.to_path_buf(),
         line: event_line(text, i).unwrap_or(1),
         column: 1,
-        message: format!(
-            "event {} ({}): {e}",
-            i + 1,
-            t.event[i].action.map(Action::as_str).unwrap_or("?")
-        ),
+        message: match t.event.get(i) {
+            Some(ev) => format!(
+                "event {} ({}): {e}",
+                i + 1,
+                ev.action.map(Action::as_str).unwrap_or("?")
+            ),
+            None => e.to_string(),
+        },
     })
 }
 
