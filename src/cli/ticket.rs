@@ -515,8 +515,19 @@ fn attachments(cx: &Context, desk: &Desk, paths: &[PathBuf]) -> Result<Vec<Strin
 
 /// The description, like `git commit`: -m, -F FILE/-, or an editor on a template.
 fn description(cx: &Context, a: &OpenArgs) -> Result<String> {
+    // Like `git commit`, an empty description aborts, however it was given.
+    let nonempty = |s: String| {
+        if s.trim().is_empty() {
+            Err(Error::invalid_with_hint(
+                "empty description; nothing was opened",
+                "describe the problem: symptom, when it happened, what the customer tried",
+            ))
+        } else {
+            Ok(s)
+        }
+    };
     if let Some(m) = &a.message {
-        return Ok(m.clone());
+        return nonempty(m.clone());
     }
     if let Some(f) = &a.file {
         let mut s = String::new();
@@ -528,7 +539,7 @@ fn description(cx: &Context, a: &OpenArgs) -> Result<String> {
             let p = cx.cwd.join(f);
             s = std::fs::read_to_string(&p).map_err(|e| Error::io(&p, e))?;
         }
-        return Ok(s.trim_end().to_string());
+        return nonempty(s.trim_end().to_string());
     }
     let editor = std::env::var("VISUAL")
         .or_else(|_| std::env::var("EDITOR"))

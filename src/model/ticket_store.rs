@@ -96,7 +96,29 @@ fn write_fields(doc: &mut DocumentMut, t: &Ticket) {
         }
         match new.clone() {
             None => {
+                // A comment line a person wrote above a field that goes away (`closed`
+                // on reopen) moves down to the next field instead of vanishing with it.
+                let above = doc
+                    .as_table()
+                    .key(key)
+                    .and_then(|k| k.leaf_decor().prefix())
+                    .and_then(|p| p.as_str())
+                    .filter(|p| p.contains('#'))
+                    .map(str::to_string);
+                let next = doc
+                    .iter()
+                    .skip_while(|(k, _)| k != key)
+                    .skip(1)
+                    .find(|(_, item)| item.is_value())
+                    .map(|(k, _)| k.to_string());
                 doc.remove(key);
+                if let (Some(above), Some(next)) = (above, next)
+                    && let Some(mut k) = doc.as_table_mut().key_mut(&next)
+                {
+                    let decor = k.leaf_decor_mut();
+                    let own = decor.prefix().and_then(|p| p.as_str()).unwrap_or("");
+                    decor.set_prefix(format!("{above}{own}"));
+                }
             }
             Some(mut v) => match doc.get_mut(key).and_then(Item::as_value_mut) {
                 Some(slot) => {
@@ -224,6 +246,23 @@ pub fn append(desk: &Desk, id: &Id, e: Event) -> Result<Ticket> {
     let text = record::read_text(&path)?;
     let stored: Ticket = record::parse_typed(&path, &text)?;
     let mut t = replay_checked(&path, &text, &stored)?;
+    // Append-only and in time order (`check` reports a history that is not): a step
+    // entered after the fact may not go back before what is already recorded.
+    if let Some(last) = t.event.last()
+        && e.at < last.at
+    {
+        let show = |at: chrono::DateTime<chrono::FixedOffset>| {
+            desk.local(at.to_utc()).format("%Y-%m-%d %H:%M").to_string()
+        };
+        return Err(Error::invalid_with_hint(
+            format!(
+                "{id}: {} is earlier than the ticket's last event ({}); a history stays in time order",
+                show(e.at),
+                show(last.at)
+            ),
+            "give --at a later time, and say when it really happened in the text",
+        ));
+    }
     authorize(desk, &t, &e)?;
     ticket::apply(&mut t, &e).map_err(|err| match err {
         ticket::StepError::Transition { .. } => Error::invalid_with_hint(
@@ -232,9 +271,22 @@ pub fn append(desk: &Desk, id: &Id, e: Event) -> Result<Ticket> {
         ),
         ticket::StepError::Invalid(m) => Error::invalid(format!("{id}: {m}")),
     })?;
-    let table = event_table(desk, &e)?;
+    let mut table = event_table(desk, &e)?;
     edit_file(&path, |doc| {
         write_fields(doc, &t);
+        // A comment a person wrote under the last event is the document's trailing text
+        // to toml_edit: keep it there, above the new event, instead of letting it drift
+        // below the new event to the end of the file.
+        let trailing = doc.trailing().as_str().unwrap_or_default().to_string();
+        if !trailing.trim().is_empty() {
+            let mut prefix = trailing;
+            if !prefix.ends_with('\n') {
+                prefix.push('\n');
+            }
+            prefix.push('\n');
+            table.decor_mut().set_prefix(prefix);
+            doc.set_trailing("");
+        }
         match doc.get_mut("event") {
             Some(Item::ArrayOfTables(a)) => a.push(table),
             _ => {
