@@ -7,8 +7,10 @@ use std::path::PathBuf;
 use crate::desk::{Desk, Id, Kind, record};
 use crate::error::{Error, Result};
 use crate::model::customer::Customer;
+use crate::model::report::Report as FieldReport;
 use crate::model::ticket::Ticket;
 use crate::model::ticket_store;
+use crate::model::worklog;
 
 pub const SCHEMA: i64 = 1;
 
@@ -42,6 +44,7 @@ pub fn check(desk: &Desk) -> Result<Report> {
     let mut seen: HashMap<String, PathBuf> = HashMap::new();
     let mut customers: Vec<(PathBuf, Customer)> = Vec::new();
     let mut tickets: Vec<(PathBuf, Ticket)> = Vec::new();
+    let mut field_reports: Vec<(PathBuf, FieldReport)> = Vec::new();
     for kind in Kind::ALL {
         for path in desk.record_files(kind)? {
             report.files += 1;
@@ -128,7 +131,10 @@ pub fn check(desk: &Desk) -> Result<Report> {
                     }
                     Err(e) => push_error(&mut problem, e),
                 },
-                Kind::Report => {}
+                Kind::Report => match record::parse_typed::<FieldReport>(&path, &text) {
+                    Ok(r) => field_reports.push((rel.clone(), r)),
+                    Err(e) => push_error(&mut problem, e),
+                },
             }
         }
     }
@@ -157,6 +163,47 @@ pub fn check(desk: &Desk) -> Result<Report> {
                 message: m,
             })
         });
+    }
+    // Field-service reports: sound on their own (time order, scores, money), and their
+    // engineer, customer and ticket exist.
+    for (rel, r) in &field_reports {
+        let own = r.problems();
+        let refs = r.reference_problems(&desk.config, &customer_ids, &ticket_ids);
+        for m in own.into_iter().chain(refs) {
+            report.problems.push(Problem {
+                path: rel.clone(),
+                line: None,
+                column: None,
+                message: m,
+            });
+        }
+    }
+    // Work logs: readable, named after their engineer, entries sound.
+    for path in worklog::files(desk)? {
+        report.files += 1;
+        let rel = path.strip_prefix(&desk.root).unwrap_or(&path).to_path_buf();
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let mut problem = |line: Option<usize>, column: Option<usize>, message: String| {
+            report.problems.push(Problem {
+                path: rel.clone(),
+                line,
+                column,
+                message,
+            })
+        };
+        let log = record::read_text(&path)
+            .and_then(|text| record::parse_typed::<worklog::WorkLog>(&path, &text));
+        match log {
+            Ok(log) => {
+                for m in worklog::problems(&log, &stem, &desk.config, &ticket_ids) {
+                    problem(None, None, m);
+                }
+            }
+            Err(e) => push_error(&mut problem, e),
+        }
     }
     report.problems.sort();
     Ok(report)

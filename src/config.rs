@@ -469,7 +469,7 @@ target = { III = "48h" }
 warn = "8h"
 
 [sla.timers.resolve]
-start = "open"
+start = ["open", "reopen"]
 stop = "resolve"
 pause = ["waiting"]
 target = { I = "24h", II = "48h", high = "24h", medium = "3wd", low = "5wd" }

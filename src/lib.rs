@@ -7,8 +7,10 @@ pub mod check;
 pub mod config;
 pub mod desk;
 pub mod error;
+pub mod ledger;
 pub mod model;
 pub mod output;
 pub mod sla;
+pub mod stats;
 
 pub use error::{Error, Result};

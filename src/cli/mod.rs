@@ -3,7 +3,11 @@
 
 mod check;
 mod customer;
+mod docs;
 mod init;
+mod ledger;
+mod report;
+mod sla;
 mod ticket;
 
 use std::io::Write;
@@ -75,8 +79,22 @@ enum Command {
     /// Compensation (补偿/赔款) on a ticket: request, finance review, GM approval.
     #[command(subcommand)]
     Comp(ticket::CompCommand),
+    /// Field-service reports (现场服务完成情况汇报) and the engineers' work log.
+    #[command(subcommand)]
+    Report(report::Command),
+    /// Ledgers (台账) as CSV: `ledger service` is the technical-service ledger (技术服务台账).
+    #[command(subcommand)]
+    Ledger(ledger::Command),
+    /// SLA deadlines: `sla check` for cron (exit 0 ok, 1 at risk, 2 breached, 3 error), `sla status`.
+    #[command(subcommand)]
+    Sla(sla::Command),
     /// Check every record: syntax (file:line:column), schema, fields, IDs, references, history.
     Check(check::Args),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(docs::CompletionsArgs),
+    /// Write the man pages (used to regenerate man/; see README).
+    #[command(hide = true)]
+    Man(docs::ManArgs),
 }
 
 /// What every command needs besides its own arguments (jj's CommandHelper).
@@ -160,7 +178,12 @@ pub fn main() -> ExitCode {
         Command::Customer(c) => customer::exec(&mut cx, c),
         Command::Ticket(c) => ticket::exec(&mut cx, c),
         Command::Comp(c) => ticket::exec_comp(&mut cx, c),
+        Command::Report(c) => report::exec(&mut cx, c),
+        Command::Ledger(c) => ledger::exec(&mut cx, c),
         Command::Check(a) => check::exec(&mut cx, a),
+        Command::Sla(c) => sla::exec(&mut cx, c),
+        Command::Completions(a) => docs::completions(&mut cx, a),
+        Command::Man(a) => docs::man(&mut cx, a),
     };
     let _ = cx.out.flush();
     match result {

@@ -11,6 +11,7 @@ use svcdesk::model::ticket::{
 };
 use svcdesk::model::ticket_store;
 use svcdesk::output::{self, Format, Rows};
+use svcdesk::sla::{TimerState, TimerStatus};
 use svcdesk::{Error, Result};
 
 use super::{Context, warn};
@@ -87,6 +88,8 @@ routes by hand. The new ID is printed on stdout.")]
   svcdesk ticket list --open --grade III
   svcdesk ticket list --department service --state assigned --state accepted
   svcdesk ticket list --opened-from 2026-11-01 --opened-to 2026-11-30 --format csv > nov.csv
+  svcdesk ticket list --overdue                      # a running SLA timer is past due
+  svcdesk ticket list --due-within 2h --mine         # what I must act on in the next 2 hours
 
 CSV columns: id,state,grade,priority,category,complaint_kind,channel,department,assignee,
 customer,contact,product,serial,opened,accepted,responded,resolved,closed,satisfaction,
@@ -472,6 +475,12 @@ pub struct ListArgs {
     /// Text in the title, description, product, serial or resolution (case-insensitive).
     #[arg(long)]
     text: Option<String>,
+    /// Only tickets with a running SLA timer past its deadline.
+    #[arg(long)]
+    overdue: bool,
+    /// Only tickets with a running SLA timer due within this time (e.g. 2h, 30m, 1d).
+    #[arg(long, value_name = "DURATION")]
+    due_within: Option<String>,
     #[arg(long, value_enum, default_value = "id")]
     sort: SortKey,
     #[arg(long)]
@@ -605,7 +614,13 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
             let text = match a.format {
                 Format::Json => output::json(&t),
                 Format::Csv => list_rows(&[t]).to_csv(),
-                Format::Table => show_text(&desk, &t),
+                Format::Table => {
+                    let policy = super::sla::policy(&desk)?;
+                    let now = cx.time(&desk, None)?;
+                    let mut text = show_text(&desk, &t);
+                    text.push_str(&sla_text(&desk, &policy.evaluate(&t, now)));
+                    text
+                }
             };
             cx.print(&text)?;
             Ok(0)
@@ -983,6 +998,26 @@ fn list(cx: &mut Context, desk: &Desk, a: ListArgs) -> Result<u8> {
         want.is_empty() || v.as_ref().is_some_and(|v| want.contains(v))
     };
     let mut all = ticket_store::load_all(desk)?;
+    if a.overdue || a.due_within.is_some() {
+        let policy = super::sla::policy(desk)?;
+        let now = cx.time(desk, None)?;
+        let within = a
+            .due_within
+            .as_deref()
+            .map(svcdesk::sla::parse_duration)
+            .transpose()
+            .map_err(|e| Error::invalid(format!("--due-within: {e}")))?;
+        all.retain(|t| {
+            policy
+                .evaluate(t, now)
+                .iter()
+                .filter(|s| s.stopped.is_none())
+                .any(|s| {
+                    (a.overdue && s.state == TimerState::Breached)
+                        || within.is_some_and(|w| s.due <= now + w)
+                })
+        });
+    }
     all.retain(|t| {
         (!a.open || t.is_open())
             && me.as_ref().is_none_or(|m| t.assignee.as_ref() == Some(m))
@@ -1176,6 +1211,31 @@ fn describe(e: &Event) -> String {
         parts.push("(told to the customer)".into());
     }
     parts.join("; ").replace('\n', " ")
+}
+
+/// The SLA section of `ticket show`: every timer that applies, with its deadline.
+fn sla_text(desk: &Desk, statuses: &[TimerStatus]) -> String {
+    if statuses.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("\nSLA:\n");
+    for s in statuses {
+        let when = |t: DateTime<Utc>| desk.local(t).format("%Y-%m-%d %H:%M").to_string();
+        let detail = match s.stopped {
+            Some(stop) => format!("stopped {}", when(stop)),
+            None => format!("{} left", super::sla::human(s.remaining)),
+        };
+        out.push_str(&format!(
+            "  {:18} {:9} {:>5} ({:3})  due {}  {}\n",
+            s.timer,
+            s.state.as_str(),
+            s.target,
+            s.basis,
+            when(s.due),
+            detail
+        ));
+    }
+    out
 }
 
 fn show_text(desk: &Desk, t: &Ticket) -> String {

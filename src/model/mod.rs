@@ -3,6 +3,8 @@
 //! replaces it atomically.
 
 pub mod customer;
+pub mod report;
 pub mod ticket;
 pub mod ticket_store;
 pub mod vocab;
+pub mod worklog;

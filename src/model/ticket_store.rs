@@ -14,9 +14,12 @@ use crate::desk::record::{self, date_value, datetime_value};
 use crate::desk::{Desk, Id, Kind, store};
 use crate::error::{Error, Result};
 
+/// Loads a ticket as its history says it is: the stored fields are a convenience for
+/// people and grep; the events are the truth (`svcdesk check` reports any drift).
 pub fn load_file(path: &Path) -> Result<Ticket> {
     let text = record::read_text(path)?;
-    record::parse_typed(path, &text)
+    let stored: Ticket = record::parse_typed(path, &text)?;
+    replay_checked(path, &text, &stored)
 }
 
 pub fn load(desk: &Desk, id: &Id) -> Result<Ticket> {

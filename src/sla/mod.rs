@@ -73,11 +73,16 @@
 //! Elapsed time of a timer is counted the same way: wall-clock time for wall-clock
 //! targets, working time for business-hour and working-day targets.
 //!
+//! SLA timers, the rules that say which targets apply and when clocks run, pause and
+//! stop, are described in [`policy`].
+//!
 //! Durations given on the command line, such as `--due-within 2h`, are always wall-clock:
 //! a whole number followed by `s`, `m`, `h` or `d`.
 
 pub mod calendar;
+pub mod policy;
 pub mod target;
 
 pub use calendar::{Calendar, CalendarConfig, CalendarError};
+pub use policy::{Policy, PolicyError, TimerState, TimerStatus};
 pub use target::{DurationError, MAX_TARGET_DAYS, Target, TargetError, parse_duration};

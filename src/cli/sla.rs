@@ -1,0 +1,440 @@
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::process::{Command as Process, Stdio};
+
+use chrono::{DateTime, Duration, Utc};
+use clap::Subcommand;
+use svcdesk::desk::{Desk, Id};
+use svcdesk::model::ticket::{Action, Event, Grade, Ticket};
+use svcdesk::model::ticket_store;
+use svcdesk::output::{self, Format, Rows};
+use svcdesk::sla::policy::{Policy, TimerState, TimerStatus};
+use svcdesk::{Error, Result};
+
+use super::{Context, report};
+
+/// The monitoring-plugin convention, so cron wrappers and monitors can act on it.
+pub const SLA_OK: u8 = 0;
+pub const SLA_WARNING: u8 = 1;
+pub const SLA_BREACH: u8 = 2;
+pub const SLA_ERROR: u8 = 3;
+
+/// The actor recorded on events svcdesk writes by itself (notifications, escalations).
+pub const SYSTEM_ACTOR: &str = "svcdesk";
+
+/// SLA deadlines: check breaches for cron, summarise for people.
+#[derive(Subcommand)]
+pub enum Command {
+    /// Evaluate every open ticket's timers now; print breached and at-risk ones.
+    #[command(
+        after_help = "Prints nothing and exits 0 when nothing is breached or at risk. Otherwise prints
+the timers (table, or --format csv|json) and exits:
+  1  warning: some timers are at risk (less than their `warn` left), none breached
+  2  breach: at least one running timer is past its deadline
+  3  error: the desk or its SLA policy could not be read (message on stderr)
+
+--notify CMD runs CMD (with sh -c) once per newly breached timer, with the details in
+SVCDESK_ID, SVCDESK_TIMER, SVCDESK_DUE, SVCDESK_OVERDUE_MINUTES, SVCDESK_TITLE,
+SVCDESK_GRADE, SVCDESK_PRIORITY, SVCDESK_DEPARTMENT, SVCDESK_ASSIGNEE, SVCDESK_DESK and
+the ticket as JSON on stdin; when CMD succeeds an `sla-notified` event is recorded so the
+next run does not notify again; when it fails, the failure is reported and it is retried
+next run. --escalate applies [sla.escalate] of svcdesk.toml as `escalate` events.
+
+CSV columns: id,timer,state,target,basis,started,due,remaining_minutes,grade,priority,
+department,assignee,title
+
+Examples:
+  svcdesk sla check                               # from cron: mail only when needed
+  svcdesk sla check --notify ./hooks/breach.sh --escalate
+  SVCDESK_NOW='2026-11-24 17:00' svcdesk sla check --format csv"
+    )]
+    Check(CheckArgs),
+    /// Summary counts of open tickets by department and grade: open, at risk, breached.
+    Status(StatusArgs),
+}
+
+#[derive(clap::Args)]
+pub struct CheckArgs {
+    /// Evaluate at this time instead of now (also SVCDESK_NOW).
+    #[arg(long, value_name = "TIME")]
+    now: Option<String>,
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+    /// Run CMD once per newly breached timer.
+    #[arg(long, value_name = "CMD")]
+    notify: Option<String>,
+    /// Apply the [sla.escalate] rule to breached tickets.
+    #[arg(long)]
+    escalate: bool,
+}
+
+#[derive(clap::Args)]
+pub struct StatusArgs {
+    /// Evaluate at this time instead of now (also SVCDESK_NOW).
+    #[arg(long, value_name = "TIME")]
+    now: Option<String>,
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
+    // Every failure of `sla check` is exit 3, so a monitor tells "broken" from "breached".
+    let result = match cmd {
+        Command::Check(a) => check(cx, a),
+        Command::Status(a) => status(cx, a).map(|()| SLA_OK),
+    };
+    result.or_else(|e| {
+        report(&e);
+        Ok(SLA_ERROR)
+    })
+}
+
+pub fn policy(desk: &Desk) -> Result<Policy> {
+    let calendar = desk
+        .config
+        .calendar()
+        .map_err(|e| Error::invalid(format!("svcdesk.toml [calendar]: {e}")))?;
+    Policy::new(&desk.config.sla, calendar).map_err(|e| {
+        let text =
+            std::fs::read_to_string(desk.root.join(svcdesk::config::FILE_NAME)).unwrap_or_default();
+        match svcdesk::sla::policy::locate(&text, e.key()) {
+            Some((line, column)) => Error::Parse {
+                path: desk.root.join(svcdesk::config::FILE_NAME),
+                line,
+                column,
+                message: e.to_string(),
+            },
+            None => Error::invalid(format!("svcdesk.toml: {e}")),
+        }
+    })
+}
+
+/// An alert: a timer of an open ticket that is breached or at risk right now.
+struct Alert<'a> {
+    ticket: &'a Ticket,
+    status: TimerStatus,
+}
+
+fn alerts<'a>(policy: &Policy, tickets: &'a [Ticket], now: DateTime<Utc>) -> Vec<Alert<'a>> {
+    use rayon::prelude::*;
+    let mut out: Vec<Alert> = tickets
+        .par_iter()
+        .filter(|t| t.is_open())
+        .flat_map_iter(|t| {
+            policy
+                .evaluate(t, now)
+                .into_iter()
+                .filter(|s| s.is_alert())
+                .map(move |status| Alert { ticket: t, status })
+        })
+        .collect();
+    // Most overdue first; ties by ID and timer name, so the output is stable.
+    out.sort_by(|a, b| {
+        a.status
+            .remaining
+            .cmp(&b.status.remaining)
+            .then_with(|| a.ticket.id.cmp(&b.ticket.id))
+            .then_with(|| a.status.timer.cmp(&b.status.timer))
+    });
+    out
+}
+
+pub fn minutes(d: Duration) -> i64 {
+    d.num_minutes()
+}
+
+/// "1d 2h 05m" / "-35m": compact, signed, for tables.
+pub fn human(d: Duration) -> String {
+    let neg = d < Duration::zero();
+    let m = d.num_minutes().abs();
+    let (days, hours, mins) = (m / 1440, (m % 1440) / 60, m % 60);
+    let body = if days > 0 {
+        format!("{days}d {hours}h {mins:02}m")
+    } else if hours > 0 {
+        format!("{hours}h {mins:02}m")
+    } else {
+        format!("{mins}m")
+    };
+    if neg { format!("-{body}") } else { body }
+}
+
+fn check(cx: &mut Context, a: CheckArgs) -> Result<u8> {
+    let desk = cx.desk()?;
+    let now = cx.time(&desk, a.now.as_deref())?;
+    let policy = policy(&desk)?;
+    let tickets = ticket_store::load_all(&desk)?;
+    let found = alerts(&policy, &tickets, now);
+    let breached = found.iter().any(|x| x.status.state == TimerState::Breached);
+    if !found.is_empty() {
+        let text = match a.format {
+            Format::Json => output::json(
+                &found
+                    .iter()
+                    .map(|x| alert_json(&desk, x))
+                    .collect::<Vec<_>>(),
+            ),
+            Format::Csv => alert_rows(&desk, &found, false).to_csv(),
+            Format::Table => alert_rows(&desk, &found, true).to_table(cx.width()),
+        };
+        cx.print(&text)?;
+    }
+    let mut failures = 0;
+    if let Some(cmd) = &a.notify {
+        for x in found
+            .iter()
+            .filter(|x| x.status.state == TimerState::Breached && !x.status.notified)
+        {
+            if let Err(e) = notify(&desk, cmd, x, now) {
+                failures += 1;
+                eprintln!(
+                    "warning: notify for {} {} failed: {e}; it will be retried on the next run",
+                    x.ticket.id, x.status.timer
+                );
+            }
+        }
+    }
+    if a.escalate {
+        escalate(&desk, &found, now)?;
+    }
+    let _ = failures;
+    Ok(if breached {
+        SLA_BREACH
+    } else if found.is_empty() {
+        SLA_OK
+    } else {
+        SLA_WARNING
+    })
+}
+
+fn alert_rows(desk: &Desk, found: &[Alert], for_people: bool) -> Rows {
+    let mut rows = Rows::new(vec![
+        "id",
+        "timer",
+        "state",
+        "target",
+        "basis",
+        "started",
+        "due",
+        if for_people {
+            "remaining"
+        } else {
+            "remaining_minutes"
+        },
+        "grade",
+        "priority",
+        "department",
+        "assignee",
+        "title",
+    ]);
+    let local = |t: DateTime<Utc>| {
+        if for_people {
+            desk.local(t).format("%Y-%m-%d %H:%M").to_string()
+        } else {
+            desk.local(t).to_rfc3339()
+        }
+    };
+    for x in found {
+        let t = x.ticket;
+        let s = &x.status;
+        rows.push(vec![
+            t.id.clone(),
+            s.timer.clone(),
+            s.state.to_string(),
+            s.target.clone(),
+            s.basis.clone(),
+            local(s.started),
+            local(s.due),
+            if for_people {
+                human(s.remaining)
+            } else {
+                minutes(s.remaining).to_string()
+            },
+            t.grade.map(|g| g.to_string()).unwrap_or_default(),
+            t.priority.map(|p| p.to_string()).unwrap_or_default(),
+            t.department.clone().unwrap_or_default(),
+            t.assignee.clone().unwrap_or_default(),
+            t.title.clone(),
+        ]);
+    }
+    rows
+}
+
+fn alert_json(desk: &Desk, x: &Alert) -> serde_json::Value {
+    let t = x.ticket;
+    let s = &x.status;
+    serde_json::json!({
+        "id": t.id,
+        "timer": s.timer,
+        "state": s.state.to_string(),
+        "target": s.target,
+        "basis": s.basis,
+        "started": desk.local(s.started).to_rfc3339(),
+        "due": desk.local(s.due).to_rfc3339(),
+        "remaining_minutes": minutes(s.remaining),
+        "notified": s.notified,
+        "grade": t.grade.map(|g| g.to_string()),
+        "priority": t.priority.map(|p| p.to_string()),
+        "department": t.department,
+        "assignee": t.assignee,
+        "title": t.title,
+    })
+}
+
+/// Runs the notify command for one breached timer; records `sla-notified` only when it
+/// succeeded, so a failure is retried by the next run.
+fn notify(
+    desk: &Desk,
+    cmd: &str,
+    x: &Alert,
+    now: DateTime<Utc>,
+) -> std::result::Result<(), String> {
+    let t = x.ticket;
+    let s = &x.status;
+    let mut child = Process::new("sh")
+        .arg("-c")
+        .arg(cmd)
+        .current_dir(&desk.root)
+        .env("SVCDESK_ID", &t.id)
+        .env("SVCDESK_TIMER", &s.timer)
+        .env("SVCDESK_DUE", desk.local(s.due).to_rfc3339())
+        .env(
+            "SVCDESK_OVERDUE_MINUTES",
+            (-minutes(s.remaining)).to_string(),
+        )
+        .env("SVCDESK_TITLE", &t.title)
+        .env("SVCDESK_GRADE", t.grade.map(Grade::as_str).unwrap_or(""))
+        .env(
+            "SVCDESK_PRIORITY",
+            t.priority.map(|p| p.as_str()).unwrap_or(""),
+        )
+        .env("SVCDESK_DEPARTMENT", t.department.as_deref().unwrap_or(""))
+        .env("SVCDESK_ASSIGNEE", t.assignee.as_deref().unwrap_or(""))
+        .env("SVCDESK_DESK", &desk.root)
+        .stdin(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run `{cmd}`: {e}"))?;
+    if let Some(mut stdin) = child.stdin.take() {
+        // A command that ignores stdin closes the pipe early; that is not a failure.
+        let _ = stdin.write_all(output::json(t).as_bytes());
+    }
+    let status = child.wait().map_err(|e| format!("`{cmd}`: {e}"))?;
+    if !status.success() {
+        return Err(format!("`{cmd}` exited with {status}"));
+    }
+    let id = Id::parse(&t.id).ok_or_else(|| format!("bad ticket ID {}", t.id))?;
+    let e = Event {
+        at: desk.local(now),
+        by: SYSTEM_ACTOR.into(),
+        action: Some(Action::SlaNotified),
+        timer: Some(s.timer.clone()),
+        text: Some(format!(
+            "due {}",
+            desk.local(s.due).format("%Y-%m-%d %H:%M")
+        )),
+        ..Event::default()
+    };
+    ticket_store::append(desk, &id, e)
+        .map_err(|e| format!("notified, but recording it failed: {e}"))?;
+    Ok(())
+}
+
+fn escalate(desk: &Desk, found: &[Alert], now: DateTime<Utc>) -> Result<()> {
+    let Some(rule) = &desk.config.sla.escalate else {
+        return Err(Error::invalid_with_hint(
+            "--escalate: svcdesk.toml has no [sla.escalate] rule",
+            "add [sla.escalate] with `to = \"STAFF\"` (see the commented example in svcdesk.toml)",
+        ));
+    };
+    let mut done = std::collections::HashSet::new();
+    for x in found
+        .iter()
+        .filter(|x| x.status.state == TimerState::Breached)
+    {
+        let t = x.ticket;
+        let grade_ok = rule.grades.is_empty()
+            || t.grade
+                .is_some_and(|g| rule.grades.iter().any(|r| r == g.as_str()));
+        let timer_ok = rule.timers.is_empty() || rule.timers.contains(&x.status.timer);
+        if !grade_ok
+            || !timer_ok
+            || t.assignee.as_deref() == Some(rule.to.as_str())
+            || !done.insert(t.id.clone())
+        {
+            continue;
+        }
+        let Some(id) = Id::parse(&t.id) else { continue };
+        let e = Event {
+            at: desk.local(now),
+            by: SYSTEM_ACTOR.into(),
+            action: Some(Action::Escalate),
+            assignee: Some(rule.to.clone()),
+            reason: Some(format!(
+                "SLA {} breached (due {})",
+                x.status.timer,
+                desk.local(x.status.due).format("%Y-%m-%d %H:%M")
+            )),
+            ..Event::default()
+        };
+        match ticket_store::append(desk, &id, e) {
+            Ok(_) => eprintln!(
+                "{id}: escalated to {} ({} breached)",
+                rule.to, x.status.timer
+            ),
+            Err(err) => eprintln!("warning: cannot escalate {id}: {err}"),
+        }
+    }
+    Ok(())
+}
+
+fn status(cx: &mut Context, a: StatusArgs) -> Result<()> {
+    let desk = cx.desk()?;
+    let now = cx.time(&desk, a.now.as_deref())?;
+    let policy = policy(&desk)?;
+    let tickets = ticket_store::load_all(&desk)?;
+    // (department, grade) -> [open, at risk, breached]
+    let mut counts: BTreeMap<(String, String), [usize; 3]> = BTreeMap::new();
+    for t in tickets.iter().filter(|t| t.is_open()) {
+        let statuses = policy.evaluate(t, now);
+        let key = (
+            t.department.clone().unwrap_or_else(|| "-".into()),
+            t.grade.map(|g| g.to_string()).unwrap_or_else(|| "-".into()),
+        );
+        let c = counts.entry(key).or_default();
+        c[0] += 1;
+        let alerts = || statuses.iter().filter(|s| s.is_alert());
+        if alerts().any(|s| s.state == TimerState::Breached) {
+            c[2] += 1;
+        } else if alerts().any(|s| s.state == TimerState::AtRisk) {
+            c[1] += 1;
+        }
+    }
+    let mut rows = Rows::new(vec!["department", "grade", "open", "at_risk", "breached"]);
+    let mut total = [0usize; 3];
+    for ((d, g), c) in &counts {
+        for i in 0..3 {
+            total[i] += c[i];
+        }
+        rows.push(vec![
+            d.clone(),
+            g.clone(),
+            c[0].to_string(),
+            c[1].to_string(),
+            c[2].to_string(),
+        ]);
+    }
+    if a.format == Format::Table {
+        rows.push(vec![
+            "total".into(),
+            String::new(),
+            total[0].to_string(),
+            total[1].to_string(),
+            total[2].to_string(),
+        ]);
+    }
+    let text = match a.format {
+        Format::Json => rows.to_json(),
+        Format::Csv => rows.to_csv(),
+        Format::Table => rows.to_table(cx.width()),
+    };
+    cx.print(&text)
+}

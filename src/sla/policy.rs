@@ -1,0 +1,1398 @@
+//! SLA timers: which deadlines a ticket has, and where it stands against each.
+//!
+//! This module is pure: it reads no files, prints nothing and never looks at the clock;
+//! the caller passes the instant to evaluate at.
+//!
+//! # Timers
+//!
+//! Every table under `[sla.timers]` in `svcdesk.toml` is one timer:
+//!
+//! ```toml
+//! [sla.timers.resolve]
+//! start = "open"              # one action or a list: ["assign", "escalate"]
+//! stop = "resolve"            # one action or a list
+//! pause = ["waiting"]         # states that stop the clock (optional)
+//! target = { I = "24h", II = "48h", high = "24h", medium = "3wd", low = "5wd" }
+//! warn = "4h"                 # optional
+//! ```
+//!
+//! - `start`, `stop`: ticket actions (`open`, `assign`, `accept`, `respond`, `plan`,
+//!   `resolve`, `revisit`, `comp-request`, ...). `sla-notified` cannot be used, and an
+//!   action cannot both start and stop the same timer.
+//! - `pause`: ticket states (`new`, `assigned`, `accepted`, `in-progress`, `waiting`,
+//!   `resolved`, `closed`).
+//! - `target`: keyed by grade (`I`, `II`, `III`), priority (`high`, `medium`, `low`) or
+//!   `all`; keys are case-sensitive. Values are targets as described in [`crate::sla`]:
+//!   `15m`, `48h` (wall clock), `8bh` (business hours), `3wd` (working days).
+//! - `warn`: how early before its deadline a running timer counts as *at risk*. It is
+//!   written like a target and counted the same way: `15m` or `4h` is wall-clock time,
+//!   `2bh` working time, `1wd` a working day. A timer is at risk once a span of `warn`
+//!   started now would reach the deadline: with `warn = "4h"`, from four hours before it.
+//!
+//! # Which targets apply
+//!
+//! A timer applies to a ticket when one of its target keys matches the ticket's current
+//! grade, its current priority, or is `all`. When several match (a grade and a priority,
+//! say), each gives a deadline from the same start and the **earliest deadline wins**:
+//! the stricter target decides. Of equal deadlines the grade's is reported, then the
+//! priority's, then `all`. Targets follow the ticket's *current* grade and priority, so
+//! regrading a ticket re-targets its running timers from their original start: a grade-I
+//! ticket (resolve in 24 hours) raised to grade II after ten hours is due 48 hours after
+//! it was opened.
+//! A ticket whose grade and priority match no key, and that has no `all` target, has no
+//! such timer.
+//!
+//! # When a timer runs
+//!
+//! History is read in the order events were recorded (the order that defines the
+//! ticket's state); each event's `at` says when it happened.
+//!
+//! - **Start.** The clock starts at the *latest* event whose action is in `start`: a new
+//!   start event begins a new cycle, so re-assigning a ticket restarts its `accept`
+//!   timer. A ticket with no start event does not have the timer at all.
+//! - **Stop.** The cycle ends at the first event after its start whose action is in
+//!   `stop`. Closing a ticket also ends it: a ticket closed without the stop event is
+//!   judged at its `close`. A later start event (a reopened ticket that is resolved
+//!   again, for `revisit`) begins a new cycle; to time a reopened ticket's resolution
+//!   afresh, list `reopen` in the timer's `start`.
+//! - **Pause.** While the ticket is in a state listed in `pause`, the clock stands still
+//!   and the deadline moves later by the time paused. That time is counted the target's
+//!   way: a two-hour wait moves a `24h` deadline two hours later, but a wait overnight
+//!   moves an `8bh` or `3wd` deadline only by the working time it covered. A ticket
+//!   paused now is assumed to resume now, so its deadline keeps moving while it waits.
+//!   Pausing never makes a deadline earlier.
+//! - Times that go backwards (an event entered with `--at` after later ones) never make
+//!   a span negative: a pause change that reads earlier than the previous one happens at
+//!   that previous time, and a stop that reads earlier than its start happens at the
+//!   start. If `now` is before the start (clock skew), no time has elapsed yet.
+//!
+//! # Deadline, elapsed and remaining
+//!
+//! The deadline is the earliest instant by which the target's amount of time has passed
+//! while the clock ran, counted as the target counts: wall-clock time for `15m` or `48h`,
+//! working time for `8bh`. A `3wd` target amounts to the working time between the start
+//! and its unpaused deadline; without pauses its deadline is exactly the working-day
+//! deadline of [`crate::sla`].
+//!
+//! *Elapsed* is the time the clock ran from the start to the stop (or to now), counted the
+//! target's way. *Remaining* is the target's amount minus the elapsed time: negative once
+//! more than the target was used. For working-time targets it can be zero for a breached
+//! timer, when the deadline passed outside working hours.
+//!
+//! # States
+//!
+//! | state | meaning |
+//! |---|---|
+//! | met | stopped at or before its deadline |
+//! | breached | stopped after its deadline, or still running (or paused) past it |
+//! | paused | the ticket is in a `pause` state and the deadline has not passed |
+//! | at-risk | running, and no more than `warn` is left |
+//! | running | otherwise |
+//!
+//! A timer needs attention ([`TimerStatus::is_alert`]) when it is at risk or breached
+//! and not stopped; a timer that stopped late is history, counted in reports but not an
+//! alert.
+
+use chrono::{DateTime, Duration, Utc};
+use serde::Serialize;
+
+use super::calendar::Calendar;
+use super::target::Target;
+use crate::config;
+use crate::model::ticket::{Action, Event, Grade, Priority, State, Ticket};
+
+/// The SLA policy of a desk, validated and ready to evaluate tickets.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    calendar: Calendar,
+    /// In the order of `[sla.timers]` as loaded (alphabetical).
+    timers: Vec<TimerRule>,
+}
+
+/// One validated `[sla.timers.NAME]` table.
+#[derive(Debug, Clone)]
+struct TimerRule {
+    name: String,
+    start: Vec<Action>,
+    stop: Vec<Action>,
+    pause: Vec<State>,
+    warn: Option<Target>,
+    /// Indexed by [`grade_index`].
+    grade: [Option<Target>; 3],
+    /// Indexed by [`priority_index`].
+    priority: [Option<Target>; 3],
+    all: Option<Target>,
+}
+
+/// An `[sla.timers]` value that cannot be used, with the key it was found at.
+///
+/// Displays as `sla.timers.resolve.target.II = "3x": invalid SLA target ...`; pass
+/// [`PolicyError::key`] to [`locate`] to point at the line in `svcdesk.toml`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{} = {}: {}", dotted(.key), .value, .problem)]
+pub struct PolicyError {
+    /// The TOML key path, e.g. `["sla", "timers", "resolve", "target", "II"]`.
+    pub key: Vec<String>,
+    /// The value found there, written as TOML.
+    pub value: String,
+    /// What is wrong with it.
+    pub problem: String,
+}
+
+impl PolicyError {
+    /// The TOML key path of the offending value.
+    pub fn key(&self) -> &[String] {
+        &self.key
+    }
+}
+
+/// Where a timer stands. See the module documentation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TimerState {
+    Running,
+    Paused,
+    AtRisk,
+    Met,
+    Breached,
+}
+
+impl TimerState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TimerState::Running => "running",
+            TimerState::Paused => "paused",
+            TimerState::AtRisk => "at-risk",
+            TimerState::Met => "met",
+            TimerState::Breached => "breached",
+        }
+    }
+}
+
+impl std::fmt::Display for TimerState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One timer of one ticket, evaluated at an instant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimerStatus {
+    /// The timer's name in `[sla.timers]`.
+    pub timer: String,
+    /// The winning target, in its canonical spelling (`15m`, `3wd`).
+    pub target: String,
+    /// The key that gave it: a grade (`III`), a priority (`high`) or `all`.
+    pub basis: String,
+    /// When the current cycle started.
+    pub started: DateTime<Utc>,
+    /// The deadline, moved later by pauses.
+    pub due: DateTime<Utc>,
+    /// When the cycle ended (the stop event, or the ticket's close), if it did.
+    pub stopped: Option<DateTime<Utc>>,
+    pub state: TimerState,
+    /// Time the clock ran, counted the target's way (working time for `bh`/`wd`).
+    pub elapsed: Duration,
+    /// The target's amount minus `elapsed`; negative when overrun.
+    pub remaining: Duration,
+    /// An `sla-notified` event for this timer was recorded during the current cycle.
+    pub notified: bool,
+}
+
+impl TimerStatus {
+    /// At risk or breached, and still running: something to act on now. A timer that
+    /// stopped late is history, not an alert.
+    pub fn is_alert(&self) -> bool {
+        self.stopped.is_none() && matches!(self.state, TimerState::AtRisk | TimerState::Breached)
+    }
+}
+
+impl Policy {
+    /// Validates every timer of `[sla.timers]`; the first problem found is the error.
+    pub fn new(sla: &config::Sla, calendar: Calendar) -> Result<Policy, PolicyError> {
+        let timers = sla
+            .timers
+            .iter()
+            .map(|(name, timer)| TimerRule::new(name, timer))
+            .collect::<Result<_, _>>()?;
+        Ok(Policy { calendar, timers })
+    }
+
+    pub fn calendar(&self) -> &Calendar {
+        &self.calendar
+    }
+
+    /// The names of all timers, in evaluation order.
+    pub fn timer_names(&self) -> impl Iterator<Item = &str> {
+        self.timers.iter().map(|t| t.name.as_str())
+    }
+
+    /// Every timer that applies to `ticket`, evaluated at `now`, in [`Policy::timer_names`]
+    /// order. Timers that do not apply (no start event, no matching target) are left out.
+    pub fn evaluate(&self, ticket: &Ticket, now: DateTime<Utc>) -> Vec<TimerStatus> {
+        let mut out = Vec::with_capacity(self.timers.len());
+        for rule in &self.timers {
+            if let Some(status) = self.evaluate_timer(rule, ticket, now) {
+                out.push(status);
+            }
+        }
+        out
+    }
+
+    fn evaluate_timer(
+        &self,
+        rule: &TimerRule,
+        ticket: &Ticket,
+        now: DateTime<Utc>,
+    ) -> Option<TimerStatus> {
+        let events = ticket.event.as_slice();
+        let cycle = Cycle::find(rule, events)?;
+
+        // Each matching key gives a deadline; the earliest wins, the grade's on a tie.
+        let grade = ticket
+            .grade
+            .and_then(|g| Some((rule.grade[grade_index(g)]?, g.as_str())));
+        let priority = ticket
+            .priority
+            .and_then(|p| Some((rule.priority[priority_index(p)]?, p.as_str())));
+        let all = rule.all.map(|t| (t, "all"));
+        let mut best: Option<(Target, &str, Deadline)> = None;
+        for (target, basis) in [grade, priority, all].into_iter().flatten() {
+            let deadline = self.deadline(rule, target, events, &cycle, now);
+            if best.as_ref().is_none_or(|(_, _, b)| deadline.due < b.due) {
+                best = Some((target, basis, deadline));
+            }
+        }
+        let (target, basis, deadline) = best?;
+        let due = deadline.due;
+        // Only the winner's elapsed time is needed; it is the costly part for old tickets.
+        let elapsed = self.elapsed(rule, target, events, &cycle, now);
+
+        // An unstopped cycle runs to the end of the history, so the ticket's current
+        // state is the state the clock is in.
+        let paused_now = cycle.stopped.is_none() && rule.pause.contains(&ticket.state());
+        let state = match cycle.stopped {
+            Some(stopped) if stopped <= due => TimerState::Met,
+            Some(_) => TimerState::Breached,
+            None if now > due => TimerState::Breached,
+            None if paused_now => TimerState::Paused,
+            None if rule.warn.is_some_and(|w| w.due(&self.calendar, now) >= due) => {
+                TimerState::AtRisk
+            }
+            None => TimerState::Running,
+        };
+        let notified = events[cycle.start + 1..].iter().any(|e| {
+            e.action == Some(Action::SlaNotified) && e.timer.as_deref() == Some(rule.name.as_str())
+        });
+        Some(TimerStatus {
+            timer: rule.name.clone(),
+            target: target.to_string(),
+            basis: basis.to_string(),
+            started: cycle.started,
+            due,
+            stopped: cycle.stopped,
+            state,
+            elapsed,
+            remaining: deadline.required - elapsed,
+            notified,
+        })
+    }
+
+    /// When `target` runs out over this cycle: the earliest instant by which its amount
+    /// of time has run, the clock standing still in pauses.
+    fn deadline(
+        &self,
+        rule: &TimerRule,
+        target: Target,
+        events: &[Event],
+        cycle: &Cycle,
+        now: DateTime<Utc>,
+    ) -> Deadline {
+        let cal = &self.calendar;
+        let unpaused = target.due(cal, cycle.started);
+        let required = match target {
+            Target::Wall(d) | Target::BusinessHours(d) => d,
+            // A working day has no fixed length; this cycle's days are worth this much.
+            Target::WorkingDays(_) => cal.working_between(cycle.started, unpaused),
+        };
+        let advance = |from: DateTime<Utc>, d: Duration| match target {
+            Target::Wall(_) => from
+                .checked_add_signed(d)
+                .unwrap_or(DateTime::<Utc>::MAX_UTC),
+            Target::BusinessHours(_) | Target::WorkingDays(_) => cal.add_working(from, d),
+        };
+        // A working-day deadline is not always the earliest instant with its working
+        // time (`0wd` started at night runs out in the morning); never go before it.
+        let found = |due: DateTime<Utc>| Deadline {
+            due: due.max(unpaused),
+            required,
+        };
+
+        let mut left = required;
+        for span in cycle.running(rule, events, now) {
+            if !span.after_pause && span.to.is_none_or(|to| unpaused <= to) {
+                // Nothing paused before the plain deadline: it holds exactly.
+                return found(unpaused);
+            }
+            let Some(to) = span.to else {
+                return found(advance(span.from, left));
+            };
+            let ran = target.elapsed(cal, span.from, to);
+            if left <= ran {
+                return found(advance(span.from, left));
+            }
+            left -= ran;
+        }
+        unreachable!("the last running span is open-ended")
+    }
+
+    /// How long the clock of `target` ran over this cycle, up to its stop or `now`.
+    fn elapsed(
+        &self,
+        rule: &TimerRule,
+        target: Target,
+        events: &[Event],
+        cycle: &Cycle,
+        now: DateTime<Utc>,
+    ) -> Duration {
+        let end = cycle.stopped.unwrap_or(now);
+        let mut total = Duration::zero();
+        for span in cycle.running(rule, events, now) {
+            if span.from >= end {
+                break;
+            }
+            let to = span.to.map_or(end, |to| to.min(end));
+            total += target.elapsed(&self.calendar, span.from, to);
+        }
+        total
+    }
+}
+
+/// A target's deadline over a cycle, and its amount counted its own way.
+struct Deadline {
+    due: DateTime<Utc>,
+    required: Duration,
+}
+
+/// The current cycle of a timer in a ticket's history.
+struct Cycle {
+    /// Index of the start event.
+    start: usize,
+    started: DateTime<Utc>,
+    /// Index of the event that ended the cycle, or the history's length.
+    end: usize,
+    stopped: Option<DateTime<Utc>>,
+    /// The ticket's state right after the start event (only worked out for timers
+    /// that pause).
+    state_at_start: State,
+}
+
+impl Cycle {
+    fn find(rule: &TimerRule, events: &[Event]) -> Option<Cycle> {
+        let start = events
+            .iter()
+            .rposition(|e| e.action.is_some_and(|a| rule.start.contains(&a)))?;
+        let started = events[start].at.to_utc();
+        let end = events[start + 1..]
+            .iter()
+            .position(|e| {
+                e.action
+                    .is_some_and(|a| a == Action::Close || rule.stop.contains(&a))
+            })
+            .map(|i| start + 1 + i);
+        let stopped = end.map(|i| events[i].at.to_utc().max(started));
+        let state_at_start = if rule.pause.is_empty() {
+            State::New
+        } else {
+            events[..=start].iter().fold(State::New, state_after)
+        };
+        Some(Cycle {
+            start,
+            started,
+            end: end.unwrap_or(events.len()),
+            stopped,
+            state_at_start,
+        })
+    }
+
+    /// The spans in which the clock runs, in order; see [`Running`].
+    fn running<'a>(
+        &self,
+        rule: &'a TimerRule,
+        events: &'a [Event],
+        now: DateTime<Utc>,
+    ) -> Running<'a> {
+        let events = if rule.pause.is_empty() {
+            &[]
+        } else {
+            &events[self.start + 1..self.end]
+        };
+        Running {
+            events,
+            pause: &rule.pause,
+            state: self.state_at_start,
+            paused: rule.pause.contains(&self.state_at_start),
+            cursor: self.started,
+            pause_ends_by: self.stopped.unwrap_or(now),
+            after_pause: false,
+            done: false,
+        }
+    }
+}
+
+/// A stretch of time in which a timer's clock runs.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    from: DateTime<Utc>,
+    /// `None` for the last span: the clock runs on from `from`.
+    to: Option<DateTime<Utc>>,
+    /// Whether a pause came before it in this cycle.
+    after_pause: bool,
+}
+
+/// Iterator over the running spans of a cycle, never allocating: it replays the states
+/// of the cycle's events and yields the stretches between pauses. A pause still going
+/// on at the end of the cycle ends at the stop, or is taken to last until now; from
+/// then on the clock runs. Event times that go backwards are read as the time before.
+struct Running<'a> {
+    /// The cycle's events after its start, up to (not including) its stop.
+    events: &'a [Event],
+    pause: &'a [State],
+    state: State,
+    paused: bool,
+    /// Where the current span (running or paused) began.
+    cursor: DateTime<Utc>,
+    pause_ends_by: DateTime<Utc>,
+    after_pause: bool,
+    done: bool,
+}
+
+impl Iterator for Running<'_> {
+    type Item = Span;
+
+    fn next(&mut self) -> Option<Span> {
+        while let Some((e, rest)) = self.events.split_first() {
+            self.events = rest;
+            self.state = state_after(self.state, e);
+            let paused = self.pause.contains(&self.state);
+            if paused == self.paused {
+                continue;
+            }
+            let from = self.cursor;
+            self.cursor = e.at.to_utc().max(from);
+            self.paused = paused;
+            if paused {
+                return Some(Span {
+                    from,
+                    to: Some(self.cursor),
+                    after_pause: self.after_pause,
+                });
+            }
+            self.after_pause = true;
+        }
+        if self.done {
+            return None;
+        }
+        self.done = true;
+        if self.paused {
+            self.after_pause = true;
+            self.cursor = self.cursor.max(self.pause_ends_by);
+        }
+        Some(Span {
+            from: self.cursor,
+            to: None,
+            after_pause: self.after_pause,
+        })
+    }
+}
+
+/// The ticket's state after event `e`, from the state before it.
+///
+/// This mirrors the state machine of [`crate::model::ticket::apply`] for histories that
+/// replay (loaded tickets always do) without cloning events or fields; a test checks
+/// that the two agree. A step that would be refused leaves the state as it was.
+fn state_after(s: State, e: &Event) -> State {
+    use Action as A;
+    use State as S;
+    let Some(action) = e.action else { return s };
+    match action {
+        A::Open => S::New,
+        A::Assign => S::Assigned,
+        A::Accept => S::Accepted,
+        A::Diagnose | A::Plan | A::Collab => S::InProgress,
+        A::Respond | A::CollabReply | A::CompRequest if s == S::Accepted => S::InProgress,
+        A::Wait => S::Waiting,
+        A::Resume | A::Reopen => S::InProgress,
+        A::Resolve => S::Resolved,
+        A::Close => S::Closed,
+        // The new owner of a ticket being worked on confirms receipt like any assignee.
+        A::Escalate
+            if e.assignee.is_some() && matches!(s, S::Accepted | S::InProgress | S::Waiting) =>
+        {
+            S::Assigned
+        }
+        _ => s,
+    }
+}
+
+impl TimerRule {
+    fn new(name: &str, timer: &config::Timer) -> Result<TimerRule, PolicyError> {
+        let key = |path: &[&str]| {
+            ["sla", "timers", name]
+                .iter()
+                .chain(path)
+                .map(|s| s.to_string())
+                .collect::<Vec<_>>()
+        };
+        let err = |path: &[&str], value: String, problem: String| PolicyError {
+            key: key(path),
+            value,
+            problem,
+        };
+
+        let start = actions(&timer.start, "starts")
+            .map_err(|p| err(&["start"], one_or_many(&timer.start), p))?;
+        let stop = actions(&timer.stop, "stops")
+            .map_err(|p| err(&["stop"], one_or_many(&timer.stop), p))?;
+        if let Some(both) = stop.iter().find(|a| start.contains(a)) {
+            return Err(err(
+                &["stop"],
+                one_or_many(&timer.stop),
+                format!(
+                    "\"{both}\" also starts the timer (start = {}); an action can start or stop a timer, not both",
+                    one_or_many(&timer.start)
+                ),
+            ));
+        }
+
+        let mut pause = Vec::with_capacity(timer.pause.len());
+        for text in &timer.pause {
+            let state = State::parse(text).ok_or_else(|| {
+                err(
+                    &["pause"],
+                    array(&timer.pause),
+                    format!(
+                        "{} is not a ticket state; states are: {}",
+                        config::toml_string(text),
+                        State::names()
+                    ),
+                )
+            })?;
+            pause.push(state);
+        }
+
+        let warn = match &timer.warn {
+            Some(text) => Some(
+                Target::parse(text)
+                    .map_err(|e| err(&["warn"], config::toml_string(text), e.to_string()))?,
+            ),
+            None => None,
+        };
+
+        if timer.target.is_empty() {
+            return Err(err(
+                &["target"],
+                "{}".into(),
+                "give at least one target, e.g. { all = \"24h\" } or { I = \"24h\", II = \"48h\" }"
+                    .into(),
+            ));
+        }
+        let mut rule = TimerRule {
+            name: name.to_string(),
+            start,
+            stop,
+            pause,
+            warn,
+            grade: [None; 3],
+            priority: [None; 3],
+            all: None,
+        };
+        for (k, text) in &timer.target {
+            let target = Target::parse(text)
+                .map_err(|e| err(&["target", k], config::toml_string(text), e.to_string()))?;
+            // Keys are matched exactly, like every TOML key.
+            let slot = if let Some(g) = Grade::ALL.iter().find(|g| g.as_str() == k) {
+                &mut rule.grade[grade_index(*g)]
+            } else if let Some(p) = Priority::ALL.iter().find(|p| p.as_str() == k) {
+                &mut rule.priority[priority_index(*p)]
+            } else if k == "all" {
+                &mut rule.all
+            } else {
+                return Err(err(
+                    &["target", k],
+                    config::toml_string(text),
+                    format!(
+                        "{} is not a grade, a priority or `all`; target keys are I, II, III, high, medium, low and all",
+                        config::toml_string(k)
+                    ),
+                ));
+            };
+            *slot = Some(target);
+        }
+        Ok(rule)
+    }
+}
+
+/// Parses the names of `start` (`verb` "starts") or `stop` ("stops").
+fn actions(names: &[String], verb: &str) -> Result<Vec<Action>, String> {
+    if names.is_empty() {
+        return Err(format!("list at least one action that {verb} the timer"));
+    }
+    names
+        .iter()
+        .map(|name| match Action::parse(name) {
+            Some(Action::SlaNotified) => Err(format!(
+                "\"sla-notified\" is bookkeeping of `sla check --notify` and never {verb} a timer"
+            )),
+            Some(a) => Ok(a),
+            None => Err(format!(
+                "{} is not an action; actions are: {}",
+                config::toml_string(name),
+                Action::ALL
+                    .iter()
+                    .filter(|a| **a != Action::SlaNotified)
+                    .map(|a| a.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        })
+        .collect()
+}
+
+fn grade_index(g: Grade) -> usize {
+    match g {
+        Grade::I => 0,
+        Grade::II => 1,
+        Grade::III => 2,
+    }
+}
+
+fn priority_index(p: Priority) -> usize {
+    match p {
+        Priority::High => 0,
+        Priority::Medium => 1,
+        Priority::Low => 2,
+    }
+}
+
+/// A `start`/`stop` value as TOML: one name is shown as a string, as it is usually written.
+fn one_or_many(names: &[String]) -> String {
+    match names {
+        [one] => config::toml_string(one),
+        _ => array(names),
+    }
+}
+
+fn array(items: &[String]) -> String {
+    let items: Vec<String> = items.iter().map(|s| config::toml_string(s)).collect();
+    format!("[{}]", items.join(", "))
+}
+
+/// `sla.timers.resolve.target.II`; keys that are not bare TOML keys are quoted.
+fn dotted(key: &[String]) -> String {
+    let bare = |k: &str| {
+        !k.is_empty()
+            && k.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    };
+    key.iter()
+        .map(|k| {
+            if bare(k) {
+                k.clone()
+            } else {
+                config::toml_string(k)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+/// The 1-based line and column (in characters) of the value at `key` in `config_text`,
+/// e.g. of `"3x"` in `target = { II = "3x" }`. `None` when the text does not parse or
+/// has no such key.
+pub fn locate(config_text: &str, key: &[String]) -> Option<(usize, usize)> {
+    let offset = locate_offset(config_text, key)?;
+    let before = config_text.get(..offset)?;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let line = before.matches('\n').count() + 1;
+    let column = before[line_start..].chars().count() + 1;
+    Some((line, column))
+}
+
+/// The byte offset of the value at `key` in `config_text`; see [`locate`].
+pub fn locate_offset(config_text: &str, key: &[String]) -> Option<usize> {
+    let doc = toml_edit::Document::parse(config_text).ok()?;
+    let mut item = doc.as_item();
+    for k in key {
+        item = item.get(k.as_str())?;
+    }
+    item.span().map(|span| span.start)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::model::ticket::{CompKind, apply, replay};
+    use chrono::{FixedOffset, NaiveDateTime, TimeZone};
+    use proptest::prelude::*;
+    use std::path::Path;
+
+    fn default_text() -> String {
+        config::default_config("x", chrono_tz::Asia::Shanghai)
+    }
+
+    fn desk_config() -> Config {
+        Config::parse(Path::new("svcdesk.toml"), &default_text()).unwrap()
+    }
+
+    /// The shipped policy with the default Shanghai calendar.
+    fn policy() -> Policy {
+        let c = desk_config();
+        Policy::new(&c.sla, c.calendar().unwrap()).unwrap()
+    }
+
+    /// A policy of one timer, written as the TOML of its table.
+    fn policy_of(timer_toml: &str) -> Result<Policy, PolicyError> {
+        let c = desk_config();
+        let timer: config::Timer = toml::from_str(timer_toml).unwrap();
+        let sla = config::Sla {
+            timers: [("t".to_string(), timer)].into_iter().collect(),
+            ..config::Sla::default()
+        };
+        Policy::new(&sla, c.calendar().unwrap())
+    }
+
+    /// Shanghai local time; 2026-11-24 is a Tuesday.
+    fn at(text: &str) -> DateTime<FixedOffset> {
+        let naive = NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").unwrap();
+        FixedOffset::east_opt(8 * 3600)
+            .unwrap()
+            .from_local_datetime(&naive)
+            .unwrap()
+    }
+
+    fn utc(text: &str) -> DateTime<Utc> {
+        at(text).to_utc()
+    }
+
+    /// An event with every field its action needs.
+    fn ev(action: Action, when: &str) -> Event {
+        let mut e = Event {
+            at: at(when),
+            by: "li".into(),
+            action: Some(action),
+            ..Event::default()
+        };
+        match action {
+            Action::Open => {
+                e.customer = Some("C20261124-AAAAAA".into());
+                e.category = Some("complaint".into());
+            }
+            Action::Assign => e.assignee = Some("wang".into()),
+            Action::Wait | Action::Reopen => e.reason = Some("customer".into()),
+            Action::SlaNotified => e.timer = Some("respond".into()),
+            _ => e.text = Some("done".into()),
+        }
+        e
+    }
+
+    fn open(when: &str, grade: Option<Grade>, priority: Option<Priority>) -> Event {
+        let mut e = ev(Action::Open, when);
+        e.grade = grade;
+        e.priority = priority;
+        e
+    }
+
+    fn regrade(when: &str, g: Grade) -> Event {
+        let mut e = ev(Action::Grade, when);
+        e.grade = Some(g);
+        e
+    }
+
+    fn ticket(events: &[Event]) -> Ticket {
+        replay("T20261124-BBBBBB", events).unwrap()
+    }
+
+    fn status(p: &Policy, t: &Ticket, timer: &str, now: &str) -> TimerStatus {
+        status_at(p, t, timer, utc(now))
+    }
+
+    fn status_at(p: &Policy, t: &Ticket, timer: &str, now: DateTime<Utc>) -> TimerStatus {
+        p.evaluate(t, now)
+            .into_iter()
+            .find(|s| s.timer == timer)
+            .unwrap_or_else(|| panic!("no {timer} timer"))
+    }
+
+    fn minutes(m: i64) -> Duration {
+        Duration::minutes(m)
+    }
+
+    #[test]
+    fn grade_iii_respond_breaches_at_fifteen_minutes() {
+        let p = policy();
+        let t = ticket(&[open("2026-11-24 10:00", Some(Grade::III), None)]);
+
+        let s = status(&p, &t, "respond", "2026-11-24 10:09");
+        assert_eq!(
+            (s.state, s.target.as_str(), s.basis.as_str()),
+            (TimerState::Running, "15m", "III")
+        );
+        assert_eq!(s.started, utc("2026-11-24 10:00"));
+        assert_eq!(s.due, utc("2026-11-24 10:15"));
+        assert_eq!((s.elapsed, s.remaining), (minutes(9), minutes(6)));
+        assert!(!s.is_alert());
+
+        // warn = "5m": at risk from 10:10.
+        let s = status(&p, &t, "respond", "2026-11-24 10:14");
+        assert_eq!((s.state, s.remaining), (TimerState::AtRisk, minutes(1)));
+        assert!(s.is_alert());
+        assert_eq!(
+            status(&p, &t, "respond", "2026-11-24 10:15").state,
+            TimerState::AtRisk
+        );
+
+        let s = status(&p, &t, "respond", "2026-11-24 10:16");
+        assert_eq!((s.state, s.remaining), (TimerState::Breached, minutes(-1)));
+        assert!(s.is_alert() && !s.notified && s.stopped.is_none());
+
+        // Grade III also has plan, compensation-plan, and resolve by its medium priority;
+        // nothing was assigned or resolved, so accept and revisit do not apply.
+        let names: Vec<String> = p
+            .evaluate(&t, utc("2026-11-24 10:16"))
+            .into_iter()
+            .map(|s| format!("{}:{}", s.timer, s.basis))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "compensation-plan:III",
+                "plan:III",
+                "resolve:medium",
+                "respond:III"
+            ]
+        );
+    }
+
+    #[test]
+    fn responding_in_time_is_met_and_late_is_history() {
+        let p = policy();
+        let opened = open("2026-11-24 10:00", Some(Grade::III), None);
+        let t = ticket(&[opened.clone(), ev(Action::Respond, "2026-11-24 10:10")]);
+        let s = status(&p, &t, "respond", "2026-11-25 09:00");
+        assert_eq!(s.state, TimerState::Met);
+        assert_eq!(s.stopped, Some(utc("2026-11-24 10:10")));
+        assert_eq!((s.elapsed, s.remaining), (minutes(10), minutes(5)));
+        assert!(!s.is_alert());
+
+        let t = ticket(&[opened, ev(Action::Respond, "2026-11-24 10:20")]);
+        let s = status(&p, &t, "respond", "2026-11-25 09:00");
+        assert_eq!((s.state, s.remaining), (TimerState::Breached, minutes(-5)));
+        assert!(!s.is_alert(), "a timer that stopped late is not an alert");
+    }
+
+    #[test]
+    fn waiting_pauses_resolve_and_moves_the_deadline() {
+        let p = policy();
+        let mut events = vec![
+            open("2026-11-24 10:00", Some(Grade::I), None),
+            ev(Action::Assign, "2026-11-24 10:05"),
+            ev(Action::Accept, "2026-11-24 10:10"),
+            ev(Action::Wait, "2026-11-24 11:00"),
+        ];
+
+        // Waiting now: the clock stands at one hour and the deadline moves with now.
+        let t = ticket(&events);
+        let s = status(&p, &t, "resolve", "2026-11-24 12:00");
+        assert_eq!(
+            (s.state, s.basis.as_str(), s.target.as_str()),
+            (TimerState::Paused, "I", "24h")
+        );
+        assert_eq!(s.elapsed, Duration::hours(1));
+        assert_eq!(s.due, utc("2026-11-25 11:00"));
+
+        // Two hours of waiting: due 24h + 2h after the open.
+        events.push(ev(Action::Resume, "2026-11-24 13:00"));
+        let t = ticket(&events);
+        let s = status(&p, &t, "resolve", "2026-11-25 11:00");
+        assert_eq!(s.due, utc("2026-11-25 12:00"));
+        assert_eq!(
+            (s.state, s.elapsed, s.remaining),
+            (TimerState::AtRisk, Duration::hours(23), Duration::hours(1))
+        );
+        assert_eq!(
+            status(&p, &t, "resolve", "2026-11-25 12:01").state,
+            TimerState::Breached
+        );
+
+        // Resolved at 11:30 the next day: met, although more than 24 wall hours passed.
+        events.push(ev(Action::Resolve, "2026-11-25 11:30"));
+        let t = ticket(&events);
+        let s = status(&p, &t, "resolve", "2026-11-26 09:00");
+        assert_eq!((s.state, s.remaining), (TimerState::Met, minutes(30)));
+        assert_eq!(s.stopped, Some(utc("2026-11-25 11:30")));
+    }
+
+    #[test]
+    fn pauses_count_working_time_for_working_targets() {
+        // 8bh from Tue 10:00 is due Wed 10:30; waiting 11:00-Wed 09:30 covers 6 working
+        // hours (11:00-12:00 and 13:30-18:00 Tue, 09:00-09:30 Wed), so due Wed 18:00.
+        let p = policy_of("start = \"open\"\nstop = \"resolve\"\npause = [\"waiting\"]\ntarget = { all = \"8bh\" }").unwrap();
+        let events = [
+            open("2026-11-24 10:00", None, None),
+            ev(Action::Assign, "2026-11-24 10:05"),
+            ev(Action::Accept, "2026-11-24 10:10"),
+            ev(Action::Wait, "2026-11-24 11:00"),
+            ev(Action::Resume, "2026-11-25 09:30"),
+        ];
+        let s = status(&p, &ticket(&events), "t", "2026-11-25 10:00");
+        assert_eq!(s.due, utc("2026-11-25 18:00"));
+        assert_eq!((s.elapsed, s.remaining), (minutes(90), minutes(390)));
+
+        // 1wd from Tue 10:00 is due Wed 10:00 (7.5 working hours); the same wait moves it
+        // by the same 6 working hours, to Wed 17:30.
+        let p = policy_of("start = \"open\"\nstop = \"resolve\"\npause = [\"waiting\"]\ntarget = { all = \"1wd\" }").unwrap();
+        let s = status(&p, &ticket(&events), "t", "2026-11-25 10:00");
+        assert_eq!(s.due, utc("2026-11-25 17:30"));
+        assert_eq!((s.target.as_str(), s.remaining), ("1wd", minutes(360)));
+    }
+
+    #[test]
+    fn the_stricter_of_grade_and_priority_wins() {
+        let p = policy();
+        // Grade II (48h) and priority medium (3wd = Fri 10:00): 48h is earlier.
+        let t = ticket(&[open(
+            "2026-11-24 10:00",
+            Some(Grade::II),
+            Some(Priority::Medium),
+        )]);
+        let s = status(&p, &t, "resolve", "2026-11-24 11:00");
+        assert_eq!(
+            (s.basis.as_str(), s.target.as_str(), s.due),
+            ("II", "48h", utc("2026-11-26 10:00"))
+        );
+
+        // Grade II and priority high (24h): the priority wins.
+        let t = ticket(&[open(
+            "2026-11-24 10:00",
+            Some(Grade::II),
+            Some(Priority::High),
+        )]);
+        let s = status(&p, &t, "resolve", "2026-11-24 11:00");
+        assert_eq!((s.basis.as_str(), s.due), ("high", utc("2026-11-25 10:00")));
+
+        // No grade: the priority alone.
+        let t = ticket(&[open("2026-11-24 10:00", None, None)]);
+        let s = status(&p, &t, "resolve", "2026-11-24 11:00");
+        assert_eq!(
+            (s.basis.as_str(), s.target.as_str(), s.due),
+            ("medium", "3wd", utc("2026-11-27 10:00"))
+        );
+
+        // A working-day target can win too.
+        let p = policy_of("start = \"open\"\nstop = \"resolve\"\ntarget = { II = \"72h\", medium = \"1wd\", all = \"1wd\" }").unwrap();
+        let t = ticket(&[open("2026-11-24 10:00", Some(Grade::II), None)]);
+        let s = status(&p, &t, "t", "2026-11-24 11:00");
+        assert_eq!(
+            (s.basis.as_str(), s.due),
+            ("medium", utc("2026-11-25 10:00")),
+            "priority before all on a tie"
+        );
+    }
+
+    #[test]
+    fn regrading_retargets_from_the_original_start() {
+        let p = policy();
+        let mut events = vec![open(
+            "2026-11-24 10:00",
+            Some(Grade::I),
+            Some(Priority::Low),
+        )];
+        let s = status(&p, &ticket(&events), "resolve", "2026-11-24 15:00");
+        assert_eq!((s.basis.as_str(), s.due), ("I", utc("2026-11-25 10:00")));
+
+        events.push(regrade("2026-11-24 15:00", Grade::II));
+        let s = status(&p, &ticket(&events), "resolve", "2026-11-24 15:00");
+        assert_eq!((s.basis.as_str(), s.due), ("II", utc("2026-11-26 10:00")));
+        assert_eq!(s.started, utc("2026-11-24 10:00"));
+
+        // Raised to III, which has no resolve target: the priority (low, 5wd) remains.
+        events.push(regrade("2026-11-24 16:00", Grade::III));
+        let s = status(&p, &ticket(&events), "resolve", "2026-11-24 16:00");
+        assert_eq!((s.basis.as_str(), s.due), ("low", utc("2026-12-01 10:00")));
+        // ... and respond now applies from the open: already breached.
+        let s = status(&p, &ticket(&events), "respond", "2026-11-24 16:00");
+        assert_eq!(
+            (s.state, s.due),
+            (TimerState::Breached, utc("2026-11-24 10:15"))
+        );
+    }
+
+    #[test]
+    fn reassigning_restarts_accept() {
+        let p = policy();
+        let mut events = vec![
+            open("2026-11-24 10:00", None, None),
+            ev(Action::Assign, "2026-11-24 10:05"),
+        ];
+        let s = status(&p, &ticket(&events), "accept", "2026-11-24 10:30");
+        assert_eq!(
+            (s.state, s.due, s.basis.as_str()),
+            (TimerState::Running, utc("2026-11-24 11:05"), "all")
+        );
+
+        let mut notified = ev(Action::SlaNotified, "2026-11-24 10:40");
+        notified.timer = Some("accept".into());
+        events.push(notified);
+        assert!(status(&p, &ticket(&events), "accept", "2026-11-24 10:45").notified);
+
+        events.push(ev(Action::Assign, "2026-11-24 10:50"));
+        let s = status(&p, &ticket(&events), "accept", "2026-11-24 11:10");
+        assert_eq!(
+            (s.state, s.started, s.due),
+            (
+                TimerState::Running,
+                utc("2026-11-24 10:50"),
+                utc("2026-11-24 11:50")
+            )
+        );
+        assert!(
+            !s.notified,
+            "the notification belonged to the earlier cycle"
+        );
+
+        events.push(ev(Action::Accept, "2026-11-24 11:20"));
+        let s = status(&p, &ticket(&events), "accept", "2026-11-24 13:00");
+        assert_eq!(
+            (s.state, s.stopped),
+            (TimerState::Met, Some(utc("2026-11-24 11:20")))
+        );
+    }
+
+    #[test]
+    fn closing_without_the_stop_event_ends_the_cycle() {
+        let p = policy();
+        let resolved = [
+            open("2026-11-24 10:00", Some(Grade::I), None),
+            ev(Action::Assign, "2026-11-24 10:05"),
+            ev(Action::Accept, "2026-11-24 10:10"),
+            ev(Action::Resolve, "2026-11-24 11:00"),
+        ];
+        // Revisit (24h from the resolve) never happened; closed in time, then late.
+        let mut events = resolved.to_vec();
+        events.push(ev(Action::Close, "2026-11-24 12:00"));
+        let s = status(&p, &ticket(&events), "revisit", "2026-11-30 09:00");
+        assert_eq!(
+            (s.state, s.stopped),
+            (TimerState::Met, Some(utc("2026-11-24 12:00")))
+        );
+
+        let mut events = resolved.to_vec();
+        events.push(ev(Action::Close, "2026-11-26 12:00"));
+        let s = status(&p, &ticket(&events), "revisit", "2026-11-30 09:00");
+        assert_eq!(
+            (s.state, s.stopped),
+            (TimerState::Breached, Some(utc("2026-11-26 12:00")))
+        );
+        assert_eq!(s.remaining, Duration::hours(-25));
+        assert!(!s.is_alert());
+    }
+
+    #[test]
+    fn a_pause_after_the_deadline_does_not_save_it() {
+        let p = policy();
+        let t = ticket(&[
+            open("2026-11-24 10:00", Some(Grade::I), None),
+            ev(Action::Assign, "2026-11-24 10:05"),
+            ev(Action::Accept, "2026-11-24 10:10"),
+            ev(Action::Wait, "2026-11-25 11:00"),
+        ]);
+        let s = status(&p, &t, "resolve", "2026-11-25 12:00");
+        assert_eq!(
+            (s.state, s.due),
+            (TimerState::Breached, utc("2026-11-25 10:00"))
+        );
+        assert_eq!(
+            s.remaining,
+            Duration::hours(-1),
+            "the clock stopped at 11:00"
+        );
+        assert!(s.is_alert());
+    }
+
+    #[test]
+    fn warn_counts_like_a_target() {
+        // Opened Friday 10:00 with 1wd: due Monday 10:00.
+        let timer = |warn: &str| {
+            policy_of(&format!(
+                "start = \"open\"\nstop = \"resolve\"\ntarget = {{ all = \"1wd\" }}\nwarn = \"{warn}\""
+            ))
+            .unwrap()
+        };
+        let t = ticket(&[open("2026-11-27 10:00", None, None)]);
+        let (business, wall) = (timer("2bh"), timer("4h"));
+        let state = |p: &Policy, now: &str| status(p, &t, "t", now).state;
+        assert_eq!(
+            status(&business, &t, "t", "2026-11-27 16:00").due,
+            utc("2026-11-30 10:00")
+        );
+        // Two working hours are left from Friday 17:00 (17-18 and Monday 9-10).
+        assert_eq!(state(&business, "2026-11-27 16:59"), TimerState::Running);
+        assert_eq!(state(&business, "2026-11-27 17:00"), TimerState::AtRisk);
+        assert_eq!(state(&business, "2026-11-28 12:00"), TimerState::AtRisk);
+        // Four wall-clock hours before Monday 10:00 is Monday 06:00.
+        assert_eq!(state(&wall, "2026-11-28 12:00"), TimerState::Running);
+        assert_eq!(state(&wall, "2026-11-30 06:00"), TimerState::AtRisk);
+        assert_eq!(
+            status(&wall, &t, "t", "2026-11-30 06:00").remaining,
+            minutes(60)
+        );
+    }
+
+    #[test]
+    fn clock_skew_never_panics() {
+        let p = policy();
+        let t = ticket(&[open("2026-11-24 10:00", Some(Grade::III), None)]);
+        let s = status(&p, &t, "respond", "2026-11-24 09:00");
+        assert_eq!(
+            (s.elapsed, s.remaining, s.state),
+            (Duration::zero(), minutes(15), TimerState::Running)
+        );
+
+        // A respond recorded with a time before the open counts as at the open.
+        let t = ticket(&[
+            open("2026-11-24 10:00", Some(Grade::III), None),
+            ev(Action::Respond, "2026-11-24 09:50"),
+        ]);
+        let s = status(&p, &t, "respond", "2026-11-24 11:00");
+        assert_eq!(
+            (s.state, s.stopped, s.elapsed),
+            (
+                TimerState::Met,
+                Some(utc("2026-11-24 10:00")),
+                Duration::zero()
+            )
+        );
+        assert!(!p.evaluate(&t, DateTime::<Utc>::MIN_UTC).is_empty());
+    }
+
+    #[test]
+    fn invalid_timers_name_their_key() {
+        let bad = |toml: &str| policy_of(toml).unwrap_err();
+        let e = bad("start = \"open\"\nstop = \"resolve\"\ntarget = { II = \"3x\" }");
+        assert_eq!(e.key, ["sla", "timers", "t", "target", "II"]);
+        assert!(
+            e.to_string()
+                .starts_with("sla.timers.t.target.II = \"3x\": invalid SLA target \"3x\""),
+            "{e}"
+        );
+
+        let e =
+            bad("start = [\"assign\", \"asign\"]\nstop = \"accept\"\ntarget = { all = \"1h\" }");
+        assert_eq!(e.key(), ["sla", "timers", "t", "start"]);
+        assert!(e.to_string().starts_with(
+            "sla.timers.t.start = [\"assign\", \"asign\"]: \"asign\" is not an action; actions are: open, grade,"
+        ), "{e}");
+        assert!(!e.to_string().contains("sla-notified"), "{e}");
+
+        let e = bad("start = \"open\"\nstop = \"sla-notified\"\ntarget = { all = \"1h\" }");
+        assert_eq!(
+            e.to_string(),
+            "sla.timers.t.stop = \"sla-notified\": \"sla-notified\" is bookkeeping of `sla check --notify` and never stops a timer"
+        );
+
+        let e = bad("start = []\nstop = \"accept\"\ntarget = { all = \"1h\" }");
+        assert_eq!(
+            e.to_string(),
+            "sla.timers.t.start = []: list at least one action that starts the timer"
+        );
+
+        let e =
+            bad("start = \"assign\"\nstop = [\"accept\", \"assign\"]\ntarget = { all = \"1h\" }");
+        assert!(
+            e.to_string().contains("\"assign\" also starts the timer"),
+            "{e}"
+        );
+
+        let e = bad(
+            "start = \"open\"\nstop = \"resolve\"\npause = [\"wating\"]\ntarget = { all = \"1h\" }",
+        );
+        assert_eq!(e.key(), ["sla", "timers", "t", "pause"]);
+        assert!(e.to_string().starts_with("sla.timers.t.pause = [\"wating\"]: \"wating\" is not a ticket state; states are: new,"), "{e}");
+
+        let e = bad("start = \"open\"\nstop = \"resolve\"\ntarget = { IV = \"1h\" }");
+        assert_eq!(e.key(), ["sla", "timers", "t", "target", "IV"]);
+        assert!(
+            e.to_string()
+                .contains("\"IV\" is not a grade, a priority or `all`"),
+            "{e}"
+        );
+        assert!(
+            policy_of("start = \"open\"\nstop = \"resolve\"\ntarget = { ii = \"1h\" }").is_err()
+        );
+
+        let e = bad("start = \"open\"\nstop = \"resolve\"\ntarget = {}");
+        assert!(
+            e.to_string()
+                .starts_with("sla.timers.t.target = {}: give at least one target"),
+            "{e}"
+        );
+
+        let e =
+            bad("start = \"open\"\nstop = \"resolve\"\nwarn = \"soon\"\ntarget = { all = \"1h\" }");
+        assert_eq!(e.key(), ["sla", "timers", "t", "warn"]);
+        assert!(
+            e.to_string()
+                .starts_with("sla.timers.t.warn = \"soon\": invalid SLA target"),
+            "{e}"
+        );
+
+        // Names are read like on the command line; warn may count working time.
+        assert!(policy_of("start = \" Open \"\nstop = \"RESOLVE\"\npause = [\"Waiting\"]\nwarn = \"2bh\"\ntarget = { all = \"1wd\" }").is_ok());
+    }
+
+    #[test]
+    fn locate_points_at_the_value_in_the_default_config() {
+        let text = default_text();
+        let key = |path: &str| path.split('.').map(String::from).collect::<Vec<_>>();
+        let line_of = |needle: &str| text.lines().position(|l| l.contains(needle)).unwrap() + 1;
+
+        let respond = line_of("target = { II = \"12h\", III = \"15m\" }");
+        let column = text
+            .lines()
+            .nth(respond - 1)
+            .unwrap()
+            .find("\"12h\"")
+            .unwrap()
+            + 1;
+        assert_eq!(
+            locate(&text, &key("sla.timers.respond.target.II")),
+            Some((respond, column))
+        );
+
+        // The error of a broken value carries a key that finds its line.
+        let broken = text.replace("II = \"12h\", III = \"15m\"", "II = \"3x\", III = \"15m\"");
+        let c = Config::parse(Path::new("svcdesk.toml"), &broken).unwrap();
+        let e = Policy::new(&c.sla, c.calendar().unwrap()).unwrap_err();
+        assert_eq!(locate(&broken, e.key()), Some((respond, column)));
+
+        let pause = line_of("pause = [\"waiting\"]");
+        assert_eq!(
+            locate(&text, &key("sla.timers.resolve.pause")),
+            Some((pause, 9))
+        );
+        assert_eq!(
+            locate(&text, &key("sla.timers.accept.warn")).map(|l| l.0),
+            Some(line_of("warn = \"15m\""))
+        );
+        assert_eq!(locate(&text, &key("sla.timers.nope.warn")), None);
+        assert_eq!(locate("not = [toml", &key("a")), None);
+
+        // Dotted keys and sub-tables work too, and columns count characters.
+        let other = "\"名\" = \"王\"\n[sla.timers.x]\ntarget.II = \"3x\"\n[sla.timers.y.target]\nI = \"1h\"\n";
+        assert_eq!(locate(other, &key("sla.timers.x.target.II")), Some((3, 13)));
+        assert_eq!(locate(other, &key("sla.timers.y.target.I")), Some((5, 5)));
+        assert_eq!(locate(other, &key("名")), Some((1, 7)));
+    }
+
+    /// Walks random actions through `apply`, keeping those it accepts, and checks that
+    /// `state_after` agrees with the real state machine at every step.
+    fn any_action() -> impl Strategy<Value = (Action, Option<Grade>, bool, bool)> {
+        (
+            proptest::sample::select(Action::ALL.to_vec()),
+            proptest::option::of(proptest::sample::select(Grade::ALL.to_vec())),
+            any::<bool>(),
+            any::<bool>(),
+        )
+    }
+
+    proptest! {
+        #[test]
+        fn state_after_agrees_with_apply(steps in proptest::collection::vec(any_action(), 0..40)) {
+            let mut t = ticket(&[open("2026-11-24 10:00", None, None)]);
+            let mut state = state_after(State::New, &t.event[0]);
+            for (action, grade, with_assignee, on_call) in steps {
+                let mut e = ev(action, "2026-11-24 11:00");
+                e.grade = grade;
+                e.on_call = on_call;
+                e.reason = Some("why".into());
+                e.cause = Some("cause".into());
+                e.department = Some("service".into());
+                e.need = Some("parts".into());
+                e.request = Some(1);
+                e.result = Some(4);
+                e.amount = Some("100".into());
+                e.comp_kind = Some(CompKind::Refund);
+                e.timer = Some("respond".into());
+                e.link = Some(crate::model::ticket::LinkKind::Related);
+                e.ticket = Some("T20261124-CCCCCC".into());
+                e.assignee = with_assignee.then(|| "zhao".to_string());
+                if apply(&mut t, &e).is_ok() {
+                    state = state_after(state, &e);
+                    prop_assert_eq!(state, t.state(), "after {}", action);
+                }
+            }
+        }
+
+        #[test]
+        fn pausing_never_brings_a_deadline_forward(
+            target in proptest::sample::select(vec!["0m", "15m", "24h", "0bh", "8bh", "0wd", "1wd", "3wd"]),
+            offsets in proptest::collection::vec(0i64..4 * 24 * 60, 1..8),
+            open_at in 0i64..7 * 24 * 60,
+            now_after in -60i64..14 * 24 * 60,
+            resolve in any::<bool>(),
+        ) {
+            let timer = |pause: &str| format!(
+                "start = \"open\"\nstop = \"resolve\"\npause = [{pause}]\ntarget = {{ all = \"{target}\" }}\nwarn = \"1h\""
+            );
+            let (plain, pausing) = (policy_of(&timer("")).unwrap(), policy_of(&timer("\"waiting\"")).unwrap());
+
+            // Open, accept, then alternately wait and resume at random later times.
+            let base = at("2026-11-23 00:00") + Duration::minutes(open_at);
+            let mut e = ev(Action::Open, "2026-11-23 00:00");
+            e.at = base;
+            let mut events = vec![e];
+            for action in [Action::Assign, Action::Accept] {
+                let mut e = ev(action, "2026-11-23 00:00");
+                e.at = base;
+                events.push(e);
+            }
+            let mut time = base;
+            for (i, offset) in offsets.iter().enumerate() {
+                time += Duration::minutes(*offset);
+                let action = if i % 2 == 0 { Action::Wait } else { Action::Resume };
+                let mut e = ev(action, "2026-11-23 00:00");
+                e.at = time;
+                events.push(e);
+            }
+            if resolve {
+                let mut e = ev(Action::Resolve, "2026-11-23 00:00");
+                e.at = time + Duration::minutes(30);
+                events.push(e);
+            }
+            let t = ticket(&events);
+            let now = base.to_utc() + Duration::minutes(now_after);
+
+            let a = status_at(&plain, &t, "t", now);
+            let b = status_at(&pausing, &t, "t", now);
+            prop_assert!(a.due >= a.started && b.due >= b.started);
+            prop_assert!(b.due >= a.due, "paused {} < plain {}", b.due, a.due);
+            prop_assert!(b.elapsed <= a.elapsed);
+            prop_assert_eq!(a.due, Target::parse(target).unwrap().due(plain.calendar(), a.started));
+            // What ran plus what is left is the target, with or without pauses.
+            prop_assert_eq!(a.elapsed + a.remaining, b.elapsed + b.remaining);
+            // Once the history is past, a running clock runs out exactly `remaining` from now.
+            let cal = pausing.calendar();
+            if now >= time.to_utc() && b.remaining > Duration::zero()
+                && matches!(b.state, TimerState::Running | TimerState::AtRisk)
+            {
+                let by = match Target::parse(target).unwrap() {
+                    Target::Wall(_) => now + b.remaining,
+                    _ => cal.add_working(now, b.remaining),
+                };
+                prop_assert_eq!(by, b.due);
+            }
+        }
+    }
+}
