@@ -127,4 +127,27 @@ at 28T09:10:00; s ticket assign "$t7" --to li --reason "hotline follows up with 
 at 28T09:20:00; s ticket accept "$t7" 2>/dev/null
 at 28T09:25:00; s ticket note "$t7" -m "carrier says the parcel is in Nanjing" 2>/dev/null
 at 28T09:30:00; s ticket resolve "$t7" -m "parcel delivered; customer confirmed" 2>/dev/null
+
+# Field-service reports (现场服务完成情况汇报): a visit for the grade II quality ticket,
+# one for the reopened monitoring ticket, and a training visit; plus the work log.
+at 17T19:30:00
+s --as zhou report add --ticket "$t4" --type problem-handling --location "南京江宁物流园 3 号仓 输送线" \
+  --departed "2026-11-17 12:30" --arrived "2026-11-17 14:10" --left "2026-11-17 17:40" \
+  --returned "2026-11-17 19:00" --travel "company car, 85 km" \
+  -m "measured the conveyor motor under load; the driver board overheats at 80% load" \
+  --problems "driver board failure; two more lines carry boards of the same batch" \
+  --escalated-to sun --parts "none (board ordered from the factory)" --cost 280 \
+  --signed-by 陈刚 --outcome follow-up --satisfaction 4 >/dev/null
+at 19T17:00:00
+s --as wang report add --ticket "$t5" --type problem-handling --location "上海张江 ECM 监控室" \
+  --arrived "2026-11-19 10:00" --left "2026-11-19 15:30" \
+  -m "traced the nightly drop to the router's keep-alive; raised it and watched 2 h" \
+  --signed-by 张伟 --outcome resolved --satisfaction 4 >/dev/null
+at 25T18:00:00
+s --as wang report add --customer "$c1" --type training --location "上海张江 ECM 培训室" \
+  --arrived "2026-11-25 14:00" --left "2026-11-25 17:00" \
+  -m "X300 operator training for 8 people: settings reset, firmware update" \
+  --signed-by 张伟 --outcome resolved --satisfaction 5 >/dev/null
+at 23T18:00:00; s --as wang report log --date 2026-11-23 --hours 3 --ticket "$t5" -m "read the gateway logs with the product team" 2>/dev/null
+at 24T18:00:00; s --as wang report log --hours 1.5 -m "prepared the X300 training slides" 2>/dev/null
 echo "built $desk"

@@ -153,6 +153,14 @@ impl Config {
             )
         })?;
         config.validate(path)?;
+        // The SLA policy is checked on every load, so a typo in a target fails every
+        // command (and `svcdesk check`) at its line, not only the cron job.
+        if let Ok(calendar) = config.calendar() {
+            crate::sla::Policy::new(&config.sla, calendar).map_err(|e| {
+                let offset = crate::sla::policy::locate_offset(text, e.key());
+                Error::parse_at(path, text, offset, e.to_string())
+            })?;
+        }
         Ok(config)
     }
 
@@ -445,7 +453,7 @@ assign = "none"
 # (wall clock), "8bh" (business hours), "3wd" (working days). `warn` marks a timer at
 # risk when that much time or less remains. `pause` lists states that stop the clock.
 [sla.timers.accept]
-start = ["assign", "escalate"]
+start = "assign"
 stop = "accept"
 target = { all = "1h" }
 warn = "15m"

@@ -397,7 +397,8 @@ fn edit_changes_only_touched_lines_and_comments_survive() {
     let original = desk.read(&path);
     let with_comments = original
         .replace("location = ", "# 客户要求下次提前一天电话预约\nlocation = ")
-        .replace("signed_by = \"陈刚\"", "signed_by = \"陈刚\" # 设备科科长");
+        .replace("signed_by = \"陈刚\"", "signed_by = \"陈刚\" # 设备科科长")
+        .replace("satisfaction = 5", "satisfaction = 5 # 电话回访确认");
     desk.write(&path, &with_comments);
 
     desk.ok(&[
@@ -420,8 +421,8 @@ fn edit_changes_only_touched_lines_and_comments_survive() {
             ),
             (
                 22,
-                "satisfaction = 5".to_string(),
-                "satisfaction = 4".to_string()
+                "satisfaction = 5 # 电话回访确认".to_string(),
+                "satisfaction = 4 # 电话回访确认".to_string()
             ),
         ]
     );
@@ -769,6 +770,8 @@ fn staffed_desk_checks_the_engineer_of_reports_and_logs() {
     );
     assert!(!desk.path("worklog").exists());
     desk.ok(&["report", "log", "-m", "x"]);
+    let err = desk.fails(1, &["report", "weekly", "--engineer", "zhou"]);
+    assert!(err.contains("not on this desk's staff list"), "{err}");
     let id = add_report(&desk, &["--customer", &c, "--type", "training"]);
     let err = desk.fails(1, &["report", "edit", &id, "--engineer", "zhou"]);
     assert!(err.contains("not on this desk's staff list"), "{err}");

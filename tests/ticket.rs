@@ -1882,6 +1882,7 @@ fn show_prints_fields_and_the_timeline_and_json() {
     );
     assert!(out.contains("第三次出现同样故障"));
     let timeline = out.split_once("Timeline:\n").expect("a Timeline").1;
+    let timeline = timeline.split("\nSLA:\n").next().unwrap();
     let lines: Vec<&str> = timeline.lines().filter(|l| !l.trim().is_empty()).collect();
     let expected = [
         "open",

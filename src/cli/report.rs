@@ -355,7 +355,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
             );
         }
         Command::Weekly(a) => {
-            let engineer = engineer(cx, a.engineer)?;
+            let engineer = report::check_engineer(&desk, &engineer(cx, a.engineer)?)?;
             let today = desk.local(cx.time(&desk, None)?).date_naive();
             let week = Week::parse(&a.week, today)?;
             let log = worklog::load(&desk, &engineer)?;

@@ -89,24 +89,14 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
     })
 }
 
+/// The desk's SLA policy (already validated when the config was loaded).
 pub fn policy(desk: &Desk) -> Result<Policy> {
     let calendar = desk
         .config
         .calendar()
         .map_err(|e| Error::invalid(format!("svcdesk.toml [calendar]: {e}")))?;
-    Policy::new(&desk.config.sla, calendar).map_err(|e| {
-        let text =
-            std::fs::read_to_string(desk.root.join(svcdesk::config::FILE_NAME)).unwrap_or_default();
-        match svcdesk::sla::policy::locate(&text, e.key()) {
-            Some((line, column)) => Error::Parse {
-                path: desk.root.join(svcdesk::config::FILE_NAME),
-                line,
-                column,
-                message: e.to_string(),
-            },
-            None => Error::invalid(format!("svcdesk.toml: {e}")),
-        }
-    })
+    Policy::new(&desk.config.sla, calendar)
+        .map_err(|e| Error::invalid(format!("svcdesk.toml: {e}")))
 }
 
 /// An alert: a timer of an open ticket that is breached or at risk right now.

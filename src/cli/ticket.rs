@@ -617,7 +617,8 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
                 Format::Table => {
                     let policy = super::sla::policy(&desk)?;
                     let now = cx.time(&desk, None)?;
-                    let mut text = show_text(&desk, &t);
+                    let visits = svcdesk::model::report::for_ticket(&desk, &t.id)?;
+                    let mut text = show_text(&desk, &t, &visits);
                     text.push_str(&sla_text(&desk, &policy.evaluate(&t, now)));
                     text
                 }
@@ -1238,7 +1239,7 @@ fn sla_text(desk: &Desk, statuses: &[TimerStatus]) -> String {
     out
 }
 
-fn show_text(desk: &Desk, t: &Ticket) -> String {
+fn show_text(desk: &Desk, t: &Ticket, visits: &[svcdesk::model::report::Report]) -> String {
     let s = |v: &Option<String>| v.clone().unwrap_or_default();
     let time = |v: &Option<DateTime<FixedOffset>>| {
         v.map(|t| {
@@ -1331,19 +1332,28 @@ fn show_text(desk: &Desk, t: &Ticket) -> String {
         out.push_str(&format!("  {l}\n"));
     }
     out.push_str("\nTimeline:\n");
-    let width = t
+    // Events and linked field visits, merged by time (a visit after events at the same minute).
+    let mut lines: Vec<(DateTime<FixedOffset>, String, &str, String)> = t
         .event
         .iter()
-        .map(|e| e.by.chars().count())
-        .max()
-        .unwrap_or(0);
-    for e in &t.event {
+        .map(|e| {
+            (
+                e.at,
+                e.by.clone(),
+                e.action.map(|a| a.as_str()).unwrap_or("?"),
+                describe(e),
+            )
+        })
+        .collect();
+    for r in visits {
+        lines.push((r.when(), r.engineer.clone(), "field-visit", r.summary()));
+    }
+    lines.sort_by_key(|l| l.0);
+    let width = lines.iter().map(|l| l.1.chars().count()).max().unwrap_or(0);
+    for (at, by, action, text) in &lines {
         out.push_str(&format!(
-            "  {}  {:width$}  {:13} {}\n",
-            e.at.with_timezone(&desk.tz()).format("%Y-%m-%d %H:%M"),
-            e.by,
-            e.action.map(|a| a.as_str()).unwrap_or("?"),
-            describe(e)
+            "  {}  {by:width$}  {action:13} {text}\n",
+            at.with_timezone(&desk.tz()).format("%Y-%m-%d %H:%M"),
         ));
     }
     out

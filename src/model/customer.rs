@@ -235,6 +235,42 @@ pub fn add(desk: &Desk, new: NewCustomer) -> Result<Added> {
         ));
     }
     let id = desk.new_id(Kind::Customer, new.at);
+    let mut fields: Vec<(Field, String)> = Vec::new();
+    for (f, _) in &new.fields {
+        if let Some(v) = get(*f).filter(|v| !v.trim().is_empty())
+            && !fields.iter().any(|(k, _)| k == f)
+        {
+            let v = match f {
+                Field::ReferredBy => desk.resolve(Kind::Customer, v)?.to_string(),
+                _ => v.trim().to_string(),
+            };
+            fields.push((*f, v));
+        }
+    }
+    let doc = render(&id, &fields, &new.tags, desk.local(new.at), &new.by);
+    let path = desk.path_of(&id);
+    store::create_new_atomic(&path, doc.as_bytes())?;
+    Ok(Added {
+        id,
+        path,
+        duplicates: dups.iter().map(|c| c.id.clone()).collect(),
+    })
+}
+
+/// The text of a new customer file, keys in canonical order whatever order `fields` has.
+pub fn render(
+    id: &Id,
+    fields: &[(Field, String)],
+    tags: &[String],
+    created: DateTime<FixedOffset>,
+    by: &str,
+) -> String {
+    let get = |f: Field| {
+        fields
+            .iter()
+            .find(|(k, _)| *k == f)
+            .map(|(_, v)| v.as_str())
+    };
     let mut doc = DocumentMut::new();
     doc["schema"] = value(1);
     doc["id"] = value(id.as_str());
@@ -248,27 +284,17 @@ pub fn add(desk: &Desk, new: NewCustomer) -> Result<Added> {
         Field::ReferredBy,
         Field::Address,
     ] {
-        if let Some(v) = get(f).filter(|v| !v.trim().is_empty()) {
-            let v = match f {
-                Field::ReferredBy => desk.resolve(Kind::Customer, v)?.to_string(),
-                _ => v.trim().to_string(),
-            };
+        if let Some(v) = get(f) {
             doc[f.key()] = value(v);
         }
     }
-    doc["tags"] = value(tags_array(&new.tags));
-    if let Some(n) = get(Field::Notes).filter(|v| !v.trim().is_empty()) {
+    doc["tags"] = value(tags_array(tags));
+    if let Some(n) = get(Field::Notes) {
         doc["notes"] = value(n);
     }
-    doc["created"] = value(datetime_value(desk.local(new.at)));
-    doc["created_by"] = value(&new.by);
-    let path = desk.path_of(&id);
-    store::create_new_atomic(&path, doc.to_string().as_bytes())?;
-    Ok(Added {
-        id,
-        path,
-        duplicates: dups.iter().map(|c| c.id.clone()).collect(),
-    })
+    doc["created"] = value(datetime_value(created));
+    doc["created_by"] = value(by);
+    doc.to_string()
 }
 
 fn tags_array(tags: &[String]) -> toml_edit::Array {

@@ -355,7 +355,7 @@ pub fn valid_cost(s: &str) -> bool {
         && int.bytes().all(|b| b.is_ascii_digit())
         && frac.len() <= 2
         && frac.bytes().all(|b| b.is_ascii_digit())
-        && (s.contains('.') == !frac.is_empty())
+        && s.contains('.') != frac.is_empty()
 }
 
 /// A cost with exactly two decimals ("350" → "350.00"); anything unreadable as it is.
@@ -428,7 +428,10 @@ impl Report {
             ("engineer", Some(Value::from(self.engineer.as_str()))),
             ("customer", Some(Value::from(self.customer.as_str()))),
             ("ticket", s(&self.ticket)),
-            ("service_type", Some(Value::from(self.service_type.as_str()))),
+            (
+                "service_type",
+                Some(Value::from(self.service_type.as_str())),
+            ),
             ("location", s(&self.location)),
             ("departed", t(&self.departed)),
             ("arrived", t(&self.arrived)),
@@ -509,7 +512,10 @@ impl Report {
             ));
         }
         if !customers.contains(&self.customer) {
-            out.push(format!("customer = \"{}\": no such customer", self.customer));
+            out.push(format!(
+                "customer = \"{}\": no such customer",
+                self.customer
+            ));
         }
         if let Some(t) = &self.ticket
             && !tickets.contains(t)
@@ -705,15 +711,15 @@ fn apply(desk: &Desk, r: &mut Report, f: &Fields, clear: &[Field]) -> Result<Vec
         }
     }
     let mut warnings = Vec::new();
-    if f.ticket.is_some() || f.customer.is_some() {
-        if let Some(t) = r.ticket.as_deref().and_then(Id::parse) {
-            let ticket = ticket_store::load(desk, &t)?;
-            if let Some(c) = ticket.customer.filter(|c| c != &r.customer) {
-                warnings.push(format!(
-                    "ticket {t} is for customer {c}, this report for {}",
-                    r.customer
-                ));
-            }
+    if (f.ticket.is_some() || f.customer.is_some())
+        && let Some(t) = r.ticket.as_deref().and_then(Id::parse)
+    {
+        let ticket = ticket_store::load(desk, &t)?;
+        if let Some(c) = ticket.customer.filter(|c| c != &r.customer) {
+            warnings.push(format!(
+                "ticket {t} is for customer {c}, this report for {}",
+                r.customer
+            ));
         }
     }
     Ok(warnings)
@@ -1027,7 +1033,10 @@ mod tests {
         r.returned = Some(at("2026-11-24T11:00:00+08:00"));
         let p = r.problems();
         assert_eq!(p.len(), 1);
-        assert!(p[0].starts_with("returned (2026-11-24 11:00) is before arrived"), "{p:?}");
+        assert!(
+            p[0].starts_with("returned (2026-11-24 11:00) is before left (2026-11-24 12:10)"),
+            "{p:?}"
+        );
         r.returned = None;
         r.departed = Some(at("2026-11-24T10:00:00+08:00"));
         assert!(r.problems()[0].starts_with("arrived"), "{:?}", r.problems());
@@ -1053,6 +1062,54 @@ mod tests {
         assert_eq!(r.problems(), ["escalated_to is set but escalated is false"]);
         r.escalated = true;
         assert!(r.problems().is_empty());
+    }
+
+    #[test]
+    fn for_ticket_finds_linked_reports_only_in_visit_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let tz: Tz = "Asia/Shanghai".parse().unwrap();
+        let desk = Desk::init(dir.path(), "t", tz, false).unwrap();
+        let ticket = "T20261116-9XWM3A";
+        let write = |r: &Report| {
+            let mut doc = DocumentMut::new();
+            doc["schema"] = value(1);
+            doc["id"] = value(r.id.as_str());
+            for (k, v) in r.field_values() {
+                if let Some(v) = v {
+                    doc[k] = value(v);
+                }
+            }
+            let p = desk.path_of(&Id::parse(&r.id).unwrap());
+            store::write_atomic(&p, doc.to_string().as_bytes()).unwrap();
+        };
+        let mut late = sample();
+        late.id = "R20261124-AAAAAA".into();
+        late.ticket = Some(ticket.into());
+        let mut early = sample();
+        early.id = "R20261125-BBBBBB".into();
+        early.ticket = Some(ticket.into());
+        early.arrived = Some(at("2026-11-24T08:30:00+08:00"));
+        // Mentions the ticket in its text but is linked to another one.
+        let mut mention = sample();
+        mention.id = "R20261124-CCCCCC".into();
+        mention.ticket = Some("T20261116-000000".into());
+        mention.work_done = Some(format!("same fault as {ticket}"));
+        let mut unrelated = sample();
+        unrelated.id = "R20261124-DDDDDD".into();
+        for r in [&late, &early, &mention, &unrelated] {
+            write(r);
+        }
+        let found = for_ticket(&desk, ticket).unwrap();
+        let ids: Vec<&str> = found.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, ["R20261125-BBBBBB", "R20261124-AAAAAA"]);
+        assert!(for_ticket(&desk, "T20261116-ZZZZZZ").unwrap().is_empty());
+        // A broken file that holds the ID is an error naming it; one that does not is
+        // not read as a report at all.
+        let broken = desk.path_of(&Id::parse("R20261126-EEEEEE").unwrap());
+        std::fs::write(&broken, format!("ticket = \"{ticket}\"\nbogus")).unwrap();
+        let err = for_ticket(&desk, ticket).unwrap_err().to_string();
+        assert!(err.contains("R20261126-EEEEEE.toml:2:"), "{err}");
+        assert!(for_ticket(&desk, "T20261116-ZZZZZZ").unwrap().is_empty());
     }
 
     #[test]

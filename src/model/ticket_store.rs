@@ -169,22 +169,27 @@ pub fn create(desk: &Desk, mut events: Vec<Event>) -> Result<Opened> {
         authorize(desk, &blank, e)?;
     }
     let t = ticket::replay(id.as_str(), &events).map_err(|(_, e)| Error::invalid(e.to_string()))?;
-    let mut doc = DocumentMut::new();
-    doc["schema"] = value(1);
-    doc["id"] = value(id.as_str());
-    write_fields(&mut doc, &t);
-    let mut history = ArrayOfTables::new();
-    for e in &t.event {
-        history.push(event_table(desk, e)?);
-    }
-    doc.insert("event", Item::ArrayOfTables(history));
     let path = desk.path_of(&id);
-    store::create_new_atomic(&path, doc.to_string().as_bytes())?;
+    store::create_new_atomic(&path, render(desk, &t)?.as_bytes())?;
     Ok(Opened {
         id,
         path,
         ticket: t,
     })
+}
+
+/// The text of a new ticket file: fields in canonical order, then the history.
+pub fn render(desk: &Desk, t: &Ticket) -> Result<String> {
+    let mut doc = DocumentMut::new();
+    doc["schema"] = value(1);
+    doc["id"] = value(t.id.as_str());
+    write_fields(&mut doc, t);
+    let mut history = ArrayOfTables::new();
+    for e in &t.event {
+        history.push(event_table(desk, e)?);
+    }
+    doc.insert("event", Item::ArrayOfTables(history));
+    Ok(doc.to_string())
 }
 
 /// Fills in the routing `assign` event's person by the desk's rule, when it has none.

@@ -81,7 +81,7 @@ pub fn parse_hours(s: &str) -> Result<i64> {
         && int.bytes().all(|b| b.is_ascii_digit())
         && frac.len() <= 2
         && frac.bytes().all(|b| b.is_ascii_digit())
-        && (s.contains('.') == !frac.is_empty());
+        && s.contains('.') != frac.is_empty();
     let bad = || {
         Error::invalid_with_hint(
             format!("cannot read \"{s}\" as hours"),

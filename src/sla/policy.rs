@@ -1271,11 +1271,16 @@ mod tests {
             Some((respond, column))
         );
 
-        // The error of a broken value carries a key that finds its line.
+        // A broken value fails the config load at its line and column.
         let broken = text.replace("II = \"12h\", III = \"15m\"", "II = \"3x\", III = \"15m\"");
-        let c = Config::parse(Path::new("svcdesk.toml"), &broken).unwrap();
-        let e = Policy::new(&c.sla, c.calendar().unwrap()).unwrap_err();
-        assert_eq!(locate(&broken, e.key()), Some((respond, column)));
+        let err = Config::parse(Path::new("svcdesk.toml"), &broken)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with(&format!("svcdesk.toml:{respond}:{column}: ")),
+            "{err}"
+        );
+        assert!(err.contains("sla.timers.respond.target.II"), "{err}");
 
         let pause = line_of("pause = [\"waiting\"]");
         assert_eq!(
