@@ -152,7 +152,7 @@ fn check(cx: &mut Context, a: CheckArgs) -> Result<u8> {
     let desk = cx.desk()?;
     let now = cx.time(&desk, a.now.as_deref())?;
     let policy = policy(&desk)?;
-    let tickets = ticket_store::load_all(&desk)?;
+    let tickets = ticket_store::load_where(&desk, Ticket::is_open)?;
     let found = alerts(&policy, &tickets, now);
     let breached = found.iter().any(|x| x.status.state == TimerState::Breached);
     if !found.is_empty() {
@@ -380,7 +380,7 @@ fn status(cx: &mut Context, a: StatusArgs) -> Result<()> {
     let desk = cx.desk()?;
     let now = cx.time(&desk, a.now.as_deref())?;
     let policy = policy(&desk)?;
-    let tickets = ticket_store::load_all(&desk)?;
+    let tickets = ticket_store::load_where(&desk, Ticket::is_open)?;
     // (department, grade) -> [open, at risk, breached]
     let mut counts: BTreeMap<(String, String), [usize; 3]> = BTreeMap::new();
     for t in tickets.iter().filter(|t| t.is_open()) {

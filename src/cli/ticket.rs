@@ -998,28 +998,31 @@ fn list(cx: &mut Context, desk: &Desk, a: ListArgs) -> Result<u8> {
     let any = |want: &[String], v: &Option<String>| {
         want.is_empty() || v.as_ref().is_some_and(|v| want.contains(v))
     };
-    let mut all = ticket_store::load_all(desk)?;
-    if a.overdue || a.due_within.is_some() {
-        let policy = super::sla::policy(desk)?;
-        let now = cx.time(desk, None)?;
-        let within = a
-            .due_within
-            .as_deref()
-            .map(svcdesk::sla::parse_duration)
-            .transpose()
-            .map_err(|e| Error::invalid(format!("--due-within: {e}")))?;
-        all.retain(|t| {
-            policy
-                .evaluate(t, now)
+    let policy = if a.overdue || a.due_within.is_some() {
+        Some(super::sla::policy(desk)?)
+    } else {
+        None
+    };
+    let now = cx.time(desk, None)?;
+    let due_within = a
+        .due_within
+        .as_deref()
+        .map(svcdesk::sla::parse_duration)
+        .transpose()
+        .map_err(|e| Error::invalid(format!("--due-within: {e}")))?;
+    let sla_ok = |t: &Ticket| {
+        policy.as_ref().is_none_or(|p| {
+            p.evaluate(t, now)
                 .iter()
                 .filter(|s| s.stopped.is_none())
                 .any(|s| {
                     (a.overdue && s.state == TimerState::Breached)
-                        || within.is_some_and(|w| s.due <= now + w)
+                        || due_within.is_some_and(|w| s.due <= now + w)
                 })
-        });
-    }
-    all.retain(|t| {
+        })
+    };
+    // Filtering while loading keeps memory to the answer, not the desk.
+    let mut all = ticket_store::load_where(desk, |t| {
         (!a.open || t.is_open())
             && me.as_ref().is_none_or(|m| t.assignee.as_ref() == Some(m))
             && (a.state.is_empty() || a.state.contains(&t.state()))
@@ -1047,7 +1050,8 @@ fn list(cx: &mut Context, desk: &Desk, a: ListArgs) -> Result<u8> {
                 .flatten()
                 .any(|v| v.to_lowercase().contains(x))
             })
-    });
+            && sla_ok(t)
+    })?;
     match a.sort {
         SortKey::Id => {}
         SortKey::Opened => all.sort_by_key(|t| t.opened),
