@@ -39,103 +39,70 @@ pub struct Report {
     pub problems: Vec<Problem>,
 }
 
+/// What one file yields: its own problems, and what the cross-file checks need. Tickets
+/// keep only their references, so checking a 100k desk does not hold 100k histories.
+struct Examined {
+    rel: PathBuf,
+    id: Option<String>,
+    problems: Vec<Problem>,
+    record: Parsed,
+}
+
+enum Parsed {
+    Nothing,
+    Customer(Customer),
+    Ticket(TicketRefs),
+    Report(Box<FieldReport>),
+}
+
+struct TicketRefs {
+    customer: Option<String>,
+    links: Vec<String>,
+    category: Option<String>,
+    departments: Vec<String>,
+}
+
 pub fn check(desk: &Desk) -> Result<Report> {
+    use rayon::prelude::*;
     let mut report = Report::default();
-    let mut seen: HashMap<String, PathBuf> = HashMap::new();
-    let mut customers: Vec<(PathBuf, Customer)> = Vec::new();
-    let mut tickets: Vec<(PathBuf, Ticket)> = Vec::new();
-    let mut field_reports: Vec<(PathBuf, FieldReport)> = Vec::new();
+    let mut files = Vec::new();
     for kind in Kind::ALL {
-        for path in desk.record_files(kind)? {
-            report.files += 1;
-            let rel = path.strip_prefix(&desk.root).unwrap_or(&path).to_path_buf();
-            let mut problem = |line: Option<usize>, column: Option<usize>, message: String| {
-                report.problems.push(Problem {
-                    path: rel.clone(),
-                    line,
-                    column,
-                    message,
-                })
-            };
-            let text = match record::read_text(&path) {
-                Ok(t) => t,
-                Err(e) => {
-                    push_error(&mut problem, e);
-                    continue;
-                }
-            };
-            let table: toml::Table = match record::parse_typed(&path, &text) {
-                Ok(t) => t,
-                Err(e) => {
-                    push_error(&mut problem, e);
-                    continue;
-                }
-            };
-            match table.get("schema").and_then(toml::Value::as_integer) {
-                Some(SCHEMA) => {}
-                Some(n) => {
-                    problem(
-                        None,
-                        None,
-                        format!("unknown schema version {n}; this svcdesk reads schema {SCHEMA}"),
-                    );
-                    continue;
-                }
+        files.extend(desk.record_files(kind)?.into_iter().map(|p| (kind, p)));
+    }
+    report.files = files.len();
+    // Each file on its own, on all cores; then the checks that need them all.
+    let examined: Vec<Examined> = files
+        .par_iter()
+        .map(|(kind, path)| examine(desk, *kind, path))
+        .collect();
+    let mut seen: HashMap<&str, &PathBuf> = HashMap::new();
+    let mut customers: Vec<(PathBuf, Customer)> = Vec::new();
+    let mut tickets: Vec<(PathBuf, TicketRefs)> = Vec::new();
+    let mut field_reports: Vec<(PathBuf, FieldReport)> = Vec::new();
+    let mut duplicates = Vec::new();
+    for x in &examined {
+        if let Some(id) = &x.id {
+            match seen.get(id.as_str()) {
+                Some(first) => duplicates.push(Problem {
+                    path: x.rel.clone(),
+                    line: None,
+                    column: None,
+                    message: format!("duplicate ID {id}: also in {}", first.display()),
+                }),
                 None => {
-                    problem(None, None, "missing `schema = 1`".into());
-                    continue;
+                    seen.insert(id, &x.rel);
                 }
             }
-            let Some(id_text) = table.get("id").and_then(toml::Value::as_str) else {
-                problem(None, None, "missing `id`".into());
-                continue;
-            };
-            match Id::parse(id_text).filter(|id| id.as_str() == id_text) {
-                None => problem(None, None, format!("id \"{id_text}\" is not a valid ID")),
-                Some(id) if id.kind() != kind => problem(
-                    None,
-                    None,
-                    format!(
-                        "id \"{id_text}\" is a {} ID in the {} folder",
-                        id.kind().noun(),
-                        kind.dir()
-                    ),
-                ),
-                Some(id) if id.rel_path() != rel => problem(
-                    None,
-                    None,
-                    format!("id \"{id_text}\" belongs at {}", id.rel_path().display()),
-                ),
-                Some(_) => {}
-            }
-            if let Some(first) = seen.get(id_text) {
-                problem(
-                    None,
-                    None,
-                    format!("duplicate ID {id_text}: also in {}", first.display()),
-                );
-            } else {
-                seen.insert(id_text.to_string(), rel.clone());
-            }
-            match kind {
-                Kind::Customer => match record::parse_typed::<Customer>(&path, &text) {
-                    Ok(c) => customers.push((rel.clone(), c)),
-                    Err(e) => push_error(&mut problem, e),
-                },
-                Kind::Ticket => match record::parse_typed::<Ticket>(&path, &text) {
-                    Ok(t) => {
-                        if let Err(e) = check_history(&path, &text, &t, &mut problem) {
-                            push_error(&mut problem, e);
-                        }
-                        tickets.push((rel.clone(), t));
-                    }
-                    Err(e) => push_error(&mut problem, e),
-                },
-                Kind::Report => match record::parse_typed::<FieldReport>(&path, &text) {
-                    Ok(r) => field_reports.push((rel.clone(), r)),
-                    Err(e) => push_error(&mut problem, e),
-                },
-            }
+        }
+    }
+    report.problems.extend(duplicates);
+    for x in examined {
+        report.problems.extend(x.problems);
+        match x.record {
+            Parsed::Nothing => {}
+            Parsed::Customer(c) => customers.push((x.rel, c)),
+            Parsed::Ticket(t) => tickets.push((x.rel, t)),
+            Parsed::Report(r) => field_reports.push((x.rel, *r)),
         }
     }
     // A reference is good when the customer's file exists, even if that file is broken
@@ -209,6 +176,128 @@ pub fn check(desk: &Desk) -> Result<Report> {
     Ok(report)
 }
 
+fn examine(desk: &Desk, kind: Kind, path: &std::path::Path) -> Examined {
+    let rel = path.strip_prefix(&desk.root).unwrap_or(path).to_path_buf();
+    let mut x = Examined {
+        rel: rel.clone(),
+        id: None,
+        problems: Vec::new(),
+        record: Parsed::Nothing,
+    };
+    let mut problem = |line: Option<usize>, column: Option<usize>, message: String| {
+        x.problems.push(Problem {
+            path: rel.clone(),
+            line,
+            column,
+            message,
+        })
+    };
+    let text = match record::read_text(path) {
+        Ok(t) => t,
+        Err(e) => {
+            push_error(&mut problem, e);
+            return x;
+        }
+    };
+    // The typed parse is the common, clean case; only when it fails is the file read
+    // again as plain TOML, to tell a schema or ID problem from a field problem.
+    let typed: Result<(i64, String, Parsed)> = match kind {
+        Kind::Customer => record::parse_typed::<Customer>(path, &text)
+            .map(|c| (i64::from(c.schema), c.id.clone(), Parsed::Customer(c))),
+        Kind::Ticket => record::parse_typed::<Ticket>(path, &text).and_then(|t| {
+            check_history(path, &text, &t, &mut problem)?;
+            let mut departments: Vec<String> = t
+                .event
+                .iter()
+                .filter_map(|e| e.department.clone())
+                .collect();
+            departments.sort();
+            departments.dedup();
+            Ok((
+                i64::from(t.schema),
+                t.id.clone(),
+                Parsed::Ticket(TicketRefs {
+                    customer: t.customer,
+                    links: t.links,
+                    category: t.category,
+                    departments,
+                }),
+            ))
+        }),
+        Kind::Report => record::parse_typed::<FieldReport>(path, &text).map(|r| {
+            (
+                i64::from(r.schema),
+                r.id.clone(),
+                Parsed::Report(Box::new(r)),
+            )
+        }),
+    };
+    let (schema, id_text, typed) = match typed {
+        Ok((schema, id, parsed)) => (Some(schema), Some(id), Ok(parsed)),
+        Err(e) => {
+            let table: toml::Table = match record::parse_typed(path, &text) {
+                Ok(t) => t,
+                Err(syntax) => {
+                    push_error(&mut problem, syntax);
+                    return x;
+                }
+            };
+            (
+                table.get("schema").and_then(toml::Value::as_integer),
+                table
+                    .get("id")
+                    .and_then(toml::Value::as_str)
+                    .map(String::from),
+                Err(e),
+            )
+        }
+    };
+    match schema {
+        Some(SCHEMA) => {}
+        Some(n) => {
+            problem(
+                None,
+                None,
+                format!("unknown schema version {n}; this svcdesk reads schema {SCHEMA}"),
+            );
+            return x;
+        }
+        None => {
+            problem(None, None, "missing `schema = 1`".into());
+            return x;
+        }
+    }
+    let Some(id_text) = id_text else {
+        problem(None, None, "missing `id`".into());
+        return x;
+    };
+    let id_text = id_text.as_str();
+    match Id::parse(id_text).filter(|id| id.as_str() == id_text) {
+        None => problem(None, None, format!("id \"{id_text}\" is not a valid ID")),
+        Some(id) if id.kind() != kind => problem(
+            None,
+            None,
+            format!(
+                "id \"{id_text}\" is a {} ID in the {} folder",
+                id.kind().noun(),
+                kind.dir()
+            ),
+        ),
+        Some(id) if id.rel_path() != rel => problem(
+            None,
+            None,
+            format!("id \"{id_text}\" belongs at {}", id.rel_path().display()),
+        ),
+        Some(_) => {}
+    }
+    x.id = Some(id_text.to_string());
+    match typed {
+        Ok(parsed) => x.record = parsed,
+        Err(e) => push_error(&mut problem, e),
+    }
+    x
+}
+
 fn check_customer(c: &Customer, ids: &HashSet<String>, mut problem: impl FnMut(String)) {
     if c.name.trim().is_empty() {
         problem("`name` is empty".into());
@@ -267,7 +356,7 @@ fn check_history(
 
 fn check_ticket_refs(
     desk: &Desk,
-    t: &Ticket,
+    t: &TicketRefs,
     customers: &HashSet<String>,
     tickets: &HashSet<String>,
     mut problem: impl FnMut(String),
@@ -288,13 +377,7 @@ fn check_ticket_refs(
     {
         problem(format!("category \"{c}\" is not in svcdesk.toml"));
     }
-    let mut departments: Vec<&String> = t
-        .event
-        .iter()
-        .filter_map(|e| e.department.as_ref())
-        .collect();
-    departments.dedup();
-    for d in departments {
+    for d in &t.departments {
         if !desk.config.departments.contains_key(d) {
             problem(format!("department \"{d}\" is not in svcdesk.toml"));
         }
