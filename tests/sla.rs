@@ -334,3 +334,31 @@ fn status_counts_by_department_and_grade() {
         "{out}"
     );
 }
+
+#[test]
+fn the_example_notify_script_reports_a_breach() {
+    let d = TestDesk::new();
+    let t = open(&d, "2026-11-24T10:00", &["--grade", "III"]);
+    let script =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/hooks/notify-breach.sh");
+    // No mail(1) on this PATH: the script writes the message to stderr instead.
+    let o = d
+        .cmd()
+        .env("SVCDESK_NOW", "2026-11-24T10:20:00+08:00")
+        .env("PATH", "/usr/bin:/bin")
+        .env("NOTIFY_TO", "nobody")
+        .args(["sla", "check", "--notify"])
+        .arg(&script)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    if std::path::Path::new("/usr/bin/mail").exists() {
+        return; // a real mail(1) took the message
+    }
+    assert!(
+        err.contains(&format!("SLA breach: {t} respond (grade III, 5 min over)")),
+        "{err}"
+    );
+    assert!(ticket_text(&d, &t).contains("action = \"sla-notified\""));
+}

@@ -38,6 +38,12 @@ pub fn completions(cx: &mut Context, a: CompletionsArgs) -> Result<u8> {
 pub fn man(cx: &mut Context, a: ManArgs) -> Result<u8> {
     let dir = cx.cwd.join(&a.dir);
     std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+    // clap shows an environment variable's current value in help; the checked-in pages
+    // must not depend on who generated them.
+    for var in ["SVCDESK_DIR", "SVCDESK_USER"] {
+        // SAFETY: single-threaded here; nothing else reads the environment concurrently.
+        unsafe { std::env::remove_var(var) };
+    }
     let cmd = Cli::command().disable_help_subcommand(true);
     clap_mangen::generate_to(cmd, &dir).map_err(|e| Error::io(&dir, e))?;
     eprintln!("man pages written to {}", dir.display());
