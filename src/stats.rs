@@ -1,145 +1,65 @@
-//! Monthly / quarterly statistics (月份统计报表) and the ticket register: pure folds over
-//! tickets (with their SLA timers evaluated at the period's end) and field reports.
+//! Monthly / quarterly statistics (月份统计报表), 高频问题 TOP N and trends: pure folds
+//! over tickets and field reports. No I/O, no printing, no clock.
 //!
-//! Definitions (the man page quotes them):
-//! - opened / closed: tickets whose `open` / last `close` falls in the period;
-//! - backlog: tickets opened before the period's end and not closed at that instant;
-//! - reopen rate: reopen events in the period ÷ tickets resolved in the period;
-//! - SLA achievement per timer: of the timers that stopped in the period, the share met;
-//! - first response / resolve: hours from `open` to the first `respond` / last `resolve`,
-//!   over the tickets opened in the period that have one (wall clock);
-//! - satisfaction: final scores of tickets closed in the period (1–5), mean and counts;
-//! - revisit rate: tickets resolved in the period that have a revisit ÷ those resolved;
-//! - compensation: approved amounts whose approval falls in the period, per currency.
+//! Every figure is of the desk **as it stood at the period's end** (or now, for a period
+//! not over yet; [`cutoff`]): each ticket is replayed from the events before that
+//! instant ([`as_of`]) and its SLA timers are evaluated then. A finished month therefore gives
+//! the same figures whenever it is run, on the 1st or in March. Definitions (`svcdesk
+//! stats --help` quotes them):
+//! - **opened** / **closed**: tickets with an `open` / a `close` event in the period;
+//! - **backlog**: tickets open (opened, not closed) at the period's end;
+//! - **reopen rate**: `reopen` events in the period ÷ tickets resolved in the period;
+//! - **SLA achievement** per timer: of the timers *decided* in the period, the share met.
+//!   A timer is decided when it is met (at its stop) or breached (at its deadline, whether
+//!   or not it has stopped since), so each timer counts once, in one period;
+//! - **first response**: hours from `open` to the first `respond`, for tickets whose first
+//!   response falls in the period; **resolve**: hours from `open` to the last `resolve`
+//!   in the period (wall clock; means and medians);
+//! - **satisfaction**: final scores (1–5) of tickets closed in the period and still
+//!   closed at its end: mean and the count of each score;
+//! - **revisit rate**: tickets resolved in the period with a `revisit` after that
+//!   resolution (before the period's end) ÷ tickets resolved in the period;
+//! - **compensation**: amounts approved in the period, per currency;
+//! - **visits** / **visit hours**: field-service reports whose visit falls in the period,
+//!   and their hours on site.
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
 
-use chrono::{DateTime, Datelike, Months, NaiveDate, TimeZone, Utc};
-use chrono_tz::Tz;
+use chrono::{DateTime, Utc};
+use rayon::prelude::*;
+use serde_json::{Value, json};
 
-use crate::error::{Error, Result};
-use crate::model::ticket::{Action, Ticket};
-use crate::sla::policy::{TimerState, TimerStatus};
+use crate::ledger::sheet::{self, intern, json_number};
+use crate::model::report::Report;
+use crate::model::ticket::{self, Action, Event, Ticket};
+use crate::output::Rows;
+use crate::sla::policy::{Policy, TimerState, TimerStatus};
 
-/// A half-open interval [from, to) of instants, with a label for reports.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Period {
-    pub label: String,
-    pub from: DateTime<Utc>,
-    pub to: DateTime<Utc>,
-}
+pub use crate::ledger::Period;
 
-impl Period {
-    pub fn contains(&self, t: DateTime<Utc>) -> bool {
-        self.from <= t && t < self.to
-    }
-
-    pub fn month(tz: Tz, year: i32, month: u32) -> Result<Period> {
-        let first = NaiveDate::from_ymd_opt(year, month, 1)
-            .ok_or_else(|| Error::invalid(format!("no such month {year}-{month:02}")))?;
-        let next = first + Months::new(1);
-        Ok(Period {
-            label: format!("{year}-{month:02}"),
-            from: midnight(tz, first),
-            to: midnight(tz, next),
-        })
-    }
-
-    /// `2026-11`, `this` or `last` (the month before `now`, for cron on the 1st).
-    pub fn parse_month(s: &str, tz: Tz, now: DateTime<Utc>) -> Result<Period> {
-        let today = now.with_timezone(&tz).date_naive();
-        let (y, m) = match s.trim() {
-            "this" => (today.year(), today.month()),
-            "last" => {
-                let d = today.with_day(1).expect("day 1 exists") - Months::new(1);
-                (d.year(), d.month())
-            }
-            other => {
-                let bad = || {
-                    Error::invalid_with_hint(
-                        format!("cannot read \"{other}\" as a month"),
-                        "write 2026-11, this or last",
-                    )
-                };
-                let (y, m) = other.split_once('-').ok_or_else(bad)?;
-                (y.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?)
-            }
-        };
-        Period::month(tz, y, m)
-    }
-
-    /// `2026Q4` (also `2026-Q4`, `this`, `last`).
-    pub fn parse_quarter(s: &str, tz: Tz, now: DateTime<Utc>) -> Result<Period> {
-        let today = now.with_timezone(&tz).date_naive();
-        let this = (today.year(), (today.month() - 1) / 3 + 1);
-        let (y, q) = match s.trim().to_ascii_uppercase().as_str() {
-            "THIS" => this,
-            "LAST" if this.1 == 1 => (this.0 - 1, 4),
-            "LAST" => (this.0, this.1 - 1),
-            other => {
-                let bad = || {
-                    Error::invalid_with_hint(
-                        format!("cannot read \"{s}\" as a quarter"),
-                        "write 2026Q4, this or last",
-                    )
-                };
-                let (y, q) = other.split_once('Q').ok_or_else(bad)?;
-                let y: i32 = y.trim_end_matches('-').parse().map_err(|_| bad())?;
-                let q: u32 = q.parse().map_err(|_| bad())?;
-                if !(1..=4).contains(&q) {
-                    return Err(bad());
-                }
-                (y, q)
-            }
-        };
-        let first = NaiveDate::from_ymd_opt(y, (q - 1) * 3 + 1, 1)
-            .ok_or_else(|| Error::invalid(format!("no such quarter {y}Q{q}")))?;
-        Ok(Period {
-            label: format!("{y}Q{q}"),
-            from: midnight(tz, first),
-            to: midnight(tz, first + Months::new(3)),
-        })
-    }
-
-    /// Dates inclusive at both ends, in the desk's zone.
-    pub fn between(tz: Tz, from: NaiveDate, to: NaiveDate) -> Result<Period> {
-        if to < from {
-            return Err(Error::invalid(format!("--to {to} is before --from {from}")));
-        }
-        Ok(Period {
-            label: format!("{from}..{to}"),
-            from: midnight(tz, from),
-            to: midnight(tz, to + chrono::Days::new(1)),
-        })
-    }
-
-    /// The `n` months ending with this period's last month, oldest first.
-    pub fn trailing_months(&self, tz: Tz, n: u32) -> Result<Vec<Period>> {
-        let last = (self.to - chrono::Duration::seconds(1))
-            .with_timezone(&tz)
-            .date_naive();
-        let last = last.with_day(1).expect("day 1 exists");
-        (0..n)
-            .rev()
-            .map(|i| {
-                let d = last - Months::new(i);
-                Period::month(tz, d.year(), d.month())
-            })
-            .collect()
+/// The ticket as it stood just before `end`: replayed from the events before it (events
+/// are in time order). `None` if it was not yet opened. Borrowed when nothing happened
+/// since.
+pub fn as_of(t: &Ticket, end: DateTime<Utc>) -> Option<Cow<'_, Ticket>> {
+    let n = t.event.iter().take_while(|e| e.at.to_utc() < end).count();
+    match n {
+        0 => None,
+        n if n == t.event.len() => Some(Cow::Borrowed(t)),
+        // A prefix of a history that replays, replays: each step was checked against
+        // exactly the steps before it.
+        n => ticket::replay(&t.id, &t.event[..n]).ok().map(Cow::Owned),
     }
 }
 
-fn midnight(tz: Tz, d: NaiveDate) -> DateTime<Utc> {
-    let naive = d.and_hms_opt(0, 0, 0).expect("midnight exists");
-    // Where midnight is skipped by DST, the day starts at the first instant that exists.
-    tz.from_local_datetime(&naive)
-        .earliest()
-        .or_else(|| {
-            tz.from_local_datetime(&(naive + chrono::Duration::hours(1)))
-                .earliest()
-        })
-        .expect("a day has a start")
-        .with_timezone(&Utc)
+/// The instant a period's figures are taken at: its end, or — for a period not over yet
+/// — now (events recorded at `now` included).
+pub fn cutoff(p: &Period, now: DateTime<Utc>) -> DateTime<Utc> {
+    if now < p.to {
+        now + chrono::Duration::seconds(1)
+    } else {
+        p.to
+    }
 }
 
 /// Was the ticket open (opened, not closed) at instant `at`?
@@ -166,6 +86,7 @@ pub fn format_cents(c: i64) -> String {
     format!("{}.{:02}", c / 100, c % 100)
 }
 
+/// The figures of one group of tickets and visits over one period.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Stats {
     pub opened: usize,
@@ -174,108 +95,167 @@ pub struct Stats {
     pub resolved: usize,
     pub reopens: usize,
     pub revisited: usize,
-    /// timer -> (met, breached), for timers that stopped in the period.
+    /// timer -> (met, breached), for timers decided in the period.
     pub sla: BTreeMap<String, (usize, usize)>,
-    pub first_response_hours: Vec<f64>,
-    pub resolve_hours: Vec<f64>,
-    /// counts of final satisfaction 1..=5.
+    /// Seconds from open to the first response, one per ticket.
+    pub first_response_secs: Vec<i64>,
+    /// Seconds from open to the resolution, one per ticket.
+    pub resolve_secs: Vec<i64>,
+    /// Counts of final satisfaction 1..=5.
     pub satisfaction: [usize; 5],
-    /// currency -> approved compensation in hundredths.
+    /// Currency -> approved compensation in hundredths.
     pub compensation: BTreeMap<String, i64>,
     pub visits: usize,
-    pub visit_hours: f64,
+    /// Hours on site, in hundredths.
+    pub visit_hundredths: i64,
 }
 
 impl Stats {
-    /// Folds one ticket (with its timers evaluated at the period's end) into the totals.
+    /// Folds one ticket into the figures. `t` is the ticket as it stood at the period's
+    /// end ([`as_of`]); `timers` are its timers evaluated on it at min(period end, now).
     pub fn add_ticket(&mut self, t: &Ticket, timers: &[TimerStatus], p: &Period) {
-        let at = |e: &crate::model::ticket::Event| e.at.to_utc();
-        let opened = t.opened.map(|o| o.to_utc());
-        if opened.is_some_and(|o| p.contains(o)) {
+        let at = |e: &Event| e.at.to_utc();
+        let here = |e: &&Event| p.contains(at(e));
+        let is = |e: &&Event, a: Action| e.action == Some(a);
+        let Some(opened) = t.opened.map(|o| o.to_utc()) else {
+            return;
+        };
+        let secs = |e: &Event| (at(e) - opened).num_seconds().max(0);
+        if p.contains(opened) {
             self.opened += 1;
-            let hours =
-                |to: DateTime<Utc>| (to - opened.expect("checked")).num_seconds() as f64 / 3600.0;
-            if let Some(r) = t.event.iter().find(|e| e.action == Some(Action::Respond)) {
-                self.first_response_hours.push(hours(at(r)));
-            }
-            if let Some(r) = t.last(Action::Resolve) {
-                self.resolve_hours.push(hours(at(r)));
-            }
         }
-        if t.closed.is_some_and(|c| p.contains(c.to_utc())) {
+        if t.event.iter().filter(here).any(|e| is(&e, Action::Close)) {
             self.closed += 1;
-            if let Some(s) = t.satisfaction.filter(|s| (1..=5).contains(s)) {
-                self.satisfaction[usize::from(s) - 1] += 1;
-            }
         }
-        if opened.is_some_and(|o| o < p.to) && open_at(t, p.to) {
+        if let Some(c) = t.closed
+            && p.contains(c.to_utc())
+            && let Some(s) = t.satisfaction.filter(|s| (1..=5).contains(s))
+        {
+            self.satisfaction[usize::from(s) - 1] += 1;
+        }
+        if opened < p.to && open_at(t, p.to) {
             self.backlog += 1;
         }
-        let resolved_here = t
+        if let Some(r) = t.event.iter().find(|e| is(e, Action::Respond))
+            && p.contains(at(r))
+        {
+            self.first_response_secs.push(secs(r));
+        }
+        if let Some(i) = t
             .event
             .iter()
-            .any(|e| e.action == Some(Action::Resolve) && p.contains(at(e)));
-        if resolved_here {
+            .rposition(|e| e.action == Some(Action::Resolve) && p.contains(at(e)))
+        {
+            let resolve = &t.event[i];
             self.resolved += 1;
-            if t.event.iter().any(|e| e.action == Some(Action::Revisit)) {
+            self.resolve_secs.push(secs(resolve));
+            if t.event[i + 1..]
+                .iter()
+                .any(|e| is(&e, Action::Revisit) && at(e) < p.to)
+            {
                 self.revisited += 1;
             }
         }
         self.reopens += t
             .event
             .iter()
-            .filter(|e| e.action == Some(Action::Reopen) && p.contains(at(e)))
+            .filter(here)
+            .filter(|e| is(e, Action::Reopen))
             .count();
-        if let Some(approve) = t.last(Action::CompApprove)
-            && p.contains(at(approve))
-            && let Some(amount) = &t.compensation_amount
-        {
-            let cur = t
-                .compensation_currency
-                .clone()
-                .unwrap_or_else(|| "CNY".into());
-            *self.compensation.entry(cur).or_default() += cents(amount);
+        for (i, e) in t.event.iter().enumerate() {
+            if !(is(&e, Action::CompApprove) && p.contains(at(e))) {
+                continue;
+            }
+            // The amount is the request's that this approval decided.
+            if let Some(req) = t.event[..i]
+                .iter()
+                .rev()
+                .find(|r| is(r, Action::CompRequest))
+                && let Some(amount) = &req.amount
+            {
+                let cur = req.currency.clone().unwrap_or_else(|| "CNY".into());
+                *self.compensation.entry(cur).or_default() += cents(amount);
+            }
         }
         for s in timers {
-            if let Some(stop) = s.stopped
-                && p.contains(stop)
-            {
+            let decided = match s.state {
+                TimerState::Met => s.stopped,
+                TimerState::Breached => Some(s.due),
+                _ => None,
+            };
+            if decided.is_some_and(|d| p.contains(d)) {
                 let e = self.sla.entry(s.timer.clone()).or_default();
-                match s.state {
-                    TimerState::Breached => e.1 += 1,
-                    _ => e.0 += 1,
+                if s.state == TimerState::Met {
+                    e.0 += 1;
+                } else {
+                    e.1 += 1;
                 }
             }
         }
     }
 
-    pub fn add_visit(&mut self, hours: Option<f64>) {
+    /// One field visit in the period, with its hours on site in hundredths if known.
+    pub fn add_visit(&mut self, hundredths: Option<i64>) {
         self.visits += 1;
-        self.visit_hours += hours.unwrap_or(0.0);
+        self.visit_hundredths += hundredths.unwrap_or(0);
     }
 
-    pub fn reopen_rate(&self) -> Option<f64> {
-        ratio(self.reopens, self.resolved)
+    /// Adds another group's figures to these.
+    pub fn merge(&mut self, o: &Stats) {
+        self.opened += o.opened;
+        self.closed += o.closed;
+        self.backlog += o.backlog;
+        self.resolved += o.resolved;
+        self.reopens += o.reopens;
+        self.revisited += o.revisited;
+        for (k, (m, b)) in &o.sla {
+            let e = self.sla.entry(k.clone()).or_default();
+            e.0 += m;
+            e.1 += b;
+        }
+        self.first_response_secs
+            .extend_from_slice(&o.first_response_secs);
+        self.resolve_secs.extend_from_slice(&o.resolve_secs);
+        for (a, b) in self.satisfaction.iter_mut().zip(o.satisfaction) {
+            *a += b;
+        }
+        for (k, c) in &o.compensation {
+            *self.compensation.entry(k.clone()).or_default() += c;
+        }
+        self.visits += o.visits;
+        self.visit_hundredths += o.visit_hundredths;
     }
 
-    pub fn revisit_rate(&self) -> Option<f64> {
-        ratio(self.revisited, self.resolved)
+    pub fn is_empty(&self) -> bool {
+        self == &Stats::default()
     }
 
-    pub fn sla_pct(&self, timer: &str) -> Option<f64> {
-        self.sla.get(timer).and_then(|(m, b)| ratio(*m, m + b))
+    /// Reopen rate in percent, one decimal; empty when nothing was resolved.
+    pub fn reopen_rate(&self) -> String {
+        sheet::percent(self.reopens, self.resolved)
     }
 
-    /// All timers together: the share of stopped timers that were met.
-    pub fn sla_overall_pct(&self) -> Option<f64> {
+    pub fn revisit_rate(&self) -> String {
+        sheet::percent(self.revisited, self.resolved)
+    }
+
+    pub fn sla_pct(&self, timer: &str) -> String {
+        self.sla
+            .get(timer)
+            .map(|(m, b)| sheet::percent(*m, m + b))
+            .unwrap_or_default()
+    }
+
+    /// All timers together: the share of decided timers that were met.
+    pub fn sla_overall_pct(&self) -> String {
         let (m, b) = self
             .sla
             .values()
             .fold((0, 0), |(m, b), (x, y)| (m + x, b + y));
-        ratio(m, m + b)
+        sheet::percent(m, m + b)
     }
 
-    pub fn satisfaction_mean(&self) -> Option<f64> {
+    pub fn satisfaction_mean(&self) -> String {
         let n: usize = self.satisfaction.iter().sum();
         let total: usize = self
             .satisfaction
@@ -283,31 +263,321 @@ impl Stats {
             .enumerate()
             .map(|(i, c)| (i + 1) * c)
             .sum();
-        (n > 0).then(|| total as f64 / n as f64)
+        sheet::ratio2(total, n)
+    }
+
+    /// "3000.00 CNY; 200.00 USD", currencies in alphabetical order.
+    pub fn compensation_text(&self) -> String {
+        self.compensation
+            .iter()
+            .filter(|(_, c)| **c != 0)
+            .map(|(cur, c)| format!("{} {cur}", format_cents(*c)))
+            .collect::<Vec<_>>()
+            .join("; ")
     }
 }
 
-fn ratio(a: usize, b: usize) -> Option<f64> {
-    (b > 0).then(|| a as f64 / b as f64)
-}
-
-pub fn mean(v: &[f64]) -> Option<f64> {
-    (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
-}
-
-pub fn median(v: &[f64]) -> Option<f64> {
-    if v.is_empty() {
-        return None;
+/// Mean hours with two decimals, empty for no values.
+pub fn mean_hours(secs: &[i64]) -> String {
+    if secs.is_empty() {
+        return String::new();
     }
-    let mut s = v.to_vec();
-    s.sort_by(f64::total_cmp);
+    sheet::hours(secs.iter().sum(), secs.len() as i64)
+}
+
+/// Median hours with two decimals (the mean of the middle two for an even count).
+pub fn median_hours(secs: &[i64]) -> String {
+    if secs.is_empty() {
+        return String::new();
+    }
+    let mut s = secs.to_vec();
+    s.sort_unstable();
     let n = s.len();
-    Some(if n % 2 == 1 {
-        s[n / 2]
+    if n % 2 == 1 {
+        sheet::hours(s[n / 2], 1)
     } else {
-        (s[n / 2 - 1] + s[n / 2]) / 2.0
-    })
+        sheet::hours(s[n / 2 - 1] + s[n / 2], 2)
+    }
 }
+
+// ---------------------------------------------------------------- grouping
+
+/// What `stats --by` groups by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, clap::ValueEnum)]
+pub enum Dim {
+    Category,
+    Grade,
+    Priority,
+    Department,
+    Assignee,
+    Channel,
+    Customer,
+    Product,
+    /// Field visits by their engineer, tickets by their assignee.
+    Engineer,
+}
+
+impl Dim {
+    pub fn name(self) -> &'static str {
+        match self {
+            Dim::Category => "category",
+            Dim::Grade => "grade",
+            Dim::Priority => "priority",
+            Dim::Department => "department",
+            Dim::Assignee => "assignee",
+            Dim::Channel => "channel",
+            Dim::Customer => "customer",
+            Dim::Product => "product",
+            Dim::Engineer => "engineer",
+        }
+    }
+
+    /// The ticket's value (empty when it has none).
+    pub fn of_ticket(self, t: &Ticket) -> String {
+        let s = |v: &Option<String>| v.clone().unwrap_or_default();
+        match self {
+            Dim::Category => s(&t.category),
+            Dim::Grade => t.grade.map(|g| g.to_string()).unwrap_or_default(),
+            Dim::Priority => t.priority.map(|p| p.to_string()).unwrap_or_default(),
+            Dim::Department => s(&t.department),
+            Dim::Assignee | Dim::Engineer => s(&t.assignee),
+            Dim::Channel => t.channel.map(|c| c.to_string()).unwrap_or_default(),
+            Dim::Customer => s(&t.customer),
+            Dim::Product => s(&t.product),
+        }
+    }
+
+    /// A visit's value: its engineer or customer; otherwise its linked ticket's (as of
+    /// the period's end), empty for a visit without one.
+    pub fn of_visit(self, r: &Report, linked: Option<&Ticket>) -> String {
+        match self {
+            Dim::Engineer => r.engineer.clone(),
+            Dim::Customer => r.customer.clone(),
+            other => linked.map(|t| other.of_ticket(t)).unwrap_or_default(),
+        }
+    }
+}
+
+/// Display names for keys: customers' names, categories' names.
+#[derive(Debug, Clone, Default)]
+pub struct Names {
+    pub customers: HashMap<String, String>,
+    pub categories: HashMap<String, String>,
+}
+
+/// The statistics of one period, grouped.
+#[derive(Debug, Clone)]
+pub struct Summary {
+    pub period: Period,
+    pub dims: Vec<Dim>,
+    /// The policy's timer names, in its order: one `sla_<timer>_pct` column each.
+    pub timers: Vec<String>,
+    /// Key tuple (one value per dim) -> figures. Without dims, one group with key `[]`,
+    /// present even when empty. With dims, only groups that have a figure.
+    pub groups: BTreeMap<Vec<String>, Stats>,
+    pub total: Stats,
+}
+
+/// Folds tickets and visits over a period, each ticket as it stood at [`cutoff`] and its
+/// SLA timers evaluated at min(period end, `now`).
+pub fn summarise(
+    tickets: &[Ticket],
+    reports: &[Report],
+    policy: &Policy,
+    period: &Period,
+    dims: &[Dim],
+    now: DateTime<Utc>,
+) -> Summary {
+    let eval_at = period.to.min(now);
+    let at = cutoff(period, now);
+    let snapshots: Vec<Option<Cow<Ticket>>> = tickets.par_iter().map(|t| as_of(t, at)).collect();
+    let key = |f: &dyn Fn(Dim) -> String| dims.iter().map(|&d| f(d)).collect::<Vec<_>>();
+    let per_ticket: Vec<(Vec<String>, Stats)> = snapshots
+        .par_iter()
+        .flatten()
+        .filter_map(|t| {
+            let mut s = Stats::default();
+            s.add_ticket(t, &policy.evaluate(t, eval_at), period);
+            (!s.is_empty()).then(|| (key(&|d| d.of_ticket(t)), s))
+        })
+        .collect();
+    let by_id: HashMap<&str, &Ticket> = snapshots
+        .iter()
+        .flatten()
+        .map(|t| (t.id.as_str(), t.as_ref()))
+        .collect();
+    let mut groups: BTreeMap<Vec<String>, Stats> = BTreeMap::new();
+    if dims.is_empty() {
+        groups.insert(Vec::new(), Stats::default());
+    }
+    let mut total = Stats::default();
+    for (k, s) in per_ticket {
+        total.merge(&s);
+        groups.entry(k).or_default().merge(&s);
+    }
+    for r in reports
+        .iter()
+        .filter(|r| period.contains(r.when().to_utc()))
+    {
+        let linked = r.ticket.as_deref().and_then(|id| by_id.get(id).copied());
+        let k = key(&|d| d.of_visit(r, linked));
+        let hours = r.on_site_hundredths();
+        total.add_visit(hours);
+        groups.entry(k).or_default().add_visit(hours);
+    }
+    Summary {
+        period: period.clone(),
+        dims: dims.to_vec(),
+        timers: policy.timer_names().map(String::from).collect(),
+        groups,
+        total,
+    }
+}
+
+/// The figure columns after the keys, in order (`sla_<timer>_pct` for each timer where
+/// `SLA` stands).
+const FIGURES: [&str; 19] = [
+    "opened",
+    "closed",
+    "backlog",
+    "reopen_rate",
+    "SLA",
+    "sla_overall_pct",
+    "first_response_mean_h",
+    "first_response_median_h",
+    "resolve_mean_h",
+    "resolve_median_h",
+    "satisfaction_mean",
+    "satisfaction_1",
+    "satisfaction_2",
+    "satisfaction_3",
+    "satisfaction_4",
+    "satisfaction_5",
+    "revisit_rate",
+    "compensation",
+    "visits",
+];
+
+/// Columns whose cells are text, not numbers, in JSON.
+const TEXT_COLUMNS: [&str; 2] = ["period", "compensation"];
+
+impl Summary {
+    /// `period`, the dims (and `customer_name` after `customer`), then the figures.
+    pub fn columns(&self) -> Vec<&'static str> {
+        let mut c = vec!["period"];
+        for d in &self.dims {
+            c.push(d.name());
+            if *d == Dim::Customer {
+                c.push("customer_name");
+            }
+        }
+        for f in FIGURES {
+            if f == "SLA" {
+                c.extend(self.timers.iter().map(|t| intern(&format!("sla_{t}_pct"))));
+            } else {
+                c.push(f);
+            }
+        }
+        c.push("visit_hours");
+        c
+    }
+
+    fn cells(&self, key: &[String], s: &Stats, names: &Names) -> Vec<String> {
+        let mut row = vec![self.period.label.clone()];
+        for (d, v) in self.dims.iter().zip(key) {
+            row.push(v.clone());
+            if *d == Dim::Customer {
+                row.push(names.customers.get(v).cloned().unwrap_or_default());
+            }
+        }
+        row.extend([
+            s.opened.to_string(),
+            s.closed.to_string(),
+            s.backlog.to_string(),
+            s.reopen_rate(),
+        ]);
+        row.extend(self.timers.iter().map(|t| s.sla_pct(t)));
+        row.extend([
+            s.sla_overall_pct(),
+            mean_hours(&s.first_response_secs),
+            median_hours(&s.first_response_secs),
+            mean_hours(&s.resolve_secs),
+            median_hours(&s.resolve_secs),
+            s.satisfaction_mean(),
+        ]);
+        row.extend(s.satisfaction.iter().map(|n| n.to_string()));
+        row.extend([
+            s.revisit_rate(),
+            s.compensation_text(),
+            s.visits.to_string(),
+            crate::model::report::hours_text(s.visit_hundredths),
+        ]);
+        row
+    }
+
+    /// One row per group, in key order.
+    pub fn rows(&self, names: &Names) -> Rows {
+        let mut rows = Rows::new(self.columns());
+        for (k, s) in &self.groups {
+            rows.push(self.cells(k, s, names));
+        }
+        rows
+    }
+
+    /// The desk-wide figures as one row (its key cells say `total`).
+    pub fn total_row(&self, names: &Names) -> Vec<String> {
+        let key = vec!["total".to_string(); self.dims.len()];
+        let mut row = self.cells(&key, &self.total, names);
+        if let Some(i) = self.dims.iter().position(|d| *d == Dim::Customer) {
+            // customer_name follows the customer column; leave it empty.
+            row[2 + i] = String::new();
+        }
+        row
+    }
+
+    /// `{"period", "from", "to", "groups": [{column: value}]}` with numbers as numbers
+    /// and undefined figures as null.
+    pub fn to_json(&self, names: &Names) -> Value {
+        json!({
+            "period": self.period.label,
+            "from": self.period.from.to_rfc3339(),
+            "to": self.period.to.to_rfc3339(),
+            "groups": rows_json(&self.rows(names), |c| {
+                TEXT_COLUMNS.contains(&c)
+                    || c == "customer_name"
+                    || self.dims.iter().any(|d| d.name() == c)
+            }),
+        })
+    }
+}
+
+/// Rows as JSON objects: `text(column)` cells as strings, the rest as numbers (null
+/// when empty).
+pub fn rows_json(rows: &Rows, text: impl Fn(&str) -> bool) -> Value {
+    Value::Array(
+        rows.rows
+            .iter()
+            .map(|r| {
+                Value::Object(
+                    rows.columns
+                        .iter()
+                        .zip(r)
+                        .map(|(c, v)| {
+                            let v = if text(c) {
+                                Value::String(v.clone())
+                            } else {
+                                json_number(v)
+                            };
+                            (c.to_string(), v)
+                        })
+                        .collect(),
+                )
+            })
+            .collect(),
+    )
+}
+
+// ---------------------------------------------------------------- 高频问题 TOP N
 
 /// Counts of values, most frequent first, ties alphabetical; the top `n`.
 pub fn top<'a>(values: impl Iterator<Item = &'a str>, n: usize) -> Vec<(String, usize)> {
@@ -324,46 +594,479 @@ pub fn top<'a>(values: impl Iterator<Item = &'a str>, n: usize) -> Vec<(String, 
     v
 }
 
+/// The lists of `stats --top`, in this order.
+pub const TOP_LISTS: [&str; 4] = ["category", "product", "complaint_kind", "repeat_customer"];
+
+/// The most frequent categories, products and complaint kinds among the tickets opened
+/// in a period, and the customers with two or more of them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Top {
+    pub period: Period,
+    /// Tickets opened in the period: what the shares are of.
+    pub opened: usize,
+    /// One list per [`TOP_LISTS`] entry: (key, tickets).
+    pub lists: Vec<(&'static str, Vec<(String, usize)>)>,
+}
+
+pub fn top_n(tickets: &[Ticket], period: &Period, n: usize) -> Top {
+    let opened: Vec<&Ticket> = tickets
+        .iter()
+        .filter(|t| t.opened.is_some_and(|o| period.contains(o.to_utc())))
+        .collect();
+    let values = |f: fn(&Ticket) -> Option<&str>| top(opened.iter().filter_map(|t| f(t)), n);
+    let mut repeat = top(
+        opened.iter().filter_map(|t| t.customer.as_deref()),
+        usize::MAX,
+    );
+    repeat.retain(|(_, c)| *c >= 2);
+    repeat.truncate(n);
+    Top {
+        period: period.clone(),
+        opened: opened.len(),
+        lists: vec![
+            ("category", values(|t| t.category.as_deref())),
+            ("product", values(|t| t.product.as_deref())),
+            (
+                "complaint_kind",
+                values(|t| t.complaint_kind.map(|k| k.as_str())),
+            ),
+            ("repeat_customer", repeat),
+        ],
+    }
+}
+
+/// Chinese names of complaint kinds, as the quality analysis writes them.
+fn complaint_kind_name(k: &str) -> &'static str {
+    match k {
+        "attitude" => "服务态度",
+        "result" => "处理结果",
+        "repeated" => "重复问题",
+        "public-opinion" => "重大舆情",
+        _ => "",
+    }
+}
+
+pub const TOP_COLUMNS: [&str; 7] = [
+    "period",
+    "list",
+    "rank",
+    "key",
+    "name",
+    "tickets",
+    "share_pct",
+];
+
+impl Top {
+    /// One row per entry: `list` (category, product, complaint_kind, repeat_customer),
+    /// `rank` from 1, `key`, its display `name`, `tickets`, and `share_pct` of the
+    /// tickets opened in the period.
+    pub fn rows(&self, names: &Names) -> Rows {
+        let mut rows = Rows::new(TOP_COLUMNS.to_vec());
+        for (list, entries) in &self.lists {
+            for (i, (k, c)) in entries.iter().enumerate() {
+                let name = match *list {
+                    "category" => names.categories.get(k).cloned().unwrap_or_default(),
+                    "repeat_customer" => names.customers.get(k).cloned().unwrap_or_default(),
+                    "complaint_kind" => complaint_kind_name(k).to_string(),
+                    _ => String::new(),
+                };
+                rows.push(vec![
+                    self.period.label.clone(),
+                    list.to_string(),
+                    (i + 1).to_string(),
+                    k.clone(),
+                    name,
+                    c.to_string(),
+                    sheet::percent(*c, self.opened),
+                ]);
+            }
+        }
+        rows
+    }
+
+    pub fn to_json(&self, names: &Names) -> Value {
+        rows_json(&self.rows(names), |c| {
+            matches!(c, "period" | "list" | "key" | "name")
+        })
+    }
+}
+
+// ---------------------------------------------------------------- trend
+
+pub const TREND_COLUMNS: [&str; 6] = [
+    "month",
+    "opened",
+    "closed",
+    "backlog",
+    "satisfaction_mean",
+    "sla_overall_pct",
+];
+
+/// Desk-wide figures of each month, side by side.
+#[derive(Debug, Clone)]
+pub struct Trend {
+    pub months: Vec<(Period, Stats)>,
+}
+
+/// The desk-wide figures of each period (tickets only).
+pub fn trend(tickets: &[Ticket], policy: &Policy, months: &[Period], now: DateTime<Utc>) -> Trend {
+    Trend {
+        months: months
+            .iter()
+            .map(|p| {
+                let s = summarise(tickets, &[], policy, p, &[], now);
+                (p.clone(), s.total)
+            })
+            .collect(),
+    }
+}
+
+impl Trend {
+    /// One row per month, oldest first.
+    pub fn rows(&self) -> Rows {
+        let mut rows = Rows::new(TREND_COLUMNS.to_vec());
+        for (p, s) in &self.months {
+            rows.push(vec![
+                p.label.clone(),
+                s.opened.to_string(),
+                s.closed.to_string(),
+                s.backlog.to_string(),
+                s.satisfaction_mean(),
+                s.sla_overall_pct(),
+            ]);
+        }
+        rows
+    }
+
+    /// For a terminal: one row per figure, one column per month.
+    pub fn transposed(&self) -> Rows {
+        let rows = self.rows();
+        let mut columns = vec!["figure"];
+        columns.extend(self.months.iter().map(|(p, _)| intern(&p.label)));
+        let mut out = Rows::new(columns);
+        for (i, c) in TREND_COLUMNS.iter().enumerate().skip(1) {
+            let mut r = vec![c.to_string()];
+            r.extend(rows.rows.iter().map(|row| row[i].clone()));
+            out.push(r);
+        }
+        out
+    }
+
+    pub fn to_json(&self) -> Value {
+        rows_json(&self.rows(), |c| c == "month")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ledger::Month;
+    use crate::model::ticket::{CompKind, Grade};
+    use chrono::FixedOffset;
 
-    #[test]
-    fn periods() {
-        let tz = chrono_tz::Asia::Shanghai;
-        let now = Utc.with_ymd_and_hms(2026, 1, 1, 1, 0, 0).unwrap(); // 09:00 Jan 1 in Shanghai
-        let last = Period::parse_month("last", tz, now).unwrap();
-        assert_eq!(last.label, "2025-12");
-        assert_eq!(last.from.to_rfc3339(), "2025-11-30T16:00:00+00:00");
-        assert_eq!(last.to.to_rfc3339(), "2025-12-31T16:00:00+00:00");
-        assert_eq!(
-            Period::parse_quarter("2026Q4", tz, now).unwrap().label,
-            "2026Q4"
-        );
-        assert_eq!(
-            Period::parse_quarter("last", tz, now).unwrap().label,
-            "2025Q4"
-        );
-        assert!(Period::parse_month("2026-13", tz, now).is_err());
-        assert!(Period::parse_quarter("2026Q5", tz, now).is_err());
-        let trail = Period::month(tz, 2026, 2)
-            .unwrap()
-            .trailing_months(tz, 3)
-            .unwrap();
-        let labels: Vec<_> = trail.iter().map(|p| p.label.as_str()).collect();
-        assert_eq!(labels, ["2025-12", "2026-01", "2026-02"]);
+    fn tz() -> chrono_tz::Tz {
+        chrono_tz::Asia::Shanghai
+    }
+
+    fn nov() -> Period {
+        Period::month(
+            Month {
+                year: 2026,
+                month: 11,
+            },
+            tz(),
+        )
+    }
+
+    fn at(s: &str) -> DateTime<FixedOffset> {
+        DateTime::parse_from_rfc3339(&format!("{s}+08:00")).unwrap()
+    }
+
+    fn ev(a: Action, when: &str) -> Event {
+        let mut e = Event {
+            at: at(when),
+            by: "li".into(),
+            action: Some(a),
+            ..Event::default()
+        };
+        match a {
+            Action::Open => {
+                e.customer = Some("C20261101-AAAAAA".into());
+                e.category = Some("complaint".into());
+                e.product = Some("X200".into());
+            }
+            Action::Assign => e.assignee = Some("wang".into()),
+            Action::Respond | Action::Resolve => e.text = Some("done".into()),
+            Action::Revisit => e.result = Some(4),
+            Action::Reopen => e.reason = Some("again".into()),
+            Action::CompRequest => {
+                e.amount = Some("150.5".into());
+                e.comp_kind = Some(CompKind::Coupon);
+            }
+            _ => {}
+        }
+        e
+    }
+
+    fn ticket(id: &str, events: Vec<Event>) -> Ticket {
+        ticket::replay(id, &events).unwrap()
+    }
+
+    /// Open 2026-11-02 09:00, accepted, responded after 2 h, resolved after 26 h, revisited,
+    /// closed with 5 on Nov 4.
+    fn full_life() -> Ticket {
+        let mut close = ev(Action::Close, "2026-11-04T10:00:00");
+        close.satisfaction = Some(5);
+        ticket(
+            "T20261102-AAAAAA",
+            vec![
+                ev(Action::Open, "2026-11-02T09:00:00"),
+                ev(Action::Assign, "2026-11-02T09:00:00"),
+                ev(Action::Accept, "2026-11-02T09:30:00"),
+                ev(Action::Respond, "2026-11-02T11:00:00"),
+                ev(Action::Resolve, "2026-11-03T11:00:00"),
+                ev(Action::Revisit, "2026-11-03T15:00:00"),
+                close,
+            ],
+        )
+    }
+
+    fn status(timer: &str, state: TimerState, due: &str, stopped: Option<&str>) -> TimerStatus {
+        TimerStatus {
+            timer: timer.into(),
+            target: "24h".into(),
+            basis: "all".into(),
+            started: at("2026-11-01T00:00:00").to_utc(),
+            due: at(due).to_utc(),
+            stopped: stopped.map(|s| at(s).to_utc()),
+            state,
+            elapsed: chrono::Duration::zero(),
+            remaining: chrono::Duration::zero(),
+            notified: false,
+        }
     }
 
     #[test]
-    fn money_and_medians() {
-        assert_eq!(cents("500"), 50000);
-        assert_eq!(cents("199.9"), 19990);
-        assert_eq!(cents("0.05"), 5);
-        assert_eq!(format_cents(19990 + 5), "199.95");
-        assert_eq!(median(&[3.0, 1.0, 2.0]), Some(2.0));
-        assert_eq!(median(&[4.0, 1.0, 2.0, 3.0]), Some(2.5));
-        assert_eq!(mean(&[]), None);
-        let t = top(["b", "a", "b", "c", "a", "b"].into_iter(), 2);
-        assert_eq!(t, vec![("b".to_string(), 3), ("a".to_string(), 2)]);
+    fn a_full_life_in_one_month() {
+        let t = full_life();
+        let mut s = Stats::default();
+        s.add_ticket(&t, &[], &nov());
+        assert_eq!((s.opened, s.closed, s.backlog), (1, 1, 0));
+        assert_eq!((s.resolved, s.revisited, s.reopens), (1, 1, 0));
+        assert_eq!(s.first_response_secs, [2 * 3600]);
+        assert_eq!(s.resolve_secs, [26 * 3600]);
+        assert_eq!(s.satisfaction, [0, 0, 0, 0, 1]);
+        assert_eq!(s.revisit_rate(), "100.0");
+        assert_eq!(s.reopen_rate(), "0.0");
+        // The same ticket in October: not yet opened; in December: nothing happened.
+        let oct = Period::month(
+            Month {
+                year: 2026,
+                month: 10,
+            },
+            tz(),
+        );
+        assert!(as_of(&t, oct.to).is_none());
+        let mut dec = Stats::default();
+        let dec_p = Period::month(
+            Month {
+                year: 2026,
+                month: 12,
+            },
+            tz(),
+        );
+        dec.add_ticket(&t, &[], &dec_p);
+        assert!(dec.is_empty(), "{dec:?}");
+    }
+
+    #[test]
+    fn a_ticket_resolved_next_month_is_backlog_at_month_end() {
+        let t = ticket(
+            "T20261130-AAAAAA",
+            vec![
+                ev(Action::Open, "2026-11-30T20:00:00"),
+                ev(Action::Assign, "2026-11-30T20:00:00"),
+                ev(Action::Accept, "2026-11-30T21:00:00"),
+                ev(Action::Respond, "2026-12-01T08:00:00"),
+                ev(Action::Resolve, "2026-12-01T09:00:00"),
+                ev(Action::Close, "2026-12-01T10:00:00"),
+            ],
+        );
+        let p = nov();
+        let snap = as_of(&t, p.to).unwrap();
+        assert_eq!(snap.state(), crate::model::ticket::State::Accepted);
+        assert!(matches!(snap, Cow::Owned(_)));
+        let mut s = Stats::default();
+        s.add_ticket(&snap, &[], &p);
+        assert_eq!((s.opened, s.closed, s.backlog, s.resolved), (1, 0, 1, 0));
+        assert!(s.first_response_secs.is_empty(), "responded in December");
+        // December: closed there, its response and resolution counted there.
+        let dec = Period::month(
+            Month {
+                year: 2026,
+                month: 12,
+            },
+            tz(),
+        );
+        let mut d = Stats::default();
+        d.add_ticket(&as_of(&t, dec.to).unwrap(), &[], &dec);
+        assert_eq!((d.opened, d.closed, d.backlog, d.resolved), (0, 1, 0, 1));
+        assert_eq!(d.first_response_secs, [12 * 3600]);
+        assert_eq!(d.resolve_secs, [13 * 3600]);
+        assert_eq!(d.revisit_rate(), "0.0");
+    }
+
+    #[test]
+    fn reopens_compensation_and_satisfaction_after_reopen() {
+        let mut close1 = ev(Action::Close, "2026-11-05T10:00:00");
+        close1.satisfaction = Some(2);
+        let mut usd = ev(Action::CompRequest, "2026-11-06T10:00:00");
+        usd.amount = Some("20".into());
+        usd.currency = Some("USD".into());
+        let t = ticket(
+            "T20261102-BBBBBB",
+            vec![
+                ev(Action::Open, "2026-11-02T09:00:00"),
+                ev(Action::Assign, "2026-11-02T09:00:00"),
+                ev(Action::Accept, "2026-11-02T09:30:00"),
+                ev(Action::CompRequest, "2026-11-02T10:00:00"),
+                ev(Action::CompReview, "2026-11-02T11:00:00"),
+                ev(Action::CompApprove, "2026-11-02T12:00:00"),
+                ev(Action::Resolve, "2026-11-03T09:00:00"),
+                close1,
+                ev(Action::Reopen, "2026-11-06T09:00:00"),
+                usd,
+                ev(Action::CompReview, "2026-11-06T11:00:00"),
+                ev(Action::CompApprove, "2026-11-06T12:00:00"),
+                ev(Action::Resolve, "2026-11-07T09:00:00"),
+            ],
+        );
+        let mut s = Stats::default();
+        s.add_ticket(&t, &[], &nov());
+        assert_eq!((s.closed, s.backlog, s.resolved, s.reopens), (1, 1, 1, 1));
+        assert_eq!(
+            s.satisfaction, [0; 5],
+            "closed, then reopened: no final score"
+        );
+        assert_eq!(s.resolve_secs, [5 * 86400], "the last resolution counts");
+        assert_eq!(s.compensation_text(), "150.50 CNY; 20.00 USD");
+        assert_eq!(s.reopen_rate(), "100.0");
+    }
+
+    #[test]
+    fn sla_counts_each_timer_once_where_it_was_decided() {
+        let p = nov();
+        let t = full_life();
+        let timers = [
+            // Met in November.
+            status(
+                "respond",
+                TimerState::Met,
+                "2026-11-02T21:00:00",
+                Some("2026-11-02T11:00:00"),
+            ),
+            // Breached: deadline in November, stopped in December.
+            status(
+                "resolve",
+                TimerState::Breached,
+                "2026-11-30T12:00:00",
+                Some("2026-12-02T00:00:00"),
+            ),
+            // Breached: deadline in October: counted in October, not here.
+            status("plan", TimerState::Breached, "2026-10-30T12:00:00", None),
+            // Still running, and paused: not decided.
+            status("accept", TimerState::Running, "2026-12-30T12:00:00", None),
+            status("revisit", TimerState::Paused, "2026-12-30T12:00:00", None),
+            // Met, but in December.
+            status(
+                "compensation-plan",
+                TimerState::Met,
+                "2026-12-30T12:00:00",
+                Some("2026-12-01T00:00:00"),
+            ),
+        ];
+        let mut s = Stats::default();
+        s.add_ticket(&t, &timers, &p);
+        assert_eq!(
+            s.sla,
+            BTreeMap::from([("respond".into(), (1, 0)), ("resolve".into(), (0, 1))])
+        );
+        assert_eq!(s.sla_pct("respond"), "100.0");
+        assert_eq!(s.sla_pct("resolve"), "0.0");
+        assert_eq!(s.sla_pct("plan"), "");
+        assert_eq!(s.sla_overall_pct(), "50.0");
+    }
+
+    #[test]
+    fn merge_adds_and_means_medians_are_exact() {
+        let mut a = Stats::default();
+        a.add_ticket(&full_life(), &[], &nov());
+        a.add_visit(Some(267));
+        let mut b = a.clone();
+        b.satisfaction = [1, 0, 0, 0, 0];
+        b.first_response_secs = vec![3600, 5400];
+        b.add_visit(None);
+        let mut m = a.clone();
+        m.merge(&b);
+        assert_eq!(m.opened, 2);
+        assert_eq!(m.satisfaction, [1, 0, 0, 0, 1]);
+        assert_eq!(m.satisfaction_mean(), "3.00");
+        assert_eq!(m.first_response_secs, [7200, 3600, 5400]);
+        assert_eq!(mean_hours(&m.first_response_secs), "1.50");
+        assert_eq!(median_hours(&m.first_response_secs), "1.50");
+        assert_eq!(median_hours(&[3600, 7200, 100, 9000]), "1.50");
+        assert_eq!(median_hours(&[]), "");
+        assert_eq!((m.visits, m.visit_hundredths), (3, 534));
+    }
+
+    #[test]
+    fn top_lists_rank_by_count_then_name() {
+        let mk = |id: &str, cust: &str, cat: &str, product: Option<&str>, when: &str| {
+            let mut o = ev(Action::Open, when);
+            o.customer = Some(cust.into());
+            o.category = Some(cat.into());
+            o.product = product.map(String::from);
+            o.grade = Some(Grade::I);
+            ticket(id, vec![o])
+        };
+        let tickets = vec![
+            mk("T1", "C1", "quality", Some("X200"), "2026-11-02T09:00:00"),
+            mk("T2", "C1", "quality", Some("X300"), "2026-11-03T09:00:00"),
+            mk("T3", "C2", "complaint", Some("X200"), "2026-11-04T09:00:00"),
+            mk("T4", "C3", "consult", None, "2026-11-05T09:00:00"),
+            // October: not counted.
+            mk("T5", "C3", "consult", Some("X300"), "2026-10-05T09:00:00"),
+        ];
+        let top = top_n(&tickets, &nov(), 2);
+        assert_eq!(top.opened, 4);
+        assert_eq!(
+            top.lists[0],
+            (
+                "category",
+                vec![("quality".into(), 2), ("complaint".into(), 1)]
+            )
+        );
+        assert_eq!(
+            top.lists[1],
+            ("product", vec![("X200".into(), 2), ("X300".into(), 1)])
+        );
+        assert_eq!(top.lists[3], ("repeat_customer", vec![("C1".into(), 2)]));
+        let names = Names {
+            categories: HashMap::from([("quality".into(), "产品质量问题".into())]),
+            ..Names::default()
+        };
+        let rows = top.rows(&names);
+        assert_eq!(
+            rows.rows[0],
+            [
+                "2026-11",
+                "category",
+                "1",
+                "quality",
+                "产品质量问题",
+                "2",
+                "50.0"
+            ]
+        );
     }
 }

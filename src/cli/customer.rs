@@ -305,7 +305,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
     Ok(0)
 }
 
-fn list_rows(all: &[Customer]) -> Rows {
+pub(crate) fn list_rows(all: &[Customer]) -> Rows {
     let mut rows = Rows::new(vec![
         "id",
         "name",

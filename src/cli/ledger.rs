@@ -1,7 +1,8 @@
 use clap::Subcommand;
 use svcdesk::Result;
-use svcdesk::ledger::{self, Month};
+use svcdesk::ledger::{self, Month, sheet};
 use svcdesk::model::report::{self, hours_text};
+use svcdesk::model::ticket_store;
 use svcdesk::output::{Format, Rows};
 
 use super::Context;
@@ -23,8 +24,40 @@ CSV columns: date,report,engineer,customer,customer_name,service_type,ticket,loc
 arrived,left,hours_on_site,travel,work_done,problems,escalated,parts,cost,signed_by,
 outcome,satisfaction
 (date YYYY-MM-DD and arrived/left YYYY-MM-DD HH:MM in desk time; hours_on_site and cost
-with two decimals; escalated yes/no; satisfaction 1-5 or empty).")]
+with two decimals; escalated yes/no; satisfaction 1-5 or empty).
+
+--excel writes the file for a spreadsheet: a UTF-8 BOM (so Excel reads Chinese), and
+cells starting with = + - @ tab or CR get a leading ' so they are never run as formulas.
+Without it the CSV is raw, for scripts.")]
     Service(ServiceArgs),
+    /// 客户服务受理跟踪反馈表: the complaint/feedback register, one row per ticket.
+    #[command(after_help = "Examples:
+  svcdesk ledger tickets --month last --excel > 客户服务受理跟踪反馈表-$(date -d 'last month' +%Y-%m).csv
+  svcdesk ledger tickets --month 2026-11 --format table
+
+One row per ticket opened in the month, closed in it, or still open at its end (desk time
+zone), sorted by opening time, then ID. Every cell shows the ticket as it stood at the
+end of the month (its history replayed up to then), so a past month's register is the
+same whenever it is made; SLA timers are evaluated at the month's end, or now for the
+current month. --month last is the month before today's: what a cron job on the 1st
+wants.
+
+CSV columns: id,opened,customer,customer_name,channel,category,complaint_kind,grade,
+priority,department,assignee,title,state_at_month_end,accepted,responded,resolved,closed,
+hours_to_accept,working_hours_to_accept,hours_to_respond,working_hours_to_respond,
+hours_to_resolve,working_hours_to_resolve,sla_<timer>...,compensation,
+compensation_amount,compensation_currency,satisfaction,reopened
+- times YYYY-MM-DD HH:MM in desk time; empty when it had not happened by the month's end;
+- hours_to_X = X - opened in hours, two decimals; working_hours_to_X counts only working
+  time of the desk calendar ([calendar] in svcdesk.toml);
+- one sla_<timer> column per timer of [sla.timers] (alphabetical; sla_accept,
+  sla_compensation-plan, sla_plan, sla_resolve, sla_respond, sla_revisit by default):
+  met, breached, running, paused, at-risk, or empty when the timer does not apply;
+- compensation: requested, reviewed, approved or rejected; compensation_amount with two
+  decimals; satisfaction 1-5 or empty; reopened: how many times.
+
+--excel: UTF-8 BOM and formula-safe cells, as for `ledger service`.")]
+    Tickets(TicketsArgs),
 }
 
 #[derive(clap::Args)]
@@ -35,6 +68,22 @@ pub struct ServiceArgs {
     /// Ledgers feed spreadsheets, so CSV is the default.
     #[arg(long, value_enum, default_value = "csv")]
     format: Format,
+    /// CSV for Excel: a UTF-8 BOM, and formula-like cells prefixed with '.
+    #[arg(long)]
+    excel: bool,
+}
+
+#[derive(clap::Args)]
+pub struct TicketsArgs {
+    /// The month: 2026-11, this or last (desk time zone).
+    #[arg(long, value_name = "MONTH")]
+    month: String,
+    /// Ledgers feed spreadsheets, so CSV is the default.
+    #[arg(long, value_enum, default_value = "csv")]
+    format: Format,
+    /// CSV for Excel: a UTF-8 BOM, and formula-like cells prefixed with '.
+    #[arg(long)]
+    excel: bool,
 }
 
 pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
@@ -46,7 +95,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
             let reports = report::load_all(&desk)?;
             let l = ledger::service(&reports, &customer_names(&desk)?, month, desk.tz());
             let text = match a.format {
-                Format::Csv => l.rows.to_csv(),
+                Format::Csv => sheet::csv(&l.rows, a.excel),
                 Format::Json => l.rows.to_json(),
                 Format::Table => {
                     let mut s = format!("技术服务台账 {month}\n");
@@ -73,6 +122,64 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
                         "{} visit(s), {} h on site\n",
                         l.visits,
                         hours_text(l.on_site_hundredths)
+                    ));
+                    s
+                }
+            };
+            cx.print(&text)?;
+        }
+        Command::Tickets(a) => {
+            let now = cx.time(&desk, None)?;
+            let month = Month::parse(&a.month, desk.local(now).date_naive())?;
+            let period = ledger::Period::month(month, desk.tz());
+            let policy = super::sla::policy(&desk)?;
+            // Only tickets opened before the month's end that did something in it or
+            // are still open can be in it; the rest are dropped as they are read.
+            let tickets = ticket_store::load_where(&desk, |t| {
+                t.opened.is_some_and(|o| o.to_utc() < period.to)
+                    && (t.is_open() || t.event.last().is_some_and(|e| e.at.to_utc() >= period.from))
+            })?;
+            let l = ledger::tickets(
+                &tickets,
+                &customer_names(&desk)?,
+                &policy,
+                month,
+                desk.tz(),
+                now,
+            );
+            let text = match a.format {
+                Format::Csv => sheet::csv(&l.rows, a.excel),
+                Format::Json => l.rows.to_json(),
+                Format::Table => {
+                    let mut s = format!("客户服务受理跟踪反馈表 {month}\n");
+                    if !l.rows.rows.is_empty() {
+                        s.push_str(
+                            &select(
+                                &l.rows,
+                                &[
+                                    "id",
+                                    "opened",
+                                    "customer_name",
+                                    "category",
+                                    "grade",
+                                    "assignee",
+                                    "state_at_month_end",
+                                    "hours_to_respond",
+                                    "hours_to_resolve",
+                                    "sla_respond",
+                                    "sla_resolve",
+                                    "satisfaction",
+                                ],
+                            )
+                            .to_table(cx.width()),
+                        );
+                    }
+                    s.push_str(&format!(
+                        "{} ticket(s): {} opened, {} closed, {} open at the month's end\n",
+                        l.rows.rows.len(),
+                        l.opened,
+                        l.closed,
+                        l.open_at_end
                     ));
                     s
                 }

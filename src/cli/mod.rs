@@ -4,10 +4,12 @@
 mod check;
 mod customer;
 mod docs;
+mod export;
 mod init;
 mod ledger;
 mod report;
 mod sla;
+mod stats;
 mod ticket;
 
 use std::io::Write;
@@ -82,9 +84,18 @@ enum Command {
     /// Field-service reports (现场服务完成情况汇报) and the engineers' work log.
     #[command(subcommand)]
     Report(report::Command),
-    /// Ledgers (台账) as CSV: `ledger service` is the technical-service ledger (技术服务台账).
+    /// Monthly ledgers (台账) as CSV: `ledger service` (技术服务台账), `ledger tickets` (受理跟踪反馈表)
     #[command(subcommand)]
     Ledger(ledger::Command),
+    /// 月份统计报表: opened, closed, backlog, SLA %, response and resolve times, satisfaction.
+    #[command(after_help = stats::AFTER_HELP)]
+    Stats(stats::Args),
+    /// Every ticket, event, customer or report as CSV or JSON.
+    #[command(after_help = export::EXPORT_HELP)]
+    Export(export::ExportArgs),
+    /// Bring a customer spreadsheet (CSV) into the desk, every row checked first.
+    #[command(after_help = export::IMPORT_HELP)]
+    Import(export::ImportArgs),
     /// SLA deadlines: `sla check` for cron (exit 0 ok, 1 at risk, 2 breached, 3 error), `sla status`.
     #[command(subcommand)]
     Sla(sla::Command),
@@ -180,6 +191,9 @@ pub fn main() -> ExitCode {
         Command::Comp(c) => ticket::exec_comp(&mut cx, c),
         Command::Report(c) => report::exec(&mut cx, c),
         Command::Ledger(c) => ledger::exec(&mut cx, c),
+        Command::Stats(a) => stats::exec(&mut cx, a),
+        Command::Export(a) => export::export(&mut cx, a),
+        Command::Import(a) => export::import(&mut cx, a),
         Command::Check(a) => check::exec(&mut cx, a),
         Command::Sla(c) => sla::exec(&mut cx, c),
         Command::Completions(a) => docs::completions(&mut cx, a),

@@ -464,7 +464,7 @@ fn list(cx: &mut Context, desk: &Desk, a: ListArgs) -> Result<()> {
 }
 
 /// `report list --format csv` columns; `report show --format csv` has one row per column.
-const COLUMNS: [&str; 23] = [
+pub(crate) const COLUMNS: [&str; 23] = [
     "id",
     "engineer",
     "customer",
@@ -491,7 +491,7 @@ const COLUMNS: [&str; 23] = [
 ];
 
 /// Every field as CSV cells, in `COLUMNS` order.
-fn cells(r: &Report) -> Vec<String> {
+pub(crate) fn cells(r: &Report) -> Vec<String> {
     let s = |v: &Option<String>| v.clone().unwrap_or_default();
     let t = |v: &Option<chrono::DateTime<chrono::FixedOffset>>| {
         v.map(|t| t.to_rfc3339()).unwrap_or_default()

@@ -1106,7 +1106,7 @@ fn list(cx: &mut Context, desk: &Desk, a: ListArgs) -> Result<u8> {
     Ok(0)
 }
 
-fn list_rows(all: &[Ticket]) -> Rows {
+pub(crate) fn list_rows(all: &[Ticket]) -> Rows {
     let mut rows = Rows::new(vec![
         "id",
         "state",

@@ -1,162 +1,32 @@
 //! Ledgers (台账) and periodic sheets as pure functions: records in, `Rows` out. No I/O,
 //! no printing, no clock: "this month" and "last week" are read against a date the
 //! caller passes (the CLI's is SVCDESK_NOW or the clock, in the desk's time zone).
+//!
+//! - [`service`]: 技术服务台账, one row per field-service report of a month;
+//! - [`tickets`]: 客户服务受理跟踪反馈表, one row per ticket of a month;
+//! - [`weekly`]: an engineer's week;
+//! - [`Month`], [`Week`], [`Period`]: the one place periods are read (`period.rs`);
+//! - [`sheet`]: fixed decimals and CSV for Excel (`--excel`);
+//! - [`import`]: a customer sheet checked row by row, then written ([`import::write`] is
+//!   the one function here that touches the disk).
 
 use std::collections::HashMap;
-use std::fmt;
 
-use chrono::{Datelike, Days, NaiveDate, Weekday};
+use chrono::NaiveDate;
 use chrono_tz::Tz;
 use serde::Serialize;
 
-use crate::error::{Error, Result};
 use crate::model::report::{Report, cost_text, hours_text};
 use crate::model::worklog::Entry;
 use crate::output::Rows;
 
-// ---------------------------------------------------------------- periods
+pub mod import;
+mod period;
+pub mod sheet;
+mod tickets;
 
-/// A calendar month in the desk's time zone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Month {
-    pub year: i32,
-    pub month: u32,
-}
-
-impl Month {
-    pub fn of(d: NaiveDate) -> Month {
-        Month {
-            year: d.year(),
-            month: d.month(),
-        }
-    }
-
-    /// `2026-11`, `this` or `last` (the month before `today`'s: what a cron job on the
-    /// 1st wants).
-    pub fn parse(s: &str, today: NaiveDate) -> Result<Month> {
-        let s = s.trim();
-        match s.to_ascii_lowercase().as_str() {
-            "this" => return Ok(Month::of(today)),
-            "last" => return Ok(Month::of(today).prev()),
-            _ => {}
-        }
-        NaiveDate::parse_from_str(&format!("{s}-01"), "%Y-%m-%d")
-            .ok()
-            .filter(|_| s.len() == 7)
-            .map(Month::of)
-            .ok_or_else(|| {
-                Error::invalid_with_hint(
-                    format!("cannot read \"{s}\" as a month"),
-                    "write 2026-11, this or last",
-                )
-            })
-    }
-
-    pub fn prev(self) -> Month {
-        if self.month == 1 {
-            Month {
-                year: self.year - 1,
-                month: 12,
-            }
-        } else {
-            Month {
-                year: self.year,
-                month: self.month - 1,
-            }
-        }
-    }
-
-    pub fn first(self) -> NaiveDate {
-        NaiveDate::from_ymd_opt(self.year, self.month, 1).expect("a month has a first day")
-    }
-
-    pub fn last(self) -> NaiveDate {
-        let next = if self.month == 12 {
-            NaiveDate::from_ymd_opt(self.year + 1, 1, 1)
-        } else {
-            NaiveDate::from_ymd_opt(self.year, self.month + 1, 1)
-        };
-        next.and_then(|d| d.pred_opt())
-            .expect("a month has a last day")
-    }
-
-    /// First and last day, inclusive.
-    pub fn range(self) -> (NaiveDate, NaiveDate) {
-        (self.first(), self.last())
-    }
-
-    pub fn contains(self, d: NaiveDate) -> bool {
-        Month::of(d) == self
-    }
-}
-
-impl fmt::Display for Month {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-{:02}", self.year, self.month)
-    }
-}
-
-/// An ISO week (Monday to Sunday).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Week {
-    pub year: i32,
-    pub week: u32,
-}
-
-impl Week {
-    pub fn of(d: NaiveDate) -> Week {
-        let w = d.iso_week();
-        Week {
-            year: w.year(),
-            week: w.week(),
-        }
-    }
-
-    /// `2026-W48`, `this`, `last`, or any date of the week (`2026-11-24`).
-    pub fn parse(s: &str, today: NaiveDate) -> Result<Week> {
-        let s = s.trim();
-        let lower = s.to_ascii_lowercase();
-        match lower.as_str() {
-            "this" => return Ok(Week::of(today)),
-            "last" => return Ok(Week::of(today - Days::new(7))),
-            _ => {}
-        }
-        let bad = || {
-            Error::invalid_with_hint(
-                format!("cannot read \"{s}\" as a week"),
-                "write 2026-W48 (ISO week), a date in the week such as 2026-11-24, this or last",
-            )
-        };
-        if let Some((y, w)) = lower.split_once("-w") {
-            let year: i32 = y.parse().map_err(|_| bad())?;
-            let week: u32 = w.parse().map_err(|_| bad())?;
-            return NaiveDate::from_isoywd_opt(year, week, Weekday::Mon)
-                .map(Week::of)
-                .ok_or_else(bad);
-        }
-        NaiveDate::parse_from_str(s, "%Y-%m-%d")
-            .map(Week::of)
-            .map_err(|_| bad())
-    }
-
-    pub fn monday(self) -> NaiveDate {
-        NaiveDate::from_isoywd_opt(self.year, self.week, Weekday::Mon).expect("a valid ISO week")
-    }
-
-    pub fn sunday(self) -> NaiveDate {
-        self.monday() + Days::new(6)
-    }
-
-    pub fn contains(self, d: NaiveDate) -> bool {
-        Week::of(d) == self
-    }
-}
-
-impl fmt::Display for Week {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-W{:02}", self.year, self.week)
-    }
-}
+pub use period::{Month, Period, Week};
+pub use tickets::{TICKET_COLUMNS, TICKET_TAIL, TicketLedger, tickets};
 
 // ---------------------------------------------------------------- 技术服务台账
 
@@ -458,42 +328,6 @@ mod tests {
             satisfaction: None,
             created: at("2026-11-30T20:00:00+08:00"),
             created_by: engineer.into(),
-        }
-    }
-
-    #[test]
-    fn months() {
-        let today = d("2026-01-15");
-        assert_eq!(Month::parse("last", today).unwrap().to_string(), "2025-12");
-        assert_eq!(Month::parse("this", today).unwrap().to_string(), "2026-01");
-        let feb = Month::parse("2028-02", today).unwrap();
-        assert_eq!(feb.range(), (d("2028-02-01"), d("2028-02-29")));
-        assert_eq!(
-            Month::parse("2026-12", today).unwrap().last(),
-            d("2026-12-31")
-        );
-        for bad in ["2026-13", "2026-1", "26-11", "november", "2026-11-01", ""] {
-            assert!(Month::parse(bad, today).is_err(), "{bad}");
-        }
-    }
-
-    #[test]
-    fn weeks() {
-        let today = d("2026-11-24"); // a Tuesday in ISO week 48
-        let this = Week::parse("this", today).unwrap();
-        assert_eq!(this.to_string(), "2026-W48");
-        assert_eq!(this.monday(), d("2026-11-23"));
-        assert_eq!(this.sunday(), d("2026-11-29"));
-        assert_eq!(Week::parse("last", today).unwrap().to_string(), "2026-W47");
-        assert_eq!(Week::parse("2026-w48", today).unwrap(), this);
-        assert_eq!(Week::parse("2026-11-29", today).unwrap(), this);
-        // ISO week 1 of 2027 starts on Monday 2027-01-04; 2027-01-03 is in 2026-W53.
-        assert_eq!(
-            Week::parse("2027-01-03", today).unwrap().to_string(),
-            "2026-W53"
-        );
-        for bad in ["2026-W54", "2025-W53", "W48", "2026-W", "next"] {
-            assert!(Week::parse(bad, today).is_err(), "{bad}");
         }
     }
 

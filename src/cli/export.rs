@@ -1,0 +1,425 @@
+//! `svcdesk export` (every record as CSV or JSON) and `svcdesk import customers` (a
+//! customer spreadsheet into the desk).
+
+use std::path::PathBuf;
+
+use svcdesk::desk::store;
+use svcdesk::ledger::{import, sheet};
+use svcdesk::model::customer;
+use svcdesk::model::report::{self, WithHours};
+use svcdesk::model::ticket::Ticket;
+use svcdesk::model::ticket_store;
+use svcdesk::output::{self, Rows};
+use svcdesk::{Error, Result};
+
+use super::{Context, EXIT_FAILURE, warn};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum What {
+    /// One row per ticket, every field (JSON: with the history).
+    Tickets,
+    /// One row per event of every ticket's history.
+    Events,
+    /// One row per customer (JSON: with the communication log).
+    Customers,
+    /// One row per field-service report.
+    Reports,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ExportFormat {
+    /// RFC 4180 CSV, UTF-8, a header row.
+    #[default]
+    Csv,
+    /// JSON: an array of full records.
+    Json,
+}
+
+pub const EXPORT_HELP: &str = "\
+Examples:
+  svcdesk export tickets -o tickets.csv
+  svcdesk export customers --excel -o 客户档案.csv      # for Excel
+  svcdesk export reports --format json > reports.json
+  svcdesk export events --format csv | grep ,escalate,
+
+Every record of the kind, in ID order (events: by ticket, then in history order).
+
+CSV columns:
+  tickets    the columns of `ticket list --format csv`, then voucher,purchase_date,
+             submitter,transferred_by,links,attachments,cause,responsibility,plan,
+             resolution,compensation_kind,description
+  customers  the columns of `customer list --format csv`, then address,notes
+  reports    the columns of `report list --format csv`
+  events     ticket,seq,at,by,action, then every field an event may carry: title,
+             customer,contact,channel,category,complaint_kind,product,serial,
+             purchase_date,voucher,submitter,transferred_by,priority,tags,attachments,
+             description,grade,department,assignee,reason,text,visibility,cause,
+             responsibility,need,due,request,parts,on_call,efficiency,attitude,result,
+             satisfaction,link,link_ticket,amount,currency,comp_kind,timer
+Times in RFC 3339; lists (tags, links, attachments) joined with ';'.
+JSON: the records as stored (tickets with their [[event]] history, customers with their
+communication log, reports with hours_on_site).
+
+`svcdesk import customers` reads a customers export back (IDs kept).
+
+--excel writes CSV for a spreadsheet: a UTF-8 BOM (so Excel reads Chinese), and cells
+starting with = + - @ tab or CR get a leading ' so they are never run as formulas (a
+ticket title typed into a web form as =HYPERLINK(...) stays text). Without it the CSV is
+raw, for scripts: a phone number +86 21 ... stays as it is. -o writes the file whole or
+not at all (a temp file renamed into place), so a cron job never leaves half a file.";
+
+#[derive(clap::Args)]
+pub struct ExportArgs {
+    #[arg(value_enum)]
+    what: What,
+    #[arg(long, value_enum, default_value_t)]
+    format: ExportFormat,
+    /// Write to FILE instead of standard output.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// CSV for Excel: a UTF-8 BOM, and formula-like cells prefixed with '.
+    #[arg(long)]
+    excel: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ImportWhat {
+    /// A customer sheet (客户档案).
+    Customers,
+}
+
+pub const IMPORT_HELP: &str = "\
+Examples:
+  svcdesk import customers legacy.csv --dry-run      # check everything, write nothing
+  svcdesk import customers legacy.csv
+  svcdesk import customers legacy.csv --skip-bad     # import the good rows, list the rest
+
+The file is CSV, UTF-8 (a BOM, as Excel writes, is fine), with a header row naming its
+columns, in any order: name,contact,phone,email,industry,source,address,tags,notes.
+Only name is required; tags are separated by ';'. Chinese headers of the paper form are
+understood too: 客户名称,联系人,电话,邮箱,所属行业,客户来源,地址,标签,备注. A column
+that is none of these is an error naming it.
+
+A file from `svcdesk export customers` imports as it is: its id column keeps the IDs
+(so tickets naming them still find them), created keeps the registration time,
+referred_by must name a customer of the desk or of the file, and log_entries is only
+counted (the communication log is not in CSV). A cell that --excel quoted ('=...) is
+read without the quote.
+
+Every row is checked (a name; a phone has digits; an e-mail has a domain; IDs and times
+readable) and every problem is reported as FILE:LINE (the line the row starts on; the
+header is line 1). If any row is bad, nothing is written, unless --skip-bad: then the
+good rows are added and the bad ones listed. A row with the same name or phone as an
+existing customer or an earlier row is a duplicate: reported and skipped, unless
+--force (never when its ID exists). The IDs added are printed on stdout, one a line;
+the summary goes to stderr.";
+
+#[derive(clap::Args)]
+pub struct ImportArgs {
+    #[arg(value_enum)]
+    what: ImportWhat,
+    /// The CSV file ("-" for standard input).
+    file: PathBuf,
+    /// Check every row and report what would be added; write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Add rows that look like an existing customer or an earlier row.
+    #[arg(long)]
+    force: bool,
+    /// Add the good rows even if some are bad (the bad ones are listed).
+    #[arg(long)]
+    skip_bad: bool,
+}
+
+/// Ticket fields `ticket list` leaves out, appended by `export tickets`.
+const TICKET_EXTRA: [&str; 12] = [
+    "voucher",
+    "purchase_date",
+    "submitter",
+    "transferred_by",
+    "links",
+    "attachments",
+    "cause",
+    "responsibility",
+    "plan",
+    "resolution",
+    "compensation_kind",
+    "description",
+];
+
+/// Every key an event may carry, in its struct's order (`ticket` as `link_ticket`).
+const EVENT_FIELDS: [&str; 39] = [
+    "title",
+    "customer",
+    "contact",
+    "channel",
+    "category",
+    "complaint_kind",
+    "product",
+    "serial",
+    "purchase_date",
+    "voucher",
+    "submitter",
+    "transferred_by",
+    "priority",
+    "tags",
+    "attachments",
+    "description",
+    "grade",
+    "department",
+    "assignee",
+    "reason",
+    "text",
+    "visibility",
+    "cause",
+    "responsibility",
+    "need",
+    "due",
+    "request",
+    "parts",
+    "on_call",
+    "efficiency",
+    "attitude",
+    "result",
+    "satisfaction",
+    "link",
+    "link_ticket",
+    "amount",
+    "currency",
+    "comp_kind",
+    "timer",
+];
+
+fn ticket_rows(all: &[Ticket]) -> Rows {
+    let base = super::ticket::list_rows(all);
+    let mut columns = base.columns.clone();
+    columns.extend(TICKET_EXTRA);
+    let mut rows = Rows::new(columns);
+    let s = |v: &Option<String>| v.clone().unwrap_or_default();
+    for (t, mut row) in all.iter().zip(base.rows) {
+        row.extend([
+            s(&t.voucher),
+            t.purchase_date.map(|d| d.to_string()).unwrap_or_default(),
+            s(&t.submitter),
+            s(&t.transferred_by),
+            t.links.join(";"),
+            t.attachments.join(";"),
+            s(&t.cause),
+            s(&t.responsibility),
+            s(&t.plan),
+            s(&t.resolution),
+            t.compensation_kind
+                .map(|k| k.to_string())
+                .unwrap_or_default(),
+            t.description.clone(),
+        ]);
+        rows.push(row);
+    }
+    rows
+}
+
+/// A JSON value as a cell: strings as they are, lists joined with ';'.
+fn cell(v: Option<&serde_json::Value>) -> String {
+    use serde_json::Value;
+    match v {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Array(a)) => a
+            .iter()
+            .map(|x| cell(Some(x)))
+            .collect::<Vec<_>>()
+            .join(";"),
+        Some(other) => other.to_string(),
+    }
+}
+
+fn event_rows(all: &[Ticket]) -> Rows {
+    let mut columns = vec!["ticket", "seq", "at", "by", "action"];
+    columns.extend(EVENT_FIELDS);
+    let mut rows = Rows::new(columns);
+    for t in all {
+        for (i, e) in t.event.iter().enumerate() {
+            let v = serde_json::to_value(e).expect("events serialize");
+            let mut row = vec![
+                t.id.clone(),
+                (i + 1).to_string(),
+                e.at.to_rfc3339(),
+                e.by.clone(),
+                e.action.map(|a| a.to_string()).unwrap_or_default(),
+            ];
+            row.extend(EVENT_FIELDS.iter().map(|k| {
+                let key = if *k == "link_ticket" { "ticket" } else { k };
+                cell(v.get(key))
+            }));
+            rows.push(row);
+        }
+    }
+    rows
+}
+
+pub fn export(cx: &mut Context, a: ExportArgs) -> Result<u8> {
+    let desk = cx.desk()?;
+    let json = a.format == ExportFormat::Json;
+    let (text, count) = match a.what {
+        What::Tickets | What::Events => {
+            let all = ticket_store::load_all(&desk)?;
+            let n = all.len();
+            match (a.what, json) {
+                (What::Tickets, true) => (output::json(&all), n),
+                (What::Tickets, false) => (sheet::csv(&ticket_rows(&all), a.excel), n),
+                (_, true) => {
+                    let events: Vec<serde_json::Value> = all
+                        .iter()
+                        .flat_map(|t| {
+                            t.event.iter().enumerate().map(|(i, e)| {
+                                let mut v = serde_json::to_value(e).expect("events serialize");
+                                v["ticket_id"] = t.id.clone().into();
+                                v["seq"] = (i + 1).into();
+                                v
+                            })
+                        })
+                        .collect();
+                    let n = events.len();
+                    (output::json(&events), n)
+                }
+                (_, false) => {
+                    let rows = event_rows(&all);
+                    let n = rows.rows.len();
+                    (sheet::csv(&rows, a.excel), n)
+                }
+            }
+        }
+        What::Customers => {
+            let all = customer::load_all(&desk)?;
+            let text = if json {
+                output::json(&all)
+            } else {
+                let base = super::customer::list_rows(&all);
+                let mut columns = base.columns.clone();
+                columns.extend(["address", "notes"]);
+                let mut rows = Rows::new(columns);
+                for (c, mut row) in all.iter().zip(base.rows) {
+                    row.push(c.address.clone().unwrap_or_default());
+                    row.push(c.notes.clone().unwrap_or_default());
+                    rows.push(row);
+                }
+                sheet::csv(&rows, a.excel)
+            };
+            (text, all.len())
+        }
+        What::Reports => {
+            let all = report::load_all(&desk)?;
+            let text = if json {
+                output::json(&all.iter().map(WithHours::from).collect::<Vec<_>>())
+            } else {
+                let mut rows = Rows::new(super::report::COLUMNS.to_vec());
+                for r in &all {
+                    rows.push(super::report::cells(r));
+                }
+                sheet::csv(&rows, a.excel)
+            };
+            (text, all.len())
+        }
+    };
+    match &a.output {
+        Some(path) => {
+            let path = cx.cwd.join(path);
+            store::write_atomic(&path, text.as_bytes())?;
+            let noun = format!("{:?}", a.what).to_lowercase();
+            eprintln!("{count} {noun} written to {}", path.display());
+        }
+        None => cx.print(&text)?,
+    }
+    Ok(0)
+}
+
+pub fn import(cx: &mut Context, a: ImportArgs) -> Result<u8> {
+    let ImportWhat::Customers = a.what;
+    let desk = cx.desk()?;
+    let by = cx.actor(&desk)?;
+    let now = cx.time(&desk, None)?;
+    let label = a.file.display().to_string();
+    let bytes = if a.file.as_os_str() == "-" {
+        let mut b = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut b)
+            .map_err(|e| Error::io("<stdin>", e))?;
+        b
+    } else {
+        let path = cx.cwd.join(&a.file);
+        std::fs::read(&path).map_err(|e| Error::io(&path, e))?
+    };
+    let text = String::from_utf8(bytes).map_err(|e| {
+        Error::invalid_with_hint(
+            format!(
+                "{label}: not UTF-8 (byte {} is not); a sheet saved as GBK/ANSI?",
+                e.utf8_error().valid_up_to()
+            ),
+            "in Excel save as \"CSV UTF-8\"; or convert: iconv -f GBK -t UTF-8 FILE > FILE.utf8.csv",
+        )
+    })?;
+    // Hold the lock from reading the customers to writing the new ones, so no customer
+    // added meanwhile escapes the duplicate check.
+    let _lock = if a.dry_run { None } else { Some(desk.lock()?) };
+    let existing = customer::load_all(&desk)?;
+    let plan = import::plan_customers(&text, &label, &existing, desk.tz(), a.force)?;
+
+    let bad: Vec<(u64, &str)> = plan.bad().collect();
+    for (line, message) in &bad {
+        eprintln!("error: {label}:{line}: {message}");
+    }
+    for d in plan.duplicates() {
+        eprintln!(
+            "skipped: {label}:{}: \"{}\" looks like {} (--force adds it anyway)",
+            d.line,
+            d.name(),
+            d.duplicate_of.join(", ")
+        );
+    }
+    for d in plan.to_add().filter(|d| !d.duplicate_of.is_empty()) {
+        warn(&format!(
+            "{label}:{}: \"{}\" added although it looks like {}",
+            d.line,
+            d.name(),
+            d.duplicate_of.join(", ")
+        ));
+    }
+    let adding = plan.to_add().count();
+    let dups = plan.duplicates().count();
+    if !bad.is_empty() && !a.skip_bad {
+        eprintln!(
+            "{}nothing written: {} bad row(s); fix them, or pass --skip-bad to add the {adding} good one(s)",
+            if a.dry_run { "dry run: " } else { "" },
+            bad.len()
+        );
+        return Ok(EXIT_FAILURE);
+    }
+    let logs: usize = plan.to_add().filter(|r| r.log_entries > 0).count();
+    if logs > 0 {
+        warn(&format!(
+            "{logs} customer(s) have communication-log entries in the file's desk; CSV does \
+             not carry the log (copy their files, or see `export customers --format json`)"
+        ));
+    }
+    let skipped_bad = if bad.is_empty() {
+        String::new()
+    } else {
+        format!(", {} bad row(s) skipped", bad.len())
+    };
+    if a.dry_run {
+        eprintln!(
+            "dry run: would add {adding} customer(s), skip {dups} duplicate(s){skipped_bad}; nothing written"
+        );
+        return Ok(0);
+    }
+    let added = import::write(&desk, &plan, &by, now)?;
+    let mut out = String::new();
+    for id in &added {
+        out.push_str(&format!("{id}\n"));
+    }
+    cx.print(&out)?;
+    eprintln!(
+        "added {} customer(s), skipped {dups} duplicate(s){skipped_bad}",
+        added.len()
+    );
+    Ok(0)
+}

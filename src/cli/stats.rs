@@ -1,0 +1,304 @@
+//! `svcdesk stats`: the monthly statistics report (月份统计报表), 高频问题 TOP N and trends.
+
+use std::collections::HashSet;
+
+use svcdesk::desk::{self, Desk};
+use svcdesk::ledger::{Month, Period, sheet};
+use svcdesk::model::{report, ticket_store};
+use svcdesk::output::{self, Format, Rows};
+use svcdesk::stats::{self, Dim, Names};
+use svcdesk::{Error, Result};
+
+use super::{Context, EXIT_USAGE, report as report_error};
+
+pub const AFTER_HELP: &str = "\
+Examples:
+  svcdesk stats                                   # this month, the whole desk
+  svcdesk stats --month last --by grade --format csv > 月份统计报表.csv
+  svcdesk stats --quarter 2026Q4 --by department --by grade
+  svcdesk stats --from 2026-11-01 --to 2026-11-15 --by engineer
+  svcdesk stats --month 2026-11 --top 3           # 高频问题 TOP3 and repeat customers
+  svcdesk stats --month 2026-11 --trend 6 --format csv
+
+Periods are in the desk's time zone; the default is this month; --month last is the
+month before today's (cron on the 1st). Figures are of the desk as it stood at the
+period's end (each ticket's history replayed up to then), so a finished period gives the
+same figures whenever it is run; SLA timers are evaluated at the period's end, or now
+for the current period.
+
+What the figures mean:
+  opened, closed     tickets with an open / a close in the period
+  backlog            tickets open at the period's end
+  reopen_rate        reopens in the period / tickets resolved in the period, %
+  sla_<timer>_pct    of that timer's deadlines decided in the period, the % met: a
+                     timer is decided when it stops in time (met) or when its deadline
+                     passes (breached), so each counts once; sla_overall_pct: all timers
+  first_response_*_h hours from open to the first respond, for first responses in the
+                     period (mean, median)
+  resolve_*_h        hours from open to the resolution, for resolutions in the period
+  satisfaction_*     final scores 1-5 of tickets closed in the period: mean, counts
+  revisit_rate       tickets resolved in the period that were revisited (before the
+                     period's end) / tickets resolved, %
+  compensation       amounts approved in the period, per currency (\"3000.00 CNY; 20.00 USD\")
+  visits, visit_hours  field-service reports in the period and their hours on site
+
+--by groups by category, grade, priority, department, assignee, channel, customer,
+product or engineer; repeat it (or give a list: --by grade,category) to group by the
+combination. Tickets go by their values at the period's end; field visits by their
+engineer and customer, and otherwise by their linked ticket's values (visits without one
+have an empty key); engineer means a ticket's assignee and a visit's engineer.
+
+CSV columns: period,<one column per --by key; customer_name after customer>,opened,
+closed,backlog,reopen_rate,sla_<timer>_pct...,sla_overall_pct,first_response_mean_h,
+first_response_median_h,resolve_mean_h,resolve_median_h,satisfaction_mean,
+satisfaction_1,satisfaction_2,satisfaction_3,satisfaction_4,satisfaction_5,
+revisit_rate,compensation,visits,visit_hours
+One row per group (groups with nothing in the period are left out; without --by, one row
+for the desk). Percentages with one decimal, hours and means with two, empty when
+undefined (nothing to divide by). The table adds a total row; CSV leaves it out, so a
+pivot table never counts twice.
+
+--top N and --trend N: the table shows them as sections after the figures. CSV holds one
+table per file, so with --format csv they replace the figures:
+  --top N:   period,list,rank,key,name,tickets,share_pct
+             (list: category, product, complaint_kind, repeat_customer; the N most
+             frequent among tickets opened in the period, ties by name; repeat customers
+             have two or more; share_pct of the tickets opened in the period)
+  --trend N: month,opened,closed,backlog,satisfaction_mean,sla_overall_pct
+             (the N months ending with the period's last month, oldest first)
+Give one of them per CSV run. JSON has everything in one object: period, from, to,
+groups, and top / trend when asked.
+
+--excel writes CSV for a spreadsheet: a UTF-8 BOM (so Excel reads Chinese), and cells
+starting with = + - @ tab or CR get a leading ' so they are never run as formulas.";
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// A month: 2026-11, this or last.
+    #[arg(long, value_name = "MONTH", conflicts_with_all = ["quarter", "from"])]
+    month: Option<String>,
+    /// A quarter: 2026Q4, this or last.
+    #[arg(long, value_name = "QUARTER", conflicts_with = "from")]
+    quarter: Option<String>,
+    /// First day of a period of days (with --to), YYYY-MM-DD.
+    #[arg(long, value_name = "DATE", requires = "to")]
+    from: Option<String>,
+    /// Last day of the period, included.
+    #[arg(long, value_name = "DATE", requires = "from")]
+    to: Option<String>,
+    /// Group by this key (repeatable, or a comma-separated list).
+    #[arg(long, value_enum, value_name = "KEY", value_delimiter = ',')]
+    by: Vec<Dim>,
+    /// Also the N most frequent categories, products, complaint kinds, and repeat customers.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    top: Option<u32>,
+    /// Also the N months ending with the period, side by side.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=120))]
+    trend: Option<u32>,
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+    /// CSV for Excel: a UTF-8 BOM, and formula-like cells prefixed with '.
+    #[arg(long)]
+    excel: bool,
+}
+
+fn period(desk: &Desk, a: &Args, today: chrono::NaiveDate) -> Result<Period> {
+    let tz = desk.tz();
+    if let Some(q) = &a.quarter {
+        return Period::parse_quarter(q, today, tz);
+    }
+    if let (Some(f), Some(t)) = (&a.from, &a.to) {
+        return Period::between(desk::parse_date(f)?, desk::parse_date(t)?, tz);
+    }
+    let m = match &a.month {
+        Some(m) => Month::parse(m, today)?,
+        None => Month::of(today),
+    };
+    Ok(Period::month(m, tz))
+}
+
+pub fn exec(cx: &mut Context, a: Args) -> Result<u8> {
+    if a.format == Format::Csv && a.top.is_some() && a.trend.is_some() {
+        report_error(&Error::invalid_with_hint(
+            "--top and --trend each replace the figures in CSV, and a CSV file holds one table",
+            "run stats twice (once with --top, once with --trend), or use --format table or json",
+        ));
+        return Ok(EXIT_USAGE);
+    }
+    let desk = cx.desk()?;
+    let now = cx.time(&desk, None)?;
+    let today = desk.local(now).date_naive();
+    let p = period(&desk, &a, today)?;
+    let mut dims: Vec<Dim> = Vec::new();
+    for d in &a.by {
+        if !dims.contains(d) {
+            dims.push(*d);
+        }
+    }
+    let months = a
+        .trend
+        .map(|n| p.trailing_months(desk.tz(), n))
+        .unwrap_or_default();
+    let earliest = months.first().map_or(p.from, |m| m.from.min(p.from));
+    let latest = months.last().map_or(p.to, |m| m.to.max(p.to));
+
+    let policy = super::sla::policy(&desk)?;
+    let mut reports = report::load_all(&desk)?;
+    reports.retain(|r| p.contains(r.when().to_utc()));
+    let linked: HashSet<String> = reports.iter().filter_map(|r| r.ticket.clone()).collect();
+    // Only tickets that can count are kept: opened before the end, and active in the
+    // span or still open (or linked to a visit of the period, for its keys).
+    let tickets = ticket_store::load_where(&desk, |t| {
+        linked.contains(&t.id)
+            || (t.opened.is_some_and(|o| o.to_utc() < latest)
+                && (t.is_open() || t.event.last().is_some_and(|e| e.at.to_utc() >= earliest)))
+    })?;
+    let names = Names {
+        customers: super::report::customer_names(&desk)?,
+        categories: desk
+            .config
+            .categories
+            .iter()
+            .map(|(k, c)| (k.clone(), c.name.clone()))
+            .collect(),
+    };
+    let summary = stats::summarise(&tickets, &reports, &policy, &p, &dims, now);
+    let top = a.top.map(|n| stats::top_n(&tickets, &p, n as usize));
+    let trend = a
+        .trend
+        .map(|_| stats::trend(&tickets, &policy, &months, now));
+
+    let text = match a.format {
+        Format::Csv => {
+            let rows = match (&top, &trend) {
+                (Some(t), _) => t.rows(&names),
+                (None, Some(t)) => t.rows(),
+                (None, None) => summary.rows(&names),
+            };
+            sheet::csv(&rows, a.excel)
+        }
+        Format::Json => {
+            let mut v = summary.to_json(&names);
+            if let Some(t) = &top {
+                v["top"] = serde_json::json!({ "opened": t.opened, "entries": t.to_json(&names) });
+            }
+            if let Some(t) = &trend {
+                v["trend"] = t.to_json();
+            }
+            output::json(&v)
+        }
+        Format::Table => {
+            let last_day = (p.to - chrono::Duration::seconds(1))
+                .with_timezone(&desk.tz())
+                .date_naive();
+            let mut s = format!(
+                "月份统计报表 {} ({} – {})\n",
+                p.label,
+                desk.local(p.from).date_naive(),
+                last_day
+            );
+            s.push_str(&summary_table(&summary, &names, cx.width()));
+            if let Some(t) = &top {
+                s.push_str(&top_table(t, &names, cx.width()));
+            }
+            if let Some(t) = &trend {
+                s.push_str(&format!("\nTrend, {} month(s):\n", t.months.len()));
+                s.push_str(&dashes(t.transposed()).to_table(cx.width()));
+            }
+            s
+        }
+    };
+    cx.print(&text)?;
+    Ok(0)
+}
+
+/// Empty cells as "-" for a terminal, where a blank reads like a missing column.
+fn dashes(mut rows: Rows) -> Rows {
+    for r in &mut rows.rows {
+        for c in r.iter_mut().filter(|c| c.is_empty()) {
+            *c = "-".into();
+        }
+    }
+    rows
+}
+
+fn summary_table(s: &stats::Summary, names: &Names, width: Option<u16>) -> String {
+    let rows = s.rows(names);
+    if s.dims.is_empty() {
+        // One group: every figure on its own line.
+        let pairs: Vec<(&str, String)> = rows
+            .columns
+            .iter()
+            .zip(&rows.rows[0])
+            .skip(1)
+            .map(|(c, v)| (*c, if v.is_empty() { "-".into() } else { v.clone() }))
+            .collect();
+        return output::fields(&pairs);
+    }
+    let keep: Vec<&str> = s
+        .dims
+        .iter()
+        .map(|d| d.name())
+        .chain(s.dims.contains(&Dim::Customer).then_some("customer_name"))
+        .chain([
+            "opened",
+            "closed",
+            "backlog",
+            "reopen_rate",
+            "sla_overall_pct",
+            "first_response_mean_h",
+            "resolve_mean_h",
+            "satisfaction_mean",
+            "revisit_rate",
+            "compensation",
+            "visits",
+            "visit_hours",
+        ])
+        .collect();
+    let idx: Vec<usize> = keep
+        .iter()
+        .filter_map(|c| rows.columns.iter().position(|k| k == c))
+        .collect();
+    let mut out = Rows::new(idx.iter().map(|&i| rows.columns[i]).collect());
+    let pick = |r: &Vec<String>| idx.iter().map(|&i| r[i].clone()).collect::<Vec<_>>();
+    for r in &rows.rows {
+        let mut r = pick(r);
+        for (c, d) in r.iter_mut().zip(&s.dims) {
+            if c.is_empty() {
+                *c = format!("(no {})", d.name());
+            }
+        }
+        out.push(r);
+    }
+    out.push(pick(&s.total_row(names)));
+    let mut text = dashes(out).to_table(width);
+    text.push_str("(every column: --format csv)\n");
+    text
+}
+
+fn top_table(t: &stats::Top, names: &Names, width: Option<u16>) -> String {
+    let rows = t.rows(names);
+    let mut s = format!(
+        "\n高频问题 TOP: of {} ticket(s) opened in {}\n",
+        t.opened, t.period.label
+    );
+    for (list, title) in [
+        ("category", "Categories"),
+        ("product", "Products"),
+        ("complaint_kind", "Complaint kinds"),
+        ("repeat_customer", "Repeat customers (2 or more tickets)"),
+    ] {
+        let mut table = Rows::new(vec!["rank", "key", "name", "tickets", "share_pct"]);
+        for r in rows.rows.iter().filter(|r| r[1] == list) {
+            table.push(r[2..].to_vec());
+        }
+        s.push_str(&format!("{title}:"));
+        if table.rows.is_empty() {
+            s.push_str(" none\n");
+        } else {
+            s.push('\n');
+            s.push_str(&table.to_table(width));
+        }
+    }
+    s
+}

@@ -1,0 +1,648 @@
+//! Bringing a customer spreadsheet (客户档案 kept in Excel) into the desk: read the CSV,
+//! check every row, find duplicates, and only then write. Planning is pure; [`write()`]
+//! creates the files.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+use super::sheet::unneutralise;
+use crate::desk::id::{self, Id, Kind};
+use crate::desk::{self, Desk, store};
+use crate::error::{Error, Result};
+use crate::model::customer::{self, Customer, Field};
+
+/// The columns a customer sheet may have; only `name` is required. `tags` are separated
+/// by `;`.
+pub const CUSTOMER_COLUMNS: [&str; 9] = [
+    "name", "contact", "phone", "email", "industry", "source", "address", "tags", "notes",
+];
+
+/// Columns `svcdesk export customers` also writes, understood so an export imports
+/// as it is: `id` keeps the customer's ID (so tickets that name it still find it),
+/// `created` its registration time, `referred_by` its referrer (a customer of the desk
+/// or of the same file); `log_entries` is only counted (the communication log is not in
+/// CSV).
+pub const EXPORT_COLUMNS: [&str; 4] = ["id", "referred_by", "created", "log_entries"];
+
+/// Header names of the paper forms and common spreadsheets, read as these columns.
+const ALIASES: [(&str, &str); 17] = [
+    ("客户名称", "name"),
+    ("名称", "name"),
+    ("联系人", "contact"),
+    ("电话", "phone"),
+    ("联系电话", "phone"),
+    ("手机", "phone"),
+    ("邮箱", "email"),
+    ("电子邮件", "email"),
+    ("e-mail", "email"),
+    ("所属行业", "industry"),
+    ("行业", "industry"),
+    ("客户来源", "source"),
+    ("来源", "source"),
+    ("地址", "address"),
+    ("标签", "tags"),
+    ("备注", "notes"),
+    ("编号", "id"),
+];
+
+/// One row that passed every check.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewRow {
+    /// Line of the file the row starts on (the header is line 1).
+    pub line: u64,
+    /// The ID from an `id` column, kept; else one is made when written.
+    pub id: Option<Id>,
+    pub fields: Vec<(Field, String)>,
+    pub tags: Vec<String>,
+    pub created: Option<DateTime<Utc>>,
+    pub log_entries: usize,
+    /// Customers (IDs, or `row N` of this file) it looks like; added only with force.
+    pub duplicate_of: Vec<String>,
+}
+
+impl NewRow {
+    pub fn name(&self) -> &str {
+        self.fields
+            .iter()
+            .find(|(f, _)| *f == Field::Name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+
+    fn phone(&self) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(f, _)| *f == Field::Phone)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// What becomes of each row.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Planned {
+    Add(NewRow),
+    /// Looks like an existing customer or an earlier row; skipped (not forced).
+    Duplicate(NewRow),
+    Bad {
+        line: u64,
+        message: String,
+    },
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Plan {
+    pub rows: Vec<Planned>,
+}
+
+impl Plan {
+    pub fn to_add(&self) -> impl Iterator<Item = &NewRow> {
+        self.rows.iter().filter_map(|r| match r {
+            Planned::Add(n) => Some(n),
+            _ => None,
+        })
+    }
+
+    pub fn duplicates(&self) -> impl Iterator<Item = &NewRow> {
+        self.rows.iter().filter_map(|r| match r {
+            Planned::Duplicate(n) => Some(n),
+            _ => None,
+        })
+    }
+
+    pub fn bad(&self) -> impl Iterator<Item = (u64, &str)> {
+        self.rows.iter().filter_map(|r| match r {
+            Planned::Bad { line, message } => Some((*line, message.as_str())),
+            _ => None,
+        })
+    }
+}
+
+fn phone_digits(p: &str) -> String {
+    p.chars().filter(char::is_ascii_digit).collect()
+}
+
+fn check_phone(p: &str) -> std::result::Result<(), String> {
+    let digits = phone_digits(p).len();
+    let rest = p
+        .replace("ext", "")
+        .replace('转', "")
+        .replace(['x', 'X'], "");
+    let ok = rest
+        .chars()
+        .all(|c| c.is_ascii_digit() || c.is_whitespace() || "+-()./#*,;".contains(c));
+    if !ok || digits < 3 {
+        return Err(format!(
+            "phone \"{p}\" is not a phone number (digits, spaces and + - ( ) . / #; \
+             ext or 转 for an extension)"
+        ));
+    }
+    Ok(())
+}
+
+fn check_email(e: &str) -> std::result::Result<(), String> {
+    let ok = match e.split_once('@') {
+        Some((user, host)) => {
+            !user.is_empty()
+                && host.contains('.')
+                && !host.starts_with('.')
+                && !host.ends_with('.')
+                && !host.contains('@')
+                && !e.chars().any(char::is_whitespace)
+        }
+        None => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("email \"{e}\" is not an e-mail address"))
+    }
+}
+
+/// Reads and checks a customer sheet. `file` names it in messages (`FILE:LINE: ...`).
+/// A problem with the file as a whole (not CSV, no header, an unknown or repeated
+/// column, no `name` column) is an error; a problem with a row makes it [`Planned::Bad`].
+/// Rows that look like an existing customer (same name, or same phone digits) or an
+/// earlier row of the file are [`Planned::Duplicate`], unless `force`.
+pub fn plan_customers(
+    text: &str,
+    file: &str,
+    existing: &[Customer],
+    tz: Tz,
+    force: bool,
+) -> Result<Plan> {
+    let text = text.strip_prefix(super::sheet::BOM).unwrap_or(text);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let header = reader
+        .headers()
+        .map_err(|e| Error::invalid(format!("{file}: cannot read the header row: {e}")))?
+        .clone();
+    if header.iter().all(|h| h.trim().is_empty()) {
+        return Err(Error::invalid_with_hint(
+            format!("{file}: the file is empty or has no header row"),
+            format!(
+                "the first row names the columns: {}",
+                CUSTOMER_COLUMNS.join(",")
+            ),
+        ));
+    }
+    let mut columns: Vec<&'static str> = Vec::new();
+    let mut unknown: Vec<String> = Vec::new();
+    for h in header.iter() {
+        let key = h.trim().to_lowercase();
+        let known = CUSTOMER_COLUMNS
+            .iter()
+            .chain(EXPORT_COLUMNS.iter())
+            .find(|c| **c == key)
+            .copied()
+            .or_else(|| ALIASES.iter().find(|(a, _)| *a == key).map(|(_, c)| *c));
+        match known {
+            Some(c) if columns.contains(&c) => {
+                return Err(Error::invalid(format!(
+                    "{file}: column \"{}\" appears twice in the header",
+                    h.trim()
+                )));
+            }
+            Some(c) => columns.push(c),
+            None => {
+                unknown.push(format!("\"{}\"", h.trim()));
+                columns.push("");
+            }
+        }
+    }
+    if !unknown.is_empty() {
+        return Err(Error::invalid_with_hint(
+            format!("{file}: unknown column(s) {}", unknown.join(", ")),
+            format!(
+                "known columns: {} (and {} as `export customers` writes them)",
+                CUSTOMER_COLUMNS.join(", "),
+                EXPORT_COLUMNS.join(", ")
+            ),
+        ));
+    }
+    if !columns.contains(&"name") {
+        return Err(Error::invalid(format!(
+            "{file}: no \"name\" column; every customer needs a name"
+        )));
+    }
+
+    // Every ID the file gives, for references between its rows.
+    let mut records = Vec::new();
+    for rec in reader.records() {
+        match rec {
+            Ok(r) => records.push(Ok(r)),
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                records.push(Err((line, e.to_string())));
+            }
+        }
+    }
+    let file_ids: HashSet<String> = records
+        .iter()
+        .filter_map(|r| r.as_ref().ok())
+        .filter_map(|r| {
+            columns
+                .iter()
+                .position(|c| *c == "id")
+                .and_then(|i| r.get(i))
+        })
+        .filter_map(|v| Id::parse(v.trim()))
+        .map(|i| i.to_string())
+        .collect();
+    let existing_ids: HashSet<&str> = existing.iter().map(|c| c.id.as_str()).collect();
+
+    let mut plan = Plan::default();
+    // Rows that will be added, for duplicates within the file: (line, name, phone digits).
+    let mut earlier: Vec<(u64, String, String)> = Vec::new();
+    let mut ids_seen: HashMap<String, u64> = HashMap::new();
+    for rec in records {
+        let rec = match rec {
+            Ok(r) => r,
+            Err((line, message)) => {
+                plan.rows.push(Planned::Bad {
+                    line,
+                    message: format!("not readable as CSV: {message}"),
+                });
+                continue;
+            }
+        };
+        let line = rec.position().map_or(0, |p| p.line());
+        if rec.iter().all(|v| v.trim().is_empty()) {
+            continue; // a blank line at the end of a sheet
+        }
+        let row = check_row(
+            &rec,
+            &columns,
+            line,
+            tz,
+            &file_ids,
+            &existing_ids,
+            &mut ids_seen,
+        );
+        let mut row = match row {
+            Ok(r) => r,
+            Err(message) => {
+                plan.rows.push(Planned::Bad { line, message });
+                continue;
+            }
+        };
+        let name = row.name().trim().to_lowercase();
+        let phone = row.phone().map(phone_digits).unwrap_or_default();
+        let mut dups: Vec<String> = Vec::new();
+        if let Some(id) = &row.id
+            && existing_ids.contains(id.as_str())
+        {
+            dups.push(id.to_string());
+        }
+        for c in customer::find_duplicates(existing, row.name(), row.phone()) {
+            if !dups.contains(&c.id) {
+                dups.push(c.id.clone());
+            }
+        }
+        for (l, n, p) in &earlier {
+            if *n == name || (!phone.is_empty() && *p == phone) {
+                dups.push(format!("row {l}"));
+            }
+        }
+        row.duplicate_of = dups;
+        let same_id_exists = row
+            .id
+            .as_ref()
+            .is_some_and(|i| existing_ids.contains(i.as_str()));
+        if !row.duplicate_of.is_empty() && (!force || same_id_exists) {
+            plan.rows.push(Planned::Duplicate(row));
+        } else {
+            earlier.push((line, name, phone));
+            plan.rows.push(Planned::Add(row));
+        }
+    }
+    drop_dangling_referrals(&mut plan, &existing_ids);
+    Ok(plan)
+}
+
+/// A row referred by a row of the file that is not added (bad, or a duplicate under
+/// another ID) would name a customer that does not exist: it is bad too (and so on, down
+/// a chain of referrals).
+fn drop_dangling_referrals(plan: &mut Plan, existing_ids: &HashSet<&str>) {
+    loop {
+        let added: HashSet<String> = plan
+            .to_add()
+            .filter_map(|r| r.id.as_ref().map(Id::to_string))
+            .collect();
+        let dangling = plan.rows.iter().position(|r| match r {
+            Planned::Add(n) => n.fields.iter().any(|(f, v)| {
+                *f == Field::ReferredBy && !existing_ids.contains(v.as_str()) && !added.contains(v)
+            }),
+            _ => false,
+        });
+        let Some(i) = dangling else { return };
+        let Planned::Add(n) = &plan.rows[i] else {
+            unreachable!("found as Add")
+        };
+        let referrer = n
+            .fields
+            .iter()
+            .find(|(f, _)| *f == Field::ReferredBy)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default();
+        plan.rows[i] = Planned::Bad {
+            line: n.line,
+            message: format!("referred_by {referrer} is a row of this file that is not added"),
+        };
+    }
+}
+
+fn check_row(
+    rec: &csv::StringRecord,
+    columns: &[&'static str],
+    line: u64,
+    tz: Tz,
+    file_ids: &HashSet<String>,
+    existing_ids: &HashSet<&str>,
+    ids_seen: &mut HashMap<String, u64>,
+) -> std::result::Result<NewRow, String> {
+    if rec.len() != columns.len() {
+        return Err(format!(
+            "has {} field(s), the header has {}",
+            rec.len(),
+            columns.len()
+        ));
+    }
+    let mut row = NewRow {
+        line,
+        id: None,
+        fields: Vec::new(),
+        tags: Vec::new(),
+        created: None,
+        log_entries: 0,
+        duplicate_of: Vec::new(),
+    };
+    let mut problems: Vec<String> = Vec::new();
+    for (col, raw) in columns.iter().zip(rec.iter()) {
+        let v = unneutralise(raw.trim()).trim();
+        if v.is_empty() {
+            continue;
+        }
+        let field = |f: Field| (f, v.to_string());
+        match *col {
+            "name" => row.fields.push(field(Field::Name)),
+            "contact" => row.fields.push(field(Field::Contact)),
+            "phone" => match check_phone(v) {
+                Ok(()) => row.fields.push(field(Field::Phone)),
+                Err(e) => problems.push(e),
+            },
+            "email" => match check_email(v) {
+                Ok(()) => row.fields.push(field(Field::Email)),
+                Err(e) => problems.push(e),
+            },
+            "industry" => row.fields.push(field(Field::Industry)),
+            "source" => row.fields.push(field(Field::Source)),
+            "address" => row.fields.push(field(Field::Address)),
+            "notes" => row.fields.push(field(Field::Notes)),
+            "tags" => {
+                for t in v.split(';').map(str::trim).filter(|t| !t.is_empty()) {
+                    if !row.tags.iter().any(|x| x == t) {
+                        row.tags.push(t.to_string());
+                    }
+                }
+            }
+            "id" => match Id::parse(v).filter(|i| i.kind() == Kind::Customer) {
+                Some(i) => match ids_seen.get(i.as_str()) {
+                    Some(first) => problems.push(format!("id {i} is also on row {first}")),
+                    None => {
+                        ids_seen.insert(i.to_string(), line);
+                        row.id = Some(i);
+                    }
+                },
+                None => problems.push(format!(
+                    "id \"{v}\" is not a customer ID like C20261124-K7Q2XM \
+                     (leave the column out to get new IDs)"
+                )),
+            },
+            "referred_by" => {
+                let q = id::normalize(v).unwrap_or_default();
+                let hits: Vec<&str> = existing_ids
+                    .iter()
+                    .copied()
+                    .chain(file_ids.iter().map(String::as_str))
+                    .filter(|i| !q.is_empty() && id::matches(i, &q))
+                    .collect::<HashSet<_>>()
+                    .into_iter()
+                    .collect();
+                match hits.as_slice() {
+                    [one] => row.fields.push((Field::ReferredBy, one.to_string())),
+                    [] => problems.push(format!(
+                        "referred_by \"{v}\" is no customer of the desk or of this file"
+                    )),
+                    _ => problems.push(format!(
+                        "referred_by \"{v}\" matches several customers; give the whole ID"
+                    )),
+                }
+            }
+            "created" => match desk::parse_time(v, tz) {
+                Ok(t) => row.created = Some(t),
+                Err(_) => problems.push(format!(
+                    "created \"{v}\" is not a time like 2026-11-24 09:30 or RFC 3339"
+                )),
+            },
+            "log_entries" => match v.parse::<usize>() {
+                Ok(n) => row.log_entries = n,
+                Err(_) => problems.push(format!("log_entries \"{v}\" is not a count")),
+            },
+            other => unreachable!("column {other} was checked with the header"),
+        }
+    }
+    if row.name().is_empty() {
+        problems.insert(0, "no name; every customer needs one".into());
+    }
+    if let Some((_, r)) = row.fields.iter().find(|(f, _)| *f == Field::ReferredBy)
+        && row.id.as_ref().is_some_and(|i| i.as_str() == r)
+    {
+        problems.push("a customer cannot be referred by itself".into());
+    }
+    if problems.is_empty() {
+        Ok(row)
+    } else {
+        Err(problems.join("; "))
+    }
+}
+
+/// Creates the planned customers, in file order. The caller holds the desk lock from
+/// before it loaded `existing` for the plan until this returns. `by` and `now` are the
+/// acting user and the time, for rows without `created`.
+pub fn write(desk: &Desk, plan: &Plan, by: &str, now: DateTime<Utc>) -> Result<Vec<Id>> {
+    let mut made: Vec<Id> = Vec::new();
+    let taken: HashSet<String> = plan
+        .to_add()
+        .filter_map(|r| r.id.as_ref().map(|i| i.to_string()))
+        .collect();
+    for row in plan.to_add() {
+        let created = row.created.unwrap_or(now);
+        let id = match &row.id {
+            Some(i) => i.clone(),
+            None => loop {
+                let i = desk.new_id(Kind::Customer, created);
+                if !taken.contains(i.as_str()) && !made.contains(&i) {
+                    break i;
+                }
+            },
+        };
+        let text = customer::render(&id, &row.fields, &row.tags, desk.local(created), by);
+        store::create_new_atomic(&desk.path_of(&id), text.as_bytes()).map_err(|e| {
+            Error::invalid(format!(
+                "{e} (after adding {} customer(s): {})",
+                made.len(),
+                made.iter()
+                    .map(Id::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        })?;
+        made.push(id);
+    }
+    Ok(made)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tz() -> Tz {
+        chrono_tz::Asia::Shanghai
+    }
+
+    fn existing() -> Vec<Customer> {
+        let text = "schema = 1\nid = \"C20261101-AAAAAA\"\nname = \"华东机械\"\n\
+                    phone = \"021-5555 0101\"\ntags = []\n\
+                    created = 2026-11-01T09:00:00+08:00\ncreated_by = \"li\"\n";
+        vec![toml::from_str(text).unwrap()]
+    }
+
+    fn plan(text: &str, force: bool) -> Result<Plan> {
+        plan_customers(text, "in.csv", &existing(), tz(), force)
+    }
+
+    #[test]
+    fn rows_are_checked_and_numbered_by_line() {
+        let p = plan(
+            "\u{feff}Name,phone,email,tags,备注\n\
+             南京精工,13900001111,a@b.cn, vip ;east;;vip,'=1+1\n\
+             ,123,,,\n\
+             李明,call me,x@,,\n\
+             \"多行\n名称\",025-1234,,,\n\
+             华东机械,,,,\n\
+             王五,0215555-0101,,,\n\
+             南京精工,,,,\n\
+             ,,,,\n",
+            false,
+        )
+        .unwrap();
+        let add: Vec<&NewRow> = p.to_add().collect();
+        assert_eq!(add.len(), 2);
+        assert_eq!(add[0].line, 2);
+        assert_eq!(add[0].tags, ["vip", "east"]);
+        assert!(add[0].fields.contains(&(Field::Notes, "=1+1".into())));
+        assert_eq!(add[1].name(), "多行\n名称");
+        assert_eq!(add[1].line, 5);
+        let bad: Vec<(u64, &str)> = p.bad().collect();
+        assert_eq!(bad.len(), 2, "{bad:?}");
+        assert_eq!(bad[0].0, 3);
+        assert!(bad[0].1.contains("no name"), "{}", bad[0].1);
+        assert_eq!(bad[1].0, 4);
+        assert!(bad[1].1.contains("phone \"call me\""), "{}", bad[1].1);
+        assert!(bad[1].1.contains("email \"x@\""), "{}", bad[1].1);
+        let dups: Vec<(u64, Vec<String>)> = p
+            .duplicates()
+            .map(|d| (d.line, d.duplicate_of.clone()))
+            .collect();
+        assert_eq!(
+            dups,
+            [
+                (7, vec!["C20261101-AAAAAA".to_string()]),
+                (8, vec!["C20261101-AAAAAA".to_string()]),
+                (9, vec!["row 2".to_string()]),
+            ]
+        );
+    }
+
+    #[test]
+    fn force_adds_duplicates_but_never_an_existing_id() {
+        let p = plan(
+            "id,name\nC20261101-AAAAAA,Other name\nC20261101-BBBBBB,华东机械\n",
+            true,
+        )
+        .unwrap();
+        assert_eq!(p.duplicates().count(), 1, "{p:?}");
+        let add: Vec<&NewRow> = p.to_add().collect();
+        assert_eq!(add.len(), 1);
+        assert_eq!(add[0].duplicate_of, ["C20261101-AAAAAA"]);
+    }
+
+    #[test]
+    fn header_problems_fail_the_whole_file() {
+        let err = plan("name,fax,Mobile\n", false).unwrap_err().to_string();
+        assert!(
+            err.contains("in.csv: unknown column(s) \"fax\", \"Mobile\""),
+            "{err}"
+        );
+        let err = plan("contact,phone\n", false).unwrap_err().to_string();
+        assert!(err.contains("no \"name\" column"), "{err}");
+        let err = plan("name,名称\n", false).unwrap_err().to_string();
+        assert!(err.contains("appears twice"), "{err}");
+        assert!(plan("", false).is_err());
+    }
+
+    #[test]
+    fn export_columns_reference_and_keep_ids() {
+        let p = plan(
+            "id,name,referred_by,created,log_entries\n\
+             C20261102-CCCCCC,甲,C20261101-AAAAAA,2026-11-02T10:00:00+08:00,2\n\
+             C20261103-DDDDDD,乙,CCCCCC,,0\n\
+             C20261104-EEEEEE,丙,ZZZZZZ,yesterday,x\n\
+             T20261104-EEEEEE,丁,,,\n",
+            false,
+        )
+        .unwrap();
+        let add: Vec<&NewRow> = p.to_add().collect();
+        assert_eq!(add.len(), 2, "{p:?}");
+        assert_eq!(add[0].id.as_ref().unwrap().as_str(), "C20261102-CCCCCC");
+        assert_eq!(
+            add[0].created.unwrap().to_rfc3339(),
+            "2026-11-02T02:00:00+00:00"
+        );
+        assert_eq!(add[0].log_entries, 2);
+        assert!(
+            add[1]
+                .fields
+                .contains(&(Field::ReferredBy, "C20261102-CCCCCC".into()))
+        );
+        let bad: Vec<(u64, &str)> = p.bad().collect();
+        assert_eq!(bad[0].0, 4);
+        assert!(bad[0].1.contains("referred_by \"ZZZZZZ\""), "{}", bad[0].1);
+        assert!(bad[0].1.contains("created \"yesterday\""), "{}", bad[0].1);
+        assert!(bad[0].1.contains("log_entries"), "{}", bad[0].1);
+        assert!(bad[1].1.contains("not a customer ID"), "{}", bad[1].1);
+    }
+
+    #[test]
+    fn a_referral_to_a_row_not_added_is_bad_down_the_chain() {
+        let p = plan(
+            "id,name,referred_by\n\
+             C20261102-CCCCCC,华东机械,\n\
+             C20261103-DDDDDD,乙,C20261102-CCCCCC\n\
+             C20261104-EEEEEE,丙,C20261103-DDDDDD\n\
+             C20261105-FFFFFF,丁,C20261101-AAAAAA\n",
+            false,
+        )
+        .unwrap();
+        assert_eq!(p.duplicates().count(), 1, "row 2 is the existing 华东机械");
+        let bad: Vec<u64> = p.bad().map(|(l, _)| l).collect();
+        assert_eq!(bad, [3, 4]);
+        assert!(p.bad().all(|(_, m)| m.contains("not added")));
+        let add: Vec<u64> = p.to_add().map(|r| r.line).collect();
+        assert_eq!(add, [5]);
+    }
+}
