@@ -25,7 +25,7 @@ month=2026-10
 measure() {
   local best="" mem=""
   for _ in $(seq "$runs"); do
-    /usr/bin/time -f "%e %M" -o /tmp/svcdesk-bench.$$ bash -c "$1" >/dev/null 2>&1 || true
+    /usr/bin/time -q -f "%e %M" -o /tmp/svcdesk-bench.$$ bash -c "$1" >/dev/null 2>&1 || true
     read -r t m </tmp/svcdesk-bench.$$
     if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then best=$t; mem=$m; fi
   done

@@ -32,32 +32,70 @@ impl WriteLock {
     }
 }
 
+/// A file being written that appears at its path, whole, only on `commit` — for output
+/// too large to build in memory first. Dropped without `commit`, it leaves nothing.
+pub struct AtomicFile {
+    tmp: tempfile::NamedTempFile,
+    path: PathBuf,
+    dir: PathBuf,
+}
+
+impl AtomicFile {
+    pub fn create(path: &Path) -> Result<AtomicFile> {
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+        // Record files are ordinary shared files (0666 less the umask), not tempfile's 0600.
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".svcdesk-tmp-");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(fs::Permissions::from_mode(0o666));
+        }
+        let tmp = builder.tempfile_in(&dir).map_err(|e| Error::io(&dir, e))?;
+        Ok(AtomicFile {
+            tmp,
+            path: path.to_path_buf(),
+            dir,
+        })
+    }
+
+    /// fsync, rename over the target, fsync the directory.
+    pub fn commit(self) -> Result<()> {
+        let path = self.path;
+        self.tmp
+            .as_file()
+            .sync_all()
+            .map_err(|e| Error::io(&path, e))?;
+        self.tmp
+            .persist(&path)
+            .map_err(|e| Error::io(&path, e.error))?;
+        // The rename is durable only once the directory entry is.
+        if let Ok(d) = File::open(&self.dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.tmp.write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.tmp.flush()
+    }
+}
+
 /// Replaces (or creates) `path` with `contents` atomically.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-    fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-    // Record files are ordinary shared files (0666 less the umask), not tempfile's 0600.
-    #[cfg(unix)]
-    let perms = {
-        use std::os::unix::fs::PermissionsExt;
-        fs::Permissions::from_mode(0o666)
-    };
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".svcdesk-tmp-");
-    #[cfg(unix)]
-    builder.permissions(perms);
-    let mut tmp = builder.tempfile_in(&dir).map_err(|e| Error::io(&dir, e))?;
-    tmp.write_all(contents).map_err(|e| Error::io(path, e))?;
-    tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
-    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
-    // The rename is durable only once the directory entry is.
-    if let Ok(d) = File::open(&dir) {
-        let _ = d.sync_all();
-    }
-    Ok(())
+    let mut f = AtomicFile::create(path)?;
+    f.write_all(contents).map_err(|e| Error::io(path, e))?;
+    f.commit()
 }
 
 /// Creates `path` with `contents`, failing if it already exists (a new record must never

@@ -44,6 +44,24 @@ pub fn load_where(desk: &Desk, keep: impl Fn(&Ticket) -> bool + Sync) -> Result<
     Ok(kept.into_iter().flatten().collect())
 }
 
+/// Visits every ticket in ID order, `chunk` files at a time, each chunk parsed on all
+/// cores: for exports that write as they go, so memory is one chunk, not the desk.
+pub fn for_each_chunk(
+    desk: &Desk,
+    chunk: usize,
+    mut f: impl FnMut(Vec<Ticket>) -> Result<()>,
+) -> Result<()> {
+    let files = desk.record_files(Kind::Ticket)?;
+    for part in files.chunks(chunk.max(1)) {
+        let tickets: Vec<Ticket> = part
+            .par_iter()
+            .map(|p| load_file(p))
+            .collect::<Result<_>>()?;
+        f(tickets)?;
+    }
+    Ok(())
+}
+
 /// Where in the file the n-th `[[event]]` starts, for errors about a whole event.
 fn event_line(text: &str, index: usize) -> Option<usize> {
     text.lines()
