@@ -68,6 +68,20 @@ pub fn parse_doc(path: &Path, text: &str) -> Result<DocumentMut> {
     })
 }
 
+/// Reads a record for editing under the lock, applies `f`, and writes it back only if
+/// the text changed.
+pub fn edit_file(path: &Path, f: impl FnOnce(&mut DocumentMut) -> Result<()>) -> Result<bool> {
+    let text = read_text(path)?;
+    let mut doc = parse_doc(path, &text)?;
+    f(&mut doc)?;
+    let out = doc.to_string();
+    if out == text {
+        return Ok(false);
+    }
+    super::store::write_atomic(path, out.as_bytes())?;
+    Ok(true)
+}
+
 pub fn datetime_value(t: DateTime<FixedOffset>) -> toml_edit::Value {
     let s = t.to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
     toml_edit::Value::from(s.parse::<toml_edit::Datetime>().expect("RFC 3339 is TOML"))

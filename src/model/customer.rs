@@ -305,23 +305,6 @@ fn tags_array(tags: &[String]) -> toml_edit::Array {
         .collect()
 }
 
-/// Reads a record for editing under the lock, applies `f`, and writes it back only if
-/// the text changed.
-pub(crate) fn edit_file(
-    path: &Path,
-    f: impl FnOnce(&mut DocumentMut) -> Result<()>,
-) -> Result<bool> {
-    let text = record::read_text(path)?;
-    let mut doc = record::parse_doc(path, &text)?;
-    f(&mut doc)?;
-    let out = doc.to_string();
-    if out == text {
-        return Ok(false);
-    }
-    store::write_atomic(path, out.as_bytes())?;
-    Ok(true)
-}
-
 /// Applies `changes`; only the touched lines change in the file. Returns whether
 /// anything changed.
 pub fn edit(desk: &Desk, id: &Id, changes: &Changes) -> Result<bool> {
@@ -343,7 +326,7 @@ pub fn edit(desk: &Desk, id: &Id, changes: &Changes) -> Result<bool> {
     let path = desk.path_of(id);
     // Validate the file as a whole first: editing a broken record would hide the break.
     load_file(&path)?;
-    edit_file(&path, |doc| {
+    record::edit_file(&path, |doc| {
         for (f, v) in &changes.set {
             match v.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
                 Some(v) => {
@@ -437,7 +420,7 @@ pub fn note(desk: &Desk, id: &Id, n: Note) -> Result<()> {
     let _lock = desk.lock()?;
     let path = desk.path_of(id);
     load_file(&path)?;
-    edit_file(&path, |doc| {
+    record::edit_file(&path, |doc| {
         let mut t = Table::new();
         t["at"] = value(datetime_value(desk.local(n.at)));
         t["by"] = value(&n.by);

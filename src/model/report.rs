@@ -15,10 +15,10 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use toml_edit::{DocumentMut, Item, value};
 
-use super::customer::edit_file;
 use super::ticket::{multiline, values_equal};
 use super::ticket_store;
 use crate::config::Config;
+use crate::desk::record::edit_file;
 use crate::desk::record::{self, datetime_value, serde_time};
 use crate::desk::{Desk, Id, Kind, store};
 use crate::error::{Error, Result};

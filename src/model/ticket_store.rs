@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, value};
 
-use super::customer::edit_file;
 use super::ticket::{self, Action, Event, Ticket, multiline};
 use crate::config::AssignRule;
+use crate::desk::record::edit_file;
 use crate::desk::record::{self, date_value, datetime_value};
 use crate::desk::{Desk, Id, Kind, store};
 use crate::error::{Error, Result};

@@ -10,10 +10,10 @@ use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, value};
 
-use super::customer::edit_file;
 use super::report::check_engineer;
 use super::ticket::multiline;
 use crate::config::Config;
+use crate::desk::record::edit_file;
 use crate::desk::record::{self, date_value, datetime_value, serde_time};
 use crate::desk::{Desk, Id, Kind, store};
 use crate::error::{Error, Result};
