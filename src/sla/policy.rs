@@ -712,11 +712,7 @@ fn dotted(key: &[String]) -> String {
 /// has no such key.
 pub fn locate(config_text: &str, key: &[String]) -> Option<(usize, usize)> {
     let offset = locate_offset(config_text, key)?;
-    let before = config_text.get(..offset)?;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let line = before.matches('\n').count() + 1;
-    let column = before[line_start..].chars().count() + 1;
-    Some((line, column))
+    Some(crate::error::line_column(config_text, offset))
 }
 
 /// The byte offset of the value at `key` in `config_text`; see [`locate`].
