@@ -168,14 +168,12 @@ fn check(cx: &mut Context, a: CheckArgs) -> Result<u8> {
         };
         cx.print(&text)?;
     }
-    let mut failures = 0;
     if let Some(cmd) = &a.notify {
         for x in found
             .iter()
             .filter(|x| x.status.state == TimerState::Breached && !x.status.notified)
         {
             if let Err(e) = notify(&desk, cmd, x, now) {
-                failures += 1;
                 eprintln!(
                     "warning: notify for {} {} failed: {e}; it will be retried on the next run",
                     x.ticket.id, x.status.timer
@@ -186,7 +184,6 @@ fn check(cx: &mut Context, a: CheckArgs) -> Result<u8> {
     if a.escalate {
         escalate(&desk, &found, now)?;
     }
-    let _ = failures;
     Ok(if breached {
         SLA_BREACH
     } else if found.is_empty() {
