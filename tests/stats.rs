@@ -1120,3 +1120,84 @@ fn the_example_crontab_lines_run() {
         assert!(!rows.is_empty(), "{args:?} gave no rows for November");
     }
 }
+
+/// The header row of `--lang zh`: the forms' own names; everything below it is the same
+/// as with `--lang en` (so every cell checked above is checked in both languages).
+#[test]
+fn chinese_headers_over_the_same_cells() {
+    let n = november();
+    let zh_of = |args: &[&str]| {
+        let en = ok_at(&n.desk, DEC_15, args);
+        let mut with = args.to_vec();
+        with.extend(["--lang", "zh"]);
+        let zh = ok_at(&n.desk, DEC_15, &with);
+        let (en_head, en_body) = en.split_once('\n').unwrap();
+        let (zh_head, zh_body) = zh.split_once('\n').unwrap();
+        assert_eq!(zh_body, en_body, "{args:?}: only the header changes");
+        assert!(!en_body.is_empty());
+        assert_eq!(
+            zh_head.split(',').count(),
+            en_head.split(',').count(),
+            "{args:?}"
+        );
+        zh_head.to_string()
+    };
+    assert_eq!(
+        zh_of(&["stats", "--month", "2026-11", "--format", "csv"]),
+        "期间,新增,结案,积压,重开率(%),接单SLA达成率(%),赔偿方案SLA达成率(%),\
+方案SLA达成率(%),解决SLA达成率(%),响应SLA达成率(%),回访SLA达成率(%),SLA总达成率(%),\
+首次响应均值(小时),首次响应中位数(小时),解决均值(小时),解决中位数(小时),满意度均值,\
+满意度1分,满意度2分,满意度3分,满意度4分,满意度5分,回访率(%),赔偿金额,现场服务次数,\
+现场工时"
+    );
+    assert!(
+        zh_of(&[
+            "stats", "--month", "2026-11", "--format", "csv", "--by", "grade", "--by", "customer"
+        ])
+        .starts_with("期间,等级,客户,客户名称,新增,")
+    );
+    assert_eq!(
+        zh_of(&[
+            "stats", "--month", "2026-11", "--format", "csv", "--top", "3"
+        ]),
+        "期间,榜单,排名,代码,名称,工单数,占比(%)"
+    );
+    assert_eq!(
+        zh_of(&[
+            "stats", "--month", "2026-11", "--format", "csv", "--trend", "3"
+        ]),
+        "月份,新增,结案,积压,满意度均值,SLA总达成率(%)"
+    );
+    assert_eq!(
+        zh_of(&["ledger", "tickets", "--month", "2026-11"]),
+        "工单号,受理时间,客户,客户名称,渠道,类别,投诉类型,等级,优先级,部门,处理人,标题,\
+月末状态,接单时间,响应时间,解决时间,结案时间,接单用时(小时),接单工作时(小时),\
+响应用时(小时),响应工作时(小时),解决用时(小时),解决工作时(小时),接单SLA,赔偿方案SLA,\
+方案SLA,解决SLA,响应SLA,回访SLA,赔偿状态,赔偿金额,币种,满意度,重开次数"
+    );
+    assert_eq!(
+        zh_of(&["ledger", "service", "--month", "2026-11"]),
+        "日期,服务单号,工程师,客户,客户名称,服务类型,工单号,地点,到达时间,离开时间,现场工时,\
+交通,工作内容,发现问题,24小时内上报,备件,费用,客户签字,处理结果,满意度"
+    );
+    // --bom: the BOM alone, cells unchanged; --excel adds the BOM too.
+    let plain = ok_at(
+        &n.desk,
+        DEC_15,
+        &["ledger", "tickets", "--month", "2026-11"],
+    );
+    let bom = ok_at(
+        &n.desk,
+        DEC_15,
+        &["ledger", "tickets", "--month", "2026-11", "--bom"],
+    );
+    assert_eq!(bom, format!("\u{feff}{plain}"));
+    let stats_bom = ok_at(
+        &n.desk,
+        DEC_15,
+        &[
+            "stats", "--month", "2026-11", "--format", "csv", "--bom", "--lang", "zh",
+        ],
+    );
+    assert!(stats_bom.starts_with("\u{feff}期间,新增,"));
+}

@@ -62,11 +62,16 @@ communication log, reports with hours_on_site).
 
 `svcdesk import customers` reads a customers export back (IDs kept).
 
---excel writes CSV for a spreadsheet: a UTF-8 BOM (so Excel reads Chinese), and cells
-starting with = + - @ tab or CR get a leading ' so they are never run as formulas (a
-ticket title typed into a web form as =HYPERLINK(...) stays text). Without it the CSV is
-raw, for scripts: a phone number +86 21 ... stays as it is. -o writes the file whole or
-not at all (a temp file renamed into place), so a cron job never leaves half a file.";
+--lang zh writes the CSV header row in Chinese (tickets: 工单号,状态,等级,...; customers:
+客户编号,客户名称,...; reports: 服务单号,工程师,...; events: 工单号,序号,时间,...);
+`svcdesk import` reads either.
+
+--bom starts the CSV with a UTF-8 byte-order mark (so Excel reads Chinese), cells
+unchanged. --excel is --bom, and non-numeric cells starting with = + - @ tab or CR get a
+leading ' so they are never run as formulas (a ticket title typed into a web form as
+=HYPERLINK(...) stays text; numbers such as -1.50 are left alone). Without them the CSV
+is raw, for scripts: a phone number +86 21 ... stays as it is. -o writes the file whole
+or not at all (a temp file renamed into place), so a cron job never leaves half a file.";
 
 #[derive(clap::Args)]
 pub struct ExportArgs {
@@ -77,10 +82,112 @@ pub struct ExportArgs {
     /// Write to FILE instead of standard output.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: Option<PathBuf>,
-    /// CSV for Excel: a UTF-8 BOM, and formula-like cells prefixed with '.
+    /// CSV for Excel: --bom, and non-numeric cells starting with = + - @ tab or CR get a
+    /// leading ' (numbers such as -1.50 are left alone).
     #[arg(long)]
     excel: bool,
+    /// CSV: start with a UTF-8 byte-order mark (Excel then reads Chinese); cells unchanged.
+    #[arg(long)]
+    bom: bool,
+    /// CSV header row: en (the column names) or zh (Chinese names).
+    #[arg(long, value_enum, value_name = "LANG", default_value_t)]
+    lang: sheet::Lang,
 }
+
+impl ExportArgs {
+    /// `rows` as CSV with this export's --bom, --excel and --lang.
+    fn csv(&self, rows: &Rows) -> String {
+        let opts = sheet::CsvArgs {
+            bom: self.bom,
+            excel: self.excel,
+            lang: self.lang,
+        }
+        .opts();
+        let table: &[(&str, &'static str)] = match self.what {
+            What::Tickets => &import::tickets::ZH,
+            What::Customers => &import::ZH,
+            What::Reports => &REPORT_ZH,
+            What::Events => &EVENT_ZH,
+        };
+        sheet::write(rows, opts, table)
+    }
+}
+
+/// `export reports`' columns (`report list --format csv`) in Chinese (`--lang zh`).
+const REPORT_ZH: [(&str, &str); 23] = [
+    ("id", "服务单号"),
+    ("engineer", "工程师"),
+    ("customer", "客户"),
+    ("ticket", "工单号"),
+    ("service_type", "服务类型"),
+    ("location", "地点"),
+    ("departed", "出发时间"),
+    ("arrived", "到达时间"),
+    ("left", "离开时间"),
+    ("returned", "返回时间"),
+    ("hours_on_site", "现场工时"),
+    ("travel", "交通"),
+    ("work_done", "工作内容"),
+    ("problems", "发现问题"),
+    ("escalated", "24小时内上报"),
+    ("escalated_to", "上报对象"),
+    ("parts", "备件"),
+    ("cost", "费用"),
+    ("signed_by", "客户签字"),
+    ("outcome", "处理结果"),
+    ("satisfaction", "满意度"),
+    ("created", "填写时间"),
+    ("created_by", "填写人"),
+];
+
+/// `export events`' columns (ticket, seq, at, by, action, then [`EVENT_FIELDS`]) in
+/// Chinese (`--lang zh`).
+const EVENT_ZH: [(&str, &str); 44] = [
+    ("ticket", "工单号"),
+    ("seq", "序号"),
+    ("at", "时间"),
+    ("by", "操作人"),
+    ("action", "动作"),
+    ("title", "标题"),
+    ("customer", "客户"),
+    ("contact", "联系人"),
+    ("channel", "渠道"),
+    ("category", "类别"),
+    ("complaint_kind", "投诉类型"),
+    ("product", "产品"),
+    ("serial", "序列号"),
+    ("purchase_date", "购买日期"),
+    ("voucher", "凭证"),
+    ("submitter", "提交人"),
+    ("transferred_by", "转交人"),
+    ("priority", "优先级"),
+    ("tags", "标签"),
+    ("attachments", "附件"),
+    ("description", "问题描述"),
+    ("grade", "等级"),
+    ("department", "部门"),
+    ("assignee", "处理人"),
+    ("reason", "原因说明"),
+    ("text", "内容"),
+    ("visibility", "可见范围"),
+    ("cause", "原因"),
+    ("responsibility", "责任"),
+    ("need", "需求"),
+    ("due", "期限"),
+    ("request", "申请"),
+    ("parts", "备件"),
+    ("on_call", "电话回访"),
+    ("efficiency", "效率评价"),
+    ("attitude", "态度评价"),
+    ("result", "结果"),
+    ("satisfaction", "满意度"),
+    ("link", "关联"),
+    ("link_ticket", "关联工单"),
+    ("amount", "金额"),
+    ("currency", "币种"),
+    ("comp_kind", "赔偿方式"),
+    ("timer", "计时器"),
+];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ImportWhat {
@@ -97,8 +204,13 @@ Examples:
 The file is CSV, UTF-8 (a BOM, as Excel writes, is fine), with a header row naming its
 columns, in any order: name,contact,phone,email,industry,source,address,tags,notes.
 Only name is required; tags are separated by ';'. Chinese headers of the paper form are
-understood too: 客户名称,联系人,电话,邮箱,所属行业,客户来源,地址,标签,备注. A column
-that is none of these is an error naming it.
+understood too: the names `export customers --lang zh` writes (客户编号,客户名称,联系人,
+联系电话,邮箱,所属行业,客户来源,推荐人,标签,登记时间,沟通记录数,地址,备注) and
+名称,电话,手机,电子邮件,行业,来源,编号. --map 'HEADER=FIELD' (repeatable) reads any
+other header as one of the fields (name,contact,phone,email,industry,source,address,
+tags,notes,id,referred_by,created,log_entries), e.g. --map '单位名称=name' --map
+'手机=phone'; a FIELD not in that list, or a HEADER the file does not have, is an error.
+A column that is none of these is an error naming it.
 
 A file from `svcdesk export customers` imports as it is: its id column keeps the IDs
 (so tickets naming them still find them), created keeps the registration time,
@@ -129,6 +241,10 @@ pub struct ImportArgs {
     /// Add the good rows even if some are bad (the bad ones are listed).
     #[arg(long)]
     skip_bad: bool,
+    /// Read the file's column HEADER as FIELD (repeatable), for sheets with other
+    /// headers: --map '单位名称=name' --map '手机=phone'.
+    #[arg(long, value_name = "HEADER=FIELD")]
+    map: Vec<String>,
 }
 
 /// Ticket fields `ticket list` leaves out, appended by `export tickets`.
@@ -278,13 +394,13 @@ fn stream_csv(cx: &mut Context, desk: &svcdesk::desk::Desk, a: &ExportArgs) -> R
         }
     };
     // The header alone, from an empty table; then each chunk without its header.
-    let header = sheet::csv(&rows_of(&[]), a.excel);
+    let header = a.csv(&rows_of(&[]));
     emit(cx, &header)?;
     let mut count = 0;
     ticket_store::for_each_chunk(desk, 4096, |chunk| {
         let rows = rows_of(&chunk);
         count += rows.rows.len();
-        let text = sheet::csv(&rows, a.excel);
+        let text = a.csv(&rows);
         // Drop what the header pass wrote already: the BOM and the header line.
         let body = text
             .trim_start_matches('\u{feff}')
@@ -313,7 +429,7 @@ pub fn export(cx: &mut Context, a: ExportArgs) -> Result<u8> {
             let n = all.len();
             match (a.what, json) {
                 (What::Tickets, true) => (output::json(&all), n),
-                (What::Tickets, false) => (sheet::csv(&ticket_rows(&all), a.excel), n),
+                (What::Tickets, false) => (a.csv(&ticket_rows(&all)), n),
                 (_, true) => {
                     let events: Vec<serde_json::Value> = all
                         .iter()
@@ -332,7 +448,7 @@ pub fn export(cx: &mut Context, a: ExportArgs) -> Result<u8> {
                 (_, false) => {
                     let rows = event_rows(&all);
                     let n = rows.rows.len();
-                    (sheet::csv(&rows, a.excel), n)
+                    (a.csv(&rows), n)
                 }
             }
         }
@@ -350,7 +466,7 @@ pub fn export(cx: &mut Context, a: ExportArgs) -> Result<u8> {
                     row.push(c.notes.clone().unwrap_or_default());
                     rows.push(row);
                 }
-                sheet::csv(&rows, a.excel)
+                a.csv(&rows)
             };
             (text, all.len())
         }
@@ -363,7 +479,7 @@ pub fn export(cx: &mut Context, a: ExportArgs) -> Result<u8> {
                 for r in &all {
                     rows.push(super::report::cells(r));
                 }
-                sheet::csv(&rows, a.excel)
+                a.csv(&rows)
             };
             (text, all.len())
         }
@@ -408,7 +524,12 @@ pub fn import(cx: &mut Context, a: ImportArgs) -> Result<u8> {
     // added meanwhile escapes the duplicate check.
     let _lock = if a.dry_run { None } else { Some(desk.lock()?) };
     let existing = customer::load_all(&desk)?;
-    let plan = import::plan_customers(&text, &label, &existing, desk.tz(), a.force)?;
+    let map = a
+        .map
+        .iter()
+        .map(|m| import::parse_map(m, &import::customer_fields()))
+        .collect::<Result<Vec<_>>>()?;
+    let plan = import::plan_customers_mapped(&text, &label, &existing, desk.tz(), a.force, &map)?;
 
     let bad: Vec<(u64, &str)> = plan.bad().collect();
     for (line, message) in &bad {

@@ -26,9 +26,14 @@ outcome,satisfaction
 (date YYYY-MM-DD and arrived/left YYYY-MM-DD HH:MM in desk time; hours_on_site and cost
 with two decimals; escalated yes/no; satisfaction 1-5 or empty).
 
---excel writes the file for a spreadsheet: a UTF-8 BOM (so Excel reads Chinese), and
-cells starting with = + - @ tab or CR get a leading ' so they are never run as formulas.
-Without it the CSV is raw, for scripts.")]
+--lang zh writes the header row with the form's own names: 日期,服务单号,工程师,客户,
+客户名称,服务类型,工单号,地点,到达时间,离开时间,现场工时,交通,工作内容,发现问题,
+24小时内上报,备件,费用,客户签字,处理结果,满意度 (the cells are the same).
+
+--bom starts the file with a UTF-8 byte-order mark (so Excel reads Chinese), cells
+unchanged. --excel is --bom, and non-numeric cells starting with = + - @ tab or CR get a
+leading ' so they are never run as formulas (numbers such as -1.50 are left alone).
+Without them the CSV is raw, for scripts.")]
     Service(ServiceArgs),
     /// 客户服务受理跟踪反馈表: the complaint/feedback register, one row per ticket.
     #[command(after_help = "Examples:
@@ -56,7 +61,12 @@ compensation_amount,compensation_currency,satisfaction,reopened
 - compensation: requested, reviewed, approved or rejected; compensation_amount with two
   decimals; satisfaction 1-5 or empty; reopened: how many times.
 
---excel: UTF-8 BOM and formula-safe cells, as for `ledger service`.")]
+--lang zh writes the header row with the form's own names: 工单号,受理时间,客户,客户名称,
+渠道,类别,投诉类型,等级,优先级,部门,处理人,标题,月末状态,接单时间,响应时间,解决时间,
+结案时间,接单用时(小时),...,<timer>SLA (接单SLA, 响应SLA, ...),赔偿状态,赔偿金额,币种,
+满意度,重开次数.
+
+--bom: a UTF-8 BOM; --excel: the BOM and formula-safe cells, as for `ledger service`.")]
     Tickets(TicketsArgs),
 }
 
@@ -68,9 +78,8 @@ pub struct ServiceArgs {
     /// Ledgers feed spreadsheets, so CSV is the default.
     #[arg(long, value_enum, default_value = "csv")]
     format: Format,
-    /// CSV for Excel: a UTF-8 BOM, and formula-like cells prefixed with '.
-    #[arg(long)]
-    excel: bool,
+    #[command(flatten)]
+    csv: sheet::CsvArgs,
 }
 
 #[derive(clap::Args)]
@@ -81,9 +90,8 @@ pub struct TicketsArgs {
     /// Ledgers feed spreadsheets, so CSV is the default.
     #[arg(long, value_enum, default_value = "csv")]
     format: Format,
-    /// CSV for Excel: a UTF-8 BOM, and formula-like cells prefixed with '.
-    #[arg(long)]
-    excel: bool,
+    #[command(flatten)]
+    csv: sheet::CsvArgs,
 }
 
 pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
@@ -95,7 +103,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
             let reports = report::load_all(&desk)?;
             let l = ledger::service(&reports, &customer_names(&desk)?, month, desk.tz());
             let text = match a.format {
-                Format::Csv => sheet::csv(&l.rows, a.excel),
+                Format::Csv => sheet::write(&l.rows, a.csv.opts(), &sheet::zh::SERVICE),
                 Format::Json => l.rows.to_json(),
                 Format::Table => {
                     let mut s = format!("技术服务台账 {month}\n");
@@ -148,7 +156,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
                 now,
             );
             let text = match a.format {
-                Format::Csv => sheet::csv(&l.rows, a.excel),
+                Format::Csv => sheet::write(&l.rows, a.csv.opts(), &sheet::zh::TICKETS),
                 Format::Json => l.rows.to_json(),
                 Format::Table => {
                     let mut s = format!("客户服务受理跟踪反馈表 {month}\n");

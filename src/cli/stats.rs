@@ -69,8 +69,15 @@ table per file, so with --format csv they replace the figures:
 Give one of them per CSV run. JSON has everything in one object: period, from, to,
 groups, and top / trend when asked.
 
---excel writes CSV for a spreadsheet: a UTF-8 BOM (so Excel reads Chinese), and cells
-starting with = + - @ tab or CR get a leading ' so they are never run as formulas.";
+--lang zh writes the CSV header row in Chinese: 期间,<key>,新增,结案,积压,重开率(%),
+<timer>SLA达成率(%)...,SLA总达成率(%),首次响应均值(小时),首次响应中位数(小时),
+解决均值(小时),解决中位数(小时),满意度均值,满意度1分..满意度5分,回访率(%),赔偿金额,
+现场服务次数,现场工时 (keys: 类别,等级,优先级,部门,处理人,渠道,客户,客户名称,产品,
+工程师; --top: 期间,榜单,排名,代码,名称,工单数,占比(%); --trend: 月份,...).
+
+--bom starts the CSV with a UTF-8 byte-order mark (so Excel reads Chinese), cells
+unchanged. --excel is --bom, and non-numeric cells starting with = + - @ tab or CR get a
+leading ' so they are never run as formulas (numbers such as -1.50 are left alone).";
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -97,9 +104,8 @@ pub struct Args {
     trend: Option<u32>,
     #[arg(long, value_enum, default_value_t)]
     format: Format,
-    /// CSV for Excel: a UTF-8 BOM, and formula-like cells prefixed with '.
-    #[arg(long)]
-    excel: bool,
+    #[command(flatten)]
+    csv: sheet::CsvArgs,
 }
 
 fn period(desk: &Desk, a: &Args, today: chrono::NaiveDate) -> Result<Period> {
@@ -175,7 +181,7 @@ pub fn exec(cx: &mut Context, a: Args) -> Result<u8> {
                 (None, Some(t)) => t.rows(),
                 (None, None) => summary.rows(&names),
             };
-            sheet::csv(&rows, a.excel)
+            sheet::write(&rows, a.csv.opts(), &sheet::zh::STATS)
         }
         Format::Json => {
             let mut v = summary.to_json(&names);

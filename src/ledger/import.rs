@@ -8,6 +8,10 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use super::sheet::unneutralise;
+
+/// `import tickets`: a sheet of `export tickets` columns.
+#[path = "import_tickets.rs"]
+pub mod tickets;
 use crate::desk::id::{self, Id, Kind};
 use crate::desk::{self, Desk, store};
 use crate::error::{Error, Result};
@@ -26,25 +30,36 @@ pub const CUSTOMER_COLUMNS: [&str; 9] = [
 /// CSV).
 pub const EXPORT_COLUMNS: [&str; 4] = ["id", "referred_by", "created", "log_entries"];
 
-/// Header names of the paper forms and common spreadsheets, read as these columns.
-const ALIASES: [(&str, &str); 17] = [
-    ("客户名称", "name"),
+/// The columns `svcdesk export customers` writes, in order, with their Chinese header
+/// names (`--lang zh`); `import customers` reads either name.
+pub const ZH: [(&str, &str); 13] = [
+    ("id", "客户编号"),
+    ("name", "客户名称"),
+    ("contact", "联系人"),
+    ("phone", "联系电话"),
+    ("email", "邮箱"),
+    ("industry", "所属行业"),
+    ("source", "客户来源"),
+    ("referred_by", "推荐人"),
+    ("tags", "标签"),
+    ("created", "登记时间"),
+    ("log_entries", "沟通记录数"),
+    ("address", "地址"),
+    ("notes", "备注"),
+];
+
+/// More header names of the paper forms and common spreadsheets, read as these columns
+/// (besides the names of [`ZH`]).
+const ALIASES: [(&str, &str); 9] = [
     ("名称", "name"),
-    ("联系人", "contact"),
     ("电话", "phone"),
-    ("联系电话", "phone"),
     ("手机", "phone"),
-    ("邮箱", "email"),
     ("电子邮件", "email"),
     ("e-mail", "email"),
-    ("所属行业", "industry"),
     ("行业", "industry"),
-    ("客户来源", "source"),
     ("来源", "source"),
-    ("地址", "address"),
-    ("标签", "tags"),
-    ("备注", "notes"),
     ("编号", "id"),
+    ("推荐客户", "referred_by"),
 ];
 
 /// One row that passed every check.
@@ -171,6 +186,49 @@ pub fn plan_customers(
     tz: Tz,
     force: bool,
 ) -> Result<Plan> {
+    plan_customers_mapped(text, file, existing, tz, force, &[])
+}
+
+/// Every field a customer sheet's column can be read as.
+pub fn customer_fields() -> Vec<&'static str> {
+    CUSTOMER_COLUMNS
+        .iter()
+        .chain(EXPORT_COLUMNS.iter())
+        .copied()
+        .collect()
+}
+
+/// Reads `--map 'HEADER=field'`: a header of the file read as one of
+/// [`customer_fields`] (or of `fields`, for other sheets). The split is at the last `=`.
+pub fn parse_map(spec: &str, fields: &[&'static str]) -> Result<(String, &'static str)> {
+    let Some((header, field)) = spec.rsplit_once('=') else {
+        return Err(Error::invalid_with_hint(
+            format!("--map \"{spec}\" is not HEADER=FIELD"),
+            "e.g. --map '单位名称=name' --map '手机=phone'",
+        ));
+    };
+    let f = field.trim().to_lowercase();
+    match fields.iter().find(|k| **k == f) {
+        Some(k) if !header.trim().is_empty() => Ok((header.trim().to_string(), k)),
+        Some(_) => Err(Error::invalid(format!("--map \"{spec}\" names no header"))),
+        None => Err(Error::invalid_with_hint(
+            format!("--map \"{spec}\": \"{}\" is not a field", field.trim()),
+            format!("fields: {}", fields.join(", ")),
+        )),
+    }
+}
+
+/// [`plan_customers`], with `map`: (header of the file, field) pairs from `--map`, which
+/// win over the column names and the Chinese names. A mapped header the file does not
+/// have is an error.
+pub fn plan_customers_mapped(
+    text: &str,
+    file: &str,
+    existing: &[Customer],
+    tz: Tz,
+    force: bool,
+    map: &[(String, &'static str)],
+) -> Result<Plan> {
     let text = text.strip_prefix(super::sheet::BOM).unwrap_or(text);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
@@ -193,11 +251,13 @@ pub fn plan_customers(
     let mut unknown: Vec<String> = Vec::new();
     for h in header.iter() {
         let key = h.trim().to_lowercase();
-        let known = CUSTOMER_COLUMNS
+        let mapped = map
             .iter()
-            .chain(EXPORT_COLUMNS.iter())
-            .find(|c| **c == key)
-            .copied()
+            .find(|(m, _)| m.to_lowercase() == key)
+            .map(|(_, f)| *f);
+        let known = mapped
+            .or_else(|| customer_fields().into_iter().find(|c| *c == key))
+            .or_else(|| ZH.iter().find(|(_, z)| *z == key).map(|(c, _)| *c))
             .or_else(|| ALIASES.iter().find(|(a, _)| *a == key).map(|(_, c)| *c));
         match known {
             Some(c) if columns.contains(&c) => {
@@ -213,11 +273,22 @@ pub fn plan_customers(
             }
         }
     }
+    for (m, f) in map {
+        if !header
+            .iter()
+            .any(|h| h.trim().to_lowercase() == m.to_lowercase())
+        {
+            return Err(Error::invalid(format!(
+                "{file}: --map \"{m}={f}\": the header has no column \"{m}\""
+            )));
+        }
+    }
     if !unknown.is_empty() {
         return Err(Error::invalid_with_hint(
             format!("{file}: unknown column(s) {}", unknown.join(", ")),
             format!(
-                "known columns: {} (and {} as `export customers` writes them)",
+                "known columns: {} (and {} as `export customers` writes them, or their \
+                 Chinese names); --map 'HEADER=field' reads another header as a field",
                 CUSTOMER_COLUMNS.join(", "),
                 EXPORT_COLUMNS.join(", ")
             ),
@@ -579,6 +650,56 @@ mod tests {
         let add: Vec<&NewRow> = p.to_add().collect();
         assert_eq!(add.len(), 1);
         assert_eq!(add[0].duplicate_of, ["C20261101-AAAAAA"]);
+    }
+
+    #[test]
+    fn chinese_names_cover_every_column_and_map_renames() {
+        let mut keys: Vec<&str> = ZH.iter().map(|(k, _)| *k).collect();
+        keys.sort();
+        let mut fields = customer_fields();
+        fields.sort();
+        assert_eq!(keys, fields);
+        let zh: Vec<&str> = ZH.iter().map(|(_, z)| *z).collect();
+        let p = plan(
+            &format!("{}\n,甲,,13900001111,,,,,,,,,\n", zh.join(",")),
+            false,
+        )
+        .unwrap();
+        assert_eq!(p.to_add().next().unwrap().name(), "甲");
+        let map = vec![
+            parse_map("单位名称=name", &customer_fields()).unwrap(),
+            parse_map("Mobile = Phone", &customer_fields()).unwrap(),
+        ];
+        let p = plan_customers_mapped(
+            "单位名称,mobile,传真\n乙,139 0000 1111,x\n",
+            "in.csv",
+            &existing(),
+            tz(),
+            false,
+            &map[..1],
+        );
+        assert!(p.unwrap_err().to_string().contains("\"传真\""));
+        let p = plan_customers_mapped(
+            "单位名称,mobile\n乙,139 0000 1111\n",
+            "in.csv",
+            &existing(),
+            tz(),
+            false,
+            &map,
+        )
+        .unwrap();
+        let row = p.to_add().next().unwrap();
+        assert_eq!(row.name(), "乙");
+        assert_eq!(row.phone(), Some("139 0000 1111"));
+        let err = parse_map("手机=mobile", &customer_fields())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("\"mobile\" is not a field"), "{err}");
+        assert!(parse_map("手机", &customer_fields()).is_err());
+        let err = plan_customers_mapped("name\n甲\n", "in.csv", &existing(), tz(), false, &map)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("no column \"单位名称\""), "{err}");
     }
 
     #[test]
