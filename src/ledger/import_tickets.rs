@@ -42,3 +42,398 @@ pub const ZH: [(&str, &str); 37] = [
     ("compensation_kind", "赔偿方式"),
     ("description", "问题描述"),
 ];
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use chrono_tz::Tz;
+
+use crate::desk::Id;
+use crate::error::{Error, Result};
+use crate::model::ticket::{
+    self, Action, Channel, CompKind, CompState, ComplaintKind, Event, Grade, LinkKind, Priority,
+    State, Ticket,
+};
+
+/// The actor and text of events `import tickets` has to make up.
+pub const IMPORTED: &str = "import";
+
+/// One row turned into a ticket whose history replays to exactly the row's fields.
+#[derive(Debug, Clone)]
+pub struct Planned {
+    pub line: u64,
+    pub ticket: Ticket,
+}
+
+#[derive(Debug, Default)]
+pub struct Plan {
+    pub tickets: Vec<Planned>,
+    /// Rows whose ID the desk already has: skipped.
+    pub existing: Vec<(u64, String)>,
+    pub bad: Vec<(u64, String)>,
+}
+
+/// Reads a sheet with the columns of `export tickets` (English or Chinese headers) and
+/// synthesises each row's history: `open`, routing, the real times (accepted,
+/// responded, resolved, closed) as events at those times, and the steps the row implies
+/// (diagnosis, plan, compensation, reopen pairs, waiting) as events marked "imported".
+/// A row whose history would not replay to its own fields is bad, with the fields named.
+pub fn plan(
+    text: &str,
+    file: &str,
+    tz: Tz,
+    desk_ids: &HashSet<String>,
+    customers: &HashSet<String>,
+) -> Result<Plan> {
+    let text = text.strip_prefix(crate::ledger::sheet::BOM).unwrap_or(text);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(text.as_bytes());
+    let header = reader
+        .headers()
+        .map_err(|e| Error::invalid(format!("{file}: cannot read the header row: {e}")))?
+        .clone();
+    let mut columns = Vec::new();
+    let mut unknown = Vec::new();
+    for h in header.iter() {
+        let h = h.trim();
+        match ZH
+            .iter()
+            .find(|(en, zh)| *en == h.to_lowercase() || *zh == h)
+        {
+            Some((en, _)) => columns.push(*en),
+            None => unknown.push(format!("\"{h}\"")),
+        }
+    }
+    if !unknown.is_empty() {
+        return Err(Error::invalid_with_hint(
+            format!("{file}: unknown column(s) {}", unknown.join(", ")),
+            format!(
+                "the columns of `svcdesk export tickets`: {}",
+                ZH.map(|(en, _)| en).join(", ")
+            ),
+        ));
+    }
+    for need in ["customer", "category", "opened"] {
+        if !columns.contains(&need) {
+            return Err(Error::invalid(format!(
+                "{file}: no \"{need}\" column; every ticket needs one"
+            )));
+        }
+    }
+    let mut plan = Plan::default();
+    let mut seen: HashSet<String> = HashSet::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| Error::invalid(format!("{file}: {e}")))?;
+        let line = record.position().map_or(0, |p| p.line());
+        let row: HashMap<&str, &str> = columns
+            .iter()
+            .zip(record.iter())
+            .map(|(c, v)| (*c, crate::ledger::sheet::unneutralise(v)))
+            .collect();
+        match plan_row(&row, tz, customers) {
+            Ok(t) if desk_ids.contains(&t.id) => plan.existing.push((line, t.id)),
+            Ok(t) if !seen.insert(t.id.clone()) => plan
+                .bad
+                .push((line, format!("ID {} appears twice in the file", t.id))),
+            Ok(ticket) => plan.tickets.push(Planned { line, ticket }),
+            Err(message) => plan.bad.push((line, message)),
+        }
+    }
+    Ok(plan)
+}
+
+fn time(
+    row: &HashMap<&str, &str>,
+    key: &str,
+    tz: Tz,
+) -> std::result::Result<Option<DateTime<FixedOffset>>, String> {
+    match row.get(key).map(|v| v.trim()).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => crate::desk::parse_time(v, tz)
+            .map(|t| {
+                Some(
+                    DateTime::parse_from_rfc3339(v)
+                        .unwrap_or_else(|_| t.with_timezone(&tz).fixed_offset()),
+                )
+            })
+            .map_err(|_| format!("{key} \"{v}\" is not a time")),
+    }
+}
+
+fn word<T>(
+    row: &HashMap<&str, &str>,
+    key: &str,
+    parse: fn(&str) -> Option<T>,
+    names: fn() -> String,
+) -> std::result::Result<Option<T>, String> {
+    match row.get(key).map(|v| v.trim()).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => parse(v)
+            .map(Some)
+            .ok_or_else(|| format!("{key} \"{v}\" is not one of: {}", names())),
+    }
+}
+
+fn plan_row(
+    row: &HashMap<&str, &str>,
+    tz: Tz,
+    customers: &HashSet<String>,
+) -> std::result::Result<Ticket, String> {
+    let text = |k: &str| {
+        row.get(k)
+            .map(|v| v.to_string())
+            .filter(|v| !v.trim().is_empty())
+    };
+    let list = |k: &str| -> Vec<String> {
+        row.get(k)
+            .map(|v| {
+                v.split(';')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(String::from)
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let opened = time(row, "opened", tz)?.ok_or("no opened time")?;
+    let id = match text("id") {
+        Some(v) => Id::parse(&v)
+            .filter(|i| i.as_str() == v.trim())
+            .ok_or_else(|| format!("id \"{v}\" is not a ticket ID"))?,
+        None => Id::generate(
+            crate::desk::Kind::Ticket,
+            opened.with_timezone(&tz).date_naive(),
+        ),
+    };
+    let customer = text("customer").ok_or("no customer")?;
+    if !customers.contains(&customer) {
+        return Err(format!(
+            "customer {customer} is not in this desk (import the customers first)"
+        ));
+    }
+    let state = word(row, "state", State::parse, State::names)?.unwrap_or(State::New);
+    let grade = word(row, "grade", Grade::parse, Grade::names)?;
+    let comp = word(row, "compensation", CompState::parse, CompState::names)?;
+    let comp_kind = word(row, "compensation_kind", CompKind::parse, CompKind::names)?;
+    let accepted = time(row, "accepted", tz)?;
+    let responded = time(row, "responded", tz)?;
+    let resolved = time(row, "resolved", tz)?;
+    let closed = time(row, "closed", tz)?;
+    let satisfaction = match text("satisfaction") {
+        Some(s) => Some(
+            s.trim()
+                .parse::<u8>()
+                .map_err(|_| format!("satisfaction \"{s}\" is not 1-5"))?,
+        ),
+        None => None,
+    };
+    let reopened: u32 = text("reopened").map_or(Ok(0), |s| {
+        s.trim()
+            .parse()
+            .map_err(|_| format!("reopened \"{s}\" is not a count"))
+    })?;
+    let purchase_date = match text("purchase_date") {
+        Some(d) => Some(
+            NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d")
+                .map_err(|_| format!("purchase_date \"{d}\" is not a date"))?,
+        ),
+        None => None,
+    };
+    let assignee = text("assignee");
+    let ev = |at: DateTime<FixedOffset>, by: &str, action: Action| Event {
+        at: at.with_timezone(&tz).fixed_offset(),
+        by: by.to_string(),
+        action: Some(action),
+        ..Event::default()
+    };
+    let worker = assignee.clone().unwrap_or_else(|| IMPORTED.to_string());
+
+    let mut open = ev(
+        opened,
+        &text("submitter").unwrap_or_else(|| IMPORTED.into()),
+        Action::Open,
+    );
+    open.title = text("title");
+    open.customer = Some(customer);
+    open.contact = text("contact");
+    open.channel = word(row, "channel", Channel::parse, Channel::names)?;
+    open.category = text("category");
+    open.complaint_kind = word(
+        row,
+        "complaint_kind",
+        ComplaintKind::parse,
+        ComplaintKind::names,
+    )?;
+    open.product = text("product");
+    open.serial = text("serial");
+    open.purchase_date = purchase_date;
+    open.voucher = text("voucher");
+    open.submitter = text("submitter");
+    open.transferred_by = text("transferred_by");
+    open.priority = word(row, "priority", Priority::parse, Priority::names)?;
+    open.grade = grade;
+    open.tags = list("tags");
+    open.attachments = list("attachments");
+    open.description = Some(
+        row.get("description")
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+    );
+    let mut events = vec![open];
+    if text("department").is_some() || assignee.is_some() {
+        let mut a = ev(opened, IMPORTED, Action::Assign);
+        a.department = text("department");
+        a.assignee = assignee.clone();
+        a.reason = Some("imported".into());
+        events.push(a);
+    }
+    let mut respond = responded.map(|at| {
+        let mut r = ev(at, &worker, Action::Respond);
+        r.text = Some("imported".into());
+        r
+    });
+    // A reply before acceptance keeps its place before it.
+    if let (Some(r), Some(acc)) = (&respond, accepted)
+        && r.at <= acc
+    {
+        events.push(respond.take().expect("checked"));
+    }
+    if let Some(at) = accepted {
+        events.push(ev(at, &worker, Action::Accept));
+    }
+    if let Some(r) = respond.take() {
+        events.push(r);
+    }
+    let work = events.iter().map(|e| e.at).max().expect("open is there");
+    if text("cause").is_some() || text("responsibility").is_some() {
+        let mut d = ev(work, &worker, Action::Diagnose);
+        d.cause = text("cause").or_else(|| Some("imported".into()));
+        d.responsibility = text("responsibility");
+        events.push(d);
+    }
+    if let Some(p) = text("plan") {
+        let mut e = ev(work, &worker, Action::Plan);
+        e.text = Some(p);
+        events.push(e);
+    }
+    for link in list("links") {
+        let (kind, other) = link
+            .split_once(':')
+            .ok_or_else(|| format!("link \"{link}\" is not KIND:TICKET"))?;
+        let mut e = ev(work, &worker, Action::Link);
+        e.link =
+            Some(LinkKind::parse(kind).ok_or_else(|| {
+                format!("link kind \"{kind}\" is not one of: {}", LinkKind::names())
+            })?);
+        e.ticket = Some(other.to_string());
+        events.push(e);
+    }
+    for _ in 0..reopened {
+        let mut r = ev(work, &worker, Action::Resolve);
+        r.text = text("resolution").or_else(|| Some("imported".into()));
+        events.push(r);
+        let mut o = ev(work, IMPORTED, Action::Reopen);
+        o.reason = Some("imported".into());
+        events.push(o);
+    }
+    if let Some(c) = comp {
+        let mut r = ev(work, &worker, Action::CompRequest);
+        r.amount = text("compensation_amount");
+        r.currency = text("compensation_currency");
+        r.comp_kind = comp_kind;
+        events.push(r);
+        let steps: &[Action] = match c {
+            CompState::Requested => &[],
+            CompState::Reviewed => &[Action::CompReview],
+            CompState::Approved => &[Action::CompReview, Action::CompApprove],
+            CompState::Rejected => &[Action::CompReview, Action::CompReject],
+        };
+        events.extend(steps.iter().map(|&a| ev(work, IMPORTED, a)));
+    }
+    if state == State::InProgress
+        && resolved.is_none()
+        && reopened == 0
+        && !events.iter().any(|e| {
+            matches!(
+                e.action,
+                Some(Action::Diagnose | Action::Plan | Action::CompRequest)
+            )
+        })
+        && responded.is_none_or(|r| accepted.is_some_and(|a| r <= a))
+    {
+        // Nothing on the row says how it got to work: a collab is the one step that
+        // leaves no field behind.
+        let mut c = ev(work, &worker, Action::Collab);
+        c.department = text("department");
+        c.need = Some("imported".into());
+        events.push(c);
+    }
+    if state == State::Waiting {
+        let mut w = ev(work, &worker, Action::Wait);
+        w.reason = Some("imported".into());
+        events.push(w);
+    }
+    if let Some(at) = resolved {
+        let mut r = ev(at, &worker, Action::Resolve);
+        r.text = text("resolution").or_else(|| Some("imported".into()));
+        // Resolved but never accepted: settled on the call, the one way the desk allows.
+        r.on_call = accepted.is_none();
+        events.push(r);
+    }
+    match closed {
+        Some(at) => {
+            let mut c = ev(at, &worker, Action::Close);
+            c.satisfaction = satisfaction;
+            events.push(c);
+        }
+        None if satisfaction.is_some() => {
+            let mut r = ev(resolved.unwrap_or(work), IMPORTED, Action::Revisit);
+            r.result = satisfaction;
+            events.push(r);
+        }
+        None => {}
+    }
+    if let Some(i) = events.windows(2).position(|w| w[1].at < w[0].at) {
+        return Err(format!(
+            "its times are out of order ({} {} before {} {})",
+            events[i + 1].action.map(Action::as_str).unwrap_or("?"),
+            events[i + 1].at.to_rfc3339(),
+            events[i].action.map(Action::as_str).unwrap_or("?"),
+            events[i].at.to_rfc3339()
+        ));
+    }
+    let replayed = ticket::replay(id.as_str(), &events).map_err(|(i, e)| {
+        format!(
+            "its history cannot be rebuilt: step {} ({}): {e}",
+            i + 1,
+            events[i].action.map(Action::as_str).unwrap_or("?")
+        )
+    })?;
+    // The row as a ticket, to compare with what the history gives.
+    let mut expected = replayed.clone();
+    expected.state = Some(state);
+    expected.grade = grade;
+    expected.department = text("department");
+    expected.assignee = assignee;
+    expected.accepted = accepted;
+    expected.responded = responded;
+    expected.resolved = resolved;
+    expected.closed = closed;
+    expected.satisfaction = satisfaction;
+    expected.reopened = reopened;
+    expected.compensation = comp;
+    expected.cause = text("cause").or(replayed
+        .cause
+        .clone()
+        .filter(|_| text("responsibility").is_some()));
+    expected.responsibility = text("responsibility");
+    expected.plan = text("plan");
+    expected.resolution =
+        text("resolution").or_else(|| replayed.resolution.clone().filter(|r| r == "imported"));
+    let drift = expected.drift(&replayed);
+    if !drift.is_empty() {
+        return Err(format!("no history gives this row's {}", drift.join(", ")));
+    }
+    Ok(replayed)
+}
