@@ -7,6 +7,7 @@ pub mod check;
 pub mod config;
 pub mod desk;
 pub mod error;
+pub mod git;
 pub mod ledger;
 pub mod model;
 pub mod output;

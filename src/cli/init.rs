@@ -27,6 +27,10 @@ pub struct Args {
     /// Rewrite the config of an existing desk (records are never touched).
     #[arg(long)]
     force: bool,
+    /// Also set the desk up for git: `git init` if needed and svcdesk's merge driver
+    /// (what `svcdesk git setup` does).
+    #[arg(long)]
+    git: bool,
 }
 
 pub fn exec(cx: &mut Context, a: Args) -> Result<u8> {
@@ -57,5 +61,8 @@ pub fn exec(cx: &mut Context, a: Args) -> Result<u8> {
         desk.root.display(),
         desk.tz()
     ))?;
+    if a.git {
+        return super::git::run_setup(cx, &desk.root, false);
+    }
     Ok(0)
 }

@@ -5,6 +5,7 @@ mod check;
 mod customer;
 mod docs;
 mod export;
+mod git;
 mod init;
 mod ledger;
 mod report;
@@ -106,6 +107,12 @@ enum Command {
     /// Write the man pages (used to regenerate man/; see README).
     #[command(hide = true)]
     Man(docs::ManArgs),
+    /// Git collaboration: `git setup` registers svcdesk's merge driver for record files.
+    #[command(subcommand)]
+    Git(git::Command),
+    /// Merge one record file for git (`svcdesk merge-driver %O %A %B %P`; see `git setup`).
+    #[command(hide = true)]
+    MergeDriver(git::MergeDriverArgs),
 }
 
 /// What every command needs besides its own arguments (jj's CommandHelper).
@@ -198,6 +205,8 @@ pub fn main() -> ExitCode {
         Command::Sla(c) => sla::exec(&mut cx, c),
         Command::Completions(a) => docs::completions(&mut cx, a),
         Command::Man(a) => docs::man(&mut cx, a),
+        Command::Git(c) => git::exec(&mut cx, c),
+        Command::MergeDriver(a) => git::merge_driver(&mut cx, a),
     };
     let _ = cx.out.flush();
     match result {

@@ -178,6 +178,12 @@ fn write_fields(doc: &mut DocumentMut, t: &Ticket) {
     }
 }
 
+/// `write_fields` for the git merge driver, which re-derives a merged ticket's fields
+/// exactly as a command does.
+pub(crate) fn write_ticket_fields(doc: &mut DocumentMut, t: &Ticket) {
+    write_fields(doc, t);
+}
+
 pub struct Opened {
     pub id: Id,
     pub path: PathBuf,

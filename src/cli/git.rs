@@ -1,0 +1,106 @@
+//! `svcdesk git setup` and the hidden `svcdesk merge-driver` git runs during a merge.
+
+use std::path::PathBuf;
+
+use svcdesk::git::{merge, setup};
+use svcdesk::{Error, Result};
+
+use super::Context;
+
+pub const GIT_HELP: &str = "\
+How concurrent work merges (git runs `svcdesk merge-driver` for record files):
+  tickets     both sides' events are kept, each once, in time order; the fields are
+              re-derived from the merged history. A history that then does not replay
+              (e.g. both sides accepted) becomes a normal conflict, which `svcdesk check`
+              reports until it is resolved by hand.
+  customers,  each field merges three ways: a change on one side wins; the same change on
+  reports     both is taken once; different changes to the same field are a conflict
+              (markers in the file, git reports it). Tags merge as sets; [[log]] entries
+              are unioned like events.
+
+`git clone` does not copy .git/config: run `svcdesk git setup` once in every clone.
+The driver is registered with the absolute path of this svcdesk, so it works without
+svcdesk on PATH; run setup again if you move the binary.";
+
+#[derive(clap::Subcommand)]
+pub enum Command {
+    /// Make the desk a git repository with svcdesk's merge driver (idempotent; run in every clone).
+    #[command(after_help = GIT_HELP)]
+    Setup(SetupArgs),
+}
+
+#[derive(clap::Args)]
+pub struct SetupArgs {
+    /// Also install a pre-commit hook that runs `svcdesk check` (an existing hook is left alone).
+    #[arg(long)]
+    pub hook: bool,
+}
+
+/// `svcdesk merge-driver %O %A %B %P`: what git runs to merge one record file.
+#[derive(clap::Args)]
+pub struct MergeDriverArgs {
+    /// The common ancestor's version (git's %O).
+    base: PathBuf,
+    /// Our version (git's %A); the result is written here.
+    ours: PathBuf,
+    /// Their version (git's %B).
+    theirs: PathBuf,
+    /// The file's path in the repository (git's %P), for messages.
+    path: Option<String>,
+}
+
+pub fn exec(cx: &mut Context, c: Command) -> Result<u8> {
+    match c {
+        Command::Setup(a) => {
+            let desk = cx.desk()?;
+            run_setup(cx, &desk.root, a.hook)
+        }
+    }
+}
+
+/// Shared by `git setup` and `init --git`.
+pub fn run_setup(cx: &mut Context, root: &std::path::Path, hook: bool) -> Result<u8> {
+    let exe = std::env::current_exe()
+        .map_err(|e| Error::invalid(format!("cannot find the svcdesk executable: {e}")))?;
+    let exe = std::fs::canonicalize(&exe).unwrap_or(exe);
+    let done = setup::setup(root, &exe, hook)?;
+    let mut out = String::new();
+    for s in &done.steps {
+        out.push_str(s);
+        out.push('\n');
+    }
+    cx.print(&out)?;
+    for w in &done.warnings {
+        super::warn(w);
+    }
+    Ok(0)
+}
+
+pub fn merge_driver(_cx: &mut Context, a: MergeDriverArgs) -> Result<u8> {
+    let name = a
+        .path
+        .clone()
+        .unwrap_or_else(|| a.ours.display().to_string());
+    let read = |p: &PathBuf| std::fs::read(p).map_err(|e| Error::io(p, e));
+    let (base, ours, theirs) = (read(&a.base)?, read(&a.ours)?, read(&a.theirs)?);
+    let (Ok(base), Ok(ours), Ok(theirs)) = (
+        String::from_utf8(base),
+        String::from_utf8(ours),
+        String::from_utf8(theirs),
+    ) else {
+        // Leave ours as it is; git reports the conflict.
+        eprintln!("svcdesk merge-driver: {name}: not UTF-8 text; left for a manual merge");
+        return Ok(super::EXIT_FAILURE);
+    };
+    let merged = merge::merge(&base, &ours, &theirs);
+    if merged.text() != ours {
+        std::fs::write(&a.ours, merged.text()).map_err(|e| Error::io(&a.ours, e))?;
+    }
+    match merged {
+        merge::Merged::Clean(_) => Ok(super::EXIT_OK),
+        merge::Merged::Conflict { reason, .. } => {
+            eprintln!("svcdesk merge-driver: {name}: conflict: {reason}");
+            Ok(super::EXIT_FAILURE)
+        }
+    }
+}

@@ -1,0 +1,5 @@
+//! Git-native collaboration: the record merge (pure) and the repository setup that
+//! registers it as git's merge driver for record files.
+
+pub mod merge;
+pub mod setup;

@@ -1,0 +1,511 @@
+//! End-to-end with real git: `svcdesk git setup`, and concurrent work on two clones merged
+//! by svcdesk's merge driver — events unioned once each, customer fields merged three
+//! ways, and a true conflict left as a marked conflict that `svcdesk check` reports.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use common::{NOW, USER, stderr, stdout};
+use tempfile::TempDir;
+
+fn git(dir: &Path, args: &[&str]) -> Output {
+    std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["-c", "init.defaultBranch=main", "-c", "pull.rebase=false"])
+        .args(args)
+        .env("GIT_AUTHOR_NAME", "Test")
+        .env("GIT_AUTHOR_EMAIL", "test@example.com")
+        .env("GIT_COMMITTER_NAME", "Test")
+        .env("GIT_COMMITTER_EMAIL", "test@example.com")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir)
+        .output()
+        .expect("git runs")
+}
+
+fn git_ok(dir: &Path, args: &[&str]) -> String {
+    let o = git(dir, args);
+    assert!(
+        o.status.success(),
+        "git {args:?} failed\nstdout:\n{}\nstderr:\n{}",
+        stdout(&o),
+        stderr(&o)
+    );
+    stdout(&o)
+}
+
+/// svcdesk on the desk `dir`, at `now`.
+fn sd(dir: &Path, now: &str, args: &[&str]) -> Output {
+    let mut c = assert_cmd::Command::cargo_bin("svcdesk").unwrap();
+    c.env("SVCDESK_NOW", now)
+        .env("SVCDESK_USER", USER)
+        .env("COLUMNS", "200")
+        .env_remove("SVCDESK_DIR")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn sd_ok(dir: &Path, now: &str, args: &[&str]) -> String {
+    let o = sd(dir, now, args);
+    assert!(
+        o.status.success(),
+        "svcdesk {args:?} failed with {:?}\nstdout:\n{}\nstderr:\n{}",
+        o.status.code(),
+        stdout(&o),
+        stderr(&o)
+    );
+    stdout(&o).trim_end().to_string()
+}
+
+fn at(min: u32) -> String {
+    format!("2026-11-24T10:{min:02}:00+08:00")
+}
+
+/// An origin desk with a customer and a ticket, set up for git and committed, and two
+/// clones of it (each with `git setup` run, as a clone does not copy .git/config).
+struct Clones {
+    _tmp: TempDir,
+    a: PathBuf,
+    b: PathBuf,
+    customer: String,
+    /// Accepted in the origin: clones can note, respond and diagnose it.
+    ticket: String,
+    /// Only assigned in the origin.
+    fresh: String,
+}
+
+fn clones() -> Clones {
+    let tmp = tempfile::tempdir().unwrap();
+    let origin = tmp.path().join("origin");
+    sd_ok(
+        tmp.path(),
+        NOW,
+        &[
+            "init",
+            origin.to_str().unwrap(),
+            "--timezone",
+            "Asia/Shanghai",
+        ],
+    );
+    assert!(origin.join("svcdesk.toml").is_file());
+    git_ok(tmp.path(), &["init", "-q", origin.to_str().unwrap()]);
+    sd_ok(&origin, NOW, &["git", "setup"]);
+    let customer = sd_ok(
+        &origin,
+        NOW,
+        &[
+            "customer",
+            "add",
+            "--name",
+            "华东机械",
+            "--phone",
+            "13800001111",
+        ],
+    );
+    let ticket = sd_ok(
+        &origin,
+        NOW,
+        &[
+            "ticket",
+            "open",
+            "--customer",
+            &customer,
+            "--category",
+            "consult",
+            "--title",
+            "机器异响",
+            "-m",
+            "异响",
+        ],
+    );
+    sd_ok(&origin, NOW, &["ticket", "accept", &ticket]);
+    let fresh = sd_ok(
+        &origin,
+        NOW,
+        &[
+            "ticket",
+            "open",
+            "--customer",
+            &customer,
+            "--category",
+            "consult",
+            "--title",
+            "未受理",
+            "-m",
+            "x",
+        ],
+    );
+    git_ok(&origin, &["add", "-A"]);
+    git_ok(&origin, &["commit", "-q", "-m", "start"]);
+    let a = tmp.path().join("a");
+    let b = tmp.path().join("b");
+    for c in [&a, &b] {
+        git_ok(
+            tmp.path(),
+            &["clone", "-q", origin.to_str().unwrap(), c.to_str().unwrap()],
+        );
+        sd_ok(c, NOW, &["git", "setup"]);
+    }
+    Clones {
+        _tmp: tmp,
+        a,
+        b,
+        customer,
+        ticket,
+        fresh,
+    }
+}
+
+fn ticket_path(dir: &Path, id: &str) -> PathBuf {
+    dir.join("tickets/2026/11").join(format!("{id}.toml"))
+}
+
+fn check_clean(dir: &Path) {
+    let o = sd(dir, NOW, &["check"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "check:\n{}{}",
+        stdout(&o),
+        stderr(&o)
+    );
+}
+
+#[test]
+fn init_with_git_and_setup_twice_is_idempotent() {
+    let tmp = tempfile::tempdir().unwrap();
+    let desk = tmp.path().join("desk");
+    let out = sd_ok(
+        tmp.path(),
+        NOW,
+        &[
+            "init",
+            desk.to_str().unwrap(),
+            "--timezone",
+            "Asia/Shanghai",
+            "--git",
+        ],
+    );
+    assert!(out.contains("git init"), "{out}");
+    assert!(desk.join(".git").is_dir());
+    let attrs = std::fs::read_to_string(desk.join(".gitattributes")).unwrap();
+    assert!(
+        attrs.contains("*.toml text eol=lf"),
+        "existing lines kept:\n{attrs}"
+    );
+    for l in [
+        "customers/*.toml merge=svcdesk",
+        "tickets/**/*.toml merge=svcdesk",
+        "reports/**/*.toml merge=svcdesk",
+    ] {
+        assert_eq!(attrs.lines().filter(|x| *x == l).count(), 1, "{attrs}");
+    }
+    let driver = git_ok(&desk, &["config", "--get", "merge.svcdesk.driver"]);
+    let exe = assert_cmd::cargo::cargo_bin("svcdesk");
+    let exe = std::fs::canonicalize(exe).unwrap();
+    assert!(
+        driver.starts_with(&*exe.to_string_lossy()) || driver.contains(&*exe.to_string_lossy()),
+        "{driver}"
+    );
+    assert!(
+        driver.trim_end().ends_with("merge-driver %O %A %B %P"),
+        "{driver}"
+    );
+    let config = std::fs::read_to_string(desk.join(".git/config")).unwrap();
+
+    let again = sd_ok(&desk, NOW, &["git", "setup"]);
+    assert!(again.contains("already"), "{again}");
+    assert_eq!(
+        std::fs::read_to_string(desk.join(".gitattributes")).unwrap(),
+        attrs
+    );
+    assert_eq!(
+        std::fs::read_to_string(desk.join(".git/config")).unwrap(),
+        config
+    );
+
+    // The hook: installed once, recognized after, and a stranger's hook left alone.
+    sd_ok(&desk, NOW, &["git", "setup", "--hook"]);
+    let hook = desk.join(".git/hooks/pre-commit");
+    let text = std::fs::read_to_string(&hook).unwrap();
+    assert!(text.contains("check"), "{text}");
+    assert!(sd_ok(&desk, NOW, &["git", "setup", "--hook"]).contains("already installed"));
+    std::fs::write(&hook, "#!/bin/sh\necho mine\n").unwrap();
+    let o = sd(&desk, NOW, &["git", "setup", "--hook"]);
+    assert!(o.status.success());
+    assert!(stderr(&o).contains("left unchanged"), "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read_to_string(&hook).unwrap(),
+        "#!/bin/sh\necho mine\n"
+    );
+}
+
+#[test]
+fn concurrent_clones_merge_without_conflict_or_lost_events() {
+    let c = clones();
+    let (a, b) = (&c.a, &c.b);
+    let t = &c.ticket;
+
+    // Clone A: the hotline. A new ticket, a note and a response on the shared one, the
+    // customer's phone changed.
+    let a_new = sd_ok(
+        a,
+        &at(1),
+        &[
+            "ticket",
+            "open",
+            "--customer",
+            &c.customer,
+            "--category",
+            "consult",
+            "--title",
+            "A 新单",
+            "-m",
+            "a",
+        ],
+    );
+    sd_ok(
+        a,
+        &at(2),
+        &["ticket", "note", t, "-m", "hotline called back"],
+    );
+    sd_ok(
+        a,
+        &at(5),
+        &["ticket", "respond", t, "-m", "told the customer"],
+    );
+    sd_ok(
+        a,
+        &at(6),
+        &["customer", "edit", &c.customer, "--phone", "13900002222"],
+    );
+    git_ok(a, &["add", "-A"]);
+    git_ok(a, &["commit", "-q", "-m", "hotline"]);
+
+    // Clone B: the engineer on site. Another ticket, a note and a diagnosis on the shared
+    // one, the customer's address.
+    let b_new = sd_ok(
+        b,
+        &at(1),
+        &[
+            "ticket",
+            "open",
+            "--customer",
+            &c.customer,
+            "--category",
+            "consult",
+            "--title",
+            "B 新单",
+            "-m",
+            "b",
+        ],
+    );
+    sd_ok(b, &at(3), &["ticket", "note", t, "-m", "engineer on site"]);
+    sd_ok(
+        b,
+        &at(4),
+        &[
+            "ticket",
+            "diagnose",
+            t,
+            "--cause",
+            "bearing worn",
+            "--responsibility",
+            "wear",
+        ],
+    );
+    sd_ok(
+        b,
+        &at(7),
+        &[
+            "customer",
+            "edit",
+            &c.customer,
+            "--address",
+            "上海市浦东新区",
+        ],
+    );
+    git_ok(b, &["add", "-A"]);
+    git_ok(b, &["commit", "-q", "-m", "engineer"]);
+
+    // A pulls B's work: a real merge of both changed files through the driver.
+    let pull = git(
+        a,
+        &["pull", "--no-rebase", "-q", "--no-edit", "../b", "main"],
+    );
+    assert!(
+        pull.status.success(),
+        "pull:\n{}{}",
+        stdout(&pull),
+        stderr(&pull)
+    );
+    let status = git_ok(a, &["status", "--porcelain"]);
+    assert_eq!(status, "", "clean work tree after the merge");
+    if std::env::var_os("SHOW_MERGED").is_some() {
+        eprintln!("{}", std::fs::read_to_string(ticket_path(a, t)).unwrap());
+    }
+    check_clean(a);
+
+    // Every event from both sides, exactly once, in time order.
+    let text = std::fs::read_to_string(ticket_path(a, t)).unwrap();
+    assert!(!text.contains("<<<<<<<"), "{text}");
+    // (the diagnosis shows twice: in its event and in the current `cause` field)
+    assert_eq!(text.matches("bearing worn").count(), 2, "{text}");
+    for needle in [
+        "hotline called back",
+        "told the customer",
+        "engineer on site",
+    ] {
+        assert_eq!(text.matches(needle).count(), 1, "{needle}:\n{text}");
+    }
+    assert_eq!(text.matches("action = \"open\"").count(), 1, "{text}");
+    assert_eq!(text.matches("action = \"assign\"").count(), 1, "{text}");
+    let json = sd_ok(a, NOW, &["ticket", "show", t, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let events = v["event"]
+        .as_array()
+        .or_else(|| v["events"].as_array())
+        .expect("events in JSON");
+    let actions: Vec<&str> = events
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "open", "assign", "accept", "note", "note", "diagnose", "respond"
+        ],
+        "{json}"
+    );
+    // State re-derived from the merged history.
+    assert!(text.contains("cause = \"bearing worn\""), "{text}");
+    assert!(
+        text.contains("responded = 2026-11-24T10:05:00+08:00"),
+        "{text}"
+    );
+
+    // Both new tickets, and both customer fields.
+    assert!(ticket_path(a, &a_new).is_file() && ticket_path(a, &b_new).is_file());
+    let cust = std::fs::read_to_string(a.join(format!("customers/{}.toml", c.customer))).unwrap();
+    assert!(cust.contains("phone = \"13900002222\""), "{cust}");
+    assert!(cust.contains("address = \"上海市浦东新区\""), "{cust}");
+
+    // And back the other way: B pulls the merge and agrees byte for byte.
+    git_ok(
+        b,
+        &["pull", "--no-rebase", "-q", "--no-edit", "../a", "main"],
+    );
+    assert_eq!(std::fs::read_to_string(ticket_path(b, t)).unwrap(), text);
+    check_clean(b);
+}
+
+#[test]
+fn same_customer_field_changed_differently_is_a_marked_conflict_check_reports() {
+    let c = clones();
+    let (a, b) = (&c.a, &c.b);
+    sd_ok(
+        a,
+        &at(1),
+        &["customer", "edit", &c.customer, "--phone", "13900002222"],
+    );
+    git_ok(a, &["commit", "-q", "-am", "a phone"]);
+    sd_ok(
+        b,
+        &at(2),
+        &["customer", "edit", &c.customer, "--phone", "13700003333"],
+    );
+    git_ok(b, &["commit", "-q", "-am", "b phone"]);
+
+    let pull = git(
+        a,
+        &["pull", "--no-rebase", "-q", "--no-edit", "../b", "main"],
+    );
+    assert!(!pull.status.success(), "a true conflict is reported by git");
+    let rel = format!("customers/{}.toml", c.customer);
+    let text = std::fs::read_to_string(a.join(&rel)).unwrap();
+    assert!(
+        text.contains("<<<<<<< ours\nphone = \"13900002222\"\n=======\nphone = \"13700003333\"\n>>>>>>> theirs\n"),
+        "{text}"
+    );
+    // Only the phone is in conflict; the rest of the file stays outside the markers.
+    assert!(text.starts_with("schema = 1\n"), "{text}");
+    let status = git_ok(a, &["status", "--porcelain"]);
+    assert!(status.contains(&format!("UU {rel}")), "{status}");
+
+    let o = sd(a, NOW, &["check"]);
+    assert_eq!(o.status.code(), Some(1));
+    let report = format!("{}{}", stdout(&o), stderr(&o));
+    assert!(
+        report.contains(&rel) && report.contains("conflict marker"),
+        "{report}"
+    );
+}
+
+#[test]
+fn both_accepting_one_ticket_is_a_conflict_not_a_lost_event() {
+    let c = clones();
+    let (a, b) = (&c.a, &c.b);
+    let t = &c.fresh;
+    sd_ok(a, &at(1), &["ticket", "accept", t]);
+    git_ok(a, &["commit", "-q", "-am", "a accepts"]);
+    sd_ok(b, &at(2), &["ticket", "accept", t]);
+    git_ok(b, &["commit", "-q", "-am", "b accepts"]);
+
+    let pull = git(
+        a,
+        &["pull", "--no-rebase", "-q", "--no-edit", "../b", "main"],
+    );
+    assert!(!pull.status.success());
+    assert!(
+        stderr(&pull).contains("does not replay"),
+        "{}",
+        stderr(&pull)
+    );
+    let text = std::fs::read_to_string(ticket_path(a, t)).unwrap();
+    assert!(
+        text.contains("<<<<<<< ours\n") && text.contains(">>>>>>> theirs\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("10:01:00") && text.contains("10:02:00"),
+        "both accepts kept:\n{text}"
+    );
+    let o = sd(a, NOW, &["check"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(format!("{}{}", stdout(&o), stderr(&o)).contains("conflict marker"));
+}
+
+#[test]
+fn duplicate_ids_and_out_of_order_history_from_a_merge_are_reported() {
+    let c = clones();
+    let (a, b) = (&c.a, &c.b);
+    // A: a customer file copied by hand under another name (the same ID in two files).
+    let src = a.join(format!("customers/{}.toml", c.customer));
+    std::fs::copy(&src, a.join("customers/C20261124-AAAAAA.toml")).unwrap();
+    git_ok(a, &["add", "-A"]);
+    git_ok(a, &["commit", "-q", "-m", "copy"]);
+    // B: an event earlier than the last one, written by hand.
+    let tp = ticket_path(b, &c.ticket);
+    let mut text = std::fs::read_to_string(&tp).unwrap();
+    text.push_str("\n[[event]]\nat = 2026-11-24T09:00:00+08:00\nby = \"wang\"\naction = \"note\"\ntext = \"too early\"\nvisibility = \"internal\"\n");
+    std::fs::write(&tp, text).unwrap();
+    git_ok(b, &["commit", "-q", "-am", "early"]);
+    git_ok(
+        a,
+        &["pull", "--no-rebase", "-q", "--no-edit", "../b", "main"],
+    );
+    let o = sd(a, NOW, &["check"]);
+    assert_eq!(o.status.code(), Some(1));
+    let report = format!("{}{}", stdout(&o), stderr(&o));
+    assert!(report.contains("out of order"), "{report}");
+    assert!(
+        report.contains(&format!("duplicate ID {}", c.customer)),
+        "{report}"
+    );
+}
