@@ -32,6 +32,17 @@ pub struct Config {
     pub staff: Vec<Staff>,
     #[serde(default)]
     pub sla: Sla,
+    #[serde(default)]
+    pub git: GitConfig,
+}
+
+/// `[git]`: how the desk works with git.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct GitConfig {
+    /// Commit each change as it is made, as `--commit` does for one command.
+    #[serde(default)]
+    pub commit: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -488,6 +499,12 @@ start = "resolve"
 stop = "revisit"
 target = { all = "24h" }
 warn = "4h"
+
+# Commit every change to git as it is made, with a message like
+# "ticket T20261124-9XWM3A: grade II (by wang)" (`--commit` does it for one command).
+# Needs the desk in a git repository: `svcdesk git setup`.
+[git]
+commit = false
 
 # `svcdesk sla check --escalate`: a ticket whose timer breached moves to `to` (a staff id,
 # e.g. the after-sales manager), recorded as an escalate event. Uncomment to use.

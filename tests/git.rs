@@ -4,6 +4,7 @@
 
 mod common;
 
+use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
@@ -507,5 +508,146 @@ fn duplicate_ids_and_out_of_order_history_from_a_merge_are_reported() {
     assert!(
         report.contains(&format!("duplicate ID {}", c.customer)),
         "{report}"
+    );
+}
+
+/// svcdesk with a git identity, for commands that commit.
+fn sd_committing(dir: &Path, now: &str, args: &[&str]) -> Output {
+    let mut c = assert_cmd::Command::cargo_bin("svcdesk").unwrap();
+    c.env("SVCDESK_NOW", now)
+        .env("SVCDESK_USER", USER)
+        .env_remove("SVCDESK_DIR")
+        .env("GIT_AUTHOR_NAME", "Test")
+        .env("GIT_AUTHOR_EMAIL", "test@example.com")
+        .env("GIT_COMMITTER_NAME", "Test")
+        .env("GIT_COMMITTER_EMAIL", "test@example.com")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir)
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn commit_flag_and_config_commit_each_change_with_a_telling_message() {
+    let tmp = tempfile::tempdir().unwrap();
+    let desk = tmp.path().join("desk");
+    let o = sd_committing(
+        tmp.path(),
+        &at(0),
+        &[
+            "init",
+            desk.to_str().unwrap(),
+            "--timezone",
+            "Asia/Shanghai",
+            "--git",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    git_ok(&desk, &["add", "-A"]);
+    git_ok(&desk, &["commit", "-q", "-m", "desk"]);
+    let run = |now: &str, args: &[&str]| {
+        let o = sd_committing(&desk, now, args);
+        assert!(o.status.success(), "svcdesk {args:?}: {}", stderr(&o));
+        stdout(&o).trim().to_string()
+    };
+    let c = run(
+        &at(1),
+        &[
+            "--commit",
+            "customer",
+            "add",
+            "--name",
+            "华东机械",
+            "--phone",
+            "021-5555-0101",
+        ],
+    );
+    let t = run(
+        &at(2),
+        &[
+            "--commit",
+            "ticket",
+            "open",
+            "--customer",
+            &c,
+            "--category",
+            "complaint",
+            "-m",
+            "x",
+        ],
+    );
+    run(&at(3), &["--commit", "ticket", "grade", &t, "II"]);
+    // An unrelated change in the work tree is left alone.
+    fs::write(desk.join("notes.txt"), "mine").unwrap();
+    // Without --commit and with the config switch off: written, not committed.
+    run(&at(4), &["ticket", "note", &t, "-m", "called back"]);
+    let log = git_ok(&desk, &["log", "--format=%s"]);
+    let subjects: Vec<&str> = log.lines().collect();
+    assert_eq!(
+        subjects[0],
+        format!("ticket {t}: grade II (by {USER})"),
+        "{log}"
+    );
+    assert_eq!(
+        subjects[1],
+        format!("ticket {t}: open, complaint (by {USER})"),
+        "{log}"
+    );
+    assert_eq!(
+        subjects[2],
+        format!("customer {c}: add (by {USER})"),
+        "{log}"
+    );
+    let status = git_ok(&desk, &["status", "--porcelain"]);
+    assert!(
+        status.contains("notes.txt") && status.contains(&format!("{t}.toml")),
+        "{status}"
+    );
+    // The config switch commits every change.
+    let cfg = desk.join("svcdesk.toml");
+    let text = fs::read_to_string(&cfg)
+        .unwrap()
+        .replace("[git]\ncommit = false", "[git]\ncommit = true");
+    fs::write(&cfg, text).unwrap();
+    git_ok(&desk, &["commit", "-q", "-am", "switch on"]);
+    run(&at(5), &["ticket", "accept", &t]);
+    let log = git_ok(&desk, &["log", "-1", "--format=%s"]);
+    assert_eq!(log.trim(), format!("ticket {t}: accept (by {USER})"));
+    // Outside a repository: written, and the error says so.
+    let plain = tmp.path().join("plain");
+    assert!(
+        sd_committing(
+            tmp.path(),
+            &at(6),
+            &[
+                "init",
+                plain.to_str().unwrap(),
+                "--timezone",
+                "Asia/Shanghai"
+            ]
+        )
+        .status
+        .success()
+    );
+    let o = sd_committing(
+        &plain,
+        &at(7),
+        &["--commit", "customer", "add", "--name", "x"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("written but not committed") && stderr(&o).contains("git setup"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        fs::read_dir(plain.join("customers"))
+            .unwrap()
+            .filter(|e| e.as_ref().unwrap().file_name() != ".gitkeep")
+            .count(),
+        1
     );
 }

@@ -186,6 +186,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
     match cmd {
         Command::Add(a) => {
             let by = cx.actor(&desk)?;
+            let by_name = by.clone();
             let at = cx.time(&desk, a.at.as_deref())?;
             let added = customer::add(
                 &desk,
@@ -203,6 +204,11 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
                     added.duplicates.join(", ")
                 ));
             }
+            cx.changed(
+                &desk,
+                format!("customer {}: add (by {by_name})", added.id),
+                vec![added.path.clone()],
+            );
             cx.print(&format!("{}\n", added.id))?;
         }
         Command::Edit(a) => {
@@ -226,6 +232,14 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
                 remove_tags: a.untags,
             };
             let changed = customer::edit(&desk, &id, &changes)?;
+            if changed {
+                let by = cx.actor(&desk)?;
+                cx.changed(
+                    &desk,
+                    format!("customer {id}: edit (by {by})"),
+                    vec![desk.path_of(&id)],
+                );
+            }
             eprintln!(
                 "{id}: {}",
                 if changed {
@@ -285,6 +299,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
         Command::Note(a) => {
             let id = desk.resolve(Kind::Customer, &a.id)?;
             let by = cx.actor(&desk)?;
+            let by_name = by.clone();
             let at = cx.time(&desk, a.at.as_deref())?;
             let follow_up = a.follow_up.as_deref().map(desk::parse_date).transpose()?;
             customer::note(
@@ -300,6 +315,11 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
                 },
             )?;
             eprintln!("{id}: log entry added");
+            cx.changed(
+                &desk,
+                format!("customer {id}: note (by {by_name})"),
+                vec![desk.path_of(&id)],
+            );
         }
     }
     Ok(0)

@@ -61,6 +61,10 @@ pub struct Cli {
     )]
     desk: Option<PathBuf>,
 
+    /// Commit each change to git as it is made (also `[git] commit = true` in svcdesk.toml).
+    #[arg(long, global = true)]
+    commit: bool,
+
     /// Act as this staff member (recorded as `by` in every entry).
     #[arg(long = "as", global = true, value_name = "STAFF", env = "SVCDESK_USER")]
     actor: Option<String>,
@@ -122,6 +126,9 @@ pub struct Context {
     actor: Option<String>,
     now: Option<String>,
     pub out: std::io::StdoutLock<'static>,
+    commit: bool,
+    /// Changes to commit once the command has succeeded: (desk root, message, files).
+    to_commit: Vec<(PathBuf, String, Vec<PathBuf>)>,
 }
 
 impl Context {
@@ -146,6 +153,13 @@ impl Context {
     /// Table width: the terminal's, or COLUMNS when piped, else comfy-table's default.
     pub fn width(&self) -> Option<u16> {
         std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok())
+    }
+
+    /// Notes a change a command wrote, to be committed if --commit or `[git] commit`.
+    pub fn changed(&mut self, desk: &Desk, message: String, files: Vec<PathBuf>) {
+        if self.commit || desk.config.git.commit {
+            self.to_commit.push((desk.root.clone(), message, files));
+        }
     }
 
     pub fn print(&mut self, s: &str) -> Result<()> {
@@ -190,6 +204,8 @@ pub fn main() -> ExitCode {
         actor: cli.actor,
         now: std::env::var("SVCDESK_NOW").ok().filter(|s| !s.is_empty()),
         out: std::io::stdout().lock(),
+        commit: cli.commit,
+        to_commit: Vec::new(),
     };
     let result = match cli.command {
         Command::Init(a) => init::exec(&mut cx, a),
@@ -209,6 +225,22 @@ pub fn main() -> ExitCode {
         Command::MergeDriver(a) => git::merge_driver(&mut cx, a),
     };
     let _ = cx.out.flush();
+    // Commit only what succeeded; the records are written either way, so a failed commit
+    // says so and leaves them for the user to commit.
+    let result = result.and_then(|code| {
+        for (root, message, files) in std::mem::take(&mut cx.to_commit) {
+            svcdesk::git::setup::commit(&root, &message, &files).map_err(|e| {
+                let hint = e
+                    .hint()
+                    .unwrap_or_else(|| "commit them with git yourself".into());
+                Error::invalid_with_hint(
+                    format!("written but not committed: {e}"),
+                    format!("the records are saved; {hint}"),
+                )
+            })?;
+        }
+        Ok(code)
+    });
     match result {
         Ok(code) => ExitCode::from(code),
         Err(e) => {

@@ -282,7 +282,13 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
             let at = cx.time(&desk, a.at.as_deref())?;
             let mut fields = a.fields.into_fields(&desk)?;
             fields.engineer = Some(engineer(cx, fields.engineer)?);
+            let message = format!("(by {by})");
             let added = report::add(&desk, NewReport { fields, by, at })?;
+            cx.changed(
+                &desk,
+                format!("report {}: add {message}", added.id),
+                vec![desk.path_of(&added.id)],
+            );
             for w in &added.warnings {
                 warn(w);
             }
@@ -299,6 +305,14 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
                 ));
             }
             let edited = report::edit(&desk, &id, &fields, &a.clear)?;
+            if edited.changed {
+                let by = cx.actor(&desk)?;
+                cx.changed(
+                    &desk,
+                    format!("report {id}: edit (by {by})"),
+                    vec![desk.path_of(&id)],
+                );
+            }
             for w in &edited.warnings {
                 warn(w);
             }
@@ -348,6 +362,11 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
                     at,
                 },
             )?;
+            cx.changed(
+                &desk,
+                format!("worklog {engineer}: entry for {date}"),
+                vec![path.clone()],
+            );
             let rel = path.strip_prefix(&desk.root).unwrap_or(&path);
             eprintln!(
                 "{engineer}: work log entry for {date} added to {}",

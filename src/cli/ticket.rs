@@ -853,6 +853,27 @@ fn step(cx: &mut Context, desk: &Desk, common: CommonArgs, fill: Fill) -> Result
     let action = e.action.expect("every step sets its action");
     let t = ticket_store::append(desk, &id, e.clone())?;
     eprintln!("{id}: {action} (now {})", t.state());
+    let detail = match action {
+        Action::Grade => e.grade.map(|g| format!(" {g}")).unwrap_or_default(),
+        Action::Assign | Action::Escalate => {
+            let to: Vec<&str> = [e.department.as_deref(), e.assignee.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect();
+            let grade = e.grade.map(|g| format!(" grade {g}")).unwrap_or_default();
+            if to.is_empty() {
+                grade
+            } else {
+                format!("{grade} to {}", to.join("/"))
+            }
+        }
+        _ => String::new(),
+    };
+    cx.changed(
+        desk,
+        format!("ticket {id}: {action}{detail} (by {by})"),
+        vec![desk.path_of(&id)],
+    );
     if action == Action::Revisit
         && [e.efficiency, e.attitude, e.result]
             .iter()
@@ -890,6 +911,8 @@ fn open(cx: &mut Context, desk: &Desk, a: OpenArgs) -> Result<u8> {
             ),
         ));
     }
+    let mut new_customer = None;
+    let a_category = a.category.clone();
     let customer_id = match (&a.customer, &a.new_customer) {
         (Some(c), _) => desk.resolve(Kind::Customer, c)?.to_string(),
         (None, Some(name)) => {
@@ -908,6 +931,7 @@ fn open(cx: &mut Context, desk: &Desk, a: OpenArgs) -> Result<u8> {
                 },
             )?;
             eprintln!("{}: new customer {name}", added.id);
+            new_customer = Some(added.path.clone());
             added.id.to_string()
         }
         (None, None) => unreachable!("clap requires one"),
@@ -963,6 +987,13 @@ fn open(cx: &mut Context, desk: &Desk, a: OpenArgs) -> Result<u8> {
             (Some(d), None) => format!(", routed to {d}"),
             _ => String::new(),
         }
+    );
+    let mut files = vec![opened.path.clone()];
+    files.extend(new_customer);
+    cx.changed(
+        desk,
+        format!("ticket {}: open, {} (by {by})", opened.id, a_category),
+        files,
     );
     cx.print(&format!("{}\n", opened.id))?;
     Ok(0)

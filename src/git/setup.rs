@@ -216,3 +216,28 @@ duplicate IDs, histories out of order ...).\nexec {} -C {} check\n",
         .push(format!("pre-commit hook: installed ({})", path.display()));
     Ok(())
 }
+
+/// Commits exactly `paths` (records a command just wrote) with `message`, for
+/// `--commit` / `[git] commit = true`. Other changes in the work tree stay uncommitted.
+pub fn commit(root: &Path, message: &str, paths: &[std::path::PathBuf]) -> Result<()> {
+    if git(root, &["rev-parse", "--git-dir"]).map(|o| !o.status.success())? {
+        return Err(Error::invalid_with_hint(
+            format!(
+                "{} is not in a git repository, so the change cannot be committed",
+                root.display()
+            ),
+            "run `svcdesk git setup` once, or drop --commit / [git] commit",
+        ));
+    }
+    let rel: Vec<String> = paths
+        .iter()
+        .map(|p| p.strip_prefix(root).unwrap_or(p).display().to_string())
+        .collect();
+    let mut add = vec!["add", "--"];
+    add.extend(rel.iter().map(String::as_str));
+    git_ok(root, &add)?;
+    let mut commit = vec!["commit", "-q", "-m", message, "--"];
+    commit.extend(rel.iter().map(String::as_str));
+    git_ok(root, &commit)?;
+    Ok(())
+}
