@@ -2,10 +2,11 @@
 # Rebuilds examples/desk from scratch with the svcdesk binary given as $1 (default: the
 # debug build). IDs are random, so each run gives new file names; the content is the same.
 # Usage: examples/build-desk.sh [path/to/svcdesk]
+# DESK_OUT=DIR builds the desk in DIR instead of examples/desk (tests/examples.rs uses it).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 sv=${1:-$here/../target/debug/svcdesk}
-desk=$here/desk
+desk=${DESK_OUT:-$here/desk}
 rm -rf "$desk"
 "$sv" init "$desk" --name "华东售后服务台 East China service desk" --timezone Asia/Shanghai >/dev/null
 cat >>"$desk/svcdesk.toml" <<'TOML'

@@ -7,8 +7,13 @@ use super::{Context, EXIT_FAILURE};
 #[derive(clap::Args)]
 #[command(
     after_help = "Prints nothing and exits 0 when the desk is clean; otherwise one line per
-problem (path:line:column: message) and exit 1. Suitable for a git pre-commit hook:
-  svcdesk check || exit 1"
+problem (path:line:column: message) and exit 1. Suitable for a git pre-commit hook
+(`svcdesk git setup --hook` installs one).
+
+Examples:
+  svcdesk check
+  svcdesk -C /srv/desks/east check --format json
+  svcdesk check || exit 1                  # in a hook or CI script"
 )]
 pub struct Args {
     /// Output format for the problem list.

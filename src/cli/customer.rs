@@ -24,6 +24,9 @@ stdout, so `id=$(svcdesk customer add ...)` works in scripts.")]
   svcdesk customer edit K7Q2 --clear email --untag vip")]
     Edit(EditArgs),
     /// Show one customer with the communication log.
+    #[command(after_help = "Examples:
+  svcdesk customer show K7Q2                  # any unique part of the ID
+  svcdesk customer show K7Q2 --format json")]
     Show(ShowArgs),
     /// List customers, filtered and sorted.
     #[command(after_help = "Examples:
@@ -34,7 +37,7 @@ CSV columns: id,name,contact,phone,email,industry,source,referred_by,tags,create
 (tags joined with ';', created in RFC 3339).")]
     List(ListArgs),
     /// Append a dated entry to a customer's communication log.
-    #[command(after_help = "Example:
+    #[command(after_help = "Examples:
   svcdesk customer note K7Q2 --with 王经理 --channel phone \\
       -m 'interested in product A, wants a sample' --follow-up 2026-12-01")]
     Note(NoteArgs),
@@ -48,8 +51,10 @@ pub struct FieldArgs {
     /// Contact person (联系人).
     #[arg(long)]
     contact: Option<String>,
+    /// Phone number (联系电话).
     #[arg(long)]
     phone: Option<String>,
+    /// Email address.
     #[arg(long)]
     email: Option<String>,
     /// Industry (所属行业).
@@ -61,6 +66,7 @@ pub struct FieldArgs {
     /// The customer who referred this one (ID or abbreviation).
     #[arg(long, value_name = "CUSTOMER")]
     referred_by: Option<String>,
+    /// Address (地址).
     #[arg(long)]
     address: Option<String>,
     /// Free-form notes.

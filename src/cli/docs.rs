@@ -34,7 +34,9 @@ pub fn completions(cx: &mut Context, a: CompletionsArgs) -> Result<u8> {
     Ok(0)
 }
 
-/// Writes svcdesk.1 and one page per command (svcdesk-ticket-open.1, ...).
+/// Writes svcdesk.1 and one page per command (svcdesk-ticket-open.1, ...), and the
+/// hand-written pages svcdesk-config.5, svcdesk-states.7 and svcdesk-sla.7, all from the
+/// same constants `--help` shows.
 pub fn man(cx: &mut Context, a: ManArgs) -> Result<u8> {
     let dir = cx.cwd.join(&a.dir);
     std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
@@ -44,8 +46,276 @@ pub fn man(cx: &mut Context, a: ManArgs) -> Result<u8> {
         // SAFETY: single-threaded here; nothing else reads the environment concurrently.
         unsafe { std::env::remove_var(var) };
     }
-    let cmd = Cli::command().disable_help_subcommand(true);
-    clap_mangen::generate_to(cmd, &dir).map_err(|e| Error::io(&dir, e))?;
+    let mut cmd = Cli::command().disable_help_subcommand(true);
+    cmd.build();
+    let mut all = Vec::new();
+    command_pages(&cmd, &mut all);
+    all.extend(pages(cmd).into_iter().map(|(f, t)| (f.to_string(), t)));
+    for (file, text) in all {
+        let path = dir.join(file);
+        std::fs::write(&path, text).map_err(|e| Error::io(&path, e))?;
+    }
     eprintln!("man pages written to {}", dir.display());
     Ok(0)
+}
+
+/// The date on every page: when the pages last changed in substance. A fixed date (not
+/// today's) keeps regenerated pages identical; bump it with the version.
+const MAN_DATE: &str = "2026-11-28";
+const MANUAL: &str = "svcdesk manual";
+
+/// One clap_mangen page per visible subcommand, at any depth: (file name, roff text).
+fn command_pages(cmd: &clap::Command, out: &mut Vec<(String, String)>) {
+    for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+        command_pages(sub, out);
+        let man = dated(clap_mangen::Man::new(sub.clone()));
+        let mut buf = Vec::new();
+        man.render(&mut buf).expect("writing to memory");
+        out.push((man.get_filename(), lint_clean(buf)));
+    }
+}
+
+fn dated(man: clap_mangen::Man) -> clap_mangen::Man {
+    man.date(MAN_DATE)
+        .source(format!("svcdesk {}", env!("CARGO_PKG_VERSION")))
+        .manual(MANUAL)
+}
+
+/// clap_mangen puts `.br` next to blank lines (which are `.sp`) around "Possible values";
+/// mandoc -T lint warns about each. One `.sp` says the same.
+fn lint_clean(roff: Vec<u8>) -> String {
+    String::from_utf8(roff)
+        .expect("clap_mangen writes UTF-8")
+        .replace("\n.br\n\n.br\n", "\n.sp\n")
+        .replace("\n\n.br\n", "\n.sp\n")
+        .replace("\n.br\n\n", "\n.sp\n")
+}
+
+/// The desk on disk; the config reference follows it in svcdesk-config(5).
+const LAYOUT: &str = "\
+svcdesk.toml                           the configuration, see svcdesk-config(5)
+customers/C20261124-K7Q2XM.toml        one file per customer
+tickets/2026/11/T20261124-9XWM3A.toml  one file per ticket: current fields, then [[event]] history
+reports/2026/11/R20261124-4D8P1Q.toml  one file per field-service report
+worklog/wang.toml                      an engineer's work log, one [[entry]] per piece of work
+.svcdesk/                              the local lock file (git-ignored)
+
+IDs are a kind letter (C, T, R), the date in the desk's time zone and six random
+Crockford base32 characters. Any unique part of an ID will do on the command line.
+Every write takes .svcdesk/lock, writes a temporary file beside the target and renames
+it; an edit rewrites only the lines it changes, so comments added to a record survive.
+A ticket's fields are always the replay of its history; `svcdesk check` reports a file
+whose fields disagree with it. `svcdesk init` writes a commented configuration and
+`svcdesk check` validates it.";
+
+/// svcdesk.1 (the root page with ENVIRONMENT, EXIT STATUS and SEE ALSO) and the pages
+/// that are not about one command: (file name, roff text).
+fn pages(cmd: clap::Command) -> Vec<(&'static str, String)> {
+    let see_also = "svcdesk(1), svcdesk-config(5), svcdesk-csv(7), svcdesk-states(7), \
+                    svcdesk-sla(7), svcdesk-ticket(1), svcdesk-sla-check(1)";
+    let mut root = Vec::new();
+    // The environment and exit codes get sections of their own instead of the after_help.
+    let man = dated(clap_mangen::Man::new(cmd.clone().after_help(None::<&str>)));
+    man.render(&mut root).expect("writing to memory");
+    let mut root = lint_clean(root);
+    root.push_str(&sections(&[
+        ("EXAMPLES", super::EXAMPLES),
+        ("ENVIRONMENT", super::ENVIRONMENT),
+        ("EXIT STATUS", super::EXIT_CODES),
+        ("FILES", LAYOUT),
+        ("SEE ALSO", see_also),
+    ]));
+    let config = svcdesk::config::default_config("NAME", chrono_tz::Asia::Shanghai);
+    vec![
+        ("svcdesk.1", root),
+        (
+            "svcdesk-config.5",
+            page(
+                "svcdesk-config",
+                5,
+                "the desk layout and svcdesk.toml, every key explained",
+                &[
+                    ("DESK LAYOUT", LAYOUT),
+                    (
+                        "CONFIGURATION",
+                        "svcdesk.toml as `svcdesk init NAME --timezone Asia/Shanghai` \
+                         writes it; every key is shown with a comment:",
+                    ),
+                    ("", &indent(&config)),
+                    ("SEE ALSO", see_also),
+                ],
+            ),
+        ),
+        (
+            "svcdesk-csv.7",
+            page(
+                "svcdesk-csv",
+                7,
+                "the CSV columns of every command that writes CSV",
+                &[(
+                    "DESCRIPTION",
+                    "Every listing, show, ledger and export takes --format csv: RFC 4180 CSV \
+                     with a header row and the fixed columns below (taken from each \
+                     command's --help). --excel, where offered, adds the byte-order mark \
+                     Excel needs for Chinese and keeps cells like =... as text.",
+                )],
+            ) + &csv_columns(&cmd, "svcdesk"),
+        ),
+        (
+            "svcdesk-states.7",
+            page(
+                "svcdesk-states",
+                7,
+                "the states of a ticket and the steps between them",
+                &[
+                    ("DESCRIPTION", super::ticket::STATES),
+                    ("SEE ALSO", see_also),
+                ],
+            ),
+        ),
+        (
+            "svcdesk-sla.7",
+            page(
+                "svcdesk-sla",
+                7,
+                "SLA timers, target syntax and the business calendar",
+                &[
+                    ("DESCRIPTION", super::sla::SLA_RULES),
+                    ("SEE ALSO", see_also),
+                ],
+            ),
+        ),
+    ]
+}
+
+/// One subsection per command whose help lists CSV columns: each paragraph of its
+/// after_help that starts with "CSV columns", kept line for line.
+fn csv_columns(cmd: &clap::Command, path: &str) -> String {
+    let mut out = String::new();
+    let help = cmd
+        .get_after_long_help()
+        .or_else(|| cmd.get_after_help())
+        .map(|h| h.to_string())
+        .unwrap_or_default();
+    let paras: Vec<&str> = help
+        .split("\n\n")
+        .filter(|p| p.trim_start().starts_with("CSV columns"))
+        .collect();
+    if !paras.is_empty() {
+        out.push_str(&format!(".SS \"{}\"\n", escape(path)));
+        for (i, p) in paras.into_iter().enumerate() {
+            // No paragraph macro right after the heading (mandoc warns).
+            out.push_str(if i == 0 {
+                ".RS 2\n.nf\n"
+            } else {
+                ".PP\n.RS 2\n.nf\n"
+            });
+            for l in p.lines() {
+                out.push_str(&escape(l));
+                out.push('\n');
+            }
+            out.push_str(".fi\n.RE\n");
+        }
+    }
+    for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+        out.push_str(&csv_columns(sub, &format!("{path} {}", sub.get_name())));
+    }
+    out
+}
+
+fn indent(text: &str) -> String {
+    text.lines()
+        .map(|l| {
+            if l.is_empty() {
+                String::new()
+            } else {
+                format!("  {l}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn page(name: &str, section: u8, summary: &str, body: &[(&str, &str)]) -> String {
+    let version = env!("CARGO_PKG_VERSION");
+    let mut out = format!(
+        ".TH {} {section} {MAN_DATE} \"svcdesk {version}\" \"{MANUAL}\"\n.SH NAME\n{} \\- {}\n",
+        name.to_uppercase(),
+        escape(name),
+        escape(summary)
+    );
+    out.push_str(&sections(body));
+    out
+}
+
+/// Plain text to man(7) roff: a paragraph whose lines are indented (a diagram, a table,
+/// a TOML example) keeps its lines (.nf), any other is filled. "Heading:" lines that end
+/// a paragraph's first line become subsections. An empty section title continues the
+/// previous section.
+fn sections(body: &[(&str, &str)]) -> String {
+    let mut out = String::new();
+    // A paragraph macro right after a heading is redundant (mandoc warns).
+    let pp = |out: &String| {
+        let last = last_line(out);
+        if last.starts_with(".SH") || last.starts_with(".SS") {
+            ""
+        } else {
+            ".PP\n"
+        }
+    };
+    for (title, text) in body {
+        if !title.is_empty() {
+            out.push_str(&format!(".SH \"{title}\"\n"));
+        }
+        for para in text.split("\n\n") {
+            let mut lines: Vec<&str> = para.lines().collect();
+            if lines.len() > 1 && !lines[0].starts_with(' ') && lines[0].ends_with(':') {
+                out.push_str(&format!(".SS \"{}\"\n", lines[0].trim_end_matches(':')));
+                lines.remove(0);
+            }
+            if lines.iter().all(|l| l.trim().is_empty()) {
+                continue;
+            }
+            let preformatted =
+                lines.iter().any(|l| l.starts_with(' ')) || lines.iter().any(|l| l.contains("  "));
+            // Preformatted blocks lose their common indentation and are indented by .RS.
+            let cut = if preformatted {
+                let ind = |l: &&str| l.len() - l.trim_start().len();
+                lines
+                    .iter()
+                    .filter(|l| !l.trim().is_empty())
+                    .map(ind)
+                    .min()
+                    .unwrap_or(0)
+            } else {
+                0
+            };
+            out.push_str(pp(&out));
+            if preformatted {
+                out.push_str(".RS 2\n.nf\n");
+            }
+            for l in lines {
+                out.push_str(&escape(l.get(cut..).unwrap_or("")));
+                out.push('\n');
+            }
+            if preformatted {
+                out.push_str(".fi\n.RE\n");
+            }
+        }
+    }
+    out
+}
+
+fn last_line(s: &str) -> &str {
+    s.trim_end_matches('\n').rsplit('\n').next().unwrap_or("")
+}
+
+/// Escapes one line of text for roff: backslashes, a leading `.` or `'` (control
+/// characters), and `-` as a real hyphen-minus so options survive copy and paste.
+fn escape(line: &str) -> String {
+    let mut s = line.replace('\\', "\\e").replace('-', "\\-");
+    if s.starts_with('.') || s.starts_with('\'') {
+        s.insert_str(0, "\\&");
+    }
+    s
 }

@@ -20,7 +20,12 @@ How concurrent work merges (git runs `svcdesk merge-driver` for record files):
 
 `git clone` does not copy .git/config: run `svcdesk git setup` once in every clone.
 The driver is registered with the absolute path of this svcdesk, so it works without
-svcdesk on PATH; run setup again if you move the binary.";
+svcdesk on PATH; run setup again if you move the binary.
+
+Examples:
+  svcdesk git setup                 # in the desk: git init if needed, merge driver
+  svcdesk git setup --hook          # also a pre-commit hook running `svcdesk check`
+  svcdesk init mydesk --git         # a new desk, set up the same way";
 
 #[derive(clap::Subcommand)]
 pub enum Command {

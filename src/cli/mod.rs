@@ -25,20 +25,61 @@ use svcdesk::{Error, Result};
 pub const EXIT_OK: u8 = 0;
 pub const EXIT_FAILURE: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
+/// A bug in svcdesk (a panic), as sysexits' EX_SOFTWARE; nothing a user typed causes it.
+pub const EXIT_INTERNAL: u8 = 70;
 
-const AFTER_HELP: &str = "\
-Environment:
-  SVCDESK_DIR   the desk to use (like -C)
-  SVCDESK_USER  who is acting (like --as)
-  SVCDESK_NOW   the current time, for replaying or testing (e.g. 2026-11-24T09:30:00+08:00)
-  COLUMNS       table width when output is not a terminal
+// Macros, not consts, so that `concat!` can build AFTER_HELP from them: `--help` and the
+// ENVIRONMENT and EXIT STATUS sections of svcdesk(1) share one text.
+macro_rules! environment_text {
+    () => {
+        "  SVCDESK_DIR     the desk to use (like -C)
+  SVCDESK_USER    who is acting (like --as)
+  SVCDESK_NOW     the current time, for replaying or testing (e.g. 2026-11-24T09:30:00+08:00)
+  EDITOR, VISUAL  the editor for a ticket description when neither -m nor -F is given
+  COLUMNS         table width when output is not a terminal
+  NO_COLOR        set to anything to turn colour off (colour is used only on a terminal)"
+    };
+}
+macro_rules! exit_codes_text {
+    () => {
+        "  0   success
+  1   failure: an error was reported, or `check` found problems
+  2   usage: unknown command or option, or a malformed value
+  70  internal error: a bug in svcdesk; please report it with the command that caused it
+  `sla check` alone uses 0 ok, 1 at risk, 2 breached, 3 error (see `svcdesk sla check --help`)."
+    };
+}
 
-Exit codes:
-  0  success
-  1  failure: an error was reported, or `check` found problems
-  2  usage: unknown command or option, or a malformed value
+macro_rules! examples_text {
+    () => {
+        "  svcdesk init mydesk --name '华东售后服务台' --timezone Asia/Shanghai
+  cd mydesk && export SVCDESK_USER=li
+  c=$(svcdesk customer add --name '华东机械有限公司' --phone 021-5555-0101)
+  t=$(svcdesk ticket open --customer \"$c\" --category complaint -m 'engineer left early')
+  svcdesk ticket grade \"$t\" II && svcdesk ticket accept \"$t\"
+  svcdesk ticket list --open --overdue
+  svcdesk sla check                      # from cron; exit 0 ok, 1 at risk, 2 breached
+  svcdesk ledger service --month last > ledger.csv"
+    };
+}
 
-Start with `svcdesk init mydesk`, then `svcdesk customer add --help`.";
+/// A first session; also EXAMPLES in svcdesk(1).
+pub const EXAMPLES: &str = examples_text!();
+/// The environment variables every command reads.
+pub const ENVIRONMENT: &str = environment_text!();
+/// Exit codes of every command.
+pub const EXIT_CODES: &str = exit_codes_text!();
+
+const AFTER_HELP: &str = concat!(
+    "Examples:\n",
+    examples_text!(),
+    "\n\nEnvironment:\n",
+    environment_text!(),
+    "\n\nExit codes:\n",
+    exit_codes_text!(),
+    "\n\nManual pages: svcdesk(1), svcdesk-config(5), svcdesk-csv(7), svcdesk-states(7), svcdesk-sla(7).
+Start with `svcdesk init mydesk`, then `svcdesk customer add --help`."
+);
 
 #[derive(Parser)]
 #[command(
@@ -78,19 +119,44 @@ enum Command {
     /// Create a desk: svcdesk.toml with a commented default config, record folders, git files.
     Init(init::Args),
     /// Customers (客户档案) and their communication log (沟通记录).
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:
+  svcdesk customer add --name '华东机械有限公司' --contact 张伟 --phone 021-5555-0101
+  svcdesk customer list --industry manufacturing
+  svcdesk customer note K7Q2 --with 张伟 --channel visit -m 'wants a quote for X300'"
+    )]
     Customer(customer::Command),
     /// Tickets (反馈工单 / 顾客投诉处理通知单): open, grade, route, work, resolve, close.
     #[command(subcommand, after_help = ticket::STATES)]
     Ticket(ticket::Command),
     /// Compensation (补偿/赔款) on a ticket: request, finance review, GM approval.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:
+  svcdesk comp request 9XWM --amount 500 --kind coupon
+  svcdesk --as zhao comp review 9XWM          # finance (role finance)
+  svcdesk --as chen comp approve 9XWM         # general manager (role gm)
+
+A ticket cannot be closed while a request awaits review or the GM's decision."
+    )]
     Comp(ticket::CompCommand),
     /// Field-service reports (现场服务完成情况汇报) and the engineers' work log.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:
+  svcdesk report list --month last --engineer wang
+  svcdesk report log --hours 1.5 --ticket 9XWM -m 'remote follow-up'
+  svcdesk report weekly --week last"
+    )]
     Report(report::Command),
     /// Monthly ledgers (台账) as CSV: `ledger service` (技术服务台账), `ledger tickets` (受理跟踪反馈表)
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:
+  svcdesk ledger service --month last > 技术服务台账.csv
+  svcdesk ledger tickets --month 2026-11 --excel > 客户服务受理跟踪反馈表.csv"
+    )]
     Ledger(ledger::Command),
     /// 月份统计报表: opened, closed, backlog, SLA %, response and resolve times, satisfaction.
     #[command(after_help = stats::AFTER_HELP)]
@@ -102,7 +168,7 @@ enum Command {
     #[command(after_help = export::IMPORT_HELP)]
     Import(export::ImportArgs),
     /// SLA deadlines: `sla check` for cron (exit 0 ok, 1 at risk, 2 breached, 3 error), `sla status`.
-    #[command(subcommand)]
+    #[command(subcommand, after_long_help = sla::SLA_RULES)]
     Sla(sla::Command),
     /// Check every record: syntax (file:line:column), schema, fields, IDs, references, history.
     Check(check::Args),
@@ -112,7 +178,11 @@ enum Command {
     #[command(hide = true)]
     Man(docs::ManArgs),
     /// Git collaboration: `git setup` registers svcdesk's merge driver for record files.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:
+  svcdesk git setup --hook          # once in every clone; see `svcdesk git setup --help`"
+    )]
     Git(git::Command),
     /// Merge one record file for git (`svcdesk merge-driver %O %A %B %P`; see `git setup`).
     #[command(hide = true)]
@@ -171,7 +241,31 @@ impl Context {
     }
 }
 
+/// Runs the command; a panic (a bug) becomes one plain error line and exit code 70, never
+/// a Rust panic message or backtrace. Unwinding (not exiting in the hook) lets the desk
+/// lock and temporary files be cleaned up on the way out.
 pub fn main() -> ExitCode {
+    std::panic::set_hook(Box::new(|info| {
+        let p = info.payload();
+        let msg = p
+            .downcast_ref::<&str>()
+            .copied()
+            .or_else(|| p.downcast_ref::<String>().map(String::as_str))
+            .unwrap_or("unexpected failure");
+        let at = info
+            .location()
+            .map(|l| format!(" (at {}:{})", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!("error: internal error: {msg}{at}");
+        eprintln!(
+            "hint: this is a bug in svcdesk {}; please report it with the command you ran",
+            env!("CARGO_PKG_VERSION")
+        );
+    }));
+    std::panic::catch_unwind(run).unwrap_or(ExitCode::from(EXIT_INTERNAL))
+}
+
+fn run() -> ExitCode {
     // An empty variable means "not set", as for most tools; clap would call it a usage error.
     for var in ["SVCDESK_DIR", "SVCDESK_USER"] {
         if std::env::var_os(var).is_some_and(|v| v.is_empty()) {

@@ -42,9 +42,11 @@ Outcomes: resolved, partly-resolved, unresolved, follow-up.")]
   svcdesk report edit 2HQA --escalated=false")]
     Edit(Box<EditArgs>),
     /// Show one report with its computed hours on site.
-    #[command(
-        after_help = "CSV: field,value rows in the order of `report list --format csv` columns."
-    )]
+    #[command(after_help = "Examples:
+  svcdesk report show 4D8P                    # hours on site = left - arrived, never stored
+  svcdesk report show 4D8P --format csv
+
+CSV: field,value rows in the order of `report list --format csv` columns.")]
     Show(ShowArgs),
     /// List reports, in visit order (arrival, or else when written).
     #[command(after_help = "Examples:

@@ -22,6 +22,56 @@ pub const SLA_ERROR: u8 = 3;
 /// The actor recorded on events svcdesk writes by itself (notifications, escalations).
 pub const SYSTEM_ACTOR: &str = "svcdesk";
 
+/// SLA target syntax and timer rules: `sla --help` and the svcdesk-sla(7) man page.
+/// A plain-text digest of the module docs of `svcdesk::sla` and `svcdesk::sla::policy`.
+pub const SLA_RULES: &str = "\
+Timers:
+  Every table under [sla.timers] in svcdesk.toml is one timer:
+
+    [sla.timers.resolve]
+    start = [\"open\", \"reopen\"]   # one action or a list
+    stop = \"resolve\"             # one action or a list
+    pause = [\"waiting\"]          # states that stop the clock (optional)
+    target = { I = \"24h\", II = \"48h\", high = \"24h\", medium = \"3wd\", low = \"5wd\" }
+    warn = \"4h\"                  # at risk from 4 h before the deadline (optional)
+
+  start, stop: ticket actions (open, assign, accept, respond, plan, resolve, revisit,
+  comp-request, reopen, ...). pause: ticket states (new, assigned, accepted,
+  in-progress, waiting, resolved, closed). target: keyed by grade (I, II, III), priority
+  (high, medium, low) or all; keys are case-sensitive.
+
+Targets:
+  A whole number and a unit, no fractions; units are case-insensitive.
+    90s 15m 48h 3d   wall clock: nights, weekends and holidays count (d = 24 hours)
+    8bh 90bm         business hours or minutes: only working time counts
+    3wd              working days
+  Working time comes from [calendar]: workdays, hours (e.g. 09:00-12:00, 13:30-18:00),
+  holidays (dates or FIRST..LAST ranges) and makeup_days (调休, worked with normal hours).
+  Friday 15:00 plus 8bh (default hours) is Monday 15:30; Friday 15:00 plus 3wd is
+  Wednesday 15:00; received on Saturday, 3wd runs out at the end of Wednesday (18:00).
+  Zero is allowed (0m, 0bh, 0wd); at most 3660 days. Durations on the command line
+  (--due-within 2h) are always wall clock: s, m, h or d.
+
+Which target applies:
+  Every target key matching the ticket's current grade, its current priority, or all
+  gives a deadline from the same start; the earliest deadline wins. Regrading re-targets
+  running timers from their original start: a grade-I ticket (24h) raised to II after ten
+  hours is due 48 hours after it was opened. No matching key: no such timer.
+
+When a timer runs:
+  Start: the latest event whose action is in start (re-assigning restarts accept).
+  Stop: the first later event whose action is in stop; closing also ends it.
+  Pause: while the ticket is in a pause state the deadline moves later by the time
+  paused, counted the target's way (a night's wait moves an 8bh deadline by nothing).
+
+Timer states:
+  met        stopped at or before its deadline
+  breached   stopped after its deadline, or still running (or paused) past it
+  paused     in a pause state, deadline not passed
+  at-risk    running, with no more than warn left
+  running    otherwise
+  `sla check` and `ticket list --overdue` report at-risk and breached timers that still run.";
+
 /// SLA deadlines: check breaches for cron, summarise for people.
 #[derive(Subcommand)]
 pub enum Command {
@@ -50,6 +100,12 @@ Examples:
     )]
     Check(CheckArgs),
     /// Summary counts of open tickets by department and grade: open, at risk, breached.
+    #[command(after_help = "Examples:
+  svcdesk sla status
+  svcdesk sla status --now '2026-11-30 18:00' --format csv
+
+The timers and their targets are in [sla.timers] of svcdesk.toml; `svcdesk sla --help`
+and svcdesk-sla(7) explain them.")]
     Status(StatusArgs),
 }
 

@@ -48,40 +48,106 @@ The category's department (svcdesk.toml [categories]) receives the ticket; --dep
 routes by hand. The new ID is printed on stdout.")]
     Open(Box<OpenArgs>),
     /// Set or change the grade (I general, II serious, III major).
+    #[command(after_help = "Examples:
+  svcdesk ticket grade 9XWM II --reason 'core function down, one customer'
+  svcdesk ticket grade 9XWM III --reason 'several customers; press involved'
+
+Grades: I 一般 general, II 严重 serious, III 重大 major. The grade picks the SLA targets;
+regrading re-targets running timers from their original start (see `svcdesk sla --help`).")]
     Grade(GradeArgs),
     /// Route to a department and/or person (re-routing resets acceptance).
+    #[command(after_help = "Examples:
+  svcdesk ticket assign 9XWM --to wang                   # a person of the ticket's department
+  svcdesk ticket assign 9XWM --department quality --reason 'looks like a batch defect'
+
+Assigning starts the `accept` timer; the assignee confirms with `ticket accept`.")]
     Assign(AssignArgs),
     /// The assignee confirms receipt.
+    #[command(after_help = "Examples:
+  svcdesk ticket accept 9XWM                     # as the assignee (SVCDESK_USER or --as)
+  svcdesk --as sun ticket accept 9XWM            # a supervisor, head or manager takes it over")]
     Accept(CommonArgs),
     /// Add a progress note (internal, or told to the customer).
+    #[command(after_help = "Examples:
+  svcdesk ticket note 9XWM -m 'parts ordered from Suzhou, ETA Thursday'
+  svcdesk ticket note 9XWM -m 'told the customer about the delay' --to-customer")]
     Note(NoteArgs),
     /// Record a reply to the customer (the first one stops the `respond` timer).
+    #[command(after_help = "Examples:
+  svcdesk ticket respond 9XWM -m 'apologised; new engineer tomorrow 9:00'
+  svcdesk ticket respond 9XWM --channel wechat -m 'sent the reset video'")]
     Respond(RespondArgs),
     /// Record the diagnosis: cause, responsibility, estimated plan.
+    #[command(after_help = "Examples:
+  svcdesk ticket diagnose 9XWM --cause 'driver board' --responsibility product
+  svcdesk ticket diagnose 9XWM --cause 'wrong wiring at install' --responsibility customer \\
+      --plan 'rewire on site, no charge this once'")]
     Diagnose(DiagnoseArgs),
     /// Record the solution plan told to the customer.
+    #[command(after_help = "Examples:
+  svcdesk ticket plan 9XWM -m 'replace the driver board on site within 48 h'
+
+For grade III the `plan` timer (2 h by default) stops here.")]
     Plan(TextArgs),
     /// Ask another department for help, with what is needed and by when.
+    #[command(after_help = "Examples:
+  svcdesk ticket collab 9XWM --department quality --need 'batch test of lot 2611' --due 2026-11-28
+
+The other department answers with `svcdesk ticket reply`.")]
     Collab(CollabArgs),
     /// Record another department's answer to a collab request.
+    #[command(after_help = "Examples:
+  svcdesk ticket reply 9XWM -m 'lot 2611 passed; the fault is local'
+  svcdesk ticket reply 9XWM --request 1 -m 'answer to the first collab request'")]
     Reply(ReplyArgs),
     /// Raise the grade and/or move the ticket to a manager, with a reason.
+    #[command(after_help = "Examples:
+  svcdesk ticket escalate 9XWM --grade III --reason 'customer threatens to go to the press'
+  svcdesk ticket escalate 9XWM --to sun --reason 'no fix after two visits'")]
     Escalate(EscalateArgs),
     /// Pause: waiting for the customer, parts or another department.
+    #[command(after_help = "Examples:
+  svcdesk ticket wait 9XWM --for parts -m 'board DB-200 on back order'
+  svcdesk ticket wait 9XWM --for customer
+
+While waiting the `resolve` timer is paused; `svcdesk ticket resume` restarts it.")]
     Wait(WaitArgs),
     /// Resume work after waiting.
+    #[command(after_help = "Examples:
+  svcdesk ticket resume 9XWM -m 'parts arrived'")]
     Resume(OptTextArgs),
     /// Record the measures taken and the result.
+    #[command(after_help = "Examples:
+  svcdesk ticket resolve 9XWM -m 'board replaced, tested 2 h' --parts '1x DB-200'
+  svcdesk ticket resolve 9XWM -m 'explained the setting' --attach photo.jpg
+
+Resolving stops the `resolve` timer and starts `revisit` (回访, 24 h by default).")]
     Resolve(ResolveArgs),
     /// Record the revisit (回访): scores 1–5 for efficiency, attitude and result.
+    #[command(after_help = "Examples:
+  svcdesk ticket revisit 9XWM --efficiency 5 --attitude 4 --result 5
+  svcdesk ticket revisit 9XWM --result 3 -m 'works now, but took too long'")]
     Revisit(RevisitArgs),
     /// Close and archive, with the final satisfaction score 1–5.
+    #[command(after_help = "Examples:
+  svcdesk ticket close 9XWM --satisfaction 5
+  svcdesk ticket close 9XWM -m 'customer unreachable after three calls'
+
+Refused while compensation awaits finance review or the GM's decision.")]
     Close(CloseArgs),
     /// Reopen a resolved or closed ticket, with a reason.
+    #[command(after_help = "Examples:
+  svcdesk ticket reopen 9XWM --reason 'the fault came back after a week'")]
     Reopen(ReasonArgs),
     /// Link to another ticket: duplicate, related, or repeat-of.
+    #[command(after_help = "Examples:
+  svcdesk ticket link 9XWM QF7R                   # related (the default)
+  svcdesk ticket link 9XWM QF7R --kind duplicate")]
     Link(LinkArgs),
     /// Show a ticket's fields and timeline.
+    #[command(after_help = "Examples:
+  svcdesk ticket show 9XWM                        # fields, SLA timers, timeline
+  svcdesk ticket show 9XWM --format json | jq .event         # the history")]
     Show(ShowArgs),
     /// List tickets, filtered and sorted.
     #[command(after_help = "Examples:
@@ -101,14 +167,20 @@ reopened,compensation,compensation_amount,compensation_currency,tags,title")]
 #[derive(Subcommand)]
 pub enum CompCommand {
     /// Request compensation for a ticket.
-    #[command(after_help = "Example:
+    #[command(after_help = "Examples:
   svcdesk comp request 9XWM --amount 500 --kind refund --reason 'second failure in a month'")]
     Request(CompRequestArgs),
     /// Finance reviews a request (needs the role finance when the desk lists staff).
+    #[command(after_help = "Examples:
+  svcdesk --as zhao comp review 9XWM -m 'amount within policy'")]
     Review(OptTextArgs),
     /// The general manager approves a reviewed request (role gm).
+    #[command(after_help = "Examples:
+  svcdesk --as chen comp approve 9XWM")]
     Approve(OptTextArgs),
     /// The general manager (or finance, before review) rejects a request.
+    #[command(after_help = "Examples:
+  svcdesk --as chen comp reject 9XWM -m 'covered by the warranty repair'")]
     Reject(OptTextArgs),
 }
 
@@ -116,7 +188,8 @@ pub enum CompCommand {
 pub struct CommonArgs {
     /// Ticket ID or unique abbreviation.
     id: String,
-    /// When it happened, if not now (e.g. "2026-11-24 09:30", desk time).
+    /// When it happened, if not now (e.g. "2026-11-24 09:30", desk time; SVCDESK_NOW sets
+    /// the clock for every command).
     #[arg(long, value_name = "TIME")]
     at: Option<String>,
 }
@@ -125,6 +198,7 @@ pub struct CommonArgs {
 pub struct TextArgs {
     #[command(flatten)]
     common: CommonArgs,
+    /// The text to record.
     #[arg(short = 'm', long = "message", value_name = "TEXT")]
     text: String,
 }
@@ -133,6 +207,7 @@ pub struct TextArgs {
 pub struct OptTextArgs {
     #[command(flatten)]
     common: CommonArgs,
+    /// A comment to record with the step.
     #[arg(short = 'm', long = "message", value_name = "TEXT")]
     text: Option<String>,
 }
@@ -141,6 +216,7 @@ pub struct OptTextArgs {
 pub struct ReasonArgs {
     #[command(flatten)]
     common: CommonArgs,
+    /// Why (recorded in the timeline).
     #[arg(long)]
     reason: String,
 }
@@ -164,6 +240,7 @@ pub struct OpenArgs {
     /// Contact person for this ticket.
     #[arg(long)]
     contact: Option<String>,
+    /// How the request came in.
     #[arg(long, value_enum, default_value = "phone")]
     channel: Channel,
     /// A category key of svcdesk.toml (consult, agency, complaint, suggestion, quality, ...).
@@ -204,6 +281,7 @@ pub struct OpenArgs {
     /// Who passed it on (转交人).
     #[arg(long)]
     transferred_by: Option<String>,
+    /// Priority; with the grade it picks the SLA targets.
     #[arg(long, value_enum, default_value = "medium")]
     priority: Priority,
     /// Grade now, if already known.
@@ -233,6 +311,7 @@ pub struct OpenArgs {
 pub struct GradeArgs {
     #[command(flatten)]
     common: CommonArgs,
+    /// I 一般 general, II 严重 serious, III 重大 major.
     #[arg(value_enum)]
     grade: Grade,
     /// Why this grade (impact, urgency, customer's mood).
@@ -244,11 +323,13 @@ pub struct GradeArgs {
 pub struct AssignArgs {
     #[command(flatten)]
     common: CommonArgs,
+    /// A department key of svcdesk.toml [departments].
     #[arg(long)]
     department: Option<String>,
     /// The person who should handle it.
     #[arg(long, value_name = "STAFF")]
     to: Option<String>,
+    /// Why it is routed this way.
     #[arg(long)]
     reason: Option<String>,
 }
@@ -257,6 +338,7 @@ pub struct AssignArgs {
 pub struct NoteArgs {
     #[command(flatten)]
     common: CommonArgs,
+    /// The note.
     #[arg(short = 'm', long = "message", value_name = "TEXT")]
     text: String,
     /// The note was also told to the customer.
@@ -280,6 +362,7 @@ pub struct RespondArgs {
 pub struct DiagnoseArgs {
     #[command(flatten)]
     common: CommonArgs,
+    /// The cause found (原因分析).
     #[arg(long)]
     cause: String,
     /// Who is responsible: product, customer, logistics, dealer, ...
@@ -312,6 +395,7 @@ pub struct ReplyArgs {
     /// Which collab request (1 = the first) this answers [default: the latest].
     #[arg(long, value_name = "N")]
     request: Option<u32>,
+    /// The other department's answer.
     #[arg(short = 'm', long = "message", value_name = "TEXT")]
     text: String,
 }
@@ -326,8 +410,10 @@ pub struct EscalateArgs {
     /// Move to this person (e.g. the after-sales manager).
     #[arg(long, value_name = "STAFF")]
     to: Option<String>,
+    /// Move to this department.
     #[arg(long)]
     department: Option<String>,
+    /// Why it is escalated.
     #[arg(long)]
     reason: String,
 }
@@ -339,6 +425,7 @@ pub struct WaitArgs {
     /// What for: customer, parts, department, ...
     #[arg(long = "for", value_name = "WHAT")]
     reason: String,
+    /// Details, e.g. what was ordered and when it is expected.
     #[arg(short = 'm', long = "message", value_name = "TEXT")]
     text: Option<String>,
 }
@@ -383,6 +470,7 @@ pub struct CloseArgs {
     /// Final satisfaction 1 (very dissatisfied) – 5 (very satisfied).
     #[arg(long, value_parser = clap::value_parser!(u8).range(1..=5))]
     satisfaction: Option<u8>,
+    /// A closing remark.
     #[arg(short = 'm', long = "message", value_name = "TEXT")]
     text: Option<String>,
 }
@@ -393,6 +481,7 @@ pub struct LinkArgs {
     common: CommonArgs,
     /// The other ticket.
     other: String,
+    /// How the tickets are linked.
     #[arg(long, value_enum, default_value = "related")]
     kind: LinkKind,
 }
@@ -404,10 +493,13 @@ pub struct CompRequestArgs {
     /// Amount, e.g. 500 or 199.90.
     #[arg(long)]
     amount: String,
+    /// Currency code.
     #[arg(long, default_value = "CNY")]
     currency: String,
+    /// The form of compensation.
     #[arg(long, value_enum)]
     kind: CompKind,
+    /// Why compensation is due.
     #[arg(long)]
     reason: Option<String>,
 }

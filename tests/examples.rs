@@ -1,0 +1,119 @@
+//! The example scripts in examples/ are run as written (svcdesk from the build on PATH, in
+//! a temporary directory), so they never rot.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+fn examples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples")
+}
+
+/// Runs `bash examples/NAME ARGS...` in a fresh temp dir with the built svcdesk first on
+/// PATH and none of the caller's desk settings.
+fn run(name: &str, args: &[&Path], envs: &[(&str, &Path)]) -> (Output, tempfile::TempDir) {
+    let bin = assert_cmd::cargo::cargo_bin("svcdesk");
+    let tmp = tempfile::tempdir().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut cmd = std::process::Command::new("bash");
+    cmd.arg(examples().join(name))
+        .args(args)
+        .current_dir(tmp.path())
+        .env("PATH", path)
+        .env("COLUMNS", "200")
+        .env_remove("SVCDESK_DIR")
+        .env_remove("SVCDESK_USER")
+        .env_remove("SVCDESK_NOW");
+    for (k, v) in envs {
+        cmd.env(k, v);
+    }
+    let o = cmd.output().unwrap();
+    assert!(
+        o.status.success(),
+        "{name} failed ({}):\n{}\n{}",
+        o.status,
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    (o, tmp)
+}
+
+fn text(o: &Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn ticket_life_walks_a_ticket_from_open_to_close() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (o, _run_dir) = run("ticket-life.sh", &[tmp.path()], &[]);
+    let (out, err) = text(&o);
+    assert!(err.contains("close (now closed)"), "{err}");
+    assert!(err.contains("comp-approve (now in-progress)"), "{err}");
+    assert!(
+        out.contains("compensation    approved: 500 CNY coupon"),
+        "{out}"
+    );
+    // Every timer met, the ledger row and the month's statistics.
+    assert!(out.contains("sla_respond_pct            100.0"), "{out}");
+    assert!(
+        out.contains(",closed,") && out.contains("ticket life done: T"),
+        "{out}"
+    );
+    assert!(!out.contains("breached"), "{out}");
+    assert!(tmp.path().join("life-desk/svcdesk.toml").is_file());
+}
+
+#[test]
+fn git_setup_merges_two_clones_and_the_hook_refuses_a_broken_record() {
+    if std::process::Command::new("git")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("git not installed; skipping");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    // The tester's own git settings (signing, hooks path, default branch) stay out.
+    let (o, _run_dir) = run(
+        "git-setup.sh",
+        &[tmp.path()],
+        &[
+            ("GIT_CONFIG_GLOBAL", Path::new("/dev/null")),
+            ("GIT_CONFIG_NOSYSTEM", Path::new("1")),
+        ],
+    );
+    let (out, err) = text(&o);
+    assert!(out.contains("called the customer back"), "{out}");
+    assert!(out.contains("asked for the serial number"), "{out}");
+    assert!(out.contains("merged desk is consistent"), "{out}");
+    assert!(out.contains("pre-commit hook: installed"), "{out}");
+    assert!(
+        err.contains("unclosed array"),
+        "the hook ran svcdesk check: {err}"
+    );
+    assert!(tmp.path().join("wang-desk/.git/hooks/pre-commit").is_file());
+}
+
+#[test]
+fn build_desk_builds_a_clean_desk_elsewhere() {
+    let out = tempfile::tempdir().unwrap();
+    let desk = out.path().join("desk");
+    let bin = assert_cmd::cargo::cargo_bin("svcdesk");
+    let (_, _run_dir) = run("build-desk.sh", &[&bin], &[("DESK_OUT", &desk)]);
+    assert!(desk.join("svcdesk.toml").is_file());
+    let o = std::process::Command::new(&bin)
+        .args(["-C"])
+        .arg(&desk)
+        .arg("check")
+        .env_remove("SVCDESK_DIR")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
