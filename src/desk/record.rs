@@ -142,6 +142,16 @@ pub mod serde_time {
             .transpose()
     }
 
+    pub fn ser_opt_datetime<S: Serializer>(
+        t: &Option<DateTime<FixedOffset>>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        match t {
+            Some(t) => s.serialize_str(&t.to_rfc3339()),
+            None => s.serialize_none(),
+        }
+    }
+
     pub fn ser_datetime<S: Serializer>(t: &DateTime<FixedOffset>, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&t.to_rfc3339())
     }

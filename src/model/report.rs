@@ -165,7 +165,7 @@ pub struct Report {
     #[serde(
         default,
         deserialize_with = "serde_time::opt_datetime",
-        serialize_with = "ser_opt_time",
+        serialize_with = "serde_time::ser_opt_datetime",
         skip_serializing_if = "Option::is_none"
     )]
     pub departed: Option<DateTime<FixedOffset>>,
@@ -173,7 +173,7 @@ pub struct Report {
     #[serde(
         default,
         deserialize_with = "serde_time::opt_datetime",
-        serialize_with = "ser_opt_time",
+        serialize_with = "serde_time::ser_opt_datetime",
         skip_serializing_if = "Option::is_none"
     )]
     pub arrived: Option<DateTime<FixedOffset>>,
@@ -181,7 +181,7 @@ pub struct Report {
     #[serde(
         default,
         deserialize_with = "serde_time::opt_datetime",
-        serialize_with = "ser_opt_time",
+        serialize_with = "serde_time::ser_opt_datetime",
         skip_serializing_if = "Option::is_none"
     )]
     pub left: Option<DateTime<FixedOffset>>,
@@ -189,7 +189,7 @@ pub struct Report {
     #[serde(
         default,
         deserialize_with = "serde_time::opt_datetime",
-        serialize_with = "ser_opt_time",
+        serialize_with = "serde_time::ser_opt_datetime",
         skip_serializing_if = "Option::is_none"
     )]
     pub returned: Option<DateTime<FixedOffset>>,
@@ -226,16 +226,6 @@ pub struct Report {
     )]
     pub created: DateTime<FixedOffset>,
     pub created_by: String,
-}
-
-fn ser_opt_time<S: serde::Serializer>(
-    t: &Option<DateTime<FixedOffset>>,
-    s: S,
-) -> Result<S::Ok, S::Error> {
-    match t {
-        Some(t) => s.serialize_str(&t.to_rfc3339()),
-        None => s.serialize_none(),
-    }
 }
 
 /// The fields a user may remove with `report edit --clear`. Engineer, customer and

@@ -188,31 +188,31 @@ pub struct Ticket {
     #[serde(
         default,
         deserialize_with = "serde_time::opt_datetime",
-        serialize_with = "ser_opt_time"
+        serialize_with = "serde_time::ser_opt_datetime"
     )]
     pub opened: Option<DateTime<FixedOffset>>,
     #[serde(
         default,
         deserialize_with = "serde_time::opt_datetime",
-        serialize_with = "ser_opt_time"
+        serialize_with = "serde_time::ser_opt_datetime"
     )]
     pub accepted: Option<DateTime<FixedOffset>>,
     #[serde(
         default,
         deserialize_with = "serde_time::opt_datetime",
-        serialize_with = "ser_opt_time"
+        serialize_with = "serde_time::ser_opt_datetime"
     )]
     pub responded: Option<DateTime<FixedOffset>>,
     #[serde(
         default,
         deserialize_with = "serde_time::opt_datetime",
-        serialize_with = "ser_opt_time"
+        serialize_with = "serde_time::ser_opt_datetime"
     )]
     pub resolved: Option<DateTime<FixedOffset>>,
     #[serde(
         default,
         deserialize_with = "serde_time::opt_datetime",
-        serialize_with = "ser_opt_time"
+        serialize_with = "serde_time::ser_opt_datetime"
     )]
     pub closed: Option<DateTime<FixedOffset>>,
     #[serde(default)]
@@ -239,16 +239,6 @@ pub struct Ticket {
     pub description: String,
     #[serde(default)]
     pub event: Vec<Event>,
-}
-
-fn ser_opt_time<S: serde::Serializer>(
-    t: &Option<DateTime<FixedOffset>>,
-    s: S,
-) -> Result<S::Ok, S::Error> {
-    match t {
-        Some(t) => s.serialize_str(&t.to_rfc3339()),
-        None => s.serialize_none(),
-    }
 }
 
 /// Why a step cannot be taken.
