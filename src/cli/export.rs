@@ -26,6 +26,18 @@ pub enum What {
     Reports,
 }
 
+impl What {
+    /// The word for what was written, in messages.
+    fn noun(self) -> &'static str {
+        match self {
+            What::Tickets => "tickets",
+            What::Events => "events",
+            What::Customers => "customers",
+            What::Reports => "reports",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum ExportFormat {
     /// RFC 4180 CSV, UTF-8, a header row.
@@ -423,7 +435,7 @@ fn stream_csv(cx: &mut Context, desk: &svcdesk::desk::Desk, a: &ExportArgs) -> R
     })?;
     if let (Some(f), Some(path)) = (file, &a.output) {
         f.commit()?;
-        let noun = format!("{:?}", a.what).to_lowercase();
+        let noun = a.what.noun();
         eprintln!("{count} {noun} written to {}", cx.cwd.join(path).display());
     }
     Ok(())
@@ -501,7 +513,7 @@ pub fn export(cx: &mut Context, a: ExportArgs) -> Result<u8> {
         Some(path) => {
             let path = cx.cwd.join(path);
             store::write_atomic(&path, text.as_bytes())?;
-            let noun = format!("{:?}", a.what).to_lowercase();
+            let noun = a.what.noun();
             eprintln!("{count} {noun} written to {}", path.display());
         }
         None => cx.print(&text)?,
