@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 pub use id::{Id, Kind};
 pub use store::WriteLock;
 
-pub const GITIGNORE: &str = "# svcdesk's local lock and caches; never committed\n.svcdesk/\n";
+pub const GITIGNORE: &str = "# svcdesk's local lock and caches; never committed\n.svcdesk/\n# left only if svcdesk was killed mid-write; safe to delete\n.svcdesk-tmp-*\n";
 pub const GITATTRIBUTES: &str = "\
 # Records are text; keep line endings as written so diffs show only real changes.
 *.toml text eol=lf
@@ -167,9 +167,21 @@ impl Desk {
         let q = id::validate_query(kind, query)?;
         if let Some(full) = Id::parse(&q)
             && full.kind() == kind
-            && self.path_of(&full).is_file()
         {
-            return Ok(full);
+            // Not `is_file()`, which follows links: a record must be a regular file in the
+            // desk, as `record_files` (hence list and check) sees it. A link could point
+            // outside the desk, so it is refused by name rather than read or replaced.
+            let path = self.path_of(&full);
+            match std::fs::symlink_metadata(&path) {
+                Ok(m) if m.file_type().is_symlink() => {
+                    return Err(Error::invalid(format!(
+                        "{} is a symbolic link; records must be regular files inside the desk",
+                        path.display()
+                    )));
+                }
+                Ok(m) if m.is_file() => return Ok(full),
+                _ => {}
+            }
         }
         let all = self.ids(kind)?;
         let hits: Vec<&String> = all.iter().filter(|i| id::matches(i, &q)).collect();
