@@ -70,6 +70,28 @@ pub fn check(desk: &Desk) -> Result<Report> {
         files.extend(desk.record_files(kind)?.into_iter().map(|p| (kind, p)));
     }
     report.files = files.len();
+    // Readers skip symlinks and writers refuse them; say so, rather than let a record
+    // silently vanish from every listing.
+    for kind in Kind::ALL {
+        let base = desk.root.join(kind.dir());
+        for entry in walkdir::WalkDir::new(&base)
+            .min_depth(1)
+            .max_depth(3)
+            .into_iter()
+            .flatten()
+        {
+            let name = entry.file_name().to_string_lossy();
+            if entry.path_is_symlink() && name.ends_with(".toml") && !name.starts_with('.') {
+                report.problems.push(Problem {
+                    path: entry.path().strip_prefix(&desk.root).unwrap_or(entry.path()).to_path_buf(),
+                    line: None,
+                    column: None,
+                    message: "is a symbolic link; records must be regular files inside the desk (it is ignored)"
+                        .into(),
+                });
+            }
+        }
+    }
     // Each file on its own, on all cores; then the checks that need them all.
     let examined: Vec<Examined> = files
         .par_iter()

@@ -70,7 +70,14 @@ fn writing_a_symlinked_record_never_writes_outside_the_desk() {
     );
     let list = d.ok(&["customer", "list", "--format", "csv"]);
     assert!(!list.contains(fake), "{list}");
-    d.ok(&["check"]);
+    // check says so, rather than let the record vanish silently.
+    let o = d.run(&["check"]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(
+        out.contains(&format!("customers/{fake}.toml: is a symbolic link")),
+        "{out}"
+    );
 }
 
 #[test]
