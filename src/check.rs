@@ -194,8 +194,37 @@ pub fn check(desk: &Desk) -> Result<Report> {
             Err(e) => push_error(&mut problem, e),
         }
     }
+    report.problems.extend(hook_problems(desk));
     report.problems.sort();
     Ok(report)
+}
+
+/// Hooks whose program is not there: caught here, not by the first ticket it should
+/// have announced. (Bad actions and values already fail the config load at their line.)
+fn hook_problems(desk: &Desk) -> Vec<Problem> {
+    let path = desk.root.join(crate::config::FILE_NAME);
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    let mut problems = Vec::new();
+    for (i, rule) in desk.config.hooks.rule.iter().enumerate() {
+        let Some(program) = crate::hooks::missing_program(&desk.root, &rule.command) else {
+            continue;
+        };
+        use crate::hooks::Key::{Index, Name};
+        let at = crate::hooks::locate(
+            &text,
+            &[Name("hooks"), Name("rule"), Index(i), Name("command")],
+        )
+        .map(|offset| crate::error::line_column(&text, offset));
+        problems.push(Problem {
+            path: crate::config::FILE_NAME.into(),
+            line: at.map(|(l, _)| l),
+            column: at.map(|(_, c)| c),
+            message: format!(
+                "hooks.rule[{i}]: `{program}` is not an executable program (hooks run with sh -c in the desk folder)"
+            ),
+        });
+    }
+    problems
 }
 
 fn examine(desk: &Desk, kind: Kind, path: &std::path::Path) -> Examined {

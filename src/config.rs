@@ -34,6 +34,39 @@ pub struct Config {
     pub sla: Sla,
     #[serde(default)]
     pub git: GitConfig,
+    #[serde(default)]
+    pub hooks: Hooks,
+}
+
+/// `[hooks]`: commands run after a change is on disk, to tell people (see `crate::hooks`).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Hooks {
+    /// How long a hook may run before it is killed, e.g. "30s" (default 30s).
+    #[serde(default)]
+    pub timeout: Option<String>,
+    #[serde(default)]
+    pub rule: Vec<HookRule>,
+}
+
+/// `[[hooks.rule]]`: which events run which command. Empty conditions match anything.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct HookRule {
+    /// Actions: ticket actions (`open`, `assign`, ...), `sla-breach`, `measure-due`, or `*`.
+    #[serde(deserialize_with = "one_or_many")]
+    pub on: Vec<String>,
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub grade: Vec<String>,
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub priority: Vec<String>,
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub department: Vec<String>,
+    /// Run with `sh -c` in the desk's root.
+    pub command: String,
+    /// This rule's own timeout, overriding `[hooks] timeout`.
+    #[serde(default)]
+    pub timeout: Option<String>,
 }
 
 /// `[git]`: how the desk works with git.
@@ -164,6 +197,11 @@ impl Config {
             )
         })?;
         config.validate(path)?;
+        let departments: Vec<&str> = config.departments.keys().map(String::as_str).collect();
+        if let Err((key, message)) = crate::hooks::validate_in(&config.hooks, &departments) {
+            let offset = crate::hooks::locate(text, &key);
+            return Err(Error::parse_at(path, text, offset, message));
+        }
         // The SLA policy is checked on every load, so a typo in a target fails every
         // command (and `svcdesk check`) at its line, not only the cron job.
         if let Ok(calendar) = config.calendar() {
@@ -505,6 +543,25 @@ warn = "4h"
 # Needs the desk in a git repository: `svcdesk git setup`.
 [git]
 commit = false
+
+# Hooks: commands run (with `sh -c`, in the desk's folder) after a change is on disk, to
+# tell people. `on` takes ticket actions (open assign accept grade escalate resolve
+# reopen comp-request ...), "sla-breach" (from `sla check --notify`), "measure-due", or
+# "*". `grade`, `priority` and `department` narrow a rule; empty means any. The event is
+# in SVCDESK_ACTION, SVCDESK_ID, SVCDESK_BY, SVCDESK_GRADE, ... and the record arrives as
+# JSON on stdin. A failing or slow hook (killed after `timeout`) is reported and never
+# undoes the change. `--no-hooks` skips them. See examples/hooks/ and svcdesk-config(5).
+[hooks]
+timeout = "30s"
+#
+# [[hooks.rule]]
+# on = ["open", "escalate"]
+# grade = ["III"]
+# command = "examples/hooks/mail.sh service-lead@example.com"
+#
+# [[hooks.rule]]
+# on = ["sla-breach", "measure-due"]
+# command = "examples/hooks/webhook.sh"
 
 # `svcdesk sla check --escalate`: a ticket whose timer breached moves to `to` (a staff id,
 # e.g. the after-sales manager), recorded as an escalate event. Uncomment to use.

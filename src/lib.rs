@@ -8,6 +8,7 @@ pub mod config;
 pub mod desk;
 pub mod error;
 pub mod git;
+pub mod hooks;
 pub mod ledger;
 pub mod model;
 pub mod output;

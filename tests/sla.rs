@@ -336,29 +336,37 @@ fn status_counts_by_department_and_grade() {
 }
 
 #[test]
-fn the_example_notify_script_reports_a_breach() {
+fn the_example_mail_hook_reports_a_breach() {
     let d = TestDesk::new();
     let t = open(&d, "2026-11-24T10:00", &["--grade", "III"]);
-    let script =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/hooks/notify-breach.sh");
-    // No mail(1) on this PATH: the script writes the message to stderr instead.
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/hooks/mail.sh");
+    let mailbox = d.tmp.path().join("mailbox");
     let o = d
         .cmd()
         .env("SVCDESK_NOW", "2026-11-24T10:20:00+08:00")
-        .env("PATH", "/usr/bin:/bin")
-        .env("NOTIFY_TO", "nobody")
+        .env("SENDMAIL", format!("cat > '{}'", mailbox.display()))
         .args(["sla", "check", "--notify"])
-        .arg(&script)
+        .arg(format!(
+            "{} boss@example.com lead@example.com",
+            script.display()
+        ))
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(2));
-    let err = stderr(&o);
-    if std::path::Path::new("/usr/bin/mail").exists() {
-        return; // a real mail(1) took the message
-    }
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let mail = std::fs::read_to_string(&mailbox).unwrap();
     assert!(
-        err.contains(&format!("SLA breach: {t} respond (grade III, 5 min over)")),
-        "{err}"
+        mail.starts_with("To: boss@example.com,lead@example.com\n"),
+        "{mail}"
+    );
+    assert!(
+        mail.contains(&format!(
+            "Subject: [svcdesk] {t} SLA breach: respond 5 min over (grade III): "
+        )),
+        "{mail}"
+    );
+    assert!(
+        mail.contains("Timer:      respond (due 2026-11-24T10:15:00+08:00)"),
+        "{mail}"
     );
     assert!(ticket_text(&d, &t).contains("action = \"sla-notified\""));
 }

@@ -20,6 +20,7 @@ use std::process::ExitCode;
 use chrono::{DateTime, Timelike, Utc};
 use clap::{Parser, Subcommand};
 use svcdesk::desk::{self, Desk};
+use svcdesk::hooks::HookEvent;
 use svcdesk::{Error, Result};
 
 pub const EXIT_OK: u8 = 0;
@@ -37,7 +38,8 @@ macro_rules! environment_text {
   SVCDESK_NOW     the current time, for replaying or testing (e.g. 2026-11-24T09:30:00+08:00)
   EDITOR, VISUAL  the editor for a ticket description when neither -m nor -F is given
   COLUMNS         table width when output is not a terminal
-  NO_COLOR        set to anything to turn colour off (colour is used only on a terminal)"
+  NO_COLOR        set to anything to turn colour off (colour is used only on a terminal)
+  SVCDESK_HOOK    set in a hook's environment; svcdesk commands run by a hook run no hooks"
     };
 }
 macro_rules! exit_codes_text {
@@ -46,6 +48,7 @@ macro_rules! exit_codes_text {
   1   failure: an error was reported, or `check` found problems
   2   usage: unknown command or option, or a malformed value
   70  internal error: a bug in svcdesk; please report it with the command that caused it
+  A hook (svcdesk.toml [hooks]) that fails is a warning on stderr; it never changes the code.
   `sla check` alone uses 0 ok, 1 at risk, 2 breached, 3 error (see `svcdesk sla check --help`)."
     };
 }
@@ -105,6 +108,10 @@ pub struct Cli {
     /// Commit each change to git as it is made (also `[git] commit = true` in svcdesk.toml).
     #[arg(long, global = true)]
     commit: bool,
+
+    /// Do not run the `[hooks]` of svcdesk.toml for this command (e.g. for a bulk fix-up).
+    #[arg(long, global = true)]
+    no_hooks: bool,
 
     /// Act as this staff member (recorded as `by` in every entry).
     #[arg(long = "as", global = true, value_name = "STAFF", env = "SVCDESK_USER")]
@@ -199,6 +206,10 @@ pub struct Context {
     commit: bool,
     /// Changes to commit once the command has succeeded: (desk root, message, files).
     to_commit: Vec<(PathBuf, String, Vec<PathBuf>)>,
+    /// Whether hooks run: not with --no-hooks, and not inside a hook (no chains).
+    pub hooks: bool,
+    /// Events written, for the hooks to hear once the command is done.
+    fired: Vec<(PathBuf, svcdesk::config::Hooks, HookEvent)>,
 }
 
 impl Context {
@@ -229,6 +240,14 @@ impl Context {
     pub fn changed(&mut self, desk: &Desk, message: String, files: Vec<PathBuf>) {
         if self.commit || desk.config.git.commit {
             self.to_commit.push((desk.root.clone(), message, files));
+        }
+    }
+
+    /// Notes an event that is on disk, for the hooks that match it.
+    pub fn fire(&mut self, desk: &Desk, ev: HookEvent) {
+        if self.hooks && !desk.config.hooks.rule.is_empty() {
+            self.fired
+                .push((desk.root.clone(), desk.config.hooks.clone(), ev));
         }
     }
 
@@ -300,6 +319,8 @@ fn run() -> ExitCode {
         out: std::io::stdout().lock(),
         commit: cli.commit,
         to_commit: Vec::new(),
+        hooks: !cli.no_hooks && std::env::var_os(svcdesk::hooks::IN_HOOK_VAR).is_none(),
+        fired: Vec::new(),
     };
     let result = match cli.command {
         Command::Init(a) => init::exec(&mut cx, a),
@@ -335,6 +356,18 @@ fn run() -> ExitCode {
         }
         Ok(code)
     });
+    // Last, so that people are told only of what is on disk (and committed, if asked).
+    // Whatever a hook does, the command's own result and exit code stand.
+    for (root, hooks, ev) in std::mem::take(&mut cx.fired) {
+        for ran in svcdesk::hooks::run(&root, &hooks, &ev) {
+            if !ran.ok() {
+                warn(&format!(
+                    "{} {}: {ran}; the change is saved",
+                    ev.id, ev.action
+                ));
+            }
+        }
+    }
     match result {
         Ok(code) => ExitCode::from(code),
         Err(e) => {

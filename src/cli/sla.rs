@@ -1,11 +1,10 @@
 use std::collections::BTreeMap;
-use std::io::Write;
-use std::process::{Command as Process, Stdio};
 
 use chrono::{DateTime, Duration, Utc};
 use clap::Subcommand;
 use svcdesk::desk::{Desk, Id};
-use svcdesk::model::ticket::{Action, Event, Grade, Ticket};
+use svcdesk::hooks::{self, HookEvent};
+use svcdesk::model::ticket::{Action, Event, Ticket};
 use svcdesk::model::ticket_store;
 use svcdesk::output::{self, Format, Rows};
 use svcdesk::sla::policy::{Policy, TimerState, TimerStatus};
@@ -83,19 +82,22 @@ the timers (table, or --format csv|json) and exits:
   2  breach: at least one running timer is past its deadline
   3  error: the desk or its SLA policy could not be read (message on stderr)
 
---notify CMD runs CMD (with sh -c) once per newly breached timer, with the details in
-SVCDESK_ID, SVCDESK_TIMER, SVCDESK_DUE, SVCDESK_OVERDUE_MINUTES, SVCDESK_TITLE,
-SVCDESK_GRADE, SVCDESK_PRIORITY, SVCDESK_DEPARTMENT, SVCDESK_ASSIGNEE, SVCDESK_DESK and
-the ticket as JSON on stdin; when CMD succeeds an `sla-notified` event is recorded so the
-next run does not notify again; when it fails, the failure is reported and it is retried
-next run. --escalate applies [sla.escalate] of svcdesk.toml as `escalate` events.
+--notify tells people once per newly breached timer: it runs the [[hooks.rule]]s of
+svcdesk.toml whose `on` has sla-breach, and CMD (with sh -c) when given, each with the
+details in SVCDESK_ACTION (sla-breach), SVCDESK_ID, SVCDESK_TIMER, SVCDESK_DUE,
+SVCDESK_OVERDUE_MINUTES, SVCDESK_TITLE, SVCDESK_GRADE, SVCDESK_PRIORITY,
+SVCDESK_DEPARTMENT, SVCDESK_ASSIGNEE, SVCDESK_DESK and the ticket as JSON on stdin. When
+all of them succeed an `sla-notified` event is recorded so the next run does not notify
+again; when one fails or outlives the hooks' timeout, it is reported on stderr and every
+one is retried next run (so people may hear twice, never zero times). --escalate applies [sla.escalate] of svcdesk.toml as `escalate` events.
 
 CSV columns: id,timer,state,target,basis,started,due,remaining_minutes,grade,priority,
 department,assignee,title
 
 Examples:
   svcdesk sla check                               # from cron: mail only when needed
-  svcdesk sla check --notify ./hooks/breach.sh --escalate
+  svcdesk sla check --notify --escalate            # hooks on sla-breach tell people
+  svcdesk sla check --notify ./hooks/breach.sh
   SVCDESK_NOW='2026-11-24 17:00' svcdesk sla check --format csv"
     )]
     Check(CheckArgs),
@@ -116,9 +118,9 @@ pub struct CheckArgs {
     now: Option<String>,
     #[arg(long, value_enum, default_value_t)]
     format: Format,
-    /// Run CMD once per newly breached timer.
-    #[arg(long, value_name = "CMD")]
-    notify: Option<String>,
+    /// Tell people of each newly breached timer: run the [hooks] on `sla-breach`, and CMD if given.
+    #[arg(long, value_name = "CMD", num_args = 0..=1)]
+    notify: Option<Option<String>>,
     /// Apply the [sla.escalate] rule to breached tickets.
     #[arg(long)]
     escalate: bool,
@@ -225,11 +227,22 @@ fn check(cx: &mut Context, a: CheckArgs) -> Result<u8> {
         cx.print(&text)?;
     }
     if let Some(cmd) = &a.notify {
+        let cmd = cmd.as_deref();
+        if cmd.is_none() && !(cx.hooks && hooks::handles(&desk.config.hooks, hooks::SLA_BREACH)) {
+            return Err(Error::invalid_with_hint(
+                "--notify without a command runs the hooks on sla-breach, and there are none",
+                if cx.hooks {
+                    "add a [[hooks.rule]] with on = [\"sla-breach\"] to svcdesk.toml, or give --notify CMD"
+                } else {
+                    "drop --no-hooks, or give --notify CMD"
+                },
+            ));
+        }
         for x in found
             .iter()
             .filter(|x| x.status.state == TimerState::Breached && !x.status.notified)
         {
-            if let Err(e) = notify(&desk, cmd, x, now) {
+            if let Err(e) = notify(&desk, cmd, cx.hooks, x, now) {
                 eprintln!(
                     "warning: notify for {} {} failed: {e}; it will be retried on the next run",
                     x.ticket.id, x.status.timer
@@ -238,7 +251,9 @@ fn check(cx: &mut Context, a: CheckArgs) -> Result<u8> {
         }
     }
     if a.escalate {
-        escalate(&desk, &found, now)?;
+        for ev in escalate(&desk, &found, now)? {
+            cx.fire(&desk, ev);
+        }
     }
     Ok(if breached {
         SLA_BREACH
@@ -323,46 +338,57 @@ fn alert_json(desk: &Desk, x: &Alert) -> serde_json::Value {
     })
 }
 
-/// Runs the notify command for one breached timer; records `sla-notified` only when it
-/// succeeded, so a failure is retried by the next run.
+/// Tells people of one breached timer: the --notify command if given, then every hook
+/// on `sla-breach`. Records `sla-notified` only when someone was told and nothing failed,
+/// so a failure is retried by the next run. Returns whether anyone was told.
 fn notify(
     desk: &Desk,
-    cmd: &str,
+    cmd: Option<&str>,
+    hooks_on: bool,
     x: &Alert,
     now: DateTime<Utc>,
-) -> std::result::Result<(), String> {
+) -> std::result::Result<bool, String> {
     let t = x.ticket;
     let s = &x.status;
-    let mut child = Process::new("sh")
-        .arg("-c")
-        .arg(cmd)
-        .current_dir(&desk.root)
-        .env("SVCDESK_ID", &t.id)
-        .env("SVCDESK_TIMER", &s.timer)
-        .env("SVCDESK_DUE", desk.local(s.due).to_rfc3339())
-        .env(
+    let mut ev = HookEvent::ticket(
+        desk,
+        t,
+        hooks::SLA_BREACH,
+        SYSTEM_ACTOR,
+        &desk.local(now).to_rfc3339(),
+    );
+    ev.extra.extend([
+        ("SVCDESK_TIMER", s.timer.clone()),
+        ("SVCDESK_DUE", desk.local(s.due).to_rfc3339()),
+        (
             "SVCDESK_OVERDUE_MINUTES",
             (-minutes(s.remaining)).to_string(),
-        )
-        .env("SVCDESK_TITLE", &t.title)
-        .env("SVCDESK_GRADE", t.grade.map(Grade::as_str).unwrap_or(""))
-        .env(
-            "SVCDESK_PRIORITY",
-            t.priority.map(|p| p.as_str()).unwrap_or(""),
-        )
-        .env("SVCDESK_DEPARTMENT", t.department.as_deref().unwrap_or(""))
-        .env("SVCDESK_ASSIGNEE", t.assignee.as_deref().unwrap_or(""))
-        .env("SVCDESK_DESK", &desk.root)
-        .stdin(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("cannot run `{cmd}`: {e}"))?;
-    if let Some(mut stdin) = child.stdin.take() {
-        // A command that ignores stdin closes the pipe early; that is not a failure.
-        let _ = stdin.write_all(output::json(t).as_bytes());
+        ),
+    ]);
+    let mut ran = Vec::new();
+    if let Some(cmd) = cmd {
+        let timeout = desk
+            .config
+            .hooks
+            .timeout
+            .as_deref()
+            .and_then(|t| hooks::parse_timeout(t).ok())
+            .unwrap_or(hooks::DEFAULT_TIMEOUT);
+        ran.push(hooks::run_command(&desk.root, cmd, &ev, timeout));
     }
-    let status = child.wait().map_err(|e| format!("`{cmd}`: {e}"))?;
-    if !status.success() {
-        return Err(format!("`{cmd}` exited with {status}"));
+    if hooks_on {
+        ran.extend(hooks::run(&desk.root, &desk.config.hooks, &ev));
+    }
+    if ran.is_empty() {
+        return Ok(false);
+    }
+    let failed: Vec<String> = ran
+        .iter()
+        .filter(|r| !r.ok())
+        .map(|r| r.to_string())
+        .collect();
+    if !failed.is_empty() {
+        return Err(failed.join("; "));
     }
     let id = Id::parse(&t.id).ok_or_else(|| format!("bad ticket ID {}", t.id))?;
     let e = Event {
@@ -378,10 +404,11 @@ fn notify(
     };
     ticket_store::append(desk, &id, e)
         .map_err(|e| format!("notified, but recording it failed: {e}"))?;
-    Ok(())
+    Ok(true)
 }
 
-fn escalate(desk: &Desk, found: &[Alert], now: DateTime<Utc>) -> Result<()> {
+/// Applies [sla.escalate]; returns the escalations made, for the hooks.
+fn escalate(desk: &Desk, found: &[Alert], now: DateTime<Utc>) -> Result<Vec<HookEvent>> {
     let Some(rule) = &desk.config.sla.escalate else {
         return Err(Error::invalid_with_hint(
             "--escalate: svcdesk.toml has no [sla.escalate] rule",
@@ -389,6 +416,7 @@ fn escalate(desk: &Desk, found: &[Alert], now: DateTime<Utc>) -> Result<()> {
         ));
     };
     let mut done = std::collections::HashSet::new();
+    let mut fired = Vec::new();
     for x in found
         .iter()
         .filter(|x| x.status.state == TimerState::Breached)
@@ -418,15 +446,19 @@ fn escalate(desk: &Desk, found: &[Alert], now: DateTime<Utc>) -> Result<()> {
             )),
             ..Event::default()
         };
+        let at = e.at.to_rfc3339();
         match ticket_store::append(desk, &id, e) {
-            Ok(_) => eprintln!(
-                "{id}: escalated to {} ({} breached)",
-                rule.to, x.status.timer
-            ),
+            Ok(t) => {
+                eprintln!(
+                    "{id}: escalated to {} ({} breached)",
+                    rule.to, x.status.timer
+                );
+                fired.push(HookEvent::ticket(desk, &t, "escalate", SYSTEM_ACTOR, &at));
+            }
             Err(err) => eprintln!("warning: cannot escalate {id}: {err}"),
         }
     }
-    Ok(())
+    Ok(fired)
 }
 
 fn status(cx: &mut Context, a: StatusArgs) -> Result<()> {

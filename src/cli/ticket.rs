@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use clap::Subcommand;
 use svcdesk::desk::{self, Desk, Id, Kind};
+use svcdesk::hooks::HookEvent;
 use svcdesk::model::customer::{self, Field, NewCustomer};
 use svcdesk::model::ticket::{
     Action, Channel, CompKind, ComplaintKind, Event, Grade, LinkKind, Priority, State, Ticket,
@@ -945,6 +946,10 @@ fn step(cx: &mut Context, desk: &Desk, common: CommonArgs, fill: Fill) -> Result
     let action = e.action.expect("every step sets its action");
     let t = ticket_store::append(desk, &id, e.clone())?;
     eprintln!("{id}: {action} (now {})", t.state());
+    cx.fire(
+        desk,
+        HookEvent::ticket(desk, &t, action.as_str(), &by, &e.at.to_rfc3339()),
+    );
     let detail = match action {
         Action::Grade => e.grade.map(|g| format!(" {g}")).unwrap_or_default(),
         Action::Assign | Action::Escalate => {
@@ -1080,6 +1085,13 @@ fn open(cx: &mut Context, desk: &Desk, a: OpenArgs) -> Result<u8> {
             _ => String::new(),
         }
     );
+    for e in &t.event {
+        let action = e.action.map(|a| a.as_str()).unwrap_or_default();
+        cx.fire(
+            desk,
+            HookEvent::ticket(desk, t, action, &by, &e.at.to_rfc3339()),
+        );
+    }
     let mut files = vec![opened.path.clone()];
     files.extend(new_customer);
     cx.changed(

@@ -1,0 +1,47 @@
+#!/bin/sh
+# A svcdesk hook that mails people about an event. In svcdesk.toml:
+#
+#   [[hooks.rule]]
+#   on = ["open", "escalate", "sla-breach"]
+#   grade = ["II", "III"]
+#   command = "examples/hooks/mail.sh service-lead@example.com"
+#
+# and `svcdesk sla check --notify` (from cron) runs the rules on sla-breach.
+#
+# svcdesk runs it in the desk folder after the change is on disk, with SVCDESK_ACTION,
+# SVCDESK_ID, SVCDESK_BY, SVCDESK_AT, SVCDESK_TITLE, SVCDESK_STATE, SVCDESK_GRADE,
+# SVCDESK_PRIORITY, SVCDESK_DEPARTMENT, SVCDESK_ASSIGNEE, SVCDESK_DESK (and for
+# sla-breach SVCDESK_TIMER, SVCDESK_DUE, SVCDESK_OVERDUE_MINUTES) and the record as JSON
+# on stdin. A non-zero exit is reported (and, for sla-breach, retried on the next run).
+#
+# Recipients: the arguments, else NOTIFY_TO, else the local user. The message goes to
+# SENDMAIL (a command that reads a whole message with headers; default `sendmail -t`),
+# else to mail(1), else to stderr (which cron mails to MAILTO anyway).
+set -eu
+to=${*:-${NOTIFY_TO:-$(id -un)}}
+id=${SVCDESK_ID:?run me as a svcdesk hook}
+action=${SVCDESK_ACTION:-event}
+case $action in
+  sla-breach) what="SLA breach: ${SVCDESK_TIMER:-} ${SVCDESK_OVERDUE_MINUTES:-?} min over" ;;
+  measure-due) what="improvement measure overdue" ;;
+  *) what=$action ;;
+esac
+subject="[svcdesk] $id $what (grade ${SVCDESK_GRADE:--}): ${SVCDESK_TITLE:-}"
+body=$(printf '%s\n\nRecord:     %s   (%s by %s at %s)\nState:      %s\nGrade:      %s   Priority: %s\nDepartment: %s   Assignee: %s' \
+  "${SVCDESK_TITLE:-}" "$id" "$action" "${SVCDESK_BY:-}" "${SVCDESK_AT:-}" "${SVCDESK_STATE:--}" \
+  "${SVCDESK_GRADE:--}" "${SVCDESK_PRIORITY:--}" "${SVCDESK_DEPARTMENT:--}" "${SVCDESK_ASSIGNEE:--}")
+if [ "$action" = sla-breach ]; then
+  body=$(printf '%s\nTimer:      %s (due %s)' "$body" "${SVCDESK_TIMER:-}" "${SVCDESK_DUE:-}")
+fi
+body=$(printf '%s\n\nsvcdesk -C %s ticket show %s' "$body" "${SVCDESK_DESK:-.}" "$id")
+cat >/dev/null   # the record's JSON on stdin is not needed for a mail
+if [ -n "${SENDMAIL:-}" ] || command -v sendmail >/dev/null 2>&1; then
+  recipients=$(echo "$to" | tr ' ' ',')
+  printf 'To: %s\nSubject: %s\nContent-Type: text/plain; charset=UTF-8\n\n%s\n' \
+    "$recipients" "$subject" "$body" | sh -c "${SENDMAIL:-sendmail -t}"
+elif command -v mail >/dev/null 2>&1; then
+  # shellcheck disable=SC2086 # one argument per recipient
+  printf '%s\n' "$body" | mail -s "$subject" $to
+else
+  printf '%s\n%s\n' "$subject" "$body" >&2
+fi
