@@ -108,6 +108,22 @@ A ticket's fields are always the replay of its history; `svcdesk check` reports 
 whose fields disagree with it. `svcdesk init` writes a commented configuration and
 `svcdesk check` validates it.";
 
+/// The shapes of messages scripts may match on; tests/exit_codes.rs produces each one.
+const DIAGNOSTICS: &str = "\
+Records and IDs go to stdout; everything else to stderr, one message per line:
+  error: MESSAGE          the command failed (exit 1, or 3 for `sla check`)
+  hint: ADVICE            after an error: what to do about it
+  warning: MESSAGE        the command went on (e.g. a failing hook); exit code unchanged
+Messages of note:
+  error: PATH:LINE:COLUMN: ...                    a malformed record or svcdesk.toml
+  error: no ticket matches \"Q\"                     unknown ID; `hint: did you mean: ID...`
+  error: \"Q\" is ambiguous: it matches N tickets    `hint: candidates: ID, ID; type more characters`
+  error: ID: cannot STEP: the ticket is STATE; allowed from STATE: STEP, ...
+  error: no desk found in DIR or any of its parents
+  error: internal error: ...                      exit 70, a bug
+`check` prints one problem per line on stdout as PATH:LINE:COLUMN: MESSAGE (PATH: MESSAGE
+when no position applies) and exits 1 when there is any.";
+
 /// svcdesk.1 (the root page with ENVIRONMENT, EXIT STATUS and SEE ALSO) and the pages
 /// that are not about one command: (file name, roff text).
 fn pages(cmd: clap::Command) -> Vec<(&'static str, String)> {
@@ -122,6 +138,7 @@ fn pages(cmd: clap::Command) -> Vec<(&'static str, String)> {
         ("EXAMPLES", super::EXAMPLES),
         ("ENVIRONMENT", super::ENVIRONMENT),
         ("EXIT STATUS", super::EXIT_CODES),
+        ("DIAGNOSTICS", DIAGNOSTICS),
         ("FILES", LAYOUT),
         ("SEE ALSO", see_also),
     ]));

@@ -304,6 +304,11 @@ fn run() -> ExitCode {
             });
         }
     };
+    // The only way to reach exit 70 on purpose: tests/exit_codes.rs proves that a bug
+    // ends as one plain error line and code 70, never a Rust panic message.
+    if std::env::var_os("SVCDESK_TEST_PANIC").is_some() {
+        panic!("SVCDESK_TEST_PANIC is set");
+    }
     let cwd = match std::env::current_dir() {
         Ok(d) => d,
         Err(e) => {

@@ -1,0 +1,261 @@
+//! Every exit code svcdesk(1) and svcdesk-sla-check(1) document, and the error messages a
+//! script may match on, produced by the real binary. The list of codes is read from the
+//! man pages, so a code documented there without a case here fails this test.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::*;
+
+/// The codes listed in a man page's exit-status lines ("0   success", "  2  breach: ...").
+fn documented_codes(page: &str, section_start: &str, section_end: &str) -> BTreeSet<i32> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("man")
+        .join(page);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let start = text.find(section_start).expect("section present");
+    let rest = &text[start + section_start.len()..];
+    let end = rest.find(section_end).unwrap_or(rest.len());
+    rest[..end]
+        .lines()
+        .filter_map(|l| {
+            let l = l.trim_start();
+            let n: String = l.chars().take_while(|c| c.is_ascii_digit()).collect();
+            let after = &l[n.len()..];
+            (!n.is_empty() && after.starts_with("  ")).then(|| n.parse().unwrap())
+        })
+        .collect()
+}
+
+/// (exit code, what must be on stderr) for one run.
+fn expect(d: &TestDesk, args: &[&str], code: i32, stderr_has: &[&str]) -> i32 {
+    let o = d.run(args);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(code), "svcdesk {args:?}: {err}");
+    for s in stderr_has {
+        assert!(err.contains(s), "svcdesk {args:?}: {s:?} not in\n{err}");
+    }
+    assert!(
+        !err.contains("panicked") && !err.contains("RUST_BACKTRACE"),
+        "{err}"
+    );
+    code
+}
+
+#[test]
+fn every_documented_exit_code_of_svcdesk_is_produced() {
+    let d = TestDesk::new();
+    let c = d.add(&["--name", "华东机械"]);
+    let open = |m: &str| {
+        d.ok(&[
+            "ticket",
+            "open",
+            "--customer",
+            &c,
+            "--category",
+            "other",
+            "-m",
+            m,
+        ])
+        .trim()
+        .to_string()
+    };
+    let t = open("x");
+    let t2 = open("y");
+    let mut seen = BTreeSet::new();
+
+    seen.insert(expect(&d, &["ticket", "list"], 0, &[]));
+
+    // 1: errors, each a first line `error: ...` and where useful a `hint: ...`.
+    let invalid_step = format!(
+        "error: {t}: cannot close: the ticket is assigned; allowed from assigned: grade, assign, accept,"
+    );
+    seen.insert(expect(
+        &d,
+        &["ticket", "close", &t],
+        1,
+        &[&invalid_step, "hint: "],
+    ));
+    expect(
+        &d,
+        &["ticket", "show", "ZZZZZZ"],
+        1,
+        &["error: no ticket matches \"ZZZZZZ\""],
+    );
+    let near = format!("hint: did you mean: {t}");
+    expect(
+        &d,
+        &["ticket", "show", &format!("{}X", &t[..12])],
+        1,
+        &[&near],
+    );
+    expect(
+        &d,
+        &["ticket", "show", "T2026"],
+        1,
+        &[
+            "error: \"T2026\" is ambiguous: it matches 2 tickets",
+            &format!(
+                "hint: candidates: {}",
+                [t.as_str(), t2.as_str()].iter().min().unwrap()
+            ),
+        ],
+    );
+    let o = svcdesk()
+        .current_dir(d.tmp.path())
+        .args(["ticket", "list"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).starts_with("error: no desk found in "),
+        "{}",
+        stderr(&o)
+    );
+    // A broken record names file:line:column.
+    let rel = format!("tickets/2026/11/{t}.toml");
+    let text = d.read(&rel);
+    d.write(&rel, text.replacen("state = ", "state = = ", 1));
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("state = "))
+        .unwrap()
+        + 1;
+    expect(
+        &d,
+        &["ticket", "list"],
+        1,
+        &[&format!("error: {}:{line}:9: ", d.path(&rel).display())],
+    );
+    let o = d.run(&["check"]);
+    assert_eq!(o.status.code(), Some(1), "check found a problem");
+    assert!(
+        stdout(&o).contains(&format!("{rel}:{line}:9: ")),
+        "{}",
+        stdout(&o)
+    );
+    d.write(&rel, &text);
+    // Staff rules: once the desk lists staff, an unknown actor is refused.
+    let cfg = d.read("svcdesk.toml");
+    d.write(
+        "svcdesk.toml",
+        format!("{cfg}\n[[staff]]\nid = \"li\"\nname = \"李\"\n"),
+    );
+    expect(
+        &d,
+        &["--as", "zhang", "ticket", "note", &t, "-m", "x"],
+        1,
+        &["error: ", "zhang"],
+    );
+    d.write("svcdesk.toml", &cfg);
+
+    // 2: usage, from the argument parser, with the usage line.
+    seen.insert(expect(
+        &d,
+        &["ticket", "frob"],
+        2,
+        &["error: unrecognized subcommand 'frob'", "Usage: "],
+    ));
+    expect(
+        &d,
+        &["ticket", "list", "--format", "xml"],
+        2,
+        &["error: invalid value 'xml' for '--format <FORMAT>'"],
+    );
+    expect(
+        &d,
+        &["ticket", "note"],
+        2,
+        &["error: the following required arguments were not provided"],
+    );
+
+    // 70: a bug. One plain line and a hint; no Rust panic message or backtrace.
+    let o = d
+        .cmd()
+        .env("SVCDESK_TEST_PANIC", "1")
+        .args(["ticket", "list"])
+        .output()
+        .unwrap();
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(70), "{err}");
+    assert!(
+        err.starts_with("error: internal error: SVCDESK_TEST_PANIC is set (at "),
+        "{err}"
+    );
+    assert!(err.contains("hint: this is a bug in svcdesk"), "{err}");
+    assert_eq!(err.lines().count(), 2, "{err}");
+    seen.insert(70);
+
+    assert_eq!(
+        seen,
+        documented_codes("svcdesk.1", ".SH \"EXIT STATUS\"", ".SH")
+    );
+    d.ok(&["check"]);
+}
+
+#[test]
+fn every_documented_exit_code_of_sla_check_is_produced() {
+    let d = TestDesk::new();
+    let c = d.add(&["--name", "华东机械"]);
+    d.ok(&[
+        "ticket",
+        "open",
+        "--customer",
+        &c,
+        "--category",
+        "other",
+        "--grade",
+        "III",
+        "-m",
+        "x",
+    ]);
+    let at = |now: &str| {
+        let o = d
+            .cmd()
+            .env("SVCDESK_NOW", now)
+            .args(["sla", "check"])
+            .output()
+            .unwrap();
+        (o.status.code().unwrap(), stdout(&o), stderr(&o))
+    };
+    let mut seen = BTreeSet::new();
+    let (code, out, err) = at("2026-11-24T09:31:00+08:00");
+    assert_eq!(
+        (code, out.as_str(), err.as_str()),
+        (0, "", ""),
+        "silent when all is well"
+    );
+    seen.insert(code);
+    let (code, out, _) = at("2026-11-24T09:41:00+08:00");
+    assert_eq!(
+        code, 1,
+        "respond (III, 15m) has 4 min left, under its 5m warn: {out}"
+    );
+    assert!(out.contains("at-risk"), "{out}");
+    seen.insert(code);
+    let (code, out, _) = at("2026-11-24T09:50:00+08:00");
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("breached"), "{out}");
+    seen.insert(code);
+    let cfg = d.read("svcdesk.toml");
+    d.write(
+        "svcdesk.toml",
+        cfg.replace("target = { all = \"1h\" }", "target = { all = \"1 hour\" }"),
+    );
+    let (code, out, err) = at("2026-11-24T09:50:00+08:00");
+    assert_eq!(code, 3, "{err}");
+    assert_eq!(out, "");
+    assert!(
+        err.starts_with("error: ") && err.contains("svcdesk.toml:"),
+        "{err}"
+    );
+    seen.insert(code);
+    let mut documented = documented_codes(
+        "svcdesk-sla-check.1",
+        "Prints nothing and exits 0",
+        "\\-\\-notify",
+    );
+    documented.insert(0);
+    assert_eq!(seen, documented);
+}
