@@ -286,8 +286,15 @@ fn sla_notify_runs_the_breach_hooks_once() {
 #[test]
 fn sla_notify_without_a_command_or_a_breach_hook_is_an_error() {
     let d = TestDesk::new();
-    let o = d.run(&["sla", "check", "--notify"]);
+    open(&d, &["--grade", "III"]);
+    let o = d
+        .cmd()
+        .env("SVCDESK_NOW", "2026-11-24T10:00:00+08:00")
+        .args(["sla", "check", "--notify"])
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(3));
+    assert_eq!(stdout(&o), "", "refused before the breach is printed");
     let err = stderr(&o);
     assert!(
         err.contains("there are none") && err.contains("on = [\"sla-breach\"]"),

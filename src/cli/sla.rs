@@ -210,6 +210,19 @@ fn check(cx: &mut Context, a: CheckArgs) -> Result<u8> {
     let desk = cx.desk()?;
     let now = cx.time(&desk, a.now.as_deref())?;
     let policy = policy(&desk)?;
+    // Refused before anything is printed, so a cron mail never shows half a run.
+    if a.notify == Some(None)
+        && !(cx.hooks && hooks::handles(&desk.config.hooks, hooks::SLA_BREACH))
+    {
+        return Err(Error::invalid_with_hint(
+            "--notify without a command runs the hooks on sla-breach, and there are none",
+            if cx.hooks {
+                "add a [[hooks.rule]] with on = [\"sla-breach\"] to svcdesk.toml, or give --notify CMD"
+            } else {
+                "drop --no-hooks, or give --notify CMD"
+            },
+        ));
+    }
     let tickets = ticket_store::load_where(&desk, Ticket::is_open)?;
     let found = alerts(&policy, &tickets, now);
     let breached = found.iter().any(|x| x.status.state == TimerState::Breached);
@@ -228,16 +241,6 @@ fn check(cx: &mut Context, a: CheckArgs) -> Result<u8> {
     }
     if let Some(cmd) = &a.notify {
         let cmd = cmd.as_deref();
-        if cmd.is_none() && !(cx.hooks && hooks::handles(&desk.config.hooks, hooks::SLA_BREACH)) {
-            return Err(Error::invalid_with_hint(
-                "--notify without a command runs the hooks on sla-breach, and there are none",
-                if cx.hooks {
-                    "add a [[hooks.rule]] with on = [\"sla-breach\"] to svcdesk.toml, or give --notify CMD"
-                } else {
-                    "drop --no-hooks, or give --notify CMD"
-                },
-            ));
-        }
         for x in found
             .iter()
             .filter(|x| x.status.state == TimerState::Breached && !x.status.notified)
