@@ -8,6 +8,7 @@ mod export;
 mod git;
 mod init;
 mod ledger;
+mod measure;
 mod report;
 mod sla;
 mod stats;
@@ -150,6 +151,9 @@ A ticket cannot be closed while a request awaits review or the GM's decision."
   svcdesk report weekly --week last"
     )]
     Report(report::Command),
+    /// Improvement measures (改进措施): problem, source, measure, owner, due date, follow-up.
+    #[command(subcommand, after_help = measure::MEASURE_HELP)]
+    Measure(measure::Command),
     /// Monthly ledgers (台账) as CSV: `ledger service` (技术服务台账), `ledger tickets` (受理跟踪反馈表)
     #[command(
         subcommand,
@@ -307,6 +311,7 @@ fn run() -> ExitCode {
         Command::Ticket(c) => ticket::exec(&mut cx, c),
         Command::Comp(c) => ticket::exec_comp(&mut cx, c),
         Command::Report(c) => report::exec(&mut cx, c),
+        Command::Measure(c) => measure::exec(&mut cx, c),
         Command::Ledger(c) => ledger::exec(&mut cx, c),
         Command::Stats(a) => stats::exec(&mut cx, a),
         Command::Export(a) => export::export(&mut cx, a),
