@@ -5,6 +5,7 @@ use std::process::{Command as Process, Stdio};
 use chrono::{DateTime, Duration, Utc};
 use clap::Subcommand;
 use svcdesk::desk::{Desk, Id};
+use svcdesk::model::measure::{self, Measure};
 use svcdesk::model::ticket::{Action, Event, Grade, Ticket};
 use svcdesk::model::ticket_store;
 use svcdesk::output::{self, Format, Rows};
@@ -75,7 +76,7 @@ Timer states:
 /// SLA deadlines: check breaches for cron, summarise for people.
 #[derive(Subcommand)]
 pub enum Command {
-    /// Evaluate every open ticket's timers now; print breached and at-risk ones.
+    /// Evaluate every open ticket's timers and every measure now; print breached, at-risk, overdue.
     #[command(
         after_help = "Prints nothing and exits 0 when nothing is breached or at risk. Otherwise prints
 the timers (table, or --format csv|json) and exits:
@@ -89,6 +90,12 @@ SVCDESK_GRADE, SVCDESK_PRIORITY, SVCDESK_DEPARTMENT, SVCDESK_ASSIGNEE, SVCDESK_D
 the ticket as JSON on stdin; when CMD succeeds an `sla-notified` event is recorded so the
 next run does not notify again; when it fails, the failure is reported and it is retried
 next run. --escalate applies [sla.escalate] of svcdesk.toml as `escalate` events.
+
+Improvement measures past their due date and not done are warnings too (exit 1 unless
+a timer is breached): one row each after the timers, with timer `measure-due`, state
+`overdue`, target the due date, basis the measure's kind, due the end of the due day,
+assignee its owner and title the measure. `svcdesk measure done` clears it. --notify and
+--escalate concern ticket timers only.
 
 CSV columns: id,timer,state,target,basis,started,due,remaining_minutes,grade,priority,
 department,assignee,title
@@ -211,16 +218,20 @@ fn check(cx: &mut Context, a: CheckArgs) -> Result<u8> {
     let tickets = ticket_store::load_where(&desk, Ticket::is_open)?;
     let found = alerts(&policy, &tickets, now);
     let breached = found.iter().any(|x| x.status.state == TimerState::Breached);
-    if !found.is_empty() {
+    // An overdue improvement measure needs someone's attention but breaks no promise to a
+    // customer: a warning, never a breach.
+    let late = measure::overdue(&desk, desk.local(now).date_naive())?;
+    if !found.is_empty() || !late.is_empty() {
         let text = match a.format {
             Format::Json => output::json(
                 &found
                     .iter()
                     .map(|x| alert_json(&desk, x))
+                    .chain(late.iter().map(|m| measure_json(&desk, m, now)))
                     .collect::<Vec<_>>(),
             ),
-            Format::Csv => alert_rows(&desk, &found, false).to_csv(),
-            Format::Table => alert_rows(&desk, &found, true).to_table(cx.width()),
+            Format::Csv => alert_rows(&desk, &found, &late, now, false).to_csv(),
+            Format::Table => alert_rows(&desk, &found, &late, now, true).to_table(cx.width()),
         };
         cx.print(&text)?;
     }
@@ -242,14 +253,23 @@ fn check(cx: &mut Context, a: CheckArgs) -> Result<u8> {
     }
     Ok(if breached {
         SLA_BREACH
-    } else if found.is_empty() {
+    } else if found.is_empty() && late.is_empty() {
         SLA_OK
     } else {
         SLA_WARNING
     })
 }
 
-fn alert_rows(desk: &Desk, found: &[Alert], for_people: bool) -> Rows {
+/// Ticket timers first (most overdue first), then overdue measures by due date, each
+/// measure as one row in the same columns: timer `measure-due`, state `overdue`, the
+/// owner as assignee and the measure as title.
+fn alert_rows(
+    desk: &Desk,
+    found: &[Alert],
+    late: &[Measure],
+    now: DateTime<Utc>,
+    for_people: bool,
+) -> Rows {
     let mut rows = Rows::new(vec![
         "id",
         "timer",
@@ -299,7 +319,54 @@ fn alert_rows(desk: &Desk, found: &[Alert], for_people: bool) -> Rows {
             t.title.clone(),
         ]);
     }
+    for m in late {
+        let due = m.due_end(desk.tz());
+        rows.push(vec![
+            m.id.clone(),
+            MEASURE_TIMER.into(),
+            MEASURE_STATE.into(),
+            m.due.to_string(),
+            m.kind.to_string(),
+            local(m.created.to_utc()),
+            local(due),
+            if for_people {
+                human(due - now)
+            } else {
+                minutes(due - now).to_string()
+            },
+            String::new(),
+            String::new(),
+            String::new(),
+            m.owner.clone(),
+            m.measure.clone(),
+        ]);
+    }
     rows
+}
+
+/// How an overdue measure shows in `sla check`: a pseudo-timer, so scripts reading the
+/// fixed columns need no new ones.
+const MEASURE_TIMER: &str = "measure-due";
+const MEASURE_STATE: &str = "overdue";
+
+fn measure_json(desk: &Desk, m: &Measure, now: DateTime<Utc>) -> serde_json::Value {
+    let due = m.due_end(desk.tz());
+    serde_json::json!({
+        "id": m.id,
+        "timer": MEASURE_TIMER,
+        "state": MEASURE_STATE,
+        "target": m.due.to_string(),
+        "basis": m.kind.as_str(),
+        "started": m.created.to_rfc3339(),
+        "due": desk.local(due).to_rfc3339(),
+        "remaining_minutes": minutes(due - now),
+        "notified": false,
+        "grade": null,
+        "priority": null,
+        "department": null,
+        "assignee": m.owner,
+        "title": m.measure,
+    })
 }
 
 fn alert_json(desk: &Desk, x: &Alert) -> serde_json::Value {

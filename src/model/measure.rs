@@ -870,6 +870,23 @@ pub fn period_counts(
     (by_kind, total)
 }
 
+/// `stats --measures`: one row per kind, every kind, in [`STATS_COLUMNS`] (no total
+/// row, so a pivot table never counts twice).
+pub fn stats_rows(period: &str, by_kind: &BTreeMap<MeasureKind, Counts>) -> crate::output::Rows {
+    let mut rows = crate::output::Rows::new(STATS_COLUMNS.to_vec());
+    for (k, c) in by_kind {
+        rows.push(vec![
+            period.to_string(),
+            k.to_string(),
+            c.added.to_string(),
+            c.done.to_string(),
+            c.open.to_string(),
+            c.overdue.to_string(),
+        ]);
+    }
+    rows
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
