@@ -68,9 +68,12 @@ records that it was checked. A done measure takes no more notes; `reopen` it fir
   svcdesk measure list --overdue --owner li
   svcdesk measure list --format csv > 改进措施.csv
 
-Sorted by due date, then ID. CSV columns: id,state,overdue,kind,owner,due,period,category,
-tickets,problem,measure,created,created_by,notes,done,result,effect_checked,effect
-(tickets joined with ';', times in RFC 3339, overdue and effect_checked true/false).")]
+Sorted by due date, then ID; overdue means not done and the due day is over (desk time).
+
+CSV columns: id,state,overdue,kind,owner,due,period,category,tickets,problem,measure,
+created,created_by,notes,done,result,effect_checked,effect
+(tickets joined with ';', times in RFC 3339, overdue and effect_checked true/false;
+effect_checked is empty until done; `show --format csv` gives the same as field,value).")]
     List(ListArgs),
 }
 

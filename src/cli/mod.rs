@@ -87,8 +87,9 @@ Start with `svcdesk init mydesk`, then `svcdesk customer add --help`."
     name = "svcdesk",
     version,
     about = "After-sales service and complaint desk kept as TOML files in a git-friendly folder",
-    long_about = "svcdesk keeps customers (客户档案), tickets (反馈工单 / 顾客投诉处理通知单) and \
-field-service reports (现场服务完成情况汇报) as TOML files in a directory tree, the desk. \
+    long_about = "svcdesk keeps customers (客户档案), tickets (反馈工单 / 顾客投诉处理通知单), \
+field-service reports (现场服务完成情况汇报) and improvement measures (改进措施) as TOML \
+files in a directory tree, the desk. \
 Commands find the desk like git finds a repository.",
     after_help = AFTER_HELP
 )]

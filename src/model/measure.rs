@@ -235,9 +235,9 @@ pub struct Measure {
     pub measure: String,
     /// Where the problem was seen: a stats period (`2026-11`, `2026Q4`), a category,
     /// tickets.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub period: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub category: Option<String>,
     #[serde(default)]
     pub tickets: Vec<String>,
