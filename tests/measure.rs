@@ -640,3 +640,23 @@ fn check_reports_broken_measure_files() {
         "{out}"
     );
 }
+
+#[test]
+fn a_persons_comment_survives_a_note_and_done() {
+    let desk = TestDesk::new();
+    let id = add(&desk, "2026-12-15", &["--period", "2026-11"]);
+    let text = desk.read(&rel(&id)).replacen(
+        "owner = \"li\"\n",
+        "# agreed at the November review\nowner = \"li\"\n",
+        1,
+    );
+    desk.write(&rel(&id), &text);
+    desk.ok(&["measure", "note", &id, "-m", "booked the room"]);
+    desk.ok(&["measure", "done", &id, "--result", "held"]);
+    let after = desk.read(&rel(&id));
+    assert!(
+        after.contains("# agreed at the November review\nowner = \"li\"\n"),
+        "{after}"
+    );
+    desk.ok(&["check"]);
+}
