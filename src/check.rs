@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use crate::desk::{Desk, Id, Kind, record};
 use crate::error::{Error, Result};
 use crate::model::customer::Customer;
+use crate::model::measure::Measure;
 use crate::model::report::Report as FieldReport;
 use crate::model::ticket::Ticket;
 use crate::model::ticket_store;
@@ -53,6 +54,7 @@ enum Parsed {
     Customer(Customer),
     Ticket(TicketRefs),
     Report(Box<FieldReport>),
+    Measure(Box<Measure>),
 }
 
 struct TicketRefs {
@@ -101,6 +103,7 @@ pub fn check(desk: &Desk) -> Result<Report> {
     let mut customers: Vec<(PathBuf, Customer)> = Vec::new();
     let mut tickets: Vec<(PathBuf, TicketRefs)> = Vec::new();
     let mut field_reports: Vec<(PathBuf, FieldReport)> = Vec::new();
+    let mut measures: Vec<(PathBuf, Measure)> = Vec::new();
     let mut duplicates = Vec::new();
     for x in &examined {
         if let Some(id) = &x.id {
@@ -125,6 +128,7 @@ pub fn check(desk: &Desk) -> Result<Report> {
             Parsed::Customer(c) => customers.push((x.rel, c)),
             Parsed::Ticket(t) => tickets.push((x.rel, t)),
             Parsed::Report(r) => field_reports.push((x.rel, *r)),
+            Parsed::Measure(m) => measures.push((x.rel, *m)),
         }
     }
     // A reference is good when the customer's file exists, even if that file is broken
@@ -164,6 +168,18 @@ pub fn check(desk: &Desk) -> Result<Report> {
                 line: None,
                 column: None,
                 message: m,
+            });
+        }
+    }
+    // Improvement measures: their tickets exist, their owner is staff, their category
+    // is configured (history and fields were checked file by file).
+    for (rel, m) in &measures {
+        for msg in m.reference_problems(&desk.config, &ticket_ids) {
+            report.problems.push(Problem {
+                path: rel.clone(),
+                line: None,
+                column: None,
+                message: msg,
             });
         }
     }
@@ -273,6 +289,14 @@ fn examine(desk: &Desk, kind: Kind, path: &std::path::Path) -> Examined {
                     category: t.category,
                     departments,
                 }),
+            ))
+        }),
+        Kind::Measure => record::parse_typed::<Measure>(path, &text).and_then(|m| {
+            check_measure_history(path, &text, &m, &mut problem)?;
+            Ok((
+                i64::from(m.schema),
+                m.id.clone(),
+                Parsed::Measure(Box::new(m)),
             ))
         }),
         Kind::Report => record::parse_typed::<FieldReport>(path, &text).map(|r| {
@@ -392,6 +416,41 @@ fn check_history(
     }
     let replayed = ticket_store::replay_checked(path, text, t)?;
     let drift = t.drift(&replayed);
+    if !drift.is_empty() {
+        problem(
+            None,
+            None,
+            format!(
+                "fields disagree with the history: {} (the history is the truth; a correction is a new event)",
+                drift.join(", ")
+            ),
+        );
+    }
+    Ok(())
+}
+
+/// As for tickets: in time order, replays, and gives exactly the stored fields.
+fn check_measure_history(
+    path: &std::path::Path,
+    text: &str,
+    m: &Measure,
+    problem: &mut impl FnMut(Option<usize>, Option<usize>, String),
+) -> Result<()> {
+    if let Some(i) = m.event.windows(2).position(|w| w[1].at < w[0].at) {
+        problem(
+            None,
+            None,
+            format!(
+                "history out of order: event {} ({}) is earlier than event {} ({})",
+                i + 2,
+                m.event[i + 1].at.to_rfc3339(),
+                i + 1,
+                m.event[i].at.to_rfc3339()
+            ),
+        );
+    }
+    let replayed = crate::model::measure::replay_checked(path, text, m)?;
+    let drift = m.drift(&replayed);
     if !drift.is_empty() {
         problem(
             None,

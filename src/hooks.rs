@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use crate::config::{HookRule, Hooks};
 use crate::desk::Desk;
+use crate::model::measure::Measure;
 use crate::model::ticket::{Action, Ticket};
 
 /// Events that are not ticket actions: a timer found breached by `sla check --notify`,
@@ -71,6 +72,34 @@ impl HookEvent {
                 ("SVCDESK_DESK_NAME", desk.config.name.clone()),
             ],
             json: crate::output::json(t),
+        }
+    }
+}
+
+impl HookEvent {
+    /// An improvement measure past its due date (`measure-due`). Its owner is the
+    /// assignee, and SVCDESK_TIMER/SVCDESK_DUE are set as for a breach, so one script
+    /// can serve both.
+    pub fn measure_due(desk: &Desk, m: &Measure, at: &str) -> HookEvent {
+        let due = desk.local(m.due_end(desk.tz())).to_rfc3339();
+        HookEvent {
+            action: MEASURE_DUE.to_string(),
+            id: m.id.clone(),
+            by: "svcdesk".to_string(),
+            at: at.to_string(),
+            assignee: Some(m.owner.clone()),
+            file: crate::desk::Id::parse(&m.id).map(|id| id.rel_path()),
+            extra: vec![
+                ("SVCDESK_STATE", m.state.to_string()),
+                ("SVCDESK_TITLE", m.measure.clone()),
+                ("SVCDESK_PROBLEM", m.problem.clone()),
+                ("SVCDESK_KIND", m.kind.to_string()),
+                ("SVCDESK_TIMER", MEASURE_DUE.to_string()),
+                ("SVCDESK_DUE", due),
+                ("SVCDESK_DESK_NAME", desk.config.name.clone()),
+            ],
+            json: crate::output::json(m),
+            ..HookEvent::default()
         }
     }
 }

@@ -204,6 +204,7 @@ fn init_with_git_and_setup_twice_is_idempotent() {
         "customers/*.toml merge=svcdesk",
         "tickets/**/*.toml merge=svcdesk",
         "reports/**/*.toml merge=svcdesk",
+        "measures/**/*.toml merge=svcdesk",
     ] {
         assert_eq!(attrs.lines().filter(|x| *x == l).count(), 1, "{attrs}");
     }
@@ -650,4 +651,62 @@ fn commit_flag_and_config_commit_each_change_with_a_telling_message() {
             .count(),
         1
     );
+}
+
+#[test]
+fn a_measure_noted_on_one_clone_and_done_on_the_other_merges_cleanly() {
+    let c = clones();
+    let (a, b) = (&c.a, &c.b);
+    let m = sd_ok(
+        a,
+        &at(1),
+        &[
+            "measure",
+            "add",
+            "--ticket",
+            &c.ticket,
+            "--problem",
+            "异响 reported twice",
+            "--measure",
+            "check the fan mount at delivery",
+            "--kind",
+            "process",
+            "--owner",
+            "li",
+            "--due",
+            "2026-12-15",
+        ],
+    );
+    git_ok(a, &["add", "-A"]);
+    git_ok(a, &["commit", "-q", "-m", "a adds a measure"]);
+    git_ok(
+        b,
+        &["pull", "--no-rebase", "-q", "--no-edit", "../a", "main"],
+    );
+    sd_ok(
+        a,
+        &at(2),
+        &["measure", "note", &m, "-m", "checklist drafted"],
+    );
+    git_ok(a, &["commit", "-q", "-am", "a notes"]);
+    sd_ok(
+        b,
+        &at(3),
+        &["measure", "done", &m, "--result", "checklist in use"],
+    );
+    git_ok(b, &["commit", "-q", "-am", "b done"]);
+
+    let pull = git(
+        a,
+        &["pull", "--no-rebase", "-q", "--no-edit", "../b", "main"],
+    );
+    assert!(pull.status.success(), "{}", stderr(&pull));
+    let path = a.join("measures/2026/11").join(format!("{m}.toml"));
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(
+        text.contains("checklist drafted") && text.contains("checklist in use"),
+        "both events kept:\n{text}"
+    );
+    assert!(text.contains("state = \"done\""), "{text}");
+    check_clean(a);
 }

@@ -297,7 +297,7 @@ fn sla_notify_without_a_command_or_a_breach_hook_is_an_error() {
     assert_eq!(stdout(&o), "", "refused before the breach is printed");
     let err = stderr(&o);
     assert!(
-        err.contains("there are none") && err.contains("on = [\"sla-breach\"]"),
+        err.contains("there are none") && err.contains("on = [\"sla-breach\", \"measure-due\"]"),
         "{err}"
     );
 }
@@ -442,4 +442,67 @@ fn the_example_mail_hook_mails_a_new_ticket() {
         "{mail}"
     );
     assert!(mail.contains("Department: customer-service"), "{mail}");
+}
+
+#[test]
+fn an_overdue_measure_is_told_once_per_opening_through_its_hook() {
+    let (d, log) = desk_with("[[hooks.rule]]\non = \"measure-due\"\ncommand = \"RECORD\"\n");
+    let m = d
+        .ok(&[
+            "measure",
+            "add",
+            "--period",
+            "2026-11",
+            "--problem",
+            "engineers leave early",
+            "--measure",
+            "sign-off before leaving",
+            "--kind",
+            "process",
+            "--owner",
+            "li",
+            "--due",
+            "2026-11-25",
+        ])
+        .trim()
+        .to_string();
+    let at =
+        |now: &str, args: &[&str]| d.cmd().env("SVCDESK_NOW", now).args(args).output().unwrap();
+    let o = at("2026-11-25T18:00:00+08:00", &["sla", "check", "--notify"]);
+    assert_eq!(o.status.code(), Some(0), "not yet due: {}", stderr(&o));
+    assert!(log_lines(&log).is_empty());
+
+    for _ in 0..2 {
+        let o = at("2026-11-26T09:00:00+08:00", &["sla", "check", "--notify"]);
+        assert_eq!(o.status.code(), Some(1), "a warning: {}", stderr(&o));
+    }
+    let lines = log_lines(&log);
+    assert_eq!(lines.len(), 1, "told once: {lines:?}");
+    assert!(
+        lines[0].starts_with(&format!(
+            "measure-due {m} by=svcdesk grade= priority= dept= to=li state=open"
+        )),
+        "{}",
+        lines[0]
+    );
+    let json = parse_json(
+        &fs::read_to_string(d.tmp.path().join(format!("{m}-measure-due.json"))).unwrap(),
+    );
+    assert_eq!(json["measure"], "sign-off before leaving");
+    let rel = format!("measures/2026/11/{m}.toml");
+    assert_eq!(d.read(&rel).matches("action = \"notified\"").count(), 1);
+
+    // Done clears it; reopened while still past its date, it is news again.
+    at(
+        "2026-11-26T10:00:00+08:00",
+        &["measure", "done", &m, "--result", "form in use"],
+    );
+    at(
+        "2026-11-27T10:00:00+08:00",
+        &["measure", "reopen", &m, "-m", "the effect check failed"],
+    );
+    let o = at("2026-11-27T11:00:00+08:00", &["sla", "check", "--notify"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(log_lines(&log).len(), 2);
+    d.ok(&["check"]);
 }

@@ -11,6 +11,7 @@ use svcdesk::config::Config;
 use svcdesk::desk::record::parse_typed;
 use svcdesk::ledger::import;
 use svcdesk::model::customer::Customer;
+use svcdesk::model::measure::{self, Measure};
 use svcdesk::model::report::Report;
 use svcdesk::model::ticket::Ticket;
 
@@ -21,6 +22,48 @@ const EXPORT: &str = "id,state,grade,priority,category,complaint_kind,channel,de
 T20261124-SSS7HT,assigned,II,medium,complaint,,phone,customer-service,,C20261124-5PE8RM,,,,2026-11-24T09:30:00+08:00,,,,,,0,,,,,hi,,,,,,,,,,,,hi
 T20261124-SSS7HV,closed,I,medium,complaint,,phone,customer-service,wang,C20261124-5PE8RM,,,,2026-11-24T09:30:00+08:00,2026-11-24T09:40:00+08:00,2026-11-24T09:50:00+08:00,2026-11-24T10:30:00+08:00,2026-11-24T11:30:00+08:00,5,0,,,,,hi,,,,,,,,,,,,hi
 ";
+
+/// A measure as `measure add` and `measure done` write it: a valid file to mutate.
+const MEASURE: &str = r#"schema = 1
+id = "M20261124-Q3F7AB"
+state = "done"
+kind = "training"
+owner = "li"
+due = 2026-12-15
+problem = "engineers misread the fault code"
+period = "2026-11"
+category = "complaint"
+tickets = ["T20261124-SSS7HT"]
+measure = "train them"
+created = 2026-11-24T09:30:00+08:00
+created_by = "wang"
+done = 2026-12-01T10:00:00+08:00
+done_by = "li"
+result = "trained"
+effect_checked = true
+effect = "no repeat"
+
+[[event]]
+at = 2026-11-24T09:30:00+08:00
+by = "wang"
+action = "add"
+problem = "engineers misread the fault code"
+period = "2026-11"
+category = "complaint"
+tickets = ["T20261124-SSS7HT"]
+measure = "train them"
+kind = "training"
+owner = "li"
+due = 2026-12-15
+
+[[event]]
+at = 2026-12-01T10:00:00+08:00
+by = "li"
+action = "done"
+result = "trained"
+effect_checked = true
+effect = "no repeat"
+"#;
 
 fn example(dir: &str) -> String {
     let base = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -91,6 +134,10 @@ fn loaders(text: &str) {
     let _ = parse_typed::<Ticket>(p, text);
     let _ = parse_typed::<Customer>(p, text);
     let _ = parse_typed::<Report>(p, text);
+    // A measure is loaded by parsing, then replaying its history.
+    if let Ok(m) = parse_typed::<Measure>(p, text) {
+        let _ = measure::replay_checked(p, text, &m);
+    }
     let _ = Config::parse(Path::new("svcdesk.toml"), text);
 }
 
@@ -103,11 +150,12 @@ proptest! {
     }
 
     #[test]
-    fn record_loaders_on_mutated_valid_files(which in 0..4usize, e in edits()) {
+    fn record_loaders_on_mutated_valid_files(which in 0..5usize, e in edits()) {
         let base = match which {
             0 => example("tickets"),
             1 => example("customers"),
             2 => example("reports"),
+            3 => MEASURE.to_string(),
             _ => fs::read_to_string(
                 Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/desk/svcdesk.toml"),
             ).unwrap(),
@@ -166,4 +214,12 @@ proptest! {
         let _ = svcdesk::desk::parse_time(&s, chrono_tz::Asia::Shanghai);
         let _ = svcdesk::desk::parse_time(&s, chrono_tz::UTC);
     }
+}
+
+#[test]
+fn the_measure_sample_is_valid() {
+    let p = Path::new("m.toml");
+    let m: Measure = parse_typed(p, MEASURE).unwrap();
+    let replayed = measure::replay_checked(p, MEASURE, &m).unwrap();
+    assert!(m.drift(&replayed).is_empty());
 }

@@ -97,15 +97,16 @@ svcdesk.toml                           the configuration, see svcdesk-config(5)
 customers/C20261124-K7Q2XM.toml        one file per customer
 tickets/2026/11/T20261124-9XWM3A.toml  one file per ticket: current fields, then [[event]] history
 reports/2026/11/R20261124-4D8P1Q.toml  one file per field-service report
+measures/2026/11/M20261124-Q3F7AB.toml one file per improvement measure: fields, then [[event]] history
 worklog/wang.toml                      an engineer's work log, one [[entry]] per piece of work
 .svcdesk/                              the local lock file (git-ignored)
 
-IDs are a kind letter (C, T, R), the date in the desk's time zone and six random
+IDs are a kind letter (C, T, R, M), the date in the desk's time zone and six random
 Crockford base32 characters. Any unique part of an ID will do on the command line.
 Every write takes .svcdesk/lock, writes a temporary file beside the target and renames
 it; an edit rewrites only the lines it changes, so comments added to a record survive.
-A ticket's fields are always the replay of its history; `svcdesk check` reports a file
-whose fields disagree with it. `svcdesk init` writes a commented configuration and
+A ticket's or measure's fields are always the replay of its history; `svcdesk check`
+reports a file whose fields disagree with it. `svcdesk init` writes a commented configuration and
 `svcdesk check` validates it.";
 
 /// The shapes of messages scripts may match on; tests/exit_codes.rs produces each one.

@@ -9,8 +9,8 @@ use super::Context;
 
 pub const GIT_HELP: &str = "\
 How concurrent work merges (git runs `svcdesk merge-driver` for record files):
-  tickets     both sides' events are kept, each once, in time order; the fields are
-              re-derived from the merged history. A history that then does not replay
+  tickets,    both sides' events are kept, each once, in time order; the fields are
+  measures    re-derived from the merged history. A history that then does not replay
               (e.g. both sides accepted) becomes a normal conflict, which `svcdesk check`
               reports until it is resolved by hand.
   customers,  each field merges three ways: a change on one side wins; the same change on

@@ -8,6 +8,7 @@ mod export;
 mod git;
 mod init;
 mod ledger;
+mod measure;
 mod report;
 mod sla;
 mod stats;
@@ -89,8 +90,9 @@ Start with `svcdesk init mydesk`, then `svcdesk customer add --help`."
     name = "svcdesk",
     version,
     about = "After-sales service and complaint desk kept as TOML files in a git-friendly folder",
-    long_about = "svcdesk keeps customers (客户档案), tickets (反馈工单 / 顾客投诉处理通知单) and \
-field-service reports (现场服务完成情况汇报) as TOML files in a directory tree, the desk. \
+    long_about = "svcdesk keeps customers (客户档案), tickets (反馈工单 / 顾客投诉处理通知单), \
+field-service reports (现场服务完成情况汇报) and improvement measures (改进措施) as TOML \
+files in a directory tree, the desk. \
 Commands find the desk like git finds a repository.",
     after_help = AFTER_HELP
 )]
@@ -157,6 +159,9 @@ A ticket cannot be closed while a request awaits review or the GM's decision."
   svcdesk report weekly --week last"
     )]
     Report(report::Command),
+    /// Improvement measures (改进措施): problem, source, measure, owner, due date, follow-up.
+    #[command(subcommand, after_help = measure::MEASURE_HELP)]
+    Measure(measure::Command),
     /// Monthly ledgers (台账) as CSV: `ledger service` (技术服务台账), `ledger tickets` (受理跟踪反馈表)
     #[command(
         subcommand,
@@ -333,6 +338,7 @@ fn run() -> ExitCode {
         Command::Ticket(c) => ticket::exec(&mut cx, c),
         Command::Comp(c) => ticket::exec_comp(&mut cx, c),
         Command::Report(c) => report::exec(&mut cx, c),
+        Command::Measure(c) => measure::exec(&mut cx, c),
         Command::Ledger(c) => ledger::exec(&mut cx, c),
         Command::Stats(a) => stats::exec(&mut cx, a),
         Command::Export(a) => export::export(&mut cx, a),

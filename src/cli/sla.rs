@@ -4,6 +4,7 @@ use chrono::{DateTime, Duration, Utc};
 use clap::Subcommand;
 use svcdesk::desk::{Desk, Id};
 use svcdesk::hooks::{self, HookEvent};
+use svcdesk::model::measure::{self, Measure};
 use svcdesk::model::ticket::{Action, Event, Ticket};
 use svcdesk::model::ticket_store;
 use svcdesk::output::{self, Format, Rows};
@@ -74,7 +75,7 @@ Timer states:
 /// SLA deadlines: check breaches for cron, summarise for people.
 #[derive(Subcommand)]
 pub enum Command {
-    /// Evaluate every open ticket's timers now; print breached and at-risk ones.
+    /// Evaluate every open ticket's timers and every measure now; print breached, at-risk, overdue.
     #[command(
         after_help = "Prints nothing and exits 0 when nothing is breached or at risk. Otherwise prints
 the timers (table, or --format csv|json) and exits:
@@ -89,7 +90,16 @@ SVCDESK_OVERDUE_MINUTES, SVCDESK_TITLE, SVCDESK_GRADE, SVCDESK_PRIORITY,
 SVCDESK_DEPARTMENT, SVCDESK_ASSIGNEE, SVCDESK_DESK and the ticket as JSON on stdin. When
 all of them succeed an `sla-notified` event is recorded so the next run does not notify
 again; when one fails or outlives the hooks' timeout, it is reported on stderr and every
-one is retried next run (so people may hear twice, never zero times). --escalate applies [sla.escalate] of svcdesk.toml as `escalate` events.
+one is retried next run (so people may hear twice, never zero times). --escalate
+applies [sla.escalate] of svcdesk.toml as `escalate` events (which run escalate hooks).
+
+Improvement measures past their due date and not done are warnings too (exit 1 unless
+a timer is breached): one row each after the timers, with timer `measure-due`, state
+`overdue`, target the due date, basis the measure's kind, due the end of the due day,
+assignee its owner and title the measure. `svcdesk measure done` clears it. --notify
+tells of each once (per time it is opened) the same way, with SVCDESK_ACTION measure-due,
+SVCDESK_ASSIGNEE its owner, SVCDESK_TIMER measure-due, SVCDESK_DUE the end of its due
+day and the measure as JSON, recorded as a `notified` event on the measure.
 
 CSV columns: id,timer,state,target,basis,started,due,remaining_minutes,grade,priority,
 department,assignee,title
@@ -211,13 +221,14 @@ fn check(cx: &mut Context, a: CheckArgs) -> Result<u8> {
     let now = cx.time(&desk, a.now.as_deref())?;
     let policy = policy(&desk)?;
     // Refused before anything is printed, so a cron mail never shows half a run.
+    let handled = |action| hooks::handles(&desk.config.hooks, action);
     if a.notify == Some(None)
-        && !(cx.hooks && hooks::handles(&desk.config.hooks, hooks::SLA_BREACH))
+        && !(cx.hooks && (handled(hooks::SLA_BREACH) || handled(hooks::MEASURE_DUE)))
     {
         return Err(Error::invalid_with_hint(
-            "--notify without a command runs the hooks on sla-breach, and there are none",
+            "--notify without a command runs the hooks on sla-breach and measure-due, and there are none",
             if cx.hooks {
-                "add a [[hooks.rule]] with on = [\"sla-breach\"] to svcdesk.toml, or give --notify CMD"
+                "add a [[hooks.rule]] with on = [\"sla-breach\", \"measure-due\"] to svcdesk.toml, or give --notify CMD"
             } else {
                 "drop --no-hooks, or give --notify CMD"
             },
@@ -226,16 +237,20 @@ fn check(cx: &mut Context, a: CheckArgs) -> Result<u8> {
     let tickets = ticket_store::load_where(&desk, Ticket::is_open)?;
     let found = alerts(&policy, &tickets, now);
     let breached = found.iter().any(|x| x.status.state == TimerState::Breached);
-    if !found.is_empty() {
+    // An overdue improvement measure needs someone's attention but breaks no promise to a
+    // customer: a warning, never a breach.
+    let late = measure::overdue(&desk, desk.local(now).date_naive())?;
+    if !found.is_empty() || !late.is_empty() {
         let text = match a.format {
             Format::Json => output::json(
                 &found
                     .iter()
                     .map(|x| alert_json(&desk, x))
+                    .chain(late.iter().map(|m| measure_json(&desk, m, now)))
                     .collect::<Vec<_>>(),
             ),
-            Format::Csv => alert_rows(&desk, &found, false).to_csv(),
-            Format::Table => alert_rows(&desk, &found, true).to_table(cx.width()),
+            Format::Csv => alert_rows(&desk, &found, &late, now, false).to_csv(),
+            Format::Table => alert_rows(&desk, &found, &late, now, true).to_table(cx.width()),
         };
         cx.print(&text)?;
     }
@@ -252,6 +267,14 @@ fn check(cx: &mut Context, a: CheckArgs) -> Result<u8> {
                 );
             }
         }
+        for m in late.iter().filter(|m| !m.notified()) {
+            if let Err(e) = notify_measure(&desk, cmd, cx.hooks, m, now) {
+                eprintln!(
+                    "warning: notify for {} measure-due failed: {e}; it will be retried on the next run",
+                    m.id
+                );
+            }
+        }
     }
     if a.escalate {
         for ev in escalate(&desk, &found, now)? {
@@ -260,14 +283,23 @@ fn check(cx: &mut Context, a: CheckArgs) -> Result<u8> {
     }
     Ok(if breached {
         SLA_BREACH
-    } else if found.is_empty() {
+    } else if found.is_empty() && late.is_empty() {
         SLA_OK
     } else {
         SLA_WARNING
     })
 }
 
-fn alert_rows(desk: &Desk, found: &[Alert], for_people: bool) -> Rows {
+/// Ticket timers first (most overdue first), then overdue measures by due date, each
+/// measure as one row in the same columns: timer `measure-due`, state `overdue`, the
+/// owner as assignee and the measure as title.
+fn alert_rows(
+    desk: &Desk,
+    found: &[Alert],
+    late: &[Measure],
+    now: DateTime<Utc>,
+    for_people: bool,
+) -> Rows {
     let mut rows = Rows::new(vec![
         "id",
         "timer",
@@ -317,7 +349,54 @@ fn alert_rows(desk: &Desk, found: &[Alert], for_people: bool) -> Rows {
             t.title.clone(),
         ]);
     }
+    for m in late {
+        let due = m.due_end(desk.tz());
+        rows.push(vec![
+            m.id.clone(),
+            MEASURE_TIMER.into(),
+            MEASURE_STATE.into(),
+            m.due.to_string(),
+            m.kind.to_string(),
+            local(m.created.to_utc()),
+            local(due),
+            if for_people {
+                human(due - now)
+            } else {
+                minutes(due - now).to_string()
+            },
+            String::new(),
+            String::new(),
+            String::new(),
+            m.owner.clone(),
+            m.measure.clone(),
+        ]);
+    }
     rows
+}
+
+/// How an overdue measure shows in `sla check`: a pseudo-timer, so scripts reading the
+/// fixed columns need no new ones.
+const MEASURE_TIMER: &str = "measure-due";
+const MEASURE_STATE: &str = "overdue";
+
+fn measure_json(desk: &Desk, m: &Measure, now: DateTime<Utc>) -> serde_json::Value {
+    let due = m.due_end(desk.tz());
+    serde_json::json!({
+        "id": m.id,
+        "timer": MEASURE_TIMER,
+        "state": MEASURE_STATE,
+        "target": m.due.to_string(),
+        "basis": m.kind.as_str(),
+        "started": m.created.to_rfc3339(),
+        "due": desk.local(due).to_rfc3339(),
+        "remaining_minutes": minutes(due - now),
+        "notified": false,
+        "grade": null,
+        "priority": null,
+        "department": null,
+        "assignee": m.owner,
+        "title": m.measure,
+    })
 }
 
 fn alert_json(desk: &Desk, x: &Alert) -> serde_json::Value {
@@ -341,16 +420,50 @@ fn alert_json(desk: &Desk, x: &Alert) -> serde_json::Value {
     })
 }
 
+/// Runs the --notify command (if any) and the matching hooks for `ev`. Ok(false) when
+/// nothing ran, so nobody was told; Err with every failure when any failed.
+fn tell(
+    desk: &Desk,
+    cmd: Option<&str>,
+    hooks_on: bool,
+    ev: &HookEvent,
+) -> std::result::Result<bool, String> {
+    let mut ran = Vec::new();
+    if let Some(cmd) = cmd {
+        let timeout = desk
+            .config
+            .hooks
+            .timeout
+            .as_deref()
+            .and_then(|t| hooks::parse_timeout(t).ok())
+            .unwrap_or(hooks::DEFAULT_TIMEOUT);
+        ran.push(hooks::run_command(&desk.root, cmd, ev, timeout));
+    }
+    if hooks_on {
+        ran.extend(hooks::run(&desk.root, &desk.config.hooks, ev));
+    }
+    let failed: Vec<String> = ran
+        .iter()
+        .filter(|r| !r.ok())
+        .map(|r| r.to_string())
+        .collect();
+    if failed.is_empty() {
+        Ok(!ran.is_empty())
+    } else {
+        Err(failed.join("; "))
+    }
+}
+
 /// Tells people of one breached timer: the --notify command if given, then every hook
 /// on `sla-breach`. Records `sla-notified` only when someone was told and nothing failed,
-/// so a failure is retried by the next run. Returns whether anyone was told.
+/// so a failure is retried by the next run.
 fn notify(
     desk: &Desk,
     cmd: Option<&str>,
     hooks_on: bool,
     x: &Alert,
     now: DateTime<Utc>,
-) -> std::result::Result<bool, String> {
+) -> std::result::Result<(), String> {
     let t = x.ticket;
     let s = &x.status;
     let mut ev = HookEvent::ticket(
@@ -368,30 +481,8 @@ fn notify(
             (-minutes(s.remaining)).to_string(),
         ),
     ]);
-    let mut ran = Vec::new();
-    if let Some(cmd) = cmd {
-        let timeout = desk
-            .config
-            .hooks
-            .timeout
-            .as_deref()
-            .and_then(|t| hooks::parse_timeout(t).ok())
-            .unwrap_or(hooks::DEFAULT_TIMEOUT);
-        ran.push(hooks::run_command(&desk.root, cmd, &ev, timeout));
-    }
-    if hooks_on {
-        ran.extend(hooks::run(&desk.root, &desk.config.hooks, &ev));
-    }
-    if ran.is_empty() {
-        return Ok(false);
-    }
-    let failed: Vec<String> = ran
-        .iter()
-        .filter(|r| !r.ok())
-        .map(|r| r.to_string())
-        .collect();
-    if !failed.is_empty() {
-        return Err(failed.join("; "));
+    if !tell(desk, cmd, hooks_on, &ev)? {
+        return Ok(());
     }
     let id = Id::parse(&t.id).ok_or_else(|| format!("bad ticket ID {}", t.id))?;
     let e = Event {
@@ -407,7 +498,30 @@ fn notify(
     };
     ticket_store::append(desk, &id, e)
         .map_err(|e| format!("notified, but recording it failed: {e}"))?;
-    Ok(true)
+    Ok(())
+}
+
+/// Tells people of an overdue improvement measure, once per time it is open (hooks on
+/// `measure-due`, and the --notify command), recorded as a `notified` event.
+fn notify_measure(
+    desk: &Desk,
+    cmd: Option<&str>,
+    hooks_on: bool,
+    m: &Measure,
+    now: DateTime<Utc>,
+) -> std::result::Result<(), String> {
+    let mut ev = HookEvent::measure_due(desk, m, &desk.local(now).to_rfc3339());
+    let late = now - m.due_end(desk.tz());
+    ev.extra
+        .push(("SVCDESK_OVERDUE_MINUTES", minutes(late).to_string()));
+    if !tell(desk, cmd, hooks_on, &ev)? {
+        return Ok(());
+    }
+    let id = Id::parse(&m.id).ok_or_else(|| format!("bad measure ID {}", m.id))?;
+    let mut e = measure::Event::new(desk.local(now), SYSTEM_ACTOR, measure::Action::Notified);
+    e.text = Some(format!("overdue since {}", m.due));
+    measure::append(desk, &id, e).map_err(|e| format!("notified, but recording it failed: {e}"))?;
+    Ok(())
 }
 
 /// Applies [sla.escalate]; returns the escalations made, for the hooks.

@@ -4,7 +4,7 @@ use std::collections::HashSet;
 
 use svcdesk::desk::{self, Desk};
 use svcdesk::ledger::{Month, Period, sheet};
-use svcdesk::model::{report, ticket_store};
+use svcdesk::model::{measure, report, ticket_store};
 use svcdesk::output::{self, Format, Rows};
 use svcdesk::stats::{self, Dim, Names};
 use svcdesk::{Error, Result};
@@ -58,14 +58,19 @@ for the desk). Percentages with one decimal, hours and means with two, empty whe
 undefined (nothing to divide by). The table adds a total row; CSV leaves it out, so a
 pivot table never counts twice.
 
---top N and --trend N: the table shows them as sections after the figures. CSV holds one
-table per file, so with --format csv they replace the figures:
+Improvement measures (改进措施, see `svcdesk measure --help`): the table adds a section
+with, per kind (training, process, product) and in total, the measures added and done in
+the period, and those open and overdue at its end (or now); JSON has them as `measures`.
+
+--top N, --trend N and --measures: the table shows them as sections after the figures.
+CSV holds one table per file, so with --format csv they replace the figures:
   --top N:   period,list,rank,key,name,tickets,share_pct
              (list: category, product, complaint_kind, repeat_customer; the N most
              frequent among tickets opened in the period, ties by name; repeat customers
              have two or more; share_pct of the tickets opened in the period)
   --trend N: month,opened,closed,backlog,satisfaction_mean,sla_overall_pct
              (the N months ending with the period's last month, oldest first)
+  --measures: period,kind,added,done,open,overdue (one row per kind, no total)
 Give one of them per CSV run. JSON has everything in one object: period, from, to,
 groups, and top / trend when asked.
 
@@ -73,7 +78,8 @@ groups, and top / trend when asked.
 <timer>SLA达成率(%)...,SLA总达成率(%),首次响应均值(小时),首次响应中位数(小时),
 解决均值(小时),解决中位数(小时),满意度均值,满意度1分..满意度5分,回访率(%),赔偿金额,
 现场服务次数,现场工时 (keys: 类别,等级,优先级,部门,处理人,渠道,客户,客户名称,产品,
-工程师; --top: 期间,榜单,排名,代码,名称,工单数,占比(%); --trend: 月份,...).
+工程师; --top: 期间,榜单,排名,代码,名称,工单数,占比(%); --trend: 月份,...; --measures:
+期间,措施类型,新增措施,完成措施,未完成措施,逾期措施).
 
 --bom starts the CSV with a UTF-8 byte-order mark (so Excel reads Chinese), cells
 unchanged. --excel is --bom, and non-numeric cells starting with = + - @ tab or CR get a
@@ -102,6 +108,9 @@ pub struct Args {
     /// Also the N months ending with the period, side by side.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=120))]
     trend: Option<u32>,
+    /// CSV: the improvement measures (改进措施) by kind instead of the figures.
+    #[arg(long)]
+    measures: bool,
     #[arg(long, value_enum, default_value_t)]
     format: Format,
     #[command(flatten)]
@@ -124,10 +133,14 @@ fn period(desk: &Desk, a: &Args, today: chrono::NaiveDate) -> Result<Period> {
 }
 
 pub fn exec(cx: &mut Context, a: Args) -> Result<u8> {
-    if a.format == Format::Csv && a.top.is_some() && a.trend.is_some() {
+    let replacing = [a.top.is_some(), a.trend.is_some(), a.measures]
+        .iter()
+        .filter(|x| **x)
+        .count();
+    if a.format == Format::Csv && replacing > 1 {
         report_error(&Error::invalid_with_hint(
-            "--top and --trend each replace the figures in CSV, and a CSV file holds one table",
-            "run stats twice (once with --top, once with --trend), or use --format table or json",
+            "--top, --trend and --measures each replace the figures in CSV, and a CSV file holds one table",
+            "run stats once for each of them, or use --format table or json",
         ));
         return Ok(EXIT_USAGE);
     }
@@ -169,6 +182,9 @@ pub fn exec(cx: &mut Context, a: Args) -> Result<u8> {
             .collect(),
     };
     let summary = stats::summarise(&tickets, &reports, &policy, &p, &dims, now);
+    let measures = measure::load_all(&desk)?;
+    let (measure_counts, measure_total) =
+        measure::period_counts(&measures, &p, stats::cutoff(&p, now), desk.tz());
     let top = a.top.map(|n| stats::top_n(&tickets, &p, n as usize));
     let trend = a
         .trend
@@ -177,6 +193,7 @@ pub fn exec(cx: &mut Context, a: Args) -> Result<u8> {
     let text = match a.format {
         Format::Csv => {
             let rows = match (&top, &trend) {
+                _ if a.measures => measure::stats_rows(&p.label, &measure_counts),
                 (Some(t), _) => t.rows(&names),
                 (None, Some(t)) => t.rows(),
                 (None, None) => summary.rows(&names),
@@ -191,6 +208,13 @@ pub fn exec(cx: &mut Context, a: Args) -> Result<u8> {
             if let Some(t) = &trend {
                 v["trend"] = t.to_json();
             }
+            v["measures"] = serde_json::json!({
+                "total": measure_total,
+                "by_kind": stats::rows_json(
+                    &measure::stats_rows(&p.label, &measure_counts),
+                    |c| matches!(c, "period" | "kind"),
+                ),
+            });
             output::json(&v)
         }
         Format::Table => {
@@ -210,6 +234,15 @@ pub fn exec(cx: &mut Context, a: Args) -> Result<u8> {
             if let Some(t) = &trend {
                 s.push_str(&format!("\nTrend, {} month(s):\n", t.months.len()));
                 s.push_str(&dashes(t.transposed()).to_table(cx.width()));
+            }
+            // Desks that keep no measures see the report they always saw.
+            if !measures.is_empty() || a.measures {
+                s.push_str(&measure_table(
+                    &p.label,
+                    &measure_counts,
+                    &measure_total,
+                    cx.width(),
+                ));
             }
             s
         }
@@ -280,6 +313,31 @@ fn summary_table(s: &stats::Summary, names: &Names, width: Option<u16>) -> Strin
     let mut text = dashes(out).to_table(width);
     text.push_str("(every column: --format csv)\n");
     text
+}
+
+fn measure_table(
+    label: &str,
+    by_kind: &std::collections::BTreeMap<measure::MeasureKind, measure::Counts>,
+    total: &measure::Counts,
+    width: Option<u16>,
+) -> String {
+    let mut rows = measure::stats_rows(label, by_kind);
+    rows.push(vec![
+        label.to_string(),
+        "total".into(),
+        total.added.to_string(),
+        total.done.to_string(),
+        total.open.to_string(),
+        total.overdue.to_string(),
+    ]);
+    rows.columns.remove(0);
+    for r in &mut rows.rows {
+        r.remove(0);
+    }
+    format!(
+        "\n改进措施 Improvement measures (open and overdue at the period's end):\n{}",
+        rows.to_table(width)
+    )
 }
 
 fn top_table(t: &stats::Top, names: &Names, width: Option<u16>) -> String {

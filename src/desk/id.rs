@@ -27,16 +27,19 @@ pub enum Kind {
     Customer,
     Ticket,
     Report,
+    /// Improvement measures (改进措施) decided from the monthly analysis.
+    Measure,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 3] = [Kind::Customer, Kind::Ticket, Kind::Report];
+    pub const ALL: [Kind; 4] = [Kind::Customer, Kind::Ticket, Kind::Report, Kind::Measure];
 
     pub fn letter(self) -> char {
         match self {
             Kind::Customer => 'C',
             Kind::Ticket => 'T',
             Kind::Report => 'R',
+            Kind::Measure => 'M',
         }
     }
 
@@ -45,6 +48,7 @@ impl Kind {
             Kind::Customer => "customer",
             Kind::Ticket => "ticket",
             Kind::Report => "report",
+            Kind::Measure => "measure",
         }
     }
 
@@ -54,11 +58,13 @@ impl Kind {
             Kind::Customer => "customers",
             Kind::Ticket => "tickets",
             Kind::Report => "reports",
+            Kind::Measure => "measures",
         }
     }
 
-    /// Tickets and reports pile up by the hundred thousand, so they are sharded by month;
-    /// customers stay flat so people can browse them.
+    /// Tickets and reports pile up by the hundred thousand, so they are sharded by month
+    /// (measures too, so every dated record reads the same way); customers stay flat so
+    /// people can browse them.
     pub fn sharded(self) -> bool {
         !matches!(self, Kind::Customer)
     }
@@ -194,6 +200,10 @@ mod tests {
             c.rel_path().parent().unwrap(),
             std::path::Path::new("customers")
         );
+        let m = Id::generate(Kind::Measure, d);
+        assert!(m.as_str().starts_with("M20261124-"), "{m}");
+        assert!(m.rel_path().starts_with("measures/2026/11"), "{m}");
+        assert_eq!(Id::parse(m.as_str()).map(|i| i.kind()), Some(Kind::Measure));
     }
 
     #[test]

@@ -309,6 +309,24 @@ impl Desk {
         if self.config.staff(name).is_some() {
             return Ok(name.to_string());
         }
+        Err(self.not_staff(name))
+    }
+
+    /// A person a record names (an engineer, a measure's owner): on the staff list when
+    /// the desk keeps one, otherwise any non-empty name. `what` names the role in errors.
+    pub fn staff_member(&self, what: &str, name: &str) -> Result<String> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(Error::invalid(format!("the {what}'s name is empty")));
+        }
+        if !self.config.staff.is_empty() && self.config.staff(name).is_none() {
+            return Err(self.not_staff(name));
+        }
+        Ok(name.to_string())
+    }
+
+    fn not_staff(&self, name: &str) -> Error {
+        let ids: Vec<String> = self.config.staff.iter().map(|s| s.id.clone()).collect();
         let mut near: Vec<(usize, &String)> = ids
             .iter()
             .map(|i| (levenshtein(i, name), i))
@@ -319,9 +337,6 @@ impl Desk {
             Some((_, i)) => format!("did you mean {i}? staff: {}", ids.join(", ")),
             None => format!("staff: {}", ids.join(", ")),
         };
-        Err(Error::invalid_with_hint(
-            format!("\"{name}\" is not on this desk's staff list"),
-            hint,
-        ))
+        Error::invalid_with_hint(format!("\"{name}\" is not on this desk's staff list"), hint)
     }
 }

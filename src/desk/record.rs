@@ -136,6 +136,10 @@ pub mod serde_time {
             .transpose()
     }
 
+    pub fn date<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+        to_date(toml::value::Datetime::deserialize(d)?)
+    }
+
     pub fn opt_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
         Option::<toml::value::Datetime>::deserialize(d)?
             .map(to_date)

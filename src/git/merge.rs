@@ -8,6 +8,8 @@
 //!   current fields are re-derived by replay. If the merged history does not replay (both
 //!   sides accepted, or one closed while the other re-routed), nothing is dropped: the
 //!   file becomes a normal git conflict that `svcdesk check` reports until it is resolved.
+//! - **Improvement measures** merge like tickets: their `[[event]]`s are unioned and the
+//!   fields re-derived by the measure's own replay (both sides marking it done conflicts).
 //! - **Customers, reports, work logs**: each top-level key merges three ways: changed on
 //!   one side only, that side wins; changed the same way on both, taken once; changed
 //!   differently on both, a true conflict — the file gets conflict markers around that key
@@ -21,8 +23,9 @@
 
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, Value};
 
+use crate::desk::{Id, Kind};
 use crate::model::ticket::{self, Event, values_equal};
-use crate::model::ticket_store;
+use crate::model::{measure, ticket_store};
 
 /// What a merge gives: the text to write into our file, and whether it is clean.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,8 +71,18 @@ pub fn merge(base: &str, ours: &str, theirs: &str) -> Merged {
             return conflict_whole(ours, theirs, reason);
         }
     };
-    let is_ticket = |d: &DocumentMut| matches!(d.get("event"), Some(Item::ArrayOfTables(_)));
-    if is_ticket(&o) || is_ticket(&t) {
+    let has_history = |d: &DocumentMut| matches!(d.get("event"), Some(Item::ArrayOfTables(_)));
+    // Records with a history differ in their events and in how fields are re-derived;
+    // the ID's kind letter says which record this is.
+    let is_measure = |d: &DocumentMut| {
+        d.get("id")
+            .and_then(Item::as_str)
+            .and_then(Id::parse)
+            .is_some_and(|id| id.kind() == Kind::Measure)
+    };
+    if (has_history(&o) || has_history(&t)) && (is_measure(&o) || is_measure(&t)) {
+        merge_measure(&o, &t, ours, theirs)
+    } else if has_history(&o) || has_history(&t) {
         merge_ticket(&o, &t, ours, theirs)
     } else {
         merge_record(&b, &o, &t)
@@ -137,6 +150,13 @@ fn table_value(t: &Table) -> Result<toml::Table, String> {
 }
 
 fn ticket_events(doc: &DocumentMut, side: &str) -> Result<Vec<(Table, Event)>, String> {
+    history_events(doc, side)
+}
+
+fn history_events<E: serde::de::DeserializeOwned>(
+    doc: &DocumentMut,
+    side: &str,
+) -> Result<Vec<(Table, E)>, String> {
     let Some(item) = doc.get("event") else {
         return Ok(Vec::new());
     };
@@ -150,7 +170,7 @@ fn ticket_events(doc: &DocumentMut, side: &str) -> Result<Vec<(Table, Event)>, S
             for (k, item) in t.iter() {
                 d.insert(k, item.clone());
             }
-            toml::from_str::<Event>(&d.to_string())
+            toml::from_str::<E>(&d.to_string())
                 .map(|e| (t.clone(), e))
                 .map_err(|e| format!("{side}: event {}: {}", i + 1, e.message().trim()))
         })
@@ -215,6 +235,45 @@ fn merge_ticket(o: &DocumentMut, t: &DocumentMut, ours: &str, theirs: &str) -> M
     };
     let mut doc = o.clone();
     ticket_store::write_ticket_fields(&mut doc, &replayed);
+    doc.insert("event", history(all.into_iter().map(|(t, _)| t).collect()));
+    Merged::Clean(doc.to_string())
+}
+
+/// As for tickets: the union of both histories in time order, fields re-derived by
+/// replay; a union that does not replay (both sides marked it done) is a conflict.
+fn merge_measure(o: &DocumentMut, t: &DocumentMut, ours: &str, theirs: &str) -> Merged {
+    let (oe, te) = match (history_events(o, "ours"), history_events(t, "theirs")) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(r), _) | (_, Err(r)) => return conflict_whole(ours, theirs, r),
+    };
+    let mut all: Vec<(Table, measure::Event)> = union(&oe, &te, |a, b| a.1 == b.1);
+    all.sort_by_key(|(_, e)| e.at);
+    let id = o
+        .get("id")
+        .or_else(|| t.get("id"))
+        .and_then(Item::as_str)
+        .unwrap_or_default()
+        .to_string();
+    let events: Vec<measure::Event> = all.iter().map(|(_, e)| e.clone()).collect();
+    let replayed = match measure::replay(&id, &events) {
+        Ok(r) => r,
+        Err((i, e)) => {
+            let ev = &events[i];
+            return conflict_whole(
+                ours,
+                theirs,
+                format!(
+                    "the merged history does not replay: event {} ({} by {} at {}): {e}",
+                    i + 1,
+                    ev.action,
+                    ev.by,
+                    ev.at.to_rfc3339()
+                ),
+            );
+        }
+    };
+    let mut doc = o.clone();
+    ticket_store::write_values(&mut doc, &replayed.field_values());
     doc.insert("event", history(all.into_iter().map(|(t, _)| t).collect()));
     Merged::Clean(doc.to_string())
 }
@@ -491,6 +550,74 @@ tags = ["vip"]
 created = 2026-11-24T09:30:00+08:00
 created_by = "wang"
 "#;
+
+    const MEASURE: &str = r#"schema = 1
+id = "M20261124-Q3F7AB"
+state = "open"
+kind = "training"
+owner = "li"
+due = 2026-12-15
+problem = "engineers misread the fault code"
+period = "2026-11"
+tickets = []
+measure = "train them"
+created = 2026-11-24T09:30:00+08:00
+created_by = "wang"
+
+[[event]]
+at = 2026-11-24T09:30:00+08:00
+by = "wang"
+action = "add"
+problem = "engineers misread the fault code"
+period = "2026-11"
+measure = "train them"
+kind = "training"
+owner = "li"
+due = 2026-12-15
+"#;
+
+    #[test]
+    fn measure_histories_union_with_fields_replayed() {
+        let note = ev(
+            "2026-11-25T09:00:00+08:00",
+            "li",
+            "note",
+            "text = \"half done\"\n",
+        );
+        let done = ev(
+            "2026-11-26T09:00:00+08:00",
+            "wang",
+            "done",
+            "result = \"trained\"\n",
+        );
+        let m = merge(
+            MEASURE,
+            &format!("{MEASURE}{done}"),
+            &format!("{MEASURE}{note}"),
+        );
+        let Merged::Clean(text) = &m else {
+            panic!("{m:?}")
+        };
+        let merged: measure::Measure = toml::from_str(text).expect("merged measure parses");
+        let replayed = measure::replay(&merged.id, &merged.event).expect("replays");
+        assert!(merged.drift(&replayed).is_empty(), "{text}");
+        let actions: Vec<_> = merged.event.iter().map(|e| e.action.as_str()).collect();
+        assert_eq!(actions, ["add", "note", "done"]);
+        assert_eq!(merged.state, measure::State::Done);
+        // Both sides marking it done is a conflict, not a silent pick.
+        let done2 = ev(
+            "2026-11-26T10:00:00+08:00",
+            "li",
+            "done",
+            "result = \"other\"\n",
+        );
+        let m = merge(
+            MEASURE,
+            &format!("{MEASURE}{done}"),
+            &format!("{MEASURE}{done2}"),
+        );
+        assert!(!m.is_clean(), "{m:?}");
+    }
 
     #[test]
     fn customer_fields_merge_three_ways() {

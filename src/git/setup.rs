@@ -14,11 +14,12 @@ use crate::desk::store;
 use crate::error::{Error, Result};
 
 /// The lines `.gitattributes` needs (paths relative to the desk root, where the file is).
-pub const ATTRIBUTES: [&str; 4] = [
+pub const ATTRIBUTES: [&str; 5] = [
     "customers/*.toml merge=svcdesk",
     "tickets/**/*.toml merge=svcdesk",
     "reports/**/*.toml merge=svcdesk",
     "worklog/*.toml merge=svcdesk",
+    "measures/**/*.toml merge=svcdesk",
 ];
 
 const ATTRIBUTES_COMMENT: &str =

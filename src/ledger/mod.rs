@@ -25,7 +25,7 @@ mod period;
 pub mod sheet;
 mod tickets;
 
-pub use period::{Month, Period, Week};
+pub use period::{Month, Period, Week, midnight};
 pub use tickets::{TICKET_COLUMNS, TICKET_TAIL, TicketLedger, tickets};
 
 // ---------------------------------------------------------------- 技术服务台账

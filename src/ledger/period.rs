@@ -258,7 +258,8 @@ impl Period {
 }
 
 /// The first instant of a day in `tz` (where DST skips midnight, the first that exists).
-fn midnight(tz: Tz, d: NaiveDate) -> DateTime<Utc> {
+/// The first instant of a day in `tz` (after a DST gap at midnight, the earliest valid time).
+pub fn midnight(tz: Tz, d: NaiveDate) -> DateTime<Utc> {
     let naive = d.and_hms_opt(0, 0, 0).expect("midnight exists");
     tz.from_local_datetime(&naive)
         .earliest()

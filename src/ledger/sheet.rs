@@ -214,7 +214,7 @@ pub mod zh {
 
     /// 月份统计报表: `stats` (period, the `--by` keys, the figures; `--top`'s
     /// [`crate::stats::TOP_COLUMNS`] and `--trend`'s [`crate::stats::TREND_COLUMNS`]).
-    pub const STATS: [(&str, &str); 37] = [
+    pub const STATS: [(&str, &str); 42] = [
         ("period", "期间"),
         ("category", "类别"),
         ("grade", "等级"),
@@ -254,6 +254,12 @@ pub mod zh {
         ("share_pct", "占比(%)"),
         // --trend
         ("month", "月份"),
+        // --measures (改进措施)
+        ("kind", "措施类型"),
+        ("added", "新增措施"),
+        ("done", "完成措施"),
+        ("open", "未完成措施"),
+        ("overdue", "逾期措施"),
     ];
 
     /// SLA timers of the default policy, for `sla_<timer>` and `sla_<timer>_pct`; a timer
@@ -436,6 +442,7 @@ mod tests {
         check(&tickets, &zh::TICKETS);
         check(&crate::stats::TOP_COLUMNS, &zh::STATS);
         check(&crate::stats::TREND_COLUMNS, &zh::STATS);
+        check(&crate::model::measure::STATS_COLUMNS, &zh::STATS);
         let summary = crate::stats::Summary {
             period: crate::ledger::Period::month(
                 crate::ledger::Month::parse(

@@ -3,6 +3,7 @@
 //! replaces it atomically.
 
 pub mod customer;
+pub mod measure;
 pub mod report;
 pub mod ticket;
 pub mod ticket_store;

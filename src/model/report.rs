@@ -582,25 +582,7 @@ pub fn for_ticket(desk: &Desk, ticket_id: &str) -> Result<Vec<Report>> {
 /// An engineer must be on the staff list when the desk keeps one; otherwise any
 /// non-empty name will do.
 pub fn check_engineer(desk: &Desk, name: &str) -> Result<String> {
-    let name = name.trim();
-    if name.is_empty() {
-        return Err(Error::invalid("the engineer's name is empty"));
-    }
-    let cfg = &desk.config;
-    if !cfg.staff.is_empty() && cfg.staff(name).is_none() {
-        return Err(Error::invalid_with_hint(
-            format!("\"{name}\" is not on this desk's staff list"),
-            format!(
-                "staff: {}",
-                cfg.staff
-                    .iter()
-                    .map(|s| s.id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        ));
-    }
-    Ok(name.to_string())
+    desk.staff_member("engineer", name)
 }
 
 /// Sets `f` onto `r`, resolving IDs. Returns warnings (not errors) worth telling.

@@ -63,7 +63,7 @@ pub fn for_each_chunk(
 }
 
 /// Where in the file the n-th `[[event]]` starts, for errors about a whole event.
-fn event_line(text: &str, index: usize) -> Option<usize> {
+pub(crate) fn event_line(text: &str, index: usize) -> Option<usize> {
     text.lines()
         .enumerate()
         .filter(|(_, l)| l.trim_start().starts_with("[[event]]"))
@@ -89,14 +89,20 @@ pub fn replay_checked(path: &Path, text: &str, t: &Ticket) -> Result<Ticket> {
 }
 
 /// An event as a TOML table, keys in struct order, times as TOML date-times in the desk
-/// zone, long text as multi-line strings.
-fn event_table(desk: &Desk, e: &Event) -> Result<Table> {
+/// zone, long text as multi-line strings. Generic so every record kind with a history
+/// (tickets, improvement measures) writes its events the same way; `at` is the event's
+/// time and `due` / `purchase_date` are dates.
+pub(crate) fn event_table<E: serde::Serialize>(
+    desk: &Desk,
+    at: chrono::DateTime<chrono::FixedOffset>,
+    e: &E,
+) -> Result<Table> {
     let generic = toml::Table::try_from(e)
         .map_err(|err| Error::invalid(format!("cannot write event: {err}")))?;
     let mut t = Table::new();
     for (k, v) in generic {
         let item = match k.as_str() {
-            "at" => value(datetime_value(desk.local(e.at.to_utc()))),
+            "at" => value(datetime_value(desk.local(at.to_utc()))),
             "purchase_date" | "due" => match v.as_str().and_then(|s| s.parse().ok()) {
                 Some(d) => value(date_value(d)),
                 None => continue,
@@ -119,9 +125,17 @@ fn event_table(desk: &Desk, e: &Event) -> Result<Table> {
 /// (comments around them survive), vanished ones removed, new ones slotted into their
 /// canonical place so every ticket file reads in the same order.
 fn write_fields(doc: &mut DocumentMut, t: &Ticket) {
-    let values = t.field_values();
+    write_values(doc, &t.field_values());
+}
+
+/// `write_fields` for any record kind that lists its fields as `(key, value)` in file
+/// order (None = absent).
+pub(crate) fn write_values(
+    doc: &mut DocumentMut,
+    values: &[(&'static str, Option<toml_edit::Value>)],
+) {
     let mut inserted = false;
-    for (key, new) in &values {
+    for (key, new) in values {
         let old = doc.get(key).and_then(Item::as_value);
         if ticket::values_equal(old, new.as_ref()) {
             continue;
@@ -221,7 +235,7 @@ pub fn render(desk: &Desk, t: &Ticket) -> Result<String> {
     write_fields(&mut doc, t);
     let mut history = ArrayOfTables::new();
     for e in &t.event {
-        history.push(event_table(desk, e)?);
+        history.push(event_table(desk, e.at, e)?);
     }
     doc.insert("event", Item::ArrayOfTables(history));
     Ok(doc.to_string())
@@ -314,34 +328,39 @@ pub fn append(desk: &Desk, id: &Id, e: Event) -> Result<Ticket> {
         ),
         ticket::StepError::Invalid(m) => Error::invalid(format!("{id}: {m}")),
     })?;
-    let mut table = event_table(desk, &e)?;
+    let table = event_table(desk, e.at, &e)?;
     edit_file(&path, |doc| {
         write_fields(doc, &t);
-        // A comment a person wrote under the last event is the document's trailing text
-        // to toml_edit: keep it there, above the new event, instead of letting it drift
-        // below the new event to the end of the file.
-        let trailing = doc.trailing().as_str().unwrap_or_default().to_string();
-        if !trailing.trim().is_empty() {
-            let mut prefix = trailing;
-            if !prefix.ends_with('\n') {
-                prefix.push('\n');
-            }
-            prefix.push('\n');
-            table.decor_mut().set_prefix(prefix);
-            doc.set_trailing("");
-        }
-        match doc.get_mut("event") {
-            Some(Item::ArrayOfTables(a)) => a.push(table),
-            _ => {
-                return Err(Error::invalid(format!(
-                    "{}: `event` is not a list of [[event]] tables",
-                    path.display()
-                )));
-            }
-        }
-        Ok(())
+        push_event(doc, table, &path)
     })?;
     Ok(t)
+}
+
+/// Appends an `[[event]]` table at the end of a record's history.
+pub(crate) fn push_event(doc: &mut DocumentMut, mut table: Table, path: &Path) -> Result<()> {
+    // A comment a person wrote under the last event is the document's trailing text to
+    // toml_edit: keep it there, above the new event, instead of letting it drift below
+    // the new event to the end of the file.
+    let trailing = doc.trailing().as_str().unwrap_or_default().to_string();
+    if !trailing.trim().is_empty() {
+        let mut prefix = trailing;
+        if !prefix.ends_with('\n') {
+            prefix.push('\n');
+        }
+        prefix.push('\n');
+        table.decor_mut().set_prefix(prefix);
+        doc.set_trailing("");
+    }
+    match doc.get_mut("event") {
+        Some(Item::ArrayOfTables(a)) => a.push(table),
+        _ => {
+            return Err(Error::invalid(format!(
+                "{}: `event` is not a list of [[event]] tables",
+                path.display()
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// The desk's rules for a step: names must exist in the config, and roles decide who
