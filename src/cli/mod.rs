@@ -195,6 +195,7 @@ pub struct Context {
     desk_dir: Option<PathBuf>,
     actor: Option<String>,
     now: Option<String>,
+    no_cache: bool,
     pub out: std::io::StdoutLock<'static>,
     commit: bool,
     /// Changes to commit once the command has succeeded: (desk root, message, files).
@@ -203,7 +204,9 @@ pub struct Context {
 
 impl Context {
     pub fn desk(&self) -> Result<Desk> {
-        Desk::discover(self.desk_dir.as_deref(), &self.cwd)
+        let mut desk = Desk::discover(self.desk_dir.as_deref(), &self.cwd)?;
+        desk.use_cache = !self.no_cache;
+        Ok(desk)
     }
 
     pub fn actor(&self, desk: &Desk) -> Result<String> {
@@ -297,6 +300,7 @@ fn run() -> ExitCode {
         desk_dir: cli.desk,
         actor: cli.actor,
         now: std::env::var("SVCDESK_NOW").ok().filter(|s| !s.is_empty()),
+        no_cache: std::env::var_os("SVCDESK_NO_CACHE").is_some_and(|v| !v.is_empty() && v != "0"),
         out: std::io::stdout().lock(),
         commit: cli.commit,
         to_commit: Vec::new(),

@@ -5,6 +5,7 @@
 pub mod customer;
 pub mod report;
 pub mod ticket;
+pub mod ticket_cache;
 pub mod ticket_store;
 pub mod vocab;
 pub mod worklog;
