@@ -22,6 +22,7 @@ const READS: &[&[&str]] = &[
     &["sla", "check", "--format", "csv"],
     &["stats", "--month", "2026-11"],
     &["ledger", "tickets", "--month", "2026-10"],
+    &["check"],
 ];
 
 struct Fixture {
@@ -378,4 +379,32 @@ fn a_broken_file_is_reported_exactly_as_without_the_cache() {
     fs::write(&path, &good).unwrap();
     assert!(d.ok(&["ticket", "list"]).contains(&f.tickets[1]));
     assert_same(d, "repaired");
+}
+
+#[test]
+fn check_reports_a_fault_in_a_file_the_cache_holds() {
+    let f = fixture();
+    let d = &f.desk;
+    assert_eq!(d.ok(&["check"]), d.ok(&["check"]));
+    // A stored field that disagrees with the history: the file still loads, so the
+    // cache keeps it, but `check` must go on reporting it.
+    let path = d.path(&ticket_rel(&f.tickets[1]));
+    let text = fs::read_to_string(&path).unwrap();
+    fs::write(
+        &path,
+        text.replacen("state = \"assigned\"", "state = \"waiting\"", 1),
+    )
+    .unwrap();
+    d.ok(&["ticket", "list"]);
+    settle();
+    d.ok(&["ticket", "list"]);
+    d.ok(&["ticket", "list"]);
+    let o = d.run(&["check"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).contains("fields disagree with the history: state"),
+        "{}",
+        stdout(&o)
+    );
+    assert_same(d, "with drift in a cached file");
 }

@@ -31,12 +31,13 @@ use super::ticket::{
     Ticket, Visibility,
 };
 use super::ticket_store;
+use crate::check;
 use crate::desk::{Desk, Kind, record, store};
 use crate::error::{Error, Result};
 
 /// Bumped whenever the layout or the codec below changes. With the crate version also in
 /// every cache file, a cache written by another svcdesk is rebuilt, never misread.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 const MAGIC: &[u8; 8] = b"SVCDTKC\n";
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// How long a file must have been unchanged, before the scan that cached it began, for
@@ -161,7 +162,7 @@ pub(crate) fn scan<T: Send>(
             .zip(&folders.of[part.clone()])
             .map(|(p, dir)| {
                 let old = dir.as_deref().and_then(|d| open[d].old.as_ref());
-                visit(p, old, began, &map)
+                visit(&desk.root, p, old, began, &map)
             })
             .collect::<Result<Vec<_>>>()?;
         let mut out = Vec::with_capacity(got.len());
@@ -189,6 +190,37 @@ pub(crate) fn scan<T: Send>(
     let dirs: HashSet<&str> = folders.last.keys().map(String::as_str).collect();
     writer.remove_orphans(&dirs);
     Ok(())
+}
+
+/// For `check`: `f` for each of `files` (ticket files, in order, on all cores) with the
+/// ticket the cache holds for it when the entry is current and the file was clean when
+/// cached, else None (and `f` reads the file itself). Never writes the cache: `check`
+/// reports problems, and a file with problems is not worth an entry.
+pub(crate) fn with_clean<R: Send>(
+    desk: &Desk,
+    files: &[PathBuf],
+    f: impl Fn(&Path, Option<Ticket>) -> R + Sync,
+) -> Vec<R> {
+    if !desk.use_cache {
+        return files.par_iter().map(|p| f(p, None)).collect();
+    }
+    let folders = folders(&desk.root, files);
+    let writer = Writer::new(&desk.root);
+    let mut out = Vec::with_capacity(files.len());
+    for run in folders.runs {
+        let shard = folders.of[run.start]
+            .as_deref()
+            .and_then(|d| Shard::read(&writer.shard_path(d), d));
+        out.par_extend(files[run].par_iter().map(|p| {
+            let hit = p
+                .file_name()
+                .and_then(|n| n.to_str())
+                .and_then(|name| cached(p, name, shard.as_ref()))
+                .and_then(|(t, clean)| clean.then_some(t));
+            f(p, hit)
+        }));
+    }
+    out
 }
 
 /// Which folder each file is in, where each folder's last file is, and the runs of
@@ -248,7 +280,22 @@ enum Source {
     Skip,
 }
 
+/// The ticket a folder's cache holds for `path` and whether `check` found the file
+/// clean, if the entry may be trusted for the file as it is now.
+fn cached(path: &Path, name: &str, shard: Option<&Shard>) -> Option<(Ticket, bool)> {
+    let shard = shard?;
+    let (meta, range) = shard.entries.get(name)?;
+    if trusted(meta.changed(), shard.scan_began)
+        && fs::symlink_metadata(path).is_ok_and(|m| Meta::of(&m) == *meta)
+    {
+        decode(&shard.bytes[range.clone()])
+    } else {
+        None
+    }
+}
+
 fn visit<T>(
+    root: &Path,
     path: &Path,
     old: Option<&Shard>,
     began: Stamp,
@@ -257,14 +304,10 @@ fn visit<T>(
     let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
         return Ok((map(ticket_store::load_file(path)?), None, Source::Skip));
     };
-    let entry = old.and_then(|s| s.entries.get(name).map(|e| (s, e)));
-    if let Some((shard, (meta, range))) = entry
-        && trusted(meta.changed(), shard.scan_began)
-        && fs::symlink_metadata(path).is_ok_and(|m| Meta::of(&m) == *meta)
-        && let Some(t) = decode(&shard.bytes[range.clone()])
-    {
+    if let Some((t, _)) = cached(path, name, old) {
         return Ok((map(t), Some(name.to_string()), Source::Cached));
     }
+    let entry = old.and_then(|s| s.entries.get(name));
     // Facts and bytes from the same open file, so the entry describes what was parsed.
     let mut file = File::open(path).map_err(|e| Error::io(path, e))?;
     let meta = Meta::of(&file.metadata().map_err(|e| Error::io(path, e))?);
@@ -272,10 +315,12 @@ fn visit<T>(
     file.read_to_end(&mut bytes)
         .map_err(|e| Error::io(path, e))?;
     let text = record::text_from_bytes(path, bytes)?;
-    let t = ticket_store::parse(path, &text)?;
+    let (stored, t) = ticket_store::parse_stored(path, &text)?;
+    let rel = path.strip_prefix(root).unwrap_or(path);
     let mut payload = Vec::with_capacity(text.len() / 2);
+    check::ticket_file_clean(rel, &stored, &t).put(&mut payload);
     t.put(&mut payload);
-    let unchanged_racy = entry.is_some_and(|(_, (m, _))| *m == meta);
+    let unchanged_racy = entry.is_some_and(|(m, _)| *m == meta);
     let news = !unchanged_racy || trusted(meta.changed(), began);
     Ok((
         map(t),
@@ -500,10 +545,12 @@ fn checksum(bytes: &[u8]) -> u64 {
     h ^ (h >> 29)
 }
 
-fn decode(bytes: &[u8]) -> Option<Ticket> {
+/// An entry's payload: whether `check` found the file clean, then the ticket.
+fn decode(bytes: &[u8]) -> Option<(Ticket, bool)> {
     let mut r = Reader { buf: bytes, pos: 0 };
+    let clean = bool::get(&mut r)?;
     let t = Ticket::get(&mut r)?;
-    (r.pos == bytes.len()).then_some(t)
+    (r.pos == bytes.len()).then_some((t, clean))
 }
 
 // The codec: a ticket as the fields it has, in order, little-endian, lengths as LEB128.
@@ -1052,8 +1099,10 @@ mod tests {
     fn a_ticket_reads_back_as_written_offsets_included() {
         let t = full_ticket();
         let mut w = Vec::new();
+        true.put(&mut w);
         t.put(&mut w);
-        let back = decode(&w).expect("decodes");
+        let (back, clean) = decode(&w).expect("decodes");
+        assert!(clean);
         assert_eq!(back, t);
         // DateTime equality ignores the offset, which the output shows.
         assert_eq!(format!("{back:?}"), format!("{t:?}"));

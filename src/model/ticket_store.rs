@@ -23,8 +23,14 @@ pub fn load_file(path: &Path) -> Result<Ticket> {
 /// A ticket file's text as `load_file` reads it (the cache reads the bytes itself, to
 /// know exactly which version of the file it parsed).
 pub(crate) fn parse(path: &Path, text: &str) -> Result<Ticket> {
+    parse_stored(path, text).map(|(_, t)| t)
+}
+
+/// The ticket as its file stores it, and as its history replays.
+pub(crate) fn parse_stored(path: &Path, text: &str) -> Result<(Ticket, Ticket)> {
     let stored: Ticket = record::parse_typed(path, text)?;
-    replay_checked(path, text, &stored)
+    let replayed = replay_checked(path, text, &stored)?;
+    Ok((stored, replayed))
 }
 
 pub fn load(desk: &Desk, id: &Id) -> Result<Ticket> {
