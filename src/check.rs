@@ -8,7 +8,7 @@ use crate::desk::{Desk, Id, Kind, record};
 use crate::error::{Error, Result};
 use crate::model::customer::Customer;
 use crate::model::report::Report as FieldReport;
-use crate::model::ticket::{self, Ticket};
+use crate::model::ticket::Ticket;
 use crate::model::worklog;
 use crate::model::{ticket_cache, ticket_store};
 
@@ -472,6 +472,7 @@ fn push_error(problem: &mut impl FnMut(Option<usize>, Option<usize>, String), e:
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::ticket;
 
     const OPEN: &str = r#"schema = 1
 id = "T20261124-9XWM3A"

@@ -37,7 +37,9 @@ macro_rules! environment_text {
   SVCDESK_NOW     the current time, for replaying or testing (e.g. 2026-11-24T09:30:00+08:00)
   EDITOR, VISUAL  the editor for a ticket description when neither -m nor -F is given
   COLUMNS         table width when output is not a terminal
-  NO_COLOR        set to anything to turn colour off (colour is used only on a terminal)"
+  NO_COLOR        set to anything to turn colour off (colour is used only on a terminal)
+  SVCDESK_NO_CACHE  set (to anything but 0) to read every ticket file, not the cache in
+                  .svcdesk/cache; answers are the same (for timing or debugging)"
     };
 }
 macro_rules! exit_codes_text {
