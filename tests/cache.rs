@@ -408,3 +408,25 @@ fn check_reports_a_fault_in_a_file_the_cache_holds() {
     );
     assert_same(d, "with drift in a cached file");
 }
+
+#[test]
+fn a_refresh_drops_cache_files_of_vanished_folders_and_stale_temp_files() {
+    let f = fixture();
+    let d = &f.desk;
+    let cache = d.root.join(".svcdesk/cache/tickets");
+    fs::create_dir_all(cache.join("2025")).unwrap();
+    fs::write(
+        cache.join("2025/01.bin"),
+        b"from a folder since checked out away",
+    )
+    .unwrap();
+    fs::write(
+        cache.join("2025/.svcdesk-tmp-x1y2"),
+        b"left by a killed svcdesk",
+    )
+    .unwrap();
+    d.ok(&["ticket", "list"]);
+    assert!(!cache.join("2025/01.bin").exists());
+    assert!(!cache.join("2025/.svcdesk-tmp-x1y2").exists());
+    assert!(cache.join("2026/11.bin").is_file());
+}

@@ -359,7 +359,8 @@ impl Shard {
         }
         let scan_began = (i64::get(&mut r)?, u32::get(&mut r)?);
         let count = u32::get(&mut r)? as usize;
-        let mut entries = HashMap::with_capacity(count);
+        // An entry takes over 40 bytes, so no count can ask for more than the file holds.
+        let mut entries = HashMap::with_capacity(count.min(body.len() / 40));
         for _ in 0..count {
             let name = String::get(&mut r)?;
             let meta = Meta {
@@ -506,12 +507,17 @@ impl Writer {
     }
 
     /// Drops the cache files of folders that no longer hold tickets (a checkout of an
-    /// older commit, say), once this command has the cache lock anyway.
+    /// older commit, say), once this command has the cache lock anyway; and, as no other
+    /// process can be writing one now, temp files left by a killed one.
     fn remove_orphans(&self, dirs: &HashSet<&str>) {
         if !matches!(self.state, WriterState::Ready(_)) {
             return;
         }
         for e in walkdir::WalkDir::new(&self.root).into_iter().flatten() {
+            if e.file_name().to_string_lossy().starts_with(".svcdesk-tmp-") {
+                let _ = fs::remove_file(e.path());
+                continue;
+            }
             let Some(dir) = e
                 .path()
                 .strip_prefix(&self.root)
