@@ -35,11 +35,37 @@ use crate::check;
 use crate::desk::{Desk, Kind, record, store};
 use crate::error::{Error, Result};
 
-/// Bumped whenever the layout or the codec below changes. With the crate version also in
-/// every cache file, a cache written by another svcdesk is rebuilt, never misread.
+/// Bumped whenever the layout or the codec below changes. With the crate version and a
+/// fingerprint of the build (`SOURCES`) also in every cache file, a cache written by
+/// another svcdesk is rebuilt, never misread.
 const FORMAT: u32 = 2;
 const MAGIC: &[u8; 8] = b"SVCDTKC\n";
 const VERSION: &str = env!("CARGO_PKG_VERSION");
+/// The source of everything that decides what an entry holds: the record types and their
+/// vocabulary (whose order the codec relies on), parsing and replay, the codec, `check`'s
+/// per-file rules, IDs, and the locked dependency versions. Its fingerprint is in every
+/// cache file, so a build that changes any of them, even under the same version number
+/// and without bumping FORMAT, rebuilds the cache instead of trusting an older build's.
+const SOURCES: &[&str] = &[
+    include_str!("ticket.rs"),
+    include_str!("vocab.rs"),
+    include_str!("ticket_store.rs"),
+    include_str!("ticket_cache.rs"),
+    include_str!("../check.rs"),
+    include_str!("../desk/record.rs"),
+    include_str!("../desk/id.rs"),
+    include_str!("../../Cargo.lock"),
+];
+
+fn build_fingerprint() -> u64 {
+    static FINGERPRINT: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    *FINGERPRINT.get_or_init(|| {
+        SOURCES
+            .iter()
+            .fold(0, |h, s| checksum(s.as_bytes()) ^ h.rotate_left(17))
+    })
+}
+
 /// How long a file must have been unchanged, before the scan that cached it began, for
 /// its entry to be trusted. File times are coarse (a jiffy, or a whole second on some file
 /// systems), so a file changed again within the same tick as the version we read would
@@ -353,6 +379,7 @@ impl Shard {
         if r.take(MAGIC.len())? != MAGIC
             || u32::get(&mut r)? != FORMAT
             || String::get(&mut r)? != VERSION
+            || u64::get(&mut r)? != build_fingerprint()
             || String::get(&mut r)? != dir
         {
             return None;
@@ -427,6 +454,7 @@ impl Pending {
         w.extend_from_slice(MAGIC);
         FORMAT.put(&mut w);
         VERSION.to_string().put(&mut w);
+        build_fingerprint().put(&mut w);
         dir.to_string().put(&mut w);
         began.0.put(&mut w);
         began.1.put(&mut w);
