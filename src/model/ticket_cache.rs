@@ -5,7 +5,8 @@
 //! The files stay the truth. Each folder of tickets (`tickets/2026/11`) has one cache
 //! file, `.svcdesk/cache/tickets/2026/11.bin`, holding for every ticket file its name, the
 //! file-system facts that change whenever its bytes can have changed (size, mtime and
-//! ctime to the nanosecond, inode — what git's index keeps), and the ticket as loaded.
+//! ctime to the nanosecond, inode — what git's index keeps), the ticket as loaded, and
+//! whether `check` would find the file clean (so `check` can skip it too).
 //! An entry is used only when those facts still match the file and the file had not
 //! changed for a while when the entry was made (see `trusted`); anything else is read
 //! from the file again. A cache file that is missing, truncated, corrupt, or written by
@@ -160,7 +161,9 @@ pub(crate) fn scan<T: Send>(
             .collect()
     };
     if !desk.use_cache {
-        for part in fixed(chunk.unwrap_or(usize::MAX).max(1)) {
+        // Any chunks will do for a caller that does not ask for them; bounded ones keep
+        // the slots of dropped tickets from costing memory in proportion to the desk.
+        for part in fixed(chunk.unwrap_or(4096).max(1)) {
             let out = files[part]
                 .par_iter()
                 .map(|p| ticket_store::load_file(p).map(&map))
