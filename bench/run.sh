@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Benchmark: generates (once) a desk of N tickets and times the read paths against the
-# floor of just reading every record's bytes with cat. Prints seconds (best of RUNS),
-# the ratio to the floor, and peak memory.
+# floor of just reading every record's bytes with cat. Prints seconds (best of RUNS), the
+# ratio to the floor, and peak memory: uncached (SVCDESK_NO_CACHE=1, every file parsed)
+# and cached (the ticket cache in .svcdesk/cache warmed by a first run), and once the
+# time to build the cache from nothing.
 #
 #   bench/run.sh                 # 100k tickets
 #   bench/run.sh 10000           # any size; desks are cached under target/bench/
@@ -33,14 +35,21 @@ measure() {
   echo "$best $mem"
 }
 
-# Warm the cache once, then take the floor.
+measure_once() {
+  runs=1 measure "$1"
+}
+
+# Warm the page cache once, then take the floor.
 find "$desk" -name '*.toml' -exec cat {} + >/dev/null
 read -r floor floor_mem < <(measure "find '$desk/customers' '$desk/tickets' '$desk/reports' -name '*.toml' -exec cat {} +")
 files=$(find "$desk" -name '*.toml' | wc -l)
-bytes=$(du -sh "$desk" | cut -f1)
+bytes=$(du -sch "$desk/customers" "$desk/tickets" "$desk/reports" | tail -1 | cut -f1)
 echo "desk: $n tickets, $files files, $bytes; $(nproc) cores; best of $runs"
-printf '%-34s %9s %7s %9s\n' command seconds ratio peak_MB
-printf '%-34s %9.2f %7s %9.0f\n' "cat (floor)" "$floor" "1.0" "$((floor_mem / 1024))"
+printf '%-32s %17s %17s\n' "" "---- uncached ----" "----- cached -----"
+printf '%-32s %6s %5s %4s %6s %5s %4s\n' command s ratio MB s ratio MB
+printf '%-32s %6.2f %5s %4d\n' "cat (floor)" "$floor" "1.0" "$((floor_mem / 1024))"
+rm -rf "$desk/.svcdesk/cache"
+read -r cold cold_mem < <(measure_once "$sv ticket list --open --format csv")
 for cmd in \
   "ticket list --open --format csv" \
   "sla check --format csv" \
@@ -48,6 +57,13 @@ for cmd in \
   "ledger tickets --month $month" \
   "export tickets --format csv" \
   "check"; do
-  read -r t m < <(measure "$sv $cmd")
-  printf '%-34s %9.2f %7.1f %9.0f\n' "$cmd" "$t" "$(awk "BEGIN{print $t / $floor}")" "$((m / 1024))"
+  read -r u um < <(measure "SVCDESK_NO_CACHE=1 $sv $cmd")
+  "$sv" $cmd >/dev/null 2>&1 || true
+  read -r c cm < <(measure "$sv $cmd")
+  printf '%-32s %6.2f %5.1f %4d %6.2f %5.1f %4d\n' "$cmd" \
+    "$u" "$(awk "BEGIN{print $u / $floor}")" "$((um / 1024))" \
+    "$c" "$(awk "BEGIN{print $c / $floor}")" "$((cm / 1024))"
 done
+printf '%-32s %24s %6.2f %5.1f %4d\n' "cache build (list, no cache)" "" \
+  "$cold" "$(awk "BEGIN{print $cold / $floor}")" "$((cold_mem / 1024))"
+echo "cache: $(du -sh "$desk/.svcdesk/cache" | cut -f1) in .svcdesk/cache"

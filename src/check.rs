@@ -10,8 +10,8 @@ use crate::model::customer::Customer;
 use crate::model::measure::Measure;
 use crate::model::report::Report as FieldReport;
 use crate::model::ticket::Ticket;
-use crate::model::ticket_store;
 use crate::model::worklog;
+use crate::model::{ticket_cache, ticket_store};
 
 pub const SCHEMA: i64 = 1;
 
@@ -69,9 +69,9 @@ pub fn check(desk: &Desk) -> Result<Report> {
     let mut report = Report::default();
     let mut files = Vec::new();
     for kind in Kind::ALL {
-        files.extend(desk.record_files(kind)?.into_iter().map(|p| (kind, p)));
+        files.push((kind, desk.record_files(kind)?));
     }
-    report.files = files.len();
+    report.files = files.iter().map(|(_, f)| f.len()).sum();
     // Readers skip symlinks and writers refuse them; say so, rather than let a record
     // silently vanish from every listing.
     for kind in Kind::ALL {
@@ -95,10 +95,25 @@ pub fn check(desk: &Desk) -> Result<Report> {
         }
     }
     // Each file on its own, on all cores; then the checks that need them all.
-    let examined: Vec<Examined> = files
-        .par_iter()
-        .map(|(kind, path)| examine(desk, *kind, path))
-        .collect();
+    // A ticket file unchanged since the cache found it clean is not read again.
+    let mut examined: Vec<Examined> = Vec::new();
+    for (kind, paths) in &files {
+        if *kind == Kind::Ticket {
+            examined.extend(ticket_cache::with_clean(
+                desk,
+                paths,
+                |path, clean| match clean {
+                    Some(t) => examined_clean(
+                        path.strip_prefix(&desk.root).unwrap_or(path).to_path_buf(),
+                        t,
+                    ),
+                    None => examine(desk, *kind, path),
+                },
+            ));
+        } else {
+            examined.par_extend(paths.par_iter().map(|path| examine(desk, *kind, path)));
+        }
+    }
     let mut seen: HashMap<&str, &PathBuf> = HashMap::new();
     let mut customers: Vec<(PathBuf, Customer)> = Vec::new();
     let mut tickets: Vec<(PathBuf, TicketRefs)> = Vec::new();
@@ -394,6 +409,42 @@ fn check_customer(c: &Customer, ids: &HashSet<String>, mut problem: impl FnMut(S
     // (`customer note --at`) legitimately comes after later ones, so order is no fault.
 }
 
+/// Whether a ticket file that parses and replays has nothing else for `check` to report
+/// on its own: history in time order, fields as the history gives them, schema, and an
+/// ID that belongs at its path. The ticket cache records this when it reads a file, so
+/// `check` need not read an unchanged clean file again; every per-file ticket rule in
+/// `examine` must therefore be mirrored here (`clean_agrees_with_examine` tests it).
+pub(crate) fn ticket_file_clean(rel: &std::path::Path, stored: &Ticket, replayed: &Ticket) -> bool {
+    i64::from(stored.schema) == SCHEMA
+        && Id::parse(&stored.id)
+            .filter(|id| id.as_str() == stored.id)
+            .is_some_and(|id| id.kind() == Kind::Ticket && id.rel_path() == rel)
+        && stored.event.windows(2).all(|w| w[1].at >= w[0].at)
+        && stored.drift(replayed).is_empty()
+}
+
+/// What `examine` would give for a ticket file the cache vouches for as clean.
+fn examined_clean(rel: PathBuf, t: Ticket) -> Examined {
+    let mut departments: Vec<String> = t
+        .event
+        .iter()
+        .filter_map(|e| e.department.clone())
+        .collect();
+    departments.sort();
+    departments.dedup();
+    Examined {
+        rel,
+        id: Some(t.id),
+        problems: Vec::new(),
+        record: Parsed::Ticket(TicketRefs {
+            customer: t.customer,
+            links: t.links,
+            category: t.category,
+            departments,
+        }),
+    }
+}
+
 /// The history must replay, be in time order, and give exactly the stored fields.
 fn check_history(
     path: &std::path::Path,
@@ -503,5 +554,86 @@ fn push_error(problem: &mut impl FnMut(Option<usize>, Option<usize>, String), e:
             ..
         } => problem(Some(line), Some(column), message),
         other => problem(None, None, other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ticket;
+
+    const OPEN: &str = r#"schema = 1
+id = "T20261124-9XWM3A"
+
+[[event]]
+at = 2026-11-24T09:30:00+08:00
+by = "wang"
+action = "open"
+title = "noisy pump"
+customer = "C20261124-626T3A"
+category = "complaint"
+channel = "phone"
+priority = "medium"
+description = "noisy pump"
+"#;
+
+    /// The cache's verdict on a ticket file is exactly `examine`'s, for a clean file and
+    /// for every per-file fault that does not stop it loading.
+    #[test]
+    fn clean_agrees_with_examine() {
+        let dir = tempfile::tempdir().unwrap();
+        let desk = Desk::init(dir.path(), "t", chrono_tz::Asia::Shanghai, false).unwrap();
+        let path = desk.root.join("tickets/2026/11/T20261124-9XWM3A.toml");
+        let stored: Ticket = record::parse_typed(&path, OPEN).unwrap();
+        let replayed = ticket::replay(&stored.id, &stored.event).unwrap();
+        let clean = ticket_store::render(&desk, &replayed).unwrap();
+        let late_note = "\n[[event]]\nat = 2026-11-24T08:00:00+08:00\nby = \"wang\"\naction = \"note\"\ntext = \"earlier\"\n";
+        let cases: Vec<(&str, &str, String)> = vec![
+            (
+                "clean",
+                "tickets/2026/11/T20261124-9XWM3A.toml",
+                clean.clone(),
+            ),
+            (
+                "drift",
+                "tickets/2026/11/T20261124-9XWM3A.toml",
+                clean.replacen("title = \"noisy pump\"", "title = \"quiet pump\"", 1),
+            ),
+            (
+                "out of order",
+                "tickets/2026/11/T20261124-9XWM3A.toml",
+                format!("{clean}{late_note}"),
+            ),
+            (
+                "schema",
+                "tickets/2026/11/T20261124-9XWM3A.toml",
+                clean.replace("schema = 1", "schema = 2"),
+            ),
+            (
+                "elsewhere",
+                "tickets/2026/10/T20261124-9XWM3A.toml",
+                clean.clone(),
+            ),
+            (
+                "bad id",
+                "tickets/2026/11/T20261124-9XWM3A.toml",
+                clean.replace("id = \"T20261124-9XWM3A\"", "id = \"T20261124-9xwm3a\""),
+            ),
+        ];
+        for (what, rel, text) in cases {
+            let path = desk.root.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, &text).unwrap();
+            let examined = examine(&desk, Kind::Ticket, &path);
+            let (stored, replayed) = ticket_store::parse_stored(&path, &text).unwrap();
+            assert_eq!(
+                ticket_file_clean(std::path::Path::new(rel), &stored, &replayed),
+                examined.problems.is_empty(),
+                "{what}: {:?}",
+                examined.problems
+            );
+            assert_eq!(examined.problems.is_empty(), what == "clean", "{what}");
+            std::fs::remove_file(&path).unwrap();
+        }
     }
 }

@@ -40,7 +40,9 @@ macro_rules! environment_text {
   EDITOR, VISUAL  the editor for a ticket description when neither -m nor -F is given
   COLUMNS         table width when output is not a terminal
   NO_COLOR        set to anything to turn colour off (colour is used only on a terminal)
-  SVCDESK_HOOK    set in a hook's environment; svcdesk commands run by a hook run no hooks"
+  SVCDESK_HOOK    set in a hook's environment; svcdesk commands run by a hook run no hooks
+  SVCDESK_NO_CACHE  set (to anything but 0) to read every ticket file, not the cache in
+                  .svcdesk/cache; answers are the same (for timing or debugging)"
     };
 }
 macro_rules! exit_codes_text {
@@ -207,6 +209,7 @@ pub struct Context {
     desk_dir: Option<PathBuf>,
     actor: Option<String>,
     now: Option<String>,
+    no_cache: bool,
     pub out: std::io::StdoutLock<'static>,
     commit: bool,
     /// Changes to commit once the command has succeeded: (desk root, message, files).
@@ -219,7 +222,9 @@ pub struct Context {
 
 impl Context {
     pub fn desk(&self) -> Result<Desk> {
-        Desk::discover(self.desk_dir.as_deref(), &self.cwd)
+        let mut desk = Desk::discover(self.desk_dir.as_deref(), &self.cwd)?;
+        desk.use_cache = !self.no_cache;
+        Ok(desk)
     }
 
     pub fn actor(&self, desk: &Desk) -> Result<String> {
@@ -326,6 +331,7 @@ fn run() -> ExitCode {
         desk_dir: cli.desk,
         actor: cli.actor,
         now: std::env::var("SVCDESK_NOW").ok().filter(|s| !s.is_empty()),
+        no_cache: std::env::var_os("SVCDESK_NO_CACHE").is_some_and(|v| !v.is_empty() && v != "0"),
         out: std::io::stdout().lock(),
         commit: cli.commit,
         to_commit: Vec::new(),

@@ -25,6 +25,10 @@ pub const GITATTRIBUTES: &str = "\
 pub struct Desk {
     pub root: PathBuf,
     pub config: Config,
+    /// Whether loading many tickets may use (and refresh) the cache under `.svcdesk/`;
+    /// off only to measure or debug without it (SVCDESK_NO_CACHE), as answers are the
+    /// same either way.
+    pub use_cache: bool,
 }
 
 impl Desk {
@@ -60,7 +64,11 @@ impl Desk {
 
     pub fn open(root: PathBuf) -> Result<Desk> {
         let config = Config::load(&root.join(config::FILE_NAME))?;
-        Ok(Desk { root, config })
+        Ok(Desk {
+            root,
+            config,
+            use_cache: true,
+        })
     }
 
     /// Creates a desk in `dir`. With `force`, an existing desk's config is rewritten (the

@@ -98,6 +98,18 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
     f.commit()
 }
 
+/// Replaces `path` with `contents` atomically (temp file, rename) but without fsync: for
+/// caches, which are worth nothing after a crash and check their own integrity, so a
+/// rebuild of many megabytes need not wait for the disk.
+pub fn replace_unsynced(path: &Path, contents: &[u8]) -> Result<()> {
+    let mut f = AtomicFile::create(path)?;
+    f.write_all(contents).map_err(|e| Error::io(path, e))?;
+    f.tmp
+        .persist(&f.path)
+        .map_err(|e| Error::io(path, e.error))?;
+    Ok(())
+}
+
 /// Creates `path` with `contents`, failing if it already exists (a new record must never
 /// overwrite another, even one created between our check and our write by a clone's pull).
 pub fn create_new_atomic(path: &Path, contents: &[u8]) -> Result<()> {

@@ -6,6 +6,7 @@ pub mod customer;
 pub mod measure;
 pub mod report;
 pub mod ticket;
+pub mod ticket_cache;
 pub mod ticket_store;
 pub mod vocab;
 pub mod worklog;

@@ -4,10 +4,10 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, value};
 
 use super::ticket::{self, Action, Event, Ticket, multiline};
+use super::ticket_cache;
 use crate::config::AssignRule;
 use crate::desk::record::edit_file;
 use crate::desk::record::{self, date_value, datetime_value};
@@ -17,9 +17,20 @@ use crate::error::{Error, Result};
 /// Loads a ticket as its history says it is: the stored fields are a convenience for
 /// people and grep; the events are the truth (`svcdesk check` reports any drift).
 pub fn load_file(path: &Path) -> Result<Ticket> {
-    let text = record::read_text(path)?;
-    let stored: Ticket = record::parse_typed(path, &text)?;
-    replay_checked(path, &text, &stored)
+    parse(path, &record::read_text(path)?)
+}
+
+/// A ticket file's text as `load_file` reads it (the cache reads the bytes itself, to
+/// know exactly which version of the file it parsed).
+pub(crate) fn parse(path: &Path, text: &str) -> Result<Ticket> {
+    parse_stored(path, text).map(|(_, t)| t)
+}
+
+/// The ticket as its file stores it, and as its history replays.
+pub(crate) fn parse_stored(path: &Path, text: &str) -> Result<(Ticket, Ticket)> {
+    let stored: Ticket = record::parse_typed(path, text)?;
+    let replayed = replay_checked(path, text, &stored)?;
+    Ok((stored, replayed))
 }
 
 pub fn load(desk: &Desk, id: &Id) -> Result<Ticket> {
@@ -33,33 +44,30 @@ pub fn load_all(desk: &Desk) -> Result<Vec<Ticket>> {
 }
 
 /// The tickets `keep` accepts, in ID order. The rest are dropped as soon as they are
-/// parsed, so memory follows the answer, not the desk (an SLA check of a 100k desk holds
+/// loaded, so memory follows the answer, not the desk (an SLA check of a 100k desk holds
 /// only the open tickets).
 pub fn load_where(desk: &Desk, keep: impl Fn(&Ticket) -> bool + Sync) -> Result<Vec<Ticket>> {
-    let files = desk.record_files(Kind::Ticket)?;
-    let kept: Vec<Option<Ticket>> = files
-        .par_iter()
-        .map(|p| load_file(p).map(|t| keep(&t).then_some(t)))
-        .collect::<Result<_>>()?;
-    Ok(kept.into_iter().flatten().collect())
+    let mut kept = Vec::new();
+    ticket_cache::scan(
+        desk,
+        None,
+        |t| keep(&t).then_some(t),
+        |part| {
+            kept.extend(part);
+            Ok(())
+        },
+    )?;
+    Ok(kept)
 }
 
-/// Visits every ticket in ID order, `chunk` files at a time, each chunk parsed on all
+/// Visits every ticket in ID order, at most `chunk` at a time, each chunk loaded on all
 /// cores: for exports that write as they go, so memory is one chunk, not the desk.
 pub fn for_each_chunk(
     desk: &Desk,
     chunk: usize,
-    mut f: impl FnMut(Vec<Ticket>) -> Result<()>,
+    f: impl FnMut(Vec<Ticket>) -> Result<()>,
 ) -> Result<()> {
-    let files = desk.record_files(Kind::Ticket)?;
-    for part in files.chunks(chunk.max(1)) {
-        let tickets: Vec<Ticket> = part
-            .par_iter()
-            .map(|p| load_file(p))
-            .collect::<Result<_>>()?;
-        f(tickets)?;
-    }
-    Ok(())
+    ticket_cache::scan(desk, Some(chunk), Some, f)
 }
 
 /// Where in the file the n-th `[[event]]` starts, for errors about a whole event.

@@ -22,7 +22,8 @@ pub fn svcdesk() -> Command {
     c.env("SVCDESK_NOW", NOW)
         .env("SVCDESK_USER", USER)
         .env("COLUMNS", "200")
-        .env_remove("SVCDESK_DIR");
+        .env_remove("SVCDESK_DIR")
+        .env_remove("SVCDESK_NO_CACHE");
     c
 }
 

@@ -1,0 +1,1265 @@
+//! A local cache of loaded tickets, so that listing or checking the SLA of a large desk
+//! costs little more than reading one binary file per month folder, not parsing and
+//! replaying every TOML file.
+//!
+//! The files stay the truth. Each folder of tickets (`tickets/2026/11`) has one cache
+//! file, `.svcdesk/cache/tickets/2026/11.bin`, holding for every ticket file its name, the
+//! file-system facts that change whenever its bytes can have changed (size, mtime and
+//! ctime to the nanosecond, inode — what git's index keeps), the ticket as loaded, and
+//! whether `check` would find the file clean (so `check` can skip it too).
+//! An entry is used only when those facts still match the file and the file had not
+//! changed for a while when the entry was made (see `trusted`); anything else is read
+//! from the file again. A cache file that is missing, truncated, corrupt, or written by
+//! another version of svcdesk is ignored as if absent, and rewritten.
+//!
+//! Writing is opportunistic: a read that found a folder's cache out of date rewrites it
+//! (temp file and rename), unless another process is doing so or the desk is read-only,
+//! in which case it simply goes on without. No lock on the records is needed: each entry
+//! vouches only for the exact file version it was made from.
+
+use std::collections::{HashMap, HashSet};
+use std::fs::{self, File};
+use std::io::Read;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
+use rayon::prelude::*;
+
+use super::ticket::{
+    Action, Channel, CompKind, CompState, ComplaintKind, Event, Grade, LinkKind, Priority, State,
+    Ticket, Visibility,
+};
+use super::ticket_store;
+use crate::check;
+use crate::desk::{Desk, Kind, record, store};
+use crate::error::{Error, Result};
+
+/// Bumped whenever the layout or the codec below changes. With the crate version and a
+/// fingerprint of the build (`SOURCES`) also in every cache file, a cache written by
+/// another svcdesk is rebuilt, never misread.
+const FORMAT: u32 = 2;
+const MAGIC: &[u8; 8] = b"SVCDTKC\n";
+const VERSION: &str = env!("CARGO_PKG_VERSION");
+/// The source of everything that decides what an entry holds: the record types and their
+/// vocabulary (whose order the codec relies on), parsing and replay, the codec, `check`'s
+/// per-file rules, IDs, and the locked dependency versions. Its fingerprint is in every
+/// cache file, so a build that changes any of them, even under the same version number
+/// and without bumping FORMAT, rebuilds the cache instead of trusting an older build's.
+const SOURCES: &[&str] = &[
+    include_str!("ticket.rs"),
+    include_str!("vocab.rs"),
+    include_str!("ticket_store.rs"),
+    include_str!("ticket_cache.rs"),
+    include_str!("../check.rs"),
+    include_str!("../desk/record.rs"),
+    include_str!("../desk/id.rs"),
+    include_str!("../../Cargo.lock"),
+];
+
+fn build_fingerprint() -> u64 {
+    static FINGERPRINT: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    *FINGERPRINT.get_or_init(|| {
+        SOURCES
+            .iter()
+            .fold(0, |h, s| checksum(s.as_bytes()) ^ h.rotate_left(17))
+    })
+}
+
+/// How long a file must have been unchanged, before the scan that cached it began, for
+/// its entry to be trusted. File times are coarse (a jiffy, or a whole second on some file
+/// systems), so a file changed again within the same tick as the version we read would
+/// look identical; two seconds covers every common file system and small clock skew.
+const RACY_SECS: i64 = 2;
+
+/// Seconds and nanoseconds since the epoch; ordered as times are.
+type Stamp = (i64, u32);
+
+fn now() -> Stamp {
+    match SystemTime::now().duration_since(SystemTime::UNIX_EPOCH) {
+        Ok(d) => (d.as_secs() as i64, d.subsec_nanos()),
+        // A clock before 1970 trusts nothing, which is safe.
+        Err(_) => (i64::MIN + RACY_SECS, 0),
+    }
+}
+
+/// What changes whenever a file's content can have changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Meta {
+    size: u64,
+    mtime: Stamp,
+    ctime: Stamp,
+    ino: u64,
+}
+
+impl Meta {
+    #[cfg(unix)]
+    fn of(m: &fs::Metadata) -> Meta {
+        use std::os::unix::fs::MetadataExt;
+        Meta {
+            size: m.size(),
+            mtime: (m.mtime(), m.mtime_nsec() as u32),
+            ctime: (m.ctime(), m.ctime_nsec() as u32),
+            ino: m.ino(),
+        }
+    }
+
+    #[cfg(not(unix))]
+    fn of(m: &fs::Metadata) -> Meta {
+        let stamp = |t: std::io::Result<SystemTime>| {
+            t.ok()
+                .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
+                .map_or((i64::MAX, 0), |d| (d.as_secs() as i64, d.subsec_nanos()))
+        };
+        Meta {
+            size: m.len(),
+            mtime: stamp(m.modified()),
+            ctime: stamp(m.created()),
+            ino: 0,
+        }
+    }
+
+    /// The later of mtime and ctime: an edit whose mtime was set back (`touch -d`) still
+    /// moves the ctime.
+    fn changed(&self) -> Stamp {
+        self.mtime.max(self.ctime)
+    }
+}
+
+/// git's "racy clean" rule: a file that changed within `RACY_SECS` of the moment the
+/// scan that read it began may have changed again since, within the same time-stamp tick,
+/// leaving every fact the same; such an entry is never trusted, only re-read.
+fn trusted(changed: Stamp, scan_began: Stamp) -> bool {
+    changed < (scan_began.0.saturating_sub(RACY_SECS), scan_began.1)
+}
+
+/// Loads every ticket file of the desk in path (hence ID) order, using the cache where it
+/// may, and hands `sink` the results of `map` in order, each part loaded on all cores.
+/// With `chunk`, the parts are exactly `files.chunks(chunk)`, as before the cache: an
+/// export streams them, so even what it prints before a bad file stops it is unchanged.
+/// Without, they are the folders, so one folder's cache is in memory at a time.
+/// The first file that fails to load fails the whole scan with the same error as
+/// `ticket_store::load_file`; a failure is never cached.
+pub(crate) fn scan<T: Send>(
+    desk: &Desk,
+    chunk: Option<usize>,
+    map: impl Fn(Ticket) -> Option<T> + Sync,
+    mut sink: impl FnMut(Vec<T>) -> Result<()>,
+) -> Result<()> {
+    // Taken before any file is looked at, so that everything read is at least this new.
+    let began = now();
+    let files = desk.record_files(Kind::Ticket)?;
+    let mut emit = |out: Vec<Option<T>>| {
+        let out: Vec<T> = out.into_iter().flatten().collect();
+        if out.is_empty() { Ok(()) } else { sink(out) }
+    };
+    let fixed = |n: usize| -> Vec<Range<usize>> {
+        (0..files.len())
+            .step_by(n)
+            .map(|a| a..files.len().min(a + n))
+            .collect()
+    };
+    if !desk.use_cache {
+        // Any chunks will do for a caller that does not ask for them; bounded ones keep
+        // the slots of dropped tickets from costing memory in proportion to the desk.
+        for part in fixed(chunk.unwrap_or(4096).max(1)) {
+            let out = files[part]
+                .par_iter()
+                .map(|p| ticket_store::load_file(p).map(&map))
+                .collect::<Result<Vec<_>>>()?;
+            emit(out)?;
+        }
+        return Ok(());
+    }
+    let folders = folders(&desk.root, &files);
+    let parts = match chunk {
+        Some(n) => fixed(n.max(1)),
+        None => folders.runs.clone(),
+    };
+    let mut writer = Writer::new(&desk.root);
+    let mut open: HashMap<&str, Pending> = HashMap::new();
+    for part in parts {
+        for dir in folders.of[part.clone()].iter().flatten() {
+            let dir = dir.as_str();
+            if !open.contains_key(dir) {
+                open.insert(dir, Pending::new(writer.shard_path(dir), dir));
+            }
+        }
+        let got = files[part.clone()]
+            .par_iter()
+            .zip(&folders.of[part.clone()])
+            .map(|(p, dir)| {
+                let old = dir.as_deref().and_then(|d| open[d].old.as_ref());
+                visit(&desk.root, p, old, began, &map)
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let mut out = Vec::with_capacity(got.len());
+        for ((t, name, source), dir) in got.into_iter().zip(&folders.of[part.clone()]) {
+            out.push(t);
+            if let (Some(d), Some(name)) = (dir, name) {
+                open.get_mut(d.as_str())
+                    .expect("opened above")
+                    .add(name, source);
+            }
+        }
+        emit(out)?;
+        // Folders whose last file is done: write their cache if it was out of date.
+        let done: Vec<&str> = open
+            .keys()
+            .copied()
+            .filter(|d| folders.last[*d] < part.end)
+            .collect();
+        for d in done {
+            open.remove(d)
+                .expect("listed above")
+                .finish(d, began, &mut writer);
+        }
+    }
+    let dirs: HashSet<&str> = folders.last.keys().map(String::as_str).collect();
+    writer.remove_orphans(&dirs);
+    Ok(())
+}
+
+/// For `check`: `f` for each of `files` (ticket files, in order, on all cores) with the
+/// ticket the cache holds for it when the entry is current and the file was clean when
+/// cached, else None (and `f` reads the file itself). Never writes the cache: `check`
+/// reports problems, and a file with problems is not worth an entry.
+pub(crate) fn with_clean<R: Send>(
+    desk: &Desk,
+    files: &[PathBuf],
+    f: impl Fn(&Path, Option<Ticket>) -> R + Sync,
+) -> Vec<R> {
+    if !desk.use_cache {
+        return files.par_iter().map(|p| f(p, None)).collect();
+    }
+    let folders = folders(&desk.root, files);
+    let writer = Writer::new(&desk.root);
+    let mut out = Vec::with_capacity(files.len());
+    for run in folders.runs {
+        let shard = folders.of[run.start]
+            .as_deref()
+            .and_then(|d| Shard::read(&writer.shard_path(d), d));
+        out.par_extend(files[run].par_iter().map(|p| {
+            let hit = p
+                .file_name()
+                .and_then(|n| n.to_str())
+                .and_then(|name| cached(p, name, shard.as_ref()))
+                .and_then(|(t, clean)| clean.then_some(t));
+            f(p, hit)
+        }));
+    }
+    out
+}
+
+/// Which folder each file is in, where each folder's last file is, and the runs of
+/// consecutive files of one folder. A folder is normally one run; a stray file beside
+/// sub-folders can split it, so its cache stays open until its last file.
+struct Folders {
+    /// Per file: its folder relative to the desk, '/'-separated; None if its name cannot
+    /// be kept (not UTF-8), and then its files are not cached.
+    of: Vec<Option<String>>,
+    last: HashMap<String, usize>,
+    runs: Vec<Range<usize>>,
+}
+
+fn folders(root: &Path, files: &[PathBuf]) -> Folders {
+    let of: Vec<Option<String>> = files
+        .iter()
+        .map(|p| {
+            let parts = p
+                .parent()?
+                .strip_prefix(root)
+                .ok()?
+                .components()
+                .map(|c| c.as_os_str().to_str())
+                .collect::<Option<Vec<_>>>()?;
+            Some(parts.join("/"))
+        })
+        .collect();
+    let mut runs: Vec<Range<usize>> = Vec::new();
+    for i in 0..of.len() {
+        match runs.last_mut() {
+            Some(r) if of[r.start] == of[i] => r.end = i + 1,
+            _ => runs.push(i..i + 1),
+        }
+    }
+    let mut last = HashMap::new();
+    for r in &runs {
+        if let Some(d) = &of[r.start] {
+            last.insert(d.clone(), r.end - 1);
+        }
+    }
+    Folders { of, last, runs }
+}
+
+/// Where a loaded ticket came from, for the folder's next cache file.
+enum Source {
+    /// The cache entry was good: reuse its bytes.
+    Cached,
+    /// Read from the file. `news` says whether a new cache file would know more than the
+    /// old one: false only for a racy entry that is still racy and unchanged, so that a
+    /// file stamped in the future does not make every read rewrite its folder's cache.
+    Read {
+        meta: Meta,
+        payload: Vec<u8>,
+        news: bool,
+    },
+    /// Not cacheable (a file name that is not UTF-8).
+    Skip,
+}
+
+/// The ticket a folder's cache holds for `path` and whether `check` found the file
+/// clean, if the entry may be trusted for the file as it is now.
+fn cached(path: &Path, name: &str, shard: Option<&Shard>) -> Option<(Ticket, bool)> {
+    let shard = shard?;
+    let (meta, range) = shard.entries.get(name)?;
+    if trusted(meta.changed(), shard.scan_began)
+        && fs::symlink_metadata(path).is_ok_and(|m| Meta::of(&m) == *meta)
+    {
+        decode(&shard.bytes[range.clone()])
+    } else {
+        None
+    }
+}
+
+fn visit<T>(
+    root: &Path,
+    path: &Path,
+    old: Option<&Shard>,
+    began: Stamp,
+    map: &impl Fn(Ticket) -> Option<T>,
+) -> Result<(Option<T>, Option<String>, Source)> {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return Ok((map(ticket_store::load_file(path)?), None, Source::Skip));
+    };
+    if let Some((t, _)) = cached(path, name, old) {
+        return Ok((map(t), Some(name.to_string()), Source::Cached));
+    }
+    let entry = old.and_then(|s| s.entries.get(name));
+    // Facts and bytes from the same open file, so the entry describes what was parsed.
+    let mut file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let meta = Meta::of(&file.metadata().map_err(|e| Error::io(path, e))?);
+    let mut bytes = Vec::with_capacity(meta.size as usize + 1);
+    file.read_to_end(&mut bytes)
+        .map_err(|e| Error::io(path, e))?;
+    let text = record::text_from_bytes(path, bytes)?;
+    let (stored, t) = ticket_store::parse_stored(path, &text)?;
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let mut payload = Vec::with_capacity(text.len() / 2);
+    check::ticket_file_clean(rel, &stored, &t).put(&mut payload);
+    t.put(&mut payload);
+    let unchanged_racy = entry.is_some_and(|(m, _)| *m == meta);
+    let news = !unchanged_racy || trusted(meta.changed(), began);
+    Ok((
+        map(t),
+        Some(name.to_string()),
+        Source::Read {
+            meta,
+            payload,
+            news,
+        },
+    ))
+}
+
+/// A folder's cache file as read: its bytes, and each entry's facts and payload range.
+struct Shard {
+    bytes: Vec<u8>,
+    scan_began: Stamp,
+    entries: HashMap<String, (Meta, Range<usize>)>,
+}
+
+impl Shard {
+    /// None for anything but a whole, intact cache file of this version for `dir`.
+    fn read(path: &Path, dir: &str) -> Option<Shard> {
+        let bytes = fs::read(path).ok()?;
+        let body_len = bytes.len().checked_sub(8)?;
+        let (body, sum) = bytes.split_at(body_len);
+        if checksum(body) != u64::from_le_bytes(sum.try_into().ok()?) {
+            return None;
+        }
+        let mut r = Reader { buf: body, pos: 0 };
+        if r.take(MAGIC.len())? != MAGIC
+            || u32::get(&mut r)? != FORMAT
+            || String::get(&mut r)? != VERSION
+            || u64::get(&mut r)? != build_fingerprint()
+            || String::get(&mut r)? != dir
+        {
+            return None;
+        }
+        let scan_began = (i64::get(&mut r)?, u32::get(&mut r)?);
+        let count = u32::get(&mut r)? as usize;
+        // An entry takes over 40 bytes, so no count can ask for more than the file holds.
+        let mut entries = HashMap::with_capacity(count.min(body.len() / 40));
+        for _ in 0..count {
+            let name = String::get(&mut r)?;
+            let meta = Meta {
+                size: u64::get(&mut r)?,
+                mtime: (i64::get(&mut r)?, u32::get(&mut r)?),
+                ctime: (i64::get(&mut r)?, u32::get(&mut r)?),
+                ino: u64::get(&mut r)?,
+            };
+            let len = r.len()?;
+            let start = r.pos;
+            r.take(len)?;
+            entries.insert(name, (meta, start..start + len));
+        }
+        (r.pos == body.len()).then_some(Shard {
+            bytes,
+            scan_began,
+            entries,
+        })
+    }
+}
+
+/// A folder being scanned: its old cache file, and what its new one would hold.
+struct Pending {
+    old: Option<Shard>,
+    new: Vec<(String, Source)>,
+    news: bool,
+}
+
+impl Pending {
+    fn new(path: PathBuf, dir: &str) -> Pending {
+        Pending {
+            old: Shard::read(&path, dir),
+            new: Vec::new(),
+            news: false,
+        }
+    }
+
+    fn add(&mut self, name: String, source: Source) {
+        self.news |= matches!(source, Source::Read { news: true, .. });
+        self.new.push((name, source));
+    }
+
+    /// Rewrites the folder's cache file if the scan learned anything it lacks.
+    fn finish(self, dir: &str, began: Stamp, writer: &mut Writer) {
+        let cached = self
+            .new
+            .iter()
+            .filter(|(_, s)| !matches!(s, Source::Skip))
+            .count();
+        // Entries of files that are gone (deleted, renamed, checked out away).
+        let vanished = self.old.as_ref().is_some_and(|o| {
+            let still = self
+                .new
+                .iter()
+                .filter(|(n, _)| o.entries.contains_key(n))
+                .count();
+            still != o.entries.len()
+        });
+        if !(self.news || vanished) || !writer.ready() {
+            return;
+        }
+        let path = writer.shard_path(dir);
+        let mut w = Vec::new();
+        w.extend_from_slice(MAGIC);
+        FORMAT.put(&mut w);
+        VERSION.to_string().put(&mut w);
+        build_fingerprint().put(&mut w);
+        dir.to_string().put(&mut w);
+        began.0.put(&mut w);
+        began.1.put(&mut w);
+        (cached as u32).put(&mut w);
+        for (name, source) in &self.new {
+            let (meta, payload) = match source {
+                Source::Skip => continue,
+                Source::Read { meta, payload, .. } => (*meta, payload.as_slice()),
+                Source::Cached => {
+                    let old = self.old.as_ref().expect("a cached ticket has a cache file");
+                    let (meta, range) = &old.entries[name];
+                    (*meta, &old.bytes[range.clone()])
+                }
+            };
+            name.put(&mut w);
+            meta.size.put(&mut w);
+            meta.mtime.0.put(&mut w);
+            meta.mtime.1.put(&mut w);
+            meta.ctime.0.put(&mut w);
+            meta.ctime.1.put(&mut w);
+            meta.ino.put(&mut w);
+            put_len(&mut w, payload.len());
+            w.extend_from_slice(payload);
+        }
+        let sum = checksum(&w);
+        w.extend_from_slice(&sum.to_le_bytes());
+        writer.write(&path, &w);
+    }
+}
+
+/// Writes cache files if it can: it tries once to create the cache folder and take the
+/// cache lock (without waiting; another process refreshing the same cache is enough), and
+/// gives up quietly for the rest of the command on any failure.
+struct Writer {
+    root: PathBuf,
+    state: WriterState,
+}
+
+enum WriterState {
+    Untried,
+    Ready(#[allow(dead_code)] File),
+    Off,
+}
+
+impl Writer {
+    fn new(desk_root: &Path) -> Writer {
+        Writer {
+            root: desk_root.join(".svcdesk").join("cache"),
+            state: WriterState::Untried,
+        }
+    }
+
+    fn shard_path(&self, dir: &str) -> PathBuf {
+        self.root.join(format!("{dir}.bin"))
+    }
+
+    fn ready(&mut self) -> bool {
+        if let WriterState::Untried = self.state {
+            self.state = fs::create_dir_all(&self.root)
+                .and_then(|()| {
+                    File::options()
+                        .create(true)
+                        .truncate(false)
+                        .write(true)
+                        .open(self.root.join("lock"))
+                })
+                .ok()
+                .filter(|f| f.try_lock().is_ok())
+                .map_or(WriterState::Off, WriterState::Ready);
+        }
+        matches!(self.state, WriterState::Ready(_))
+    }
+
+    fn write(&mut self, path: &Path, bytes: &[u8]) {
+        if store::replace_unsynced(path, bytes).is_err() {
+            self.state = WriterState::Off;
+        }
+    }
+
+    /// Drops the cache files of folders that no longer hold tickets (a checkout of an
+    /// older commit, say), once this command has the cache lock anyway; and, as no other
+    /// process can be writing one now, temp files left by a killed one.
+    fn remove_orphans(&self, dirs: &HashSet<&str>) {
+        if !matches!(self.state, WriterState::Ready(_)) {
+            return;
+        }
+        for e in walkdir::WalkDir::new(&self.root).into_iter().flatten() {
+            if e.file_name().to_string_lossy().starts_with(".svcdesk-tmp-") {
+                let _ = fs::remove_file(e.path());
+                continue;
+            }
+            let Some(dir) = e
+                .path()
+                .strip_prefix(&self.root)
+                .ok()
+                .and_then(Path::to_str)
+                .and_then(|p| p.strip_suffix(".bin"))
+            else {
+                continue;
+            };
+            let dir = dir.replace(std::path::MAIN_SEPARATOR, "/");
+            if e.file_type().is_file() && !dirs.contains(dir.as_str()) {
+                let _ = fs::remove_file(e.path());
+            }
+        }
+    }
+}
+
+/// A fast 64-bit check over a whole cache file, so a torn or damaged one is rebuilt
+/// rather than misread (the files are written without fsync).
+fn checksum(bytes: &[u8]) -> u64 {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let mut h: u64 = 0x243f_6a88_85a3_08d3 ^ bytes.len() as u64;
+    let mut words = bytes.chunks_exact(8);
+    for w in &mut words {
+        let w = u64::from_le_bytes(w.try_into().expect("8 bytes"));
+        h = (h.rotate_left(5) ^ w).wrapping_mul(K);
+    }
+    for &b in words.remainder() {
+        h = (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+    }
+    h ^ (h >> 29)
+}
+
+/// An entry's payload: whether `check` found the file clean, then the ticket.
+fn decode(bytes: &[u8]) -> Option<(Ticket, bool)> {
+    let mut r = Reader { buf: bytes, pos: 0 };
+    let clean = bool::get(&mut r)?;
+    let t = Ticket::get(&mut r)?;
+    (r.pos == bytes.len()).then_some((t, clean))
+}
+
+// The codec: a ticket as the fields it has, in order, little-endian, lengths as LEB128.
+// Hand-written rather than serde: the record types' serde impls are shaped for TOML
+// (dates through TOML's own date type, fields skipped when empty), which binary serde
+// formats cannot read back.
+
+struct Reader<'a> {
+    buf: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let end = self.pos.checked_add(n)?;
+        let s = self.buf.get(self.pos..end)?;
+        self.pos = end;
+        Some(s)
+    }
+
+    fn array<const N: usize>(&mut self) -> Option<[u8; N]> {
+        self.take(N)?.try_into().ok()
+    }
+
+    fn len(&mut self) -> Option<usize> {
+        let mut n: u64 = 0;
+        for shift in (0..64).step_by(7) {
+            let b = *self.take(1)?.first()?;
+            n |= u64::from(b & 0x7f) << shift;
+            if b & 0x80 == 0 {
+                return usize::try_from(n).ok();
+            }
+        }
+        None
+    }
+}
+
+fn put_len(w: &mut Vec<u8>, mut n: usize) {
+    while n >= 0x80 {
+        w.push((n as u8) | 0x80);
+        n >>= 7;
+    }
+    w.push(n as u8);
+}
+
+trait Codec: Sized {
+    fn put(&self, w: &mut Vec<u8>);
+    fn get(r: &mut Reader) -> Option<Self>;
+}
+
+macro_rules! int_codec {
+    ($($t:ty),*) => {$(
+        impl Codec for $t {
+            fn put(&self, w: &mut Vec<u8>) {
+                w.extend_from_slice(&self.to_le_bytes());
+            }
+            fn get(r: &mut Reader) -> Option<Self> {
+                Some(<$t>::from_le_bytes(r.array()?))
+            }
+        }
+    )*};
+}
+int_codec!(u8, u32, u64, i32, i64);
+
+macro_rules! vocab_codec {
+    ($($t:ty),*) => {$(
+        impl Codec for $t {
+            fn put(&self, w: &mut Vec<u8>) {
+                w.push(*self as u8);
+            }
+            fn get(r: &mut Reader) -> Option<Self> {
+                <$t>::ALL.get(usize::from(u8::get(r)?)).copied()
+            }
+        }
+    )*};
+}
+vocab_codec!(
+    Action,
+    Channel,
+    CompKind,
+    CompState,
+    ComplaintKind,
+    Grade,
+    LinkKind,
+    Priority,
+    State,
+    Visibility
+);
+
+impl Codec for bool {
+    fn put(&self, w: &mut Vec<u8>) {
+        w.push(u8::from(*self));
+    }
+    fn get(r: &mut Reader) -> Option<Self> {
+        match u8::get(r)? {
+            0 => Some(false),
+            1 => Some(true),
+            _ => None,
+        }
+    }
+}
+
+impl Codec for String {
+    fn put(&self, w: &mut Vec<u8>) {
+        put_len(w, self.len());
+        w.extend_from_slice(self.as_bytes());
+    }
+    fn get(r: &mut Reader) -> Option<Self> {
+        let n = r.len()?;
+        std::str::from_utf8(r.take(n)?).ok().map(str::to_string)
+    }
+}
+
+impl<T: Codec> Codec for Option<T> {
+    fn put(&self, w: &mut Vec<u8>) {
+        match self {
+            None => w.push(0),
+            Some(v) => {
+                w.push(1);
+                v.put(w);
+            }
+        }
+    }
+    fn get(r: &mut Reader) -> Option<Self> {
+        match u8::get(r)? {
+            0 => Some(None),
+            1 => Some(Some(T::get(r)?)),
+            _ => None,
+        }
+    }
+}
+
+impl<T: Codec> Codec for Vec<T> {
+    fn put(&self, w: &mut Vec<u8>) {
+        put_len(w, self.len());
+        for v in self {
+            v.put(w);
+        }
+    }
+    fn get(r: &mut Reader) -> Option<Self> {
+        let n = r.len()?;
+        // Bounded by the bytes left, so a damaged length cannot ask for a huge allocation.
+        let mut v = Vec::with_capacity(n.min(r.buf.len() - r.pos));
+        for _ in 0..n {
+            v.push(T::get(r)?);
+        }
+        Some(v)
+    }
+}
+
+/// The instant and the offset it was written with, both of which the output shows.
+impl Codec for DateTime<FixedOffset> {
+    fn put(&self, w: &mut Vec<u8>) {
+        self.timestamp().put(w);
+        self.timestamp_subsec_nanos().put(w);
+        self.offset().local_minus_utc().put(w);
+    }
+    fn get(r: &mut Reader) -> Option<Self> {
+        let (secs, nanos, offset) = (i64::get(r)?, u32::get(r)?, i32::get(r)?);
+        Some(DateTime::from_timestamp(secs, nanos)?.with_timezone(&FixedOffset::east_opt(offset)?))
+    }
+}
+
+impl Codec for NaiveDate {
+    fn put(&self, w: &mut Vec<u8>) {
+        self.num_days_from_ce().put(w);
+    }
+    fn get(r: &mut Reader) -> Option<Self> {
+        NaiveDate::from_num_days_from_ce_opt(i32::get(r)?)
+    }
+}
+
+/// Every field, destructured without `..`: a field added to `Ticket` does not compile
+/// until the cache stores it (and FORMAT is bumped).
+impl Codec for Ticket {
+    fn put(&self, w: &mut Vec<u8>) {
+        let Ticket {
+            schema,
+            id,
+            state,
+            title,
+            customer,
+            contact,
+            channel,
+            category,
+            complaint_kind,
+            priority,
+            grade,
+            department,
+            assignee,
+            product,
+            serial,
+            purchase_date,
+            voucher,
+            submitter,
+            transferred_by,
+            tags,
+            attachments,
+            links,
+            opened,
+            accepted,
+            responded,
+            resolved,
+            closed,
+            cause,
+            responsibility,
+            plan,
+            resolution,
+            satisfaction,
+            reopened,
+            compensation,
+            compensation_amount,
+            compensation_currency,
+            compensation_kind,
+            description,
+            event,
+        } = self;
+        schema.put(w);
+        id.put(w);
+        state.put(w);
+        title.put(w);
+        customer.put(w);
+        contact.put(w);
+        channel.put(w);
+        category.put(w);
+        complaint_kind.put(w);
+        priority.put(w);
+        grade.put(w);
+        department.put(w);
+        assignee.put(w);
+        product.put(w);
+        serial.put(w);
+        purchase_date.put(w);
+        voucher.put(w);
+        submitter.put(w);
+        transferred_by.put(w);
+        tags.put(w);
+        attachments.put(w);
+        links.put(w);
+        opened.put(w);
+        accepted.put(w);
+        responded.put(w);
+        resolved.put(w);
+        closed.put(w);
+        cause.put(w);
+        responsibility.put(w);
+        plan.put(w);
+        resolution.put(w);
+        satisfaction.put(w);
+        reopened.put(w);
+        compensation.put(w);
+        compensation_amount.put(w);
+        compensation_currency.put(w);
+        compensation_kind.put(w);
+        description.put(w);
+        event.put(w);
+    }
+
+    // Fields are read in the order written here, which is `put`'s order.
+    fn get(r: &mut Reader) -> Option<Self> {
+        Some(Ticket {
+            schema: Codec::get(r)?,
+            id: Codec::get(r)?,
+            state: Codec::get(r)?,
+            title: Codec::get(r)?,
+            customer: Codec::get(r)?,
+            contact: Codec::get(r)?,
+            channel: Codec::get(r)?,
+            category: Codec::get(r)?,
+            complaint_kind: Codec::get(r)?,
+            priority: Codec::get(r)?,
+            grade: Codec::get(r)?,
+            department: Codec::get(r)?,
+            assignee: Codec::get(r)?,
+            product: Codec::get(r)?,
+            serial: Codec::get(r)?,
+            purchase_date: Codec::get(r)?,
+            voucher: Codec::get(r)?,
+            submitter: Codec::get(r)?,
+            transferred_by: Codec::get(r)?,
+            tags: Codec::get(r)?,
+            attachments: Codec::get(r)?,
+            links: Codec::get(r)?,
+            opened: Codec::get(r)?,
+            accepted: Codec::get(r)?,
+            responded: Codec::get(r)?,
+            resolved: Codec::get(r)?,
+            closed: Codec::get(r)?,
+            cause: Codec::get(r)?,
+            responsibility: Codec::get(r)?,
+            plan: Codec::get(r)?,
+            resolution: Codec::get(r)?,
+            satisfaction: Codec::get(r)?,
+            reopened: Codec::get(r)?,
+            compensation: Codec::get(r)?,
+            compensation_amount: Codec::get(r)?,
+            compensation_currency: Codec::get(r)?,
+            compensation_kind: Codec::get(r)?,
+            description: Codec::get(r)?,
+            event: Codec::get(r)?,
+        })
+    }
+}
+
+/// As for `Ticket`: no `..`, so a new field cannot be forgotten.
+impl Codec for Event {
+    fn put(&self, w: &mut Vec<u8>) {
+        let Event {
+            at,
+            by,
+            action,
+            title,
+            customer,
+            contact,
+            channel,
+            category,
+            complaint_kind,
+            product,
+            serial,
+            purchase_date,
+            voucher,
+            submitter,
+            transferred_by,
+            priority,
+            tags,
+            attachments,
+            description,
+            grade,
+            department,
+            assignee,
+            reason,
+            text,
+            visibility,
+            cause,
+            responsibility,
+            need,
+            due,
+            request,
+            parts,
+            on_call,
+            efficiency,
+            attitude,
+            result,
+            satisfaction,
+            link,
+            ticket,
+            amount,
+            currency,
+            comp_kind,
+            timer,
+        } = self;
+        at.put(w);
+        by.put(w);
+        action.put(w);
+        title.put(w);
+        customer.put(w);
+        contact.put(w);
+        channel.put(w);
+        category.put(w);
+        complaint_kind.put(w);
+        product.put(w);
+        serial.put(w);
+        purchase_date.put(w);
+        voucher.put(w);
+        submitter.put(w);
+        transferred_by.put(w);
+        priority.put(w);
+        tags.put(w);
+        attachments.put(w);
+        description.put(w);
+        grade.put(w);
+        department.put(w);
+        assignee.put(w);
+        reason.put(w);
+        text.put(w);
+        visibility.put(w);
+        cause.put(w);
+        responsibility.put(w);
+        need.put(w);
+        due.put(w);
+        request.put(w);
+        parts.put(w);
+        on_call.put(w);
+        efficiency.put(w);
+        attitude.put(w);
+        result.put(w);
+        satisfaction.put(w);
+        link.put(w);
+        ticket.put(w);
+        amount.put(w);
+        currency.put(w);
+        comp_kind.put(w);
+        timer.put(w);
+    }
+
+    fn get(r: &mut Reader) -> Option<Self> {
+        Some(Event {
+            at: Codec::get(r)?,
+            by: Codec::get(r)?,
+            action: Codec::get(r)?,
+            title: Codec::get(r)?,
+            customer: Codec::get(r)?,
+            contact: Codec::get(r)?,
+            channel: Codec::get(r)?,
+            category: Codec::get(r)?,
+            complaint_kind: Codec::get(r)?,
+            product: Codec::get(r)?,
+            serial: Codec::get(r)?,
+            purchase_date: Codec::get(r)?,
+            voucher: Codec::get(r)?,
+            submitter: Codec::get(r)?,
+            transferred_by: Codec::get(r)?,
+            priority: Codec::get(r)?,
+            tags: Codec::get(r)?,
+            attachments: Codec::get(r)?,
+            description: Codec::get(r)?,
+            grade: Codec::get(r)?,
+            department: Codec::get(r)?,
+            assignee: Codec::get(r)?,
+            reason: Codec::get(r)?,
+            text: Codec::get(r)?,
+            visibility: Codec::get(r)?,
+            cause: Codec::get(r)?,
+            responsibility: Codec::get(r)?,
+            need: Codec::get(r)?,
+            due: Codec::get(r)?,
+            request: Codec::get(r)?,
+            parts: Codec::get(r)?,
+            on_call: Codec::get(r)?,
+            efficiency: Codec::get(r)?,
+            attitude: Codec::get(r)?,
+            result: Codec::get(r)?,
+            satisfaction: Codec::get(r)?,
+            link: Codec::get(r)?,
+            ticket: Codec::get(r)?,
+            amount: Codec::get(r)?,
+            currency: Codec::get(r)?,
+            comp_kind: Codec::get(r)?,
+            timer: Codec::get(r)?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ticket_store;
+
+    fn at(s: &str) -> DateTime<FixedOffset> {
+        DateTime::parse_from_rfc3339(s).unwrap()
+    }
+
+    /// Every field set, each to a value no other field has, so a field read back into
+    /// the wrong place cannot go unnoticed.
+    fn full_ticket() -> Ticket {
+        let s = |v: &str| Some(v.to_string());
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day);
+        let event = Event {
+            at: at("2026-11-24T09:30:00.123456789+08:00"),
+            by: "wang".into(),
+            action: Some(Action::Open),
+            title: s("e-title"),
+            customer: s("e-customer"),
+            contact: s("e-contact"),
+            channel: Some(Channel::Wechat),
+            category: s("e-category"),
+            complaint_kind: Some(ComplaintKind::ALL[1]),
+            product: s("e-product"),
+            serial: s("e-serial"),
+            purchase_date: d(2025, 1, 2),
+            voucher: s("e-voucher"),
+            submitter: s("e-submitter"),
+            transferred_by: s("e-transferred"),
+            priority: Some(Priority::Low),
+            tags: vec!["e-t1".into(), "e-t2".into()],
+            attachments: vec!["e-a".into()],
+            description: s("多行\n描述"),
+            grade: Some(Grade::III),
+            department: s("e-dept"),
+            assignee: s("e-assignee"),
+            reason: s("e-reason"),
+            text: s("e-text"),
+            visibility: Some(Visibility::Customer),
+            cause: s("e-cause"),
+            responsibility: s("e-resp"),
+            need: s("e-need"),
+            due: d(2026, 12, 1),
+            request: Some(7),
+            parts: s("e-parts"),
+            on_call: true,
+            efficiency: Some(1),
+            attitude: Some(2),
+            result: Some(3),
+            satisfaction: Some(4),
+            link: Some(LinkKind::RepeatOf),
+            ticket: s("e-ticket"),
+            amount: s("12.50"),
+            currency: s("CNY"),
+            comp_kind: Some(CompKind::Cash),
+            timer: s("e-timer"),
+        };
+        Ticket {
+            schema: 1,
+            id: "T20261124-9XWM3A".into(),
+            state: Some(State::Waiting),
+            title: "t-title".into(),
+            customer: s("t-customer"),
+            contact: s("t-contact"),
+            channel: Some(Channel::Email),
+            category: s("t-category"),
+            complaint_kind: Some(ComplaintKind::ALL[0]),
+            priority: Some(Priority::High),
+            grade: Some(Grade::II),
+            department: s("t-dept"),
+            assignee: s("t-assignee"),
+            product: s("t-product"),
+            serial: s("t-serial"),
+            purchase_date: d(2024, 5, 6),
+            voucher: s("t-voucher"),
+            submitter: s("t-submitter"),
+            transferred_by: s("t-transferred"),
+            tags: vec!["t-tag".into()],
+            attachments: vec!["t-a1".into(), "t-a2".into()],
+            links: vec!["related:T20261124-AAAAAA".into()],
+            opened: Some(at("2026-11-24T09:30:00+08:00")),
+            accepted: Some(at("2026-11-24T10:00:00Z")),
+            responded: Some(at("2026-11-24T11:00:00-05:30")),
+            resolved: Some(at("1969-12-31T23:59:59.5+00:00")),
+            closed: None,
+            cause: s("t-cause"),
+            responsibility: s("t-resp"),
+            plan: s("t-plan"),
+            resolution: s("t-resolution"),
+            satisfaction: Some(5),
+            reopened: 3,
+            compensation: Some(CompState::Reviewed),
+            compensation_amount: s("99.99"),
+            compensation_currency: s("USD"),
+            compensation_kind: Some(CompKind::Coupon),
+            description: "t-description".into(),
+            event: vec![event.clone(), Event::default(), event],
+        }
+    }
+
+    #[test]
+    fn a_ticket_reads_back_as_written_offsets_included() {
+        let t = full_ticket();
+        let mut w = Vec::new();
+        true.put(&mut w);
+        t.put(&mut w);
+        let (back, clean) = decode(&w).expect("decodes");
+        assert!(clean);
+        assert_eq!(back, t);
+        // DateTime equality ignores the offset, which the output shows.
+        assert_eq!(format!("{back:?}"), format!("{t:?}"));
+        // Anything short or long is refused, never half-read.
+        assert!(decode(&w[..w.len() - 1]).is_none());
+        w.push(0);
+        assert!(decode(&w).is_none());
+    }
+
+    #[test]
+    fn only_files_settled_before_the_scan_are_trusted() {
+        let began = (1_000_000, 500);
+        assert!(trusted((999_997, 999_999_999), began));
+        assert!(trusted((999_998, 499), began));
+        assert!(!trusted((999_998, 500), began));
+        assert!(!trusted((999_999, 0), began));
+        assert!(!trusted((1_000_001, 0), began));
+        let m = Meta {
+            size: 1,
+            mtime: (10, 0),
+            ctime: (20, 0),
+            ino: 1,
+        };
+        assert_eq!(m.changed(), (20, 0));
+    }
+
+    #[test]
+    fn checksum_sees_a_flipped_bit_and_a_lost_byte() {
+        let data: Vec<u8> = (0..1000u32).map(|i| (i * 7) as u8).collect();
+        let sum = checksum(&data);
+        let mut flipped = data.clone();
+        flipped[501] ^= 1;
+        assert_ne!(checksum(&flipped), sum);
+        assert_ne!(checksum(&data[..999]), sum);
+        assert_ne!(checksum(&[0; 16]), checksum(&[0; 8]));
+    }
+
+    const TICKET: &str = r#"schema = 1
+id = "T20261124-9XWM3A"
+state = "new"
+title = "noisy pump"
+
+[[event]]
+at = 2026-11-24T09:30:00+08:00
+by = "wang"
+action = "open"
+title = "noisy pump"
+customer = "C20261124-626T3A"
+category = "complaint"
+channel = "phone"
+priority = "medium"
+description = "noisy pump"
+"#;
+
+    fn titles(desk: &Desk) -> Vec<String> {
+        ticket_store::load_all(desk)
+            .unwrap()
+            .into_iter()
+            .map(|t| t.title)
+            .collect()
+    }
+
+    /// What a coarse file system allows: an edit in the same tick as the version the
+    /// cache read, same size, same inode, and no time stamp moving. Only the racy rule
+    /// can tell, and it must.
+    #[test]
+    fn an_edit_invisible_to_every_time_stamp_is_still_seen() {
+        let dir = tempfile::tempdir().unwrap();
+        let desk = Desk::init(dir.path(), "t", chrono_tz::Asia::Shanghai, false).unwrap();
+        let path = desk.root.join("tickets/2026/11/T20261124-9XWM3A.toml");
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(&path, TICKET).unwrap();
+        assert_eq!(titles(&desk), ["noisy pump"]);
+        let shard = desk.root.join(".svcdesk/cache/tickets/2026/11.bin");
+        assert!(shard.is_file());
+
+        fs::write(&path, TICKET.replace("noisy pump", "noisy pumq")).unwrap();
+        // Make the cache's facts for the file match the edited file exactly.
+        let meta = Meta::of(&fs::metadata(&path).unwrap());
+        let old = Shard::read(&shard, "tickets/2026/11").unwrap();
+        let mut w = old.bytes[..old.bytes.len() - 8].to_vec();
+        let (_, range) = &old.entries["T20261124-9XWM3A.toml"];
+        let mut len = Vec::new();
+        put_len(&mut len, range.len());
+        // size, mtime, ctime, inode: 8 + 12 + 12 + 8 bytes before the payload's length.
+        let name_end = range.start - len.len() - 40;
+        let mut facts = Vec::new();
+        meta.size.put(&mut facts);
+        meta.mtime.0.put(&mut facts);
+        meta.mtime.1.put(&mut facts);
+        meta.ctime.0.put(&mut facts);
+        meta.ctime.1.put(&mut facts);
+        meta.ino.put(&mut facts);
+        w[name_end..name_end + facts.len()].copy_from_slice(&facts);
+        let sum = checksum(&w);
+        w.extend_from_slice(&sum.to_le_bytes());
+        fs::write(&shard, &w).unwrap();
+        assert_eq!(
+            Shard::read(&shard, "tickets/2026/11")
+                .unwrap()
+                .entries
+                .values()
+                .next()
+                .unwrap()
+                .0,
+            meta
+        );
+
+        assert_eq!(titles(&desk), ["noisy pumq"]);
+    }
+
+    #[test]
+    fn a_desk_without_the_cache_reads_the_same() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut desk = Desk::init(dir.path(), "t", chrono_tz::Asia::Shanghai, false).unwrap();
+        let path = desk.root.join("tickets/2026/11/T20261124-9XWM3A.toml");
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(&path, TICKET).unwrap();
+        desk.use_cache = false;
+        assert_eq!(titles(&desk), ["noisy pump"]);
+        assert!(!desk.root.join(".svcdesk/cache").exists());
+    }
+}
