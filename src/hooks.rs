@@ -177,9 +177,8 @@ pub fn run(root: &Path, hooks: &Hooks, ev: &HookEvent) -> Vec<Ran> {
             let timeout = rule
                 .timeout
                 .as_deref()
-                .or(hooks.timeout.as_deref())
                 .and_then(|t| parse_timeout(t).ok())
-                .unwrap_or(DEFAULT_TIMEOUT);
+                .unwrap_or_else(|| timeout(hooks));
             run_command(root, &rule.command, ev, timeout)
         })
         .collect()
@@ -266,6 +265,15 @@ fn kill_group(child: &mut std::process::Child) {
         }
     }
     let _ = child.kill();
+}
+
+/// `[hooks] timeout`, for a rule without its own and for `sla check --notify CMD`.
+pub fn timeout(hooks: &Hooks) -> Duration {
+    hooks
+        .timeout
+        .as_deref()
+        .and_then(|t| parse_timeout(t).ok())
+        .unwrap_or(DEFAULT_TIMEOUT)
 }
 
 pub fn parse_timeout(text: &str) -> Result<Duration, String> {

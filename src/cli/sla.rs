@@ -430,13 +430,7 @@ fn tell(
 ) -> std::result::Result<bool, String> {
     let mut ran = Vec::new();
     if let Some(cmd) = cmd {
-        let timeout = desk
-            .config
-            .hooks
-            .timeout
-            .as_deref()
-            .and_then(|t| hooks::parse_timeout(t).ok())
-            .unwrap_or(hooks::DEFAULT_TIMEOUT);
+        let timeout = hooks::timeout(&desk.config.hooks);
         ran.push(hooks::run_command(&desk.root, cmd, ev, timeout));
     }
     if hooks_on {
