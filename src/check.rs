@@ -452,30 +452,12 @@ fn check_history(
     t: &Ticket,
     problem: &mut impl FnMut(Option<usize>, Option<usize>, String),
 ) -> Result<()> {
-    if let Some(i) = t.event.windows(2).position(|w| w[1].at < w[0].at) {
-        problem(
-            None,
-            None,
-            format!(
-                "history out of order: event {} ({}) is earlier than event {} ({})",
-                i + 2,
-                t.event[i + 1].at.to_rfc3339(),
-                i + 1,
-                t.event[i].at.to_rfc3339()
-            ),
-        );
+    if let Some(m) = out_of_order(&t.event, |e| e.at) {
+        problem(None, None, m);
     }
     let replayed = ticket_store::replay_checked(path, text, t)?;
-    let drift = t.drift(&replayed);
-    if !drift.is_empty() {
-        problem(
-            None,
-            None,
-            format!(
-                "fields disagree with the history: {} (the history is the truth; a correction is a new event)",
-                drift.join(", ")
-            ),
-        );
+    if let Some(m) = drifted(&t.drift(&replayed)) {
+        problem(None, None, m);
     }
     Ok(())
 }
@@ -487,32 +469,38 @@ fn check_measure_history(
     m: &Measure,
     problem: &mut impl FnMut(Option<usize>, Option<usize>, String),
 ) -> Result<()> {
-    if let Some(i) = m.event.windows(2).position(|w| w[1].at < w[0].at) {
-        problem(
-            None,
-            None,
-            format!(
-                "history out of order: event {} ({}) is earlier than event {} ({})",
-                i + 2,
-                m.event[i + 1].at.to_rfc3339(),
-                i + 1,
-                m.event[i].at.to_rfc3339()
-            ),
-        );
+    if let Some(msg) = out_of_order(&m.event, |e| e.at) {
+        problem(None, None, msg);
     }
     let replayed = crate::model::measure::replay_checked(path, text, m)?;
-    let drift = m.drift(&replayed);
-    if !drift.is_empty() {
-        problem(
-            None,
-            None,
-            format!(
-                "fields disagree with the history: {} (the history is the truth; a correction is a new event)",
-                drift.join(", ")
-            ),
-        );
+    if let Some(msg) = drifted(&m.drift(&replayed)) {
+        problem(None, None, msg);
     }
     Ok(())
+}
+
+/// The first event dated before the one it follows, as `check` words it.
+fn out_of_order<E>(
+    events: &[E],
+    at: impl Fn(&E) -> chrono::DateTime<chrono::FixedOffset>,
+) -> Option<String> {
+    let i = events.windows(2).position(|w| at(&w[1]) < at(&w[0]))?;
+    Some(format!(
+        "history out of order: event {} ({}) is earlier than event {} ({})",
+        i + 2,
+        at(&events[i + 1]).to_rfc3339(),
+        i + 1,
+        at(&events[i]).to_rfc3339()
+    ))
+}
+
+fn drifted(fields: &[&str]) -> Option<String> {
+    (!fields.is_empty()).then(|| {
+        format!(
+            "fields disagree with the history: {} (the history is the truth; a correction is a new event)",
+            fields.join(", ")
+        )
+    })
 }
 
 fn check_ticket_refs(
