@@ -163,6 +163,10 @@ pub struct Timer {
     pub pause: Vec<String>,
     #[serde(default)]
     pub warn: Option<String>,
+    /// A run that ends without its stop action (the ticket closed first) is `n/a` rather
+    /// than `missed`: the step is not owed on every ticket.
+    #[serde(default)]
+    pub optional: bool,
     /// Keyed by grade (`I`, `II`, `III`), priority (`high`, `medium`, `low`) or `all`.
     pub target: BTreeMap<String, String>,
 }

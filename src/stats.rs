@@ -9,9 +9,11 @@
 //! - **opened** / **closed**: tickets with an `open` / a `close` event in the period;
 //! - **backlog**: tickets open (opened, not closed) at the period's end;
 //! - **reopen rate**: `reopen` events in the period ÷ tickets resolved in the period;
-//! - **SLA achievement** per timer: of the timers *decided* in the period, the share met.
-//!   A timer is decided when it is met (at its stop) or breached (at its deadline, whether
-//!   or not it has stopped since), so each timer counts once, in one period;
+//! - **SLA achievement** per timer: of the timer runs *decided* in the period, the share
+//!   met. A run is decided when it is met (at its stop), missed (at the close that ended
+//!   it without its stop action) or breached (at its deadline, whether or not it has
+//!   stopped since): each run counts once, in one period, so a quarter is the sum of its
+//!   months. Runs that are `n/a` or `restarted` do not count;
 //! - **first response**: hours from `open` to the first `respond`, for tickets whose first
 //!   response falls in the period; **resolve**: hours from `open` to the last `resolve`
 //!   in the period (wall clock; means and medians);
@@ -95,8 +97,8 @@ pub struct Stats {
     pub resolved: usize,
     pub reopens: usize,
     pub revisited: usize,
-    /// timer -> (met, breached), for timers decided in the period.
-    pub sla: BTreeMap<String, (usize, usize)>,
+    /// timer -> its runs decided in the period.
+    pub sla: BTreeMap<String, SlaCount>,
     /// Seconds from open to the first response, one per ticket.
     pub first_response_secs: Vec<i64>,
     /// Seconds from open to the resolution, one per ticket.
@@ -178,18 +180,8 @@ impl Stats {
             }
         }
         for s in timers {
-            let decided = match s.state {
-                TimerState::Met => s.stopped,
-                TimerState::Breached => Some(s.due),
-                _ => None,
-            };
-            if decided.is_some_and(|d| p.contains(d)) {
-                let e = self.sla.entry(s.timer.clone()).or_default();
-                if s.state == TimerState::Met {
-                    e.0 += 1;
-                } else {
-                    e.1 += 1;
-                }
+            if s.decided.is_some_and(|d| p.contains(d)) {
+                self.sla.entry(s.timer.clone()).or_default().add(s.state);
             }
         }
     }
@@ -208,10 +200,8 @@ impl Stats {
         self.resolved += o.resolved;
         self.reopens += o.reopens;
         self.revisited += o.revisited;
-        for (k, (m, b)) in &o.sla {
-            let e = self.sla.entry(k.clone()).or_default();
-            e.0 += m;
-            e.1 += b;
+        for (k, c) in &o.sla {
+            self.sla.entry(k.clone()).or_default().merge(c);
         }
         self.first_response_secs
             .extend_from_slice(&o.first_response_secs);
@@ -240,19 +230,16 @@ impl Stats {
     }
 
     pub fn sla_pct(&self, timer: &str) -> String {
-        self.sla
-            .get(timer)
-            .map(|(m, b)| sheet::percent(*m, m + b))
-            .unwrap_or_default()
+        self.sla.get(timer).map(SlaCount::pct).unwrap_or_default()
     }
 
-    /// All timers together: the share of decided timers that were met.
+    /// All timers together: the share of decided runs that were met.
     pub fn sla_overall_pct(&self) -> String {
-        let (m, b) = self
-            .sla
-            .values()
-            .fold((0, 0), |(m, b), (x, y)| (m + x, b + y));
-        sheet::percent(m, m + b)
+        let mut all = SlaCount::default();
+        for c in self.sla.values() {
+            all.merge(c);
+        }
+        all.pct()
     }
 
     pub fn satisfaction_mean(&self) -> String {
@@ -274,6 +261,36 @@ impl Stats {
             .map(|(cur, c)| format!("{} {cur}", format_cents(*c)))
             .collect::<Vec<_>>()
             .join("; ")
+    }
+}
+
+/// The runs of one timer decided in a period, by outcome.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SlaCount {
+    pub met: usize,
+    pub breached: usize,
+    pub missed: usize,
+}
+
+impl SlaCount {
+    fn add(&mut self, outcome: TimerState) {
+        match outcome {
+            TimerState::Met => self.met += 1,
+            TimerState::Breached => self.breached += 1,
+            TimerState::Missed => self.missed += 1,
+            _ => {}
+        }
+    }
+
+    fn merge(&mut self, o: &SlaCount) {
+        self.met += o.met;
+        self.breached += o.breached;
+        self.missed += o.missed;
+    }
+
+    /// Met ÷ (met + breached + missed), in percent with one decimal.
+    pub fn pct(&self) -> String {
+        sheet::percent(self.met, self.met + self.breached + self.missed)
     }
 }
 
@@ -832,14 +849,22 @@ mod tests {
     }
 
     fn status(timer: &str, state: TimerState, due: &str, stopped: Option<&str>) -> TimerStatus {
+        let (due, stopped) = (at(due).to_utc(), stopped.map(|s| at(s).to_utc()));
         TimerStatus {
             timer: timer.into(),
+            run: 1,
             target: "24h".into(),
             basis: "all".into(),
+            working: false,
             started: at("2026-11-01T00:00:00").to_utc(),
-            due: at(due).to_utc(),
-            stopped: stopped.map(|s| at(s).to_utc()),
+            due,
+            stopped,
             state,
+            decided: match state {
+                TimerState::Met | TimerState::Missed => stopped,
+                TimerState::Breached => Some(due),
+                _ => None,
+            },
             elapsed: chrono::Duration::zero(),
             remaining: chrono::Duration::zero(),
             notified: false,
@@ -984,17 +1009,47 @@ mod tests {
                 "2026-12-30T12:00:00",
                 Some("2026-12-01T00:00:00"),
             ),
+            // Closed without its stop action: missed where it was closed.
+            status(
+                "revisit",
+                TimerState::Missed,
+                "2026-11-20T12:00:00",
+                Some("2026-11-19T12:00:00"),
+            ),
+            // Not owed, or superseded: never counted.
+            status(
+                "respond",
+                TimerState::NotApplicable,
+                "2026-11-20T12:00:00",
+                Some("2026-11-19T12:00:00"),
+            ),
+            status(
+                "accept",
+                TimerState::Restarted,
+                "2026-11-20T12:00:00",
+                Some("2026-11-19T12:00:00"),
+            ),
         ];
         let mut s = Stats::default();
         s.add_ticket(&t, &timers, &p);
+        let count = |met, breached, missed| SlaCount {
+            met,
+            breached,
+            missed,
+        };
         assert_eq!(
             s.sla,
-            BTreeMap::from([("respond".into(), (1, 0)), ("resolve".into(), (0, 1))])
+            BTreeMap::from([
+                ("respond".into(), count(1, 0, 0)),
+                ("resolve".into(), count(0, 1, 0)),
+                ("revisit".into(), count(0, 0, 1)),
+            ])
         );
         assert_eq!(s.sla_pct("respond"), "100.0");
         assert_eq!(s.sla_pct("resolve"), "0.0");
+        assert_eq!(s.sla_pct("revisit"), "0.0");
         assert_eq!(s.sla_pct("plan"), "");
-        assert_eq!(s.sla_overall_pct(), "50.0");
+        assert_eq!(s.sla_overall_pct(), "33.3");
     }
 
     #[test]
@@ -1068,5 +1123,104 @@ mod tests {
                 "50.0"
             ]
         );
+    }
+
+    /// Random histories: each step is kept when the state machine accepts it.
+    fn random_ticket(n: usize, opened: i64, steps: &[(Action, Option<Grade>, i64)]) -> Ticket {
+        let start = at("2026-10-01T00:00:00") + chrono::Duration::minutes(opened);
+        let mut first = ev(Action::Open, "2026-10-01T00:00:00");
+        first.at = start;
+        first.grade = steps.first().and_then(|s| s.1);
+        let mut t = ticket(&format!("T20261001-{n:06}"), vec![first]);
+        let mut when = start;
+        for &(action, grade, gap) in steps {
+            let mut e = ev(action, "2026-10-01T00:00:00");
+            when += chrono::Duration::minutes(gap);
+            e.at = when;
+            e.grade = grade;
+            e.reason = Some("why".into());
+            e.cause = Some("cause".into());
+            e.text = Some("text".into());
+            e.department = Some("service".into());
+            e.assignee = Some("wang".into());
+            let _ = ticket::apply(&mut t, &e);
+        }
+        t
+    }
+
+    fn step() -> impl proptest::strategy::Strategy<Value = (Action, Option<Grade>, i64)> {
+        use proptest::prelude::*;
+        let actions = vec![
+            Action::Assign,
+            Action::Accept,
+            Action::Respond,
+            Action::Plan,
+            Action::Grade,
+            Action::Escalate,
+            Action::Wait,
+            Action::Resume,
+            Action::Resolve,
+            Action::Revisit,
+            Action::Close,
+            Action::Reopen,
+            Action::CompRequest,
+        ];
+        (
+            proptest::sample::select(actions),
+            proptest::option::of(proptest::sample::select(Grade::ALL.to_vec())),
+            // Minutes to the next step: up to four days, often none.
+            prop_oneof![Just(0i64), 0i64..4 * 24 * 60],
+        )
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(64))]
+
+        /// Any split of a range into sub-ranges gives the same SLA totals (and opened,
+        /// closed, reopens, compensation): each timer run counts once, in one period.
+        #[test]
+        fn a_range_is_the_sum_of_its_parts(
+            tickets in proptest::collection::vec(
+                (0i64..90 * 24 * 60, proptest::collection::vec(step(), 0..25)),
+                1..8,
+            ),
+            cuts in proptest::collection::vec(1i64..92 * 24 * 60, 0..5),
+            now_after in 0i64..120 * 24 * 60,
+        ) {
+            let text = crate::config::default_config("t", tz());
+            let c = crate::config::Config::parse(std::path::Path::new("svcdesk.toml"), &text).unwrap();
+            let policy = Policy::new(&c.sla, c.calendar().unwrap()).unwrap();
+            let tickets: Vec<Ticket> = tickets
+                .iter()
+                .enumerate()
+                .map(|(n, (opened, steps))| random_ticket(n, *opened, steps))
+                .collect();
+            let origin = at("2026-10-01T00:00:00").to_utc();
+            let whole = Period {
+                label: "whole".into(),
+                from: origin,
+                to: origin + chrono::Duration::days(92),
+            };
+            let now = origin + chrono::Duration::minutes(now_after);
+            let mut bounds: Vec<DateTime<Utc>> = cuts
+                .iter()
+                .map(|m| origin + chrono::Duration::minutes(*m))
+                .collect();
+            bounds.extend([whole.from, whole.to]);
+            bounds.sort();
+            bounds.dedup();
+            let total = |p: &Period| summarise(&tickets, &[], &policy, p, &[], now).total;
+            let all = total(&whole);
+            let mut sum = Stats::default();
+            for w in bounds.windows(2) {
+                sum.merge(&total(&Period { label: "part".into(), from: w[0], to: w[1] }));
+            }
+            proptest::prop_assert_eq!(&sum.sla, &all.sla);
+            proptest::prop_assert_eq!(
+                (sum.opened, sum.closed, sum.reopens),
+                (all.opened, all.closed, all.reopens)
+            );
+            proptest::prop_assert_eq!(&sum.compensation, &all.compensation);
+        }
     }
 }

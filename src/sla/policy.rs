@@ -45,22 +45,26 @@
 //! # When a timer runs
 //!
 //! History is read in the order events were recorded (the order that defines the
-//! ticket's state); each event's `at` says when it happened.
+//! ticket's state); each event's `at` says when it happened. A timer can run several
+//! times on one ticket; every **run** has its own start, deadline and outcome.
 //!
-//! - **Start.** The clock starts at the *latest* event whose action is in `start`: a new
-//!   start event begins a new cycle, so re-assigning a ticket restarts its `accept`
-//!   timer. A ticket with no start event does not have the timer at all.
-//! - **Stop.** The cycle ends at the first event after its start whose action is in
-//!   `stop`. Closing a ticket also ends it: a ticket closed without the stop event is
-//!   judged at its `close`. A later start event (a reopened ticket that is resolved
-//!   again, for `revisit`) begins a new cycle; to time a reopened ticket's resolution
-//!   afresh, list `reopen` in the timer's `start`.
+//! - **Start.** Every event whose action is in `start` begins a run. A ticket with no
+//!   start event does not have the timer at all.
+//! - **End.** A run ends at the first later event whose action is in `stop` (the run is
+//!   then met or breached), at the ticket's `close` if that comes first, or at the next
+//!   start event (re-assigning a ticket restarts `accept`; a reopen restarts `resolve`),
+//!   which begins the next run. To time a reopened ticket's resolution afresh, list
+//!   `reopen` in the timer's `start`.
 //! - **Pause.** While the ticket is in a state listed in `pause`, the clock stands still
 //!   and the deadline moves later by the time paused. That time is counted the target's
 //!   way: a two-hour wait moves a `24h` deadline two hours later, but a wait overnight
 //!   moves an `8bh` or `3wd` deadline only by the working time it covered. A ticket
 //!   paused now is assumed to resume now, so its deadline keeps moving while it waits.
 //!   Pausing never makes a deadline earlier.
+//! - **Regrading** re-targets a run from its start while the run is undecided; a run
+//!   whose deadline passed before the regrade stays breached, so a report once signed
+//!   never changes.
+//! - `optional = true` marks a timer whose stop action is not owed on every ticket.
 //! - Times that go backwards (an event entered with `--at` after later ones) never make
 //!   a span negative: a pause change that reads earlier than the previous one happens at
 //!   that previous time, and a stop that reads earlier than its start happens at the
@@ -79,19 +83,24 @@
 //! more than the target was used. For working-time targets it can be zero for a breached
 //! timer, when the deadline passed outside working hours.
 //!
-//! # States
+//! # States and outcomes
 //!
 //! | state | meaning |
 //! |---|---|
-//! | met | stopped at or before its deadline |
-//! | breached | stopped after its deadline, or still running (or paused) past it |
+//! | running | the clock runs, more than `warn` left |
+//! | at-risk | running, and no more than `warn` left (`warn` is measured like the target: `4h` on a `3wd` target is four working hours) |
 //! | paused | the ticket is in a `pause` state and the deadline has not passed |
-//! | at-risk | running, and no more than `warn` is left |
-//! | running | otherwise |
+//! | met | stopped by its stop action at or before its deadline |
+//! | breached | its deadline passed before its stop action: stopped late, still running or paused past it, or ended otherwise after it |
+//! | missed | ended without its stop action before its deadline (the ticket was closed first): counts against |
+//! | n/a | like missed, for an `optional` timer or a ticket settled on the call: not counted |
+//! | restarted | a new start came before its deadline: the new run counts instead |
 //!
-//! A timer needs attention ([`TimerStatus::is_alert`]) when it is at risk or breached
-//! and not stopped; a timer that stopped late is history, counted in reports but not an
-//! alert.
+//! A run needs attention ([`TimerStatus::is_alert`]) when it is at risk or breached
+//! and still running; a run that ended late is history, counted in reports but not an
+//! alert. Reports count each met, breached or missed run once, at
+//! [`TimerStatus::decided`]: its stop when met, its close when missed, its deadline when
+//! breached. A quarter is therefore the sum of its months.
 
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
@@ -117,6 +126,8 @@ struct TimerRule {
     stop: Vec<Action>,
     pause: Vec<State>,
     warn: Option<Target>,
+    /// Ending without the stop action is `n/a`, not `missed`.
+    optional: bool,
     /// Indexed by [`grade_index`].
     grade: [Option<Target>; 3],
     /// Indexed by [`priority_index`].
@@ -146,7 +157,7 @@ impl PolicyError {
     }
 }
 
-/// Where a timer stands. See the module documentation.
+/// Where a run of a timer stands, or how it ended. See the module documentation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum TimerState {
@@ -155,6 +166,14 @@ pub enum TimerState {
     AtRisk,
     Met,
     Breached,
+    /// Ended without its stop action before its deadline (closed first): counts against.
+    Missed,
+    /// Ended without its stop action where none was owed: an `optional` timer, or a
+    /// ticket settled on the call. Not counted.
+    #[serde(rename = "n/a")]
+    NotApplicable,
+    /// A new start came before the deadline; the next run is counted instead.
+    Restarted,
 }
 
 impl TimerState {
@@ -165,7 +184,26 @@ impl TimerState {
             TimerState::AtRisk => "at-risk",
             TimerState::Met => "met",
             TimerState::Breached => "breached",
+            TimerState::Missed => "missed",
+            TimerState::NotApplicable => "n/a",
+            TimerState::Restarted => "restarted",
         }
+    }
+
+    /// Still running (or paused, or at risk): no outcome yet.
+    pub fn is_open(self) -> bool {
+        matches!(
+            self,
+            TimerState::Running | TimerState::Paused | TimerState::AtRisk
+        )
+    }
+
+    /// Counts in the SLA percentage: met for it, breached and missed against it.
+    pub fn counts(self) -> bool {
+        matches!(
+            self,
+            TimerState::Met | TimerState::Breached | TimerState::Missed
+        )
     }
 }
 
@@ -175,33 +213,42 @@ impl std::fmt::Display for TimerState {
     }
 }
 
-/// One timer of one ticket, evaluated at an instant.
+/// One run of one timer of one ticket, evaluated at an instant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TimerStatus {
     /// The timer's name in `[sla.timers]`.
     pub timer: String,
+    /// 1 for the timer's first run on this ticket, 2 after a restart or reopen, ...
+    pub run: usize,
     /// The winning target, in its canonical spelling (`15m`, `3wd`).
     pub target: String,
     /// The key that gave it: a grade (`III`), a priority (`high`) or `all`.
     pub basis: String,
-    /// When the current cycle started.
+    /// Whether the target counts working time (`bh`, `wd`), so `elapsed` and
+    /// `remaining` are working time; else wall-clock time.
+    pub working: bool,
+    /// When the run started.
     pub started: DateTime<Utc>,
     /// The deadline, moved later by pauses.
     pub due: DateTime<Utc>,
-    /// When the cycle ended (the stop event, or the ticket's close), if it did.
+    /// When the run ended (its stop action, the ticket's close, or a restart), if it did.
     pub stopped: Option<DateTime<Utc>>,
     pub state: TimerState,
+    /// The instant reports count this run at: its stop when met, its close when missed,
+    /// its deadline when breached (or the regrade that revealed it, if later). `None`
+    /// while undecided and for runs that do not count.
+    pub decided: Option<DateTime<Utc>>,
     /// Time the clock ran, counted the target's way (working time for `bh`/`wd`).
     pub elapsed: Duration,
     /// The target's amount minus `elapsed`; negative when overrun.
     pub remaining: Duration,
-    /// An `sla-notified` event for this timer was recorded during the current cycle.
+    /// An `sla-notified` event for this timer was recorded during this run.
     pub notified: bool,
 }
 
 impl TimerStatus {
-    /// At risk or breached, and still running: something to act on now. A timer that
-    /// stopped late is history, not an alert.
+    /// At risk or breached, and still running: something to act on now. A run that
+    /// ended late is history, not an alert.
     pub fn is_alert(&self) -> bool {
         self.stopped.is_none() && matches!(self.state, TimerState::AtRisk | TimerState::Breached)
     }
@@ -227,75 +274,143 @@ impl Policy {
         self.timers.iter().map(|t| t.name.as_str())
     }
 
-    /// Every timer that applies to `ticket`, evaluated at `now`, in [`Policy::timer_names`]
-    /// order. Timers that do not apply (no start event, no matching target) are left out.
+    /// Every run of every timer that applies to `ticket`, evaluated at `now`: timers in
+    /// [`Policy::timer_names`] order, each timer's runs in the order they started. Runs
+    /// with no matching target are left out.
     pub fn evaluate(&self, ticket: &Ticket, now: DateTime<Utc>) -> Vec<TimerStatus> {
+        let events = ticket.event.as_slice();
+        let mut after = Vec::with_capacity(events.len());
+        let (mut state, mut targets) = (State::New, (None, None));
+        for e in events {
+            state = state_after(state, e);
+            targets = targets_after(targets, e);
+            after.push((state, targets));
+        }
         let mut out = Vec::with_capacity(self.timers.len());
         for rule in &self.timers {
-            if let Some(status) = self.evaluate_timer(rule, ticket, now) {
-                out.push(status);
+            let mut run = 0;
+            for cycle in Cycle::all(rule, events, &after) {
+                if let Some(mut status) = self.evaluate_run(rule, ticket, &cycle, now) {
+                    run += 1;
+                    status.run = run;
+                    out.push(status);
+                }
             }
         }
         out
     }
 
-    fn evaluate_timer(
+    /// The earliest deadline of the targets that match `grade` and `priority` (the
+    /// grade's on a tie, then the priority's, then `all`).
+    fn best<'r>(
         &self,
-        rule: &TimerRule,
-        ticket: &Ticket,
+        rule: &'r TimerRule,
+        (grade, priority): Targets,
+        events: &[Event],
+        cycle: &Cycle,
         now: DateTime<Utc>,
-    ) -> Option<TimerStatus> {
-        let events = ticket.event.as_slice();
-        let cycle = Cycle::find(rule, events)?;
-
-        // Each matching key gives a deadline; the earliest wins, the grade's on a tie.
-        let grade = ticket
-            .grade
-            .and_then(|g| Some((rule.grade[grade_index(g)]?, g.as_str())));
-        let priority = ticket
-            .priority
-            .and_then(|p| Some((rule.priority[priority_index(p)]?, p.as_str())));
+    ) -> Option<(Target, &'static str, Deadline)> {
+        let grade = grade.and_then(|g| Some((rule.grade[grade_index(g)]?, g.as_str())));
+        let priority = priority.and_then(|p| Some((rule.priority[priority_index(p)]?, p.as_str())));
         let all = rule.all.map(|t| (t, "all"));
         let mut best: Option<(Target, &str, Deadline)> = None;
         for (target, basis) in [grade, priority, all].into_iter().flatten() {
-            let deadline = self.deadline(rule, target, events, &cycle, now);
+            let deadline = self.deadline(rule, target, events, cycle, now);
             if best.as_ref().is_none_or(|(_, _, b)| deadline.due < b.due) {
                 best = Some((target, basis, deadline));
             }
         }
-        let (target, basis, deadline) = best?;
+        best
+    }
+
+    fn evaluate_run(
+        &self,
+        rule: &TimerRule,
+        ticket: &Ticket,
+        cycle: &Cycle,
+        now: DateTime<Utc>,
+    ) -> Option<TimerStatus> {
+        let events = ticket.event.as_slice();
+        // Regrading re-targets a run from its start, but only while the run is still
+        // undecided: a deadline that passed under the grade of the day stays passed, so
+        // what a month's report counted never changes later.
+        let mut chosen = None;
+        for (k, epoch) in cycle.epochs.iter().enumerate() {
+            let Some((target, basis, deadline)) =
+                self.best(rule, epoch.targets, events, cycle, now)
+            else {
+                continue;
+            };
+            // A deadline is known from the moment its grade is, not before.
+            let visible = deadline.due.max(epoch.from);
+            match cycle.epochs.get(k + 1) {
+                Some(next) if deadline.due < next.from => {
+                    chosen = Some((target, basis, deadline, visible, true));
+                    break;
+                }
+                Some(_) => {}
+                None => chosen = Some((target, basis, deadline, visible, false)),
+            }
+        }
+        let (target, basis, deadline, visible, passed_before_regrade) = chosen?;
         let due = deadline.due;
         // Only the winner's elapsed time is needed; it is the costly part for old tickets.
-        let elapsed = self.elapsed(rule, target, events, &cycle, now);
+        let elapsed = self.elapsed(rule, target, events, cycle, now);
+        let remaining = deadline.required - elapsed;
 
         // An unstopped cycle runs to the end of the history, so the ticket's current
         // state is the state the clock is in.
-        let paused_now = cycle.stopped.is_none() && rule.pause.contains(&ticket.state());
-        let state = match cycle.stopped {
-            Some(stopped) if stopped <= due => TimerState::Met,
-            Some(_) => TimerState::Breached,
-            None if now > due => TimerState::Breached,
-            None if paused_now => TimerState::Paused,
-            None if rule.warn.is_some_and(|w| w.due(&self.calendar, now) >= due) => {
-                TimerState::AtRisk
-            }
-            None => TimerState::Running,
+        let paused_now = cycle.ended.is_none() && rule.pause.contains(&ticket.state());
+        let (state, decided) = match cycle.ended {
+            _ if passed_before_regrade => (TimerState::Breached, Some(visible)),
+            Some((Ending::Stop, at)) if at <= due => (TimerState::Met, Some(at)),
+            Some((_, at)) if at > due => (TimerState::Breached, Some(visible)),
+            Some((Ending::Stop, _)) => unreachable!("handled by the two arms above"),
+            Some((Ending::Close, _)) if cycle.settled_on_call => (TimerState::NotApplicable, None),
+            Some(_) if rule.optional => (TimerState::NotApplicable, None),
+            Some((Ending::Restart, _)) => (TimerState::Restarted, None),
+            Some((Ending::Close, at)) => (TimerState::Missed, Some(at)),
+            None if now > due => (TimerState::Breached, Some(visible)),
+            None if paused_now => (TimerState::Paused, None),
+            None if self.at_risk(rule, remaining, due, now) => (TimerState::AtRisk, None),
+            None => (TimerState::Running, None),
         };
-        let notified = events[cycle.start + 1..].iter().any(|e| {
+        let notified = events[cycle.start + 1..cycle.end].iter().any(|e| {
             e.action == Some(Action::SlaNotified) && e.timer.as_deref() == Some(rule.name.as_str())
         });
         Some(TimerStatus {
             timer: rule.name.clone(),
+            run: 0,
             target: target.to_string(),
             basis: basis.to_string(),
+            working: !matches!(target, Target::Wall(_)),
             started: cycle.started,
             due,
-            stopped: cycle.stopped,
+            stopped: cycle.ended.map(|(_, at)| at),
             state,
+            decided,
             elapsed,
-            remaining: deadline.required - elapsed,
+            remaining,
             notified,
         })
+    }
+
+    /// Whether a running timer is within its `warn` of the deadline. `warn` is measured
+    /// like the target: `4h` on a `3wd` target means four working hours.
+    fn at_risk(
+        &self,
+        rule: &TimerRule,
+        remaining: Duration,
+        due: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> bool {
+        match rule.warn {
+            None => false,
+            // A working day has no fixed length: at risk once a working day from now
+            // reaches the deadline.
+            Some(warn @ Target::WorkingDays(_)) => warn.due(&self.calendar, now) >= due,
+            Some(Target::Wall(w) | Target::BusinessHours(w)) => remaining <= w,
+        }
     }
 
     /// When `target` runs out over this cycle: the earliest instant by which its amount
@@ -346,7 +461,7 @@ impl Policy {
         unreachable!("the last running span is open-ended")
     }
 
-    /// How long the clock of `target` ran over this cycle, up to its stop or `now`.
+    /// How long the clock of `target` ran over this cycle, up to its end or `now`.
     fn elapsed(
         &self,
         rule: &TimerRule,
@@ -355,7 +470,7 @@ impl Policy {
         cycle: &Cycle,
         now: DateTime<Utc>,
     ) -> Duration {
-        let end = cycle.stopped.unwrap_or(now);
+        let end = cycle.ended.map_or(now, |(_, at)| at);
         let mut total = Duration::zero();
         for span in cycle.running(rule, events, now) {
             if span.from >= end {
@@ -374,45 +489,107 @@ struct Deadline {
     required: Duration,
 }
 
-/// The current cycle of a timer in a ticket's history.
+/// How a run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ending {
+    /// One of the timer's stop actions.
+    Stop,
+    /// The ticket was closed first.
+    Close,
+    /// A start action came first and began the next run.
+    Restart,
+}
+
+/// A stretch of a run with one grade and priority: the run's start, then each regrade.
+#[derive(Debug, Clone, Copy)]
+struct Epoch {
+    from: DateTime<Utc>,
+    targets: Targets,
+}
+
+/// One run of a timer in a ticket's history: from a start event to the stop, the close,
+/// or the next start.
 struct Cycle {
     /// Index of the start event.
     start: usize,
     started: DateTime<Utc>,
-    /// Index of the event that ended the cycle, or the history's length.
+    /// Index of the event that ended the run, or the history's length.
     end: usize,
-    stopped: Option<DateTime<Utc>>,
+    ended: Option<(Ending, DateTime<Utc>)>,
     /// The ticket's state right after the start event (only worked out for timers
     /// that pause).
     state_at_start: State,
+    /// Never empty; times never go backwards.
+    epochs: Vec<Epoch>,
+    /// Started by the resolution of a ticket settled on the call (`open
+    /// --resolved-on-call`), which the manuals close at once: nothing to follow up.
+    settled_on_call: bool,
 }
 
 impl Cycle {
-    fn find(rule: &TimerRule, events: &[Event]) -> Option<Cycle> {
-        let start = events
-            .iter()
-            .rposition(|e| e.action.is_some_and(|a| rule.start.contains(&a)))?;
-        let started = events[start].at.to_utc();
-        let end = events[start + 1..]
-            .iter()
-            .position(|e| {
-                e.action
-                    .is_some_and(|a| a == Action::Close || rule.stop.contains(&a))
-            })
-            .map(|i| start + 1 + i);
-        let stopped = end.map(|i| events[i].at.to_utc().max(started));
-        let state_at_start = if rule.pause.is_empty() {
-            State::New
-        } else {
-            events[..=start].iter().fold(State::New, state_after)
-        };
-        Some(Cycle {
-            start,
-            started,
-            end: end.unwrap_or(events.len()),
-            stopped,
-            state_at_start,
-        })
+    /// Every run of `rule` in the history, in order. `after[i]` is the ticket's state,
+    /// grade and priority right after event `i`.
+    fn all(rule: &TimerRule, events: &[Event], after: &[(State, Targets)]) -> Vec<Cycle> {
+        let is = |e: &Event, list: &[Action]| e.action.is_some_and(|a| list.contains(&a));
+        let mut cycles = Vec::new();
+        let mut i = 0;
+        while i < events.len() {
+            if !is(&events[i], &rule.start) {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            let started = events[start].at.to_utc();
+            let mut epochs = vec![Epoch {
+                from: started,
+                targets: after[start].1,
+            }];
+            let mut ended = None;
+            let mut j = start + 1;
+            while j < events.len() {
+                let x = &events[j];
+                // Times that go backwards are read as the time before.
+                let last = epochs.last().map_or(started, |e| e.from);
+                let at = x.at.to_utc().max(last);
+                let how = if is(x, &rule.stop) {
+                    Some(Ending::Stop)
+                } else if x.action == Some(Action::Close) {
+                    Some(Ending::Close)
+                } else if is(x, &rule.start) {
+                    Some(Ending::Restart)
+                } else {
+                    None
+                };
+                if let Some(how) = how {
+                    ended = Some((how, at));
+                    break;
+                }
+                if after[j].1 != after[j - 1].1 {
+                    epochs.push(Epoch {
+                        from: at,
+                        targets: after[j].1,
+                    });
+                }
+                j += 1;
+            }
+            cycles.push(Cycle {
+                start,
+                started,
+                end: j,
+                ended,
+                state_at_start: after[start].0,
+                epochs,
+                settled_on_call: events[start].on_call
+                    && events[start].action == Some(Action::Resolve),
+            });
+            // A restart is the start of the next run.
+            i = if matches!(ended, Some((Ending::Restart, _))) {
+                j
+            } else {
+                j + 1
+            };
+        }
+        cycles
     }
 
     /// The spans in which the clock runs, in order; see [`Running`].
@@ -433,10 +610,23 @@ impl Cycle {
             state: self.state_at_start,
             paused: rule.pause.contains(&self.state_at_start),
             cursor: self.started,
-            pause_ends_by: self.stopped.unwrap_or(now),
+            pause_ends_by: self.ended.map_or(now, |(_, at)| at),
             after_pause: false,
             done: false,
         }
+    }
+}
+
+/// The grade and priority of a ticket: what decides which targets apply.
+type Targets = (Option<Grade>, Option<Priority>);
+
+/// The grade and priority after event `e`. Mirrors [`crate::model::ticket::apply`] for
+/// histories that replay.
+fn targets_after((grade, priority): Targets, e: &Event) -> Targets {
+    match e.action {
+        Some(Action::Open) => (e.grade, Some(e.priority.unwrap_or(Priority::Medium))),
+        Some(Action::Grade | Action::Escalate) if e.grade.is_some() => (e.grade, priority),
+        _ => (grade, priority),
     }
 }
 
@@ -603,6 +793,7 @@ impl TimerRule {
             stop,
             pause,
             warn,
+            optional: timer.optional,
             grade: [None; 3],
             priority: [None; 3],
             all: None,
@@ -814,11 +1005,31 @@ mod tests {
         status_at(p, t, timer, utc(now))
     }
 
+    /// The timer's latest run.
     fn status_at(p: &Policy, t: &Ticket, timer: &str, now: DateTime<Utc>) -> TimerStatus {
+        runs_at(p, t, timer, now)
+            .pop()
+            .unwrap_or_else(|| panic!("no {timer} timer"))
+    }
+
+    fn runs_at(p: &Policy, t: &Ticket, timer: &str, now: DateTime<Utc>) -> Vec<TimerStatus> {
         p.evaluate(t, now)
             .into_iter()
-            .find(|s| s.timer == timer)
-            .unwrap_or_else(|| panic!("no {timer} timer"))
+            .filter(|s| s.timer == timer)
+            .collect()
+    }
+
+    /// Each run of the timer as (run, state, decided).
+    fn outcomes(
+        p: &Policy,
+        t: &Ticket,
+        timer: &str,
+        now: &str,
+    ) -> Vec<(usize, TimerState, Option<DateTime<Utc>>)> {
+        runs_at(p, t, timer, utc(now))
+            .into_iter()
+            .map(|s| (s.run, s.state, s.decided))
+            .collect()
     }
 
     fn minutes(m: i64) -> Duration {
@@ -1064,6 +1275,99 @@ mod tests {
             (s.state, s.stopped),
             (TimerState::Met, Some(utc("2026-11-24 11:20")))
         );
+        // The first run was re-assigned before its deadline: superseded, not counted.
+        assert_eq!(
+            outcomes(&p, &ticket(&events), "accept", "2026-11-24 13:00"),
+            [
+                (1, TimerState::Restarted, None),
+                (2, TimerState::Met, Some(utc("2026-11-24 11:20")))
+            ]
+        );
+    }
+
+    #[test]
+    fn reassigning_after_the_deadline_keeps_the_breach() {
+        // Five hours unaccepted, re-assigned, accepted in ten minutes.
+        let p = policy();
+        let t = ticket(&[
+            open("2026-11-24 09:00", None, None),
+            ev(Action::Assign, "2026-11-24 09:00"),
+            ev(Action::Assign, "2026-11-24 14:00"),
+            ev(Action::Accept, "2026-11-24 14:10"),
+        ]);
+        assert_eq!(
+            outcomes(&p, &t, "accept", "2026-11-25 09:00"),
+            [
+                (1, TimerState::Breached, Some(utc("2026-11-24 10:00"))),
+                (2, TimerState::Met, Some(utc("2026-11-24 14:10")))
+            ]
+        );
+        let first = &runs_at(&p, &t, "accept", utc("2026-11-25 09:00"))[0];
+        assert_eq!(first.stopped, Some(utc("2026-11-24 14:00")));
+        assert!(!first.is_alert(), "the run is over");
+    }
+
+    #[test]
+    fn a_reopen_keeps_the_late_resolution() {
+        // Grade I opened 11-02 09:00, resolved 11-04 09:00 (due 11-03 09:00); reopened
+        // 11-04 10:00 and resolved again at 12:00.
+        let p = policy();
+        let t = ticket(&[
+            open("2026-11-02 09:00", Some(Grade::I), None),
+            ev(Action::Assign, "2026-11-02 09:00"),
+            ev(Action::Accept, "2026-11-02 09:10"),
+            ev(Action::Resolve, "2026-11-04 09:00"),
+            ev(Action::Reopen, "2026-11-04 10:00"),
+            ev(Action::Resolve, "2026-11-04 12:00"),
+        ]);
+        assert_eq!(
+            outcomes(&p, &t, "resolve", "2026-11-05 09:00"),
+            [
+                (1, TimerState::Breached, Some(utc("2026-11-03 09:00"))),
+                (2, TimerState::Met, Some(utc("2026-11-04 12:00")))
+            ]
+        );
+        // The first resolution's revisit was overtaken by the reopen before it was due.
+        assert_eq!(
+            outcomes(&p, &t, "revisit", "2026-11-04 13:00"),
+            [
+                (1, TimerState::Restarted, None),
+                (2, TimerState::Running, None)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_deadline_passed_stays_passed_when_regraded() {
+        // Grade I (24h) breached on 11-25 10:00; regraded II (48h) on 11-25 12:00 and
+        // resolved within 48 hours: still breached, at the first deadline.
+        let p = policy();
+        let t = ticket(&[
+            open("2026-11-24 10:00", Some(Grade::I), Some(Priority::Low)),
+            regrade("2026-11-25 12:00", Grade::II),
+            ev(Action::Assign, "2026-11-25 12:00"),
+            ev(Action::Accept, "2026-11-25 12:00"),
+            ev(Action::Resolve, "2026-11-25 13:00"),
+        ]);
+        let s = status(&p, &t, "resolve", "2026-11-26 09:00");
+        assert_eq!(
+            (s.state, s.basis.as_str(), s.decided),
+            (TimerState::Breached, "I", Some(utc("2026-11-25 10:00")))
+        );
+        // Graded late: a deadline already past shows from the regrade on.
+        let t = ticket(&[
+            open("2026-11-24 10:00", None, None),
+            regrade("2026-11-24 11:00", Grade::III),
+        ]);
+        let s = status(&p, &t, "respond", "2026-11-24 11:00");
+        assert_eq!(
+            (s.state, s.due, s.decided),
+            (
+                TimerState::Breached,
+                utc("2026-11-24 10:15"),
+                Some(utc("2026-11-24 11:00"))
+            )
+        );
     }
 
     #[test]
@@ -1080,19 +1384,68 @@ mod tests {
         events.push(ev(Action::Close, "2026-11-24 12:00"));
         let s = status(&p, &ticket(&events), "revisit", "2026-11-30 09:00");
         assert_eq!(
-            (s.state, s.stopped),
-            (TimerState::Met, Some(utc("2026-11-24 12:00")))
+            (s.state, s.stopped, s.decided),
+            (
+                TimerState::Missed,
+                Some(utc("2026-11-24 12:00")),
+                Some(utc("2026-11-24 12:00"))
+            )
         );
+        assert!(!s.is_alert());
+
+        // An optional timer ends as n/a, uncounted.
+        let optional = policy_of(
+            "start = \"resolve\"\nstop = \"revisit\"\noptional = true\ntarget = { all = \"24h\" }",
+        )
+        .unwrap();
+        let s = status(&optional, &ticket(&events), "t", "2026-11-30 09:00");
+        assert_eq!((s.state, s.decided), (TimerState::NotApplicable, None));
 
         let mut events = resolved.to_vec();
         events.push(ev(Action::Close, "2026-11-26 12:00"));
         let s = status(&p, &ticket(&events), "revisit", "2026-11-30 09:00");
         assert_eq!(
-            (s.state, s.stopped),
-            (TimerState::Breached, Some(utc("2026-11-26 12:00")))
+            (s.state, s.stopped, s.decided),
+            (
+                TimerState::Breached,
+                Some(utc("2026-11-26 12:00")),
+                Some(utc("2026-11-25 11:00"))
+            )
         );
         assert_eq!(s.remaining, Duration::hours(-25));
         assert!(!s.is_alert());
+        // Past its deadline, even an optional timer was breached.
+        let s = status(&optional, &ticket(&events), "t", "2026-11-30 09:00");
+        assert_eq!(s.state, TimerState::Breached);
+    }
+
+    #[test]
+    fn a_ticket_settled_on_the_call_owes_no_revisit() {
+        let p = policy();
+        let mut resolve = ev(Action::Resolve, "2026-11-24 10:00");
+        resolve.on_call = true;
+        let t = ticket(&[
+            open("2026-11-24 10:00", Some(Grade::II), None),
+            ev(Action::Assign, "2026-11-24 10:00"),
+            ev(Action::Accept, "2026-11-24 10:00"),
+            ev(Action::Respond, "2026-11-24 10:00"),
+            resolve,
+            ev(Action::Close, "2026-11-24 10:00"),
+        ]);
+        let all: Vec<(String, TimerState)> = p
+            .evaluate(&t, utc("2026-11-30 09:00"))
+            .into_iter()
+            .map(|s| (s.timer, s.state))
+            .collect();
+        assert_eq!(
+            all,
+            [
+                ("accept".to_string(), TimerState::Met),
+                ("resolve".to_string(), TimerState::Met),
+                ("respond".to_string(), TimerState::Met),
+                ("revisit".to_string(), TimerState::NotApplicable),
+            ]
+        );
     }
 
     #[test]
@@ -1127,7 +1480,7 @@ mod tests {
             .unwrap()
         };
         let t = ticket(&[open("2026-11-27 10:00", None, None)]);
-        let (business, wall) = (timer("2bh"), timer("4h"));
+        let (business, hours, day) = (timer("2bh"), timer("4h"), timer("1wd"));
         let state = |p: &Policy, now: &str| status(p, &t, "t", now).state;
         assert_eq!(
             status(&business, &t, "t", "2026-11-27 16:00").due,
@@ -1137,13 +1490,41 @@ mod tests {
         assert_eq!(state(&business, "2026-11-27 16:59"), TimerState::Running);
         assert_eq!(state(&business, "2026-11-27 17:00"), TimerState::AtRisk);
         assert_eq!(state(&business, "2026-11-28 12:00"), TimerState::AtRisk);
-        // Four wall-clock hours before Monday 10:00 is Monday 06:00.
-        assert_eq!(state(&wall, "2026-11-28 12:00"), TimerState::Running);
-        assert_eq!(state(&wall, "2026-11-30 06:00"), TimerState::AtRisk);
+        // On a working-time target "4h" is four working hours too: from Friday 15:00
+        // (13:30-15:00 and 10:00-12:00 ran: 3.5 of 7.5), not Monday 06:00.
+        assert_eq!(state(&hours, "2026-11-27 14:59"), TimerState::Running);
+        assert_eq!(state(&hours, "2026-11-27 15:00"), TimerState::AtRisk);
         assert_eq!(
-            status(&wall, &t, "t", "2026-11-30 06:00").remaining,
-            minutes(60)
+            status(&hours, &t, "t", "2026-11-27 15:00").remaining,
+            minutes(240)
         );
+        // "1wd": at risk once a working day from now reaches the deadline (at once here).
+        assert_eq!(state(&day, "2026-11-27 10:00"), TimerState::AtRisk);
+
+        // The case: resolve medium = "3wd", warn = "4h", on Friday 17:00 with
+        // 1h 30m of working time left.
+        let p = policy();
+        let t = ticket(&[open("2026-11-25 09:30", None, Some(Priority::Medium))]);
+        let s = status(&p, &t, "resolve", "2026-11-27 17:00");
+        assert_eq!(s.due, utc("2026-11-30 09:30"));
+        assert_eq!((s.state, s.remaining), (TimerState::AtRisk, minutes(90)));
+        assert!(s.working);
+        assert_eq!(
+            status(&p, &t, "resolve", "2026-11-27 14:29").state,
+            TimerState::Running,
+        );
+        assert_eq!(
+            status(&p, &t, "resolve", "2026-11-27 14:30").state,
+            TimerState::AtRisk,
+            "four working hours before Monday 09:30 is Friday 14:30"
+        );
+        // On a wall-clock target, "4h" stays wall-clock.
+        let wall = policy_of(
+            "start = \"open\"\nstop = \"resolve\"\ntarget = { all = \"24h\" }\nwarn = \"4h\"",
+        )
+        .unwrap();
+        assert_eq!(state(&wall, "2026-11-28 05:59"), TimerState::Running);
+        assert_eq!(state(&wall, "2026-11-28 06:00"), TimerState::AtRisk);
     }
 
     #[test]
