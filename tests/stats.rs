@@ -15,19 +15,22 @@
 //! Field visits: wang for T1, Nov 3 09:30–12:00 (2.50 h); zhou for T2, Nov 6 14:00–17:30
 //! (3.50 h).
 //!
-//! SLA timers decided in November (met at the stop, breached at the deadline):
+//! SLA timer runs decided in November (met at the stop, missed at the close that ended a
+//! run without its stop action, breached at the deadline); every run counts once:
 //! - accept (1 h from the assign at opening): T1, T2, T3, T6 met → 4/4 = 100.0
 //!   (T4's breached on Oct 20 11:00: October's)
-//! - respond (II 12 h): T1 met, T3 met; T6 never responded, its cycle ended by the close
+//! - respond (II 12 h): T1 met, T3 met; T6 never responded, its run ended by the close
 //!   of Nov 13 after its deadline Nov 12 21:00 → breached; T2 is grade I (no target)
 //!   → 2/3 = 66.7
-//! - resolve (II 48 h, I 24 h, medium 3wd; earliest wins): T1 met; T2 due Nov 6 14:00,
-//!   resolved 20:00 → breached; T3 due Thu Nov 26 09:00, unresolved at month end →
-//!   breached; T6's second cycle (from the reopen) met → 2/4 = 50.0 (T4's 3wd deadline
-//!   Oct 23 10:00 is October's)
-//! - revisit (24 h from resolve): T1 met; T2 never revisited, closed after its deadline
-//!   Nov 7 20:00 → breached; T6 met → 2/3 = 66.7
-//! - overall 10 met of 14 → 71.4
+//! - resolve (II 48 h, I 24 h, medium 3wd; earliest wins; runs from open and reopen):
+//!   T1 met; T2 due Nov 6 14:00, resolved 20:00 → breached; T3 due Thu Nov 26 09:00,
+//!   unresolved at month end → breached; T6 two runs, from the open (resolved Nov 12
+//!   15:00) and from the reopen (resolved Nov 17 09:00), both met → 3/5 = 60.0 (T4's
+//!   3wd deadline Oct 23 10:00 is October's)
+//! - revisit (24 h from each resolve): T1 met; T2 never revisited, closed after its
+//!   deadline Nov 7 20:00 → breached; T6's first run closed on Nov 13 09:00 without a
+//!   revisit, before its deadline (15:00) → missed; its second run met → 2/4 = 50.0
+//! - overall 11 met of 16 → 68.8
 //!
 //! Other November figures: opened 4 (T1 T2 T6 T3), closed 3 (T1 T2 T6; T6 twice counts
 //! once), backlog 2 (T3, T4), resolved 3 (T1 T2 T6), reopens 1 → 33.3, revisited 2 of 3 →
@@ -394,10 +397,10 @@ fn a_known_month_gives_every_figure() {
             ("sla_accept_pct", "100.0"),
             ("sla_compensation-plan_pct", ""),
             ("sla_plan_pct", ""),
-            ("sla_resolve_pct", "50.0"),
+            ("sla_resolve_pct", "60.0"),
             ("sla_respond_pct", "66.7"),
-            ("sla_revisit_pct", "66.7"),
-            ("sla_overall_pct", "71.4"),
+            ("sla_revisit_pct", "50.0"),
+            ("sla_overall_pct", "68.8"),
             ("first_response_mean_h", "2.33"),
             ("first_response_median_h", "2.00"),
             ("resolve_mean_h", "58.67"),
@@ -424,7 +427,7 @@ fn a_known_month_gives_every_figure() {
     assert_eq!(j["from"], "2026-10-31T16:00:00+00:00");
     let g = &j["groups"][0];
     assert_eq!(g["opened"], 4);
-    assert_eq!(g["sla_overall_pct"], 71.4);
+    assert_eq!(g["sla_overall_pct"], 68.8);
     assert_eq!(g["resolve_mean_h"], 58.67);
     assert_eq!(g["sla_plan_pct"], serde_json::Value::Null);
     assert_eq!(g["compensation"], "1500.00 CNY");
@@ -435,7 +438,7 @@ fn a_known_month_gives_every_figure() {
         "{text}"
     );
     assert!(
-        text.contains("\nsla_overall_pct            71.4\n"),
+        text.contains("\nsla_overall_pct            68.8\n"),
         "{text}"
     );
     assert!(text.contains("\nsla_plan_pct               -\n"), "{text}");
@@ -445,7 +448,7 @@ fn a_known_month_gives_every_figure() {
 fn sla_is_evaluated_at_now_inside_the_month() {
     let n = november();
     // On Nov 25 at noon T3's resolve deadline (Nov 26 09:00) is still ahead: not decided,
-    // so resolve is 2 met of 3; T3 resolved in December is not known yet either.
+    // so resolve is 3 met of 4 (T1, T6 twice; T2 breached); overall 11 of 15.
     let csv = ok_at(
         &n.desk,
         &t("11-25T12:00"),
@@ -456,8 +459,8 @@ fn sla_is_evaluated_at_now_inside_the_month() {
         &rows[0],
         &[
             ("period", "2026-11"),
-            ("sla_resolve_pct", "66.7"),
-            ("sla_overall_pct", "76.9"),
+            ("sla_resolve_pct", "75.0"),
+            ("sla_overall_pct", "73.3"),
             ("backlog", "2"),
         ],
     );
@@ -532,10 +535,12 @@ fn by_grade_groups_tickets_and_their_visits() {
             ("closed", "2"),
             ("backlog", "1"),
             ("reopen_rate", "50.0"),
+            // T1, T3, T6: resolve T1 met, T3 breached, T6 met twice; revisit T1 met,
+            // T6 missed then met; overall 10 of 13.
             ("sla_respond_pct", "66.7"),
-            ("sla_resolve_pct", "66.7"),
-            ("sla_revisit_pct", "100.0"),
-            ("sla_overall_pct", "81.8"),
+            ("sla_resolve_pct", "75.0"),
+            ("sla_revisit_pct", "66.7"),
+            ("sla_overall_pct", "76.9"),
             ("first_response_mean_h", "1.50"),
             ("resolve_mean_h", "73.00"),
             ("satisfaction_mean", "4.50"),
@@ -628,7 +633,7 @@ fn by_grade_groups_tickets_and_their_visits() {
         .find(|l| l.contains("total"))
         .expect("a total row");
     assert!(
-        total.contains("71.4") && total.contains("1500.00 CNY"),
+        total.contains("68.8") && total.contains("1500.00 CNY"),
         "{total}"
     );
 }
@@ -701,7 +706,7 @@ fn trend_of_three_months() {
         "month,opened,closed,backlog,satisfaction_mean,sla_overall_pct\n\
          2026-09,0,0,0,,\n\
          2026-10,1,0,1,,0.0\n\
-         2026-11,4,3,2,4.00,71.4\n"
+         2026-11,4,3,2,4.00,68.8\n"
     );
     // A quarter's trend ends with its last month; December has T3's close.
     let csv = ok_at(
@@ -953,7 +958,9 @@ fn the_register_shows_each_ticket_as_at_month_end() {
             // Thu, Fri and Mon: three full working days of 7.5 h.
             ("working_hours_to_resolve", "22.50"),
             ("sla_respond", "breached"),
-            ("sla_resolve", "met"),
+            // Two runs each: from the open and from the reopen.
+            ("sla_resolve", "met; met"),
+            ("sla_revisit", "missed; met"),
             ("satisfaction", "4"),
             ("reopened", "1"),
         ],

@@ -57,7 +57,9 @@ compensation_amount,compensation_currency,satisfaction,reopened
   time of the desk calendar ([calendar] in svcdesk.toml);
 - one sla_<timer> column per timer of [sla.timers] (alphabetical; sla_accept,
   sla_compensation-plan, sla_plan, sla_resolve, sla_respond, sla_revisit by default):
-  met, breached, running, paused, at-risk, or empty when the timer does not apply;
+  the outcome of each run of the timer, in order and separated by `; ` (met, breached,
+  missed, n/a, restarted, running, paused, at-risk; `breached; met` for a late
+  resolution reopened and resolved in time), or empty when the timer does not apply;
 - compensation: requested, reviewed, approved or rejected; compensation_amount with two
   decimals; satisfaction 1-5 or empty; reopened: how many times.
 

@@ -72,8 +72,8 @@ pub struct TicketLedger {
 ///
 /// Times are desk-local `YYYY-MM-DD HH:MM`; `hours_to_X` is X − opened in hours (two
 /// decimals), `working_hours_to_X` the working time between them in the desk calendar;
-/// `sla_<timer>` is met, breached, running, paused, at-risk, or empty when the timer does
-/// not apply to the ticket.
+/// `sla_<timer>` lists the outcome of each run of the timer in order, separated by `; `,
+/// or is empty when the timer does not apply to the ticket.
 pub fn tickets(
     all: &[Ticket],
     customer_names: &HashMap<String, String>,
@@ -154,12 +154,15 @@ pub fn tickets(
         row.extend(spans(t.responded));
         row.extend(spans(t.resolved));
         let statuses = policy.evaluate(t, eval_at);
+        // Every run of the timer, in order: "breached; met" for a late resolution that
+        // was reopened and then resolved in time.
         row.extend(timers.iter().map(|name| {
             statuses
                 .iter()
-                .find(|st| &st.timer == name)
-                .map(|st| st.state.to_string())
-                .unwrap_or_default()
+                .filter(|st| &st.timer == name)
+                .map(|st| st.state.as_str())
+                .collect::<Vec<_>>()
+                .join("; ")
         }));
         row.extend([
             t.compensation.map(|c| c.to_string()).unwrap_or_default(),
