@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use chrono::{DateTime, Utc};
 use svcdesk::desk::{Kind, store};
 use svcdesk::ledger::{import, sheet};
 use svcdesk::model::customer;
@@ -10,6 +11,7 @@ use svcdesk::model::report::{self, WithHours};
 use svcdesk::model::ticket::Ticket;
 use svcdesk::model::ticket_store;
 use svcdesk::output::{self, Rows};
+use svcdesk::sla::{Policy, view};
 use svcdesk::{Error, Result};
 
 use super::{Context, EXIT_FAILURE, warn};
@@ -24,6 +26,8 @@ pub enum What {
     Customers,
     /// One row per field-service report.
     Reports,
+    /// One row per SLA timer run of every ticket: the month's SLA, auditable row by row.
+    Timers,
 }
 
 impl What {
@@ -34,6 +38,7 @@ impl What {
             What::Events => "events",
             What::Customers => "customers",
             What::Reports => "reports",
+            What::Timers => "timer runs",
         }
     }
 }
@@ -53,6 +58,7 @@ Examples:
   svcdesk export customers --excel -o 客户档案.csv      # for Excel
   svcdesk export reports --format json > reports.json
   svcdesk export events --format csv | grep ,escalate,
+  svcdesk export timers --excel -o sla.csv            # every SLA timer run, for an audit
 
 Every record of the kind, in ID order (events: by ticket, then in history order).
 
@@ -68,6 +74,15 @@ CSV columns:
              description,grade,department,assignee,reason,text,visibility,cause,
              responsibility,need,due,request,parts,on_call,efficiency,attitude,result,
              satisfaction,link,link_ticket,amount,currency,comp_kind,timer
+  timers     ticket,grade,priority,category,department,assignee,timer,run,target,basis,
+             started,due,stopped,outcome,decided,remaining_minutes,remaining_unit,
+             notified: one row per run of each SLA timer (a reopen or re-assignment
+             starts a new run), evaluated now (SVCDESK_NOW). outcome is met, breached,
+             missed, n/a, restarted, running, paused or at-risk; decided is when a report
+             counts the run (empty while undecided, and for n/a and restarted). A month's
+             SLA %: of the rows with decided in the month, met ÷ (met + breached +
+             missed), as `svcdesk stats` counts it. remaining_minutes counts wall-clock
+             minutes, or working minutes when remaining_unit is `working`.
 Times in RFC 3339; lists (tags, links, attachments) joined with ';'.
 JSON: the records as stored (tickets with their [[event]] history, customers with their
 communication log, reports with hours_on_site).
@@ -120,9 +135,64 @@ impl ExportArgs {
             What::Customers => &import::ZH,
             What::Reports => &REPORT_ZH,
             What::Events => &EVENT_ZH,
+            What::Timers => &TIMER_ZH,
         };
         sheet::write(rows, opts, table)
     }
+}
+
+/// `export timers`' columns: the ticket's, then [`view::RUN_COLUMNS`].
+const TIMER_TICKET_COLUMNS: [&str; 6] = [
+    "ticket",
+    "grade",
+    "priority",
+    "category",
+    "department",
+    "assignee",
+];
+
+const TIMER_ZH: [(&str, &str); 18] = [
+    ("ticket", "工单号"),
+    ("grade", "等级"),
+    ("priority", "优先级"),
+    ("category", "类别"),
+    ("department", "部门"),
+    ("assignee", "处理人"),
+    ("timer", "时限"),
+    ("run", "轮次"),
+    ("target", "目标"),
+    ("basis", "依据"),
+    ("started", "开始时间"),
+    ("due", "到期时间"),
+    ("stopped", "结束时间"),
+    ("outcome", "结果"),
+    ("decided", "计入时间"),
+    ("remaining_minutes", "剩余分钟"),
+    ("remaining_unit", "计时方式"),
+    ("notified", "已通知"),
+];
+
+/// One row per timer run of each ticket, evaluated at `now`.
+fn timer_rows(all: &[Ticket], policy: &Policy, tz: chrono_tz::Tz, now: DateTime<Utc>) -> Rows {
+    let mut columns = TIMER_TICKET_COLUMNS.to_vec();
+    columns.extend(view::RUN_COLUMNS);
+    let mut rows = Rows::new(columns);
+    for t in all {
+        let s = |v: &Option<String>| v.clone().unwrap_or_default();
+        for run in policy.evaluate(t, now) {
+            let mut row = vec![
+                t.id.clone(),
+                t.grade.map(|g| g.to_string()).unwrap_or_default(),
+                t.priority.map(|p| p.to_string()).unwrap_or_default(),
+                s(&t.category),
+                s(&t.department),
+                s(&t.assignee),
+            ];
+            row.extend(view::cells(&run, tz, false));
+            rows.push(row);
+        }
+    }
+    rows
 }
 
 /// `export reports`' columns (`report list --format csv`) in Chinese (`--lang zh`).
@@ -406,8 +476,11 @@ fn stream_csv(cx: &mut Context, desk: &svcdesk::desk::Desk, a: &ExportArgs) -> R
         Some(path) => Some(store::AtomicFile::create(&cx.cwd.join(path))?),
         None => None,
     };
+    let policy = super::sla::policy(desk)?;
+    let now = cx.time(desk, None)?;
     let rows_of = |chunk: &[Ticket]| match a.what {
         What::Tickets => ticket_rows(chunk),
+        What::Timers => timer_rows(chunk, &policy, desk.tz(), now),
         _ => event_rows(chunk),
     };
     let mut emit = |cx: &mut Context, text: &str| -> Result<()> {
@@ -444,11 +517,29 @@ fn stream_csv(cx: &mut Context, desk: &svcdesk::desk::Desk, a: &ExportArgs) -> R
 pub fn export(cx: &mut Context, a: ExportArgs) -> Result<u8> {
     let desk = cx.desk()?;
     let json = a.format == ExportFormat::Json;
-    if !json && matches!(a.what, What::Tickets | What::Events) {
+    if !json && matches!(a.what, What::Tickets | What::Events | What::Timers) {
         stream_csv(cx, &desk, &a)?;
         return Ok(0);
     }
     let (text, count) = match a.what {
+        What::Timers => {
+            let policy = super::sla::policy(&desk)?;
+            let now = cx.time(&desk, None)?;
+            let mut runs = Vec::new();
+            for t in ticket_store::load_all(&desk)? {
+                for run in policy.evaluate(&t, now) {
+                    let mut v = view::json(&run, desk.tz());
+                    v["ticket"] = t.id.clone().into();
+                    v["grade"] = t.grade.map(|g| g.to_string()).into();
+                    v["priority"] = t.priority.map(|p| p.to_string()).into();
+                    v["category"] = t.category.clone().into();
+                    v["department"] = t.department.clone().into();
+                    v["assignee"] = t.assignee.clone().into();
+                    runs.push(v);
+                }
+            }
+            (output::json(&runs), runs.len())
+        }
         What::Tickets | What::Events => {
             let all = ticket_store::load_all(&desk)?;
             let n = all.len();

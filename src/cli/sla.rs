@@ -9,6 +9,7 @@ use svcdesk::model::ticket::{Action, Event, Ticket};
 use svcdesk::model::ticket_store;
 use svcdesk::output::{self, Format, Rows};
 use svcdesk::sla::policy::{Policy, TimerState, TimerStatus};
+use svcdesk::sla::view;
 use svcdesk::{Error, Result};
 
 use super::{Context, report};
@@ -59,18 +60,40 @@ Which target applies:
   hours is due 48 hours after it was opened. No matching key: no such timer.
 
 When a timer runs:
-  Start: the latest event whose action is in start (re-assigning restarts accept).
-  Stop: the first later event whose action is in stop; closing also ends it.
-  Pause: while the ticket is in a pause state the deadline moves later by the time
-  paused, counted the target's way (a night's wait moves an 8bh deadline by nothing).
+  Start: every event whose action is in start begins a run (a timer can run several
+  times on one ticket). End: the first later event in stop; or the ticket's close; or
+  the next start (re-assigning restarts accept, a reopen restarts resolve), which begins
+  the next run. Pause: while the ticket is in a pause state the deadline moves later by
+  the time paused, counted the target's way (a night's wait moves an 8bh deadline by
+  nothing). Regrading re-targets a run from its start while it is undecided; a deadline
+  already passed stays passed. warn is measured like the target: warn = \"4h\" on a 3wd
+  target means four working hours (4bh and 1wd are accepted too).
 
-Timer states:
-  met        stopped at or before its deadline
-  breached   stopped after its deadline, or still running (or paused) past it
-  paused     in a pause state, deadline not passed
+Outcomes:
+  running    the clock runs, more than warn left
   at-risk    running, with no more than warn left
-  running    otherwise
-  `sla check` and `ticket list --overdue` report at-risk and breached timers that still run.";
+  paused     in a pause state, deadline not passed
+  met        stopped by its stop action at or before its deadline
+  breached   its deadline passed first: stopped late, still running past it, or ended
+             otherwise after it
+  missed     ended without its stop action before its deadline (closed first): counts
+             against the SLA (未完成)
+  n/a        like missed, for a timer with optional = true, or a ticket settled on the
+             call (no revisit owed): not counted
+  restarted  a new start came before its deadline: the new run counts instead
+
+Counting (stats, ledgers, export timers):
+  Every run counts once, in the period of its deadline if it was breached, or of its end
+  if it was met or missed earlier; SLA % = met / (met + breached + missed). So a quarter
+  is the sum of its months, and a breach never disappears when a ticket is reopened.
+
+Remaining time:
+  Wall-clock targets read 1d 4h 05m (a day of 24 hours); working-time targets read in
+  working hours and minutes, 19bh 30bm, never in days. CSV and JSON give
+  remaining_minutes with remaining_unit: wall or working.
+
+Alerts:
+  `sla check` and `ticket list --overdue` report at-risk and breached runs still going.";
 
 /// SLA deadlines: check breaches for cron, summarise for people.
 #[derive(Subcommand)]
@@ -101,8 +124,13 @@ tells of each once (per time it is opened) the same way, with SVCDESK_ACTION mea
 SVCDESK_ASSIGNEE its owner, SVCDESK_TIMER measure-due, SVCDESK_DUE the end of its due
 day and the measure as JSON, recorded as a `notified` event on the measure.
 
+With --format csv or json the output is always a whole document: the header, or [],
+when nothing is due.
+
 CSV columns: id,timer,state,target,basis,started,due,remaining_minutes,grade,priority,
-department,assignee,title
+department,assignee,title,run,remaining_unit (remaining_minutes counts wall-clock minutes
+or, when remaining_unit is `working`, minutes of working time; run is 1 for the timer's
+first run on the ticket, 2 after a restart or reopen)
 
 Examples:
   svcdesk sla check                               # from cron: mail only when needed
@@ -201,21 +229,6 @@ pub fn minutes(d: Duration) -> i64 {
     d.num_minutes()
 }
 
-/// "1d 2h 05m" / "-35m": compact, signed, for tables.
-pub fn human(d: Duration) -> String {
-    let neg = d < Duration::zero();
-    let m = d.num_minutes().abs();
-    let (days, hours, mins) = (m / 1440, (m % 1440) / 60, m % 60);
-    let body = if days > 0 {
-        format!("{days}d {hours}h {mins:02}m")
-    } else if hours > 0 {
-        format!("{hours}h {mins:02}m")
-    } else {
-        format!("{mins}m")
-    };
-    if neg { format!("-{body}") } else { body }
-}
-
 fn check(cx: &mut Context, a: CheckArgs) -> Result<u8> {
     let desk = cx.desk()?;
     let now = cx.time(&desk, a.now.as_deref())?;
@@ -240,7 +253,8 @@ fn check(cx: &mut Context, a: CheckArgs) -> Result<u8> {
     // An overdue improvement measure needs someone's attention but breaks no promise to a
     // customer: a warning, never a breach.
     let late = measure::overdue(&desk, desk.local(now).date_naive())?;
-    if !found.is_empty() || !late.is_empty() {
+    // Silent for cron when all is well; scripts always get a whole document.
+    if !found.is_empty() || !late.is_empty() || a.format != Format::Table {
         let text = match a.format {
             Format::Json => output::json(
                 &found
@@ -318,6 +332,8 @@ fn alert_rows(
         "department",
         "assignee",
         "title",
+        "run",
+        "remaining_unit",
     ]);
     let local = |t: DateTime<Utc>| {
         if for_people {
@@ -338,7 +354,7 @@ fn alert_rows(
             local(s.started),
             local(s.due),
             if for_people {
-                human(s.remaining)
+                view::remaining(s)
             } else {
                 minutes(s.remaining).to_string()
             },
@@ -347,6 +363,8 @@ fn alert_rows(
             t.department.clone().unwrap_or_default(),
             t.assignee.clone().unwrap_or_default(),
             t.title.clone(),
+            s.run.to_string(),
+            view::unit(s).to_string(),
         ]);
     }
     for m in late {
@@ -360,7 +378,7 @@ fn alert_rows(
             local(m.created.to_utc()),
             local(due),
             if for_people {
-                human(due - now)
+                view::wall(due - now)
             } else {
                 minutes(due - now).to_string()
             },
@@ -369,6 +387,8 @@ fn alert_rows(
             String::new(),
             m.owner.clone(),
             m.measure.clone(),
+            "1".into(),
+            "wall".into(),
         ]);
     }
     rows
@@ -396,6 +416,8 @@ fn measure_json(desk: &Desk, m: &Measure, now: DateTime<Utc>) -> serde_json::Val
         "department": null,
         "assignee": m.owner,
         "title": m.measure,
+        "run": 1,
+        "remaining_unit": "wall",
     })
 }
 
@@ -417,6 +439,8 @@ fn alert_json(desk: &Desk, x: &Alert) -> serde_json::Value {
         "department": t.department,
         "assignee": t.assignee,
         "title": t.title,
+        "run": s.run,
+        "remaining_unit": view::unit(s),
     })
 }
 

@@ -12,7 +12,7 @@ use svcdesk::model::ticket::{
 };
 use svcdesk::model::ticket_store;
 use svcdesk::output::{self, Format, Rows};
-use svcdesk::sla::{TimerState, TimerStatus};
+use svcdesk::sla::{TimerState, TimerStatus, view};
 use svcdesk::{Error, Result};
 
 use super::{Context, warn};
@@ -30,7 +30,8 @@ States and the steps that move between them:
   • work = diagnose, plan, collab, respond (respond is allowed in any open state).
   • grade, note, link, escalate and the compensation steps do not change the state
     (escalate --to moves an accepted ticket back to assigned for the new owner).
-  • open --resolved-on-call records a phone complaint settled on the call: new → resolved → closed.
+  • open --resolved-on-call records a phone complaint settled on the call: taken, answered,
+    resolved and closed at once (its revisit timer is n/a: nothing to follow up).
   • close is refused while compensation awaits finance review or the GM's decision.
   • an invalid step names the ticket's state and the steps allowed from it.";
 
@@ -148,7 +149,14 @@ Refused while compensation awaits finance review or the GM's decision.")]
     /// Show a ticket's fields and timeline.
     #[command(after_help = "Examples:
   svcdesk ticket show 9XWM                        # fields, SLA timers, timeline
-  svcdesk ticket show 9XWM --format json | jq .event         # the history")]
+  svcdesk ticket show 9XWM --format json | jq .event         # the history
+  svcdesk ticket show 9XWM --format json | jq '.sla[] | select(.outcome == \"breached\")'
+
+The SLA section lists every run of every timer that applies (a reopen or re-assignment
+starts a new run; earlier runs keep their outcome). JSON has them in `sla`: timer, run,
+target, basis, started, due, stopped, outcome, decided (when a report counts it),
+remaining_minutes and remaining_unit (wall, or working: minutes of working time), notified.
+CSV adds the --sla columns of `ticket list`.")]
     Show(ShowArgs),
     /// List tickets, filtered and sorted.
     #[command(after_help = "Examples:
@@ -157,10 +165,14 @@ Refused while compensation awaits finance review or the GM's decision.")]
   svcdesk ticket list --opened-from 2026-11-01 --opened-to 2026-11-30 --format csv > nov.csv
   svcdesk ticket list --overdue                      # a running SLA timer is past due
   svcdesk ticket list --due-within 2h --mine         # what I must act on in the next 2 hours
+  svcdesk ticket list --open --sla --format csv      # with each ticket's next deadline
 
 CSV columns: id,state,grade,priority,category,complaint_kind,channel,department,assignee,
 customer,contact,product,serial,opened,accepted,responded,resolved,closed,satisfaction,
-reopened,compensation,compensation_amount,compensation_currency,tags,title")]
+reopened,compensation,compensation_amount,compensation_currency,tags,title
+--sla adds sla_timer,sla_run,sla_due,sla_state,sla_remaining_minutes,sla_remaining_unit:
+the run still going that is due first (empty when none is), and in JSON an `sla` array of
+every run, as in `ticket show --format json`.")]
     List(Box<ListArgs>),
 }
 
@@ -574,6 +586,9 @@ pub struct ListArgs {
     /// Only tickets with a running SLA timer due within this time (e.g. 2h, 30m, 1d).
     #[arg(long, value_name = "DURATION")]
     due_within: Option<String>,
+    /// Add SLA columns: the next deadline of each ticket (JSON: every timer run).
+    #[arg(long)]
+    sla: bool,
     #[arg(long, value_enum, default_value = "id")]
     sort: SortKey,
     #[arg(long)]
@@ -704,15 +719,16 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
         Command::Show(a) => {
             let id = desk.resolve(Kind::Ticket, &a.id)?;
             let t = ticket_store::load(&desk, &id)?;
+            let policy = super::sla::policy(&desk)?;
+            let now = cx.time(&desk, None)?;
+            let runs = [policy.evaluate(&t, now)];
             let text = match a.format {
-                Format::Json => output::json(&t),
-                Format::Csv => list_rows(&[t]).to_csv(),
+                Format::Json => output::json(&with_runs(&desk, &t, &runs[0])),
+                Format::Csv => with_next_due(&desk, list_rows(&[t]), &runs, false).to_csv(),
                 Format::Table => {
-                    let policy = super::sla::policy(&desk)?;
-                    let now = cx.time(&desk, None)?;
                     let visits = svcdesk::model::report::for_ticket(&desk, &t.id)?;
                     let mut text = show_text(&desk, &t, &visits);
-                    text.push_str(&sla_text(&desk, &policy.evaluate(&t, now)));
+                    text.push_str(&sla_text(&desk, &runs[0]));
                     text
                 }
             };
@@ -1065,7 +1081,13 @@ fn open(cx: &mut Context, desk: &Desk, a: OpenArgs) -> Result<u8> {
     let mut events = vec![first, route];
     if let Some(said) = a.resolved_on_call {
         // Settled by whoever took the call: they are its assignee, not the routing rule.
+        // They took it, answered the customer and solved it there and then: recorded as
+        // such, so the accept and respond timers are met rather than missed.
         events[1].assignee = Some(by.clone());
+        let accept = event(&by, at, desk, Action::Accept);
+        let mut respond = event(&by, at, desk, Action::Respond);
+        respond.text = Some(said.clone());
+        events.extend([accept, respond]);
         let mut r = event(&by, at, desk, Action::Resolve);
         r.text = Some(said);
         r.on_call = true;
@@ -1133,7 +1155,7 @@ fn list(cx: &mut Context, desk: &Desk, a: ListArgs) -> Result<u8> {
     let any = |want: &[String], v: &Option<String>| {
         want.is_empty() || v.as_ref().is_some_and(|v| want.contains(v))
     };
-    let policy = if a.overdue || a.due_within.is_some() {
+    let policy = if a.overdue || a.due_within.is_some() || a.sla {
         Some(super::sla::policy(desk)?)
     } else {
         None
@@ -1145,16 +1167,18 @@ fn list(cx: &mut Context, desk: &Desk, a: ListArgs) -> Result<u8> {
         .map(svcdesk::sla::parse_duration)
         .transpose()
         .map_err(|e| Error::invalid(format!("--due-within: {e}")))?;
+    let filter_by_sla = a.overdue || due_within.is_some();
     let sla_ok = |t: &Ticket| {
-        policy.as_ref().is_none_or(|p| {
-            p.evaluate(t, now)
-                .iter()
-                .filter(|s| s.stopped.is_none())
-                .any(|s| {
-                    (a.overdue && s.state == TimerState::Breached)
-                        || due_within.is_some_and(|w| s.due <= now + w)
-                })
-        })
+        !filter_by_sla
+            || policy.as_ref().is_none_or(|p| {
+                p.evaluate(t, now)
+                    .iter()
+                    .filter(|s| s.stopped.is_none())
+                    .any(|s| {
+                        (a.overdue && s.state == TimerState::Breached)
+                            || due_within.is_some_and(|w| s.due <= now + w)
+                    })
+            })
     };
     // Filtering while loading keeps memory to the answer, not the desk.
     let mut all = ticket_store::load_where(desk, |t| {
@@ -1200,8 +1224,19 @@ fn list(cx: &mut Context, desk: &Desk, a: ListArgs) -> Result<u8> {
     if a.reverse {
         all.reverse();
     }
+    let runs: Vec<Vec<TimerStatus>> = match (&policy, a.sla) {
+        (Some(p), true) => all.iter().map(|t| p.evaluate(t, now)).collect(),
+        _ => Vec::new(),
+    };
     let out = match a.format {
+        Format::Json if a.sla => output::json(
+            &all.iter()
+                .zip(&runs)
+                .map(|(t, r)| with_runs(desk, t, r))
+                .collect::<Vec<_>>(),
+        ),
         Format::Json => output::json(&all),
+        Format::Csv if a.sla => with_next_due(desk, list_rows(&all), &runs, false).to_csv(),
         Format::Csv => list_rows(&all).to_csv(),
         Format::Table if all.is_empty() => {
             eprintln!("no tickets match");
@@ -1233,6 +1268,9 @@ fn list(cx: &mut Context, desk: &Desk, a: ListArgs) -> Result<u8> {
                         .unwrap_or_default(),
                     t.title.clone(),
                 ]);
+            }
+            if a.sla {
+                rows = with_next_due(desk, rows, &runs, true);
             }
             rows.to_table(cx.width())
         }
@@ -1353,7 +1391,8 @@ fn describe(e: &Event) -> String {
     parts.join("; ").replace('\n', " ")
 }
 
-/// The SLA section of `ticket show`: every timer that applies, with its deadline.
+/// The SLA section of `ticket show`: every run of every timer that applies, with its
+/// deadline. A timer that ran more than once shows its runs as `resolve #1`, `#2`.
 fn sla_text(desk: &Desk, statuses: &[TimerStatus]) -> String {
     if statuses.is_empty() {
         return String::new();
@@ -1362,12 +1401,21 @@ fn sla_text(desk: &Desk, statuses: &[TimerStatus]) -> String {
     for s in statuses {
         let when = |t: DateTime<Utc>| desk.local(t).format("%Y-%m-%d %H:%M").to_string();
         let detail = match s.stopped {
-            Some(stop) => format!("stopped {}", when(stop)),
-            None => format!("{} left", super::sla::human(s.remaining)),
+            Some(stop) => format!("ended {}", when(stop)),
+            None if s.remaining < chrono::Duration::zero() => {
+                format!("{} overdue", view::remaining(s).trim_start_matches('-'))
+            }
+            None => format!("{} left", view::remaining(s)),
+        };
+        let several = statuses.iter().any(|x| x.timer == s.timer && x.run > 1);
+        let name = if several {
+            format!("{} #{}", s.timer, s.run)
+        } else {
+            s.timer.clone()
         };
         out.push_str(&format!(
-            "  {:18} {:9} {:>5} ({:3})  due {}  {}\n",
-            s.timer,
+            "  {:20} {:9} {:>5} ({:3})  due {}  {}\n",
+            name,
             s.state.as_str(),
             s.target,
             s.basis,
@@ -1376,6 +1424,40 @@ fn sla_text(desk: &Desk, statuses: &[TimerStatus]) -> String {
         ));
     }
     out
+}
+
+/// A ticket as JSON with its timer runs under `sla`.
+fn with_runs(desk: &Desk, t: &Ticket, runs: &[TimerStatus]) -> serde_json::Value {
+    let mut v = serde_json::to_value(t).expect("a ticket serialises");
+    v["sla"] = runs.iter().map(|s| view::json(s, desk.tz())).collect();
+    v
+}
+
+/// `--sla`: each row gains the run still going that is due first.
+fn with_next_due(desk: &Desk, mut rows: Rows, runs: &[Vec<TimerStatus>], for_people: bool) -> Rows {
+    rows.columns.extend([
+        "sla_timer",
+        "sla_run",
+        "sla_due",
+        "sla_state",
+        if for_people {
+            "sla_remaining"
+        } else {
+            "sla_remaining_minutes"
+        },
+        "sla_remaining_unit",
+    ]);
+    for (row, runs) in rows.rows.iter_mut().zip(runs) {
+        match view::next_due(runs) {
+            Some(s) => {
+                let c = view::cells(s, desk.tz(), for_people);
+                // timer, run, due, outcome, remaining, unit
+                row.extend([0, 1, 5, 7, 9, 10].map(|i| c[i].clone()));
+            }
+            None => row.extend(std::iter::repeat_n(String::new(), 6)),
+        }
+    }
+    rows
 }
 
 fn show_text(desk: &Desk, t: &Ticket, visits: &[svcdesk::model::report::Report]) -> String {

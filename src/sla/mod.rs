@@ -82,6 +82,7 @@
 pub mod calendar;
 pub mod policy;
 pub mod target;
+pub mod view;
 
 pub use calendar::{Calendar, CalendarConfig, CalendarError};
 pub use policy::{Policy, PolicyError, TimerState, TimerStatus};
