@@ -193,12 +193,12 @@ impl Config {
     /// pointing at the offending value itself (a list's element, not the list).
     pub fn parse(path: &Path, text: &str) -> Result<Config> {
         let config: Config = toml::from_str(text).map_err(|e| {
-            Error::parse_at(
-                path,
-                text,
-                e.span().map(|s| s.start),
-                e.message().trim().to_string(),
-            )
+            let offset = e.span().map(|s| s.start);
+            let message = e.message().trim();
+            let message = offset
+                .and_then(|offset| wrong_type(text, offset, message))
+                .unwrap_or_else(|| message.to_string());
+            Error::parse_at(path, text, offset, message)
         })?;
         let at =
             |key: &KeyPath, message: String| Error::parse_at(path, text, key.locate(text), message);
@@ -356,17 +356,143 @@ impl Config {
     }
 }
 
+/// One name or a list of names, read as a list. A wrong type says what is expected, so
+/// that [`wrong_type`] can explain it (serde's untagged enums cannot).
 fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Vec<String>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum OneOrMany {
-        One(String),
-        Many(Vec<String>),
+    struct OneOrMany;
+    impl<'de> serde::de::Visitor<'de> for OneOrMany {
+        type Value = Vec<String>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a name or a list of names")
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<Self::Value, E> {
+            Ok(vec![v.to_string()])
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(
+            self,
+            mut seq: A,
+        ) -> std::result::Result<Self::Value, A::Error> {
+            let mut names = Vec::new();
+            while let Some(name) = seq.next_element::<String>()? {
+                names.push(name);
+            }
+            Ok(names)
+        }
     }
-    Ok(match OneOrMany::deserialize(d)? {
-        OneOrMany::One(s) => vec![s],
-        OneOrMany::Many(v) => v,
-    })
+    d.deserialize_any(OneOrMany)
+}
+
+/// What belongs at a key, said with an example, for the type mistakes people make most:
+/// `(pattern, sentence)` with patterns as in [`KeyPath::matches`].
+const EXPECTED: &[(&str, &str)] = &[
+    (
+        "sla.timers.*.target.*",
+        "a target is a quoted string such as \"48h\", \"8bh\" or \"3wd\"",
+    ),
+    (
+        "sla.timers.*.warn",
+        "`warn` is a quoted string such as \"4h\", \"2bh\" or \"1wd\"",
+    ),
+    (
+        "sla.timers.*.target",
+        "`target` is a table such as { II = \"48h\", all = \"3wd\" }",
+    ),
+    (
+        "sla.timers.*.start",
+        "`start` is an action such as \"open\", or a list such as [\"open\", \"reopen\"]",
+    ),
+    (
+        "sla.timers.*.stop",
+        "`stop` is an action such as \"resolve\", or a list such as [\"resolve\", \"close\"]",
+    ),
+    (
+        "sla.timers.*.start.[]",
+        "an action is a quoted name such as \"open\"",
+    ),
+    (
+        "sla.timers.*.stop.[]",
+        "an action is a quoted name such as \"resolve\"",
+    ),
+    (
+        "sla.timers.*.pause",
+        "`pause` is a list of ticket states such as [\"waiting\"]",
+    ),
+    (
+        "sla.timers.*.pause.[]",
+        "a ticket state is a quoted name such as \"waiting\"",
+    ),
+    (
+        "calendar.workdays",
+        "`workdays` is a list such as [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\"]",
+    ),
+    (
+        "calendar.workdays.[]",
+        "a weekday is a quoted name such as \"mon\"",
+    ),
+    (
+        "calendar.hours",
+        "`hours` is a list such as [\"09:00-12:00\", \"13:30-18:00\"]",
+    ),
+    (
+        "calendar.hours.[]",
+        "working hours are a quoted interval such as \"09:00-12:00\"",
+    ),
+    (
+        "calendar.holidays",
+        "`holidays` is a list such as [\"2026-10-01..2026-10-07\", \"2026-12-25\"]",
+    ),
+    (
+        "calendar.holidays.[]",
+        "a holiday is a quoted date or range such as \"2026-12-25\" or \"2026-10-01..2026-10-07\"",
+    ),
+    (
+        "calendar.makeup_days",
+        "`makeup_days` is a list such as [\"2026-10-10\"]",
+    ),
+    (
+        "calendar.makeup_days.[]",
+        "a make-up day is a quoted date such as \"2026-10-10\"",
+    ),
+    (
+        "hooks.timeout",
+        "a timeout is a quoted duration such as \"30s\" or \"2m\"",
+    ),
+    (
+        "hooks.rule.[].timeout",
+        "a timeout is a quoted duration such as \"30s\" or \"2m\"",
+    ),
+    ("staff.[].roles", "`roles` is a list such as [\"engineer\"]"),
+    ("schema", "`schema` is the number 1"),
+];
+
+/// Serde's "invalid type: integer `48`, expected a string", said for people: the key,
+/// what belongs there (from [`EXPECTED`], else serde's expectation) and what was found:
+/// `sla.timers.resolve.target.II: a target is a quoted string such as "48h", "8bh" or
+/// "3wd", not the number 48`. `None` for other errors, or when no value is at `offset`.
+fn wrong_type(text: &str, offset: usize, message: &str) -> Option<String> {
+    let expected = message
+        .strip_prefix("invalid type: ")?
+        .split_once(", expected ")?
+        .1;
+    let (key, found) = KeyPath::at(text, offset)?;
+    let found = match &found {
+        toml_edit::Value::String(s) => format!("the string {}", toml_string(s.value())),
+        toml_edit::Value::Integer(n) => format!("the number {}", n.value()),
+        toml_edit::Value::Float(n) => format!("the number {}", n.value()),
+        toml_edit::Value::Boolean(b) => format!("{}", b.value()),
+        toml_edit::Value::Datetime(d) => format!("the unquoted date {}", d.value()),
+        toml_edit::Value::Array(_) => "a list".to_string(),
+        toml_edit::Value::InlineTable(_) => "a table".to_string(),
+    };
+    let sentence = match EXPECTED.iter().find(|(pattern, _)| key.matches(pattern)) {
+        Some((_, sentence)) => sentence.to_string(),
+        None => match expected {
+            "a string" => "expected a quoted string".to_string(),
+            "a sequence" => "expected a list such as [\"a\", \"b\"]".to_string(),
+            other => format!("expected {other}"),
+        },
+    };
+    Some(format!("{key}: {sentence}, not {found}"))
 }
 
 fn de_tz<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Tz, D::Error> {
@@ -647,6 +773,13 @@ mod tests {
             )
         );
         let respond = line_of("target = { II = \"12h\", III = \"15m\" }");
+        assert_eq!(
+            err("II = \"12h\"", "II = 12"),
+            format!(
+                "svcdesk.toml:{respond}:17: sla.timers.respond.target.II: a target is a quoted \
+                 string such as \"48h\", \"8bh\" or \"3wd\", not the number 12"
+            )
+        );
         assert!(err("II = \"12h\"", "II = \"12x\"").starts_with(&format!(
             "svcdesk.toml:{respond}:17: sla.timers.respond.target.II = \"12x\": "
         )));
@@ -656,6 +789,11 @@ mod tests {
                 "svcdesk.toml:{consult}:14: categories.consult.department: \"sevrice\" is not a \
                  department (did you mean \"service\"?); known: "
             ))
+        );
+        // A type error elsewhere keeps serde's expectation, with the key and the value.
+        assert!(
+            err("commit = false", "commit = \"no\"")
+                .ends_with(": git.commit: expected a boolean, not the string \"no\"")
         );
         // Other syntax errors are as toml says them.
         assert!(err("[routing]", "[routing").ends_with(":9: unclosed table, expected `]`"));
