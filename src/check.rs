@@ -240,12 +240,11 @@ fn hook_problems(desk: &Desk) -> Vec<Problem> {
         let Some(program) = crate::hooks::missing_program(&desk.root, &rule.command) else {
             continue;
         };
-        use crate::hooks::Key::{Index, Name};
-        let at = crate::hooks::locate(
-            &text,
-            &[Name("hooks"), Name("rule"), Index(i), Name("command")],
-        )
-        .map(|offset| crate::error::line_column(&text, offset));
+        let at = crate::keypath::KeyPath::new(["hooks", "rule"])
+            .index(i)
+            .key("command")
+            .locate(&text)
+            .map(|offset| crate::error::line_column(&text, offset));
         problems.push(Problem {
             path: crate::config::FILE_NAME.into(),
             line: at.map(|(l, _)| l),

@@ -8,7 +8,9 @@ use std::path::Path;
 use chrono_tz::Tz;
 use serde::{Deserialize, Deserializer, Serialize};
 
+use crate::desk::did_you_mean;
 use crate::error::{Error, Result};
+use crate::keypath::KeyPath;
 use crate::sla::{Calendar, CalendarConfig};
 
 pub const FILE_NAME: &str = "svcdesk.toml";
@@ -191,99 +193,132 @@ impl Config {
         Config::parse(path, &text)
     }
 
+    /// Parses and validates `svcdesk.toml`. Every error is `PATH:LINE:COLUMN: KEY...`,
+    /// pointing at the offending value itself (a list's element, not the list).
     pub fn parse(path: &Path, text: &str) -> Result<Config> {
         let config: Config = toml::from_str(text).map_err(|e| {
-            Error::parse_at(
-                path,
-                text,
-                e.span().map(|s| s.start),
-                e.message().trim().to_string(),
-            )
+            let offset = e.span().map(|s| s.start);
+            let message = e.message().trim();
+            let message = offset
+                .and_then(|offset| wrong_type(text, offset, message))
+                .unwrap_or_else(|| message.to_string());
+            Error::parse_at(path, text, offset, message)
         })?;
-        config.validate(path)?;
+        let at =
+            |key: &KeyPath, message: String| Error::parse_at(path, text, key.locate(text), message);
+        config
+            .validate()
+            .map_err(|(key, message)| at(&key, message))?;
         let departments: Vec<&str> = config.departments.keys().map(String::as_str).collect();
-        if let Err((key, message)) = crate::hooks::validate_in(&config.hooks, &departments) {
-            let offset = crate::hooks::locate(text, &key);
-            return Err(Error::parse_at(path, text, offset, message));
-        }
+        crate::hooks::validate_in(&config.hooks, &departments)
+            .map_err(|(key, message)| at(&key, format!("{key}: {message}")))?;
         // The SLA policy is checked on every load, so a typo in a target fails every
         // command (and `svcdesk check`) at its line, not only the cron job.
         if let Ok(calendar) = config.calendar() {
-            crate::sla::Policy::new(&config.sla, calendar).map_err(|e| {
-                let offset = crate::sla::policy::locate_offset(text, e.key());
-                Error::parse_at(path, text, offset, e.to_string())
-            })?;
+            crate::sla::Policy::new(&config.sla, calendar)
+                .map_err(|e| at(e.key(), e.to_string()))?;
         }
         Ok(config)
     }
 
-    /// Cross-references serde cannot check. Errors name the key, since the value's
-    /// position is no longer known here.
-    fn validate(&self, path: &Path) -> Result<()> {
-        let bad = |msg: String| Error::invalid(format!("{}: {msg}", path.display()));
+    /// Cross-references serde cannot check. An error gives the key of the offending value
+    /// and the whole message, which starts with that key.
+    fn validate(&self) -> std::result::Result<(), (KeyPath, String)> {
+        let bad = |key: KeyPath, problem: String| {
+            let message = format!("{key}: {problem}");
+            Err((key, message))
+        };
+        let known = |names: &mut dyn Iterator<Item = &String>| {
+            names.map(String::as_str).collect::<Vec<_>>().join(", ")
+        };
+        let not_department = |d: &str| {
+            format!(
+                "\"{d}\" is not a department{}; known: {}",
+                did_you_mean(d, self.departments.keys().map(String::as_str)),
+                known(&mut self.departments.keys())
+            )
+        };
         if self.schema != 1 {
-            return Err(bad(format!(
-                "schema = {} is not supported by this svcdesk (it reads schema 1); upgrade svcdesk",
-                self.schema
-            )));
+            return Err((
+                KeyPath::new(["schema"]),
+                format!(
+                    "schema = {} is not supported by this svcdesk (it reads schema 1); upgrade svcdesk",
+                    self.schema
+                ),
+            ));
         }
-        self.calendar()
-            .map_err(|e| bad(format!("[calendar]: {e}")))?;
+        if let Err(e) = self.calendar() {
+            return bad(e.key(&self.calendar), e.to_string());
+        }
         for (key, cat) in &self.categories {
             if !self.departments.contains_key(&cat.department) {
-                return Err(bad(format!(
-                    "categories.{key}.department = \"{}\" is not a department; known: {}",
-                    cat.department,
-                    self.departments
-                        .keys()
-                        .cloned()
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )));
+                return bad(
+                    KeyPath::new(["categories", key, "department"]),
+                    not_department(&cat.department),
+                );
             }
         }
         if let Some(esc) = &self.sla.escalate {
+            let key = |k: &str| KeyPath::new(["sla", "escalate", k]);
             if !self.staff.is_empty() && self.staff(&esc.to).is_none() {
-                return Err(bad(format!(
-                    "sla.escalate.to = \"{}\" is not on the staff list",
-                    esc.to
-                )));
+                return bad(
+                    key("to"),
+                    format!(
+                        "\"{}\" is not on the staff list{}; staff: {}",
+                        esc.to,
+                        did_you_mean(&esc.to, self.staff.iter().map(|s| s.id.as_str())),
+                        known(&mut self.staff.iter().map(|s| &s.id))
+                    ),
+                );
             }
-            for g in &esc.grades {
+            for (i, g) in esc.grades.iter().enumerate() {
                 if !["I", "II", "III"].contains(&g.as_str()) {
-                    return Err(bad(format!(
-                        "sla.escalate.grades: \"{g}\" is not a grade (I, II, III)"
-                    )));
+                    return bad(
+                        key("grades").index(i),
+                        format!("\"{g}\" is not a grade (I, II, III)"),
+                    );
                 }
             }
-            for t in &esc.timers {
+            for (i, t) in esc.timers.iter().enumerate() {
                 if !self.sla.timers.contains_key(t) {
-                    return Err(bad(format!(
-                        "sla.escalate.timers: \"{t}\" is not a timer in [sla.timers]"
-                    )));
+                    return bad(
+                        key("timers").index(i),
+                        format!(
+                            "\"{t}\" is not a timer in [sla.timers]{}; timers: {}",
+                            did_you_mean(t, self.sla.timers.keys().map(String::as_str)),
+                            known(&mut self.sla.timers.keys())
+                        ),
+                    );
                 }
             }
         }
-        let mut seen = std::collections::HashSet::new();
-        for s in &self.staff {
-            if !seen.insert(s.id.as_str()) {
-                return Err(bad(format!("staff id \"{}\" appears twice", s.id)));
+        let mut seen = std::collections::HashMap::new();
+        for (i, s) in self.staff.iter().enumerate() {
+            let key = |k: &str| KeyPath::new(["staff"]).index(i).key(k);
+            if let Some(first) = seen.insert(s.id.as_str(), i) {
+                return bad(
+                    key("id"),
+                    format!(
+                        "staff id \"{}\" appears twice (first as staff[{first}])",
+                        s.id
+                    ),
+                );
             }
             if let Some(d) = &s.department
                 && !self.departments.contains_key(d)
             {
-                return Err(bad(format!(
-                    "staff \"{}\": department \"{d}\" is not a department",
-                    s.id
-                )));
+                return bad(key("department"), not_department(d));
             }
-            for r in &s.roles {
+            for (j, r) in s.roles.iter().enumerate() {
                 if !ROLES.contains(&r.as_str()) {
-                    return Err(bad(format!(
-                        "staff \"{}\": unknown role \"{r}\"; roles are: {}",
-                        s.id,
-                        ROLES.join(", ")
-                    )));
+                    return bad(
+                        key("roles").index(j),
+                        format!(
+                            "unknown role \"{r}\"{}; roles are: {}",
+                            did_you_mean(r, ROLES.iter().copied()),
+                            ROLES.join(", ")
+                        ),
+                    );
                 }
             }
         }
@@ -325,17 +360,143 @@ impl Config {
     }
 }
 
+/// One name or a list of names, read as a list. A wrong type says what is expected, so
+/// that [`wrong_type`] can explain it (serde's untagged enums cannot).
 fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Vec<String>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum OneOrMany {
-        One(String),
-        Many(Vec<String>),
+    struct OneOrMany;
+    impl<'de> serde::de::Visitor<'de> for OneOrMany {
+        type Value = Vec<String>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a name or a list of names")
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<Self::Value, E> {
+            Ok(vec![v.to_string()])
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(
+            self,
+            mut seq: A,
+        ) -> std::result::Result<Self::Value, A::Error> {
+            let mut names = Vec::new();
+            while let Some(name) = seq.next_element::<String>()? {
+                names.push(name);
+            }
+            Ok(names)
+        }
     }
-    Ok(match OneOrMany::deserialize(d)? {
-        OneOrMany::One(s) => vec![s],
-        OneOrMany::Many(v) => v,
-    })
+    d.deserialize_any(OneOrMany)
+}
+
+/// What belongs at a key, said with an example, for the type mistakes people make most:
+/// `(pattern, sentence)` with patterns as in [`KeyPath::matches`].
+const EXPECTED: &[(&str, &str)] = &[
+    (
+        "sla.timers.*.target.*",
+        "a target is a quoted string such as \"48h\", \"8bh\" or \"3wd\"",
+    ),
+    (
+        "sla.timers.*.warn",
+        "`warn` is a quoted string such as \"4h\", \"2bh\" or \"1wd\"",
+    ),
+    (
+        "sla.timers.*.target",
+        "`target` is a table such as { II = \"48h\", all = \"3wd\" }",
+    ),
+    (
+        "sla.timers.*.start",
+        "`start` is an action such as \"open\", or a list such as [\"open\", \"reopen\"]",
+    ),
+    (
+        "sla.timers.*.stop",
+        "`stop` is an action such as \"resolve\", or a list such as [\"resolve\", \"close\"]",
+    ),
+    (
+        "sla.timers.*.start.[]",
+        "an action is a quoted name such as \"open\"",
+    ),
+    (
+        "sla.timers.*.stop.[]",
+        "an action is a quoted name such as \"resolve\"",
+    ),
+    (
+        "sla.timers.*.pause",
+        "`pause` is a list of ticket states such as [\"waiting\"]",
+    ),
+    (
+        "sla.timers.*.pause.[]",
+        "a ticket state is a quoted name such as \"waiting\"",
+    ),
+    (
+        "calendar.workdays",
+        "`workdays` is a list such as [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\"]",
+    ),
+    (
+        "calendar.workdays.[]",
+        "a weekday is a quoted name such as \"mon\"",
+    ),
+    (
+        "calendar.hours",
+        "`hours` is a list such as [\"09:00-12:00\", \"13:30-18:00\"]",
+    ),
+    (
+        "calendar.hours.[]",
+        "working hours are a quoted interval such as \"09:00-12:00\"",
+    ),
+    (
+        "calendar.holidays",
+        "`holidays` is a list such as [\"2026-10-01..2026-10-07\", \"2026-12-25\"]",
+    ),
+    (
+        "calendar.holidays.[]",
+        "a holiday is a quoted date or range such as \"2026-12-25\" or \"2026-10-01..2026-10-07\"",
+    ),
+    (
+        "calendar.makeup_days",
+        "`makeup_days` is a list such as [\"2026-10-10\"]",
+    ),
+    (
+        "calendar.makeup_days.[]",
+        "a make-up day is a quoted date such as \"2026-10-10\"",
+    ),
+    (
+        "hooks.timeout",
+        "a timeout is a quoted duration such as \"30s\" or \"2m\"",
+    ),
+    (
+        "hooks.rule.[].timeout",
+        "a timeout is a quoted duration such as \"30s\" or \"2m\"",
+    ),
+    ("staff.[].roles", "`roles` is a list such as [\"engineer\"]"),
+    ("schema", "`schema` is the number 1"),
+];
+
+/// Serde's "invalid type: integer `48`, expected a string", said for people: the key,
+/// what belongs there (from [`EXPECTED`], else serde's expectation) and what was found:
+/// `sla.timers.resolve.target.II: a target is a quoted string such as "48h", "8bh" or
+/// "3wd", not the number 48`. `None` for other errors, or when no value is at `offset`.
+fn wrong_type(text: &str, offset: usize, message: &str) -> Option<String> {
+    let expected = message
+        .strip_prefix("invalid type: ")?
+        .split_once(", expected ")?
+        .1;
+    let (key, found) = KeyPath::at(text, offset)?;
+    let found = match &found {
+        toml_edit::Value::String(s) => format!("the string {}", toml_string(s.value())),
+        toml_edit::Value::Integer(n) => format!("the number {}", n.value()),
+        toml_edit::Value::Float(n) => format!("the number {}", n.value()),
+        toml_edit::Value::Boolean(b) => format!("{}", b.value()),
+        toml_edit::Value::Datetime(d) => format!("the unquoted date {}", d.value()),
+        toml_edit::Value::Array(_) => "a list".to_string(),
+        toml_edit::Value::InlineTable(_) => "a table".to_string(),
+    };
+    let sentence = match EXPECTED.iter().find(|(pattern, _)| key.matches(pattern)) {
+        Some((_, sentence)) => sentence.to_string(),
+        None => match expected {
+            "a string" => "expected a quoted string".to_string(),
+            "a sequence" => "expected a list such as [\"a\", \"b\"]".to_string(),
+            other => format!("expected {other}"),
+        },
+    };
+    Some(format!("{key}: {sentence}, not {found}"))
 }
 
 fn de_tz<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Tz, D::Error> {
@@ -609,6 +770,53 @@ mod tests {
             assert_eq!(c.categories["complaint"].department, "customer-service");
             assert_eq!(c.sla.timers["resolve"].target["medium"], "3wd");
         }
+    }
+
+    #[test]
+    fn every_error_starts_with_the_key_at_its_position() {
+        let text = default_config("x", chrono_tz::Asia::Shanghai);
+        let err = |from: &str, to: &str| {
+            assert!(text.contains(from), "{from}");
+            Config::parse(Path::new("svcdesk.toml"), &text.replacen(from, to, 1))
+                .unwrap_err()
+                .to_string()
+        };
+        let line_of = |needle: &str| text.lines().position(|l| l.contains(needle)).unwrap() + 1;
+
+        let holidays = line_of("\"2026-05-01..2026-05-05\"");
+        assert_eq!(
+            err("\"2026-05-01..2026-05-05\"", "\"2026-05-32\""),
+            format!(
+                "svcdesk.toml:{holidays}:3: calendar.holidays[3]: invalid holiday \"2026-05-32\": \
+                 expected a date YYYY-MM-DD or an inclusive range YYYY-MM-DD..YYYY-MM-DD, \
+                 e.g. \"2026-10-01..2026-10-07\""
+            )
+        );
+        let respond = line_of("target = { II = \"12h\", III = \"15m\" }");
+        assert_eq!(
+            err("II = \"12h\"", "II = 12"),
+            format!(
+                "svcdesk.toml:{respond}:17: sla.timers.respond.target.II: a target is a quoted \
+                 string such as \"48h\", \"8bh\" or \"3wd\", not the number 12"
+            )
+        );
+        assert!(err("II = \"12h\"", "II = \"12x\"").starts_with(&format!(
+            "svcdesk.toml:{respond}:17: sla.timers.respond.target.II = \"12x\": "
+        )));
+        let consult = line_of("department = \"service\"");
+        assert!(
+            err("department = \"service\"", "department = \"sevrice\"").starts_with(&format!(
+                "svcdesk.toml:{consult}:14: categories.consult.department: \"sevrice\" is not a \
+                 department (did you mean \"service\"?); known: "
+            ))
+        );
+        // A type error elsewhere keeps serde's expectation, with the key and the value.
+        assert!(
+            err("commit = false", "commit = \"no\"")
+                .ends_with(": git.commit: expected a boolean, not the string \"no\"")
+        );
+        // Other syntax errors are as toml says them.
+        assert!(err("[routing]", "[routing").ends_with(":9: unclosed table, expected `]`"));
     }
 
     #[test]

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use crate::config::{HookRule, Hooks};
 use crate::desk::Desk;
+use crate::keypath::KeyPath;
 use crate::model::measure::Measure;
 use crate::model::ticket::{Action, Ticket};
 
@@ -284,30 +285,24 @@ pub fn parse_timeout(text: &str) -> Result<Duration, String> {
         .ok_or_else(|| format!("timeout \"{text}\" must be longer than zero"))
 }
 
-/// A key path into svcdesk.toml, for an error's line and column.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Key {
-    Name(&'static str),
-    Index(usize),
-}
-
 /// Checks what serde cannot: action names, grades, priorities, departments, timeouts.
 /// An error gives the key of the bad value and the message.
 pub fn validate_in(
     hooks: &Hooks,
     departments: &[&str],
-) -> std::result::Result<(), (Vec<Key>, String)> {
+) -> std::result::Result<(), (KeyPath, String)> {
     use crate::model::ticket::{Grade, Priority};
-    use Key::{Index, Name};
     if let Some(t) = &hooks.timeout {
-        parse_timeout(t).map_err(|m| (vec![Name("hooks"), Name("timeout")], m))?;
+        parse_timeout(t).map_err(|m| (KeyPath::new(["hooks", "timeout"]), m))?;
     }
     let known = actions();
     for (i, rule) in hooks.rule.iter().enumerate() {
-        let at = |k: &'static str, j: Option<usize>| {
-            let mut key = vec![Name("hooks"), Name("rule"), Index(i), Name(k)];
-            key.extend(j.map(Index));
-            key
+        let at = |k: &str, j: Option<usize>| {
+            let key = KeyPath::new(["hooks", "rule"]).index(i).key(k);
+            match j {
+                Some(j) => key.index(j),
+                None => key,
+            }
         };
         if rule.on.is_empty() {
             return Err((at("on", None), "`on` names no action".into()));
@@ -317,7 +312,8 @@ pub fn validate_in(
                 return Err((
                     at("on", Some(j)),
                     format!(
-                        "unknown action \"{a}\"; actions are: *, {}",
+                        "unknown action \"{a}\"{}; actions are: *, {}",
+                        crate::desk::did_you_mean(a, known.iter().copied()),
                         known.join(", ")
                     ),
                 ));
@@ -358,19 +354,6 @@ pub fn validate_in(
         }
     }
     Ok(())
-}
-
-/// Where the value at `key` starts in the config text.
-pub fn locate(text: &str, key: &[Key]) -> Option<usize> {
-    let doc = toml_edit::Document::parse(text).ok()?;
-    let mut item = doc.as_item();
-    for k in key {
-        item = match k {
-            Key::Name(n) => item.get(*n)?,
-            Key::Index(i) => item.get(*i)?,
-        };
-    }
-    item.span().map(|s| s.start)
 }
 
 /// A hook command whose program cannot be found, as `check` reports it: the first word
@@ -463,19 +446,10 @@ command = "c"
     fn validation_names_the_bad_key() {
         let h = hooks("[[rule]]\non = [\"open\", \"opened\"]\ncommand = \"x\"\n");
         let (key, msg) = validate_in(&h, &[]).unwrap_err();
-        assert_eq!(
-            key,
-            [
-                Key::Name("hooks"),
-                Key::Name("rule"),
-                Key::Index(0),
-                Key::Name("on"),
-                Key::Index(1)
-            ]
-        );
+        assert_eq!(key.to_string(), "hooks.rule[0].on[1]");
         assert!(msg.contains("unknown action \"opened\""), "{msg}");
         let text = "x = 1\n[[hooks.rule]]\non = [\"open\", \"opened\"]\ncommand = \"x\"\n";
-        assert_eq!(locate(text, &key), text.find("\"opened\""));
+        assert_eq!(key.locate(text), text.find("\"opened\""));
 
         let h = hooks("timeout = \"0s\"\n");
         assert!(

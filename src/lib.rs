@@ -9,6 +9,7 @@ pub mod desk;
 pub mod error;
 pub mod git;
 pub mod hooks;
+pub mod keypath;
 pub mod ledger;
 pub mod model;
 pub mod output;

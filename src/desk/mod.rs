@@ -232,6 +232,27 @@ fn near_matches(all: &[String], q: &str) -> Vec<String> {
     scored.into_iter().take(5).map(|(_, s)| s.clone()).collect()
 }
 
+/// The candidate a misspelt `word` most likely meant: the nearest within two edits (and
+/// fewer edits than `word` has characters), compared trimmed and case-blind. For "did you
+/// mean" hints.
+pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let word = word.trim().to_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (levenshtein(&c.to_lowercase(), &word), c))
+        .filter(|(d, _)| *d <= 2 && *d < word.chars().count())
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// ` (did you mean "waiting"?)` when [`nearest`] finds what `word` meant, else nothing:
+/// to follow "... is not a ticket state" in a message.
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    nearest(word, candidates)
+        .map(|c| format!(" (did you mean \"{c}\"?)"))
+        .unwrap_or_default()
+}
+
 pub fn levenshtein(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
@@ -335,14 +356,8 @@ impl Desk {
 
     fn not_staff(&self, name: &str) -> Error {
         let ids: Vec<String> = self.config.staff.iter().map(|s| s.id.clone()).collect();
-        let mut near: Vec<(usize, &String)> = ids
-            .iter()
-            .map(|i| (levenshtein(i, name), i))
-            .filter(|(d, _)| *d <= 2)
-            .collect();
-        near.sort();
-        let hint = match near.first() {
-            Some((_, i)) => format!("did you mean {i}? staff: {}", ids.join(", ")),
+        let hint = match nearest(name, ids.iter().map(String::as_str)) {
+            Some(i) => format!("did you mean {i}? staff: {}", ids.join(", ")),
             None => format!("staff: {}", ids.join(", ")),
         };
         Error::invalid_with_hint(format!("\"{name}\" is not on this desk's staff list"), hint)

@@ -7,6 +7,8 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, 
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
+use crate::keypath::KeyPath;
+
 const DAY_SECS: u32 = 24 * 60 * 60;
 
 /// The `[calendar]` table of `svcdesk.toml`, as written by people.
@@ -500,6 +502,47 @@ fn parse_holiday(text: &str) -> Result<(NaiveDate, NaiveDate), CalendarError> {
     }
 }
 
+impl CalendarError {
+    /// Where in `svcdesk.toml` the value `Calendar::new` refused is: the list element
+    /// itself (`calendar.holidays[3]`), or the list when it is empty.
+    ///
+    /// `config` must be the one the error came from. `Calendar::new` checks each list in
+    /// order, so the first element with the offending text is the one it stopped at.
+    pub fn key(&self, config: &CalendarConfig) -> KeyPath {
+        let list = |name: &str| KeyPath::new(["calendar", name]);
+        let element = |name: &str, items: &[String], found: &dyn Fn(usize) -> bool| match (0..items
+            .len())
+            .find(|&i| found(i))
+        {
+            Some(i) => list(name).index(i),
+            None => list(name),
+        };
+        let c = config;
+        match self {
+            CalendarError::Weekday(v) => element("workdays", &c.workdays, &|i| c.workdays[i] == *v),
+            CalendarError::NoWorkdays => list("workdays"),
+            CalendarError::Interval(v) | CalendarError::IntervalBackwards(v) => {
+                element("hours", &c.hours, &|i| c.hours[i] == *v)
+            }
+            CalendarError::IntervalOrder(previous, v) => element("hours", &c.hours, &|i| {
+                i > 0 && c.hours[i - 1] == *previous && c.hours[i] == *v
+            }),
+            CalendarError::NoHours => list("hours"),
+            CalendarError::Holiday(v) | CalendarError::HolidayRange(v) => {
+                element("holidays", &c.holidays, &|i| c.holidays[i] == *v)
+            }
+            CalendarError::MakeupDay(v) => {
+                element("makeup_days", &c.makeup_days, &|i| c.makeup_days[i] == *v)
+            }
+            CalendarError::HolidayAndMakeupDay(date) => {
+                element("makeup_days", &c.makeup_days, &|i| {
+                    parse_date(&c.makeup_days[i]) == Some(*date)
+                })
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -683,6 +726,50 @@ mod tests {
                 &["2026-10-03"]
             )),
             "2026-10-03 is listed both as a holiday and as a make-up working day"
+        );
+    }
+
+    #[test]
+    fn errors_name_the_element_they_stopped_at() {
+        let tz = chrono_tz::Asia::Shanghai;
+        let key = |cfg: CalendarConfig| Calendar::new(tz, &cfg).unwrap_err().key(&cfg).to_string();
+        let hours = ["09:00-12:00"];
+        assert_eq!(
+            key(config(&["mon", "fir"], &hours, &[], &[])),
+            "calendar.workdays[1]"
+        );
+        assert_eq!(key(config(&[], &hours, &[], &[])), "calendar.workdays");
+        assert_eq!(key(config(&WEEK, &[], &[], &[])), "calendar.hours");
+        // The same text twice: the second is out of order, not the first.
+        assert_eq!(
+            key(config(&WEEK, &["09:00-12:00", "09:00-12:00"], &[], &[])),
+            "calendar.hours[1]"
+        );
+        assert_eq!(
+            key(config(&WEEK, &["09:00-12:00", "22:00-02:00"], &[], &[])),
+            "calendar.hours[1]"
+        );
+        let holidays = ["2026-10-01", "2026-02-30", "2026-12-25..2026-12-24"];
+        assert_eq!(
+            key(config(&WEEK, &hours, &holidays, &[])),
+            "calendar.holidays[1]"
+        );
+        assert_eq!(
+            key(config(&WEEK, &hours, &holidays[2..], &[])),
+            "calendar.holidays[0]"
+        );
+        assert_eq!(
+            key(config(
+                &WEEK,
+                &hours,
+                &holidays[..1],
+                &["2026-09-27", " 2026-10-01"]
+            )),
+            "calendar.makeup_days[1]"
+        );
+        assert_eq!(
+            key(config(&WEEK, &hours, &[], &["2026-09-27", "x"])),
+            "calendar.makeup_days[1]"
         );
     }
 

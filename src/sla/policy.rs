@@ -108,6 +108,7 @@ use serde::Serialize;
 use super::calendar::Calendar;
 use super::target::Target;
 use crate::config;
+use crate::keypath::KeyPath;
 use crate::model::ticket::{Action, Event, Grade, Priority, State, Ticket};
 
 /// The SLA policy of a desk, validated and ready to evaluate tickets.
@@ -138,12 +139,12 @@ struct TimerRule {
 /// An `[sla.timers]` value that cannot be used, with the key it was found at.
 ///
 /// Displays as `sla.timers.resolve.target.II = "3x": invalid SLA target ...`; pass
-/// [`PolicyError::key`] to [`locate`] to point at the line in `svcdesk.toml`.
+/// [`PolicyError::key`] to [`KeyPath::locate`] to point at the line in `svcdesk.toml`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{} = {}: {}", dotted(.key), .value, .problem)]
+#[error("{key} = {value}: {problem}")]
 pub struct PolicyError {
-    /// The TOML key path, e.g. `["sla", "timers", "resolve", "target", "II"]`.
-    pub key: Vec<String>,
+    /// The TOML key path, e.g. `sla.timers.resolve.target.II` or `sla.timers.x.pause[1]`.
+    pub key: KeyPath,
     /// The value found there, written as TOML.
     pub value: String,
     /// What is wrong with it.
@@ -152,7 +153,7 @@ pub struct PolicyError {
 
 impl PolicyError {
     /// The TOML key path of the offending value.
-    pub fn key(&self) -> &[String] {
+    pub fn key(&self) -> &KeyPath {
         &self.key
     }
 }
@@ -727,23 +728,27 @@ fn state_after(s: State, e: &Event) -> State {
 
 impl TimerRule {
     fn new(name: &str, timer: &config::Timer) -> Result<TimerRule, PolicyError> {
-        let key = |path: &[&str]| {
-            ["sla", "timers", name]
-                .iter()
-                .chain(path)
-                .map(|s| s.to_string())
-                .collect::<Vec<_>>()
-        };
+        let key = |path: &[&str]| KeyPath::new(["sla", "timers", name].iter().chain(path).copied());
         let err = |path: &[&str], value: String, problem: String| PolicyError {
             key: key(path),
             value,
             problem,
         };
+        // A bad name in a list is pointed at itself; a single name may be written bare.
+        let element = |list: &str, names: &[String], i: Option<usize>, problem: String| match i {
+            Some(i) if names.len() > 1 || list == "pause" => PolicyError {
+                key: key(&[list]).index(i),
+                value: config::toml_string(&names[i]),
+                problem,
+            },
+            _ if list == "pause" => err(&[list], array(names), problem),
+            _ => err(&[list], one_or_many(names), problem),
+        };
 
         let start = actions(&timer.start, "starts")
-            .map_err(|p| err(&["start"], one_or_many(&timer.start), p))?;
-        let stop = actions(&timer.stop, "stops")
-            .map_err(|p| err(&["stop"], one_or_many(&timer.stop), p))?;
+            .map_err(|(i, p)| element("start", &timer.start, i, p))?;
+        let stop =
+            actions(&timer.stop, "stops").map_err(|(i, p)| element("stop", &timer.stop, i, p))?;
         if let Some(both) = stop.iter().find(|a| start.contains(a)) {
             return Err(err(
                 &["stop"],
@@ -756,14 +761,16 @@ impl TimerRule {
         }
 
         let mut pause = Vec::with_capacity(timer.pause.len());
-        for text in &timer.pause {
+        for (i, text) in timer.pause.iter().enumerate() {
             let state = State::parse(text).ok_or_else(|| {
-                err(
-                    &["pause"],
-                    array(&timer.pause),
+                element(
+                    "pause",
+                    &timer.pause,
+                    Some(i),
                     format!(
-                        "{} is not a ticket state; states are: {}",
+                        "{} is not a ticket state{}; states are: {}",
                         config::toml_string(text),
+                        crate::desk::did_you_mean(text, State::ALL.iter().map(|s| s.as_str())),
                         State::names()
                     ),
                 )
@@ -824,27 +831,40 @@ impl TimerRule {
     }
 }
 
-/// Parses the names of `start` (`verb` "starts") or `stop` ("stops").
-fn actions(names: &[String], verb: &str) -> Result<Vec<Action>, String> {
+/// Parses the names of `start` (`verb` "starts") or `stop` ("stops"). An error gives
+/// the index of the bad name (none for an empty list) and the problem.
+fn actions(names: &[String], verb: &str) -> Result<Vec<Action>, (Option<usize>, String)> {
     if names.is_empty() {
-        return Err(format!("list at least one action that {verb} the timer"));
+        return Err((
+            None,
+            format!("list at least one action that {verb} the timer"),
+        ));
     }
+    let usable = || {
+        Action::ALL
+            .iter()
+            .filter(|a| **a != Action::SlaNotified)
+            .map(|a| a.as_str())
+    };
     names
         .iter()
-        .map(|name| match Action::parse(name) {
-            Some(Action::SlaNotified) => Err(format!(
-                "\"sla-notified\" is bookkeeping of `sla check --notify` and never {verb} a timer"
+        .enumerate()
+        .map(|(i, name)| match Action::parse(name) {
+            Some(Action::SlaNotified) => Err((
+                Some(i),
+                format!(
+                    "\"sla-notified\" is bookkeeping of `sla check --notify` and never {verb} a timer"
+                ),
             )),
             Some(a) => Ok(a),
-            None => Err(format!(
-                "{} is not an action; actions are: {}",
-                config::toml_string(name),
-                Action::ALL
-                    .iter()
-                    .filter(|a| **a != Action::SlaNotified)
-                    .map(|a| a.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+            None => Err((
+                Some(i),
+                format!(
+                    "{} is not an action{}; actions are: {}",
+                    config::toml_string(name),
+                    crate::desk::did_you_mean(name, usable()),
+                    usable().collect::<Vec<_>>().join(", ")
+                ),
             )),
         })
         .collect()
@@ -877,43 +897,6 @@ fn one_or_many(names: &[String]) -> String {
 fn array(items: &[String]) -> String {
     let items: Vec<String> = items.iter().map(|s| config::toml_string(s)).collect();
     format!("[{}]", items.join(", "))
-}
-
-/// `sla.timers.resolve.target.II`; keys that are not bare TOML keys are quoted.
-fn dotted(key: &[String]) -> String {
-    let bare = |k: &str| {
-        !k.is_empty()
-            && k.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    };
-    key.iter()
-        .map(|k| {
-            if bare(k) {
-                k.clone()
-            } else {
-                config::toml_string(k)
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(".")
-}
-
-/// The 1-based line and column (in characters) of the value at `key` in `config_text`,
-/// e.g. of `"3x"` in `target = { II = "3x" }`. `None` when the text does not parse or
-/// has no such key.
-pub fn locate(config_text: &str, key: &[String]) -> Option<(usize, usize)> {
-    let offset = locate_offset(config_text, key)?;
-    Some(crate::error::line_column(config_text, offset))
-}
-
-/// The byte offset of the value at `key` in `config_text`; see [`locate`].
-pub fn locate_offset(config_text: &str, key: &[String]) -> Option<usize> {
-    let doc = toml_edit::Document::parse(config_text).ok()?;
-    let mut item = doc.as_item();
-    for k in key {
-        item = item.get(k.as_str())?;
-    }
-    item.span().map(|span| span.start)
 }
 
 #[cfg(test)]
@@ -1558,7 +1541,7 @@ mod tests {
     fn invalid_timers_name_their_key() {
         let bad = |toml: &str| policy_of(toml).unwrap_err();
         let e = bad("start = \"open\"\nstop = \"resolve\"\ntarget = { II = \"3x\" }");
-        assert_eq!(e.key, ["sla", "timers", "t", "target", "II"]);
+        assert_eq!(e.key.to_string(), "sla.timers.t.target.II");
         assert!(
             e.to_string()
                 .starts_with("sla.timers.t.target.II = \"3x\": invalid SLA target \"3x\""),
@@ -1567,10 +1550,13 @@ mod tests {
 
         let e =
             bad("start = [\"assign\", \"asign\"]\nstop = \"accept\"\ntarget = { all = \"1h\" }");
-        assert_eq!(e.key(), ["sla", "timers", "t", "start"]);
+        assert_eq!(e.key().to_string(), "sla.timers.t.start[1]");
         assert!(e.to_string().starts_with(
-            "sla.timers.t.start = [\"assign\", \"asign\"]: \"asign\" is not an action; actions are: open, grade,"
+            "sla.timers.t.start[1] = \"asign\": \"asign\" is not an action (did you mean \"assign\"?); actions are: open, grade,"
         ), "{e}");
+        let e = bad("start = \"opn\"\nstop = \"accept\"\ntarget = { all = \"1h\" }");
+        assert_eq!(e.key().to_string(), "sla.timers.t.start");
+        assert!(e.to_string().starts_with("sla.timers.t.start = \"opn\": \"opn\" is not an action (did you mean \"open\"?); actions"), "{e}");
         assert!(!e.to_string().contains("sla-notified"), "{e}");
 
         let e = bad("start = \"open\"\nstop = \"sla-notified\"\ntarget = { all = \"1h\" }");
@@ -1593,13 +1579,21 @@ mod tests {
         );
 
         let e = bad(
-            "start = \"open\"\nstop = \"resolve\"\npause = [\"wating\"]\ntarget = { all = \"1h\" }",
+            "start = \"open\"\nstop = \"resolve\"\npause = [\"new\", \"wating\"]\ntarget = { all = \"1h\" }",
         );
-        assert_eq!(e.key(), ["sla", "timers", "t", "pause"]);
-        assert!(e.to_string().starts_with("sla.timers.t.pause = [\"wating\"]: \"wating\" is not a ticket state; states are: new,"), "{e}");
+        assert_eq!(e.key().to_string(), "sla.timers.t.pause[1]");
+        assert!(e.to_string().starts_with("sla.timers.t.pause[1] = \"wating\": \"wating\" is not a ticket state (did you mean \"waiting\"?); states are: new,"), "{e}");
+        let e =
+            bad("start = \"open\"\nstop = \"resolve\"\npause = [\"x\"]\ntarget = { all = \"1h\" }");
+        assert!(
+            e.to_string().starts_with(
+                "sla.timers.t.pause[0] = \"x\": \"x\" is not a ticket state; states are: new,"
+            ),
+            "{e}"
+        );
 
         let e = bad("start = \"open\"\nstop = \"resolve\"\ntarget = { IV = \"1h\" }");
-        assert_eq!(e.key(), ["sla", "timers", "t", "target", "IV"]);
+        assert_eq!(e.key().to_string(), "sla.timers.t.target.IV");
         assert!(
             e.to_string()
                 .contains("\"IV\" is not a grade, a priority or `all`"),
@@ -1618,7 +1612,7 @@ mod tests {
 
         let e =
             bad("start = \"open\"\nstop = \"resolve\"\nwarn = \"soon\"\ntarget = { all = \"1h\" }");
-        assert_eq!(e.key(), ["sla", "timers", "t", "warn"]);
+        assert_eq!(e.key().to_string(), "sla.timers.t.warn");
         assert!(
             e.to_string()
                 .starts_with("sla.timers.t.warn = \"soon\": invalid SLA target"),
@@ -1627,55 +1621,6 @@ mod tests {
 
         // Names are read like on the command line; warn may count working time.
         assert!(policy_of("start = \" Open \"\nstop = \"RESOLVE\"\npause = [\"Waiting\"]\nwarn = \"2bh\"\ntarget = { all = \"1wd\" }").is_ok());
-    }
-
-    #[test]
-    fn locate_points_at_the_value_in_the_default_config() {
-        let text = default_text();
-        let key = |path: &str| path.split('.').map(String::from).collect::<Vec<_>>();
-        let line_of = |needle: &str| text.lines().position(|l| l.contains(needle)).unwrap() + 1;
-
-        let respond = line_of("target = { II = \"12h\", III = \"15m\" }");
-        let column = text
-            .lines()
-            .nth(respond - 1)
-            .unwrap()
-            .find("\"12h\"")
-            .unwrap()
-            + 1;
-        assert_eq!(
-            locate(&text, &key("sla.timers.respond.target.II")),
-            Some((respond, column))
-        );
-
-        // A broken value fails the config load at its line and column.
-        let broken = text.replace("II = \"12h\", III = \"15m\"", "II = \"3x\", III = \"15m\"");
-        let err = Config::parse(Path::new("svcdesk.toml"), &broken)
-            .unwrap_err()
-            .to_string();
-        assert!(
-            err.starts_with(&format!("svcdesk.toml:{respond}:{column}: ")),
-            "{err}"
-        );
-        assert!(err.contains("sla.timers.respond.target.II"), "{err}");
-
-        let pause = line_of("pause = [\"waiting\"]");
-        assert_eq!(
-            locate(&text, &key("sla.timers.resolve.pause")),
-            Some((pause, 9))
-        );
-        assert_eq!(
-            locate(&text, &key("sla.timers.accept.warn")).map(|l| l.0),
-            Some(line_of("warn = \"15m\""))
-        );
-        assert_eq!(locate(&text, &key("sla.timers.nope.warn")), None);
-        assert_eq!(locate("not = [toml", &key("a")), None);
-
-        // Dotted keys and sub-tables work too, and columns count characters.
-        let other = "\"名\" = \"王\"\n[sla.timers.x]\ntarget.II = \"3x\"\n[sla.timers.y.target]\nI = \"1h\"\n";
-        assert_eq!(locate(other, &key("sla.timers.x.target.II")), Some((3, 13)));
-        assert_eq!(locate(other, &key("sla.timers.y.target.I")), Some((5, 5)));
-        assert_eq!(locate(other, &key("名")), Some((1, 7)));
     }
 
     /// Walks random actions through `apply`, keeping those it accepts, and checks that
