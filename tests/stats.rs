@@ -43,7 +43,7 @@ mod common;
 
 use std::process::Output;
 
-use common::{TestDesk, parse_csv, parse_json, stderr, stdout};
+use common::{TestDesk, parse_csv, parse_json, sla_pct_from_export, stderr, stdout};
 
 const STATS_HEADER: &str = "period,opened,closed,backlog,reopen_rate,sla_accept_pct,\
 sla_compensation-plan_pct,sla_plan_pct,sla_resolve_pct,sla_respond_pct,sla_revisit_pct,\
@@ -442,6 +442,31 @@ fn a_known_month_gives_every_figure() {
         "{text}"
     );
     assert!(text.contains("\nsla_plan_pct               -\n"), "{text}");
+}
+
+#[test]
+fn a_script_recomputes_the_month_sla_from_export_rows() {
+    let n = november();
+    let (_, rows) = table(&ok_at(
+        &n.desk,
+        DEC_15,
+        &["stats", "--month", "2026-11", "--format", "csv"],
+    ));
+    let (header, runs) = parse_csv(&ok_at(&n.desk, DEC_15, &["export", "timers"]));
+    for timer in [
+        "accept",
+        "compensation-plan",
+        "plan",
+        "resolve",
+        "respond",
+        "revisit",
+    ] {
+        assert_eq!(
+            sla_pct_from_export(&runs, &header, timer, "2026-11"),
+            rows[0][&format!("sla_{timer}_pct")],
+            "{timer}"
+        );
+    }
 }
 
 #[test]

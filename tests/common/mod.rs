@@ -230,3 +230,34 @@ pub fn names_position(text: &str, path: &str, line: usize, columns: &[usize]) ->
 pub fn inside_a_desk(dir: &Path) -> bool {
     dir.ancestors().any(|d| d.join("svcdesk.toml").is_file())
 }
+
+/// A timer's SLA % computed from `export timers` rows alone: of the runs decided in
+/// the period (a `decided` prefix such as "2026-11"), met ÷ (met + breached + missed).
+pub fn sla_pct_from_export(
+    rows: &[Vec<String>],
+    header: &[String],
+    timer: &str,
+    period: &str,
+) -> String {
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let mut met = 0;
+    let mut all = 0;
+    for r in rows
+        .iter()
+        .filter(|r| r[col("timer")] == timer && r[col("decided")].starts_with(period))
+    {
+        match r[col("outcome")].as_str() {
+            "met" => {
+                met += 1;
+                all += 1;
+            }
+            "breached" | "missed" => all += 1,
+            other => panic!("a decided run is met, breached or missed, not {other}"),
+        }
+    }
+    if all == 0 {
+        String::new()
+    } else {
+        format!("{:.1}", met as f64 * 100.0 / all as f64)
+    }
+}
