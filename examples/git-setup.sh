@@ -27,6 +27,9 @@ t=$(svcdesk --commit ticket open --customer "$c" --category complaint -m 'machin
 git push -q
 git log --oneline
 
+# Later that morning both enter a call they made (--at: when it happened).
+export SVCDESK_NOW=2026-11-24T11:00:00+08:00
+
 # A colleague clones the desk and sets it up: the merge driver lives in .git/config.
 cd "$dir"
 git clone -q -b main desk.git wang-desk

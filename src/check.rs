@@ -1,7 +1,7 @@
 //! `svcdesk check`: every record read and every fault reported, file by file — syntax
 //! (file:line:column), schema, fields, IDs and paths, duplicates, references.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 
 use crate::desk::{Desk, Id, Kind, record};
@@ -12,6 +12,7 @@ use crate::model::report::Report as FieldReport;
 use crate::model::ticket::Ticket;
 use crate::model::worklog;
 use crate::model::{ticket_cache, ticket_store};
+use crate::sla::{HolidayGaps, Policy, coverage};
 
 pub const SCHEMA: i64 = 1;
 
@@ -38,6 +39,10 @@ impl std::fmt::Display for Problem {
 pub struct Report {
     pub files: usize,
     pub problems: Vec<Problem>,
+    /// Things worth fixing that are not faults of a record, one sentence each (today:
+    /// years `[calendar]` lists no holidays for although deadlines or the present fall in
+    /// them). They never make the desk unclean.
+    pub warnings: Vec<String>,
 }
 
 /// What one file yields: its own problems, and what the cross-file checks need. Tickets
@@ -62,11 +67,24 @@ struct TicketRefs {
     links: Vec<String>,
     category: Option<String>,
     departments: Vec<String>,
+    /// Years without holidays in `[calendar]` that a working-time deadline falls in.
+    holiday_gaps: BTreeSet<i32>,
 }
 
-pub fn check(desk: &Desk) -> Result<Report> {
+/// Checks every record of `desk`; `now` is the present, for the deadlines of open tickets.
+pub fn check(desk: &Desk, now: chrono::DateTime<chrono::Utc>) -> Result<Report> {
     use rayon::prelude::*;
     let mut report = Report::default();
+    // The config was validated when it loaded; a policy that still fails has nothing to say.
+    let policy = desk
+        .config
+        .calendar()
+        .ok()
+        .and_then(|c| Policy::new(&desk.config.sla, c).ok());
+    let gaps = policy
+        .as_ref()
+        .and_then(|p| HolidayGaps::new(p, &desk.config.sla, now));
+    let gaps = gaps.as_ref();
     let mut files = Vec::new();
     for kind in Kind::ALL {
         files.push((kind, desk.record_files(kind)?));
@@ -106,12 +124,17 @@ pub fn check(desk: &Desk) -> Result<Report> {
                     Some(t) => examined_clean(
                         path.strip_prefix(&desk.root).unwrap_or(path).to_path_buf(),
                         t,
+                        gaps,
                     ),
-                    None => examine(desk, *kind, path),
+                    None => examine(desk, *kind, path, gaps),
                 },
             ));
         } else {
-            examined.par_extend(paths.par_iter().map(|path| examine(desk, *kind, path)));
+            examined.par_extend(
+                paths
+                    .par_iter()
+                    .map(|path| examine(desk, *kind, path, gaps)),
+            );
         }
     }
     let mut seen: HashMap<&str, &PathBuf> = HashMap::new();
@@ -227,6 +250,12 @@ pub fn check(desk: &Desk) -> Result<Report> {
     }
     report.problems.extend(hook_problems(desk));
     report.problems.sort();
+    let mut missing: BTreeSet<i32> = tickets
+        .iter()
+        .flat_map(|(_, t)| t.holiday_gaps.iter().copied())
+        .collect();
+    missing.extend(gaps.and_then(HolidayGaps::now));
+    report.warnings = missing.into_iter().map(coverage::warning).collect();
     Ok(report)
 }
 
@@ -257,7 +286,12 @@ fn hook_problems(desk: &Desk) -> Vec<Problem> {
     problems
 }
 
-fn examine(desk: &Desk, kind: Kind, path: &std::path::Path) -> Examined {
+fn examine(
+    desk: &Desk,
+    kind: Kind,
+    path: &std::path::Path,
+    gaps: Option<&HolidayGaps>,
+) -> Examined {
     let rel = path.strip_prefix(&desk.root).unwrap_or(path).to_path_buf();
     let mut x = Examined {
         rel: rel.clone(),
@@ -294,6 +328,7 @@ fn examine(desk: &Desk, kind: Kind, path: &std::path::Path) -> Examined {
                 .collect();
             departments.sort();
             departments.dedup();
+            let holiday_gaps = gaps.map(|g| g.of_ticket(&t)).unwrap_or_default();
             Ok((
                 i64::from(t.schema),
                 t.id.clone(),
@@ -302,6 +337,7 @@ fn examine(desk: &Desk, kind: Kind, path: &std::path::Path) -> Examined {
                     links: t.links,
                     category: t.category,
                     departments,
+                    holiday_gaps,
                 }),
             ))
         }),
@@ -423,7 +459,7 @@ pub(crate) fn ticket_file_clean(rel: &std::path::Path, stored: &Ticket, replayed
 }
 
 /// What `examine` would give for a ticket file the cache vouches for as clean.
-fn examined_clean(rel: PathBuf, t: Ticket) -> Examined {
+fn examined_clean(rel: PathBuf, t: Ticket, gaps: Option<&HolidayGaps>) -> Examined {
     let mut departments: Vec<String> = t
         .event
         .iter()
@@ -431,6 +467,7 @@ fn examined_clean(rel: PathBuf, t: Ticket) -> Examined {
         .collect();
     departments.sort();
     departments.dedup();
+    let holiday_gaps = gaps.map(|g| g.of_ticket(&t)).unwrap_or_default();
     Examined {
         rel,
         id: Some(t.id),
@@ -440,6 +477,7 @@ fn examined_clean(rel: PathBuf, t: Ticket) -> Examined {
             links: t.links,
             category: t.category,
             departments,
+            holiday_gaps,
         }),
     }
 }
@@ -611,7 +649,7 @@ description = "noisy pump"
             let path = desk.root.join(rel);
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(&path, &text).unwrap();
-            let examined = examine(&desk, Kind::Ticket, &path);
+            let examined = examine(&desk, Kind::Ticket, &path, None);
             let (stored, replayed) = ticket_store::parse_stored(&path, &text).unwrap();
             assert_eq!(
                 ticket_file_clean(std::path::Path::new(rel), &stored, &replayed),

@@ -551,7 +551,7 @@ pub fn toml_string(s: &str) -> String {
     toml_edit::Value::from(s).to_string().trim().to_string()
 }
 
-const CHINA_2026_HOLIDAYS: &str = r#"# Public holidays of the PRC for 2026 (State Council notice); add each new year's.
+const CHINA_2026_HOLIDAYS: &str = r#"# Public holidays of the PRC for 2026 (State Council notice); add each year's when announced.
 holidays = [
   "2026-01-01..2026-01-03",  # 元旦 New Year
   "2026-02-15..2026-02-23",  # 春节 Spring Festival
@@ -581,6 +581,9 @@ workdays = ["mon", "tue", "wed", "thu", "fri"]
 # Working hours on each working day, local time, ascending, "HH:MM-HH:MM".
 hours = ["09:00-12:00", "13:30-18:00"]
 # Dates off work: single days "YYYY-MM-DD" or inclusive ranges "YYYY-MM-DD..YYYY-MM-DD".
+# Add each new year's holidays and make-up days as they are announced: in a year with no
+# holiday listed, every working weekday counts as a working day (`svcdesk check` and
+# `svcdesk sla check` warn when a deadline, or today, falls in such a year).
 {HOLIDAYS}
 {MAKEUP}
 

@@ -56,6 +56,11 @@ pub enum Error {
         message: String,
         hint: Option<String>,
     },
+
+    /// An option value the command does not take, though it reads as one (e.g. an `--at`
+    /// time in the future): a usage error, told apart by its exit code.
+    #[error("{message}")]
+    Usage { message: String, hint: String },
 }
 
 impl Error {
@@ -71,6 +76,18 @@ impl Error {
             message: message.into(),
             hint: Some(hint.into()),
         }
+    }
+
+    pub fn usage(message: impl Into<String>, hint: impl Into<String>) -> Self {
+        Error::Usage {
+            message: message.into(),
+            hint: hint.into(),
+        }
+    }
+
+    /// Whether the command line, not the desk, is at fault (exit code 2 in the CLI).
+    pub fn is_usage(&self) -> bool {
+        matches!(self, Error::Usage { .. })
     }
 
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
@@ -121,6 +138,7 @@ impl Error {
                     .into(),
             ),
             Error::Invalid { hint, .. } => hint.clone(),
+            Error::Usage { hint, .. } => Some(hint.clone()),
             _ => None,
         }
     }

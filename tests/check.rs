@@ -450,3 +450,46 @@ fn note_entered_after_the_fact_keeps_the_desk_clean() {
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
     assert_eq!(stdout(&o), "");
 }
+
+/// A working-time deadline in a year `[calendar]` lists no holidays for is a warning on
+/// stderr; the problem list (stdout) and the exit code are those of a clean desk. The
+/// clock is pinned on purpose to the last working afternoon of 2026, the only year the
+/// default holidays cover, so a 3wd resolve deadline lands in 2027.
+#[test]
+fn a_deadline_beyond_the_listed_holidays_is_a_warning_not_a_problem() {
+    let desk = TestDesk::new();
+    let c = desk.add(&["--name", "华东机械"]);
+    let eve = |args: &[&str]| {
+        desk.cmd()
+            .env("SVCDESK_NOW", "2026-12-31T17:00:00+08:00")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let o = eve(&[
+        "ticket",
+        "open",
+        "--customer",
+        &c,
+        "--category",
+        "complaint",
+        "-m",
+        "x",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for (format, clean) in [
+        ("table", ""),
+        ("csv", "path,line,column,message\n"),
+        ("json", "[]\n"),
+    ] {
+        let o = eve(&["check", "--format", format]);
+        assert_eq!(o.status.code(), Some(0), "{format}: {}", stderr(&o));
+        assert_eq!(stdout(&o), clean, "{format}");
+        let err = stderr(&o);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(
+            err.starts_with("warning: [calendar] lists no holidays for 2027 (svcdesk.toml)"),
+            "{err}"
+        );
+    }
+}

@@ -670,10 +670,12 @@ fn note_appends_a_log_table() {
         "2026-12-01"
     );
 
-    // A second entry, entered after the fact, by someone else, goes after the first.
+    // A second entry, entered after the fact (the next day), by someone else, goes after
+    // the first.
     let middle = desk.read_customer(&id);
     desk.cmd()
         .env("SVCDESK_USER", "li")
+        .env("SVCDESK_NOW", "2026-11-26T09:00:00+08:00")
         .args([
             "customer",
             "note",

@@ -169,6 +169,16 @@ fn every_documented_exit_code_of_svcdesk_is_produced() {
         2,
         &["error: the following required arguments were not provided"],
     );
+    // A well-formed --at in the future (a likely typo) is refused as usage, with a guess.
+    expect(
+        &d,
+        &["ticket", "note", &t, "-m", "x", "--at", "2062-11-24 09:00"],
+        2,
+        &[
+            "error: --at \"2062-11-24 09:00\" (2062-11-24 09:00 desk time) is in the future",
+            "hint: did you mean --at \"2026-11-24 09:00\"?",
+        ],
+    );
 
     // 70: a bug. One plain line and a hint; no Rust panic message or backtrace.
     let o = d

@@ -55,9 +55,23 @@ fn ok_at(desk: &TestDesk, now: &str, args: &[&str]) -> String {
 
 /// `report add ARGS`; asserts it printed only a report ID of today; returns it.
 fn add_report(desk: &TestDesk, args: &[&str]) -> String {
+    add_report_at(desk, common::NOW, args)
+}
+
+/// The evening of the test day: a report with `--at 18:00` is entered after it, as an
+/// `--at` later than now is refused.
+const EVENING: &str = "2026-11-24T20:00:00+08:00";
+
+/// `report add` run at `now`.
+fn add_report_at(desk: &TestDesk, now: &str, args: &[&str]) -> String {
     let mut all = vec!["report", "add"];
     all.extend_from_slice(args);
-    let o = desk.run(&all);
+    let o = desk
+        .cmd()
+        .env("SVCDESK_NOW", now)
+        .args(&all)
+        .output()
+        .expect("svcdesk runs");
     assert!(
         o.status.success(),
         "report add {args:?} failed\nstderr:\n{}",
@@ -106,8 +120,9 @@ fn staffed() -> TestDesk {
 
 /// A full report of a visit for a ticket, written up at 18:00.
 fn full_report(desk: &TestDesk, ticket: &str) -> String {
-    add_report(
+    add_report_at(
         desk,
+        EVENING,
         &[
             "--engineer",
             "wang",
@@ -859,8 +874,9 @@ fn ledger_desk() -> (TestDesk, Vec<String>, String, String, String) {
             "2026-11-01 02:00",
         ],
     );
-    let unplaced = add_report(
+    let unplaced = add_report_at(
         &desk,
+        EVENING,
         &[
             "--customer",
             &c2,

@@ -370,3 +370,124 @@ fn the_example_mail_hook_reports_a_breach() {
     );
     assert!(ticket_text(&d, &t).contains("action = \"sla-notified\""));
 }
+
+/// `[calendar]` of a desk made by `init`: 2026's holidays, plus `extra` ones.
+fn add_holidays(d: &TestDesk, extra: &str) {
+    let text = d.read("svcdesk.toml");
+    let text = text.replacen("holidays = [\n", &format!("holidays = [\n  {extra}\n"), 1);
+    d.write("svcdesk.toml", text);
+}
+
+/// The clock is pinned on purpose: the last working afternoon of the year the default
+/// holidays cover, so a `3wd` resolve deadline lands in the next year.
+const NEW_YEARS_EVE: &str = "2026-12-31T17:00";
+
+#[test]
+fn a_deadline_in_a_year_without_holidays_is_a_warning() {
+    let d = TestDesk::new();
+    let t = open(&d, NEW_YEARS_EVE, &["--priority", "medium"]);
+    let show = ok_at(&d, NEW_YEARS_EVE, &["ticket", "show", &t]);
+    assert!(sla_line(&show, "resolve").contains("2027-01-05"), "{show}");
+
+    let (code, out, err) = at(&d, NEW_YEARS_EVE, &["sla", "check"]);
+    assert_eq!(code, 1, "a calendar gap is a warning\n{out}\n{err}");
+    assert_eq!(out, "", "nothing is at risk: stdout stays empty");
+    assert_eq!(
+        err.lines().collect::<Vec<_>>(),
+        vec![
+            "warning: [calendar] lists no holidays for 2027 (svcdesk.toml); deadlines in 2027 \
+             count every working weekday as a working day. Add the year's public holidays and \
+             make-up days: holidays = [\"2027-01-01\", ...], makeup_days = [...]"
+        ],
+        "one line per missing year, not per ticket"
+    );
+    // A second ticket due in 2027 adds no second line; CSV and JSON stdout are unchanged.
+    let c = d.add(&["--name", "华南机械", "--phone", "020-5555-0102"]);
+    let args = [
+        "ticket",
+        "open",
+        "--customer",
+        &c,
+        "--category",
+        "consult",
+        "-m",
+        "x",
+        "--priority",
+        "low",
+    ];
+    ok_at(&d, NEW_YEARS_EVE, &args);
+    // Stdout is what the same desk prints once its calendar lists 2027 (nothing is due).
+    let mut with_gap = Vec::new();
+    for format in ["csv", "json"] {
+        let (code, out, err) = at(&d, NEW_YEARS_EVE, &["sla", "check", "--format", format]);
+        assert_eq!(code, 1, "{format}: {err}");
+        assert_eq!(err.matches("warning:").count(), 1, "{err}");
+        with_gap.push(out);
+    }
+    let config = d.read("svcdesk.toml");
+    add_holidays(&d, "\"2027-01-01\",");
+    for (format, out) in ["csv", "json"].into_iter().zip(&with_gap) {
+        let (code, covered, err) = at(&d, NEW_YEARS_EVE, &["sla", "check", "--format", format]);
+        assert_eq!((code, err.as_str()), (0, ""), "{format}");
+        assert_eq!(
+            &covered, out,
+            "{format}: stdout is unchanged by the warning"
+        );
+    }
+    d.write("svcdesk.toml", config);
+
+    // A breach still wins: exit 2, never raised to 3 and never lowered to 1.
+    let (code, out, err) = at(&d, "2027-01-06T09:00", &["sla", "check"]);
+    assert_eq!(code, 2, "{out}\n{err}");
+    assert!(out.contains(&t) && out.contains("breached"), "{out}");
+    assert!(err.contains("no holidays for 2027"), "{err}");
+
+    // `check` says the same on stderr, and the desk is still clean: exit 0, no stdout.
+    let (code, out, err) = at(&d, NEW_YEARS_EVE, &["check"]);
+    assert_eq!((code, out.as_str()), (0, ""), "{err}");
+    assert_eq!(err.matches("warning:").count(), 1, "{err}");
+    assert!(
+        err.starts_with("warning: [calendar] lists no holidays for 2027"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_calendar_that_lists_the_year_gives_no_warning() {
+    let d = TestDesk::new();
+    add_holidays(
+        &d,
+        "\"2027-01-01\",  # 元旦 (a test's stand-in for 2027's list)",
+    );
+    let t = open(&d, NEW_YEARS_EVE, &["--priority", "medium"]);
+    // 2027-01-01 is off now, so the deadline moves a day later.
+    let show = ok_at(&d, NEW_YEARS_EVE, &["ticket", "show", &t]);
+    assert!(sla_line(&show, "resolve").contains("2027-01-06"), "{show}");
+    let (code, out, err) = at(&d, NEW_YEARS_EVE, &["sla", "check"]);
+    assert_eq!((code, out.as_str(), err.as_str()), (0, "", ""));
+    let (code, out, err) = at(&d, NEW_YEARS_EVE, &["check"]);
+    assert_eq!((code, out.as_str(), err.as_str()), (0, "", ""));
+}
+
+#[test]
+fn today_in_a_year_without_holidays_is_a_warning_an_empty_calendar_is_not() {
+    let d = TestDesk::new();
+    let (code, out, err) = at(&d, "2027-01-04T10:00", &["sla", "check"]);
+    assert_eq!((code, out.as_str()), (1, ""), "{err}");
+    assert!(err.contains("no holidays for 2027"), "{err}");
+    let (code, _, err) = at(&d, "2027-01-04T10:00", &["check"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("no holidays for 2027"), "{err}");
+
+    // A desk that keeps no holidays at all chose so: silence.
+    let bare = TestDesk::with_args(&["--name", "x"]);
+    let text = bare.read("svcdesk.toml");
+    let start = text.find("holidays = [").unwrap();
+    let end = start + text[start..].find(']').unwrap() + 1;
+    bare.write(
+        "svcdesk.toml",
+        format!("{}holidays = []{}", &text[..start], &text[end..]),
+    );
+    let (code, out, err) = at(&bare, "2027-01-04T10:00", &["sla", "check"]);
+    assert_eq!((code, out.as_str(), err.as_str()), (0, "", ""));
+}

@@ -2818,3 +2818,183 @@ fn event_times_are_written_in_the_desk_time_zone() {
         "2026-12-01T01:00:00+08:00"
     );
 }
+
+/// Every file of the desk but the local cache, for "nothing was written".
+fn desk_files(d: &TestDesk) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+    fn walk(dir: &std::path::Path, out: &mut std::collections::BTreeMap<PathBuf, Vec<u8>>) {
+        for e in fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.file_name().is_some_and(|n| n == ".svcdesk") {
+                continue;
+            } else if p.is_dir() {
+                walk(&p, out);
+            } else {
+                out.insert(p.clone(), fs::read(&p).unwrap());
+            }
+        }
+    }
+    let mut out = std::collections::BTreeMap::new();
+    walk(&d.root, &mut out);
+    out
+}
+
+/// On the real clock (SVCDESK_NOW unset): an --at two days ahead is refused as a usage
+/// error naming the time, and writes nothing; --future takes it; three minutes ahead is a
+/// clock difference and is taken as is.
+#[test]
+fn an_at_in_the_future_is_refused_unless_future_is_given() {
+    let d = TestDesk::new();
+    let c = d.add(&["--name", "甲"]);
+    let t = d.ok(&[
+        "ticket",
+        "open",
+        "--customer",
+        &c,
+        "--category",
+        "consult",
+        "-m",
+        "x",
+    ]);
+    let t = t.trim();
+    let rel = format!("tickets/2026/11/{t}.toml");
+    let real = |args: &[&str]| {
+        d.cmd()
+            .env_remove("SVCDESK_NOW")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let ahead = |minutes: i64| {
+        (chrono::Utc::now() + chrono::Duration::minutes(minutes))
+            .format("%Y-%m-%dT%H:%M:%S+00:00")
+            .to_string()
+    };
+
+    let in_two_days = ahead(2 * 24 * 60);
+    let before = d.read(&rel);
+    let o = real(&["ticket", "note", t, "-m", "typo", "--at", &in_two_days]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert_eq!(stdout(&o), "");
+    assert!(
+        err.starts_with(&format!("error: --at \"{in_two_days}\" ("))
+            && err.contains("is in the future"),
+        "{err}"
+    );
+    assert!(err.contains("hint: ") && err.contains("--future"), "{err}");
+    assert_eq!(d.read(&rel), before, "nothing written");
+
+    let soon = ahead(3);
+    let o = real(&["ticket", "note", t, "-m", "clocks differ", "--at", &soon]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+
+    let o = real(&[
+        "ticket",
+        "note",
+        t,
+        "-m",
+        "planned",
+        "--at",
+        &in_two_days,
+        "--future",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = d.read(&rel);
+    assert!(
+        text.contains("planned") && text.contains("clocks differ"),
+        "{text}"
+    );
+}
+
+/// The clock is pinned (2026-11-24 09:30) so the guesses are fixed: every command that
+/// takes --at refuses a year typo with exit 2, suggests the year meant, and leaves the
+/// desk byte for byte as it was.
+#[test]
+fn every_at_refuses_a_year_typo_and_suggests_the_year_meant() {
+    let d = TestDesk::new();
+    let c = d.add(&["--name", "甲"]);
+    let t = d.ok(&[
+        "ticket",
+        "open",
+        "--customer",
+        &c,
+        "--category",
+        "consult",
+        "-m",
+        "x",
+    ]);
+    let t = t.trim();
+    let m = d.ok(&[
+        "measure",
+        "add",
+        "--problem",
+        "p",
+        "--measure",
+        "m",
+        "--kind",
+        "training",
+        "--owner",
+        "wang",
+        "--due",
+        "2026-12-31",
+        "--period",
+        "2026-11",
+    ]);
+    let m = m.trim();
+    let typo = "2062-11-24 09:00";
+    let commands: Vec<Vec<&str>> = vec![
+        vec!["customer", "add", "--name", "乙"],
+        vec!["customer", "note", &c, "-m", "x"],
+        vec![
+            "ticket",
+            "open",
+            "--customer",
+            &c,
+            "--category",
+            "consult",
+            "-m",
+            "x",
+        ],
+        vec!["ticket", "note", t, "-m", "x"],
+        vec!["ticket", "grade", t, "II"],
+        vec![
+            "measure",
+            "add",
+            "--problem",
+            "p",
+            "--measure",
+            "m",
+            "--kind",
+            "training",
+            "--owner",
+            "wang",
+            "--due",
+            "2026-12-31",
+            "--period",
+            "2026-11",
+        ],
+        vec!["measure", "note", m, "-m", "x"],
+        vec!["measure", "done", m, "--result", "x"],
+        vec!["report", "add", "--customer", &c, "--type", "consultation"],
+        vec!["report", "log", "--hours", "1", "-m", "x"],
+    ];
+    let before = desk_files(&d);
+    for mut args in commands {
+        args.extend(["--at", typo]);
+        let err = d.fails(2, &args);
+        assert!(
+            err.starts_with(&format!(
+                "error: --at \"{typo}\" (2062-11-24 09:00 desk time) is in the future: it is now 2026-11-24 09:30"
+            )),
+            "{args:?}: {err}"
+        );
+        assert!(
+            err.contains("hint: did you mean --at \"2026-11-24 09:00\"? To record a time ahead of now on purpose, add --future"),
+            "{args:?}: {err}"
+        );
+        assert_eq!(desk_files(&d), before, "{args:?} wrote something");
+    }
+    // Next year for this one: the same date a year earlier.
+    let err = d.fails(2, &["ticket", "note", t, "-m", "x", "--at", "2027-11-20"]);
+    assert!(err.contains("did you mean --at \"2026-11-20\"?"), "{err}");
+}

@@ -10,6 +10,11 @@ use super::{Context, EXIT_FAILURE};
 problem (path:line:column: message) and exit 1. Suitable for a git pre-commit hook
 (`svcdesk git setup --hook` installs one).
 
+Warnings go to stderr as `warning: ...` lines and leave the exit code alone. Today there
+is one: [calendar] lists holidays for some years but not for a year that a working-time
+deadline (bh, wd) of an open ticket, or today, falls in, so that year's public holidays
+count as working days. Add the year's holidays and make-up days to svcdesk.toml.
+
 Examples:
   svcdesk check
   svcdesk -C /srv/desks/east check --format json
@@ -23,7 +28,13 @@ pub struct Args {
 
 pub fn exec(cx: &mut Context, a: Args) -> Result<u8> {
     let desk = cx.desk()?;
-    let report = svcdesk::check::check(&desk)?;
+    let now = cx.time(&desk, None)?;
+    let report = svcdesk::check::check(&desk, now)?;
+    // Warnings go to stderr in every format, so the problem list on stdout stays as it was
+    // and a clean desk with a warning still exits 0.
+    for w in &report.warnings {
+        super::warn(w);
+    }
     let mut rows = Rows::new(vec!["path", "line", "column", "message"]);
     for p in &report.problems {
         let n = |v: Option<usize>| v.map(|n| n.to_string()).unwrap_or_default();

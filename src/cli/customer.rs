@@ -193,7 +193,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
         Command::Add(a) => {
             let by = cx.actor(&desk)?;
             let by_name = by.clone();
-            let at = cx.time(&desk, a.at.as_deref())?;
+            let at = cx.at(&desk, a.at.as_deref())?;
             let added = customer::add(
                 &desk,
                 NewCustomer {
@@ -306,7 +306,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
             let id = desk.resolve(Kind::Customer, &a.id)?;
             let by = cx.actor(&desk)?;
             let by_name = by.clone();
-            let at = cx.time(&desk, a.at.as_deref())?;
+            let at = cx.at(&desk, a.at.as_deref())?;
             let follow_up = a.follow_up.as_deref().map(desk::parse_date).transpose()?;
             customer::note(
                 &desk,

@@ -112,7 +112,7 @@ reports a file whose fields disagree with it. `svcdesk init` writes a commented 
 /// The shapes of messages scripts may match on; tests/exit_codes.rs produces each one.
 const DIAGNOSTICS: &str = "\
 Records and IDs go to stdout; everything else to stderr, one message per line:
-  error: MESSAGE          the command failed (exit 1, or 3 for `sla check`)
+  error: MESSAGE          the command failed (exit 1, 2 for usage, or 3 for `sla check`)
   hint: ADVICE            after an error: what to do about it
   warning: MESSAGE        the command went on (e.g. a failing hook); exit code unchanged
 Messages of note:
@@ -121,6 +121,11 @@ Messages of note:
   error: \"Q\" is ambiguous: it matches N tickets    `hint: candidates: ID, ID; type more characters`
   error: ID: cannot STEP: the ticket is STATE; allowed from STATE: STEP, ...
   error: no desk found in DIR or any of its parents
+  error: --at \"T\" (TIME desk time) is in the future: it is now TIME, ...
+                          exit 2; `hint: did you mean --at \"T\"? ... add --future`
+  warning: [calendar] lists no holidays for YEAR (svcdesk.toml); ...
+                          from `check` and `sla check`: a working-time deadline or today
+                          falls in YEAR; add its holidays and make-up days
   error: internal error: ...                      exit 70, a bug
 `check` prints one problem per line on stdout as PATH:LINE:COLUMN: MESSAGE (PATH: MESSAGE
 when no position applies) and exits 1 when there is any.";

@@ -169,7 +169,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
     match cmd {
         Command::Add(a) => {
             let by = cx.actor(&desk)?;
-            let at = cx.time(&desk, a.at.as_deref())?;
+            let at = cx.at(&desk, a.at.as_deref())?;
             let added = measure::add(
                 &desk,
                 NewMeasure {
@@ -195,7 +195,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
         Command::Note(a) => {
             let id = desk.resolve(Kind::Measure, &a.id)?;
             let by = cx.actor(&desk)?;
-            let at = cx.time(&desk, a.at.as_deref())?;
+            let at = cx.at(&desk, a.at.as_deref())?;
             measure::note(&desk, &id, by.clone(), at, &a.text)?;
             eprintln!("{id}: note added");
             cx.changed(
@@ -207,7 +207,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
         Command::Done(a) => {
             let id = desk.resolve(Kind::Measure, &a.id)?;
             let by = cx.actor(&desk)?;
-            let at = cx.time(&desk, a.at.as_deref())?;
+            let at = cx.at(&desk, a.at.as_deref())?;
             let m = measure::done(
                 &desk,
                 &id,
@@ -236,7 +236,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
         Command::Reopen(a) => {
             let id = desk.resolve(Kind::Measure, &a.id)?;
             let by = cx.actor(&desk)?;
-            let at = cx.time(&desk, a.at.as_deref())?;
+            let at = cx.at(&desk, a.at.as_deref())?;
             measure::reopen(&desk, &id, by.clone(), at, &a.text)?;
             eprintln!("{id}: reopened");
             cx.changed(

@@ -36,7 +36,8 @@ macro_rules! environment_text {
     () => {
         "  SVCDESK_DIR     the desk to use (like -C)
   SVCDESK_USER    who is acting (like --as)
-  SVCDESK_NOW     the current time, for replaying or testing (e.g. 2026-11-24T09:30:00+08:00)
+  SVCDESK_NOW     the current time, for replaying or testing (e.g. 2026-11-24T09:30:00+08:00);
+                  an --at more than 5 minutes after it is refused unless --future is given
   EDITOR, VISUAL  the editor for a ticket description when neither -m nor -F is given
   COLUMNS         table width when output is not a terminal
   NO_COLOR        set to anything to turn colour off (colour is used only on a terminal)
@@ -49,7 +50,8 @@ macro_rules! exit_codes_text {
     () => {
         "  0   success
   1   failure: an error was reported, or `check` found problems
-  2   usage: unknown command or option, or a malformed value
+  2   usage: unknown command or option, or a malformed value; also an --at time more than
+      5 minutes after now (a likely typo) without --future
   70  internal error: a bug in svcdesk; please report it with the command that caused it
   A hook (svcdesk.toml [hooks]) that fails is a warning on stderr; it never changes the code.
   `sla check` alone uses 0 ok, 1 at risk, 2 breached, 3 error (see `svcdesk sla check --help`)."
@@ -116,6 +118,10 @@ pub struct Cli {
     /// Do not run the `[hooks]` of svcdesk.toml for this command (e.g. for a bulk fix-up).
     #[arg(long, global = true)]
     no_hooks: bool,
+
+    /// Accept an --at time more than 5 minutes after now (else refused as a likely typo, e.g. 2062 for 2026).
+    #[arg(long, global = true)]
+    future: bool,
 
     /// Act as this staff member (recorded as `by` in every entry).
     #[arg(long = "as", global = true, value_name = "STAFF", env = "SVCDESK_USER")]
@@ -210,6 +216,8 @@ pub struct Context {
     actor: Option<String>,
     now: Option<String>,
     no_cache: bool,
+    /// --future: an --at time may lie ahead of now.
+    future: bool,
     pub out: std::io::StdoutLock<'static>,
     commit: bool,
     /// Changes to commit once the command has succeeded: (desk root, message, files).
@@ -239,6 +247,22 @@ impl Context {
             None => Utc::now(),
         };
         Ok(t.with_nanosecond(0).unwrap_or(t))
+    }
+
+    /// When something being recorded happened: `--at` if given, else now (SVCDESK_NOW or
+    /// the clock). An `--at` more than five minutes after now is refused as a usage error
+    /// (a likely typo, which would make every later step look out of order) unless
+    /// `--future` was given.
+    pub fn at(&self, desk: &Desk, at: Option<&str>) -> Result<DateTime<Utc>> {
+        let now = self.time(desk, None)?;
+        let Some(given) = at else {
+            return Ok(now);
+        };
+        let t = self.time(desk, Some(given))?;
+        if !self.future {
+            desk::refuse_future(given, t, now, desk.tz())?;
+        }
+        Ok(t)
     }
 
     /// Table width: the terminal's, or COLUMNS when piped, else comfy-table's default.
@@ -332,6 +356,7 @@ fn run() -> ExitCode {
         actor: cli.actor,
         now: std::env::var("SVCDESK_NOW").ok().filter(|s| !s.is_empty()),
         no_cache: std::env::var_os("SVCDESK_NO_CACHE").is_some_and(|v| !v.is_empty() && v != "0"),
+        future: cli.future,
         out: std::io::stdout().lock(),
         commit: cli.commit,
         to_commit: Vec::new(),
@@ -389,7 +414,11 @@ fn run() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
             report(&e);
-            ExitCode::from(EXIT_FAILURE)
+            ExitCode::from(if e.is_usage() {
+                EXIT_USAGE
+            } else {
+                EXIT_FAILURE
+            })
         }
     }
 }

@@ -281,7 +281,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
         Command::Add(a) => {
             let a = *a;
             let by = cx.actor(&desk)?;
-            let at = cx.time(&desk, a.at.as_deref())?;
+            let at = cx.at(&desk, a.at.as_deref())?;
             let mut fields = a.fields.into_fields(&desk)?;
             fields.engineer = Some(engineer(cx, fields.engineer)?);
             let message = format!("(by {by})");
@@ -346,7 +346,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
         Command::List(a) => list(cx, &desk, a)?,
         Command::Log(a) => {
             let by = cx.actor(&desk)?;
-            let at = cx.time(&desk, a.at.as_deref())?;
+            let at = cx.at(&desk, a.at.as_deref())?;
             let engineer = engineer(cx, a.engineer)?;
             let date = match a.date.as_deref() {
                 Some(d) => desk::parse_date(d)?,

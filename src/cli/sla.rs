@@ -8,6 +8,7 @@ use svcdesk::model::measure::{self, Measure};
 use svcdesk::model::ticket::{Action, Event, Ticket};
 use svcdesk::model::ticket_store;
 use svcdesk::output::{self, Format, Rows};
+use svcdesk::sla::coverage::{self, HolidayGaps};
 use svcdesk::sla::policy::{Policy, TimerState, TimerStatus};
 use svcdesk::sla::view;
 use svcdesk::{Error, Result};
@@ -48,6 +49,10 @@ Targets:
     3wd              working days
   Working time comes from [calendar]: workdays, hours (e.g. 09:00-12:00, 13:30-18:00),
   holidays (dates or FIRST..LAST ranges) and makeup_days (调休, worked with normal hours).
+  Holidays are listed year by year: add each new year's. When holidays lists some years
+  but not the year a bh/wd deadline (or now) falls in, that year's public holidays count
+  as working days, and `svcdesk check` and `sla check` warn on stderr naming the year
+  (`sla check` exits at least 1). An empty holidays list is a choice and is not warned of.
   Friday 15:00 plus 8bh (default hours) is Monday 15:30; Friday 15:00 plus 3wd is
   Wednesday 15:00; received on Saturday, 3wd runs out at the end of Wednesday (18:00).
   Zero is allowed (0m, 0bh, 0wd); at most 3660 days. Durations on the command line
@@ -102,7 +107,8 @@ pub enum Command {
     #[command(
         after_help = "Prints nothing and exits 0 when nothing is breached or at risk. Otherwise prints
 the timers (table, or --format csv|json) and exits:
-  1  warning: some timers are at risk (less than their `warn` left), none breached
+  1  warning: some timers are at risk (less than their `warn` left), none breached;
+     or [calendar] lacks a year's holidays (below)
   2  breach: at least one running timer is past its deadline
   3  error: the desk or its SLA policy could not be read (message on stderr)
 
@@ -126,6 +132,13 @@ day and the measure as JSON, recorded as a `notified` event on the measure.
 
 With --format csv or json the output is always a whole document: the header, or [],
 when nothing is due.
+
+When [calendar] lists holidays for some years but not for a year in which a working-time
+deadline (bh, wd) of an open ticket, or now, falls, that year's public holidays count as
+working days. `sla check` then says so on stderr, once per year (`warning: [calendar]
+lists no holidays for 2027 ...`), and exits at least 1; stdout is unchanged. Add the
+year's holidays and make-up days to svcdesk.toml. A desk with no holidays at all chose
+so and is not warned.
 
 CSV columns: id,timer,state,target,basis,started,due,remaining_minutes,grade,priority,
 department,assignee,title,run,remaining_unit (remaining_minutes counts wall-clock minutes
@@ -248,6 +261,14 @@ fn check(cx: &mut Context, a: CheckArgs) -> Result<u8> {
         ));
     }
     let tickets = ticket_store::load_where(&desk, Ticket::is_open)?;
+    // Deadlines in a year [calendar] lists no holidays for may be early: a warning (once
+    // per year, on stderr), never a breach.
+    let holiday_gaps = HolidayGaps::new(&policy, &desk.config.sla, now)
+        .map(|g| g.of_desk(&tickets))
+        .unwrap_or_default();
+    for &year in &holiday_gaps {
+        super::warn(&coverage::warning(year));
+    }
     let found = alerts(&policy, &tickets, now);
     let breached = found.iter().any(|x| x.status.state == TimerState::Breached);
     // An overdue improvement measure needs someone's attention but breaks no promise to a
@@ -297,7 +318,7 @@ fn check(cx: &mut Context, a: CheckArgs) -> Result<u8> {
     }
     Ok(if breached {
         SLA_BREACH
-    } else if found.is_empty() && late.is_empty() {
+    } else if found.is_empty() && late.is_empty() && holiday_gaps.is_empty() {
         SLA_OK
     } else {
         SLA_WARNING

@@ -202,7 +202,7 @@ pub struct CommonArgs {
     /// Ticket ID or unique abbreviation.
     id: String,
     /// When it happened, if not now (e.g. "2026-11-24 09:30", desk time; SVCDESK_NOW sets
-    /// the clock for every command).
+    /// the clock for every command). More than 5 minutes after now needs --future.
     #[arg(long, value_name = "TIME")]
     at: Option<String>,
 }
@@ -956,7 +956,7 @@ fn decision(a: OptTextArgs, action: Action) -> (CommonArgs, Fill) {
 fn step(cx: &mut Context, desk: &Desk, common: CommonArgs, fill: Fill) -> Result<u8> {
     let id = desk.resolve(Kind::Ticket, &common.id)?;
     let by = cx.actor(desk)?;
-    let at = cx.time(desk, common.at.as_deref())?;
+    let at = cx.at(desk, common.at.as_deref())?;
     let mut e = event(&by, at, desk, Action::Note);
     fill(&mut e, desk)?;
     let action = e.action.expect("every step sets its action");
@@ -1002,7 +1002,7 @@ fn step(cx: &mut Context, desk: &Desk, common: CommonArgs, fill: Fill) -> Result
 
 fn open(cx: &mut Context, desk: &Desk, a: OpenArgs) -> Result<u8> {
     let by = cx.actor(desk)?;
-    let at = cx.time(desk, a.at.as_deref())?;
+    let at = cx.at(desk, a.at.as_deref())?;
     let text = description(cx, &a)?;
     let files = attachments(cx, desk, &a.attachments)?;
     let purchase_date = a

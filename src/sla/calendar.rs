@@ -199,6 +199,54 @@ impl Calendar {
         self.tz
     }
 
+    /// The years `holidays` lists days off for, ascending: a year counts when at least
+    /// one holiday date or range touches it (a range over New Year counts for both).
+    ///
+    /// Holidays are announced a year at a time, so a year missing here usually means
+    /// nobody has added it yet, and every working weekday of it counts as a working day.
+    pub fn holiday_years(&self) -> Vec<i32> {
+        let mut years: Vec<i32> = Vec::new();
+        for &(first, last) in &self.holidays {
+            for year in first.year()..=last.year() {
+                if years.last() != Some(&year) {
+                    years.push(year);
+                }
+            }
+        }
+        years
+    }
+
+    /// Whether `holidays` lists any day off in `year`.
+    pub fn covers_year(&self, year: i32) -> bool {
+        // Ranges are sorted and merged: the first one not ending before the year starts
+        // is the only candidate.
+        let i = self
+            .holidays
+            .partition_point(|&(_, last)| last.year() < year);
+        self.holidays
+            .get(i)
+            .is_some_and(|&(first, _)| first.year() <= year)
+    }
+
+    /// Whether `holidays` lists any day off in the year of `t` in the calendar's zone.
+    pub fn covers(&self, t: DateTime<Utc>) -> bool {
+        self.covers_year(self.year_of(t))
+    }
+
+    /// The year of `t` when the calendar lists holidays for some years but not for that
+    /// one: deadlines in it treat every public holiday as a working day. `None` when the
+    /// year is listed, or when `holidays` is empty (a desk that keeps no holidays chose
+    /// so and is not warned).
+    pub fn missing_holiday_year(&self, t: DateTime<Utc>) -> Option<i32> {
+        let year = self.year_of(t);
+        (!self.holidays.is_empty() && !self.covers_year(year)).then_some(year)
+    }
+
+    /// The year of `t` on the calendar's wall clock.
+    pub fn year_of(&self, t: DateTime<Utc>) -> i32 {
+        self.tz.from_utc_datetime(&t.naive_utc()).year()
+    }
+
     /// A make-up day is worked whatever its weekday; a holiday is not; any other day is
     /// worked when its weekday is a working weekday.
     pub fn is_working_day(&self, date: NaiveDate) -> bool {
@@ -922,6 +970,58 @@ mod tests {
         // Zero and reversed ranges.
         assert_eq!(cal.add_working(start, Duration::zero()), start);
         assert_eq!(cal.working_between(due, start), Duration::zero());
+    }
+
+    #[test]
+    fn years_the_holidays_cover() {
+        let cal = shanghai();
+        assert_eq!(cal.holiday_years(), vec![2026, 2027]);
+        assert!(cal.covers_year(2026) && cal.covers_year(2027));
+        assert!(!cal.covers_year(2025) && !cal.covers_year(2028));
+
+        // A range touching two years covers both; years between listed ones are gaps.
+        let cfg = config(
+            &WEEK,
+            &["09:00-18:00"],
+            &["2026-12-31..2027-01-01", "2029-05-01"],
+            &["2026-01-04"],
+        );
+        let cal = Calendar::new(chrono_tz::Asia::Shanghai, &cfg).unwrap();
+        assert_eq!(cal.holiday_years(), vec![2026, 2027, 2029]);
+        assert!(!cal.covers_year(2028));
+        assert_eq!(
+            cal.missing_holiday_year(local(&cal, "2028-03-01 10:00")),
+            Some(2028)
+        );
+        assert_eq!(
+            cal.missing_holiday_year(local(&cal, "2029-12-31 23:59")),
+            None
+        );
+        // Make-up days alone cover nothing: they are not holidays.
+        let only_makeup = config(&WEEK, &["09:00-18:00"], &["2027-02-01"], &["2026-01-04"]);
+        let cal = Calendar::new(chrono_tz::Asia::Shanghai, &only_makeup).unwrap();
+        assert!(!cal.covers_year(2026));
+    }
+
+    #[test]
+    fn the_year_of_an_instant_is_the_desks() {
+        let cal = shanghai();
+        // 2025-12-31 20:00 UTC is already 2026 in Shanghai.
+        let t = utc("2025-12-31 20:00");
+        assert!(cal.covers(t));
+        assert_eq!(cal.year_of(t), 2026);
+        assert_eq!(cal.missing_holiday_year(t), None);
+        let earlier = utc("2025-12-31 15:00");
+        assert!(!cal.covers(earlier));
+        assert_eq!(cal.missing_holiday_year(earlier), Some(2025));
+    }
+
+    #[test]
+    fn a_calendar_without_holidays_misses_no_year() {
+        let cal = berlin(&WEEK, &["09:00-17:00"]);
+        assert!(cal.holiday_years().is_empty());
+        assert!(!cal.covers(utc("2027-06-01 10:00")));
+        assert_eq!(cal.missing_holiday_year(utc("2027-06-01 10:00")), None);
     }
 
     #[test]

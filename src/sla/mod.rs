@@ -25,6 +25,11 @@
 //!   although their weekday is not a working weekday. A date cannot be both a holiday and
 //!   a make-up day.
 //!
+//! Holidays are announced a year at a time, so `holidays` must gain each new year's
+//! dates. When it lists holidays for some years but not for the year a working-time
+//! deadline (or the present) falls in, `check` and `sla check` warn (see [`coverage`]);
+//! an empty `holidays` is taken as the desk's choice and never warned about.
+//!
 //! A date is a working day if it is a make-up day, or if it is not a holiday and its
 //! weekday is a working weekday. Working time is the working intervals of working days;
 //! an interval includes its start and excludes its end.
@@ -80,10 +85,12 @@
 //! a whole number followed by `s`, `m`, `h` or `d`.
 
 pub mod calendar;
+pub mod coverage;
 pub mod policy;
 pub mod target;
 pub mod view;
 
 pub use calendar::{Calendar, CalendarConfig, CalendarError};
+pub use coverage::HolidayGaps;
 pub use policy::{Policy, PolicyError, TimerState, TimerStatus};
 pub use target::{DurationError, MAX_TARGET_DAYS, Target, TargetError, parse_duration};
