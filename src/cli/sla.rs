@@ -214,17 +214,28 @@ struct Alert<'a> {
     status: TimerStatus,
 }
 
-fn alerts<'a>(policy: &Policy, tickets: &'a [Ticket], now: DateTime<Utc>) -> Vec<Alert<'a>> {
+/// Every open ticket with its timer runs at `now`, evaluated once for all uses.
+fn evaluate<'a>(
+    policy: &Policy,
+    tickets: &'a [Ticket],
+    now: DateTime<Utc>,
+) -> Vec<(&'a Ticket, Vec<TimerStatus>)> {
     use rayon::prelude::*;
-    let mut out: Vec<Alert> = tickets
+    tickets
         .par_iter()
         .filter(|t| t.is_open())
-        .flat_map_iter(|t| {
-            policy
-                .evaluate(t, now)
-                .into_iter()
-                .filter(|s| s.is_alert())
-                .map(move |status| Alert { ticket: t, status })
+        .map(|t| (t, policy.evaluate(t, now)))
+        .collect()
+}
+
+fn alerts<'a>(evaluated: &[(&'a Ticket, Vec<TimerStatus>)]) -> Vec<Alert<'a>> {
+    let mut out: Vec<Alert> = evaluated
+        .iter()
+        .flat_map(|(t, runs)| {
+            runs.iter().filter(|s| s.is_alert()).map(|status| Alert {
+                ticket: t,
+                status: status.clone(),
+            })
         })
         .collect();
     // Most overdue first; ties by ID and timer name, so the output is stable.
@@ -263,13 +274,23 @@ fn check(cx: &mut Context, a: CheckArgs) -> Result<u8> {
     let tickets = ticket_store::load_where(&desk, Ticket::is_open)?;
     // Deadlines in a year [calendar] lists no holidays for may be early: a warning (once
     // per year, on stderr), never a breach.
+    let evaluated = evaluate(&policy, &tickets, now);
     let holiday_gaps = HolidayGaps::new(&policy, &desk.config.sla, now)
-        .map(|g| g.of_desk(&tickets))
+        .map(|g| {
+            let mut years = g
+                .now()
+                .into_iter()
+                .collect::<std::collections::BTreeSet<_>>();
+            for (_, runs) in &evaluated {
+                years.extend(g.of_timers(runs));
+            }
+            years
+        })
         .unwrap_or_default();
     for &year in &holiday_gaps {
         super::warn(&coverage::warning(year));
     }
-    let found = alerts(&policy, &tickets, now);
+    let found = alerts(&evaluated);
     let breached = found.iter().any(|x| x.status.state == TimerState::Breached);
     // An overdue improvement measure needs someone's attention but breaks no promise to a
     // customer: a warning, never a breach.
