@@ -84,7 +84,7 @@ fn grade_three_respond_goes_at_risk_then_breaches_at_fifteen_minutes() {
     let (header, rows) = parse_csv(&out);
     assert_eq!(
         header.join(","),
-        "id,timer,state,target,basis,started,due,remaining_minutes,grade,priority,department,assignee,title"
+        "id,timer,state,target,basis,started,due,remaining_minutes,grade,priority,department,assignee,title,run,remaining_unit"
     );
     let respond = rows
         .iter()

@@ -170,6 +170,7 @@ CSV adds the --sla columns of `ticket list`.")]
 CSV columns: id,state,grade,priority,category,complaint_kind,channel,department,assignee,
 customer,contact,product,serial,opened,accepted,responded,resolved,closed,satisfaction,
 reopened,compensation,compensation_amount,compensation_currency,tags,title
+
 --sla adds sla_timer,sla_run,sla_due,sla_state,sla_remaining_minutes,sla_remaining_unit:
 the run still going that is due first (empty when none is), and in JSON an `sla` array of
 every run, as in `ticket show --format json`.")]
