@@ -364,9 +364,8 @@ impl Policy {
         let paused_now = cycle.ended.is_none() && rule.pause.contains(&ticket.state());
         let (state, decided) = match cycle.ended {
             _ if passed_before_regrade => (TimerState::Breached, Some(visible)),
-            Some((Ending::Stop, at)) if at <= due => (TimerState::Met, Some(at)),
             Some((_, at)) if at > due => (TimerState::Breached, Some(visible)),
-            Some((Ending::Stop, _)) => unreachable!("handled by the two arms above"),
+            Some((Ending::Stop, at)) => (TimerState::Met, Some(at)),
             Some((Ending::Close, _)) if cycle.settled_on_call => (TimerState::NotApplicable, None),
             Some(_) if rule.optional => (TimerState::NotApplicable, None),
             Some((Ending::Restart, _)) => (TimerState::Restarted, None),
