@@ -1,7 +1,9 @@
 //! Event hooks: the `[[hooks.rule]]` commands of svcdesk.toml, run after a change is on
 //! disk so that people hear about it (a mail, a group-chat robot). A hook can only ever
 //! tell: it runs after the write, its failure or hang is reported and never undoes the
-//! change, and it cannot block the desk (no lock is held while it runs).
+//! change, and it cannot block the desk (no lock is held while it runs). A hook runs only
+//! in a clone whose user trusted that exact set of hooks (see [`trust`]): a pull must never
+//! be able to run code on a colleague's machine.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -392,6 +394,247 @@ fn is_executable(p: &Path) -> bool {
     }
 }
 
+// ---------------------------------------------------------------------------------------
+// Trust. svcdesk.toml is tracked, so anyone who can push to the desk's repository could
+// put a command in it that runs on every colleague's machine after their next pull. Like
+// git (which never takes hooks from a clone), direnv (`allow`) and mise (`trust`), hooks
+// run only when this clone's user has trusted exactly the set that is there now: the
+// digest of its canonical form is kept in `.svcdesk/trusted-hooks` (local, git-ignored).
+
+/// This clone's record of the hooks its user trusted, under `.svcdesk/`.
+pub const TRUST_FILE: &str = "trusted-hooks";
+
+/// Set to anything but empty or 0 to trust whatever hooks the desk has (CI, containers
+/// that build the desk themselves). Read by the command line, never by the library.
+pub const TRUST_VAR: &str = "SVCDESK_TRUST_HOOKS";
+
+/// Programs that run the script named by their first argument (`sh hooks/mail.sh`).
+const INTERPRETERS: &[&str] = &[
+    "sh", "bash", "dash", "zsh", "ksh", "python", "python3", "perl", "ruby", "node", "php",
+];
+
+/// Whether the hooks of a desk may run in this clone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Trust {
+    /// No `[[hooks.rule]]`: nothing can run, so nothing needs trusting.
+    NoHooks,
+    /// Exactly this set was trusted.
+    Trusted,
+    /// Trusted once, but the hooks (or a script of theirs in the desk) changed since.
+    Changed,
+    /// Never trusted in this clone.
+    Never,
+    /// `.svcdesk/trusted-hooks` is tracked by git, so a pull may have written it.
+    Tracked,
+}
+
+impl Trust {
+    /// Whether hooks may run.
+    pub fn runs(&self) -> bool {
+        matches!(self, Trust::NoHooks | Trust::Trusted)
+    }
+
+    /// The word `hooks status` prints.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Trust::NoHooks => "no hooks",
+            Trust::Trusted => "trusted",
+            Trust::Changed => "changed",
+            Trust::Never => "never trusted",
+            Trust::Tracked => "not trusted",
+        }
+    }
+
+    /// What is wrong, in words, for a warning or an error (empty when hooks may run).
+    pub fn problem(&self) -> &'static str {
+        match self {
+            Trust::NoHooks | Trust::Trusted => "",
+            Trust::Changed => "the [hooks] of svcdesk.toml changed since this clone trusted them",
+            Trust::Never => "this clone never trusted the [hooks] of svcdesk.toml",
+            Trust::Tracked => {
+                "`.svcdesk/trusted-hooks` is tracked by git, so a pull may have written it; untrack it with `git rm --cached .svcdesk/trusted-hooks`"
+            }
+        }
+    }
+}
+
+/// Compares the digest recorded in the trust file (its text, if any) with the current one.
+pub fn compare(recorded: Option<&str>, current: &str) -> Trust {
+    let recorded = recorded.and_then(|text| {
+        text.lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty() && !l.starts_with('#'))
+    });
+    match recorded {
+        None => Trust::Never,
+        Some(d) if d == current => Trust::Trusted,
+        Some(_) => Trust::Changed,
+    }
+}
+
+/// A file in the desk that a rule runs, whose content is trusted with the rule: a pull
+/// that changes `hooks/mail.sh` changes what `command = "hooks/mail.sh"` does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Script {
+    /// As the command names it.
+    pub path: String,
+    /// `sha256:...` of its content, or None when there is no such file (yet).
+    pub digest: Option<String>,
+}
+
+/// The scripts in the desk that `command` runs: its program when that is a path, and the
+/// first argument of an interpreter (`sh x.sh`, `python3 x.py`). A path outside the desk
+/// cannot come with a pull and is left out (so is a program found on PATH).
+pub fn scripts(root: &Path, command: &str) -> Vec<Script> {
+    let words: Vec<&str> = command
+        .split_whitespace()
+        .map(|w| w.trim_matches(['\'', '"']))
+        .skip_while(|w| w.contains('=') && !w.starts_with('-')) // FOO=1 ./x
+        .collect();
+    let mut named = Vec::new();
+    if let Some(program) = words.first() {
+        if program.contains('/') {
+            named.push(*program);
+        }
+        let base = program.rsplit('/').next().unwrap_or(program);
+        if INTERPRETERS.contains(&base)
+            && let Some(arg) = words[1..].iter().find(|w| !w.starts_with('-'))
+        {
+            named.push(*arg);
+        }
+    }
+    named
+        .into_iter()
+        .filter(|p| !p.is_empty() && !p.contains(['$', '`', '(', ';', '|', '&', '<', '>']))
+        .filter_map(|p| {
+            let path = root.join(p);
+            let inside = if Path::new(p).is_absolute() {
+                let canon = |x: &Path| std::fs::canonicalize(x).ok();
+                matches!((canon(&path), canon(root)), (Some(f), Some(r)) if f.starts_with(&r))
+            } else {
+                true
+            };
+            inside.then(|| Script {
+                path: p.to_string(),
+                digest: std::fs::read(&path).ok().map(|bytes| sha256(&bytes)),
+            })
+        })
+        .collect()
+}
+
+/// The canonical text of a `[hooks]` section: what is trusted. Comments, layout, key order
+/// and `on = "x"` versus `on = ["x"]` do not matter; every value, the rules' order and the
+/// content of each script in the desk that a rule runs do.
+pub fn canonical(root: &Path, hooks: &Hooks) -> String {
+    let mut out = String::from("svcdesk hooks 1\n");
+    let value = serde_json::to_value(hooks).unwrap_or_default();
+    write_canonical(&value, &mut out);
+    out.push('\n');
+    for rule in &hooks.rule {
+        for s in scripts(root, &rule.command) {
+            let d = s.digest.as_deref().unwrap_or("absent");
+            out.push_str(&format!("script {} {d}\n", serde_json::Value::from(s.path)));
+        }
+    }
+    out
+}
+
+/// Sorted keys, and no null or empty values, so that a field a later svcdesk adds (with
+/// an empty default) does not change the digest of hooks that do not use it.
+fn write_canonical(v: &serde_json::Value, out: &mut String) {
+    use serde_json::Value;
+    let empty = |v: &Value| match v {
+        Value::Null => true,
+        Value::Array(a) => a.is_empty(),
+        Value::Object(o) => o.is_empty(),
+        _ => false,
+    };
+    match v {
+        Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().filter(|k| !empty(&map[*k])).collect();
+            keys.sort();
+            out.push('{');
+            for (i, k) in keys.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&Value::from(k.as_str()).to_string());
+                out.push(':');
+                write_canonical(&map[k], out);
+            }
+            out.push('}');
+        }
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_canonical(item, out);
+            }
+            out.push(']');
+        }
+        other => out.push_str(&other.to_string()),
+    }
+}
+
+/// `sha256:` and the hex digest of `bytes`.
+pub fn sha256(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    let hash = sha2::Sha256::digest(bytes);
+    let mut s = String::with_capacity(7 + 64);
+    s.push_str("sha256:");
+    for b in hash.iter() {
+        s.push_str(&format!("{b:02x}"));
+    }
+    s
+}
+
+/// The digest of the hooks as trusted: of their canonical text.
+pub fn digest(root: &Path, hooks: &Hooks) -> String {
+    sha256(canonical(root, hooks).as_bytes())
+}
+
+/// Whether the hooks of the desk at `root` may run in this clone.
+pub fn trust(root: &Path, hooks: &Hooks) -> crate::Result<Trust> {
+    if hooks.rule.is_empty() {
+        return Ok(Trust::NoHooks);
+    }
+    let recorded = crate::desk::store::read_local(root, TRUST_FILE)?;
+    let found = compare(recorded.as_deref(), &digest(root, hooks));
+    // A pull writes only tracked files (and overwrites ignored ones with them): a trust
+    // file that git tracks may be someone else's, whatever it says.
+    if found == Trust::Trusted && trust_file_tracked(root) {
+        return Ok(Trust::Tracked);
+    }
+    Ok(found)
+}
+
+fn trust_file_tracked(root: &Path) -> bool {
+    let rel = format!("{}/{TRUST_FILE}", crate::desk::store::LOCAL_DIR);
+    Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["ls-files", "-z", "--", &rel])
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output()
+        // Not a repository, or no git: nothing can have been pulled.
+        .is_ok_and(|o| o.status.success() && !o.stdout.is_empty())
+}
+
+/// Trusts the hooks as they are now, in this clone; returns the digest recorded.
+pub fn record_trust(root: &Path, hooks: &Hooks) -> crate::Result<String> {
+    let d = digest(root, hooks);
+    let text = format!(
+        "# The [hooks] of svcdesk.toml this clone runs, written by `svcdesk hooks trust`.\n\
+         # Local to this clone, never committed: a change to the hooks needs trusting again.\n\
+         {d}\n"
+    );
+    crate::desk::store::write_local(root, TRUST_FILE, text.as_bytes())?;
+    Ok(d)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -482,5 +725,87 @@ command = "c"
             Some("no-such-program-xyz".into())
         );
         assert_eq!(missing_program(dir.path(), "FOO=1 ./x"), None);
+    }
+
+    #[test]
+    fn the_digest_covers_what_runs_and_not_how_it_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let a = hooks("# mine\n[[rule]]\non = \"open\"\ncommand = \"notify x\"\n");
+        let b = hooks("[[rule]]\ncommand = \"notify x\"   # same\non = [\"open\"]\n");
+        assert_eq!(digest(root, &a), digest(root, &b));
+        assert!(digest(root, &a).starts_with("sha256:"));
+        assert_eq!(digest(root, &a).len(), 7 + 64);
+        for other in [
+            "[[rule]]\non = \"open\"\ncommand = \"notify y\"\n",
+            "[[rule]]\non = [\"open\", \"close\"]\ncommand = \"notify x\"\n",
+            "[[rule]]\non = \"open\"\ngrade = \"III\"\ncommand = \"notify x\"\n",
+            "timeout = \"5s\"\n[[rule]]\non = \"open\"\ncommand = \"notify x\"\n",
+        ] {
+            assert_ne!(digest(root, &a), digest(root, &hooks(other)), "{other}");
+        }
+        // The order rules run in is part of what is trusted.
+        let one = hooks(
+            "[[rule]]\non = \"open\"\ncommand = \"a\"\n[[rule]]\non = \"open\"\ncommand = \"b\"\n",
+        );
+        let two = hooks(
+            "[[rule]]\non = \"open\"\ncommand = \"b\"\n[[rule]]\non = \"open\"\ncommand = \"a\"\n",
+        );
+        assert_ne!(digest(root, &one), digest(root, &two));
+    }
+
+    #[test]
+    fn a_script_in_the_desk_is_trusted_with_its_content() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir(root.join("hooks")).unwrap();
+        std::fs::write(root.join("hooks/mail.sh"), "#!/bin/sh\necho hi\n").unwrap();
+        let h = hooks("[[rule]]\non = \"open\"\ncommand = \"hooks/mail.sh lead@example.com\"\n");
+        let before = digest(root, &h);
+        std::fs::write(root.join("hooks/mail.sh"), "#!/bin/sh\nrm -rf ~\n").unwrap();
+        assert_ne!(
+            digest(root, &h),
+            before,
+            "a pulled script change needs trust again"
+        );
+
+        let paths =
+            |cmd: &str| -> Vec<String> { scripts(root, cmd).into_iter().map(|s| s.path).collect() };
+        assert_eq!(paths("hooks/mail.sh x"), ["hooks/mail.sh"]);
+        assert_eq!(paths("sh -e hooks/mail.sh x"), ["hooks/mail.sh"]);
+        assert_eq!(paths("FOO=1 ./hooks/mail.sh"), ["./hooks/mail.sh"]);
+        assert_eq!(paths("python3 'tools/n.py'"), ["tools/n.py"]);
+        assert_eq!(paths("notify-send hi"), Vec::<String>::new());
+        assert_eq!(paths("/usr/bin/notify-send hi"), Vec::<String>::new());
+        // A script that is not there yet is trusted as absent: its arrival is a change.
+        assert_eq!(scripts(root, "hooks/new.sh")[0].digest, None);
+    }
+
+    #[test]
+    fn trust_compares_the_recorded_digest() {
+        assert_eq!(compare(None, "sha256:1"), Trust::Never);
+        assert_eq!(
+            compare(Some("# note\nsha256:1\n"), "sha256:1"),
+            Trust::Trusted
+        );
+        assert_eq!(compare(Some("sha256:0\n"), "sha256:1"), Trust::Changed);
+        assert_eq!(
+            compare(Some("# only a comment\n"), "sha256:1"),
+            Trust::Never
+        );
+
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        assert_eq!(
+            trust(root, &hooks("timeout = \"5s\"\n")).unwrap(),
+            Trust::NoHooks
+        );
+        let h = hooks("[[rule]]\non = \"open\"\ncommand = \"a\"\n");
+        assert_eq!(trust(root, &h).unwrap(), Trust::Never);
+        record_trust(root, &h).unwrap();
+        assert_eq!(trust(root, &h).unwrap(), Trust::Trusted);
+        let changed = hooks("[[rule]]\non = \"open\"\ncommand = \"b\"\n");
+        assert_eq!(trust(root, &changed).unwrap(), Trust::Changed);
+        assert!(!Trust::Changed.runs() && Trust::NoHooks.runs());
     }
 }

@@ -8,10 +8,18 @@ use std::path::PathBuf;
 
 use common::*;
 
-/// A desk whose svcdesk.toml ends with `rules`, and a recording hook script at
+/// A desk whose svcdesk.toml ends with `rules`, trusted in its clone with
+/// `svcdesk hooks trust` as a user would, and a recording hook script at
 /// `<tmp>/record.sh`: each run appends one line of its environment to `<tmp>/hooks.log`
 /// and saves stdin as `<tmp>/<ID>-<ACTION>.json`.
 fn desk_with(rules: &str) -> (TestDesk, PathBuf) {
+    let (d, log) = untrusted_desk_with(rules);
+    d.ok(&["hooks", "trust"]);
+    (d, log)
+}
+
+/// As `desk_with`, without trusting the hooks.
+fn untrusted_desk_with(rules: &str) -> (TestDesk, PathBuf) {
     let d = TestDesk::new();
     let script = d.tmp.path().join("record.sh");
     fs::write(
@@ -304,7 +312,8 @@ fn sla_notify_without_a_command_or_a_breach_hook_is_an_error() {
 
 #[test]
 fn a_misspelt_action_fails_every_command_at_its_line() {
-    let (d, _) = desk_with("[[hooks.rule]]\non = [\"open\", \"opened\"]\ncommand = \"RECORD\"\n");
+    let (d, _) =
+        untrusted_desk_with("[[hooks.rule]]\non = [\"open\", \"opened\"]\ncommand = \"RECORD\"\n");
     let text = d.read("svcdesk.toml");
     let line = text.lines().position(|l| l.contains("\"opened\"")).unwrap() + 1;
     let err = d.fails(1, &["ticket", "list"]);

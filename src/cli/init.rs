@@ -55,6 +55,9 @@ pub fn exec(cx: &mut Context, a: Args) -> Result<u8> {
             )
     });
     let desk = Desk::init(&dir, &name, tz, a.force)?;
+    // The hooks it wrote are this user's own; hooks that come later, by an edit or a
+    // pull, need `svcdesk hooks trust`.
+    svcdesk::hooks::record_trust(&desk.root, &desk.config.hooks)?;
     cx.print(&format!(
         "Created desk \"{}\" in {} (time zone {}).\nNext: edit svcdesk.toml (staff, holidays), then `svcdesk customer add --name ...`.\n",
         desk.config.name,

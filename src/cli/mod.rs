@@ -6,6 +6,7 @@ mod customer;
 mod docs;
 mod export;
 mod git;
+mod hooks;
 mod init;
 mod ledger;
 mod measure;
@@ -42,6 +43,9 @@ macro_rules! environment_text {
   COLUMNS         table width when output is not a terminal
   NO_COLOR        set to anything to turn colour off (colour is used only on a terminal)
   SVCDESK_HOOK    set in a hook's environment; svcdesk commands run by a hook run no hooks
+  SVCDESK_TRUST_HOOKS  set to 1 to trust whatever [hooks] svcdesk.toml has (CI, containers
+                  that build the desk themselves); else hooks run only as `svcdesk hooks
+                  trust` allowed them in this clone
   SVCDESK_NO_CACHE  set (to anything but 0) to read every ticket file, not the cache in
                   .svcdesk/cache; answers are the same (for timing or debugging)"
     };
@@ -194,6 +198,9 @@ A ticket cannot be closed while a request awaits review or the GM's decision."
     Check(check::Args),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     Completions(docs::CompletionsArgs),
+    /// Hooks of svcdesk.toml: `hooks status` shows them and whether this clone trusts them, `hooks trust`.
+    #[command(subcommand, after_help = hooks::HOOKS_HELP)]
+    Hooks(hooks::Command),
     /// Write the man pages (used to regenerate man/; see README).
     #[command(hide = true)]
     Man(docs::ManArgs),
@@ -226,6 +233,8 @@ pub struct Context {
     pub hooks: bool,
     /// Events written, for the hooks to hear once the command is done.
     fired: Vec<(PathBuf, svcdesk::config::Hooks, HookEvent)>,
+    /// Whether the one "hooks not run: not trusted" warning was given.
+    untrusted_warned: bool,
 }
 
 impl Context {
@@ -362,6 +371,7 @@ fn run() -> ExitCode {
         to_commit: Vec::new(),
         hooks: !cli.no_hooks && std::env::var_os(svcdesk::hooks::IN_HOOK_VAR).is_none(),
         fired: Vec::new(),
+        untrusted_warned: false,
     };
     let result = match cli.command {
         Command::Init(a) => init::exec(&mut cx, a),
@@ -375,6 +385,7 @@ fn run() -> ExitCode {
         Command::Export(a) => export::export(&mut cx, a),
         Command::Import(a) => export::import(&mut cx, a),
         Command::Check(a) => check::exec(&mut cx, a),
+        Command::Hooks(c) => hooks::exec(&mut cx, c),
         Command::Sla(c) => sla::exec(&mut cx, c),
         Command::Completions(a) => docs::completions(&mut cx, a),
         Command::Man(a) => docs::man(&mut cx, a),
@@ -400,16 +411,7 @@ fn run() -> ExitCode {
     });
     // Last, so that people are told only of what is on disk (and committed, if asked).
     // Whatever a hook does, the command's own result and exit code stand.
-    for (root, hooks, ev) in std::mem::take(&mut cx.fired) {
-        for ran in svcdesk::hooks::run(&root, &hooks, &ev) {
-            if !ran.ok() {
-                warn(&format!(
-                    "{} {}: {ran}; the change is saved",
-                    ev.id, ev.action
-                ));
-            }
-        }
-    }
+    hooks::run_fired(&mut cx);
     match result {
         Ok(code) => ExitCode::from(code),
         Err(e) => {

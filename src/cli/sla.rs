@@ -119,7 +119,10 @@ SVCDESK_OVERDUE_MINUTES, SVCDESK_TITLE, SVCDESK_GRADE, SVCDESK_PRIORITY,
 SVCDESK_DEPARTMENT, SVCDESK_ASSIGNEE, SVCDESK_DESK and the ticket as JSON on stdin. When
 all of them succeed an `sla-notified` event is recorded so the next run does not notify
 again; when one fails or outlives the hooks' timeout, it is reported on stderr and every
-one is retried next run (so people may hear twice, never zero times). --escalate
+one is retried next run (so people may hear twice, never zero times). Hooks run only
+when this clone trusts them (`svcdesk hooks --help`): untrusted, --notify alone exits 3
+before telling or writing anything; --notify CMD runs only CMD, with one warning, and
+records nothing for a breach the held-back hooks would have told. --escalate
 applies [sla.escalate] of svcdesk.toml as `escalate` events (which run escalate hooks).
 
 Improvement measures past their due date and not done are warnings too (exit 1 unless
@@ -271,6 +274,27 @@ fn check(cx: &mut Context, a: CheckArgs) -> Result<u8> {
             },
         ));
     }
+    // Hooks this clone has not trusted never run. `--notify` alone would rely on them
+    // only, so it is refused before anything is told or written; with `--notify CMD`
+    // the user's own CMD runs, and a breach whose hooks were held back is not recorded
+    // as notified, so that they tell it once trusted.
+    let mut hooks_on = if cx.hooks { HooksOn::Yes } else { HooksOn::No };
+    if a.notify.is_some() && cx.hooks && (handled(hooks::SLA_BREACH) || handled(hooks::MEASURE_DUE))
+    {
+        let t = super::hooks::trusted(&desk.root, &desk.config.hooks)?;
+        if !t.runs() {
+            if a.notify == Some(None) {
+                return Err(Error::invalid_with_hint(
+                    format!(
+                        "--notify runs the [hooks] on sla-breach and measure-due, and none may run: {}",
+                        t.problem()
+                    ),
+                    "review them with `svcdesk hooks status`, then run `svcdesk hooks trust` (or give --notify CMD to run only your own command)",
+                ));
+            }
+            hooks_on = HooksOn::Untrusted(t);
+        }
+    }
     let tickets = ticket_store::load_where(&desk, Ticket::is_open)?;
     // Deadlines in a year [calendar] lists no holidays for may be early: a warning (once
     // per year, on stderr), never a breach.
@@ -316,7 +340,7 @@ fn check(cx: &mut Context, a: CheckArgs) -> Result<u8> {
             .iter()
             .filter(|x| x.status.state == TimerState::Breached && !x.status.notified)
         {
-            if let Err(e) = notify(&desk, cmd, cx.hooks, x, now) {
+            if let Err(e) = notify(cx, &desk, cmd, &hooks_on, x, now) {
                 eprintln!(
                     "warning: notify for {} {} failed: {e}; it will be retried on the next run",
                     x.ticket.id, x.status.timer
@@ -324,7 +348,7 @@ fn check(cx: &mut Context, a: CheckArgs) -> Result<u8> {
             }
         }
         for m in late.iter().filter(|m| !m.notified()) {
-            if let Err(e) = notify_measure(&desk, cmd, cx.hooks, m, now) {
+            if let Err(e) = notify_measure(cx, &desk, cmd, &hooks_on, m, now) {
                 eprintln!(
                     "warning: notify for {} measure-due failed: {e}; it will be retried on the next run",
                     m.id
@@ -486,12 +510,23 @@ fn alert_json(desk: &Desk, x: &Alert) -> serde_json::Value {
     })
 }
 
+/// Whether `sla check --notify` runs the desk's hooks.
+enum HooksOn {
+    Yes,
+    /// --no-hooks, or inside a hook.
+    No,
+    /// Not trusted in this clone: held back, with one warning.
+    Untrusted(hooks::Trust),
+}
+
 /// Runs the --notify command (if any) and the matching hooks for `ev`. Ok(false) when
-/// nothing ran, so nobody was told; Err with every failure when any failed.
+/// not everyone was told: nothing ran, or untrusted hooks were held back (so the event
+/// is not recorded as notified and is told again); Err with every failure when any failed.
 fn tell(
+    cx: &mut Context,
     desk: &Desk,
     cmd: Option<&str>,
-    hooks_on: bool,
+    hooks_on: &HooksOn,
     ev: &HookEvent,
 ) -> std::result::Result<bool, String> {
     let mut ran = Vec::new();
@@ -499,8 +534,16 @@ fn tell(
         let timeout = hooks::timeout(&desk.config.hooks);
         ran.push(hooks::run_command(&desk.root, cmd, ev, timeout));
     }
-    if hooks_on {
-        ran.extend(hooks::run(&desk.root, &desk.config.hooks, ev));
+    let mut held_back = false;
+    match hooks_on {
+        HooksOn::Yes => ran.extend(hooks::run(&desk.root, &desk.config.hooks, ev)),
+        HooksOn::No => {}
+        HooksOn::Untrusted(t) => {
+            if !hooks::matching(&desk.config.hooks, ev).is_empty() {
+                held_back = true;
+                super::hooks::warn_untrusted(cx, t);
+            }
+        }
     }
     let failed: Vec<String> = ran
         .iter()
@@ -508,7 +551,7 @@ fn tell(
         .map(|r| r.to_string())
         .collect();
     if failed.is_empty() {
-        Ok(!ran.is_empty())
+        Ok(!ran.is_empty() && !held_back)
     } else {
         Err(failed.join("; "))
     }
@@ -518,9 +561,10 @@ fn tell(
 /// on `sla-breach`. Records `sla-notified` only when someone was told and nothing failed,
 /// so a failure is retried by the next run.
 fn notify(
+    cx: &mut Context,
     desk: &Desk,
     cmd: Option<&str>,
-    hooks_on: bool,
+    hooks_on: &HooksOn,
     x: &Alert,
     now: DateTime<Utc>,
 ) -> std::result::Result<(), String> {
@@ -541,7 +585,7 @@ fn notify(
             (-minutes(s.remaining)).to_string(),
         ),
     ]);
-    if !tell(desk, cmd, hooks_on, &ev)? {
+    if !tell(cx, desk, cmd, hooks_on, &ev)? {
         return Ok(());
     }
     let id = Id::parse(&t.id).ok_or_else(|| format!("bad ticket ID {}", t.id))?;
@@ -564,9 +608,10 @@ fn notify(
 /// Tells people of an overdue improvement measure, once per time it is open (hooks on
 /// `measure-due`, and the --notify command), recorded as a `notified` event.
 fn notify_measure(
+    cx: &mut Context,
     desk: &Desk,
     cmd: Option<&str>,
-    hooks_on: bool,
+    hooks_on: &HooksOn,
     m: &Measure,
     now: DateTime<Utc>,
 ) -> std::result::Result<(), String> {
@@ -574,7 +619,7 @@ fn notify_measure(
     let late = now - m.due_end(desk.tz());
     ev.extra
         .push(("SVCDESK_OVERDUE_MINUTES", minutes(late).to_string()));
-    if !tell(desk, cmd, hooks_on, &ev)? {
+    if !tell(cx, desk, cmd, hooks_on, &ev)? {
         return Ok(());
     }
     let id = Id::parse(&m.id).ok_or_else(|| format!("bad measure ID {}", m.id))?;

@@ -92,6 +92,24 @@ impl Write for AtomicFile {
 }
 
 /// Replaces (or creates) `path` with `contents` atomically.
+/// The folder of this clone's own state (lock, caches, trust): git-ignored, never shared.
+pub const LOCAL_DIR: &str = ".svcdesk";
+
+/// A file of this clone's local state under `.svcdesk/`, or None when it does not exist.
+pub fn read_local(desk_root: &Path, name: &str) -> Result<Option<String>> {
+    let path = desk_root.join(LOCAL_DIR).join(name);
+    match fs::read_to_string(&path) {
+        Ok(text) => Ok(Some(text)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::io(path, e)),
+    }
+}
+
+/// Writes a file of this clone's local state under `.svcdesk/`, atomically.
+pub fn write_local(desk_root: &Path, name: &str, contents: &[u8]) -> Result<()> {
+    write_atomic(&desk_root.join(LOCAL_DIR).join(name), contents)
+}
+
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
     let mut f = AtomicFile::create(path)?;
     f.write_all(contents).map_err(|e| Error::io(path, e))?;

@@ -1,0 +1,193 @@
+//! `svcdesk hooks status|trust`, and the trust check every command makes before it runs
+//! the hooks of svcdesk.toml.
+
+use std::path::PathBuf;
+
+use svcdesk::Result;
+use svcdesk::config::Hooks;
+use svcdesk::desk::Desk;
+use svcdesk::hooks::{self, Trust};
+
+use super::Context;
+
+pub const HOOKS_HELP: &str = "\
+Why trust: svcdesk.toml is shared through git, so anyone who can push to the desk could
+put a command in it that would run on your machine after your next pull. Like git (which
+never takes hooks from a clone), `direnv allow` and `mise trust`, svcdesk runs the
+[[hooks.rule]] commands only after you have trusted exactly that set in this clone. Any
+change to [hooks], or to a script in the desk that a rule runs (`hooks/mail.sh`,
+`sh hooks/mail.sh`), needs trusting again. Until then no hook runs: each command that
+would have run one prints one warning, and `sla check --notify` exits 3. A desk with no
+rules needs no trust. `svcdesk init` trusts the hooks it writes.
+
+The trust is this clone's own: a digest in .svcdesk/trusted-hooks, which git ignores.
+SVCDESK_TRUST_HOOKS=1 trusts whatever hooks the desk has, for CI and containers that
+build the desk themselves.
+
+Exit status of `hooks status`: 0 trusted (or no hooks), 1 changed or never trusted.
+
+Examples:
+  git pull && svcdesk hooks status      # what would run, and whether it may
+  svcdesk hooks trust                   # after reading the commands it shows";
+
+#[derive(clap::Subcommand)]
+pub enum Command {
+    /// Show the hooks and whether this clone trusts them: trusted, changed or never trusted.
+    #[command(after_help = HOOKS_HELP)]
+    Status,
+    /// Trust the hooks as they are now (shows every command), so that they run in this clone.
+    #[command(after_help = HOOKS_HELP)]
+    Trust,
+}
+
+pub fn exec(cx: &mut Context, c: Command) -> Result<u8> {
+    let desk = cx.desk()?;
+    match c {
+        Command::Status => status(cx, &desk),
+        Command::Trust => trust(cx, &desk),
+    }
+}
+
+fn status(cx: &mut Context, desk: &Desk) -> Result<u8> {
+    let own = hooks::trust(&desk.root, &desk.config.hooks)?;
+    let by_env = !own.runs() && env_trusts();
+    let mut out = String::from(own.as_str());
+    if by_env {
+        out = format!(
+            "trusted by {}=1 (this clone: {})",
+            hooks::TRUST_VAR,
+            own.as_str()
+        );
+    }
+    out.push('\n');
+    out.push_str(&listing(desk));
+    cx.print(&out)?;
+    if own.runs() || by_env {
+        return Ok(super::EXIT_OK);
+    }
+    super::warn(&format!("{}; no hook runs", own.problem()));
+    eprintln!("hint: read the commands above, then run `svcdesk hooks trust`");
+    Ok(super::EXIT_FAILURE)
+}
+
+fn trust(cx: &mut Context, desk: &Desk) -> Result<u8> {
+    let h = &desk.config.hooks;
+    if h.rule.is_empty() {
+        cx.print("No [[hooks.rule]] in svcdesk.toml: nothing to trust.\n")?;
+        return Ok(super::EXIT_OK);
+    }
+    let digest = hooks::record_trust(&desk.root, h)?;
+    let mut out = listing(desk);
+    out.push_str(&format!(
+        "Trusted {} in this clone ({digest}); they run from now on, until svcdesk.toml [hooks] changes.\n",
+        count(h.rule.len())
+    ));
+    cx.print(&out)?;
+    Ok(super::EXIT_OK)
+}
+
+fn count(n: usize) -> String {
+    format!("{n} hook rule{}", if n == 1 { "" } else { "s" })
+}
+
+/// Every rule with what sets it off and the command it runs, for a person to read before
+/// trusting; and the digest of the whole.
+fn listing(desk: &Desk) -> String {
+    let h = &desk.config.hooks;
+    let mut out = String::new();
+    if h.rule.is_empty() {
+        out.push_str("No [[hooks.rule]] in svcdesk.toml: nothing runs, nothing to trust.\n");
+        return out;
+    }
+    let timeout = hooks::timeout(h);
+    for (i, r) in h.rule.iter().enumerate() {
+        let mut when = format!("on {}", r.on.join(", "));
+        for (key, vals) in [
+            ("grade", &r.grade),
+            ("priority", &r.priority),
+            ("department", &r.department),
+        ] {
+            if !vals.is_empty() {
+                when.push_str(&format!("; {key} {}", vals.join(", ")));
+            }
+        }
+        let t = r
+            .timeout
+            .clone()
+            .unwrap_or_else(|| format!("{}s", timeout.as_secs()));
+        out.push_str(&format!("rule {}: {when}; timeout {t}\n", i + 1));
+        out.push_str(&format!("  command: {}\n", r.command));
+        for s in hooks::scripts(&desk.root, &r.command) {
+            match s.digest {
+                Some(d) => out.push_str(&format!("  script in the desk: {} ({d})\n", s.path)),
+                None => out.push_str(&format!("  script in the desk: {} (absent)\n", s.path)),
+            }
+        }
+    }
+    out.push_str(&format!("digest: {}\n", hooks::digest(&desk.root, h)));
+    out
+}
+
+/// SVCDESK_TRUST_HOOKS set to anything but empty or 0.
+pub fn env_trusts() -> bool {
+    std::env::var_os(hooks::TRUST_VAR).is_some_and(|v| !v.is_empty() && v != "0")
+}
+
+/// Whether the desk's hooks may run now: this clone's trust, or SVCDESK_TRUST_HOOKS.
+pub fn trusted(desk_root: &std::path::Path, h: &Hooks) -> Result<Trust> {
+    if h.rule.is_empty() || env_trusts() {
+        return Ok(if h.rule.is_empty() {
+            Trust::NoHooks
+        } else {
+            Trust::Trusted
+        });
+    }
+    hooks::trust(desk_root, h)
+}
+
+/// The one warning a command gives when it held hooks back; once per command.
+pub fn warn_untrusted(cx: &mut Context, t: &Trust) {
+    if !cx.untrusted_warned {
+        cx.untrusted_warned = true;
+        super::warn(&format!(
+            "hooks not run: {}; review them with `svcdesk hooks status`, then run `svcdesk hooks trust`",
+            t.problem()
+        ));
+    }
+}
+
+/// Runs the hooks for the events the command wrote, once it is done, where trusted.
+pub fn run_fired(cx: &mut Context) {
+    let mut checked: Vec<(PathBuf, Trust)> = Vec::new();
+    for (root, h, ev) in std::mem::take(&mut cx.fired) {
+        if hooks::matching(&h, &ev).is_empty() {
+            continue;
+        }
+        let t = match checked.iter().find(|(r, _)| *r == root) {
+            Some((_, t)) => t.clone(),
+            None => {
+                let t = trusted(&root, &h).unwrap_or_else(|e| {
+                    if !cx.untrusted_warned {
+                        cx.untrusted_warned = true;
+                        super::warn(&format!("hooks not run: cannot read their trust: {e}"));
+                    }
+                    Trust::Never
+                });
+                checked.push((root.clone(), t.clone()));
+                t
+            }
+        };
+        if !t.runs() {
+            warn_untrusted(cx, &t);
+            continue;
+        }
+        for ran in hooks::run(&root, &h, &ev) {
+            if !ran.ok() {
+                super::warn(&format!(
+                    "{} {}: {ran}; the change is saved",
+                    ev.id, ev.action
+                ));
+            }
+        }
+    }
+}
