@@ -25,7 +25,8 @@
 //!   a comment after a value, the file's tail) merge three ways too: a side that left
 //!   them as in the base takes the other's; when both changed them, the smaller text
 //!   (bytewise) is kept and the other's comment lines not already in it are appended.
-//!   Both sides' comments survive, and the bytes do not depend on who merges — which is
+//!   Both sides' comments survive (a comment above an entry that a side removed goes
+//!   with that entry), and the bytes do not depend on who merges — which is
 //!   why, when both sides changed a file's layout, "ours as it was" is not the rule: the
 //!   side with the bytewise smaller header gives the layout, both give the comments.
 //! - **Tickets and improvement measures**: after the events merge, the current fields
@@ -546,9 +547,13 @@ fn order<K: Ord>(keys: &[K], chains: &[Vec<usize>]) -> Vec<usize> {
     while out.len() < n {
         let i = match ready.pop_first() {
             Some((_, i)) => i,
-            // Both sides hold some entries in opposite orders: the least goes first.
-            None => (0..n)
-                .filter(|&i| !done[i])
+            // Both sides hold some entries in opposite orders (a cycle): the least of
+            // the chains' first unplaced entries goes first, so no other entry jumps
+            // ahead of what precedes it.
+            None => chains
+                .iter()
+                .filter_map(|c| c.iter().copied().find(|&i| !done[i]))
+                .chain((0..n).filter(|&i| !done[i]).take(1))
                 .min_by_key(|&i| (&keys[i], i))
                 .expect("an entry is left"),
         };
