@@ -148,10 +148,6 @@ pub fn ticket(desk: &Desk, id: &Id, n: u32, r: &Request) -> Result<(Ticket, Path
             ))
         })?;
     let what = format!("{id}: event {n}");
-    let mut generic = toml::Table::try_from(&stored.event[i])
-        .map_err(|e| Error::invalid(format!("{what}: {e}")))?;
-    current(generic.get(&r.field), &what, &r.field)?;
-    generic.insert(r.field.clone(), toml::Value::String(REDACTED.into()));
     let at = desk.local(r.at);
     if let Some(last) = stored.event.last()
         && at < last.at
@@ -161,9 +157,10 @@ pub fn ticket(desk: &Desk, id: &Id, n: u32, r: &Request) -> Result<(Ticket, Path
         )));
     }
     let mut events = stored.event.clone();
-    events[i] = generic
-        .try_into()
-        .map_err(|e: toml::de::Error| Error::invalid(format!("{what}: {e}")))?;
+    let slot = event_text(&mut events[i], &r.field).expect("a listed field");
+    let old = slot.as_ref().map(|s| toml::Value::String(s.clone()));
+    current(old.as_ref(), &what, &r.field)?;
+    *slot = Some(REDACTED.to_string());
     let e = Event {
         at,
         by: r.by.clone(),
@@ -188,6 +185,27 @@ pub fn ticket(desk: &Desk, id: &Id, n: u32, r: &Request) -> Result<(Ticket, Path
         ticket_store::push_event(doc, table, &path)
     })?;
     Ok((t, path))
+}
+
+/// The event's text field of that name (one of `TICKET_FIELDS`).
+fn event_text<'a>(e: &'a mut Event, field: &str) -> Option<&'a mut Option<String>> {
+    Some(match field {
+        "title" => &mut e.title,
+        "contact" => &mut e.contact,
+        "description" => &mut e.description,
+        "text" => &mut e.text,
+        "reason" => &mut e.reason,
+        "cause" => &mut e.cause,
+        "responsibility" => &mut e.responsibility,
+        "need" => &mut e.need,
+        "parts" => &mut e.parts,
+        "product" => &mut e.product,
+        "serial" => &mut e.serial,
+        "voucher" => &mut e.voucher,
+        "submitter" => &mut e.submitter,
+        "transferred_by" => &mut e.transferred_by,
+        _ => return None,
+    })
 }
 
 /// Appends a `[[redaction]]` record to a customer or report document.
