@@ -1493,6 +1493,47 @@ due = 2026-12-15
     }
 
     #[test]
+    fn worklog_entries_and_measure_events_merge_three_ways_too() {
+        let entry = |at: &str, t: &str| {
+            format!(
+                "\n[[entry]]\ndate = 2026-11-24\nhours = 1.5\ntext = \"{t}\"\nat = 2026-11-24T{at}:00+08:00\nby = \"wang\"\n"
+            )
+        };
+        let head = "schema = 1\nengineer = \"wang\"\n";
+        let base = format!(
+            "{head}{}{}",
+            entry("09:00", "a"),
+            entry("09:10", "reverted")
+        );
+        let ours = format!("{head}{}{}", entry("09:00", "a"), entry("10:00", "x"));
+        let theirs = format!("{base}{}", entry("10:00", "w"));
+        let text = both_ways(&base, &ours, &theirs);
+        let w: crate::model::worklog::WorkLog = toml::from_str(&text).unwrap();
+        let t: Vec<_> = w.entry.iter().map(|e| e.text.as_str()).collect();
+        assert_eq!(t, ["a", "w", "x"], "{text}");
+
+        // A measure note reverted on one side stays reverted.
+        let note = ev(
+            "2026-11-25T09:00:00+08:00",
+            "li",
+            "note",
+            "text = \"by mistake\"\n",
+        );
+        let other = ev(
+            "2026-11-25T10:00:00+08:00",
+            "wang",
+            "note",
+            "text = \"kept\"\n",
+        );
+        let base = format!("{MEASURE}{note}");
+        let text = both_ways(&base, MEASURE, &format!("{base}{other}"));
+        assert!(
+            !text.contains("by mistake") && text.contains("kept"),
+            "{text}"
+        );
+    }
+
+    #[test]
     fn markers_wrap_only_the_differing_lines() {
         assert_eq!(
             with_markers("a\nb\nc\n", "a\nx\nc\n"),
