@@ -1434,6 +1434,11 @@ fn describe(e: &Event) -> String {
         }),
     );
     put("timer", e.timer.clone());
+    put(
+        "redacted",
+        e.redacts
+            .map(|n| format!("event {n} {}", e.field.clone().unwrap_or_default())),
+    );
     put("reason", e.reason.clone());
     if e.on_call {
         parts.push("on the call".into());
