@@ -777,8 +777,13 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
                 by: cx.actor(&desk)?,
                 at: cx.time(&desk, a.at.as_deref())?,
             };
-            let (_, path) = svcdesk::model::redact::ticket(&desk, &id, a.event, &request)?;
+            let (t, path) = svcdesk::model::redact::ticket(&desk, &id, a.event, &request)?;
             eprintln!("{id}: event {} `{}` redacted", a.event, request.field);
+            let at = desk.local(request.at).to_rfc3339();
+            cx.fire(
+                &desk,
+                HookEvent::ticket(&desk, &t, "redact", &request.by, &at),
+            );
             cx.changed(
                 &desk,
                 format!(
