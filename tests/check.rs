@@ -493,3 +493,75 @@ fn a_deadline_beyond_the_listed_holidays_is_a_warning_not_a_problem() {
         );
     }
 }
+
+/// Redaction is the one exception to append-only histories: check's drift and order
+/// rules accept it, and the redacted value is gone from the fields too.
+#[test]
+fn check_accepts_a_redacted_ticket_history() {
+    let desk = common::TestDesk::new();
+    let c = desk.add(&["--name", "宏达物流"]);
+    let t = desk
+        .ok(&[
+            "ticket",
+            "open",
+            "--customer",
+            &c,
+            "--category",
+            "complaint",
+            "-m",
+            "张三 13812345678 called",
+        ])
+        .trim_end()
+        .to_string();
+    desk.ok(&["ticket", "note", &t, "-m", "ID 310101199001011234"]);
+    let rel = format!("tickets/2026/11/{t}.toml");
+    let n = desk.read(&rel).matches("[[event]]").count().to_string();
+    desk.ok(&[
+        "ticket", "redact", &t, "--event", &n, "--field", "text", "--reason", "PIPL",
+    ]);
+    desk.ok(&[
+        "ticket",
+        "redact",
+        &t,
+        "--event",
+        "1",
+        "--field",
+        "description",
+        "--reason",
+        "PIPL",
+    ]);
+    // (the title defaults to the description's first line)
+    desk.ok(&[
+        "ticket", "redact", &t, "--event", "1", "--field", "title", "--reason", "PIPL",
+    ]);
+    let text = desk.read(&rel);
+    assert!(
+        !text.contains("310101") && !text.contains("13812345678"),
+        "{text}"
+    );
+    assert!(text.starts_with("schema = 1\n"));
+    assert!(
+        text.contains("\ndescription = \"[redacted]\"\n"),
+        "the field replays:\n{text}"
+    );
+    assert_eq!(text.matches("action = \"redact\"").count(), 3, "{text}");
+    desk.ok(&["check"]);
+    // Refused: twice, a field that is not personal text, no such event.
+    for (args, msg) in [
+        (
+            vec!["--event", "1", "--field", "description"],
+            "already redacted",
+        ),
+        (
+            vec!["--event", "1", "--field", "customer"],
+            "cannot be redacted",
+        ),
+        (vec!["--event", "99", "--field", "text"], "no event 99"),
+    ] {
+        let mut all = vec!["ticket", "redact", &t, "--reason", "x"];
+        all.extend(args);
+        let err = desk.fails(1, &all);
+        assert!(err.contains(msg), "{err}");
+    }
+    assert_eq!(desk.read(&rel), text);
+}

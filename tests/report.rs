@@ -1046,3 +1046,53 @@ fn check_finds_broken_reports_and_logs() {
     let err = desk.fails(1, &["ledger", "service", "--month", "2026-11"]);
     assert!(err.contains(&format!("{path}:6:")), "{err}");
 }
+
+// ---------------------------------------------------------------- redact
+
+#[test]
+fn redact_replaces_a_field_records_who_and_why_and_check_accepts_it() {
+    let desk = TestDesk::new();
+    let c = desk.add(&["--name", "宏达物流"]);
+    let t = open_ticket(&desk, &c);
+    let id = full_report(&desk, &t);
+    let before = desk.read(&rel(&id));
+    ok_at(
+        &desk,
+        "2026-11-25T09:00:00+08:00",
+        &[
+            "report",
+            "redact",
+            &id[10..],
+            "--field",
+            "signed_by",
+            "--reason",
+            "PIPL request",
+        ],
+    );
+    let after = desk.read(&rel(&id));
+    assert!(!after.contains("陈刚"), "{after}");
+    assert!(after.contains("signed_by = \"[redacted]\"\n"), "{after}");
+    assert!(
+        after.ends_with(
+            "\n[[redaction]]\nat = 2026-11-25T09:00:00+08:00\nby = \"wang\"\nfield = \"signed_by\"\nreason = \"PIPL request\"\n"
+        ),
+        "{after}"
+    );
+    // Only the redacted line changed above the record of it.
+    let (head, _) = after.split_once("\n[[redaction]]").unwrap();
+    let changed = changed_lines(before.trim_end(), head);
+    assert_eq!(changed.len(), 1, "{changed:?}");
+    desk.ok(&["check"]);
+    // Twice, an unknown field, an ID or time field: refused, nothing written.
+    for (args, msg) in [
+        (vec!["--field", "signed_by"], "already redacted"),
+        (vec!["--field", "customer"], "cannot be redacted"),
+        (vec!["--field", "departed"], "cannot be redacted"),
+    ] {
+        let mut all = vec!["report", "redact", &id[10..], "--reason", "x"];
+        all.extend(args);
+        let err = desk.fails(1, &all);
+        assert!(err.contains(msg), "{err}");
+    }
+    assert_eq!(desk.read(&rel(&id)), after);
+}

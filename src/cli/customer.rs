@@ -41,6 +41,33 @@ CSV columns: id,name,contact,phone,email,industry,source,referred_by,tags,create
   svcdesk customer note K7Q2 --with 王经理 --channel phone \\
       -m 'interested in product A, wants a sample' --follow-up 2026-12-01")]
     Note(NoteArgs),
+    /// Redact personal data in a communication-log entry (PIPL), recording who and why.
+    #[command(after_help = "Examples:
+  svcdesk customer redact K7Q2 --log 2 --field summary --reason 'PIPL request of 2026-12-01'
+
+The value becomes \"[redacted]\" where it stood and a [[redaction]] record says who, when,
+which entry and field, and why — never the old value. In a git merge the redacted copy
+wins over an unredacted one. Fields: with, summary. README (\"Redaction\") shows how to
+purge the old value from git's history as well.")]
+    Redact(RedactArgs),
+}
+
+#[derive(clap::Args)]
+pub struct RedactArgs {
+    /// Customer ID or unique abbreviation.
+    id: String,
+    /// The communication-log entry, by its number in `customer show` (1 = first).
+    #[arg(long, value_name = "N")]
+    log: u32,
+    /// The field to redact: with or summary.
+    #[arg(long)]
+    field: String,
+    /// Why (e.g. the request it answers); recorded in the [[redaction]] record.
+    #[arg(long)]
+    reason: String,
+    /// When, if not now (desk time).
+    #[arg(long, value_name = "TIME")]
+    at: Option<String>,
 }
 
 #[derive(clap::Args, Default)]
@@ -325,6 +352,25 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
                 &desk,
                 format!("customer {id}: note (by {by_name})"),
                 vec![desk.path_of(&id)],
+            );
+        }
+        Command::Redact(a) => {
+            let id = desk.resolve(Kind::Customer, &a.id)?;
+            let request = svcdesk::model::redact::Request {
+                field: a.field,
+                reason: a.reason,
+                by: cx.actor(&desk)?,
+                at: cx.time(&desk, a.at.as_deref())?,
+            };
+            let path = svcdesk::model::redact::customer_log(&desk, &id, a.log, &request)?;
+            eprintln!("{id}: log entry {} `{}` redacted", a.log, request.field);
+            cx.changed(
+                &desk,
+                format!(
+                    "customer {id}: redact log {} {} (by {})",
+                    a.log, request.field, request.by
+                ),
+                vec![path],
             );
         }
     }

@@ -9,14 +9,18 @@ use super::Context;
 
 pub const GIT_HELP: &str = "\
 How concurrent work merges (git runs `svcdesk merge-driver` for record files):
-  tickets,    both sides' events are kept, each once, in time order; the fields are
-  measures    re-derived from the merged history. A history that then does not replay
-              (e.g. both sides accepted) becomes a normal conflict, which `svcdesk check`
-              reports until it is resolved by hand.
+  lists       a ticket's or measure's [[event]]s, a customer's [[log]], a work log's
+              [[entry]]s merge three ways: new entries of both sides kept (the same one
+              once), an entry one side removed (git revert) stays removed, a redacted
+              copy wins over an unredacted one. One order whoever merges: time, then
+              content, never swapping two entries of the same side.
+  tickets,    the fields are re-derived from the merged history. Events that then do
+  measures    not apply (e.g. both sides accepted) are marked as a conflict, only they;
+              `svcdesk check` reports them by line until resolved by hand.
   customers,  each field merges three ways: a change on one side wins; the same change on
   reports     both is taken once; different changes to the same field are a conflict
-              (markers in the file, git reports it). Tags merge as sets; [[log]] entries
-              are unioned like events.
+              (markers around that field, git reports it). Tags merge as sets.
+  comments    from both sides survive; the bytes are the same whichever clone merges.
 
 `git clone` does not copy .git/config: run `svcdesk git setup` once in every clone.
 The driver is registered with the absolute path of this svcdesk, so it works without

@@ -80,6 +80,30 @@ Weeks are ISO weeks, Monday to Sunday. Total = work-log hours + hours on site.
 CSV columns: date,kind,report,ticket,customer,hours,text
 (kind is log or report; the last row has kind total and the week's total hours).")]
     Weekly(WeeklyArgs),
+    /// Redact personal data in a report field (PIPL), recording who and why.
+    #[command(after_help = "Examples:
+  svcdesk report redact 2HQA --field signed_by --reason 'PIPL request of 2026-12-01'
+
+The value becomes \"[redacted]\" where it stood and a [[redaction]] record says who, when,
+which field and why — never the old value. In a git merge the redacted copy wins.
+Fields: location, travel, work_done, problems, parts, signed_by. README (\"Redaction\")
+shows how to purge the old value from git's history as well.")]
+    Redact(RedactArgs),
+}
+
+#[derive(clap::Args)]
+pub struct RedactArgs {
+    /// Report ID or unique abbreviation.
+    id: String,
+    /// The field to redact, e.g. signed_by or work_done.
+    #[arg(long)]
+    field: String,
+    /// Why (e.g. the request it answers); recorded in the [[redaction]] record.
+    #[arg(long)]
+    reason: String,
+    /// When, if not now (desk time).
+    #[arg(long, value_name = "TIME")]
+    at: Option<String>,
 }
 
 #[derive(clap::Args, Default)]
@@ -325,6 +349,22 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
                 } else {
                     "already so; nothing changed"
                 }
+            );
+        }
+        Command::Redact(a) => {
+            let id = desk.resolve(Kind::Report, &a.id)?;
+            let request = svcdesk::model::redact::Request {
+                field: a.field,
+                reason: a.reason,
+                by: cx.actor(&desk)?,
+                at: cx.time(&desk, a.at.as_deref())?,
+            };
+            let path = svcdesk::model::redact::report_field(&desk, &id, &request)?;
+            eprintln!("{id}: `{}` redacted", request.field);
+            cx.changed(
+                &desk,
+                format!("report {id}: redact {} (by {})", request.field, request.by),
+                vec![path],
             );
         }
         Command::Show(a) => {

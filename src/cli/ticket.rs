@@ -146,6 +146,9 @@ Refused while compensation awaits finance review or the GM's decision.")]
   svcdesk ticket link 9XWM QF7R                   # related (the default)
   svcdesk ticket link 9XWM QF7R --kind duplicate")]
     Link(LinkArgs),
+    /// Redact personal data in an earlier event (PIPL); a `redact` event records why.
+    #[command(after_help = REDACT_HELP)]
+    Redact(RedactArgs),
     /// Show a ticket's fields and timeline.
     #[command(after_help = "Examples:
   svcdesk ticket show 9XWM                        # fields, SLA timers, timeline
@@ -346,6 +349,36 @@ pub struct AssignArgs {
     /// Why it is routed this way.
     #[arg(long)]
     reason: Option<String>,
+}
+
+pub const REDACT_HELP: &str = "\
+Examples:
+  svcdesk ticket redact 9XWM --event 3 --field text --reason 'PIPL request of 2026-12-01'
+
+The value becomes \"[redacted]\" where it stood and a `redact` event records who, when,
+which event and field, and why — never the old value. The fields are replayed (a redacted
+description or resolution reads [redacted] too) and `svcdesk check` accepts the history.
+In a git merge the redacted copy wins over an unredacted one from another clone. The old
+value is still in git's history: README (\"Redaction\") shows how to purge it there too.
+Fields: title, contact, description, text, reason, cause, responsibility, need, parts,
+product, serial, voucher, submitter, transferred_by.";
+
+#[derive(clap::Args)]
+pub struct RedactArgs {
+    /// Ticket ID or unique abbreviation.
+    id: String,
+    /// The event, by its number in `ticket show` (1 = open).
+    #[arg(long, value_name = "N")]
+    event: u32,
+    /// The field to redact, e.g. text or description.
+    #[arg(long)]
+    field: String,
+    /// Why (e.g. the request it answers); recorded in the `redact` event.
+    #[arg(long)]
+    reason: String,
+    /// When, if not now (desk time).
+    #[arg(long, value_name = "TIME")]
+    at: Option<String>,
 }
 
 #[derive(clap::Args)]
@@ -737,6 +770,31 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
             Ok(0)
         }
         Command::List(a) => list(cx, &desk, *a),
+        Command::Redact(a) => {
+            let id = desk.resolve(Kind::Ticket, &a.id)?;
+            let request = svcdesk::model::redact::Request {
+                field: a.field,
+                reason: a.reason,
+                by: cx.actor(&desk)?,
+                at: cx.time(&desk, a.at.as_deref())?,
+            };
+            let (t, path) = svcdesk::model::redact::ticket(&desk, &id, a.event, &request)?;
+            eprintln!("{id}: event {} `{}` redacted", a.event, request.field);
+            let at = desk.local(request.at).to_rfc3339();
+            cx.fire(
+                &desk,
+                HookEvent::ticket(&desk, &t, "redact", &request.by, &at),
+            );
+            cx.changed(
+                &desk,
+                format!(
+                    "ticket {id}: redact event {} {} (by {})",
+                    a.event, request.field, request.by
+                ),
+                vec![path],
+            );
+            Ok(0)
+        }
         other => {
             let (common, fill): (CommonArgs, Fill) = match other {
                 Command::Grade(a) => (
@@ -910,7 +968,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
                         Ok(())
                     }),
                 ),
-                Command::Open(_) | Command::Show(_) | Command::List(_) => {
+                Command::Open(_) | Command::Show(_) | Command::List(_) | Command::Redact(_) => {
                     unreachable!("handled above")
                 }
             };
@@ -1382,6 +1440,11 @@ fn describe(e: &Event) -> String {
         }),
     );
     put("timer", e.timer.clone());
+    put(
+        "redacted",
+        e.redacts
+            .map(|n| format!("event {n} {}", e.field.clone().unwrap_or_default())),
+    );
     put("reason", e.reason.clone());
     if e.on_call {
         parts.push("on the call".into());

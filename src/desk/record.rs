@@ -37,12 +37,17 @@ fn conflict_marker(path: &Path, text: &str) -> Result<()> {
             .iter()
             .any(|m| line.starts_with(m))
         {
-            return Err(Error::parse_at(
-                path,
-                text,
-                Some(offset),
-                "unresolved git conflict marker; finish the merge by hand",
-            ));
+            // svcdesk's merge driver says on the `<<<<<<<` line what conflicts and
+            // what to do; say that rather than a generic complaint.
+            let note = line
+                .strip_prefix("<<<<<<< ")
+                .and_then(|rest| rest.split_once("(svcdesk: "))
+                .map(|(_, n)| n.trim_end().trim_end_matches(')'));
+            let message = match note {
+                Some(n) => format!("unresolved merge conflict: {n}"),
+                None => "unresolved git conflict marker; finish the merge by hand".into(),
+            };
+            return Err(Error::parse_at(path, text, Some(offset), message));
         }
         offset += line.len();
     }

@@ -328,6 +328,7 @@ mod tests {
             satisfaction: None,
             created: at("2026-11-30T20:00:00+08:00"),
             created_by: engineer.into(),
+            redaction: Vec::new(),
         }
     }
 

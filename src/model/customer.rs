@@ -42,6 +42,9 @@ pub struct Customer {
     pub created_by: String,
     #[serde(default)]
     pub log: Vec<LogEntry>,
+    /// Redactions of personal data (PIPL): `svcdesk customer redact`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub redaction: Vec<super::redact::Redaction>,
 }
 
 /// One communication-log entry: who talked with whom, how, about what, and when to follow up.

@@ -4,6 +4,7 @@
 
 pub mod customer;
 pub mod measure;
+pub mod redact;
 pub mod report;
 pub mod ticket;
 pub mod ticket_cache;

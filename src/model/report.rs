@@ -226,6 +226,9 @@ pub struct Report {
     )]
     pub created: DateTime<FixedOffset>,
     pub created_by: String,
+    /// Redactions of personal data (PIPL): `svcdesk report redact`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub redaction: Vec<super::redact::Redaction>,
 }
 
 /// The fields a user may remove with `report edit --clear`. Engineer, customer and
@@ -799,6 +802,7 @@ pub fn add(desk: &Desk, new: NewReport) -> Result<Added> {
         satisfaction: None,
         created: desk.local(new.at),
         created_by: new.by.clone(),
+        redaction: Vec::new(),
     };
     let rest = Fields {
         engineer: None,
@@ -977,6 +981,7 @@ mod tests {
             satisfaction: None,
             created: at("2026-11-24T18:00:00+08:00"),
             created_by: "wang".into(),
+            redaction: Vec::new(),
         }
     }
 

@@ -133,6 +133,13 @@ pub struct Event {
     // sla-notified
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timer: Option<String>,
+
+    // redact: which event (1-based, in history order when redacted) and field; why is
+    // in `reason`. Never the old value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redacts: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
 }
 
 fn epoch() -> DateTime<FixedOffset> {
@@ -267,7 +274,8 @@ impl State {
             .iter()
             .copied()
             .filter(|&a| {
-                !matches!(a, A::Open | A::SlaNotified) && next_state(self, a, false).is_some()
+                !matches!(a, A::Open | A::SlaNotified | A::Redact)
+                    && next_state(self, a, false).is_some()
             })
             .collect()
     }
@@ -289,7 +297,7 @@ fn next_state(s: State, a: Action, on_call: bool) -> Option<State> {
     let open_unresolved = matches!(s, S::New | S::Assigned) || working;
     Some(match a {
         A::Open => return None,
-        A::Note | A::Link | A::SlaNotified => s,
+        A::Note | A::Link | A::SlaNotified | A::Redact => s,
         A::Grade | A::Escalate => {
             if !s.is_open() {
                 return None;
@@ -656,6 +664,19 @@ pub fn apply(t: &mut Ticket, e: &Event) -> Result<(), StepError> {
             }
         }
         A::SlaNotified => need("a timer", e.timer.as_deref(), action)?,
+        A::Redact => {
+            need("the field it redacted", e.field.as_deref(), action)?;
+            need("a reason", e.reason.as_deref(), action)?;
+            match e.redacts {
+                Some(n) if n >= 1 && (n as usize) <= t.event.len() => {}
+                _ => {
+                    return Err(StepError::Invalid(format!(
+                        "redact needs the number of an earlier event (1..{})",
+                        t.event.len()
+                    )));
+                }
+            }
+        }
     }
     t.state = Some(next);
     t.event.push(e.clone());

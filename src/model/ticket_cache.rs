@@ -39,7 +39,7 @@ use crate::error::{Error, Result};
 /// Bumped whenever the layout or the codec below changes. With the crate version and a
 /// fingerprint of the build (`SOURCES`) also in every cache file, a cache written by
 /// another svcdesk is rebuilt, never misread.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 const MAGIC: &[u8; 8] = b"SVCDTKC\n";
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// The source of everything that decides what an entry holds: the record types and their
@@ -938,6 +938,8 @@ impl Codec for Event {
             currency,
             comp_kind,
             timer,
+            redacts,
+            field,
         } = self;
         at.put(w);
         by.put(w);
@@ -981,6 +983,8 @@ impl Codec for Event {
         currency.put(w);
         comp_kind.put(w);
         timer.put(w);
+        redacts.put(w);
+        field.put(w);
     }
 
     fn get(r: &mut Reader) -> Option<Self> {
@@ -1027,6 +1031,8 @@ impl Codec for Event {
             currency: Codec::get(r)?,
             comp_kind: Codec::get(r)?,
             timer: Codec::get(r)?,
+            redacts: Codec::get(r)?,
+            field: Codec::get(r)?,
         })
     }
 }
@@ -1088,6 +1094,8 @@ mod tests {
             currency: s("CNY"),
             comp_kind: Some(CompKind::Cash),
             timer: s("e-timer"),
+            redacts: Some(7),
+            field: s("e-field"),
         };
         Ticket {
             schema: 1,

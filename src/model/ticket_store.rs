@@ -200,12 +200,6 @@ pub(crate) fn write_values(
     }
 }
 
-/// `write_fields` for the git merge driver, which re-derives a merged ticket's fields
-/// exactly as a command does.
-pub(crate) fn write_ticket_fields(doc: &mut DocumentMut, t: &Ticket) {
-    write_fields(doc, t);
-}
-
 pub struct Opened {
     pub id: Id,
     pub path: PathBuf,

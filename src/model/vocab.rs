@@ -125,6 +125,8 @@ vocab!(
         CompApprove = "comp-approve",
         CompReject = "comp-reject",
         SlaNotified = "sla-notified",
+        /// Personal data replaced by `[redacted]` in an earlier event (PIPL).
+        Redact = "redact",
     }
 );
 

@@ -961,6 +961,11 @@ mod tests {
             Action::Assign => e.assignee = Some("wang".into()),
             Action::Wait | Action::Reopen => e.reason = Some("customer".into()),
             Action::SlaNotified => e.timer = Some("respond".into()),
+            Action::Redact => {
+                e.redacts = Some(1);
+                e.field = Some("text".into());
+                e.reason = Some("PIPL".into());
+            }
             _ => e.text = Some("done".into()),
         }
         e
