@@ -241,6 +241,16 @@ impl Context {
         Ok(t.with_nanosecond(0).unwrap_or(t))
     }
 
+    /// When a history entry is stamped: `--at` as given, else now (SVCDESK_NOW, else the
+    /// clock) — decided by the library under the lock, never before the last entry.
+    pub fn when(&self, desk: &Desk, at: Option<&str>) -> Result<desk::When> {
+        Ok(match (at, self.now.as_deref()) {
+            (Some(s), _) => desk::When::At(desk::parse_time(s, desk.tz())?),
+            (None, Some(s)) => desk::When::NowIs(desk::parse_time(s, desk.tz())?),
+            (None, None) => desk::When::Now,
+        })
+    }
+
     /// Table width: the terminal's, or COLUMNS when piped, else comfy-table's default.
     pub fn width(&self) -> Option<u16> {
         std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok())

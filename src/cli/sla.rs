@@ -2,7 +2,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
 use clap::Subcommand;
-use svcdesk::desk::{Desk, Id};
+use svcdesk::desk::{Desk, Id, When};
 use svcdesk::hooks::{self, HookEvent};
 use svcdesk::model::measure::{self, Measure};
 use svcdesk::model::ticket::{Action, Event, Ticket};
@@ -514,7 +514,7 @@ fn notify(
         )),
         ..Event::default()
     };
-    ticket_store::append(desk, &id, e)
+    ticket_store::append(desk, &id, When::NowIs(now), e)
         .map_err(|e| format!("notified, but recording it failed: {e}"))?;
     Ok(())
 }
@@ -538,7 +538,8 @@ fn notify_measure(
     let id = Id::parse(&m.id).ok_or_else(|| format!("bad measure ID {}", m.id))?;
     let mut e = measure::Event::new(desk.local(now), SYSTEM_ACTOR, measure::Action::Notified);
     e.text = Some(format!("overdue since {}", m.due));
-    measure::append(desk, &id, e).map_err(|e| format!("notified, but recording it failed: {e}"))?;
+    measure::append(desk, &id, When::NowIs(now), e)
+        .map_err(|e| format!("notified, but recording it failed: {e}"))?;
     Ok(())
 }
 
@@ -581,9 +582,13 @@ fn escalate(desk: &Desk, found: &[Alert], now: DateTime<Utc>) -> Result<Vec<Hook
             )),
             ..Event::default()
         };
-        let at = e.at.to_rfc3339();
-        match ticket_store::append(desk, &id, e) {
+        match ticket_store::append(desk, &id, When::NowIs(now), e) {
             Ok(t) => {
+                let at = t
+                    .event
+                    .last()
+                    .map(|e| e.at.to_rfc3339())
+                    .unwrap_or_default();
                 eprintln!(
                     "{id}: escalated to {} ({} breached)",
                     rule.to, x.status.timer

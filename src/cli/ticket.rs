@@ -956,11 +956,12 @@ fn decision(a: OptTextArgs, action: Action) -> (CommonArgs, Fill) {
 fn step(cx: &mut Context, desk: &Desk, common: CommonArgs, fill: Fill) -> Result<u8> {
     let id = desk.resolve(Kind::Ticket, &common.id)?;
     let by = cx.actor(desk)?;
-    let at = cx.time(desk, common.at.as_deref())?;
-    let mut e = event(&by, at, desk, Action::Note);
+    let when = cx.when(desk, common.at.as_deref())?;
+    let mut e = event(&by, chrono::DateTime::UNIX_EPOCH, desk, Action::Note);
     fill(&mut e, desk)?;
     let action = e.action.expect("every step sets its action");
-    let t = ticket_store::append(desk, &id, e.clone())?;
+    let t = ticket_store::append(desk, &id, when, e)?;
+    let e = t.event.last().expect("the step just appended").clone();
     eprintln!("{id}: {action} (now {})", t.state());
     cx.fire(
         desk,

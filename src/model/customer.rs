@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, value};
 
 use crate::desk::record::{self, date_value, datetime_value, serde_time};
-use crate::desk::{Desk, Id, Kind, store};
+use crate::desk::{Desk, Id, Kind, When, store};
 use crate::error::{Error, Result};
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -402,7 +402,9 @@ pub(crate) fn set_string(table: &mut Table, key: &str, v: &str) {
 }
 
 pub struct Note {
-    pub at: DateTime<Utc>,
+    /// Decided under the lock: `Now` is never before the last entry; an explicit time
+    /// is kept as given (an entry made after the fact may come after later ones).
+    pub when: When,
     pub by: String,
     pub with: Option<String>,
     pub channel: Option<String>,
@@ -419,10 +421,14 @@ pub fn note(desk: &Desk, id: &Id, n: Note) -> Result<()> {
     }
     let _lock = desk.lock()?;
     let path = desk.path_of(id);
-    load_file(&path)?;
+    let c = load_file(&path)?;
+    let at = n
+        .when
+        .resolve(c.log.iter().map(|l| l.at).max())
+        .unwrap_or_else(|given| given);
     record::edit_file(&path, |doc| {
         let mut t = Table::new();
-        t["at"] = value(datetime_value(desk.local(n.at)));
+        t["at"] = value(datetime_value(desk.local(at)));
         t["by"] = value(&n.by);
         if let Some(w) = n.with.as_deref().filter(|s| !s.trim().is_empty()) {
             t["with"] = value(w.trim());

@@ -11,7 +11,7 @@ use super::ticket_cache;
 use crate::config::AssignRule;
 use crate::desk::record::edit_file;
 use crate::desk::record::{self, date_value, datetime_value};
-use crate::desk::{Desk, Id, Kind, store};
+use crate::desk::{Desk, Id, Kind, When, store};
 use crate::error::{Error, Result};
 
 /// Loads a ticket as its history says it is: the stored fields are a convenience for
@@ -304,8 +304,10 @@ fn route(desk: &Desk, events: &mut [Event]) -> Result<()> {
 }
 
 /// Appends one step to a ticket, after checking it against the replayed history.
+/// The step's time is decided here, under the lock, from `when` (`e.at` is ignored):
+/// a writer that queued behind another is never refused for being "too early".
 /// Returns the ticket as it now stands.
-pub fn append(desk: &Desk, id: &Id, e: Event) -> Result<Ticket> {
+pub fn append(desk: &Desk, id: &Id, when: When, mut e: Event) -> Result<Ticket> {
     let _lock = desk.lock()?;
     let path = desk.path_of(id);
     let text = record::read_text(&path)?;
@@ -313,21 +315,7 @@ pub fn append(desk: &Desk, id: &Id, e: Event) -> Result<Ticket> {
     let mut t = replay_checked(&path, &text, &stored)?;
     // Append-only and in time order (`check` reports a history that is not): a step
     // entered after the fact may not go back before what is already recorded.
-    if let Some(last) = t.event.last()
-        && e.at < last.at
-    {
-        let show = |at: chrono::DateTime<chrono::FixedOffset>| {
-            desk.local(at.to_utc()).format("%Y-%m-%d %H:%M").to_string()
-        };
-        return Err(Error::invalid_with_hint(
-            format!(
-                "{id}: {} is earlier than the ticket's last event ({}); a history stays in time order",
-                show(e.at),
-                show(last.at)
-            ),
-            "give --at a later time, and say when it really happened in the text",
-        ));
-    }
+    e.at = when.stamp(desk, id.as_str(), "ticket", t.event.last().map(|l| l.at))?;
     authorize(desk, &t, &e)?;
     ticket::apply(&mut t, &e).map_err(|err| match err {
         ticket::StepError::Transition { .. } => Error::invalid_with_hint(
