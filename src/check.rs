@@ -38,6 +38,26 @@ impl std::fmt::Display for Problem {
 pub struct Report {
     pub files: usize,
     pub problems: Vec<Problem>,
+    /// Leftover temp files of killed writes, removed (relative to the desk root).
+    pub tidied: Vec<PathBuf>,
+}
+
+/// Removes the `.svcdesk-tmp-*` files killed writes left anywhere in the desk, if no
+/// write is under way (then the next check or write does it).
+fn tidy(desk: &Desk) -> Vec<PathBuf> {
+    let Ok(Some(lock)) = crate::desk::WriteLock::try_acquire(&desk.root) else {
+        return Vec::new();
+    };
+    walkdir::WalkDir::new(&desk.root)
+        .into_iter()
+        .filter_entry(|e| {
+            e.depth() == 0 || !matches!(e.file_name().to_str(), Some(".git" | ".svcdesk"))
+        })
+        .flatten()
+        .filter(|e| e.file_type().is_dir())
+        .flat_map(|e| lock.tidy(e.path()))
+        .map(|p| p.strip_prefix(&desk.root).map(PathBuf::from).unwrap_or(p))
+        .collect()
 }
 
 /// What one file yields: its own problems, and what the cross-file checks need. Tickets
@@ -66,7 +86,10 @@ struct TicketRefs {
 
 pub fn check(desk: &Desk) -> Result<Report> {
     use rayon::prelude::*;
-    let mut report = Report::default();
+    let mut report = Report {
+        tidied: tidy(desk),
+        ..Report::default()
+    };
     let mut files = Vec::new();
     for kind in Kind::ALL {
         files.push((kind, desk.record_files(kind)?));
@@ -83,6 +106,14 @@ pub fn check(desk: &Desk) -> Result<Report> {
             .flatten()
         {
             let name = entry.file_name().to_string_lossy();
+            if entry.file_type().is_dir() && name.ends_with(".toml") {
+                report.problems.push(Problem {
+                    path: entry.path().strip_prefix(&desk.root).unwrap_or(entry.path()).to_path_buf(),
+                    line: None,
+                    column: None,
+                    message: "is a folder where a record file belongs; move what it holds out and remove it".into(),
+                });
+            }
             if entry.path_is_symlink() && name.ends_with(".toml") && !name.starts_with('.') {
                 report.problems.push(Problem {
                     path: entry.path().strip_prefix(&desk.root).unwrap_or(entry.path()).to_path_buf(),

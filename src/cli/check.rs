@@ -24,6 +24,12 @@ pub struct Args {
 pub fn exec(cx: &mut Context, a: Args) -> Result<u8> {
     let desk = cx.desk()?;
     let report = svcdesk::check::check(&desk)?;
+    for t in &report.tidied {
+        super::warn(&format!(
+            "removed {}, left by an interrupted write",
+            t.display()
+        ));
+    }
     let mut rows = Rows::new(vec!["path", "line", "column", "message"]);
     for p in &report.problems {
         let n = |v: Option<usize>| v.map(|n| n.to_string()).unwrap_or_default();
