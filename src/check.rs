@@ -42,6 +42,15 @@ pub struct Report {
     pub tidied: Vec<PathBuf>,
 }
 
+/// What `git mergetool` leaves next to a record: `X.toml.orig`, `X_BASE_123.toml` ...
+fn is_merge_leftover(name: &str) -> bool {
+    name.ends_with(".toml.orig")
+        || (name.ends_with(".toml")
+            && ["_BASE_", "_LOCAL_", "_REMOTE_", "_BACKUP_"]
+                .iter()
+                .any(|m| name.contains(m)))
+}
+
 /// Removes the `.svcdesk-tmp-*` files killed writes left anywhere in the desk, if no
 /// write is under way (then the next check or write does it).
 fn tidy(desk: &Desk) -> Vec<PathBuf> {
@@ -112,6 +121,14 @@ pub fn check(desk: &Desk) -> Result<Report> {
                     line: None,
                     column: None,
                     message: "is a folder where a record file belongs; move what it holds out and remove it".into(),
+                });
+            }
+            if entry.file_type().is_file() && is_merge_leftover(&name) {
+                report.problems.push(Problem {
+                    path: entry.path().strip_prefix(&desk.root).unwrap_or(entry.path()).to_path_buf(),
+                    line: None,
+                    column: None,
+                    message: "left over from a conflicted merge (git mergetool); finish the merge and remove it".into(),
                 });
             }
             if entry.path_is_symlink() && name.ends_with(".toml") && !name.starts_with('.') {

@@ -74,3 +74,176 @@ fn check_removes_leftover_temp_files_and_reports_a_folder_in_place_of_a_record()
         String::from_utf8_lossy(&o.stdout)
     );
 }
+
+/// Real git, with a user config of its own (HOME) and none from the system.
+struct Git {
+    _tmp: tempfile::TempDir,
+    home: std::path::PathBuf,
+    dir: std::path::PathBuf,
+}
+
+impl Git {
+    fn new() -> Git {
+        let tmp = tempfile::tempdir().unwrap();
+        let home = tmp.path().join("home");
+        fs::create_dir_all(&home).unwrap();
+        let dir = tmp.path().to_path_buf();
+        Git {
+            _tmp: tmp,
+            home,
+            dir,
+        }
+    }
+
+    fn env(&self, c: &mut std::process::Command, path: &str) {
+        c.env("HOME", &self.home)
+            .env("XDG_CONFIG_HOME", self.home.join(".config"))
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env_remove("GIT_CONFIG_GLOBAL")
+            .env("GIT_AUTHOR_NAME", "Test")
+            .env("GIT_AUTHOR_EMAIL", "test@example.com")
+            .env("GIT_COMMITTER_NAME", "Test")
+            .env("GIT_COMMITTER_EMAIL", "test@example.com")
+            .env("PATH", path);
+    }
+
+    fn git(&self, dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+        let mut c = std::process::Command::new("git");
+        self.env(&mut c, &std::env::var("PATH").unwrap());
+        c.arg("-C")
+            .arg(dir)
+            .args(["-c", "init.defaultBranch=main"])
+            .args(args)
+            .output()
+            .unwrap()
+    }
+
+    fn git_ok(&self, dir: &std::path::Path, args: &[&str]) -> String {
+        let o = self.git(dir, args);
+        assert!(o.status.success(), "git {args:?}: {}", stderr(&o));
+        common::stdout(&o)
+    }
+
+    /// svcdesk in `dir` with PATH = `path`.
+    fn sd_path(&self, dir: &std::path::Path, path: &str, args: &[&str]) -> std::process::Output {
+        let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("svcdesk"));
+        self.env(&mut c, path);
+        c.env("SVCDESK_NOW", common::NOW)
+            .env("SVCDESK_USER", common::USER)
+            .env_remove("SVCDESK_DIR")
+            .current_dir(dir)
+            .args(args)
+            .output()
+            .unwrap()
+    }
+
+    fn sd(&self, dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+        self.sd_path(dir, &std::env::var("PATH").unwrap(), args)
+    }
+
+    fn sd_ok(&self, dir: &std::path::Path, args: &[&str]) -> (String, String) {
+        let o = self.sd(dir, args);
+        assert!(o.status.success(), "svcdesk {args:?}: {}", stderr(&o));
+        (common::stdout(&o).trim().to_string(), stderr(&o))
+    }
+
+    /// A desk set up with `init --git`, one customer, committed.
+    fn origin(&self) -> (std::path::PathBuf, String) {
+        self.sd_ok(
+            &self.dir,
+            &["init", "origin", "--git", "--timezone", "Asia/Shanghai"],
+        );
+        let origin = self.dir.join("origin");
+        let (c, _) = self.sd_ok(&origin, &["customer", "add", "--name", "华东机械"]);
+        self.git_ok(&origin, &["add", "-A"]);
+        self.git_ok(&origin, &["commit", "-qm", "start"]);
+        (origin, c)
+    }
+}
+
+#[test]
+fn a_clone_without_the_driver_is_warned_at_its_first_write_and_setup_global_fixes_it() {
+    let g = Git::new();
+    let (origin, c) = g.origin();
+    let (_, err) = g.sd_ok(&origin, &["customer", "note", &c, "-m", "set up: quiet"]);
+    assert!(!err.contains("warning:"), "{err}");
+
+    g.git_ok(&g.dir, &["clone", "-q", "origin", "clone"]);
+    let clone = g.dir.join("clone");
+    let (_, err) = g.sd_ok(&clone, &["customer", "note", &c, "-m", "first write"]);
+    assert!(
+        err.contains("warning: .gitattributes merges record files with svcdesk, but git has no merge.svcdesk.driver configured")
+            && err.contains("`svcdesk git setup --global`"),
+        "{err}"
+    );
+    let o = g.sd(&clone, &["check"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        stderr(&o).contains("warning: .gitattributes merges"),
+        "{}",
+        stderr(&o)
+    );
+
+    // Not on PATH: the absolute path of this binary.
+    let bin = fs::canonicalize(assert_cmd::cargo::cargo_bin("svcdesk")).unwrap();
+    let o = g.sd_path(&g.home, "/usr/bin:/bin", &["git", "setup", "--global"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let cfg = fs::read_to_string(g.home.join(".gitconfig")).unwrap();
+    assert!(
+        cfg.contains(&format!("{} merge-driver %O %A %B %P", bin.display())),
+        "{cfg}"
+    );
+    let (_, err) = g.sd_ok(&clone, &["customer", "note", &c, "-m", "fixed"]);
+    assert!(!err.contains("warning:"), "{err}");
+
+    // On PATH: by name, so it follows upgrades.
+    let path = format!("{}:/usr/bin:/bin", bin.parent().unwrap().display());
+    let o = g.sd_path(&g.home, &path, &["git", "setup", "--global"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let cfg = fs::read_to_string(g.home.join(".gitconfig")).unwrap();
+    assert!(
+        cfg.contains("driver = svcdesk merge-driver %O %A %B %P"),
+        "{cfg}"
+    );
+}
+
+#[test]
+fn a_driver_that_cannot_run_is_warned_and_its_unmerged_files_fail_check() {
+    let g = Git::new();
+    let (origin, c) = g.origin();
+    g.git_ok(
+        &origin,
+        &[
+            "config",
+            "merge.svcdesk.driver",
+            "/nonexistent/svcdesk merge-driver %O %A %B %P",
+        ],
+    );
+    let (_, err) = g.sd_ok(&origin, &["customer", "note", &c, "-m", "x"]);
+    assert!(
+        err.contains("runs `/nonexistent/svcdesk`, which is not an executable program")
+            && err.contains("run `svcdesk git setup` in the desk"),
+        "{err}"
+    );
+    g.git_ok(&origin, &["commit", "-qam", "note"]);
+    g.git_ok(&origin, &["checkout", "-qb", "side"]);
+    g.sd_ok(&origin, &["customer", "note", &c, "-m", "on the side"]);
+    g.git_ok(&origin, &["commit", "-qam", "side"]);
+    g.git_ok(&origin, &["checkout", "-q", "-"]);
+    g.sd_ok(&origin, &["customer", "note", &c, "-m", "on main"]);
+    g.git_ok(&origin, &["commit", "-qam", "main"]);
+    assert!(!g.git(&origin, &["merge", "-q", "side"]).status.success());
+    let rel = format!("customers/{c}.toml");
+    let text = fs::read_to_string(origin.join(&rel)).unwrap();
+    assert!(
+        !text.contains("<<<<<<<") && !text.contains("on the side"),
+        "our side, no markers"
+    );
+    let o = g.sd(&origin, &["check"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        common::stdout(&o).contains(&format!("{rel}: unmerged in git")),
+        "{}",
+        common::stdout(&o)
+    );
+}

@@ -23,7 +23,14 @@ pub struct Args {
 
 pub fn exec(cx: &mut Context, a: Args) -> Result<u8> {
     let desk = cx.desk()?;
-    let report = svcdesk::check::check(&desk)?;
+    let mut report = svcdesk::check::check(&desk)?;
+    report
+        .problems
+        .extend(svcdesk::git::driver::conflict_problems(&desk.root));
+    report.problems.sort();
+    if let Some(w) = svcdesk::git::driver::problem(&desk.root) {
+        super::warn(&w);
+    }
     for t in &report.tidied {
         super::warn(&format!(
             "removed {}, left by an interrupted write",

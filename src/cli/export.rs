@@ -669,6 +669,9 @@ fn import_tickets(
 
 pub fn import(cx: &mut Context, a: ImportArgs) -> Result<u8> {
     let desk = cx.desk()?;
+    if !a.dry_run {
+        cx.wrote(&desk);
+    }
     let by = cx.actor(&desk)?;
     let now = cx.time(&desk, None)?;
     let label = a.file.display().to_string();

@@ -218,6 +218,8 @@ pub struct Context {
     pub hooks: bool,
     /// Events written, for the hooks to hear once the command is done.
     fired: Vec<(PathBuf, svcdesk::config::Hooks, HookEvent)>,
+    /// The desk a command wrote to, to warn once if git could not merge it.
+    wrote: Option<PathBuf>,
 }
 
 impl Context {
@@ -258,9 +260,15 @@ impl Context {
 
     /// Notes a change a command wrote, to be committed if --commit or `[git] commit`.
     pub fn changed(&mut self, desk: &Desk, message: String, files: Vec<PathBuf>) {
+        self.wrote(desk);
         if self.commit || desk.config.git.commit {
             self.to_commit.push((desk.root.clone(), message, files));
         }
+    }
+
+    /// Notes that the command writes to `desk` (`changed` does this for you).
+    pub fn wrote(&mut self, desk: &Desk) {
+        self.wrote = Some(desk.root.clone());
     }
 
     /// Notes an event that is on disk, for the hooks that match it.
@@ -347,6 +355,7 @@ fn run() -> ExitCode {
         to_commit: Vec::new(),
         hooks: !cli.no_hooks && std::env::var_os(svcdesk::hooks::IN_HOOK_VAR).is_none(),
         fired: Vec::new(),
+        wrote: None,
     };
     let result = match cli.command {
         Command::Init(a) => init::exec(&mut cx, a),
@@ -383,6 +392,13 @@ fn run() -> ExitCode {
         }
         Ok(code)
     });
+    // A desk whose .gitattributes names svcdesk's merge driver but whose git cannot run
+    // it would merge wrongly later, silently: say so at the write, with the fix.
+    if let Some(root) = cx.wrote.take()
+        && let Some(w) = svcdesk::git::driver::problem(&root)
+    {
+        warn(&w);
+    }
     // Last, so that people are told only of what is on disk (and committed, if asked).
     // Whatever a hook does, the command's own result and exit code stand.
     for (root, hooks, ev) in std::mem::take(&mut cx.fired) {
