@@ -50,6 +50,10 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    /// Records that cannot be read, every one named (a summary over them would be skewed).
+    #[error("{}", bad_records(errors))]
+    BadRecords { errors: Vec<Error> },
+
     /// A request the desk refuses (bad value, duplicate, rule broken), with advice.
     #[error("{message}")]
     Invalid {
@@ -121,7 +125,24 @@ impl Error {
                     .into(),
             ),
             Error::Invalid { hint, .. } => hint.clone(),
+            Error::BadRecords { errors } => errors.first().and_then(Error::hint),
             _ => None,
+        }
+    }
+}
+
+fn bad_records(errors: &[Error]) -> String {
+    match errors {
+        [one] => one.to_string(),
+        _ => {
+            let mut s = format!(
+                "{} record files cannot be read, so a summary over them would be wrong:",
+                errors.len()
+            );
+            for e in errors {
+                s.push_str(&format!("\n  {e}"));
+            }
+            s
         }
     }
 }

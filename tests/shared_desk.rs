@@ -247,3 +247,55 @@ fn a_driver_that_cannot_run_is_warned_and_its_unmerged_files_fail_check() {
         common::stdout(&o)
     );
 }
+
+#[test]
+fn summaries_name_every_bad_file_and_skip_them_only_when_asked() {
+    let d = TestDesk::new();
+    let c = d.add(&["--name", "华东机械"]);
+    let good = open_ticket(&d, &c);
+    let month = format!("tickets/{}/{}", &good[1..5], &good[5..7]);
+    let bad1 = format!("{month}/T{}-BAD001.toml", &good[1..9]);
+    let bad2 = format!("{month}/T{}-BAD002.toml", &good[1..9]);
+    d.write(&bad1, "schema = 1\nid = \n");
+    d.write(&bad2, "schema = 1\nid = \"x\"\nstate = [\n");
+    for args in [
+        &["ticket", "list"][..],
+        &["stats", "--month", "2026-11"],
+        &["export", "tickets"],
+        &["export", "tickets", "--format", "json"],
+    ] {
+        let o = d.run(args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        let err = stderr(&o);
+        assert!(
+            err.contains(&format!("{bad1}:2:")) && err.contains(&format!("{bad2}:")),
+            "{args:?} names every bad file: {err}"
+        );
+        assert!(err.contains("--skip-bad"), "{err}");
+
+        let mut skip = args.to_vec();
+        skip.push("--skip-bad");
+        let o = d.run(&skip);
+        assert_eq!(o.status.code(), Some(0), "{skip:?}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert!(
+            skipped(&err, &format!("{bad1}:2:")) && skipped(&err, &format!("{bad2}:")),
+            "{skip:?}: {err}"
+        );
+        if args[0] != "stats" {
+            assert!(common::stdout(&o).contains(&good), "{skip:?}");
+        }
+    }
+    let o = d.run(&["sla", "check"]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(stderr(&o).contains(&bad1) && stderr(&o).contains(&bad2));
+    let o = d.run(&["sla", "check", "--skip-bad"]);
+    assert_ne!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(skipped(&stderr(&o), &format!("{bad2}:")));
+}
+
+fn skipped(stderr: &str, file: &str) -> bool {
+    stderr
+        .lines()
+        .any(|l| l.starts_with("warning: skipped ") && l.contains(file))
+}

@@ -430,3 +430,25 @@ pub fn report(e: &Error) {
 pub fn warn(msg: &str) {
     eprintln!("warning: {msg}");
 }
+
+/// `--skip-bad`: leave out record files that cannot be read, naming each on stderr.
+pub const SKIP_BAD_HELP: &str =
+    "Leave out record files that cannot be read (each is named on stderr) instead of failing";
+
+/// With `--skip-bad`, names each file left out; a summary never skips silently.
+pub fn skipped(bad: &[Error]) {
+    for e in bad {
+        warn(&format!("skipped {e}"));
+    }
+}
+
+/// A summary that failed on bad record files offers `--skip-bad`.
+pub fn offer_skip_bad(e: Error) -> Error {
+    match e {
+        Error::BadRecords { .. } => Error::invalid_with_hint(
+            e.to_string(),
+            "fix them (`svcdesk check` lists every problem), or pass --skip-bad to go on without them",
+        ),
+        e => e,
+    }
+}

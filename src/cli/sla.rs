@@ -162,6 +162,10 @@ pub struct CheckArgs {
     /// Apply the [sla.escalate] rule to breached tickets.
     #[arg(long)]
     escalate: bool,
+    /// Evaluate the tickets that can be read and name the others on stderr (exit 3 only
+    /// if nothing could be evaluated), instead of failing with exit 3.
+    #[arg(long)]
+    skip_bad: bool,
 }
 
 #[derive(clap::Args)]
@@ -247,7 +251,9 @@ fn check(cx: &mut Context, a: CheckArgs) -> Result<u8> {
             },
         ));
     }
-    let tickets = ticket_store::load_where(&desk, Ticket::is_open)?;
+    let (tickets, bad) = ticket_store::load_where_or_skip(&desk, a.skip_bad, Ticket::is_open)
+        .map_err(super::offer_skip_bad)?;
+    super::skipped(&bad);
     let found = alerts(&policy, &tickets, now);
     let breached = found.iter().any(|x| x.status.state == TimerState::Breached);
     // An overdue improvement measure needs someone's attention but breaks no promise to a

@@ -538,6 +538,8 @@ enum SortKey {
 
 #[derive(clap::Args)]
 pub struct ListArgs {
+    #[arg(long, help = super::SKIP_BAD_HELP)]
+    skip_bad: bool,
     /// Only tickets not closed.
     #[arg(long)]
     open: bool,
@@ -1182,7 +1184,7 @@ fn list(cx: &mut Context, desk: &Desk, a: ListArgs) -> Result<u8> {
             })
     };
     // Filtering while loading keeps memory to the answer, not the desk.
-    let mut all = ticket_store::load_where(desk, |t| {
+    let (mut all, bad) = ticket_store::load_where_or_skip(desk, a.skip_bad, |t| {
         (!a.open || t.is_open())
             && me.as_ref().is_none_or(|m| t.assignee.as_ref() == Some(m))
             && (a.state.is_empty() || a.state.contains(&t.state()))
@@ -1211,7 +1213,9 @@ fn list(cx: &mut Context, desk: &Desk, a: ListArgs) -> Result<u8> {
                 .any(|v| v.to_lowercase().contains(x))
             })
             && sla_ok(t)
-    })?;
+    })
+    .map_err(super::offer_skip_bad)?;
+    super::skipped(&bad);
     match a.sort {
         SortKey::Id => {}
         SortKey::Opened => all.sort_by_key(|t| t.opened),

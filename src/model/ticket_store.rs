@@ -37,8 +37,9 @@ pub fn load(desk: &Desk, id: &Id) -> Result<Ticket> {
     load_file(&desk.path_of(id))
 }
 
-/// Every ticket, in ID order, parsed on all cores. One bad file fails the whole load
-/// with its file:line:column, so no listing or report is ever silently short.
+/// Every ticket, in ID order, parsed on all cores. A bad file fails the whole load,
+/// naming every bad file with its file:line:column, so no listing or report is ever
+/// silently short.
 pub fn load_all(desk: &Desk) -> Result<Vec<Ticket>> {
     load_where(desk, |_| true)
 }
@@ -47,17 +48,28 @@ pub fn load_all(desk: &Desk) -> Result<Vec<Ticket>> {
 /// loaded, so memory follows the answer, not the desk (an SLA check of a 100k desk holds
 /// only the open tickets).
 pub fn load_where(desk: &Desk, keep: impl Fn(&Ticket) -> bool + Sync) -> Result<Vec<Ticket>> {
+    load_where_or_skip(desk, false, keep).map(|(kept, _)| kept)
+}
+
+/// `load_where`; with `skip_bad`, files that cannot be read are left out and returned
+/// (for `--skip-bad`, which names them) instead of failing the load.
+pub fn load_where_or_skip(
+    desk: &Desk,
+    skip_bad: bool,
+    keep: impl Fn(&Ticket) -> bool + Sync,
+) -> Result<(Vec<Ticket>, Vec<Error>)> {
     let mut kept = Vec::new();
-    ticket_cache::scan(
+    let bad = ticket_cache::scan(
         desk,
         None,
+        skip_bad,
         |t| keep(&t).then_some(t),
         |part| {
             kept.extend(part);
             Ok(())
         },
     )?;
-    Ok(kept)
+    Ok((kept, bad))
 }
 
 /// Visits every ticket in ID order, at most `chunk` at a time, each chunk loaded on all
@@ -67,7 +79,17 @@ pub fn for_each_chunk(
     chunk: usize,
     f: impl FnMut(Vec<Ticket>) -> Result<()>,
 ) -> Result<()> {
-    ticket_cache::scan(desk, Some(chunk), Some, f)
+    for_each_chunk_or_skip(desk, chunk, false, f).map(|_| ())
+}
+
+/// `for_each_chunk`; with `skip_bad`, bad files are left out and returned.
+pub fn for_each_chunk_or_skip(
+    desk: &Desk,
+    chunk: usize,
+    skip_bad: bool,
+    f: impl FnMut(Vec<Ticket>) -> Result<()>,
+) -> Result<Vec<Error>> {
+    ticket_cache::scan(desk, Some(chunk), skip_bad, Some, f)
 }
 
 /// Where in the file the n-th `[[event]]` starts, for errors about a whole event.
