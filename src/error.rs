@@ -22,21 +22,21 @@ pub enum Error {
         message: String,
     },
 
-    #[error("invalid {kind} ID \"{query}\": {reason}")]
+    #[error("invalid {kind} ID \"{}\": {reason}", shown(query))]
     InvalidId {
         kind: &'static str,
         query: String,
         reason: &'static str,
     },
 
-    #[error("no {kind} matches \"{query}\"")]
+    #[error("no {kind} matches \"{}\"", shown(query))]
     UnknownId {
         kind: &'static str,
         query: String,
         near: Vec<String>,
     },
 
-    #[error("\"{query}\" is ambiguous: it matches {} {kind}s", candidates.len())]
+    #[error("\"{}\" is ambiguous: it matches {} {kind}s", shown(query), candidates.len())]
     AmbiguousId {
         kind: &'static str,
         query: String,
@@ -131,6 +131,20 @@ impl Error {
     }
 }
 
+/// User input as an error message may echo it: control characters (a newline, a
+/// terminal escape) escaped, so a message is one line and cannot drive the terminal.
+pub fn shown(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 fn bad_records(errors: &[Error]) -> String {
     match errors {
         [one] => one.to_string(),
@@ -167,6 +181,12 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shown_escapes_control_characters_only() {
+        assert_eq!(shown("9xwm\n\u{1b}[31mred"), "9xwm\\n\\u{1b}[31mred");
+        assert_eq!(shown("华东 ok"), "华东 ok");
+    }
 
     #[test]
     fn line_column_counts_characters() {

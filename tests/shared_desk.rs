@@ -299,3 +299,69 @@ fn skipped(stderr: &str, file: &str) -> bool {
         .lines()
         .any(|l| l.starts_with("warning: skipped ") && l.contains(file))
 }
+
+#[test]
+fn one_rule_for_phone_and_email_in_add_edit_and_import() {
+    let d = TestDesk::new();
+    let err = d.fails(1, &["customer", "add", "--name", "甲", "--phone", "abc"]);
+    assert!(err.contains("phone \"abc\" is not a phone number"), "{err}");
+    let err = d.fails(1, &["customer", "add", "--name", "甲", "--email", "x@"]);
+    assert!(
+        err.contains("email \"x@\" is not an e-mail address"),
+        "{err}"
+    );
+    assert!(d.customer_files().is_empty(), "nothing written");
+    let c = d.add(&["--name", "甲", "--phone", "021-5555 0101 转 8"]);
+    let err = d.fails(1, &["customer", "edit", &c, "--phone", "call me"]);
+    assert!(
+        err.contains("phone \"call me\" is not a phone number"),
+        "{err}"
+    );
+    d.write("in.csv", "name,phone\n乙,abc\n");
+    let csv = d.path("in.csv").display().to_string();
+    let o = d.run(&["import", "customers", &csv]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("phone \"abc\" is not a phone number"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn errors_echo_user_input_with_control_characters_escaped() {
+    let d = TestDesk::new();
+    let c = d.add(&["--name", "甲"]);
+    for args in [
+        &["ticket", "show", "9x\n\u{1b}[31mRED"][..],
+        &["customer", "show", "zz\u{1b}]0;title\u{7}"],
+        &[
+            "customer",
+            "add",
+            "--name",
+            "乙",
+            "--phone",
+            "1\n2\u{1b}[2J",
+        ],
+        &[
+            "ticket",
+            "open",
+            "--customer",
+            &c,
+            "--category",
+            "x\u{1b}[31m",
+            "-m",
+            "y",
+        ],
+    ] {
+        let o = d.run(args);
+        assert_ne!(o.status.code(), Some(0), "{args:?}");
+        let err = stderr(&o);
+        assert!(
+            !err.contains('\u{1b}') && !err.contains('\u{7}'),
+            "{args:?}: {err:?}"
+        );
+        let first = err.lines().next().unwrap_or_default();
+        assert!(first.contains("\\u{1b}"), "{args:?}: {err:?}");
+    }
+}

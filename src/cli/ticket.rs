@@ -1015,7 +1015,10 @@ fn open(cx: &mut Context, desk: &Desk, a: OpenArgs) -> Result<u8> {
         .transpose()?;
     if !desk.config.categories.contains_key(&a.category) {
         return Err(Error::invalid_with_hint(
-            format!("unknown category \"{}\"", a.category),
+            format!(
+                "unknown category \"{}\"",
+                svcdesk::error::shown(&a.category)
+            ),
             format!(
                 "categories of this desk: {}",
                 desk.config

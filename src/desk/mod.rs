@@ -362,6 +362,12 @@ impl Desk {
             Some(i) => format!("did you mean {i}? staff: {}", ids.join(", ")),
             None => format!("staff: {}", ids.join(", ")),
         };
-        Error::invalid_with_hint(format!("\"{name}\" is not on this desk's staff list"), hint)
+        Error::invalid_with_hint(
+            format!(
+                "\"{}\" is not on this desk's staff list",
+                crate::error::shown(name)
+            ),
+            hint,
+        )
     }
 }

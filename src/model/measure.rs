@@ -23,7 +23,7 @@ use super::ticket_store::{event_line, event_table, push_event, write_values};
 use crate::config::Config;
 use crate::desk::record::{self, edit_file, serde_time};
 use crate::desk::{Desk, Id, Kind, When, store};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, shown};
 use crate::ledger::{Month, Period, midnight};
 
 /// What a measure changes: people's skills, the way work is done, or the product.
@@ -672,7 +672,7 @@ pub fn add(desk: &Desk, new: NewMeasure) -> Result<Added> {
         && !desk.config.categories.contains_key(c)
     {
         return Err(Error::invalid_with_hint(
-            format!("unknown category \"{c}\""),
+            format!("unknown category \"{}\"", shown(c)),
             format!(
                 "categories of this desk: {}",
                 desk.config

@@ -12,7 +12,7 @@ use crate::config::AssignRule;
 use crate::desk::record::edit_file;
 use crate::desk::record::{self, date_value, datetime_value};
 use crate::desk::{Desk, Id, Kind, When, store};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, shown};
 
 /// Loads a ticket as its history says it is: the stored fields are a convenience for
 /// people and grep; the events are the truth (`svcdesk check` reports any drift).
@@ -390,7 +390,7 @@ pub fn authorize(desk: &Desk, t: &Ticket, e: &Event) -> Result<()> {
         && !cfg.categories.contains_key(c)
     {
         return Err(Error::invalid_with_hint(
-            format!("unknown category \"{c}\""),
+            format!("unknown category \"{}\"", shown(c)),
             format!(
                 "categories of this desk: {}",
                 cfg.categories
@@ -405,7 +405,7 @@ pub fn authorize(desk: &Desk, t: &Ticket, e: &Event) -> Result<()> {
         && !cfg.departments.contains_key(d)
     {
         return Err(Error::invalid_with_hint(
-            format!("unknown department \"{d}\""),
+            format!("unknown department \"{}\"", shown(d)),
             format!(
                 "departments of this desk: {}",
                 cfg.departments
@@ -423,7 +423,7 @@ pub fn authorize(desk: &Desk, t: &Ticket, e: &Event) -> Result<()> {
         && cfg.staff(a).is_none()
     {
         return Err(Error::invalid_with_hint(
-            format!("\"{a}\" is not on this desk's staff list"),
+            format!("\"{}\" is not on this desk's staff list", shown(a)),
             format!(
                 "staff: {}",
                 cfg.staff
