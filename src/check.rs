@@ -43,6 +43,35 @@ pub struct Report {
     /// years `[calendar]` lists no holidays for although deadlines or the present fall in
     /// them). They never make the desk unclean.
     pub warnings: Vec<String>,
+    /// Leftover temp files of killed writes, removed (relative to the desk root).
+    pub tidied: Vec<PathBuf>,
+}
+
+/// What `git mergetool` leaves next to a record: `X.toml.orig`, `X_BASE_123.toml` ...
+fn is_merge_leftover(name: &str) -> bool {
+    name.ends_with(".toml.orig")
+        || (name.ends_with(".toml")
+            && ["_BASE_", "_LOCAL_", "_REMOTE_", "_BACKUP_"]
+                .iter()
+                .any(|m| name.contains(m)))
+}
+
+/// Removes the `.svcdesk-tmp-*` files killed writes left anywhere in the desk, if no
+/// write is under way (then the next check or write does it).
+fn tidy(desk: &Desk) -> Vec<PathBuf> {
+    let Ok(Some(lock)) = crate::desk::WriteLock::try_acquire(&desk.root) else {
+        return Vec::new();
+    };
+    walkdir::WalkDir::new(&desk.root)
+        .into_iter()
+        .filter_entry(|e| {
+            e.depth() == 0 || !matches!(e.file_name().to_str(), Some(".git" | ".svcdesk"))
+        })
+        .flatten()
+        .filter(|e| e.file_type().is_dir())
+        .flat_map(|e| lock.tidy(e.path()))
+        .map(|p| p.strip_prefix(&desk.root).map(PathBuf::from).unwrap_or(p))
+        .collect()
 }
 
 /// What one file yields: its own problems, and what the cross-file checks need. Tickets
@@ -74,7 +103,10 @@ struct TicketRefs {
 /// Checks every record of `desk`; `now` is the present, for the deadlines of open tickets.
 pub fn check(desk: &Desk, now: chrono::DateTime<chrono::Utc>) -> Result<Report> {
     use rayon::prelude::*;
-    let mut report = Report::default();
+    let mut report = Report {
+        tidied: tidy(desk),
+        ..Report::default()
+    };
     // The config was validated when it loaded; a policy that still fails has nothing to say.
     let policy = desk
         .config
@@ -101,6 +133,22 @@ pub fn check(desk: &Desk, now: chrono::DateTime<chrono::Utc>) -> Result<Report> 
             .flatten()
         {
             let name = entry.file_name().to_string_lossy();
+            if entry.file_type().is_dir() && name.ends_with(".toml") {
+                report.problems.push(Problem {
+                    path: entry.path().strip_prefix(&desk.root).unwrap_or(entry.path()).to_path_buf(),
+                    line: None,
+                    column: None,
+                    message: "is a folder where a record file belongs; move what it holds out and remove it".into(),
+                });
+            }
+            if entry.file_type().is_file() && is_merge_leftover(&name) {
+                report.problems.push(Problem {
+                    path: entry.path().strip_prefix(&desk.root).unwrap_or(entry.path()).to_path_buf(),
+                    line: None,
+                    column: None,
+                    message: "left over from a conflicted merge (git mergetool); finish the merge and remove it".into(),
+                });
+            }
             if entry.path_is_symlink() && name.ends_with(".toml") && !name.starts_with('.') {
                 report.problems.push(Problem {
                     path: entry.path().strip_prefix(&desk.root).unwrap_or(entry.path()).to_path_buf(),

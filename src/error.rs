@@ -22,21 +22,21 @@ pub enum Error {
         message: String,
     },
 
-    #[error("invalid {kind} ID \"{query}\": {reason}")]
+    #[error("invalid {kind} ID \"{}\": {reason}", shown(query))]
     InvalidId {
         kind: &'static str,
         query: String,
         reason: &'static str,
     },
 
-    #[error("no {kind} matches \"{query}\"")]
+    #[error("no {kind} matches \"{}\"", shown(query))]
     UnknownId {
         kind: &'static str,
         query: String,
         near: Vec<String>,
     },
 
-    #[error("\"{query}\" is ambiguous: it matches {} {kind}s", candidates.len())]
+    #[error("\"{}\" is ambiguous: it matches {} {kind}s", shown(query), candidates.len())]
     AmbiguousId {
         kind: &'static str,
         query: String,
@@ -49,6 +49,10 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+
+    /// Records that cannot be read, every one named (a summary over them would be skewed).
+    #[error("{}", bad_records(errors))]
+    BadRecords { errors: Vec<Error> },
 
     /// A request the desk refuses (bad value, duplicate, rule broken), with advice.
     #[error("{message}")]
@@ -139,7 +143,38 @@ impl Error {
             ),
             Error::Invalid { hint, .. } => hint.clone(),
             Error::Usage { hint, .. } => Some(hint.clone()),
+            Error::BadRecords { errors } => errors.first().and_then(Error::hint),
             _ => None,
+        }
+    }
+}
+
+/// User input as an error message may echo it: control characters (a newline, a
+/// terminal escape) escaped, so a message is one line and cannot drive the terminal.
+pub fn shown(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn bad_records(errors: &[Error]) -> String {
+    match errors {
+        [one] => one.to_string(),
+        _ => {
+            let mut s = format!(
+                "{} record files cannot be read, so a summary over them would be wrong:",
+                errors.len()
+            );
+            for e in errors {
+                s.push_str(&format!("\n  {e}"));
+            }
+            s
         }
     }
 }
@@ -164,6 +199,12 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shown_escapes_control_characters_only() {
+        assert_eq!(shown("9xwm\n\u{1b}[31mred"), "9xwm\\n\\u{1b}[31mred");
+        assert_eq!(shown("华东 ok"), "华东 ok");
+    }
 
     #[test]
     fn line_column_counts_characters() {

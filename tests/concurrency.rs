@@ -310,3 +310,136 @@ fn sla_notify_in_a_loop_does_not_clobber_notes() {
     assert_all_parse(&root);
     run_ok(&root, later, &["check"]);
 }
+
+/// Issue 15: writers on the real clock queue for the lock, and one that waited across a
+/// second boundary used to be refused as "earlier than the ticket's last event". Now the
+/// time is read under the lock: 4 writers × 500 writes on one ticket and one customer,
+/// every write present exactly once, none refused, history in time order.
+#[test]
+fn writers_on_the_real_clock_queue_and_are_never_refused() {
+    const WRITERS: usize = 4;
+    const WRITES: usize = 500;
+    let d = TestDesk::new();
+    let root = d.root.clone();
+    let c = d.add(&["--name", "华东机械", "--phone", "021-5555-0101"]);
+    let t = run_ok(
+        &root,
+        NOW,
+        &[
+            "ticket",
+            "open",
+            "--customer",
+            &c,
+            "--category",
+            "complaint",
+            "-m",
+            "shared",
+        ],
+    )
+    .trim()
+    .to_string();
+    // No SVCDESK_NOW: the real clock, as in production.
+    let real = |args: &[&str]| {
+        Command::new(bin())
+            .env("SVCDESK_USER", USER)
+            .env_remove("SVCDESK_NOW")
+            .env_remove("SVCDESK_DIR")
+            .arg("-C")
+            .arg(&root)
+            .args(args)
+            .output()
+            .expect("svcdesk runs")
+    };
+    thread::scope(|s| {
+        for w in 0..WRITERS {
+            let (t, c, real) = (&t, &c, &real);
+            s.spawn(move || {
+                for i in 0..WRITES {
+                    let text = format!("w{w}-i{i}");
+                    let o = if i % 2 == 0 {
+                        real(&["ticket", "note", t, "-m", &format!("tn-{text}")])
+                    } else {
+                        real(&["customer", "note", c, "-m", &format!("cn-{text}")])
+                    };
+                    assert!(
+                        o.status.success(),
+                        "write {text} refused: {}",
+                        String::from_utf8_lossy(&o.stderr)
+                    );
+                }
+            });
+        }
+    });
+    let ticket = fs::read_to_string(ticket_path(&root, &t)).unwrap();
+    let cust = fs::read_to_string(d.customer_path(&c)).unwrap();
+    for w in 0..WRITERS {
+        for i in 0..WRITES {
+            let text = format!("w{w}-i{i}");
+            let (file, needle) = if i % 2 == 0 {
+                (&ticket, format!("text = \"tn-{text}\"\n"))
+            } else {
+                (&cust, format!("summary = \"cn-{text}\"\n"))
+            };
+            assert_eq!(file.matches(&needle).count(), 1, "{needle}");
+        }
+    }
+    assert_eq!(
+        ticket.matches("action = \"note\"").count(),
+        WRITERS * WRITES / 2
+    );
+    assert_eq!(cust.matches("[[log]]").count(), WRITERS * WRITES / 2);
+    // `check` verifies the history is in time order.
+    run_ok(&root, NOW, &["check"]);
+}
+
+/// A step without --at is stamped no earlier than the last event (max(now, last)); an
+/// explicit --at before it is refused, and the error names both times to the second.
+#[test]
+fn an_explicit_at_before_the_last_event_is_refused_to_the_second() {
+    let d = TestDesk::new();
+    let c = d.add(&["--name", "华东机械"]);
+    let t = d
+        .ok(&[
+            "ticket",
+            "open",
+            "--customer",
+            &c,
+            "--category",
+            "complaint",
+            "-m",
+            "x",
+        ])
+        .trim()
+        .to_string();
+    d.ok(&[
+        "ticket",
+        "note",
+        &t,
+        "--at",
+        "2026-11-24T09:40:30+08:00",
+        "-m",
+        "later",
+    ]);
+    // SVCDESK_NOW (09:30) is before the last event: the note is stamped at it instead.
+    d.ok(&["ticket", "note", &t, "-m", "queued"]);
+    let text = fs::read_to_string(ticket_path(&d.root, &t)).unwrap();
+    assert_eq!(text.matches("at = 2026-11-24T09:40:30+08:00").count(), 2);
+    let err = d.fails(
+        1,
+        &[
+            "ticket",
+            "note",
+            &t,
+            "--at",
+            "2026-11-24T09:40:29+08:00",
+            "-m",
+            "early",
+        ],
+    );
+    assert!(
+        err.contains(
+            "--at 2026-11-24 09:40:29 is earlier than the ticket's last event (2026-11-24 09:40:30)"
+        ),
+        "{err}"
+    );
+}

@@ -29,11 +29,24 @@ pub struct Args {
 pub fn exec(cx: &mut Context, a: Args) -> Result<u8> {
     let desk = cx.desk()?;
     let now = cx.time(&desk, None)?;
-    let report = svcdesk::check::check(&desk, now)?;
+    let mut report = svcdesk::check::check(&desk, now)?;
+    report
+        .problems
+        .extend(svcdesk::git::driver::conflict_problems(&desk.root));
+    report.problems.sort();
+    if let Some(w) = svcdesk::git::driver::problem(&desk.root) {
+        super::warn(&w);
+    }
     // Warnings go to stderr in every format, so the problem list on stdout stays as it was
     // and a clean desk with a warning still exits 0.
     for w in &report.warnings {
         super::warn(w);
+    }
+    for t in &report.tidied {
+        super::warn(&format!(
+            "removed {}, left by an interrupted write",
+            t.display()
+        ));
     }
     let mut rows = Rows::new(vec!["path", "line", "column", "message"]);
     for p in &report.problems {

@@ -333,13 +333,13 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
             let id = desk.resolve(Kind::Customer, &a.id)?;
             let by = cx.actor(&desk)?;
             let by_name = by.clone();
-            let at = cx.at(&desk, a.at.as_deref())?;
+            let when = cx.when(&desk, a.at.as_deref())?;
             let follow_up = a.follow_up.as_deref().map(desk::parse_date).transpose()?;
             customer::note(
                 &desk,
                 &id,
                 Note {
-                    at,
+                    when,
                     by,
                     with: a.with,
                     channel: a.channel,

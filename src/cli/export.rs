@@ -104,6 +104,8 @@ or not at all (a temp file renamed into place), so a cron job never leaves half 
 pub struct ExportArgs {
     #[arg(value_enum)]
     what: What,
+    #[arg(long, help = super::SKIP_BAD_HELP)]
+    skip_bad: bool,
     #[arg(long, value_enum, default_value_t)]
     format: ExportFormat,
     /// Write to FILE instead of standard output.
@@ -495,7 +497,7 @@ fn stream_csv(cx: &mut Context, desk: &svcdesk::desk::Desk, a: &ExportArgs) -> R
     let header = a.csv(&rows_of(&[]));
     emit(cx, &header)?;
     let mut count = 0;
-    ticket_store::for_each_chunk(desk, 4096, |chunk| {
+    let bad = ticket_store::for_each_chunk_or_skip(desk, 4096, a.skip_bad, |chunk| {
         let rows = rows_of(&chunk);
         count += rows.rows.len();
         let text = a.csv(&rows);
@@ -505,13 +507,23 @@ fn stream_csv(cx: &mut Context, desk: &svcdesk::desk::Desk, a: &ExportArgs) -> R
             .split_once('\n')
             .map_or("", |(_, b)| b);
         emit(cx, body)
-    })?;
+    })
+    .map_err(super::offer_skip_bad)?;
+    super::skipped(&bad);
     if let (Some(f), Some(path)) = (file, &a.output) {
         f.commit()?;
         let noun = a.what.noun();
         eprintln!("{count} {noun} written to {}", cx.cwd.join(path).display());
     }
     Ok(())
+}
+
+/// Every ticket; with `skip_bad`, those that cannot be read are named and left out.
+fn load_tickets(desk: &svcdesk::desk::Desk, skip_bad: bool) -> Result<Vec<Ticket>> {
+    let (all, bad) = ticket_store::load_where_or_skip(desk, skip_bad, |_| true)
+        .map_err(super::offer_skip_bad)?;
+    super::skipped(&bad);
+    Ok(all)
 }
 
 pub fn export(cx: &mut Context, a: ExportArgs) -> Result<u8> {
@@ -526,7 +538,7 @@ pub fn export(cx: &mut Context, a: ExportArgs) -> Result<u8> {
             let policy = super::sla::policy(&desk)?;
             let now = cx.time(&desk, None)?;
             let mut runs = Vec::new();
-            for t in ticket_store::load_all(&desk)? {
+            for t in load_tickets(&desk, a.skip_bad)? {
                 for run in policy.evaluate(&t, now) {
                     let mut v = view::json(&run, desk.tz());
                     v["ticket"] = t.id.clone().into();
@@ -541,7 +553,7 @@ pub fn export(cx: &mut Context, a: ExportArgs) -> Result<u8> {
             (output::json(&runs), runs.len())
         }
         What::Tickets | What::Events => {
-            let all = ticket_store::load_all(&desk)?;
+            let all = load_tickets(&desk, a.skip_bad)?;
             let n = all.len();
             match (a.what, json) {
                 (What::Tickets, true) => (output::json(&all), n),
@@ -669,6 +681,9 @@ fn import_tickets(
 
 pub fn import(cx: &mut Context, a: ImportArgs) -> Result<u8> {
     let desk = cx.desk()?;
+    if !a.dry_run {
+        cx.wrote(&desk);
+    }
     let by = cx.actor(&desk)?;
     let now = cx.time(&desk, None)?;
     let label = a.file.display().to_string();

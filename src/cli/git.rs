@@ -22,13 +22,16 @@ How concurrent work merges (git runs `svcdesk merge-driver` for record files):
               (markers around that field, git reports it). Tags merge as sets.
   comments    from both sides survive; the bytes are the same whichever clone merges.
 
-`git clone` does not copy .git/config: run `svcdesk git setup` once in every clone.
-The driver is registered with the absolute path of this svcdesk, so it works without
-svcdesk on PATH; run setup again if you move the binary.
+`git clone` does not copy .git/config: run `svcdesk git setup` once in every clone, or
+`svcdesk git setup --global` once per user (like `git lfs install`). `git setup` registers
+the absolute path of this svcdesk, so it works without svcdesk on PATH; `--global`
+registers the name `svcdesk` when it is on PATH. Every write and `check` warn, with the
+command to run, when .gitattributes names the driver but git could not run it.
 
 Examples:
   svcdesk git setup                 # in the desk: git init if needed, merge driver
   svcdesk git setup --hook          # also a pre-commit hook running `svcdesk check`
+  svcdesk git setup --global        # once per user: the driver for every clone
   svcdesk init mydesk --git         # a new desk, set up the same way";
 
 #[derive(clap::Subcommand)]
@@ -43,6 +46,10 @@ pub struct SetupArgs {
     /// Also install a pre-commit hook that runs `svcdesk check` (an existing hook is left alone).
     #[arg(long)]
     pub hook: bool,
+    /// Register the merge driver once for your user (~/.gitconfig), for every clone, as
+    /// `svcdesk` on PATH (or this binary's path if it is not on PATH); needs no desk.
+    #[arg(long, conflicts_with = "hook")]
+    pub global: bool,
 }
 
 /// `svcdesk merge-driver %O %A %B %P`: what git runs to merge one record file.
@@ -60,6 +67,14 @@ pub struct MergeDriverArgs {
 
 pub fn exec(cx: &mut Context, c: Command) -> Result<u8> {
     match c {
+        Command::Setup(a) if a.global => {
+            let exe = std::env::current_exe()
+                .map_err(|e| Error::invalid(format!("cannot find the svcdesk executable: {e}")))?;
+            let exe = std::fs::canonicalize(&exe).unwrap_or(exe);
+            let done = svcdesk::git::driver::setup_global(&exe)?;
+            print_done(cx, &done)?;
+            Ok(0)
+        }
         Command::Setup(a) => {
             let desk = cx.desk()?;
             run_setup(cx, &desk.root, a.hook)
@@ -73,6 +88,11 @@ pub fn run_setup(cx: &mut Context, root: &std::path::Path, hook: bool) -> Result
         .map_err(|e| Error::invalid(format!("cannot find the svcdesk executable: {e}")))?;
     let exe = std::fs::canonicalize(&exe).unwrap_or(exe);
     let done = setup::setup(root, &exe, hook)?;
+    print_done(cx, &done)?;
+    Ok(0)
+}
+
+fn print_done(cx: &mut Context, done: &setup::Done) -> Result<()> {
     let mut out = String::new();
     for s in &done.steps {
         out.push_str(s);
@@ -82,7 +102,7 @@ pub fn run_setup(cx: &mut Context, root: &std::path::Path, hook: bool) -> Result
     for w in &done.warnings {
         super::warn(w);
     }
-    Ok(0)
+    Ok(())
 }
 
 pub fn merge_driver(_cx: &mut Context, a: MergeDriverArgs) -> Result<u8> {

@@ -195,8 +195,8 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
         Command::Note(a) => {
             let id = desk.resolve(Kind::Measure, &a.id)?;
             let by = cx.actor(&desk)?;
-            let at = cx.at(&desk, a.at.as_deref())?;
-            measure::note(&desk, &id, by.clone(), at, &a.text)?;
+            let when = cx.when(&desk, a.at.as_deref())?;
+            measure::note(&desk, &id, by.clone(), when, &a.text)?;
             eprintln!("{id}: note added");
             cx.changed(
                 &desk,
@@ -207,12 +207,12 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
         Command::Done(a) => {
             let id = desk.resolve(Kind::Measure, &a.id)?;
             let by = cx.actor(&desk)?;
-            let at = cx.at(&desk, a.at.as_deref())?;
+            let when = cx.when(&desk, a.at.as_deref())?;
             let m = measure::done(
                 &desk,
                 &id,
                 by.clone(),
-                at,
+                when,
                 Done {
                     result: a.result,
                     effect_checked: a.effect_checked,
@@ -236,8 +236,8 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
         Command::Reopen(a) => {
             let id = desk.resolve(Kind::Measure, &a.id)?;
             let by = cx.actor(&desk)?;
-            let at = cx.at(&desk, a.at.as_deref())?;
-            measure::reopen(&desk, &id, by.clone(), at, &a.text)?;
+            let when = cx.when(&desk, a.at.as_deref())?;
+            measure::reopen(&desk, &id, by.clone(), when, &a.text)?;
             eprintln!("{id}: reopened");
             cx.changed(
                 &desk,

@@ -235,6 +235,8 @@ pub struct Context {
     fired: Vec<(PathBuf, svcdesk::config::Hooks, HookEvent)>,
     /// Whether the one "hooks not run: not trusted" warning was given.
     untrusted_warned: bool,
+    /// The desk a command wrote to, to warn once if git could not merge it.
+    wrote: Option<PathBuf>,
 }
 
 impl Context {
@@ -274,6 +276,17 @@ impl Context {
         Ok(t)
     }
 
+    /// When a history entry is stamped: `--at` as given, else now (SVCDESK_NOW, else the
+    /// clock) — decided by the library under the lock, never before the last entry.
+    /// An `--at` in the future is refused as [`Context::at`] says.
+    pub fn when(&self, desk: &Desk, at: Option<&str>) -> Result<desk::When> {
+        Ok(match (at, self.now.as_deref()) {
+            (Some(_), _) => desk::When::At(self.at(desk, at)?),
+            (None, Some(s)) => desk::When::NowIs(desk::parse_time(s, desk.tz())?),
+            (None, None) => desk::When::Now,
+        })
+    }
+
     /// Table width: the terminal's, or COLUMNS when piped, else comfy-table's default.
     pub fn width(&self) -> Option<u16> {
         std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok())
@@ -281,9 +294,15 @@ impl Context {
 
     /// Notes a change a command wrote, to be committed if --commit or `[git] commit`.
     pub fn changed(&mut self, desk: &Desk, message: String, files: Vec<PathBuf>) {
+        self.wrote(desk);
         if self.commit || desk.config.git.commit {
             self.to_commit.push((desk.root.clone(), message, files));
         }
+    }
+
+    /// Notes that the command writes to `desk` (`changed` does this for you).
+    pub fn wrote(&mut self, desk: &Desk) {
+        self.wrote = Some(desk.root.clone());
     }
 
     /// Notes an event that is on disk, for the hooks that match it.
@@ -372,6 +391,7 @@ fn run() -> ExitCode {
         hooks: !cli.no_hooks && std::env::var_os(svcdesk::hooks::IN_HOOK_VAR).is_none(),
         fired: Vec::new(),
         untrusted_warned: false,
+        wrote: None,
     };
     let result = match cli.command {
         Command::Init(a) => init::exec(&mut cx, a),
@@ -409,6 +429,13 @@ fn run() -> ExitCode {
         }
         Ok(code)
     });
+    // A desk whose .gitattributes names svcdesk's merge driver but whose git cannot run
+    // it would merge wrongly later, silently: say so at the write, with the fix.
+    if let Some(root) = cx.wrote.take()
+        && let Some(w) = svcdesk::git::driver::problem(&root)
+    {
+        warn(&w);
+    }
     // Last, so that people are told only of what is on disk (and committed, if asked).
     // Whatever a hook does, the command's own result and exit code stand.
     hooks::run_fired(&mut cx);
@@ -434,4 +461,26 @@ pub fn report(e: &Error) {
 
 pub fn warn(msg: &str) {
     eprintln!("warning: {msg}");
+}
+
+/// `--skip-bad`: leave out record files that cannot be read, naming each on stderr.
+pub const SKIP_BAD_HELP: &str =
+    "Leave out record files that cannot be read (each is named on stderr) instead of failing";
+
+/// With `--skip-bad`, names each file left out; a summary never skips silently.
+pub fn skipped(bad: &[Error]) {
+    for e in bad {
+        warn(&format!("skipped {e}"));
+    }
+}
+
+/// A summary that failed on bad record files offers `--skip-bad`.
+pub fn offer_skip_bad(e: Error) -> Error {
+    match e {
+        Error::BadRecords { .. } => Error::invalid_with_hint(
+            e.to_string(),
+            "fix them (`svcdesk check` lists every problem), or pass --skip-bad to go on without them",
+        ),
+        e => e,
+    }
 }

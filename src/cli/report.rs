@@ -386,7 +386,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
         Command::List(a) => list(cx, &desk, a)?,
         Command::Log(a) => {
             let by = cx.actor(&desk)?;
-            let at = cx.at(&desk, a.at.as_deref())?;
+            let when = cx.when(&desk, a.at.as_deref())?;
             let engineer = engineer(cx, a.engineer)?;
             let date = match a.date.as_deref() {
                 Some(d) => desk::parse_date(d)?,
@@ -401,7 +401,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
                     ticket: a.ticket,
                     text: a.text,
                     by,
-                    at,
+                    when,
                 },
             )?;
             cx.changed(

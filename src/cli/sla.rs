@@ -2,7 +2,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
 use clap::Subcommand;
-use svcdesk::desk::{Desk, Id};
+use svcdesk::desk::{Desk, Id, When};
 use svcdesk::hooks::{self, HookEvent};
 use svcdesk::model::measure::{self, Measure};
 use svcdesk::model::ticket::{Action, Event, Ticket};
@@ -178,6 +178,10 @@ pub struct CheckArgs {
     /// Apply the [sla.escalate] rule to breached tickets.
     #[arg(long)]
     escalate: bool,
+    /// Evaluate the tickets that can be read and name the others on stderr (exit 3 only
+    /// if nothing could be evaluated), instead of failing with exit 3.
+    #[arg(long)]
+    skip_bad: bool,
 }
 
 #[derive(clap::Args)]
@@ -295,7 +299,9 @@ fn check(cx: &mut Context, a: CheckArgs) -> Result<u8> {
             hooks_on = HooksOn::Untrusted(t);
         }
     }
-    let tickets = ticket_store::load_where(&desk, Ticket::is_open)?;
+    let (tickets, bad) = ticket_store::load_where_or_skip(&desk, a.skip_bad, Ticket::is_open)
+        .map_err(super::offer_skip_bad)?;
+    super::skipped(&bad);
     // Deadlines in a year [calendar] lists no holidays for may be early: a warning (once
     // per year, on stderr), never a breach.
     let evaluated = evaluate(&policy, &tickets, now);
@@ -600,7 +606,7 @@ fn notify(
         )),
         ..Event::default()
     };
-    ticket_store::append(desk, &id, e)
+    ticket_store::append(desk, &id, When::NowIs(now), e)
         .map_err(|e| format!("notified, but recording it failed: {e}"))?;
     Ok(())
 }
@@ -625,7 +631,8 @@ fn notify_measure(
     let id = Id::parse(&m.id).ok_or_else(|| format!("bad measure ID {}", m.id))?;
     let mut e = measure::Event::new(desk.local(now), SYSTEM_ACTOR, measure::Action::Notified);
     e.text = Some(format!("overdue since {}", m.due));
-    measure::append(desk, &id, e).map_err(|e| format!("notified, but recording it failed: {e}"))?;
+    measure::append(desk, &id, When::NowIs(now), e)
+        .map_err(|e| format!("notified, but recording it failed: {e}"))?;
     Ok(())
 }
 
@@ -668,9 +675,13 @@ fn escalate(desk: &Desk, found: &[Alert], now: DateTime<Utc>) -> Result<Vec<Hook
             )),
             ..Event::default()
         };
-        let at = e.at.to_rfc3339();
-        match ticket_store::append(desk, &id, e) {
+        match ticket_store::append(desk, &id, When::NowIs(now), e) {
             Ok(t) => {
+                let at = t
+                    .event
+                    .last()
+                    .map(|e| e.at.to_rfc3339())
+                    .unwrap_or_default();
                 eprintln!(
                     "{id}: escalated to {} ({} breached)",
                     rule.to, x.status.timer

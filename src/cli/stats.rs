@@ -87,6 +87,8 @@ leading ' so they are never run as formulas (numbers such as -1.50 are left alon
 
 #[derive(clap::Args)]
 pub struct Args {
+    #[arg(long, help = super::SKIP_BAD_HELP)]
+    skip_bad: bool,
     /// A month: 2026-11, this or last.
     #[arg(long, value_name = "MONTH", conflicts_with_all = ["quarter", "from"])]
     month: Option<String>,
@@ -167,11 +169,13 @@ pub fn exec(cx: &mut Context, a: Args) -> Result<u8> {
     let linked: HashSet<String> = reports.iter().filter_map(|r| r.ticket.clone()).collect();
     // Only tickets that can count are kept: opened before the end, and active in the
     // span or still open (or linked to a visit of the period, for its keys).
-    let tickets = ticket_store::load_where(&desk, |t| {
+    let (tickets, bad) = ticket_store::load_where_or_skip(&desk, a.skip_bad, |t| {
         linked.contains(&t.id)
             || (t.opened.is_some_and(|o| o.to_utc() < latest)
                 && (t.is_open() || t.event.last().is_some_and(|e| e.at.to_utc() >= earliest)))
-    })?;
+    })
+    .map_err(super::offer_skip_bad)?;
+    super::skipped(&bad);
     let names = Names {
         customers: super::report::customer_names(&desk)?,
         categories: desk

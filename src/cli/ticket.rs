@@ -572,6 +572,8 @@ enum SortKey {
 
 #[derive(clap::Args)]
 pub struct ListArgs {
+    #[arg(long, help = super::SKIP_BAD_HELP)]
+    skip_bad: bool,
     /// Only tickets not closed.
     #[arg(long)]
     open: bool,
@@ -1015,11 +1017,12 @@ fn decision(a: OptTextArgs, action: Action) -> (CommonArgs, Fill) {
 fn step(cx: &mut Context, desk: &Desk, common: CommonArgs, fill: Fill) -> Result<u8> {
     let id = desk.resolve(Kind::Ticket, &common.id)?;
     let by = cx.actor(desk)?;
-    let at = cx.at(desk, common.at.as_deref())?;
-    let mut e = event(&by, at, desk, Action::Note);
+    let when = cx.when(desk, common.at.as_deref())?;
+    let mut e = event(&by, chrono::DateTime::UNIX_EPOCH, desk, Action::Note);
     fill(&mut e, desk)?;
     let action = e.action.expect("every step sets its action");
-    let t = ticket_store::append(desk, &id, e.clone())?;
+    let t = ticket_store::append(desk, &id, when, e)?;
+    let e = t.event.last().expect("the step just appended").clone();
     eprintln!("{id}: {action} (now {})", t.state());
     cx.fire(
         desk,
@@ -1071,7 +1074,10 @@ fn open(cx: &mut Context, desk: &Desk, a: OpenArgs) -> Result<u8> {
         .transpose()?;
     if !desk.config.categories.contains_key(&a.category) {
         return Err(Error::invalid_with_hint(
-            format!("unknown category \"{}\"", a.category),
+            format!(
+                "unknown category \"{}\"",
+                svcdesk::error::shown(&a.category)
+            ),
             format!(
                 "categories of this desk: {}",
                 desk.config
@@ -1240,7 +1246,7 @@ fn list(cx: &mut Context, desk: &Desk, a: ListArgs) -> Result<u8> {
             })
     };
     // Filtering while loading keeps memory to the answer, not the desk.
-    let mut all = ticket_store::load_where(desk, |t| {
+    let (mut all, bad) = ticket_store::load_where_or_skip(desk, a.skip_bad, |t| {
         (!a.open || t.is_open())
             && me.as_ref().is_none_or(|m| t.assignee.as_ref() == Some(m))
             && (a.state.is_empty() || a.state.contains(&t.state()))
@@ -1269,7 +1275,9 @@ fn list(cx: &mut Context, desk: &Desk, a: ListArgs) -> Result<u8> {
                 .any(|v| v.to_lowercase().contains(x))
             })
             && sla_ok(t)
-    })?;
+    })
+    .map_err(super::offer_skip_bad)?;
+    super::skipped(&bad);
     match a.sort {
         SortKey::Id => {}
         SortKey::Opened => all.sort_by_key(|t| t.opened),

@@ -3,6 +3,7 @@
 pub mod id;
 pub mod record;
 pub mod store;
+pub mod when;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -14,6 +15,7 @@ use crate::config::{self, Config};
 use crate::error::{Error, Result};
 pub use id::{Id, Kind};
 pub use store::WriteLock;
+pub use when::When;
 
 pub const GITIGNORE: &str = "# svcdesk's local lock and caches; never committed\n.svcdesk/\n# left only if svcdesk was killed mid-write; safe to delete\n.svcdesk-tmp-*\n";
 pub const GITATTRIBUTES: &str = "\
@@ -424,7 +426,13 @@ impl Desk {
             Some(i) => format!("did you mean {i}? staff: {}", ids.join(", ")),
             None => format!("staff: {}", ids.join(", ")),
         };
-        Error::invalid_with_hint(format!("\"{name}\" is not on this desk's staff list"), hint)
+        Error::invalid_with_hint(
+            format!(
+                "\"{}\" is not on this desk's staff list",
+                crate::error::shown(name)
+            ),
+            hint,
+        )
     }
 }
 

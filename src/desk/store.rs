@@ -5,8 +5,18 @@
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::SystemTime;
 
 use crate::error::{Error, Result};
+
+/// What a temp file of ours is called (and `.gitignore` ignores).
+pub const TEMP_PREFIX: &str = ".svcdesk-tmp-";
+
+/// While this process holds a desk lock: the desk, since when, and the folders tidied.
+/// A temp file older than that cannot be a write in progress (only the lock holder
+/// writes records, and that is us), so it is a leftover of a killed write.
+static HELD: Mutex<Option<(PathBuf, SystemTime, Vec<PathBuf>)>> = Mutex::new(None);
 
 /// Held for the duration of a write command; released on drop (and by the kernel if the
 /// process dies, so a crash never leaves a desk locked).
@@ -17,6 +27,24 @@ pub struct WriteLock {
 
 impl WriteLock {
     pub fn acquire(desk_root: &Path) -> Result<WriteLock> {
+        let (file, path) = Self::open(desk_root)?;
+        // Blocks while another svcdesk process writes; writes are short.
+        file.lock().map_err(|e| Error::io(&path, e))?;
+        Ok(Self::held(desk_root, file))
+    }
+
+    /// The lock if nobody holds it now, else None (for `check`'s tidying, which can wait
+    /// for the next run rather than for a writer).
+    pub fn try_acquire(desk_root: &Path) -> Result<Option<WriteLock>> {
+        let (file, path) = Self::open(desk_root)?;
+        match file.try_lock() {
+            Ok(()) => Ok(Some(Self::held(desk_root, file))),
+            Err(fs::TryLockError::WouldBlock) => Ok(None),
+            Err(fs::TryLockError::Error(e)) => Err(Error::io(&path, e)),
+        }
+    }
+
+    fn open(desk_root: &Path) -> Result<(File, PathBuf)> {
         let dir = desk_root.join(".svcdesk");
         fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
         let path = dir.join("lock");
@@ -26,9 +54,63 @@ impl WriteLock {
             .write(true)
             .open(&path)
             .map_err(|e| Error::io(&path, e))?;
-        // Blocks while another svcdesk process writes; writes are short.
-        file.lock().map_err(|e| Error::io(&path, e))?;
-        Ok(WriteLock { _file: file })
+        Ok((file, path))
+    }
+
+    fn held(desk_root: &Path, file: File) -> WriteLock {
+        *HELD.lock().unwrap_or_else(|e| e.into_inner()) =
+            Some((desk_root.to_path_buf(), SystemTime::now(), Vec::new()));
+        WriteLock { _file: file }
+    }
+
+    /// Removes the leftovers of killed writes (`.svcdesk-tmp-*` older than this lock) in
+    /// `dir`; returns what it removed. Safe only because we hold the lock.
+    pub fn tidy(&self, dir: &Path) -> Vec<PathBuf> {
+        match *HELD.lock().unwrap_or_else(|e| e.into_inner()) {
+            Some((ref root, since, _)) if dir.starts_with(root) => remove_stale_temps(dir, since),
+            _ => Vec::new(),
+        }
+    }
+}
+
+impl Drop for WriteLock {
+    fn drop(&mut self) {
+        *HELD.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    }
+}
+
+/// The `.svcdesk-tmp-*` files directly in `dir` last written before `since`, removed.
+fn remove_stale_temps(dir: &Path, since: SystemTime) -> Vec<PathBuf> {
+    let mut removed = Vec::new();
+    let Ok(entries) = fs::read_dir(dir) else {
+        return removed;
+    };
+    for e in entries.flatten() {
+        if !e.file_name().to_string_lossy().starts_with(TEMP_PREFIX) {
+            continue;
+        }
+        let stale = e
+            .metadata()
+            .ok()
+            .filter(fs::Metadata::is_file)
+            .and_then(|m| m.modified().ok())
+            .is_some_and(|t| t < since);
+        if stale && fs::remove_file(e.path()).is_ok() {
+            removed.push(e.path());
+        }
+    }
+    removed
+}
+
+/// Under the lock, the first write to a folder first clears what killed writes left there.
+fn tidy_before_write(dir: &Path) {
+    let mut held = HELD.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((root, since, done)) = held.as_mut()
+        && dir.starts_with(&*root)
+        && !done.iter().any(|d| d == dir)
+    {
+        done.push(dir.to_path_buf());
+        remove_stale_temps(dir, *since);
     }
 }
 
@@ -49,7 +131,7 @@ impl AtomicFile {
         fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
         // Record files are ordinary shared files (0666 less the umask), not tempfile's 0600.
         let mut builder = tempfile::Builder::new();
-        builder.prefix(".svcdesk-tmp-");
+        builder.prefix(TEMP_PREFIX);
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -110,7 +192,11 @@ pub fn write_local(desk_root: &Path, name: &str, contents: &[u8]) -> Result<()> 
     write_atomic(&desk_root.join(LOCAL_DIR).join(name), contents)
 }
 
+/// Under the desk lock, it first removes what killed writes left in that folder.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
+    if let Some(dir) = path.parent() {
+        tidy_before_write(dir);
+    }
     let mut f = AtomicFile::create(path)?;
     f.write_all(contents).map_err(|e| Error::io(path, e))?;
     f.commit()
@@ -143,6 +229,27 @@ pub fn create_new_atomic(path: &Path, contents: &[u8]) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_write_under_the_lock_removes_older_temp_files_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let stale = dir.path().join(".svcdesk-tmp-killed");
+        fs::write(&stale, "half").unwrap();
+        let other = dir.path().join("notes.txt");
+        fs::write(&other, "keep").unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        write_atomic(&dir.path().join("a.toml"), b"x").unwrap();
+        assert!(stale.exists(), "not without the lock");
+        let lock = WriteLock::acquire(dir.path()).unwrap();
+        write_atomic(&dir.path().join("a.toml"), b"y").unwrap();
+        assert!(!stale.exists());
+        assert!(other.exists());
+        fs::write(&stale, "new").unwrap();
+        assert!(
+            lock.tidy(dir.path()).is_empty(),
+            "younger than the lock: kept"
+        );
+    }
 
     #[test]
     fn atomic_write_replaces_and_leaves_no_temp_files() {

@@ -133,46 +133,7 @@ impl Plan {
     }
 }
 
-fn phone_digits(p: &str) -> String {
-    p.chars().filter(char::is_ascii_digit).collect()
-}
-
-fn check_phone(p: &str) -> std::result::Result<(), String> {
-    let digits = phone_digits(p).len();
-    let rest = p
-        .replace("ext", "")
-        .replace('转', "")
-        .replace(['x', 'X'], "");
-    let ok = rest
-        .chars()
-        .all(|c| c.is_ascii_digit() || c.is_whitespace() || "+-()./#*,;".contains(c));
-    if !ok || digits < 3 {
-        return Err(format!(
-            "phone \"{p}\" is not a phone number (digits, spaces and + - ( ) . / #; \
-             ext or 转 for an extension)"
-        ));
-    }
-    Ok(())
-}
-
-fn check_email(e: &str) -> std::result::Result<(), String> {
-    let ok = match e.split_once('@') {
-        Some((user, host)) => {
-            !user.is_empty()
-                && host.contains('.')
-                && !host.starts_with('.')
-                && !host.ends_with('.')
-                && !host.contains('@')
-                && !e.chars().any(char::is_whitespace)
-        }
-        None => false,
-    };
-    if ok {
-        Ok(())
-    } else {
-        Err(format!("email \"{e}\" is not an e-mail address"))
-    }
-}
+use customer::{check_email, check_phone, phone_digits};
 
 /// Reads and checks a customer sheet. `file` names it in messages (`FILE:LINE: ...`).
 /// A problem with the file as a whole (not CSV, no header, an unknown or repeated

@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, value};
 
 use crate::desk::record::{self, date_value, datetime_value, serde_time};
-use crate::desk::{Desk, Id, Kind, store};
-use crate::error::{Error, Result};
+use crate::desk::{Desk, Id, Kind, When, store};
+use crate::error::{Error, Result, shown};
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -162,8 +162,59 @@ pub fn load_all(desk: &Desk) -> Result<Vec<Customer>> {
 }
 
 /// Phone numbers compare by their digits only, so "138-0000 0000" equals "13800000000".
-fn phone_digits(p: &str) -> String {
+pub fn phone_digits(p: &str) -> String {
     p.chars().filter(char::is_ascii_digit).collect()
+}
+
+/// The one rule for a phone number, for `customer add`, `edit` and `import`: digits,
+/// spaces and + - ( ) . / # * , ;, with ext / x / 转 for an extension, at least 3 digits.
+pub fn check_phone(p: &str) -> std::result::Result<(), String> {
+    let digits = phone_digits(p).len();
+    let rest = p
+        .replace("ext", "")
+        .replace('转', "")
+        .replace(['x', 'X'], "");
+    let ok = rest
+        .chars()
+        .all(|c| c.is_ascii_digit() || c.is_whitespace() || "+-()./#*,;".contains(c));
+    if !ok || digits < 3 {
+        return Err(format!(
+            "phone \"{}\" is not a phone number (digits, spaces and + - ( ) . / #; \
+             ext or 转 for an extension)",
+            shown(p)
+        ));
+    }
+    Ok(())
+}
+
+/// The one rule for an e-mail address, for `customer add`, `edit` and `import`.
+pub fn check_email(e: &str) -> std::result::Result<(), String> {
+    let ok = match e.split_once('@') {
+        Some((user, host)) => {
+            !user.is_empty()
+                && host.contains('.')
+                && !host.starts_with('.')
+                && !host.ends_with('.')
+                && !host.contains('@')
+                && !e.chars().any(|c| c.is_whitespace() || c.is_control())
+        }
+        None => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("email \"{}\" is not an e-mail address", shown(e)))
+    }
+}
+
+/// A field's value checked by its rule (phone and e-mail have one), as an error.
+fn check_field(f: Field, v: &str) -> Result<()> {
+    let r = match f {
+        Field::Phone => check_phone(v),
+        Field::Email => check_email(v),
+        _ => Ok(()),
+    };
+    r.map_err(Error::invalid)
 }
 
 /// Existing customers that look like the same one: same phone digits or same name
@@ -216,6 +267,11 @@ pub fn add(desk: &Desk, new: NewCustomer) -> Result<Added> {
         .ok_or_else(|| Error::invalid("a customer needs a name (--name)"))?;
     if let Some(r) = get(Field::ReferredBy) {
         desk.resolve(Kind::Customer, r)?;
+    }
+    for (f, v) in &new.fields {
+        if !v.trim().is_empty() {
+            check_field(*f, v.trim())?;
+        }
     }
     let _lock = desk.lock()?;
     let all = load_all(desk)?;
@@ -312,6 +368,9 @@ fn tags_array(tags: &[String]) -> toml_edit::Array {
 /// anything changed.
 pub fn edit(desk: &Desk, id: &Id, changes: &Changes) -> Result<bool> {
     for (f, v) in &changes.set {
+        if let Some(v) = v.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+            check_field(*f, v)?;
+        }
         match (f, v.as_deref().map(str::trim)) {
             (Field::Name, None | Some("")) => {
                 return Err(Error::invalid("a customer's name cannot be cleared"));
@@ -405,7 +464,9 @@ pub(crate) fn set_string(table: &mut Table, key: &str, v: &str) {
 }
 
 pub struct Note {
-    pub at: DateTime<Utc>,
+    /// Decided under the lock: `Now` is never before the last entry; an explicit time
+    /// is kept as given (an entry made after the fact may come after later ones).
+    pub when: When,
     pub by: String,
     pub with: Option<String>,
     pub channel: Option<String>,
@@ -422,10 +483,14 @@ pub fn note(desk: &Desk, id: &Id, n: Note) -> Result<()> {
     }
     let _lock = desk.lock()?;
     let path = desk.path_of(id);
-    load_file(&path)?;
+    let c = load_file(&path)?;
+    let at = n
+        .when
+        .resolve(c.log.iter().map(|l| l.at).max())
+        .unwrap_or_else(|given| given);
     record::edit_file(&path, |doc| {
         let mut t = Table::new();
-        t["at"] = value(datetime_value(desk.local(n.at)));
+        t["at"] = value(datetime_value(desk.local(at)));
         t["by"] = value(&n.by);
         if let Some(w) = n.with.as_deref().filter(|s| !s.trim().is_empty()) {
             t["with"] = value(w.trim());

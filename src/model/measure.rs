@@ -22,8 +22,8 @@ use super::ticket::{multiline, values_equal};
 use super::ticket_store::{event_line, event_table, push_event, write_values};
 use crate::config::Config;
 use crate::desk::record::{self, edit_file, serde_time};
-use crate::desk::{Desk, Id, Kind, store};
-use crate::error::{Error, Result};
+use crate::desk::{Desk, Id, Kind, When, store};
+use crate::error::{Error, Result, shown};
 use crate::ledger::{Month, Period, midnight};
 
 /// What a measure changes: people's skills, the way work is done, or the product.
@@ -672,7 +672,7 @@ pub fn add(desk: &Desk, new: NewMeasure) -> Result<Added> {
         && !desk.config.categories.contains_key(c)
     {
         return Err(Error::invalid_with_hint(
-            format!("unknown category \"{c}\""),
+            format!("unknown category \"{}\"", shown(c)),
             format!(
                 "categories of this desk: {}",
                 desk.config
@@ -749,27 +749,14 @@ pub fn render(desk: &Desk, m: &Measure) -> Result<String> {
 
 /// Appends one step, after checking it against the replayed history. Returns the
 /// measure as it now stands.
-pub fn append(desk: &Desk, id: &Id, e: Event) -> Result<Measure> {
+pub fn append(desk: &Desk, id: &Id, when: When, mut e: Event) -> Result<Measure> {
     let _lock = desk.lock()?;
     let path = desk.path_of(id);
     let text = record::read_text(&path)?;
     let stored: Measure = record::parse_typed(&path, &text)?;
     let mut m = replay_checked(&path, &text, &stored)?;
-    if let Some(last) = m.event.last()
-        && e.at < last.at
-    {
-        let show = |at: DateTime<FixedOffset>| {
-            desk.local(at.to_utc()).format("%Y-%m-%d %H:%M").to_string()
-        };
-        return Err(Error::invalid_with_hint(
-            format!(
-                "{id}: {} is earlier than the measure's last event ({}); a history stays in time order",
-                show(e.at),
-                show(last.at)
-            ),
-            "give --at a later time, and say when it really happened in the text",
-        ));
-    }
+    // The time is decided under the lock (see `When`); `e.at` is ignored.
+    e.at = when.stamp(desk, id.as_str(), "measure", m.event.last().map(|l| l.at))?;
     apply(&mut m, &e).map_err(|err| match err {
         StepError::Transition { .. } => Error::invalid_with_hint(
             format!("{id}: {err}"),
@@ -785,10 +772,15 @@ pub fn append(desk: &Desk, id: &Id, e: Event) -> Result<Measure> {
     Ok(m)
 }
 
-pub fn note(desk: &Desk, id: &Id, by: String, at: DateTime<Utc>, text: &str) -> Result<Measure> {
-    let mut e = Event::new(desk.local(at), by, Action::Note);
+/// The placeholder time of an event `append` has yet to stamp.
+fn unstamped() -> DateTime<FixedOffset> {
+    DateTime::<Utc>::UNIX_EPOCH.fixed_offset()
+}
+
+pub fn note(desk: &Desk, id: &Id, by: String, when: When, text: &str) -> Result<Measure> {
+    let mut e = Event::new(unstamped(), by, Action::Note);
     e.text = Some(text.trim().to_string()).filter(|s| !s.is_empty());
-    append(desk, id, e)
+    append(desk, id, when, e)
 }
 
 /// What `measure done` records.
@@ -798,8 +790,8 @@ pub struct Done {
     pub effect: Option<String>,
 }
 
-pub fn done(desk: &Desk, id: &Id, by: String, at: DateTime<Utc>, d: Done) -> Result<Measure> {
-    let mut e = Event::new(desk.local(at), by, Action::Done);
+pub fn done(desk: &Desk, id: &Id, by: String, when: When, d: Done) -> Result<Measure> {
+    let mut e = Event::new(unstamped(), by, Action::Done);
     e.result = Some(d.result.trim().to_string()).filter(|s| !s.is_empty());
     e.effect = d
         .effect
@@ -807,19 +799,13 @@ pub fn done(desk: &Desk, id: &Id, by: String, at: DateTime<Utc>, d: Done) -> Res
         .filter(|s| !s.is_empty());
     // Describing the effect is checking it.
     e.effect_checked = d.effect_checked || e.effect.is_some();
-    append(desk, id, e)
+    append(desk, id, when, e)
 }
 
-pub fn reopen(
-    desk: &Desk,
-    id: &Id,
-    by: String,
-    at: DateTime<Utc>,
-    reason: &str,
-) -> Result<Measure> {
-    let mut e = Event::new(desk.local(at), by, Action::Reopen);
+pub fn reopen(desk: &Desk, id: &Id, by: String, when: When, reason: &str) -> Result<Measure> {
+    let mut e = Event::new(unstamped(), by, Action::Reopen);
     e.text = Some(reason.trim().to_string()).filter(|s| !s.is_empty());
-    append(desk, id, e)
+    append(desk, id, when, e)
 }
 
 /// Counts of measures over one period: the 改进措施 line of the monthly statistics.

@@ -139,20 +139,34 @@ fn trusted(changed: Stamp, scan_began: Stamp) -> bool {
 /// With `chunk`, the parts are exactly `files.chunks(chunk)`, as before the cache: an
 /// export streams them, so even what it prints before a bad file stops it is unchanged.
 /// Without, they are the folders, so one folder's cache is in memory at a time.
-/// The first file that fails to load fails the whole scan with the same error as
-/// `ticket_store::load_file`; a failure is never cached.
+/// A file that fails to load (with the same error as `ticket_store::load_file`) is never
+/// cached. Without `skip_bad`, nothing more reaches `sink` after the first, the rest is
+/// still read, and the scan fails naming every bad file (`Error::BadRecords`); with it,
+/// the bad files are left out and returned.
 pub(crate) fn scan<T: Send>(
     desk: &Desk,
     chunk: Option<usize>,
+    skip_bad: bool,
     map: impl Fn(Ticket) -> Option<T> + Sync,
     mut sink: impl FnMut(Vec<T>) -> Result<()>,
-) -> Result<()> {
+) -> Result<Vec<Error>> {
     // Taken before any file is looked at, so that everything read is at least this new.
     let began = now();
     let files = desk.record_files(Kind::Ticket)?;
-    let mut emit = |out: Vec<Option<T>>| {
-        let out: Vec<T> = out.into_iter().flatten().collect();
-        if out.is_empty() { Ok(()) } else { sink(out) }
+    let mut bad: Vec<Error> = Vec::new();
+    let mut emit = |out: Vec<Result<Option<T>>>, bad: &mut Vec<Error>| {
+        let mut good = Vec::with_capacity(out.len());
+        for r in out {
+            match r {
+                Ok(t) => good.extend(t),
+                Err(e) => bad.push(e),
+            }
+        }
+        if good.is_empty() || (!skip_bad && !bad.is_empty()) {
+            Ok(())
+        } else {
+            sink(good)
+        }
     };
     let fixed = |n: usize| -> Vec<Range<usize>> {
         (0..files.len())
@@ -167,10 +181,10 @@ pub(crate) fn scan<T: Send>(
             let out = files[part]
                 .par_iter()
                 .map(|p| ticket_store::load_file(p).map(&map))
-                .collect::<Result<Vec<_>>>()?;
-            emit(out)?;
+                .collect::<Vec<_>>();
+            emit(out, &mut bad)?;
         }
-        return Ok(());
+        return finish_scan(bad, skip_bad);
     }
     let folders = folders(&desk.root, &files);
     let parts = match chunk {
@@ -193,17 +207,24 @@ pub(crate) fn scan<T: Send>(
                 let old = dir.as_deref().and_then(|d| open[d].old.as_ref());
                 visit(&desk.root, p, old, began, &map)
             })
-            .collect::<Result<Vec<_>>>()?;
+            .collect::<Vec<_>>();
         let mut out = Vec::with_capacity(got.len());
-        for ((t, name, source), dir) in got.into_iter().zip(&folders.of[part.clone()]) {
-            out.push(t);
+        for (r, dir) in got.into_iter().zip(&folders.of[part.clone()]) {
+            let (t, name, source) = match r {
+                Ok(x) => x,
+                Err(e) => {
+                    out.push(Err(e));
+                    continue;
+                }
+            };
+            out.push(Ok(t));
             if let (Some(d), Some(name)) = (dir, name) {
                 open.get_mut(d.as_str())
                     .expect("opened above")
                     .add(name, source);
             }
         }
-        emit(out)?;
+        emit(out, &mut bad)?;
         // Folders whose last file is done: write their cache if it was out of date.
         let done: Vec<&str> = open
             .keys()
@@ -218,7 +239,15 @@ pub(crate) fn scan<T: Send>(
     }
     let dirs: HashSet<&str> = folders.last.keys().map(String::as_str).collect();
     writer.remove_orphans(&dirs);
-    Ok(())
+    finish_scan(bad, skip_bad)
+}
+
+fn finish_scan(bad: Vec<Error>, skip_bad: bool) -> Result<Vec<Error>> {
+    if bad.is_empty() || skip_bad {
+        Ok(bad)
+    } else {
+        Err(Error::BadRecords { errors: bad })
+    }
 }
 
 /// For `check`: `f` for each of `files` (ticket files, in order, on all cores) with the

@@ -11,8 +11,8 @@ use super::ticket_cache;
 use crate::config::AssignRule;
 use crate::desk::record::edit_file;
 use crate::desk::record::{self, date_value, datetime_value};
-use crate::desk::{Desk, Id, Kind, store};
-use crate::error::{Error, Result};
+use crate::desk::{Desk, Id, Kind, When, store};
+use crate::error::{Error, Result, shown};
 
 /// Loads a ticket as its history says it is: the stored fields are a convenience for
 /// people and grep; the events are the truth (`svcdesk check` reports any drift).
@@ -37,8 +37,9 @@ pub fn load(desk: &Desk, id: &Id) -> Result<Ticket> {
     load_file(&desk.path_of(id))
 }
 
-/// Every ticket, in ID order, parsed on all cores. One bad file fails the whole load
-/// with its file:line:column, so no listing or report is ever silently short.
+/// Every ticket, in ID order, parsed on all cores. A bad file fails the whole load,
+/// naming every bad file with its file:line:column, so no listing or report is ever
+/// silently short.
 pub fn load_all(desk: &Desk) -> Result<Vec<Ticket>> {
     load_where(desk, |_| true)
 }
@@ -47,17 +48,28 @@ pub fn load_all(desk: &Desk) -> Result<Vec<Ticket>> {
 /// loaded, so memory follows the answer, not the desk (an SLA check of a 100k desk holds
 /// only the open tickets).
 pub fn load_where(desk: &Desk, keep: impl Fn(&Ticket) -> bool + Sync) -> Result<Vec<Ticket>> {
+    load_where_or_skip(desk, false, keep).map(|(kept, _)| kept)
+}
+
+/// `load_where`; with `skip_bad`, files that cannot be read are left out and returned
+/// (for `--skip-bad`, which names them) instead of failing the load.
+pub fn load_where_or_skip(
+    desk: &Desk,
+    skip_bad: bool,
+    keep: impl Fn(&Ticket) -> bool + Sync,
+) -> Result<(Vec<Ticket>, Vec<Error>)> {
     let mut kept = Vec::new();
-    ticket_cache::scan(
+    let bad = ticket_cache::scan(
         desk,
         None,
+        skip_bad,
         |t| keep(&t).then_some(t),
         |part| {
             kept.extend(part);
             Ok(())
         },
     )?;
-    Ok(kept)
+    Ok((kept, bad))
 }
 
 /// Visits every ticket in ID order, at most `chunk` at a time, each chunk loaded on all
@@ -67,7 +79,17 @@ pub fn for_each_chunk(
     chunk: usize,
     f: impl FnMut(Vec<Ticket>) -> Result<()>,
 ) -> Result<()> {
-    ticket_cache::scan(desk, Some(chunk), Some, f)
+    for_each_chunk_or_skip(desk, chunk, false, f).map(|_| ())
+}
+
+/// `for_each_chunk`; with `skip_bad`, bad files are left out and returned.
+pub fn for_each_chunk_or_skip(
+    desk: &Desk,
+    chunk: usize,
+    skip_bad: bool,
+    f: impl FnMut(Vec<Ticket>) -> Result<()>,
+) -> Result<Vec<Error>> {
+    ticket_cache::scan(desk, Some(chunk), skip_bad, Some, f)
 }
 
 /// Where in the file the n-th `[[event]]` starts, for errors about a whole event.
@@ -298,8 +320,10 @@ fn route(desk: &Desk, events: &mut [Event]) -> Result<()> {
 }
 
 /// Appends one step to a ticket, after checking it against the replayed history.
+/// The step's time is decided here, under the lock, from `when` (`e.at` is ignored):
+/// a writer that queued behind another is never refused for being "too early".
 /// Returns the ticket as it now stands.
-pub fn append(desk: &Desk, id: &Id, e: Event) -> Result<Ticket> {
+pub fn append(desk: &Desk, id: &Id, when: When, mut e: Event) -> Result<Ticket> {
     let _lock = desk.lock()?;
     let path = desk.path_of(id);
     let text = record::read_text(&path)?;
@@ -307,21 +331,7 @@ pub fn append(desk: &Desk, id: &Id, e: Event) -> Result<Ticket> {
     let mut t = replay_checked(&path, &text, &stored)?;
     // Append-only and in time order (`check` reports a history that is not): a step
     // entered after the fact may not go back before what is already recorded.
-    if let Some(last) = t.event.last()
-        && e.at < last.at
-    {
-        let show = |at: chrono::DateTime<chrono::FixedOffset>| {
-            desk.local(at.to_utc()).format("%Y-%m-%d %H:%M").to_string()
-        };
-        return Err(Error::invalid_with_hint(
-            format!(
-                "{id}: {} is earlier than the ticket's last event ({}); a history stays in time order",
-                show(e.at),
-                show(last.at)
-            ),
-            "give --at a later time, and say when it really happened in the text",
-        ));
-    }
+    e.at = when.stamp(desk, id.as_str(), "ticket", t.event.last().map(|l| l.at))?;
     authorize(desk, &t, &e)?;
     ticket::apply(&mut t, &e).map_err(|err| match err {
         ticket::StepError::Transition { .. } => Error::invalid_with_hint(
@@ -374,7 +384,7 @@ pub fn authorize(desk: &Desk, t: &Ticket, e: &Event) -> Result<()> {
         && !cfg.categories.contains_key(c)
     {
         return Err(Error::invalid_with_hint(
-            format!("unknown category \"{c}\""),
+            format!("unknown category \"{}\"", shown(c)),
             format!(
                 "categories of this desk: {}",
                 cfg.categories
@@ -389,7 +399,7 @@ pub fn authorize(desk: &Desk, t: &Ticket, e: &Event) -> Result<()> {
         && !cfg.departments.contains_key(d)
     {
         return Err(Error::invalid_with_hint(
-            format!("unknown department \"{d}\""),
+            format!("unknown department \"{}\"", shown(d)),
             format!(
                 "departments of this desk: {}",
                 cfg.departments
@@ -407,7 +417,7 @@ pub fn authorize(desk: &Desk, t: &Ticket, e: &Event) -> Result<()> {
         && cfg.staff(a).is_none()
     {
         return Err(Error::invalid_with_hint(
-            format!("\"{a}\" is not on this desk's staff list"),
+            format!("\"{}\" is not on this desk's staff list", shown(a)),
             format!(
                 "staff: {}",
                 cfg.staff

@@ -6,7 +6,7 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Deserializer, Serialize};
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, value};
 
@@ -15,7 +15,7 @@ use super::ticket::multiline;
 use crate::config::Config;
 use crate::desk::record::edit_file;
 use crate::desk::record::{self, date_value, datetime_value, serde_time};
-use crate::desk::{Desk, Id, Kind, store};
+use crate::desk::{Desk, Id, Kind, When, store};
 use crate::error::{Error, Result};
 
 /// The folder under the desk root holding the logs.
@@ -161,7 +161,8 @@ pub struct NewEntry {
     pub ticket: Option<String>,
     pub text: String,
     pub by: String,
-    pub at: DateTime<Utc>,
+    /// Decided under the lock, never before the log's last entry when `Now`.
+    pub when: When,
 }
 
 /// Appends one entry to the engineer's log, creating the folder and file on first use.
@@ -190,9 +191,16 @@ pub fn append(desk: &Desk, n: NewEntry) -> Result<PathBuf> {
         t["ticket"] = value(id.as_str());
     }
     t["text"] = value(multiline(text));
-    t["at"] = value(datetime_value(desk.local(n.at)));
-    t["by"] = value(&n.by);
     let _lock = desk.lock()?;
+    // Validate the file as a whole first: appending to a broken log would hide the break.
+    let last = if path.exists() {
+        load_file(&path)?.entry.iter().map(|e| e.at).max()
+    } else {
+        None
+    };
+    let at = n.when.resolve(last).unwrap_or_else(|given| given);
+    t["at"] = value(datetime_value(desk.local(at)));
+    t["by"] = value(&n.by);
     if !path.exists() {
         let mut doc = DocumentMut::new();
         doc["schema"] = value(1);
@@ -203,8 +211,6 @@ pub fn append(desk: &Desk, n: NewEntry) -> Result<PathBuf> {
         store::create_new_atomic(&path, doc.to_string().as_bytes())?;
         return Ok(path);
     }
-    // Validate the file as a whole first: appending to a broken log would hide the break.
-    load_file(&path)?;
     edit_file(&path, |doc| {
         match doc.get_mut("entry") {
             Some(Item::ArrayOfTables(a)) => a.push(t),
