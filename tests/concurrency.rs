@@ -417,6 +417,7 @@ fn an_explicit_at_before_the_last_event_is_refused_to_the_second() {
         &t,
         "--at",
         "2026-11-24T09:40:30+08:00",
+        "--future",
         "-m",
         "later",
     ]);
@@ -432,6 +433,7 @@ fn an_explicit_at_before_the_last_event_is_refused_to_the_second() {
             &t,
             "--at",
             "2026-11-24T09:40:29+08:00",
+            "--future",
             "-m",
             "early",
         ],

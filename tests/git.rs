@@ -498,13 +498,15 @@ fn both_accepting_one_ticket_is_a_conflict_not_a_lost_event() {
     );
     assert!(report.contains("keep the side that is right"), "{report}");
 
-    // Resolving it as the note says — keep ours, drop the markers — gives a clean desk.
+    // Resolving it as the note says — keep ours, drop the markers, `git add` — gives a
+    // clean desk (until the add, git still holds the file unmerged and check says so).
     let resolved: String = {
         let (head, rest) = text.split_once("<<<<<<< ours").unwrap();
         let (_, tail) = rest.split_once(">>>>>>> theirs\n").unwrap();
         format!("{}{tail}", head.trim_end_matches('\n').to_string() + "\n")
     };
     std::fs::write(ticket_path(a, t), resolved).unwrap();
+    git_ok(a, &["add", "-A"]);
     check_clean(a);
 }
 

@@ -345,7 +345,7 @@ pub fn refuse_future(given: &str, at: DateTime<Utc>, now: DateTime<Utc>, tz: Tz)
 }
 
 /// `given` with its leading year replaced: first by `this_year` where swapping two of
-/// the year's digits gives it, then by the year before.
+/// the year's digits gives it, then, for a year after this one, by the year before.
 fn typo_years(given: &str, this_year: i32) -> Vec<String> {
     let Some(year) = given
         .get(..4)
@@ -366,8 +366,10 @@ fn typo_years(given: &str, this_year: i32) -> Vec<String> {
     if swaps_to_this_year {
         out.push(with_year(this_year));
     }
+    // A year ahead typed for this one (2027 in 2026); a time later this year is no year
+    // typo, so it gets no guess.
     if let Ok(y) = year.parse::<i32>()
-        && y > 0
+        && y > this_year
     {
         out.push(with_year(y - 1));
     }
@@ -508,5 +510,12 @@ mod future_tests {
             vec!["2026-11-24T09:30:00+08:00", "2061-11-24T09:30:00+08:00"]
         );
         assert_eq!(typo_years("next tuesday", 2026), Vec::<String>::new());
+        // Later this year is no year typo: no guess a year back.
+        assert_eq!(typo_years("2026-11-24 09:40", 2026), Vec::<String>::new());
+        assert_eq!(
+            typo_years("2027-01-05", 2026),
+            vec!["2026-01-05"],
+            "a year ahead typed for this one"
+        );
     }
 }
