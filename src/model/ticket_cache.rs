@@ -39,7 +39,7 @@ use crate::error::{Error, Result};
 /// Bumped whenever the layout or the codec below changes. With the crate version and a
 /// fingerprint of the build (`SOURCES`) also in every cache file, a cache written by
 /// another svcdesk is rebuilt, never misread.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 const MAGIC: &[u8; 8] = b"SVCDTKC\n";
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// The source of everything that decides what an entry holds: the record types and their
@@ -938,6 +938,7 @@ impl Codec for Event {
             currency,
             comp_kind,
             timer,
+            entered_by,
         } = self;
         at.put(w);
         by.put(w);
@@ -981,6 +982,7 @@ impl Codec for Event {
         currency.put(w);
         comp_kind.put(w);
         timer.put(w);
+        entered_by.put(w);
     }
 
     fn get(r: &mut Reader) -> Option<Self> {
@@ -1027,6 +1029,7 @@ impl Codec for Event {
             currency: Codec::get(r)?,
             comp_kind: Codec::get(r)?,
             timer: Codec::get(r)?,
+            entered_by: Codec::get(r)?,
         })
     }
 }
@@ -1048,6 +1051,7 @@ mod tests {
         let event = Event {
             at: at("2026-11-24T09:30:00.123456789+08:00"),
             by: "wang".into(),
+            entered_by: s("e-entered-by"),
             action: Some(Action::Open),
             title: s("e-title"),
             customer: s("e-customer"),
