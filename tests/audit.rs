@@ -272,6 +272,16 @@ fn the_actor_is_the_git_identity_and_as_is_recorded_with_the_typist() {
         err.contains("stranger@example.com is not one of their `email`s"),
         "{err}"
     );
+
+    // `email` may list several identities: zhao at home is still zhao.
+    git(&zhao, &["config", "user.email", "Zhao.Home@example.com"]);
+    s.sync(&zhao);
+    s.ok(&zhao, &["ticket", "note", &t, "-m", "from home"]);
+    let text = fs::read_to_string(zhao.join(&rel)).unwrap();
+    assert!(
+        text.contains("by = \"zhao\"\naction = \"note\"\ntext = \"from home\"\n"),
+        "{text}"
+    );
 }
 
 #[test]

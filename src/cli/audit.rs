@@ -10,6 +10,8 @@ introduced it. Reports:
   unknown-author  the commit's author email is no [[staff]] member's `email`
   identity        the event names someone else than the commit's author: `entered_by`
                   when present (work entered with --as on someone's behalf), else `by`
+                  (steps by `svcdesk` itself, from `sla check`, may be committed by any
+                  staff member, e.g. the cron job's own staff entry)
   role            the step needs a role the commit's author does not hold (comp review:
                   finance; comp approve: gm; comp reject: gm or finance; accepting a ticket
                   assigned to someone else: supervisor, head, manager or admin)
@@ -17,7 +19,9 @@ introduced it. Reports:
                   commit has no good signature by a staff member holding the role
   uncommitted     only with --uncommitted: an event in the work tree that no commit holds
 
-Staff and roles are those of the current svcdesk.toml. Git authorship alone is
+Staff and roles are those of the current svcdesk.toml. A history brought in by
+`svcdesk import tickets` names the spreadsheet's people, so its events are reported as
+committed by the importer. Git authorship alone is
 self-declared (anyone can set user.email); only signatures, checked against the keys this
 clone trusts (gpg.ssh.allowedSignersFile for ssh keys), prove who approved. Events never
 committed are not reported unless --uncommitted is given.
