@@ -78,6 +78,10 @@ pub struct GitConfig {
     /// Commit each change as it is made, as `--commit` does for one command.
     #[serde(default)]
     pub commit: bool,
+    /// `svcdesk audit`: a role-restricted event (compensation review and decision) must
+    /// come from a commit with a good signature by a staff member who holds the role.
+    #[serde(default)]
+    pub signed_approvals: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -123,8 +127,10 @@ pub struct Staff {
     pub roles: Vec<String>,
     #[serde(default)]
     pub phone: Option<String>,
-    #[serde(default)]
-    pub email: Option<String>,
+    /// Their git identities (`user.email`), one or a list: who they are when they act
+    /// without `--as`, and how `svcdesk audit` knows a commit's author.
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub email: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -332,6 +338,17 @@ impl Config {
     /// The business calendar (validated when the config was loaded).
     pub fn calendar(&self) -> std::result::Result<Calendar, crate::sla::calendar::CalendarError> {
         Calendar::new(self.timezone, &self.calendar)
+    }
+
+    /// The staff member one of whose `email` entries is `email` (case-blind, as mail is).
+    pub fn staff_by_email(&self, email: &str) -> Option<&Staff> {
+        let email = email.trim();
+        if email.is_empty() {
+            return None;
+        }
+        self.staff
+            .iter()
+            .find(|s| s.email.iter().any(|e| e.trim().eq_ignore_ascii_case(email)))
     }
 
     pub fn has_role(&self, id: &str, role: &str) -> bool {
@@ -651,10 +668,11 @@ department = "service-desk"
 [routing]
 assign = "none"
 
-# Staff. When the list is empty anyone may act; once it has entries, `--as`/SVCDESK_USER
-# must name one of them and roles decide who may do what (finance reviews compensation,
-# gm approves it). Roles: agent engineer supervisor head manager warehouse finance gm
-# legal sales admin.
+# Staff. When the list is empty anyone may act; once it has entries, the actor must be
+# one of them and roles decide who may do what (finance reviews compensation, gm
+# approves it). Roles: agent engineer supervisor head manager warehouse finance gm
+# legal sales admin. `email` (one, or a list) is the person's git `user.email`: it says
+# who acts when `--as` is not given, and lets `svcdesk audit` match commits to staff.
 #
 # [[staff]]
 # id = "wang"
@@ -725,8 +743,11 @@ warn = "4h"
 # Commit every change to git as it is made, with a message like
 # "ticket T20261124-9XWM3A: grade II (by wang)" (`--commit` does it for one command).
 # Needs the desk in a git repository: `svcdesk git setup`.
+# signed_approvals = true makes `svcdesk audit` require compensation review and decisions
+# to come from a commit signed by a staff member holding the role (see svcdesk-audit(1)).
 [git]
 commit = false
+signed_approvals = false
 
 # Hooks: commands run (with `sh -c`, in the desk's folder) after a change is on disk, to
 # tell people. `on` takes ticket actions (open assign accept grade escalate resolve

@@ -136,6 +136,12 @@ fn every_documented_exit_code_of_svcdesk_is_produced() {
         stdout(&o)
     );
     d.write(&rel, &text);
+    expect(
+        &d,
+        &["audit"],
+        1,
+        &["is not in a git repository: there is no history to audit"],
+    );
     // Staff rules: once the desk lists staff, an unknown actor is refused.
     let cfg = d.read("svcdesk.toml");
     d.write(

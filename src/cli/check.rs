@@ -8,7 +8,9 @@ use super::{Context, EXIT_FAILURE};
 #[command(
     after_help = "Prints nothing and exits 0 when the desk is clean; otherwise one line per
 problem (path:line:column: message) and exit 1. Suitable for a git pre-commit hook
-(`svcdesk git setup --hook` installs one).
+(`svcdesk git setup --hook` installs one). --audit also runs `svcdesk audit` and reports
+each event its commit does not vouch for as a problem at the event's line (see
+`svcdesk audit --help`).
 
 Warnings go to stderr as `warning: ...` lines and leave the exit code alone. Today there
 is one: [calendar] lists holidays for some years but not for a year that a working-time
@@ -18,12 +20,16 @@ count as working days. Add the year's holidays and make-up days to svcdesk.toml.
 Examples:
   svcdesk check
   svcdesk -C /srv/desks/east check --format json
-  svcdesk check || exit 1                  # in a hook or CI script"
+  svcdesk check || exit 1                  # in a hook or CI script
+  svcdesk check --audit                    # in CI: and every event vouched for by its commit"
 )]
 pub struct Args {
     /// Output format for the problem list.
     #[arg(long, value_enum, default_value_t)]
     format: Format,
+    /// Also audit the git history: every event against the commit that introduced it.
+    #[arg(long)]
+    audit: bool,
 }
 
 pub fn exec(cx: &mut Context, a: Args) -> Result<u8> {
@@ -33,6 +39,32 @@ pub fn exec(cx: &mut Context, a: Args) -> Result<u8> {
     report
         .problems
         .extend(svcdesk::git::driver::conflict_problems(&desk.root));
+    if a.audit {
+        let audit = svcdesk::git::audit::audit(&desk, Default::default())?;
+        for w in &audit.warnings {
+            super::warn(w);
+        }
+        report
+            .problems
+            .extend(audit.findings.into_iter().map(|f| svcdesk::check::Problem {
+                path: f.file.into(),
+                line: f.line,
+                column: f.line.map(|_| 1),
+                message: format!(
+                    "{} by {}{}: {}: {}",
+                    f.action,
+                    f.by,
+                    f.entered_by
+                        .map(|e| format!(" (entered by {e})"))
+                        .unwrap_or_default(),
+                    match (f.commit, f.author) {
+                        (Some(c), Some(a)) => format!("commit {} by {a}", &c[..c.len().min(12)]),
+                        _ => "not committed".into(),
+                    },
+                    f.message
+                ),
+            }));
+    }
     report.problems.sort();
     if let Some(w) = svcdesk::git::driver::problem(&desk.root) {
         super::warn(&w);

@@ -73,7 +73,8 @@ CSV columns:
              purchase_date,voucher,submitter,transferred_by,priority,tags,attachments,
              description,grade,department,assignee,reason,text,visibility,cause,
              responsibility,need,due,request,parts,on_call,efficiency,attitude,result,
-             satisfaction,link,link_ticket,amount,currency,comp_kind,timer
+             satisfaction,link,link_ticket,amount,currency,comp_kind,timer,entered_by
+             (who typed an event entered with --as on `by`'s behalf)
   timers     ticket,grade,priority,category,department,assignee,timer,run,target,basis,
              started,due,stopped,outcome,decided,remaining_minutes,remaining_unit,
              notified: one row per run of each SLA timer (a reopen or re-assignment
@@ -226,7 +227,7 @@ const REPORT_ZH: [(&str, &str); 23] = [
 
 /// `export events`' columns (ticket, seq, at, by, action, then [`EVENT_FIELDS`]) in
 /// Chinese (`--lang zh`).
-const EVENT_ZH: [(&str, &str); 44] = [
+const EVENT_ZH: [(&str, &str); 45] = [
     ("ticket", "工单号"),
     ("seq", "序号"),
     ("at", "时间"),
@@ -271,6 +272,7 @@ const EVENT_ZH: [(&str, &str); 44] = [
     ("currency", "币种"),
     ("comp_kind", "赔偿方式"),
     ("timer", "计时器"),
+    ("entered_by", "录入人"),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -360,8 +362,9 @@ const TICKET_EXTRA: [&str; 12] = [
     "description",
 ];
 
-/// Every key an event may carry, in its struct's order (`ticket` as `link_ticket`).
-const EVENT_FIELDS: [&str; 39] = [
+/// Every key an event may carry, in its struct's order (`ticket` as `link_ticket`), then
+/// those added later (at the end, so scripts that count columns keep working).
+const EVENT_FIELDS: [&str; 40] = [
     "title",
     "customer",
     "contact",
@@ -401,6 +404,7 @@ const EVENT_FIELDS: [&str; 39] = [
     "currency",
     "comp_kind",
     "timer",
+    "entered_by",
 ];
 
 fn ticket_rows(all: &[Ticket]) -> Rows {

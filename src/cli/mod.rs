@@ -1,6 +1,7 @@
 //! Command-line layer: clap definitions and rendering, one file per command group.
 //! Each `exec` parses what the user gave, calls the library, and prints the result.
 
+mod audit;
 mod check;
 mod customer;
 mod docs;
@@ -36,7 +37,7 @@ pub const EXIT_INTERNAL: u8 = 70;
 macro_rules! environment_text {
     () => {
         "  SVCDESK_DIR     the desk to use (like -C)
-  SVCDESK_USER    who is acting (like --as)
+  SVCDESK_USER    who is acting when your git user.email is no staff member's `email`
   SVCDESK_NOW     the current time, for replaying or testing (e.g. 2026-11-24T09:30:00+08:00);
                   an --at more than 5 minutes after it is refused unless --future is given
   EDITOR, VISUAL  the editor for a ticket description when neither -m nor -F is given
@@ -53,7 +54,8 @@ macro_rules! environment_text {
 macro_rules! exit_codes_text {
     () => {
         "  0   success
-  1   failure: an error was reported, or `check` found problems
+  1   failure: an error was reported, `check` found problems, or `audit` found events
+      their commits do not vouch for
   2   usage: unknown command or option, or a malformed value; also an --at time more than
       5 minutes after now (a likely typo) without --future
   70  internal error: a bug in svcdesk; please report it with the command that caused it
@@ -127,8 +129,10 @@ pub struct Cli {
     #[arg(long, global = true)]
     future: bool,
 
-    /// Act as this staff member (recorded as `by` in every entry).
-    #[arg(long = "as", global = true, value_name = "STAFF", env = "SVCDESK_USER")]
+    /// Enter work on behalf of this staff member: recorded as `by`, and you (your git
+    /// identity) as `entered_by`. Without it you act as the staff member whose `email` is
+    /// your git user.email, else as SVCDESK_USER.
+    #[arg(long = "as", global = true, value_name = "STAFF")]
     actor: Option<String>,
 
     #[command(subcommand)]
@@ -196,6 +200,8 @@ A ticket cannot be closed while a request awaits review or the GM's decision."
     Sla(sla::Command),
     /// Check every record: syntax (file:line:column), schema, fields, IDs, references, history.
     Check(check::Args),
+    /// Check each event in git against the commit (and signature) that introduced it.
+    Audit(audit::Args),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     Completions(docs::CompletionsArgs),
     /// Hooks of svcdesk.toml: `hooks status` shows them and whether this clone trusts them, `hooks trust`.
@@ -220,7 +226,9 @@ A ticket cannot be closed while a request awaits review or the GM's decision."
 pub struct Context {
     pub cwd: PathBuf,
     desk_dir: Option<PathBuf>,
-    actor: Option<String>,
+    pub actor: Option<String>,
+    /// SVCDESK_USER: who acts when the git identity names no staff member.
+    pub env_user: Option<String>,
     now: Option<String>,
     no_cache: bool,
     /// --future: an --at time may lie ahead of now.
@@ -247,7 +255,12 @@ impl Context {
     }
 
     pub fn actor(&self, desk: &Desk) -> Result<String> {
-        desk.actor(self.actor.as_deref())
+        Ok(self.who(desk)?.by)
+    }
+
+    /// Who acts and, with `--as`, who entered it (see `Desk::who`).
+    pub fn who(&self, desk: &Desk) -> Result<desk::Who> {
+        desk.who(self.actor.as_deref(), self.env_user.as_deref())
     }
 
     /// `--at` if given, else SVCDESK_NOW, else the clock.
@@ -382,6 +395,7 @@ fn run() -> ExitCode {
         cwd,
         desk_dir: cli.desk,
         actor: cli.actor,
+        env_user: std::env::var("SVCDESK_USER").ok().filter(|s| !s.is_empty()),
         now: std::env::var("SVCDESK_NOW").ok().filter(|s| !s.is_empty()),
         no_cache: std::env::var_os("SVCDESK_NO_CACHE").is_some_and(|v| !v.is_empty() && v != "0"),
         future: cli.future,
@@ -406,6 +420,7 @@ fn run() -> ExitCode {
         Command::Import(a) => export::import(&mut cx, a),
         Command::Check(a) => check::exec(&mut cx, a),
         Command::Hooks(c) => hooks::exec(&mut cx, c),
+        Command::Audit(a) => audit::exec(&mut cx, a),
         Command::Sla(c) => sla::exec(&mut cx, c),
         Command::Completions(a) => docs::completions(&mut cx, a),
         Command::Man(a) => docs::man(&mut cx, a),

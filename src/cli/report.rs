@@ -286,17 +286,22 @@ pub struct WeeklyArgs {
     format: Format,
 }
 
-/// The engineer named, else the acting user.
-fn engineer(cx: &Context, given: Option<String>) -> Result<String> {
-    given
-        .or_else(|| cx.actor.clone())
-        .filter(|e| !e.trim().is_empty())
-        .ok_or_else(|| {
-            Error::invalid_with_hint(
-                "which engineer?",
-                "pass --engineer NAME, or act as them with --as / SVCDESK_USER",
-            )
-        })
+/// The engineer named, else the acting user (--as, git identity, SVCDESK_USER).
+fn engineer(cx: &Context, desk: &Desk, given: Option<String>) -> Result<String> {
+    if let Some(e) = given.filter(|e| !e.trim().is_empty()) {
+        return Ok(e);
+    }
+    let known = cx.actor.is_some()
+        || cx.env_user.is_some()
+        || desk
+            .git_email()
+            .is_some_and(|e| desk.config.staff_by_email(&e).is_some());
+    known.then(|| cx.actor(desk)).transpose()?.ok_or_else(|| {
+        Error::invalid_with_hint(
+            "which engineer?",
+            "pass --engineer NAME, or act as them with --as / SVCDESK_USER",
+        )
+    })
 }
 
 pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
@@ -307,7 +312,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
             let by = cx.actor(&desk)?;
             let at = cx.at(&desk, a.at.as_deref())?;
             let mut fields = a.fields.into_fields(&desk)?;
-            fields.engineer = Some(engineer(cx, fields.engineer)?);
+            fields.engineer = Some(engineer(cx, &desk, fields.engineer)?);
             let message = format!("(by {by})");
             let added = report::add(&desk, NewReport { fields, by, at })?;
             cx.changed(
@@ -387,7 +392,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
         Command::Log(a) => {
             let by = cx.actor(&desk)?;
             let when = cx.when(&desk, a.at.as_deref())?;
-            let engineer = engineer(cx, a.engineer)?;
+            let engineer = engineer(cx, &desk, a.engineer)?;
             let date = match a.date.as_deref() {
                 Some(d) => desk::parse_date(d)?,
                 None => desk.local(cx.time(&desk, None)?).date_naive(),
@@ -416,7 +421,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
             );
         }
         Command::Weekly(a) => {
-            let engineer = report::check_engineer(&desk, &engineer(cx, a.engineer)?)?;
+            let engineer = report::check_engineer(&desk, &engineer(cx, &desk, a.engineer)?)?;
             let today = desk.local(cx.time(&desk, None)?).date_naive();
             let week = Week::parse(&a.week, today)?;
             let log = worklog::load(&desk, &engineer)?;

@@ -22,7 +22,7 @@ pub const SLA_BREACH: u8 = 2;
 pub const SLA_ERROR: u8 = 3;
 
 /// The actor recorded on events svcdesk writes by itself (notifications, escalations).
-pub const SYSTEM_ACTOR: &str = "svcdesk";
+pub const SYSTEM_ACTOR: &str = svcdesk::git::audit::SYSTEM_ACTOR;
 
 /// SLA target syntax and timer rules: `sla --help` and the svcdesk-sla(7) man page.
 /// A plain-text digest of the module docs of `svcdesk::sla` and `svcdesk::sla::policy`.

@@ -3,7 +3,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use clap::Subcommand;
-use svcdesk::desk::{self, Desk, Id, Kind};
+use svcdesk::desk::{self, Desk, Id, Kind, Who};
 use svcdesk::hooks::HookEvent;
 use svcdesk::model::customer::{self, Field, NewCustomer};
 use svcdesk::model::ticket::{
@@ -633,10 +633,11 @@ pub struct ListArgs {
     format: Format,
 }
 
-fn event(by: &str, at: DateTime<Utc>, desk: &Desk, action: Action) -> Event {
+fn event(who: &Who, at: DateTime<Utc>, desk: &Desk, action: Action) -> Event {
     Event {
         at: desk.local(at),
-        by: by.to_string(),
+        by: who.by.clone(),
+        entered_by: who.entered_by.clone(),
         action: Some(action),
         ..Event::default()
     }
@@ -1016,9 +1017,10 @@ fn decision(a: OptTextArgs, action: Action) -> (CommonArgs, Fill) {
 /// Builds the event for one step, appends it, and says what happened on stderr.
 fn step(cx: &mut Context, desk: &Desk, common: CommonArgs, fill: Fill) -> Result<u8> {
     let id = desk.resolve(Kind::Ticket, &common.id)?;
-    let by = cx.actor(desk)?;
+    let who = cx.who(desk)?;
+    let by = who.by.clone();
     let when = cx.when(desk, common.at.as_deref())?;
-    let mut e = event(&by, chrono::DateTime::UNIX_EPOCH, desk, Action::Note);
+    let mut e = event(&who, chrono::DateTime::UNIX_EPOCH, desk, Action::Note);
     fill(&mut e, desk)?;
     let action = e.action.expect("every step sets its action");
     let t = ticket_store::append(desk, &id, when, e)?;
@@ -1046,7 +1048,13 @@ fn step(cx: &mut Context, desk: &Desk, common: CommonArgs, fill: Fill) -> Result
     };
     cx.changed(
         desk,
-        format!("ticket {id}: {action}{detail} (by {by})"),
+        format!(
+            "ticket {id}: {action}{detail} (by {by}{})",
+            who.entered_by
+                .as_ref()
+                .map(|e| format!(", entered by {e}"))
+                .unwrap_or_default()
+        ),
         vec![desk.path_of(&id)],
     );
     if action == Action::Revisit
@@ -1063,7 +1071,8 @@ fn step(cx: &mut Context, desk: &Desk, common: CommonArgs, fill: Fill) -> Result
 }
 
 fn open(cx: &mut Context, desk: &Desk, a: OpenArgs) -> Result<u8> {
-    let by = cx.actor(desk)?;
+    let who = cx.who(desk)?;
+    let by = who.by.clone();
     let at = cx.at(desk, a.at.as_deref())?;
     let text = description(cx, &a)?;
     let files = attachments(cx, desk, &a.attachments)?;
@@ -1114,7 +1123,7 @@ fn open(cx: &mut Context, desk: &Desk, a: OpenArgs) -> Result<u8> {
         }
         (None, None) => unreachable!("clap requires one"),
     };
-    let mut first = event(&by, at, desk, Action::Open);
+    let mut first = event(&who, at, desk, Action::Open);
     first.title = Some(title_of(a.title.as_deref(), &text));
     first.customer = Some(customer_id);
     first.contact = a.contact;
@@ -1136,7 +1145,7 @@ fn open(cx: &mut Context, desk: &Desk, a: OpenArgs) -> Result<u8> {
         .department
         .clone()
         .unwrap_or_else(|| desk.config.categories[&a.category].department.clone());
-    let mut route = event(&by, at, desk, Action::Assign);
+    let mut route = event(&who, at, desk, Action::Assign);
     route.reason = Some(match &a.department {
         Some(_) => "routed by hand".to_string(),
         None => format!("routed by category {}", a.category),
@@ -1149,14 +1158,14 @@ fn open(cx: &mut Context, desk: &Desk, a: OpenArgs) -> Result<u8> {
         // They took it, answered the customer and solved it there and then: recorded as
         // such, so the accept and respond timers are met rather than missed.
         events[1].assignee = Some(by.clone());
-        let accept = event(&by, at, desk, Action::Accept);
-        let mut respond = event(&by, at, desk, Action::Respond);
+        let accept = event(&who, at, desk, Action::Accept);
+        let mut respond = event(&who, at, desk, Action::Respond);
         respond.text = Some(said.clone());
         events.extend([accept, respond]);
-        let mut r = event(&by, at, desk, Action::Resolve);
+        let mut r = event(&who, at, desk, Action::Resolve);
         r.text = Some(said);
         r.on_call = true;
-        let mut c = event(&by, at, desk, Action::Close);
+        let mut c = event(&who, at, desk, Action::Close);
         c.text = Some("resolved on the call".into());
         events.extend([r, c]);
     }
@@ -1460,7 +1469,12 @@ fn describe(e: &Event) -> String {
     if e.visibility == Some(Visibility::Customer) {
         parts.push("(told to the customer)".into());
     }
-    parts.join("; ").replace('\n', " ")
+    let text = parts.join("; ").replace('\n', " ");
+    match &e.entered_by {
+        Some(who) if text.is_empty() => format!("(entered by {who})"),
+        Some(who) => format!("{text} (entered by {who})"),
+        None => text,
+    }
 }
 
 /// The SLA section of `ticket show`: every run of every timer that applies, with its

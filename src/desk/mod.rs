@@ -385,28 +385,99 @@ pub fn parse_date(s: &str) -> Result<chrono::NaiveDate> {
     })
 }
 
+/// Who acts (`by`) and, when someone enters it on their behalf with `--as`, who typed
+/// it (`entered_by`: the typist's staff id from their git identity, or that email).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Who {
+    pub by: String,
+    pub entered_by: Option<String>,
+}
+
 impl Desk {
-    /// Who is acting. With no staff list anyone may act under any name; once the desk
-    /// lists staff, the name must be one of theirs.
-    pub fn actor(&self, claimed: Option<&str>) -> Result<String> {
-        let claimed = claimed.map(str::trim).filter(|s| !s.is_empty());
+    /// Who is acting: `claimed` (`--as`) if given; else the staff member whose `email`
+    /// is the desk's git `user.email`; else `env_user` (SVCDESK_USER); else the OS user.
+    /// With no staff list anyone may act under any name; once the desk lists staff, the
+    /// name must be one of theirs.
+    pub fn who(&self, claimed: Option<&str>, env_user: Option<&str>) -> Result<Who> {
+        let clean = |s: Option<&str>| s.map(str::trim).filter(|s| !s.is_empty()).map(String::from);
+        let git = self.git_email();
+        let typist = git.as_deref().map(|email| {
+            self.config
+                .staff_by_email(email)
+                .map(|s| s.id.clone())
+                .unwrap_or_else(|| email.to_string())
+        });
+        if let Some(name) = clean(claimed) {
+            let by = self.checked_actor(&name)?;
+            let entered_by = typist.filter(|t| *t != by);
+            return Ok(Who { by, entered_by });
+        }
+        if let Some(s) = git.as_deref().and_then(|e| self.config.staff_by_email(e)) {
+            return Ok(Who {
+                by: s.id.clone(),
+                entered_by: None,
+            });
+        }
+        let fallback = clean(env_user).or_else(|| {
+            clean(std::env::var("USER").ok().as_deref())
+                .or_else(|| clean(std::env::var("LOGNAME").ok().as_deref()))
+        });
         if self.config.staff.is_empty() {
-            return Ok(claimed.unwrap_or("unknown").to_string());
+            return Ok(Who {
+                by: fallback.unwrap_or_else(|| "unknown".into()),
+                entered_by: None,
+            });
         }
-        let ids: Vec<String> = self.config.staff.iter().map(|s| s.id.clone()).collect();
-        let Some(name) = claimed else {
-            return Err(Error::invalid_with_hint(
-                "this desk lists its staff: say who you are",
-                format!(
-                    "pass --as ID or set SVCDESK_USER; staff: {}",
-                    ids.join(", ")
-                ),
-            ));
-        };
-        if self.config.staff(name).is_some() {
-            return Ok(name.to_string());
+        match fallback {
+            Some(name) if env_user.is_some() || self.config.staff(&name).is_some() => Ok(Who {
+                by: self.checked_actor(&name)?,
+                entered_by: None,
+            }),
+            _ => {
+                let ids: Vec<String> = self.config.staff.iter().map(|s| s.id.clone()).collect();
+                Err(Error::invalid_with_hint(
+                    match &git {
+                        Some(e) => format!(
+                            "this desk lists its staff and your git user.email {e} is not one of their `email`s: say who you are"
+                        ),
+                        None => "this desk lists its staff: say who you are".to_string(),
+                    },
+                    format!(
+                        "add your git user.email to your [[staff]] entry, or pass --as ID or set SVCDESK_USER; staff: {}",
+                        ids.join(", ")
+                    ),
+                ))
+            }
         }
-        Err(self.not_staff(name))
+    }
+
+    /// Who is acting (see [`Desk::who`]), with SVCDESK_USER as the fallback name.
+    pub fn actor(&self, claimed: Option<&str>) -> Result<String> {
+        let env_user = std::env::var("SVCDESK_USER").ok();
+        Ok(self.who(claimed, env_user.as_deref())?.by)
+    }
+
+    fn checked_actor(&self, name: &str) -> Result<String> {
+        if self.config.staff.is_empty() || self.config.staff(name).is_some() {
+            Ok(name.to_string())
+        } else {
+            Err(self.not_staff(name))
+        }
+    }
+
+    /// `git config user.email` as git sees it in the desk (repository, then global
+    /// config); None when unset or git is missing.
+    pub fn git_email(&self) -> Option<String> {
+        let o = std::process::Command::new("git")
+            .arg("-C")
+            .arg(&self.root)
+            .args(["config", "user.email"])
+            .stdin(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .output()
+            .ok()?;
+        let email = String::from_utf8_lossy(&o.stdout).trim().to_string();
+        (o.status.success() && !email.is_empty()).then_some(email)
     }
 
     /// A person a record names (an engineer, a measure's owner): on the staff list when

@@ -24,6 +24,10 @@ pub struct Event {
     )]
     pub at: DateTime<FixedOffset>,
     pub by: String,
+    /// Who typed it, when they entered it on `by`'s behalf (`--as`): their staff id, or
+    /// their git email if they are not staff.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entered_by: Option<String>,
     pub action: Option<Action>,
 
     // open

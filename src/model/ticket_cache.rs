@@ -39,7 +39,7 @@ use crate::error::{Error, Result};
 /// Bumped whenever the layout or the codec below changes. With the crate version and a
 /// fingerprint of the build (`SOURCES`) also in every cache file, a cache written by
 /// another svcdesk is rebuilt, never misread.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 const MAGIC: &[u8; 8] = b"SVCDTKC\n";
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// The source of everything that decides what an entry holds: the record types and their
@@ -969,6 +969,7 @@ impl Codec for Event {
             timer,
             redacts,
             field,
+            entered_by,
         } = self;
         at.put(w);
         by.put(w);
@@ -1014,6 +1015,7 @@ impl Codec for Event {
         timer.put(w);
         redacts.put(w);
         field.put(w);
+        entered_by.put(w);
     }
 
     fn get(r: &mut Reader) -> Option<Self> {
@@ -1062,6 +1064,7 @@ impl Codec for Event {
             timer: Codec::get(r)?,
             redacts: Codec::get(r)?,
             field: Codec::get(r)?,
+            entered_by: Codec::get(r)?,
         })
     }
 }
@@ -1083,6 +1086,7 @@ mod tests {
         let event = Event {
             at: at("2026-11-24T09:30:00.123456789+08:00"),
             by: "wang".into(),
+            entered_by: s("e-entered-by"),
             action: Some(Action::Open),
             title: s("e-title"),
             customer: s("e-customer"),

@@ -428,7 +428,7 @@ pub fn authorize(desk: &Desk, t: &Ticket, e: &Event) -> Result<()> {
             ),
         ));
     }
-    let need_role = |roles: &[&str], what: &str| -> Result<()> {
+    let need_role = |roles: &[&str], what: String| -> Result<()> {
         if roles.iter().any(|r| cfg.has_role(&e.by, r)) {
             Ok(())
         } else {
@@ -454,17 +454,35 @@ pub fn authorize(desk: &Desk, t: &Ticket, e: &Event) -> Result<()> {
             ))
         }
     };
-    match e.action {
-        Some(Action::CompReview) => need_role(&["finance"], "review compensation"),
-        Some(Action::CompApprove) => need_role(&["gm"], "approve compensation"),
-        Some(Action::CompReject) => need_role(&["gm", "finance"], "reject compensation"),
-        Some(Action::Accept) => match &t.assignee {
-            Some(a) if a != &e.by => need_role(
+    match e
+        .action
+        .and_then(|a| required_roles(a, &e.by, t.assignee.as_deref()))
+    {
+        Some((roles, what)) => need_role(roles, what),
+        None => Ok(()),
+    }
+}
+
+/// The one rule for who may take a step: the roles (any one of them) that `by` needs to
+/// take `action` on a ticket assigned to `assignee`, and what the step is in words; None
+/// when anyone on the staff may. `authorize` applies it to a new step, `svcdesk audit`
+/// to the author of the commit that introduced each event.
+pub fn required_roles(
+    action: Action,
+    by: &str,
+    assignee: Option<&str>,
+) -> Option<(&'static [&'static str], String)> {
+    match action {
+        Action::CompReview => Some((&["finance"], "review compensation".into())),
+        Action::CompApprove => Some((&["gm"], "approve compensation".into())),
+        Action::CompReject => Some((&["gm", "finance"], "reject compensation".into())),
+        Action::Accept => match assignee {
+            Some(a) if a != by => Some((
                 &["supervisor", "head", "manager", "admin"],
-                &format!("accept a ticket assigned to {a}"),
-            ),
-            _ => Ok(()),
+                format!("accept a ticket assigned to {a}"),
+            )),
+            _ => None,
         },
-        _ => Ok(()),
+        _ => None,
     }
 }

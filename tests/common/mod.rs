@@ -16,11 +16,14 @@ pub const USER: &str = "wang";
 /// The ID date `NOW` gives in the desk's time zone.
 pub const TODAY: &str = "20261124";
 
-/// `svcdesk` with SVCDESK_NOW, SVCDESK_USER and COLUMNS fixed and SVCDESK_DIR removed.
+/// `svcdesk` with SVCDESK_NOW, SVCDESK_USER and COLUMNS fixed, SVCDESK_DIR removed, and
+/// no global or system git config (whose user.email would otherwise decide who acts).
 pub fn svcdesk() -> Command {
     let mut c = Command::cargo_bin("svcdesk").expect("the svcdesk binary is built");
     c.env("SVCDESK_NOW", NOW)
         .env("SVCDESK_USER", USER)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("COLUMNS", "200")
         .env_remove("SVCDESK_DIR")
         .env_remove("SVCDESK_NO_CACHE");
