@@ -288,3 +288,49 @@ fn another_users_desk_is_permission_denied_and_readable() {
     assert_eq!(shown.status.code(), Some(0), "{}", stderr(&shown));
     assert!(stdout(&shown).contains(&t));
 }
+
+/// A desk folder svcdesk may not look into is "permission denied", naming it, never
+/// "not a desk": the fix (ask for access) differs from the fix for a wrong -C.
+#[test]
+fn a_desk_one_may_not_enter_is_permission_denied_not_no_desk() {
+    use std::os::unix::fs::PermissionsExt;
+    let (d, _t, _rel) = desk_with_ticket();
+    let root_user = running_as_root();
+    let run = |args: &[&str], cwd: &Path| {
+        let mut c = if root_user {
+            let mut c = Command::new("setpriv");
+            c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+                .arg(bin());
+            c
+        } else {
+            Command::new(bin())
+        };
+        c.args(args)
+            .env("SVCDESK_NOW", NOW)
+            .env("SVCDESK_USER", USER)
+            .env_remove("SVCDESK_DIR")
+            .current_dir(cwd)
+            .output()
+            .unwrap()
+    };
+    // The folder holding the desk may be seen, the desk itself not entered.
+    fs::set_permissions(d.tmp.path(), fs::Permissions::from_mode(0o755)).unwrap();
+    fs::set_permissions(&d.root, fs::Permissions::from_mode(0o700)).unwrap();
+    if !root_user {
+        fs::set_permissions(&d.root, fs::Permissions::from_mode(0o000)).unwrap();
+    }
+    let o = run(
+        &["-C", d.root.to_str().unwrap(), "ticket", "list"],
+        Path::new("/"),
+    );
+    if !root_user {
+        fs::set_permissions(&d.root, fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("Permission denied") && err.contains(d.root.to_str().unwrap()),
+        "names the folder and why: {err}"
+    );
+    assert!(!err.contains("not a desk"), "{err}");
+}

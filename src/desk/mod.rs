@@ -41,7 +41,7 @@ impl Desk {
         let root = match explicit {
             Some(dir) => {
                 let dir = cwd.join(dir);
-                if !dir.join(config::FILE_NAME).is_file() {
+                if !holds_config(&dir)? {
                     return Err(Error::invalid_with_hint(
                         format!(
                             "{} is not a desk (no {} there)",
@@ -53,13 +53,18 @@ impl Desk {
                 }
                 dir
             }
-            None => cwd
-                .ancestors()
-                .find(|d| d.join(config::FILE_NAME).is_file())
-                .map(Path::to_path_buf)
-                .ok_or_else(|| Error::NoDesk {
+            None => {
+                let mut found = None;
+                for d in cwd.ancestors() {
+                    if holds_config(d)? {
+                        found = Some(d.to_path_buf());
+                        break;
+                    }
+                }
+                found.ok_or_else(|| Error::NoDesk {
                     start: cwd.to_path_buf(),
-                })?,
+                })?
+            }
         };
         Desk::open(root)
     }
@@ -268,6 +273,24 @@ pub fn levenshtein(a: &str, b: &str) -> usize {
         prev = cur;
     }
     prev[b.len()]
+}
+
+/// Whether `dir` holds a desk config. A folder svcdesk may not look into is an error
+/// naming it (permission denied), not "not a desk", so the fix is plain.
+fn holds_config(dir: &Path) -> Result<bool> {
+    let path = dir.join(config::FILE_NAME);
+    match std::fs::metadata(&path) {
+        Ok(m) => Ok(m.is_file()),
+        Err(e)
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+            ) =>
+        {
+            Ok(false)
+        }
+        Err(e) => Err(Error::io(&path, e)),
+    }
 }
 
 /// Parses a time a user typed: RFC 3339 (`2026-11-24T09:30:00+08:00`), or local desk time
