@@ -323,7 +323,18 @@ as events marked \"imported\". A row no history can give (closed but never resol
 customer the desk lacks, times out of order) is bad, named by FILE:LINE. So a desk's
 export, imported into a new desk with the same config and customers, exports again
 byte for byte:
-  svcdesk -C old export tickets -o t.csv && svcdesk -C new import tickets t.csv";
+  svcdesk -C old export tickets -o t.csv && svcdesk -C new import tickets t.csv
+
+All or nothing: an import (customers or tickets) adds every good row or none. The new
+files are written to .svcdesk/import-<run>/ and made durable; then a journal listing
+where each goes is sealed, and only then are they moved into place, all under the desk
+lock. If the import is killed or the machine stops midway, the next svcdesk command
+(any command, `svcdesk check` included) finishes it: with the journal sealed it moves
+the rest into place (roll forward, the whole import added), without it it deletes the
+staging folder (roll back, nothing added). Either way it says so on stderr. Should a
+record have appeared meanwhile where the import was to put one (written by something
+that ignores the lock, e.g. a git pull), that file is never overwritten: the import's
+copy is kept in .svcdesk/conflict-import-<run>/ and the command says so.";
 
 #[derive(clap::Args)]
 pub struct ImportArgs {
@@ -670,12 +681,7 @@ fn import_tickets(
         return Ok(0);
     }
     let mut out = String::new();
-    for p in &plan.tickets {
-        let id = svcdesk::desk::Id::parse(&p.ticket.id).expect("planned IDs are valid");
-        store::create_new_atomic(
-            &desk.path_of(&id),
-            ticket_store::render(desk, &p.ticket)?.as_bytes(),
-        )?;
+    for id in tickets::write(desk, &plan)? {
         out.push_str(&format!("{id}\n"));
     }
     cx.print(&out)?;

@@ -251,6 +251,7 @@ impl Context {
     pub fn desk(&self) -> Result<Desk> {
         let mut desk = Desk::discover(self.desk_dir.as_deref(), &self.cwd)?;
         desk.use_cache = !self.no_cache;
+        finish_interrupted(&desk);
         Ok(desk)
     }
 
@@ -471,6 +472,41 @@ pub fn report(e: &Error) {
     eprintln!("error: {e}");
     if let Some(h) = e.hint() {
         eprintln!("hint: {h}");
+    }
+}
+
+/// Finishes an import a kill interrupted, before any command reads or writes, and says
+/// what became of it. A desk that cannot be locked (read-only) is read as it is; a write
+/// would meet the same error when it takes the lock.
+fn finish_interrupted(desk: &Desk) {
+    use svcdesk::desk::journal::Recovered;
+    let done = match desk.finish_interrupted() {
+        Ok(done) => done,
+        Err(e) => {
+            warn(&format!("an interrupted import could not be finished: {e}"));
+            return;
+        }
+    };
+    for r in done {
+        match r {
+            Recovered::RolledForward { run, moved } => warn(&format!(
+                "finished an interrupted import ({run}): moved its last {moved} file(s) into place"
+            )),
+            Recovered::RolledBack { run, .. } => warn(&format!(
+                "undid an import killed before it was complete ({run}): nothing of it was added"
+            )),
+            Recovered::Conflict {
+                run,
+                moved,
+                kept,
+                paths,
+            } => warn(&format!(
+                "finished an interrupted import ({run}), {moved} file(s) moved, but {} record(s) \
+                 already existed at its paths; its copies are kept in {}",
+                paths.len(),
+                kept.display()
+            )),
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 //! The desk: finding it, creating it, locating and resolving records, scanning them.
 
 pub mod id;
+pub mod journal;
 pub mod record;
 pub mod store;
 pub mod when;
@@ -123,8 +124,23 @@ impl Desk {
         t.with_timezone(&self.tz()).fixed_offset()
     }
 
+    /// The desk's write lock. An import killed midway is finished (or undone, see
+    /// [`journal`]) before anything else writes.
     pub fn lock(&self) -> Result<WriteLock> {
-        WriteLock::acquire(&self.root)
+        let lock = WriteLock::acquire(&self.root)?;
+        journal::recover(&self.root)?;
+        Ok(lock)
+    }
+
+    /// Finishes (or undoes) what an import killed midway left, under the lock; for every
+    /// command, reads included, so none sees half an import. Takes the lock only when
+    /// there is something to do (one listing of `.svcdesk/` otherwise).
+    pub fn finish_interrupted(&self) -> Result<Vec<journal::Recovered>> {
+        if journal::pending(&self.root).is_empty() {
+            return Ok(Vec::new());
+        }
+        let _lock = WriteLock::acquire(&self.root)?;
+        journal::recover(&self.root)
     }
 
     pub fn path_of(&self, id: &Id) -> PathBuf {

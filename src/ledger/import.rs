@@ -13,7 +13,7 @@ use super::sheet::unneutralise;
 #[path = "import_tickets.rs"]
 pub mod tickets;
 use crate::desk::id::{self, Id, Kind};
-use crate::desk::{self, Desk, store};
+use crate::desk::{self, Desk};
 use crate::error::{Error, Result};
 use crate::model::customer::{self, Customer, Field};
 
@@ -287,8 +287,13 @@ pub fn plan_customers_mapped(
     let existing_ids: HashSet<&str> = existing.iter().map(|c| c.id.as_str()).collect();
 
     let mut plan = Plan::default();
-    // Rows that will be added, for duplicates within the file: (line, name, phone digits).
-    let mut earlier: Vec<(u64, String, String)> = Vec::new();
+    // Built once: a scan of every customer (and every earlier row) per row made a big
+    // sheet's import quadratic.
+    let existing_dups = customer::DuplicateIndex::new(existing);
+    // Rows that will be added, for duplicates within the file: lines by name and by
+    // phone digits.
+    let mut earlier_by_name: HashMap<String, Vec<u64>> = HashMap::new();
+    let mut earlier_by_phone: HashMap<String, Vec<u64>> = HashMap::new();
     let mut ids_seen: HashMap<String, u64> = HashMap::new();
     for rec in records {
         let rec = match rec {
@@ -329,16 +334,20 @@ pub fn plan_customers_mapped(
         {
             dups.push(id.to_string());
         }
-        for c in customer::find_duplicates(existing, row.name(), row.phone()) {
+        for c in existing_dups.find(row.name(), row.phone()) {
             if !dups.contains(&c.id) {
                 dups.push(c.id.clone());
             }
         }
-        for (l, n, p) in &earlier {
-            if *n == name || (!phone.is_empty() && *p == phone) {
-                dups.push(format!("row {l}"));
-            }
+        let mut lines: Vec<u64> = earlier_by_name.get(&name).cloned().unwrap_or_default();
+        if !phone.is_empty()
+            && let Some(more) = earlier_by_phone.get(&phone)
+        {
+            lines.extend(more);
         }
+        lines.sort_unstable();
+        lines.dedup();
+        dups.extend(lines.into_iter().map(|l| format!("row {l}")));
         row.duplicate_of = dups;
         let same_id_exists = row
             .id
@@ -347,7 +356,10 @@ pub fn plan_customers_mapped(
         if !row.duplicate_of.is_empty() && (!force || same_id_exists) {
             plan.rows.push(Planned::Duplicate(row));
         } else {
-            earlier.push((line, name, phone));
+            earlier_by_name.entry(name).or_default().push(line);
+            if !phone.is_empty() {
+                earlier_by_phone.entry(phone).or_default().push(line);
+            }
             plan.rows.push(Planned::Add(row));
         }
     }
@@ -359,31 +371,49 @@ pub fn plan_customers_mapped(
 /// another ID) would name a customer that does not exist: it is bad too (and so on, down
 /// a chain of referrals).
 fn drop_dangling_referrals(plan: &mut Plan, existing_ids: &HashSet<&str>) {
-    loop {
-        let added: HashSet<String> = plan
-            .to_add()
-            .filter_map(|r| r.id.as_ref().map(Id::to_string))
-            .collect();
-        let dangling = plan.rows.iter().position(|r| match r {
-            Planned::Add(n) => n.fields.iter().any(|(f, v)| {
-                *f == Field::ReferredBy && !existing_ids.contains(v.as_str()) && !added.contains(v)
-            }),
-            _ => false,
-        });
-        let Some(i) = dangling else { return };
-        let Planned::Add(n) = &plan.rows[i] else {
-            unreachable!("found as Add")
-        };
-        let referrer = n
+    let referrer = |r: &Planned| match r {
+        Planned::Add(n) => n
             .fields
             .iter()
             .find(|(f, _)| *f == Field::ReferredBy)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default();
-        plan.rows[i] = Planned::Bad {
-            line: n.line,
-            message: format!("referred_by {referrer} is a row of this file that is not added"),
+            .map(|(_, v)| v.clone()),
+        _ => None,
+    };
+    let mut added: HashSet<String> = plan
+        .to_add()
+        .filter_map(|r| r.id.as_ref().map(Id::to_string))
+        .collect();
+    // Rows referring to each referrer of the file, so dropping one visits only the rows
+    // that named it (a rescan of the plan per dropped row was quadratic).
+    let mut referred: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut queue: Vec<usize> = Vec::new();
+    for (i, r) in plan.rows.iter().enumerate() {
+        if let Some(v) = referrer(r) {
+            if existing_ids.contains(v.as_str()) {
+                continue;
+            }
+            if added.contains(&v) {
+                referred.entry(v).or_default().push(i);
+            } else {
+                queue.push(i);
+            }
+        }
+    }
+    while let Some(i) = queue.pop() {
+        let Planned::Add(n) = &plan.rows[i] else {
+            continue; // dropped already
         };
+        let (line, id) = (n.line, n.id.as_ref().map(Id::to_string));
+        let by = referrer(&plan.rows[i]).unwrap_or_default();
+        plan.rows[i] = Planned::Bad {
+            line,
+            message: format!("referred_by {by} is a row of this file that is not added"),
+        };
+        if let Some(id) = id
+            && added.remove(&id)
+        {
+            queue.extend(referred.remove(&id).unwrap_or_default());
+        }
     }
 }
 
@@ -456,14 +486,25 @@ fn check_row(
             },
             "referred_by" => {
                 let q = id::normalize(v).unwrap_or_default();
-                let hits: Vec<&str> = existing_ids
-                    .iter()
-                    .copied()
-                    .chain(file_ids.iter().map(String::as_str))
-                    .filter(|i| !q.is_empty() && id::matches(i, &q))
-                    .collect::<HashSet<_>>()
-                    .into_iter()
-                    .collect();
+                // A whole ID is looked up; only an abbreviation needs a scan.
+                let whole = q.len() == id::ID_LEN && Id::parse(&q).is_some();
+                let hits: Vec<&str> = if whole {
+                    existing_ids
+                        .get(q.as_str())
+                        .copied()
+                        .or_else(|| file_ids.get(&q).map(String::as_str))
+                        .into_iter()
+                        .collect()
+                } else {
+                    existing_ids
+                        .iter()
+                        .copied()
+                        .chain(file_ids.iter().map(String::as_str))
+                        .filter(|i| !q.is_empty() && id::matches(i, &q))
+                        .collect::<HashSet<_>>()
+                        .into_iter()
+                        .collect()
+                };
                 match hits.as_slice() {
                     [one] => row.fields.push((Field::ReferredBy, one.to_string())),
                     [] => problems.push(format!(
@@ -502,39 +543,37 @@ fn check_row(
     }
 }
 
-/// Creates the planned customers, in file order. The caller holds the desk lock from
-/// before it loaded `existing` for the plan until this returns. `by` and `now` are the
-/// acting user and the time, for rows without `created`.
+/// Creates the planned customers, in file order, all or nothing: every file is staged
+/// under `.svcdesk/` and moved into place only once all are written and durable (see
+/// [`desk::journal`]); a run killed before that adds none, one killed after is finished
+/// by the next command. The caller holds the desk lock from before it loaded `existing`
+/// for the plan until this returns. `by` and `now` are the acting user and the time, for
+/// rows without `created`.
 pub fn write(desk: &Desk, plan: &Plan, by: &str, now: DateTime<Utc>) -> Result<Vec<Id>> {
     let mut made: Vec<Id> = Vec::new();
-    let taken: HashSet<String> = plan
+    let mut taken: HashSet<String> = plan
         .to_add()
         .filter_map(|r| r.id.as_ref().map(|i| i.to_string()))
         .collect();
+    let mut staging = desk::journal::Staging::begin(&desk.root)?;
     for row in plan.to_add() {
         let created = row.created.unwrap_or(now);
         let id = match &row.id {
             Some(i) => i.clone(),
             None => loop {
                 let i = desk.new_id(Kind::Customer, created);
-                if !taken.contains(i.as_str()) && !made.contains(&i) {
+                if taken.insert(i.to_string()) {
                     break i;
                 }
             },
         };
         let text = customer::render(&id, &row.fields, &row.tags, desk.local(created), by);
-        store::create_new_atomic(&desk.path_of(&id), text.as_bytes()).map_err(|e| {
-            Error::invalid(format!(
-                "{e} (after adding {} customer(s): {})",
-                made.len(),
-                made.iter()
-                    .map(Id::to_string)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ))
-        })?;
+        staging
+            .add(&desk.path_of(&id), text.as_bytes())
+            .map_err(|e| Error::invalid(format!("{e} (row {}; nothing added)", row.line)))?;
         made.push(id);
     }
+    staging.commit()?;
     Ok(made)
 }
 
@@ -598,6 +637,38 @@ mod tests {
                 (9, vec!["row 2".to_string()]),
             ]
         );
+    }
+
+    #[test]
+    fn the_duplicate_index_finds_what_a_scan_finds() {
+        let mk = |id: &str, name: &str, phone: &str| {
+            let mut c = existing().remove(0);
+            c.id = id.into();
+            c.name = name.into();
+            c.phone = (!phone.is_empty()).then(|| phone.into());
+            c
+        };
+        let all = vec![
+            mk("C20261101-AAAAAA", "甲", "021-5555 0101"),
+            mk("C20261101-BBBBBB", " Beta ", ""),
+            mk("C20261101-CCCCCC", "丙", "02155550101"),
+            mk("C20261101-DDDDDD", "beta", "139"),
+        ];
+        let ix = customer::DuplicateIndex::new(&all);
+        for (name, phone) in [
+            ("甲", None),
+            ("BETA", Some("021 5555-0101")),
+            ("x", Some("")),
+            ("x", Some("abc")),
+            ("丙", Some("139")),
+        ] {
+            let ids = |v: Vec<&Customer>| v.iter().map(|c| c.id.clone()).collect::<Vec<_>>();
+            assert_eq!(
+                ids(ix.find(name, phone)),
+                ids(customer::find_duplicates(&all, name, phone)),
+                "{name} {phone:?}"
+            );
+        }
     }
 
     #[test]

@@ -143,6 +143,24 @@ pub fn plan(
     Ok(plan)
 }
 
+/// Creates the planned tickets, all or nothing (staged under `.svcdesk/`, then moved
+/// into place; see [`crate::desk::journal`]). The caller holds the desk lock from before
+/// it listed the IDs for the plan until this returns.
+pub fn write(desk: &crate::desk::Desk, plan: &Plan) -> Result<Vec<Id>> {
+    let mut staging = crate::desk::journal::Staging::begin(&desk.root)?;
+    let mut made = Vec::with_capacity(plan.tickets.len());
+    for p in &plan.tickets {
+        let id = Id::parse(&p.ticket.id).expect("planned IDs are valid");
+        let text = crate::model::ticket_store::render(desk, &p.ticket)?;
+        staging
+            .add(&desk.path_of(&id), text.as_bytes())
+            .map_err(|e| Error::invalid(format!("{e} (row {}; nothing added)", p.line)))?;
+        made.push(id);
+    }
+    staging.commit()?;
+    Ok(made)
+}
+
 fn time(
     row: &HashMap<&str, &str>,
     key: &str,
