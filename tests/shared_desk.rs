@@ -202,7 +202,7 @@ fn a_clone_without_the_driver_is_warned_at_its_first_write_and_setup_global_fixe
     assert!(o.status.success(), "{}", stderr(&o));
     let cfg = fs::read_to_string(g.home.join(".gitconfig")).unwrap();
     assert!(
-        cfg.contains("driver = svcdesk merge-driver %O %A %B %P"),
+        cfg.contains("driver = \"svcdesk merge-driver %O %A %B %P || "),
         "{cfg}"
     );
 }
@@ -246,6 +246,49 @@ fn a_driver_that_cannot_run_is_warned_and_its_unmerged_files_fail_check() {
         "{}",
         common::stdout(&o)
     );
+}
+
+/// The driver `git setup` registers falls back to a text merge with conflict markers when
+/// its program is gone, so a moved binary never leaves our side alone.
+#[test]
+fn a_moved_driver_binary_leaves_conflict_markers_and_a_failing_check() {
+    let g = Git::new();
+    let (origin, c) = g.origin();
+    g.sd_ok(&origin, &["git", "setup"]);
+    let driver = String::from_utf8(
+        g.git(&origin, &["config", "--get", "merge.svcdesk.driver"])
+            .stdout,
+    )
+    .unwrap();
+    let first = driver.split_whitespace().next().unwrap().to_string();
+    // As if the svcdesk that ran `git setup` were moved away.
+    let moved = driver
+        .trim_end()
+        .replacen(&first, "/nonexistent/svcdesk", 1);
+    g.git_ok(&origin, &["config", "merge.svcdesk.driver", &moved]);
+    g.git_ok(&origin, &["checkout", "-qb", "side"]);
+    g.sd_ok(&origin, &["customer", "note", &c, "-m", "on the side"]);
+    g.git_ok(&origin, &["commit", "-qam", "side"]);
+    g.git_ok(&origin, &["checkout", "-q", "-"]);
+    g.sd_ok(&origin, &["customer", "note", &c, "-m", "on main"]);
+    g.git_ok(&origin, &["commit", "-qam", "main"]);
+    let merge = g.git(&origin, &["merge", "-q", "side"]);
+    assert!(!merge.status.success());
+    assert!(
+        String::from_utf8_lossy(&merge.stderr).contains("svcdesk merge driver could not run"),
+        "{}",
+        String::from_utf8_lossy(&merge.stderr)
+    );
+    let rel = format!("customers/{c}.toml");
+    let text = fs::read_to_string(origin.join(&rel)).unwrap();
+    assert!(
+        text.contains("<<<<<<< ours") && text.contains("on the side") && text.contains("on main"),
+        "both sides, between markers: {text}"
+    );
+    let o = g.sd(&origin, &["check"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = common::stdout(&o);
+    assert!(out.contains(&format!("{rel}: unmerged in git")), "{out}");
 }
 
 #[test]

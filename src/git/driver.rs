@@ -111,7 +111,7 @@ pub fn runnable(program: &str) -> Option<PathBuf> {
 /// `svcdesk` when that is on PATH (so it follows upgrades), else by `exe`'s path.
 pub fn setup_global(exe: &Path) -> Result<Done> {
     let command = if runnable(PROGRAM).is_some() {
-        format!("{PROGRAM} merge-driver %O %A %B %P")
+        super::setup::driver_command_of(PROGRAM)
     } else {
         driver_command(exe)
     };

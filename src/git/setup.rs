@@ -78,9 +78,19 @@ pub fn shell_quote(s: &str) -> String {
 
 /// The driver command git runs: `<exe> merge-driver %O %A %B %P`.
 pub fn driver_command(exe: &Path) -> String {
+    driver_command_of(&shell_quote(&exe.to_string_lossy()))
+}
+
+/// The driver command for `program` (a shell word). git runs it with `sh`; when the
+/// program cannot run at all (moved or deleted: exit 126 or 127), git would keep our side
+/// alone and the other side's entries would be lost at the next commit. So the command
+/// then falls back to a plain text merge with conflict markers and reports a conflict:
+/// the merge stops, `svcdesk check` names the file, nothing is lost.
+pub fn driver_command_of(program: &str) -> String {
     format!(
-        "{} merge-driver %O %A %B %P",
-        shell_quote(&exe.to_string_lossy())
+        "{program} merge-driver %O %A %B %P || {{ s=$?; [ $s -lt 126 ] && exit $s; \
+         echo 'svcdesk merge driver could not run: left conflict markers; run `svcdesk git setup`' >&2; \
+         git merge-file -L ours -L base -L theirs %A %O %B; exit 1; }}"
     )
 }
 
