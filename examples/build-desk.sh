@@ -117,7 +117,7 @@ at 20T10:00:00; s ticket revisit "$t5" --efficiency 3 --attitude 4 --result 2 -m
 at 20T10:10:00; s ticket reopen "$t5" --reason "revisit result 2: problem persists" 2>/dev/null
 at 20T10:30:00; s --as wang ticket collab "$t5" --department product --need "firmware log of the gateway" --due 2026-11-25 2>/dev/null
 
-# Fresh tickets: new (routed, not accepted) and accepted.
+# Fresh tickets: one routed but not yet taken, one resolved awaiting its revisit.
 at 27T16:30:00
 t6=$(s ticket open --customer "$c2" --channel wechat --category suggestion --priority low \
   -m "Suggest a Chinese voice prompt option" 2>/dev/null)
@@ -128,6 +128,17 @@ at 28T09:10:00; s ticket assign "$t7" --to li --reason "hotline follows up with 
 at 28T09:20:00; s ticket accept "$t7" 2>/dev/null
 at 28T09:25:00; s ticket note "$t7" -m "carrier says the parcel is in Nanjing" 2>/dev/null
 at 28T09:30:00; s ticket resolve "$t7" -m "parcel delivered; customer confirmed" 2>/dev/null
+
+# A web request left unrouted for the dispatcher (new), and one taken by its engineer
+# (accepted), so the desk holds a ticket in every state.
+at 29T20:15:00
+s ticket open --customer "$c3" --channel online-form --category consult --no-route \
+  -m "Where is the nearest authorised repair shop in Suzhou?" >/dev/null 2>&1
+at 30T09:00:00
+t9=$(s ticket open --customer "$c1" --channel phone --category quality --grade II --product X300 \
+  --serial X300-25-00412 -m "X300 spindle vibrates above 3000 rpm" 2>/dev/null)
+at 30T09:10:00; s ticket assign "$t9" --to wang --reason "X300 specialist" 2>/dev/null
+at 30T09:30:00; s --as wang ticket accept "$t9" 2>/dev/null
 
 # Field-service reports (现场服务完成情况汇报): a visit for the grade II quality ticket,
 # one for the reopened monitoring ticket, and a training visit; plus the work log.

@@ -755,18 +755,21 @@ signed_approvals = false
 # "*". `grade`, `priority` and `department` narrow a rule; empty means any. The event is
 # in SVCDESK_ACTION, SVCDESK_ID, SVCDESK_BY, SVCDESK_GRADE, ... and the record arrives as
 # JSON on stdin. A failing or slow hook (killed after `timeout`) is reported and never
-# undoes the change. `--no-hooks` skips them. See examples/hooks/ and svcdesk-config(5).
+# undoes the change. `--no-hooks` skips them. See svcdesk-config(5).
+# To use the rules below, copy the ready scripts from svcdesk's examples/hooks/ into this
+# desk (`mkdir -p hooks && cp PATH/TO/svcdesk/examples/hooks/*.sh hooks/`), uncomment,
+# and run `svcdesk hooks trust`: no hook runs until you trust the set.
 [hooks]
 timeout = "30s"
 #
 # [[hooks.rule]]
 # on = ["open", "escalate"]
 # grade = ["III"]
-# command = "examples/hooks/mail.sh service-lead@example.com"
+# command = "hooks/mail.sh service-lead@example.com"
 #
 # [[hooks.rule]]
 # on = ["sla-breach", "measure-due"]
-# command = "examples/hooks/webhook.sh"
+# command = "hooks/webhook.sh"
 
 # `svcdesk sla check --escalate`: a ticket whose timer breached moves to `to` (a staff id,
 # e.g. the after-sales manager), recorded as an escalate event. Uncomment to use.

@@ -1,12 +1,14 @@
 #!/bin/sh
-# A svcdesk hook that mails people about an event. In svcdesk.toml:
+# A svcdesk hook that mails people about an event. Copy it into the desk
+# (`mkdir -p hooks && cp examples/hooks/*.sh hooks/`) and in svcdesk.toml:
 #
 #   [[hooks.rule]]
 #   on = ["open", "escalate", "sla-breach"]
 #   grade = ["II", "III"]
-#   command = "examples/hooks/mail.sh service-lead@example.com"
+#   command = "hooks/mail.sh service-lead@example.com"
 #
-# and `svcdesk sla check --notify` (from cron) runs the rules on sla-breach.
+# then run `svcdesk hooks trust`; `svcdesk sla check --notify` (from cron) runs the rules
+# on sla-breach.
 #
 # svcdesk runs it in the desk folder after the change is on disk, with SVCDESK_ACTION,
 # SVCDESK_ID, SVCDESK_BY, SVCDESK_AT, SVCDESK_TITLE, SVCDESK_STATE, SVCDESK_GRADE,

@@ -1,11 +1,12 @@
 #!/bin/sh
 # A svcdesk hook that posts to a group-chat robot (WeChat Work 企业微信 or DingTalk 钉钉
-# style): a markdown message as JSON, with curl. In svcdesk.toml:
+# style): a markdown message as JSON, with curl. Copy it into the desk (hooks/webhook.sh)
+# and in svcdesk.toml:
 #
 #   [[hooks.rule]]
 #   on = ["open", "assign", "sla-breach", "measure-due"]
 #   priority = ["high"]
-#   command = "examples/hooks/webhook.sh"
+#   command = "hooks/webhook.sh"
 #
 # with the robot's address in the environment of whoever runs svcdesk (and in cron's):
 #   WEBHOOK_URL=https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=...   (WeChat Work)

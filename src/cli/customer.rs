@@ -25,7 +25,7 @@ stdout, so `id=$(svcdesk customer add ...)` works in scripts.")]
     Edit(EditArgs),
     /// Show one customer with the communication log.
     #[command(after_help = "Examples:
-  svcdesk customer show K7Q2                  # any unique part of the ID
+  svcdesk customer show K7Q2                  # a unique prefix of the ID or its code part
   svcdesk customer show K7Q2 --format json")]
     Show(ShowArgs),
     /// List customers, filtered and sorted.
@@ -39,7 +39,7 @@ CSV columns: id,name,contact,phone,email,industry,source,referred_by,tags,create
     /// Append a dated entry to a customer's communication log.
     #[command(after_help = "Examples:
   svcdesk customer note K7Q2 --with 王经理 --channel phone \\
-      -m 'interested in product A, wants a sample' --follow-up 2026-12-01")]
+      -m 'interested in product A, wants a sample' --follow-up +7d")]
     Note(NoteArgs),
     /// Redact personal data in a communication-log entry (PIPL), recording who and why.
     #[command(after_help = "Examples:
@@ -206,7 +206,7 @@ pub struct NoteArgs {
     /// How: phone, visit, email, wechat, ...
     #[arg(long)]
     channel: Option<String>,
-    /// Date to follow up, YYYY-MM-DD.
+    /// Date to follow up, YYYY-MM-DD, or +3d / +2w from today.
     #[arg(long, value_name = "DATE")]
     follow_up: Option<String>,
     /// When it happened, if not now.
@@ -334,7 +334,12 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
             let by = cx.actor(&desk)?;
             let by_name = by.clone();
             let when = cx.when(&desk, a.at.as_deref())?;
-            let follow_up = a.follow_up.as_deref().map(desk::parse_date).transpose()?;
+            let today = desk.local(cx.time(&desk, None)?).date_naive();
+            let follow_up = a
+                .follow_up
+                .as_deref()
+                .map(|d| desk::parse_date_from(d, today))
+                .transpose()?;
             customer::note(
                 &desk,
                 &id,

@@ -31,13 +31,14 @@ pub enum Command {
   svcdesk measure add --period 2026-11 --category complaint \\
       --problem 'three complaints about engineers leaving before the fault was fixed' \\
       --measure 'engineers get the customer to sign off the fix before leaving' \\
-      --kind process --owner zhao --due 2026-12-31
+      --kind process --owner zhao --due +30d
   svcdesk measure add --ticket 9XWM --ticket QF7R --kind product --owner sun --due 2027-01-15 \\
       --problem 'X200 driver board overheats' --measure 'add a heat sink from batch 2027-02'
 
 The source is where the problem was found: a stats period (a month 2026-11, this or last,
-or a quarter 2026Q4), a category of svcdesk.toml, and/or tickets (any unique part of an
-ID, repeatable); at least one is needed. The owner must be on the staff list when the
+or a quarter 2026Q4), a category of svcdesk.toml, and/or tickets (a unique prefix of an
+ID or of its code part, e.g. 9XWM; repeatable); at least one is needed. The due date is
+YYYY-MM-DD or relative to today in the desk's time zone: +30d, +2w. The owner must be on the staff list when the
 desk keeps one. Prints the new ID on stdout.")]
     Add(AddArgs),
     /// Append a follow-up note (跟进记录) to an open measure.
@@ -91,7 +92,7 @@ pub struct AddArgs {
     /// Who is responsible (a staff ID where the desk lists staff).
     #[arg(long, value_name = "STAFF")]
     owner: String,
-    /// Due date, YYYY-MM-DD (the whole day counts).
+    /// Due date, YYYY-MM-DD, or +30d / +2w from today (the whole day counts).
     #[arg(long, value_name = "DATE")]
     due: String,
     /// The stats period the problem came from: 2026-11, this, last, or 2026Q4.
@@ -100,7 +101,7 @@ pub struct AddArgs {
     /// The ticket category it concerns (a key of [categories] in svcdesk.toml).
     #[arg(long, value_name = "KEY")]
     category: Option<String>,
-    /// A ticket where the problem was seen (repeatable; any unique part of the ID).
+    /// A ticket where the problem was seen (repeatable; a unique prefix of the ID or of its code part).
     #[arg(long = "ticket", value_name = "TICKET")]
     tickets: Vec<String>,
     /// When it was decided, if not now.
@@ -177,7 +178,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
                     measure: a.measure,
                     kind: a.kind,
                     owner: a.owner,
-                    due: desk::parse_date(&a.due)?,
+                    due: desk::parse_date_from(&a.due, today(cx, &desk)?)?,
                     period: a.period,
                     category: a.category,
                     tickets: a.tickets,

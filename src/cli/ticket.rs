@@ -47,7 +47,8 @@ pub enum Command {
 
 The description comes from -m, from -F FILE (- for stdin), or from $VISUAL/$EDITOR.
 The category's department (svcdesk.toml [categories]) receives the ticket; --department
-routes by hand. The new ID is printed on stdout.")]
+routes by hand; --no-route leaves it `new` for a dispatcher to route with `ticket assign`.
+The new ID is printed on stdout.")]
     Open(Box<OpenArgs>),
     /// Set or change the grade (I general, II serious, III major).
     #[command(after_help = "Examples:
@@ -310,6 +311,9 @@ pub struct OpenArgs {
     /// Assign to this person straight away.
     #[arg(long, value_name = "STAFF")]
     assignee: Option<String>,
+    /// Do not route: the ticket stays `new` until a dispatcher runs `ticket assign`.
+    #[arg(long, conflicts_with_all = ["department", "assignee", "resolved_on_call"])]
+    no_route: bool,
     /// Attach a file (repeatable); it must exist.
     #[arg(long = "attach", value_name = "PATH")]
     attachments: Vec<PathBuf>,
@@ -1152,7 +1156,10 @@ fn open(cx: &mut Context, desk: &Desk, a: OpenArgs) -> Result<u8> {
     });
     route.department = Some(department);
     route.assignee = a.assignee;
-    let mut events = vec![first, route];
+    let mut events = vec![first];
+    if !a.no_route {
+        events.push(route);
+    }
     if let Some(said) = a.resolved_on_call {
         // Settled by whoever took the call: they are its assignee, not the routing rule.
         // They took it, answered the customer and solved it there and then: recorded as
@@ -1178,6 +1185,7 @@ fn open(cx: &mut Context, desk: &Desk, a: OpenArgs) -> Result<u8> {
         match (&t.department, &t.assignee) {
             (Some(d), Some(p)) => format!(", routed to {d} / {p}"),
             (Some(d), None) => format!(", routed to {d}"),
+            _ if a.no_route => ", not routed: `svcdesk ticket assign` routes it".to_string(),
             _ => String::new(),
         }
     );

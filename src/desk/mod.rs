@@ -424,6 +424,36 @@ pub fn parse_date(s: &str) -> Result<chrono::NaiveDate> {
     })
 }
 
+/// A date ahead, for due and follow-up dates: `2026-12-31`, or relative to `today` (the
+/// desk's day, SVCDESK_NOW honoured): `+30d` days or `+2w` weeks, so a script that plans
+/// a month ahead stays true whatever day it runs.
+pub fn parse_date_from(s: &str, today: chrono::NaiveDate) -> Result<chrono::NaiveDate> {
+    let t = s.trim();
+    let Some(rest) = t.strip_prefix('+') else {
+        return parse_date(s).map_err(|_| {
+            Error::invalid_with_hint(
+                format!("cannot read \"{s}\" as a date"),
+                "write it as 2026-11-24, or +30d / +2w from today",
+            )
+        });
+    };
+    let (n, per) = match rest.char_indices().last() {
+        Some((i, 'd')) => (&rest[..i], 1),
+        Some((i, 'w')) => (&rest[..i], 7),
+        _ => ("", 0),
+    };
+    n.parse::<u32>()
+        .ok()
+        .filter(|_| n.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|n| today.checked_add_days(chrono::Days::new(u64::from(n) * per)))
+        .ok_or_else(|| {
+            Error::invalid_with_hint(
+                format!("cannot read \"{s}\" as a date"),
+                "write it as 2026-11-24, or +30d / +2w from today",
+            )
+        })
+}
+
 /// Who acts (`by`) and, when someone enters it on their behalf with `--as`, who typed
 /// it (`entered_by`: the typist's staff id from their git identity, or that email).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -627,5 +657,30 @@ mod future_tests {
             vec!["2026-01-05"],
             "a year ahead typed for this one"
         );
+    }
+
+    #[test]
+    fn due_dates_may_be_relative_to_today() {
+        let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let today = d("2026-12-02");
+        assert_eq!(
+            parse_date_from("2026-12-31", today).unwrap(),
+            d("2026-12-31")
+        );
+        assert_eq!(parse_date_from("+30d", today).unwrap(), d("2027-01-01"));
+        assert_eq!(parse_date_from(" +2w ", today).unwrap(), d("2026-12-16"));
+        assert_eq!(parse_date_from("+0d", today).unwrap(), today);
+        for bad in [
+            "+30",
+            "+d",
+            "+-3d",
+            "+3x",
+            "30d",
+            "+3 d",
+            "+99999999999d",
+            "tomorrow",
+        ] {
+            assert!(parse_date_from(bad, today).is_err(), "{bad}");
+        }
     }
 }
