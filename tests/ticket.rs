@@ -955,6 +955,60 @@ fn routing_round_robin_alternates_between_the_departments_engineers() {
     assert_eq!(d.toml(&t)["assignee"].as_str(), Some("wang"));
 }
 
+/// `--no-route` leaves the ticket `new` (no department, no person, even with a routing
+/// rule) for a dispatcher, whose `ticket assign` then routes it; it cannot be combined
+/// with routing by hand or settling on the call.
+#[test]
+fn open_no_route_leaves_the_ticket_new_for_a_dispatcher() {
+    let d = Desk::staffed(LIU);
+    d.set_routing("round-robin");
+    let c = d.customer("甲");
+    let t = d.open(&[
+        "--customer",
+        &c,
+        "--category",
+        "consult",
+        "--no-route",
+        "-m",
+        "web form",
+    ]);
+    let doc = d.toml(&t);
+    assert_eq!(doc["state"].as_str(), Some("new"));
+    assert!(doc.get("department").is_none() && doc.get("assignee").is_none());
+    let csv = d.ok(&["ticket", "list", "--state", "new", "--format", "csv"]);
+    assert!(csv.contains(&t), "{csv}");
+    d.ok(&[
+        "ticket",
+        "assign",
+        &t,
+        "--department",
+        "service",
+        "--to",
+        "wang",
+    ]);
+    assert_eq!(d.toml(&t)["state"].as_str(), Some("assigned"));
+    for extra in [
+        &["--department", "service"][..],
+        &["--assignee", "wang"][..],
+        &["--resolved-on-call", "explained"][..],
+    ] {
+        let mut args = vec![
+            "ticket",
+            "open",
+            "--customer",
+            &c,
+            "--category",
+            "consult",
+            "--no-route",
+            "-m",
+            "x",
+        ];
+        args.extend_from_slice(extra);
+        d.fails_as("li", 2, &args);
+    }
+    d.ok(&["check"]);
+}
+
 #[test]
 fn routing_least_open_picks_the_engineer_with_fewer_open_tickets() {
     let d = Desk::staffed(LIU);
