@@ -119,21 +119,35 @@ fn build_desk_builds_a_clean_desk_elsewhere() {
 }
 
 /// Every job of examples/crontab, as cron would run it (`sh -c` with the crontab's
-/// variables, `\%` unescaped), exits 0 on a desk just made by `svcdesk init` at today's
-/// date: the crontab is installable as shipped, before any hook or escalation is set up.
+/// variables, `\%` unescaped), exits 0 on a desk just made by `svcdesk init`, today and a
+/// year from now: the crontab is installable as shipped, before any hook or escalation is
+/// set up.
 #[test]
 fn every_crontab_job_runs_on_a_fresh_init_desk() {
+    let year_later = (chrono::Utc::now() + chrono::Days::new(366))
+        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
+        .format("%Y-%m-%dT%H:%M:%S%:z")
+        .to_string();
+    crontab_on_a_fresh_desk(None);
+    crontab_on_a_fresh_desk(Some(&year_later));
+}
+
+/// Runs every crontab job on a new `init` desk; `now` is SVCDESK_NOW, else the clock.
+fn crontab_on_a_fresh_desk(now: Option<&str>) {
     let crontab = std::fs::read_to_string(examples().join("crontab")).unwrap();
     let bin = assert_cmd::cargo::cargo_bin("svcdesk");
     let tmp = tempfile::tempdir().unwrap();
     let desk = tmp.path().join("desk");
-    let o = std::process::Command::new(&bin)
-        .arg("init")
-        .arg(&desk)
-        .env_remove("SVCDESK_DIR")
-        .env_remove("SVCDESK_NOW")
-        .output()
-        .unwrap();
+    let clocked = |cmd: &mut std::process::Command| {
+        cmd.env_remove("SVCDESK_DIR").env_remove("SVCDESK_NOW");
+        if let Some(now) = now {
+            cmd.env("SVCDESK_NOW", now);
+        }
+    };
+    let mut init = std::process::Command::new(&bin);
+    init.arg("init").arg(&desk);
+    clocked(&mut init);
+    let o = init.output().unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let path = format!(
         "{}:{}",
@@ -175,26 +189,29 @@ fn every_crontab_job_runs_on_a_fresh_init_desk() {
         for (k, v) in &vars {
             cmd.env(k, v);
         }
+        clocked(&mut cmd);
         let o = cmd
             .env("PATH", &path)
             .env("HOME", tmp.path())
             .env("SVCDESK_DIR", &desk)
-            .env_remove("SVCDESK_NOW")
             .output()
             .unwrap();
         assert!(
             o.status.success(),
-            "{job}: exit {:?}\n{}",
+            "{job} at {now:?}: exit {:?}\n{}",
             o.status.code(),
             String::from_utf8_lossy(&o.stderr)
         );
         if job.contains("sla check") || job.ends_with("svcdesk check") {
             // cron mails any output: a fresh desk is all well, so nothing.
-            assert!(o.stdout.is_empty() && o.stderr.is_empty(), "{job} spoke");
+            assert!(
+                o.stdout.is_empty() && o.stderr.is_empty(),
+                "{job} at {now:?} spoke"
+            );
         }
     }
-    let ledgers: Vec<_> = std::fs::read_dir(tmp.path().join("ledgers"))
+    let ledgers = std::fs::read_dir(tmp.path().join("ledgers"))
         .unwrap()
-        .collect();
-    assert_eq!(ledgers.len(), 2, "tickets and service ledgers written");
+        .count();
+    assert_eq!(ledgers, 2, "tickets and service ledgers written");
 }
