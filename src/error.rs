@@ -138,7 +138,7 @@ impl Error {
                 candidates.join(", ")
             )),
             Error::InvalidId { .. } => Some(
-                "an ID is a kind letter, a date and six letters/digits, e.g. C20261124-K7Q2XM; any unique part of it will do"
+                "an ID is a kind letter, a date and six letters/digits, e.g. C20261124-K7Q2XM; a unique prefix of it or of its code part (K7Q2) will do"
                     .into(),
             ),
             Error::Invalid { hint, .. } => hint.clone(),

@@ -102,7 +102,7 @@ worklog/wang.toml                      an engineer's work log, one [[entry]] per
 .svcdesk/                              the local lock file (git-ignored)
 
 IDs are a kind letter (C, T, R, M), the date in the desk's time zone and six random
-Crockford base32 characters. Any unique part of an ID will do on the command line.
+Crockford base32 characters. A unique prefix of the ID or of its code part will do on the command line.
 Every write takes .svcdesk/lock, writes a temporary file beside the target and renames
 it; an edit rewrites only the lines it changes, so comments added to a record survive.
 A ticket's or measure's fields are always the replay of its history; `svcdesk check`
