@@ -56,8 +56,10 @@ macro_rules! exit_codes_text {
         "  0   success
   1   failure: an error was reported, `check` found problems, or `audit` found events
       their commits do not vouch for
-  2   usage: unknown command or option, or a malformed value; also an --at time more than
-      5 minutes after now (a likely typo) without --future
+  2   usage: unknown command or option, or a malformed value given on the command line
+      (a date, time, month, week, quarter, duration, hours or amount); also an --at time
+      more than 5 minutes after now (a likely typo) without --future. The same value
+      malformed inside a record or svcdesk.toml is a failure (1)
   70  internal error: a bug in svcdesk; please report it with the command that caused it
   A hook (svcdesk.toml [hooks]) that fails is a warning on stderr; it never changes the code.
   `sla check` alone uses 0 ok, 1 at risk, 2 breached, 3 error (see `svcdesk sla check --help`)."

@@ -216,7 +216,12 @@ pub struct TextArgs {
     #[command(flatten)]
     common: CommonArgs,
     /// The text to record.
-    #[arg(short = 'm', long = "message", value_name = "TEXT")]
+    #[arg(
+        short = 'm',
+        allow_hyphen_values = true,
+        long = "message",
+        value_name = "TEXT"
+    )]
     text: String,
 }
 
@@ -225,7 +230,12 @@ pub struct OptTextArgs {
     #[command(flatten)]
     common: CommonArgs,
     /// A comment to record with the step.
-    #[arg(short = 'm', long = "message", value_name = "TEXT")]
+    #[arg(
+        short = 'm',
+        allow_hyphen_values = true,
+        long = "message",
+        value_name = "TEXT"
+    )]
     text: Option<String>,
 }
 
@@ -234,7 +244,7 @@ pub struct ReasonArgs {
     #[command(flatten)]
     common: CommonArgs,
     /// Why (recorded in the timeline).
-    #[arg(long)]
+    #[arg(allow_hyphen_values = true, long)]
     reason: String,
 }
 
@@ -249,7 +259,12 @@ pub struct OpenArgs {
     )]
     customer: Option<String>,
     /// Register a new customer with this name on the way (give --phone too).
-    #[arg(long, value_name = "NAME", requires = "phone")]
+    #[arg(
+        allow_hyphen_values = true,
+        long,
+        value_name = "NAME",
+        requires = "phone"
+    )]
     new_customer: Option<String>,
     /// Phone of the new customer.
     #[arg(long)]
@@ -279,11 +294,12 @@ pub struct OpenArgs {
     #[arg(long)]
     voucher: Option<String>,
     /// One-line summary [default: the description's first line].
-    #[arg(long)]
+    #[arg(allow_hyphen_values = true, long)]
     title: Option<String>,
     /// Problem description: symptom, when, what the customer tried.
     #[arg(
         short = 'm',
+        allow_hyphen_values = true,
         long = "message",
         value_name = "TEXT",
         conflicts_with = "file"
@@ -328,11 +344,11 @@ pub struct OpenArgs {
 pub struct GradeArgs {
     #[command(flatten)]
     common: CommonArgs,
-    /// I 一般 general, II 严重 serious, III 重大 major.
-    #[arg(value_enum)]
-    grade: Grade,
+    /// I 一般 general, II 严重 serious, III 重大 major (after the ID).
+    #[arg(value_name = "GRADE")]
+    grade: String,
     /// Why this grade (impact, urgency, customer's mood).
-    #[arg(long)]
+    #[arg(allow_hyphen_values = true, long)]
     reason: Option<String>,
 }
 
@@ -347,7 +363,7 @@ pub struct AssignArgs {
     #[arg(long, value_name = "STAFF")]
     to: Option<String>,
     /// Why it is routed this way.
-    #[arg(long)]
+    #[arg(allow_hyphen_values = true, long)]
     reason: Option<String>,
 }
 
@@ -374,7 +390,7 @@ pub struct RedactArgs {
     #[arg(long)]
     field: String,
     /// Why (e.g. the request it answers); recorded in the `redact` event.
-    #[arg(long)]
+    #[arg(allow_hyphen_values = true, long)]
     reason: String,
     /// When, if not now (desk time).
     #[arg(long, value_name = "TIME")]
@@ -386,7 +402,12 @@ pub struct NoteArgs {
     #[command(flatten)]
     common: CommonArgs,
     /// The note.
-    #[arg(short = 'm', long = "message", value_name = "TEXT")]
+    #[arg(
+        short = 'm',
+        allow_hyphen_values = true,
+        long = "message",
+        value_name = "TEXT"
+    )]
     text: String,
     /// The note was also told to the customer.
     #[arg(long)]
@@ -398,7 +419,12 @@ pub struct RespondArgs {
     #[command(flatten)]
     common: CommonArgs,
     /// What the customer was told.
-    #[arg(short = 'm', long = "message", value_name = "TEXT")]
+    #[arg(
+        short = 'm',
+        allow_hyphen_values = true,
+        long = "message",
+        value_name = "TEXT"
+    )]
     text: String,
     /// How the customer was reached.
     #[arg(long, value_enum)]
@@ -443,7 +469,12 @@ pub struct ReplyArgs {
     #[arg(long, value_name = "N")]
     request: Option<u32>,
     /// The other department's answer.
-    #[arg(short = 'm', long = "message", value_name = "TEXT")]
+    #[arg(
+        short = 'm',
+        allow_hyphen_values = true,
+        long = "message",
+        value_name = "TEXT"
+    )]
     text: String,
 }
 
@@ -461,7 +492,7 @@ pub struct EscalateArgs {
     #[arg(long)]
     department: Option<String>,
     /// Why it is escalated.
-    #[arg(long)]
+    #[arg(allow_hyphen_values = true, long)]
     reason: String,
 }
 
@@ -470,10 +501,15 @@ pub struct WaitArgs {
     #[command(flatten)]
     common: CommonArgs,
     /// What for: customer, parts, department, ...
-    #[arg(long = "for", value_name = "WHAT")]
+    #[arg(allow_hyphen_values = true, long = "for", value_name = "WHAT")]
     reason: String,
     /// Details, e.g. what was ordered and when it is expected.
-    #[arg(short = 'm', long = "message", value_name = "TEXT")]
+    #[arg(
+        short = 'm',
+        allow_hyphen_values = true,
+        long = "message",
+        value_name = "TEXT"
+    )]
     text: Option<String>,
 }
 
@@ -482,7 +518,12 @@ pub struct ResolveArgs {
     #[command(flatten)]
     common: CommonArgs,
     /// Measures taken and the result.
-    #[arg(short = 'm', long = "message", value_name = "TEXT")]
+    #[arg(
+        short = 'm',
+        allow_hyphen_values = true,
+        long = "message",
+        value_name = "TEXT"
+    )]
     text: String,
     /// Parts used.
     #[arg(long)]
@@ -506,7 +547,12 @@ pub struct RevisitArgs {
     #[arg(long, value_parser = clap::value_parser!(u8).range(1..=5))]
     result: Option<u8>,
     /// The customer's comment.
-    #[arg(short = 'm', long = "message", value_name = "TEXT")]
+    #[arg(
+        short = 'm',
+        allow_hyphen_values = true,
+        long = "message",
+        value_name = "TEXT"
+    )]
     text: Option<String>,
 }
 
@@ -518,7 +564,12 @@ pub struct CloseArgs {
     #[arg(long, value_parser = clap::value_parser!(u8).range(1..=5))]
     satisfaction: Option<u8>,
     /// A closing remark.
-    #[arg(short = 'm', long = "message", value_name = "TEXT")]
+    #[arg(
+        short = 'm',
+        allow_hyphen_values = true,
+        long = "message",
+        value_name = "TEXT"
+    )]
     text: Option<String>,
 }
 
@@ -538,7 +589,7 @@ pub struct CompRequestArgs {
     #[command(flatten)]
     common: CommonArgs,
     /// Amount, e.g. 500 or 199.90.
-    #[arg(long)]
+    #[arg(allow_hyphen_values = true, long)]
     amount: String,
     /// Currency code.
     #[arg(long, default_value = "CNY")]
@@ -547,7 +598,7 @@ pub struct CompRequestArgs {
     #[arg(long, value_enum)]
     kind: CompKind,
     /// Why compensation is due.
-    #[arg(long)]
+    #[arg(allow_hyphen_values = true, long)]
     reason: Option<String>,
 }
 
@@ -614,7 +665,7 @@ pub struct ListArgs {
     #[arg(long, value_name = "DATE")]
     closed_to: Option<String>,
     /// Text in the title, description, product, serial or resolution (case-insensitive).
-    #[arg(long)]
+    #[arg(allow_hyphen_values = true, long)]
     text: Option<String>,
     /// Only tickets with a running SLA timer past its deadline.
     #[arg(long)]
@@ -800,15 +851,18 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
         }
         other => {
             let (common, fill): (CommonArgs, Fill) = match other {
-                Command::Grade(a) => (
-                    a.common,
-                    Box::new(move |e, _| {
-                        e.action = Some(Action::Grade);
-                        e.grade = Some(a.grade);
-                        e.reason = a.reason;
-                        Ok(())
-                    }),
-                ),
+                Command::Grade(a) => {
+                    let grade = grade_arg(&a.common.id, &a.grade)?;
+                    (
+                        a.common,
+                        Box::new(move |e, _| {
+                            e.action = Some(Action::Grade);
+                            e.grade = Some(grade);
+                            e.reason = a.reason;
+                            Ok(())
+                        }),
+                    )
+                }
                 Command::Assign(a) => (
                     a.common,
                     Box::new(move |e, _| {
@@ -980,20 +1034,60 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
     }
 }
 
+/// The GRADE of `ticket grade ID GRADE`. The two swapped (`ticket grade II 9XWM`, the
+/// order people say it in) is a usage error that shows the order and the fixed command.
+fn grade_arg(id: &str, grade: &str) -> Result<Grade> {
+    use svcdesk::error::shown;
+    if let Some(g) = Grade::parse(grade) {
+        return Ok(g);
+    }
+    match Grade::parse(id) {
+        Some(g) => Err(Error::usage(
+            format!(
+                "\"{}\" is not a grade: the ticket ID comes first, then the grade",
+                shown(grade)
+            ),
+            format!(
+                "usage: svcdesk ticket grade ID GRADE, here `svcdesk ticket grade {} {g}`",
+                shown(grade)
+            ),
+        )),
+        None => Err(Error::usage(
+            format!("\"{}\" is not a grade", shown(grade)),
+            format!(
+                "usage: svcdesk ticket grade ID GRADE, where GRADE is one of {}",
+                Grade::names()
+            ),
+        )),
+    }
+}
+
 pub fn exec_comp(cx: &mut Context, cmd: CompCommand) -> Result<u8> {
     let desk = cx.desk()?;
     let (common, fill): (CommonArgs, Fill) = match cmd {
-        CompCommand::Request(a) => (
-            a.common,
-            Box::new(move |e, _| {
-                e.action = Some(Action::CompRequest);
-                e.amount = Some(a.amount.trim().to_string());
-                e.currency = Some(a.currency.trim().to_uppercase());
-                e.comp_kind = Some(a.kind);
-                e.reason = a.reason;
-                Ok(())
-            }),
-        ),
+        CompCommand::Request(a) => {
+            let amount = a.amount.trim().to_string();
+            if !svcdesk::model::ticket::valid_amount(&amount) {
+                return Err(Error::usage(
+                    format!(
+                        "--amount \"{}\" is not an amount",
+                        svcdesk::error::shown(&amount)
+                    ),
+                    "the amount must be a positive number, e.g. --amount 500 or --amount 199.90",
+                ));
+            }
+            (
+                a.common,
+                Box::new(move |e, _| {
+                    e.action = Some(Action::CompRequest);
+                    e.amount = Some(amount);
+                    e.currency = Some(a.currency.trim().to_uppercase());
+                    e.comp_kind = Some(a.kind);
+                    e.reason = a.reason;
+                    Ok(())
+                }),
+            )
+        }
         CompCommand::Review(a) => decision(a, Action::CompReview),
         CompCommand::Approve(a) => decision(a, Action::CompApprove),
         CompCommand::Reject(a) => decision(a, Action::CompReject),
@@ -1057,6 +1151,19 @@ fn step(cx: &mut Context, desk: &Desk, common: CommonArgs, fill: Fill) -> Result
         ),
         vec![desk.path_of(&id)],
     );
+    // Closed with nothing of what the customer thought: the ledger's satisfaction stays
+    // empty, which is allowed (a customer who cannot be reached) but rarely meant.
+    if action == Action::Close
+        && t.satisfaction.is_none()
+        && !t.event.iter().any(|e| e.action == Some(Action::Revisit))
+    {
+        warn(&format!(
+            "{id}: closed with no satisfaction and no revisit recorded, so its satisfaction \
+             stays empty in ledgers and stats; record the customer's view with \
+             `svcdesk ticket revisit {id} --result N` before `ticket close`, or close \
+             with --satisfaction N (1-5)"
+        ));
+    }
     if action == Action::Revisit
         && [e.efficiency, e.attitude, e.result]
             .iter()
@@ -1082,26 +1189,30 @@ fn open(cx: &mut Context, desk: &Desk, a: OpenArgs) -> Result<u8> {
         .map(desk::parse_date)
         .transpose()?;
     if !desk.config.categories.contains_key(&a.category) {
-        return Err(Error::invalid_with_hint(
+        return Err(desk::not_known(
             format!(
                 "unknown category \"{}\"",
                 svcdesk::error::shown(&a.category)
             ),
-            format!(
-                "categories of this desk: {}",
-                desk.config
-                    .categories
-                    .keys()
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
+            &a.category,
+            "categories of this desk",
+            desk.config.categories.keys().map(String::as_str),
         ));
     }
     let mut new_customer = None;
     let a_category = a.category.clone();
     let customer_id = match (&a.customer, &a.new_customer) {
-        (Some(c), _) => desk.resolve(Kind::Customer, c)?.to_string(),
+        (Some(c), _) => desk
+            .resolve(Kind::Customer, c)
+            .map_err(|e| match e {
+                Error::UnknownId { ref near, .. } if near.is_empty() => Error::invalid_with_hint(
+                    e.to_string(),
+                    "`svcdesk customer list` shows the customers (--name WORD to search); \
+                     or register one on the way with --new-customer NAME --phone PHONE",
+                ),
+                e => e,
+            })?
+            .to_string(),
         (None, Some(name)) => {
             let added = customer::add(
                 desk,
@@ -1240,7 +1351,12 @@ fn list(cx: &mut Context, desk: &Desk, a: ListArgs) -> Result<u8> {
         .as_deref()
         .map(svcdesk::sla::parse_duration)
         .transpose()
-        .map_err(|e| Error::invalid(format!("--due-within: {e}")))?;
+        .map_err(|e| {
+            Error::usage(
+                format!("--due-within: {e}"),
+                "write a duration such as 30m, 2h or 1d",
+            )
+        })?;
     let filter_by_sla = a.overdue || due_within.is_some();
     let sla_ok = |t: &Ticket| {
         !filter_by_sla
