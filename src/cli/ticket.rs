@@ -159,7 +159,9 @@ The SLA section lists every run of every timer that applies (a reopen or re-assi
 starts a new run; earlier runs keep their outcome). JSON has them in `sla`: timer, run,
 target, basis, started, due, stopped, outcome, decided (when a report counts it),
 remaining_minutes and remaining_unit (wall, or working: minutes of working time), notified.
-CSV adds the --sla columns of `ticket list`.")]
+CSV is field,value pairs, as for `customer show` and `report show`: the columns of
+`ticket list --sla` (its next deadline included), then the history as event.N.at,
+event.N.by, event.N.action and event.N.text (N from 1).")]
     Show(ShowArgs),
     /// List tickets, filtered and sorted.
     #[command(after_help = "Examples:
@@ -812,7 +814,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
             let runs = [policy.evaluate(&t, now)];
             let text = match a.format {
                 Format::Json => output::json(&with_runs(&desk, &t, &runs[0])),
-                Format::Csv => with_next_due(&desk, list_rows(&[t]), &runs, false).to_csv(),
+                Format::Csv => show_rows(&desk, &t, &runs).to_csv(),
                 Format::Table => {
                     let visits = svcdesk::model::report::for_ticket(&desk, &t.id)?;
                     let mut text = show_text(&desk, &t, &visits);
@@ -1469,6 +1471,32 @@ fn list(cx: &mut Context, desk: &Desk, a: ListArgs) -> Result<u8> {
     };
     cx.print(&out)?;
     Ok(0)
+}
+
+/// `show --format csv`: field,value pairs, as `customer show` and `report show` give:
+/// the columns of `ticket list --sla` (one wide row there), then the history as
+/// event.N.at (RFC 3339), event.N.by, event.N.action and event.N.text.
+fn show_rows(desk: &Desk, t: &Ticket, runs: &[Vec<TimerStatus>]) -> Rows {
+    let wide = with_next_due(desk, list_rows(std::slice::from_ref(t)), runs, false);
+    let mut rows = Rows::new(vec!["field", "value"]);
+    for (k, v) in wide.columns.iter().zip(&wide.rows[0]) {
+        rows.push(vec![k.to_string(), v.clone()]);
+    }
+    for (i, e) in t.event.iter().enumerate() {
+        let n = i + 1;
+        for (k, v) in [
+            ("at", e.at.to_rfc3339()),
+            ("by", e.by.clone()),
+            (
+                "action",
+                e.action.map(|a| a.as_str()).unwrap_or_default().to_string(),
+            ),
+            ("text", e.text.clone().unwrap_or_default()),
+        ] {
+            rows.push(vec![format!("event.{n}.{k}"), v]);
+        }
+    }
+    rows
 }
 
 pub(crate) fn list_rows(all: &[Ticket]) -> Rows {
