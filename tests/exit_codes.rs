@@ -474,6 +474,26 @@ fn errors_say_what_to_type() {
         has(&err, &[want]);
     }
 
+    // A list filter by a name the config does not know still runs, with a warning.
+    let o = d.run(&["ticket", "list", "--category", "complaints"]);
+    assert_eq!(o.status.code(), Some(0));
+    has(
+        &stderr(&o),
+        &[
+            "warning: --category \"complaints\" is not in svcdesk.toml",
+            "did you mean `--category complaint`?",
+        ],
+    );
+    let o = d.run(&[
+        "ticket",
+        "list",
+        "--category",
+        "complaint",
+        "--department",
+        "service",
+    ]);
+    assert!(!stderr(&o).contains("warning"), "{}", stderr(&o));
+
     // The allowed steps are commands one can type, and the hint names the real ID.
     let err = d.fails(1, &["ticket", "close", &t]);
     has(

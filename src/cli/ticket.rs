@@ -1330,6 +1330,24 @@ fn list(cx: &mut Context, desk: &Desk, a: ListArgs) -> Result<u8> {
         date(&a.closed_from)?,
         date(&a.closed_to)?,
     );
+    let cfg = &desk.config;
+    super::warn_unknown_filter(
+        "--category",
+        &a.category,
+        cfg.categories.keys().map(String::as_str),
+    );
+    super::warn_unknown_filter(
+        "--department",
+        &a.department,
+        cfg.departments.keys().map(String::as_str),
+    );
+    if !cfg.staff.is_empty() {
+        super::warn_unknown_filter(
+            "--assignee",
+            &a.assignee,
+            cfg.staff.iter().map(|s| s.id.as_str()),
+        );
+    }
     let text = a.text.as_deref().map(str::to_lowercase);
     let within =
         |t: Option<&DateTime<FixedOffset>>, from: Option<NaiveDate>, to: Option<NaiveDate>| {
