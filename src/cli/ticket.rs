@@ -347,7 +347,7 @@ pub struct GradeArgs {
     #[command(flatten)]
     common: CommonArgs,
     /// I 一般 general, II 严重 serious, III 重大 major (after the ID).
-    #[arg(value_name = "GRADE")]
+    #[arg(value_name = "GRADE", value_parser = GradeText)]
     grade: String,
     /// Why this grade (impact, urgency, customer's mood).
     #[arg(allow_hyphen_values = true, long)]
@@ -1033,6 +1033,34 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
             };
             step(cx, &desk, common, fill)
         }
+    }
+}
+
+/// GRADE as typed: every grade offered to help and shell completion, but any text
+/// accepted, so that [`grade_arg`] can tell a swapped ID and grade apart from a typo.
+#[derive(Clone)]
+struct GradeText;
+
+impl clap::builder::TypedValueParser for GradeText {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        _cmd: &clap::Command,
+        _arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> std::result::Result<String, clap::Error> {
+        Ok(value.to_string_lossy().into_owned())
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(
+            Grade::ALL
+                .iter()
+                .map(|g| clap::builder::PossibleValue::new(g.as_str())),
+        ))
     }
 }
 
