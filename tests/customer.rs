@@ -718,15 +718,20 @@ fn note_rejects_a_bad_follow_up_and_leaves_the_file() {
     let desk = TestDesk::new();
     let id = desk.add(&["--name", "Acme"]);
     let before = fs::read(desk.customer_path(&id)).unwrap();
-    for (args, want) in [
-        (vec!["--follow-up", "2026-13-01", "-m", "x"], "2026-13-01"),
-        (vec!["--follow-up", "next week", "-m", "x"], "next week"),
-        (vec!["--at", "yesterday-ish", "-m", "x"], "yesterday-ish"),
-        (vec!["-m", "   "], "summary"),
+    // A malformed date or time is a usage error (2); an empty summary a refusal (1).
+    for (args, want, code) in [
+        (
+            vec!["--follow-up", "2026-13-01", "-m", "x"],
+            "2026-13-01",
+            2,
+        ),
+        (vec!["--follow-up", "next week", "-m", "x"], "next week", 2),
+        (vec!["--at", "yesterday-ish", "-m", "x"], "yesterday-ish", 2),
+        (vec!["-m", "   "], "summary", 1),
     ] {
         let mut cmd = vec!["customer", "note", id.as_str()];
         cmd.extend(args);
-        let err = desk.fails(1, &cmd);
+        let err = desk.fails(code, &cmd);
         assert!(err.contains(want), "{cmd:?}: {err}");
         assert!(
             err.contains("hint:") || want == "summary",

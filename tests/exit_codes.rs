@@ -275,3 +275,268 @@ fn every_documented_exit_code_of_sla_check_is_produced() {
     documented.insert(0);
     assert_eq!(seen, documented);
 }
+
+/// A malformed value typed on the command line is a usage error (2), like an unknown
+/// option: dates, times, months, weeks, quarters, durations, hours and amounts. The same
+/// kind of value malformed inside a record or svcdesk.toml is the desk's fault (1).
+#[test]
+fn malformed_values_on_the_command_line_exit_2() {
+    let d = TestDesk::new();
+    let c = d.add(&["--name", "华东机械"]);
+    let t = d
+        .ok(&[
+            "ticket",
+            "open",
+            "--customer",
+            &c,
+            "--category",
+            "other",
+            "-m",
+            "x",
+        ])
+        .trim()
+        .to_string();
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["ticket", "note", &t, "-m", "x", "--at", "garbage"],
+            "cannot read \"garbage\" as a time",
+        ),
+        (
+            &[
+                "ticket",
+                "open",
+                "--customer",
+                &c,
+                "--category",
+                "other",
+                "-m",
+                "x",
+                "--purchase-date",
+                "2026-13-01",
+            ],
+            "cannot read \"2026-13-01\" as a date",
+        ),
+        (
+            &["ledger", "service", "--month", "2026-13"],
+            "cannot read \"2026-13\" as a month",
+        ),
+        (
+            &["report", "weekly", "--week", "2026-W60"],
+            "cannot read \"2026-W60\" as a week",
+        ),
+        (
+            &["stats", "--quarter", "2026Q5"],
+            "cannot read \"2026Q5\" as a quarter",
+        ),
+        (
+            &["stats", "--from", "2026-11-30", "--to", "2026-11-01"],
+            "--to 2026-11-01 is before --from 2026-11-30",
+        ),
+        (
+            &["ticket", "list", "--due-within", "2x"],
+            "--due-within: invalid duration \"2x\"",
+        ),
+        (
+            &["report", "log", "--hours", "25", "-m", "x"],
+            "cannot read \"25\" as hours",
+        ),
+        (
+            &["comp", "request", &t, "--amount", "-5", "--kind", "coupon"],
+            "--amount \"-5\" is not an amount",
+        ),
+        (
+            &[
+                "comp", "request", &t, "--amount", "5,00", "--kind", "coupon",
+            ],
+            "--amount \"5,00\" is not an amount",
+        ),
+        (&["ticket", "grade", &t, "IV"], "\"IV\" is not a grade"),
+    ];
+    for (args, msg) in cases {
+        let err = d.fails(2, args);
+        assert!(err.starts_with(&format!("error: {msg}")), "{args:?}: {err}");
+        assert!(err.contains("\nhint: "), "{args:?}: {err}");
+    }
+    // The amount's hint says what an amount is, not clap's `-- -5` tip.
+    let err = d.fails(
+        2,
+        &["comp", "request", &t, "--amount", "-5", "--kind", "coupon"],
+    );
+    assert!(
+        err.contains("hint: the amount must be a positive number"),
+        "{err}"
+    );
+    assert!(!err.contains("-- -5"), "{err}");
+
+    // A malformed value inside a record or svcdesk.toml stays a failure (1).
+    let cfg = d.read("svcdesk.toml");
+    d.write(
+        "svcdesk.toml",
+        cfg.replace("target = { all = \"1h\" }", "target = { all = \"1 hour\" }"),
+    );
+    let err = d.fails(1, &["ticket", "show", &t]);
+    assert!(err.contains("svcdesk.toml:"), "{err}");
+    d.write("svcdesk.toml", &cfg);
+    let rel = format!("tickets/2026/11/{t}.toml");
+    let text = d.read(&rel);
+    d.write(&rel, text.replacen("at = 2026-", "at = 2026-13-", 1));
+    d.fails(1, &["ticket", "show", &t]);
+    d.write(&rel, &text);
+    d.ok(&["check"]);
+}
+
+/// Errors that stop short of the fix say what to type next.
+#[test]
+fn errors_say_what_to_type() {
+    let d = TestDesk::new();
+    let c = d.add(&["--name", "华东机械"]);
+    // A value that starts with '-' is a value where one is expected.
+    let cold = d.add(&["--name", "-12℃冷库"]);
+    assert!(d.ok(&["customer", "show", &cold]).contains("-12℃冷库"));
+    let open = |extra: &[&str]| {
+        let mut args = vec!["ticket", "open", "--customer", &c, "-m", "x"];
+        args.extend(extra);
+        d.ok(&args).trim().to_string()
+    };
+    let t = open(&["--category", "other"]);
+
+    let has = |err: &str, parts: &[&str]| {
+        for p in parts {
+            assert!(err.contains(p), "{p:?} not in\n{err}");
+        }
+    };
+    let err = d.fails(
+        1,
+        &[
+            "ticket",
+            "open",
+            "--customer",
+            "nobody",
+            "--category",
+            "other",
+            "-m",
+            "x",
+        ],
+    );
+    has(
+        &err,
+        &[
+            "error: no customer matches \"nobody\"",
+            "hint: `svcdesk customer list`",
+            "--new-customer NAME",
+        ],
+    );
+
+    let err = d.fails(2, &["ticket", "grade", "II", &t]);
+    has(
+        &err,
+        &[
+            "the ticket ID comes first, then the grade",
+            "hint: usage: svcdesk ticket grade ID GRADE",
+            &format!("`svcdesk ticket grade {t} II`"),
+        ],
+    );
+
+    // Config vocabulary: the nearest name, case-blind.
+    for (args, want) in [
+        (
+            vec![
+                "ticket",
+                "open",
+                "--customer",
+                &c,
+                "--category",
+                "complaints",
+                "-m",
+                "x",
+            ],
+            "hint: did you mean complaint?",
+        ),
+        (
+            vec![
+                "ticket",
+                "open",
+                "--customer",
+                &c,
+                "--category",
+                "Complaint",
+                "-m",
+                "x",
+            ],
+            "hint: did you mean complaint?",
+        ),
+        (
+            vec!["ticket", "assign", &t, "--department", "Servce"],
+            "hint: did you mean service?",
+        ),
+    ] {
+        let err = d.fails(1, &args);
+        has(&err, &[want]);
+    }
+
+    // A list filter by a name the config does not know still runs, with a warning.
+    let o = d.run(&["ticket", "list", "--category", "complaints"]);
+    assert_eq!(o.status.code(), Some(0));
+    has(
+        &stderr(&o),
+        &[
+            "warning: --category \"complaints\" is not in svcdesk.toml",
+            "did you mean `--category complaint`?",
+        ],
+    );
+    let o = d.run(&[
+        "ticket",
+        "list",
+        "--category",
+        "complaint",
+        "--department",
+        "service",
+    ]);
+    assert!(!stderr(&o).contains("warning"), "{}", stderr(&o));
+
+    // The allowed steps are commands one can type, and the hint names the real ID.
+    let err = d.fails(1, &["ticket", "close", &t]);
+    has(
+        &err,
+        &[
+            "comp review",
+            &format!("hint: `svcdesk ticket show {t}` shows its history"),
+        ],
+    );
+    assert!(!err.contains("comp-review"), "{err}");
+    assert!(!err.contains("show ID"), "{err}");
+
+    // Approve before review: review first, by finance.
+    d.ok(&["ticket", "accept", &t]);
+    d.ok(&["comp", "request", &t, "--amount", "500", "--kind", "coupon"]);
+    let err = d.fails(1, &["comp", "approve", &t]);
+    has(
+        &err,
+        &[
+            "needs it reviewed",
+            &format!("hint: finance reviews it first: `svcdesk comp review {t}`"),
+        ],
+    );
+
+    // Closing with no satisfaction and no revisit is allowed, with a warning.
+    let t3 = open(&["--category", "other"]);
+    for step in [
+        vec!["ticket", "accept", &t3],
+        vec!["ticket", "resolve", &t3, "-m", "done"],
+    ] {
+        d.ok(&step);
+    }
+    let o = d.run(&["ticket", "close", &t3]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    has(
+        &stderr(&o),
+        &["warning: ", "no satisfaction and no revisit recorded"],
+    );
+    // With a satisfaction, no warning.
+    let t4 = open(&["--category", "other"]);
+    d.ok(&["ticket", "accept", &t4]);
+    d.ok(&["ticket", "resolve", &t4, "-m", "done"]);
+    let o = d.run(&["ticket", "close", &t4, "--satisfaction", "4"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(!stderr(&o).contains("warning"), "{}", stderr(&o));
+}

@@ -321,6 +321,11 @@ fn unknown_references_and_bad_values_are_errors() {
         "{err}"
     );
     assert!(err.contains("staff: wang, sun"), "{err}");
+    // Malformed values typed on the command line are usage errors (2).
+    let fails = |args: Vec<String>| {
+        let a: Vec<&str> = args.iter().map(String::as_str).collect();
+        desk.fails(2, &a)
+    };
     let err = fails(with(&["--customer", &c, "--cost", "¥350"]));
     assert!(err.contains("cannot read \"¥350\" as a cost"), "{err}");
     let err = fails(with(&["--customer", &c, "--arrived", "yesterday"]));
@@ -574,7 +579,7 @@ fn list_filters_and_three_formats() {
         [b.as_str()]
     );
     assert!(ids(&["--month", "2026-09"]).is_empty());
-    let err = desk.fails(1, &["report", "list", "--month", "2026-13"]);
+    let err = desk.fails(2, &["report", "list", "--month", "2026-13"]);
     assert!(err.contains("cannot read \"2026-13\" as a month"), "{err}");
 
     let csv = desk.ok(&["report", "list", "--format", "csv", "--type", "training"]);
@@ -762,9 +767,9 @@ text = \"remote support\"\nat = {NOW}\nby = \"wang\"\n"
         let err = desk.fails(1, &["report", "log", &arg, "-m", "x"]);
         assert!(err.contains("cannot name a work log file"), "{bad}: {err}");
     }
-    let err = desk.fails(1, &["report", "log", "--hours", "25", "-m", "x"]);
+    let err = desk.fails(2, &["report", "log", "--hours", "25", "-m", "x"]);
     assert!(err.contains("cannot read \"25\" as hours"), "{err}");
-    let err = desk.fails(1, &["report", "weekly", "--week", "2026-W60"]);
+    let err = desk.fails(2, &["report", "weekly", "--week", "2026-W60"]);
     assert!(err.contains("as a week"), "{err}");
     let names: Vec<String> = fs::read_dir(desk.path("worklog"))
         .unwrap()
@@ -940,7 +945,11 @@ cable tray overheats,yes,1x DB-200,350.50,陈刚,resolved,5\n\
     let arr = j.as_array().unwrap();
     assert_eq!(arr.len(), 4);
     assert_eq!(arr[1]["report"], full.as_str());
-    assert_eq!(arr[1]["hours_on_site"], "2.67");
+    assert_eq!(
+        arr[1]["hours_on_site"],
+        serde_json::json!(2.67),
+        "a number, as in `report show`"
+    );
     assert_eq!(arr[1]["customer_name"], "华东机械有限公司");
 
     let table = desk.ok(&[
@@ -973,7 +982,7 @@ fn ledger_month_last_is_relative_to_now_in_the_desk_zone() {
     let (_, rows) = parse_csv(&desk.ok(&["ledger", "service", "--month", "last"]));
     let got: Vec<&str> = rows.iter().map(|r| r[1].as_str()).collect();
     assert_eq!(got, [ids[4].as_str()]);
-    let err = desk.fails(1, &["ledger", "service", "--month", "next"]);
+    let err = desk.fails(2, &["ledger", "service", "--month", "next"]);
     assert!(err.contains("cannot read \"next\" as a month"), "{err}");
 }
 

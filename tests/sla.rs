@@ -315,6 +315,19 @@ fn status_counts_by_department_and_grade() {
     );
     let (header, rows) = parse_csv(&out);
     assert_eq!(header.join(","), "department,grade,open,at_risk,breached");
+    // JSON: the counts are numbers, as in `stats`.
+    let j = parse_json(&ok_at(
+        &d,
+        "2026-11-24T10:20",
+        &["sla", "status", "--format", "json"],
+    ));
+    assert!(
+        j.as_array().unwrap().contains(&serde_json::json!({
+            "department": "customer-service", "grade": "III",
+            "open": 1, "at_risk": 0, "breached": 1
+        })),
+        "{j}"
+    );
     assert!(
         rows.contains(&vec![
             "customer-service".into(),

@@ -868,7 +868,11 @@ fn periods_month_last_on_the_first_quarter_and_days() {
         ),
     ] {
         let o = run_at(&n.desk, DEC_15, "li", &args);
-        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        assert_eq!(
+            o.status.code(),
+            Some(2),
+            "{args:?}: a malformed value is usage"
+        );
         assert!(stderr(&o).contains(msg), "{args:?}: {}", stderr(&o));
     }
     let o = run_at(
@@ -1063,6 +1067,19 @@ fn the_register_shows_each_ticket_as_at_month_end() {
     ));
     assert_eq!(j[4]["state_at_month_end"], "in-progress");
     assert_eq!(j.as_array().unwrap().len(), 5);
+    // Hours, scores and counts are numbers (null when empty), as in `stats`; IDs text.
+    let rows = j.as_array().unwrap();
+    assert!(
+        rows.iter()
+            .all(|r| r["reopened"].is_u64() && r["id"].is_string()),
+        "{j}"
+    );
+    assert!(rows.iter().any(|r| r["hours_to_respond"].is_f64()), "{j}");
+    assert!(
+        rows.iter()
+            .all(|r| r["hours_to_accept"].is_number() || r["hours_to_accept"].is_null()),
+        "{j}"
+    );
     // --excel: a BOM first; the raw CSV has none.
     let excel = ok_at(
         &n.desk,

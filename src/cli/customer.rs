@@ -63,7 +63,7 @@ pub struct RedactArgs {
     #[arg(long)]
     field: String,
     /// Why (e.g. the request it answers); recorded in the [[redaction]] record.
-    #[arg(long)]
+    #[arg(allow_hyphen_values = true, long)]
     reason: String,
     /// When, if not now (desk time).
     #[arg(long, value_name = "TIME")]
@@ -73,7 +73,7 @@ pub struct RedactArgs {
 #[derive(clap::Args, Default)]
 pub struct FieldArgs {
     /// Customer or company name.
-    #[arg(long)]
+    #[arg(allow_hyphen_values = true, long)]
     name: Option<String>,
     /// Contact person (联系人).
     #[arg(long)]
@@ -172,7 +172,7 @@ enum SortKey {
 #[derive(clap::Args)]
 pub struct ListArgs {
     /// Only customers whose fields or tags contain TEXT (case-insensitive).
-    #[arg(long)]
+    #[arg(allow_hyphen_values = true, long)]
     text: Option<String>,
     /// Only this industry (exact, case-insensitive).
     #[arg(long)]
@@ -198,7 +198,12 @@ pub struct NoteArgs {
     /// Customer ID or unique abbreviation.
     id: String,
     /// What was said (the entry's summary).
-    #[arg(short = 'm', long = "message", value_name = "TEXT")]
+    #[arg(
+        short = 'm',
+        allow_hyphen_values = true,
+        long = "message",
+        value_name = "TEXT"
+    )]
     summary: String,
     /// Whom we talked with.
     #[arg(long)]

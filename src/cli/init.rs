@@ -19,7 +19,7 @@ pub struct Args {
     /// [default: -C/--desk or SVCDESK_DIR if given, else the current directory]
     dir: Option<PathBuf>,
     /// The desk's name, shown in reports [default: the directory's name]
-    #[arg(long)]
+    #[arg(allow_hyphen_values = true, long)]
     name: Option<String>,
     /// IANA time zone, e.g. Asia/Shanghai [default: the machine's]
     #[arg(long, value_name = "ZONE")]

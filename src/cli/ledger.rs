@@ -202,13 +202,5 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
 
 /// The named columns of `rows`, in the order given: a terminal cannot show all twenty.
 fn select(rows: &Rows, columns: &[&'static str]) -> Rows {
-    let idx: Vec<usize> = columns
-        .iter()
-        .filter_map(|c| rows.columns.iter().position(|k| k == c))
-        .collect();
-    let mut out = Rows::new(idx.iter().map(|&i| rows.columns[i]).collect());
-    for r in &rows.rows {
-        out.push(idx.iter().map(|&i| r[i].clone()).collect());
-    }
-    out
+    rows.select(columns)
 }

@@ -114,7 +114,12 @@ pub struct NoteArgs {
     /// Measure ID or unique abbreviation.
     id: String,
     /// The note (for reopen: the reason).
-    #[arg(short = 'm', long = "message", value_name = "TEXT")]
+    #[arg(
+        short = 'm',
+        allow_hyphen_values = true,
+        long = "message",
+        value_name = "TEXT"
+    )]
     text: String,
     /// When it happened, if not now.
     #[arg(long, value_name = "TIME")]

@@ -56,8 +56,10 @@ macro_rules! exit_codes_text {
         "  0   success
   1   failure: an error was reported, `check` found problems, or `audit` found events
       their commits do not vouch for
-  2   usage: unknown command or option, or a malformed value; also an --at time more than
-      5 minutes after now (a likely typo) without --future
+  2   usage: unknown command or option, or a malformed value given on the command line
+      (a date, time, month, week, quarter, duration, hours or amount); also an --at time
+      more than 5 minutes after now (a likely typo) without --future. The same value
+      malformed inside a record or svcdesk.toml is a failure (1)
   70  internal error: a bug in svcdesk; please report it with the command that caused it
   A hook (svcdesk.toml [hooks]) that fails is a warning on stderr; it never changes the code.
   `sla check` alone uses 0 ok, 1 at risk, 2 breached, 3 error (see `svcdesk sla check --help`)."
@@ -512,6 +514,29 @@ fn finish_interrupted(desk: &Desk) {
 
 pub fn warn(msg: &str) {
     eprintln!("warning: {msg}");
+}
+
+/// Warns of a filter value (`--category complaints`) that the desk's config does not
+/// know, with the nearest name it does (case-blind): a typo would otherwise give an
+/// empty list that reads as an answer. The filter still applies as given, since older
+/// records may carry a name the config has since dropped.
+pub fn warn_unknown_filter<'a>(
+    option: &str,
+    values: &[String],
+    known: impl IntoIterator<Item = &'a str> + Clone,
+) {
+    for v in values {
+        if known.clone().into_iter().any(|k| k == v) {
+            continue;
+        }
+        let guess = desk::nearest(v, known.clone())
+            .map(|k| format!("; did you mean `{option} {k}`?"))
+            .unwrap_or_default();
+        warn(&format!(
+            "{option} \"{}\" is not in svcdesk.toml, so only records that still carry it match{guess}",
+            svcdesk::error::shown(v)
+        ));
+    }
 }
 
 /// `--skip-bad`: leave out record files that cannot be read, naming each on stderr.

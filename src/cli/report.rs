@@ -99,7 +99,7 @@ pub struct RedactArgs {
     #[arg(long)]
     field: String,
     /// Why (e.g. the request it answers); recorded in the [[redaction]] record.
-    #[arg(long)]
+    #[arg(allow_hyphen_values = true, long)]
     reason: String,
     /// When, if not now (desk time).
     #[arg(long, value_name = "TIME")]
@@ -139,7 +139,12 @@ pub struct FieldArgs {
     #[arg(long, value_name = "TEXT")]
     travel: Option<String>,
     /// Work done on site.
-    #[arg(short = 'm', long = "work-done", value_name = "TEXT")]
+    #[arg(
+        short = 'm',
+        allow_hyphen_values = true,
+        long = "work-done",
+        value_name = "TEXT"
+    )]
     work_done: Option<String>,
     /// Problems found on site.
     #[arg(long, value_name = "TEXT")]
@@ -267,7 +272,12 @@ pub struct LogArgs {
     #[arg(long, value_name = "TICKET")]
     ticket: Option<String>,
     /// What was done.
-    #[arg(short = 'm', long = "message", value_name = "TEXT")]
+    #[arg(
+        short = 'm',
+        allow_hyphen_values = true,
+        long = "message",
+        value_name = "TEXT"
+    )]
     text: String,
     /// When the entry is written, if not now.
     #[arg(long, value_name = "TIME")]

@@ -716,7 +716,8 @@ fn status(cx: &mut Context, a: StatusArgs) -> Result<()> {
             c[1] += 1;
         }
     }
-    let mut rows = Rows::new(vec!["department", "grade", "open", "at_risk", "breached"]);
+    let mut rows = Rows::new(vec!["department", "grade", "open", "at_risk", "breached"])
+        .numeric(&["open", "at_risk", "breached"]);
     let mut total = [0usize; 3];
     for ((d, g), c) in &counts {
         for i in 0..3 {

@@ -160,7 +160,9 @@ The SLA section lists every run of every timer that applies (a reopen or re-assi
 starts a new run; earlier runs keep their outcome). JSON has them in `sla`: timer, run,
 target, basis, started, due, stopped, outcome, decided (when a report counts it),
 remaining_minutes and remaining_unit (wall, or working: minutes of working time), notified.
-CSV adds the --sla columns of `ticket list`.")]
+CSV is field,value pairs, as for `customer show` and `report show`: the columns of
+`ticket list --sla` (its next deadline included), then the history as event.N.at,
+event.N.by, event.N.action and event.N.text (N from 1).")]
     Show(ShowArgs),
     /// List tickets, filtered and sorted.
     #[command(after_help = "Examples:
@@ -217,7 +219,12 @@ pub struct TextArgs {
     #[command(flatten)]
     common: CommonArgs,
     /// The text to record.
-    #[arg(short = 'm', long = "message", value_name = "TEXT")]
+    #[arg(
+        short = 'm',
+        allow_hyphen_values = true,
+        long = "message",
+        value_name = "TEXT"
+    )]
     text: String,
 }
 
@@ -226,7 +233,12 @@ pub struct OptTextArgs {
     #[command(flatten)]
     common: CommonArgs,
     /// A comment to record with the step.
-    #[arg(short = 'm', long = "message", value_name = "TEXT")]
+    #[arg(
+        short = 'm',
+        allow_hyphen_values = true,
+        long = "message",
+        value_name = "TEXT"
+    )]
     text: Option<String>,
 }
 
@@ -235,7 +247,7 @@ pub struct ReasonArgs {
     #[command(flatten)]
     common: CommonArgs,
     /// Why (recorded in the timeline).
-    #[arg(long)]
+    #[arg(allow_hyphen_values = true, long)]
     reason: String,
 }
 
@@ -250,7 +262,12 @@ pub struct OpenArgs {
     )]
     customer: Option<String>,
     /// Register a new customer with this name on the way (give --phone too).
-    #[arg(long, value_name = "NAME", requires = "phone")]
+    #[arg(
+        allow_hyphen_values = true,
+        long,
+        value_name = "NAME",
+        requires = "phone"
+    )]
     new_customer: Option<String>,
     /// Phone of the new customer.
     #[arg(long)]
@@ -280,11 +297,12 @@ pub struct OpenArgs {
     #[arg(long)]
     voucher: Option<String>,
     /// One-line summary [default: the description's first line].
-    #[arg(long)]
+    #[arg(allow_hyphen_values = true, long)]
     title: Option<String>,
     /// Problem description: symptom, when, what the customer tried.
     #[arg(
         short = 'm',
+        allow_hyphen_values = true,
         long = "message",
         value_name = "TEXT",
         conflicts_with = "file"
@@ -332,11 +350,11 @@ pub struct OpenArgs {
 pub struct GradeArgs {
     #[command(flatten)]
     common: CommonArgs,
-    /// I 一般 general, II 严重 serious, III 重大 major.
-    #[arg(value_enum)]
-    grade: Grade,
+    /// I 一般 general, II 严重 serious, III 重大 major (after the ID).
+    #[arg(value_name = "GRADE", value_parser = GradeText)]
+    grade: String,
     /// Why this grade (impact, urgency, customer's mood).
-    #[arg(long)]
+    #[arg(allow_hyphen_values = true, long)]
     reason: Option<String>,
 }
 
@@ -351,7 +369,7 @@ pub struct AssignArgs {
     #[arg(long, value_name = "STAFF")]
     to: Option<String>,
     /// Why it is routed this way.
-    #[arg(long)]
+    #[arg(allow_hyphen_values = true, long)]
     reason: Option<String>,
 }
 
@@ -378,7 +396,7 @@ pub struct RedactArgs {
     #[arg(long)]
     field: String,
     /// Why (e.g. the request it answers); recorded in the `redact` event.
-    #[arg(long)]
+    #[arg(allow_hyphen_values = true, long)]
     reason: String,
     /// When, if not now (desk time).
     #[arg(long, value_name = "TIME")]
@@ -390,7 +408,12 @@ pub struct NoteArgs {
     #[command(flatten)]
     common: CommonArgs,
     /// The note.
-    #[arg(short = 'm', long = "message", value_name = "TEXT")]
+    #[arg(
+        short = 'm',
+        allow_hyphen_values = true,
+        long = "message",
+        value_name = "TEXT"
+    )]
     text: String,
     /// The note was also told to the customer.
     #[arg(long)]
@@ -402,7 +425,12 @@ pub struct RespondArgs {
     #[command(flatten)]
     common: CommonArgs,
     /// What the customer was told.
-    #[arg(short = 'm', long = "message", value_name = "TEXT")]
+    #[arg(
+        short = 'm',
+        allow_hyphen_values = true,
+        long = "message",
+        value_name = "TEXT"
+    )]
     text: String,
     /// How the customer was reached.
     #[arg(long, value_enum)]
@@ -447,7 +475,12 @@ pub struct ReplyArgs {
     #[arg(long, value_name = "N")]
     request: Option<u32>,
     /// The other department's answer.
-    #[arg(short = 'm', long = "message", value_name = "TEXT")]
+    #[arg(
+        short = 'm',
+        allow_hyphen_values = true,
+        long = "message",
+        value_name = "TEXT"
+    )]
     text: String,
 }
 
@@ -465,7 +498,7 @@ pub struct EscalateArgs {
     #[arg(long)]
     department: Option<String>,
     /// Why it is escalated.
-    #[arg(long)]
+    #[arg(allow_hyphen_values = true, long)]
     reason: String,
 }
 
@@ -474,10 +507,15 @@ pub struct WaitArgs {
     #[command(flatten)]
     common: CommonArgs,
     /// What for: customer, parts, department, ...
-    #[arg(long = "for", value_name = "WHAT")]
+    #[arg(allow_hyphen_values = true, long = "for", value_name = "WHAT")]
     reason: String,
     /// Details, e.g. what was ordered and when it is expected.
-    #[arg(short = 'm', long = "message", value_name = "TEXT")]
+    #[arg(
+        short = 'm',
+        allow_hyphen_values = true,
+        long = "message",
+        value_name = "TEXT"
+    )]
     text: Option<String>,
 }
 
@@ -486,7 +524,12 @@ pub struct ResolveArgs {
     #[command(flatten)]
     common: CommonArgs,
     /// Measures taken and the result.
-    #[arg(short = 'm', long = "message", value_name = "TEXT")]
+    #[arg(
+        short = 'm',
+        allow_hyphen_values = true,
+        long = "message",
+        value_name = "TEXT"
+    )]
     text: String,
     /// Parts used.
     #[arg(long)]
@@ -510,7 +553,12 @@ pub struct RevisitArgs {
     #[arg(long, value_parser = clap::value_parser!(u8).range(1..=5))]
     result: Option<u8>,
     /// The customer's comment.
-    #[arg(short = 'm', long = "message", value_name = "TEXT")]
+    #[arg(
+        short = 'm',
+        allow_hyphen_values = true,
+        long = "message",
+        value_name = "TEXT"
+    )]
     text: Option<String>,
 }
 
@@ -522,7 +570,12 @@ pub struct CloseArgs {
     #[arg(long, value_parser = clap::value_parser!(u8).range(1..=5))]
     satisfaction: Option<u8>,
     /// A closing remark.
-    #[arg(short = 'm', long = "message", value_name = "TEXT")]
+    #[arg(
+        short = 'm',
+        allow_hyphen_values = true,
+        long = "message",
+        value_name = "TEXT"
+    )]
     text: Option<String>,
 }
 
@@ -542,7 +595,7 @@ pub struct CompRequestArgs {
     #[command(flatten)]
     common: CommonArgs,
     /// Amount, e.g. 500 or 199.90.
-    #[arg(long)]
+    #[arg(allow_hyphen_values = true, long)]
     amount: String,
     /// Currency code.
     #[arg(long, default_value = "CNY")]
@@ -551,7 +604,7 @@ pub struct CompRequestArgs {
     #[arg(long, value_enum)]
     kind: CompKind,
     /// Why compensation is due.
-    #[arg(long)]
+    #[arg(allow_hyphen_values = true, long)]
     reason: Option<String>,
 }
 
@@ -618,7 +671,7 @@ pub struct ListArgs {
     #[arg(long, value_name = "DATE")]
     closed_to: Option<String>,
     /// Text in the title, description, product, serial or resolution (case-insensitive).
-    #[arg(long)]
+    #[arg(allow_hyphen_values = true, long)]
     text: Option<String>,
     /// Only tickets with a running SLA timer past its deadline.
     #[arg(long)]
@@ -765,7 +818,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
             let runs = [policy.evaluate(&t, now)];
             let text = match a.format {
                 Format::Json => output::json(&with_runs(&desk, &t, &runs[0])),
-                Format::Csv => with_next_due(&desk, list_rows(&[t]), &runs, false).to_csv(),
+                Format::Csv => show_rows(&desk, &t, &runs).to_csv(),
                 Format::Table => {
                     let visits = svcdesk::model::report::for_ticket(&desk, &t.id)?;
                     let mut text = show_text(&desk, &t, &visits);
@@ -804,15 +857,18 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
         }
         other => {
             let (common, fill): (CommonArgs, Fill) = match other {
-                Command::Grade(a) => (
-                    a.common,
-                    Box::new(move |e, _| {
-                        e.action = Some(Action::Grade);
-                        e.grade = Some(a.grade);
-                        e.reason = a.reason;
-                        Ok(())
-                    }),
-                ),
+                Command::Grade(a) => {
+                    let grade = grade_arg(&a.common.id, &a.grade)?;
+                    (
+                        a.common,
+                        Box::new(move |e, _| {
+                            e.action = Some(Action::Grade);
+                            e.grade = Some(grade);
+                            e.reason = a.reason;
+                            Ok(())
+                        }),
+                    )
+                }
                 Command::Assign(a) => (
                     a.common,
                     Box::new(move |e, _| {
@@ -984,20 +1040,88 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
     }
 }
 
+/// GRADE as typed: every grade offered to help and shell completion, but any text
+/// accepted, so that [`grade_arg`] can tell a swapped ID and grade apart from a typo.
+#[derive(Clone)]
+struct GradeText;
+
+impl clap::builder::TypedValueParser for GradeText {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        _cmd: &clap::Command,
+        _arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> std::result::Result<String, clap::Error> {
+        Ok(value.to_string_lossy().into_owned())
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(
+            Grade::ALL
+                .iter()
+                .map(|g| clap::builder::PossibleValue::new(g.as_str())),
+        ))
+    }
+}
+
+/// The GRADE of `ticket grade ID GRADE`. The two swapped (`ticket grade II 9XWM`, the
+/// order people say it in) is a usage error that shows the order and the fixed command.
+fn grade_arg(id: &str, grade: &str) -> Result<Grade> {
+    use svcdesk::error::shown;
+    if let Some(g) = Grade::parse(grade) {
+        return Ok(g);
+    }
+    match Grade::parse(id) {
+        Some(g) => Err(Error::usage(
+            format!(
+                "\"{}\" is not a grade: the ticket ID comes first, then the grade",
+                shown(grade)
+            ),
+            format!(
+                "usage: svcdesk ticket grade ID GRADE, here `svcdesk ticket grade {} {g}`",
+                shown(grade)
+            ),
+        )),
+        None => Err(Error::usage(
+            format!("\"{}\" is not a grade", shown(grade)),
+            format!(
+                "usage: svcdesk ticket grade ID GRADE, where GRADE is one of {}",
+                Grade::names()
+            ),
+        )),
+    }
+}
+
 pub fn exec_comp(cx: &mut Context, cmd: CompCommand) -> Result<u8> {
     let desk = cx.desk()?;
     let (common, fill): (CommonArgs, Fill) = match cmd {
-        CompCommand::Request(a) => (
-            a.common,
-            Box::new(move |e, _| {
-                e.action = Some(Action::CompRequest);
-                e.amount = Some(a.amount.trim().to_string());
-                e.currency = Some(a.currency.trim().to_uppercase());
-                e.comp_kind = Some(a.kind);
-                e.reason = a.reason;
-                Ok(())
-            }),
-        ),
+        CompCommand::Request(a) => {
+            let amount = a.amount.trim().to_string();
+            if !svcdesk::model::ticket::valid_amount(&amount) {
+                return Err(Error::usage(
+                    format!(
+                        "--amount \"{}\" is not an amount",
+                        svcdesk::error::shown(&amount)
+                    ),
+                    "the amount must be a positive number, e.g. --amount 500 or --amount 199.90",
+                ));
+            }
+            (
+                a.common,
+                Box::new(move |e, _| {
+                    e.action = Some(Action::CompRequest);
+                    e.amount = Some(amount);
+                    e.currency = Some(a.currency.trim().to_uppercase());
+                    e.comp_kind = Some(a.kind);
+                    e.reason = a.reason;
+                    Ok(())
+                }),
+            )
+        }
         CompCommand::Review(a) => decision(a, Action::CompReview),
         CompCommand::Approve(a) => decision(a, Action::CompApprove),
         CompCommand::Reject(a) => decision(a, Action::CompReject),
@@ -1061,6 +1185,19 @@ fn step(cx: &mut Context, desk: &Desk, common: CommonArgs, fill: Fill) -> Result
         ),
         vec![desk.path_of(&id)],
     );
+    // Closed with nothing of what the customer thought: the ledger's satisfaction stays
+    // empty, which is allowed (a customer who cannot be reached) but rarely meant.
+    if action == Action::Close
+        && t.satisfaction.is_none()
+        && !t.event.iter().any(|e| e.action == Some(Action::Revisit))
+    {
+        warn(&format!(
+            "{id}: closed with no satisfaction and no revisit recorded, so its satisfaction \
+             stays empty in ledgers and stats; record the customer's view with \
+             `svcdesk ticket revisit {id} --result N` before `ticket close`, or close \
+             with --satisfaction N (1-5)"
+        ));
+    }
     if action == Action::Revisit
         && [e.efficiency, e.attitude, e.result]
             .iter()
@@ -1086,26 +1223,30 @@ fn open(cx: &mut Context, desk: &Desk, a: OpenArgs) -> Result<u8> {
         .map(desk::parse_date)
         .transpose()?;
     if !desk.config.categories.contains_key(&a.category) {
-        return Err(Error::invalid_with_hint(
+        return Err(desk::not_known(
             format!(
                 "unknown category \"{}\"",
                 svcdesk::error::shown(&a.category)
             ),
-            format!(
-                "categories of this desk: {}",
-                desk.config
-                    .categories
-                    .keys()
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
+            &a.category,
+            "categories of this desk",
+            desk.config.categories.keys().map(String::as_str),
         ));
     }
     let mut new_customer = None;
     let a_category = a.category.clone();
     let customer_id = match (&a.customer, &a.new_customer) {
-        (Some(c), _) => desk.resolve(Kind::Customer, c)?.to_string(),
+        (Some(c), _) => desk
+            .resolve(Kind::Customer, c)
+            .map_err(|e| match e {
+                Error::UnknownId { ref near, .. } if near.is_empty() => Error::invalid_with_hint(
+                    e.to_string(),
+                    "`svcdesk customer list` shows the customers (--name WORD to search); \
+                     or register one on the way with --new-customer NAME --phone PHONE",
+                ),
+                e => e,
+            })?
+            .to_string(),
         (None, Some(name)) => {
             let added = customer::add(
                 desk,
@@ -1225,6 +1366,24 @@ fn list(cx: &mut Context, desk: &Desk, a: ListArgs) -> Result<u8> {
         date(&a.closed_from)?,
         date(&a.closed_to)?,
     );
+    let cfg = &desk.config;
+    super::warn_unknown_filter(
+        "--category",
+        &a.category,
+        cfg.categories.keys().map(String::as_str),
+    );
+    super::warn_unknown_filter(
+        "--department",
+        &a.department,
+        cfg.departments.keys().map(String::as_str),
+    );
+    if !cfg.staff.is_empty() {
+        super::warn_unknown_filter(
+            "--assignee",
+            &a.assignee,
+            cfg.staff.iter().map(|s| s.id.as_str()),
+        );
+    }
     let text = a.text.as_deref().map(str::to_lowercase);
     let within =
         |t: Option<&DateTime<FixedOffset>>, from: Option<NaiveDate>, to: Option<NaiveDate>| {
@@ -1248,7 +1407,12 @@ fn list(cx: &mut Context, desk: &Desk, a: ListArgs) -> Result<u8> {
         .as_deref()
         .map(svcdesk::sla::parse_duration)
         .transpose()
-        .map_err(|e| Error::invalid(format!("--due-within: {e}")))?;
+        .map_err(|e| {
+            Error::usage(
+                format!("--due-within: {e}"),
+                "write a duration such as 30m, 2h or 1d",
+            )
+        })?;
     let filter_by_sla = a.overdue || due_within.is_some();
     let sla_ok = |t: &Ticket| {
         !filter_by_sla
@@ -1361,6 +1525,32 @@ fn list(cx: &mut Context, desk: &Desk, a: ListArgs) -> Result<u8> {
     };
     cx.print(&out)?;
     Ok(0)
+}
+
+/// `show --format csv`: field,value pairs, as `customer show` and `report show` give:
+/// the columns of `ticket list --sla` (one wide row there), then the history as
+/// event.N.at (RFC 3339), event.N.by, event.N.action and event.N.text.
+fn show_rows(desk: &Desk, t: &Ticket, runs: &[Vec<TimerStatus>]) -> Rows {
+    let wide = with_next_due(desk, list_rows(std::slice::from_ref(t)), runs, false);
+    let mut rows = Rows::new(vec!["field", "value"]);
+    for (k, v) in wide.columns.iter().zip(&wide.rows[0]) {
+        rows.push(vec![k.to_string(), v.clone()]);
+    }
+    for (i, e) in t.event.iter().enumerate() {
+        let n = i + 1;
+        for (k, v) in [
+            ("at", e.at.to_rfc3339()),
+            ("by", e.by.clone()),
+            (
+                "action",
+                e.action.map(|a| a.as_str()).unwrap_or_default().to_string(),
+            ),
+            ("text", e.text.clone().unwrap_or_default()),
+        ] {
+            rows.push(vec![format!("event.{n}.{k}"), v]);
+        }
+    }
+    rows
 }
 
 pub(crate) fn list_rows(all: &[Ticket]) -> Rows {

@@ -276,6 +276,25 @@ pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str
         .unwrap_or_default()
 }
 
+/// A name from the desk's config vocabulary (a category, department, staff id, timer)
+/// that is none of `known`: `message` says so, and the hint offers the nearest name
+/// (case-blind, as [`nearest`]) before listing them all under `list` ("categories of
+/// this desk"), so the fix is the next thing to type.
+pub fn not_known<'a>(
+    message: String,
+    word: &str,
+    list: &str,
+    known: impl IntoIterator<Item = &'a str>,
+) -> Error {
+    let known: Vec<&str> = known.into_iter().collect();
+    let all = format!("{list}: {}", known.join(", "));
+    let hint = match nearest(word, known.iter().copied()) {
+        Some(k) => format!("did you mean {k}? {all}"),
+        None => all,
+    };
+    Error::invalid_with_hint(message, hint)
+}
+
 pub fn levenshtein(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
@@ -331,7 +350,7 @@ pub fn parse_time(s: &str, tz: Tz) -> Result<DateTime<Utc>> {
             .and_then(|d| d.and_hms_opt(0, 0, 0))
     });
     let bad = || {
-        Error::invalid_with_hint(
+        Error::usage(
             format!("cannot read \"{s}\" as a time"),
             "write 2026-11-24 09:30 (desk time), 2026-11-24, or 2026-11-24T09:30:00+08:00",
         )
@@ -417,7 +436,7 @@ fn typo_years(given: &str, this_year: i32) -> Vec<String> {
 
 pub fn parse_date(s: &str) -> Result<chrono::NaiveDate> {
     chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
-        Error::invalid_with_hint(
+        Error::usage(
             format!("cannot read \"{s}\" as a date"),
             "write it as 2026-11-24",
         )
@@ -563,17 +582,14 @@ impl Desk {
     }
 
     fn not_staff(&self, name: &str) -> Error {
-        let ids: Vec<String> = self.config.staff.iter().map(|s| s.id.clone()).collect();
-        let hint = match nearest(name, ids.iter().map(String::as_str)) {
-            Some(i) => format!("did you mean {i}? staff: {}", ids.join(", ")),
-            None => format!("staff: {}", ids.join(", ")),
-        };
-        Error::invalid_with_hint(
+        not_known(
             format!(
                 "\"{}\" is not on this desk's staff list",
                 crate::error::shown(name)
             ),
-            hint,
+            name,
+            "staff",
+            self.config.staff.iter().map(|s| s.id.as_str()),
         )
     }
 }

@@ -56,6 +56,10 @@ pub const SERVICE_COLUMNS: [&str; 20] = [
     "satisfaction",
 ];
 
+/// The columns of [`SERVICE_COLUMNS`] that hold numbers (JSON gives them as numbers).
+/// `cost` is not among them: a report may hold it as the engineer wrote it.
+pub const SERVICE_NUMERIC: [&str; 2] = ["hours_on_site", "satisfaction"];
+
 /// The technical-service ledger of one month.
 #[derive(Debug, Clone)]
 pub struct ServiceLedger {
@@ -79,7 +83,7 @@ pub fn service(
         .filter(|r| month.contains(r.date(tz)))
         .collect();
     chosen.sort_by(|a, b| a.when().cmp(&b.when()).then_with(|| a.id.cmp(&b.id)));
-    let mut rows = Rows::new(SERVICE_COLUMNS.to_vec());
+    let mut rows = Rows::new(SERVICE_COLUMNS.to_vec()).numeric(&SERVICE_NUMERIC);
     let s = |v: &Option<String>| v.clone().unwrap_or_default();
     let local = |t: Option<chrono::DateTime<chrono::FixedOffset>>| {
         t.map(|t| t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string())

@@ -39,7 +39,7 @@ impl Month {
             .filter(|_| s.len() == 7)
             .map(Month::of)
             .ok_or_else(|| {
-                Error::invalid_with_hint(
+                Error::usage(
                     format!("cannot read \"{s}\" as a month"),
                     "write 2026-11, this or last",
                 )
@@ -116,7 +116,7 @@ impl Week {
             _ => {}
         }
         let bad = || {
-            Error::invalid_with_hint(
+            Error::usage(
                 format!("cannot read \"{s}\" as a week"),
                 "write 2026-W48 (ISO week), a date in the week such as 2026-11-24, this or last",
             )
@@ -189,7 +189,7 @@ impl Period {
     pub fn parse_quarter(s: &str, today: NaiveDate, tz: Tz) -> Result<Period> {
         let this = (today.year(), (today.month() - 1) / 3 + 1);
         let bad = || {
-            Error::invalid_with_hint(
+            Error::usage(
                 format!("cannot read \"{s}\" as a quarter"),
                 "write 2026Q4, this or last",
             )
@@ -229,7 +229,10 @@ impl Period {
     /// Days `from` to `to`, both included, in `tz`.
     pub fn between(from: NaiveDate, to: NaiveDate, tz: Tz) -> Result<Period> {
         if to < from {
-            return Err(Error::invalid(format!("--to {to} is before --from {from}")));
+            return Err(Error::usage(
+                format!("--to {to} is before --from {from}"),
+                "give the earlier date as --from and the later as --to",
+            ));
         }
         Ok(Period {
             label: format!("{from}..{to}"),

@@ -108,7 +108,17 @@ pub fn tickets(
     let mut columns = TICKET_COLUMNS.to_vec();
     columns.extend(timers.iter().map(|t| intern(&format!("sla_{t}"))));
     columns.extend(TICKET_TAIL);
-    let mut rows = Rows::new(columns);
+    let mut rows = Rows::new(columns).numeric(&[
+        "hours_to_accept",
+        "working_hours_to_accept",
+        "hours_to_respond",
+        "working_hours_to_respond",
+        "hours_to_resolve",
+        "working_hours_to_resolve",
+        "compensation_amount",
+        "satisfaction",
+        "reopened",
+    ]);
 
     let cal = policy.calendar();
     let local = |t: Option<DateTime<FixedOffset>>| {

@@ -626,7 +626,7 @@ pub fn parse_period(s: &str, today: NaiveDate, tz: Tz) -> Result<String> {
     Period::parse_quarter(s, today, tz)
         .map(|p| p.label)
         .map_err(|_| {
-            Error::invalid_with_hint(
+            Error::usage(
                 format!("cannot read \"{s}\" as a period"),
                 "write a month (2026-11, this, last) or a quarter (2026Q4)",
             )
@@ -671,17 +671,11 @@ pub fn add(desk: &Desk, new: NewMeasure) -> Result<Added> {
     if let Some(c) = category
         && !desk.config.categories.contains_key(c)
     {
-        return Err(Error::invalid_with_hint(
+        return Err(crate::desk::not_known(
             format!("unknown category \"{}\"", shown(c)),
-            format!(
-                "categories of this desk: {}",
-                desk.config
-                    .categories
-                    .keys()
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
+            c,
+            "categories of this desk",
+            desk.config.categories.keys().map(String::as_str),
         ));
     }
     let mut tickets: Vec<String> = Vec::new();

@@ -643,7 +643,7 @@ fn apply(desk: &Desk, r: &mut Report, f: &Fields, clear: &[Field]) -> Result<Vec
     if let Some(c) = &f.cost {
         let c = c.trim();
         if !c.is_empty() && !valid_cost(c) {
-            return Err(Error::invalid_with_hint(
+            return Err(Error::usage(
                 format!("cannot read \"{c}\" as a cost"),
                 "write an amount like 350 or 350.00 (no currency sign)",
             ));

@@ -263,6 +263,36 @@ pub enum StepError {
     },
     #[error("{0}")]
     Invalid(String),
+    /// A compensation step out of order: `is` where the step `needs` another state.
+    #[error("{}", comp_refusal(*.action, *.is, *.needs))]
+    Comp {
+        action: Action,
+        is: Option<CompState>,
+        needs: CompState,
+    },
+}
+
+fn comp_refusal(action: Action, is: Option<CompState>, needs: CompState) -> String {
+    match is {
+        Some(c) => format!("cannot {action}: the compensation is {c}; {action} needs it {needs}"),
+        None => format!("cannot {action}: no compensation was requested"),
+    }
+}
+
+impl Action {
+    /// The command that takes this step, as `svcdesk ticket|comp --help` lists it: the
+    /// words a person types, where the history's action name differs
+    /// (`comp-review` is `comp review`, `collab-reply` is `ticket reply`).
+    pub fn command(self) -> &'static str {
+        match self {
+            Action::CollabReply => "reply",
+            Action::CompRequest => "comp request",
+            Action::CompReview => "comp review",
+            Action::CompApprove => "comp approve",
+            Action::CompReject => "comp reject",
+            a => a.as_str(),
+        }
+    }
 }
 
 impl State {
@@ -419,7 +449,7 @@ pub fn apply(t: &mut Ticket, e: &Event) -> Result<(), StepError> {
         allowed: state
             .allowed()
             .iter()
-            .map(|a| a.as_str())
+            .map(|a| a.command())
             .collect::<Vec<_>>()
             .join(", "),
     })?;
@@ -655,15 +685,12 @@ pub fn apply(t: &mut Ticket, e: &Event) -> Result<(), StepError> {
                 Some(c) if c == from => t.compensation = Some(to),
                 // Finance may also turn a request down outright.
                 Some(CompState::Requested) if action == A::CompReject => t.compensation = Some(to),
-                Some(c) => {
-                    return Err(StepError::Invalid(format!(
-                        "cannot {action}: the compensation is {c}; {action} needs it {from}"
-                    )));
-                }
-                None => {
-                    return Err(StepError::Invalid(format!(
-                        "cannot {action}: no compensation was requested"
-                    )));
+                is => {
+                    return Err(StepError::Comp {
+                        action,
+                        is,
+                        needs: from,
+                    });
                 }
             }
         }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, value};
 
-use super::ticket::{self, Action, Event, Ticket, multiline};
+use super::ticket::{self, Action, CompState, Event, Ticket, multiline};
 use super::ticket_cache;
 use crate::config::AssignRule;
 use crate::desk::record::edit_file;
@@ -336,8 +336,27 @@ pub fn append(desk: &Desk, id: &Id, when: When, mut e: Event) -> Result<Ticket> 
     ticket::apply(&mut t, &e).map_err(|err| match err {
         ticket::StepError::Transition { .. } => Error::invalid_with_hint(
             format!("{id}: {err}"),
-            "`svcdesk ticket show ID` shows its history; `svcdesk ticket --help` shows the state machine",
+            format!(
+                "`svcdesk ticket show {id}` shows its history; `svcdesk ticket --help` shows the state machine"
+            ),
         ),
+        ticket::StepError::Comp { is, needs, .. } => {
+            let hint = match (is, needs) {
+                (None, _) => format!(
+                    "request it first: `svcdesk comp request {id} --amount AMOUNT --kind KIND`"
+                ),
+                (Some(CompState::Requested), CompState::Reviewed) => format!(
+                    "finance reviews it first: `svcdesk comp review {id}` (by staff with the role finance)"
+                ),
+                (Some(CompState::Reviewed), CompState::Requested) => format!(
+                    "finance has reviewed it; the general manager decides: `svcdesk comp approve {id}` or `svcdesk comp reject {id}`"
+                ),
+                _ => format!(
+                    "the request is decided; `svcdesk comp request {id} --amount AMOUNT --kind KIND` starts a new one"
+                ),
+            };
+            Error::invalid_with_hint(format!("{id}: {err}"), hint)
+        }
         ticket::StepError::Invalid(m) => Error::invalid(format!("{id}: {m}")),
     })?;
     let table = event_table(desk, e.at, &e)?;
@@ -383,31 +402,21 @@ pub fn authorize(desk: &Desk, t: &Ticket, e: &Event) -> Result<()> {
     if let Some(c) = &e.category
         && !cfg.categories.contains_key(c)
     {
-        return Err(Error::invalid_with_hint(
+        return Err(crate::desk::not_known(
             format!("unknown category \"{}\"", shown(c)),
-            format!(
-                "categories of this desk: {}",
-                cfg.categories
-                    .keys()
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
+            c,
+            "categories of this desk",
+            cfg.categories.keys().map(String::as_str),
         ));
     }
     if let Some(d) = &e.department
         && !cfg.departments.contains_key(d)
     {
-        return Err(Error::invalid_with_hint(
+        return Err(crate::desk::not_known(
             format!("unknown department \"{}\"", shown(d)),
-            format!(
-                "departments of this desk: {}",
-                cfg.departments
-                    .keys()
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
+            d,
+            "departments of this desk",
+            cfg.departments.keys().map(String::as_str),
         ));
     }
     if cfg.staff.is_empty() {
@@ -416,16 +425,11 @@ pub fn authorize(desk: &Desk, t: &Ticket, e: &Event) -> Result<()> {
     if let Some(a) = &e.assignee
         && cfg.staff(a).is_none()
     {
-        return Err(Error::invalid_with_hint(
+        return Err(crate::desk::not_known(
             format!("\"{}\" is not on this desk's staff list", shown(a)),
-            format!(
-                "staff: {}",
-                cfg.staff
-                    .iter()
-                    .map(|s| s.id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
+            a,
+            "staff",
+            cfg.staff.iter().map(|s| s.id.as_str()),
         ));
     }
     let need_role = |roles: &[&str], what: String| -> Result<()> {

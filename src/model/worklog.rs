@@ -83,7 +83,7 @@ pub fn parse_hours(s: &str) -> Result<i64> {
         && frac.bytes().all(|b| b.is_ascii_digit())
         && s.contains('.') != frac.is_empty();
     let bad = || {
-        Error::invalid_with_hint(
+        Error::usage(
             format!("cannot read \"{s}\" as hours"),
             "write hours as a number of more than 0 and at most 24, e.g. 2 or 1.5",
         )

@@ -16,10 +16,16 @@ pub enum Format {
 }
 
 /// Rows of strings under fixed column names: the common shape of every listing.
+/// Every cell is text (as CSV and tables show it); the columns named in `numeric` hold
+/// numbers svcdesk wrote itself (counts, hours, scores, amounts) or nothing, and JSON
+/// gives them as numbers (null when empty). Which columns are numeric is declared by the
+/// code that builds the rows, never guessed from a cell: an ID or a phone number that
+/// looks like a number stays text.
 #[derive(Debug, Clone)]
 pub struct Rows {
     pub columns: Vec<&'static str>,
     pub rows: Vec<Vec<String>>,
+    pub numeric: Vec<&'static str>,
 }
 
 impl Rows {
@@ -27,7 +33,29 @@ impl Rows {
         Rows {
             columns,
             rows: Vec::new(),
+            numeric: Vec::new(),
         }
+    }
+
+    /// Marks the named columns as numeric (see [`Rows`]); names not among the columns
+    /// are ignored, so a selection of columns can keep the full list.
+    pub fn numeric(mut self, columns: &[&'static str]) -> Rows {
+        self.numeric.extend_from_slice(columns);
+        self
+    }
+
+    /// The named columns, in the order given, with their numeric marks.
+    pub fn select(&self, columns: &[&'static str]) -> Rows {
+        let idx: Vec<usize> = columns
+            .iter()
+            .filter_map(|c| self.columns.iter().position(|k| k == c))
+            .collect();
+        let mut out = Rows::new(idx.iter().map(|&i| self.columns[i]).collect());
+        out.numeric = self.numeric.clone();
+        for r in &self.rows {
+            out.push(idx.iter().map(|&i| r[i].clone()).collect());
+        }
+        out
     }
 
     pub fn push(&mut self, row: Vec<String>) {
@@ -62,7 +90,8 @@ impl Rows {
             .expect("CSV of UTF-8 is UTF-8")
     }
 
-    /// Objects keyed by column name, for listings that have no richer record to show.
+    /// Objects keyed by column name, for listings that have no richer record to show:
+    /// numeric columns as numbers (null when empty), the rest as strings.
     pub fn to_json(&self) -> String {
         let objs: Vec<serde_json::Map<String, serde_json::Value>> = self
             .rows
@@ -71,11 +100,30 @@ impl Rows {
                 self.columns
                     .iter()
                     .zip(r)
-                    .map(|(k, v)| (k.to_string(), serde_json::Value::String(v.clone())))
+                    .map(|(k, v)| (k.to_string(), self.cell_json(k, v)))
                     .collect()
             })
             .collect();
         json(&objs)
+    }
+
+    fn cell_json(&self, column: &str, v: &str) -> serde_json::Value {
+        use serde_json::Value;
+        if !self.numeric.contains(&column) {
+            return Value::String(v.to_string());
+        }
+        if v.is_empty() {
+            return Value::Null;
+        }
+        // A numeric column holds what svcdesk formatted; should a cell ever not read as
+        // a number, it is kept as written rather than lost.
+        match serde_json::from_str::<serde_json::Number>(v.trim()) {
+            Ok(n) => Value::Number(n),
+            Err(_) => {
+                debug_assert!(false, "column {column} is numeric but holds {v:?}");
+                Value::String(v.to_string())
+            }
+        }
     }
 }
 
@@ -107,6 +155,30 @@ mod tests {
         let mut r = Rows::new(vec!["id", "name"]);
         r.push(vec!["C1".into(), "王, \"五\"".into()]);
         assert_eq!(r.to_csv(), "id,name\nC1,\"王, \"\"五\"\"\"\n");
+    }
+
+    #[test]
+    fn json_numbers_only_in_numeric_columns() {
+        let mut r = Rows::new(vec!["id", "phone", "open", "hours"]).numeric(&["open", "hours"]);
+        r.push(vec![
+            "7".into(),
+            "13900002222".into(),
+            "3".into(),
+            "1.50".into(),
+        ]);
+        r.push(vec!["8".into(), String::new(), "0".into(), String::new()]);
+        let v: serde_json::Value = serde_json::from_str(&r.to_json()).unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!([
+                {"id": "7", "phone": "13900002222", "open": 3, "hours": 1.5},
+                {"id": "8", "phone": "", "open": 0, "hours": null},
+            ])
+        );
+        assert_eq!(
+            r.to_csv(),
+            "id,phone,open,hours\n7,13900002222,3,1.50\n8,,0,\n"
+        );
     }
 
     #[test]
