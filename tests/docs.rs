@@ -91,10 +91,9 @@ fn man_pages_pass_mandoc_lint() {
         return;
     }
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("man");
-    // -W warning: real faults; STYLE notes (long source lines, lower-case titles) are
-    // what clap_mangen writes and render fine.
+    // -W style: faults and style notes alike (long source lines, trailing spaces, ...).
     let o = std::process::Command::new("mandoc")
-        .args(["-T", "lint", "-W", "warning"])
+        .args(["-T", "lint", "-W", "style"])
         .args(pages(&dir).keys().map(|k| dir.join(k)))
         .output()
         .unwrap();
@@ -103,10 +102,105 @@ fn man_pages_pass_mandoc_lint() {
         String::from_utf8_lossy(&o.stdout),
         String::from_utf8_lossy(&o.stderr)
     );
+    assert!(out.trim().is_empty(), "mandoc -T lint -W style:\n{out}");
+}
+
+/// Roff source to the text a reader sees (enough for the checks below).
+fn plain(roff: &str) -> String {
+    roff.replace("\\c\n", "")
+        .replace("\\fB", "")
+        .replace("\\fI", "")
+        .replace("\\fR", "")
+        .replace("\\-", "-")
+        .replace("\\&", "")
+        .replace("\\:", "")
+        .replace("\\ ", " ")
+        .replace("\\e", "\\")
+}
+
+/// The text of one section (`.SH NAME` up to the next `.SH`).
+fn section<'a>(page: &'a str, name: &str) -> Option<&'a str> {
+    let start = [format!(".SH {name}\n"), format!(".SH \"{name}\"\n")]
+        .iter()
+        .find_map(|h| page.find(h.as_str()).map(|i| i + h.len()))?;
+    let rest = &page[start..];
+    Some(&rest[..rest.find("\n.SH ").map_or(rest.len(), |i| i + 1)])
+}
+
+#[test]
+fn preformatted_text_fits_80_columns() {
+    use unicode_width::UnicodeWidthStr;
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("man");
+    let mut long = Vec::new();
+    for (name, text) in pages(&dir) {
+        let mut nofill = false;
+        // A section's text is indented 7 columns and a block 2 more (`.RS 2`), so a
+        // preformatted line has 71 columns of an 80-column terminal.
+        for line in plain(&text).lines() {
+            match line {
+                ".nf" => nofill = true,
+                ".fi" => nofill = false,
+                l if nofill && !l.starts_with('.') && l.width() > 71 => {
+                    long.push(format!("{name}: {l}"))
+                }
+                _ => {}
+            }
+        }
+    }
     assert!(
-        o.status.success() && out.trim().is_empty(),
-        "mandoc -T lint -W warning:\n{out}"
+        long.is_empty(),
+        "preformatted lines wider than 80 columns on a terminal:\n{}",
+        long.join("\n")
     );
+}
+
+#[test]
+fn man_page_sections_are_conventional() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("man");
+    let all = pages(&dir);
+    for (name, text) in &all {
+        assert!(
+            !text.contains(".SH EXTRA") && !text.contains(".SH \"EXTRA\""),
+            "{name}: examples belong in EXAMPLES, not EXTRA"
+        );
+        // SEE ALSO points elsewhere, never at the page itself.
+        let (stem, sec) = name.rsplit_once('.').unwrap();
+        let me = format!("{stem}({sec})");
+        if let Some(see) = section(text, "SEE ALSO") {
+            let see = plain(see);
+            assert!(
+                !see.split([',', ' ', '\n']).any(|w| w == me),
+                "{name}: SEE ALSO names the page itself: {see}"
+            );
+        }
+        // Every option with a value shows its value name in SYNOPSIS too:
+        // `.TP` tags `\fB\-\-at\fR \fITIME\fR` and SYNOPSIS `\fB\-\-at\fR\ \fITIME\fR`.
+        if let (Some(syn), Some(opts)) = (section(text, "SYNOPSIS"), section(text, "OPTIONS")) {
+            let syn = syn.replace("\\c\n", "").replace('\n', " ");
+            let tags = opts.split(".TP\n").skip(1).filter_map(|t| t.lines().next());
+            for tag in tags.filter(|t| t.starts_with("\\fB")) {
+                let long = tag.split(", ").last().unwrap();
+                if let Some((opt, value)) = long.split_once(' ') {
+                    assert!(
+                        syn.contains(&format!("{opt}\\ {value}")),
+                        "{name}: SYNOPSIS lacks {opt} {value}"
+                    );
+                }
+            }
+        }
+        // Subsection headings are a few words, not sentences.
+        for h in text.lines().filter_map(|l| l.strip_prefix(".SS ")) {
+            assert!(h.chars().count() <= 48, "{name}: heading {h}");
+        }
+    }
+    let open = &all["svcdesk-ticket-open.1"];
+    assert!(open.contains(".SH \"EXAMPLES\""), "{open}");
+    assert!(open.contains("[\\fB\\-\\-at\\fR\\ \\fITIME\\fR]"), "{open}");
+    let root = &all["svcdesk.1"];
+    let files = plain(section(root, "FILES").unwrap());
+    for what in ["lock", "cache/", "trusted-hooks", "import-RUN/"] {
+        assert!(files.contains(what), "FILES lacks {what}: {files}");
+    }
 }
 
 #[test]
