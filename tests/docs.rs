@@ -220,6 +220,12 @@ fn completions_generate_for_every_shell() {
             text.contains("ticket") && text.contains("customer"),
             "{shell}"
         );
+        // Hidden commands stay hidden: no shell offers them.
+        // (bash's script calls `svcdesk __complete` for the desk's values.)
+        assert!(
+            !text.contains("merge-driver"),
+            "{shell} offers merge-driver"
+        );
     }
     let o = common::svcdesk()
         .args(["completions", "tcsh"])
@@ -292,4 +298,154 @@ fn help_and_errors_are_plain_when_piped() {
         .output()
         .unwrap();
     assert!(!String::from_utf8(o.stdout).unwrap().contains('\x1b'));
+}
+
+/// What bash offers for `words` (the last one being completed), run in `dir` with the
+/// script `svcdesk completions bash` prints, as bash's programmable completion would:
+/// COMP_WORDS and COMP_CWORD set, the function `complete -p svcdesk` names called.
+fn bash_complete(dir: &Path, words: &[&str]) -> Vec<String> {
+    let tmp = tempfile::tempdir().unwrap();
+    let script = tmp.path().join("svcdesk.bash");
+    let o = common::svcdesk()
+        .args(["completions", "bash"])
+        .output()
+        .unwrap();
+    fs::write(&script, &o.stdout).unwrap();
+    let bin = Path::new(env!("CARGO_BIN_EXE_svcdesk")).parent().unwrap();
+    let o = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(
+            r#"source "$1"; shift
+            spec=$(complete -p svcdesk) || exit 9
+            fn=${spec##*-F }; fn=${fn%% *}
+            COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
+            COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
+            "$fn" svcdesk "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
+            printf '%s\n' "${COMPREPLY[@]}""#,
+        )
+        .arg("bash")
+        .arg(&script)
+        .args(words)
+        .current_dir(dir)
+        .env(
+            "PATH",
+            format!("{}:{}", bin.display(), std::env::var("PATH").unwrap()),
+        )
+        .env_remove("SVCDESK_DIR")
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "bash completion failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8(o.stdout)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+#[test]
+fn bash_completes_the_desks_own_values() {
+    if std::process::Command::new("bash")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("bash not installed; skipping");
+        return;
+    }
+    let desk = common::TestDesk::new();
+    let c = desk.add(&["--name", "华东机械", "--phone", "021-5555-0101"]);
+    let mut tickets: Vec<String> = (0..2)
+        .map(|_| {
+            desk.ok(&[
+                "ticket",
+                "open",
+                "--customer",
+                &c,
+                "--category",
+                "complaint",
+                "-m",
+                "x",
+            ])
+            .trim()
+            .to_string()
+        })
+        .collect();
+    tickets.sort();
+    let at = |words: &[&str]| {
+        let mut v = bash_complete(&desk.root, words);
+        v.sort();
+        v
+    };
+    // Categories from svcdesk.toml, not file names.
+    assert_eq!(
+        at(&["svcdesk", "ticket", "open", "--category", "co"]),
+        ["complaint", "consult"]
+    );
+    // The desk's ticket IDs for a command that takes one.
+    assert_eq!(at(&["svcdesk", "ticket", "show", "T2026"]), tickets);
+    assert_eq!(at(&["svcdesk", "ticket", "grade", "t2026"]), tickets);
+    // Customer IDs, and the desk named with -C from outside it.
+    assert_eq!(
+        bash_complete(
+            desk.tmp.path(),
+            &[
+                "svcdesk",
+                "-C",
+                desk.root.to_str().unwrap(),
+                "customer",
+                "show",
+                ""
+            ]
+        ),
+        [c.clone()]
+    );
+    // Staff ids for an option that takes a staff member.
+    let config = desk.read("svcdesk.toml");
+    desk.write(
+        "svcdesk.toml",
+        config + "\n[[staff]]\nid = \"wang\"\nname = \"王工\"\n",
+    );
+    let staff = at(&["svcdesk", "ticket", "open", "--assignee", ""]);
+    assert!(staff.contains(&"wang".to_string()), "{staff:?}");
+    // Everything else is clap_complete's: commands, without the hidden ones.
+    let top = at(&["svcdesk", ""]);
+    assert!(top.contains(&"ticket".to_string()), "{top:?}");
+    for hidden in ["man", "merge-driver", "__complete"] {
+        assert!(
+            !top.contains(&hidden.to_string()),
+            "offers {hidden}: {top:?}"
+        );
+    }
+    assert_eq!(at(&["svcdesk", "ticket", "li"]), ["link", "list"]);
+    // Outside any desk the desk's values are simply absent, never an error.
+    assert!(bash_complete(desk.tmp.path(), &["svcdesk", "ticket", "show", "T"]).is_empty());
+}
+
+#[test]
+fn zsh_completion_loads_where_zsh_is_installed() {
+    if std::process::Command::new("zsh")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("zsh not installed; skipping");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let o = common::svcdesk()
+        .args(["completions", "zsh"])
+        .output()
+        .unwrap();
+    fs::write(tmp.path().join("_svcdesk"), &o.stdout).unwrap();
+    let o = std::process::Command::new("zsh")
+        .args(["-n", "_svcdesk"])
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }

@@ -27,11 +27,29 @@ pub struct ManArgs {
 }
 
 pub fn completions(cx: &mut Context, a: CompletionsArgs) -> Result<u8> {
-    let mut cmd = Cli::command();
+    let mut cmd = visible(Cli::command());
     let mut buf = Vec::new();
     clap_complete::generate(a.shell, &mut cmd, "svcdesk", &mut buf);
-    cx.print(&String::from_utf8_lossy(&buf))?;
+    let mut script = String::from_utf8_lossy(&buf).into_owned();
+    if a.shell == clap_complete::Shell::Bash {
+        script.push_str(&super::complete::bash_wrapper(&cmd));
+    }
+    cx.print(&script)?;
     Ok(0)
+}
+
+/// The command tree without its hidden commands (`man`, `merge-driver`, `__complete`):
+/// clap_complete offers hidden subcommands (and `help` for them), so they are left out
+/// of the tree it sees rather than filtered from each shell's script.
+fn visible(cmd: clap::Command) -> clap::Command {
+    let mut out = clap::Command::new("svcdesk")
+        .version(env!("CARGO_PKG_VERSION"))
+        .args(cmd.get_arguments().cloned());
+    for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+        out = out.subcommand(sub.clone());
+    }
+    out.build();
+    out
 }
 
 /// Writes svcdesk.1 and one page per command (svcdesk-ticket-open.1, ...), and the
