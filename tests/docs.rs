@@ -402,7 +402,7 @@ fn bash_completes_the_desks_own_values() {
                 ""
             ]
         ),
-        [c.clone()]
+        [c]
     );
     // Staff ids for an option that takes a staff member.
     let config = desk.read("svcdesk.toml");
