@@ -91,10 +91,9 @@ fn man_pages_pass_mandoc_lint() {
         return;
     }
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("man");
-    // -W warning: real faults; STYLE notes (long source lines, lower-case titles) are
-    // what clap_mangen writes and render fine.
+    // -W style: faults and style notes alike (long source lines, trailing spaces, ...).
     let o = std::process::Command::new("mandoc")
-        .args(["-T", "lint", "-W", "warning"])
+        .args(["-T", "lint", "-W", "style"])
         .args(pages(&dir).keys().map(|k| dir.join(k)))
         .output()
         .unwrap();
@@ -103,10 +102,105 @@ fn man_pages_pass_mandoc_lint() {
         String::from_utf8_lossy(&o.stdout),
         String::from_utf8_lossy(&o.stderr)
     );
+    assert!(out.trim().is_empty(), "mandoc -T lint -W style:\n{out}");
+}
+
+/// Roff source to the text a reader sees (enough for the checks below).
+fn plain(roff: &str) -> String {
+    roff.replace("\\c\n", "")
+        .replace("\\fB", "")
+        .replace("\\fI", "")
+        .replace("\\fR", "")
+        .replace("\\-", "-")
+        .replace("\\&", "")
+        .replace("\\:", "")
+        .replace("\\ ", " ")
+        .replace("\\e", "\\")
+}
+
+/// The text of one section (`.SH NAME` up to the next `.SH`).
+fn section<'a>(page: &'a str, name: &str) -> Option<&'a str> {
+    let start = [format!(".SH {name}\n"), format!(".SH \"{name}\"\n")]
+        .iter()
+        .find_map(|h| page.find(h.as_str()).map(|i| i + h.len()))?;
+    let rest = &page[start..];
+    Some(&rest[..rest.find("\n.SH ").map_or(rest.len(), |i| i + 1)])
+}
+
+#[test]
+fn preformatted_text_fits_80_columns() {
+    use unicode_width::UnicodeWidthStr;
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("man");
+    let mut long = Vec::new();
+    for (name, text) in pages(&dir) {
+        let mut nofill = false;
+        // A section's text is indented 7 columns and a block 2 more (`.RS 2`), so a
+        // preformatted line has 71 columns of an 80-column terminal.
+        for line in plain(&text).lines() {
+            match line {
+                ".nf" => nofill = true,
+                ".fi" => nofill = false,
+                l if nofill && !l.starts_with('.') && l.width() > 71 => {
+                    long.push(format!("{name}: {l}"))
+                }
+                _ => {}
+            }
+        }
+    }
     assert!(
-        o.status.success() && out.trim().is_empty(),
-        "mandoc -T lint -W warning:\n{out}"
+        long.is_empty(),
+        "preformatted lines wider than 80 columns on a terminal:\n{}",
+        long.join("\n")
     );
+}
+
+#[test]
+fn man_page_sections_are_conventional() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("man");
+    let all = pages(&dir);
+    for (name, text) in &all {
+        assert!(
+            !text.contains(".SH EXTRA") && !text.contains(".SH \"EXTRA\""),
+            "{name}: examples belong in EXAMPLES, not EXTRA"
+        );
+        // SEE ALSO points elsewhere, never at the page itself.
+        let (stem, sec) = name.rsplit_once('.').unwrap();
+        let me = format!("{stem}({sec})");
+        if let Some(see) = section(text, "SEE ALSO") {
+            let see = plain(see);
+            assert!(
+                !see.split([',', ' ', '\n']).any(|w| w == me),
+                "{name}: SEE ALSO names the page itself: {see}"
+            );
+        }
+        // Every option with a value shows its value name in SYNOPSIS too:
+        // `.TP` tags `\fB\-\-at\fR \fITIME\fR` and SYNOPSIS `\fB\-\-at\fR\ \fITIME\fR`.
+        if let (Some(syn), Some(opts)) = (section(text, "SYNOPSIS"), section(text, "OPTIONS")) {
+            let syn = syn.replace("\\c\n", "").replace('\n', " ");
+            let tags = opts.split(".TP\n").skip(1).filter_map(|t| t.lines().next());
+            for tag in tags.filter(|t| t.starts_with("\\fB")) {
+                let long = tag.split(", ").last().unwrap();
+                if let Some((opt, value)) = long.split_once(' ') {
+                    assert!(
+                        syn.contains(&format!("{opt}\\ {value}")),
+                        "{name}: SYNOPSIS lacks {opt} {value}"
+                    );
+                }
+            }
+        }
+        // Subsection headings are a few words, not sentences.
+        for h in text.lines().filter_map(|l| l.strip_prefix(".SS ")) {
+            assert!(h.chars().count() <= 48, "{name}: heading {h}");
+        }
+    }
+    let open = &all["svcdesk-ticket-open.1"];
+    assert!(open.contains(".SH \"EXAMPLES\""), "{open}");
+    assert!(open.contains("[\\fB\\-\\-at\\fR\\ \\fITIME\\fR]"), "{open}");
+    let root = &all["svcdesk.1"];
+    let files = plain(section(root, "FILES").unwrap());
+    for what in ["lock", "cache/", "trusted-hooks", "import-RUN/"] {
+        assert!(files.contains(what), "FILES lacks {what}: {files}");
+    }
 }
 
 #[test]
@@ -125,6 +219,12 @@ fn completions_generate_for_every_shell() {
         assert!(
             text.contains("ticket") && text.contains("customer"),
             "{shell}"
+        );
+        // Hidden commands stay hidden: no shell offers them.
+        // (bash's script calls `svcdesk __complete` for the desk's values.)
+        assert!(
+            !text.contains("merge-driver"),
+            "{shell} offers merge-driver"
         );
     }
     let o = common::svcdesk()
@@ -198,4 +298,154 @@ fn help_and_errors_are_plain_when_piped() {
         .output()
         .unwrap();
     assert!(!String::from_utf8(o.stdout).unwrap().contains('\x1b'));
+}
+
+/// What bash offers for `words` (the last one being completed), run in `dir` with the
+/// script `svcdesk completions bash` prints, as bash's programmable completion would:
+/// COMP_WORDS and COMP_CWORD set, the function `complete -p svcdesk` names called.
+fn bash_complete(dir: &Path, words: &[&str]) -> Vec<String> {
+    let tmp = tempfile::tempdir().unwrap();
+    let script = tmp.path().join("svcdesk.bash");
+    let o = common::svcdesk()
+        .args(["completions", "bash"])
+        .output()
+        .unwrap();
+    fs::write(&script, &o.stdout).unwrap();
+    let bin = Path::new(env!("CARGO_BIN_EXE_svcdesk")).parent().unwrap();
+    let o = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(
+            r#"source "$1"; shift
+            spec=$(complete -p svcdesk) || exit 9
+            fn=${spec##*-F }; fn=${fn%% *}
+            COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
+            COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
+            "$fn" svcdesk "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
+            printf '%s\n' "${COMPREPLY[@]}""#,
+        )
+        .arg("bash")
+        .arg(&script)
+        .args(words)
+        .current_dir(dir)
+        .env(
+            "PATH",
+            format!("{}:{}", bin.display(), std::env::var("PATH").unwrap()),
+        )
+        .env_remove("SVCDESK_DIR")
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "bash completion failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8(o.stdout)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+#[test]
+fn bash_completes_the_desks_own_values() {
+    if std::process::Command::new("bash")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("bash not installed; skipping");
+        return;
+    }
+    let desk = common::TestDesk::new();
+    let c = desk.add(&["--name", "华东机械", "--phone", "021-5555-0101"]);
+    let mut tickets: Vec<String> = (0..2)
+        .map(|_| {
+            desk.ok(&[
+                "ticket",
+                "open",
+                "--customer",
+                &c,
+                "--category",
+                "complaint",
+                "-m",
+                "x",
+            ])
+            .trim()
+            .to_string()
+        })
+        .collect();
+    tickets.sort();
+    let at = |words: &[&str]| {
+        let mut v = bash_complete(&desk.root, words);
+        v.sort();
+        v
+    };
+    // Categories from svcdesk.toml, not file names.
+    assert_eq!(
+        at(&["svcdesk", "ticket", "open", "--category", "co"]),
+        ["complaint", "consult"]
+    );
+    // The desk's ticket IDs for a command that takes one.
+    assert_eq!(at(&["svcdesk", "ticket", "show", "T2026"]), tickets);
+    assert_eq!(at(&["svcdesk", "ticket", "grade", "t2026"]), tickets);
+    // Customer IDs, and the desk named with -C from outside it.
+    assert_eq!(
+        bash_complete(
+            desk.tmp.path(),
+            &[
+                "svcdesk",
+                "-C",
+                desk.root.to_str().unwrap(),
+                "customer",
+                "show",
+                ""
+            ]
+        ),
+        [c]
+    );
+    // Staff ids for an option that takes a staff member.
+    let config = desk.read("svcdesk.toml");
+    desk.write(
+        "svcdesk.toml",
+        config + "\n[[staff]]\nid = \"wang\"\nname = \"王工\"\n",
+    );
+    let staff = at(&["svcdesk", "ticket", "open", "--assignee", ""]);
+    assert!(staff.contains(&"wang".to_string()), "{staff:?}");
+    // Everything else is clap_complete's: commands, without the hidden ones.
+    let top = at(&["svcdesk", ""]);
+    assert!(top.contains(&"ticket".to_string()), "{top:?}");
+    for hidden in ["man", "merge-driver", "__complete"] {
+        assert!(
+            !top.contains(&hidden.to_string()),
+            "offers {hidden}: {top:?}"
+        );
+    }
+    assert_eq!(at(&["svcdesk", "ticket", "li"]), ["link", "list"]);
+    // Outside any desk the desk's values are simply absent, never an error.
+    assert!(bash_complete(desk.tmp.path(), &["svcdesk", "ticket", "show", "T"]).is_empty());
+}
+
+#[test]
+fn zsh_completion_loads_where_zsh_is_installed() {
+    if std::process::Command::new("zsh")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("zsh not installed; skipping");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let o = common::svcdesk()
+        .args(["completions", "zsh"])
+        .output()
+        .unwrap();
+    fs::write(tmp.path().join("_svcdesk"), &o.stdout).unwrap();
+    let o = std::process::Command::new("zsh")
+        .args(["-n", "_svcdesk"])
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }

@@ -29,8 +29,8 @@ pub enum Command {
     /// Record a measure: the problem, where it was found, what will be done, by whom, by when.
     #[command(after_help = "Examples:
   svcdesk measure add --period 2026-11 --category complaint \\
-      --problem 'three complaints about engineers leaving before the fault was fixed' \\
-      --measure 'engineers get the customer to sign off the fix before leaving' \\
+      --problem 'engineers left before faults were fixed (3 complaints)' \\
+      --measure 'customer signs off the fix before the engineer leaves' \\
       --kind process --owner zhao --due +30d
   svcdesk measure add --ticket 9XWM --ticket QF7R --kind product --owner sun --due 2027-01-15 \\
       --problem 'X200 driver board overheats' --measure 'add a heat sink from batch 2027-02'

@@ -3,6 +3,7 @@
 
 mod audit;
 mod check;
+mod complete;
 mod customer;
 mod docs;
 mod export;
@@ -222,6 +223,9 @@ A ticket cannot be closed while a request awaits review or the GM's decision."
     /// Merge one record file for git (`svcdesk merge-driver %O %A %B %P`; see `git setup`).
     #[command(hide = true)]
     MergeDriver(git::MergeDriverArgs),
+    /// Print completion candidates from the desk (called by the completion scripts).
+    #[command(name = "__complete", hide = true)]
+    Complete(complete::Args),
 }
 
 /// What every command needs besides its own arguments (jj's CommandHelper).
@@ -429,6 +433,7 @@ fn run() -> ExitCode {
         Command::Man(a) => docs::man(&mut cx, a),
         Command::Git(c) => git::exec(&mut cx, c),
         Command::MergeDriver(a) => git::merge_driver(&mut cx, a),
+        Command::Complete(a) => complete::exec(&mut cx, a),
     };
     let _ = cx.out.flush();
     // Commit only what succeeded; the records are written either way, so a failed commit

@@ -20,20 +20,28 @@ use super::{Context, warn};
 pub const STATES: &str = "\
 States and the steps that move between them:
 
-  new ─assign─► assigned ─accept─► accepted ─work─► in-progress ◄─wait/resume─► waiting
-                   ▲                                     │
-        assign, escalate --to                         resolve (from accepted,
-        (from any open state)                            │     in-progress, waiting)
-                                                         ▼
-  in-progress ◄─reopen── closed ◄──close── resolved ◄── revisit (scores 1-5)
+  new ─assign─► assigned ─accept─► accepted ─work─► in-progress
+                   ▲                                  │    ▲
+         assign, escalate --to                   wait │    │ resume
+         (from any open state)                        ▼    │
+                                                      waiting
 
-  • work = diagnose, plan, collab, respond (respond is allowed in any open state).
-  • grade, note, link, escalate and the compensation steps do not change the state
-    (escalate --to moves an accepted ticket back to assigned for the new owner).
-  • open --resolved-on-call records a phone complaint settled on the call: taken, answered,
-    resolved and closed at once (its revisit timer is n/a: nothing to follow up).
-  • close is refused while compensation awaits finance review or the GM's decision.
-  • an invalid step names the ticket's state and the steps allowed from it.";
+  accepted, in-progress, waiting ─resolve─► resolved
+  resolved ◄── revisit (scores 1-5)
+  in-progress ◄─reopen── closed ◄──close── resolved
+
+  • work = diagnose, plan, collab, respond (respond is allowed in any
+    open state).
+  • grade, note, link, escalate and the compensation steps do not
+    change the state (escalate --to moves an accepted ticket back to
+    assigned for the new owner).
+  • open --resolved-on-call records a phone complaint settled on the
+    call: taken, answered, resolved and closed at once (its revisit
+    timer is n/a: nothing to follow up).
+  • close is refused while compensation awaits finance review or the
+    GM's decision.
+  • an invalid step names the ticket's state and the steps allowed
+    from it.";
 
 #[derive(Subcommand)]
 pub enum Command {

@@ -1,0 +1,248 @@
+//! Completion of values that only the desk knows: categories, departments and staff from
+//! svcdesk.toml, and record IDs from the file names. `svcdesk __complete KIND [PREFIX]`
+//! prints the candidates, one a line; the bash script (clap_complete's, with a small
+//! wrapper appended by [`bash_wrapper`]) calls it for the options and arguments that take
+//! such values, and leaves everything else to clap_complete.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use svcdesk::Result;
+use svcdesk::desk::{Desk, Kind};
+
+use super::Context;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// category, department, staff, grade, ticket, customer, report or measure
+    kind: String,
+    /// Only candidates that start with this (case-insensitive)
+    #[arg(default_value = "", allow_hyphen_values = true)]
+    prefix: String,
+}
+
+/// Prints the candidates; a shell is waiting, so this is quick and silent: no desk, a
+/// broken config or an unknown kind prints nothing and exits 0.
+pub fn exec(cx: &mut Context, a: Args) -> Result<u8> {
+    let Ok(desk) = Desk::discover(cx.desk_dir.as_deref(), &cx.cwd) else {
+        return Ok(0);
+    };
+    let prefix = a.prefix.to_lowercase();
+    let mut out = String::new();
+    for c in candidates(&desk, &a.kind) {
+        if c.to_lowercase().starts_with(&prefix) {
+            out.push_str(&c);
+            out.push('\n');
+        }
+    }
+    cx.print(&out)?;
+    Ok(0)
+}
+
+fn candidates(desk: &Desk, kind: &str) -> Vec<String> {
+    let c = &desk.config;
+    match kind {
+        "category" => c.categories.keys().cloned().collect(),
+        "department" => c.departments.keys().cloned().collect(),
+        "staff" => c.staff.iter().map(|s| s.id.clone()).collect(),
+        "grade" => ["I", "II", "III"].map(String::from).to_vec(),
+        "ticket" => ids(desk, Kind::Ticket),
+        "customer" => ids(desk, Kind::Customer),
+        "report" => ids(desk, Kind::Report),
+        "measure" => ids(desk, Kind::Measure),
+        _ => Vec::new(),
+    }
+}
+
+/// The IDs of one kind of record: the stems of its files, newest first.
+fn ids(desk: &Desk, kind: Kind) -> Vec<String> {
+    let mut ids: Vec<String> = walkdir::WalkDir::new(desk.root.join(kind.dir()))
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| {
+            let name = e.file_name().to_str()?;
+            let id = name.strip_suffix(".toml")?;
+            id.starts_with(kind.letter()).then(|| id.to_string())
+        })
+        .collect();
+    ids.sort_unstable_by(|a, b| b.cmp(a));
+    ids
+}
+
+/// What kind of value an option takes, where the desk knows the values: by its value
+/// name (`--as STAFF`), else by its name (`--category X`).
+fn option_kind(arg: &clap::Arg) -> Option<&'static str> {
+    let value = arg
+        .get_value_names()
+        .and_then(|v| v.first())
+        .map(|n| n.to_string())
+        .unwrap_or_default();
+    by_value_name(&value).or(match arg.get_long()? {
+        "category" => Some("category"),
+        "department" => Some("department"),
+        "assignee" | "owner" | "engineer" => Some("staff"),
+        "customer" => Some("customer"),
+        "ticket" => Some("ticket"),
+        _ => None,
+    })
+}
+
+fn by_value_name(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "TICKET" | "TICKETS" => "ticket",
+        "CUSTOMER" => "customer",
+        "REPORT" => "report",
+        "MEASURE" => "measure",
+        "STAFF" | "ENGINEER" | "OWNER" | "ASSIGNEE" => "staff",
+        "CATEGORY" => "category",
+        "DEPARTMENT" | "DEPT" => "department",
+        "GRADE" => "grade",
+        _ => return None,
+    })
+}
+
+/// What kind of value a positional argument takes: an ID of the record its command group
+/// is about (`ticket show ID`), or what its value name says.
+fn positional_kind(group: &str, arg: &clap::Arg) -> Option<&'static str> {
+    let name = arg
+        .get_value_names()
+        .and_then(|v| v.first())
+        .map(|n| n.to_string())
+        .unwrap_or_else(|| arg.get_id().as_str().to_uppercase());
+    match name.as_str() {
+        "ID" | "IDS" => match group {
+            "ticket" | "comp" => Some("ticket"),
+            "customer" => Some("customer"),
+            "report" => Some("report"),
+            "measure" => Some("measure"),
+            _ => None,
+        },
+        n => by_value_name(n),
+    }
+}
+
+/// What the wrapper needs to know of the command tree.
+#[derive(Default)]
+struct Tree {
+    /// " ticket", " ticket show", ...
+    paths: BTreeSet<String>,
+    /// Every option that takes a value, so its value is not counted as an argument.
+    value_opts: BTreeSet<String>,
+    /// " ticket open --category" -> category (" --as" for a global option), ...
+    opt_kinds: BTreeMap<String, &'static str>,
+    /// " ticket show#1" -> ticket: the first argument of `ticket show`.
+    pos_kinds: BTreeMap<String, &'static str>,
+}
+
+fn walk(cmd: &clap::Command, path: &str, tree: &mut Tree) {
+    let group = path.split(' ').nth(1).unwrap_or("");
+    let mut n = 0;
+    for a in cmd.get_arguments() {
+        if a.is_positional() {
+            n += 1;
+            if let Some(k) = positional_kind(group, a) {
+                tree.pos_kinds.insert(format!("{path}#{n}"), k);
+            }
+            continue;
+        }
+        if !a.get_action().takes_values() {
+            continue;
+        }
+        if let Some(s) = a.get_short() {
+            tree.value_opts.insert(format!("-{s}"));
+        }
+        if let Some(l) = a.get_long() {
+            tree.value_opts.insert(format!("--{l}"));
+            if let Some(k) = option_kind(a) {
+                // The same name may mean another thing elsewhere (`stats --to DATE`).
+                let at = if a.is_global_set() { "" } else { path };
+                tree.opt_kinds.insert(format!("{at} --{l}"), k);
+            }
+        }
+    }
+    for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+        let p = format!("{path} {}", sub.get_name());
+        tree.paths.insert(p.clone());
+        walk(sub, &p, tree);
+    }
+}
+
+/// A bash function, registered after clap_complete's `_svcdesk`, that completes the
+/// desk's values itself and hands every other word to `_svcdesk`.
+pub fn bash_wrapper(cmd: &clap::Command) -> String {
+    let mut tree = Tree::default();
+    walk(cmd, "", &mut tree);
+    let alts = |keys: &mut dyn Iterator<Item = &String>| {
+        keys.map(|k| format!("\"{k}\""))
+            .collect::<Vec<_>>()
+            .join("|")
+    };
+    let mut by_kind: BTreeMap<&str, Vec<&String>> = BTreeMap::new();
+    for (o, k) in &tree.opt_kinds {
+        by_kind.entry(k).or_default().push(o);
+    }
+    let opt_cases: String = by_kind
+        .iter()
+        .map(|(k, opts)| format!("        {}) kind={k} ;;\n", alts(&mut opts.iter().copied())))
+        .collect();
+    let mut by_kind: BTreeMap<&str, Vec<&String>> = BTreeMap::new();
+    for (p, k) in &tree.pos_kinds {
+        by_kind.entry(k).or_default().push(p);
+    }
+    let pos_cases: String = by_kind
+        .iter()
+        .map(|(k, ps)| {
+            format!(
+                "            {}) kind={k} ;;\n",
+                alts(&mut ps.iter().copied())
+            )
+        })
+        .collect();
+    format!(
+        r#"
+# Values only the desk knows (categories, departments, staff, IDs) come from
+# `svcdesk __complete KIND PREFIX`; everything else from _svcdesk above.
+_svcdesk_desk_values() {{
+    local cur="${{COMP_WORDS[COMP_CWORD]}}" prev="" kind="" path="" desk="" npos=0 i w
+    ((COMP_CWORD > 0)) && prev="${{COMP_WORDS[COMP_CWORD-1]}}"
+    for ((i = 1; i < COMP_CWORD; i++)); do
+        w="${{COMP_WORDS[i]}}"
+        case "$w" in
+            -C|--desk) desk="${{COMP_WORDS[i+1]}}"; ((i++)); continue ;;
+            --desk=*) desk="${{w#--desk=}}"; continue ;;
+            {value_opts}) ((i++)); continue ;;
+            -*) continue ;;
+        esac
+        case "$path $w" in
+            {paths}) path="$path $w" ;;
+            *) ((npos++)) ;;
+        esac
+    done
+    case "$path $prev" in
+{opt_cases}    esac
+    case " $prev" in
+{opt_cases}    esac
+    if [[ -z $kind && $cur != -* ]]; then
+        case "$path#$((npos + 1))" in
+{pos_cases}        esac
+    fi
+    if [[ -z $kind ]]; then
+        _svcdesk "$@"
+        return
+    fi
+    compopt +o default +o bashdefault 2>/dev/null
+    local args=(__complete "$kind" "$cur")
+    [[ -n $desk ]] && args=(--desk "${{desk/#\~/$HOME}}" "${{args[@]}}")
+    local IFS=$'\n'
+    COMPREPLY=($("${{COMP_WORDS[0]}}" "${{args[@]}}" 2>/dev/null))
+}}
+if [[ "${{BASH_VERSINFO[0]}}" -eq 4 && "${{BASH_VERSINFO[1]}}" -ge 4 || "${{BASH_VERSINFO[0]}}" -gt 4 ]]; then
+    complete -F _svcdesk_desk_values -o nosort -o bashdefault -o default svcdesk
+else
+    complete -F _svcdesk_desk_values -o bashdefault -o default svcdesk
+fi
+"#,
+        value_opts = alts(&mut tree.value_opts.iter()),
+        paths = alts(&mut tree.paths.iter()),
+    )
+}
