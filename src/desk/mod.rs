@@ -449,12 +449,7 @@ pub fn parse_date(s: &str) -> Result<chrono::NaiveDate> {
 pub fn parse_date_from(s: &str, today: chrono::NaiveDate) -> Result<chrono::NaiveDate> {
     let t = s.trim();
     let Some(rest) = t.strip_prefix('+') else {
-        return parse_date(s).map_err(|_| {
-            Error::invalid_with_hint(
-                format!("cannot read \"{s}\" as a date"),
-                "write it as 2026-11-24, or +30d / +2w from today",
-            )
-        });
+        return parse_date(s).map_err(|_| unreadable_date(s));
     };
     let (n, per) = match rest.char_indices().last() {
         Some((i, 'd')) => (&rest[..i], 1),
@@ -465,12 +460,15 @@ pub fn parse_date_from(s: &str, today: chrono::NaiveDate) -> Result<chrono::Naiv
         .ok()
         .filter(|_| n.bytes().all(|b| b.is_ascii_digit()))
         .and_then(|n| today.checked_add_days(chrono::Days::new(u64::from(n) * per)))
-        .ok_or_else(|| {
-            Error::invalid_with_hint(
-                format!("cannot read \"{s}\" as a date"),
-                "write it as 2026-11-24, or +30d / +2w from today",
-            )
-        })
+        .ok_or_else(|| unreadable_date(s))
+}
+
+/// A date given on the command line that cannot be read: a usage error (exit 2).
+fn unreadable_date(s: &str) -> Error {
+    Error::usage(
+        format!("cannot read \"{s}\" as a date"),
+        "write it as 2026-11-24, or +30d / +2w from today",
+    )
 }
 
 /// Who acts (`by`) and, when someone enters it on their behalf with `--as`, who typed
