@@ -2967,7 +2967,8 @@ fn an_at_in_the_future_is_refused_unless_future_is_given() {
 fn every_at_refuses_a_year_typo_and_suggests_the_year_meant() {
     let d = TestDesk::new();
     let c = d.add(&["--name", "甲"]);
-    let t = d.ok(&[
+    // Each command that creates a record is run once for the IDs, then again as a typo.
+    let open = vec![
         "ticket",
         "open",
         "--customer",
@@ -2976,9 +2977,8 @@ fn every_at_refuses_a_year_typo_and_suggests_the_year_meant() {
         "consult",
         "-m",
         "x",
-    ]);
-    let t = t.trim();
-    let m = d.ok(&[
+    ];
+    let add_measure = vec![
         "measure",
         "add",
         "--problem",
@@ -2993,40 +2993,19 @@ fn every_at_refuses_a_year_typo_and_suggests_the_year_meant() {
         "2026-12-31",
         "--period",
         "2026-11",
-    ]);
+    ];
+    let t = d.ok(&open);
+    let t = t.trim();
+    let m = d.ok(&add_measure);
     let m = m.trim();
     let typo = "2062-11-24 09:00";
     let commands: Vec<Vec<&str>> = vec![
         vec!["customer", "add", "--name", "乙"],
         vec!["customer", "note", &c, "-m", "x"],
-        vec![
-            "ticket",
-            "open",
-            "--customer",
-            &c,
-            "--category",
-            "consult",
-            "-m",
-            "x",
-        ],
+        open.clone(),
         vec!["ticket", "note", t, "-m", "x"],
         vec!["ticket", "grade", t, "II"],
-        vec![
-            "measure",
-            "add",
-            "--problem",
-            "p",
-            "--measure",
-            "m",
-            "--kind",
-            "training",
-            "--owner",
-            "wang",
-            "--due",
-            "2026-12-31",
-            "--period",
-            "2026-11",
-        ],
+        add_measure.clone(),
         vec!["measure", "note", m, "-m", "x"],
         vec!["measure", "done", m, "--result", "x"],
         vec!["report", "add", "--customer", &c, "--type", "consultation"],
