@@ -2,9 +2,7 @@
 //! `svcdesk.toml:LINE:COLUMN: KEY...`, pointing at the offending value itself (the list
 //! element, not the list), exit 1 (3 for `sla check`), as svcdesk(1) DIAGNOSTICS says.
 
-mod common;
-
-use common::{TestDesk, stderr, stdout};
+use crate::common::{TestDesk, stderr, stdout};
 
 /// `svcdesk.toml` of a fresh desk with `edit` applied: `(from, to)` replaces the first
 /// `from` (which must be there); an empty `from` appends `to`.

@@ -3,15 +3,13 @@
 //! appended, only the step's fields changed, hand comments kept), show/list, the ways to
 //! open a ticket, and `check` on hand-edited tickets.
 
-mod common;
-
 use std::cell::Cell;
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::PathBuf;
 use std::process::Output;
 
-use common::{TestDesk, parse_csv, parse_json, stderr, stdout};
+use crate::common::{TestDesk, parse_csv, parse_json, stderr, stdout};
 
 /// The staff list the brief's role rules are tested against.
 const STAFF: &str = r#"

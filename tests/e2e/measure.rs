@@ -1,12 +1,10 @@
 //! End-to-end: improvement measures (改进措施) — `measure add|note|done|reopen|show|list`,
 //! files on disk, overdue measures in `sla check` and `stats`, and `check`.
 
-mod common;
-
 use std::fs;
 use std::process::Output;
 
-use common::{TestDesk, parse_csv, parse_json, stderr, stdout};
+use crate::common::{TestDesk, parse_csv, parse_json, stderr, stdout};
 
 const LIST_CSV_HEADER: &str = "id,state,overdue,kind,owner,due,period,category,tickets,\
 problem,measure,created,created_by,notes,done,result,effect_checked,effect";

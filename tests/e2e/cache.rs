@@ -3,15 +3,13 @@
 //! cache's back (same size, same second), additions, deletions, renames, `git checkout`,
 //! and with the cache corrupt, truncated, deleted or impossible to write.
 
-mod common;
-
 use std::fs::{self, OpenOptions};
 use std::io::{Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::time::Duration;
 
-use common::{TestDesk, stderr, stdout};
+use crate::common::{TestDesk, stderr, stdout};
 
 /// Read commands whose output covers every field the cache keeps.
 const READS: &[&[&str]] = &[

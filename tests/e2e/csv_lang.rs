@@ -1,11 +1,9 @@
 //! End-to-end: the CSV options every sheet shares — `--bom`, `--excel`, `--lang zh` — and
 //! reading sheets back: `import customers` of its own Chinese export, `--map`.
 
-mod common;
-
 use std::fs;
 
-use common::{TestDesk, parse_csv, stderr, stdout};
+use crate::common::{TestDesk, parse_csv, stderr, stdout};
 
 /// A desk with one customer and one November field visit whose cells are Chinese, and one
 /// a spreadsheet would run as a formula.

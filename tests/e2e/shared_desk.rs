@@ -1,12 +1,10 @@
 //! Issue 15, the shared desk: what a crash leaves is tidied, a folder in place of a record
 //! is reported, summaries name every bad file, and one validation rule for contacts.
 
-mod common;
-
 use std::fs;
 use std::time::{Duration, SystemTime};
 
-use common::{TestDesk, stderr};
+use crate::common::{self, TestDesk, stderr};
 
 fn open_ticket(d: &TestDesk, c: &str) -> String {
     d.ok(&[

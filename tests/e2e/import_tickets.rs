@@ -1,12 +1,10 @@
 //! `import tickets`: a sheet of `export tickets` comes back as tickets whose histories
 //! replay to exactly the rows — export, import into a new desk, export again: identical.
 
-mod common;
-
 use std::fs;
 use std::path::Path;
 
-use common::{stderr, stdout};
+use crate::common::{self, stderr, stdout};
 
 /// A copy of the example desk (tickets in every state and grade, compensation, reopen,
 /// waiting, on-call) and an empty desk with the same config and customers.

@@ -1,11 +1,9 @@
 //! End-to-end: `svcdesk check` on clean desks and on a deliberately broken one, in all
 //! three formats.
 
-mod common;
-
 use std::fs;
 
-use common::{TestDesk, names_position, parse_csv, parse_json, stderr, stdout};
+use crate::common::{self, TestDesk, names_position, parse_csv, parse_json, stderr, stdout};
 
 #[test]
 fn fresh_desk_is_clean() {

@@ -1,14 +1,12 @@
 //! End-to-end: `svcdesk customer add|edit|note|show|list`, abbreviated IDs, duplicate
 //! detection, hand-written comments surviving edits, malformed records.
 
-mod common;
-
 use std::fs;
 
 use predicates::Predicate;
 
-use common::{
-    TestDesk, changed_lines, names_position, parse_csv, parse_json, stderr, stdout, svcdesk,
+use crate::common::{
+    self, TestDesk, changed_lines, names_position, parse_csv, parse_json, stderr, stdout, svcdesk,
 };
 
 const LIST_CSV_HEADER: &str =

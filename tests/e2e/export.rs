@@ -1,11 +1,9 @@
 //! End-to-end: `svcdesk export` (every record as CSV or JSON) and `svcdesk import
 //! customers` (a spreadsheet into the desk: checked first, nothing written on a bad row).
 
-mod common;
-
 use std::fs;
 
-use common::{TestDesk, is_customer_id, parse_csv, parse_json, stderr, stdout};
+use crate::common::{self, TestDesk, is_customer_id, parse_csv, parse_json, stderr, stdout};
 
 const CUSTOMERS_HEADER: &str = "id,name,contact,phone,email,industry,source,referred_by,\
 tags,created,log_entries,address,notes";

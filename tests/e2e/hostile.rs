@@ -2,11 +2,9 @@
 //! record pointing outside, an enormous field, invalid UTF-8 and NUL bytes in a record,
 //! CSV formula cells with --excel. Full disks and read-only desks: tests/disk_faults.rs.
 
-mod common;
-
 use std::fs;
 
-use common::{TestDesk, stderr, stdout};
+use crate::common::{self, TestDesk, stderr, stdout};
 
 #[test]
 fn ids_that_try_to_leave_the_desk_are_refused() {

@@ -2,11 +2,9 @@
 //! script may match on, produced by the real binary. The list of codes is read from the
 //! man pages, so a code documented there without a case here fails this test.
 
-mod common;
-
 use std::collections::BTreeSet;
 
-use common::*;
+use crate::common::*;
 
 /// The codes listed in a man page's exit-status lines ("0   success", "  2  breach: ...").
 fn documented_codes(page: &str, section_start: &str, section_end: &str) -> BTreeSet<i32> {

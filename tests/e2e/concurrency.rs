@@ -2,14 +2,12 @@
 //! tickets at once. Every write must land exactly once, `check` must stay clean and every
 //! record file must parse. Also `sla check --notify` (cron) racing a person adding notes.
 
-mod common;
-
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::thread;
 
-use common::{NOW, TestDesk, USER};
+use crate::common::{NOW, TestDesk, USER};
 
 fn bin() -> PathBuf {
     assert_cmd::cargo::cargo_bin("svcdesk")

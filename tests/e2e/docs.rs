@@ -1,8 +1,7 @@
 //! Documentation that ships: man pages current with the command definitions, completions
 //! for every shell, and the example scripts runnable.
 
-mod common;
-
+use crate::common;
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;

@@ -8,13 +8,11 @@
 //! Where namespaces are not available, the full disk falls back to a file-size limit
 //! (`ulimit -f`, EFBIG), which fails the same write at the same place.
 
-mod common;
-
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::*;
+use crate::common::*;
 
 fn bin() -> PathBuf {
     assert_cmd::cargo::cargo_bin("svcdesk")

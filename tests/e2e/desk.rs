@@ -1,10 +1,8 @@
 //! End-to-end: `svcdesk init`, desk discovery, usage errors and `--help`.
 
-mod common;
-
 use std::fs;
 
-use common::{TestDesk, inside_a_desk, parse_csv, stderr, stdout, svcdesk};
+use crate::common::{self, TestDesk, inside_a_desk, parse_csv, stderr, stdout, svcdesk};
 use predicates::prelude::*;
 
 fn config(dir: &std::path::Path) -> toml::Table {

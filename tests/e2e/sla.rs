@@ -1,11 +1,11 @@
 //! SLA end to end: `SVCDESK_NOW` walks time forward over a real desk, and `sla check`
 //! answers with the monitoring-plugin exit codes.
 
-mod common;
-
 use std::collections::BTreeMap;
 
-use common::{TestDesk, parse_csv, parse_json, sla_pct_from_export as pct, stderr, stdout};
+use crate::common::{
+    self, TestDesk, parse_csv, parse_json, sla_pct_from_export as pct, stderr, stdout,
+};
 
 /// Runs svcdesk at a given desk-local time; returns (exit code, stdout, stderr).
 fn at(d: &TestDesk, when: &str, args: &[&str]) -> (i32, String, String) {

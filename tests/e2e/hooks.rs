@@ -1,12 +1,10 @@
 //! Event hooks end to end: `[[hooks.rule]]` in svcdesk.toml, run by the real binary after
 //! the write, with the event in the environment and the record as JSON on stdin.
 
-mod common;
-
 use std::fs;
 use std::path::PathBuf;
 
-use common::*;
+use crate::common::*;
 
 /// A desk whose svcdesk.toml ends with `rules`, trusted in its clone with
 /// `svcdesk hooks trust` as a user would, and a recording hook script at

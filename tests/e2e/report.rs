@@ -2,12 +2,10 @@
 //! log (`report log|weekly`), the technical-service ledger (`ledger service`) and what
 //! `check` says about reports and logs.
 
-mod common;
-
 use std::fs;
 use std::process::Output;
 
-use common::{NOW, TestDesk, changed_lines, parse_csv, parse_json, stderr, stdout};
+use crate::common::{self, NOW, TestDesk, changed_lines, parse_csv, parse_json, stderr, stdout};
 
 const LIST_CSV_HEADER: &str = "id,engineer,customer,ticket,service_type,location,departed,\
 arrived,left,returned,hours_on_site,travel,work_done,problems,escalated,escalated_to,parts,\

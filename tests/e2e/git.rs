@@ -2,13 +2,11 @@
 //! by svcdesk's merge driver — events unioned once each, customer fields merged three
 //! ways, and a true conflict left as a marked conflict that `svcdesk check` reports.
 
-mod common;
-
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use common::{NOW, USER, stderr, stdout};
+use crate::common::{NOW, USER, stderr, stdout};
 use tempfile::TempDir;
 
 fn git(dir: &Path, args: &[&str]) -> Output {

@@ -39,11 +39,9 @@
 //! satisfaction T1 5, T2 3, T6 4 → mean 4.00, one each of 3, 4, 5; compensation 1500.00
 //! CNY; 2 visits, 6.00 h.
 
-mod common;
-
 use std::process::Output;
 
-use common::{TestDesk, parse_csv, parse_json, sla_pct_from_export, stderr, stdout};
+use crate::common::{self, TestDesk, parse_csv, parse_json, sla_pct_from_export, stderr, stdout};
 
 const STATS_HEADER: &str = "period,opened,closed,backlog,reopen_rate,sla_accept_pct,\
 sla_compensation-plan_pct,sla_plan_pct,sla_resolve_pct,sla_respond_pct,sla_revisit_pct,\

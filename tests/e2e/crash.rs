@@ -7,15 +7,13 @@
 //! That is by design harmless: record discovery skips dot files, so `check`, `list` and
 //! every loader ignore it (asserted below); `git` status shows it as untracked at worst.
 
-mod common;
-
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::thread::sleep;
 use std::time::Duration;
 
-use common::{NOW, TestDesk, USER};
+use crate::common::{NOW, TestDesk, USER};
 
 fn cmd(desk: &Path) -> Command {
     let mut c = Command::new(assert_cmd::cargo::cargo_bin("svcdesk"));

@@ -4,14 +4,12 @@
 //! is reported with its file, line and commit, a real one is not; and with
 //! `signed_approvals`, only a commit signed with the approver's ssh key passes.
 
-mod common;
-
 use std::cell::Cell;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use common::{parse_csv, parse_json, stderr, stdout};
+use crate::common::{parse_csv, parse_json, stderr, stdout};
 use tempfile::TempDir;
 
 const STAFF: &str = r#"

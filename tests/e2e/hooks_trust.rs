@@ -1,13 +1,11 @@
 //! Hooks run only where the user trusted them: a hook that arrives by an edit or a pull
 //! runs nothing until `svcdesk hooks trust`, with one warning and an unchanged exit code.
 
-mod common;
-
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use common::*;
+use crate::common::*;
 
 const WARNING: &str = "warning: hooks not run:";
 

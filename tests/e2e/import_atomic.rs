@@ -4,15 +4,13 @@
 //! (`.svcdesk/import-<run>/`, see src/desk/journal.rs) are rolled back when unsealed and
 //! forward when sealed.
 
-mod common;
-
 use std::fs;
 use std::path::Path;
 use std::process::Stdio;
 use std::thread::sleep;
 use std::time::{Duration, Instant};
 
-use common::{TestDesk, customer_text, stderr};
+use crate::common::{self, TestDesk, customer_text, stderr};
 
 const ROWS: usize = 3000;
 
