@@ -9,31 +9,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
+use crate::common::staff::{CHEN, LI, ZHAO, roster};
 use crate::common::{parse_csv, parse_json, stderr, stdout};
 use tempfile::TempDir;
-
-const STAFF: &str = r#"
-[[staff]]
-id = "li"
-name = "李丽"
-department = "customer-service"
-roles = ["agent"]
-email = "li@example.com"
-
-[[staff]]
-id = "zhao"
-name = "赵会计"
-department = "finance"
-roles = ["finance"]
-email = ["zhao@example.com", "zhao.home@example.com"]
-
-[[staff]]
-id = "chen"
-name = "陈总"
-department = "management"
-roles = ["gm", "manager"]
-email = "chen@example.com"
-"#;
 
 /// Git with no global or system config, so only what a test configures counts.
 fn git_in(dir: &Path, args: &[&str]) -> Output {
@@ -90,7 +68,7 @@ impl Shared {
         if signed {
             text = text.replace("signed_approvals = false", "signed_approvals = true");
         }
-        text.push_str(STAFF);
+        text.push_str(&roster(&[LI, ZHAO, CHEN]));
         fs::write(&cfg, text).unwrap();
         git(&a, &["init", "-q"]);
         s.identity(&a, "chen");

@@ -7,11 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::thread;
 
-use crate::common::{NOW, TestDesk, USER};
-
-fn bin() -> PathBuf {
-    assert_cmd::cargo::cargo_bin("svcdesk")
-}
+use crate::common::{NOW, TestDesk, USER, bin};
 
 /// One run of the real binary on `desk`, at the fixed clock (or `now`).
 fn run(desk: &Path, now: &str, args: &[&str]) -> std::process::Output {

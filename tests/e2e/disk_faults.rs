@@ -9,14 +9,10 @@
 //! (`ulimit -f`, EFBIG), which fails the same write at the same place.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use crate::common::*;
-
-fn bin() -> PathBuf {
-    assert_cmd::cargo::cargo_bin("svcdesk")
-}
 
 fn namespaces_work() -> bool {
     // Set to exercise the fallbacks on a machine that has namespaces.

@@ -6,35 +6,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use crate::common::{NOW, USER, stderr, stdout};
+use crate::common::{NOW, USER, git, git_ok, stderr, stdout};
 use tempfile::TempDir;
-
-fn git(dir: &Path, args: &[&str]) -> Output {
-    std::process::Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(["-c", "init.defaultBranch=main", "-c", "pull.rebase=false"])
-        .args(args)
-        .env("GIT_AUTHOR_NAME", "Test")
-        .env("GIT_AUTHOR_EMAIL", "test@example.com")
-        .env("GIT_COMMITTER_NAME", "Test")
-        .env("GIT_COMMITTER_EMAIL", "test@example.com")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", dir)
-        .output()
-        .expect("git runs")
-}
-
-fn git_ok(dir: &Path, args: &[&str]) -> String {
-    let o = git(dir, args);
-    assert!(
-        o.status.success(),
-        "git {args:?} failed\nstdout:\n{}\nstderr:\n{}",
-        stdout(&o),
-        stderr(&o)
-    );
-    stdout(&o)
-}
 
 /// svcdesk on the desk `dir`, at `now`.
 fn sd(dir: &Path, now: &str, args: &[&str]) -> Output {

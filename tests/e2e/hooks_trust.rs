@@ -9,29 +9,6 @@ use crate::common::*;
 
 const WARNING: &str = "warning: hooks not run:";
 
-fn git(dir: &Path, args: &[&str]) -> Output {
-    let o = std::process::Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(["-c", "init.defaultBranch=main", "-c", "pull.rebase=false"])
-        .args(args)
-        .env("GIT_AUTHOR_NAME", "Test")
-        .env("GIT_AUTHOR_EMAIL", "test@example.com")
-        .env("GIT_COMMITTER_NAME", "Test")
-        .env("GIT_COMMITTER_EMAIL", "test@example.com")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", dir)
-        .output()
-        .expect("git runs");
-    assert!(
-        o.status.success(),
-        "git {args:?} failed\n{}{}",
-        stdout(&o),
-        stderr(&o)
-    );
-    o
-}
-
 /// `svcdesk -C dir args...`
 fn run_in(dir: &Path, args: &[&str]) -> Output {
     svcdesk().arg("-C").arg(dir).args(args).output().unwrap()
@@ -247,12 +224,12 @@ fn a_hook_pulled_from_another_clone_does_not_run_until_trusted() {
     let tmp = d.tmp.path();
     let log = tmp.join("hooks.log");
     append_config(&d.root, &rule(&log, "reviewed"));
-    git(&d.root, &["init", "-q"]);
-    git(&d.root, &["add", "-A"]);
-    git(&d.root, &["commit", "-qm", "desk with a hook"]);
+    git_ok(&d.root, &["init", "-q"]);
+    git_ok(&d.root, &["add", "-A"]);
+    git_ok(&d.root, &["commit", "-qm", "desk with a hook"]);
     let (a, b) = (tmp.join("a"), tmp.join("b"));
-    git(tmp, &["clone", "-q", "desk", "a"]);
-    git(tmp, &["clone", "-q", "desk", "b"]);
+    git_ok(tmp, &["clone", "-q", "desk", "a"]);
+    git_ok(tmp, &["clone", "-q", "desk", "b"]);
     assert!(
         !a.join(".svcdesk").exists(),
         "trust never travels with a clone"
@@ -273,10 +250,10 @@ fn a_hook_pulled_from_another_clone_does_not_run_until_trusted() {
         .unwrap()
         .replace("echo reviewed", "echo pulled");
     fs::write(b.join("svcdesk.toml"), cfg).unwrap();
-    git(&b, &["commit", "-qam", "a new hook command"]);
-    git(&a, &["pull", "-q", "--no-edit", "../b", "main"]);
+    git_ok(&b, &["commit", "-qam", "a new hook command"]);
+    git_ok(&a, &["pull", "-q", "--no-edit", "../b", "main"]);
     // A's trust file stayed local: untracked and ignored.
-    assert_eq!(stdout(&git(&a, &["ls-files", ".svcdesk"])), "");
+    assert_eq!(git_ok(&a, &["ls-files", ".svcdesk"]), "");
 
     let o = open_in(&a);
     assert_eq!(warnings(&o), 1, "{}", stderr(&o));
@@ -313,12 +290,12 @@ fn a_pulled_change_to_a_hook_script_in_the_desk_needs_trust_too() {
         &d.root,
         "[[hooks.rule]]\non = \"open\"\ncommand = \"sh hooks/notify.sh\"\n",
     );
-    git(&d.root, &["init", "-q"]);
-    git(&d.root, &["add", "-A"]);
-    git(&d.root, &["commit", "-qm", "desk with a hook script"]);
+    git_ok(&d.root, &["init", "-q"]);
+    git_ok(&d.root, &["add", "-A"]);
+    git_ok(&d.root, &["commit", "-qm", "desk with a hook script"]);
     let (a, b) = (tmp.join("a"), tmp.join("b"));
-    git(tmp, &["clone", "-q", "desk", "a"]);
-    git(tmp, &["clone", "-q", "desk", "b"]);
+    git_ok(tmp, &["clone", "-q", "desk", "a"]);
+    git_ok(tmp, &["clone", "-q", "desk", "b"]);
     let out = stdout(&run_in(&a, &["hooks", "trust"]));
     assert!(
         out.contains("  script in the desk: hooks/notify.sh (sha256:"),
@@ -333,8 +310,8 @@ fn a_pulled_change_to_a_hook_script_in_the_desk_needs_trust_too() {
         format!("echo pulled >> '{}'\n", log.display()),
     )
     .unwrap();
-    git(&b, &["commit", "-qam", "what the hook does"]);
-    git(&a, &["pull", "-q", "--no-edit", "../b", "main"]);
+    git_ok(&b, &["commit", "-qam", "what the hook does"]);
+    git_ok(&a, &["pull", "-q", "--no-edit", "../b", "main"]);
     let o = open_in(&a);
     assert_eq!(warnings(&o), 1, "{}", stderr(&o));
     assert_eq!(lines(&log), ["reviewed"]);
@@ -346,11 +323,11 @@ fn a_trust_file_that_git_tracks_is_not_believed() {
     let log = d.tmp.path().join("hooks.log");
     append_config(&d.root, &rule(&log, "ran"));
     d.ok(&["hooks", "trust"]);
-    git(&d.root, &["init", "-q"]);
-    git(&d.root, &["add", "-A"]);
+    git_ok(&d.root, &["init", "-q"]);
+    git_ok(&d.root, &["add", "-A"]);
     // As a malicious commit would: force-added past .gitignore, so a pull writes it.
-    git(&d.root, &["add", "-f", ".svcdesk/trusted-hooks"]);
-    git(
+    git_ok(&d.root, &["add", "-f", ".svcdesk/trusted-hooks"]);
+    git_ok(
         &d.root,
         &["commit", "-qm", "trust my hooks on your machine"],
     );

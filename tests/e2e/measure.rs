@@ -1,37 +1,13 @@
 //! End-to-end: improvement measures (改进措施) — `measure add|note|done|reopen|show|list`,
 //! files on disk, overdue measures in `sla check` and `stats`, and `check`.
 
-use std::fs;
-use std::process::Output;
-
-use crate::common::{TestDesk, parse_csv, parse_json, stderr, stdout};
+use crate::common::staff::{LI, WANG, roster};
+use crate::common::{TestDesk, parse_csv, parse_json, run_at, stderr, stdout};
 
 const LIST_CSV_HEADER: &str = "id,state,overdue,kind,owner,due,period,category,tickets,\
 problem,measure,created,created_by,notes,done,result,effect_checked,effect";
 
-const STAFF: &str = r#"
-[[staff]]
-id = "wang"
-name = "王工"
-department = "service"
-roles = ["engineer"]
-
-[[staff]]
-id = "li"
-name = "李主管"
-department = "service"
-roles = ["supervisor"]
-"#;
-
 // ---------------------------------------------------------------- helpers
-
-fn run_at(desk: &TestDesk, now: &str, args: &[&str]) -> Output {
-    desk.cmd()
-        .env("SVCDESK_NOW", now)
-        .args(args)
-        .output()
-        .expect("svcdesk runs")
-}
 
 /// A ticket opened now; returns its ID.
 fn ticket(desk: &TestDesk) -> String {
@@ -297,10 +273,7 @@ fn add_refuses_what_it_cannot_trace_or_resolve() {
 #[test]
 fn the_owner_must_be_staff_when_the_desk_lists_staff() {
     let desk = TestDesk::new();
-    let p = desk.path("svcdesk.toml");
-    let mut cfg = fs::read_to_string(&p).unwrap();
-    cfg.push_str(STAFF);
-    fs::write(&p, cfg).unwrap();
+    desk.append_config(&roster(&[WANG, LI]));
     let err = desk.fails(
         1,
         &[
@@ -595,10 +568,7 @@ fn check_reports_broken_measure_files() {
     );
 
     // A ticket that does not exist, and an owner not on the staff list.
-    let p = desk.path("svcdesk.toml");
-    let mut cfg = fs::read_to_string(&p).unwrap();
-    cfg.push_str(STAFF);
-    fs::write(&p, cfg).unwrap();
+    desk.append_config(&roster(&[WANG, LI]));
     let gone = "T20261101-ZZZZZZ";
     desk.write(
         &rel(&id),

@@ -3,9 +3,11 @@
 //! `check` says about reports and logs.
 
 use std::fs;
-use std::process::Output;
 
-use crate::common::{self, NOW, TestDesk, changed_lines, parse_csv, parse_json, stderr, stdout};
+use crate::common::staff::{SUN, WANG, roster};
+use crate::common::{
+    self, NOW, TestDesk, changed_lines, ok_at, parse_csv, parse_json, stderr, stdout,
+};
 
 const LIST_CSV_HEADER: &str = "id,engineer,customer,ticket,service_type,location,departed,\
 arrived,left,returned,hours_on_site,travel,work_done,problems,escalated,escalated_to,parts,\
@@ -15,41 +17,7 @@ const LEDGER_CSV_HEADER: &str = "date,report,engineer,customer,customer_name,ser
 ticket,location,arrived,left,hours_on_site,travel,work_done,problems,escalated,parts,cost,\
 signed_by,outcome,satisfaction";
 
-const STAFF: &str = r#"
-[[staff]]
-id = "wang"
-name = "王工"
-department = "service"
-roles = ["engineer"]
-
-[[staff]]
-id = "sun"
-name = "孙主管"
-department = "service"
-roles = ["supervisor"]
-"#;
-
 // ---------------------------------------------------------------- helpers
-
-fn run_at(desk: &TestDesk, now: &str, args: &[&str]) -> Output {
-    desk.cmd()
-        .env("SVCDESK_NOW", now)
-        .args(args)
-        .output()
-        .expect("svcdesk runs")
-}
-
-fn ok_at(desk: &TestDesk, now: &str, args: &[&str]) -> String {
-    let o = run_at(desk, now, args);
-    assert!(
-        o.status.success(),
-        "svcdesk {args:?} failed with {:?}\nstdout:\n{}\nstderr:\n{}",
-        o.status.code(),
-        stdout(&o),
-        stderr(&o)
-    );
-    stdout(&o)
-}
 
 /// `report add ARGS`; asserts it printed only a report ID of today; returns it.
 fn add_report(desk: &TestDesk, args: &[&str]) -> String {
@@ -109,10 +77,7 @@ fn open_ticket(desk: &TestDesk, customer: &str) -> String {
 
 fn staffed() -> TestDesk {
     let desk = TestDesk::new();
-    let p = desk.path("svcdesk.toml");
-    let mut cfg = fs::read_to_string(&p).unwrap();
-    cfg.push_str(STAFF);
-    fs::write(&p, cfg).unwrap();
+    desk.append_config(&roster(&[WANG, SUN]));
     desk
 }
 

@@ -9,43 +9,8 @@ use std::fs;
 use std::path::PathBuf;
 use std::process::Output;
 
+use crate::common::staff::{CHEN, LI, LIU, WANG, ZHAO, roster};
 use crate::common::{TestDesk, parse_csv, parse_json, stderr, stdout};
-
-/// The staff list the brief's role rules are tested against.
-const STAFF: &str = r#"
-[[staff]]
-id = "li"
-name = "李丽"
-department = "customer-service"
-roles = ["agent"]
-
-[[staff]]
-id = "wang"
-name = "王工"
-department = "service"
-roles = ["engineer"]
-
-[[staff]]
-id = "zhao"
-name = "赵会计"
-department = "finance"
-roles = ["finance"]
-
-[[staff]]
-id = "chen"
-name = "陈总"
-department = "management"
-roles = ["gm", "manager"]
-"#;
-
-/// A second service engineer, for the routing rules.
-const LIU: &str = r#"
-[[staff]]
-id = "liu"
-name = "刘工"
-department = "service"
-roles = ["engineer"]
-"#;
 
 /// A temp desk with a clock that moves one minute forward per command, so every event
 /// has its own time and histories are in time order.
@@ -62,19 +27,17 @@ impl Desk {
         }
     }
 
-    /// A desk whose svcdesk.toml lists `STAFF` (and whatever `extra` adds).
+    /// A desk whose svcdesk.toml lists the staff the brief's role rules are tested
+    /// against (and whatever `extra` adds).
     fn staffed(extra: &str) -> Desk {
         let d = Desk::new();
-        d.append_config(STAFF);
+        d.append_config(&roster(&[LI, WANG, ZHAO, CHEN]));
         d.append_config(extra);
         d
     }
 
     fn append_config(&self, text: &str) {
-        let p = self.t.path("svcdesk.toml");
-        let mut cfg = fs::read_to_string(&p).unwrap();
-        cfg.push_str(text);
-        fs::write(&p, cfg).unwrap();
+        self.t.append_config(text);
     }
 
     fn set_routing(&self, rule: &str) {

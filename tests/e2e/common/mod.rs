@@ -10,11 +10,18 @@ use std::process::Output;
 use assert_cmd::Command;
 use tempfile::TempDir;
 
+pub mod staff;
+
 /// The clock every test runs at (a Tuesday morning in Shanghai).
 pub const NOW: &str = "2026-11-24T09:30:00+08:00";
 pub const USER: &str = "wang";
 /// The ID date `NOW` gives in the desk's time zone.
 pub const TODAY: &str = "20261124";
+
+/// The svcdesk binary cargo built for these tests.
+pub fn bin() -> PathBuf {
+    assert_cmd::cargo::cargo_bin("svcdesk")
+}
 
 /// `svcdesk` with SVCDESK_NOW, SVCDESK_USER and COLUMNS fixed, SVCDESK_DIR removed, and
 /// no global or system git config (whose user.email would otherwise decide who acts).
@@ -28,6 +35,28 @@ pub fn svcdesk() -> Command {
         .env_remove("SVCDESK_DIR")
         .env_remove("SVCDESK_NO_CACHE");
     c
+}
+
+/// `svcdesk -C <desk>` at the clock `now` instead of `NOW`.
+pub fn run_at(desk: &TestDesk, now: &str, args: &[&str]) -> Output {
+    desk.cmd()
+        .env("SVCDESK_NOW", now)
+        .args(args)
+        .output()
+        .expect("svcdesk runs")
+}
+
+/// `run_at`, asserting exit 0; returns stdout.
+pub fn ok_at(desk: &TestDesk, now: &str, args: &[&str]) -> String {
+    let o = run_at(desk, now, args);
+    assert!(
+        o.status.success(),
+        "svcdesk {args:?} failed with {:?}\nstdout:\n{}\nstderr:\n{}",
+        o.status.code(),
+        stdout(&o),
+        stderr(&o)
+    );
+    stdout(&o)
 }
 
 pub fn stdout(o: &Output) -> String {
@@ -141,6 +170,13 @@ impl TestDesk {
         self.read_customer(id)
             .parse()
             .unwrap_or_else(|e| panic!("customer {id} is not TOML: {e}"))
+    }
+
+    /// Appends `text` to svcdesk.toml (a staff roster, a rule).
+    pub fn append_config(&self, text: &str) {
+        let mut cfg = self.read("svcdesk.toml");
+        cfg.push_str(text);
+        self.write("svcdesk.toml", cfg);
     }
 
     pub fn write(&self, rel: &str, text: impl AsRef<[u8]>) {
@@ -263,4 +299,33 @@ pub fn sla_pct_from_export(
     } else {
         format!("{:.1}", met as f64 * 100.0 / all as f64)
     }
+}
+
+/// git in `dir` with a fixed identity, and HOME = `dir` so no user config counts.
+pub fn git(dir: &Path, args: &[&str]) -> Output {
+    std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["-c", "init.defaultBranch=main", "-c", "pull.rebase=false"])
+        .args(args)
+        .env("GIT_AUTHOR_NAME", "Test")
+        .env("GIT_AUTHOR_EMAIL", "test@example.com")
+        .env("GIT_COMMITTER_NAME", "Test")
+        .env("GIT_COMMITTER_EMAIL", "test@example.com")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir)
+        .output()
+        .expect("git runs")
+}
+
+/// `git`, asserting success; returns stdout.
+pub fn git_ok(dir: &Path, args: &[&str]) -> String {
+    let o = git(dir, args);
+    assert!(
+        o.status.success(),
+        "git {args:?} failed\nstdout:\n{}\nstderr:\n{}",
+        stdout(&o),
+        stderr(&o)
+    );
+    stdout(&o)
 }
