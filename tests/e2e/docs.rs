@@ -310,7 +310,6 @@ fn bash_complete(dir: &Path, words: &[&str]) -> Vec<String> {
         .output()
         .unwrap();
     fs::write(&script, &o.stdout).unwrap();
-    let bin = Path::new(env!("CARGO_BIN_EXE_svcdesk")).parent().unwrap();
     let o = std::process::Command::new("bash")
         .arg("-c")
         .arg(
@@ -326,10 +325,7 @@ fn bash_complete(dir: &Path, words: &[&str]) -> Vec<String> {
         .arg(&script)
         .args(words)
         .current_dir(dir)
-        .env(
-            "PATH",
-            format!("{}:{}", bin.display(), std::env::var("PATH").unwrap()),
-        )
+        .env("PATH", common::path_with_svcdesk())
         .env_remove("SVCDESK_DIR")
         .output()
         .unwrap();

@@ -4,6 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
+use crate::common::path_with_svcdesk;
+
 fn examples() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("examples")
 }
@@ -11,13 +13,8 @@ fn examples() -> PathBuf {
 /// Runs `bash examples/NAME ARGS...` in a fresh temp dir with the built svcdesk first on
 /// PATH and none of the caller's desk settings.
 fn run(name: &str, args: &[&Path], envs: &[(&str, &Path)]) -> (Output, tempfile::TempDir) {
-    let bin = assert_cmd::cargo::cargo_bin("svcdesk");
     let tmp = tempfile::tempdir().unwrap();
-    let path = format!(
-        "{}:{}",
-        bin.parent().unwrap().display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
+    let path = path_with_svcdesk();
     let mut cmd = std::process::Command::new("bash");
     cmd.arg(examples().join(name))
         .args(args)
@@ -149,11 +146,7 @@ fn crontab_on_a_fresh_desk(now: Option<&str>) {
     clocked(&mut init);
     let o = init.output().unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let path = format!(
-        "{}:{}",
-        bin.parent().unwrap().display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
+    let path = path_with_svcdesk();
     let mut vars = Vec::new();
     let mut jobs = Vec::new();
     for line in crontab.lines().map(str::trim) {

@@ -4,6 +4,8 @@
 
 use std::path::Path;
 
+use crate::common::path_with_svcdesk;
+
 fn tour() -> String {
     let readme =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
@@ -21,13 +23,8 @@ fn tour() -> String {
 /// Runs the tour in a fresh folder; `now` is SVCDESK_NOW, or the real clock if None.
 fn run_tour(now: Option<&str>) {
     let script = tour();
-    let bin = assert_cmd::cargo::cargo_bin("svcdesk");
     let tmp = tempfile::tempdir().unwrap();
-    let path = format!(
-        "{}:{}",
-        bin.parent().unwrap().display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
+    let path = path_with_svcdesk();
     let mut cmd = std::process::Command::new("sh");
     cmd.args(["-eu", "-c", &script])
         .current_dir(tmp.path())

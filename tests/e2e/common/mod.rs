@@ -23,6 +23,15 @@ pub fn bin() -> PathBuf {
     assert_cmd::cargo::cargo_bin("svcdesk")
 }
 
+/// PATH with the built svcdesk's directory first, for scripts that call `svcdesk` by name.
+pub fn path_with_svcdesk() -> String {
+    format!(
+        "{}:{}",
+        bin().parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    )
+}
+
 /// `svcdesk` with SVCDESK_NOW, SVCDESK_USER and COLUMNS fixed, SVCDESK_DIR removed, and
 /// no global or system git config (whose user.email would otherwise decide who acts).
 pub fn svcdesk() -> Command {
