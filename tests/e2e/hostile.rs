@@ -1,6 +1,6 @@
 //! Hostile input end to end: IDs and desk paths that try to leave the desk, a symlinked
 //! record pointing outside, an enormous field, invalid UTF-8 and NUL bytes in a record,
-//! CSV formula cells with --excel. Full disks and read-only desks: tests/disk_faults.rs.
+//! CSV formula cells with --excel. Full disks and read-only desks: tests/e2e/disk_faults.rs.
 
 use std::fs;
 

@@ -4,7 +4,7 @@
 //! blank lines — merging A into B and B into A gives the same bytes, the merge is clean,
 //! every new entry is there once, every entry a side removed is gone, the merged ticket
 //! replays to exactly its fields, and every comment survives. Real-git cases are in
-//! tests/git.rs.
+//! tests/e2e/git.rs.
 
 use proptest::prelude::*;
 use svcdesk::git::merge::{Merged, merge};
