@@ -1,6 +1,10 @@
-//! The end-to-end tests: one test binary, so the library, the dev-dependencies and the
-//! `svcdesk` binary are linked once instead of once per file. Each module is one area of the
-//! product; `common` holds the desk, clock and staff fixtures they share.
+//! The end-to-end tests: one test binary, so the library and the dev-dependencies are
+//! linked once instead of once per file. Each module is one area of the product; `common`
+//! holds the desk, clock and staff fixtures they share. New tests go in a module here: a
+//! file directly in tests/ would be a test binary of its own again.
+//!
+//! proptest keeps the regressions of `merge_props` and `proptest_loaders` (if it ever finds
+//! one) in tests/proptest-regressions/, next to this directory, as it does for src/.
 
 mod common;
 
