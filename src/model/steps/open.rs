@@ -246,9 +246,12 @@ mod tests {
         let open = Event {
             by: "li".into(),
             action: Some(Action::Open),
+            customer: Some("C1".into()),
+            category: Some("complaint".into()),
             ..Event::default()
         };
         let route = Event {
+            by: "li".into(),
             action: Some(Action::Assign),
             assignee: Some("wang".into()),
             ..Event::default()
