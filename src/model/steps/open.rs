@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::event;
-use crate::desk::{self, Desk, Id, Kind, Who};
-use crate::error::{Error, Result, shown};
+use crate::desk::{Desk, Id, Kind, Who};
+use crate::error::{Error, Result};
 use crate::model::customer::{self, Field, NewCustomer};
 use crate::model::routing;
 use crate::model::ticket::{Action, Channel, ComplaintKind, Event, Grade, Priority, Ticket};
@@ -66,23 +66,10 @@ pub struct OpenedTicket {
     pub new_customer: Option<customer::Added>,
 }
 
-/// Opens a ticket at `at`, registering its customer first if new. Every name the events
-/// carry is checked before anything is written, so a typo leaves no customer behind.
+/// Opens a ticket at `at`, registering its customer first if new.
 pub fn open(desk: &Desk, who: &Who, at: DateTime<Utc>, o: NewTicket) -> Result<OpenedTicket> {
     let files = attachments(desk, &o.attachments)?;
     let categories = &desk.config.categories;
-    if !categories.contains_key(&o.category) {
-        return Err(desk::not_known(
-            format!("unknown category \"{}\"", shown(&o.category)),
-            &o.category,
-            "categories of this desk",
-            categories.keys().map(String::as_str),
-        ));
-    }
-    let existing = match &o.customer {
-        Customer::Existing(c) => Some(desk.resolve(Kind::Customer, c)?),
-        Customer::New { .. } => None,
-    };
     let mut first = event(desk, who, at, Action::Open);
     first.title = Some(title(o.title.as_deref(), &o.description));
     first.contact = o.contact.clone();
@@ -113,16 +100,18 @@ pub fn open(desk: &Desk, who: &Who, at: DateTime<Utc>, o: NewTicket) -> Result<O
     if let Some(said) = o.resolved_on_call {
         resolved_on_call(&mut events, said);
     }
+    // The category, department and assignee are checked (as `create` will) before a new
+    // customer is registered, so a typo leaves none behind.
     let blank = Ticket::default();
     for e in &events {
         ticket_store::authorize(desk, &blank, e)?;
     }
-    let new_customer = match (existing, o.customer) {
-        (Some(id), _) => {
-            events[0].customer = Some(id.to_string());
+    let new_customer = match o.customer {
+        Customer::Existing(c) => {
+            events[0].customer = Some(desk.resolve(Kind::Customer, &c)?.to_string());
             None
         }
-        (None, Customer::New { name, phone }) => {
+        Customer::New { name, phone } => {
             let added = customer::add(
                 desk,
                 NewCustomer {
@@ -140,7 +129,6 @@ pub fn open(desk: &Desk, who: &Who, at: DateTime<Utc>, o: NewTicket) -> Result<O
             events[0].customer = Some(added.id.to_string());
             Some(added)
         }
-        (None, Customer::Existing(_)) => unreachable!("resolved above"),
     };
     let opened = ticket_store::create(desk, events)?;
     Ok(OpenedTicket {
