@@ -204,6 +204,24 @@ mod tests {
     }
 
     #[test]
+    fn clap_reports_a_malformed_value_as_svcdesk_does() {
+        let cmd = clap::Command::new("t").arg(
+            clap::Arg::new("due")
+                .long("due")
+                .value_name("DATE")
+                .value_parser(date()),
+        );
+        let e = cmd
+            .try_get_matches_from(["t", "--due", "24/11/2026"])
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::ValueValidation);
+        assert_eq!(
+            e.to_string(),
+            "error: cannot read \"24/11/2026\" as a date (--due)\nhint: write it as 2026-11-24\n"
+        );
+    }
+
+    #[test]
     fn relative_values_are_checked_at_parse_time_and_read_against_today() {
         let today = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
         let due = check(&date_ahead(), "+2w").unwrap();
