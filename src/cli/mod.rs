@@ -16,6 +16,7 @@ mod report;
 mod sla;
 mod stats;
 mod ticket;
+mod values;
 
 use std::io::Write;
 use std::path::PathBuf;

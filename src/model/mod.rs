@@ -6,6 +6,8 @@ pub mod customer;
 pub mod measure;
 pub mod redact;
 pub mod report;
+pub mod routing;
+pub mod steps;
 pub mod ticket;
 pub mod ticket_cache;
 pub mod ticket_store;

@@ -1,14 +1,12 @@
 //! Tickets on disk: load one or all (in parallel), open a new one (with routing), and
 //! append a step — under the desk lock, changing only the lines the step changes.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, value};
 
 use super::ticket::{self, Action, CompState, Event, Ticket, multiline};
 use super::ticket_cache;
-use crate::config::AssignRule;
 use crate::desk::record::edit_file;
 use crate::desk::record::{self, date_value, datetime_value};
 use crate::desk::{Desk, Id, Kind, When, store};
@@ -235,8 +233,7 @@ pub fn create(desk: &Desk, mut events: Vec<Event>) -> Result<Opened> {
     let _lock = desk.lock()?;
     let now = events[0].at.to_utc();
     let id = desk.new_id(Kind::Ticket, now);
-    // Routing needs the lock held, so the round-robin turn and open counts are current.
-    route(desk, &mut events)?;
+    super::routing::assign_person(desk, &mut events, || load_all(desk))?;
     let blank = Ticket::default();
     for e in &events {
         authorize(desk, &blank, e)?;
@@ -263,60 +260,6 @@ pub fn render(desk: &Desk, t: &Ticket) -> Result<String> {
     }
     doc.insert("event", Item::ArrayOfTables(history));
     Ok(doc.to_string())
-}
-
-/// Fills in the routing `assign` event's person by the desk's rule, when it has none.
-fn route(desk: &Desk, events: &mut [Event]) -> Result<()> {
-    let Some(e) = events
-        .iter_mut()
-        .find(|e| e.action == Some(Action::Assign) && e.assignee.is_none())
-    else {
-        return Ok(());
-    };
-    let Some(dept) = e.department.clone() else {
-        return Ok(());
-    };
-    let rule = desk.config.routing.assign;
-    if rule == AssignRule::None {
-        return Ok(());
-    }
-    let pool = desk.config.routable_staff(&dept);
-    if pool.is_empty() {
-        return Ok(());
-    }
-    let pick = match rule {
-        AssignRule::None => unreachable!("returned above"),
-        AssignRule::RoundRobin => {
-            let state_path = desk.root.join(".svcdesk").join("round-robin.toml");
-            let mut turns: toml::Table = std::fs::read_to_string(&state_path)
-                .ok()
-                .and_then(|s| s.parse().ok())
-                .unwrap_or_default();
-            let last = turns.get(&dept).and_then(toml::Value::as_str);
-            let next = match last.and_then(|l| pool.iter().position(|p| p == l)) {
-                Some(i) => pool[(i + 1) % pool.len()].clone(),
-                None => pool[0].clone(),
-            };
-            turns.insert(dept.clone(), toml::Value::String(next.clone()));
-            store::write_atomic(&state_path, turns.to_string().as_bytes())?;
-            next
-        }
-        AssignRule::LeastOpen => {
-            let mut open: HashMap<String, usize> = pool.iter().map(|p| (p.clone(), 0)).collect();
-            for t in load_all(desk)?.iter().filter(|t| t.is_open()) {
-                if let Some(n) = t.assignee.as_ref().and_then(|a| open.get_mut(a)) {
-                    *n += 1;
-                }
-            }
-            // Ties go to the first in staff order, so the choice is deterministic.
-            pool.iter()
-                .min_by_key(|p| open[*p])
-                .cloned()
-                .expect("pool is not empty")
-        }
-    };
-    e.assignee = Some(pick);
-    Ok(())
 }
 
 /// Appends one step to a ticket, after checking it against the replayed history.
