@@ -8,6 +8,7 @@ mod customer;
 mod docs;
 mod export;
 mod git;
+mod hints;
 mod hooks;
 mod init;
 mod ledger;
@@ -477,7 +478,7 @@ fn run() -> ExitCode {
 
 pub fn report(e: &Error) {
     eprintln!("error: {e}");
-    if let Some(h) = e.hint() {
+    if let Some(h) = hints::hint(e) {
         eprintln!("hint: {h}");
     }
 }

@@ -4,6 +4,8 @@
 
 pub mod customer;
 pub mod measure;
+pub mod names;
+pub mod record;
 pub mod redact;
 pub mod report;
 pub mod ticket;
