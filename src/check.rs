@@ -8,7 +8,6 @@ use crate::desk::{Desk, Id, Kind, record};
 use crate::error::{Error, Result};
 use crate::model::customer::Customer;
 use crate::model::measure::Measure;
-use crate::model::record::Record as _;
 use crate::model::report::Report as FieldReport;
 use crate::model::ticket::Ticket;
 use crate::model::worklog;

@@ -50,7 +50,6 @@ use chrono_tz::Tz;
 
 use crate::desk::Id;
 use crate::error::{Error, Result};
-use crate::model::record::Record as _;
 use crate::model::ticket::{
     self, Action, Channel, CompKind, CompState, ComplaintKind, Event, Grade, LinkKind, Priority,
     State, Ticket,

@@ -473,6 +473,11 @@ impl Measure {
         ]
     }
 
+    /// Fields whose stored value differs from what the history gives.
+    pub fn drift(&self, replayed: &Measure) -> Vec<&'static str> {
+        super::record::drift(self, replayed)
+    }
+
     /// Problems with what the measure refers to: its tickets exist, its category is in
     /// the config, its owner is on the staff list (when the desk keeps one).
     pub fn reference_problems(&self, config: &Config, tickets: &HashSet<String>) -> Vec<String> {

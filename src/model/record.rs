@@ -37,20 +37,6 @@ pub trait Record: Sized + Clone + PartialEq + DeserializeOwned {
     fn apply(&mut self, e: &Self::Event) -> Result<(), StepError>;
     /// Every current field, in file order, as TOML values (None = absent).
     fn fields(&self) -> Vec<(&'static str, Option<toml_edit::Value>)>;
-
-    /// Fields whose stored value differs from what the history gives.
-    fn drift(&self, replayed: &Self) -> Vec<&'static str> {
-        // The common case, cheaply: typed equality (instants compare across offsets).
-        if self == replayed {
-            return Vec::new();
-        }
-        self.fields()
-            .iter()
-            .zip(&replayed.fields())
-            .filter(|((_, a), (_, b))| !values_equal(a.as_ref(), b.as_ref()))
-            .map(|((k, _), _)| *k)
-            .collect()
-    }
 }
 
 /// One entry of a record's history.
@@ -101,6 +87,21 @@ pub struct Refused {
     pub noun: &'static str,
     pub id: String,
     pub error: StepError,
+}
+
+/// Fields whose stored value differs from what the history gives.
+pub fn drift<R: Record>(stored: &R, replayed: &R) -> Vec<&'static str> {
+    // The common case, cheaply: typed equality (instants compare across offsets).
+    if stored == replayed {
+        return Vec::new();
+    }
+    stored
+        .fields()
+        .iter()
+        .zip(&replayed.fields())
+        .filter(|((_, a), (_, b))| !values_equal(a.as_ref(), b.as_ref()))
+        .map(|((k, _), _)| *k)
+        .collect()
 }
 
 /// Rebuilds the current fields from the history. Returns the index of the event that

@@ -806,6 +806,11 @@ impl Ticket {
         ]
     }
 
+    /// Fields whose stored value differs from what the history gives.
+    pub fn drift(&self, replayed: &Ticket) -> Vec<&'static str> {
+        super::record::drift(self, replayed)
+    }
+
     /// The last event of an action, if any.
     pub fn last(&self, action: Action) -> Option<&Event> {
         self.event.iter().rev().find(|e| e.action == Some(action))
