@@ -1,10 +1,29 @@
-//! Advice for the library's typed refusals: what to type next. It names commands and
-//! options, so it lives here and not with the rules.
+//! The library's typed refusals in the words of the command line: which option was
+//! at fault, and what to type next. They name commands and options, so they live here
+//! and not with the rules.
 
 use svcdesk::Error;
 use svcdesk::model::measure::AddError;
-use svcdesk::model::record::{Refused, StepError};
+use svcdesk::model::record::{OutOfOrder, Refused, StepError, seconds};
 use svcdesk::model::vocab::CompState;
+
+/// The error line: the library's message, naming the option where one was at fault.
+pub fn message(e: &Error) -> String {
+    match e {
+        Error::Record(inner) => match inner.downcast_ref::<OutOfOrder>() {
+            // The only explicit time a step takes is --at.
+            Some(o) => format!(
+                "{}: --at {} is earlier than the {}'s last event ({}); a history stays in time order",
+                o.id,
+                seconds(&o.at),
+                o.noun,
+                seconds(&o.last)
+            ),
+            None => e.to_string(),
+        },
+        _ => e.to_string(),
+    }
+}
 
 /// The hint printed under an error: the CLI's own advice for a typed refusal, else the
 /// error's.
@@ -14,6 +33,9 @@ pub fn hint(e: &Error) -> Option<String> {
     };
     if let Some(r) = inner.downcast_ref::<Refused>() {
         return refused(r);
+    }
+    if inner.is::<OutOfOrder>() {
+        return Some("give --at a time after the last event (or leave --at out for now), and say when it really happened in the text".into());
     }
     match inner.downcast_ref::<AddError>()? {
         AddError::NoSource => {

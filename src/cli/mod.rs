@@ -477,7 +477,7 @@ fn run() -> ExitCode {
 }
 
 pub fn report(e: &Error) {
-    eprintln!("error: {e}");
+    eprintln!("error: {}", hints::message(e));
     if let Some(h) = hints::hint(e) {
         eprintln!("hint: {h}");
     }

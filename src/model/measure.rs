@@ -39,13 +39,14 @@ vocab!(
     }
 );
 
-vocab!(State { Open = "open", Done = "done" });
-
-impl Default for State {
-    fn default() -> State {
-        State::Open
+vocab!(
+    #[derive(Default)]
+    State {
+        #[default]
+        Open = "open",
+        Done = "done",
     }
-}
+);
 
 impl State {
     /// The steps a person may take from this state.

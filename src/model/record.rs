@@ -104,6 +104,27 @@ pub fn drift<R: Record>(stored: &R, replayed: &R) -> Vec<&'static str> {
         .collect()
 }
 
+/// A step given a time before the record's last event (an explicit time: the clock is
+/// never refused, see [`When`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "{id}: {} is earlier than the {noun}'s last event ({}); a history stays in time order",
+    seconds(at),
+    seconds(last)
+)]
+pub struct OutOfOrder {
+    pub noun: &'static str,
+    pub id: String,
+    /// Both in the desk's zone.
+    pub at: DateTime<FixedOffset>,
+    pub last: DateTime<FixedOffset>,
+}
+
+/// A time as the time-order refusal shows it: to the second, in its own zone.
+pub fn seconds(t: &DateTime<FixedOffset>) -> String {
+    t.format("%Y-%m-%d %H:%M:%S").to_string()
+}
+
 /// Rebuilds the current fields from the history. Returns the index of the event that
 /// failed with the error.
 pub fn replay<E: Step>(id: &str, events: &[E]) -> Result<E::Record, (usize, StepError)> {
@@ -159,7 +180,7 @@ pub fn load_file<R: Record>(path: &Path) -> Result<R> {
 /// record as it now stands. The step's time is decided here, under the lock, from `when`
 /// (`e.at` is ignored): a writer that queued behind another is never refused for being
 /// "too early", and a step entered after the fact may not go back before what is
-/// already recorded. `allow` is the desk's own rule for the step (names, roles).
+/// already recorded ([`OutOfOrder`]). `allow` is the desk's own rule for the step (names, roles).
 pub fn append<R: Record>(
     desk: &Desk,
     id: &Id,
@@ -172,7 +193,15 @@ pub fn append<R: Record>(
     let text = file::read_text(&path)?;
     let (_, mut r): (R, R) = parse_stored(&path, &text)?;
     let last = r.events().last().map(Step::at);
-    e.set_at(when.stamp(desk, id.as_str(), R::NOUN, last)?);
+    let at = when.resolve(last).map_err(|at| {
+        Error::Record(Box::new(OutOfOrder {
+            noun: R::NOUN,
+            id: id.to_string(),
+            at: desk.local(at),
+            last: desk.local(last.expect("only refused after a last event").to_utc()),
+        }))
+    })?;
+    e.set_at(desk.local(at));
     allow(&r, &e)?;
     r.apply(&e).map_err(|error| refused::<R>(id, error))?;
     let table = event_table(desk, e.at(), &e)?;
@@ -384,6 +413,35 @@ pub fn values_equal(a: Option<&toml_edit::Value>, b: Option<&toml_edit::Value>) 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::ticket::{Action, Event};
+
+    #[test]
+    fn a_history_starts_with_its_first_action() {
+        let e = |a| Event {
+            action: Some(a),
+            by: "li".into(),
+            customer: Some("C20261124-AAAAAA".into()),
+            category: Some("complaint".into()),
+            ..Event::default()
+        };
+        let err = |events: &[Event]| replay("T20261124-BBBBBB", events).unwrap_err();
+        assert_eq!(
+            err(&[]).1.to_string(),
+            "the history is empty; it must start with `open`"
+        );
+        assert_eq!(
+            err(&[e(Action::Note)]).1.to_string(),
+            "the first event must be `open`"
+        );
+        let (i, why) = err(&[e(Action::Open), e(Action::Close)]);
+        assert_eq!(i, 1);
+        assert!(
+            why.to_string()
+                .starts_with("cannot close: the ticket is new"),
+            "{why}"
+        );
+        assert!(replay("T20261124-BBBBBB", &[e(Action::Open)]).is_ok());
+    }
 
     #[test]
     fn multiline_round_trips() {

@@ -871,6 +871,26 @@ mod tests {
     }
 
     #[test]
+    fn escalating_worked_on_ticket_to_a_person_needs_a_new_accept() {
+        let mut t = opened();
+        let mut a = ev(Action::Assign);
+        a.assignee = Some("wang".into());
+        apply(&mut t, &a).unwrap();
+        apply(&mut t, &ev(Action::Accept)).unwrap();
+        let mut up = ev(Action::Escalate);
+        up.assignee = Some("zhao".into());
+        up.reason = Some("needs a senior engineer".into());
+        assert_eq!(next_state(t.state(), &up), Some(State::Assigned));
+        apply(&mut t, &up).unwrap();
+        assert_eq!((t.state(), t.accepted), (State::Assigned, None));
+        // Escalating a ticket nobody accepted yet leaves it where it is.
+        let mut t = opened();
+        up.grade = Some(Grade::II);
+        apply(&mut t, &up).unwrap();
+        assert_eq!(t.state(), State::New);
+    }
+
+    #[test]
     fn compensation_needs_review_then_decision() {
         let mut t = opened();
         let mut a = ev(Action::Assign);
