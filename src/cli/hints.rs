@@ -3,8 +3,9 @@
 //! and not with the rules.
 
 use svcdesk::Error;
+use svcdesk::model::customer::LooksLikeExisting;
 use svcdesk::model::measure::AddError;
-use svcdesk::model::record::{OutOfOrder, Refused, StepError, seconds};
+use svcdesk::model::record::{Missing, OutOfOrder, Refused, StepError, seconds};
 use svcdesk::model::vocab::CompState;
 
 /// The error line: the library's message, naming the option where one was at fault.
@@ -33,6 +34,17 @@ pub fn hint(e: &Error) -> Option<String> {
     };
     if let Some(r) = inner.downcast_ref::<Refused>() {
         return refused(r);
+    }
+    if let Some(m) = inner.downcast_ref::<Missing>() {
+        let options: Vec<&str> = m.keys.iter().map(|k| option(k)).collect();
+        let give = format!("give {}", options.join(" or "));
+        return Some(match &m.known {
+            Some(known) => format!("{give}; {known}"),
+            None => give,
+        });
+    }
+    if inner.is::<LooksLikeExisting>() {
+        return Some("use that customer, or pass --force to add this one anyway".into());
     }
     if inner.is::<OutOfOrder>() {
         return Some("give --at a time after the last event (or leave --at out for now), and say when it really happened in the text".into());
@@ -74,5 +86,18 @@ fn refused(r: &Refused) -> Option<String> {
             ),
         }),
         (StepError::Invalid(_), _) => None,
+    }
+}
+
+/// The option that gives a record's key when it is created.
+fn option(key: &str) -> &str {
+    match key {
+        "service_type" => "--type",
+        "text" => "-m",
+        "engineer" => "--engineer",
+        "customer" => "--customer",
+        "ticket" => "--ticket",
+        "name" => "--name",
+        other => other,
     }
 }

@@ -104,6 +104,25 @@ pub fn drift<R: Record>(stored: &R, replayed: &R) -> Vec<&'static str> {
         .collect()
 }
 
+/// A value a new record needs was not given: one of the record's `keys` would do (the
+/// CLI names the options that give them); `known` lists the values it may take.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct Missing {
+    pub message: String,
+    pub keys: &'static [&'static str],
+    pub known: Option<String>,
+}
+
+/// `message`, as a [`Missing`] error.
+pub fn missing(message: impl Into<String>, keys: &'static [&'static str]) -> Error {
+    Error::Record(Box::new(Missing {
+        message: message.into(),
+        keys,
+        known: None,
+    }))
+}
+
 /// A step given a time before the record's last event (an explicit time: the clock is
 /// never refused, see [`When`]).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use toml_edit::{DocumentMut, value};
 
 use super::names;
-use super::record::{multiline, write_values};
+use super::record::{Missing, missing, multiline, write_values};
 use super::ticket_store;
 use super::vocab::vocab;
 use crate::config::Config;
@@ -668,13 +668,14 @@ pub fn add(desk: &Desk, new: NewReport) -> Result<Added> {
     let engineer = f
         .engineer
         .as_deref()
-        .ok_or_else(|| Error::invalid("a report needs the engineer who went (--engineer)"))?;
+        .ok_or_else(|| missing("a report needs the engineer who went", &["engineer"]))?;
     let engineer = check_engineer(desk, engineer)?;
     let service_type = f.service_type.ok_or_else(|| {
-        Error::invalid_with_hint(
-            "a report needs a service type (--type)",
-            format!("service types: {}", ServiceType::names()),
-        )
+        Error::Record(Box::new(Missing {
+            message: "a report needs a service type".into(),
+            keys: &["service_type"],
+            known: Some(format!("service types: {}", ServiceType::names())),
+        }))
     })?;
     let ticket = f
         .ticket
@@ -683,12 +684,13 @@ pub fn add(desk: &Desk, new: NewReport) -> Result<Added> {
         .transpose()?;
     let customer = match (&f.customer, &ticket) {
         (Some(c), _) => desk.resolve(Kind::Customer, c)?.to_string(),
-        (None, Some(t)) => ticket_store::load(desk, t)?.customer.ok_or_else(|| {
-            Error::invalid(format!("ticket {t} has no customer; give --customer"))
-        })?,
+        (None, Some(t)) => ticket_store::load(desk, t)?
+            .customer
+            .ok_or_else(|| missing(format!("ticket {t} has no customer"), &["customer"]))?,
         (None, None) => {
-            return Err(Error::invalid(
-                "a report needs a customer (--customer) or a ticket (--ticket)",
+            return Err(missing(
+                "a report needs a customer or a ticket",
+                &["customer", "ticket"],
             ));
         }
     };

@@ -11,7 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, value};
 
 use super::names;
-use super::record::multiline;
+use super::record::{missing, multiline};
 use super::report::check_engineer;
 use crate::config::Config;
 use crate::desk::record::edit_file;
@@ -173,8 +173,9 @@ pub fn append(desk: &Desk, n: NewEntry) -> Result<PathBuf> {
     let path = path(desk, &engineer)?;
     let text = n.text.trim();
     if text.is_empty() {
-        return Err(Error::invalid(
-            "a log entry needs a text of what was done (-m)",
+        return Err(missing(
+            "a log entry needs a text of what was done",
+            &["text"],
         ));
     }
     let hours = n.hours.as_deref().map(parse_hours).transpose()?;
