@@ -189,6 +189,36 @@ pub fn parse_stored<R: Record>(path: &Path, text: &str) -> Result<(R, R)> {
     Ok((stored, replayed))
 }
 
+/// What `check` finds wrong with a record's history, told to `problem`: events out of
+/// time order, fields that differ from what the history gives. A history that does not
+/// replay is the error, at the failing event's line.
+pub fn check_history<R: Record>(
+    path: &Path,
+    text: &str,
+    stored: &R,
+    mut problem: impl FnMut(String),
+) -> Result<()> {
+    let events = stored.events();
+    if let Some(i) = events.windows(2).position(|w| w[1].at() < w[0].at()) {
+        problem(format!(
+            "history out of order: event {} ({}) is earlier than event {} ({})",
+            i + 2,
+            events[i + 1].at().to_rfc3339(),
+            i + 1,
+            events[i].at().to_rfc3339()
+        ));
+    }
+    let replayed = replay_checked(path, text, stored)?;
+    let fields = drift(stored, &replayed);
+    if !fields.is_empty() {
+        problem(format!(
+            "fields disagree with the history: {} (the history is the truth; a correction is a new event)",
+            fields.join(", ")
+        ));
+    }
+    Ok(())
+}
+
 /// Loads a record as its history says it is: the stored fields are a convenience for
 /// people and grep; the events are the truth (`check` reports any drift).
 pub fn load_file<R: Record>(path: &Path) -> Result<R> {
