@@ -8,6 +8,7 @@ use crate::desk::{Desk, Id, Kind, record};
 use crate::error::{Error, Result};
 use crate::model::customer::Customer;
 use crate::model::measure::Measure;
+use crate::model::names;
 use crate::model::record::check_history;
 use crate::model::report::Report as FieldReport;
 use crate::model::ticket::Ticket;
@@ -549,10 +550,12 @@ fn check_ticket_refs(
             problem(format!("link {l}: no such ticket"));
         }
     }
-    if let Some(c) = &t.category
-        && !desk.config.categories.contains_key(c)
+    if let Some(p) = t
+        .category
+        .as_deref()
+        .and_then(|c| names::category_problem(&desk.config, c))
     {
-        problem(format!("category \"{c}\" is not in svcdesk.toml"));
+        problem(p);
     }
     for d in &t.departments {
         if !desk.config.departments.contains_key(d) {
