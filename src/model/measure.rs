@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use super::names;
 use super::record::{self, Record, Step, multiline};
+// The engine's, at the paths their callers have always used.
 pub use super::record::{StepError, render, replay, replay_checked};
 use super::vocab::vocab;
 use crate::config::Config;

@@ -6,6 +6,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::record::{Record, Step};
+// The engine's, at the paths their callers have always used.
 pub use super::record::{StepError, multiline, replay, values_equal};
 pub use super::vocab::{
     Action, Channel, CompKind, CompState, ComplaintKind, Grade, LinkKind, Priority, State,

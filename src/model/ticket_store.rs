@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::names;
 use super::record;
+// The engine's, at the paths their callers have always used.
 pub use super::record::{
     event_line, event_table, push_event, render, replay_checked, write_values,
 };
