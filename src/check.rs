@@ -8,10 +8,12 @@ use crate::desk::{Desk, Id, Kind, record};
 use crate::error::{Error, Result};
 use crate::model::customer::Customer;
 use crate::model::measure::Measure;
+use crate::model::names;
+use crate::model::record::check_history;
 use crate::model::report::Report as FieldReport;
 use crate::model::ticket::Ticket;
+use crate::model::ticket_cache;
 use crate::model::worklog;
-use crate::model::{ticket_cache, ticket_store};
 use crate::sla::{HolidayGaps, Policy, coverage};
 
 pub const SCHEMA: i64 = 1;
@@ -368,7 +370,7 @@ fn examine(
         Kind::Customer => record::parse_typed::<Customer>(path, &text)
             .map(|c| (i64::from(c.schema), c.id.clone(), Parsed::Customer(c))),
         Kind::Ticket => record::parse_typed::<Ticket>(path, &text).and_then(|t| {
-            check_history(path, &text, &t, &mut problem)?;
+            check_history(path, &text, &t, |m| problem(None, None, m))?;
             let mut departments: Vec<String> = t
                 .event
                 .iter()
@@ -390,7 +392,7 @@ fn examine(
             ))
         }),
         Kind::Measure => record::parse_typed::<Measure>(path, &text).and_then(|m| {
-            check_measure_history(path, &text, &m, &mut problem)?;
+            check_history(path, &text, &m, |m| problem(None, None, m))?;
             Ok((
                 i64::from(m.schema),
                 m.id.clone(),
@@ -530,64 +532,6 @@ fn examined_clean(rel: PathBuf, t: Ticket, gaps: Option<&HolidayGaps>) -> Examin
     }
 }
 
-/// The history must replay, be in time order, and give exactly the stored fields.
-fn check_history(
-    path: &std::path::Path,
-    text: &str,
-    t: &Ticket,
-    problem: &mut impl FnMut(Option<usize>, Option<usize>, String),
-) -> Result<()> {
-    if let Some(m) = out_of_order(&t.event, |e| e.at) {
-        problem(None, None, m);
-    }
-    let replayed = ticket_store::replay_checked(path, text, t)?;
-    if let Some(m) = drifted(&t.drift(&replayed)) {
-        problem(None, None, m);
-    }
-    Ok(())
-}
-
-/// As for tickets: in time order, replays, and gives exactly the stored fields.
-fn check_measure_history(
-    path: &std::path::Path,
-    text: &str,
-    m: &Measure,
-    problem: &mut impl FnMut(Option<usize>, Option<usize>, String),
-) -> Result<()> {
-    if let Some(msg) = out_of_order(&m.event, |e| e.at) {
-        problem(None, None, msg);
-    }
-    let replayed = crate::model::measure::replay_checked(path, text, m)?;
-    if let Some(msg) = drifted(&m.drift(&replayed)) {
-        problem(None, None, msg);
-    }
-    Ok(())
-}
-
-/// The first event dated before the one it follows, as `check` words it.
-fn out_of_order<E>(
-    events: &[E],
-    at: impl Fn(&E) -> chrono::DateTime<chrono::FixedOffset>,
-) -> Option<String> {
-    let i = events.windows(2).position(|w| at(&w[1]) < at(&w[0]))?;
-    Some(format!(
-        "history out of order: event {} ({}) is earlier than event {} ({})",
-        i + 2,
-        at(&events[i + 1]).to_rfc3339(),
-        i + 1,
-        at(&events[i]).to_rfc3339()
-    ))
-}
-
-fn drifted(fields: &[&str]) -> Option<String> {
-    (!fields.is_empty()).then(|| {
-        format!(
-            "fields disagree with the history: {} (the history is the truth; a correction is a new event)",
-            fields.join(", ")
-        )
-    })
-}
-
 fn check_ticket_refs(
     desk: &Desk,
     t: &TicketRefs,
@@ -606,10 +550,12 @@ fn check_ticket_refs(
             problem(format!("link {l}: no such ticket"));
         }
     }
-    if let Some(c) = &t.category
-        && !desk.config.categories.contains_key(c)
+    if let Some(p) = t
+        .category
+        .as_deref()
+        .and_then(|c| names::category_problem(&desk.config, c))
     {
-        problem(format!("category \"{c}\" is not in svcdesk.toml"));
+        problem(p);
     }
     for d in &t.departments {
         if !desk.config.departments.contains_key(d) {
@@ -633,7 +579,7 @@ fn push_error(problem: &mut impl FnMut(Option<usize>, Option<usize>, String), e:
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::ticket;
+    use crate::model::{ticket, ticket_store};
 
     const OPEN: &str = r#"schema = 1
 id = "T20261124-9XWM3A"

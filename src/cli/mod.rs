@@ -8,6 +8,7 @@ mod customer;
 mod docs;
 mod export;
 mod git;
+mod hints;
 mod hooks;
 mod init;
 mod ledger;
@@ -477,8 +478,8 @@ fn run() -> ExitCode {
 }
 
 pub fn report(e: &Error) {
-    eprintln!("error: {e}");
-    if let Some(h) = e.hint() {
+    eprintln!("error: {}", hints::message(e));
+    if let Some(h) = hints::hint(e) {
         eprintln!("hint: {h}");
     }
 }

@@ -566,19 +566,6 @@ impl Desk {
         (o.status.success() && !email.is_empty()).then_some(email)
     }
 
-    /// A person a record names (an engineer, a measure's owner): on the staff list when
-    /// the desk keeps one, otherwise any non-empty name. `what` names the role in errors.
-    pub fn staff_member(&self, what: &str, name: &str) -> Result<String> {
-        let name = name.trim();
-        if name.is_empty() {
-            return Err(Error::invalid(format!("the {what}'s name is empty")));
-        }
-        if !self.config.staff.is_empty() && self.config.staff(name).is_none() {
-            return Err(self.not_staff(name));
-        }
-        Ok(name.to_string())
-    }
-
     fn not_staff(&self, name: &str) -> Error {
         not_known(
             format!(

@@ -1,9 +1,15 @@
 //! The records and their operations. Every write takes the desk lock, reads the file,
 //! changes it through `toml_edit` (so a person's comments and layout survive), and
 //! replaces it atomically.
+//!
+//! [`record`] is the history engine tickets and measures share (replay, append in time
+//! order, check, the merge's re-derivation of fields); [`names`] checks the names a
+//! record takes from the config. Refusals are typed; the CLI words the advice.
 
 pub mod customer;
 pub mod measure;
+pub mod names;
+pub mod record;
 pub mod redact;
 pub mod report;
 pub mod routing;

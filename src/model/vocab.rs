@@ -29,6 +29,8 @@ macro_rules! vocab {
         }
     };
 }
+// Other vocabularies (measures', reports') are declared the same way where they live.
+pub(crate) use vocab;
 
 vocab!(
     /// Where a ticket is in its life. See `State::allowed` for the machine.
