@@ -2,7 +2,9 @@ use clap::Subcommand;
 use svcdesk::Result;
 use svcdesk::desk::{self, Kind};
 use svcdesk::model::customer::{self, Changes, Customer, Field, NewCustomer, Note};
-use svcdesk::output::{self, Format, Rows};
+use svcdesk::output::{self, Rows};
+
+use super::output::Format;
 
 use super::{Context, warn};
 

@@ -4,7 +4,9 @@ use clap::Subcommand;
 use svcdesk::Result;
 use svcdesk::desk::{self, Desk, Kind};
 use svcdesk::model::measure::{self, Done, Measure, MeasureKind, NewMeasure};
-use svcdesk::output::{self, Format, Rows};
+use svcdesk::output::{self, Rows};
+
+use super::output::Format;
 
 use super::Context;
 

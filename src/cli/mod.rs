@@ -9,9 +9,11 @@ mod docs;
 mod export;
 mod git;
 mod hooks;
+mod import;
 mod init;
 mod ledger;
 mod measure;
+mod output;
 mod report;
 mod sla;
 mod stats;
@@ -193,11 +195,11 @@ A ticket cannot be closed while a request awaits review or the GM's decision."
     #[command(after_help = stats::AFTER_HELP)]
     Stats(stats::Args),
     /// Every ticket, event, customer or report as CSV or JSON.
-    #[command(after_help = export::EXPORT_HELP)]
+    #[command(after_help = export::export_help())]
     Export(export::ExportArgs),
     /// Bring a customer spreadsheet (CSV) into the desk, every row checked first.
-    #[command(after_help = export::IMPORT_HELP)]
-    Import(export::ImportArgs),
+    #[command(after_help = import::IMPORT_HELP)]
+    Import(import::ImportArgs),
     /// SLA deadlines: `sla check` for cron (exit 0 ok, 1 at risk, 2 breached, 3 error), `sla status`.
     #[command(subcommand, after_long_help = sla::SLA_RULES)]
     Sla(sla::Command),
@@ -424,7 +426,7 @@ fn run() -> ExitCode {
         Command::Ledger(c) => ledger::exec(&mut cx, c),
         Command::Stats(a) => stats::exec(&mut cx, a),
         Command::Export(a) => export::export(&mut cx, a),
-        Command::Import(a) => export::import(&mut cx, a),
+        Command::Import(a) => import::import(&mut cx, a),
         Command::Check(a) => check::exec(&mut cx, a),
         Command::Hooks(c) => hooks::exec(&mut cx, c),
         Command::Audit(a) => audit::exec(&mut cx, a),

@@ -9,7 +9,9 @@ use svcdesk::model::report::{
 };
 use svcdesk::model::ticket_store;
 use svcdesk::model::worklog::{self, NewEntry};
-use svcdesk::output::{self, Format, Rows};
+use svcdesk::output::{self, Rows};
+
+use super::output::Format;
 use svcdesk::{Error, Result};
 
 use super::{Context, warn};

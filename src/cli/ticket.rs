@@ -11,7 +11,9 @@ use svcdesk::model::ticket::{
     Visibility,
 };
 use svcdesk::model::ticket_store;
-use svcdesk::output::{self, Format, Rows};
+use svcdesk::output::{self, Rows};
+
+use super::output::Format;
 use svcdesk::sla::{TimerState, TimerStatus, view};
 use svcdesk::{Error, Result};
 
