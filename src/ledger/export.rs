@@ -168,14 +168,10 @@ pub fn report_json(all: &[Report]) -> Vec<WithHours<'_>> {
 /// How wide the column lists of the help texts run (the width they always had).
 const HELP_WIDTH: usize = 89;
 
-/// `ticket list --help`'s column paragraph.
-pub fn ticket_list_help() -> String {
-    columns::wrapped(
-        "CSV columns: ",
-        &columns::names(&columns::TICKET[..columns::TICKET_LIST]),
-        "",
-        HELP_WIDTH,
-    )
+/// A listing's `--help` paragraph naming its CSV columns (`ticket list`'s is
+/// `csv_columns_help(&TICKET[..TICKET_LIST])`).
+pub fn csv_columns_help<T>(columns: &[Column<T>]) -> String {
+    columns::wrapped("CSV columns: ", &columns::names(columns), "", HELP_WIDTH)
 }
 
 /// `export --help`'s column paragraph, from the column tables.
@@ -220,7 +216,7 @@ mod tests {
     #[test]
     fn help_lists_the_columns_as_it_always_did() {
         assert_eq!(
-            ticket_list_help(),
+            csv_columns_help(&columns::TICKET[..columns::TICKET_LIST]),
             "CSV columns: id,state,grade,priority,category,complaint_kind,channel,department,assignee,
 customer,contact,product,serial,opened,accepted,responded,resolved,closed,satisfaction,
 reopened,compensation,compensation_amount,compensation_currency,tags,title"

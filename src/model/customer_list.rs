@@ -1,0 +1,62 @@
+//! Which customers `customer list` shows, in what order: the filters and sort keys as
+//! data, applied to the customers loaded.
+
+use super::customer::Customer;
+
+/// What a listing keeps; every given filter must match.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// Occurs (case-insensitively) in a text field or tag.
+    pub text: Option<String>,
+    /// Equal, ASCII case aside.
+    pub industry: Option<String>,
+    /// Equal, ASCII case aside.
+    pub source: Option<String>,
+    /// All of them carried.
+    pub tags: Vec<String>,
+}
+
+impl Filter {
+    pub fn matches(&self, c: &Customer) -> bool {
+        let eq = |v: Option<&str>, want: &str| {
+            v.is_some_and(|v| v.eq_ignore_ascii_case(want) || v == want)
+        };
+        self.text.as_deref().is_none_or(|t| c.mentions(t))
+            && self
+                .industry
+                .as_deref()
+                .is_none_or(|i| eq(c.industry.as_deref(), i))
+            && self
+                .source
+                .as_deref()
+                .is_none_or(|s| eq(c.source.as_deref(), s))
+            && self.tags.iter().all(|t| c.tags.contains(t))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    #[default]
+    Id,
+    Name,
+    Created,
+    Industry,
+    Source,
+}
+
+/// The customers of `all` (in ID order) that `filter` keeps, sorted by `sort`; ties keep
+/// ID order, so the listing is the same every time.
+pub fn list(mut all: Vec<Customer>, filter: &Filter, sort: Sort, reverse: bool) -> Vec<Customer> {
+    all.retain(|c| filter.matches(c));
+    match sort {
+        Sort::Id => {}
+        Sort::Name => all.sort_by(|x, y| x.name.cmp(&y.name)),
+        Sort::Created => all.sort_by_key(|c| c.created),
+        Sort::Industry => all.sort_by(|x, y| x.industry.cmp(&y.industry)),
+        Sort::Source => all.sort_by(|x, y| x.source.cmp(&y.source)),
+    }
+    if reverse {
+        all.reverse();
+    }
+    all
+}
