@@ -6,6 +6,7 @@
 use chrono::{DateTime, FixedOffset};
 
 use crate::model::customer::Customer;
+use crate::model::measure::Measure;
 use crate::model::report::Report;
 use crate::model::ticket::{Event, Ticket};
 use crate::output::Rows;
@@ -170,6 +171,58 @@ pub const REPORT: [Column<Report>; 23] = [
     Column { name: "created", zh: "填写时间", cell: |r| r.created.to_rfc3339() },
     Column { name: "created_by", zh: "填写人", cell: |r| r.created_by.clone() },
 ];
+
+/// The columns of `measure list --format csv`; `measure show --format csv` has one row
+/// per column.
+pub const MEASURE: [&str; 18] = [
+    "id",
+    "state",
+    "overdue",
+    "kind",
+    "owner",
+    "due",
+    "period",
+    "category",
+    "tickets",
+    "problem",
+    "measure",
+    "created",
+    "created_by",
+    "notes",
+    "done",
+    "result",
+    "effect_checked",
+    "effect",
+];
+
+/// A measure's cells under [`MEASURE`]; whether it is overdue depends on `today`.
+pub fn measure_cells(m: &Measure, today: chrono::NaiveDate) -> Vec<String> {
+    vec![
+        m.id.clone(),
+        m.state.to_string(),
+        m.is_overdue(today).to_string(),
+        m.kind.to_string(),
+        m.owner.clone(),
+        m.due.to_string(),
+        text(&m.period),
+        text(&m.category),
+        m.tickets.join(";"),
+        m.problem.clone(),
+        m.measure.clone(),
+        m.created.to_rfc3339(),
+        m.created_by.clone(),
+        m.notes().count().to_string(),
+        m.done.map(|d| d.to_rfc3339()).unwrap_or_default(),
+        text(&m.result),
+        // Unknown until done.
+        if m.done.is_some() {
+            m.effect_checked.to_string()
+        } else {
+            String::new()
+        },
+        text(&m.effect),
+    ]
+}
 
 /// `export events`' leading columns: which ticket, the event's place in its history, and
 /// the fields every event has.

@@ -166,7 +166,7 @@ pub fn report_json(all: &[Report]) -> Vec<WithHours<'_>> {
 }
 
 /// How wide the column lists of the help texts run (the width they always had).
-const HELP_WIDTH: usize = 89;
+pub const HELP_WIDTH: usize = 89;
 
 /// A listing's `--help` paragraph naming its CSV columns (`ticket list`'s is
 /// `csv_columns_help(&TICKET[..TICKET_LIST])`).

@@ -3,7 +3,7 @@
 //! replaces it atomically.
 
 pub mod customer;
-pub mod customer_list;
+pub mod listing;
 pub mod measure;
 pub mod redact;
 pub mod report;

@@ -1,7 +1,7 @@
 //! The arguments of `svcdesk customer`'s subcommands.
 
 use svcdesk::model::customer::Field;
-use svcdesk::model::customer_list::Sort;
+use svcdesk::model::listing::Sort;
 
 use super::super::output::Format;
 

@@ -8,7 +8,7 @@ use svcdesk::Result;
 use svcdesk::desk::{self, Kind};
 use svcdesk::ledger::{columns, export};
 use svcdesk::model::customer::{self, Changes, Field, NewCustomer, Note};
-use svcdesk::model::customer_list::{self, Filter};
+use svcdesk::model::listing::{self, Filter};
 use svcdesk::output;
 
 use self::args::{AddArgs, EditArgs, ListArgs, NoteArgs, RedactArgs, ShowArgs};
@@ -146,7 +146,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
                 source: a.source,
                 tags: a.tags,
             };
-            let all = customer_list::list(
+            let all = listing::list(
                 customer::load_all(&desk)?,
                 &filter,
                 a.sort.into(),

@@ -1,9 +1,12 @@
-//! Which customers `customer list` shows, in what order: the filters and sort keys as
-//! data, applied to the customers loaded.
+//! Which records `customer list` and `measure list` show, in what order: the filters
+//! and sort keys as data, applied to the records loaded.
+
+use chrono::NaiveDate;
 
 use super::customer::Customer;
+use super::measure::{self, Measure, MeasureKind};
 
-/// What a listing keeps; every given filter must match.
+/// Which customers a listing keeps; every given filter must match.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
     /// Occurs (case-insensitively) in a text field or tag.
@@ -58,5 +61,28 @@ pub fn list(mut all: Vec<Customer>, filter: &Filter, sort: Sort, reverse: bool) 
     if reverse {
         all.reverse();
     }
+    all
+}
+
+/// Which measures a listing keeps; every given filter must match.
+#[derive(Debug, Clone, Default)]
+pub struct MeasureFilter {
+    /// Not done.
+    pub open: bool,
+    /// Not done and past the due day.
+    pub overdue: bool,
+    pub owner: Option<String>,
+    pub kind: Option<MeasureKind>,
+}
+
+/// The measures of `all` that `filter` keeps as of `today` (desk time), by due date.
+pub fn measures(mut all: Vec<Measure>, filter: &MeasureFilter, today: NaiveDate) -> Vec<Measure> {
+    all.retain(|m| {
+        (!filter.open || m.is_open())
+            && (!filter.overdue || m.is_overdue(today))
+            && filter.owner.as_deref().is_none_or(|o| m.owner == o.trim())
+            && filter.kind.is_none_or(|k| m.kind == k)
+    });
+    measure::sort_by_due(&mut all);
     all
 }
