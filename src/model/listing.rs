@@ -86,3 +86,47 @@ pub fn measures(mut all: Vec<Measure>, filter: &MeasureFilter, today: NaiveDate)
     measure::sort_by_due(&mut all);
     all
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn customer(id: &str, name: &str, industry: &str, tags: &[&str]) -> Customer {
+        toml::from_str(&format!(
+            "schema = 1\nid = \"{id}\"\nname = \"{name}\"\nindustry = \"{industry}\"\n\
+             tags = {tags:?}\ncreated = 2026-11-24T09:00:00+08:00\ncreated_by = \"li\"\n"
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn customer_filters_all_match_and_ties_keep_id_order() {
+        let all = vec![
+            customer("C1", "b", "Manufacturing", &["vip"]),
+            customer("C2", "a", "retail", &["vip", "east"]),
+            customer("C3", "a", "manufacturing", &[]),
+        ];
+        let ids = |v: Vec<Customer>| v.into_iter().map(|c| c.id).collect::<Vec<_>>();
+        let by_industry = Filter {
+            industry: Some("MANUFACTURING".into()),
+            ..Filter::default()
+        };
+        assert_eq!(
+            ids(list(all.clone(), &by_industry, Sort::Id, false)),
+            ["C1", "C3"]
+        );
+        let tagged = Filter {
+            tags: vec!["vip".into(), "east".into()],
+            ..Filter::default()
+        };
+        assert_eq!(ids(list(all.clone(), &tagged, Sort::Id, false)), ["C2"]);
+        assert_eq!(
+            ids(list(all.clone(), &Filter::default(), Sort::Name, false)),
+            ["C2", "C3", "C1"]
+        );
+        assert_eq!(
+            ids(list(all, &Filter::default(), Sort::Id, true)),
+            ["C3", "C2", "C1"]
+        );
+    }
+}
