@@ -92,6 +92,25 @@ pub struct ImportArgs {
     map: Vec<String>,
 }
 
+/// All or nothing: with a bad row, nothing is written unless --skip-bad. Says so and
+/// returns true when the import stops here.
+fn refused(a: &ImportArgs, bad: usize, adding: usize) -> bool {
+    if bad == 0 || a.skip_bad {
+        return false;
+    }
+    eprintln!(
+        "{}nothing written: {bad} bad row(s); fix them, or pass --skip-bad to add the {adding} good one(s)",
+        if a.dry_run { "dry run: " } else { "" },
+    );
+    true
+}
+
+/// The IDs added, one a line on stdout, for scripts.
+fn print_ids(cx: &mut Context, ids: &[impl std::fmt::Display]) -> Result<()> {
+    let out: String = ids.iter().map(|id| format!("{id}\n")).collect();
+    cx.print(&out)
+}
+
 /// `import tickets`: every row checked (its history rebuilt and replayed) before any is
 /// written; rows whose ID the desk has are skipped.
 fn import_tickets(
@@ -119,12 +138,7 @@ fn import_tickets(
         eprintln!("skipped: {label}:{line}: {id} is already in the desk");
     }
     let (adding, skipped) = (plan.tickets.len(), plan.existing.len());
-    if !plan.bad.is_empty() && !a.skip_bad {
-        eprintln!(
-            "{}nothing written: {} bad row(s); fix them, or pass --skip-bad to add the {adding} good one(s)",
-            if a.dry_run { "dry run: " } else { "" },
-            plan.bad.len()
-        );
+    if refused(a, plan.bad.len(), adding) {
         return Ok(EXIT_FAILURE);
     }
     if a.dry_run {
@@ -133,11 +147,7 @@ fn import_tickets(
         );
         return Ok(0);
     }
-    let mut out = String::new();
-    for id in tickets::write(desk, &plan)? {
-        out.push_str(&format!("{id}\n"));
-    }
-    cx.print(&out)?;
+    print_ids(cx, &tickets::write(desk, &plan)?)?;
     eprintln!("added {adding} ticket(s), skipped {skipped} already present");
     Ok(0)
 }
@@ -204,12 +214,7 @@ pub fn import(cx: &mut Context, a: ImportArgs) -> Result<u8> {
     }
     let adding = plan.to_add().count();
     let dups = plan.duplicates().count();
-    if !bad.is_empty() && !a.skip_bad {
-        eprintln!(
-            "{}nothing written: {} bad row(s); fix them, or pass --skip-bad to add the {adding} good one(s)",
-            if a.dry_run { "dry run: " } else { "" },
-            bad.len()
-        );
+    if refused(&a, bad.len(), adding) {
         return Ok(EXIT_FAILURE);
     }
     let logs: usize = plan.to_add().filter(|r| r.log_entries > 0).count();
@@ -231,11 +236,7 @@ pub fn import(cx: &mut Context, a: ImportArgs) -> Result<u8> {
         return Ok(0);
     }
     let added = import::write(&desk, &plan, &by, now)?;
-    let mut out = String::new();
-    for id in &added {
-        out.push_str(&format!("{id}\n"));
-    }
-    cx.print(&out)?;
+    print_ids(cx, &added)?;
     eprintln!(
         "added {} customer(s), skipped {dups} duplicate(s){skipped_bad}",
         added.len()
