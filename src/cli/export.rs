@@ -51,10 +51,11 @@ pub enum ExportFormat {
 /// `export --help`: the column lists come from the library's column tables, so the help
 /// (and svcdesk-csv(7), made from it) cannot drift from what is written.
 pub fn export_help() -> String {
-    format!("{BEFORE}{}{AFTER}", export::columns_help())
+    format!("{HELP_HEAD}{}{HELP_TAIL}", export::columns_help())
 }
 
-const BEFORE: &str = "\
+/// `export --help` before its column lists.
+const HELP_HEAD: &str = "\
 Examples:
   svcdesk export tickets -o tickets.csv
   svcdesk export customers --excel -o 客户档案.csv      # for Excel
@@ -66,7 +67,8 @@ Every record of the kind, in ID order (events: by ticket, then in history order)
 
 ";
 
-const AFTER: &str = ": one row per run of each SLA timer (a reopen or re-assignment
+/// `export --help` after its column lists: it goes on from the last timer column.
+const HELP_TAIL: &str = ": one row per run of each SLA timer (a reopen or re-assignment
              starts a new run), evaluated now (SVCDESK_NOW). outcome is met, breached,
              missed, n/a, restarted, running, paused or at-risk; decided is when a report
              counts the run (empty while undecided, and for n/a and restarted). A month's
