@@ -3,7 +3,9 @@ use svcdesk::Result;
 use svcdesk::ledger::{self, Month, sheet};
 use svcdesk::model::report::{self, hours_text};
 use svcdesk::model::ticket_store;
-use svcdesk::output::{Format, Rows};
+use svcdesk::output::Rows;
+
+use super::output::Format;
 
 use super::Context;
 use super::report::customer_names;
@@ -81,7 +83,7 @@ pub struct ServiceArgs {
     #[arg(long, value_enum, default_value = "csv")]
     format: Format,
     #[command(flatten)]
-    csv: sheet::CsvArgs,
+    csv: super::output::CsvArgs,
 }
 
 #[derive(clap::Args)]
@@ -93,7 +95,7 @@ pub struct TicketsArgs {
     #[arg(long, value_enum, default_value = "csv")]
     format: Format,
     #[command(flatten)]
-    csv: sheet::CsvArgs,
+    csv: super::output::CsvArgs,
 }
 
 pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {

@@ -7,7 +7,9 @@ use svcdesk::hooks::{self, HookEvent};
 use svcdesk::model::measure::{self, Measure};
 use svcdesk::model::ticket::{Action, Event, Ticket};
 use svcdesk::model::ticket_store;
-use svcdesk::output::{self, Format, Rows};
+use svcdesk::output::{self, Rows};
+
+use super::output::Format;
 use svcdesk::sla::coverage::{self, HolidayGaps};
 use svcdesk::sla::policy::{Policy, TimerState, TimerStatus};
 use svcdesk::sla::view;

@@ -5,7 +5,9 @@ use std::collections::HashSet;
 use svcdesk::desk::{self, Desk};
 use svcdesk::ledger::{Month, Period, sheet};
 use svcdesk::model::{measure, report, ticket_store};
-use svcdesk::output::{self, Format, Rows};
+use svcdesk::output::{self, Rows};
+
+use super::output::Format;
 use svcdesk::stats::{self, Dim, Names};
 use svcdesk::{Error, Result};
 
@@ -116,7 +118,7 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t)]
     format: Format,
     #[command(flatten)]
-    csv: sheet::CsvArgs,
+    csv: super::output::CsvArgs,
 }
 
 fn period(desk: &Desk, a: &Args, today: chrono::NaiveDate) -> Result<Period> {

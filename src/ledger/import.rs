@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
+use super::columns::CUSTOMER;
 use super::sheet::unneutralise;
 
 /// `import tickets`: a sheet of `export tickets` columns.
@@ -30,26 +31,8 @@ pub const CUSTOMER_COLUMNS: [&str; 9] = [
 /// CSV).
 pub const EXPORT_COLUMNS: [&str; 4] = ["id", "referred_by", "created", "log_entries"];
 
-/// The columns `svcdesk export customers` writes, in order, with their Chinese header
-/// names (`--lang zh`); `import customers` reads either name.
-pub const ZH: [(&str, &str); 13] = [
-    ("id", "客户编号"),
-    ("name", "客户名称"),
-    ("contact", "联系人"),
-    ("phone", "联系电话"),
-    ("email", "邮箱"),
-    ("industry", "所属行业"),
-    ("source", "客户来源"),
-    ("referred_by", "推荐人"),
-    ("tags", "标签"),
-    ("created", "登记时间"),
-    ("log_entries", "沟通记录数"),
-    ("address", "地址"),
-    ("notes", "备注"),
-];
-
 /// More header names of the paper forms and common spreadsheets, read as these columns
-/// (besides the names of [`ZH`]).
+/// (besides the Chinese names of [`CUSTOMER`]).
 const ALIASES: [(&str, &str); 9] = [
     ("名称", "name"),
     ("电话", "phone"),
@@ -218,7 +201,7 @@ pub fn plan_customers_mapped(
             .map(|(_, f)| *f);
         let known = mapped
             .or_else(|| customer_fields().into_iter().find(|c| *c == key))
-            .or_else(|| ZH.iter().find(|(_, z)| *z == key).map(|(c, _)| *c))
+            .or_else(|| CUSTOMER.iter().find(|c| c.zh == key).map(|c| c.name))
             .or_else(|| ALIASES.iter().find(|(a, _)| *a == key).map(|(_, c)| *c));
         match known {
             Some(c) if columns.contains(&c) => {
@@ -686,12 +669,12 @@ mod tests {
 
     #[test]
     fn chinese_names_cover_every_column_and_map_renames() {
-        let mut keys: Vec<&str> = ZH.iter().map(|(k, _)| *k).collect();
+        let mut keys: Vec<&str> = CUSTOMER.iter().map(|c| c.name).collect();
         keys.sort();
         let mut fields = customer_fields();
         fields.sort();
         assert_eq!(keys, fields);
-        let zh: Vec<&str> = ZH.iter().map(|(_, z)| *z).collect();
+        let zh: Vec<&str> = CUSTOMER.iter().map(|c| c.zh).collect();
         let p = plan(
             &format!("{}\n,甲,,13900001111,,,,,,,,,\n", zh.join(",")),
             false,

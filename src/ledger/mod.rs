@@ -20,6 +20,8 @@ use crate::model::report::{Report, cost_text, hours_text};
 use crate::model::worklog::Entry;
 use crate::output::Rows;
 
+pub mod columns;
+pub mod export;
 pub mod import;
 mod period;
 pub mod sheet;

@@ -59,7 +59,7 @@ pub fn unneutralise(cell: &str) -> &str {
 }
 
 /// The language of the header row.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
     /// The column names (`date`, `report`, ...), what scripts read.
     #[default]
@@ -76,31 +76,6 @@ pub struct CsvOpts {
     /// Formula-like non-numeric cells get a leading `'`.
     pub neutralise: bool,
     pub lang: Lang,
-}
-
-/// The CSV options every CSV-producing command takes (`#[command(flatten)]`).
-#[derive(clap::Args, Debug, Clone, Copy, Default)]
-pub struct CsvArgs {
-    /// CSV: start with a UTF-8 byte-order mark (Excel then reads Chinese); cells unchanged.
-    #[arg(long)]
-    pub bom: bool,
-    /// CSV for Excel: --bom, and non-numeric cells starting with = + - @ tab or CR get a
-    /// leading ' (numbers such as -35 or -1.50 are left alone).
-    #[arg(long)]
-    pub excel: bool,
-    /// CSV header row: en (the column names) or zh (the paper forms' names).
-    #[arg(long, value_enum, value_name = "LANG", default_value_t)]
-    pub lang: Lang,
-}
-
-impl CsvArgs {
-    pub fn opts(&self) -> CsvOpts {
-        CsvOpts {
-            bom: self.bom || self.excel,
-            neutralise: self.excel,
-            lang: self.lang,
-        }
-    }
 }
 
 /// CSV text for scripts (`excel` false) or for a spreadsheet (BOM, formulas neutralised),

@@ -5,7 +5,9 @@ use svcdesk::Result;
 use svcdesk::desk::{Desk, Kind};
 use svcdesk::model::ticket::{Channel, Grade, Priority, State, Ticket};
 use svcdesk::model::ticket_store;
-use svcdesk::output::{self, Format, Rows};
+use svcdesk::output::{self, Rows};
+
+use crate::cli::output::Format;
 use svcdesk::sla::{TimerState, TimerStatus};
 
 use super::show::{with_next_due, with_runs};

@@ -18,7 +18,6 @@ use self::open::OpenArgs;
 use self::show::ShowArgs;
 use super::Context;
 
-pub(crate) use self::list::list_rows;
 
 pub const STATES: &str = "\
 States and the steps that move between them:

@@ -6,7 +6,9 @@ use svcdesk::desk::{Desk, Id, Kind};
 use svcdesk::model::customer;
 use svcdesk::model::ticket::{Event, Ticket, Visibility};
 use svcdesk::model::ticket_store;
-use svcdesk::output::{self, Format, Rows};
+use svcdesk::output::{self, Rows};
+
+use crate::cli::output::Format;
 use svcdesk::sla::{TimerStatus, view};
 
 use crate::cli::Context;
