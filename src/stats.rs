@@ -32,13 +32,15 @@ use chrono::{DateTime, Utc};
 use rayon::prelude::*;
 use serde_json::{Value, json};
 
-use crate::ledger::sheet::{self, intern, json_number};
+use crate::config::Policy;
 use crate::model::report::Report;
 use crate::model::ticket::{self, Action, Event, Ticket};
 use crate::output::Rows;
-use crate::sla::policy::{Policy, TimerState, TimerStatus};
+use crate::output::sheet::{self, intern, json_number};
+use crate::sla::policy::{TimerState, TimerStatus};
 
-pub use crate::ledger::Period;
+// re-export for the parallel branches of issue 17; removed at the end of the session
+pub use crate::time::Period;
 
 /// The ticket as it stood just before `end`: replayed from the events before it (events
 /// are in time order). `None` if it was not yet opened. Borrowed when nothing happened
@@ -777,8 +779,8 @@ impl Trend {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ledger::Month;
     use crate::model::ticket::{CompKind, Grade};
+    use crate::time::Month;
     use chrono::FixedOffset;
 
     fn tz() -> chrono_tz::Tz {

@@ -24,7 +24,7 @@ use crate::config::Config;
 use crate::desk::record::{self, edit_file, serde_time};
 use crate::desk::{Desk, Id, Kind, When, store};
 use crate::error::{Error, Result, shown};
-use crate::ledger::{Month, Period, midnight};
+use crate::time::{Month, Period, midnight};
 
 /// What a measure changes: people's skills, the way work is done, or the product.
 #[derive(

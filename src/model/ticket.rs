@@ -5,11 +5,11 @@
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-pub use super::vocab::{
+use crate::desk::record::serde_time;
+pub use crate::vocab::{
     Action, Channel, CompKind, CompState, ComplaintKind, Grade, LinkKind, Priority, State,
     Visibility,
 };
-use crate::desk::record::serde_time;
 
 /// One thing that happened. Flat on purpose: every action uses a few of these optional
 /// fields (see `Action` docs and `check_fields`), and a flat table keeps TOML errors

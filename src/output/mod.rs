@@ -4,6 +4,8 @@
 use comfy_table::{ContentArrangement, Table, presets};
 use serde::Serialize;
 
+pub mod sheet;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Format {
     /// Aligned table for a terminal (column widths follow the terminal's).

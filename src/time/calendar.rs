@@ -1,6 +1,6 @@
 //! The desk's business calendar: which instants are working time, and arithmetic in it.
 //!
-//! See the module documentation of [`crate::sla`] for the rules.
+//! See the module documentation of [`crate::time`] for the rules.
 
 use chrono::offset::LocalResult;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};

@@ -1,6 +1,6 @@
 //! SLA targets (`15m`, `48h`, `8bh`, `3wd`) and plain wall-clock durations (`2h`).
 //!
-//! See the module documentation of [`crate::sla`] for the rules.
+//! See the module documentation of [`crate::time`] for the rules.
 
 use std::fmt;
 use std::str::FromStr;
@@ -231,7 +231,7 @@ fn seconds(number: u64, unit_secs: u64) -> Option<Duration> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sla::calendar::CalendarConfig;
+    use crate::time::CalendarConfig;
     use chrono::{NaiveDateTime, TimeZone};
     use proptest::prelude::*;
 
