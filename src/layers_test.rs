@@ -278,10 +278,11 @@ fn scan(text: &str) -> Scan {
             i = skip_group(&t, i + 1);
             let mut path_attr = None;
             while punct(i, '#') && punct(i + 1, '[') {
-                if ident(i + 2, "path") && punct(i + 3, '=') {
-                    if let Some(Tok::Str(p)) = at(i + 4) {
-                        path_attr = Some(p.clone());
-                    }
+                if ident(i + 2, "path")
+                    && punct(i + 3, '=')
+                    && let Some(Tok::Str(p)) = at(i + 4)
+                {
+                    path_attr = Some(p.clone());
                 }
                 i = skip_group(&t, i + 1);
             }
