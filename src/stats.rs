@@ -40,6 +40,7 @@ use crate::output::sheet::{self, intern, json_number};
 use crate::sla::policy::{TimerState, TimerStatus};
 
 // re-export for the parallel branches of issue 17; removed at the end of the session
+// (Period is used here too: keep it as a plain `use`)
 pub use crate::time::Period;
 
 /// The ticket as it stood just before `end`: replayed from the events before it (events

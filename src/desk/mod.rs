@@ -388,7 +388,7 @@ impl Desk {
     }
 
     fn not_staff(&self, name: &str) -> Error {
-        not_known(
+        crate::names::not_known(
             format!(
                 "\"{}\" is not on this desk's staff list",
                 crate::error::shown(name)
