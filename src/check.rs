@@ -4,6 +4,8 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 
+use crate::config::Policy;
+use crate::desk::record::SCHEMA;
 use crate::desk::{Desk, Id, Kind, record};
 use crate::error::{Error, Result};
 use crate::model::customer::Customer;
@@ -14,9 +16,7 @@ use crate::model::report::Report as FieldReport;
 use crate::model::ticket::Ticket;
 use crate::model::ticket_cache;
 use crate::model::worklog;
-use crate::sla::{HolidayGaps, Policy, coverage};
-
-pub const SCHEMA: i64 = 1;
+use crate::sla::{HolidayGaps, coverage};
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 pub struct Problem {
@@ -316,7 +316,7 @@ fn hook_problems(desk: &Desk) -> Vec<Problem> {
     let text = std::fs::read_to_string(&path).unwrap_or_default();
     let mut problems = Vec::new();
     for (i, rule) in desk.config.hooks.rule.iter().enumerate() {
-        let Some(program) = crate::hooks::missing_program(&desk.root, &rule.command) else {
+        let Some(program) = crate::desk::program::missing_program(&desk.root, &rule.command) else {
             continue;
         };
         let at = crate::keypath::KeyPath::new(["hooks", "rule"])
@@ -494,20 +494,6 @@ fn check_customer(c: &Customer, ids: &HashSet<String>, mut problem: impl FnMut(S
     // (`customer note --at`) legitimately comes after later ones, so order is no fault.
 }
 
-/// Whether a ticket file that parses and replays has nothing else for `check` to report
-/// on its own: history in time order, fields as the history gives them, schema, and an
-/// ID that belongs at its path. The ticket cache records this when it reads a file, so
-/// `check` need not read an unchanged clean file again; every per-file ticket rule in
-/// `examine` must therefore be mirrored here (`clean_agrees_with_examine` tests it).
-pub(crate) fn ticket_file_clean(rel: &std::path::Path, stored: &Ticket, replayed: &Ticket) -> bool {
-    i64::from(stored.schema) == SCHEMA
-        && Id::parse(&stored.id)
-            .filter(|id| id.as_str() == stored.id)
-            .is_some_and(|id| id.kind() == Kind::Ticket && id.rel_path() == rel)
-        && stored.event.windows(2).all(|w| w[1].at >= w[0].at)
-        && stored.drift(replayed).is_empty()
-}
-
 /// What `examine` would give for a ticket file the cache vouches for as clean.
 fn examined_clean(rel: PathBuf, t: Ticket, gaps: Option<&HolidayGaps>) -> Examined {
     let mut departments: Vec<String> = t
@@ -579,6 +565,7 @@ fn push_error(problem: &mut impl FnMut(Option<usize>, Option<usize>, String), e:
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::ticket_cache::ticket_file_clean;
     use crate::model::{ticket, ticket_store};
 
     const OPEN: &str = r#"schema = 1

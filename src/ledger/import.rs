@@ -8,7 +8,6 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use super::columns::CUSTOMER;
-use super::sheet::unneutralise;
 
 /// `import tickets`: a sheet of `export tickets` columns.
 #[path = "import_tickets.rs"]
@@ -17,6 +16,7 @@ use crate::desk::id::{self, Id, Kind};
 use crate::desk::{self, Desk};
 use crate::error::{Error, Result};
 use crate::model::customer::{self, Customer, Field};
+use crate::output::sheet::{self, unneutralise};
 
 /// The columns a customer sheet may have; only `name` is required. `tags` are separated
 /// by `;`.
@@ -173,7 +173,7 @@ pub fn plan_customers_mapped(
     force: bool,
     map: &[(String, &'static str)],
 ) -> Result<Plan> {
-    let text = text.strip_prefix(super::sheet::BOM).unwrap_or(text);
+    let text = text.strip_prefix(sheet::BOM).unwrap_or(text);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
@@ -498,7 +498,7 @@ fn check_row(
                     )),
                 }
             }
-            "created" => match desk::parse_time(v, tz) {
+            "created" => match crate::time::parse_time(v, tz) {
                 Ok(t) => row.created = Some(t),
                 Err(_) => problems.push(format!(
                     "created \"{v}\" is not a time like 2026-11-24 09:30 or RFC 3339"

@@ -44,7 +44,7 @@ pub fn plan(
     desk_ids: &HashSet<String>,
     customers: &HashSet<String>,
 ) -> Result<Plan> {
-    let text = text.strip_prefix(crate::ledger::sheet::BOM).unwrap_or(text);
+    let text = text.strip_prefix(crate::output::sheet::BOM).unwrap_or(text);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .from_reader(text.as_bytes());
@@ -88,7 +88,7 @@ pub fn plan(
         let row: HashMap<&str, &str> = columns
             .iter()
             .zip(record.iter())
-            .map(|(c, v)| (*c, crate::ledger::sheet::unneutralise(v)))
+            .map(|(c, v)| (*c, crate::output::sheet::unneutralise(v)))
             .collect();
         match plan_row(&row, tz, customers) {
             Ok(t) if desk_ids.contains(&t.id) => plan.existing.push((line, t.id)),
@@ -127,7 +127,7 @@ fn time(
 ) -> std::result::Result<Option<DateTime<FixedOffset>>, String> {
     match row.get(key).map(|v| v.trim()).filter(|v| !v.is_empty()) {
         None => Ok(None),
-        Some(v) => crate::desk::parse_time(v, tz)
+        Some(v) => crate::time::parse_time(v, tz)
             .map(|t| {
                 Some(
                     DateTime::parse_from_rfc3339(v)

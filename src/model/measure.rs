@@ -26,7 +26,7 @@ use crate::config::Config;
 use crate::desk::record::serde_time;
 use crate::desk::{Desk, Id, Kind, When};
 use crate::error::{Error, Result};
-use crate::ledger::{Month, Period, midnight};
+use crate::time::{Month, Period, midnight};
 
 vocab!(
     /// What a measure changes: people's skills, the way work is done, or the product.

@@ -8,11 +8,11 @@ use serde::{Deserialize, Serialize};
 use super::record::{Record, Step};
 // The engine's, at the paths their callers have always used.
 pub use super::record::{StepError, multiline, replay, values_equal};
-pub use super::vocab::{
+use crate::desk::record::serde_time;
+pub use crate::vocab::{
     Action, Channel, CompKind, CompState, ComplaintKind, Grade, LinkKind, Priority, State,
     Visibility,
 };
-use crate::desk::record::serde_time;
 
 /// One thing that happened. Flat on purpose: every action uses a few of these optional
 /// fields (see `Action` docs and `check_fields`), and a flat table keeps TOML errors

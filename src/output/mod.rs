@@ -4,6 +4,8 @@
 use comfy_table::{ContentArrangement, Table, presets};
 use serde::Serialize;
 
+pub mod sheet;
+
 /// Rows of strings under fixed column names: the common shape of every listing.
 /// Every cell is text (as CSV and tables show it); the columns named in `numeric` hold
 /// numbers svcdesk wrote itself (counts, hours, scores, amounts) or nothing, and JSON

@@ -18,7 +18,6 @@ use self::open::OpenArgs;
 use self::show::ShowArgs;
 use super::Context;
 
-
 pub const STATES: &str = "\
 States and the steps that move between them:
 

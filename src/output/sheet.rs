@@ -419,8 +419,8 @@ mod tests {
         check(&crate::stats::TREND_COLUMNS, &zh::STATS);
         check(&crate::model::measure::STATS_COLUMNS, &zh::STATS);
         let summary = crate::stats::Summary {
-            period: crate::ledger::Period::month(
-                crate::ledger::Month::parse(
+            period: crate::time::Period::month(
+                crate::time::Month::parse(
                     "2026-11",
                     chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap(),
                 )
