@@ -1,9 +1,11 @@
 //! The arguments of `svcdesk customer`'s subcommands.
 
+use chrono::NaiveDate;
 use svcdesk::model::customer::Field;
 use svcdesk::model::listing::Sort;
 
 use super::super::output::Format;
+use crate::cli::values::{self, OnDay, Time};
 
 #[derive(clap::Args)]
 pub struct RedactArgs {
@@ -19,8 +21,8 @@ pub struct RedactArgs {
     #[arg(allow_hyphen_values = true, long)]
     pub(super) reason: String,
     /// When, if not now (desk time).
-    #[arg(long, value_name = "TIME")]
-    pub(super) at: Option<String>,
+    #[arg(long, value_name = "TIME", value_parser = values::time())]
+    pub(super) at: Option<Time>,
 }
 
 #[derive(clap::Args, Default)]
@@ -84,8 +86,8 @@ pub struct AddArgs {
     #[arg(long)]
     pub(super) force: bool,
     /// When the customer was registered, if not now (e.g. 2026-11-24 09:30).
-    #[arg(long, value_name = "TIME")]
-    pub(super) at: Option<String>,
+    #[arg(long, value_name = "TIME", value_parser = values::time())]
+    pub(super) at: Option<Time>,
 }
 
 #[derive(clap::Args)]
@@ -165,11 +167,11 @@ pub struct NoteArgs {
     #[arg(long)]
     pub(super) channel: Option<String>,
     /// Date to follow up, YYYY-MM-DD, or +3d / +2w from today.
-    #[arg(long, value_name = "DATE")]
-    pub(super) follow_up: Option<String>,
+    #[arg(long, value_name = "DATE", value_parser = values::date_ahead())]
+    pub(super) follow_up: Option<OnDay<NaiveDate>>,
     /// When it happened, if not now.
-    #[arg(long, value_name = "TIME")]
-    pub(super) at: Option<String>,
+    #[arg(long, value_name = "TIME", value_parser = values::time())]
+    pub(super) at: Option<Time>,
 }
 
 impl From<SortKey> for Sort {

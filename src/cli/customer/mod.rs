@@ -5,7 +5,7 @@ mod show;
 
 use clap::Subcommand;
 use svcdesk::Result;
-use svcdesk::desk::{self, Kind};
+use svcdesk::desk::Kind;
 use svcdesk::ledger::{columns, export};
 use svcdesk::model::customer::{self, Changes, Field, NewCustomer, Note};
 use svcdesk::model::listing::{self, Filter};
@@ -67,7 +67,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
         Command::Add(a) => {
             let by = cx.actor(&desk)?;
             let by_name = by.clone();
-            let at = cx.at(&desk, a.at.as_deref())?;
+            let at = cx.at(&desk, crate::cli::values::at(&a.at))?;
             let added = customer::add(
                 &desk,
                 NewCustomer {
@@ -169,12 +169,12 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
             let id = desk.resolve(Kind::Customer, &a.id)?;
             let by = cx.actor(&desk)?;
             let by_name = by.clone();
-            let when = cx.when(&desk, a.at.as_deref())?;
+            let when = cx.when(&desk, crate::cli::values::at(&a.at))?;
             let today = desk.local(cx.time(&desk, None)?).date_naive();
             let follow_up = a
                 .follow_up
-                .as_deref()
-                .map(|d| desk::parse_date_from(d, today))
+                .as_ref()
+                .map(|d| d.on(today, desk.tz()))
                 .transpose()?;
             customer::note(
                 &desk,
@@ -201,7 +201,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
                 field: a.field,
                 reason: a.reason,
                 by: cx.actor(&desk)?,
-                at: cx.time(&desk, a.at.as_deref())?,
+                at: cx.time(&desk, crate::cli::values::at(&a.at))?,
             };
             let path = svcdesk::model::redact::customer_log(&desk, &id, a.log, &request)?;
             eprintln!("{id}: log entry {} `{}` redacted", a.log, request.field);

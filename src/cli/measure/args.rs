@@ -1,6 +1,9 @@
 //! The arguments of `svcdesk measure`'s subcommands.
 
+use chrono::NaiveDate;
 use svcdesk::model::measure::MeasureKind;
+
+use crate::cli::values::{self, OnDay, Time};
 
 use super::super::output::Format;
 
@@ -19,8 +22,8 @@ pub struct AddArgs {
     #[arg(long, value_name = "STAFF")]
     pub(super) owner: String,
     /// Due date, YYYY-MM-DD, or +30d / +2w from today (the whole day counts).
-    #[arg(long, value_name = "DATE")]
-    pub(super) due: String,
+    #[arg(long, value_name = "DATE", value_parser = values::date_ahead())]
+    pub(super) due: OnDay<NaiveDate>,
     /// The stats period the problem came from: 2026-11, this, last, or 2026Q4.
     #[arg(long, value_name = "PERIOD")]
     pub(super) period: Option<String>,
@@ -31,8 +34,8 @@ pub struct AddArgs {
     #[arg(long = "ticket", value_name = "TICKET")]
     pub(super) tickets: Vec<String>,
     /// When it was decided, if not now.
-    #[arg(long, value_name = "TIME")]
-    pub(super) at: Option<String>,
+    #[arg(long, value_name = "TIME", value_parser = values::time())]
+    pub(super) at: Option<Time>,
 }
 
 #[derive(clap::Args)]
@@ -48,8 +51,8 @@ pub struct NoteArgs {
     )]
     pub(super) text: String,
     /// When it happened, if not now.
-    #[arg(long, value_name = "TIME")]
-    pub(super) at: Option<String>,
+    #[arg(long, value_name = "TIME", value_parser = values::time())]
+    pub(super) at: Option<Time>,
 }
 
 #[derive(clap::Args)]
@@ -66,8 +69,8 @@ pub struct DoneArgs {
     #[arg(long, value_name = "TEXT")]
     pub(super) effect: Option<String>,
     /// When it was done, if not now.
-    #[arg(long, value_name = "TIME")]
-    pub(super) at: Option<String>,
+    #[arg(long, value_name = "TIME", value_parser = values::time())]
+    pub(super) at: Option<Time>,
 }
 
 #[derive(clap::Args)]

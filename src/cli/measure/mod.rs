@@ -5,7 +5,7 @@ mod show;
 
 use clap::Subcommand;
 use svcdesk::Result;
-use svcdesk::desk::{self, Desk, Kind};
+use svcdesk::desk::{Desk, Kind};
 use svcdesk::ledger::{columns, export};
 use svcdesk::model::listing::{self, MeasureFilter};
 use svcdesk::model::measure::{self, Done, NewMeasure};
@@ -90,7 +90,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
     match cmd {
         Command::Add(a) => {
             let by = cx.actor(&desk)?;
-            let at = cx.at(&desk, a.at.as_deref())?;
+            let at = cx.at(&desk, crate::cli::values::at(&a.at))?;
             let added = measure::add(
                 &desk,
                 NewMeasure {
@@ -98,7 +98,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
                     measure: a.measure,
                     kind: a.kind,
                     owner: a.owner,
-                    due: desk::parse_date_from(&a.due, today(cx, &desk)?)?,
+                    due: a.due.on(today(cx, &desk)?, desk.tz())?,
                     period: a.period,
                     category: a.category,
                     tickets: a.tickets,
@@ -116,7 +116,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
         Command::Note(a) => {
             let id = desk.resolve(Kind::Measure, &a.id)?;
             let by = cx.actor(&desk)?;
-            let when = cx.when(&desk, a.at.as_deref())?;
+            let when = cx.when(&desk, crate::cli::values::at(&a.at))?;
             measure::note(&desk, &id, by.clone(), when, &a.text)?;
             eprintln!("{id}: note added");
             cx.changed(
@@ -128,7 +128,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
         Command::Done(a) => {
             let id = desk.resolve(Kind::Measure, &a.id)?;
             let by = cx.actor(&desk)?;
-            let when = cx.when(&desk, a.at.as_deref())?;
+            let when = cx.when(&desk, crate::cli::values::at(&a.at))?;
             let m = measure::done(
                 &desk,
                 &id,
@@ -157,7 +157,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
         Command::Reopen(a) => {
             let id = desk.resolve(Kind::Measure, &a.id)?;
             let by = cx.actor(&desk)?;
-            let when = cx.when(&desk, a.at.as_deref())?;
+            let when = cx.when(&desk, crate::cli::values::at(&a.at))?;
             measure::reopen(&desk, &id, by.clone(), when, &a.text)?;
             eprintln!("{id}: reopened");
             cx.changed(

@@ -1,10 +1,13 @@
 //! The arguments of `svcdesk report`'s subcommands.
 
+use chrono::NaiveDate;
 use svcdesk::Result;
 use svcdesk::desk::{self, Desk};
 use svcdesk::model::report::{Field, Fields, Outcome, ServiceType};
 
 use super::super::output::Format;
+use crate::cli::values::{self, OnDay, Time};
+use svcdesk::time::{Month, Week};
 
 #[derive(clap::Args)]
 pub struct RedactArgs {
@@ -17,8 +20,8 @@ pub struct RedactArgs {
     #[arg(allow_hyphen_values = true, long)]
     pub(super) reason: String,
     /// When, if not now (desk time).
-    #[arg(long, value_name = "TIME")]
-    pub(super) at: Option<String>,
+    #[arg(long, value_name = "TIME", value_parser = values::time())]
+    pub(super) at: Option<Time>,
 }
 
 #[derive(clap::Args, Default)]
@@ -39,17 +42,17 @@ pub struct FieldArgs {
     #[arg(long)]
     pub(super) location: Option<String>,
     /// When the engineer set out (e.g. "2026-11-24 07:30", desk time).
-    #[arg(long, value_name = "TIME")]
-    pub(super) departed: Option<String>,
+    #[arg(long, value_name = "TIME", value_parser = values::time())]
+    pub(super) departed: Option<Time>,
     /// Arrival on site.
-    #[arg(long, value_name = "TIME")]
-    pub(super) arrived: Option<String>,
+    #[arg(long, value_name = "TIME", value_parser = values::time())]
+    pub(super) arrived: Option<Time>,
     /// Departure from the site.
-    #[arg(long, value_name = "TIME")]
-    pub(super) left: Option<String>,
+    #[arg(long, value_name = "TIME", value_parser = values::time())]
+    pub(super) left: Option<Time>,
     /// Back at the base.
-    #[arg(long, value_name = "TIME")]
-    pub(super) returned: Option<String>,
+    #[arg(long, value_name = "TIME", value_parser = values::time())]
+    pub(super) returned: Option<Time>,
     /// How the engineer travelled (train, company car, distance...).
     #[arg(long, value_name = "TEXT")]
     pub(super) travel: Option<String>,
@@ -94,9 +97,9 @@ pub struct FieldArgs {
 
 impl FieldArgs {
     pub(super) fn into_fields(self, desk: &Desk) -> Result<Fields> {
-        let time = |s: Option<String>| {
-            s.as_deref()
-                .map(|s| desk::parse_time(s, desk.tz()))
+        let time = |s: Option<Time>| {
+            s.as_ref()
+                .map(|s| desk::parse_time(s.as_str(), desk.tz()))
                 .transpose()
         };
         Ok(Fields {
@@ -128,8 +131,8 @@ pub struct AddArgs {
     #[command(flatten)]
     pub(super) fields: FieldArgs,
     /// When the report was written, if not now.
-    #[arg(long, value_name = "TIME")]
-    pub(super) at: Option<String>,
+    #[arg(long, value_name = "TIME", value_parser = values::time())]
+    pub(super) at: Option<Time>,
 }
 
 #[derive(clap::Args)]
@@ -166,8 +169,8 @@ pub struct ListArgs {
     #[arg(long = "type", value_enum, value_name = "TYPE")]
     pub(super) service_type: Vec<ServiceType>,
     /// Only visits in this month: 2026-11, this or last (desk time zone).
-    #[arg(long, value_name = "MONTH")]
-    pub(super) month: Option<String>,
+    #[arg(long, value_name = "MONTH", value_parser = values::month())]
+    pub(super) month: Option<OnDay<Month>>,
     #[arg(long, value_enum, default_value_t)]
     pub(super) format: Format,
 }
@@ -178,8 +181,8 @@ pub struct LogArgs {
     #[arg(long, value_name = "NAME")]
     pub(super) engineer: Option<String>,
     /// The day the work was done, YYYY-MM-DD [default: today].
-    #[arg(long, value_name = "DATE")]
-    pub(super) date: Option<String>,
+    #[arg(long, value_name = "DATE", value_parser = values::date())]
+    pub(super) date: Option<NaiveDate>,
     /// Hours spent, e.g. 2 or 1.5.
     #[arg(long, value_name = "HOURS")]
     pub(super) hours: Option<String>,
@@ -195,8 +198,8 @@ pub struct LogArgs {
     )]
     pub(super) text: String,
     /// When the entry is written, if not now.
-    #[arg(long, value_name = "TIME")]
-    pub(super) at: Option<String>,
+    #[arg(long, value_name = "TIME", value_parser = values::time())]
+    pub(super) at: Option<Time>,
 }
 
 #[derive(clap::Args)]
@@ -205,8 +208,8 @@ pub struct WeeklyArgs {
     #[arg(long, value_name = "NAME")]
     pub(super) engineer: Option<String>,
     /// 2026-W48, a date in the week, this or last.
-    #[arg(long, value_name = "WEEK", default_value = "this")]
-    pub(super) week: String,
+    #[arg(long, value_name = "WEEK", default_value = "this", value_parser = values::week())]
+    pub(super) week: OnDay<Week>,
     #[arg(long, value_enum, default_value_t)]
     pub(super) format: Format,
 }

@@ -4,8 +4,8 @@ mod args;
 mod show;
 
 use clap::Subcommand;
-use svcdesk::desk::{self, Desk, Kind};
-use svcdesk::ledger::{self, Week, columns, export};
+use svcdesk::desk::{Desk, Kind};
+use svcdesk::ledger::{self, columns, export};
 use svcdesk::model::report::{self, NewReport, WithHours};
 use svcdesk::model::worklog::{self, NewEntry};
 use svcdesk::output;
@@ -116,7 +116,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
         Command::Add(a) => {
             let a = *a;
             let by = cx.actor(&desk)?;
-            let at = cx.at(&desk, a.at.as_deref())?;
+            let at = cx.at(&desk, crate::cli::values::at(&a.at))?;
             let mut fields = a.fields.into_fields(&desk)?;
             fields.engineer = Some(engineer(cx, &desk, fields.engineer)?);
             let message = format!("(by {by})");
@@ -168,7 +168,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
                 field: a.field,
                 reason: a.reason,
                 by: cx.actor(&desk)?,
-                at: cx.time(&desk, a.at.as_deref())?,
+                at: cx.time(&desk, crate::cli::values::at(&a.at))?,
             };
             let path = svcdesk::model::redact::report_field(&desk, &id, &request)?;
             eprintln!("{id}: `{}` redacted", request.field);
@@ -191,10 +191,10 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
         Command::List(a) => show::list(cx, &desk, a)?,
         Command::Log(a) => {
             let by = cx.actor(&desk)?;
-            let when = cx.when(&desk, a.at.as_deref())?;
+            let when = cx.when(&desk, crate::cli::values::at(&a.at))?;
             let engineer = engineer(cx, &desk, a.engineer)?;
-            let date = match a.date.as_deref() {
-                Some(d) => desk::parse_date(d)?,
+            let date = match a.date {
+                Some(d) => d,
                 None => desk.local(cx.time(&desk, None)?).date_naive(),
             };
             let path = worklog::append(
@@ -223,7 +223,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
         Command::Weekly(a) => {
             let engineer = report::check_engineer(&desk, &engineer(cx, &desk, a.engineer)?)?;
             let today = desk.local(cx.time(&desk, None)?).date_naive();
-            let week = Week::parse(&a.week, today)?;
+            let week = a.week.on(today, desk.tz())?;
             let log = worklog::load(&desk, &engineer)?;
             let reports = report::load_all(&desk)?;
             let w = ledger::weekly(

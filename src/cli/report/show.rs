@@ -36,8 +36,8 @@ pub(super) fn list(cx: &mut Context, desk: &Desk, a: ListArgs) -> Result<()> {
         service_type: a.service_type,
         dates: a
             .month
-            .as_deref()
-            .map(|m| Month::parse(m, today).map(Month::range))
+            .as_ref()
+            .map(|m| m.on(today, desk.tz()).map(Month::range))
             .transpose()?,
     };
     let mut all = report::load_all(desk)?;
