@@ -4,11 +4,11 @@
 use serde::{Deserialize, Serialize};
 
 macro_rules! vocab {
-    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $v:ident = $s:literal),+ $(,)? }) => {
+    ($(#[$m:meta])* $name:ident { $($(#[doc = $doc:literal])* $v:ident = $s:literal),+ $(,)? }) => {
         $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, clap::ValueEnum)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         pub enum $name {
-            $($(#[$vm])* #[serde(rename = $s)] #[value(name = $s)] $v),+
+            $($(#[doc = $doc])* #[serde(rename = $s)] $v),+
         }
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$v),+];
@@ -22,6 +22,17 @@ macro_rules! vocab {
                 $name::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", ")
             }
         }
+        impl $crate::vocab::Word for $name {
+            fn all() -> &'static [Self] {
+                $name::ALL
+            }
+            fn as_str(self) -> &'static str {
+                $name::as_str(self)
+            }
+            fn doc(self) -> &'static [&'static str] {
+                match self { $($name::$v => &[$($doc),*]),+ }
+            }
+        }
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
@@ -29,6 +40,16 @@ macro_rules! vocab {
         }
     };
 }
+
+/// A word of a closed vocabulary, as the command line offers it: every spelling, and
+/// what each means (its doc comment), so `--help`, man pages and completions list them.
+pub trait Word: Copy + Send + Sync + 'static {
+    fn all() -> &'static [Self];
+    fn as_str(self) -> &'static str;
+    /// The lines of the word's doc comment, as written.
+    fn doc(self) -> &'static [&'static str];
+}
+
 // Other vocabularies (measures', reports') are declared the same way where they live.
 pub(crate) use vocab;
 

@@ -18,10 +18,11 @@ use std::ffi::OsStr;
 
 use chrono::{Duration, NaiveDate};
 use chrono_tz::Tz;
-use clap::builder::TypedValueParser;
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::error::ErrorKind;
 use svcdesk::desk;
 use svcdesk::ledger::{Month, Period, Week};
+use svcdesk::vocab::Word;
 use svcdesk::{Error, Result};
 
 /// A value parser from a function of the text and the option's name (`--due`), which
@@ -129,6 +130,37 @@ pub fn amount() -> Checked<String> {
             ),
             format!("the amount must be a positive number, e.g. {option} 500 or {option} 199.90"),
         ))
+    })
+}
+
+/// A word of a closed vocabulary (grade, priority, channel, ...). The spellings and what
+/// each means come from the library's list, so `--help`, the man pages and completions
+/// show them, and a wrong word gets clap's own "possible values" error.
+pub fn word<T: Word>() -> impl TypedValueParser<Value = T> {
+    PossibleValuesParser::new(T::all().iter().map(|w| {
+        let mut help = w
+            .doc()
+            .iter()
+            .map(|l| l.trim())
+            .collect::<Vec<_>>()
+            .join(" ");
+        // As clap's derive words a doc comment: no closing period.
+        if help.ends_with('.') && !help.ends_with("..") {
+            help.pop();
+        }
+        let value = PossibleValue::new(w.as_str());
+        if help.is_empty() {
+            value
+        } else {
+            value.help(help)
+        }
+    }))
+    .map(|s| {
+        T::all()
+            .iter()
+            .copied()
+            .find(|w| w.as_str() == s)
+            .expect("clap accepts only the listed words")
     })
 }
 

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, value};
 
 use super::record::missing;
+use super::vocab::vocab;
 use crate::desk::record::{self, date_value, datetime_value, serde_time};
 use crate::desk::{Desk, Id, Kind, When, store};
 use crate::error::{Error, Result, shown};
@@ -71,19 +72,19 @@ pub struct LogEntry {
     pub follow_up: Option<NaiveDate>,
 }
 
-/// The plain text fields of a customer, in the order they are written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Field {
-    Name,
-    Contact,
-    Phone,
-    Email,
-    Industry,
-    Source,
-    ReferredBy,
-    Address,
-    Notes,
-}
+vocab!(
+    /// The plain text fields of a customer, in the order they are written.
+    Field {
+    Name = "name",
+    Contact = "contact",
+    Phone = "phone",
+    Email = "email",
+    Industry = "industry",
+    Source = "source",
+    ReferredBy = "referred-by",
+    Address = "address",
+    Notes = "notes",
+});
 
 impl Field {
     pub fn key(self) -> &'static str {

@@ -40,14 +40,16 @@ vocab!(
     }
 );
 
-vocab!(
-    #[derive(Default)]
-    State {
-        #[default]
-        Open = "open",
-        Done = "done",
+vocab!(State {
+    Open = "open",
+    Done = "done",
+});
+
+impl Default for State {
+    fn default() -> Self {
+        State::Open
     }
-);
+}
 
 impl State {
     /// The steps a person may take from this state.

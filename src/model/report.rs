@@ -151,28 +151,28 @@ pub struct Report {
     pub redaction: Vec<super::redact::Redaction>,
 }
 
-/// The fields a user may remove with `report edit --clear`. Engineer, customer and
-/// service type are required and can only be changed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Field {
-    Ticket,
-    Location,
-    Departed,
-    Arrived,
-    Left,
-    Returned,
-    Travel,
-    WorkDone,
-    Problems,
+vocab!(
+    /// The fields a user may remove with `report edit --clear`. Engineer, customer and
+    /// service type are required and can only be changed.
+    Field {
+    Ticket = "ticket",
+    Location = "location",
+    Departed = "departed",
+    Arrived = "arrived",
+    Left = "left",
+    Returned = "returned",
+    Travel = "travel",
+    WorkDone = "work-done",
+    Problems = "problems",
     /// Sets `escalated = false` and removes `escalated_to`.
-    Escalated,
-    EscalatedTo,
-    Parts,
-    Cost,
-    SignedBy,
-    Outcome,
-    Satisfaction,
-}
+    Escalated = "escalated",
+    EscalatedTo = "escalated-to",
+    Parts = "parts",
+    Cost = "cost",
+    SignedBy = "signed-by",
+    Outcome = "outcome",
+    Satisfaction = "satisfaction",
+});
 
 /// Values to set, as the user gave them (IDs may be abbreviations). `None` leaves a
 /// field as it is.

@@ -97,7 +97,7 @@ pub struct EditArgs {
     #[command(flatten)]
     pub(super) fields: FieldArgs,
     /// Remove a field (repeatable).
-    #[arg(long, value_enum, value_name = "FIELD")]
+    #[arg(long, value_name = "FIELD", value_parser = values::word::<Field>())]
     pub(super) clear: Vec<Field>,
     /// Add a tag (repeatable).
     #[arg(long = "tag", value_name = "TAG")]

@@ -16,7 +16,7 @@ pub struct AddArgs {
     #[arg(long, value_name = "TEXT")]
     pub(super) measure: String,
     /// Training, process or product.
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = values::word::<MeasureKind>())]
     pub(super) kind: MeasureKind,
     /// Who is responsible (a staff ID where the desk lists staff).
     #[arg(long, value_name = "STAFF")]
@@ -93,7 +93,7 @@ pub struct ListArgs {
     #[arg(long, value_name = "STAFF")]
     pub(super) owner: Option<String>,
     /// Only this kind.
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = values::word::<MeasureKind>())]
     pub(super) kind: Option<MeasureKind>,
     #[arg(long, value_enum, default_value_t)]
     pub(super) format: Format,

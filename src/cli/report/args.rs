@@ -36,7 +36,7 @@ pub struct FieldArgs {
     #[arg(long, value_name = "TICKET")]
     pub(super) ticket: Option<String>,
     /// Service type.
-    #[arg(long = "type", value_enum, value_name = "TYPE")]
+    #[arg(long = "type", value_name = "TYPE", value_parser = values::word::<ServiceType>())]
     pub(super) service_type: Option<ServiceType>,
     /// Where: site, address, line.
     #[arg(long)]
@@ -88,7 +88,7 @@ pub struct FieldArgs {
     /// Who signed for the customer.
     #[arg(long, value_name = "NAME")]
     pub(super) signed_by: Option<String>,
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = values::word::<Outcome>())]
     pub(super) outcome: Option<Outcome>,
     /// The customer's satisfaction, 1 (very dissatisfied) to 5 (very satisfied).
     #[arg(long, value_name = "1-5", value_parser = clap::value_parser!(u8).range(1..=5))]
@@ -142,7 +142,7 @@ pub struct EditArgs {
     #[command(flatten)]
     pub(super) fields: FieldArgs,
     /// Remove a field (repeatable).
-    #[arg(long, value_enum, value_name = "FIELD")]
+    #[arg(long, value_name = "FIELD", value_parser = values::word::<Field>())]
     pub(super) clear: Vec<Field>,
 }
 
@@ -166,7 +166,7 @@ pub struct ListArgs {
     #[arg(long, value_name = "TICKET")]
     pub(super) ticket: Option<String>,
     /// Only these service types (repeatable).
-    #[arg(long = "type", value_enum, value_name = "TYPE")]
+    #[arg(long = "type", value_name = "TYPE", value_parser = values::word::<ServiceType>())]
     pub(super) service_type: Vec<ServiceType>,
     /// Only visits in this month: 2026-11, this or last (desk time zone).
     #[arg(long, value_name = "MONTH", value_parser = values::month())]

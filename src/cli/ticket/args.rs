@@ -129,7 +129,7 @@ pub struct RespondArgs {
     )]
     pub(super) text: String,
     /// How the customer was reached.
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = values::word::<Channel>())]
     pub(super) channel: Option<Channel>,
 }
 
@@ -185,7 +185,7 @@ pub struct EscalateArgs {
     #[command(flatten)]
     pub(super) common: CommonArgs,
     /// Raise the grade to this.
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = values::word::<Grade>())]
     pub(super) grade: Option<Grade>,
     /// Move to this person (e.g. the after-sales manager).
     #[arg(long, value_name = "STAFF")]
@@ -282,7 +282,7 @@ pub struct LinkArgs {
     /// The other ticket.
     pub(super) other: String,
     /// How the tickets are linked.
-    #[arg(long, value_enum, default_value = "related")]
+    #[arg(long, default_value = "related", value_parser = values::word::<LinkKind>())]
     pub(super) kind: LinkKind,
 }
 

@@ -22,7 +22,7 @@ pub struct CompRequestArgs {
     #[arg(long, default_value = "CNY")]
     currency: String,
     /// The form of compensation.
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = values::word::<CompKind>())]
     kind: CompKind,
     /// Why compensation is due.
     #[arg(allow_hyphen_values = true, long)]

@@ -36,11 +36,11 @@ pub struct ListArgs {
     #[arg(long)]
     mine: bool,
     /// Only these states (repeatable).
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = values::word::<State>())]
     state: Vec<State>,
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = values::word::<Grade>())]
     grade: Vec<Grade>,
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = values::word::<Priority>())]
     priority: Vec<Priority>,
     #[arg(long)]
     category: Vec<String>,
@@ -51,7 +51,7 @@ pub struct ListArgs {
     /// Customer ID or abbreviation.
     #[arg(long)]
     customer: Option<String>,
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = values::word::<Channel>())]
     channel: Vec<Channel>,
     /// Only tickets with this tag (repeat: all must match).
     #[arg(long = "tag", value_name = "TAG")]

@@ -38,13 +38,13 @@ pub struct OpenArgs {
     #[arg(long)]
     contact: Option<String>,
     /// How the request came in.
-    #[arg(long, value_enum, default_value = "phone")]
+    #[arg(long, default_value = "phone", value_parser = values::word::<Channel>())]
     channel: Channel,
     /// A category key of svcdesk.toml (consult, agency, complaint, suggestion, quality, ...).
     #[arg(long)]
     category: String,
     /// For complaints: what it is about.
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = values::word::<ComplaintKind>())]
     complaint_kind: Option<ComplaintKind>,
     /// Product model.
     #[arg(long)]
@@ -80,10 +80,10 @@ pub struct OpenArgs {
     #[arg(long)]
     transferred_by: Option<String>,
     /// Priority; with the grade it picks the SLA targets.
-    #[arg(long, value_enum, default_value = "medium")]
+    #[arg(long, default_value = "medium", value_parser = values::word::<Priority>())]
     priority: Priority,
     /// Grade now, if already known.
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = values::word::<Grade>())]
     grade: Option<Grade>,
     /// Route to this department instead of the category's.
     #[arg(long)]
