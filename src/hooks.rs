@@ -16,6 +16,8 @@ use crate::keypath::KeyPath;
 use crate::model::measure::Measure;
 use crate::model::ticket::{Action, Ticket};
 
+pub mod notify;
+
 /// Events that are not ticket actions: a timer found breached by `sla check --notify`,
 /// an improvement measure past its due date.
 pub const SLA_BREACH: &str = "sla-breach";
@@ -405,7 +407,7 @@ fn is_executable(p: &Path) -> bool {
 pub const TRUST_FILE: &str = "trusted-hooks";
 
 /// Set to anything but empty or 0 to trust whatever hooks the desk has (CI, containers
-/// that build the desk themselves). Read by the command line, never by the library.
+/// that build the desk themselves). See [`env_trusts`].
 pub const TRUST_VAR: &str = "SVCDESK_TRUST_HOOKS";
 
 /// Programs that run the script named by their first argument (`sh hooks/mail.sh`).
@@ -608,6 +610,23 @@ pub fn trust(root: &Path, hooks: &Hooks) -> crate::Result<Trust> {
         return Ok(Trust::Tracked);
     }
     Ok(found)
+}
+
+/// Whether [`TRUST_VAR`] trusts every desk's hooks: set to anything but empty or 0.
+pub fn env_trusts() -> bool {
+    std::env::var_os(TRUST_VAR).is_some_and(|v| !v.is_empty() && v != "0")
+}
+
+/// Whether the hooks of the desk at `root` may run now: this clone's trust ([`trust`]),
+/// or [`TRUST_VAR`]. Every command that runs hooks asks this, not [`trust`].
+pub fn trusted(root: &Path, hooks: &Hooks) -> crate::Result<Trust> {
+    if hooks.rule.is_empty() {
+        return Ok(Trust::NoHooks);
+    }
+    if env_trusts() {
+        return Ok(Trust::Trusted);
+    }
+    trust(root, hooks)
 }
 
 fn trust_file_tracked(root: &Path) -> bool {

@@ -4,7 +4,6 @@
 use std::path::PathBuf;
 
 use svcdesk::Result;
-use svcdesk::config::Hooks;
 use svcdesk::desk::Desk;
 use svcdesk::hooks::{self, Trust};
 
@@ -50,7 +49,7 @@ pub fn exec(cx: &mut Context, c: Command) -> Result<u8> {
 
 fn status(cx: &mut Context, desk: &Desk) -> Result<u8> {
     let own = hooks::trust(&desk.root, &desk.config.hooks)?;
-    let by_env = !own.runs() && env_trusts();
+    let by_env = !own.runs() && hooks::env_trusts();
     let mut out = String::from(own.as_str());
     if by_env {
         out = format!(
@@ -128,23 +127,6 @@ fn listing(desk: &Desk) -> String {
     out
 }
 
-/// SVCDESK_TRUST_HOOKS set to anything but empty or 0.
-pub fn env_trusts() -> bool {
-    std::env::var_os(hooks::TRUST_VAR).is_some_and(|v| !v.is_empty() && v != "0")
-}
-
-/// Whether the desk's hooks may run now: this clone's trust, or SVCDESK_TRUST_HOOKS.
-pub fn trusted(desk_root: &std::path::Path, h: &Hooks) -> Result<Trust> {
-    if h.rule.is_empty() || env_trusts() {
-        return Ok(if h.rule.is_empty() {
-            Trust::NoHooks
-        } else {
-            Trust::Trusted
-        });
-    }
-    hooks::trust(desk_root, h)
-}
-
 /// The one warning a command gives when it held hooks back; once per command.
 pub fn warn_untrusted(cx: &mut Context, t: &Trust) {
     if !cx.untrusted_warned {
@@ -166,7 +148,7 @@ pub fn run_fired(cx: &mut Context) {
         let t = match checked.iter().find(|(r, _)| *r == root) {
             Some((_, t)) => t.clone(),
             None => {
-                let t = trusted(&root, &h).unwrap_or_else(|e| {
+                let t = hooks::trusted(&root, &h).unwrap_or_else(|e| {
                     if !cx.untrusted_warned {
                         cx.untrusted_warned = true;
                         super::warn(&format!("hooks not run: cannot read their trust: {e}"));

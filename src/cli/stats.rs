@@ -3,8 +3,8 @@
 use std::collections::HashSet;
 
 use svcdesk::desk::{self, Desk};
-use svcdesk::ledger::{Month, Period, sheet};
-use svcdesk::model::{measure, report, ticket_store};
+use svcdesk::ledger::{Month, Period, membership, sheet};
+use svcdesk::model::{customer, measure, report, ticket_store};
 use svcdesk::output::{self, Format, Rows};
 use svcdesk::stats::{self, Dim, Names};
 use svcdesk::{Error, Result};
@@ -163,21 +163,18 @@ pub fn exec(cx: &mut Context, a: Args) -> Result<u8> {
     let earliest = months.first().map_or(p.from, |m| m.from.min(p.from));
     let latest = months.last().map_or(p.to, |m| m.to.max(p.to));
 
-    let policy = super::sla::policy(&desk)?;
+    let policy = desk.config.policy()?;
     let mut reports = report::load_all(&desk)?;
     reports.retain(|r| p.contains(r.when().to_utc()));
     let linked: HashSet<String> = reports.iter().filter_map(|r| r.ticket.clone()).collect();
-    // Only tickets that can count are kept: opened before the end, and active in the
-    // span or still open (or linked to a visit of the period, for its keys).
+    // A ticket linked to a visit of the period counts for the visit's keys.
     let (tickets, bad) = ticket_store::load_where_or_skip(&desk, a.skip_bad, |t| {
-        linked.contains(&t.id)
-            || (t.opened.is_some_and(|o| o.to_utc() < latest)
-                && (t.is_open() || t.event.last().is_some_and(|e| e.at.to_utc() >= earliest)))
+        linked.contains(&t.id) || membership::may_count(t, earliest, latest)
     })
     .map_err(super::offer_skip_bad)?;
     super::skipped(&bad);
     let names = Names {
-        customers: super::report::customer_names(&desk)?,
+        customers: customer::names(&desk)?,
         categories: desk
             .config
             .categories

@@ -21,6 +21,7 @@ use crate::model::worklog::Entry;
 use crate::output::Rows;
 
 pub mod import;
+pub mod membership;
 mod period;
 pub mod sheet;
 mod tickets;

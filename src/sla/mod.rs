@@ -85,6 +85,7 @@
 //! a whole number followed by `s`, `m`, `h` or `d`.
 
 pub mod calendar;
+pub mod check;
 pub mod coverage;
 pub mod policy;
 pub mod target;

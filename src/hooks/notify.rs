@@ -1,0 +1,225 @@
+//! What `sla check --notify` and `--escalate` do with the check's report: tell people of
+//! new breaches and overdue measures (the --notify command and the hooks), record that
+//! they were told, and hand breached tickets to the `[sla.escalate]` person. These are
+//! the effects; what is due to be told or escalated is decided by `crate::sla::check`.
+
+use chrono::{DateTime, Utc};
+
+use super::{HookEvent, Trust};
+use crate::config::Escalation;
+use crate::desk::{Desk, Id, When};
+use crate::git::audit::SYSTEM_ACTOR;
+use crate::model::measure::{self, Measure};
+use crate::model::ticket::{Action, Event};
+use crate::model::ticket_store;
+use crate::sla::check::{Alert, MEASURE_TIMER, Report};
+
+/// Whether the desk's hooks run when telling.
+#[derive(Debug, Clone)]
+pub enum HooksOn {
+    Yes,
+    /// --no-hooks, or inside a hook.
+    No,
+    /// Not trusted in this clone: held back.
+    Untrusted(Trust),
+}
+
+/// What the caller should say about the telling, in the order it happened.
+#[derive(Debug, Clone)]
+pub enum Notice {
+    /// Hooks that would have told someone were held back, as this clone does not trust
+    /// them. Nothing is recorded, so they tell it once trusted.
+    HeldBack(Trust),
+    /// Telling of `id`'s `timer` failed, or recording it did; every one is retried next run.
+    Failed {
+        id: String,
+        timer: String,
+        why: String,
+    },
+}
+
+/// Tells of every breach and overdue measure of `report` not told yet: `cmd` (with
+/// `sh -c`) when given, and the hooks on `sla-breach` / `measure-due` as `hooks_on`
+/// allows. Each is recorded as told (`sla-notified` on the ticket, `notified` on the
+/// measure) only when someone was told and nothing failed: people may hear twice, never
+/// zero times.
+pub fn notify(desk: &Desk, report: &Report, cmd: Option<&str>, hooks_on: &HooksOn) -> Vec<Notice> {
+    let mut notices = Vec::new();
+    for x in report.to_notify() {
+        if let Err(why) = breach(desk, cmd, hooks_on, x, report.now, &mut notices) {
+            notices.push(Notice::Failed {
+                id: x.ticket.id.clone(),
+                timer: x.status.timer.clone(),
+                why,
+            });
+        }
+    }
+    for m in report.measures_to_notify() {
+        if let Err(why) = measure_due(desk, cmd, hooks_on, m, report.now, &mut notices) {
+            notices.push(Notice::Failed {
+                id: m.id.clone(),
+                timer: MEASURE_TIMER.into(),
+                why,
+            });
+        }
+    }
+    notices
+}
+
+/// Runs `cmd` (if any) and the matching hooks for `ev`. Ok(false) when not everyone was
+/// told: nothing ran, or untrusted hooks were held back; Err with every failure.
+fn tell(
+    desk: &Desk,
+    cmd: Option<&str>,
+    hooks_on: &HooksOn,
+    ev: &HookEvent,
+    notices: &mut Vec<Notice>,
+) -> Result<bool, String> {
+    let hooks = &desk.config.hooks;
+    let mut ran = Vec::new();
+    if let Some(cmd) = cmd {
+        ran.push(super::run_command(
+            &desk.root,
+            cmd,
+            ev,
+            super::timeout(hooks),
+        ));
+    }
+    let mut held_back = false;
+    match hooks_on {
+        HooksOn::Yes => ran.extend(super::run(&desk.root, hooks, ev)),
+        HooksOn::No => {}
+        HooksOn::Untrusted(t) => {
+            if !super::matching(hooks, ev).is_empty() {
+                held_back = true;
+                notices.push(Notice::HeldBack(t.clone()));
+            }
+        }
+    }
+    let failed: Vec<String> = ran
+        .iter()
+        .filter(|r| !r.ok())
+        .map(|r| r.to_string())
+        .collect();
+    if failed.is_empty() {
+        Ok(!ran.is_empty() && !held_back)
+    } else {
+        Err(failed.join("; "))
+    }
+}
+
+fn breach(
+    desk: &Desk,
+    cmd: Option<&str>,
+    hooks_on: &HooksOn,
+    x: &Alert,
+    now: DateTime<Utc>,
+    notices: &mut Vec<Notice>,
+) -> Result<(), String> {
+    let (t, s) = (x.ticket, &x.status);
+    let mut ev = HookEvent::ticket(
+        desk,
+        t,
+        super::SLA_BREACH,
+        SYSTEM_ACTOR,
+        &desk.local(now).to_rfc3339(),
+    );
+    ev.extra.extend([
+        ("SVCDESK_TIMER", s.timer.clone()),
+        ("SVCDESK_DUE", desk.local(s.due).to_rfc3339()),
+        (
+            "SVCDESK_OVERDUE_MINUTES",
+            (-s.remaining.num_minutes()).to_string(),
+        ),
+    ]);
+    if !tell(desk, cmd, hooks_on, &ev, notices)? {
+        return Ok(());
+    }
+    let id = Id::parse(&t.id).ok_or_else(|| format!("bad ticket ID {}", t.id))?;
+    let e = Event {
+        at: desk.local(now),
+        by: SYSTEM_ACTOR.into(),
+        action: Some(Action::SlaNotified),
+        timer: Some(s.timer.clone()),
+        text: Some(format!(
+            "due {}",
+            desk.local(s.due).format("%Y-%m-%d %H:%M")
+        )),
+        ..Event::default()
+    };
+    ticket_store::append(desk, &id, When::NowIs(now), e)
+        .map_err(|e| format!("notified, but recording it failed: {e}"))?;
+    Ok(())
+}
+
+/// Once per time the measure is open.
+fn measure_due(
+    desk: &Desk,
+    cmd: Option<&str>,
+    hooks_on: &HooksOn,
+    m: &Measure,
+    now: DateTime<Utc>,
+    notices: &mut Vec<Notice>,
+) -> Result<(), String> {
+    let mut ev = HookEvent::measure_due(desk, m, &desk.local(now).to_rfc3339());
+    let late = now - m.due_end(desk.tz());
+    ev.extra
+        .push(("SVCDESK_OVERDUE_MINUTES", late.num_minutes().to_string()));
+    if !tell(desk, cmd, hooks_on, &ev, notices)? {
+        return Ok(());
+    }
+    let id = Id::parse(&m.id).ok_or_else(|| format!("bad measure ID {}", m.id))?;
+    let mut e = measure::Event::new(desk.local(now), SYSTEM_ACTOR, measure::Action::Notified);
+    e.text = Some(format!("overdue since {}", m.due));
+    measure::append(desk, &id, When::NowIs(now), e)
+        .map_err(|e| format!("notified, but recording it failed: {e}"))?;
+    Ok(())
+}
+
+/// One ticket `escalate` tried to hand over.
+#[derive(Debug)]
+pub struct Escalated {
+    pub id: Id,
+    /// The breached timer that moved it.
+    pub timer: String,
+    /// The `escalate` event as its hooks hear it, or why it could not be written.
+    pub result: crate::Result<HookEvent>,
+}
+
+/// Hands each ticket [`Report::escalations`] names to `rule.to`, as an `escalate` event
+/// by svcdesk; one failure does not stop the others.
+pub fn escalate(desk: &Desk, report: &Report, rule: &Escalation) -> Vec<Escalated> {
+    let now = report.now;
+    report
+        .escalations(rule)
+        .into_iter()
+        .filter_map(|x| {
+            let id = Id::parse(&x.ticket.id)?;
+            let e = Event {
+                at: desk.local(now),
+                by: SYSTEM_ACTOR.into(),
+                action: Some(Action::Escalate),
+                assignee: Some(rule.to.clone()),
+                reason: Some(format!(
+                    "SLA {} breached (due {})",
+                    x.status.timer,
+                    desk.local(x.status.due).format("%Y-%m-%d %H:%M")
+                )),
+                ..Event::default()
+            };
+            let result = ticket_store::append(desk, &id, When::NowIs(now), e).map(|t| {
+                let at = t
+                    .event
+                    .last()
+                    .map(|e| e.at.to_rfc3339())
+                    .unwrap_or_default();
+                HookEvent::ticket(desk, &t, "escalate", SYSTEM_ACTOR, &at)
+            });
+            Some(Escalated {
+                id,
+                timer: x.status.timer.clone(),
+                result,
+            })
+        })
+        .collect()
+}
