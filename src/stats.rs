@@ -38,6 +38,9 @@ use crate::model::ticket::{self, Action, Event, Ticket};
 use crate::output::Rows;
 use crate::sla::policy::{Policy, TimerState, TimerStatus};
 
+mod figures;
+pub use figures::{Figures, Request, figures};
+
 pub use crate::ledger::Period;
 
 /// The ticket as it stood just before `end`: replayed from the events before it (events

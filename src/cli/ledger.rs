@@ -1,9 +1,7 @@
 use clap::Subcommand;
 use svcdesk::Result;
-use svcdesk::ledger::{self, Month, membership, sheet};
-use svcdesk::model::customer;
-use svcdesk::model::report::{self, hours_text};
-use svcdesk::model::ticket_store;
+use svcdesk::ledger::{self, Month, sheet};
+use svcdesk::model::report::hours_text;
 use svcdesk::output::{Format, Rows};
 
 use super::Context;
@@ -102,8 +100,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
         Command::Service(a) => {
             let today = desk.local(cx.time(&desk, None)?).date_naive();
             let month = Month::parse(&a.month, today)?;
-            let reports = report::load_all(&desk)?;
-            let l = ledger::service(&reports, &customer::names(&desk)?, month, desk.tz());
+            let l = ledger::service_of(&desk, month)?;
             let text = match a.format {
                 Format::Csv => sheet::write(&l.rows, a.csv.opts(), &sheet::zh::SERVICE),
                 Format::Json => l.rows.to_json(),
@@ -141,19 +138,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
         Command::Tickets(a) => {
             let now = cx.time(&desk, None)?;
             let month = Month::parse(&a.month, desk.local(now).date_naive())?;
-            let period = ledger::Period::month(month, desk.tz());
-            let policy = desk.config.policy()?;
-            let tickets = ticket_store::load_where(&desk, |t| {
-                membership::may_count(t, period.from, period.to)
-            })?;
-            let l = ledger::tickets(
-                &tickets,
-                &customer::names(&desk)?,
-                &policy,
-                month,
-                desk.tz(),
-                now,
-            );
+            let l = ledger::tickets_of(&desk, month, now)?;
             let text = match a.format {
                 Format::Csv => sheet::write(&l.rows, a.csv.opts(), &sheet::zh::TICKETS),
                 Format::Json => l.rows.to_json(),

@@ -26,6 +26,7 @@ mod period;
 pub mod sheet;
 mod tickets;
 
+pub use membership::{may_count, service_of, tickets_of};
 pub use period::{Month, Period, Week, midnight};
 pub use tickets::{TICKET_COLUMNS, TICKET_TAIL, TicketLedger, tickets};
 
