@@ -189,6 +189,59 @@ pub fn run(root: &Path, hooks: &Hooks, ev: &HookEvent) -> Vec<Ran> {
         .collect()
 }
 
+/// What became of the hooks of one event a command wrote, for the caller to report.
+#[derive(Debug)]
+pub enum Fired {
+    /// This clone's trust could not be read, so the desk's hooks are held back.
+    TrustUnreadable(crate::Error),
+    /// Held back: this clone does not trust the desk's hooks.
+    HeldBack(Trust),
+    /// A hook failed; the change it was told of stands.
+    Failed {
+        id: String,
+        action: String,
+        ran: Ran,
+    },
+}
+
+/// Runs the hooks for events already on disk — each `(desk root, its [hooks], event)` —
+/// where the desk's hooks are [`trusted`], asking each desk once.
+pub fn run_fired(events: Vec<(PathBuf, Hooks, HookEvent)>) -> Vec<Fired> {
+    let mut out = Vec::new();
+    let mut checked: Vec<(PathBuf, Trust)> = Vec::new();
+    for (root, h, ev) in events {
+        if matching(&h, &ev).is_empty() {
+            continue;
+        }
+        let t = match checked.iter().find(|(r, _)| *r == root) {
+            Some((_, t)) => t.clone(),
+            None => {
+                let t = trusted(&root, &h).unwrap_or_else(|e| {
+                    out.push(Fired::TrustUnreadable(e));
+                    Trust::Never
+                });
+                checked.push((root.clone(), t.clone()));
+                t
+            }
+        };
+        if !t.runs() {
+            out.push(Fired::HeldBack(t));
+            continue;
+        }
+        out.extend(
+            run(&root, &h, &ev)
+                .into_iter()
+                .filter(|ran| !ran.ok())
+                .map(|ran| Fired::Failed {
+                    id: ev.id.clone(),
+                    action: ev.action.clone(),
+                    ran,
+                }),
+        );
+    }
+    out
+}
+
 /// Runs one command for `ev` as a hook runs (`sla check --notify CMD` uses it too).
 pub fn run_command(root: &Path, command: &str, ev: &HookEvent, timeout: Duration) -> Ran {
     Ran {

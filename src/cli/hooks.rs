@@ -1,11 +1,9 @@
 //! `svcdesk hooks status|trust`, and the trust check every command makes before it runs
 //! the hooks of svcdesk.toml.
 
-use std::path::PathBuf;
-
 use svcdesk::Result;
 use svcdesk::desk::Desk;
-use svcdesk::hooks::{self, Trust};
+use svcdesk::hooks::{self, Fired, Trust};
 
 use super::Context;
 
@@ -140,35 +138,17 @@ pub fn warn_untrusted(cx: &mut Context, t: &Trust) {
 
 /// Runs the hooks for the events the command wrote, once it is done, where trusted.
 pub fn run_fired(cx: &mut Context) {
-    let mut checked: Vec<(PathBuf, Trust)> = Vec::new();
-    for (root, h, ev) in std::mem::take(&mut cx.fired) {
-        if hooks::matching(&h, &ev).is_empty() {
-            continue;
-        }
-        let t = match checked.iter().find(|(r, _)| *r == root) {
-            Some((_, t)) => t.clone(),
-            None => {
-                let t = hooks::trusted(&root, &h).unwrap_or_else(|e| {
-                    if !cx.untrusted_warned {
-                        cx.untrusted_warned = true;
-                        super::warn(&format!("hooks not run: cannot read their trust: {e}"));
-                    }
-                    Trust::Never
-                });
-                checked.push((root.clone(), t.clone()));
-                t
+    for f in hooks::run_fired(std::mem::take(&mut cx.fired)) {
+        match f {
+            Fired::TrustUnreadable(e) => {
+                if !cx.untrusted_warned {
+                    cx.untrusted_warned = true;
+                    super::warn(&format!("hooks not run: cannot read their trust: {e}"));
+                }
             }
-        };
-        if !t.runs() {
-            warn_untrusted(cx, &t);
-            continue;
-        }
-        for ran in hooks::run(&root, &h, &ev) {
-            if !ran.ok() {
-                super::warn(&format!(
-                    "{} {}: {ran}; the change is saved",
-                    ev.id, ev.action
-                ));
+            Fired::HeldBack(t) => warn_untrusted(cx, &t),
+            Fired::Failed { id, action, ran } => {
+                super::warn(&format!("{id} {action}: {ran}; the change is saved"))
             }
         }
     }
