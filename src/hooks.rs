@@ -205,9 +205,9 @@ pub enum Fired {
 }
 
 /// Runs the hooks for events already on disk — each `(desk root, its [hooks], event)` —
-/// where the desk's hooks are [`trusted`], asking each desk once.
-pub fn run_fired(events: Vec<(PathBuf, Hooks, HookEvent)>) -> Vec<Fired> {
-    let mut out = Vec::new();
+/// where the desk's hooks are [`trusted`], asking each desk once. `say` hears what
+/// became of them as it happens, between the hooks' own output.
+pub fn run_fired(events: Vec<(PathBuf, Hooks, HookEvent)>, mut say: impl FnMut(Fired)) {
     let mut checked: Vec<(PathBuf, Trust)> = Vec::new();
     for (root, h, ev) in events {
         if matching(&h, &ev).is_empty() {
@@ -217,7 +217,7 @@ pub fn run_fired(events: Vec<(PathBuf, Hooks, HookEvent)>) -> Vec<Fired> {
             Some((_, t)) => t.clone(),
             None => {
                 let t = trusted(&root, &h).unwrap_or_else(|e| {
-                    out.push(Fired::TrustUnreadable(e));
+                    say(Fired::TrustUnreadable(e));
                     Trust::Never
                 });
                 checked.push((root.clone(), t.clone()));
@@ -225,21 +225,19 @@ pub fn run_fired(events: Vec<(PathBuf, Hooks, HookEvent)>) -> Vec<Fired> {
             }
         };
         if !t.runs() {
-            out.push(Fired::HeldBack(t));
+            say(Fired::HeldBack(t));
             continue;
         }
-        out.extend(
-            run(&root, &h, &ev)
-                .into_iter()
-                .filter(|ran| !ran.ok())
-                .map(|ran| Fired::Failed {
+        for ran in run(&root, &h, &ev) {
+            if !ran.ok() {
+                say(Fired::Failed {
                     id: ev.id.clone(),
                     action: ev.action.clone(),
                     ran,
-                }),
-        );
+                });
+            }
+        }
     }
-    out
 }
 
 /// Runs one command for `ev` as a hook runs (`sla check --notify CMD` uses it too).

@@ -138,18 +138,17 @@ pub fn warn_untrusted(cx: &mut Context, t: &Trust) {
 
 /// Runs the hooks for the events the command wrote, once it is done, where trusted.
 pub fn run_fired(cx: &mut Context) {
-    for f in hooks::run_fired(std::mem::take(&mut cx.fired)) {
-        match f {
-            Fired::TrustUnreadable(e) => {
-                if !cx.untrusted_warned {
-                    cx.untrusted_warned = true;
-                    super::warn(&format!("hooks not run: cannot read their trust: {e}"));
-                }
-            }
-            Fired::HeldBack(t) => warn_untrusted(cx, &t),
-            Fired::Failed { id, action, ran } => {
-                super::warn(&format!("{id} {action}: {ran}; the change is saved"))
+    let fired = std::mem::take(&mut cx.fired);
+    hooks::run_fired(fired, |f| match f {
+        Fired::TrustUnreadable(e) => {
+            if !cx.untrusted_warned {
+                cx.untrusted_warned = true;
+                super::warn(&format!("hooks not run: cannot read their trust: {e}"));
             }
         }
-    }
+        Fired::HeldBack(t) => warn_untrusted(cx, &t),
+        Fired::Failed { id, action, ran } => {
+            super::warn(&format!("{id} {action}: {ran}; the change is saved"))
+        }
+    });
 }

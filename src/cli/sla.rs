@@ -1,5 +1,3 @@
-use std::collections::BTreeMap;
-
 use clap::Subcommand;
 use svcdesk::desk::Desk;
 use svcdesk::hooks::{
@@ -9,11 +7,11 @@ use svcdesk::hooks::{
 use svcdesk::model::measure;
 use svcdesk::model::ticket::Ticket;
 use svcdesk::model::ticket_store;
-use svcdesk::output::{self, Format, Rows};
+use svcdesk::output::{self, Format};
 use svcdesk::sla;
 use svcdesk::sla::check::Severity;
 use svcdesk::sla::coverage;
-use svcdesk::sla::policy::{Policy, TimerState};
+use svcdesk::sla::policy::Policy;
 use svcdesk::{Error, Result};
 
 use super::{Context, report};
@@ -237,14 +235,12 @@ fn check(cx: &mut Context, a: CheckArgs) -> Result<u8> {
         cx.print(&text)?;
     }
     if let Some(cmd) = &a.notify {
-        for n in notify::notify(&desk, &report, cmd.as_deref(), &hooks_on) {
-            match n {
-                Notice::HeldBack(t) => super::hooks::warn_untrusted(cx, &t),
-                Notice::Failed { id, timer, why } => eprintln!(
-                    "warning: notify for {id} {timer} failed: {why}; it will be retried on the next run"
-                ),
-            }
-        }
+        notify::notify(&desk, &report, cmd.as_deref(), &hooks_on, |n| match n {
+            Notice::HeldBack(t) => super::hooks::warn_untrusted(cx, &t),
+            Notice::Failed { id, timer, why } => eprintln!(
+                "warning: notify for {id} {timer} failed: {why}; it will be retried on the next run"
+            ),
+        });
     }
     if a.escalate {
         let Some(rule) = &desk.config.sla.escalate else {
@@ -314,47 +310,9 @@ fn status(cx: &mut Context, a: StatusArgs) -> Result<()> {
     let now = cx.time(&desk, a.now.as_deref())?;
     let policy = desk.config.policy()?;
     let tickets = ticket_store::load_where(&desk, Ticket::is_open)?;
-    // (department, grade) -> [open, at risk, breached]
-    let mut counts: BTreeMap<(String, String), [usize; 3]> = BTreeMap::new();
-    for t in tickets.iter().filter(|t| t.is_open()) {
-        let statuses = policy.evaluate(t, now);
-        let key = (
-            t.department.clone().unwrap_or_else(|| "-".into()),
-            t.grade.map(|g| g.to_string()).unwrap_or_else(|| "-".into()),
-        );
-        let c = counts.entry(key).or_default();
-        c[0] += 1;
-        let alerts = || statuses.iter().filter(|s| s.is_alert());
-        if alerts().any(|s| s.state == TimerState::Breached) {
-            c[2] += 1;
-        } else if alerts().any(|s| s.state == TimerState::AtRisk) {
-            c[1] += 1;
-        }
-    }
-    let mut rows = Rows::new(vec!["department", "grade", "open", "at_risk", "breached"])
-        .numeric(&["open", "at_risk", "breached"]);
-    let mut total = [0usize; 3];
-    for ((d, g), c) in &counts {
-        for i in 0..3 {
-            total[i] += c[i];
-        }
-        rows.push(vec![
-            d.clone(),
-            g.clone(),
-            c[0].to_string(),
-            c[1].to_string(),
-            c[2].to_string(),
-        ]);
-    }
-    if a.format == Format::Table {
-        rows.push(vec![
-            "total".into(),
-            String::new(),
-            total[0].to_string(),
-            total[1].to_string(),
-            total[2].to_string(),
-        ]);
-    }
+    let status = sla::check::status(&policy, &tickets, now);
+    // A terminal reader wants the sum; a script sums for itself.
+    let rows = status.rows(a.format == Format::Table);
     let text = match a.format {
         Format::Json => rows.to_json(),
         Format::Csv => rows.to_csv(),

@@ -42,12 +42,18 @@ pub enum Notice {
 /// `sh -c`) when given, and the hooks on `sla-breach` / `measure-due` as `hooks_on`
 /// allows. Each is recorded as told (`sla-notified` on the ticket, `notified` on the
 /// measure) only when someone was told and nothing failed: people may hear twice, never
-/// zero times.
-pub fn notify(desk: &Desk, report: &Report, cmd: Option<&str>, hooks_on: &HooksOn) -> Vec<Notice> {
-    let mut notices = Vec::new();
+/// zero times. `say` hears each [`Notice`] as it happens, between the commands' own
+/// output.
+pub fn notify(
+    desk: &Desk,
+    report: &Report,
+    cmd: Option<&str>,
+    hooks_on: &HooksOn,
+    mut say: impl FnMut(Notice),
+) {
     for x in report.to_notify() {
-        if let Err(why) = breach(desk, cmd, hooks_on, x, report.now, &mut notices) {
-            notices.push(Notice::Failed {
+        if let Err(why) = breach(desk, cmd, hooks_on, x, report.now, &mut say) {
+            say(Notice::Failed {
                 id: x.ticket.id.clone(),
                 timer: x.status.timer.clone(),
                 why,
@@ -55,15 +61,14 @@ pub fn notify(desk: &Desk, report: &Report, cmd: Option<&str>, hooks_on: &HooksO
         }
     }
     for m in report.measures_to_notify() {
-        if let Err(why) = measure_due(desk, cmd, hooks_on, m, report.now, &mut notices) {
-            notices.push(Notice::Failed {
+        if let Err(why) = measure_due(desk, cmd, hooks_on, m, report.now, &mut say) {
+            say(Notice::Failed {
                 id: m.id.clone(),
                 timer: MEASURE_TIMER.into(),
                 why,
             });
         }
     }
-    notices
 }
 
 /// Runs `cmd` (if any) and the matching hooks for `ev`. Ok(false) when not everyone was
@@ -73,7 +78,7 @@ fn tell(
     cmd: Option<&str>,
     hooks_on: &HooksOn,
     ev: &HookEvent,
-    notices: &mut Vec<Notice>,
+    say: &mut impl FnMut(Notice),
 ) -> Result<bool, String> {
     let hooks = &desk.config.hooks;
     let mut ran = Vec::new();
@@ -92,7 +97,7 @@ fn tell(
         HooksOn::Untrusted(t) => {
             if !super::matching(hooks, ev).is_empty() {
                 held_back = true;
-                notices.push(Notice::HeldBack(t.clone()));
+                say(Notice::HeldBack(t.clone()));
             }
         }
     }
@@ -114,7 +119,7 @@ fn breach(
     hooks_on: &HooksOn,
     x: &Alert,
     now: DateTime<Utc>,
-    notices: &mut Vec<Notice>,
+    say: &mut impl FnMut(Notice),
 ) -> Result<(), String> {
     let (t, s) = (x.ticket, &x.status);
     let mut ev = HookEvent::ticket(
@@ -132,7 +137,7 @@ fn breach(
             (-s.remaining.num_minutes()).to_string(),
         ),
     ]);
-    if !tell(desk, cmd, hooks_on, &ev, notices)? {
+    if !tell(desk, cmd, hooks_on, &ev, say)? {
         return Ok(());
     }
     let id = Id::parse(&t.id).ok_or_else(|| format!("bad ticket ID {}", t.id))?;
@@ -159,13 +164,13 @@ fn measure_due(
     hooks_on: &HooksOn,
     m: &Measure,
     now: DateTime<Utc>,
-    notices: &mut Vec<Notice>,
+    say: &mut impl FnMut(Notice),
 ) -> Result<(), String> {
     let mut ev = HookEvent::measure_due(desk, m, &desk.local(now).to_rfc3339());
     let late = now - m.due_end(desk.tz());
     ev.extra
         .push(("SVCDESK_OVERDUE_MINUTES", late.num_minutes().to_string()));
-    if !tell(desk, cmd, hooks_on, &ev, notices)? {
+    if !tell(desk, cmd, hooks_on, &ev, say)? {
         return Ok(());
     }
     let id = Id::parse(&m.id).ok_or_else(|| format!("bad measure ID {}", m.id))?;

@@ -3,7 +3,7 @@
 //! the caller loads the records, and the telling and escalating (which write events and
 //! run hooks) are effects, in `crate::hooks::notify`.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -300,6 +300,65 @@ impl<'a> Report<'a> {
     }
 }
 
+/// `sla status`: open tickets by (department, grade), `-` for an unset one.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Status {
+    /// Per group: open, at risk (and none breached), breached.
+    pub groups: BTreeMap<(String, String), [usize; 3]>,
+}
+
+/// Counts each open ticket once, by its worst alert.
+pub fn status(policy: &Policy, tickets: &[Ticket], now: DateTime<Utc>) -> Status {
+    let mut groups: BTreeMap<(String, String), [usize; 3]> = BTreeMap::new();
+    for t in tickets.iter().filter(|t| t.is_open()) {
+        let runs = policy.evaluate(t, now);
+        let key = (
+            t.department.clone().unwrap_or_else(|| "-".into()),
+            t.grade.map(|g| g.to_string()).unwrap_or_else(|| "-".into()),
+        );
+        let c = groups.entry(key).or_default();
+        c[0] += 1;
+        let alerts = || runs.iter().filter(|s| s.is_alert());
+        if alerts().any(|s| s.state == TimerState::Breached) {
+            c[2] += 1;
+        } else if alerts().any(|s| s.state == TimerState::AtRisk) {
+            c[1] += 1;
+        }
+    }
+    Status { groups }
+}
+
+impl Status {
+    /// department, grade, open, at_risk, breached; and a `total` row if asked.
+    pub fn rows(&self, total: bool) -> Rows {
+        let mut rows = Rows::new(vec!["department", "grade", "open", "at_risk", "breached"])
+            .numeric(&["open", "at_risk", "breached"]);
+        let mut sum = [0usize; 3];
+        for ((d, g), c) in &self.groups {
+            for i in 0..3 {
+                sum[i] += c[i];
+            }
+            rows.push(vec![
+                d.clone(),
+                g.clone(),
+                c[0].to_string(),
+                c[1].to_string(),
+                c[2].to_string(),
+            ]);
+        }
+        if total {
+            rows.push(vec![
+                "total".into(),
+                String::new(),
+                sum[0].to_string(),
+                sum[1].to_string(),
+                sum[2].to_string(),
+            ]);
+        }
+        rows
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -507,5 +566,21 @@ period = "2026-11"
                 ("T20261124-CCCCCC".into(), "resolve".into())
             ]
         );
+    }
+
+    #[test]
+    fn status_counts_each_ticket_once_by_its_worst_alert() {
+        let (p, _) = policy();
+        let tickets = [
+            ticket(A, "2026-11-24T09:00", "II", ""),
+            ticket(B, "2026-11-24T11:00", "II", ""),
+            ticket("T20261124-CCCCCC", "2026-11-24T12:00", "I", ""),
+        ];
+        let s = status(&p, &tickets, at("2026-11-24T12:30"));
+        let key = |g: &str| ("-".to_string(), g.to_string());
+        assert_eq!(s.groups[&key("II")], [2, 1, 1]);
+        assert_eq!(s.groups[&key("I")], [1, 0, 0]);
+        let rows = s.rows(true);
+        assert_eq!(rows.rows.last().unwrap()[..3], ["total", "", "3"]);
     }
 }
