@@ -39,7 +39,9 @@ use crate::output::Rows;
 use crate::sla::policy::{Policy, TimerState, TimerStatus};
 
 mod figures;
+mod membership;
 pub use figures::{Figures, Request, figures};
+pub use membership::may_count;
 
 pub use crate::ledger::Period;
 

@@ -21,12 +21,12 @@ use crate::model::worklog::Entry;
 use crate::output::Rows;
 
 pub mod import;
-pub mod membership;
+mod load;
 mod period;
 pub mod sheet;
 mod tickets;
 
-pub use membership::{may_count, service_of, tickets_of};
+pub use load::{service_of, tickets_of};
 pub use period::{Month, Period, Week, midnight};
 pub use tickets::{TICKET_COLUMNS, TICKET_TAIL, TicketLedger, tickets};
 

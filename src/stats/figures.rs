@@ -5,9 +5,8 @@ use std::collections::{BTreeMap, HashSet};
 
 use chrono::{DateTime, Utc};
 
-use super::{Dim, Names, Summary, Top, Trend, cutoff, summarise, top_n, trend};
+use super::{Dim, Names, Period, Summary, Top, Trend, cutoff, may_count, summarise, top_n, trend};
 use crate::desk::Desk;
-use crate::ledger::{self, Period};
 use crate::model::measure::{self, Counts, MeasureKind};
 use crate::model::{customer, report, ticket_store};
 use crate::{Error, Result};
@@ -64,7 +63,7 @@ pub fn figures(desk: &Desk, r: &Request, now: DateTime<Utc>) -> Result<Figures> 
     // A ticket linked to a visit of the period counts for the visit's keys.
     let linked: HashSet<String> = reports.iter().filter_map(|x| x.ticket.clone()).collect();
     let (tickets, skipped) = ticket_store::load_where_or_skip(desk, r.skip_bad, |t| {
-        linked.contains(&t.id) || ledger::may_count(t, earliest, latest)
+        linked.contains(&t.id) || may_count(t, earliest, latest)
     })?;
     let names = Names {
         customers: customer::names(desk)?,

@@ -1,13 +1,8 @@
-//! Which tickets belong to a period: the one rule the ledgers and `stats` load by; and
-//! the ledgers of a desk, each reading what its month needs.
+//! Which tickets belong to a period: the one rule the ledgers and `stats` load by.
 
 use chrono::{DateTime, Utc};
 
-use super::{Month, Period, ServiceLedger, TicketLedger};
-use crate::Result;
-use crate::desk::Desk;
 use crate::model::ticket::Ticket;
-use crate::model::{customer, report, ticket_store};
 
 /// Whether `t` can count in the span `[from, to)`: opened before its end, and still open
 /// or with an event at or after its start. A ticket closed before the span or opened
@@ -16,33 +11,6 @@ use crate::model::{customer, report, ticket_store};
 pub fn may_count(t: &Ticket, from: DateTime<Utc>, to: DateTime<Utc>) -> bool {
     t.opened.is_some_and(|o| o.to_utc() < to)
         && (t.is_open() || t.event.last().is_some_and(|e| e.at.to_utc() >= from))
-}
-
-/// 技术服务台账 of `month`, from the desk's reports.
-pub fn service_of(desk: &Desk, month: Month) -> Result<ServiceLedger> {
-    let reports = report::load_all(desk)?;
-    Ok(super::service(
-        &reports,
-        &customer::names(desk)?,
-        month,
-        desk.tz(),
-    ))
-}
-
-/// 客户服务受理跟踪反馈表 of `month` as of `now`; only tickets that [`may_count`] in
-/// the month are read.
-pub fn tickets_of(desk: &Desk, month: Month, now: DateTime<Utc>) -> Result<TicketLedger> {
-    let period = Period::month(month, desk.tz());
-    let policy = desk.config.policy()?;
-    let tickets = ticket_store::load_where(desk, |t| may_count(t, period.from, period.to))?;
-    Ok(super::tickets(
-        &tickets,
-        &customer::names(desk)?,
-        &policy,
-        month,
-        desk.tz(),
-        now,
-    ))
 }
 
 #[cfg(test)]
