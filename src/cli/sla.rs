@@ -1,9 +1,6 @@
 use clap::Subcommand;
 use svcdesk::desk::Desk;
-use svcdesk::hooks::{
-    self,
-    notify::{self, HooksOn, Notice},
-};
+use svcdesk::hooks::notify::{self, HooksOn, Notice, Refusal};
 use svcdesk::model::measure;
 use svcdesk::model::ticket::Ticket;
 use svcdesk::model::ticket_store;
@@ -266,44 +263,33 @@ fn check(cx: &mut Context, a: CheckArgs) -> Result<u8> {
     })
 }
 
-/// Whether --notify may run the desk's hooks, refused before anything is printed so a
-/// cron mail never shows half a run. `--notify` alone relies on the hooks only, so it is
-/// refused when there are none or this clone has not trusted them; with `--notify CMD`
-/// the user's own CMD runs, and untrusted hooks are held back.
+/// Whether --notify may run the desk's hooks; refused before anything is printed, so a
+/// cron mail never shows half a run.
 fn notify_hooks(cx: &Context, desk: &Desk, a: &CheckArgs) -> Result<HooksOn> {
-    let h = &desk.config.hooks;
-    let handled = hooks::handles(h, hooks::SLA_BREACH) || hooks::handles(h, hooks::MEASURE_DUE);
-    if a.notify == Some(None) && !(cx.hooks && handled) {
-        return Err(Error::invalid_with_hint(
-            "--notify without a command runs the hooks on sla-breach and measure-due, and there are none",
-            if cx.hooks {
-                "add a [[hooks.rule]] with on = [\"sla-breach\", \"measure-due\"] to svcdesk.toml, or give --notify CMD"
-            } else {
-                "drop --no-hooks, or give --notify CMD"
-            },
-        ));
-    }
-    if !cx.hooks {
+    let Some(cmd) = &a.notify else {
         return Ok(HooksOn::No);
-    }
-    if a.notify.is_none() || !handled {
-        return Ok(HooksOn::Yes);
-    }
-    let t = hooks::trusted(&desk.root, h)?;
-    if t.runs() {
-        return Ok(HooksOn::Yes);
-    }
-    if a.notify == Some(None) {
-        return Err(Error::invalid_with_hint(
+    };
+    notify::hooks_on(desk, cx.hooks, cmd.is_some()).map_err(|r| match r {
+        Refusal::NoHooks => Error::invalid_with_hint(
+            NO_HOOKS,
+            "add a [[hooks.rule]] with on = [\"sla-breach\", \"measure-due\"] to svcdesk.toml, or give --notify CMD",
+        ),
+        Refusal::HooksOff => {
+            Error::invalid_with_hint(NO_HOOKS, "drop --no-hooks, or give --notify CMD")
+        }
+        Refusal::Untrusted(t) => Error::invalid_with_hint(
             format!(
                 "--notify runs the [hooks] on sla-breach and measure-due, and none may run: {}",
                 t.problem()
             ),
             "review them with `svcdesk hooks status`, then run `svcdesk hooks trust` (or give --notify CMD to run only your own command)",
-        ));
-    }
-    Ok(HooksOn::Untrusted(t))
+        ),
+        Refusal::Unreadable(e) => e,
+    })
 }
+
+const NO_HOOKS: &str =
+    "--notify without a command runs the hooks on sla-breach and measure-due, and there are none";
 
 fn status(cx: &mut Context, a: StatusArgs) -> Result<()> {
     let desk = cx.desk()?;

@@ -24,6 +24,41 @@ pub enum HooksOn {
     Untrusted(Trust),
 }
 
+/// Why telling cannot rely on the desk's hooks, when there is no command of one's own.
+#[derive(Debug)]
+pub enum Refusal {
+    /// No hook rule is on `sla-breach` or `measure-due`.
+    NoHooks,
+    /// Hooks are off for this run (--no-hooks, or inside a hook).
+    HooksOff,
+    /// This clone does not trust the desk's hooks.
+    Untrusted(Trust),
+    /// Whether it trusts them could not be read.
+    Unreadable(crate::Error),
+}
+
+/// Which hooks telling may run. `enabled` is false when hooks are off for this run;
+/// `own_command` whether the caller tells with a command of its own too. Without one,
+/// telling relies on the hooks alone, so hooks that cannot tell are refused, before
+/// anything is told or written; with one, untrusted hooks are held back.
+pub fn hooks_on(desk: &Desk, enabled: bool, own_command: bool) -> Result<HooksOn, Refusal> {
+    let h = &desk.config.hooks;
+    let handled = super::handles(h, super::SLA_BREACH) || super::handles(h, super::MEASURE_DUE);
+    match (enabled, handled) {
+        (false, _) if !own_command => return Err(Refusal::HooksOff),
+        (true, false) if !own_command => return Err(Refusal::NoHooks),
+        (false, _) => return Ok(HooksOn::No),
+        (true, false) => return Ok(HooksOn::Yes),
+        (true, true) => {}
+    }
+    let t = super::trusted(&desk.root, h).map_err(Refusal::Unreadable)?;
+    match t {
+        t if t.runs() => Ok(HooksOn::Yes),
+        t if own_command => Ok(HooksOn::Untrusted(t)),
+        t => Err(Refusal::Untrusted(t)),
+    }
+}
+
 /// What the caller should say about the telling, in the order it happened.
 #[derive(Debug, Clone)]
 pub enum Notice {
@@ -227,4 +262,51 @@ pub fn escalate(desk: &Desk, report: &Report, rule: &Escalation) -> Vec<Escalate
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn desk(root: &std::path::Path, hooks: &str) -> Desk {
+        let text = crate::config::default_config("x", chrono_tz::Asia::Shanghai) + hooks;
+        Desk {
+            root: root.to_path_buf(),
+            config: crate::config::Config::parse(std::path::Path::new("svcdesk.toml"), &text)
+                .unwrap(),
+            use_cache: false,
+        }
+    }
+
+    #[test]
+    fn telling_by_the_hooks_alone_needs_hooks_that_may_run() {
+        let dir = tempfile::tempdir().unwrap();
+        let none = desk(dir.path(), "");
+        assert!(matches!(
+            hooks_on(&none, true, false),
+            Err(Refusal::NoHooks)
+        ));
+        assert!(matches!(
+            hooks_on(&none, false, false),
+            Err(Refusal::HooksOff)
+        ));
+        assert!(matches!(hooks_on(&none, false, true), Ok(HooksOn::No)));
+        assert!(matches!(hooks_on(&none, true, true), Ok(HooksOn::Yes)));
+
+        let rule = "\n[[hooks.rule]]\non = [\"sla-breach\"]\ncommand = \"true\"\n";
+        let some = desk(dir.path(), rule);
+        if crate::hooks::env_trusts() {
+            return; // SVCDESK_TRUST_HOOKS trusts every desk
+        }
+        assert!(matches!(
+            hooks_on(&some, true, false),
+            Err(Refusal::Untrusted(Trust::Never))
+        ));
+        assert!(matches!(
+            hooks_on(&some, true, true),
+            Ok(HooksOn::Untrusted(Trust::Never))
+        ));
+        crate::hooks::record_trust(dir.path(), &some.config.hooks).unwrap();
+        assert!(matches!(hooks_on(&some, true, false), Ok(HooksOn::Yes)));
+    }
 }
