@@ -2,7 +2,7 @@
 # Rebuilds examples/desk from scratch with the svcdesk binary given as $1 (default: the
 # debug build). IDs are random, so each run gives new file names; the content is the same.
 # Usage: examples/build-desk.sh [path/to/svcdesk]
-# DESK_OUT=DIR builds the desk in DIR instead of examples/desk (tests/examples.rs uses it).
+# DESK_OUT=DIR builds the desk in DIR instead of examples/desk (tests/e2e/examples.rs uses it).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 sv=${1:-$here/../target/debug/svcdesk}

@@ -2,7 +2,7 @@
 # A desk kept in git and shared by two people: `svcdesk git setup --hook` in each clone
 # (git clone does not copy .git/config), `--commit` for one commit per change, both
 # sides note the same ticket, and the merge keeps both notes. The pre-commit hook
-# refuses a broken record. Uses `svcdesk` and `git` from PATH; tests/examples.rs runs it.
+# refuses a broken record. Uses `svcdesk` and `git` from PATH; tests/e2e/examples.rs runs it.
 #
 # Usage: examples/git-setup.sh [DIR]    (default: a new temporary directory)
 set -euo pipefail

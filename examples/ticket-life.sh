@@ -2,7 +2,7 @@
 # A ticket's whole life on a fresh desk: a phone complaint (顾客投诉) is opened, graded,
 # accepted, answered, diagnosed, compensated (finance review, GM approval), resolved,
 # revisited (回访) and closed; then the SLA check, the month's ledger and statistics.
-# Uses `svcdesk` from PATH. tests/examples.rs runs it, so it stays true.
+# Uses `svcdesk` from PATH. tests/e2e/examples.rs runs it, so it stays true.
 #
 # Usage: examples/ticket-life.sh [DIR]    (default: a new temporary directory)
 set -euo pipefail

@@ -4,17 +4,19 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 
+use crate::config::Policy;
+use crate::desk::record::SCHEMA;
 use crate::desk::{Desk, Id, Kind, record};
 use crate::error::{Error, Result};
 use crate::model::customer::Customer;
 use crate::model::measure::Measure;
+use crate::model::names;
+use crate::model::record::check_history;
 use crate::model::report::Report as FieldReport;
 use crate::model::ticket::Ticket;
+use crate::model::ticket_cache;
 use crate::model::worklog;
-use crate::model::{ticket_cache, ticket_store};
-use crate::sla::{HolidayGaps, Policy, coverage};
-
-pub const SCHEMA: i64 = 1;
+use crate::sla::{HolidayGaps, coverage};
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 pub struct Problem {
@@ -314,7 +316,7 @@ fn hook_problems(desk: &Desk) -> Vec<Problem> {
     let text = std::fs::read_to_string(&path).unwrap_or_default();
     let mut problems = Vec::new();
     for (i, rule) in desk.config.hooks.rule.iter().enumerate() {
-        let Some(program) = crate::hooks::missing_program(&desk.root, &rule.command) else {
+        let Some(program) = crate::desk::program::missing_program(&desk.root, &rule.command) else {
             continue;
         };
         let at = crate::keypath::KeyPath::new(["hooks", "rule"])
@@ -368,7 +370,7 @@ fn examine(
         Kind::Customer => record::parse_typed::<Customer>(path, &text)
             .map(|c| (i64::from(c.schema), c.id.clone(), Parsed::Customer(c))),
         Kind::Ticket => record::parse_typed::<Ticket>(path, &text).and_then(|t| {
-            check_history(path, &text, &t, &mut problem)?;
+            check_history(path, &text, &t, |m| problem(None, None, m))?;
             let mut departments: Vec<String> = t
                 .event
                 .iter()
@@ -390,7 +392,7 @@ fn examine(
             ))
         }),
         Kind::Measure => record::parse_typed::<Measure>(path, &text).and_then(|m| {
-            check_measure_history(path, &text, &m, &mut problem)?;
+            check_history(path, &text, &m, |m| problem(None, None, m))?;
             Ok((
                 i64::from(m.schema),
                 m.id.clone(),
@@ -492,20 +494,6 @@ fn check_customer(c: &Customer, ids: &HashSet<String>, mut problem: impl FnMut(S
     // (`customer note --at`) legitimately comes after later ones, so order is no fault.
 }
 
-/// Whether a ticket file that parses and replays has nothing else for `check` to report
-/// on its own: history in time order, fields as the history gives them, schema, and an
-/// ID that belongs at its path. The ticket cache records this when it reads a file, so
-/// `check` need not read an unchanged clean file again; every per-file ticket rule in
-/// `examine` must therefore be mirrored here (`clean_agrees_with_examine` tests it).
-pub(crate) fn ticket_file_clean(rel: &std::path::Path, stored: &Ticket, replayed: &Ticket) -> bool {
-    i64::from(stored.schema) == SCHEMA
-        && Id::parse(&stored.id)
-            .filter(|id| id.as_str() == stored.id)
-            .is_some_and(|id| id.kind() == Kind::Ticket && id.rel_path() == rel)
-        && stored.event.windows(2).all(|w| w[1].at >= w[0].at)
-        && stored.drift(replayed).is_empty()
-}
-
 /// What `examine` would give for a ticket file the cache vouches for as clean.
 fn examined_clean(rel: PathBuf, t: Ticket, gaps: Option<&HolidayGaps>) -> Examined {
     let mut departments: Vec<String> = t
@@ -530,64 +518,6 @@ fn examined_clean(rel: PathBuf, t: Ticket, gaps: Option<&HolidayGaps>) -> Examin
     }
 }
 
-/// The history must replay, be in time order, and give exactly the stored fields.
-fn check_history(
-    path: &std::path::Path,
-    text: &str,
-    t: &Ticket,
-    problem: &mut impl FnMut(Option<usize>, Option<usize>, String),
-) -> Result<()> {
-    if let Some(m) = out_of_order(&t.event, |e| e.at) {
-        problem(None, None, m);
-    }
-    let replayed = ticket_store::replay_checked(path, text, t)?;
-    if let Some(m) = drifted(&t.drift(&replayed)) {
-        problem(None, None, m);
-    }
-    Ok(())
-}
-
-/// As for tickets: in time order, replays, and gives exactly the stored fields.
-fn check_measure_history(
-    path: &std::path::Path,
-    text: &str,
-    m: &Measure,
-    problem: &mut impl FnMut(Option<usize>, Option<usize>, String),
-) -> Result<()> {
-    if let Some(msg) = out_of_order(&m.event, |e| e.at) {
-        problem(None, None, msg);
-    }
-    let replayed = crate::model::measure::replay_checked(path, text, m)?;
-    if let Some(msg) = drifted(&m.drift(&replayed)) {
-        problem(None, None, msg);
-    }
-    Ok(())
-}
-
-/// The first event dated before the one it follows, as `check` words it.
-fn out_of_order<E>(
-    events: &[E],
-    at: impl Fn(&E) -> chrono::DateTime<chrono::FixedOffset>,
-) -> Option<String> {
-    let i = events.windows(2).position(|w| at(&w[1]) < at(&w[0]))?;
-    Some(format!(
-        "history out of order: event {} ({}) is earlier than event {} ({})",
-        i + 2,
-        at(&events[i + 1]).to_rfc3339(),
-        i + 1,
-        at(&events[i]).to_rfc3339()
-    ))
-}
-
-fn drifted(fields: &[&str]) -> Option<String> {
-    (!fields.is_empty()).then(|| {
-        format!(
-            "fields disagree with the history: {} (the history is the truth; a correction is a new event)",
-            fields.join(", ")
-        )
-    })
-}
-
 fn check_ticket_refs(
     desk: &Desk,
     t: &TicketRefs,
@@ -606,10 +536,12 @@ fn check_ticket_refs(
             problem(format!("link {l}: no such ticket"));
         }
     }
-    if let Some(c) = &t.category
-        && !desk.config.categories.contains_key(c)
+    if let Some(p) = t
+        .category
+        .as_deref()
+        .and_then(|c| names::category_problem(&desk.config, c))
     {
-        problem(format!("category \"{c}\" is not in svcdesk.toml"));
+        problem(p);
     }
     for d in &t.departments {
         if !desk.config.departments.contains_key(d) {
@@ -633,7 +565,8 @@ fn push_error(problem: &mut impl FnMut(Option<usize>, Option<usize>, String), e:
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::ticket;
+    use crate::model::ticket_cache::ticket_file_clean;
+    use crate::model::{ticket, ticket_store};
 
     const OPEN: &str = r#"schema = 1
 id = "T20261124-9XWM3A"

@@ -61,6 +61,11 @@ pub enum Error {
         hint: Option<String>,
     },
 
+    /// A record kind's own typed refusal (a step its history does not allow, say): the
+    /// data stays typed so the CLI can add advice that names its commands.
+    #[error(transparent)]
+    Record(Box<dyn std::error::Error + Send + Sync>),
+
     /// An option value the command does not take, though it reads as one (e.g. an `--at`
     /// time in the future): a usage error, told apart by its exit code.
     #[error("{message}")]

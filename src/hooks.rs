@@ -10,32 +10,20 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::config::hooks::parse_timeout;
 use crate::config::{HookRule, Hooks};
 use crate::desk::Desk;
-use crate::keypath::KeyPath;
 use crate::model::measure::Measure;
-use crate::model::ticket::{Action, Ticket};
+use crate::model::ticket::Ticket;
 
 pub mod notify;
 
-/// Events that are not ticket actions: a timer found breached by `sla check --notify`,
-/// an improvement measure past its due date.
-pub const SLA_BREACH: &str = "sla-breach";
-pub const MEASURE_DUE: &str = "measure-due";
-const OTHER_ACTIONS: &[&str] = &[SLA_BREACH, MEASURE_DUE];
-
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+// re-export for the parallel branches of issue 17; removed at the end of the session
+pub use crate::config::hooks::{MEASURE_DUE, SLA_BREACH, timeout};
 
 /// Set in a hook's environment. A svcdesk command run by a hook runs no hooks itself,
 /// so a hook that writes to the desk cannot set off an endless chain.
 pub const IN_HOOK_VAR: &str = "SVCDESK_HOOK";
-
-/// Every action a rule's `on` may name.
-pub fn actions() -> Vec<&'static str> {
-    let mut all: Vec<&str> = Action::ALL.iter().map(|a| a.as_str()).collect();
-    all.extend(OTHER_ACTIONS);
-    all
-}
 
 /// What happened, as a hook sees it: the environment it gets and the record on stdin.
 #[derive(Debug, Clone, Default)]
@@ -90,7 +78,7 @@ impl HookEvent {
         HookEvent {
             action: MEASURE_DUE.to_string(),
             id: m.id.clone(),
-            by: "svcdesk".to_string(),
+            by: crate::model::record::SYSTEM_ACTOR.to_string(),
             at: at.to_string(),
             assignee: Some(m.owner.clone()),
             file: crate::desk::Id::parse(&m.id).map(|id| id.rel_path()),
@@ -321,130 +309,6 @@ fn kill_group(child: &mut std::process::Child) {
         }
     }
     let _ = child.kill();
-}
-
-/// `[hooks] timeout`, for a rule without its own and for `sla check --notify CMD`.
-pub fn timeout(hooks: &Hooks) -> Duration {
-    hooks
-        .timeout
-        .as_deref()
-        .and_then(|t| parse_timeout(t).ok())
-        .unwrap_or(DEFAULT_TIMEOUT)
-}
-
-pub fn parse_timeout(text: &str) -> Result<Duration, String> {
-    let d = crate::sla::target::parse_duration(text).map_err(|e| e.to_string())?;
-    d.to_std()
-        .ok()
-        .filter(|d| !d.is_zero())
-        .ok_or_else(|| format!("timeout \"{text}\" must be longer than zero"))
-}
-
-/// Checks what serde cannot: action names, grades, priorities, departments, timeouts.
-/// An error gives the key of the bad value and the message.
-pub fn validate_in(
-    hooks: &Hooks,
-    departments: &[&str],
-) -> std::result::Result<(), (KeyPath, String)> {
-    use crate::model::ticket::{Grade, Priority};
-    if let Some(t) = &hooks.timeout {
-        parse_timeout(t).map_err(|m| (KeyPath::new(["hooks", "timeout"]), m))?;
-    }
-    let known = actions();
-    for (i, rule) in hooks.rule.iter().enumerate() {
-        let at = |k: &str, j: Option<usize>| {
-            let key = KeyPath::new(["hooks", "rule"]).index(i).key(k);
-            match j {
-                Some(j) => key.index(j),
-                None => key,
-            }
-        };
-        if rule.on.is_empty() {
-            return Err((at("on", None), "`on` names no action".into()));
-        }
-        for (j, a) in rule.on.iter().enumerate() {
-            if a != "*" && !known.contains(&a.as_str()) {
-                return Err((
-                    at("on", Some(j)),
-                    format!(
-                        "unknown action \"{a}\"{}; actions are: *, {}",
-                        crate::desk::did_you_mean(a, known.iter().copied()),
-                        known.join(", ")
-                    ),
-                ));
-            }
-        }
-        for (j, g) in rule.grade.iter().enumerate() {
-            if Grade::ALL.iter().all(|v| v.as_str() != g) {
-                return Err((
-                    at("grade", Some(j)),
-                    format!("\"{g}\" is not a grade ({})", Grade::names()),
-                ));
-            }
-        }
-        for (j, p) in rule.priority.iter().enumerate() {
-            if Priority::ALL.iter().all(|v| v.as_str() != p) {
-                return Err((
-                    at("priority", Some(j)),
-                    format!("\"{p}\" is not a priority ({})", Priority::names()),
-                ));
-            }
-        }
-        for (j, d) in rule.department.iter().enumerate() {
-            if !departments.contains(&d.as_str()) {
-                return Err((
-                    at("department", Some(j)),
-                    format!(
-                        "\"{d}\" is not a department; known: {}",
-                        departments.join(", ")
-                    ),
-                ));
-            }
-        }
-        if rule.command.trim().is_empty() {
-            return Err((at("command", None), "`command` is empty".into()));
-        }
-        if let Some(t) = &rule.timeout {
-            parse_timeout(t).map_err(|m| (at("timeout", None), m))?;
-        }
-    }
-    Ok(())
-}
-
-/// A hook command whose program cannot be found, as `check` reports it: the first word
-/// of the command, looked up as the shell would (relative paths from the desk root).
-pub fn missing_program(root: &Path, command: &str) -> Option<String> {
-    let program = command.split_whitespace().next()?;
-    // Shell syntax (assignments, builtins, quoting, subshells) is the shell's business.
-    if program.contains(['=', '\'', '"', '$', '(', '`', '{', ';', '|', '&'])
-        || [
-            "cd", "exec", "test", "[", "echo", "printf", "true", ":", ".",
-        ]
-        .contains(&program)
-    {
-        return None;
-    }
-    let runnable = |p: &Path| p.is_file() && is_executable(p);
-    let found = if program.contains('/') {
-        runnable(&root.join(program))
-    } else {
-        std::env::var_os("PATH")
-            .is_some_and(|path| std::env::split_paths(&path).any(|d| runnable(&d.join(program))))
-    };
-    (!found).then(|| program.to_string())
-}
-
-fn is_executable(p: &Path) -> bool {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        p.metadata()
-            .is_ok_and(|m| m.permissions().mode() & 0o111 != 0)
-    }
-    #[cfg(not(unix))]
-    {
-        p.exists()
-    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -753,48 +617,6 @@ command = "c"
         q.department = Some("quality".into());
         assert_eq!(cmds(&q), ["b"]);
         assert!(handles(&h, "sla-breach"));
-    }
-
-    #[test]
-    fn validation_names_the_bad_key() {
-        let h = hooks("[[rule]]\non = [\"open\", \"opened\"]\ncommand = \"x\"\n");
-        let (key, msg) = validate_in(&h, &[]).unwrap_err();
-        assert_eq!(key.to_string(), "hooks.rule[0].on[1]");
-        assert!(msg.contains("unknown action \"opened\""), "{msg}");
-        let text = "x = 1\n[[hooks.rule]]\non = [\"open\", \"opened\"]\ncommand = \"x\"\n";
-        assert_eq!(key.locate(text), text.find("\"opened\""));
-
-        let h = hooks("timeout = \"0s\"\n");
-        assert!(
-            validate_in(&h, &[])
-                .unwrap_err()
-                .1
-                .contains("longer than zero")
-        );
-        let h = hooks("[[rule]]\non = \"open\"\ngrade = \"IV\"\ncommand = \"x\"\n");
-        assert!(validate_in(&h, &[]).unwrap_err().1.contains("not a grade"));
-        let h = hooks("[[rule]]\non = \"open\"\ndepartment = \"nope\"\ncommand = \"x\"\n");
-        assert!(
-            validate_in(&h, &["service"])
-                .unwrap_err()
-                .1
-                .contains("known: service")
-        );
-    }
-
-    #[test]
-    fn missing_programs_are_found_as_the_shell_would() {
-        let dir = tempfile::tempdir().unwrap();
-        assert_eq!(missing_program(dir.path(), "sh -c true"), None);
-        assert_eq!(
-            missing_program(dir.path(), "./hooks/mail.sh x"),
-            Some("./hooks/mail.sh".into())
-        );
-        assert_eq!(
-            missing_program(dir.path(), "no-such-program-xyz --flag"),
-            Some("no-such-program-xyz".into())
-        );
-        assert_eq!(missing_program(dir.path(), "FOO=1 ./x"), None);
     }
 
     #[test]

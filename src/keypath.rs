@@ -152,13 +152,18 @@ impl fmt::Display for KeyPath {
                     if bare(name) {
                         f.write_str(name)?;
                     } else {
-                        f.write_str(&crate::config::toml_string(name))?;
+                        f.write_str(&toml_string(name))?;
                     }
                 }
             }
         }
         Ok(())
     }
+}
+
+/// A TOML basic string literal, quoted and escaped.
+pub fn toml_string(s: &str) -> String {
+    Value::from(s).to_string().trim().to_string()
 }
 
 #[cfg(test)]

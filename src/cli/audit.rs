@@ -1,6 +1,8 @@
 use svcdesk::Result;
 use svcdesk::git::audit::{self, Audit, Options};
-use svcdesk::output::{self, Format, Rows};
+use svcdesk::output::{self, Rows};
+
+use super::output::Format;
 
 use super::{Context, EXIT_FAILURE, warn};
 

@@ -1,5 +1,7 @@
 use svcdesk::Result;
-use svcdesk::output::{self, Format, Rows};
+use svcdesk::output::{self, Rows};
+
+use super::output::Format;
 
 use super::{Context, EXIT_FAILURE};
 

@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use svcdesk::Result;
 use svcdesk::desk::{Desk, Kind};
+use svcdesk::model::vocab::Grade;
 
 use super::Context;
 
@@ -44,7 +45,7 @@ fn candidates(desk: &Desk, kind: &str) -> Vec<String> {
         "category" => c.categories.keys().cloned().collect(),
         "department" => c.departments.keys().cloned().collect(),
         "staff" => c.staff.iter().map(|s| s.id.clone()).collect(),
-        "grade" => ["I", "II", "III"].map(String::from).to_vec(),
+        "grade" => Grade::ALL.iter().map(|g| g.as_str().to_string()).collect(),
         "ticket" => ids(desk, Kind::Ticket),
         "customer" => ids(desk, Kind::Customer),
         "report" => ids(desk, Kind::Report),
@@ -53,18 +54,9 @@ fn candidates(desk: &Desk, kind: &str) -> Vec<String> {
     }
 }
 
-/// The IDs of one kind of record: the stems of its files, newest first.
+/// The IDs of one kind of record, newest first; none where the desk cannot be read.
 fn ids(desk: &Desk, kind: Kind) -> Vec<String> {
-    let mut ids: Vec<String> = walkdir::WalkDir::new(desk.root.join(kind.dir()))
-        .into_iter()
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().is_file())
-        .filter_map(|e| {
-            let name = e.file_name().to_str()?;
-            let id = name.strip_suffix(".toml")?;
-            id.starts_with(kind.letter()).then(|| id.to_string())
-        })
-        .collect();
+    let mut ids = desk.ids(kind).unwrap_or_default();
     ids.sort_unstable_by(|a, b| b.cmp(a));
     ids
 }

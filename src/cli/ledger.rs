@@ -2,7 +2,9 @@ use clap::Subcommand;
 use svcdesk::Result;
 use svcdesk::ledger::{self, Month, sheet};
 use svcdesk::model::report::hours_text;
-use svcdesk::output::{Format, Rows};
+use svcdesk::output::Rows;
+
+use super::output::Format;
 
 use super::Context;
 
@@ -79,7 +81,7 @@ pub struct ServiceArgs {
     #[arg(long, value_enum, default_value = "csv")]
     format: Format,
     #[command(flatten)]
-    csv: sheet::CsvArgs,
+    csv: super::output::CsvArgs,
 }
 
 #[derive(clap::Args)]
@@ -91,7 +93,7 @@ pub struct TicketsArgs {
     #[arg(long, value_enum, default_value = "csv")]
     format: Format,
     #[command(flatten)]
-    csv: sheet::CsvArgs,
+    csv: super::output::CsvArgs,
 }
 
 pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {

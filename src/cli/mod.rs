@@ -4,99 +4,45 @@
 mod audit;
 mod check;
 mod complete;
+mod context;
 mod customer;
 mod docs;
 mod export;
 mod git;
+mod help;
+mod hints;
 mod hooks;
+mod import;
 mod init;
 mod ledger;
 mod measure;
+mod messages;
+mod output;
 mod report;
 mod sla;
 mod stats;
 mod ticket;
+mod values;
 
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use chrono::{DateTime, Timelike, Utc};
 use clap::{Parser, Subcommand};
-use svcdesk::desk::{self, Desk};
-use svcdesk::hooks::HookEvent;
-use svcdesk::{Error, Result};
+use svcdesk::Error;
+
+pub use self::context::Context;
+use self::help::AFTER_HELP;
+pub use self::help::{ENVIRONMENT, EXAMPLES, EXIT_CODES};
+pub use self::messages::{
+    SKIP_BAD_HELP, offer_skip_bad, report, skipped, warn, warn_unknown_filter,
+};
 
 pub const EXIT_OK: u8 = 0;
 pub const EXIT_FAILURE: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 /// A bug in svcdesk (a panic), as sysexits' EX_SOFTWARE; nothing a user typed causes it.
 pub const EXIT_INTERNAL: u8 = 70;
-
-// Macros, not consts, so that `concat!` can build AFTER_HELP from them: `--help` and the
-// ENVIRONMENT and EXIT STATUS sections of svcdesk(1) share one text.
-macro_rules! environment_text {
-    () => {
-        "  SVCDESK_DIR     the desk to use (like -C)
-  SVCDESK_USER    who is acting when your git user.email is no staff member's `email`
-  SVCDESK_NOW     the current time, for replaying or testing (e.g. 2026-11-24T09:30:00+08:00);
-                  an --at more than 5 minutes after it is refused unless --future is given
-  EDITOR, VISUAL  the editor for a ticket description when neither -m nor -F is given
-  COLUMNS         table width when output is not a terminal
-  NO_COLOR        set to anything to turn colour off (colour is used only on a terminal)
-  SVCDESK_HOOK    set in a hook's environment; svcdesk commands run by a hook run no hooks
-  SVCDESK_TRUST_HOOKS  set to 1 to trust whatever [hooks] svcdesk.toml has (CI, containers
-                  that build the desk themselves); else hooks run only as `svcdesk hooks
-                  trust` allowed them in this clone
-  SVCDESK_NO_CACHE  set (to anything but 0) to read every ticket file, not the cache in
-                  .svcdesk/cache; answers are the same (for timing or debugging)"
-    };
-}
-macro_rules! exit_codes_text {
-    () => {
-        "  0   success
-  1   failure: an error was reported, `check` found problems, or `audit` found events
-      their commits do not vouch for
-  2   usage: unknown command or option, or a malformed value given on the command line
-      (a date, time, month, week, quarter, duration, hours or amount); also an --at time
-      more than 5 minutes after now (a likely typo) without --future. The same value
-      malformed inside a record or svcdesk.toml is a failure (1)
-  70  internal error: a bug in svcdesk; please report it with the command that caused it
-  A hook (svcdesk.toml [hooks]) that fails is a warning on stderr; it never changes the code.
-  `sla check` alone uses 0 ok, 1 at risk, 2 breached, 3 error (see `svcdesk sla check --help`)."
-    };
-}
-
-macro_rules! examples_text {
-    () => {
-        "  svcdesk init mydesk --name '华东售后服务台' --timezone Asia/Shanghai
-  cd mydesk && export SVCDESK_USER=li
-  c=$(svcdesk customer add --name '华东机械有限公司' --phone 021-5555-0101)
-  t=$(svcdesk ticket open --customer \"$c\" --category complaint -m 'engineer left early')
-  svcdesk ticket grade \"$t\" II && svcdesk ticket accept \"$t\"
-  svcdesk ticket list --open --overdue
-  svcdesk sla check                      # from cron; exit 0 ok, 1 at risk, 2 breached
-  svcdesk ledger service --month last > ledger.csv"
-    };
-}
-
-/// A first session; also EXAMPLES in svcdesk(1).
-pub const EXAMPLES: &str = examples_text!();
-/// The environment variables every command reads.
-pub const ENVIRONMENT: &str = environment_text!();
-/// Exit codes of every command.
-pub const EXIT_CODES: &str = exit_codes_text!();
-
-const AFTER_HELP: &str = concat!(
-    "Examples:\n",
-    examples_text!(),
-    "\n\nEnvironment:\n",
-    environment_text!(),
-    "\n\nExit codes:\n",
-    exit_codes_text!(),
-    "\n\nManual pages: svcdesk(1), svcdesk-config(5), svcdesk-csv(7), svcdesk-states(7), svcdesk-sla(7).
-Start with `svcdesk init mydesk`, then `svcdesk customer add --help`."
-);
 
 #[derive(Parser)]
 #[command(
@@ -193,11 +139,11 @@ A ticket cannot be closed while a request awaits review or the GM's decision."
     #[command(after_help = stats::AFTER_HELP)]
     Stats(stats::Args),
     /// Every ticket, event, customer or report as CSV or JSON.
-    #[command(after_help = export::EXPORT_HELP)]
+    #[command(after_help = export::export_help())]
     Export(export::ExportArgs),
     /// Bring a customer spreadsheet (CSV) into the desk, every row checked first.
-    #[command(after_help = export::IMPORT_HELP)]
-    Import(export::ImportArgs),
+    #[command(after_help = import::IMPORT_HELP)]
+    Import(import::ImportArgs),
     /// SLA deadlines: `sla check` for cron (exit 0 ok, 1 at risk, 2 breached, 3 error), `sla status`.
     #[command(subcommand, after_long_help = sla::SLA_RULES)]
     Sla(sla::Command),
@@ -226,120 +172,6 @@ A ticket cannot be closed while a request awaits review or the GM's decision."
     /// Print completion candidates from the desk (called by the completion scripts).
     #[command(name = "__complete", hide = true)]
     Complete(complete::Args),
-}
-
-/// What every command needs besides its own arguments (jj's CommandHelper).
-pub struct Context {
-    pub cwd: PathBuf,
-    desk_dir: Option<PathBuf>,
-    pub actor: Option<String>,
-    /// SVCDESK_USER: who acts when the git identity names no staff member.
-    pub env_user: Option<String>,
-    now: Option<String>,
-    no_cache: bool,
-    /// --future: an --at time may lie ahead of now.
-    future: bool,
-    pub out: std::io::StdoutLock<'static>,
-    commit: bool,
-    /// Changes to commit once the command has succeeded: (desk root, message, files).
-    to_commit: Vec<(PathBuf, String, Vec<PathBuf>)>,
-    /// Whether hooks run: not with --no-hooks, and not inside a hook (no chains).
-    pub hooks: bool,
-    /// Events written, for the hooks to hear once the command is done.
-    fired: Vec<(PathBuf, svcdesk::config::Hooks, HookEvent)>,
-    /// Whether the one "hooks not run: not trusted" warning was given.
-    untrusted_warned: bool,
-    /// The desk a command wrote to, to warn once if git could not merge it.
-    wrote: Option<PathBuf>,
-}
-
-impl Context {
-    pub fn desk(&self) -> Result<Desk> {
-        let mut desk = Desk::discover(self.desk_dir.as_deref(), &self.cwd)?;
-        desk.use_cache = !self.no_cache;
-        finish_interrupted(&desk);
-        Ok(desk)
-    }
-
-    pub fn actor(&self, desk: &Desk) -> Result<String> {
-        Ok(self.who(desk)?.by)
-    }
-
-    /// Who acts and, with `--as`, who entered it (see `Desk::who`).
-    pub fn who(&self, desk: &Desk) -> Result<desk::Who> {
-        desk.who(self.actor.as_deref(), self.env_user.as_deref())
-    }
-
-    /// `--at` if given, else SVCDESK_NOW, else the clock.
-    pub fn time(&self, desk: &Desk, at: Option<&str>) -> Result<DateTime<Utc>> {
-        // Records keep whole seconds: finer is noise in a diff and in a ledger.
-        let t = match at.or(self.now.as_deref()) {
-            Some(s) => desk::parse_time(s, desk.tz())?,
-            None => Utc::now(),
-        };
-        Ok(t.with_nanosecond(0).unwrap_or(t))
-    }
-
-    /// When something being recorded happened: `--at` if given, else now (SVCDESK_NOW or
-    /// the clock). An `--at` more than five minutes after now is refused as a usage error
-    /// (a likely typo, which would make every later step look out of order) unless
-    /// `--future` was given.
-    pub fn at(&self, desk: &Desk, at: Option<&str>) -> Result<DateTime<Utc>> {
-        let now = self.time(desk, None)?;
-        let Some(given) = at else {
-            return Ok(now);
-        };
-        let t = self.time(desk, Some(given))?;
-        if !self.future {
-            desk::refuse_future(given, t, now, desk.tz())?;
-        }
-        Ok(t)
-    }
-
-    /// When a history entry is stamped: `--at` as given, else now (SVCDESK_NOW, else the
-    /// clock) — decided by the library under the lock, never before the last entry.
-    /// An `--at` in the future is refused as [`Context::at`] says.
-    pub fn when(&self, desk: &Desk, at: Option<&str>) -> Result<desk::When> {
-        Ok(match (at, self.now.as_deref()) {
-            (Some(_), _) => desk::When::At(self.at(desk, at)?),
-            (None, Some(s)) => desk::When::NowIs(desk::parse_time(s, desk.tz())?),
-            (None, None) => desk::When::Now,
-        })
-    }
-
-    /// Table width: the terminal's, or COLUMNS when piped, else comfy-table's default.
-    pub fn width(&self) -> Option<u16> {
-        std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok())
-    }
-
-    /// Notes a change a command wrote, to be committed if --commit or `[git] commit`.
-    pub fn changed(&mut self, desk: &Desk, message: String, files: Vec<PathBuf>) {
-        self.wrote(desk);
-        if self.commit || desk.config.git.commit {
-            self.to_commit.push((desk.root.clone(), message, files));
-        }
-    }
-
-    /// Notes that the command writes to `desk` (`changed` does this for you).
-    pub fn wrote(&mut self, desk: &Desk) {
-        self.wrote = Some(desk.root.clone());
-    }
-
-    /// Notes an event that is on disk, for the hooks that match it.
-    pub fn fire(&mut self, desk: &Desk, ev: HookEvent) {
-        if self.hooks && !desk.config.hooks.rule.is_empty() {
-            self.fired
-                .push((desk.root.clone(), desk.config.hooks.clone(), ev));
-        }
-    }
-
-    pub fn print(&mut self, s: &str) -> Result<()> {
-        // A closed pipe (`| head`) is not an error worth reporting.
-        match self.out.write_all(s.as_bytes()) {
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-            r => r.map_err(|e| Error::io("<stdout>", e)),
-        }
-    }
 }
 
 /// Runs the command; a panic (a bug) becomes one plain error line and exit code 70, never
@@ -424,7 +256,7 @@ fn run() -> ExitCode {
         Command::Ledger(c) => ledger::exec(&mut cx, c),
         Command::Stats(a) => stats::exec(&mut cx, a),
         Command::Export(a) => export::export(&mut cx, a),
-        Command::Import(a) => export::import(&mut cx, a),
+        Command::Import(a) => import::import(&mut cx, a),
         Command::Check(a) => check::exec(&mut cx, a),
         Command::Hooks(c) => hooks::exec(&mut cx, c),
         Command::Audit(a) => audit::exec(&mut cx, a),
@@ -472,96 +304,5 @@ fn run() -> ExitCode {
                 EXIT_FAILURE
             })
         }
-    }
-}
-
-pub fn report(e: &Error) {
-    eprintln!("error: {e}");
-    if let Some(h) = e.hint() {
-        eprintln!("hint: {h}");
-    }
-}
-
-/// Finishes an import a kill interrupted, before any command reads or writes, and says
-/// what became of it. A desk that cannot be locked (read-only) is read as it is; a write
-/// would meet the same error when it takes the lock.
-fn finish_interrupted(desk: &Desk) {
-    use svcdesk::desk::journal::Recovered;
-    let done = match desk.finish_interrupted() {
-        Ok(done) => done,
-        Err(e) => {
-            warn(&format!("an interrupted import could not be finished: {e}"));
-            return;
-        }
-    };
-    for r in done {
-        match r {
-            Recovered::RolledForward { run, moved } => warn(&format!(
-                "finished an interrupted import ({run}): moved its last {moved} file(s) into place"
-            )),
-            Recovered::RolledBack { run, .. } => warn(&format!(
-                "undid an import killed before it was complete ({run}): nothing of it was added"
-            )),
-            Recovered::Conflict {
-                run,
-                moved,
-                kept,
-                paths,
-            } => warn(&format!(
-                "finished an interrupted import ({run}), {moved} file(s) moved, but {} record(s) \
-                 already existed at its paths; its copies are kept in {}",
-                paths.len(),
-                kept.display()
-            )),
-        }
-    }
-}
-
-pub fn warn(msg: &str) {
-    eprintln!("warning: {msg}");
-}
-
-/// Warns of a filter value (`--category complaints`) that the desk's config does not
-/// know, with the nearest name it does (case-blind): a typo would otherwise give an
-/// empty list that reads as an answer. The filter still applies as given, since older
-/// records may carry a name the config has since dropped.
-pub fn warn_unknown_filter<'a>(
-    option: &str,
-    values: &[String],
-    known: impl IntoIterator<Item = &'a str> + Clone,
-) {
-    for v in values {
-        if known.clone().into_iter().any(|k| k == v) {
-            continue;
-        }
-        let guess = desk::nearest(v, known.clone())
-            .map(|k| format!("; did you mean `{option} {k}`?"))
-            .unwrap_or_default();
-        warn(&format!(
-            "{option} \"{}\" is not in svcdesk.toml, so only records that still carry it match{guess}",
-            svcdesk::error::shown(v)
-        ));
-    }
-}
-
-/// `--skip-bad`: leave out record files that cannot be read, naming each on stderr.
-pub const SKIP_BAD_HELP: &str =
-    "Leave out record files that cannot be read (each is named on stderr) instead of failing";
-
-/// With `--skip-bad`, names each file left out; a summary never skips silently.
-pub fn skipped(bad: &[Error]) {
-    for e in bad {
-        warn(&format!("skipped {e}"));
-    }
-}
-
-/// A summary that failed on bad record files offers `--skip-bad`.
-pub fn offer_skip_bad(e: Error) -> Error {
-    match e {
-        Error::BadRecords { .. } => Error::invalid_with_hint(
-            e.to_string(),
-            "fix them (`svcdesk check` lists every problem), or pass --skip-bad to go on without them",
-        ),
-        e => e,
     }
 }

@@ -4,11 +4,12 @@ use svcdesk::hooks::notify::{self, HooksOn, Notice, Refusal};
 use svcdesk::model::measure;
 use svcdesk::model::ticket::Ticket;
 use svcdesk::model::ticket_store;
-use svcdesk::output::{self, Format};
+use svcdesk::output;
 use svcdesk::sla;
 use svcdesk::sla::check::Severity;
 use svcdesk::sla::coverage;
-use svcdesk::sla::policy::Policy;
+
+use super::output::Format;
 use svcdesk::{Error, Result};
 
 use super::{Context, report};
@@ -198,13 +199,6 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
         report(&e);
         Ok(SLA_ERROR)
     })
-}
-
-/// The desk's SLA policy.
-// re-export for the parallel branches of issue 17; removed at the end of the session
-// (callers use `desk.config.policy()`).
-pub fn policy(desk: &Desk) -> Result<Policy> {
-    desk.config.policy()
 }
 
 fn check(cx: &mut Context, a: CheckArgs) -> Result<u8> {

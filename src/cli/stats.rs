@@ -3,7 +3,9 @@
 use svcdesk::desk::{self, Desk};
 use svcdesk::ledger::{Month, Period, sheet};
 use svcdesk::model::measure;
-use svcdesk::output::{self, Format, Rows};
+use svcdesk::output::{self, Rows};
+
+use super::output::Format;
 use svcdesk::stats::{self, Dim, Names};
 use svcdesk::{Error, Result};
 
@@ -114,7 +116,7 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t)]
     format: Format,
     #[command(flatten)]
-    csv: sheet::CsvArgs,
+    csv: super::output::CsvArgs,
 }
 
 fn period(desk: &Desk, a: &Args, today: chrono::NaiveDate) -> Result<Period> {

@@ -2,6 +2,7 @@
 
 pub mod id;
 pub mod journal;
+pub mod program;
 pub mod record;
 pub mod store;
 pub mod when;
@@ -17,6 +18,11 @@ use crate::error::{Error, Result};
 pub use id::{Id, Kind};
 pub use store::WriteLock;
 pub use when::When;
+
+// re-export for the parallel branches of issue 17; removed at the end of the session
+pub use crate::names::{did_you_mean, nearest, not_known};
+// re-export for the parallel branches of issue 17; removed at the end of the session
+pub use crate::time::{FUTURE_SLACK, parse_date, parse_date_from, parse_time, refuse_future};
 
 pub const GITIGNORE: &str = "# svcdesk's local lock and caches; never committed\n.svcdesk/\n# left only if svcdesk was killed mid-write; safe to delete\n.svcdesk-tmp-*\n";
 pub const GITATTRIBUTES: &str = "\
@@ -246,68 +252,13 @@ fn near_matches(all: &[String], q: &str) -> Vec<String> {
         .iter()
         .filter_map(|full| {
             let random: String = full.chars().skip(10).collect();
-            let d = levenshtein(&prefix(&random, n_random), q_random)
-                .min(levenshtein(&prefix(full, q.chars().count()), q));
+            let d = strsim::levenshtein(&prefix(&random, n_random), q_random)
+                .min(strsim::levenshtein(&prefix(full, q.chars().count()), q));
             (d <= 2 && d < q.len()).then_some((d, full))
         })
         .collect();
     scored.sort();
     scored.into_iter().take(5).map(|(_, s)| s.clone()).collect()
-}
-
-/// The candidate a misspelt `word` most likely meant: the nearest within two edits (and
-/// fewer edits than `word` has characters), compared trimmed and case-blind. For "did you
-/// mean" hints.
-pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let word = word.trim().to_lowercase();
-    candidates
-        .into_iter()
-        .map(|c| (levenshtein(&c.to_lowercase(), &word), c))
-        .filter(|(d, _)| *d <= 2 && *d < word.chars().count())
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
-}
-
-/// ` (did you mean "waiting"?)` when [`nearest`] finds what `word` meant, else nothing:
-/// to follow "... is not a ticket state" in a message.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
-    nearest(word, candidates)
-        .map(|c| format!(" (did you mean \"{c}\"?)"))
-        .unwrap_or_default()
-}
-
-/// A name from the desk's config vocabulary (a category, department, staff id, timer)
-/// that is none of `known`: `message` says so, and the hint offers the nearest name
-/// (case-blind, as [`nearest`]) before listing them all under `list` ("categories of
-/// this desk"), so the fix is the next thing to type.
-pub fn not_known<'a>(
-    message: String,
-    word: &str,
-    list: &str,
-    known: impl IntoIterator<Item = &'a str>,
-) -> Error {
-    let known: Vec<&str> = known.into_iter().collect();
-    let all = format!("{list}: {}", known.join(", "));
-    let hint = match nearest(word, known.iter().copied()) {
-        Some(k) => format!("did you mean {k}? {all}"),
-        None => all,
-    };
-    Error::invalid_with_hint(message, hint)
-}
-
-pub fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, &cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 /// Whether `dir` holds a desk config. A folder svcdesk may not look into is an error
@@ -326,149 +277,6 @@ fn holds_config(dir: &Path) -> Result<bool> {
         }
         Err(e) => Err(Error::io(&path, e)),
     }
-}
-
-/// Parses a time a user typed: RFC 3339 (`2026-11-24T09:30:00+08:00`), or local desk time
-/// `2026-11-24 09:30`, `2026-11-24T09:30[:ss]`, or a date alone (midnight).
-pub fn parse_time(s: &str, tz: Tz) -> Result<DateTime<Utc>> {
-    use chrono::{NaiveDate, NaiveDateTime, TimeZone};
-    let s = s.trim();
-    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
-        return Ok(t.with_timezone(&Utc));
-    }
-    let naive = [
-        "%Y-%m-%d %H:%M:%S",
-        "%Y-%m-%d %H:%M",
-        "%Y-%m-%dT%H:%M:%S",
-        "%Y-%m-%dT%H:%M",
-    ]
-    .iter()
-    .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
-    .or_else(|| {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d")
-            .ok()
-            .and_then(|d| d.and_hms_opt(0, 0, 0))
-    });
-    let bad = || {
-        Error::usage(
-            format!("cannot read \"{s}\" as a time"),
-            "write 2026-11-24 09:30 (desk time), 2026-11-24, or 2026-11-24T09:30:00+08:00",
-        )
-    };
-    let naive = naive.ok_or_else(bad)?;
-    // In a DST gap the wall time does not exist; the earliest valid reading is what a
-    // person entering it after the fact means.
-    tz.from_local_datetime(&naive)
-        .earliest()
-        .or_else(|| {
-            tz.from_local_datetime(&(naive + chrono::Duration::hours(1)))
-                .earliest()
-        })
-        .map(|t| t.with_timezone(&Utc))
-        .ok_or_else(bad)
-}
-
-/// How far past now a time given for something that happened may be: the clocks of the
-/// machines people enter work on never agree to the second.
-pub const FUTURE_SLACK: chrono::Duration = chrono::Duration::minutes(5);
-
-/// Refuses `at`, read from the text `given` (an `--at` value), when it is more than
-/// [`FUTURE_SLACK`] after `now`. Such a time is almost always a typo (2062 for 2026, or
-/// next year for this one) and, once written, makes every later step on the record look
-/// out of order. The error is a usage error naming the time, with the likely intended
-/// time as the hint: the year with two digits swapped when that gives the current year,
-/// else the same date a year earlier, whichever is not in the future.
-pub fn refuse_future(given: &str, at: DateTime<Utc>, now: DateTime<Utc>, tz: Tz) -> Result<()> {
-    if at <= now + FUTURE_SLACK {
-        return Ok(());
-    }
-    let given = given.trim();
-    let local = |t: DateTime<Utc>| t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string();
-    let this_year = chrono::Datelike::year(&now.with_timezone(&tz));
-    let past = |text: &String| parse_time(text, tz).is_ok_and(|t| t <= now + FUTURE_SLACK);
-    let guess = typo_years(given, this_year)
-        .into_iter()
-        .find(past)
-        .map(|text| format!("did you mean --at \"{text}\"? "))
-        .unwrap_or_default();
-    Err(Error::usage(
-        format!(
-            "--at \"{given}\" ({} desk time) is in the future: it is now {}, and a record \
-             keeps what has already happened",
-            local(at),
-            local(now)
-        ),
-        format!("{guess}To record a time ahead of now on purpose, add --future"),
-    ))
-}
-
-/// `given` with its leading year replaced: first by `this_year` where swapping two of
-/// the year's digits gives it, then, for a year after this one, by the year before.
-fn typo_years(given: &str, this_year: i32) -> Vec<String> {
-    let Some(year) = given
-        .get(..4)
-        .filter(|y| y.bytes().all(|b| b.is_ascii_digit()) && given[4..].starts_with('-'))
-    else {
-        return Vec::new();
-    };
-    let with_year = |y: i32| format!("{y:04}{}", &given[4..]);
-    let mut out = Vec::new();
-    let digits: Vec<u8> = year.bytes().collect();
-    let swaps_to_this_year = (0..4).any(|i| {
-        (i + 1..4).any(|j| {
-            let mut d = digits.clone();
-            d.swap(i, j);
-            d != digits && String::from_utf8_lossy(&d) == this_year.to_string()
-        })
-    });
-    if swaps_to_this_year {
-        out.push(with_year(this_year));
-    }
-    // A year ahead typed for this one (2027 in 2026); a time later this year is no year
-    // typo, so it gets no guess.
-    if let Ok(y) = year.parse::<i32>()
-        && y > this_year
-    {
-        out.push(with_year(y - 1));
-    }
-    out
-}
-
-pub fn parse_date(s: &str) -> Result<chrono::NaiveDate> {
-    chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
-        Error::usage(
-            format!("cannot read \"{s}\" as a date"),
-            "write it as 2026-11-24",
-        )
-    })
-}
-
-/// A date ahead, for due and follow-up dates: `2026-12-31`, or relative to `today` (the
-/// desk's day, SVCDESK_NOW honoured): `+30d` days or `+2w` weeks, so a script that plans
-/// a month ahead stays true whatever day it runs.
-pub fn parse_date_from(s: &str, today: chrono::NaiveDate) -> Result<chrono::NaiveDate> {
-    let t = s.trim();
-    let Some(rest) = t.strip_prefix('+') else {
-        return parse_date(s).map_err(|_| unreadable_date(s));
-    };
-    let (n, per) = match rest.char_indices().last() {
-        Some((i, 'd')) => (&rest[..i], 1),
-        Some((i, 'w')) => (&rest[..i], 7),
-        _ => ("", 0),
-    };
-    n.parse::<u32>()
-        .ok()
-        .filter(|_| n.bytes().all(|b| b.is_ascii_digit()))
-        .and_then(|n| today.checked_add_days(chrono::Days::new(u64::from(n) * per)))
-        .ok_or_else(|| unreadable_date(s))
-}
-
-/// A date given on the command line that cannot be read: a usage error (exit 2).
-fn unreadable_date(s: &str) -> Error {
-    Error::usage(
-        format!("cannot read \"{s}\" as a date"),
-        "write it as 2026-11-24, or +30d / +2w from today",
-    )
 }
 
 /// Who acts (`by`) and, when someone enters it on their behalf with `--as`, who typed
@@ -566,21 +374,8 @@ impl Desk {
         (o.status.success() && !email.is_empty()).then_some(email)
     }
 
-    /// A person a record names (an engineer, a measure's owner): on the staff list when
-    /// the desk keeps one, otherwise any non-empty name. `what` names the role in errors.
-    pub fn staff_member(&self, what: &str, name: &str) -> Result<String> {
-        let name = name.trim();
-        if name.is_empty() {
-            return Err(Error::invalid(format!("the {what}'s name is empty")));
-        }
-        if !self.config.staff.is_empty() && self.config.staff(name).is_none() {
-            return Err(self.not_staff(name));
-        }
-        Ok(name.to_string())
-    }
-
     fn not_staff(&self, name: &str) -> Error {
-        not_known(
+        crate::names::not_known(
             format!(
                 "\"{}\" is not on this desk's staff list",
                 crate::error::shown(name)
@@ -589,112 +384,5 @@ impl Desk {
             "staff",
             self.config.staff.iter().map(|s| s.id.as_str()),
         )
-    }
-}
-
-#[cfg(test)]
-mod future_tests {
-    use super::*;
-
-    const TZ: Tz = chrono_tz::Asia::Shanghai;
-
-    fn t(s: &str) -> DateTime<Utc> {
-        parse_time(s, TZ).unwrap()
-    }
-
-    fn refused(given: &str, now: &str) -> Option<(String, String)> {
-        refuse_future(given, t(given), t(now), TZ)
-            .err()
-            .map(|e| (e.to_string(), e.hint().unwrap()))
-    }
-
-    #[test]
-    fn up_to_five_minutes_ahead_is_a_clock_difference() {
-        let now = "2026-12-02 10:00";
-        assert_eq!(refused("2026-12-02 10:05", now), None);
-        assert_eq!(refused("2026-12-02 09:00", now), None);
-        assert!(refused("2026-12-02 10:05:01", now).is_some());
-    }
-
-    #[test]
-    fn swapped_year_digits_suggest_this_year() {
-        let (message, hint) = refused("2062-11-24", "2026-12-02 10:00").unwrap();
-        assert!(error_is_usage("2062-11-24"));
-        assert_eq!(
-            message,
-            "--at \"2062-11-24\" (2062-11-24 00:00 desk time) is in the future: it is now \
-             2026-12-02 10:00, and a record keeps what has already happened"
-        );
-        assert_eq!(
-            hint,
-            "did you mean --at \"2026-11-24\"? To record a time ahead of now on purpose, add --future"
-        );
-    }
-
-    fn error_is_usage(given: &str) -> bool {
-        refuse_future(given, t(given), t("2026-12-02 10:00"), TZ)
-            .unwrap_err()
-            .is_usage()
-    }
-
-    #[test]
-    fn next_year_suggests_this_one_and_the_future_gets_no_guess() {
-        let (_, hint) = refused("2027-11-24 09:30", "2026-12-02 10:00").unwrap();
-        assert!(
-            hint.starts_with("did you mean --at \"2026-11-24 09:30\"?"),
-            "{hint}"
-        );
-        // Swapping gives this year but a date still ahead, and a year earlier is ahead
-        // too: no guess, just the way to insist.
-        let no_guess = "To record a time ahead of now on purpose, add --future";
-        assert_eq!(
-            refused("2062-12-25", "2026-12-02 10:00").unwrap().1,
-            no_guess
-        );
-        assert_eq!(
-            refused("2029-12-25", "2026-12-02 10:00").unwrap().1,
-            no_guess
-        );
-    }
-
-    #[test]
-    fn typo_years_keep_the_rest_of_the_text() {
-        assert_eq!(
-            typo_years("2062-11-24T09:30:00+08:00", 2026),
-            vec!["2026-11-24T09:30:00+08:00", "2061-11-24T09:30:00+08:00"]
-        );
-        assert_eq!(typo_years("next tuesday", 2026), Vec::<String>::new());
-        // Later this year is no year typo: no guess a year back.
-        assert_eq!(typo_years("2026-11-24 09:40", 2026), Vec::<String>::new());
-        assert_eq!(
-            typo_years("2027-01-05", 2026),
-            vec!["2026-01-05"],
-            "a year ahead typed for this one"
-        );
-    }
-
-    #[test]
-    fn due_dates_may_be_relative_to_today() {
-        let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
-        let today = d("2026-12-02");
-        assert_eq!(
-            parse_date_from("2026-12-31", today).unwrap(),
-            d("2026-12-31")
-        );
-        assert_eq!(parse_date_from("+30d", today).unwrap(), d("2027-01-01"));
-        assert_eq!(parse_date_from(" +2w ", today).unwrap(), d("2026-12-16"));
-        assert_eq!(parse_date_from("+0d", today).unwrap(), today);
-        for bad in [
-            "+30",
-            "+d",
-            "+-3d",
-            "+3x",
-            "30d",
-            "+3 d",
-            "+99999999999d",
-            "tomorrow",
-        ] {
-            assert!(parse_date_from(bad, today).is_err(), "{bad}");
-        }
     }
 }

@@ -9,6 +9,9 @@ use toml_edit::DocumentMut;
 
 use crate::error::{Error, Result};
 
+/// The `schema` of every record file this svcdesk reads and writes.
+pub const SCHEMA: i64 = 1;
+
 pub fn read_text(path: &Path) -> Result<String> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     text_from_bytes(path, bytes)

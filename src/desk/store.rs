@@ -147,14 +147,23 @@ impl AtomicFile {
 
     /// fsync, rename over the target, fsync the directory.
     pub fn commit(self) -> Result<()> {
+        self.finish(true)
+    }
+
+    /// As [`AtomicFile::commit`], but when `replace` is false the rename itself refuses
+    /// an existing target, so nothing that appeared there meanwhile is overwritten.
+    fn finish(self, replace: bool) -> Result<()> {
         let path = self.path;
         self.tmp
             .as_file()
             .sync_all()
             .map_err(|e| Error::io(&path, e))?;
-        self.tmp
-            .persist(&path)
-            .map_err(|e| Error::io(&path, e.error))?;
+        let persisted = if replace {
+            self.tmp.persist(&path)
+        } else {
+            self.tmp.persist_noclobber(&path)
+        };
+        persisted.map_err(|e| Error::io(&path, e.error))?;
         // The rename is durable only once the directory entry is.
         if let Ok(d) = File::open(&self.dir) {
             let _ = d.sync_all();
@@ -173,7 +182,6 @@ impl Write for AtomicFile {
     }
 }
 
-/// Replaces (or creates) `path` with `contents` atomically.
 /// The folder of this clone's own state (lock, caches, trust): git-ignored, never shared.
 pub const LOCAL_DIR: &str = ".svcdesk";
 
@@ -192,14 +200,10 @@ pub fn write_local(desk_root: &Path, name: &str, contents: &[u8]) -> Result<()> 
     write_atomic(&desk_root.join(LOCAL_DIR).join(name), contents)
 }
 
-/// Under the desk lock, it first removes what killed writes left in that folder.
+/// Replaces (or creates) `path` with `contents` atomically. Under the desk lock, it
+/// first removes what killed writes left in that folder.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
-    if let Some(dir) = path.parent() {
-        tidy_before_write(dir);
-    }
-    let mut f = AtomicFile::create(path)?;
-    f.write_all(contents).map_err(|e| Error::io(path, e))?;
-    f.commit()
+    write_whole(path, contents, true)
 }
 
 /// Replaces `path` with `contents` atomically (temp file, rename) but without fsync: for
@@ -214,16 +218,21 @@ pub fn replace_unsynced(path: &Path, contents: &[u8]) -> Result<()> {
     Ok(())
 }
 
-/// Creates `path` with `contents`, failing if it already exists (a new record must never
-/// overwrite another, even one created between our check and our write by a clone's pull).
+/// Creates `path` with `contents`, failing if it already exists. A new record must never
+/// overwrite another, even one that appears while this one is written (a clone's pull,
+/// another svcdesk given the same ID), so the rename itself refuses an existing file
+/// rather than a check before it.
 pub fn create_new_atomic(path: &Path, contents: &[u8]) -> Result<()> {
-    if path.exists() {
-        return Err(Error::io(
-            path,
-            std::io::Error::new(std::io::ErrorKind::AlreadyExists, "file already exists"),
-        ));
+    write_whole(path, contents, false)
+}
+
+fn write_whole(path: &Path, contents: &[u8], replace: bool) -> Result<()> {
+    if let Some(dir) = path.parent() {
+        tidy_before_write(dir);
     }
-    write_atomic(path, contents)
+    let mut f = AtomicFile::create(path)?;
+    f.write_all(contents).map_err(|e| Error::io(path, e))?;
+    f.finish(replace)
 }
 
 #[cfg(test)]
@@ -262,5 +271,22 @@ mod tests {
         assert_eq!(names.len(), 1);
         assert!(create_new_atomic(&p, b"three").is_err());
         assert_eq!(fs::read_to_string(&p).unwrap(), "two");
+    }
+
+    #[test]
+    fn a_new_record_never_replaces_one_that_appeared_while_it_was_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("T20261124-9XWM3A.toml");
+        let mut ours = AtomicFile::create(&p).unwrap();
+        ours.write_all(b"ours").unwrap();
+        fs::write(&p, "theirs").unwrap();
+        let e = ours.finish(false).unwrap_err();
+        assert!(
+            matches!(&e, Error::Io { source, .. } if source.kind() == std::io::ErrorKind::AlreadyExists),
+            "{e}"
+        );
+        assert_eq!(fs::read_to_string(&p).unwrap(), "theirs");
+        let names: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(names.len(), 1, "no temporary file is left behind");
     }
 }

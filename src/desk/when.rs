@@ -3,9 +3,6 @@
 
 use chrono::{DateTime, FixedOffset, Timelike, Utc};
 
-use super::Desk;
-use crate::error::{Error, Result};
-
 /// The time a new history entry carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum When {
@@ -33,27 +30,6 @@ impl When {
             When::At(t) if last.is_some_and(|l| whole(t) < l) => Err(whole(t)),
             When::At(t) => Ok(whole(t)),
         }
-    }
-
-    /// `resolve`, with the error a history in time order gives: both times to the second.
-    pub fn stamp(
-        self,
-        desk: &Desk,
-        id: &str,
-        what: &str,
-        last: Option<DateTime<FixedOffset>>,
-    ) -> Result<DateTime<FixedOffset>> {
-        self.resolve(last).map(|t| desk.local(t)).map_err(|at| {
-            let show = |t: DateTime<Utc>| desk.local(t).format("%Y-%m-%d %H:%M:%S").to_string();
-            Error::invalid_with_hint(
-                format!(
-                    "{id}: --at {} is earlier than the {what}'s last event ({}); a history stays in time order",
-                    show(at),
-                    show(last.expect("only refused after a last event").to_utc())
-                ),
-                "give --at a time after the last event (or leave --at out for now), and say when it really happened in the text",
-            )
-        })
     }
 }
 

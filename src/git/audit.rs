@@ -28,11 +28,9 @@ use serde::{Deserialize, Serialize};
 use crate::config::{Config, Staff};
 use crate::desk::Desk;
 use crate::error::{Error, Result};
+use crate::model::record::SYSTEM_ACTOR;
 use crate::model::ticket::Action;
 use crate::model::ticket_store::{event_line, required_roles};
-
-/// The `by` of the steps svcdesk takes itself (`sla check --notify` / `--escalate`).
-pub const SYSTEM_ACTOR: &str = "svcdesk";
 
 /// What to audit beyond the committed history.
 #[derive(Debug, Clone, Copy, Default)]

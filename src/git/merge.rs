@@ -51,9 +51,10 @@ use chrono::{DateTime, Utc};
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, Value};
 
 use crate::desk::{Id, Kind};
+use crate::model::measure::Measure;
+use crate::model::record::{self, Record, Step, values_equal};
 use crate::model::redact::{REDACTED, is_redacted};
-use crate::model::ticket::{self, Event, values_equal};
-use crate::model::{measure, ticket_store};
+use crate::model::ticket::Ticket;
 
 /// What a merge gives: the text to write into our file, and whether it is clean.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,9 +110,9 @@ pub fn merge(base: &str, ours: &str, theirs: &str) -> Merged {
             .is_some_and(|id| id.kind() == Kind::Measure)
     };
     if (has_history(&o) || has_history(&t)) && (is_measure(&o) || is_measure(&t)) {
-        merge_measure(&b, &o, &t, ours, theirs)
+        merge_history::<Measure>(&b, &o, &t, ours, theirs)
     } else if has_history(&o) || has_history(&t) {
-        merge_ticket(&b, &o, &t, ours, theirs)
+        merge_history::<Ticket>(&b, &o, &t, ours, theirs)
     } else {
         merge_record(&b, &o, &t)
     }
@@ -692,33 +693,28 @@ fn events_of(d: &DocumentMut, side: &str) -> Result<Vec<Table>, String> {
     }
 }
 
-/// How a record kind replays: its fields in file order, or the failing event's index
-/// and why; and how an event is named in a message.
-struct Replay<E> {
-    fields: fn(&str, &[E]) -> Result<Vec<(&'static str, Option<Value>)>, (usize, String)>,
-    describe: fn(&E) -> String,
-}
-
-fn merge_history<E: serde::de::DeserializeOwned + Clone>(
+/// The merged history of a record kind: its fields re-derived by the kind's replay.
+fn merge_history<R: Record>(
     b: &DocumentMut,
     o: &DocumentMut,
     t: &DocumentMut,
     ours: &str,
     theirs: &str,
-    how: Replay<E>,
 ) -> Merged {
-    let parsed = (|| -> Result<(Vec<Node>, Vec<E>), String> {
+    let describe =
+        |e: &R::Event| format!("{} by {} at {}", e.action(), e.by(), e.at().to_rfc3339());
+    let parsed = (|| -> Result<(Vec<Node>, Vec<R::Event>), String> {
         let bt = events_of(b, "base")?;
         let (ot, tt) = (events_of(o, "ours")?, events_of(t, "theirs")?);
         for (side, list) in [("ours", &ot), ("theirs", &tt)] {
             for (i, x) in list.iter().enumerate() {
-                typed::<E>(x).map_err(|e| format!("{side}: event {}: {e}", i + 1))?;
+                typed::<R::Event>(x).map_err(|e| format!("{side}: event {}: {e}", i + 1))?;
             }
         }
         let nodes = merge_list(&bt, &ot, &tt)?;
         let events = nodes
             .iter()
-            .map(|n| typed::<E>(&n.table))
+            .map(|n| typed::<R::Event>(&n.table))
             .collect::<Result<Vec<_>, _>>()?;
         Ok((nodes, events))
     })();
@@ -737,17 +733,17 @@ fn merge_history<E: serde::de::DeserializeOwned + Clone>(
     let mut failed: Vec<(usize, String)> = Vec::new();
     let fields = loop {
         let idx: Vec<usize> = (0..events.len()).filter(|&i| keep[i]).collect();
-        let evs: Vec<E> = idx.iter().map(|&i| events[i].clone()).collect();
-        match (how.fields)(&id, &evs) {
-            Ok(f) => break f,
+        let evs: Vec<R::Event> = idx.iter().map(|&i| events[i].clone()).collect();
+        match record::replay(&id, &evs) {
+            Ok(r) => break r.fields(),
             Err((k, why)) if k < idx.len() && nodes[idx[k]].side != Side::Both => {
                 keep[idx[k]] = false;
-                failed.push((idx[k], why));
+                failed.push((idx[k], why.to_string()));
             }
             Err((k, why)) => {
                 let what = idx
                     .get(k)
-                    .map(|&i| (how.describe)(&events[i]))
+                    .map(|&i| describe(&events[i]))
                     .unwrap_or_default();
                 return conflict_whole(
                     ours,
@@ -758,7 +754,7 @@ fn merge_history<E: serde::de::DeserializeOwned + Clone>(
         }
     };
     let mut doc = skeleton(b, o, t);
-    ticket_store::write_values(&mut doc, &fields);
+    record::write_values(&mut doc, &fields);
     merge_doc_decor(&mut doc, b, o, t);
     let render = |leave_out: Side| {
         let mut d = doc.clone();
@@ -785,10 +781,7 @@ fn merge_history<E: serde::de::DeserializeOwned + Clone>(
             } else {
                 "theirs"
             };
-            format!(
-                "{side}: {} does not apply: {why}",
-                (how.describe)(&events[*i])
-            )
+            format!("{side}: {} does not apply: {why}", describe(&events[*i]))
         })
         .collect::<Vec<_>>()
         .join("; ");
@@ -800,63 +793,6 @@ fn merge_history<E: serde::de::DeserializeOwned + Clone>(
         text: hunks(&blocks(&a), &blocks(&z), &note),
         reason: format!("the merged history does not replay: {reason}"),
     }
-}
-
-fn merge_ticket(
-    b: &DocumentMut,
-    o: &DocumentMut,
-    t: &DocumentMut,
-    ours: &str,
-    theirs: &str,
-) -> Merged {
-    merge_history::<Event>(
-        b,
-        o,
-        t,
-        ours,
-        theirs,
-        Replay {
-            fields: |id, evs| {
-                ticket::replay(id, evs)
-                    .map(|t| t.field_values())
-                    .map_err(|(i, e)| (i, e.to_string()))
-            },
-            describe: |e| {
-                format!(
-                    "{} by {} at {}",
-                    e.action.map(ticket::Action::as_str).unwrap_or("?"),
-                    e.by,
-                    e.at.to_rfc3339()
-                )
-            },
-        },
-    )
-}
-
-/// As for tickets: fields re-derived by the measure's own replay (both sides marking it
-/// done conflicts).
-fn merge_measure(
-    b: &DocumentMut,
-    o: &DocumentMut,
-    t: &DocumentMut,
-    ours: &str,
-    theirs: &str,
-) -> Merged {
-    merge_history::<measure::Event>(
-        b,
-        o,
-        t,
-        ours,
-        theirs,
-        Replay {
-            fields: |id, evs| {
-                measure::replay(id, evs)
-                    .map(|m| m.field_values())
-                    .map_err(|(i, e)| (i, e.to_string()))
-            },
-            describe: |e| format!("{} by {} at {}", e.action, e.by, e.at.to_rfc3339()),
-        },
-    )
 }
 
 fn same(a: Option<&Item>, b: Option<&Item>) -> bool {
@@ -1018,6 +954,8 @@ fn merge_record(b: &DocumentMut, o: &DocumentMut, t: &DocumentMut) -> Merged {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::ticket::Event;
+    use crate::model::{measure, ticket};
 
     const HEAD: &str = r#"schema = 1
 id = "T20261124-42YFVX"

@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use super::sheet::unneutralise;
+use super::columns::CUSTOMER;
 
 /// `import tickets`: a sheet of `export tickets` columns.
 #[path = "import_tickets.rs"]
@@ -16,6 +16,7 @@ use crate::desk::id::{self, Id, Kind};
 use crate::desk::{self, Desk};
 use crate::error::{Error, Result};
 use crate::model::customer::{self, Customer, Field};
+use crate::output::sheet::{self, unneutralise};
 
 /// The columns a customer sheet may have; only `name` is required. `tags` are separated
 /// by `;`.
@@ -30,26 +31,8 @@ pub const CUSTOMER_COLUMNS: [&str; 9] = [
 /// CSV).
 pub const EXPORT_COLUMNS: [&str; 4] = ["id", "referred_by", "created", "log_entries"];
 
-/// The columns `svcdesk export customers` writes, in order, with their Chinese header
-/// names (`--lang zh`); `import customers` reads either name.
-pub const ZH: [(&str, &str); 13] = [
-    ("id", "客户编号"),
-    ("name", "客户名称"),
-    ("contact", "联系人"),
-    ("phone", "联系电话"),
-    ("email", "邮箱"),
-    ("industry", "所属行业"),
-    ("source", "客户来源"),
-    ("referred_by", "推荐人"),
-    ("tags", "标签"),
-    ("created", "登记时间"),
-    ("log_entries", "沟通记录数"),
-    ("address", "地址"),
-    ("notes", "备注"),
-];
-
 /// More header names of the paper forms and common spreadsheets, read as these columns
-/// (besides the names of [`ZH`]).
+/// (besides the Chinese names of [`CUSTOMER`]).
 const ALIASES: [(&str, &str); 9] = [
     ("名称", "name"),
     ("电话", "phone"),
@@ -190,7 +173,7 @@ pub fn plan_customers_mapped(
     force: bool,
     map: &[(String, &'static str)],
 ) -> Result<Plan> {
-    let text = text.strip_prefix(super::sheet::BOM).unwrap_or(text);
+    let text = text.strip_prefix(sheet::BOM).unwrap_or(text);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
@@ -218,7 +201,7 @@ pub fn plan_customers_mapped(
             .map(|(_, f)| *f);
         let known = mapped
             .or_else(|| customer_fields().into_iter().find(|c| *c == key))
-            .or_else(|| ZH.iter().find(|(_, z)| *z == key).map(|(c, _)| *c))
+            .or_else(|| CUSTOMER.iter().find(|c| c.zh == key).map(|c| c.name))
             .or_else(|| ALIASES.iter().find(|(a, _)| *a == key).map(|(_, c)| *c));
         match known {
             Some(c) if columns.contains(&c) => {
@@ -515,7 +498,7 @@ fn check_row(
                     )),
                 }
             }
-            "created" => match desk::parse_time(v, tz) {
+            "created" => match crate::time::parse_time(v, tz) {
                 Ok(t) => row.created = Some(t),
                 Err(_) => problems.push(format!(
                     "created \"{v}\" is not a time like 2026-11-24 09:30 or RFC 3339"
@@ -686,12 +669,12 @@ mod tests {
 
     #[test]
     fn chinese_names_cover_every_column_and_map_renames() {
-        let mut keys: Vec<&str> = ZH.iter().map(|(k, _)| *k).collect();
+        let mut keys: Vec<&str> = CUSTOMER.iter().map(|c| c.name).collect();
         keys.sort();
         let mut fields = customer_fields();
         fields.sort();
         assert_eq!(keys, fields);
-        let zh: Vec<&str> = ZH.iter().map(|(_, z)| *z).collect();
+        let zh: Vec<&str> = CUSTOMER.iter().map(|c| c.zh).collect();
         let p = plan(
             &format!("{}\n,甲,,13900001111,,,,,,,,,\n", zh.join(",")),
             false,

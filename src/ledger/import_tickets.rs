@@ -1,48 +1,6 @@
 //! Bringing tickets from a CSV sheet (the columns of `svcdesk export tickets`) into the
 //! desk.
 
-/// The columns `svcdesk export tickets` writes, in order, with their Chinese header names
-/// (`--lang zh`); `import tickets` reads either name.
-pub const ZH: [(&str, &str); 37] = [
-    ("id", "工单号"),
-    ("state", "状态"),
-    ("grade", "等级"),
-    ("priority", "优先级"),
-    ("category", "类别"),
-    ("complaint_kind", "投诉类型"),
-    ("channel", "渠道"),
-    ("department", "部门"),
-    ("assignee", "处理人"),
-    ("customer", "客户"),
-    ("contact", "联系人"),
-    ("product", "产品"),
-    ("serial", "序列号"),
-    ("opened", "受理时间"),
-    ("accepted", "接单时间"),
-    ("responded", "响应时间"),
-    ("resolved", "解决时间"),
-    ("closed", "结案时间"),
-    ("satisfaction", "满意度"),
-    ("reopened", "重开次数"),
-    ("compensation", "赔偿状态"),
-    ("compensation_amount", "赔偿金额"),
-    ("compensation_currency", "币种"),
-    ("tags", "标签"),
-    ("title", "标题"),
-    ("voucher", "凭证"),
-    ("purchase_date", "购买日期"),
-    ("submitter", "提交人"),
-    ("transferred_by", "转交人"),
-    ("links", "关联工单"),
-    ("attachments", "附件"),
-    ("cause", "原因"),
-    ("responsibility", "责任"),
-    ("plan", "处理方案"),
-    ("resolution", "处理结果"),
-    ("compensation_kind", "赔偿方式"),
-    ("description", "问题描述"),
-];
-
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
@@ -50,6 +8,7 @@ use chrono_tz::Tz;
 
 use crate::desk::Id;
 use crate::error::{Error, Result};
+use crate::ledger::columns::TICKET;
 use crate::model::ticket::{
     self, Action, Channel, CompKind, CompState, ComplaintKind, Event, Grade, LinkKind, Priority,
     State, Ticket,
@@ -85,7 +44,7 @@ pub fn plan(
     desk_ids: &HashSet<String>,
     customers: &HashSet<String>,
 ) -> Result<Plan> {
-    let text = text.strip_prefix(crate::ledger::sheet::BOM).unwrap_or(text);
+    let text = text.strip_prefix(crate::output::sheet::BOM).unwrap_or(text);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .from_reader(text.as_bytes());
@@ -97,11 +56,11 @@ pub fn plan(
     let mut unknown = Vec::new();
     for h in header.iter() {
         let h = h.trim();
-        match ZH
+        match TICKET
             .iter()
-            .find(|(en, zh)| *en == h.to_lowercase() || *zh == h)
+            .find(|c| c.name == h.to_lowercase() || c.zh == h)
         {
-            Some((en, _)) => columns.push(*en),
+            Some(c) => columns.push(c.name),
             None => unknown.push(format!("\"{h}\"")),
         }
     }
@@ -110,7 +69,7 @@ pub fn plan(
             format!("{file}: unknown column(s) {}", unknown.join(", ")),
             format!(
                 "the columns of `svcdesk export tickets`: {}",
-                ZH.map(|(en, _)| en).join(", ")
+                crate::ledger::columns::names(&TICKET).join(", ")
             ),
         ));
     }
@@ -129,7 +88,7 @@ pub fn plan(
         let row: HashMap<&str, &str> = columns
             .iter()
             .zip(record.iter())
-            .map(|(c, v)| (*c, crate::ledger::sheet::unneutralise(v)))
+            .map(|(c, v)| (*c, crate::output::sheet::unneutralise(v)))
             .collect();
         match plan_row(&row, tz, customers) {
             Ok(t) if desk_ids.contains(&t.id) => plan.existing.push((line, t.id)),
@@ -168,7 +127,7 @@ fn time(
 ) -> std::result::Result<Option<DateTime<FixedOffset>>, String> {
     match row.get(key).map(|v| v.trim()).filter(|v| !v.is_empty()) {
         None => Ok(None),
-        Some(v) => crate::desk::parse_time(v, tz)
+        Some(v) => crate::time::parse_time(v, tz)
             .map(|t| {
                 Some(
                     DateTime::parse_from_rfc3339(v)

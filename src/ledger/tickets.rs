@@ -6,13 +6,13 @@ use std::collections::HashMap;
 use chrono::{DateTime, FixedOffset, Utc};
 use chrono_tz::Tz;
 
-use super::sheet::{self, intern};
-use super::{Month, Period};
+use crate::config::Policy;
 use crate::model::report::cost_text;
 use crate::model::ticket::{Action, Ticket};
 use crate::output::Rows;
-use crate::sla::policy::Policy;
+use crate::output::sheet::{self, intern};
 use crate::stats::{as_of, cutoff};
+use crate::time::{Month, Period};
 
 /// The columns before the SLA timers. After them come one `sla_<timer>` column per timer
 /// of the desk's policy (in its order), then [`TICKET_TAIL`].

@@ -6,6 +6,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, value};
 
+use super::record::missing;
 use crate::desk::record::{self, date_value, datetime_value, serde_time};
 use crate::desk::{Desk, Id, Kind, When, store};
 use crate::error::{Error, Result, shown};
@@ -294,6 +295,11 @@ impl<'a> DuplicateIndex<'a> {
     }
 }
 
+/// `add` found customers that look like the new one (listed as "ID name phone").
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("a customer with the same name or phone exists: {}", .0.join("; "))]
+pub struct LooksLikeExisting(pub Vec<String>);
+
 /// What `customer add` needs besides the plain fields.
 pub struct NewCustomer {
     pub fields: Vec<(Field, String)>,
@@ -322,7 +328,7 @@ pub fn add(desk: &Desk, new: NewCustomer) -> Result<Added> {
     let name = get(Field::Name)
         .map(str::trim)
         .filter(|n| !n.is_empty())
-        .ok_or_else(|| Error::invalid("a customer needs a name (--name)"))?;
+        .ok_or_else(|| missing("a customer needs a name", &["name"]))?;
     if let Some(r) = get(Field::ReferredBy) {
         desk.resolve(Kind::Customer, r)?;
     }
@@ -343,13 +349,7 @@ pub fn add(desk: &Desk, new: NewCustomer) -> Result<Added> {
                     .to_string()
             })
             .collect();
-        return Err(Error::invalid_with_hint(
-            format!(
-                "a customer with the same name or phone exists: {}",
-                list.join("; ")
-            ),
-            "use that customer, or pass --force to add this one anyway",
-        ));
+        return Err(Error::Record(Box::new(LooksLikeExisting(list))));
     }
     let id = desk.new_id(Kind::Customer, new.at);
     let mut fields: Vec<(Field, String)> = Vec::new();

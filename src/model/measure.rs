@@ -16,78 +16,40 @@ use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use chrono_tz::Tz;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use toml_edit::{ArrayOfTables, DocumentMut, Item, value};
 
-use super::ticket::{multiline, values_equal};
-use super::ticket_store::{event_line, event_table, push_event, write_values};
+use super::names;
+use super::record::{self, Record, Step, multiline};
+// The engine's, at the paths their callers have always used.
+pub use super::record::{StepError, render, replay, replay_checked};
+use super::vocab::vocab;
 use crate::config::Config;
-use crate::desk::record::{self, edit_file, serde_time};
-use crate::desk::{Desk, Id, Kind, When, store};
-use crate::error::{Error, Result, shown};
-use crate::ledger::{Month, Period, midnight};
+use crate::desk::record::serde_time;
+use crate::desk::{Desk, Id, Kind, When};
+use crate::error::{Error, Result};
+use crate::time::{Month, Period, midnight};
 
-/// What a measure changes: people's skills, the way work is done, or the product.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Deserialize,
-    Serialize,
-    clap::ValueEnum,
-)]
-#[serde(rename_all = "kebab-case")]
-pub enum MeasureKind {
-    /// 培训: train staff or customers.
-    Training,
-    /// 流程: change how the department works.
-    Process,
-    /// 产品: change the product (design, quality, documentation).
-    Product,
-}
-
-impl MeasureKind {
-    pub const ALL: [MeasureKind; 3] = [
-        MeasureKind::Training,
-        MeasureKind::Process,
-        MeasureKind::Product,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MeasureKind::Training => "training",
-            MeasureKind::Process => "process",
-            MeasureKind::Product => "product",
-        }
+vocab!(
+    /// What a measure changes: people's skills, the way work is done, or the product.
+    MeasureKind {
+        /// 培训: train staff or customers.
+        Training = "training",
+        /// 流程: change how the department works.
+        Process = "process",
+        /// 产品: change the product (design, quality, documentation).
+        Product = "product",
     }
-}
+);
 
-impl std::fmt::Display for MeasureKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+vocab!(
+    #[derive(Default)]
+    State {
+        #[default]
+        Open = "open",
+        Done = "done",
     }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum State {
-    #[default]
-    Open,
-    Done,
-}
+);
 
 impl State {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            State::Open => "open",
-            State::Done => "done",
-        }
-    }
-
     /// The steps a person may take from this state.
     pub fn allowed(self) -> Vec<Action> {
         match self {
@@ -97,38 +59,21 @@ impl State {
     }
 }
 
-impl std::fmt::Display for State {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+vocab!(
+    /// Every kind of event in a measure's history.
+    Action {
+        /// The measure is decided: problem, source, measure, kind, owner, due date.
+        Add = "add",
+        /// A follow-up note (跟进记录).
+        Note = "note",
+        /// Carried out: the result, and whether its effect was checked.
+        Done = "done",
+        /// Not done after all (the effect check failed, say): open again, with a reason.
+        Reopen = "reopen",
+        /// svcdesk told people it is overdue (`sla check --notify`), so it does not again.
+        Notified = "notified",
     }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Action {
-    /// The measure is decided: problem, source, measure, kind, owner, due date.
-    Add,
-    /// A follow-up note (跟进记录).
-    Note,
-    /// Carried out: the result, and whether its effect was checked.
-    Done,
-    /// Not done after all (the effect check failed, say): open again, with a reason.
-    Reopen,
-    /// svcdesk told people it is overdue (`sla check --notify`), so it does not again.
-    Notified,
-}
-
-impl Action {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Action::Add => "add",
-            Action::Note => "note",
-            Action::Done => "done",
-            Action::Reopen => "reopen",
-            Action::Notified => "notified",
-        }
-    }
-}
+);
 
 impl Action {
     /// The step as a verb phrase, for "cannot ...".
@@ -140,12 +85,6 @@ impl Action {
             Action::Reopen => "reopen",
             Action::Notified => "record a notification",
         }
-    }
-}
-
-impl std::fmt::Display for Action {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 
@@ -269,19 +208,6 @@ pub struct Measure {
     pub event: Vec<Event>,
 }
 
-/// Why a step cannot be taken.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum StepError {
-    #[error("cannot {}: the measure is {state}; allowed from {state}: {allowed}", action.verb())]
-    Transition {
-        action: Action,
-        state: State,
-        allowed: String,
-    },
-    #[error("{0}")]
-    Invalid(String),
-}
-
 fn need(what: &str, v: Option<&str>, action: Action) -> Result<(), StepError> {
     if v.is_some_and(|s| !s.trim().is_empty()) {
         Ok(())
@@ -336,9 +262,6 @@ fn only_own_fields(e: &Event) -> Result<(), StepError> {
 
 /// The measure an `add` event creates.
 fn from_add(id: &str, e: &Event) -> Result<Measure, StepError> {
-    if e.action != Action::Add {
-        return Err(StepError::Invalid("the first event must be `add`".into()));
-    }
     only_own_fields(e)?;
     need(
         "the problem found (problem)",
@@ -389,8 +312,9 @@ fn from_add(id: &str, e: &Event) -> Result<Measure, StepError> {
 /// which step is allowed when.
 pub fn apply(m: &mut Measure, e: &Event) -> Result<(), StepError> {
     let refuse = || StepError::Transition {
-        action: e.action,
-        state: m.state,
+        noun: "measure",
+        verb: e.action.verb(),
+        state: m.state.as_str(),
         allowed: m
             .state
             .allowed()
@@ -409,7 +333,7 @@ pub fn apply(m: &mut Measure, e: &Event) -> Result<(), StepError> {
             need("text", e.text.as_deref(), e.action)?;
         }
         (Action::Done, State::Open) => {
-            need("a result (--result)", e.result.as_deref(), e.action)?;
+            need("a result", e.result.as_deref(), e.action)?;
             m.state = State::Done;
             m.done = Some(e.at);
             m.done_by = Some(e.by.clone());
@@ -434,20 +358,41 @@ pub fn apply(m: &mut Measure, e: &Event) -> Result<(), StepError> {
     Ok(())
 }
 
-/// Rebuilds the current fields from the history. Returns the index of the event that
-/// failed with the error.
-pub fn replay(id: &str, events: &[Event]) -> Result<Measure, (usize, StepError)> {
-    let Some(first) = events.first() else {
-        return Err((
-            0,
-            StepError::Invalid("the history is empty; it must start with `add`".into()),
-        ));
-    };
-    let mut m = from_add(id, first).map_err(|e| (0, e))?;
-    for (i, e) in events.iter().enumerate().skip(1) {
-        apply(&mut m, e).map_err(|err| (i, err))?;
+impl Step for Event {
+    type Record = Measure;
+    fn at(&self) -> DateTime<FixedOffset> {
+        self.at
     }
-    Ok(m)
+    fn set_at(&mut self, at: DateTime<FixedOffset>) {
+        self.at = at;
+    }
+    fn by(&self) -> &str {
+        &self.by
+    }
+    fn action(&self) -> &'static str {
+        self.action.as_str()
+    }
+}
+
+impl Record for Measure {
+    type Event = Event;
+    const NOUN: &'static str = "measure";
+    const FIRST: &'static str = "add";
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn events(&self) -> &[Event] {
+        &self.event
+    }
+    fn create(id: &str, first: &Event) -> Result<Measure, StepError> {
+        from_add(id, first)
+    }
+    fn apply(&mut self, e: &Event) -> Result<(), StepError> {
+        apply(self, e)
+    }
+    fn fields(&self) -> Vec<(&'static str, Option<toml_edit::Value>)> {
+        self.field_values()
+    }
 }
 
 impl Measure {
@@ -532,33 +477,20 @@ impl Measure {
 
     /// Fields whose stored value differs from what the history gives.
     pub fn drift(&self, replayed: &Measure) -> Vec<&'static str> {
-        if self == replayed {
-            return Vec::new();
-        }
-        let mine = self.field_values();
-        let theirs = replayed.field_values();
-        mine.iter()
-            .zip(&theirs)
-            .filter(|((_, a), (_, b))| !values_equal(a.as_ref(), b.as_ref()))
-            .map(|((k, _), _)| *k)
-            .collect()
+        super::record::drift(self, replayed)
     }
 
     /// Problems with what the measure refers to: its tickets exist, its category is in
     /// the config, its owner is on the staff list (when the desk keeps one).
     pub fn reference_problems(&self, config: &Config, tickets: &HashSet<String>) -> Vec<String> {
-        let mut out = Vec::new();
-        if !config.staff.is_empty() && config.staff(&self.owner).is_none() {
-            out.push(format!(
-                "owner = \"{}\" is not on this desk's staff list",
-                self.owner
-            ));
-        }
-        if let Some(c) = &self.category
-            && !config.categories.contains_key(c)
-        {
-            out.push(format!("category \"{c}\" is not in svcdesk.toml"));
-        }
+        let mut out: Vec<String> = names::staff_problem(config, "owner", &self.owner)
+            .into_iter()
+            .chain(
+                self.category
+                    .as_deref()
+                    .and_then(|c| names::category_problem(config, c)),
+            )
+            .collect();
         for t in &self.tickets {
             if !tickets.contains(t) {
                 out.push(format!("ticket {t}: no such ticket"));
@@ -570,9 +502,7 @@ impl Measure {
 
 /// Loads a measure as its history says it is (the stored fields are for people and grep).
 pub fn load_file(path: &Path) -> Result<Measure> {
-    let text = record::read_text(path)?;
-    let stored: Measure = record::parse_typed(path, &text)?;
-    replay_checked(path, &text, &stored)
+    record::load_file(path)
 }
 
 pub fn load(desk: &Desk, id: &Id) -> Result<Measure> {
@@ -602,19 +532,6 @@ pub fn overdue(desk: &Desk, today: NaiveDate) -> Result<Vec<Measure>> {
 /// Due date, then ID: the order of every listing of measures.
 pub fn sort_by_due(v: &mut [Measure]) {
     v.sort_by(|a, b| a.due.cmp(&b.due).then_with(|| a.id.cmp(&b.id)));
-}
-
-/// Replays a loaded measure's history, mapping a failure to the event's line.
-pub fn replay_checked(path: &Path, text: &str, m: &Measure) -> Result<Measure> {
-    replay(&m.id, &m.event).map_err(|(i, e)| Error::Parse {
-        path: path.to_path_buf(),
-        line: event_line(text, i).unwrap_or(1),
-        column: 1,
-        message: match m.event.get(i) {
-            Some(ev) => format!("event {} ({}): {e}", i + 1, ev.action),
-            None => e.to_string(),
-        },
-    })
 }
 
 /// A period as a measure records it: a month (`2026-11`, `this`, `last`) or a quarter
@@ -657,7 +574,7 @@ pub struct Added {
 
 pub fn add(desk: &Desk, new: NewMeasure) -> Result<Added> {
     let created = desk.local(new.at);
-    let owner = desk.staff_member("owner", &new.owner)?;
+    let owner = names::staff_member(&desk.config, "owner", &new.owner)?;
     let period = new
         .period
         .as_deref()
@@ -668,15 +585,8 @@ pub fn add(desk: &Desk, new: NewMeasure) -> Result<Added> {
         .as_deref()
         .map(str::trim)
         .filter(|c| !c.is_empty());
-    if let Some(c) = category
-        && !desk.config.categories.contains_key(c)
-    {
-        return Err(crate::desk::not_known(
-            format!("unknown category \"{}\"", shown(c)),
-            c,
-            "categories of this desk",
-            desk.config.categories.keys().map(String::as_str),
-        ));
+    if let Some(c) = category {
+        names::category(&desk.config, c)?;
     }
     let mut tickets: Vec<String> = Vec::new();
     for t in &new.tickets {
@@ -686,20 +596,13 @@ pub fn add(desk: &Desk, new: NewMeasure) -> Result<Added> {
         }
     }
     if period.is_none() && category.is_none() && tickets.is_empty() {
-        return Err(Error::invalid_with_hint(
-            "a measure needs a source: where the problem was found",
-            "give --period 2026-11, --category KEY and/or --ticket ID (repeatable)",
-        ));
+        return Err(Error::Record(Box::new(AddError::NoSource)));
     }
     if new.due < created.date_naive() {
-        return Err(Error::invalid_with_hint(
-            format!(
-                "the due date {} is before the day the measure is decided ({})",
-                new.due,
-                created.date_naive()
-            ),
-            "give a later --due, or --at for a measure decided earlier",
-        ));
+        return Err(Error::Record(Box::new(AddError::DueBeforeDecided {
+            due: new.due,
+            decided: created.date_naive(),
+        })));
     }
     let mut e = Event::new(created, new.by, Action::Add);
     e.problem = Some(new.problem.trim().to_string()).filter(|s| !s.is_empty());
@@ -712,14 +615,9 @@ pub fn add(desk: &Desk, new: NewMeasure) -> Result<Added> {
     e.due = Some(new.due);
     let _lock = desk.lock()?;
     let id = desk.new_id(Kind::Measure, new.at);
-    let m = replay(id.as_str(), std::slice::from_ref(&e)).map_err(|(_, err)| {
-        Error::invalid_with_hint(
-            err.to_string(),
-            "`svcdesk measure add --help` lists what a measure needs",
-        )
-    })?;
-    let path = desk.path_of(&id);
-    store::create_new_atomic(&path, render(desk, &m)?.as_bytes())?;
+    let m = replay(id.as_str(), std::slice::from_ref(&e))
+        .map_err(|(_, err)| Error::Record(Box::new(AddError::Incomplete(err))))?;
+    let path = record::create_file(desk, &id, &m)?;
     Ok(Added {
         id,
         path,
@@ -727,43 +625,21 @@ pub fn add(desk: &Desk, new: NewMeasure) -> Result<Added> {
     })
 }
 
-/// The text of a new measure file: fields in canonical order, then the history.
-pub fn render(desk: &Desk, m: &Measure) -> Result<String> {
-    let mut doc = DocumentMut::new();
-    doc["schema"] = value(1);
-    doc["id"] = value(m.id.as_str());
-    write_values(&mut doc, &m.field_values());
-    let mut history = ArrayOfTables::new();
-    for e in &m.event {
-        history.push(event_table(desk, e.at, e)?);
-    }
-    doc.insert("event", Item::ArrayOfTables(history));
-    Ok(doc.to_string())
+/// Why `add` refuses a measure, for the CLI to advise on.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AddError {
+    #[error("a measure needs a source: where the problem was found")]
+    NoSource,
+    #[error("the due date {due} is before the day the measure is decided ({decided})")]
+    DueBeforeDecided { due: NaiveDate, decided: NaiveDate },
+    /// Something the measure needs is missing (its problem or measure text, say).
+    #[error("{0}")]
+    Incomplete(StepError),
 }
 
-/// Appends one step, after checking it against the replayed history. Returns the
-/// measure as it now stands.
-pub fn append(desk: &Desk, id: &Id, when: When, mut e: Event) -> Result<Measure> {
-    let _lock = desk.lock()?;
-    let path = desk.path_of(id);
-    let text = record::read_text(&path)?;
-    let stored: Measure = record::parse_typed(&path, &text)?;
-    let mut m = replay_checked(&path, &text, &stored)?;
-    // The time is decided under the lock (see `When`); `e.at` is ignored.
-    e.at = when.stamp(desk, id.as_str(), "measure", m.event.last().map(|l| l.at))?;
-    apply(&mut m, &e).map_err(|err| match err {
-        StepError::Transition { .. } => Error::invalid_with_hint(
-            format!("{id}: {err}"),
-            format!("`svcdesk measure show {id}` shows its history"),
-        ),
-        StepError::Invalid(msg) => Error::invalid(format!("{id}: {msg}")),
-    })?;
-    let table = event_table(desk, e.at, &e)?;
-    edit_file(&path, |doc| {
-        write_values(doc, &m.field_values());
-        push_event(doc, table, &path)
-    })?;
-    Ok(m)
+/// Appends one step (see [`record::append`]). Returns the measure as it now stands.
+pub fn append(desk: &Desk, id: &Id, when: When, e: Event) -> Result<Measure> {
+    record::append(desk, id, when, e, |_: &Measure, _| Ok(()))
 }
 
 /// The placeholder time of an event `append` has yet to stamp.

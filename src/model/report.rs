@@ -13,59 +13,33 @@ use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use chrono_tz::Tz;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use toml_edit::{DocumentMut, Item, value};
+use toml_edit::{DocumentMut, value};
 
-use super::ticket::{multiline, values_equal};
+use super::names;
+use super::record::{Missing, missing, multiline, write_values};
 use super::ticket_store;
+use super::vocab::vocab;
 use crate::config::Config;
 use crate::desk::record::edit_file;
 use crate::desk::record::{self, datetime_value, serde_time};
 use crate::desk::{Desk, Id, Kind, store};
 use crate::error::{Error, Result};
 
-/// What kind of visit it was (the form's four boxes).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    clap::ValueEnum,
-)]
-#[serde(rename_all = "kebab-case")]
-pub enum ServiceType {
-    /// 技术咨询: technical consultation.
-    Consultation,
-    /// 现场施工指导: on-site construction guidance.
-    ConstructionGuidance,
-    /// 现场问题处理: on-site problem handling.
-    ProblemHandling,
-    /// 技术培训: technical training.
-    Training,
-}
+vocab!(
+    /// What kind of visit it was (the form's four boxes).
+    ServiceType {
+        /// 技术咨询: technical consultation.
+        Consultation = "consultation",
+        /// 现场施工指导: on-site construction guidance.
+        ConstructionGuidance = "construction-guidance",
+        /// 现场问题处理: on-site problem handling.
+        ProblemHandling = "problem-handling",
+        /// 技术培训: technical training.
+        Training = "training",
+    }
+);
 
 impl ServiceType {
-    pub const ALL: &'static [ServiceType] = &[
-        ServiceType::Consultation,
-        ServiceType::ConstructionGuidance,
-        ServiceType::ProblemHandling,
-        ServiceType::Training,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ServiceType::Consultation => "consultation",
-            ServiceType::ConstructionGuidance => "construction-guidance",
-            ServiceType::ProblemHandling => "problem-handling",
-            ServiceType::Training => "training",
-        }
-    }
-
     /// The form's own name for it.
     pub fn zh(self) -> &'static str {
         match self {
@@ -75,75 +49,21 @@ impl ServiceType {
             ServiceType::Training => "技术培训",
         }
     }
+}
 
-    pub fn names() -> String {
-        names(Self::ALL.iter().map(|v| v.as_str()))
+vocab!(
+    /// How the visit ended.
+    Outcome {
+        /// The problem is solved.
+        Resolved = "resolved",
+        /// Part of it is solved.
+        PartlyResolved = "partly-resolved",
+        /// Nothing could be solved on this visit.
+        Unresolved = "unresolved",
+        /// Another visit or further work is needed.
+        FollowUp = "follow-up",
     }
-}
-
-impl std::fmt::Display for ServiceType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// How the visit ended.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    clap::ValueEnum,
-)]
-#[serde(rename_all = "kebab-case")]
-pub enum Outcome {
-    /// The problem is solved.
-    Resolved,
-    /// Part of it is solved.
-    PartlyResolved,
-    /// Nothing could be solved on this visit.
-    Unresolved,
-    /// Another visit or further work is needed.
-    FollowUp,
-}
-
-impl Outcome {
-    pub const ALL: &'static [Outcome] = &[
-        Outcome::Resolved,
-        Outcome::PartlyResolved,
-        Outcome::Unresolved,
-        Outcome::FollowUp,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Resolved => "resolved",
-            Outcome::PartlyResolved => "partly-resolved",
-            Outcome::Unresolved => "unresolved",
-            Outcome::FollowUp => "follow-up",
-        }
-    }
-
-    pub fn names() -> String {
-        names(Self::ALL.iter().map(|v| v.as_str()))
-    }
-}
-
-impl std::fmt::Display for Outcome {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-fn names<'a>(it: impl Iterator<Item = &'a str>) -> String {
-    it.collect::<Vec<_>>().join(", ")
-}
+);
 
 /// A field-service report as stored in `reports/YYYY/MM/R….toml`.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -497,13 +417,9 @@ impl Report {
         customers: &HashSet<String>,
         tickets: &HashSet<String>,
     ) -> Vec<String> {
-        let mut out = Vec::new();
-        if !config.staff.is_empty() && config.staff(&self.engineer).is_none() {
-            out.push(format!(
-                "engineer = \"{}\" is not on this desk's staff list",
-                self.engineer
-            ));
-        }
+        let mut out: Vec<String> = names::staff_problem(config, "engineer", &self.engineer)
+            .into_iter()
+            .collect();
         if !customers.contains(&self.customer) {
             out.push(format!(
                 "customer = \"{}\": no such customer",
@@ -585,7 +501,7 @@ pub fn for_ticket(desk: &Desk, ticket_id: &str) -> Result<Vec<Report>> {
 /// An engineer must be on the staff list when the desk keeps one; otherwise any
 /// non-empty name will do.
 pub fn check_engineer(desk: &Desk, name: &str) -> Result<String> {
-    desk.staff_member("engineer", name)
+    names::staff_member(&desk.config, "engineer", name)
 }
 
 /// Sets `f` onto `r`, resolving IDs. Returns warnings (not errors) worth telling.
@@ -752,13 +668,14 @@ pub fn add(desk: &Desk, new: NewReport) -> Result<Added> {
     let engineer = f
         .engineer
         .as_deref()
-        .ok_or_else(|| Error::invalid("a report needs the engineer who went (--engineer)"))?;
+        .ok_or_else(|| missing("a report needs the engineer who went", &["engineer"]))?;
     let engineer = check_engineer(desk, engineer)?;
     let service_type = f.service_type.ok_or_else(|| {
-        Error::invalid_with_hint(
-            "a report needs a service type (--type)",
-            format!("service types: {}", ServiceType::names()),
-        )
+        Error::Record(Box::new(Missing {
+            message: "a report needs a service type".into(),
+            keys: &["service_type"],
+            known: Some(format!("service types: {}", ServiceType::names())),
+        }))
     })?;
     let ticket = f
         .ticket
@@ -767,12 +684,13 @@ pub fn add(desk: &Desk, new: NewReport) -> Result<Added> {
         .transpose()?;
     let customer = match (&f.customer, &ticket) {
         (Some(c), _) => desk.resolve(Kind::Customer, c)?.to_string(),
-        (None, Some(t)) => ticket_store::load(desk, t)?.customer.ok_or_else(|| {
-            Error::invalid(format!("ticket {t} has no customer; give --customer"))
-        })?,
+        (None, Some(t)) => ticket_store::load(desk, t)?
+            .customer
+            .ok_or_else(|| missing(format!("ticket {t} has no customer"), &["customer"]))?,
         (None, None) => {
-            return Err(Error::invalid(
-                "a report needs a customer (--customer) or a ticket (--ticket)",
+            return Err(missing(
+                "a report needs a customer or a ticket",
+                &["customer", "ticket"],
             ));
         }
     };
@@ -814,11 +732,7 @@ pub fn add(desk: &Desk, new: NewReport) -> Result<Added> {
     let mut doc = DocumentMut::new();
     doc["schema"] = value(1);
     doc["id"] = value(id.as_str());
-    for (k, v) in r.field_values() {
-        if let Some(v) = v {
-            doc[k] = value(v);
-        }
-    }
+    write_values(&mut doc, &r.field_values());
     let path = desk.path_of(&id);
     store::create_new_atomic(&path, doc.to_string().as_bytes())?;
     Ok(Added {
@@ -845,7 +759,7 @@ pub fn edit(desk: &Desk, id: &Id, f: &Fields, clear: &[Field]) -> Result<Edited>
     let warnings = apply(desk, &mut r, f, clear)?;
     refuse_unsound(&r).map_err(|e| Error::invalid(format!("{id}: {e}")))?;
     let changed = edit_file(&path, |doc| {
-        write_fields(doc, &r);
+        write_values(doc, &r.field_values());
         Ok(())
     })?;
     Ok(Edited {
@@ -853,47 +767,6 @@ pub fn edit(desk: &Desk, id: &Id, f: &Fields, clear: &[Field]) -> Result<Edited>
         report: r,
         warnings,
     })
-}
-
-/// Writes the fields into the document: existing keys are updated in place (comments
-/// around them survive), vanished ones removed, new ones slotted into their canonical
-/// place so every report file reads in the same order.
-fn write_fields(doc: &mut DocumentMut, r: &Report) {
-    let values = r.field_values();
-    let mut inserted = false;
-    for (key, new) in &values {
-        let old = doc.get(key).and_then(Item::as_value);
-        if values_equal(old, new.as_ref()) {
-            continue;
-        }
-        match new.clone() {
-            None => {
-                doc.remove(key);
-            }
-            Some(mut v) => match doc.get_mut(key).and_then(Item::as_value_mut) {
-                Some(slot) => {
-                    *v.decor_mut() = slot.decor().clone();
-                    *slot = v;
-                }
-                None => {
-                    doc.insert(key, value(v));
-                    inserted = true;
-                }
-            },
-        }
-    }
-    if inserted {
-        let rank = |k: &str| match k {
-            "schema" => 0,
-            "id" => 1,
-            _ => values
-                .iter()
-                .position(|(f, _)| *f == k)
-                .map_or(usize::MAX, |i| i + 2),
-        };
-        // Stable: keys we do not know keep their relative order, after ours.
-        doc.sort_values_by(|k1, _, k2, _| rank(k1.get()).cmp(&rank(k2.get())));
-    }
 }
 
 /// Which reports `report list` shows. Every given filter must match.

@@ -5,11 +5,14 @@
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-pub use super::vocab::{
+use super::record::{Record, Step};
+// The engine's, at the paths their callers have always used.
+pub use super::record::{StepError, multiline, replay, values_equal};
+use crate::desk::record::serde_time;
+pub use crate::vocab::{
     Action, Channel, CompKind, CompState, ComplaintKind, Grade, LinkKind, Priority, State,
     Visibility,
 };
-use crate::desk::record::serde_time;
 
 /// One thing that happened. Flat on purpose: every action uses a few of these optional
 /// fields (see `Action` docs and `check_fields`), and a flat table keeps TOML errors
@@ -252,33 +255,6 @@ pub struct Ticket {
     pub event: Vec<Event>,
 }
 
-/// Why a step cannot be taken.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum StepError {
-    #[error("cannot {action}: the ticket is {state}; allowed from {state}: {allowed}")]
-    Transition {
-        action: Action,
-        state: State,
-        allowed: String,
-    },
-    #[error("{0}")]
-    Invalid(String),
-    /// A compensation step out of order: `is` where the step `needs` another state.
-    #[error("{}", comp_refusal(*.action, *.is, *.needs))]
-    Comp {
-        action: Action,
-        is: Option<CompState>,
-        needs: CompState,
-    },
-}
-
-fn comp_refusal(action: Action, is: Option<CompState>, needs: CompState) -> String {
-    match is {
-        Some(c) => format!("cannot {action}: the compensation is {c}; {action} needs it {needs}"),
-        None => format!("cannot {action}: no compensation was requested"),
-    }
-}
-
 impl Action {
     /// The command that takes this step, as `svcdesk ticket|comp --help` lists it: the
     /// words a person types, where the history's action name differs
@@ -309,7 +285,14 @@ impl State {
             .copied()
             .filter(|&a| {
                 !matches!(a, A::Open | A::SlaNotified | A::Redact)
-                    && next_state(self, a, false).is_some()
+                    && next_state(
+                        self,
+                        &Event {
+                            action: Some(a),
+                            ..Event::default()
+                        },
+                    )
+                    .is_some()
             })
             .collect()
     }
@@ -323,21 +306,22 @@ impl State {
 ///                          │                                     resolve ◄─────────────┘
 ///              reopen ◄── closed ◄─close── resolved ◄─┘
 /// ```
-/// `None` means the step is not allowed from `s`.
-fn next_state(s: State, a: Action, on_call: bool) -> Option<State> {
+/// `None` means the step is not allowed from `s` (an event without an action, or an
+/// `open`, is never a step from a state). The one machine: `apply` refuses by it and the
+/// SLA clocks follow it.
+pub fn next_state(s: State, e: &Event) -> Option<State> {
     use Action as A;
     use State as S;
+    let (a, on_call) = (e.action?, e.on_call);
     let working = matches!(s, S::Accepted | S::InProgress | S::Waiting);
     let open_unresolved = matches!(s, S::New | S::Assigned) || working;
     Some(match a {
         A::Open => return None,
         A::Note | A::Link | A::SlaNotified | A::Redact => s,
-        A::Grade | A::Escalate => {
-            if !s.is_open() {
-                return None;
-            }
-            s
-        }
+        A::Grade | A::Escalate if !s.is_open() => return None,
+        // The new owner of a ticket being worked on confirms receipt like any assignee.
+        A::Escalate if e.assignee.is_some() && working => S::Assigned,
+        A::Grade | A::Escalate => s,
         A::Assign if open_unresolved => S::Assigned,
         A::Accept if s == S::Assigned => S::Accepted,
         A::Respond if s != S::Closed => {
@@ -443,9 +427,10 @@ pub fn apply(t: &mut Ticket, e: &Event) -> Result<(), StepError> {
     let state = t
         .state
         .ok_or_else(|| StepError::Invalid(format!("{action} before the ticket was opened")))?;
-    let mut next = next_state(state, action, e.on_call).ok_or_else(|| StepError::Transition {
-        action,
-        state,
+    let next = next_state(state, e).ok_or_else(|| StepError::Transition {
+        noun: "ticket",
+        verb: action.as_str(),
+        state: state.as_str(),
         allowed: state
             .allowed()
             .iter()
@@ -563,10 +548,8 @@ pub fn apply(t: &mut Ticket, e: &Event) -> Result<(), StepError> {
             }
             if let Some(a) = &e.assignee {
                 t.assignee = Some(a.clone());
-                if matches!(state, State::Accepted | State::InProgress | State::Waiting) {
-                    // The new owner confirms receipt like any assignee.
+                if next == State::Assigned && state != State::Assigned {
                     t.accepted = None;
-                    next = State::Assigned;
                 }
             }
         }
@@ -714,30 +697,47 @@ pub fn apply(t: &mut Ticket, e: &Event) -> Result<(), StepError> {
     Ok(())
 }
 
-/// Rebuilds the current fields from the history. Returns the index of the event that
-/// failed with the error.
-pub fn replay(id: &str, events: &[Event]) -> Result<Ticket, (usize, StepError)> {
-    let mut t = Ticket {
-        schema: 1,
-        id: id.to_string(),
-        ..Ticket::default()
-    };
-    for (i, e) in events.iter().enumerate() {
-        if i == 0 && e.action != Some(Action::Open) {
-            return Err((
-                0,
-                StepError::Invalid("the first event must be `open`".into()),
-            ));
-        }
-        apply(&mut t, e).map_err(|err| (i, err))?;
+impl Step for Event {
+    type Record = Ticket;
+    fn at(&self) -> DateTime<FixedOffset> {
+        self.at
     }
-    if events.is_empty() {
-        return Err((
-            0,
-            StepError::Invalid("the history is empty; it must start with `open`".into()),
-        ));
+    fn set_at(&mut self, at: DateTime<FixedOffset>) {
+        self.at = at;
     }
-    Ok(t)
+    fn by(&self) -> &str {
+        &self.by
+    }
+    fn action(&self) -> &'static str {
+        self.action.map_or("?", Action::as_str)
+    }
+}
+
+impl Record for Ticket {
+    type Event = Event;
+    const NOUN: &'static str = "ticket";
+    const FIRST: &'static str = "open";
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn events(&self) -> &[Event] {
+        &self.event
+    }
+    fn create(id: &str, first: &Event) -> Result<Ticket, StepError> {
+        let mut t = Ticket {
+            schema: 1,
+            id: id.to_string(),
+            ..Ticket::default()
+        };
+        apply(&mut t, first)?;
+        Ok(t)
+    }
+    fn apply(&mut self, e: &Event) -> Result<(), StepError> {
+        apply(self, e)
+    }
+    fn fields(&self) -> Vec<(&'static str, Option<toml_edit::Value>)> {
+        self.field_values()
+    }
 }
 
 impl Ticket {
@@ -809,63 +809,12 @@ impl Ticket {
 
     /// Fields whose stored value differs from what the history gives.
     pub fn drift(&self, replayed: &Ticket) -> Vec<&'static str> {
-        // The common case, cheaply: typed equality (instants compare across offsets).
-        if self == replayed {
-            return Vec::new();
-        }
-        let mine = self.field_values();
-        let theirs = replayed.field_values();
-        mine.iter()
-            .zip(&theirs)
-            .filter(|((_, a), (_, b))| !values_equal(a.as_ref(), b.as_ref()))
-            .map(|((k, _), _)| *k)
-            .collect()
+        super::record::drift(self, replayed)
     }
 
     /// The last event of an action, if any.
     pub fn last(&self, action: Action) -> Option<&Event> {
         self.event.iter().rev().find(|e| e.action == Some(action))
-    }
-}
-
-/// Long text as a TOML multi-line string, so a description reads naturally in the file
-/// and a one-word change is a one-line diff.
-pub fn multiline(s: &str) -> toml_edit::Value {
-    if !s.contains('\n') {
-        return toml_edit::Value::from(s);
-    }
-    let escaped = s.replace('\\', "\\\\").replace("\"\"\"", "\"\"\\\"");
-    let repr = format!("\"\"\"\n{escaped}\"\"\"");
-    repr.parse::<toml_edit::Value>()
-        .ok()
-        .filter(|v| v.as_str() == Some(s))
-        .unwrap_or_else(|| toml_edit::Value::from(s))
-}
-
-/// Values compare by meaning, not by formatting (a hand-aligned array or a literal
-/// string is the same value).
-pub fn values_equal(a: Option<&toml_edit::Value>, b: Option<&toml_edit::Value>) -> bool {
-    use toml_edit::Value as V;
-    match (a, b) {
-        (None, None) => true,
-        (Some(V::Array(x)), Some(V::Array(y))) => {
-            x.len() == y.len()
-                && x.iter()
-                    .zip(y.iter())
-                    .all(|(p, q)| values_equal(Some(p), Some(q)))
-        }
-        (Some(V::String(x)), Some(V::String(y))) => x.value() == y.value(),
-        (Some(V::Integer(x)), Some(V::Integer(y))) => x.value() == y.value(),
-        (Some(V::Datetime(x)), Some(V::Datetime(y))) => {
-            // Same instant, whatever offset it was written in.
-            let p = |d: &toml_edit::Datetime| DateTime::parse_from_rfc3339(&d.to_string()).ok();
-            match (p(x.value()), p(y.value())) {
-                (Some(a), Some(b)) => a == b,
-                _ => x.value() == y.value(),
-            }
-        }
-        (Some(x), Some(y)) => x.to_string().trim() == y.to_string().trim(),
-        _ => false,
     }
 }
 
@@ -923,6 +872,26 @@ mod tests {
     }
 
     #[test]
+    fn escalating_worked_on_ticket_to_a_person_needs_a_new_accept() {
+        let mut t = opened();
+        let mut a = ev(Action::Assign);
+        a.assignee = Some("wang".into());
+        apply(&mut t, &a).unwrap();
+        apply(&mut t, &ev(Action::Accept)).unwrap();
+        let mut up = ev(Action::Escalate);
+        up.assignee = Some("zhao".into());
+        up.reason = Some("needs a senior engineer".into());
+        assert_eq!(next_state(t.state(), &up), Some(State::Assigned));
+        apply(&mut t, &up).unwrap();
+        assert_eq!((t.state(), t.accepted), (State::Assigned, None));
+        // Escalating a ticket nobody accepted yet leaves it where it is.
+        let mut t = opened();
+        up.grade = Some(Grade::II);
+        apply(&mut t, &up).unwrap();
+        assert_eq!(t.state(), State::New);
+    }
+
+    #[test]
     fn compensation_needs_review_then_decision() {
         let mut t = opened();
         let mut a = ev(Action::Assign);
@@ -946,19 +915,6 @@ mod tests {
         }
         for bad in ["", "0", "0.00", "-5", "1.234", "1.", ".5", "1e3", "5 元"] {
             assert!(!valid_amount(bad), "{bad}");
-        }
-    }
-
-    #[test]
-    fn multiline_round_trips() {
-        for s in [
-            "a",
-            "line one\nline two",
-            "ends with quote\"",
-            "x\"\"\"y\nz\\w",
-            "tab\there\n",
-        ] {
-            assert_eq!(multiline(s).as_str(), Some(s), "{s:?}");
         }
     }
 }

@@ -10,8 +10,9 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Deserializer, Serialize};
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, value};
 
+use super::names;
+use super::record::{missing, multiline};
 use super::report::check_engineer;
-use super::ticket::multiline;
 use crate::config::Config;
 use crate::desk::record::edit_file;
 use crate::desk::record::{self, date_value, datetime_value, serde_time};
@@ -172,8 +173,9 @@ pub fn append(desk: &Desk, n: NewEntry) -> Result<PathBuf> {
     let path = path(desk, &engineer)?;
     let text = n.text.trim();
     if text.is_empty() {
-        return Err(Error::invalid(
-            "a log entry needs a text of what was done (-m)",
+        return Err(missing(
+            "a log entry needs a text of what was done",
+            &["text"],
         ));
     }
     let hours = n.hours.as_deref().map(parse_hours).transpose()?;
@@ -251,12 +253,7 @@ pub fn problems(
             log.engineer
         ));
     }
-    if !config.staff.is_empty() && config.staff(&log.engineer).is_none() {
-        out.push(format!(
-            "engineer = \"{}\" is not on this desk's staff list",
-            log.engineer
-        ));
-    }
+    out.extend(names::staff_problem(config, "engineer", &log.engineer));
     for (i, e) in log.entry.iter().enumerate() {
         let n = i + 1;
         if e.text.trim().is_empty() {

@@ -4,16 +4,7 @@
 use comfy_table::{ContentArrangement, Table, presets};
 use serde::Serialize;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum Format {
-    /// Aligned table for a terminal (column widths follow the terminal's).
-    #[default]
-    Table,
-    /// RFC 4180 CSV with a header row; columns are fixed and documented.
-    Csv,
-    /// JSON: an array of full records (listings) or one record (show).
-    Json,
-}
+pub mod sheet;
 
 /// Rows of strings under fixed column names: the common shape of every listing.
 /// Every cell is text (as CSV and tables show it); the columns named in `numeric` hold
@@ -146,6 +137,50 @@ pub fn fields(pairs: &[(&str, String)]) -> String {
     s
 }
 
+/// The field names of a struct as serde reads them, in declaration order: column lists
+/// derived from a record type cannot fall behind it. Serde's derived `Deserialize`
+/// hands its field list to `deserialize_struct`; this deserializer keeps it and stops.
+pub fn field_names<'de, T: serde::Deserialize<'de>>() -> &'static [&'static str] {
+    use serde::de::{self, Visitor};
+    struct Names(Option<&'static [&'static str]>);
+    #[derive(Debug)]
+    struct Stop;
+    impl std::fmt::Display for Stop {
+        fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("field names read")
+        }
+    }
+    impl std::error::Error for Stop {}
+    impl de::Error for Stop {
+        fn custom<M: std::fmt::Display>(_: M) -> Self {
+            Stop
+        }
+    }
+    impl<'de> de::Deserializer<'de> for &mut Names {
+        type Error = Stop;
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Stop> {
+            Err(Stop)
+        }
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Stop> {
+            self.0 = Some(fields);
+            Err(Stop)
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
+            byte_buf option unit unit_struct newtype_struct seq tuple tuple_struct map enum
+            identifier ignored_any
+        }
+    }
+    let mut names = Names(None);
+    let _ = T::deserialize(&mut names);
+    names.0.unwrap_or(&[])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,6 +214,20 @@ mod tests {
             r.to_csv(),
             "id,phone,open,hours\n7,13900002222,3,1.50\n8,,0,\n"
         );
+    }
+
+    #[test]
+    fn field_names_follow_the_struct() {
+        #[derive(serde::Deserialize)]
+        #[allow(dead_code)]
+        struct R {
+            id: String,
+            #[serde(rename = "type")]
+            kind: Option<u8>,
+            #[serde(default)]
+            tags: Vec<String>,
+        }
+        assert_eq!(field_names::<R>(), ["id", "type", "tags"]);
     }
 
     #[test]

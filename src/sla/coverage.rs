@@ -10,10 +10,10 @@ use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
 
-use super::policy::{Policy, TimerStatus};
-use super::target::Target;
-use crate::config;
+use super::policy::TimerStatus;
+use crate::config::{self, Policy};
 use crate::model::ticket::Ticket;
+use crate::time::Target;
 
 /// Finds the years that working-time deadlines (and the present) fall in and the
 /// calendar lists no holidays for.

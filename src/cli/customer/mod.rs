@@ -1,0 +1,219 @@
+//! `svcdesk customer`: the customer file (客户档案) and its communication log.
+
+mod args;
+mod show;
+
+use clap::Subcommand;
+use svcdesk::Result;
+use svcdesk::desk::{self, Kind};
+use svcdesk::ledger::{columns, export};
+use svcdesk::model::customer::{self, Changes, Field, NewCustomer, Note};
+use svcdesk::model::listing::{self, Filter};
+use svcdesk::output;
+
+use self::args::{AddArgs, EditArgs, ListArgs, NoteArgs, RedactArgs, ShowArgs};
+use super::output::Format;
+use super::{Context, warn};
+
+/// Customers (客户档案): add, edit, show, list, and the communication log (沟通记录).
+#[derive(Subcommand)]
+pub enum Command {
+    /// Add a customer; prints its new ID.
+    #[command(after_help = "Examples:
+  svcdesk customer add --name '华东机械有限公司' --contact 张伟 --phone 13800001111 \\
+      --industry manufacturing --source trade-show --tag vip
+  svcdesk customer add --name 'Li Ming' --phone 139-0000-2222 --source referral --referred-by K7Q2
+
+A customer with the same name or phone is refused unless --force; the ID is printed on
+stdout, so `id=$(svcdesk customer add ...)` works in scripts.")]
+    Add(AddArgs),
+    /// Change fields or tags of a customer; only the changed lines of its file change.
+    #[command(after_help = "Examples:
+  svcdesk customer edit K7Q2 --phone 13800002222 --tag key-account
+  svcdesk customer edit K7Q2 --clear email --untag vip")]
+    Edit(EditArgs),
+    /// Show one customer with the communication log.
+    #[command(after_help = "Examples:
+  svcdesk customer show K7Q2                  # a unique prefix of the ID or its code part
+  svcdesk customer show K7Q2 --format json")]
+    Show(ShowArgs),
+    /// List customers, filtered and sorted.
+    #[command(after_help = format!("Examples:
+  svcdesk customer list --industry manufacturing --sort name
+  svcdesk customer list --text 华东 --format csv > customers.csv
+
+{LIST_COLUMNS}
+(tags joined with ';', created in RFC 3339).", LIST_COLUMNS = export::csv_columns_help(&columns::CUSTOMER[..columns::CUSTOMER_LIST])))]
+    List(ListArgs),
+    /// Append a dated entry to a customer's communication log.
+    #[command(after_help = "Examples:
+  svcdesk customer note K7Q2 --with 王经理 --channel phone \\
+      -m 'interested in product A, wants a sample' --follow-up +7d")]
+    Note(NoteArgs),
+    /// Redact personal data in a communication-log entry (PIPL), recording who and why.
+    #[command(after_help = "Examples:
+  svcdesk customer redact K7Q2 --log 2 --field summary --reason 'PIPL request of 2026-12-01'
+
+The value becomes \"[redacted]\" where it stood and a [[redaction]] record says who, when,
+which entry and field, and why — never the old value. In a git merge the redacted copy
+wins over an unredacted one. Fields: with, summary. README (\"Redaction\") shows how to
+purge the old value from git's history as well.")]
+    Redact(RedactArgs),
+}
+
+pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
+    let desk = cx.desk()?;
+    match cmd {
+        Command::Add(a) => {
+            let by = cx.actor(&desk)?;
+            let by_name = by.clone();
+            let at = cx.at(&desk, a.at.as_deref())?;
+            let added = customer::add(
+                &desk,
+                NewCustomer {
+                    fields: a.fields.pairs(),
+                    tags: a.tags,
+                    by,
+                    at,
+                    force: a.force,
+                },
+            )?;
+            if !added.duplicates.is_empty() {
+                warn(&format!(
+                    "added although it looks like {}",
+                    added.duplicates.join(", ")
+                ));
+            }
+            cx.changed(
+                &desk,
+                format!("customer {}: add (by {by_name})", added.id),
+                vec![added.path.clone()],
+            );
+            cx.print(&format!("{}\n", added.id))?;
+        }
+        Command::Edit(a) => {
+            let id = desk.resolve(Kind::Customer, &a.id)?;
+            let mut set: Vec<(Field, Option<String>)> = a
+                .fields
+                .pairs()
+                .into_iter()
+                .map(|(f, v)| (f, Some(v)))
+                .collect();
+            set.extend(a.clear.iter().map(|&f| (f, None)));
+            if set.is_empty() && a.tags.is_empty() && a.untags.is_empty() {
+                return Err(svcdesk::Error::invalid_with_hint(
+                    "nothing to change",
+                    "give a field to set (e.g. --phone), --clear FIELD, --tag or --untag",
+                ));
+            }
+            let changes = Changes {
+                set,
+                add_tags: a.tags,
+                remove_tags: a.untags,
+            };
+            let changed = customer::edit(&desk, &id, &changes)?;
+            if changed {
+                let by = cx.actor(&desk)?;
+                cx.changed(
+                    &desk,
+                    format!("customer {id}: edit (by {by})"),
+                    vec![desk.path_of(&id)],
+                );
+            }
+            eprintln!(
+                "{id}: {}",
+                if changed {
+                    "updated"
+                } else {
+                    "already so; nothing changed"
+                }
+            );
+        }
+        Command::Show(a) => {
+            let id = desk.resolve(Kind::Customer, &a.id)?;
+            let c = customer::load(&desk, &id)?;
+            let text = match a.format {
+                Format::Json => output::json(&c),
+                Format::Csv => show::show_rows(&c).to_csv(),
+                Format::Table => show::show_text(&c, cx.width()),
+            };
+            cx.print(&text)?;
+        }
+        Command::List(a) => {
+            let filter = Filter {
+                text: a.text,
+                industry: a.industry,
+                source: a.source,
+                tags: a.tags,
+            };
+            let all = listing::list(
+                customer::load_all(&desk)?,
+                &filter,
+                a.sort.into(),
+                a.reverse,
+            );
+            let text = match a.format {
+                Format::Json => output::json(&all),
+                Format::Csv => {
+                    columns::rows(&columns::CUSTOMER[..columns::CUSTOMER_LIST], &all).to_csv()
+                }
+                Format::Table if all.is_empty() => String::new(),
+                Format::Table => show::list_table(&all).to_table(cx.width()),
+            };
+            cx.print(&text)?;
+            if all.is_empty() && a.format == Format::Table {
+                eprintln!("no customers match");
+            }
+        }
+        Command::Note(a) => {
+            let id = desk.resolve(Kind::Customer, &a.id)?;
+            let by = cx.actor(&desk)?;
+            let by_name = by.clone();
+            let when = cx.when(&desk, a.at.as_deref())?;
+            let today = desk.local(cx.time(&desk, None)?).date_naive();
+            let follow_up = a
+                .follow_up
+                .as_deref()
+                .map(|d| desk::parse_date_from(d, today))
+                .transpose()?;
+            customer::note(
+                &desk,
+                &id,
+                Note {
+                    when,
+                    by,
+                    with: a.with,
+                    channel: a.channel,
+                    summary: a.summary,
+                    follow_up,
+                },
+            )?;
+            eprintln!("{id}: log entry added");
+            cx.changed(
+                &desk,
+                format!("customer {id}: note (by {by_name})"),
+                vec![desk.path_of(&id)],
+            );
+        }
+        Command::Redact(a) => {
+            let id = desk.resolve(Kind::Customer, &a.id)?;
+            let request = svcdesk::model::redact::Request {
+                field: a.field,
+                reason: a.reason,
+                by: cx.actor(&desk)?,
+                at: cx.time(&desk, a.at.as_deref())?,
+            };
+            let path = svcdesk::model::redact::customer_log(&desk, &id, a.log, &request)?;
+            eprintln!("{id}: log entry {} `{}` redacted", a.log, request.field);
+            cx.changed(
+                &desk,
+                format!(
+                    "customer {id}: redact log {} {} (by {})",
+                    a.log, request.field, request.by
+                ),
+                vec![path],
+            );
+        }
+    }
+    Ok(0)
+}

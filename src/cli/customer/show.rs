@@ -1,0 +1,107 @@
+//! How a customer and a list of customers read: on a terminal and as field,value CSV.
+
+use svcdesk::model::customer::Customer;
+use svcdesk::output::{self, Rows};
+
+/// The terminal view keeps the columns people scan; CSV and JSON carry everything.
+pub(super) fn list_table(all: &[Customer]) -> Rows {
+    let mut rows = Rows::new(vec![
+        "id", "name", "contact", "phone", "industry", "source", "tags",
+    ]);
+    for c in all {
+        let s = |v: &Option<String>| v.clone().unwrap_or_default();
+        rows.push(vec![
+            c.id.clone(),
+            c.name.clone(),
+            s(&c.contact),
+            s(&c.phone),
+            s(&c.industry),
+            s(&c.source),
+            c.tags.join(", "),
+        ]);
+    }
+    rows
+}
+
+fn field_pairs(c: &Customer) -> Vec<(&'static str, String)> {
+    let s = |v: &Option<String>| v.clone().unwrap_or_default();
+    vec![
+        ("id", c.id.clone()),
+        ("name", c.name.clone()),
+        ("contact", s(&c.contact)),
+        ("phone", s(&c.phone)),
+        ("email", s(&c.email)),
+        ("industry", s(&c.industry)),
+        ("source", s(&c.source)),
+        ("referred_by", s(&c.referred_by)),
+        ("address", s(&c.address)),
+        ("tags", c.tags.join(", ")),
+        ("notes", s(&c.notes)),
+        (
+            "created",
+            format!("{} by {}", c.created.format("%Y-%m-%d %H:%M"), c.created_by),
+        ),
+    ]
+}
+
+/// `show --format csv`: field,value pairs (`created` in RFC 3339, then `created_by`);
+/// log entries as log.N.key.
+pub(super) fn show_rows(c: &Customer) -> Rows {
+    let mut rows = Rows::new(vec!["field", "value"]);
+    for (k, v) in field_pairs(c) {
+        if k == "created" {
+            // For scripts: RFC 3339 as in `list --format csv`, and who in its own row.
+            rows.push(vec![k.to_string(), c.created.to_rfc3339()]);
+            rows.push(vec!["created_by".to_string(), c.created_by.clone()]);
+        } else {
+            rows.push(vec![k.to_string(), v]);
+        }
+    }
+    for (i, e) in c.log.iter().enumerate() {
+        let n = i + 1;
+        let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+        for (k, v) in [
+            ("at", e.at.to_rfc3339()),
+            ("by", e.by.clone()),
+            ("with", opt(&e.with)),
+            ("channel", opt(&e.channel)),
+            ("summary", e.summary.clone()),
+            (
+                "follow_up",
+                e.follow_up.map(|d| d.to_string()).unwrap_or_default(),
+            ),
+        ] {
+            rows.push(vec![format!("log.{n}.{k}"), v]);
+        }
+    }
+    rows
+}
+
+pub(super) fn show_text(c: &Customer, width: Option<u16>) -> String {
+    let mut s = output::fields(&field_pairs(c));
+    if c.log.is_empty() {
+        s.push_str("\nCommunication log (沟通记录): none\n");
+        return s;
+    }
+    s.push_str("\nCommunication log (沟通记录):\n");
+    let mut rows = Rows::new(vec![
+        "when",
+        "by",
+        "with",
+        "channel",
+        "summary",
+        "follow-up",
+    ]);
+    for e in &c.log {
+        rows.push(vec![
+            e.at.format("%Y-%m-%d %H:%M").to_string(),
+            e.by.clone(),
+            e.with.clone().unwrap_or_default(),
+            e.channel.clone().unwrap_or_default(),
+            e.summary.clone(),
+            e.follow_up.map(|d| d.to_string()).unwrap_or_default(),
+        ]);
+    }
+    s.push_str(&rows.to_table(width));
+    s
+}

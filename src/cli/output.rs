@@ -1,0 +1,59 @@
+//! The output options many commands share: `--format`, and the CSV options `--bom`,
+//! `--excel`, `--lang`. Clap's view of them; the library takes [`sheet::CsvOpts`].
+
+use svcdesk::ledger::sheet;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Format {
+    /// Aligned table for a terminal (column widths follow the terminal's).
+    #[default]
+    Table,
+    /// RFC 4180 CSV with a header row; columns are fixed and documented.
+    Csv,
+    /// JSON: an array of full records (listings) or one record (show).
+    Json,
+}
+
+/// The language of the header row ([`sheet::Lang`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Lang {
+    /// The column names (`date`, `report`, ...), what scripts read.
+    #[default]
+    En,
+    /// The paper forms' own names (日期, 服务单号, ...).
+    Zh,
+}
+
+impl From<Lang> for sheet::Lang {
+    fn from(l: Lang) -> sheet::Lang {
+        match l {
+            Lang::En => sheet::Lang::En,
+            Lang::Zh => sheet::Lang::Zh,
+        }
+    }
+}
+
+/// The CSV options every CSV-producing command takes (`#[command(flatten)]`).
+#[derive(clap::Args, Debug, Clone, Copy, Default)]
+pub struct CsvArgs {
+    /// CSV: start with a UTF-8 byte-order mark (Excel then reads Chinese); cells unchanged.
+    #[arg(long)]
+    pub bom: bool,
+    /// CSV for Excel: --bom, and non-numeric cells starting with = + - @ tab or CR get a
+    /// leading ' (numbers such as -35 or -1.50 are left alone).
+    #[arg(long)]
+    pub excel: bool,
+    /// CSV header row: en (the column names) or zh (the paper forms' names).
+    #[arg(long, value_enum, value_name = "LANG", default_value_t)]
+    pub lang: Lang,
+}
+
+impl CsvArgs {
+    pub fn opts(&self) -> sheet::CsvOpts {
+        sheet::CsvOpts {
+            bom: self.bom || self.excel,
+            neutralise: self.excel,
+            lang: self.lang.into(),
+        }
+    }
+}

@@ -1,0 +1,212 @@
+//! The arguments of `svcdesk report`'s subcommands.
+
+use svcdesk::Result;
+use svcdesk::desk::{self, Desk};
+use svcdesk::model::report::{Field, Fields, Outcome, ServiceType};
+
+use super::super::output::Format;
+
+#[derive(clap::Args)]
+pub struct RedactArgs {
+    /// Report ID or unique abbreviation.
+    pub(super) id: String,
+    /// The field to redact, e.g. signed_by or work_done.
+    #[arg(long)]
+    pub(super) field: String,
+    /// Why (e.g. the request it answers); recorded in the [[redaction]] record.
+    #[arg(allow_hyphen_values = true, long)]
+    pub(super) reason: String,
+    /// When, if not now (desk time).
+    #[arg(long, value_name = "TIME")]
+    pub(super) at: Option<String>,
+}
+
+#[derive(clap::Args, Default)]
+pub struct FieldArgs {
+    /// The engineer who went (a staff id when the desk lists staff).
+    #[arg(long, value_name = "NAME")]
+    pub(super) engineer: Option<String>,
+    /// The customer: ID or unique abbreviation [default for add: the ticket's customer].
+    #[arg(long, value_name = "CUSTOMER")]
+    pub(super) customer: Option<String>,
+    /// The ticket the visit was for: ID or unique abbreviation.
+    #[arg(long, value_name = "TICKET")]
+    pub(super) ticket: Option<String>,
+    /// Service type.
+    #[arg(long = "type", value_enum, value_name = "TYPE")]
+    pub(super) service_type: Option<ServiceType>,
+    /// Where: site, address, line.
+    #[arg(long)]
+    pub(super) location: Option<String>,
+    /// When the engineer set out (e.g. "2026-11-24 07:30", desk time).
+    #[arg(long, value_name = "TIME")]
+    pub(super) departed: Option<String>,
+    /// Arrival on site.
+    #[arg(long, value_name = "TIME")]
+    pub(super) arrived: Option<String>,
+    /// Departure from the site.
+    #[arg(long, value_name = "TIME")]
+    pub(super) left: Option<String>,
+    /// Back at the base.
+    #[arg(long, value_name = "TIME")]
+    pub(super) returned: Option<String>,
+    /// How the engineer travelled (train, company car, distance...).
+    #[arg(long, value_name = "TEXT")]
+    pub(super) travel: Option<String>,
+    /// Work done on site.
+    #[arg(
+        short = 'm',
+        allow_hyphen_values = true,
+        long = "work-done",
+        value_name = "TEXT"
+    )]
+    pub(super) work_done: Option<String>,
+    /// Problems found on site.
+    #[arg(long, value_name = "TEXT")]
+    pub(super) problems: Option<String>,
+    /// A problem found on site was reported back within 24 h (--escalated=false to undo).
+    #[arg(
+        long,
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "true",
+        value_name = "BOOL"
+    )]
+    pub(super) escalated: Option<bool>,
+    /// To whom it was reported (implies --escalated).
+    #[arg(long, value_name = "WHO")]
+    pub(super) escalated_to: Option<String>,
+    /// Parts used.
+    #[arg(long, value_name = "TEXT")]
+    pub(super) parts: Option<String>,
+    /// Cost of the visit, e.g. 350 or 350.00.
+    #[arg(long, value_name = "AMOUNT")]
+    pub(super) cost: Option<String>,
+    /// Who signed for the customer.
+    #[arg(long, value_name = "NAME")]
+    pub(super) signed_by: Option<String>,
+    #[arg(long, value_enum)]
+    pub(super) outcome: Option<Outcome>,
+    /// The customer's satisfaction, 1 (very dissatisfied) to 5 (very satisfied).
+    #[arg(long, value_name = "1-5", value_parser = clap::value_parser!(u8).range(1..=5))]
+    pub(super) satisfaction: Option<u8>,
+}
+
+impl FieldArgs {
+    pub(super) fn into_fields(self, desk: &Desk) -> Result<Fields> {
+        let time = |s: Option<String>| {
+            s.as_deref()
+                .map(|s| desk::parse_time(s, desk.tz()))
+                .transpose()
+        };
+        Ok(Fields {
+            engineer: self.engineer,
+            customer: self.customer,
+            ticket: self.ticket,
+            service_type: self.service_type,
+            location: self.location,
+            departed: time(self.departed)?,
+            arrived: time(self.arrived)?,
+            left: time(self.left)?,
+            returned: time(self.returned)?,
+            travel: self.travel,
+            work_done: self.work_done,
+            problems: self.problems,
+            escalated: self.escalated,
+            escalated_to: self.escalated_to,
+            parts: self.parts,
+            cost: self.cost,
+            signed_by: self.signed_by,
+            outcome: self.outcome,
+            satisfaction: self.satisfaction,
+        })
+    }
+}
+
+#[derive(clap::Args)]
+pub struct AddArgs {
+    #[command(flatten)]
+    pub(super) fields: FieldArgs,
+    /// When the report was written, if not now.
+    #[arg(long, value_name = "TIME")]
+    pub(super) at: Option<String>,
+}
+
+#[derive(clap::Args)]
+pub struct EditArgs {
+    /// Report ID or unique abbreviation.
+    pub(super) id: String,
+    #[command(flatten)]
+    pub(super) fields: FieldArgs,
+    /// Remove a field (repeatable).
+    #[arg(long, value_enum, value_name = "FIELD")]
+    pub(super) clear: Vec<Field>,
+}
+
+#[derive(clap::Args)]
+pub struct ShowArgs {
+    /// Report ID or unique abbreviation.
+    pub(super) id: String,
+    #[arg(long, value_enum, default_value_t)]
+    pub(super) format: Format,
+}
+
+#[derive(clap::Args)]
+pub struct ListArgs {
+    /// Only this engineer's reports.
+    #[arg(long, value_name = "NAME")]
+    pub(super) engineer: Option<String>,
+    /// Only this customer's (ID or abbreviation).
+    #[arg(long, value_name = "CUSTOMER")]
+    pub(super) customer: Option<String>,
+    /// Only reports linked to this ticket (ID or abbreviation).
+    #[arg(long, value_name = "TICKET")]
+    pub(super) ticket: Option<String>,
+    /// Only these service types (repeatable).
+    #[arg(long = "type", value_enum, value_name = "TYPE")]
+    pub(super) service_type: Vec<ServiceType>,
+    /// Only visits in this month: 2026-11, this or last (desk time zone).
+    #[arg(long, value_name = "MONTH")]
+    pub(super) month: Option<String>,
+    #[arg(long, value_enum, default_value_t)]
+    pub(super) format: Format,
+}
+
+#[derive(clap::Args)]
+pub struct LogArgs {
+    /// Whose log [default: the acting user].
+    #[arg(long, value_name = "NAME")]
+    pub(super) engineer: Option<String>,
+    /// The day the work was done, YYYY-MM-DD [default: today].
+    #[arg(long, value_name = "DATE")]
+    pub(super) date: Option<String>,
+    /// Hours spent, e.g. 2 or 1.5.
+    #[arg(long, value_name = "HOURS")]
+    pub(super) hours: Option<String>,
+    /// The ticket worked on (ID or abbreviation).
+    #[arg(long, value_name = "TICKET")]
+    pub(super) ticket: Option<String>,
+    /// What was done.
+    #[arg(
+        short = 'm',
+        allow_hyphen_values = true,
+        long = "message",
+        value_name = "TEXT"
+    )]
+    pub(super) text: String,
+    /// When the entry is written, if not now.
+    #[arg(long, value_name = "TIME")]
+    pub(super) at: Option<String>,
+}
+
+#[derive(clap::Args)]
+pub struct WeeklyArgs {
+    /// Whose week [default: the acting user].
+    #[arg(long, value_name = "NAME")]
+    pub(super) engineer: Option<String>,
+    /// 2026-W48, a date in the week, this or last.
+    #[arg(long, value_name = "WEEK", default_value = "this")]
+    pub(super) week: String,
+    #[arg(long, value_enum, default_value_t)]
+    pub(super) format: Format,
+}

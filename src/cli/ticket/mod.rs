@@ -1,0 +1,259 @@
+//! `svcdesk ticket` and `svcdesk comp`: clap definitions per concern (args, open, steps,
+//! comp, show, list); each verb turns its args into a `model::steps` call and renders.
+
+mod args;
+mod comp;
+mod list;
+mod open;
+mod show;
+mod steps;
+
+use clap::Subcommand;
+use svcdesk::Result;
+
+use self::args::*;
+use self::comp::CompRequestArgs;
+use self::list::ListArgs;
+use self::open::OpenArgs;
+use self::show::ShowArgs;
+use super::Context;
+
+pub const STATES: &str = "\
+States and the steps that move between them:
+
+  new ─assign─► assigned ─accept─► accepted ─work─► in-progress
+                   ▲                                  │    ▲
+         assign, escalate --to                   wait │    │ resume
+         (from any open state)                        ▼    │
+                                                      waiting
+
+  accepted, in-progress, waiting ─resolve─► resolved
+  resolved ◄── revisit (scores 1-5)
+  in-progress ◄─reopen── closed ◄──close── resolved
+
+  • work = diagnose, plan, collab, respond (respond is allowed in any
+    open state).
+  • grade, note, link, escalate and the compensation steps do not
+    change the state (escalate --to moves an accepted ticket back to
+    assigned for the new owner).
+  • open --resolved-on-call records a phone complaint settled on the
+    call: taken, answered, resolved and closed at once (its revisit
+    timer is n/a: nothing to follow up).
+  • close is refused while compensation awaits finance review or the
+    GM's decision.
+  • an invalid step names the ticket's state and the steps allowed
+    from it.";
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Register a request, complaint or suggestion; routes it and prints its ID.
+    #[command(after_help = "Examples:
+  svcdesk ticket open --customer K7Q2 --channel phone --category complaint \\
+      --complaint-kind attitude --product X200 --serial SN123 -m 'engineer was rude on site'
+  svcdesk ticket open --new-customer '李明' --phone 13900002222 --category consult \\
+      --resolved-on-call 'explained the reset procedure' -m 'device does not start'
+  git log -1 --format=%B | svcdesk ticket open --customer K7Q2 --category quality -F -
+
+The description comes from -m, from -F FILE (- for stdin), or from $VISUAL/$EDITOR.
+The category's department (svcdesk.toml [categories]) receives the ticket; --department
+routes by hand; --no-route leaves it `new` for a dispatcher to route with `ticket assign`.
+The new ID is printed on stdout.")]
+    Open(Box<OpenArgs>),
+    /// Set or change the grade (I general, II serious, III major).
+    #[command(after_help = "Examples:
+  svcdesk ticket grade 9XWM II --reason 'core function down, one customer'
+  svcdesk ticket grade 9XWM III --reason 'several customers; press involved'
+
+Grades: I 一般 general, II 严重 serious, III 重大 major. The grade picks the SLA targets;
+regrading re-targets running timers from their original start (see `svcdesk sla --help`).")]
+    Grade(GradeArgs),
+    /// Route to a department and/or person (re-routing resets acceptance).
+    #[command(after_help = "Examples:
+  svcdesk ticket assign 9XWM --to wang                   # a person of the ticket's department
+  svcdesk ticket assign 9XWM --department quality --reason 'looks like a batch defect'
+
+Assigning starts the `accept` timer; the assignee confirms with `ticket accept`.")]
+    Assign(AssignArgs),
+    /// The assignee confirms receipt.
+    #[command(after_help = "Examples:
+  svcdesk ticket accept 9XWM                     # as the assignee (SVCDESK_USER or --as)
+  svcdesk --as sun ticket accept 9XWM            # a supervisor, head or manager takes it over")]
+    Accept(CommonArgs),
+    /// Add a progress note (internal, or told to the customer).
+    #[command(after_help = "Examples:
+  svcdesk ticket note 9XWM -m 'parts ordered from Suzhou, ETA Thursday'
+  svcdesk ticket note 9XWM -m 'told the customer about the delay' --to-customer")]
+    Note(NoteArgs),
+    /// Record a reply to the customer (the first one stops the `respond` timer).
+    #[command(after_help = "Examples:
+  svcdesk ticket respond 9XWM -m 'apologised; new engineer tomorrow 9:00'
+  svcdesk ticket respond 9XWM --channel wechat -m 'sent the reset video'")]
+    Respond(RespondArgs),
+    /// Record the diagnosis: cause, responsibility, estimated plan.
+    #[command(after_help = "Examples:
+  svcdesk ticket diagnose 9XWM --cause 'driver board' --responsibility product
+  svcdesk ticket diagnose 9XWM --cause 'wrong wiring at install' --responsibility customer \\
+      --plan 'rewire on site, no charge this once'")]
+    Diagnose(DiagnoseArgs),
+    /// Record the solution plan told to the customer.
+    #[command(after_help = "Examples:
+  svcdesk ticket plan 9XWM -m 'replace the driver board on site within 48 h'
+
+For grade III the `plan` timer (2 h by default) stops here.")]
+    Plan(TextArgs),
+    /// Ask another department for help, with what is needed and by when.
+    #[command(after_help = "Examples:
+  svcdesk ticket collab 9XWM --department quality --need 'batch test of lot 2611' --due 2026-11-28
+
+The other department answers with `svcdesk ticket reply`.")]
+    Collab(CollabArgs),
+    /// Record another department's answer to a collab request.
+    #[command(after_help = "Examples:
+  svcdesk ticket reply 9XWM -m 'lot 2611 passed; the fault is local'
+  svcdesk ticket reply 9XWM --request 1 -m 'answer to the first collab request'")]
+    Reply(ReplyArgs),
+    /// Raise the grade and/or move the ticket to a manager, with a reason.
+    #[command(after_help = "Examples:
+  svcdesk ticket escalate 9XWM --grade III --reason 'customer threatens to go to the press'
+  svcdesk ticket escalate 9XWM --to sun --reason 'no fix after two visits'")]
+    Escalate(EscalateArgs),
+    /// Pause: waiting for the customer, parts or another department.
+    #[command(after_help = "Examples:
+  svcdesk ticket wait 9XWM --for parts -m 'board DB-200 on back order'
+  svcdesk ticket wait 9XWM --for customer
+
+While waiting the `resolve` timer is paused; `svcdesk ticket resume` restarts it.")]
+    Wait(WaitArgs),
+    /// Resume work after waiting.
+    #[command(after_help = "Examples:
+  svcdesk ticket resume 9XWM -m 'parts arrived'")]
+    Resume(OptTextArgs),
+    /// Record the measures taken and the result.
+    #[command(after_help = "Examples:
+  svcdesk ticket resolve 9XWM -m 'board replaced, tested 2 h' --parts '1x DB-200'
+  svcdesk ticket resolve 9XWM -m 'explained the setting' --attach photo.jpg
+
+Resolving stops the `resolve` timer and starts `revisit` (回访, 24 h by default).")]
+    Resolve(ResolveArgs),
+    /// Record the revisit (回访): scores 1–5 for efficiency, attitude and result.
+    #[command(after_help = "Examples:
+  svcdesk ticket revisit 9XWM --efficiency 5 --attitude 4 --result 5
+  svcdesk ticket revisit 9XWM --result 3 -m 'works now, but took too long'")]
+    Revisit(RevisitArgs),
+    /// Close and archive, with the final satisfaction score 1–5.
+    #[command(after_help = "Examples:
+  svcdesk ticket close 9XWM --satisfaction 5
+  svcdesk ticket close 9XWM -m 'customer unreachable after three calls'
+
+Refused while compensation awaits finance review or the GM's decision.")]
+    Close(CloseArgs),
+    /// Reopen a resolved or closed ticket, with a reason.
+    #[command(after_help = "Examples:
+  svcdesk ticket reopen 9XWM --reason 'the fault came back after a week'")]
+    Reopen(ReasonArgs),
+    /// Link to another ticket: duplicate, related, or repeat-of.
+    #[command(after_help = "Examples:
+  svcdesk ticket link 9XWM QF7R                   # related (the default)
+  svcdesk ticket link 9XWM QF7R --kind duplicate")]
+    Link(LinkArgs),
+    /// Redact personal data in an earlier event (PIPL); a `redact` event records why.
+    #[command(after_help = REDACT_HELP)]
+    Redact(RedactArgs),
+    /// Show a ticket's fields and timeline.
+    #[command(after_help = "Examples:
+  svcdesk ticket show 9XWM                        # fields, SLA timers, timeline
+  svcdesk ticket show 9XWM --format json | jq .event         # the history
+  svcdesk ticket show 9XWM --format json | jq '.sla[] | select(.outcome == \"breached\")'
+
+The SLA section lists every run of every timer that applies (a reopen or re-assignment
+starts a new run; earlier runs keep their outcome). JSON has them in `sla`: timer, run,
+target, basis, started, due, stopped, outcome, decided (when a report counts it),
+remaining_minutes and remaining_unit (wall, or working: minutes of working time), notified.
+CSV is field,value pairs, as for `customer show` and `report show`: the columns of
+`ticket list --sla` (its next deadline included), then the history as event.N.at,
+event.N.by, event.N.action and event.N.text (N from 1).")]
+    Show(ShowArgs),
+    /// List tickets, filtered and sorted.
+    #[command(after_help = "Examples:
+  svcdesk ticket list --open --grade III
+  svcdesk ticket list --department service --state assigned --state accepted
+  svcdesk ticket list --opened-from 2026-11-01 --opened-to 2026-11-30 --format csv > nov.csv
+  svcdesk ticket list --overdue                      # a running SLA timer is past due
+  svcdesk ticket list --due-within 2h --mine         # what I must act on in the next 2 hours
+  svcdesk ticket list --open --sla --format csv      # with each ticket's next deadline
+
+CSV columns: id,state,grade,priority,category,complaint_kind,channel,department,assignee,
+customer,contact,product,serial,opened,accepted,responded,resolved,closed,satisfaction,
+reopened,compensation,compensation_amount,compensation_currency,tags,title
+
+--sla adds sla_timer,sla_run,sla_due,sla_state,sla_remaining_minutes,sla_remaining_unit:
+the run still going that is due first (empty when none is), and in JSON an `sla` array of
+every run, as in `ticket show --format json`.")]
+    List(Box<ListArgs>),
+}
+
+/// Compensation (补偿/赔款): request, finance review, general manager's decision.
+#[derive(Subcommand)]
+pub enum CompCommand {
+    /// Request compensation for a ticket.
+    #[command(after_help = "Examples:
+  svcdesk comp request 9XWM --amount 500 --kind refund --reason 'second failure in a month'")]
+    Request(CompRequestArgs),
+    /// Finance reviews a request (needs the role finance when the desk lists staff).
+    #[command(after_help = "Examples:
+  svcdesk --as zhao comp review 9XWM -m 'amount within policy'")]
+    Review(OptTextArgs),
+    /// The general manager approves a reviewed request (role gm).
+    #[command(after_help = "Examples:
+  svcdesk --as chen comp approve 9XWM")]
+    Approve(OptTextArgs),
+    /// The general manager (or finance, before review) rejects a request.
+    #[command(after_help = "Examples:
+  svcdesk --as chen comp reject 9XWM -m 'covered by the warranty repair'")]
+    Reject(OptTextArgs),
+}
+
+pub const REDACT_HELP: &str = "\
+Examples:
+  svcdesk ticket redact 9XWM --event 3 --field text --reason 'PIPL request of 2026-12-01'
+
+The value becomes \"[redacted]\" where it stood and a `redact` event records who, when,
+which event and field, and why — never the old value. The fields are replayed (a redacted
+description or resolution reads [redacted] too) and `svcdesk check` accepts the history.
+In a git merge the redacted copy wins over an unredacted one from another clone. The old
+value is still in git's history: README (\"Redaction\") shows how to purge it there too.
+Fields: title, contact, description, text, reason, cause, responsibility, need, parts,
+product, serial, voucher, submitter, transferred_by.";
+
+pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
+    let desk = cx.desk()?;
+    let d = &desk;
+    match cmd {
+        Command::Open(a) => open::exec(cx, d, *a),
+        Command::Show(a) => show::exec(cx, d, a),
+        Command::List(a) => list::exec(cx, d, *a),
+        Command::Redact(a) => steps::redact(cx, d, a),
+        Command::Grade(a) => steps::grade(cx, d, a),
+        Command::Assign(a) => steps::assign(cx, d, a),
+        Command::Accept(a) => steps::accept(cx, d, a),
+        Command::Note(a) => steps::note(cx, d, a),
+        Command::Respond(a) => steps::respond(cx, d, a),
+        Command::Diagnose(a) => steps::diagnose(cx, d, a),
+        Command::Plan(a) => steps::plan(cx, d, a),
+        Command::Collab(a) => steps::collab(cx, d, a),
+        Command::Reply(a) => steps::reply(cx, d, a),
+        Command::Escalate(a) => steps::escalate(cx, d, a),
+        Command::Wait(a) => steps::wait(cx, d, a),
+        Command::Resume(a) => steps::resume(cx, d, a),
+        Command::Resolve(a) => steps::resolve(cx, d, a),
+        Command::Revisit(a) => steps::revisit(cx, d, a),
+        Command::Close(a) => steps::close(cx, d, a),
+        Command::Reopen(a) => steps::reopen(cx, d, a),
+        Command::Link(a) => steps::link(cx, d, a),
+    }
+}
+
+pub fn exec_comp(cx: &mut Context, cmd: CompCommand) -> Result<u8> {
+    let desk = cx.desk()?;
+    comp::exec(cx, &desk, cmd)
+}

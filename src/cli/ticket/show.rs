@@ -1,0 +1,327 @@
+//! `svcdesk ticket show`: fields, SLA timers and the timeline, or CSV / JSON.
+
+use chrono::{DateTime, FixedOffset, Utc};
+use svcdesk::Result;
+use svcdesk::desk::{Desk, Id, Kind};
+use svcdesk::model::customer;
+use svcdesk::model::ticket::{Event, Ticket, Visibility};
+use svcdesk::model::ticket_store;
+use svcdesk::output::{self, Rows};
+
+use crate::cli::output::Format;
+use svcdesk::sla::{TimerStatus, view};
+
+use crate::cli::Context;
+
+#[derive(clap::Args)]
+pub struct ShowArgs {
+    /// Ticket ID or unique abbreviation.
+    id: String,
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+pub(super) fn exec(cx: &mut Context, desk: &Desk, a: ShowArgs) -> Result<u8> {
+    let id = desk.resolve(Kind::Ticket, &a.id)?;
+    let t = ticket_store::load(desk, &id)?;
+    let policy = desk.config.policy()?;
+    let now = cx.time(desk, None)?;
+    let runs = [policy.evaluate(&t, now)];
+    let text = match a.format {
+        Format::Json => output::json(&with_runs(desk, &t, &runs[0])),
+        Format::Csv => show_rows(desk, &t, &runs).to_csv(),
+        Format::Table => {
+            let visits = svcdesk::model::report::for_ticket(desk, &t.id)?;
+            let mut text = show_text(desk, &t, &visits);
+            text.push_str(&sla_text(desk, &runs[0]));
+            text
+        }
+    };
+    cx.print(&text)?;
+    Ok(0)
+}
+
+/// `show --format csv`: field,value pairs, as `customer show` and `report show` give:
+/// the columns of `ticket list --sla` (one wide row there), then the history as
+/// event.N.at (RFC 3339), event.N.by, event.N.action and event.N.text.
+fn show_rows(desk: &Desk, t: &Ticket, runs: &[Vec<TimerStatus>]) -> Rows {
+    let wide = with_next_due(
+        desk,
+        super::list::list_rows(std::slice::from_ref(t)),
+        runs,
+        false,
+    );
+    let mut rows = Rows::new(vec!["field", "value"]);
+    for (k, v) in wide.columns.iter().zip(&wide.rows[0]) {
+        rows.push(vec![k.to_string(), v.clone()]);
+    }
+    for (i, e) in t.event.iter().enumerate() {
+        let n = i + 1;
+        for (k, v) in [
+            ("at", e.at.to_rfc3339()),
+            ("by", e.by.clone()),
+            (
+                "action",
+                e.action.map(|a| a.as_str()).unwrap_or_default().to_string(),
+            ),
+            ("text", e.text.clone().unwrap_or_default()),
+        ] {
+            rows.push(vec![format!("event.{n}.{k}"), v]);
+        }
+    }
+    rows
+}
+
+/// One line per event: what happened, in words.
+fn describe(e: &Event) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut put = |k: &str, v: Option<String>| {
+        if let Some(v) = v.filter(|v| !v.is_empty()) {
+            parts.push(if k.is_empty() { v } else { format!("{k}: {v}") });
+        }
+    };
+    put("", e.title.clone());
+    put("grade", e.grade.map(|g| g.to_string()));
+    put("department", e.department.clone());
+    put("to", e.assignee.clone());
+    put("channel", e.channel.map(|c| c.to_string()));
+    put("cause", e.cause.clone());
+    put("responsibility", e.responsibility.clone());
+    put("need", e.need.clone());
+    put("due", e.due.map(|d| d.to_string()));
+    put("request", e.request.map(|n| format!("#{n}")));
+    put("", e.text.clone());
+    put("parts", e.parts.clone());
+    put("efficiency", e.efficiency.map(|n| n.to_string()));
+    put("attitude", e.attitude.map(|n| n.to_string()));
+    put("result", e.result.map(|n| n.to_string()));
+    put("satisfaction", e.satisfaction.map(|n| n.to_string()));
+    put(
+        "",
+        e.link
+            .map(|k| format!("{k} {}", e.ticket.clone().unwrap_or_default())),
+    );
+    put(
+        "",
+        e.amount.as_ref().map(|a| {
+            format!(
+                "{a} {} {}",
+                e.currency.clone().unwrap_or_default(),
+                e.comp_kind.map(|k| k.to_string()).unwrap_or_default()
+            )
+        }),
+    );
+    put("timer", e.timer.clone());
+    put(
+        "redacted",
+        e.redacts
+            .map(|n| format!("event {n} {}", e.field.clone().unwrap_or_default())),
+    );
+    put("reason", e.reason.clone());
+    if e.on_call {
+        parts.push("on the call".into());
+    }
+    if e.visibility == Some(Visibility::Customer) {
+        parts.push("(told to the customer)".into());
+    }
+    let text = parts.join("; ").replace('\n', " ");
+    match &e.entered_by {
+        Some(who) if text.is_empty() => format!("(entered by {who})"),
+        Some(who) => format!("{text} (entered by {who})"),
+        None => text,
+    }
+}
+
+/// The SLA section of `ticket show`: every run of every timer that applies, with its
+/// deadline. A timer that ran more than once shows its runs as `resolve #1`, `#2`.
+fn sla_text(desk: &Desk, statuses: &[TimerStatus]) -> String {
+    if statuses.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("\nSLA:\n");
+    for s in statuses {
+        let when = |t: DateTime<Utc>| desk.local(t).format("%Y-%m-%d %H:%M").to_string();
+        let detail = match s.stopped {
+            Some(stop) => format!("ended {}", when(stop)),
+            None if s.remaining < chrono::Duration::zero() => {
+                format!("{} overdue", view::remaining(s).trim_start_matches('-'))
+            }
+            None => format!("{} left", view::remaining(s)),
+        };
+        let several = statuses.iter().any(|x| x.timer == s.timer && x.run > 1);
+        let name = if several {
+            format!("{} #{}", s.timer, s.run)
+        } else {
+            s.timer.clone()
+        };
+        out.push_str(&format!(
+            "  {:20} {:9} {:>5} ({:3})  due {}  {}\n",
+            name,
+            s.state.as_str(),
+            s.target,
+            s.basis,
+            when(s.due),
+            detail
+        ));
+    }
+    out
+}
+
+/// A ticket as JSON with its timer runs under `sla`.
+pub(super) fn with_runs(desk: &Desk, t: &Ticket, runs: &[TimerStatus]) -> serde_json::Value {
+    let mut v = serde_json::to_value(t).expect("a ticket serialises");
+    v["sla"] = runs.iter().map(|s| view::json(s, desk.tz())).collect();
+    v
+}
+
+/// `--sla`: each row gains the run still going that is due first.
+pub(super) fn with_next_due(
+    desk: &Desk,
+    mut rows: Rows,
+    runs: &[Vec<TimerStatus>],
+    for_people: bool,
+) -> Rows {
+    rows.columns.extend([
+        "sla_timer",
+        "sla_run",
+        "sla_due",
+        "sla_state",
+        if for_people {
+            "sla_remaining"
+        } else {
+            "sla_remaining_minutes"
+        },
+        "sla_remaining_unit",
+    ]);
+    for (row, runs) in rows.rows.iter_mut().zip(runs) {
+        match view::next_due(runs) {
+            Some(s) => {
+                let c = view::cells(s, desk.tz(), for_people);
+                // timer, run, due, outcome, remaining, unit
+                row.extend([0, 1, 5, 7, 9, 10].map(|i| c[i].clone()));
+            }
+            None => row.extend(std::iter::repeat_n(String::new(), 6)),
+        }
+    }
+    rows
+}
+
+fn show_text(desk: &Desk, t: &Ticket, visits: &[svcdesk::model::report::Report]) -> String {
+    let s = |v: &Option<String>| v.clone().unwrap_or_default();
+    let time = |v: &Option<DateTime<FixedOffset>>| {
+        v.map(|t| {
+            t.with_timezone(&desk.tz())
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        })
+        .unwrap_or_default()
+    };
+    let customer_name = t
+        .customer
+        .as_deref()
+        .and_then(Id::parse)
+        .and_then(|id| customer::load(desk, &id).ok())
+        .map(|c| format!("{} ({})", t.customer.clone().unwrap_or_default(), c.name))
+        .unwrap_or_else(|| s(&t.customer));
+    let mut out = output::fields(&[
+        ("id", t.id.clone()),
+        ("title", t.title.clone()),
+        ("state", t.state().to_string()),
+        ("grade", t.grade.map(|g| g.to_string()).unwrap_or_default()),
+        (
+            "priority",
+            t.priority.map(|p| p.to_string()).unwrap_or_default(),
+        ),
+        ("category", s(&t.category)),
+        (
+            "complaint kind",
+            t.complaint_kind.map(|c| c.to_string()).unwrap_or_default(),
+        ),
+        (
+            "channel",
+            t.channel.map(|c| c.to_string()).unwrap_or_default(),
+        ),
+        ("customer", customer_name),
+        ("contact", s(&t.contact)),
+        ("department", s(&t.department)),
+        ("assignee", s(&t.assignee)),
+        ("product", s(&t.product)),
+        ("serial", s(&t.serial)),
+        (
+            "purchase date",
+            t.purchase_date.map(|d| d.to_string()).unwrap_or_default(),
+        ),
+        ("voucher", s(&t.voucher)),
+        ("submitter", s(&t.submitter)),
+        ("transferred by", s(&t.transferred_by)),
+        ("tags", t.tags.join(", ")),
+        ("attachments", t.attachments.join(", ")),
+        ("links", t.links.join(", ")),
+        ("opened", time(&t.opened)),
+        ("accepted", time(&t.accepted)),
+        ("responded", time(&t.responded)),
+        ("resolved", time(&t.resolved)),
+        ("closed", time(&t.closed)),
+        ("cause", s(&t.cause)),
+        ("responsibility", s(&t.responsibility)),
+        ("plan", s(&t.plan)),
+        ("resolution", s(&t.resolution)),
+        (
+            "satisfaction",
+            t.satisfaction.map(|n| format!("{n}/5")).unwrap_or_default(),
+        ),
+        (
+            "reopened",
+            if t.reopened > 0 {
+                t.reopened.to_string()
+            } else {
+                String::new()
+            },
+        ),
+        (
+            "compensation",
+            t.compensation
+                .map(|c| {
+                    format!(
+                        "{c}: {} {} {}",
+                        s(&t.compensation_amount),
+                        s(&t.compensation_currency),
+                        t.compensation_kind
+                            .map(|k| k.to_string())
+                            .unwrap_or_default()
+                    )
+                })
+                .unwrap_or_default(),
+        ),
+    ]);
+    out.push_str("\nDescription:\n");
+    for l in t.description.lines() {
+        out.push_str(&format!("  {l}\n"));
+    }
+    out.push_str("\nTimeline:\n");
+    // Events and linked field visits, merged by time (a visit after events at the same minute).
+    let mut lines: Vec<(DateTime<FixedOffset>, String, &str, String)> = t
+        .event
+        .iter()
+        .map(|e| {
+            (
+                e.at,
+                e.by.clone(),
+                e.action.map(|a| a.as_str()).unwrap_or("?"),
+                describe(e),
+            )
+        })
+        .collect();
+    for r in visits {
+        lines.push((r.when(), r.engineer.clone(), "field-visit", r.summary()));
+    }
+    lines.sort_by_key(|l| l.0);
+    let width = lines.iter().map(|l| l.1.chars().count()).max().unwrap_or(0);
+    for (at, by, action, text) in &lines {
+        out.push_str(&format!(
+            "  {}  {by:width$}  {action:13} {text}\n",
+            at.with_timezone(&desk.tz()).format("%Y-%m-%d %H:%M"),
+        ));
+    }
+    out
+}

@@ -1,0 +1,339 @@
+//! The ticket steps: each turns its args into a `model::steps` call and reports the
+//! result (stderr, hooks, the commit); the rules are the library's.
+
+use svcdesk::desk::{Desk, Id, Kind, When, Who};
+use svcdesk::hooks::HookEvent;
+use svcdesk::model::steps::{self, Notice, Stepped};
+use svcdesk::model::ticket::{Action, Grade};
+use svcdesk::{Error, Result};
+
+use super::args::*;
+use crate::cli::values;
+use crate::cli::{Context, warn};
+
+/// The ticket, who acts, and when: what every step needs besides its own args.
+pub(super) fn target(cx: &Context, desk: &Desk, c: &CommonArgs) -> Result<(Id, Who, When)> {
+    let id = desk.resolve(Kind::Ticket, &c.id)?;
+    let who = cx.who(desk)?;
+    let when = cx.when(desk, values::at(&c.at))?;
+    Ok((id, who, when))
+}
+
+pub(super) fn grade(cx: &mut Context, desk: &Desk, a: GradeArgs) -> Result<u8> {
+    let grade = grade_arg(&a.common.id, &a.grade)?;
+    let (id, who, when) = target(cx, desk, &a.common)?;
+    let o = steps::Grading {
+        grade,
+        reason: a.reason,
+    };
+    done(cx, desk, &id, &who, steps::grade(desk, &id, &who, when, o)?)
+}
+
+pub(super) fn assign(cx: &mut Context, desk: &Desk, a: AssignArgs) -> Result<u8> {
+    let (id, who, when) = target(cx, desk, &a.common)?;
+    let o = steps::Routing {
+        department: a.department,
+        to: a.to,
+        reason: a.reason,
+    };
+    done(
+        cx,
+        desk,
+        &id,
+        &who,
+        steps::assign(desk, &id, &who, when, o)?,
+    )
+}
+
+pub(super) fn accept(cx: &mut Context, desk: &Desk, a: CommonArgs) -> Result<u8> {
+    let (id, who, when) = target(cx, desk, &a)?;
+    done(cx, desk, &id, &who, steps::accept(desk, &id, &who, when)?)
+}
+
+pub(super) fn note(cx: &mut Context, desk: &Desk, a: NoteArgs) -> Result<u8> {
+    let (id, who, when) = target(cx, desk, &a.common)?;
+    let o = steps::Note {
+        text: a.text,
+        to_customer: a.to_customer,
+    };
+    done(cx, desk, &id, &who, steps::note(desk, &id, &who, when, o)?)
+}
+
+pub(super) fn respond(cx: &mut Context, desk: &Desk, a: RespondArgs) -> Result<u8> {
+    let (id, who, when) = target(cx, desk, &a.common)?;
+    let o = steps::Response {
+        text: a.text,
+        channel: a.channel,
+    };
+    done(
+        cx,
+        desk,
+        &id,
+        &who,
+        steps::respond(desk, &id, &who, when, o)?,
+    )
+}
+
+pub(super) fn diagnose(cx: &mut Context, desk: &Desk, a: DiagnoseArgs) -> Result<u8> {
+    let (id, who, when) = target(cx, desk, &a.common)?;
+    let o = steps::Diagnosis {
+        cause: a.cause,
+        responsibility: a.responsibility,
+        plan: a.plan,
+    };
+    done(
+        cx,
+        desk,
+        &id,
+        &who,
+        steps::diagnose(desk, &id, &who, when, o)?,
+    )
+}
+
+pub(super) fn plan(cx: &mut Context, desk: &Desk, a: TextArgs) -> Result<u8> {
+    let (id, who, when) = target(cx, desk, &a.common)?;
+    done(
+        cx,
+        desk,
+        &id,
+        &who,
+        steps::plan(desk, &id, &who, when, a.text)?,
+    )
+}
+
+pub(super) fn collab(cx: &mut Context, desk: &Desk, a: CollabArgs) -> Result<u8> {
+    let (id, who, when) = target(cx, desk, &a.common)?;
+    let o = steps::Collab {
+        department: a.department,
+        need: a.need,
+        due: a.due,
+    };
+    done(
+        cx,
+        desk,
+        &id,
+        &who,
+        steps::collab(desk, &id, &who, when, o)?,
+    )
+}
+
+pub(super) fn reply(cx: &mut Context, desk: &Desk, a: ReplyArgs) -> Result<u8> {
+    let (id, who, when) = target(cx, desk, &a.common)?;
+    let o = steps::Reply {
+        request: a.request,
+        text: a.text,
+    };
+    done(cx, desk, &id, &who, steps::reply(desk, &id, &who, when, o)?)
+}
+
+pub(super) fn escalate(cx: &mut Context, desk: &Desk, a: EscalateArgs) -> Result<u8> {
+    let (id, who, when) = target(cx, desk, &a.common)?;
+    let o = steps::Escalation {
+        grade: a.grade,
+        to: a.to,
+        department: a.department,
+        reason: a.reason,
+    };
+    done(
+        cx,
+        desk,
+        &id,
+        &who,
+        steps::escalate(desk, &id, &who, when, o)?,
+    )
+}
+
+pub(super) fn wait(cx: &mut Context, desk: &Desk, a: WaitArgs) -> Result<u8> {
+    let (id, who, when) = target(cx, desk, &a.common)?;
+    let o = steps::Waiting {
+        reason: a.reason,
+        text: a.text,
+    };
+    done(cx, desk, &id, &who, steps::wait(desk, &id, &who, when, o)?)
+}
+
+pub(super) fn resume(cx: &mut Context, desk: &Desk, a: OptTextArgs) -> Result<u8> {
+    let (id, who, when) = target(cx, desk, &a.common)?;
+    done(
+        cx,
+        desk,
+        &id,
+        &who,
+        steps::resume(desk, &id, &who, when, a.text)?,
+    )
+}
+
+pub(super) fn resolve(cx: &mut Context, desk: &Desk, a: ResolveArgs) -> Result<u8> {
+    let (id, who, when) = target(cx, desk, &a.common)?;
+    let o = steps::Resolution {
+        text: a.text,
+        parts: a.parts,
+        attachments: steps::Files {
+            from: cx.cwd.clone(),
+            paths: a.attachments,
+        },
+    };
+    done(
+        cx,
+        desk,
+        &id,
+        &who,
+        steps::resolve(desk, &id, &who, when, o)?,
+    )
+}
+
+pub(super) fn revisit(cx: &mut Context, desk: &Desk, a: RevisitArgs) -> Result<u8> {
+    let (id, who, when) = target(cx, desk, &a.common)?;
+    let o = steps::Revisit {
+        efficiency: a.efficiency,
+        attitude: a.attitude,
+        result: a.result,
+        text: a.text,
+    };
+    done(
+        cx,
+        desk,
+        &id,
+        &who,
+        steps::revisit(desk, &id, &who, when, o)?,
+    )
+}
+
+pub(super) fn close(cx: &mut Context, desk: &Desk, a: CloseArgs) -> Result<u8> {
+    let (id, who, when) = target(cx, desk, &a.common)?;
+    let o = steps::Closing {
+        satisfaction: a.satisfaction,
+        text: a.text,
+    };
+    done(cx, desk, &id, &who, steps::close(desk, &id, &who, when, o)?)
+}
+
+pub(super) fn reopen(cx: &mut Context, desk: &Desk, a: ReasonArgs) -> Result<u8> {
+    let (id, who, when) = target(cx, desk, &a.common)?;
+    done(
+        cx,
+        desk,
+        &id,
+        &who,
+        steps::reopen(desk, &id, &who, when, a.reason)?,
+    )
+}
+
+pub(super) fn link(cx: &mut Context, desk: &Desk, a: LinkArgs) -> Result<u8> {
+    let (id, who, when) = target(cx, desk, &a.common)?;
+    let o = steps::Link {
+        kind: a.kind,
+        other: desk.resolve(Kind::Ticket, &a.other)?,
+    };
+    done(cx, desk, &id, &who, steps::link(desk, &id, &who, when, o)?)
+}
+
+pub(super) fn redact(cx: &mut Context, desk: &Desk, a: RedactArgs) -> Result<u8> {
+    let id = desk.resolve(Kind::Ticket, &a.id)?;
+    let request = svcdesk::model::redact::Request {
+        field: a.field,
+        reason: a.reason,
+        by: cx.actor(desk)?,
+        at: cx.time(desk, values::at(&a.at))?,
+    };
+    let (t, path) = svcdesk::model::redact::ticket(desk, &id, a.event, &request)?;
+    eprintln!("{id}: event {} `{}` redacted", a.event, request.field);
+    let at = desk.local(request.at).to_rfc3339();
+    cx.fire(
+        desk,
+        HookEvent::ticket(desk, &t, "redact", &request.by, &at),
+    );
+    cx.changed(
+        desk,
+        format!(
+            "ticket {id}: redact event {} {} (by {})",
+            a.event, request.field, request.by
+        ),
+        vec![path],
+    );
+    Ok(0)
+}
+
+/// Says what a step did on stderr, fires its hooks and notes the change to commit.
+pub(super) fn done(cx: &mut Context, desk: &Desk, id: &Id, who: &Who, s: Stepped) -> Result<u8> {
+    let Stepped {
+        ticket: t,
+        event: e,
+        notice,
+    } = s;
+    let by = &who.by;
+    let action = e.action.expect("every step has its action");
+    eprintln!("{id}: {action} (now {})", t.state());
+    cx.fire(
+        desk,
+        HookEvent::ticket(desk, &t, action.as_str(), by, &e.at.to_rfc3339()),
+    );
+    let detail = match action {
+        Action::Grade => e.grade.map(|g| format!(" {g}")).unwrap_or_default(),
+        Action::Assign | Action::Escalate => {
+            let to: Vec<&str> = [e.department.as_deref(), e.assignee.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect();
+            let grade = e.grade.map(|g| format!(" grade {g}")).unwrap_or_default();
+            if to.is_empty() {
+                grade
+            } else {
+                format!("{grade} to {}", to.join("/"))
+            }
+        }
+        _ => String::new(),
+    };
+    cx.changed(
+        desk,
+        format!(
+            "ticket {id}: {action}{detail} (by {by}{})",
+            who.entered_by
+                .as_ref()
+                .map(|e| format!(", entered by {e}"))
+                .unwrap_or_default()
+        ),
+        vec![desk.path_of(id)],
+    );
+    match notice {
+        Some(Notice::ClosedUnrated) => warn(&format!(
+            "{id}: closed with no satisfaction and no revisit recorded, so its satisfaction \
+             stays empty in ledgers and stats; record the customer's view with \
+             `svcdesk ticket revisit {id} --result N` before `ticket close`, or close \
+             with --satisfaction N (1-5)"
+        )),
+        Some(Notice::Dissatisfied) => warn(&format!(
+            "the customer is not satisfied; consider `svcdesk ticket reopen {id} --reason ...`"
+        )),
+        None => {}
+    }
+    Ok(0)
+}
+
+/// The GRADE of `ticket grade ID GRADE`. The two swapped (`ticket grade II 9XWM`, the
+/// order people say it in) is a usage error that shows the order and the fixed command.
+fn grade_arg(id: &str, grade: &str) -> Result<Grade> {
+    use svcdesk::error::shown;
+    if let Some(g) = Grade::parse(grade) {
+        return Ok(g);
+    }
+    match Grade::parse(id) {
+        Some(g) => Err(Error::usage(
+            format!(
+                "\"{}\" is not a grade: the ticket ID comes first, then the grade",
+                shown(grade)
+            ),
+            format!(
+                "usage: svcdesk ticket grade ID GRADE, here `svcdesk ticket grade {} {g}`",
+                shown(grade)
+            ),
+        )),
+        None => Err(Error::usage(
+            format!("\"{}\" is not a grade", shown(grade)),
+            format!(
+                "usage: svcdesk ticket grade ID GRADE, where GRADE is one of {}",
+                Grade::names()
+            ),
+        )),
+    }
+}

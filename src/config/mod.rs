@@ -1,0 +1,869 @@
+//! `svcdesk.toml`: the desk's name, time zone, calendar, categories and routing,
+//! departments, staff and SLA policy. `DEFAULT_TEMPLATE` is what `svcdesk init` writes;
+//! it is also the reference for every key (the man page quotes it).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use chrono_tz::Tz;
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::error::{Error, Result};
+use crate::keypath::KeyPath;
+use crate::names::did_you_mean;
+use crate::time::{Calendar, CalendarConfig, CalendarError};
+
+pub mod hooks;
+pub mod policy;
+
+pub use policy::{Policy, PolicyError};
+
+// re-export for the parallel branches of issue 17; removed at the end of the session
+// (toml_string is used here too: keep it as a plain `use`)
+pub use crate::keypath::toml_string;
+
+pub const FILE_NAME: &str = "svcdesk.toml";
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub schema: u32,
+    pub name: String,
+    #[serde(deserialize_with = "de_tz", serialize_with = "ser_tz")]
+    pub timezone: Tz,
+    #[serde(default)]
+    pub calendar: CalendarConfig,
+    #[serde(default)]
+    pub departments: BTreeMap<String, Department>,
+    #[serde(default)]
+    pub categories: BTreeMap<String, Category>,
+    #[serde(default)]
+    pub routing: Routing,
+    #[serde(default)]
+    pub staff: Vec<Staff>,
+    #[serde(default)]
+    pub sla: Sla,
+    #[serde(default)]
+    pub git: GitConfig,
+    #[serde(default)]
+    pub hooks: Hooks,
+}
+
+/// `[hooks]`: commands run after a change is on disk, to tell people (see `crate::hooks`).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Hooks {
+    /// How long a hook may run before it is killed, e.g. "30s" (default 30s).
+    #[serde(default)]
+    pub timeout: Option<String>,
+    #[serde(default)]
+    pub rule: Vec<HookRule>,
+}
+
+/// `[[hooks.rule]]`: which events run which command. Empty conditions match anything.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct HookRule {
+    /// Actions: ticket actions (`open`, `assign`, ...), `sla-breach`, `measure-due`, or `*`.
+    #[serde(deserialize_with = "one_or_many")]
+    pub on: Vec<String>,
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub grade: Vec<String>,
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub priority: Vec<String>,
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub department: Vec<String>,
+    /// Run with `sh -c` in the desk's root.
+    pub command: String,
+    /// This rule's own timeout, overriding `[hooks] timeout`.
+    #[serde(default)]
+    pub timeout: Option<String>,
+}
+
+/// `[git]`: how the desk works with git.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct GitConfig {
+    /// Commit each change as it is made, as `--commit` does for one command.
+    #[serde(default)]
+    pub commit: bool,
+    /// `svcdesk audit`: a role-restricted event (compensation review and decision) must
+    /// come from a commit with a good signature by a staff member who holds the role.
+    #[serde(default)]
+    pub signed_approvals: bool,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Department {
+    pub name: String,
+    #[serde(default)]
+    pub head: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Category {
+    pub name: String,
+    pub department: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Routing {
+    #[serde(default)]
+    pub assign: AssignRule,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AssignRule {
+    /// Route to the department only; a person picks it up or is assigned by hand.
+    #[default]
+    None,
+    RoundRobin,
+    LeastOpen,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Staff {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub department: Option<String>,
+    #[serde(default)]
+    pub roles: Vec<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// Their git identities (`user.email`), one or a list: who they are when they act
+    /// without `--as`, and how `svcdesk audit` knows a commit's author.
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub email: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sla {
+    #[serde(default)]
+    pub timers: BTreeMap<String, Timer>,
+    /// What `sla check --escalate` does with a breached timer.
+    #[serde(default)]
+    pub escalate: Option<Escalation>,
+}
+
+/// `[sla.escalate]`: move tickets whose timer breached to a person (e.g. the after-sales
+/// manager), recorded as an `escalate` event by `svcdesk`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Escalation {
+    /// Staff id who takes over.
+    pub to: String,
+    /// Only tickets of these grades ([] = any).
+    #[serde(default)]
+    pub grades: Vec<String>,
+    /// Only breaches of these timers ([] = any).
+    #[serde(default)]
+    pub timers: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Timer {
+    /// Actions that start (or restart) the clock: one name or a list.
+    #[serde(deserialize_with = "one_or_many")]
+    pub start: Vec<String>,
+    /// Actions that stop it: one name or a list.
+    #[serde(deserialize_with = "one_or_many")]
+    pub stop: Vec<String>,
+    #[serde(default)]
+    pub pause: Vec<String>,
+    #[serde(default)]
+    pub warn: Option<String>,
+    /// A run that ends without its stop action (the ticket closed first) is `n/a` rather
+    /// than `missed`: the step is not owed on every ticket.
+    #[serde(default)]
+    pub optional: bool,
+    /// Keyed by grade (`I`, `II`, `III`), priority (`high`, `medium`, `low`) or `all`.
+    pub target: BTreeMap<String, String>,
+}
+
+pub const ROLES: &[&str] = &[
+    "agent",
+    "engineer",
+    "supervisor",
+    "head",
+    "manager",
+    "warehouse",
+    "finance",
+    "gm",
+    "legal",
+    "sales",
+    "admin",
+];
+
+impl Config {
+    pub fn load(path: &Path) -> Result<Config> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        Config::parse(path, &text)
+    }
+
+    /// Parses and validates `svcdesk.toml`. Every error is `PATH:LINE:COLUMN: KEY...`,
+    /// pointing at the offending value itself (a list's element, not the list).
+    pub fn parse(path: &Path, text: &str) -> Result<Config> {
+        let config: Config = toml::from_str(text).map_err(|e| {
+            let offset = e.span().map(|s| s.start);
+            let message = e.message().trim();
+            let message = offset
+                .and_then(|offset| wrong_type(text, offset, message))
+                .unwrap_or_else(|| message.to_string());
+            Error::parse_at(path, text, offset, message)
+        })?;
+        let at =
+            |key: &KeyPath, message: String| Error::parse_at(path, text, key.locate(text), message);
+        config
+            .validate()
+            .map_err(|(key, message)| at(&key, message))?;
+        let departments: Vec<&str> = config.departments.keys().map(String::as_str).collect();
+        hooks::validate_in(&config.hooks, &departments)
+            .map_err(|(key, message)| at(&key, format!("{key}: {message}")))?;
+        // The SLA policy is checked on every load, so a typo in a target fails every
+        // command (and `svcdesk check`) at its line, not only the cron job.
+        if let Ok(calendar) = config.calendar() {
+            Policy::new(&config.sla, calendar).map_err(|e| at(e.key(), e.to_string()))?;
+        }
+        Ok(config)
+    }
+
+    /// Cross-references serde cannot check. An error gives the key of the offending value
+    /// and the whole message, which starts with that key.
+    fn validate(&self) -> std::result::Result<(), (KeyPath, String)> {
+        let bad = |key: KeyPath, problem: String| {
+            let message = format!("{key}: {problem}");
+            Err((key, message))
+        };
+        let known = |names: &mut dyn Iterator<Item = &String>| {
+            names.map(String::as_str).collect::<Vec<_>>().join(", ")
+        };
+        let not_department = |d: &str| {
+            format!(
+                "\"{d}\" is not a department{}; known: {}",
+                did_you_mean(d, self.departments.keys().map(String::as_str)),
+                known(&mut self.departments.keys())
+            )
+        };
+        if self.schema != 1 {
+            return Err((
+                KeyPath::new(["schema"]),
+                format!(
+                    "schema = {} is not supported by this svcdesk (it reads schema 1); upgrade svcdesk",
+                    self.schema
+                ),
+            ));
+        }
+        if let Err(e) = self.calendar() {
+            return bad(e.key(&self.calendar), e.to_string());
+        }
+        for (key, cat) in &self.categories {
+            if !self.departments.contains_key(&cat.department) {
+                return bad(
+                    KeyPath::new(["categories", key, "department"]),
+                    not_department(&cat.department),
+                );
+            }
+        }
+        if let Some(esc) = &self.sla.escalate {
+            let key = |k: &str| KeyPath::new(["sla", "escalate", k]);
+            if !self.staff.is_empty() && self.staff(&esc.to).is_none() {
+                return bad(
+                    key("to"),
+                    format!(
+                        "\"{}\" is not on the staff list{}; staff: {}",
+                        esc.to,
+                        did_you_mean(&esc.to, self.staff.iter().map(|s| s.id.as_str())),
+                        known(&mut self.staff.iter().map(|s| &s.id))
+                    ),
+                );
+            }
+            for (i, g) in esc.grades.iter().enumerate() {
+                if !["I", "II", "III"].contains(&g.as_str()) {
+                    return bad(
+                        key("grades").index(i),
+                        format!("\"{g}\" is not a grade (I, II, III)"),
+                    );
+                }
+            }
+            for (i, t) in esc.timers.iter().enumerate() {
+                if !self.sla.timers.contains_key(t) {
+                    return bad(
+                        key("timers").index(i),
+                        format!(
+                            "\"{t}\" is not a timer in [sla.timers]{}; timers: {}",
+                            did_you_mean(t, self.sla.timers.keys().map(String::as_str)),
+                            known(&mut self.sla.timers.keys())
+                        ),
+                    );
+                }
+            }
+        }
+        let mut seen = std::collections::HashMap::new();
+        for (i, s) in self.staff.iter().enumerate() {
+            let key = |k: &str| KeyPath::new(["staff"]).index(i).key(k);
+            if let Some(first) = seen.insert(s.id.as_str(), i) {
+                return bad(
+                    key("id"),
+                    format!(
+                        "staff id \"{}\" appears twice (first as staff[{first}])",
+                        s.id
+                    ),
+                );
+            }
+            if let Some(d) = &s.department
+                && !self.departments.contains_key(d)
+            {
+                return bad(key("department"), not_department(d));
+            }
+            for (j, r) in s.roles.iter().enumerate() {
+                if !ROLES.contains(&r.as_str()) {
+                    return bad(
+                        key("roles").index(j),
+                        format!(
+                            "unknown role \"{r}\"{}; roles are: {}",
+                            did_you_mean(r, ROLES.iter().copied()),
+                            ROLES.join(", ")
+                        ),
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub fn staff(&self, id: &str) -> Option<&Staff> {
+        self.staff.iter().find(|s| s.id == id)
+    }
+
+    /// The business calendar (validated when the config was loaded).
+    pub fn calendar(&self) -> std::result::Result<Calendar, CalendarError> {
+        Calendar::new(self.timezone, &self.calendar)
+    }
+
+    /// The compiled SLA policy (validated when the config was loaded, so an error here
+    /// means the config was built by hand).
+    pub fn policy(&self) -> Result<Policy> {
+        let calendar = self
+            .calendar()
+            .map_err(|e| Error::invalid(format!("{FILE_NAME} [calendar]: {e}")))?;
+        Policy::new(&self.sla, calendar).map_err(|e| Error::invalid(format!("{FILE_NAME}: {e}")))
+    }
+
+    /// The staff member one of whose `email` entries is `email` (case-blind, as mail is).
+    pub fn staff_by_email(&self, email: &str) -> Option<&Staff> {
+        let email = email.trim();
+        if email.is_empty() {
+            return None;
+        }
+        self.staff
+            .iter()
+            .find(|s| s.email.iter().any(|e| e.trim().eq_ignore_ascii_case(email)))
+    }
+
+    pub fn has_role(&self, id: &str, role: &str) -> bool {
+        self.staff(id)
+            .is_some_and(|s| s.roles.iter().any(|r| r == role))
+    }
+
+    /// Who automatic routing may pick in a department: its agents and engineers, or
+    /// everyone in it when nobody has those roles. In staff-list order.
+    pub fn routable_staff(&self, department: &str) -> Vec<String> {
+        let members: Vec<&Staff> = self
+            .staff
+            .iter()
+            .filter(|s| s.department.as_deref() == Some(department))
+            .collect();
+        let workers: Vec<String> = members
+            .iter()
+            .filter(|s| s.roles.iter().any(|r| r == "agent" || r == "engineer"))
+            .map(|s| s.id.clone())
+            .collect();
+        if workers.is_empty() {
+            members.iter().map(|s| s.id.clone()).collect()
+        } else {
+            workers
+        }
+    }
+}
+
+/// One name or a list of names, read as a list. A wrong type says what is expected, so
+/// that [`wrong_type`] can explain it (serde's untagged enums cannot).
+fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Vec<String>, D::Error> {
+    struct OneOrMany;
+    impl<'de> serde::de::Visitor<'de> for OneOrMany {
+        type Value = Vec<String>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a name or a list of names")
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<Self::Value, E> {
+            Ok(vec![v.to_string()])
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(
+            self,
+            mut seq: A,
+        ) -> std::result::Result<Self::Value, A::Error> {
+            let mut names = Vec::new();
+            while let Some(name) = seq.next_element::<String>()? {
+                names.push(name);
+            }
+            Ok(names)
+        }
+    }
+    d.deserialize_any(OneOrMany)
+}
+
+/// What belongs at a key, said with an example, for the type mistakes people make most:
+/// `(pattern, sentence)` with patterns as in [`KeyPath::matches`].
+const EXPECTED: &[(&str, &str)] = &[
+    (
+        "sla.timers.*.target.*",
+        "a target is a quoted string such as \"48h\", \"8bh\" or \"3wd\"",
+    ),
+    (
+        "sla.timers.*.warn",
+        "`warn` is a quoted string such as \"4h\", \"2bh\" or \"1wd\"",
+    ),
+    (
+        "sla.timers.*.target",
+        "`target` is a table such as { II = \"48h\", all = \"3wd\" }",
+    ),
+    (
+        "sla.timers.*.start",
+        "`start` is an action such as \"open\", or a list such as [\"open\", \"reopen\"]",
+    ),
+    (
+        "sla.timers.*.stop",
+        "`stop` is an action such as \"resolve\", or a list such as [\"resolve\", \"close\"]",
+    ),
+    (
+        "sla.timers.*.start.[]",
+        "an action is a quoted name such as \"open\"",
+    ),
+    (
+        "sla.timers.*.stop.[]",
+        "an action is a quoted name such as \"resolve\"",
+    ),
+    (
+        "sla.timers.*.pause",
+        "`pause` is a list of ticket states such as [\"waiting\"]",
+    ),
+    (
+        "sla.timers.*.pause.[]",
+        "a ticket state is a quoted name such as \"waiting\"",
+    ),
+    (
+        "calendar.workdays",
+        "`workdays` is a list such as [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\"]",
+    ),
+    (
+        "calendar.workdays.[]",
+        "a weekday is a quoted name such as \"mon\"",
+    ),
+    (
+        "calendar.hours",
+        "`hours` is a list such as [\"09:00-12:00\", \"13:30-18:00\"]",
+    ),
+    (
+        "calendar.hours.[]",
+        "working hours are a quoted interval such as \"09:00-12:00\"",
+    ),
+    (
+        "calendar.holidays",
+        "`holidays` is a list such as [\"2026-10-01..2026-10-07\", \"2026-12-25\"]",
+    ),
+    (
+        "calendar.holidays.[]",
+        "a holiday is a quoted date or range such as \"2026-12-25\" or \"2026-10-01..2026-10-07\"",
+    ),
+    (
+        "calendar.makeup_days",
+        "`makeup_days` is a list such as [\"2026-10-10\"]",
+    ),
+    (
+        "calendar.makeup_days.[]",
+        "a make-up day is a quoted date such as \"2026-10-10\"",
+    ),
+    (
+        "hooks.timeout",
+        "a timeout is a quoted duration such as \"30s\" or \"2m\"",
+    ),
+    (
+        "hooks.rule.[].timeout",
+        "a timeout is a quoted duration such as \"30s\" or \"2m\"",
+    ),
+    ("staff.[].roles", "`roles` is a list such as [\"engineer\"]"),
+    ("schema", "`schema` is the number 1"),
+];
+
+/// Serde's "invalid type: integer `48`, expected a string", said for people: the key,
+/// what belongs there (from [`EXPECTED`], else serde's expectation) and what was found:
+/// `sla.timers.resolve.target.II: a target is a quoted string such as "48h", "8bh" or
+/// "3wd", not the number 48`. `None` for other errors, or when no value is at `offset`.
+fn wrong_type(text: &str, offset: usize, message: &str) -> Option<String> {
+    let expected = message
+        .strip_prefix("invalid type: ")?
+        .split_once(", expected ")?
+        .1;
+    let (key, found) = KeyPath::at(text, offset)?;
+    let found = match &found {
+        toml_edit::Value::String(s) => format!("the string {}", toml_string(s.value())),
+        toml_edit::Value::Integer(n) => format!("the number {}", n.value()),
+        toml_edit::Value::Float(n) => format!("the number {}", n.value()),
+        toml_edit::Value::Boolean(b) => format!("{}", b.value()),
+        toml_edit::Value::Datetime(d) => format!("the unquoted date {}", d.value()),
+        toml_edit::Value::Array(_) => "a list".to_string(),
+        toml_edit::Value::InlineTable(_) => "a table".to_string(),
+    };
+    let sentence = match EXPECTED.iter().find(|(pattern, _)| key.matches(pattern)) {
+        Some((_, sentence)) => sentence.to_string(),
+        None => match expected {
+            "a string" => "expected a quoted string".to_string(),
+            "a sequence" => "expected a list such as [\"a\", \"b\"]".to_string(),
+            other => format!("expected {other}"),
+        },
+    };
+    Some(format!("{key}: {sentence}, not {found}"))
+}
+
+fn de_tz<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Tz, D::Error> {
+    let s = String::deserialize(d)?;
+    parse_timezone(&s).map_err(serde::de::Error::custom)
+}
+
+fn ser_tz<S: serde::Serializer>(tz: &Tz, s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_str(tz.name())
+}
+
+pub fn parse_timezone(s: &str) -> std::result::Result<Tz, String> {
+    s.parse::<Tz>().map_err(|_| {
+        format!("unknown time zone \"{s}\": use an IANA name such as \"Asia/Shanghai\" or \"Europe/Berlin\"")
+    })
+}
+
+/// The machine's time zone, or UTC when it cannot be told.
+pub fn machine_timezone() -> Tz {
+    iana_time_zone::get_timezone()
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(chrono_tz::UTC)
+}
+
+/// The commented config `svcdesk init` writes.
+pub fn default_config(name: &str, tz: Tz) -> String {
+    let china = matches!(
+        tz.name(),
+        "Asia/Shanghai" | "Asia/Chongqing" | "Asia/Harbin" | "Asia/Urumqi" | "PRC"
+    );
+    let (holidays, makeup) = if china {
+        (
+            CHINA_2026_HOLIDAYS.to_string(),
+            CHINA_2026_MAKEUP.to_string(),
+        )
+    } else {
+        (
+            "holidays = [\n  # \"2026-12-25\",\n  # \"2026-12-31..2027-01-01\",\n]".to_string(),
+            "makeup_days = [\n  # \"2026-10-10\",\n]".to_string(),
+        )
+    };
+    DEFAULT_TEMPLATE
+        .replace("{NAME}", &toml_string(name))
+        .replace("{TIMEZONE}", &toml_string(tz.name()))
+        .replace("{HOLIDAYS}", &holidays)
+        .replace("{MAKEUP}", &makeup)
+}
+
+const CHINA_2026_HOLIDAYS: &str = r#"# Public holidays of the PRC for 2026 (State Council notice); add each year's when announced.
+holidays = [
+  "2026-01-01..2026-01-03",  # 元旦 New Year
+  "2026-02-15..2026-02-23",  # 春节 Spring Festival
+  "2026-04-04..2026-04-06",  # 清明 Qingming
+  "2026-05-01..2026-05-05",  # 劳动节 Labour Day
+  "2026-06-19..2026-06-21",  # 端午 Dragon Boat
+  "2026-09-25..2026-09-27",  # 中秋 Mid-Autumn
+  "2026-10-01..2026-10-07",  # 国庆 National Day
+]"#;
+
+const CHINA_2026_MAKEUP: &str = r#"# 调休: weekend days that are worked, with normal hours.
+makeup_days = ["2026-01-04", "2026-02-14", "2026-02-28", "2026-05-09", "2026-09-20", "2026-10-10"]"#;
+
+const DEFAULT_TEMPLATE: &str = r#"# svcdesk desk configuration. Every key is explained here; `man svcdesk-config` has more.
+schema = 1
+
+# The desk's name, shown in reports and ledgers.
+name = {NAME}
+
+# IANA time zone of the desk. IDs, deadlines, ledgers and "--month" periods use it.
+timezone = {TIMEZONE}
+
+# The business calendar used by working-time SLA targets ("3wd", "8bh").
+[calendar]
+# Working weekdays: mon tue wed thu fri sat sun.
+workdays = ["mon", "tue", "wed", "thu", "fri"]
+# Working hours on each working day, local time, ascending, "HH:MM-HH:MM".
+hours = ["09:00-12:00", "13:30-18:00"]
+# Dates off work: single days "YYYY-MM-DD" or inclusive ranges "YYYY-MM-DD..YYYY-MM-DD".
+# Add each new year's holidays and make-up days as they are announced: in a year with no
+# holiday listed, every working weekday counts as a working day (`svcdesk check` and
+# `svcdesk sla check` warn when a deadline, or today, falls in such a year).
+{HOLIDAYS}
+{MAKEUP}
+
+# Departments a ticket can be routed to. `head` is a staff id (notified on escalation).
+[departments.service]
+name = "售后服务部 After-sales service"
+
+[departments.customer-service]
+name = "客服部 Customer service"
+
+[departments.product]
+name = "产品部 Product"
+
+[departments.quality]
+name = "质量部 Quality"
+
+[departments.logistics]
+name = "物流部 Logistics"
+
+[departments.sales]
+name = "销售部 Sales"
+
+[departments.service-desk]
+name = "服务台 Service desk"
+
+[departments.finance]
+name = "财务部 Finance"
+
+[departments.management]
+name = "总经理办公室 Management"
+
+# Ticket categories and the department each is routed to when a ticket is opened.
+[categories.consult]
+name = "咨询 Consultation"
+department = "service"
+
+[categories.agency]
+name = "代理 Agency / dealer"
+department = "sales"
+
+[categories.complaint]
+name = "投诉 Service complaint"
+department = "customer-service"
+
+[categories.suggestion]
+name = "建议及意见 Product suggestion"
+department = "product"
+
+[categories.quality]
+name = "产品质量问题 Product quality"
+department = "quality"
+
+[categories.logistics]
+name = "物流配送 Logistics / delivery"
+department = "logistics"
+
+[categories.other]
+name = "其他 Other"
+department = "service-desk"
+
+# Who gets a newly routed ticket inside its department:
+#   "none"        nobody yet; the department head or a person assigns by hand
+#   "round-robin" the department's engineers/agents in turn
+#   "least-open"  whoever of them has the fewest open tickets
+[routing]
+assign = "none"
+
+# Staff. When the list is empty anyone may act; once it has entries, the actor must be
+# one of them and roles decide who may do what (finance reviews compensation, gm
+# approves it). Roles: agent engineer supervisor head manager warehouse finance gm
+# legal sales admin. `email` (one, or a list) is the person's git `user.email`: it says
+# who acts when `--as` is not given, and lets `svcdesk audit` match commits to staff.
+#
+# [[staff]]
+# id = "wang"
+# name = "王工 Wang Gang"
+# department = "service"
+# roles = ["engineer"]
+# phone = "138 0000 0000"
+# email = "wang@example.com"
+
+# SLA timers. Each timer starts at one action and stops at another; `target` gives its
+# limit per grade (I, II, III), per priority (high, medium, low) or for `all` tickets.
+# When several targets apply, the earliest deadline wins. Targets: "15m", "2h", "48h"
+# (wall clock), "8bh" (business hours), "3wd" (working days). `warn` marks a timer at
+# risk when that much time or less remains, measured like the target ("4h" on "3wd" is
+# four working hours). `pause` lists states that stop the clock.
+#
+# Every start begins a run (a re-assign restarts accept, a reopen restarts resolve) and
+# every run counts once in reports: met, breached, or missed when the ticket was closed
+# before the stop action. `optional = true` makes such a run n/a (not counted) for a
+# step that is not owed on every ticket. The manuals owe every step below on every
+# ticket its target applies to, so none is optional; a ticket settled on the call
+# (`ticket open --resolved-on-call`) owes no revisit.
+
+# The assignee confirms receipt within 1 hour of assignment.
+[sla.timers.accept]
+start = "assign"
+stop = "accept"
+target = { all = "1h" }
+warn = "15m"
+
+# A serious (II) case is answered within 12 hours, a major (III) one within 15 minutes.
+[sla.timers.respond]
+start = "open"
+stop = "respond"
+target = { II = "12h", III = "15m" }
+warn = "5m"
+
+# A major case has its plan within 2 hours.
+[sla.timers.plan]
+start = "open"
+stop = "plan"
+target = { III = "2h" }
+warn = "30m"
+
+# A major case has a compensation plan within 48 hours: every grade III case owes one.
+[sla.timers.compensation-plan]
+start = "open"
+stop = "comp-request"
+target = { III = "48h" }
+warn = "8h"
+
+# Resolution by grade and by priority (the other department's scheme); waiting for the
+# customer stops the clock; a reopen starts a new run.
+[sla.timers.resolve]
+start = ["open", "reopen"]
+stop = "resolve"
+pause = ["waiting"]
+target = { I = "24h", II = "48h", high = "24h", medium = "3wd", low = "5wd" }
+warn = "4h"
+
+# The satisfaction revisit (回访) within 24 hours of each resolution.
+[sla.timers.revisit]
+start = "resolve"
+stop = "revisit"
+target = { all = "24h" }
+warn = "4h"
+
+# Commit every change to git as it is made, with a message like
+# "ticket T20261124-9XWM3A: grade II (by wang)" (`--commit` does it for one command).
+# Needs the desk in a git repository: `svcdesk git setup`.
+# signed_approvals = true makes `svcdesk audit` require compensation review and decisions
+# to come from a commit signed by a staff member holding the role (see svcdesk-audit(1)).
+[git]
+commit = false
+signed_approvals = false
+
+# Hooks: commands run (with `sh -c`, in the desk's folder) after a change is on disk, to
+# tell people. `on` takes ticket actions (open assign accept grade escalate resolve
+# reopen comp-request ...), "sla-breach" (from `sla check --notify`), "measure-due", or
+# "*". `grade`, `priority` and `department` narrow a rule; empty means any. The event is
+# in SVCDESK_ACTION, SVCDESK_ID, SVCDESK_BY, SVCDESK_GRADE, ... and the record arrives as
+# JSON on stdin. A failing or slow hook (killed after `timeout`) is reported and never
+# undoes the change. `--no-hooks` skips them. See svcdesk-config(5).
+# To use the rules below, copy the ready scripts from svcdesk's examples/hooks/ into this
+# desk (`mkdir -p hooks && cp PATH/TO/svcdesk/examples/hooks/*.sh hooks/`), uncomment,
+# and run `svcdesk hooks trust`: no hook runs until you trust the set.
+[hooks]
+timeout = "30s"
+#
+# [[hooks.rule]]
+# on = ["open", "escalate"]
+# grade = ["III"]
+# command = "hooks/mail.sh service-lead@example.com"
+#
+# [[hooks.rule]]
+# on = ["sla-breach", "measure-due"]
+# command = "hooks/webhook.sh"
+
+# `svcdesk sla check --escalate`: a ticket whose timer breached moves to `to` (a staff id,
+# e.g. the after-sales manager), recorded as an escalate event. Uncomment to use.
+# [sla.escalate]
+# to = "sun"
+# grades = ["II", "III"]
+# timers = ["respond", "resolve"]
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_config_parses_for_any_zone() {
+        for tz in [
+            chrono_tz::Asia::Shanghai,
+            chrono_tz::Europe::Berlin,
+            chrono_tz::UTC,
+        ] {
+            let text = default_config("测试 \"desk\"", tz);
+            let c = Config::parse(Path::new("svcdesk.toml"), &text).unwrap();
+            assert_eq!(c.name, "测试 \"desk\"");
+            assert_eq!(c.timezone, tz);
+            assert_eq!(c.categories["complaint"].department, "customer-service");
+            assert_eq!(c.sla.timers["resolve"].target["medium"], "3wd");
+        }
+    }
+
+    #[test]
+    fn every_error_starts_with_the_key_at_its_position() {
+        let text = default_config("x", chrono_tz::Asia::Shanghai);
+        let err = |from: &str, to: &str| {
+            assert!(text.contains(from), "{from}");
+            Config::parse(Path::new("svcdesk.toml"), &text.replacen(from, to, 1))
+                .unwrap_err()
+                .to_string()
+        };
+        let line_of = |needle: &str| text.lines().position(|l| l.contains(needle)).unwrap() + 1;
+
+        let holidays = line_of("\"2026-05-01..2026-05-05\"");
+        assert_eq!(
+            err("\"2026-05-01..2026-05-05\"", "\"2026-05-32\""),
+            format!(
+                "svcdesk.toml:{holidays}:3: calendar.holidays[3]: invalid holiday \"2026-05-32\": \
+                 expected a date YYYY-MM-DD or an inclusive range YYYY-MM-DD..YYYY-MM-DD, \
+                 e.g. \"2026-10-01..2026-10-07\""
+            )
+        );
+        let respond = line_of("target = { II = \"12h\", III = \"15m\" }");
+        assert_eq!(
+            err("II = \"12h\"", "II = 12"),
+            format!(
+                "svcdesk.toml:{respond}:17: sla.timers.respond.target.II: a target is a quoted \
+                 string such as \"48h\", \"8bh\" or \"3wd\", not the number 12"
+            )
+        );
+        assert!(err("II = \"12h\"", "II = \"12x\"").starts_with(&format!(
+            "svcdesk.toml:{respond}:17: sla.timers.respond.target.II = \"12x\": "
+        )));
+        let consult = line_of("department = \"service\"");
+        assert!(
+            err("department = \"service\"", "department = \"sevrice\"").starts_with(&format!(
+                "svcdesk.toml:{consult}:14: categories.consult.department: \"sevrice\" is not a \
+                 department (did you mean \"service\"?); known: "
+            ))
+        );
+        // A type error elsewhere keeps serde's expectation, with the key and the value.
+        assert!(
+            err("commit = false", "commit = \"no\"")
+                .ends_with(": git.commit: expected a boolean, not the string \"no\"")
+        );
+        // Other syntax errors are as toml says them.
+        assert!(err("[routing]", "[routing").ends_with(":9: unclosed table, expected `]`"));
+    }
+
+    #[test]
+    fn bad_timezone_points_at_its_line() {
+        let text = default_config("x", chrono_tz::UTC).replace("\"UTC\"", "\"Mars/Base\"");
+        let err = Config::parse(Path::new("svcdesk.toml"), &text).unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("svcdesk.toml:8:"), "{msg}");
+        assert!(msg.contains("Mars/Base"), "{msg}");
+    }
+}

@@ -1,0 +1,251 @@
+//! `[sla.timers]` compiled into a [`Policy`]: every action, state and target name checked,
+//! with the key of the first bad value. Evaluating a policy on tickets is
+//! [`crate::sla::policy`]; this half is here so that loading `svcdesk.toml` checks it
+//! without the config depending on the folds above it.
+
+use super::{Sla, Timer};
+use crate::keypath::{KeyPath, toml_string};
+use crate::names::did_you_mean;
+use crate::time::{Calendar, Target};
+use crate::vocab::{Action, Grade, Priority, State};
+
+/// The SLA policy of a desk, validated and ready to evaluate tickets.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    pub(crate) calendar: Calendar,
+    /// In the order of `[sla.timers]` as loaded (alphabetical).
+    pub(crate) timers: Vec<TimerRule>,
+}
+
+/// One validated `[sla.timers.NAME]` table.
+#[derive(Debug, Clone)]
+pub(crate) struct TimerRule {
+    pub(crate) name: String,
+    pub(crate) start: Vec<Action>,
+    pub(crate) stop: Vec<Action>,
+    pub(crate) pause: Vec<State>,
+    pub(crate) warn: Option<Target>,
+    /// Ending without the stop action is `n/a`, not `missed`.
+    pub(crate) optional: bool,
+    /// Indexed by [`grade_index`].
+    pub(crate) grade: [Option<Target>; 3],
+    /// Indexed by [`priority_index`].
+    pub(crate) priority: [Option<Target>; 3],
+    pub(crate) all: Option<Target>,
+}
+
+/// An `[sla.timers]` value that cannot be used, with the key it was found at.
+///
+/// Displays as `sla.timers.resolve.target.II = "3x": invalid SLA target ...`; pass
+/// [`PolicyError::key`] to [`KeyPath::locate`] to point at the line in `svcdesk.toml`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{key} = {value}: {problem}")]
+pub struct PolicyError {
+    /// The TOML key path, e.g. `sla.timers.resolve.target.II` or `sla.timers.x.pause[1]`.
+    pub key: KeyPath,
+    /// The value found there, written as TOML.
+    pub value: String,
+    /// What is wrong with it.
+    pub problem: String,
+}
+
+impl PolicyError {
+    /// The TOML key path of the offending value.
+    pub fn key(&self) -> &KeyPath {
+        &self.key
+    }
+}
+
+impl Policy {
+    /// Validates every timer of `[sla.timers]`; the first problem found is the error.
+    pub fn new(sla: &Sla, calendar: Calendar) -> Result<Policy, PolicyError> {
+        let timers = sla
+            .timers
+            .iter()
+            .map(|(name, timer)| TimerRule::new(name, timer))
+            .collect::<Result<_, _>>()?;
+        Ok(Policy { calendar, timers })
+    }
+
+    pub fn calendar(&self) -> &Calendar {
+        &self.calendar
+    }
+
+    /// The names of all timers, in evaluation order.
+    pub fn timer_names(&self) -> impl Iterator<Item = &str> {
+        self.timers.iter().map(|t| t.name.as_str())
+    }
+}
+
+impl TimerRule {
+    fn new(name: &str, timer: &Timer) -> Result<TimerRule, PolicyError> {
+        let key = |path: &[&str]| KeyPath::new(["sla", "timers", name].iter().chain(path).copied());
+        let err = |path: &[&str], value: String, problem: String| PolicyError {
+            key: key(path),
+            value,
+            problem,
+        };
+        // A bad name in a list is pointed at itself; a single name may be written bare.
+        let element = |list: &str, names: &[String], i: Option<usize>, problem: String| match i {
+            Some(i) if names.len() > 1 || list == "pause" => PolicyError {
+                key: key(&[list]).index(i),
+                value: toml_string(&names[i]),
+                problem,
+            },
+            _ if list == "pause" => err(&[list], array(names), problem),
+            _ => err(&[list], one_or_many(names), problem),
+        };
+
+        let start = actions(&timer.start, "starts")
+            .map_err(|(i, p)| element("start", &timer.start, i, p))?;
+        let stop =
+            actions(&timer.stop, "stops").map_err(|(i, p)| element("stop", &timer.stop, i, p))?;
+        if let Some(both) = stop.iter().find(|a| start.contains(a)) {
+            return Err(err(
+                &["stop"],
+                one_or_many(&timer.stop),
+                format!(
+                    "\"{both}\" also starts the timer (start = {}); an action can start or stop a timer, not both",
+                    one_or_many(&timer.start)
+                ),
+            ));
+        }
+
+        let mut pause = Vec::with_capacity(timer.pause.len());
+        for (i, text) in timer.pause.iter().enumerate() {
+            let state = State::parse(text).ok_or_else(|| {
+                element(
+                    "pause",
+                    &timer.pause,
+                    Some(i),
+                    format!(
+                        "{} is not a ticket state{}; states are: {}",
+                        toml_string(text),
+                        did_you_mean(text, State::ALL.iter().map(|s| s.as_str())),
+                        State::names()
+                    ),
+                )
+            })?;
+            pause.push(state);
+        }
+
+        let warn = match &timer.warn {
+            Some(text) => Some(
+                Target::parse(text)
+                    .map_err(|e| err(&["warn"], toml_string(text), e.to_string()))?,
+            ),
+            None => None,
+        };
+
+        if timer.target.is_empty() {
+            return Err(err(
+                &["target"],
+                "{}".into(),
+                "give at least one target, e.g. { all = \"24h\" } or { I = \"24h\", II = \"48h\" }"
+                    .into(),
+            ));
+        }
+        let mut rule = TimerRule {
+            name: name.to_string(),
+            start,
+            stop,
+            pause,
+            warn,
+            optional: timer.optional,
+            grade: [None; 3],
+            priority: [None; 3],
+            all: None,
+        };
+        for (k, text) in &timer.target {
+            let target = Target::parse(text)
+                .map_err(|e| err(&["target", k], toml_string(text), e.to_string()))?;
+            // Keys are matched exactly, like every TOML key.
+            let slot = if let Some(g) = Grade::ALL.iter().find(|g| g.as_str() == k) {
+                &mut rule.grade[grade_index(*g)]
+            } else if let Some(p) = Priority::ALL.iter().find(|p| p.as_str() == k) {
+                &mut rule.priority[priority_index(*p)]
+            } else if k == "all" {
+                &mut rule.all
+            } else {
+                return Err(err(
+                    &["target", k],
+                    toml_string(text),
+                    format!(
+                        "{} is not a grade, a priority or `all`; target keys are I, II, III, high, medium, low and all",
+                        toml_string(k)
+                    ),
+                ));
+            };
+            *slot = Some(target);
+        }
+        Ok(rule)
+    }
+}
+
+/// Parses the names of `start` (`verb` "starts") or `stop` ("stops"). An error gives
+/// the index of the bad name (none for an empty list) and the problem.
+fn actions(names: &[String], verb: &str) -> Result<Vec<Action>, (Option<usize>, String)> {
+    if names.is_empty() {
+        return Err((
+            None,
+            format!("list at least one action that {verb} the timer"),
+        ));
+    }
+    let usable = || {
+        Action::ALL
+            .iter()
+            .filter(|a| **a != Action::SlaNotified)
+            .map(|a| a.as_str())
+    };
+    names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| match Action::parse(name) {
+            Some(Action::SlaNotified) => Err((
+                Some(i),
+                format!(
+                    "\"sla-notified\" is bookkeeping of `sla check --notify` and never {verb} a timer"
+                ),
+            )),
+            Some(a) => Ok(a),
+            None => Err((
+                Some(i),
+                format!(
+                    "{} is not an action{}; actions are: {}",
+                    toml_string(name),
+                    did_you_mean(name, usable()),
+                    usable().collect::<Vec<_>>().join(", ")
+                ),
+            )),
+        })
+        .collect()
+}
+
+pub(crate) fn grade_index(g: Grade) -> usize {
+    match g {
+        Grade::I => 0,
+        Grade::II => 1,
+        Grade::III => 2,
+    }
+}
+
+pub(crate) fn priority_index(p: Priority) -> usize {
+    match p {
+        Priority::High => 0,
+        Priority::Medium => 1,
+        Priority::Low => 2,
+    }
+}
+
+/// A `start`/`stop` value as TOML: one name is shown as a string, as it is usually written.
+fn one_or_many(names: &[String]) -> String {
+    match names {
+        [one] => toml_string(one),
+        _ => array(names),
+    }
+}
+
+fn array(items: &[String]) -> String {
+    let items: Vec<String> = items.iter().map(|s| toml_string(s)).collect();
+    format!("[{}]", items.join(", "))
+}

@@ -1,0 +1,203 @@
+//! Every ticket step as one library function, like `measure::add`: it takes the desk, the
+//! ticket, who acts and when, and what the step records; builds the event; appends it
+//! under the desk lock (`ticket_store::append` checks it against the history); and returns
+//! what the step did, for the CLI to render. The rules of a step live with it.
+
+mod close;
+mod collab;
+mod comp;
+mod open;
+
+pub use close::{Closing, Notice, Resolution, Revisit, close, dissatisfied, resolve, revisit};
+pub use collab::{Collab, Reply, collab, reply, request_answered};
+pub use comp::{CompRequest, comp_approve, comp_reject, comp_request, comp_review};
+pub use open::{
+    Customer, Files, NewTicket, OpenedTicket, attachments, open, resolved_on_call, title,
+};
+
+use chrono::{DateTime, Utc};
+
+use super::ticket::{Action, Channel, Event, Grade, LinkKind, Ticket, Visibility};
+use super::ticket_store;
+use crate::desk::{Desk, Id, When, Who};
+use crate::error::Result;
+
+/// What a step did: the ticket as it now stands, the event as recorded (its time decided
+/// under the lock), and anything the person should be told about it.
+#[derive(Debug)]
+pub struct Stepped {
+    pub ticket: Ticket,
+    pub event: Event,
+    pub notice: Option<Notice>,
+}
+
+/// A new event of `action` by `who`; `at` is the UNIX epoch for an appended step, whose
+/// time `ticket_store::append` decides.
+fn event(desk: &Desk, who: &Who, at: DateTime<Utc>, action: Action) -> Event {
+    Event {
+        at: desk.local(at),
+        by: who.by.clone(),
+        entered_by: who.entered_by.clone(),
+        action: Some(action),
+        ..Event::default()
+    }
+}
+
+/// Appends the event `fill` builds, returning what the CLI reports.
+fn step(
+    desk: &Desk,
+    id: &Id,
+    who: &Who,
+    when: When,
+    action: Action,
+    fill: impl FnOnce(&mut Event),
+) -> Result<Stepped> {
+    let mut e = event(desk, who, DateTime::UNIX_EPOCH, action);
+    fill(&mut e);
+    let ticket = ticket_store::append(desk, id, when, e)?;
+    let event = ticket.event.last().expect("the step just appended").clone();
+    Ok(Stepped {
+        ticket,
+        event,
+        notice: None,
+    })
+}
+
+pub struct Grading {
+    pub grade: Grade,
+    /// Why this grade.
+    pub reason: Option<String>,
+}
+
+pub fn grade(desk: &Desk, id: &Id, who: &Who, when: When, o: Grading) -> Result<Stepped> {
+    step(desk, id, who, when, Action::Grade, |e| {
+        e.grade = Some(o.grade);
+        e.reason = o.reason;
+    })
+}
+
+/// Where a ticket goes: a department and/or a person.
+pub struct Routing {
+    pub department: Option<String>,
+    pub to: Option<String>,
+    pub reason: Option<String>,
+}
+
+pub fn assign(desk: &Desk, id: &Id, who: &Who, when: When, o: Routing) -> Result<Stepped> {
+    step(desk, id, who, when, Action::Assign, |e| {
+        e.department = o.department;
+        e.assignee = o.to;
+        e.reason = o.reason;
+    })
+}
+
+pub fn accept(desk: &Desk, id: &Id, who: &Who, when: When) -> Result<Stepped> {
+    step(desk, id, who, when, Action::Accept, |_| {})
+}
+
+pub struct Note {
+    pub text: String,
+    /// The note was also told to the customer.
+    pub to_customer: bool,
+}
+
+pub fn note(desk: &Desk, id: &Id, who: &Who, when: When, o: Note) -> Result<Stepped> {
+    step(desk, id, who, when, Action::Note, |e| {
+        e.text = Some(o.text);
+        e.visibility = Some(if o.to_customer {
+            Visibility::Customer
+        } else {
+            Visibility::Internal
+        });
+    })
+}
+
+pub struct Response {
+    /// What the customer was told.
+    pub text: String,
+    pub channel: Option<Channel>,
+}
+
+pub fn respond(desk: &Desk, id: &Id, who: &Who, when: When, o: Response) -> Result<Stepped> {
+    step(desk, id, who, when, Action::Respond, |e| {
+        e.text = Some(o.text);
+        e.channel = o.channel;
+    })
+}
+
+pub struct Diagnosis {
+    pub cause: String,
+    pub responsibility: Option<String>,
+    /// The estimated plan.
+    pub plan: Option<String>,
+}
+
+pub fn diagnose(desk: &Desk, id: &Id, who: &Who, when: When, o: Diagnosis) -> Result<Stepped> {
+    step(desk, id, who, when, Action::Diagnose, |e| {
+        e.cause = Some(o.cause);
+        e.responsibility = o.responsibility;
+        e.text = o.plan;
+    })
+}
+
+/// The solution plan told to the customer.
+pub fn plan(desk: &Desk, id: &Id, who: &Who, when: When, text: String) -> Result<Stepped> {
+    step(desk, id, who, when, Action::Plan, |e| e.text = Some(text))
+}
+
+pub struct Escalation {
+    pub grade: Option<Grade>,
+    pub to: Option<String>,
+    pub department: Option<String>,
+    pub reason: String,
+}
+
+pub fn escalate(desk: &Desk, id: &Id, who: &Who, when: When, o: Escalation) -> Result<Stepped> {
+    step(desk, id, who, when, Action::Escalate, |e| {
+        e.grade = o.grade;
+        e.assignee = o.to;
+        e.department = o.department;
+        e.reason = Some(o.reason);
+    })
+}
+
+pub struct Waiting {
+    /// What for: customer, parts, department, ...
+    pub reason: String,
+    pub text: Option<String>,
+}
+
+pub fn wait(desk: &Desk, id: &Id, who: &Who, when: When, o: Waiting) -> Result<Stepped> {
+    step(desk, id, who, when, Action::Wait, |e| {
+        e.reason = Some(o.reason);
+        e.text = o.text;
+    })
+}
+
+pub fn resume(
+    desk: &Desk,
+    id: &Id,
+    who: &Who,
+    when: When,
+    text: Option<String>,
+) -> Result<Stepped> {
+    step(desk, id, who, when, Action::Resume, |e| e.text = text)
+}
+
+pub fn reopen(desk: &Desk, id: &Id, who: &Who, when: When, reason: String) -> Result<Stepped> {
+    step(desk, id, who, when, Action::Reopen, |e| {
+        e.reason = Some(reason)
+    })
+}
+
+pub struct Link {
+    pub kind: LinkKind,
+    pub other: Id,
+}
+
+pub fn link(desk: &Desk, id: &Id, who: &Who, when: When, o: Link) -> Result<Stepped> {
+    step(desk, id, who, when, Action::Link, |e| {
+        e.link = Some(o.kind);
+        e.ticket = Some(o.other.to_string());
+    })
+}

@@ -1,0 +1,447 @@
+use super::*;
+use crate::model::ticket::{CompKind, Grade};
+use crate::time::Month;
+use chrono::FixedOffset;
+
+fn tz() -> chrono_tz::Tz {
+    chrono_tz::Asia::Shanghai
+}
+
+fn nov() -> Period {
+    Period::month(
+        Month {
+            year: 2026,
+            month: 11,
+        },
+        tz(),
+    )
+}
+
+fn at(s: &str) -> DateTime<FixedOffset> {
+    DateTime::parse_from_rfc3339(&format!("{s}+08:00")).unwrap()
+}
+
+fn ev(a: Action, when: &str) -> Event {
+    let mut e = Event {
+        at: at(when),
+        by: "li".into(),
+        action: Some(a),
+        ..Event::default()
+    };
+    match a {
+        Action::Open => {
+            e.customer = Some("C20261101-AAAAAA".into());
+            e.category = Some("complaint".into());
+            e.product = Some("X200".into());
+        }
+        Action::Assign => e.assignee = Some("wang".into()),
+        Action::Respond | Action::Resolve => e.text = Some("done".into()),
+        Action::Revisit => e.result = Some(4),
+        Action::Reopen => e.reason = Some("again".into()),
+        Action::CompRequest => {
+            e.amount = Some("150.5".into());
+            e.comp_kind = Some(CompKind::Coupon);
+        }
+        _ => {}
+    }
+    e
+}
+
+fn ticket(id: &str, events: Vec<Event>) -> Ticket {
+    ticket::replay(id, &events).unwrap()
+}
+
+/// Open 2026-11-02 09:00, accepted, responded after 2 h, resolved after 26 h, revisited,
+/// closed with 5 on Nov 4.
+fn full_life() -> Ticket {
+    let mut close = ev(Action::Close, "2026-11-04T10:00:00");
+    close.satisfaction = Some(5);
+    ticket(
+        "T20261102-AAAAAA",
+        vec![
+            ev(Action::Open, "2026-11-02T09:00:00"),
+            ev(Action::Assign, "2026-11-02T09:00:00"),
+            ev(Action::Accept, "2026-11-02T09:30:00"),
+            ev(Action::Respond, "2026-11-02T11:00:00"),
+            ev(Action::Resolve, "2026-11-03T11:00:00"),
+            ev(Action::Revisit, "2026-11-03T15:00:00"),
+            close,
+        ],
+    )
+}
+
+fn status(timer: &str, state: TimerState, due: &str, stopped: Option<&str>) -> TimerStatus {
+    let (due, stopped) = (at(due).to_utc(), stopped.map(|s| at(s).to_utc()));
+    TimerStatus {
+        timer: timer.into(),
+        run: 1,
+        target: "24h".into(),
+        basis: "all".into(),
+        working: false,
+        started: at("2026-11-01T00:00:00").to_utc(),
+        due,
+        stopped,
+        state,
+        decided: match state {
+            TimerState::Met | TimerState::Missed => stopped,
+            TimerState::Breached => Some(due),
+            _ => None,
+        },
+        elapsed: chrono::Duration::zero(),
+        remaining: chrono::Duration::zero(),
+        notified: false,
+    }
+}
+
+#[test]
+fn a_full_life_in_one_month() {
+    let t = full_life();
+    let mut s = Stats::default();
+    s.add_ticket(&t, &[], &nov());
+    assert_eq!((s.opened, s.closed, s.backlog), (1, 1, 0));
+    assert_eq!((s.resolved, s.revisited, s.reopens), (1, 1, 0));
+    assert_eq!(s.first_response_secs, [2 * 3600]);
+    assert_eq!(s.resolve_secs, [26 * 3600]);
+    assert_eq!(s.satisfaction, [0, 0, 0, 0, 1]);
+    assert_eq!(s.revisit_rate(), "100.0");
+    assert_eq!(s.reopen_rate(), "0.0");
+    // The same ticket in October: not yet opened; in December: nothing happened.
+    let oct = Period::month(
+        Month {
+            year: 2026,
+            month: 10,
+        },
+        tz(),
+    );
+    assert!(as_of(&t, oct.to).is_none());
+    let mut dec = Stats::default();
+    let dec_p = Period::month(
+        Month {
+            year: 2026,
+            month: 12,
+        },
+        tz(),
+    );
+    dec.add_ticket(&t, &[], &dec_p);
+    assert!(dec.is_empty(), "{dec:?}");
+}
+
+#[test]
+fn a_ticket_resolved_next_month_is_backlog_at_month_end() {
+    let t = ticket(
+        "T20261130-AAAAAA",
+        vec![
+            ev(Action::Open, "2026-11-30T20:00:00"),
+            ev(Action::Assign, "2026-11-30T20:00:00"),
+            ev(Action::Accept, "2026-11-30T21:00:00"),
+            ev(Action::Respond, "2026-12-01T08:00:00"),
+            ev(Action::Resolve, "2026-12-01T09:00:00"),
+            ev(Action::Close, "2026-12-01T10:00:00"),
+        ],
+    );
+    let p = nov();
+    let snap = as_of(&t, p.to).unwrap();
+    assert_eq!(snap.state(), crate::model::ticket::State::Accepted);
+    assert!(matches!(snap, Cow::Owned(_)));
+    let mut s = Stats::default();
+    s.add_ticket(&snap, &[], &p);
+    assert_eq!((s.opened, s.closed, s.backlog, s.resolved), (1, 0, 1, 0));
+    assert!(s.first_response_secs.is_empty(), "responded in December");
+    // December: closed there, its response and resolution counted there.
+    let dec = Period::month(
+        Month {
+            year: 2026,
+            month: 12,
+        },
+        tz(),
+    );
+    let mut d = Stats::default();
+    d.add_ticket(&as_of(&t, dec.to).unwrap(), &[], &dec);
+    assert_eq!((d.opened, d.closed, d.backlog, d.resolved), (0, 1, 0, 1));
+    assert_eq!(d.first_response_secs, [12 * 3600]);
+    assert_eq!(d.resolve_secs, [13 * 3600]);
+    assert_eq!(d.revisit_rate(), "0.0");
+}
+
+#[test]
+fn reopens_compensation_and_satisfaction_after_reopen() {
+    let mut close1 = ev(Action::Close, "2026-11-05T10:00:00");
+    close1.satisfaction = Some(2);
+    let mut usd = ev(Action::CompRequest, "2026-11-06T10:00:00");
+    usd.amount = Some("20".into());
+    usd.currency = Some("USD".into());
+    let t = ticket(
+        "T20261102-BBBBBB",
+        vec![
+            ev(Action::Open, "2026-11-02T09:00:00"),
+            ev(Action::Assign, "2026-11-02T09:00:00"),
+            ev(Action::Accept, "2026-11-02T09:30:00"),
+            ev(Action::CompRequest, "2026-11-02T10:00:00"),
+            ev(Action::CompReview, "2026-11-02T11:00:00"),
+            ev(Action::CompApprove, "2026-11-02T12:00:00"),
+            ev(Action::Resolve, "2026-11-03T09:00:00"),
+            close1,
+            ev(Action::Reopen, "2026-11-06T09:00:00"),
+            usd,
+            ev(Action::CompReview, "2026-11-06T11:00:00"),
+            ev(Action::CompApprove, "2026-11-06T12:00:00"),
+            ev(Action::Resolve, "2026-11-07T09:00:00"),
+        ],
+    );
+    let mut s = Stats::default();
+    s.add_ticket(&t, &[], &nov());
+    assert_eq!((s.closed, s.backlog, s.resolved, s.reopens), (1, 1, 1, 1));
+    assert_eq!(
+        s.satisfaction, [0; 5],
+        "closed, then reopened: no final score"
+    );
+    assert_eq!(s.resolve_secs, [5 * 86400], "the last resolution counts");
+    assert_eq!(s.compensation_text(), "150.50 CNY; 20.00 USD");
+    assert_eq!(s.reopen_rate(), "100.0");
+}
+
+#[test]
+fn sla_counts_each_timer_once_where_it_was_decided() {
+    let p = nov();
+    let t = full_life();
+    let timers = [
+        // Met in November.
+        status(
+            "respond",
+            TimerState::Met,
+            "2026-11-02T21:00:00",
+            Some("2026-11-02T11:00:00"),
+        ),
+        // Breached: deadline in November, stopped in December.
+        status(
+            "resolve",
+            TimerState::Breached,
+            "2026-11-30T12:00:00",
+            Some("2026-12-02T00:00:00"),
+        ),
+        // Breached: deadline in October: counted in October, not here.
+        status("plan", TimerState::Breached, "2026-10-30T12:00:00", None),
+        // Still running, and paused: not decided.
+        status("accept", TimerState::Running, "2026-12-30T12:00:00", None),
+        status("revisit", TimerState::Paused, "2026-12-30T12:00:00", None),
+        // Met, but in December.
+        status(
+            "compensation-plan",
+            TimerState::Met,
+            "2026-12-30T12:00:00",
+            Some("2026-12-01T00:00:00"),
+        ),
+        // Closed without its stop action: missed where it was closed.
+        status(
+            "revisit",
+            TimerState::Missed,
+            "2026-11-20T12:00:00",
+            Some("2026-11-19T12:00:00"),
+        ),
+        // Not owed, or superseded: never counted.
+        status(
+            "respond",
+            TimerState::NotApplicable,
+            "2026-11-20T12:00:00",
+            Some("2026-11-19T12:00:00"),
+        ),
+        status(
+            "accept",
+            TimerState::Restarted,
+            "2026-11-20T12:00:00",
+            Some("2026-11-19T12:00:00"),
+        ),
+    ];
+    let mut s = Stats::default();
+    s.add_ticket(&t, &timers, &p);
+    let count = |met, breached, missed| SlaCount {
+        met,
+        breached,
+        missed,
+    };
+    assert_eq!(
+        s.sla,
+        BTreeMap::from([
+            ("respond".into(), count(1, 0, 0)),
+            ("resolve".into(), count(0, 1, 0)),
+            ("revisit".into(), count(0, 0, 1)),
+        ])
+    );
+    assert_eq!(s.sla_pct("respond"), "100.0");
+    assert_eq!(s.sla_pct("resolve"), "0.0");
+    assert_eq!(s.sla_pct("revisit"), "0.0");
+    assert_eq!(s.sla_pct("plan"), "");
+    assert_eq!(s.sla_overall_pct(), "33.3");
+}
+
+#[test]
+fn merge_adds_and_means_medians_are_exact() {
+    let mut a = Stats::default();
+    a.add_ticket(&full_life(), &[], &nov());
+    a.add_visit(Some(267));
+    let mut b = a.clone();
+    b.satisfaction = [1, 0, 0, 0, 0];
+    b.first_response_secs = vec![3600, 5400];
+    b.add_visit(None);
+    let mut m = a.clone();
+    m.merge(&b);
+    assert_eq!(m.opened, 2);
+    assert_eq!(m.satisfaction, [1, 0, 0, 0, 1]);
+    assert_eq!(m.satisfaction_mean(), "3.00");
+    assert_eq!(m.first_response_secs, [7200, 3600, 5400]);
+    assert_eq!(mean_hours(&m.first_response_secs), "1.50");
+    assert_eq!(median_hours(&m.first_response_secs), "1.50");
+    assert_eq!(median_hours(&[3600, 7200, 100, 9000]), "1.50");
+    assert_eq!(median_hours(&[]), "");
+    assert_eq!((m.visits, m.visit_hundredths), (3, 534));
+}
+
+#[test]
+fn top_lists_rank_by_count_then_name() {
+    let mk = |id: &str, cust: &str, cat: &str, product: Option<&str>, when: &str| {
+        let mut o = ev(Action::Open, when);
+        o.customer = Some(cust.into());
+        o.category = Some(cat.into());
+        o.product = product.map(String::from);
+        o.grade = Some(Grade::I);
+        ticket(id, vec![o])
+    };
+    let tickets = vec![
+        mk("T1", "C1", "quality", Some("X200"), "2026-11-02T09:00:00"),
+        mk("T2", "C1", "quality", Some("X300"), "2026-11-03T09:00:00"),
+        mk("T3", "C2", "complaint", Some("X200"), "2026-11-04T09:00:00"),
+        mk("T4", "C3", "consult", None, "2026-11-05T09:00:00"),
+        // October: not counted.
+        mk("T5", "C3", "consult", Some("X300"), "2026-10-05T09:00:00"),
+    ];
+    let top = top_n(&tickets, &nov(), 2);
+    assert_eq!(top.opened, 4);
+    assert_eq!(
+        top.lists[0],
+        (
+            "category",
+            vec![("quality".into(), 2), ("complaint".into(), 1)]
+        )
+    );
+    assert_eq!(
+        top.lists[1],
+        ("product", vec![("X200".into(), 2), ("X300".into(), 1)])
+    );
+    assert_eq!(top.lists[3], ("repeat_customer", vec![("C1".into(), 2)]));
+    let names = Names {
+        categories: HashMap::from([("quality".into(), "产品质量问题".into())]),
+        ..Names::default()
+    };
+    let rows = top.rows(&names);
+    assert_eq!(
+        rows.rows[0],
+        [
+            "2026-11",
+            "category",
+            "1",
+            "quality",
+            "产品质量问题",
+            "2",
+            "50.0"
+        ]
+    );
+}
+
+/// Random histories: each step is kept when the state machine accepts it.
+fn random_ticket(n: usize, opened: i64, steps: &[(Action, Option<Grade>, i64)]) -> Ticket {
+    let start = at("2026-10-01T00:00:00") + chrono::Duration::minutes(opened);
+    let mut first = ev(Action::Open, "2026-10-01T00:00:00");
+    first.at = start;
+    first.grade = steps.first().and_then(|s| s.1);
+    let mut t = ticket(&format!("T20261001-{n:06}"), vec![first]);
+    let mut when = start;
+    for &(action, grade, gap) in steps {
+        let mut e = ev(action, "2026-10-01T00:00:00");
+        when += chrono::Duration::minutes(gap);
+        e.at = when;
+        e.grade = grade;
+        e.reason = Some("why".into());
+        e.cause = Some("cause".into());
+        e.text = Some("text".into());
+        e.department = Some("service".into());
+        e.assignee = Some("wang".into());
+        let _ = ticket::apply(&mut t, &e);
+    }
+    t
+}
+
+fn step() -> impl proptest::strategy::Strategy<Value = (Action, Option<Grade>, i64)> {
+    use proptest::prelude::*;
+    let actions = vec![
+        Action::Assign,
+        Action::Accept,
+        Action::Respond,
+        Action::Plan,
+        Action::Grade,
+        Action::Escalate,
+        Action::Wait,
+        Action::Resume,
+        Action::Resolve,
+        Action::Revisit,
+        Action::Close,
+        Action::Reopen,
+        Action::CompRequest,
+    ];
+    (
+        proptest::sample::select(actions),
+        proptest::option::of(proptest::sample::select(Grade::ALL.to_vec())),
+        // Minutes to the next step: up to four days, often none.
+        prop_oneof![Just(0i64), 0i64..4 * 24 * 60],
+    )
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::test_runner::Config::with_cases(64))]
+
+    /// Any split of a range into sub-ranges gives the same SLA totals (and opened,
+    /// closed, reopens, compensation): each timer run counts once, in one period.
+    #[test]
+    fn a_range_is_the_sum_of_its_parts(
+        tickets in proptest::collection::vec(
+            (0i64..90 * 24 * 60, proptest::collection::vec(step(), 0..25)),
+            1..8,
+        ),
+        cuts in proptest::collection::vec(1i64..92 * 24 * 60, 0..5),
+        now_after in 0i64..120 * 24 * 60,
+    ) {
+        let text = crate::config::default_config("t", tz());
+        let c = crate::config::Config::parse(std::path::Path::new("svcdesk.toml"), &text).unwrap();
+        let policy = Policy::new(&c.sla, c.calendar().unwrap()).unwrap();
+        let tickets: Vec<Ticket> = tickets
+            .iter()
+            .enumerate()
+            .map(|(n, (opened, steps))| random_ticket(n, *opened, steps))
+            .collect();
+        let origin = at("2026-10-01T00:00:00").to_utc();
+        let whole = Period {
+            label: "whole".into(),
+            from: origin,
+            to: origin + chrono::Duration::days(92),
+        };
+        let now = origin + chrono::Duration::minutes(now_after);
+        let mut bounds: Vec<DateTime<Utc>> = cuts
+            .iter()
+            .map(|m| origin + chrono::Duration::minutes(*m))
+            .collect();
+        bounds.extend([whole.from, whole.to]);
+        bounds.sort();
+        bounds.dedup();
+        let total = |p: &Period| summarise(&tickets, &[], &policy, p, &[], now).total;
+        let all = total(&whole);
+        let mut sum = Stats::default();
+        for w in bounds.windows(2) {
+            sum.merge(&total(&Period { label: "part".into(), from: w[0], to: w[1] }));
+        }
+        proptest::prop_assert_eq!(&sum.sla, &all.sla);
+        proptest::prop_assert_eq!(
+            (sum.opened, sum.closed, sum.reopens),
+            (all.opened, all.closed, all.reopens)
+        );
+        proptest::prop_assert_eq!(&sum.compensation, &all.compensation);
+    }
+}

@@ -1,0 +1,147 @@
+//! The ticket's vocabulary: closed sets of words with one spelling on disk, on the
+//! command line and in CSV (kebab-case; grades as roman numerals).
+
+use serde::{Deserialize, Serialize};
+
+macro_rules! vocab {
+    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $v:ident = $s:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, clap::ValueEnum)]
+        pub enum $name {
+            $($(#[$vm])* #[serde(rename = $s)] #[value(name = $s)] $v),+
+        }
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$v),+];
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$v => $s),+ }
+            }
+            pub fn parse(s: &str) -> Option<$name> {
+                $name::ALL.iter().copied().find(|v| v.as_str().eq_ignore_ascii_case(s.trim()))
+            }
+            pub fn names() -> String {
+                $name::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", ")
+            }
+        }
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+// Other vocabularies (measures', reports') are declared the same way where they live.
+pub(crate) use vocab;
+
+vocab!(
+    /// Where a ticket is in its life. See `State::allowed` for the machine.
+    State {
+        /// Registered, not yet routed.
+        New = "new",
+        /// Routed to a department and/or person, waiting for acceptance.
+        Assigned = "assigned",
+        /// The assignee confirmed receipt.
+        Accepted = "accepted",
+        /// Being diagnosed / worked on.
+        InProgress = "in-progress",
+        /// Waiting for the customer, parts or another department.
+        Waiting = "waiting",
+        /// Solved; waiting for feedback, revisit and closing.
+        Resolved = "resolved",
+        /// Archived.
+        Closed = "closed",
+    }
+);
+
+vocab!(
+    /// 问题等级: I general (一般), II serious (严重), III major (重大).
+    Grade {
+        /// General (一般): minor fault of a non-core function.
+        I = "I",
+        /// Serious (严重): core function broken.
+        II = "II",
+        /// Major (重大): safety, batch quality, regulator/media threat.
+        III = "III",
+    }
+);
+
+vocab!(Priority { High = "high", Medium = "medium", Low = "low" });
+
+vocab!(
+    /// How the request reached the desk.
+    Channel {
+        Phone = "phone",
+        Email = "email",
+        Fax = "fax",
+        /// Written form passed on by sales staff.
+        Written = "written",
+        Chat = "chat",
+        WebMessage = "web-message",
+        OnlineForm = "online-form",
+        /// WeChat or other social media.
+        Wechat = "wechat",
+        Sms = "sms",
+        WalkIn = "walk-in",
+        /// A regulator or the media (public opinion, 舆情).
+        Regulator = "regulator",
+        Media = "media",
+    }
+);
+
+vocab!(
+    /// What a complaint is about.
+    ComplaintKind {
+        /// 服务态度 service attitude.
+        Attitude = "attitude",
+        /// 处理结果 the handling result.
+        Result = "result",
+        /// The same problem after several fixes.
+        Repeated = "repeated",
+        /// 重大舆情: social media, regulator.
+        PublicOpinion = "public-opinion",
+    }
+);
+
+vocab!(
+    /// Every kind of event in a ticket's history.
+    Action {
+        Open = "open",
+        Grade = "grade",
+        Assign = "assign",
+        Accept = "accept",
+        Note = "note",
+        Respond = "respond",
+        Diagnose = "diagnose",
+        Plan = "plan",
+        Collab = "collab",
+        CollabReply = "collab-reply",
+        Escalate = "escalate",
+        Wait = "wait",
+        Resume = "resume",
+        Resolve = "resolve",
+        Revisit = "revisit",
+        Close = "close",
+        Reopen = "reopen",
+        Link = "link",
+        CompRequest = "comp-request",
+        CompReview = "comp-review",
+        CompApprove = "comp-approve",
+        CompReject = "comp-reject",
+        SlaNotified = "sla-notified",
+        /// Personal data replaced by `[redacted]` in an earlier event (PIPL).
+        Redact = "redact",
+    }
+);
+
+vocab!(LinkKind { Duplicate = "duplicate", Related = "related", RepeatOf = "repeat-of" });
+
+vocab!(
+    /// 补偿/赔款 kinds.
+    CompKind { Coupon = "coupon", Refund = "refund", Exchange = "exchange", Repair = "repair", Cash = "cash" }
+);
+
+vocab!(
+    /// Where a compensation request stands: finance reviews, the general manager decides.
+    CompState { Requested = "requested", Reviewed = "reviewed", Approved = "approved", Rejected = "rejected" }
+);
+
+vocab!(Visibility { Internal = "internal", Customer = "customer" });

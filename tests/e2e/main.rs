@@ -1,0 +1,39 @@
+//! The end-to-end tests: one test binary, so the library and the dev-dependencies are
+//! linked once instead of once per file. Each module is one area of the product; `common`
+//! holds the desk, clock and staff fixtures they share. New tests go in a module here: a
+//! file directly in tests/ would be a test binary of its own again.
+//!
+//! proptest keeps the regressions of `merge_props` and `proptest_loaders` (if it ever finds
+//! one) in tests/proptest-regressions/, next to this directory, as it does for src/.
+
+mod common;
+
+mod audit;
+mod cache;
+mod check;
+mod concurrency;
+mod config_errors;
+mod crash;
+mod csv_lang;
+mod customer;
+mod desk;
+mod disk_faults;
+mod docs;
+mod examples;
+mod exit_codes;
+mod export;
+mod git;
+mod hooks;
+mod hooks_trust;
+mod hostile;
+mod import_atomic;
+mod import_tickets;
+mod measure;
+mod merge_props;
+mod proptest_loaders;
+mod readme;
+mod report;
+mod shared_desk;
+mod sla;
+mod stats;
+mod ticket;
