@@ -16,6 +16,8 @@ use crate::desk::Desk;
 use crate::model::measure::Measure;
 use crate::model::ticket::Ticket;
 
+pub mod notify;
+
 // re-export for the parallel branches of issue 17; removed at the end of the session
 pub use crate::config::hooks::{MEASURE_DUE, SLA_BREACH, timeout};
 
@@ -76,7 +78,7 @@ impl HookEvent {
         HookEvent {
             action: MEASURE_DUE.to_string(),
             id: m.id.clone(),
-            by: "svcdesk".to_string(),
+            by: crate::model::record::SYSTEM_ACTOR.to_string(),
             at: at.to_string(),
             assignee: Some(m.owner.clone()),
             file: crate::desk::Id::parse(&m.id).map(|id| id.rel_path()),
@@ -175,6 +177,57 @@ pub fn run(root: &Path, hooks: &Hooks, ev: &HookEvent) -> Vec<Ran> {
         .collect()
 }
 
+/// What became of the hooks of one event a command wrote, for the caller to report.
+#[derive(Debug)]
+pub enum Fired {
+    /// This clone's trust could not be read, so the desk's hooks are held back.
+    TrustUnreadable(crate::Error),
+    /// Held back: this clone does not trust the desk's hooks.
+    HeldBack(Trust),
+    /// A hook failed; the change it was told of stands.
+    Failed {
+        id: String,
+        action: String,
+        ran: Ran,
+    },
+}
+
+/// Runs the hooks for events already on disk — each `(desk root, its [hooks], event)` —
+/// where the desk's hooks are [`trusted`], asking each desk once. `say` hears what
+/// became of them as it happens, between the hooks' own output.
+pub fn run_fired(events: Vec<(PathBuf, Hooks, HookEvent)>, mut say: impl FnMut(Fired)) {
+    let mut checked: Vec<(PathBuf, Trust)> = Vec::new();
+    for (root, h, ev) in events {
+        if matching(&h, &ev).is_empty() {
+            continue;
+        }
+        let t = match checked.iter().find(|(r, _)| *r == root) {
+            Some((_, t)) => t.clone(),
+            None => {
+                let t = trusted(&root, &h).unwrap_or_else(|e| {
+                    say(Fired::TrustUnreadable(e));
+                    Trust::Never
+                });
+                checked.push((root.clone(), t.clone()));
+                t
+            }
+        };
+        if !t.runs() {
+            say(Fired::HeldBack(t));
+            continue;
+        }
+        for ran in run(&root, &h, &ev) {
+            if !ran.ok() {
+                say(Fired::Failed {
+                    id: ev.id.clone(),
+                    action: ev.action.clone(),
+                    ran,
+                });
+            }
+        }
+    }
+}
+
 /// Runs one command for `ev` as a hook runs (`sla check --notify CMD` uses it too).
 pub fn run_command(root: &Path, command: &str, ev: &HookEvent, timeout: Duration) -> Ran {
     Ran {
@@ -269,7 +322,7 @@ fn kill_group(child: &mut std::process::Child) {
 pub const TRUST_FILE: &str = "trusted-hooks";
 
 /// Set to anything but empty or 0 to trust whatever hooks the desk has (CI, containers
-/// that build the desk themselves). Read by the command line, never by the library.
+/// that build the desk themselves). See [`env_trusts`].
 pub const TRUST_VAR: &str = "SVCDESK_TRUST_HOOKS";
 
 /// Programs that run the script named by their first argument (`sh hooks/mail.sh`).
@@ -472,6 +525,23 @@ pub fn trust(root: &Path, hooks: &Hooks) -> crate::Result<Trust> {
         return Ok(Trust::Tracked);
     }
     Ok(found)
+}
+
+/// Whether [`TRUST_VAR`] trusts every desk's hooks: set to anything but empty or 0.
+pub fn env_trusts() -> bool {
+    std::env::var_os(TRUST_VAR).is_some_and(|v| !v.is_empty() && v != "0")
+}
+
+/// Whether the hooks of the desk at `root` may run now: this clone's trust ([`trust`]),
+/// or [`TRUST_VAR`]. Every command that runs hooks asks this, not [`trust`].
+pub fn trusted(root: &Path, hooks: &Hooks) -> crate::Result<Trust> {
+    if hooks.rule.is_empty() {
+        return Ok(Trust::NoHooks);
+    }
+    if env_trusts() {
+        return Ok(Trust::Trusted);
+    }
+    trust(root, hooks)
 }
 
 fn trust_file_tracked(root: &Path) -> bool {

@@ -39,6 +39,11 @@ use crate::output::Rows;
 use crate::output::sheet::{self, intern, json_number};
 use crate::sla::policy::{TimerState, TimerStatus};
 
+mod figures;
+mod membership;
+pub use figures::{Figures, Request, figures};
+pub use membership::may_count;
+
 // re-export for the parallel branches of issue 17; removed at the end of the session
 // (Period is used here too: keep it as a plain `use`)
 pub use crate::time::Period;

@@ -80,18 +80,13 @@ pub fn render(cx: &mut Context, report: &Audit, format: Format) -> Result<()> {
                 .iter()
                 .map(|f| {
                     let line = f.line.map(|n| format!(":{n}")).unwrap_or_default();
-                    let commit = match (&f.commit, &f.author) {
-                        (Some(c), Some(a)) => format!("commit {} by {a}", &c[..c.len().min(12)]),
-                        _ => "not committed".into(),
-                    };
-                    let entered = f
-                        .entered_by
-                        .as_ref()
-                        .map(|e| format!(" (entered by {e})"))
-                        .unwrap_or_default();
                     format!(
-                        "{}{line}: {} by {}{entered} at {}: {commit}: {}\n",
-                        f.file, f.action, f.by, f.at, f.message
+                        "{}{line}: {} at {}: {}: {}\n",
+                        f.file,
+                        f.step_text(),
+                        f.at,
+                        f.commit_text(),
+                        f.message
                     )
                 })
                 .collect();

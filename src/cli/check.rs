@@ -48,24 +48,7 @@ pub fn exec(cx: &mut Context, a: Args) -> Result<u8> {
         }
         report
             .problems
-            .extend(audit.findings.into_iter().map(|f| svcdesk::check::Problem {
-                path: f.file.into(),
-                line: f.line,
-                column: f.line.map(|_| 1),
-                message: format!(
-                    "{} by {}{}: {}: {}",
-                    f.action,
-                    f.by,
-                    f.entered_by
-                        .map(|e| format!(" (entered by {e})"))
-                        .unwrap_or_default(),
-                    match (f.commit, f.author) {
-                        (Some(c), Some(a)) => format!("commit {} by {a}", &c[..c.len().min(12)]),
-                        _ => "not committed".into(),
-                    },
-                    f.message
-                ),
-            }));
+            .extend(audit.findings.iter().map(|f| f.as_problem()));
     }
     report.problems.sort();
     if let Some(w) = svcdesk::git::driver::problem(&desk.root) {

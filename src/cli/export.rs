@@ -138,7 +138,7 @@ fn stream_csv(cx: &mut Context, desk: &Desk, a: &ExportArgs) -> Result<()> {
         Some(path) => Some(store::AtomicFile::create(&cx.cwd.join(path))?),
         None => None,
     };
-    let policy = super::sla::policy(desk)?;
+    let policy = desk.config.policy()?;
     let at = At {
         policy: &policy,
         tz: desk.tz(),
@@ -195,7 +195,7 @@ pub fn export(cx: &mut Context, a: ExportArgs) -> Result<u8> {
     }
     let (text, count) = match kind {
         Kind::Timers => {
-            let policy = super::sla::policy(&desk)?;
+            let policy = desk.config.policy()?;
             let at = At {
                 policy: &policy,
                 tz: desk.tz(),

@@ -2,7 +2,8 @@
 
 use std::path::PathBuf;
 
-use svcdesk::git::{merge, setup};
+use svcdesk::git::driver::FileMerge;
+use svcdesk::git::setup;
 use svcdesk::{Error, Result};
 
 use super::Context;
@@ -68,10 +69,7 @@ pub struct MergeDriverArgs {
 pub fn exec(cx: &mut Context, c: Command) -> Result<u8> {
     match c {
         Command::Setup(a) if a.global => {
-            let exe = std::env::current_exe()
-                .map_err(|e| Error::invalid(format!("cannot find the svcdesk executable: {e}")))?;
-            let exe = std::fs::canonicalize(&exe).unwrap_or(exe);
-            let done = svcdesk::git::driver::setup_global(&exe)?;
+            let done = svcdesk::git::driver::setup_global(&this_exe()?)?;
             print_done(cx, &done)?;
             Ok(0)
         }
@@ -84,12 +82,16 @@ pub fn exec(cx: &mut Context, c: Command) -> Result<u8> {
 
 /// Shared by `git setup` and `init --git`.
 pub fn run_setup(cx: &mut Context, root: &std::path::Path, hook: bool) -> Result<u8> {
-    let exe = std::env::current_exe()
-        .map_err(|e| Error::invalid(format!("cannot find the svcdesk executable: {e}")))?;
-    let exe = std::fs::canonicalize(&exe).unwrap_or(exe);
-    let done = setup::setup(root, &exe, hook)?;
+    let done = setup::setup(root, &this_exe()?, hook)?;
     print_done(cx, &done)?;
     Ok(0)
+}
+
+/// This svcdesk, as git is to run it for merges.
+fn this_exe() -> Result<PathBuf> {
+    let exe = std::env::current_exe()
+        .map_err(|e| Error::invalid(format!("cannot find the svcdesk executable: {e}")))?;
+    Ok(std::fs::canonicalize(&exe).unwrap_or(exe))
 }
 
 fn print_done(cx: &mut Context, done: &setup::Done) -> Result<()> {
@@ -110,25 +112,15 @@ pub fn merge_driver(_cx: &mut Context, a: MergeDriverArgs) -> Result<u8> {
         .path
         .clone()
         .unwrap_or_else(|| a.ours.display().to_string());
-    let read = |p: &PathBuf| std::fs::read(p).map_err(|e| Error::io(p, e));
-    let (base, ours, theirs) = (read(&a.base)?, read(&a.ours)?, read(&a.theirs)?);
-    let (Ok(base), Ok(ours), Ok(theirs)) = (
-        String::from_utf8(base),
-        String::from_utf8(ours),
-        String::from_utf8(theirs),
-    ) else {
-        // Leave ours as it is; git reports the conflict.
-        eprintln!("svcdesk merge-driver: {name}: not UTF-8 text; left for a manual merge");
-        return Ok(super::EXIT_FAILURE);
-    };
-    let merged = merge::merge(&base, &ours, &theirs);
-    if merged.text() != ours {
-        std::fs::write(&a.ours, merged.text()).map_err(|e| Error::io(&a.ours, e))?;
-    }
-    match merged {
-        merge::Merged::Clean(_) => Ok(super::EXIT_OK),
-        merge::Merged::Conflict { reason, .. } => {
+    match svcdesk::git::driver::merge_files(&a.base, &a.ours, &a.theirs)? {
+        FileMerge::Clean => Ok(super::EXIT_OK),
+        FileMerge::Conflict(reason) => {
             eprintln!("svcdesk merge-driver: {name}: conflict: {reason}");
+            Ok(super::EXIT_FAILURE)
+        }
+        FileMerge::NotText => {
+            // Ours is left as it is; git reports the conflict.
+            eprintln!("svcdesk merge-driver: {name}: not UTF-8 text; left for a manual merge");
             Ok(super::EXIT_FAILURE)
         }
     }

@@ -1,12 +1,9 @@
 //! `svcdesk hooks status|trust`, and the trust check every command makes before it runs
 //! the hooks of svcdesk.toml.
 
-use std::path::PathBuf;
-
 use svcdesk::Result;
-use svcdesk::config::Hooks;
 use svcdesk::desk::Desk;
-use svcdesk::hooks::{self, Trust};
+use svcdesk::hooks::{self, Fired, Trust};
 
 use super::Context;
 
@@ -50,7 +47,7 @@ pub fn exec(cx: &mut Context, c: Command) -> Result<u8> {
 
 fn status(cx: &mut Context, desk: &Desk) -> Result<u8> {
     let own = hooks::trust(&desk.root, &desk.config.hooks)?;
-    let by_env = !own.runs() && env_trusts();
+    let by_env = !own.runs() && hooks::env_trusts();
     let mut out = String::from(own.as_str());
     if by_env {
         out = format!(
@@ -128,23 +125,6 @@ fn listing(desk: &Desk) -> String {
     out
 }
 
-/// SVCDESK_TRUST_HOOKS set to anything but empty or 0.
-pub fn env_trusts() -> bool {
-    std::env::var_os(hooks::TRUST_VAR).is_some_and(|v| !v.is_empty() && v != "0")
-}
-
-/// Whether the desk's hooks may run now: this clone's trust, or SVCDESK_TRUST_HOOKS.
-pub fn trusted(desk_root: &std::path::Path, h: &Hooks) -> Result<Trust> {
-    if h.rule.is_empty() || env_trusts() {
-        return Ok(if h.rule.is_empty() {
-            Trust::NoHooks
-        } else {
-            Trust::Trusted
-        });
-    }
-    hooks::trust(desk_root, h)
-}
-
 /// The one warning a command gives when it held hooks back; once per command.
 pub fn warn_untrusted(cx: &mut Context, t: &Trust) {
     if !cx.untrusted_warned {
@@ -158,36 +138,17 @@ pub fn warn_untrusted(cx: &mut Context, t: &Trust) {
 
 /// Runs the hooks for the events the command wrote, once it is done, where trusted.
 pub fn run_fired(cx: &mut Context) {
-    let mut checked: Vec<(PathBuf, Trust)> = Vec::new();
-    for (root, h, ev) in std::mem::take(&mut cx.fired) {
-        if hooks::matching(&h, &ev).is_empty() {
-            continue;
-        }
-        let t = match checked.iter().find(|(r, _)| *r == root) {
-            Some((_, t)) => t.clone(),
-            None => {
-                let t = trusted(&root, &h).unwrap_or_else(|e| {
-                    if !cx.untrusted_warned {
-                        cx.untrusted_warned = true;
-                        super::warn(&format!("hooks not run: cannot read their trust: {e}"));
-                    }
-                    Trust::Never
-                });
-                checked.push((root.clone(), t.clone()));
-                t
-            }
-        };
-        if !t.runs() {
-            warn_untrusted(cx, &t);
-            continue;
-        }
-        for ran in hooks::run(&root, &h, &ev) {
-            if !ran.ok() {
-                super::warn(&format!(
-                    "{} {}: {ran}; the change is saved",
-                    ev.id, ev.action
-                ));
+    let fired = std::mem::take(&mut cx.fired);
+    hooks::run_fired(fired, |f| match f {
+        Fired::TrustUnreadable(e) => {
+            if !cx.untrusted_warned {
+                cx.untrusted_warned = true;
+                super::warn(&format!("hooks not run: cannot read their trust: {e}"));
             }
         }
-    }
+        Fired::HeldBack(t) => warn_untrusted(cx, &t),
+        Fired::Failed { id, action, ran } => {
+            super::warn(&format!("{id} {action}: {ran}; the change is saved"))
+        }
+    });
 }

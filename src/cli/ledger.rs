@@ -1,14 +1,12 @@
 use clap::Subcommand;
 use svcdesk::Result;
 use svcdesk::ledger::{self, Month, sheet};
-use svcdesk::model::report::{self, hours_text};
-use svcdesk::model::ticket_store;
+use svcdesk::model::report::hours_text;
 use svcdesk::output::Rows;
 
 use super::output::Format;
 
 use super::Context;
-use super::report::customer_names;
 
 /// Ledgers (台账): one row per record of a month, as CSV for the spreadsheet.
 #[derive(Subcommand)]
@@ -104,8 +102,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
         Command::Service(a) => {
             let today = desk.local(cx.time(&desk, None)?).date_naive();
             let month = Month::parse(&a.month, today)?;
-            let reports = report::load_all(&desk)?;
-            let l = ledger::service(&reports, &customer_names(&desk)?, month, desk.tz());
+            let l = ledger::service_of(&desk, month)?;
             let text = match a.format {
                 Format::Csv => sheet::write(&l.rows, a.csv.opts(), &sheet::zh::SERVICE),
                 Format::Json => l.rows.to_json(),
@@ -143,22 +140,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
         Command::Tickets(a) => {
             let now = cx.time(&desk, None)?;
             let month = Month::parse(&a.month, desk.local(now).date_naive())?;
-            let period = ledger::Period::month(month, desk.tz());
-            let policy = super::sla::policy(&desk)?;
-            // Only tickets opened before the month's end that did something in it or
-            // are still open can be in it; the rest are dropped as they are read.
-            let tickets = ticket_store::load_where(&desk, |t| {
-                t.opened.is_some_and(|o| o.to_utc() < period.to)
-                    && (t.is_open() || t.event.last().is_some_and(|e| e.at.to_utc() >= period.from))
-            })?;
-            let l = ledger::tickets(
-                &tickets,
-                &customer_names(&desk)?,
-                &policy,
-                month,
-                desk.tz(),
-                now,
-            );
+            let l = ledger::tickets_of(&desk, month, now)?;
             let text = match a.format {
                 Format::Csv => sheet::write(&l.rows, a.csv.opts(), &sheet::zh::TICKETS),
                 Format::Json => l.rows.to_json(),

@@ -1,18 +1,15 @@
-use std::collections::BTreeMap;
-
-use chrono::{DateTime, Duration, Utc};
 use clap::Subcommand;
-use svcdesk::desk::{Desk, Id, When};
-use svcdesk::hooks::{self, HookEvent};
-use svcdesk::model::measure::{self, Measure};
-use svcdesk::model::ticket::{Action, Event, Ticket};
+use svcdesk::desk::Desk;
+use svcdesk::hooks::notify::{self, HooksOn, Notice, Refusal};
+use svcdesk::model::measure;
+use svcdesk::model::ticket::Ticket;
 use svcdesk::model::ticket_store;
-use svcdesk::output::{self, Rows};
+use svcdesk::output;
+use svcdesk::sla;
+use svcdesk::sla::check::Severity;
+use svcdesk::sla::coverage;
 
 use super::output::Format;
-use svcdesk::sla::coverage::{self, HolidayGaps};
-use svcdesk::sla::policy::{Policy, TimerState, TimerStatus};
-use svcdesk::sla::view;
 use svcdesk::{Error, Result};
 
 use super::{Context, report};
@@ -22,9 +19,6 @@ pub const SLA_OK: u8 = 0;
 pub const SLA_WARNING: u8 = 1;
 pub const SLA_BREACH: u8 = 2;
 pub const SLA_ERROR: u8 = 3;
-
-/// The actor recorded on events svcdesk writes by itself (notifications, escalations).
-pub const SYSTEM_ACTOR: &str = svcdesk::git::audit::SYSTEM_ACTOR;
 
 /// SLA target syntax and timer rules: `sla --help` and the svcdesk-sla(7) man page.
 /// A plain-text digest of the module docs of `svcdesk::sla` and `svcdesk::sla::policy`.
@@ -207,541 +201,98 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
     })
 }
 
-/// The desk's SLA policy (already validated when the config was loaded).
-pub fn policy(desk: &Desk) -> Result<Policy> {
-    let calendar = desk
-        .config
-        .calendar()
-        .map_err(|e| Error::invalid(format!("svcdesk.toml [calendar]: {e}")))?;
-    Policy::new(&desk.config.sla, calendar)
-        .map_err(|e| Error::invalid(format!("svcdesk.toml: {e}")))
-}
-
-/// An alert: a timer of an open ticket that is breached or at risk right now.
-struct Alert<'a> {
-    ticket: &'a Ticket,
-    status: TimerStatus,
-}
-
-/// Every open ticket with its timer runs at `now`, evaluated once for all uses.
-fn evaluate<'a>(
-    policy: &Policy,
-    tickets: &'a [Ticket],
-    now: DateTime<Utc>,
-) -> Vec<(&'a Ticket, Vec<TimerStatus>)> {
-    use rayon::prelude::*;
-    tickets
-        .par_iter()
-        .filter(|t| t.is_open())
-        .map(|t| (t, policy.evaluate(t, now)))
-        .collect()
-}
-
-fn alerts<'a>(evaluated: &[(&'a Ticket, Vec<TimerStatus>)]) -> Vec<Alert<'a>> {
-    let mut out: Vec<Alert> = evaluated
-        .iter()
-        .flat_map(|(t, runs)| {
-            runs.iter().filter(|s| s.is_alert()).map(|status| Alert {
-                ticket: t,
-                status: status.clone(),
-            })
-        })
-        .collect();
-    // Most overdue first; ties by ID and timer name, so the output is stable.
-    out.sort_by(|a, b| {
-        a.status
-            .remaining
-            .cmp(&b.status.remaining)
-            .then_with(|| a.ticket.id.cmp(&b.ticket.id))
-            .then_with(|| a.status.timer.cmp(&b.status.timer))
-    });
-    out
-}
-
-pub fn minutes(d: Duration) -> i64 {
-    d.num_minutes()
-}
-
 fn check(cx: &mut Context, a: CheckArgs) -> Result<u8> {
     let desk = cx.desk()?;
     let now = cx.time(&desk, a.now.as_deref())?;
-    let policy = policy(&desk)?;
-    // Refused before anything is printed, so a cron mail never shows half a run.
-    let handled = |action| hooks::handles(&desk.config.hooks, action);
-    if a.notify == Some(None)
-        && !(cx.hooks && (handled(hooks::SLA_BREACH) || handled(hooks::MEASURE_DUE)))
-    {
-        return Err(Error::invalid_with_hint(
-            "--notify without a command runs the hooks on sla-breach and measure-due, and there are none",
-            if cx.hooks {
-                "add a [[hooks.rule]] with on = [\"sla-breach\", \"measure-due\"] to svcdesk.toml, or give --notify CMD"
-            } else {
-                "drop --no-hooks, or give --notify CMD"
-            },
-        ));
-    }
-    // Hooks this clone has not trusted never run. `--notify` alone would rely on them
-    // only, so it is refused before anything is told or written; with `--notify CMD`
-    // the user's own CMD runs, and a breach whose hooks were held back is not recorded
-    // as notified, so that they tell it once trusted.
-    let mut hooks_on = if cx.hooks { HooksOn::Yes } else { HooksOn::No };
-    if a.notify.is_some() && cx.hooks && (handled(hooks::SLA_BREACH) || handled(hooks::MEASURE_DUE))
-    {
-        let t = super::hooks::trusted(&desk.root, &desk.config.hooks)?;
-        if !t.runs() {
-            if a.notify == Some(None) {
-                return Err(Error::invalid_with_hint(
-                    format!(
-                        "--notify runs the [hooks] on sla-breach and measure-due, and none may run: {}",
-                        t.problem()
-                    ),
-                    "review them with `svcdesk hooks status`, then run `svcdesk hooks trust` (or give --notify CMD to run only your own command)",
-                ));
-            }
-            hooks_on = HooksOn::Untrusted(t);
-        }
-    }
+    let policy = desk.config.policy()?;
+    let hooks_on = notify_hooks(cx, &desk, &a)?;
     let (tickets, bad) = ticket_store::load_where_or_skip(&desk, a.skip_bad, Ticket::is_open)
         .map_err(super::offer_skip_bad)?;
     super::skipped(&bad);
-    // Deadlines in a year [calendar] lists no holidays for may be early: a warning (once
-    // per year, on stderr), never a breach.
-    let evaluated = evaluate(&policy, &tickets, now);
-    let holiday_gaps = HolidayGaps::new(&policy, &desk.config.sla, now)
-        .map(|g| {
-            let mut years = g
-                .now()
-                .into_iter()
-                .collect::<std::collections::BTreeSet<_>>();
-            for (_, runs) in &evaluated {
-                years.extend(g.of_timers(runs));
-            }
-            years
-        })
-        .unwrap_or_default();
-    for &year in &holiday_gaps {
+    let measures = measure::load_all(&desk)?;
+    let report = sla::check::check(&policy, &desk.config.sla, &tickets, measures, now);
+    // Deadlines in a year [calendar] lists no holidays for may be early: a warning, never
+    // a breach.
+    for &year in &report.holiday_gaps {
         super::warn(&coverage::warning(year));
     }
-    let found = alerts(&evaluated);
-    let breached = found.iter().any(|x| x.status.state == TimerState::Breached);
-    // An overdue improvement measure needs someone's attention but breaks no promise to a
-    // customer: a warning, never a breach.
-    let late = measure::overdue(&desk, desk.local(now).date_naive())?;
     // Silent for cron when all is well; scripts always get a whole document.
-    if !found.is_empty() || !late.is_empty() || a.format != Format::Table {
+    if !report.is_empty() || a.format != Format::Table {
         let text = match a.format {
-            Format::Json => output::json(
-                &found
-                    .iter()
-                    .map(|x| alert_json(&desk, x))
-                    .chain(late.iter().map(|m| measure_json(&desk, m, now)))
-                    .collect::<Vec<_>>(),
-            ),
-            Format::Csv => alert_rows(&desk, &found, &late, now, false).to_csv(),
-            Format::Table => alert_rows(&desk, &found, &late, now, true).to_table(cx.width()),
+            Format::Json => output::json(&report.to_json()),
+            Format::Csv => report.rows(false).to_csv(),
+            Format::Table => report.rows(true).to_table(cx.width()),
         };
         cx.print(&text)?;
     }
     if let Some(cmd) = &a.notify {
-        let cmd = cmd.as_deref();
-        for x in found
-            .iter()
-            .filter(|x| x.status.state == TimerState::Breached && !x.status.notified)
-        {
-            if let Err(e) = notify(cx, &desk, cmd, &hooks_on, x, now) {
-                eprintln!(
-                    "warning: notify for {} {} failed: {e}; it will be retried on the next run",
-                    x.ticket.id, x.status.timer
-                );
-            }
-        }
-        for m in late.iter().filter(|m| !m.notified()) {
-            if let Err(e) = notify_measure(cx, &desk, cmd, &hooks_on, m, now) {
-                eprintln!(
-                    "warning: notify for {} measure-due failed: {e}; it will be retried on the next run",
-                    m.id
-                );
-            }
-        }
+        notify::notify(&desk, &report, cmd.as_deref(), &hooks_on, |n| match n {
+            Notice::HeldBack(t) => super::hooks::warn_untrusted(cx, &t),
+            Notice::Failed { id, timer, why } => eprintln!(
+                "warning: notify for {id} {timer} failed: {why}; it will be retried on the next run"
+            ),
+        });
     }
     if a.escalate {
-        for ev in escalate(&desk, &found, now)? {
-            cx.fire(&desk, ev);
-        }
-    }
-    Ok(if breached {
-        SLA_BREACH
-    } else if found.is_empty() && late.is_empty() && holiday_gaps.is_empty() {
-        SLA_OK
-    } else {
-        SLA_WARNING
-    })
-}
-
-/// Ticket timers first (most overdue first), then overdue measures by due date, each
-/// measure as one row in the same columns: timer `measure-due`, state `overdue`, the
-/// owner as assignee and the measure as title.
-fn alert_rows(
-    desk: &Desk,
-    found: &[Alert],
-    late: &[Measure],
-    now: DateTime<Utc>,
-    for_people: bool,
-) -> Rows {
-    let mut rows = Rows::new(vec![
-        "id",
-        "timer",
-        "state",
-        "target",
-        "basis",
-        "started",
-        "due",
-        if for_people {
-            "remaining"
-        } else {
-            "remaining_minutes"
-        },
-        "grade",
-        "priority",
-        "department",
-        "assignee",
-        "title",
-        "run",
-        "remaining_unit",
-    ]);
-    let local = |t: DateTime<Utc>| {
-        if for_people {
-            desk.local(t).format("%Y-%m-%d %H:%M").to_string()
-        } else {
-            desk.local(t).to_rfc3339()
-        }
-    };
-    for x in found {
-        let t = x.ticket;
-        let s = &x.status;
-        rows.push(vec![
-            t.id.clone(),
-            s.timer.clone(),
-            s.state.to_string(),
-            s.target.clone(),
-            s.basis.clone(),
-            local(s.started),
-            local(s.due),
-            if for_people {
-                view::remaining(s)
-            } else {
-                minutes(s.remaining).to_string()
-            },
-            t.grade.map(|g| g.to_string()).unwrap_or_default(),
-            t.priority.map(|p| p.to_string()).unwrap_or_default(),
-            t.department.clone().unwrap_or_default(),
-            t.assignee.clone().unwrap_or_default(),
-            t.title.clone(),
-            s.run.to_string(),
-            view::unit(s).to_string(),
-        ]);
-    }
-    for m in late {
-        let due = m.due_end(desk.tz());
-        rows.push(vec![
-            m.id.clone(),
-            MEASURE_TIMER.into(),
-            MEASURE_STATE.into(),
-            m.due.to_string(),
-            m.kind.to_string(),
-            local(m.created.to_utc()),
-            local(due),
-            if for_people {
-                view::wall(due - now)
-            } else {
-                minutes(due - now).to_string()
-            },
-            String::new(),
-            String::new(),
-            String::new(),
-            m.owner.clone(),
-            m.measure.clone(),
-            "1".into(),
-            "wall".into(),
-        ]);
-    }
-    rows
-}
-
-/// How an overdue measure shows in `sla check`: a pseudo-timer, so scripts reading the
-/// fixed columns need no new ones.
-const MEASURE_TIMER: &str = "measure-due";
-const MEASURE_STATE: &str = "overdue";
-
-fn measure_json(desk: &Desk, m: &Measure, now: DateTime<Utc>) -> serde_json::Value {
-    let due = m.due_end(desk.tz());
-    serde_json::json!({
-        "id": m.id,
-        "timer": MEASURE_TIMER,
-        "state": MEASURE_STATE,
-        "target": m.due.to_string(),
-        "basis": m.kind.as_str(),
-        "started": m.created.to_rfc3339(),
-        "due": desk.local(due).to_rfc3339(),
-        "remaining_minutes": minutes(due - now),
-        "notified": false,
-        "grade": null,
-        "priority": null,
-        "department": null,
-        "assignee": m.owner,
-        "title": m.measure,
-        "run": 1,
-        "remaining_unit": "wall",
-    })
-}
-
-fn alert_json(desk: &Desk, x: &Alert) -> serde_json::Value {
-    let t = x.ticket;
-    let s = &x.status;
-    serde_json::json!({
-        "id": t.id,
-        "timer": s.timer,
-        "state": s.state.to_string(),
-        "target": s.target,
-        "basis": s.basis,
-        "started": desk.local(s.started).to_rfc3339(),
-        "due": desk.local(s.due).to_rfc3339(),
-        "remaining_minutes": minutes(s.remaining),
-        "notified": s.notified,
-        "grade": t.grade.map(|g| g.to_string()),
-        "priority": t.priority.map(|p| p.to_string()),
-        "department": t.department,
-        "assignee": t.assignee,
-        "title": t.title,
-        "run": s.run,
-        "remaining_unit": view::unit(s),
-    })
-}
-
-/// Whether `sla check --notify` runs the desk's hooks.
-enum HooksOn {
-    Yes,
-    /// --no-hooks, or inside a hook.
-    No,
-    /// Not trusted in this clone: held back, with one warning.
-    Untrusted(hooks::Trust),
-}
-
-/// Runs the --notify command (if any) and the matching hooks for `ev`. Ok(false) when
-/// not everyone was told: nothing ran, or untrusted hooks were held back (so the event
-/// is not recorded as notified and is told again); Err with every failure when any failed.
-fn tell(
-    cx: &mut Context,
-    desk: &Desk,
-    cmd: Option<&str>,
-    hooks_on: &HooksOn,
-    ev: &HookEvent,
-) -> std::result::Result<bool, String> {
-    let mut ran = Vec::new();
-    if let Some(cmd) = cmd {
-        let timeout = hooks::timeout(&desk.config.hooks);
-        ran.push(hooks::run_command(&desk.root, cmd, ev, timeout));
-    }
-    let mut held_back = false;
-    match hooks_on {
-        HooksOn::Yes => ran.extend(hooks::run(&desk.root, &desk.config.hooks, ev)),
-        HooksOn::No => {}
-        HooksOn::Untrusted(t) => {
-            if !hooks::matching(&desk.config.hooks, ev).is_empty() {
-                held_back = true;
-                super::hooks::warn_untrusted(cx, t);
-            }
-        }
-    }
-    let failed: Vec<String> = ran
-        .iter()
-        .filter(|r| !r.ok())
-        .map(|r| r.to_string())
-        .collect();
-    if failed.is_empty() {
-        Ok(!ran.is_empty() && !held_back)
-    } else {
-        Err(failed.join("; "))
-    }
-}
-
-/// Tells people of one breached timer: the --notify command if given, then every hook
-/// on `sla-breach`. Records `sla-notified` only when someone was told and nothing failed,
-/// so a failure is retried by the next run.
-fn notify(
-    cx: &mut Context,
-    desk: &Desk,
-    cmd: Option<&str>,
-    hooks_on: &HooksOn,
-    x: &Alert,
-    now: DateTime<Utc>,
-) -> std::result::Result<(), String> {
-    let t = x.ticket;
-    let s = &x.status;
-    let mut ev = HookEvent::ticket(
-        desk,
-        t,
-        hooks::SLA_BREACH,
-        SYSTEM_ACTOR,
-        &desk.local(now).to_rfc3339(),
-    );
-    ev.extra.extend([
-        ("SVCDESK_TIMER", s.timer.clone()),
-        ("SVCDESK_DUE", desk.local(s.due).to_rfc3339()),
-        (
-            "SVCDESK_OVERDUE_MINUTES",
-            (-minutes(s.remaining)).to_string(),
-        ),
-    ]);
-    if !tell(cx, desk, cmd, hooks_on, &ev)? {
-        return Ok(());
-    }
-    let id = Id::parse(&t.id).ok_or_else(|| format!("bad ticket ID {}", t.id))?;
-    let e = Event {
-        at: desk.local(now),
-        by: SYSTEM_ACTOR.into(),
-        action: Some(Action::SlaNotified),
-        timer: Some(s.timer.clone()),
-        text: Some(format!(
-            "due {}",
-            desk.local(s.due).format("%Y-%m-%d %H:%M")
-        )),
-        ..Event::default()
-    };
-    ticket_store::append(desk, &id, When::NowIs(now), e)
-        .map_err(|e| format!("notified, but recording it failed: {e}"))?;
-    Ok(())
-}
-
-/// Tells people of an overdue improvement measure, once per time it is open (hooks on
-/// `measure-due`, and the --notify command), recorded as a `notified` event.
-fn notify_measure(
-    cx: &mut Context,
-    desk: &Desk,
-    cmd: Option<&str>,
-    hooks_on: &HooksOn,
-    m: &Measure,
-    now: DateTime<Utc>,
-) -> std::result::Result<(), String> {
-    let mut ev = HookEvent::measure_due(desk, m, &desk.local(now).to_rfc3339());
-    let late = now - m.due_end(desk.tz());
-    ev.extra
-        .push(("SVCDESK_OVERDUE_MINUTES", minutes(late).to_string()));
-    if !tell(cx, desk, cmd, hooks_on, &ev)? {
-        return Ok(());
-    }
-    let id = Id::parse(&m.id).ok_or_else(|| format!("bad measure ID {}", m.id))?;
-    let mut e = measure::Event::new(desk.local(now), SYSTEM_ACTOR, measure::Action::Notified);
-    e.text = Some(format!("overdue since {}", m.due));
-    measure::append(desk, &id, When::NowIs(now), e)
-        .map_err(|e| format!("notified, but recording it failed: {e}"))?;
-    Ok(())
-}
-
-/// Applies [sla.escalate]; returns the escalations made, for the hooks.
-fn escalate(desk: &Desk, found: &[Alert], now: DateTime<Utc>) -> Result<Vec<HookEvent>> {
-    let Some(rule) = &desk.config.sla.escalate else {
-        return Err(Error::invalid_with_hint(
-            "--escalate: svcdesk.toml has no [sla.escalate] rule",
-            "add [sla.escalate] with `to = \"STAFF\"` (see the commented example in svcdesk.toml)",
-        ));
-    };
-    let mut done = std::collections::HashSet::new();
-    let mut fired = Vec::new();
-    for x in found
-        .iter()
-        .filter(|x| x.status.state == TimerState::Breached)
-    {
-        let t = x.ticket;
-        let grade_ok = rule.grades.is_empty()
-            || t.grade
-                .is_some_and(|g| rule.grades.iter().any(|r| r == g.as_str()));
-        let timer_ok = rule.timers.is_empty() || rule.timers.contains(&x.status.timer);
-        if !grade_ok
-            || !timer_ok
-            || t.assignee.as_deref() == Some(rule.to.as_str())
-            || !done.insert(t.id.clone())
-        {
-            continue;
-        }
-        let Some(id) = Id::parse(&t.id) else { continue };
-        let e = Event {
-            at: desk.local(now),
-            by: SYSTEM_ACTOR.into(),
-            action: Some(Action::Escalate),
-            assignee: Some(rule.to.clone()),
-            reason: Some(format!(
-                "SLA {} breached (due {})",
-                x.status.timer,
-                desk.local(x.status.due).format("%Y-%m-%d %H:%M")
-            )),
-            ..Event::default()
+        let Some(rule) = &desk.config.sla.escalate else {
+            return Err(Error::invalid_with_hint(
+                "--escalate: svcdesk.toml has no [sla.escalate] rule",
+                "add [sla.escalate] with `to = \"STAFF\"` (see the commented example in svcdesk.toml)",
+            ));
         };
-        match ticket_store::append(desk, &id, When::NowIs(now), e) {
-            Ok(t) => {
-                let at = t
-                    .event
-                    .last()
-                    .map(|e| e.at.to_rfc3339())
-                    .unwrap_or_default();
-                eprintln!(
-                    "{id}: escalated to {} ({} breached)",
-                    rule.to, x.status.timer
-                );
-                fired.push(HookEvent::ticket(desk, &t, "escalate", SYSTEM_ACTOR, &at));
+        for x in notify::escalate(&desk, &report, rule) {
+            match x.result {
+                Ok(ev) => {
+                    eprintln!("{}: escalated to {} ({} breached)", x.id, rule.to, x.timer);
+                    cx.fire(&desk, ev);
+                }
+                Err(err) => eprintln!("warning: cannot escalate {}: {err}", x.id),
             }
-            Err(err) => eprintln!("warning: cannot escalate {id}: {err}"),
         }
     }
-    Ok(fired)
+    Ok(match report.severity() {
+        Severity::Ok => SLA_OK,
+        Severity::Warning => SLA_WARNING,
+        Severity::Breach => SLA_BREACH,
+    })
 }
+
+/// Whether --notify may run the desk's hooks; refused before anything is printed, so a
+/// cron mail never shows half a run.
+fn notify_hooks(cx: &Context, desk: &Desk, a: &CheckArgs) -> Result<HooksOn> {
+    let Some(cmd) = &a.notify else {
+        return Ok(HooksOn::No);
+    };
+    notify::hooks_on(desk, cx.hooks, cmd.is_some()).map_err(|r| match r {
+        Refusal::NoHooks => Error::invalid_with_hint(
+            NO_HOOKS,
+            "add a [[hooks.rule]] with on = [\"sla-breach\", \"measure-due\"] to svcdesk.toml, or give --notify CMD",
+        ),
+        Refusal::HooksOff => {
+            Error::invalid_with_hint(NO_HOOKS, "drop --no-hooks, or give --notify CMD")
+        }
+        Refusal::Untrusted(t) => Error::invalid_with_hint(
+            format!(
+                "--notify runs the [hooks] on sla-breach and measure-due, and none may run: {}",
+                t.problem()
+            ),
+            "review them with `svcdesk hooks status`, then run `svcdesk hooks trust` (or give --notify CMD to run only your own command)",
+        ),
+        Refusal::Unreadable(e) => e,
+    })
+}
+
+const NO_HOOKS: &str =
+    "--notify without a command runs the hooks on sla-breach and measure-due, and there are none";
 
 fn status(cx: &mut Context, a: StatusArgs) -> Result<()> {
     let desk = cx.desk()?;
     let now = cx.time(&desk, a.now.as_deref())?;
-    let policy = policy(&desk)?;
+    let policy = desk.config.policy()?;
     let tickets = ticket_store::load_where(&desk, Ticket::is_open)?;
-    // (department, grade) -> [open, at risk, breached]
-    let mut counts: BTreeMap<(String, String), [usize; 3]> = BTreeMap::new();
-    for t in tickets.iter().filter(|t| t.is_open()) {
-        let statuses = policy.evaluate(t, now);
-        let key = (
-            t.department.clone().unwrap_or_else(|| "-".into()),
-            t.grade.map(|g| g.to_string()).unwrap_or_else(|| "-".into()),
-        );
-        let c = counts.entry(key).or_default();
-        c[0] += 1;
-        let alerts = || statuses.iter().filter(|s| s.is_alert());
-        if alerts().any(|s| s.state == TimerState::Breached) {
-            c[2] += 1;
-        } else if alerts().any(|s| s.state == TimerState::AtRisk) {
-            c[1] += 1;
-        }
-    }
-    let mut rows = Rows::new(vec!["department", "grade", "open", "at_risk", "breached"])
-        .numeric(&["open", "at_risk", "breached"]);
-    let mut total = [0usize; 3];
-    for ((d, g), c) in &counts {
-        for i in 0..3 {
-            total[i] += c[i];
-        }
-        rows.push(vec![
-            d.clone(),
-            g.clone(),
-            c[0].to_string(),
-            c[1].to_string(),
-            c[2].to_string(),
-        ]);
-    }
-    if a.format == Format::Table {
-        rows.push(vec![
-            "total".into(),
-            String::new(),
-            total[0].to_string(),
-            total[1].to_string(),
-            total[2].to_string(),
-        ]);
-    }
+    let status = sla::check::status(&policy, &tickets, now);
+    // A terminal reader wants the sum; a script sums for itself.
+    let rows = status.rows(a.format == Format::Table);
     let text = match a.format {
         Format::Json => rows.to_json(),
         Format::Csv => rows.to_csv(),

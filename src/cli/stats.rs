@@ -1,10 +1,8 @@
 //! `svcdesk stats`: the monthly statistics report (月份统计报表), 高频问题 TOP N and trends.
 
-use std::collections::HashSet;
-
 use svcdesk::desk::{self, Desk};
 use svcdesk::ledger::{Month, Period, sheet};
-use svcdesk::model::{measure, report, ticket_store};
+use svcdesk::model::measure;
 use svcdesk::output::{self, Rows};
 
 use super::output::Format;
@@ -151,73 +149,41 @@ pub fn exec(cx: &mut Context, a: Args) -> Result<u8> {
     let desk = cx.desk()?;
     let now = cx.time(&desk, None)?;
     let today = desk.local(now).date_naive();
-    let p = period(&desk, &a, today)?;
-    let mut dims: Vec<Dim> = Vec::new();
-    for d in &a.by {
-        if !dims.contains(d) {
-            dims.push(*d);
-        }
-    }
-    let months = a
-        .trend
-        .map(|n| p.trailing_months(desk.tz(), n))
-        .unwrap_or_default();
-    let earliest = months.first().map_or(p.from, |m| m.from.min(p.from));
-    let latest = months.last().map_or(p.to, |m| m.to.max(p.to));
-
-    let policy = super::sla::policy(&desk)?;
-    let mut reports = report::load_all(&desk)?;
-    reports.retain(|r| p.contains(r.when().to_utc()));
-    let linked: HashSet<String> = reports.iter().filter_map(|r| r.ticket.clone()).collect();
-    // Only tickets that can count are kept: opened before the end, and active in the
-    // span or still open (or linked to a visit of the period, for its keys).
-    let (tickets, bad) = ticket_store::load_where_or_skip(&desk, a.skip_bad, |t| {
-        linked.contains(&t.id)
-            || (t.opened.is_some_and(|o| o.to_utc() < latest)
-                && (t.is_open() || t.event.last().is_some_and(|e| e.at.to_utc() >= earliest)))
-    })
-    .map_err(super::offer_skip_bad)?;
-    super::skipped(&bad);
-    let names = Names {
-        customers: super::report::customer_names(&desk)?,
-        categories: desk
-            .config
-            .categories
-            .iter()
-            .map(|(k, c)| (k.clone(), c.name.clone()))
-            .collect(),
+    let request = stats::Request {
+        period: period(&desk, &a, today)?,
+        dims: a.by.clone(),
+        top: a.top.map(|n| n as usize),
+        trend: a.trend,
+        skip_bad: a.skip_bad,
     };
-    let summary = stats::summarise(&tickets, &reports, &policy, &p, &dims, now);
-    let measures = measure::load_all(&desk)?;
-    let (measure_counts, measure_total) =
-        measure::period_counts(&measures, &p, stats::cutoff(&p, now), desk.tz());
-    let top = a.top.map(|n| stats::top_n(&tickets, &p, n as usize));
-    let trend = a
-        .trend
-        .map(|_| stats::trend(&tickets, &policy, &months, now));
+    let f = stats::figures(&desk, &request, now).map_err(super::offer_skip_bad)?;
+    super::skipped(&f.skipped);
+    let (p, names, summary) = (&request.period, &f.names, &f.summary);
+    let (measure_counts, measure_total) = (&f.measures, &f.measures_total);
+    let (top, trend) = (&f.top, &f.trend);
 
     let text = match a.format {
         Format::Csv => {
             let rows = match (&top, &trend) {
-                _ if a.measures => measure::stats_rows(&p.label, &measure_counts),
-                (Some(t), _) => t.rows(&names),
+                _ if a.measures => measure::stats_rows(&p.label, measure_counts),
+                (Some(t), _) => t.rows(names),
                 (None, Some(t)) => t.rows(),
-                (None, None) => summary.rows(&names),
+                (None, None) => summary.rows(names),
             };
             sheet::write(&rows, a.csv.opts(), &sheet::zh::STATS)
         }
         Format::Json => {
-            let mut v = summary.to_json(&names);
-            if let Some(t) = &top {
-                v["top"] = serde_json::json!({ "opened": t.opened, "entries": t.to_json(&names) });
+            let mut v = summary.to_json(names);
+            if let Some(t) = top {
+                v["top"] = serde_json::json!({ "opened": t.opened, "entries": t.to_json(names) });
             }
-            if let Some(t) = &trend {
+            if let Some(t) = trend {
                 v["trend"] = t.to_json();
             }
             v["measures"] = serde_json::json!({
                 "total": measure_total,
                 "by_kind": stats::rows_json(
-                    &measure::stats_rows(&p.label, &measure_counts),
+                    &measure::stats_rows(&p.label, measure_counts),
                     |c| matches!(c, "period" | "kind"),
                 ),
             });
@@ -233,20 +199,20 @@ pub fn exec(cx: &mut Context, a: Args) -> Result<u8> {
                 desk.local(p.from).date_naive(),
                 last_day
             );
-            s.push_str(&summary_table(&summary, &names, cx.width()));
-            if let Some(t) = &top {
-                s.push_str(&top_table(t, &names, cx.width()));
+            s.push_str(&summary_table(summary, names, cx.width()));
+            if let Some(t) = top {
+                s.push_str(&top_table(t, names, cx.width()));
             }
-            if let Some(t) = &trend {
+            if let Some(t) = trend {
                 s.push_str(&format!("\nTrend, {} month(s):\n", t.months.len()));
                 s.push_str(&dashes(t.transposed()).to_table(cx.width()));
             }
             // Desks that keep no measures see the report they always saw.
-            if !measures.is_empty() || a.measures {
+            if f.has_measures || a.measures {
                 s.push_str(&measure_table(
                     &p.label,
-                    &measure_counts,
-                    &measure_total,
+                    measure_counts,
+                    measure_total,
                     cx.width(),
                 ));
             }

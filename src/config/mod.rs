@@ -348,6 +348,15 @@ impl Config {
         Calendar::new(self.timezone, &self.calendar)
     }
 
+    /// The compiled SLA policy (validated when the config was loaded, so an error here
+    /// means the config was built by hand).
+    pub fn policy(&self) -> Result<Policy> {
+        let calendar = self
+            .calendar()
+            .map_err(|e| Error::invalid(format!("{FILE_NAME} [calendar]: {e}")))?;
+        Policy::new(&self.sla, calendar).map_err(|e| Error::invalid(format!("{FILE_NAME}: {e}")))
+    }
+
     /// The staff member one of whose `email` entries is `email` (case-blind, as mail is).
     pub fn staff_by_email(&self, email: &str) -> Option<&Staff> {
         let email = email.trim();

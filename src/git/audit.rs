@@ -28,11 +28,9 @@ use serde::{Deserialize, Serialize};
 use crate::config::{Config, Staff};
 use crate::desk::Desk;
 use crate::error::{Error, Result};
+use crate::model::record::SYSTEM_ACTOR;
 use crate::model::ticket::Action;
 use crate::model::ticket_store::{event_line, required_roles};
-
-/// The `by` of the steps svcdesk takes itself (`sla check --notify` / `--escalate`).
-pub const SYSTEM_ACTOR: &str = "svcdesk";
 
 /// What to audit beyond the committed history.
 #[derive(Debug, Clone, Copy, Default)]
@@ -87,6 +85,41 @@ pub struct Finding {
     pub problem: Problem,
     /// What is wrong, in words.
     pub message: String,
+}
+
+impl Finding {
+    /// `commit 1a2b3c4d5e6f by Name <email>`, or `not committed`.
+    pub fn commit_text(&self) -> String {
+        match (&self.commit, &self.author) {
+            (Some(c), Some(a)) => format!("commit {} by {a}", &c[..c.len().min(12)]),
+            _ => "not committed".into(),
+        }
+    }
+
+    /// `action by who (entered by whom)`: whose step it is.
+    pub fn step_text(&self) -> String {
+        let entered = self
+            .entered_by
+            .as_ref()
+            .map(|e| format!(" (entered by {e})"))
+            .unwrap_or_default();
+        format!("{} by {}{entered}", self.action, self.by)
+    }
+
+    /// The finding as a problem of `check --audit`, at the event's line.
+    pub fn as_problem(&self) -> crate::check::Problem {
+        crate::check::Problem {
+            path: self.file.clone().into(),
+            line: self.line,
+            column: self.line.map(|_| 1),
+            message: format!(
+                "{}: {}: {}",
+                self.step_text(),
+                self.commit_text(),
+                self.message
+            ),
+        }
+    }
 }
 
 #[derive(Debug, Default)]

@@ -202,6 +202,38 @@ pub fn conflict_problems(root: &Path) -> Vec<Problem> {
         .collect()
 }
 
+/// How one run of git's merge driver went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileMerge {
+    Clean,
+    /// Markers are in the file; why.
+    Conflict(String),
+    /// A version is not UTF-8 text: ours is left as it is, for a manual merge.
+    NotText,
+}
+
+/// What `svcdesk merge-driver %O %A %B` does: merges the three versions of one record
+/// file into `ours`, which is rewritten only when the merge changed it.
+pub fn merge_files(base: &Path, ours: &Path, theirs: &Path) -> Result<FileMerge> {
+    let read = |p: &Path| std::fs::read(p).map_err(|e| Error::io(p, e));
+    let (b, o, t) = (read(base)?, read(ours)?, read(theirs)?);
+    let (Ok(b), Ok(o), Ok(t)) = (
+        String::from_utf8(b),
+        String::from_utf8(o),
+        String::from_utf8(t),
+    ) else {
+        return Ok(FileMerge::NotText);
+    };
+    let merged = super::merge::merge(&b, &o, &t);
+    if merged.text() != o {
+        std::fs::write(ours, merged.text()).map_err(|e| Error::io(ours, e))?;
+    }
+    Ok(match merged {
+        super::merge::Merged::Clean(_) => FileMerge::Clean,
+        super::merge::Merged::Conflict { reason, .. } => FileMerge::Conflict(reason),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -23,8 +23,10 @@ use crate::output::Rows;
 pub mod columns;
 pub mod export;
 pub mod import;
+mod load;
 mod tickets;
 
+pub use load::{service_of, tickets_of};
 pub use tickets::{TICKET_COLUMNS, TICKET_TAIL, TicketLedger, tickets};
 
 // re-export for the parallel branches of issue 17; removed at the end of the session

@@ -163,6 +163,14 @@ pub fn load_all(desk: &Desk) -> Result<Vec<Customer>> {
         .collect()
 }
 
+/// Customer ID → name, for the tables, ledgers and statistics that show both.
+pub fn names(desk: &Desk) -> Result<std::collections::HashMap<String, String>> {
+    Ok(load_all(desk)?
+        .into_iter()
+        .map(|c| (c.id, c.name))
+        .collect())
+}
+
 /// Phone numbers compare by their digits only, so "138-0000 0000" equals "13800000000".
 pub fn phone_digits(p: &str) -> String {
     p.chars().filter(char::is_ascii_digit).collect()

@@ -20,6 +20,9 @@ use crate::desk::record::{self as file, date_value, datetime_value, edit_file};
 use crate::desk::{Desk, Id, When, store};
 use crate::error::{Error, Result};
 
+/// The `by` of the steps svcdesk takes itself (`sla check --notify` / `--escalate`).
+pub const SYSTEM_ACTOR: &str = "svcdesk";
+
 /// A record kind with a history.
 pub trait Record: Sized + Clone + PartialEq + DeserializeOwned {
     type Event: Step<Record = Self>;

@@ -5,6 +5,7 @@
 //!
 //! This module is pure: it reads no files, prints nothing and never looks at the clock.
 
+pub mod check;
 pub mod coverage;
 pub mod policy;
 pub mod view;

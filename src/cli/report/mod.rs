@@ -12,7 +12,6 @@ use svcdesk::output;
 use svcdesk::{Error, Result};
 
 use self::args::{AddArgs, EditArgs, ListArgs, LogArgs, RedactArgs, ShowArgs, WeeklyArgs};
-pub use self::show::customer_names;
 use super::output::Format;
 use super::{Context, warn};
 
@@ -231,7 +230,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
                 week,
                 &log.entry,
                 &reports,
-                &show::customer_names(&desk)?,
+                &svcdesk::model::customer::names(&desk)?,
                 desk.tz(),
             );
             let text = match a.format {

@@ -1,8 +1,6 @@
 //! How reports, report listings and an engineer's week read: on a terminal, and as
 //! field,value CSV for `report show`.
 
-use std::collections::HashMap;
-
 use svcdesk::Result;
 use svcdesk::desk::{Desk, Id, Kind};
 use svcdesk::ledger::{Month, Week, Weekly, columns, export};
@@ -13,14 +11,6 @@ use svcdesk::output::{self, Rows};
 use super::super::Context;
 use super::super::output::Format;
 use super::args::ListArgs;
-
-/// Customer ID → name, for tables and ledgers.
-pub fn customer_names(desk: &Desk) -> Result<HashMap<String, String>> {
-    Ok(customer::load_all(desk)?
-        .into_iter()
-        .map(|c| (c.id, c.name))
-        .collect())
-}
 
 pub(super) fn list(cx: &mut Context, desk: &Desk, a: ListArgs) -> Result<()> {
     let resolve = |kind: Kind, q: &Option<String>| -> Result<Option<String>> {
@@ -51,7 +41,7 @@ pub(super) fn list(cx: &mut Context, desk: &Desk, a: ListArgs) -> Result<()> {
             String::new()
         }
         Format::Table => {
-            let names = customer_names(desk)?;
+            let names = customer::names(desk)?;
             let mut rows = Rows::new(vec![
                 "id", "date", "engineer", "customer", "type", "ticket", "hours", "outcome",
             ]);

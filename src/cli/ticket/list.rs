@@ -131,7 +131,7 @@ pub(super) fn exec(cx: &mut Context, desk: &Desk, a: ListArgs) -> Result<u8> {
         want.is_empty() || v.as_ref().is_some_and(|v| want.contains(v))
     };
     let policy = if a.overdue || a.due_within.is_some() || a.sla {
-        Some(crate::cli::sla::policy(desk)?)
+        Some(desk.config.policy()?)
     } else {
         None
     };

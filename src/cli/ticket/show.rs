@@ -24,7 +24,7 @@ pub struct ShowArgs {
 pub(super) fn exec(cx: &mut Context, desk: &Desk, a: ShowArgs) -> Result<u8> {
     let id = desk.resolve(Kind::Ticket, &a.id)?;
     let t = ticket_store::load(desk, &id)?;
-    let policy = crate::cli::sla::policy(desk)?;
+    let policy = desk.config.policy()?;
     let now = cx.time(desk, None)?;
     let runs = [policy.evaluate(&t, now)];
     let text = match a.format {

@@ -1,0 +1,36 @@
+//! The ledgers of a desk: each reads what its month needs and folds it.
+
+use chrono::{DateTime, Utc};
+
+use super::{Month, Period, ServiceLedger, TicketLedger};
+use crate::Result;
+use crate::desk::Desk;
+use crate::model::{customer, report, ticket_store};
+use crate::stats::may_count;
+
+/// 技术服务台账 of `month`, from the desk's reports.
+pub fn service_of(desk: &Desk, month: Month) -> Result<ServiceLedger> {
+    let reports = report::load_all(desk)?;
+    Ok(super::service(
+        &reports,
+        &customer::names(desk)?,
+        month,
+        desk.tz(),
+    ))
+}
+
+/// 客户服务受理跟踪反馈表 of `month` as of `now`; only tickets that [`may_count`] in
+/// the month are read.
+pub fn tickets_of(desk: &Desk, month: Month, now: DateTime<Utc>) -> Result<TicketLedger> {
+    let period = Period::month(month, desk.tz());
+    let policy = desk.config.policy()?;
+    let tickets = ticket_store::load_where(desk, |t| may_count(t, period.from, period.to))?;
+    Ok(super::tickets(
+        &tickets,
+        &customer::names(desk)?,
+        &policy,
+        month,
+        desk.tz(),
+        now,
+    ))
+}
