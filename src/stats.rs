@@ -38,6 +38,8 @@ use crate::model::ticket::{self, Action, Event, Ticket};
 use crate::output::Rows;
 use crate::output::sheet::{self, intern, json_number};
 use crate::sla::policy::{TimerState, TimerStatus};
+use crate::vocab::vocab;
+use serde::{Deserialize, Serialize};
 
 mod figures;
 mod membership;
@@ -327,36 +329,23 @@ pub fn median_hours(secs: &[i64]) -> String {
 
 // ---------------------------------------------------------------- grouping
 
-/// What `stats --by` groups by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, clap::ValueEnum)]
-pub enum Dim {
-    Category,
-    Grade,
-    Priority,
-    Department,
-    Assignee,
-    Channel,
-    Customer,
-    Product,
-    /// Field visits by their engineer, tickets by their assignee.
-    Engineer,
-}
+vocab!(
+    /// What `stats --by` groups by.
+    Dim {
+        Category = "category",
+        Grade = "grade",
+        Priority = "priority",
+        Department = "department",
+        Assignee = "assignee",
+        Channel = "channel",
+        Customer = "customer",
+        Product = "product",
+        /// Field visits by their engineer, tickets by their assignee.
+        Engineer = "engineer",
+    }
+);
 
 impl Dim {
-    pub fn name(self) -> &'static str {
-        match self {
-            Dim::Category => "category",
-            Dim::Grade => "grade",
-            Dim::Priority => "priority",
-            Dim::Department => "department",
-            Dim::Assignee => "assignee",
-            Dim::Channel => "channel",
-            Dim::Customer => "customer",
-            Dim::Product => "product",
-            Dim::Engineer => "engineer",
-        }
-    }
-
     /// The ticket's value (empty when it has none).
     pub fn of_ticket(self, t: &Ticket) -> String {
         let s = |v: &Option<String>| v.clone().unwrap_or_default();
@@ -491,7 +480,7 @@ impl Summary {
     pub fn columns(&self) -> Vec<&'static str> {
         let mut c = vec!["period"];
         for d in &self.dims {
-            c.push(d.name());
+            c.push(d.as_str());
             if *d == Dim::Customer {
                 c.push("customer_name");
             }
@@ -570,7 +559,7 @@ impl Summary {
             "groups": rows_json(&self.rows(names), |c| {
                 TEXT_COLUMNS.contains(&c)
                     || c == "customer_name"
-                    || self.dims.iter().any(|d| d.name() == c)
+                    || self.dims.iter().any(|d| d.as_str() == c)
             }),
         })
     }

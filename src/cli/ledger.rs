@@ -7,6 +7,7 @@ use svcdesk::output::Rows;
 use super::output::Format;
 
 use super::Context;
+use crate::cli::values::{self, OnDay};
 
 /// Ledgers (台账): one row per record of a month, as CSV for the spreadsheet.
 #[derive(Subcommand)]
@@ -75,8 +76,8 @@ compensation_amount,compensation_currency,satisfaction,reopened
 #[derive(clap::Args)]
 pub struct ServiceArgs {
     /// The month: 2026-11, this or last (desk time zone).
-    #[arg(long, value_name = "MONTH")]
-    month: String,
+    #[arg(long, value_name = "MONTH", value_parser = values::month())]
+    month: OnDay<Month>,
     /// Ledgers feed spreadsheets, so CSV is the default.
     #[arg(long, value_enum, default_value = "csv")]
     format: Format,
@@ -87,8 +88,8 @@ pub struct ServiceArgs {
 #[derive(clap::Args)]
 pub struct TicketsArgs {
     /// The month: 2026-11, this or last (desk time zone).
-    #[arg(long, value_name = "MONTH")]
-    month: String,
+    #[arg(long, value_name = "MONTH", value_parser = values::month())]
+    month: OnDay<Month>,
     /// Ledgers feed spreadsheets, so CSV is the default.
     #[arg(long, value_enum, default_value = "csv")]
     format: Format,
@@ -101,7 +102,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
     match cmd {
         Command::Service(a) => {
             let today = desk.local(cx.time(&desk, None)?).date_naive();
-            let month = Month::parse(&a.month, today)?;
+            let month = a.month.on(today, desk.tz())?;
             let l = ledger::service_of(&desk, month)?;
             let text = match a.format {
                 Format::Csv => sheet::write(&l.rows, a.csv.opts(), &sheet::zh::SERVICE),
@@ -139,7 +140,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
         }
         Command::Tickets(a) => {
             let now = cx.time(&desk, None)?;
-            let month = Month::parse(&a.month, desk.local(now).date_naive())?;
+            let month = a.month.on(desk.local(now).date_naive(), desk.tz())?;
             let l = ledger::tickets_of(&desk, month, now)?;
             let text = match a.format {
                 Format::Csv => sheet::write(&l.rows, a.csv.opts(), &sheet::zh::TICKETS),

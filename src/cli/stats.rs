@@ -1,6 +1,8 @@
 //! `svcdesk stats`: the monthly statistics report (月份统计报表), 高频问题 TOP N and trends.
 
-use svcdesk::desk::{self, Desk};
+use crate::cli::values::{self, OnDay};
+use chrono::NaiveDate;
+use svcdesk::desk::Desk;
 use svcdesk::ledger::{Month, Period, sheet};
 use svcdesk::model::measure;
 use svcdesk::output::{self, Rows};
@@ -90,19 +92,19 @@ pub struct Args {
     #[arg(long, help = super::SKIP_BAD_HELP)]
     skip_bad: bool,
     /// A month: 2026-11, this or last.
-    #[arg(long, value_name = "MONTH", conflicts_with_all = ["quarter", "from"])]
-    month: Option<String>,
+    #[arg(long, value_name = "MONTH", conflicts_with_all = ["quarter", "from"], value_parser = values::month())]
+    month: Option<OnDay<Month>>,
     /// A quarter: 2026Q4, this or last.
-    #[arg(long, value_name = "QUARTER", conflicts_with = "from")]
-    quarter: Option<String>,
+    #[arg(long, value_name = "QUARTER", conflicts_with = "from", value_parser = values::quarter())]
+    quarter: Option<OnDay<Period>>,
     /// First day of a period of days (with --to), YYYY-MM-DD.
-    #[arg(long, value_name = "DATE", requires = "to")]
-    from: Option<String>,
+    #[arg(long, value_name = "DATE", requires = "to", value_parser = values::date())]
+    from: Option<NaiveDate>,
     /// Last day of the period, included.
-    #[arg(long, value_name = "DATE", requires = "from")]
-    to: Option<String>,
+    #[arg(long, value_name = "DATE", requires = "from", value_parser = values::date())]
+    to: Option<NaiveDate>,
     /// Group by this key (repeatable, or a comma-separated list).
-    #[arg(long, value_enum, value_name = "KEY", value_delimiter = ',')]
+    #[arg(long, value_name = "KEY", value_delimiter = ',', value_parser = values::word::<Dim>())]
     by: Vec<Dim>,
     /// Also the N most frequent categories, products, complaint kinds, and repeat customers.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
@@ -122,13 +124,13 @@ pub struct Args {
 fn period(desk: &Desk, a: &Args, today: chrono::NaiveDate) -> Result<Period> {
     let tz = desk.tz();
     if let Some(q) = &a.quarter {
-        return Period::parse_quarter(q, today, tz);
+        return q.on(today, tz);
     }
     if let (Some(f), Some(t)) = (&a.from, &a.to) {
-        return Period::between(desk::parse_date(f)?, desk::parse_date(t)?, tz);
+        return Period::between(*f, *t, tz);
     }
     let m = match &a.month {
-        Some(m) => Month::parse(m, today)?,
+        Some(m) => m.on(today, tz)?,
         None => Month::of(today),
     };
     Ok(Period::month(m, tz))
@@ -249,7 +251,7 @@ fn summary_table(s: &stats::Summary, names: &Names, width: Option<u16>) -> Strin
     let keep: Vec<&str> = s
         .dims
         .iter()
-        .map(|d| d.name())
+        .map(|d| d.as_str())
         .chain(s.dims.contains(&Dim::Customer).then_some("customer_name"))
         .chain([
             "opened",
@@ -276,7 +278,7 @@ fn summary_table(s: &stats::Summary, names: &Names, width: Option<u16>) -> Strin
         let mut r = pick(r);
         for (c, d) in r.iter_mut().zip(&s.dims) {
             if c.is_empty() {
-                *c = format!("(no {})", d.name());
+                *c = format!("(no {})", d.as_str());
             }
         }
         out.push(r);

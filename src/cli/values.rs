@@ -11,9 +11,6 @@
 //! command reads with [`OnDay::on`]. An `--at` time likewise parses into [`Time`], read in
 //! the desk's zone by `Context::at`.
 
-// Until the other commands adopt the parsers this file offers (ticket uses some).
-#![allow(dead_code)]
-
 use std::ffi::OsStr;
 
 use chrono::{Duration, NaiveDate};
@@ -190,10 +187,6 @@ impl<T> OnDay<T> {
         (self.read)(&self.text, today, tz).map_err(naming(&self.option))
     }
 
-    /// As typed.
-    pub fn as_str(&self) -> &str {
-        &self.text
-    }
 }
 
 /// A time as typed for `--at`, known to be readable.

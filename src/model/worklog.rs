@@ -157,7 +157,8 @@ pub struct NewEntry {
     pub engineer: String,
     pub date: NaiveDate,
     /// Hours as typed, e.g. "1.5".
-    pub hours: Option<String>,
+    /// Hundredths of an hour, as [`parse_hours`] reads them.
+    pub hours: Option<i64>,
     /// Ticket ID or abbreviation.
     pub ticket: Option<String>,
     pub text: String,
@@ -178,7 +179,7 @@ pub fn append(desk: &Desk, n: NewEntry) -> Result<PathBuf> {
             &["text"],
         ));
     }
-    let hours = n.hours.as_deref().map(parse_hours).transpose()?;
+    let hours = n.hours;
     let ticket = n
         .ticket
         .as_deref()

@@ -184,8 +184,8 @@ pub struct LogArgs {
     #[arg(long, value_name = "DATE", value_parser = values::date())]
     pub(super) date: Option<NaiveDate>,
     /// Hours spent, e.g. 2 or 1.5.
-    #[arg(long, value_name = "HOURS")]
-    pub(super) hours: Option<String>,
+    #[arg(long, value_name = "HOURS", value_parser = values::hours())]
+    pub(super) hours: Option<i64>,
     /// The ticket worked on (ID or abbreviation).
     #[arg(long, value_name = "TICKET")]
     pub(super) ticket: Option<String>,
