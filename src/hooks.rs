@@ -10,16 +10,13 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::config::hooks::parse_timeout;
+use crate::config::hooks::{MEASURE_DUE, parse_timeout, timeout};
 use crate::config::{HookRule, Hooks};
 use crate::desk::Desk;
 use crate::model::measure::Measure;
 use crate::model::ticket::Ticket;
 
 pub mod notify;
-
-// re-export for the parallel branches of issue 17; removed at the end of the session
-pub use crate::config::hooks::{MEASURE_DUE, SLA_BREACH, timeout};
 
 /// Set in a hook's environment. A svcdesk command run by a hook runs no hooks itself,
 /// so a hook that writes to the desk cannot set off an endless chain.

@@ -46,9 +46,7 @@ mod membership;
 pub use figures::{Figures, Request, figures};
 pub use membership::may_count;
 
-// re-export for the parallel branches of issue 17; removed at the end of the session
-// (Period is used here too: keep it as a plain `use`)
-pub use crate::time::Period;
+use crate::time::Period;
 
 /// The ticket as it stood just before `end`: replayed from the events before it (events
 /// are in time order). `None` if it was not yet opened. Borrowed when nothing happened

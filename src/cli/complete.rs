@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use svcdesk::Result;
 use svcdesk::desk::{Desk, Kind};
-use svcdesk::model::vocab::Grade;
+use svcdesk::vocab::Grade;
 
 use super::Context;
 

@@ -57,7 +57,7 @@ impl Context {
     pub fn time(&self, desk: &Desk, at: Option<&str>) -> Result<DateTime<Utc>> {
         // Records keep whole seconds: finer is noise in a diff and in a ledger.
         let t = match at.or(self.now.as_deref()) {
-            Some(s) => desk::parse_time(s, desk.tz())?,
+            Some(s) => svcdesk::time::parse_time(s, desk.tz())?,
             None => Utc::now(),
         };
         Ok(t.with_nanosecond(0).unwrap_or(t))
@@ -74,7 +74,7 @@ impl Context {
         };
         let t = self.time(desk, Some(given))?;
         if !self.future {
-            desk::refuse_future(given, t, now, desk.tz())?;
+            svcdesk::time::refuse_future(given, t, now, desk.tz())?;
         }
         Ok(t)
     }
@@ -85,7 +85,7 @@ impl Context {
     pub fn when(&self, desk: &Desk, at: Option<&str>) -> Result<desk::When> {
         Ok(match (at, self.now.as_deref()) {
             (Some(_), _) => desk::When::At(self.at(desk, at)?),
-            (None, Some(s)) => desk::When::NowIs(desk::parse_time(s, desk.tz())?),
+            (None, Some(s)) => desk::When::NowIs(svcdesk::time::parse_time(s, desk.tz())?),
             (None, None) => desk::When::Now,
         })
     }

@@ -6,9 +6,9 @@ use std::path::PathBuf;
 use svcdesk::Result;
 use svcdesk::desk::{Desk, store};
 use svcdesk::ledger::export::{self, At, Kind};
-use svcdesk::ledger::sheet;
 use svcdesk::model::ticket::Ticket;
 use svcdesk::model::{customer, report, ticket_store};
+use svcdesk::output::sheet;
 use svcdesk::output::{self, Rows};
 
 use super::Context;

@@ -6,7 +6,7 @@ use svcdesk::Error;
 use svcdesk::model::customer::LooksLikeExisting;
 use svcdesk::model::measure::AddError;
 use svcdesk::model::record::{Missing, OutOfOrder, Refused, StepError, seconds};
-use svcdesk::model::vocab::CompState;
+use svcdesk::vocab::CompState;
 
 /// The error line: the library's message, naming the option where one was at fault.
 pub fn message(e: &Error) -> String {

@@ -96,7 +96,7 @@ fn listing(desk: &Desk) -> String {
         out.push_str("No [[hooks.rule]] in svcdesk.toml: nothing runs, nothing to trust.\n");
         return out;
     }
-    let timeout = hooks::timeout(h);
+    let timeout = svcdesk::config::hooks::timeout(h);
     for (i, r) in h.rule.iter().enumerate() {
         let mut when = format!("on {}", r.on.join(", "));
         for (key, vals) in [

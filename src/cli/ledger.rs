@@ -1,8 +1,10 @@
 use clap::Subcommand;
 use svcdesk::Result;
-use svcdesk::ledger::{self, Month, sheet};
+use svcdesk::ledger;
 use svcdesk::model::report::hours_text;
 use svcdesk::output::Rows;
+use svcdesk::output::sheet;
+use svcdesk::time::Month;
 
 use super::output::Format;
 

@@ -2,7 +2,6 @@
 //! warnings, and the record files a summary left out.
 
 use svcdesk::Error;
-use svcdesk::desk;
 
 pub fn report(e: &Error) {
     eprintln!("error: {}", super::hints::message(e));
@@ -28,7 +27,7 @@ pub fn warn_unknown_filter<'a>(
         if known.clone().into_iter().any(|k| k == v) {
             continue;
         }
-        let guess = desk::nearest(v, known.clone())
+        let guess = svcdesk::names::nearest(v, known.clone())
             .map(|k| format!("; did you mean `{option} {k}`?"))
             .unwrap_or_default();
         warn(&format!(

@@ -1,7 +1,7 @@
 //! The output options many commands share: `--format`, and the CSV options `--bom`,
 //! `--excel`, `--lang`. Clap's view of them; the library takes [`sheet::CsvOpts`].
 
-use svcdesk::ledger::sheet;
+use svcdesk::output::sheet;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Format {

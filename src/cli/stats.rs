@@ -3,9 +3,10 @@
 use crate::cli::values::{self, OnDay};
 use chrono::NaiveDate;
 use svcdesk::desk::Desk;
-use svcdesk::ledger::{Month, Period, sheet};
 use svcdesk::model::measure;
+use svcdesk::output::sheet;
 use svcdesk::output::{self, Rows};
+use svcdesk::time::{Month, Period};
 
 use super::output::Format;
 use svcdesk::stats::{self, Dim, Names};

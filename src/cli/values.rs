@@ -17,8 +17,7 @@ use chrono::{Duration, NaiveDate};
 use chrono_tz::Tz;
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::error::ErrorKind;
-use svcdesk::desk;
-use svcdesk::ledger::{Month, Period, Week};
+use svcdesk::time::{Month, Period, Week};
 use svcdesk::vocab::Word;
 use svcdesk::{Error, Result};
 
@@ -63,12 +62,18 @@ fn naming(option: &str) -> impl Fn(Error) -> Error + '_ {
 
 /// A date, YYYY-MM-DD.
 pub fn date() -> Checked<NaiveDate> {
-    Checked(|s, option| desk::parse_date(s).map_err(naming(option)))
+    Checked(|s, option| svcdesk::time::parse_date(s).map_err(naming(option)))
 }
 
 /// A date ahead, for due and follow-up dates: YYYY-MM-DD, or `+30d` / `+2w` from today.
 pub fn date_ahead() -> Checked<OnDay<NaiveDate>> {
-    Checked(|s, option| OnDay::new(s, |s, today, _| desk::parse_date_from(s, today), option))
+    Checked(|s, option| {
+        OnDay::new(
+            s,
+            |s, today, _| svcdesk::time::parse_date_from(s, today),
+            option,
+        )
+    })
 }
 
 /// A calendar month: `2026-11`, `this` or `last`.
@@ -90,7 +95,7 @@ pub fn quarter() -> Checked<OnDay<Period>> {
 /// 3339. Checked here, read in the desk's zone by `Context::at` / `Context::when`.
 pub fn time() -> Checked<Time> {
     Checked(|s, option| {
-        desk::parse_time(s, Tz::UTC).map_err(naming(option))?;
+        svcdesk::time::parse_time(s, Tz::UTC).map_err(naming(option))?;
         Ok(Time(s.to_string()))
     })
 }
@@ -98,7 +103,7 @@ pub fn time() -> Checked<Time> {
 /// A wall-clock duration: `30m`, `2h`, `1d`.
 pub fn duration() -> Checked<Duration> {
     Checked(|s, option| {
-        svcdesk::sla::parse_duration(s).map_err(|e| {
+        svcdesk::time::parse_duration(s).map_err(|e| {
             Error::usage(
                 format!("{option}: {e}"),
                 "write a duration such as 30m, 2h or 1d",
@@ -186,7 +191,6 @@ impl<T> OnDay<T> {
     pub fn on(&self, today: NaiveDate, tz: Tz) -> Result<T> {
         (self.read)(&self.text, today, tz).map_err(naming(&self.option))
     }
-
 }
 
 /// A time as typed for `--at`, known to be readable.

@@ -18,9 +18,7 @@ pub mod policy;
 
 pub use policy::{Policy, PolicyError};
 
-// re-export for the parallel branches of issue 17; removed at the end of the session
-// (toml_string is used here too: keep it as a plain `use`)
-pub use crate::keypath::toml_string;
+use crate::keypath::toml_string;
 
 pub const FILE_NAME: &str = "svcdesk.toml";
 

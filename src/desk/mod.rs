@@ -19,11 +19,6 @@ pub use id::{Id, Kind};
 pub use store::WriteLock;
 pub use when::When;
 
-// re-export for the parallel branches of issue 17; removed at the end of the session
-pub use crate::names::{did_you_mean, nearest, not_known};
-// re-export for the parallel branches of issue 17; removed at the end of the session
-pub use crate::time::{FUTURE_SLACK, parse_date, parse_date_from, parse_time, refuse_future};
-
 pub const GITIGNORE: &str = "# svcdesk's local lock and caches; never committed\n.svcdesk/\n# left only if svcdesk was killed mid-write; safe to delete\n.svcdesk-tmp-*\n";
 pub const GITATTRIBUTES: &str = "\
 # Records are text; keep line endings as written so diffs show only real changes.

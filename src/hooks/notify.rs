@@ -43,7 +43,8 @@ pub enum Refusal {
 /// anything is told or written; with one, untrusted hooks are held back.
 pub fn hooks_on(desk: &Desk, enabled: bool, own_command: bool) -> Result<HooksOn, Refusal> {
     let h = &desk.config.hooks;
-    let handled = super::handles(h, super::SLA_BREACH) || super::handles(h, super::MEASURE_DUE);
+    let handled = super::handles(h, crate::config::hooks::SLA_BREACH)
+        || super::handles(h, crate::config::hooks::MEASURE_DUE);
     match (enabled, handled) {
         (false, _) if !own_command => return Err(Refusal::HooksOff),
         (true, false) if !own_command => return Err(Refusal::NoHooks),
@@ -122,7 +123,7 @@ fn tell(
             &desk.root,
             cmd,
             ev,
-            super::timeout(hooks),
+            crate::config::hooks::timeout(hooks),
         ));
     }
     let mut held_back = false;
@@ -160,7 +161,7 @@ fn breach(
     let mut ev = HookEvent::ticket(
         desk,
         t,
-        super::SLA_BREACH,
+        crate::config::hooks::SLA_BREACH,
         SYSTEM_ACTOR,
         &desk.local(now).to_rfc3339(),
     );

@@ -7,11 +7,12 @@ use chrono_tz::Tz;
 use serde_json::Value;
 
 use super::columns::{self, Column};
+use crate::config::policy::Policy;
 use crate::model::customer::Customer;
 use crate::model::report::{Report, WithHours};
 use crate::model::ticket::Ticket;
 use crate::output::Rows;
-use crate::sla::{Policy, view};
+use crate::sla::view;
 
 /// What `svcdesk export` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -29,11 +29,7 @@ mod tickets;
 pub use load::{service_of, tickets_of};
 pub use tickets::{TICKET_COLUMNS, TICKET_TAIL, TicketLedger, tickets};
 
-// re-export for the parallel branches of issue 17; removed at the end of the session
-pub use crate::output::sheet;
-// re-export for the parallel branches of issue 17; removed at the end of the session
-// (Month and Week are used here too: keep them as a plain `use`)
-pub use crate::time::{Month, Period, Week, midnight};
+use crate::time::{Month, Period, Week};
 
 // ---------------------------------------------------------------- 技术服务台账
 

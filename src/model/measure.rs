@@ -21,12 +21,12 @@ use super::names;
 use super::record::{self, Record, Step, multiline};
 // The engine's, at the paths their callers have always used.
 pub use super::record::{StepError, render, replay, replay_checked};
-use super::vocab::vocab;
 use crate::config::Config;
 use crate::desk::record::serde_time;
 use crate::desk::{Desk, Id, Kind, When};
 use crate::error::{Error, Result};
 use crate::time::{Month, Period, midnight};
+use crate::vocab::vocab;
 
 vocab!(
     /// What a measure changes: people's skills, the way work is done, or the product.

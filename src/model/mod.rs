@@ -19,6 +19,3 @@ pub mod ticket;
 pub mod ticket_cache;
 pub mod ticket_store;
 pub mod worklog;
-
-// re-export for the parallel branches of issue 17; removed at the end of the session
-pub use crate::vocab;

@@ -4,8 +4,8 @@
 //! name by the same rule.
 
 use crate::config::Config;
-use crate::desk::not_known;
 use crate::error::{Error, Result, shown};
+use crate::names::not_known;
 
 /// `key` is one of the desk's categories.
 pub fn category(cfg: &Config, key: &str) -> Result<()> {

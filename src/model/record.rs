@@ -15,10 +15,10 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, value};
 
-use super::vocab::{Action, CompState};
 use crate::desk::record::{self as file, date_value, datetime_value, edit_file};
 use crate::desk::{Desk, Id, When, store};
 use crate::error::{Error, Result};
+use crate::vocab::{Action, CompState};
 
 /// The `by` of the steps svcdesk takes itself (`sla check --notify` / `--escalate`).
 pub const SYSTEM_ACTOR: &str = "svcdesk";

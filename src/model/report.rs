@@ -18,12 +18,12 @@ use toml_edit::{DocumentMut, value};
 use super::names;
 use super::record::{Missing, missing, multiline, write_values};
 use super::ticket_store;
-use super::vocab::vocab;
 use crate::config::Config;
 use crate::desk::record::edit_file;
 use crate::desk::record::{self, datetime_value, serde_time};
 use crate::desk::{Desk, Id, Kind, store};
 use crate::error::{Error, Result};
+use crate::vocab::vocab;
 
 vocab!(
     /// What kind of visit it was (the form's four boxes).

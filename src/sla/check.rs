@@ -10,9 +10,10 @@ use chrono_tz::Tz;
 use serde_json::{Value, json};
 
 use super::coverage::HolidayGaps;
-use super::policy::{Policy, TimerState, TimerStatus};
+use super::policy::{TimerState, TimerStatus};
 use super::view;
 use crate::config;
+use crate::config::policy::Policy;
 use crate::model::measure::{self, Measure};
 use crate::model::ticket::Ticket;
 use crate::output::Rows;

@@ -82,7 +82,7 @@ mod tests {
     fn policy(holidays: &str, resolve: &str) -> (Policy, config::Sla) {
         let text = config::default_config("t", chrono_tz::Asia::Shanghai).replace(
             "medium = \"3wd\"",
-            &format!("medium = {}", config::toml_string(resolve)),
+            &format!("medium = {}", crate::keypath::toml_string(resolve)),
         );
         let text = match holidays {
             "2026" => text,

@@ -12,11 +12,3 @@ pub mod view;
 
 pub use coverage::HolidayGaps;
 pub use policy::{TimerState, TimerStatus};
-
-// re-export for the parallel branches of issue 17; removed at the end of the session
-pub use crate::config::policy::{Policy, PolicyError};
-// re-export for the parallel branches of issue 17; removed at the end of the session
-pub use crate::time::{
-    Calendar, CalendarConfig, CalendarError, DurationError, MAX_TARGET_DAYS, Target, TargetError,
-    calendar, parse_duration, target,
-};

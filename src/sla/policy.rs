@@ -109,9 +109,7 @@ use crate::config::policy::{TimerRule, grade_index, priority_index};
 use crate::model::ticket::{Action, Event, Grade, Priority, State, Ticket};
 use crate::time::Target;
 
-// re-export for the parallel branches of issue 17; removed at the end of the session
-// (Policy is used here too: keep it as a plain `use`)
-pub use crate::config::policy::{Policy, PolicyError};
+use crate::config::policy::Policy;
 
 /// Where a run of a timer stands, or how it ended. See the module documentation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]

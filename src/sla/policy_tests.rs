@@ -1,4 +1,5 @@
 use super::*;
+use crate::config::policy::PolicyError;
 use crate::config::{self, Config};
 use crate::model::ticket::replay;
 use chrono::{FixedOffset, NaiveDateTime, TimeZone};

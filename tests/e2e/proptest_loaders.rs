@@ -209,10 +209,10 @@ proptest! {
             "[+-]?[0-9]{5,12}-[0-9]{2}-[0-9]{2}",
         ],
     ) {
-        let _ = svcdesk::sla::parse_duration(&s);
-        let _ = svcdesk::sla::Target::parse(&s);
-        let _ = svcdesk::desk::parse_time(&s, chrono_tz::Asia::Shanghai);
-        let _ = svcdesk::desk::parse_time(&s, chrono_tz::UTC);
+        let _ = svcdesk::time::parse_duration(&s);
+        let _ = svcdesk::time::Target::parse(&s);
+        let _ = svcdesk::time::parse_time(&s, chrono_tz::Asia::Shanghai);
+        let _ = svcdesk::time::parse_time(&s, chrono_tz::UTC);
     }
 }
 

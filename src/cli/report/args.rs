@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 use svcdesk::Result;
-use svcdesk::desk::{self, Desk};
+use svcdesk::desk::Desk;
 use svcdesk::model::report::{Field, Fields, Outcome, ServiceType};
 
 use super::super::output::Format;
@@ -99,7 +99,7 @@ impl FieldArgs {
     pub(super) fn into_fields(self, desk: &Desk) -> Result<Fields> {
         let time = |s: Option<Time>| {
             s.as_ref()
-                .map(|s| desk::parse_time(s.as_str(), desk.tz()))
+                .map(|s| svcdesk::time::parse_time(s.as_str(), desk.tz()))
                 .transpose()
         };
         Ok(Fields {

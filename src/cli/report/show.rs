@@ -3,10 +3,11 @@
 
 use svcdesk::Result;
 use svcdesk::desk::{Desk, Id, Kind};
-use svcdesk::ledger::{Month, Week, Weekly, columns, export};
+use svcdesk::ledger::{Weekly, columns, export};
 use svcdesk::model::report::{self, Filter, Report};
 use svcdesk::model::{customer, ticket_store};
 use svcdesk::output::{self, Rows};
+use svcdesk::time::{Month, Week};
 
 use super::super::Context;
 use super::super::output::Format;
