@@ -3,6 +3,7 @@
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use svcdesk::Result;
 use svcdesk::desk::{Desk, Kind};
+use svcdesk::ledger::columns;
 use svcdesk::model::ticket::{Channel, Grade, Priority, State, Ticket};
 use svcdesk::model::ticket_store;
 use svcdesk::output::{self, Rows};
@@ -251,64 +252,7 @@ pub(super) fn exec(cx: &mut Context, desk: &Desk, a: ListArgs) -> Result<u8> {
     Ok(0)
 }
 
+/// The CSV/JSON rows of `ticket list`: the first columns of the export's one table.
 pub(crate) fn list_rows(all: &[Ticket]) -> Rows {
-    let mut rows = Rows::new(vec![
-        "id",
-        "state",
-        "grade",
-        "priority",
-        "category",
-        "complaint_kind",
-        "channel",
-        "department",
-        "assignee",
-        "customer",
-        "contact",
-        "product",
-        "serial",
-        "opened",
-        "accepted",
-        "responded",
-        "resolved",
-        "closed",
-        "satisfaction",
-        "reopened",
-        "compensation",
-        "compensation_amount",
-        "compensation_currency",
-        "tags",
-        "title",
-    ]);
-    let s = |v: &Option<String>| v.clone().unwrap_or_default();
-    let time = |v: &Option<DateTime<FixedOffset>>| v.map(|t| t.to_rfc3339()).unwrap_or_default();
-    for t in all {
-        rows.push(vec![
-            t.id.clone(),
-            t.state().to_string(),
-            t.grade.map(|g| g.to_string()).unwrap_or_default(),
-            t.priority.map(|p| p.to_string()).unwrap_or_default(),
-            s(&t.category),
-            t.complaint_kind.map(|c| c.to_string()).unwrap_or_default(),
-            t.channel.map(|c| c.to_string()).unwrap_or_default(),
-            s(&t.department),
-            s(&t.assignee),
-            s(&t.customer),
-            s(&t.contact),
-            s(&t.product),
-            s(&t.serial),
-            time(&t.opened),
-            time(&t.accepted),
-            time(&t.responded),
-            time(&t.resolved),
-            time(&t.closed),
-            t.satisfaction.map(|n| n.to_string()).unwrap_or_default(),
-            t.reopened.to_string(),
-            t.compensation.map(|c| c.to_string()).unwrap_or_default(),
-            s(&t.compensation_amount),
-            s(&t.compensation_currency),
-            t.tags.join(";"),
-            t.title.clone(),
-        ]);
-    }
-    rows
+    columns::rows(&columns::TICKET[..columns::TICKET_LIST], all)
 }

@@ -174,7 +174,7 @@ CSV is field,value pairs, as for `customer show` and `report show`: the columns 
 event.N.by, event.N.action and event.N.text (N from 1).")]
     Show(ShowArgs),
     /// List tickets, filtered and sorted.
-    #[command(after_help = "Examples:
+    #[command(after_help = format!("Examples:
   svcdesk ticket list --open --grade III
   svcdesk ticket list --department service --state assigned --state accepted
   svcdesk ticket list --opened-from 2026-11-01 --opened-to 2026-11-30 --format csv > nov.csv
@@ -182,13 +182,14 @@ event.N.by, event.N.action and event.N.text (N from 1).")]
   svcdesk ticket list --due-within 2h --mine         # what I must act on in the next 2 hours
   svcdesk ticket list --open --sla --format csv      # with each ticket's next deadline
 
-CSV columns: id,state,grade,priority,category,complaint_kind,channel,department,assignee,
-customer,contact,product,serial,opened,accepted,responded,resolved,closed,satisfaction,
-reopened,compensation,compensation_amount,compensation_currency,tags,title
+{COLUMNS}
 
 --sla adds sla_timer,sla_run,sla_due,sla_state,sla_remaining_minutes,sla_remaining_unit:
 the run still going that is due first (empty when none is), and in JSON an `sla` array of
-every run, as in `ticket show --format json`.")]
+every run, as in `ticket show --format json`.",
+    COLUMNS = svcdesk::ledger::export::csv_columns_help(
+        &svcdesk::ledger::columns::TICKET[..svcdesk::ledger::columns::TICKET_LIST]
+    )))]
     List(Box<ListArgs>),
 }
 
