@@ -74,7 +74,17 @@ impl Context {
         };
         let t = self.time(desk, Some(given))?;
         if !self.future {
-            svcdesk::time::refuse_future(given, t, now, desk.tz())?;
+            svcdesk::time::refuse_future(given, t, now, desk.tz()).map_err(|e| {
+                let guess = e
+                    .guess
+                    .as_ref()
+                    .map(|g| format!("did you mean --at \"{g}\"? "))
+                    .unwrap_or_default();
+                Error::usage(
+                    format!("--at {e}"),
+                    format!("{guess}To record a time ahead of now on purpose, add --future"),
+                )
+            })?;
         }
         Ok(t)
     }

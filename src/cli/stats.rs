@@ -128,7 +128,12 @@ fn period(desk: &Desk, a: &Args, today: chrono::NaiveDate) -> Result<Period> {
         return q.on(today, tz);
     }
     if let (Some(f), Some(t)) = (&a.from, &a.to) {
-        return Period::between(*f, *t, tz);
+        return Period::between(*f, *t, tz).map_err(|e| {
+            Error::usage(
+                format!("--to {} is before --from {}", e.to, e.from),
+                "give the earlier date as --from and the later as --to",
+            )
+        });
     }
     let m = match &a.month {
         Some(m) => m.on(today, tz)?,

@@ -89,6 +89,6 @@ pub mod period;
 pub mod target;
 
 pub use calendar::{Calendar, CalendarConfig, CalendarError};
-pub use parse::{FUTURE_SLACK, parse_date, parse_date_from, parse_time, refuse_future};
-pub use period::{Month, Period, Week, midnight};
+pub use parse::{FUTURE_SLACK, InFuture, parse_date, parse_date_from, parse_time, refuse_future};
+pub use period::{Backwards, Month, Period, Week, midnight};
 pub use target::{DurationError, MAX_TARGET_DAYS, Target, TargetError, parse_duration};

@@ -52,10 +52,15 @@ pub const FUTURE_SLACK: chrono::Duration = chrono::Duration::minutes(5);
 /// Refuses `at`, read from the text `given` (an `--at` value), when it is more than
 /// [`FUTURE_SLACK`] after `now`. Such a time is almost always a typo (2062 for 2026, or
 /// next year for this one) and, once written, makes every later step on the record look
-/// out of order. The error is a usage error naming the time, with the likely intended
-/// time as the hint: the year with two digits swapped when that gives the current year,
-/// else the same date a year earlier, whichever is not in the future.
-pub fn refuse_future(given: &str, at: DateTime<Utc>, now: DateTime<Utc>, tz: Tz) -> Result<()> {
+/// out of order. The error, [`InFuture`], carries the likely intended time: the year with
+/// two digits swapped when that gives the current year, else the same date a year
+/// earlier, whichever is not in the future.
+pub fn refuse_future(
+    given: &str,
+    at: DateTime<Utc>,
+    now: DateTime<Utc>,
+    tz: Tz,
+) -> std::result::Result<(), InFuture> {
     if at <= now + FUTURE_SLACK {
         return Ok(());
     }
@@ -63,20 +68,27 @@ pub fn refuse_future(given: &str, at: DateTime<Utc>, now: DateTime<Utc>, tz: Tz)
     let local = |t: DateTime<Utc>| t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string();
     let this_year = chrono::Datelike::year(&now.with_timezone(&tz));
     let past = |text: &String| parse_time(text, tz).is_ok_and(|t| t <= now + FUTURE_SLACK);
-    let guess = typo_years(given, this_year)
-        .into_iter()
-        .find(past)
-        .map(|text| format!("did you mean --at \"{text}\"? "))
-        .unwrap_or_default();
-    Err(Error::usage(
-        format!(
-            "--at \"{given}\" ({} desk time) is in the future: it is now {}, and a record \
-             keeps what has already happened",
-            local(at),
-            local(now)
-        ),
-        format!("{guess}To record a time ahead of now on purpose, add --future"),
-    ))
+    Err(InFuture {
+        given: given.to_string(),
+        at: local(at),
+        now: local(now),
+        guess: typo_years(given, this_year).into_iter().find(past),
+    })
+}
+
+/// A time given for something that happened, later than now (see [`refuse_future`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "\"{given}\" ({at} desk time) is in the future: it is now {now}, and a record keeps what has already happened"
+)]
+pub struct InFuture {
+    /// As typed.
+    pub given: String,
+    /// It and now, in desk time, to the minute.
+    pub at: String,
+    pub now: String,
+    /// What was probably meant, when a year typo explains it.
+    pub guess: Option<String>,
 }
 
 /// `given` with its leading year replaced: first by `this_year` where swapping two of
@@ -158,10 +170,8 @@ mod tests {
         parse_time(s, TZ).unwrap()
     }
 
-    fn refused(given: &str, now: &str) -> Option<(String, String)> {
-        refuse_future(given, t(given), t(now), TZ)
-            .err()
-            .map(|e| (e.to_string(), e.hint().unwrap()))
+    fn refused(given: &str, now: &str) -> Option<InFuture> {
+        refuse_future(given, t(given), t(now), TZ).err()
     }
 
     #[test]
@@ -174,42 +184,28 @@ mod tests {
 
     #[test]
     fn swapped_year_digits_suggest_this_year() {
-        let (message, hint) = refused("2062-11-24", "2026-12-02 10:00").unwrap();
-        assert!(error_is_usage("2062-11-24"));
+        let e = refused("2062-11-24", "2026-12-02 10:00").unwrap();
         assert_eq!(
-            message,
-            "--at \"2062-11-24\" (2062-11-24 00:00 desk time) is in the future: it is now \
+            e.to_string(),
+            "\"2062-11-24\" (2062-11-24 00:00 desk time) is in the future: it is now \
              2026-12-02 10:00, and a record keeps what has already happened"
         );
-        assert_eq!(
-            hint,
-            "did you mean --at \"2026-11-24\"? To record a time ahead of now on purpose, add --future"
-        );
-    }
-
-    fn error_is_usage(given: &str) -> bool {
-        refuse_future(given, t(given), t("2026-12-02 10:00"), TZ)
-            .unwrap_err()
-            .is_usage()
+        assert_eq!(e.guess.as_deref(), Some("2026-11-24"));
     }
 
     #[test]
     fn next_year_suggests_this_one_and_the_future_gets_no_guess() {
-        let (_, hint) = refused("2027-11-24 09:30", "2026-12-02 10:00").unwrap();
-        assert!(
-            hint.starts_with("did you mean --at \"2026-11-24 09:30\"?"),
-            "{hint}"
-        );
+        let e = refused("2027-11-24 09:30", "2026-12-02 10:00").unwrap();
+        assert_eq!(e.guess.as_deref(), Some("2026-11-24 09:30"));
         // Swapping gives this year but a date still ahead, and a year earlier is ahead
         // too: no guess, just the way to insist.
-        let no_guess = "To record a time ahead of now on purpose, add --future";
         assert_eq!(
-            refused("2062-12-25", "2026-12-02 10:00").unwrap().1,
-            no_guess
+            refused("2062-12-25", "2026-12-02 10:00").unwrap().guess,
+            None
         );
         assert_eq!(
-            refused("2029-12-25", "2026-12-02 10:00").unwrap().1,
-            no_guess
+            refused("2029-12-25", "2026-12-02 10:00").unwrap().guess,
+            None
         );
     }
 

@@ -227,12 +227,13 @@ impl Period {
     }
 
     /// Days `from` to `to`, both included, in `tz`.
-    pub fn between(from: NaiveDate, to: NaiveDate, tz: Tz) -> Result<Period> {
+    pub fn between(
+        from: NaiveDate,
+        to: NaiveDate,
+        tz: Tz,
+    ) -> std::result::Result<Period, Backwards> {
         if to < from {
-            return Err(Error::usage(
-                format!("--to {to} is before --from {from}"),
-                "give the earlier date as --from and the later as --to",
-            ));
+            return Err(Backwards { from, to });
         }
         Ok(Period {
             label: format!("{from}..{to}"),
@@ -272,6 +273,14 @@ pub fn midnight(tz: Tz, d: NaiveDate) -> DateTime<Utc> {
         })
         .expect("a day has a start")
         .with_timezone(&Utc)
+}
+
+/// A period of days whose last day comes before its first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the period would end on {to}, before it starts on {from}")]
+pub struct Backwards {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
 }
 
 #[cfg(test)]
