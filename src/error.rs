@@ -128,13 +128,6 @@ impl Error {
 
     pub fn hint(&self) -> Option<String> {
         match self {
-            Error::NoDesk { .. } => Some(
-                "create one with `svcdesk init [DIR]`, or point at one with `-C DIR` or SVCDESK_DIR"
-                    .into(),
-            ),
-            Error::DeskExists { .. } => {
-                Some("pass --force to rewrite its config (the old one is kept as svcdesk.toml.bak) and add missing folders; records are kept".into())
-            }
             Error::UnknownId { near, .. } if !near.is_empty() => {
                 Some(format!("did you mean: {}", near.join(", ")))
             }

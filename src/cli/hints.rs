@@ -29,8 +29,18 @@ pub fn message(e: &Error) -> String {
 /// The hint printed under an error: the CLI's own advice for a typed refusal, else the
 /// error's.
 pub fn hint(e: &Error) -> Option<String> {
-    let Error::Record(inner) = e else {
-        return e.hint();
+    let inner = match e {
+        Error::Record(inner) => inner,
+        Error::NoDesk { .. } => {
+            return Some(
+                "create one with `svcdesk init [DIR]`, or point at one with `-C DIR` or SVCDESK_DIR"
+                    .into(),
+            );
+        }
+        Error::DeskExists { .. } => {
+            return Some("pass --force to rewrite its config (the old one is kept as svcdesk.toml.bak) and add missing folders; records are kept".into());
+        }
+        _ => return e.hint(),
     };
     if let Some(r) = inner.downcast_ref::<Refused>() {
         return refused(r);
