@@ -266,14 +266,17 @@ impl Action {
             Action::CompReview => "comp review",
             Action::CompApprove => "comp approve",
             Action::CompReject => "comp reject",
+            Action::MergedInto => "merge",
+            Action::MergedFrom => "merge --into",
             a => a.as_str(),
         }
     }
 }
 
 impl State {
+    /// Not closed, and not merged into another ticket.
     pub fn is_open(self) -> bool {
-        self != State::Closed
+        !matches!(self, State::Closed | State::Merged)
     }
 
     /// The steps a person may take from this state (bookkeeping events such as
@@ -284,7 +287,7 @@ impl State {
             .iter()
             .copied()
             .filter(|&a| {
-                !matches!(a, A::Open | A::SlaNotified | A::Redact)
+                !matches!(a, A::Open | A::SlaNotified | A::Redact | A::MergedFrom)
                     && next_state(
                         self,
                         &Event {
@@ -315,6 +318,11 @@ pub fn next_state(s: State, e: &Event) -> Option<State> {
     let (a, on_call) = (e.action?, e.on_call);
     let working = matches!(s, S::Accepted | S::InProgress | S::Waiting);
     let open_unresolved = matches!(s, S::New | S::Assigned) || working;
+    // A merged ticket is final: only what never changes a state (a note from a clone that
+    // had not seen the merge yet, a link, a redaction) is still recorded on it.
+    if s == S::Merged && !matches!(a, A::Note | A::Link | A::SlaNotified | A::Redact) {
+        return None;
+    }
     Some(match a {
         A::Open => return None,
         A::Note | A::Link | A::SlaNotified | A::Redact => s,
@@ -351,6 +359,8 @@ pub fn next_state(s: State, e: &Event) -> Option<State> {
         A::Revisit if matches!(s, S::Resolved | S::Closed) => s,
         A::Close if s == S::Resolved => S::Closed,
         A::Reopen if matches!(s, S::Resolved | S::Closed) => S::InProgress,
+        A::MergedInto if s.is_open() => S::Merged,
+        A::MergedFrom if s.is_open() => s,
         _ => return None,
     })
 }
@@ -689,6 +699,22 @@ pub fn apply(t: &mut Ticket, e: &Event) -> Result<(), StepError> {
                         t.event.len()
                     )));
                 }
+            }
+        }
+        A::MergedInto | A::MergedFrom => {
+            need("the other ticket", e.ticket.as_deref(), action)?;
+            need("a reason", e.reason.as_deref(), action)?;
+            if e.ticket.as_deref() == Some(t.id.as_str()) {
+                return Err(StepError::Invalid(
+                    "a ticket cannot be merged with itself".into(),
+                ));
+            }
+            if let (A::MergedInto, Some(c @ (CompState::Requested | CompState::Reviewed))) =
+                (action, t.compensation)
+            {
+                return Err(StepError::Invalid(format!(
+                    "compensation is {c}, awaiting a decision; a ticket is merged once it is approved or rejected"
+                )));
             }
         }
     }

@@ -4,6 +4,7 @@
 mod args;
 mod comp;
 mod list;
+mod merge;
 mod open;
 mod show;
 mod steps;
@@ -14,6 +15,7 @@ use svcdesk::Result;
 use self::args::*;
 use self::comp::CompRequestArgs;
 use self::list::ListArgs;
+use self::merge::{MergeArgs, SplitArgs};
 use self::open::OpenArgs;
 use self::show::ShowArgs;
 use super::Context;
@@ -42,7 +44,9 @@ States and the steps that move between them:
   • close is refused while compensation awaits finance review or the
     GM's decision.
   • an invalid step names the ticket's state and the steps allowed
-    from it.";
+    from it.
+  • merge ends a ticket `merged` (final, from any open state): only
+    notes and links are still recorded on it; its target shows them.";
 
 #[derive(Subcommand)]
 pub enum Command {
@@ -190,6 +194,12 @@ reopened,compensation,compensation_amount,compensation_currency,tags,title
 the run still going that is due first (empty when none is), and in JSON an `sla` array of
 every run, as in `ticket show --format json`.")]
     List(Box<ListArgs>),
+    /// Merge tickets of one case into another: the sources end `merged`.
+    #[command(after_help = merge::MERGE_HELP)]
+    Merge(MergeArgs),
+    /// Open a new ticket for part of a ticket, linked both ways.
+    #[command(after_help = merge::SPLIT_HELP)]
+    Split(SplitArgs),
 }
 
 /// Compensation (补偿/赔款): request, finance review, general manager's decision.
@@ -250,6 +260,8 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
         Command::Close(a) => steps::close(cx, d, a),
         Command::Reopen(a) => steps::reopen(cx, d, a),
         Command::Link(a) => steps::link(cx, d, a),
+        Command::Merge(a) => merge::merge(cx, d, a),
+        Command::Split(a) => merge::split(cx, d, a),
     }
 }
 

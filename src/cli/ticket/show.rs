@@ -4,7 +4,8 @@ use chrono::{DateTime, FixedOffset, Utc};
 use svcdesk::Result;
 use svcdesk::desk::{Desk, Id, Kind};
 use svcdesk::model::customer;
-use svcdesk::model::ticket::{Event, Ticket, Visibility};
+use svcdesk::model::steps::{self, FromMerged};
+use svcdesk::model::ticket::{Action, Event, Ticket, Visibility};
 use svcdesk::model::ticket_store;
 use svcdesk::output::{self, Rows};
 
@@ -28,11 +29,16 @@ pub(super) fn exec(cx: &mut Context, desk: &Desk, a: ShowArgs) -> Result<u8> {
     let now = cx.time(desk, None)?;
     let runs = [policy.evaluate(&t, now)];
     let text = match a.format {
-        Format::Json => output::json(&with_runs(desk, &t, &runs[0])),
+        Format::Json => {
+            let mut v = with_runs(desk, &t, &runs[0]);
+            v["merged_events"] = merged_json(&steps::merged_events(desk, &t)?);
+            output::json(&v)
+        }
         Format::Csv => show_rows(desk, &t, &runs).to_csv(),
         Format::Table => {
             let visits = svcdesk::model::report::for_ticket(desk, &t.id)?;
-            let mut text = show_text(desk, &t, &visits);
+            let merged = steps::merged_events(desk, &t)?;
+            let mut text = show_text(desk, &t, &visits, &merged);
             text.push_str(&sla_text(desk, &runs[0]));
             text
         }
@@ -70,6 +76,30 @@ fn show_rows(desk: &Desk, t: &Ticket, runs: &[Vec<TimerStatus>]) -> Rows {
         }
     }
     rows
+}
+
+/// The events of the tickets merged into this one, each with its `origin` ticket and
+/// its `number` there.
+fn merged_json(merged: &[FromMerged]) -> serde_json::Value {
+    merged
+        .iter()
+        .map(|m| {
+            let mut v = serde_json::to_value(&m.event).expect("an event serialises");
+            v["origin"] = m.origin.clone().into();
+            v["number"] = m.number.into();
+            v
+        })
+        .collect()
+}
+
+/// The tickets named by the `action` (merged-into, merged-from) events, in order.
+fn merged_with(t: &Ticket, action: Action) -> String {
+    t.event
+        .iter()
+        .filter(|e| e.action == Some(action))
+        .filter_map(|e| e.ticket.as_deref())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// One line per event: what happened, in words.
@@ -111,6 +141,7 @@ fn describe(e: &Event) -> String {
             )
         }),
     );
+    put("", e.ticket.clone().filter(|_| e.link.is_none()));
     put("timer", e.timer.clone());
     put(
         "redacted",
@@ -206,7 +237,12 @@ pub(super) fn with_next_due(
     rows
 }
 
-fn show_text(desk: &Desk, t: &Ticket, visits: &[svcdesk::model::report::Report]) -> String {
+fn show_text(
+    desk: &Desk,
+    t: &Ticket,
+    visits: &[svcdesk::model::report::Report],
+    merged: &[FromMerged],
+) -> String {
     let s = |v: &Option<String>| v.clone().unwrap_or_default();
     let time = |v: &Option<DateTime<FixedOffset>>| {
         v.map(|t| {
@@ -257,6 +293,8 @@ fn show_text(desk: &Desk, t: &Ticket, visits: &[svcdesk::model::report::Report])
         ("tags", t.tags.join(", ")),
         ("attachments", t.attachments.join(", ")),
         ("links", t.links.join(", ")),
+        ("merged into", merged_with(t, Action::MergedInto)),
+        ("merged from", merged_with(t, Action::MergedFrom)),
         ("opened", time(&t.opened)),
         ("accepted", time(&t.accepted)),
         ("responded", time(&t.responded)),
@@ -314,6 +352,17 @@ fn show_text(desk: &Desk, t: &Ticket, visits: &[svcdesk::model::report::Report])
         .collect();
     for r in visits {
         lines.push((r.when(), r.engineer.clone(), "field-visit", r.summary()));
+    }
+    // The events of the tickets merged into this one, read from them, tagged with where
+    // they were recorded.
+    for m in merged {
+        let e = &m.event;
+        lines.push((
+            e.at,
+            e.by.clone(),
+            e.action.map(|a| a.as_str()).unwrap_or("?"),
+            format!("[{} #{}] {}", m.origin, m.number, describe(e)),
+        ));
     }
     lines.sort_by_key(|l| l.0);
     let width = lines.iter().map(|l| l.1.chars().count()).max().unwrap_or(0);
