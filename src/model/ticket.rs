@@ -935,6 +935,49 @@ mod tests {
     }
 
     #[test]
+    fn a_merged_ticket_is_final_but_still_takes_notes() {
+        let mut t = opened();
+        let mut into = ev(Action::MergedInto);
+        into.ticket = Some("T20261124-CCCCCC".into());
+        assert!(apply(&mut t.clone(), &into).is_err(), "needs a reason");
+        into.reason = Some("same fault".into());
+        apply(&mut t, &into).unwrap();
+        assert_eq!(t.state(), State::Merged);
+        assert!(!t.is_open());
+        let mut note = ev(Action::Note);
+        note.text = Some("late call".into());
+        apply(&mut t, &note).unwrap();
+        assert_eq!(t.state(), State::Merged);
+        assert_eq!(State::Merged.allowed(), [Action::Note, Action::Link]);
+        // Nothing merges into a merged ticket, and it is not merged twice.
+        let mut from = ev(Action::MergedFrom);
+        from.ticket = Some("T20261124-DDDDDD".into());
+        from.reason = Some("x".into());
+        assert!(apply(&mut t.clone(), &from).is_err());
+        assert!(apply(&mut t.clone(), &into).is_err());
+    }
+
+    #[test]
+    fn a_ticket_with_compensation_pending_is_not_merged() {
+        let mut t = opened();
+        let mut a = ev(Action::Assign);
+        a.assignee = Some("wang".into());
+        apply(&mut t, &a).unwrap();
+        apply(&mut t, &ev(Action::Accept)).unwrap();
+        let mut req = ev(Action::CompRequest);
+        req.amount = Some("500".into());
+        req.comp_kind = Some(CompKind::Refund);
+        apply(&mut t, &req).unwrap();
+        let mut into = ev(Action::MergedInto);
+        into.ticket = Some("T20261124-CCCCCC".into());
+        into.reason = Some("same fault".into());
+        let err = apply(&mut t.clone(), &into).unwrap_err().to_string();
+        assert!(err.contains("compensation is requested"), "{err}");
+        apply(&mut t, &ev(Action::CompReject)).unwrap();
+        apply(&mut t, &into).unwrap();
+    }
+
+    #[test]
     fn amounts() {
         for ok in ["1", "500", "199.9", "199.90", "0.5"] {
             assert!(valid_amount(ok), "{ok}");

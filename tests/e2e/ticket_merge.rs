@@ -145,7 +145,7 @@ fn a_merge_ends_the_source_shows_it_on_the_target_and_counts_it_once() {
         &ok_at(&d, AT_12, &["ticket", "list", "--open", "--format", "csv"]),
         "id",
     );
-    assert_eq!(open_ids, [dst.clone()]);
+    assert_eq!(open_ids, [dst.as_str()]);
     let all = ok_at(&d, AT_12, &["ticket", "list", "--format", "csv"]);
     assert_eq!(
         column(&all, "state")
@@ -168,7 +168,7 @@ fn a_merge_ends_the_source_shows_it_on_the_target_and_counts_it_once() {
         DEC_15,
         &["ledger", "tickets", "--month", "2026-11", "--format", "csv"],
     );
-    assert_eq!(column(&ledger, "id"), [dst.clone()], "{ledger}");
+    assert_eq!(column(&ledger, "id"), [dst.as_str()], "{ledger}");
 
     // A merged ticket is final: a note is still accepted (and shows on the target), a
     // step of work is refused, and nothing merges into it.

@@ -32,6 +32,7 @@ States and the steps that move between them:
   accepted, in-progress, waiting ─resolve─► resolved
   resolved ◄── revisit (scores 1-5)
   in-progress ◄─reopen── closed ◄──close── resolved
+  any open state ─merge─► merged (final)
 
   • work = diagnose, plan, collab, respond (respond is allowed in any
     open state).
@@ -155,7 +156,7 @@ Refused while compensation awaits finance review or the GM's decision.")]
     #[command(after_help = "Examples:
   svcdesk ticket reopen 9XWM --reason 'the fault came back after a week'")]
     Reopen(ReasonArgs),
-    /// Link to another ticket: duplicate, related, or repeat-of.
+    /// Link to another ticket: duplicate, related, repeat-of (split-from/-into: `ticket split`).
     #[command(after_help = "Examples:
   svcdesk ticket link 9XWM QF7R                   # related (the default)
   svcdesk ticket link 9XWM QF7R --kind duplicate")]
