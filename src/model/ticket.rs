@@ -716,6 +716,12 @@ pub fn apply(t: &mut Ticket, e: &Event) -> Result<(), StepError> {
                     "compensation is {c}, awaiting a decision; a ticket is merged once it is approved or rejected"
                 )));
             }
+            // Listed with the links, so `check` finds the other ticket and an export
+            // carries the merge (`merged-into:T…`, `merged-from:T…`).
+            let l = format!("{action}:{}", e.ticket.as_deref().unwrap_or_default());
+            if !t.links.contains(&l) {
+                t.links.push(l);
+            }
         }
     }
     t.state = Some(next);
@@ -944,6 +950,7 @@ mod tests {
         apply(&mut t, &into).unwrap();
         assert_eq!(t.state(), State::Merged);
         assert!(!t.is_open());
+        assert_eq!(t.links, ["merged-into:T20261124-CCCCCC"]);
         let mut note = ev(Action::Note);
         note.text = Some("late call".into());
         apply(&mut t, &note).unwrap();

@@ -106,7 +106,7 @@ fn a_merge_ends_the_source_shows_it_on_the_target_and_counts_it_once() {
 
     // The target lists the source and its customer-facing events, tagged with origin.
     let show = ok_at(&d, AT_12, &["ticket", "show", &dst]);
-    assert!(show.contains(&format!("merged from     {src}")), "{show}");
+    assert!(show.contains(&format!("merged-from:{src}")), "{show}");
     assert!(
         show.contains(&format!("[{src} #4] 已安排工程师明早上门")),
         "{show}"
@@ -127,7 +127,7 @@ fn a_merge_ends_the_source_shows_it_on_the_target_and_counts_it_once() {
     );
     // The source says where it went; its running timers ended n/a.
     let show = ok_at(&d, AT_12, &["ticket", "show", &src]);
-    assert!(show.contains(&format!("merged into     {dst}")), "{show}");
+    assert!(show.contains(&format!("merged-into:{dst}")), "{show}");
     let json = parse_json(&ok_at(
         &d,
         AT_12,
@@ -426,4 +426,38 @@ fn a_note_from_a_clone_that_missed_the_merge_survives_git_and_shows_on_the_targe
         assert!(show.contains(&format!("[{src} #")), "{show}");
         assert!(show.contains("客户补充：夜间更响"), "{show}");
     }
+}
+
+#[test]
+fn an_export_of_merged_tickets_imports_back_merged() {
+    let d = TestDesk::new();
+    let c = d.add(&["--name", "华东机械", "--phone", "13800001111"]);
+    let dst = open(&d, &c, "泵异响");
+    let src = open(&d, &c, "泵又响了");
+    ok_at(&d, AT_10, &["ticket", "accept", &src]);
+    ok_at(
+        &d,
+        AT_11,
+        &["ticket", "merge", &src, "--into", &dst, "-m", "同一故障"],
+    );
+    let customers = d.tmp.path().join("customers.csv");
+    let tickets = d.tmp.path().join("tickets.csv");
+    d.ok(&["export", "customers", "-o", customers.to_str().unwrap()]);
+    d.ok(&["export", "tickets", "-o", tickets.to_str().unwrap()]);
+
+    let e = TestDesk::new();
+    e.ok(&["import", "customers", customers.to_str().unwrap()]);
+    e.ok(&["import", "tickets", tickets.to_str().unwrap()]);
+    e.ok(&["check"]);
+    let s = e.read(&rel(&src));
+    assert!(s.contains("state = \"merged\""), "{s}");
+    assert!(s.contains("action = \"merged-into\""), "{s}");
+    let t = e.read(&rel(&dst));
+    assert!(t.contains("action = \"merged-from\""), "{t}");
+    let again = e.tmp.path().join("again.csv");
+    e.ok(&["export", "tickets", "-o", again.to_str().unwrap()]);
+    assert_eq!(
+        fs::read_to_string(&tickets).unwrap(),
+        fs::read_to_string(&again).unwrap()
+    );
 }

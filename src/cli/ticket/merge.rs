@@ -16,7 +16,8 @@ Examples:
 
 Each source gets a `merged-into` event and ends `merged` (final: it leaves
 `ticket list --open`, its running SLA timers end n/a, and stats and ledgers count it
-nowhere); the target gets a `merged-from` event per source. The sources' events are not
+nowhere); the target gets a `merged-from` event per source. Both are listed with
+the links (merged-into:DST, merged-from:SRC). The sources' events are not
 copied: `ticket show DST` reads them from the sources and lists, tagged with their
 origin, what the customer was told or told us (open, respond, plan, resolve, revisit,
 close), notes, and anything that reached a source after the merge — such as a note from

@@ -5,7 +5,7 @@ use svcdesk::Result;
 use svcdesk::desk::{Desk, Id, Kind};
 use svcdesk::model::customer;
 use svcdesk::model::steps::{self, FromMerged};
-use svcdesk::model::ticket::{Action, Event, Ticket, Visibility};
+use svcdesk::model::ticket::{Event, Ticket, Visibility};
 use svcdesk::model::ticket_store;
 use svcdesk::output::{self, Rows};
 
@@ -90,16 +90,6 @@ fn merged_json(merged: &[FromMerged]) -> serde_json::Value {
             v
         })
         .collect()
-}
-
-/// The tickets named by the `action` (merged-into, merged-from) events, in order.
-fn merged_with(t: &Ticket, action: Action) -> String {
-    t.event
-        .iter()
-        .filter(|e| e.action == Some(action))
-        .filter_map(|e| e.ticket.as_deref())
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// One line per event: what happened, in words.
@@ -293,8 +283,6 @@ fn show_text(
         ("tags", t.tags.join(", ")),
         ("attachments", t.attachments.join(", ")),
         ("links", t.links.join(", ")),
-        ("merged into", merged_with(t, Action::MergedInto)),
-        ("merged from", merged_with(t, Action::MergedFrom)),
         ("opened", time(&t.opened)),
         ("accepted", time(&t.accepted)),
         ("responded", time(&t.responded)),
