@@ -461,3 +461,28 @@ fn an_export_of_merged_tickets_imports_back_merged() {
         fs::read_to_string(&again).unwrap()
     );
 }
+
+#[test]
+fn a_merge_interrupted_between_its_writes_is_reported_and_finished_by_running_it_again() {
+    let d = TestDesk::new();
+    let c = d.add(&["--name", "华东机械", "--phone", "13800001111"]);
+    let dst = open(&d, &c, "泵异响");
+    let src = open(&d, &c, "泵又响了");
+    let before = d.read(&rel(&src));
+    let merge = ["ticket", "merge", &src, "--into", &dst, "-m", "同一故障"];
+    ok_at(&d, AT_10, &merge);
+    // As if killed after writing the target, before the source.
+    d.write(&rel(&src), &before);
+    let o = d.run(&["check"]);
+    assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
+    let said = format!("{}{}", stdout(&o), stderr(&o));
+    assert!(said.contains("interrupted merge"), "{said}");
+    assert!(
+        said.contains(&format!("svcdesk ticket merge {src} --into {dst}")),
+        "{said}"
+    );
+    ok_at(&d, AT_11, &merge);
+    d.ok(&["check"]);
+    let show = ok_at(&d, AT_12, &["ticket", "show", &dst]);
+    assert_eq!(show.matches(&format!("[{src} #1]")).count(), 1, "{show}");
+}

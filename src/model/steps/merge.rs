@@ -40,7 +40,7 @@ pub struct Merged {
     pub target: Ticket,
     /// In the order given.
     pub sources: Vec<Ticket>,
-    /// Every file written, sources first.
+    /// Every file written, the target first.
     pub paths: Vec<PathBuf>,
     /// The instant of every event recorded.
     pub at: DateTime<FixedOffset>,
@@ -169,10 +169,11 @@ pub fn merge(desk: &Desk, who: &Who, when: When, o: Merge) -> Result<Merged> {
         from.reason = Some(o.reason.clone());
         target.add(desk, from)?;
     }
-    // Sources first: a merge interrupted midway leaves a source merged whose target
-    // does not list it yet, which `ticket show` of the source still explains.
+    // Target first: a merge interrupted midway leaves the target listing a source that
+    // is not merged yet, which `check` reports and running the merge again finishes
+    // (a second `merged-from` of one source is harmless: it is shown once).
     let mut paths = Vec::new();
-    for s in sources.iter().chain(std::iter::once(&target)) {
+    for s in std::iter::once(&target).chain(&sources) {
         store::write_atomic(&s.path, s.text.as_bytes())?;
         paths.push(s.path.clone());
     }
