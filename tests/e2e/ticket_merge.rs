@@ -125,6 +125,9 @@ fn a_merge_ends_the_source_shows_it_on_the_target_and_counts_it_once() {
             .any(|e| e["action"] == "respond" && e["number"] == 4),
         "{json}"
     );
+    let csv = ok_at(&d, AT_12, &["ticket", "show", &dst, "--format", "csv"]);
+    assert!(csv.contains(&format!("merged.1.origin,{src}")), "{csv}");
+    assert!(csv.contains("已安排工程师明早上门"), "{csv}");
     // The source says where it went; its running timers ended n/a.
     let show = ok_at(&d, AT_12, &["ticket", "show", &src]);
     assert!(show.contains(&format!("merged-into:{dst}")), "{show}");

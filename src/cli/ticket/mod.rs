@@ -176,7 +176,9 @@ target, basis, started, due, stopped, outcome, decided (when a report counts it)
 remaining_minutes and remaining_unit (wall, or working: minutes of working time), notified.
 CSV is field,value pairs, as for `customer show` and `report show`: the columns of
 `ticket list --sla` (its next deadline included), then the history as event.N.at,
-event.N.by, event.N.action and event.N.text (N from 1).")]
+event.N.by, event.N.action and event.N.text (N from 1). The events of tickets merged into
+it (see `ticket merge`) follow as merged.N.origin, .number, .at, .by, .action and .text,
+and in JSON under `merged_events`, each with `origin` and `number`.")]
     Show(ShowArgs),
     /// List tickets, filtered and sorted.
     #[command(after_help = "Examples:

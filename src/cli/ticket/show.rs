@@ -34,7 +34,7 @@ pub(super) fn exec(cx: &mut Context, desk: &Desk, a: ShowArgs) -> Result<u8> {
             v["merged_events"] = merged_json(&steps::merged_events(desk, &t)?);
             output::json(&v)
         }
-        Format::Csv => show_rows(desk, &t, &runs).to_csv(),
+        Format::Csv => show_rows(desk, &t, &runs, &steps::merged_events(desk, &t)?).to_csv(),
         Format::Table => {
             let visits = svcdesk::model::report::for_ticket(desk, &t.id)?;
             let merged = steps::merged_events(desk, &t)?;
@@ -49,8 +49,9 @@ pub(super) fn exec(cx: &mut Context, desk: &Desk, a: ShowArgs) -> Result<u8> {
 
 /// `show --format csv`: field,value pairs, as `customer show` and `report show` give:
 /// the columns of `ticket list --sla` (one wide row there), then the history as
-/// event.N.at (RFC 3339), event.N.by, event.N.action and event.N.text.
-fn show_rows(desk: &Desk, t: &Ticket, runs: &[Vec<TimerStatus>]) -> Rows {
+/// event.N.at (RFC 3339), event.N.by, event.N.action and event.N.text; then the events
+/// of the tickets merged into it as merged.N.origin, .number, .at, .by, .action, .text.
+fn show_rows(desk: &Desk, t: &Ticket, runs: &[Vec<TimerStatus>], merged: &[FromMerged]) -> Rows {
     let wide = with_next_due(
         desk,
         super::list::list_rows(std::slice::from_ref(t)),
@@ -73,6 +74,23 @@ fn show_rows(desk: &Desk, t: &Ticket, runs: &[Vec<TimerStatus>]) -> Rows {
             ("text", e.text.clone().unwrap_or_default()),
         ] {
             rows.push(vec![format!("event.{n}.{k}"), v]);
+        }
+    }
+    for (i, m) in merged.iter().enumerate() {
+        let (e, n) = (&m.event, i + 1);
+        let action = e.action.map(|a| a.as_str()).unwrap_or_default();
+        for (k, v) in [
+            ("origin", m.origin.clone()),
+            ("number", m.number.to_string()),
+            ("at", e.at.to_rfc3339()),
+            ("by", e.by.clone()),
+            ("action", action.to_string()),
+            (
+                "text",
+                e.text.clone().or(e.description.clone()).unwrap_or_default(),
+            ),
+        ] {
+            rows.push(vec![format!("merged.{n}.{k}"), v]);
         }
     }
     rows
