@@ -188,6 +188,26 @@ fn a_merge_ends_the_source_shows_it_on_the_target_and_counts_it_once() {
     );
     assert!(err.contains(&format!("merged into {dst}")), "{err}");
     d.ok(&["check"]);
+    // Merged on: the new target shows the events of both, the case counts once.
+    let last = open(&d, &c, "总单");
+    ok_at(
+        &d,
+        AT_12,
+        &["ticket", "merge", &dst, "--into", &last, "-m", "并单"],
+    );
+    let show = ok_at(&d, AT_12, &["ticket", "show", &last]);
+    assert!(show.contains(&format!("[{dst} #1] 泵异响")), "{show}");
+    assert!(
+        show.contains(&format!("[{src} #4] 已安排工程师明早上门")),
+        "{show}"
+    );
+    let stats = ok_at(
+        &d,
+        DEC_15,
+        &["stats", "--month", "2026-11", "--format", "csv"],
+    );
+    assert_eq!(column(&stats, "opened"), ["2"], "总单 and 第三单: {stats}");
+    d.ok(&["check"]);
 }
 
 #[test]

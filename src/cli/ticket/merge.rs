@@ -21,7 +21,8 @@ the links (merged-into:DST, merged-from:SRC). The sources' events are not
 copied: `ticket show DST` reads them from the sources and lists, tagged with their
 origin, what the customer was told or told us (open, respond, plan, resolve, revisit,
 close), notes, and anything that reached a source after the merge — such as a note from
-a clone that had not seen the merge yet, which a git merge accepts.
+a clone that had not seen the merge yet, which a git merge accepts — and the events of
+tickets merged into those, down the chain.
 Refused (exit 1) while a source has compensation awaiting a decision, when a source is
 another customer's (unless --force), and when the target is closed or merged.";
 

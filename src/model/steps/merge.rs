@@ -209,30 +209,32 @@ pub struct FromMerged {
 }
 
 /// The events of the tickets merged into `t` that show on it ([`shows_on_target`]),
-/// read from those tickets, in time order (then by origin and number). A source that
-/// cannot be read is an error naming it.
+/// read from those tickets — and from the tickets merged into them, and so on — in time
+/// order (then by origin and number). A source that cannot be read is an error naming it.
 pub fn merged_events(desk: &Desk, t: &Ticket) -> Result<Vec<FromMerged>> {
+    let sources = |t: &Ticket| -> Vec<(String, String)> {
+        t.event
+            .iter()
+            .filter(|e| e.action == Some(Action::MergedFrom))
+            .filter_map(|e| Some((e.ticket.clone()?, t.id.clone())))
+            .collect()
+    };
     let mut out = Vec::new();
-    let mut seen = BTreeSet::new();
-    for e in &t.event {
-        let Some(src) = e
-            .ticket
-            .as_deref()
-            .filter(|_| e.action == Some(Action::MergedFrom))
-        else {
-            continue;
-        };
-        if !seen.insert(src.to_string()) {
+    let mut seen = BTreeSet::from([t.id.clone()]);
+    let mut todo = sources(t);
+    while let Some((src, into)) = todo.pop() {
+        if !seen.insert(src.clone()) {
             continue;
         }
-        let id = desk.resolve(Kind::Ticket, src)?;
-        let s = ticket_store::load(desk, &id)?;
+        let s = ticket_store::load(desk, &desk.resolve(Kind::Ticket, &src)?)?;
         let merged_at = s.event.iter().position(|x| {
-            x.action == Some(Action::MergedInto) && x.ticket.as_deref() == Some(&t.id)
+            x.action == Some(Action::MergedInto) && x.ticket.as_deref() == Some(&into)
         });
         for (i, x) in s.event.iter().enumerate() {
             let after = merged_at.is_some_and(|m| i > m);
-            if x.action != Some(Action::MergedInto) && shows_on_target(x, after) {
+            if !matches!(x.action, Some(Action::MergedInto | Action::MergedFrom))
+                && shows_on_target(x, after)
+            {
                 out.push(FromMerged {
                     origin: s.id.clone(),
                     number: i + 1,
@@ -240,6 +242,7 @@ pub fn merged_events(desk: &Desk, t: &Ticket) -> Result<Vec<FromMerged>> {
                 });
             }
         }
+        todo.extend(sources(&s));
     }
     out.sort_by(|a, b| (a.event.at, &a.origin, a.number).cmp(&(b.event.at, &b.origin, b.number)));
     Ok(out)
