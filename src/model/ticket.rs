@@ -308,6 +308,7 @@ impl State {
 ///                          ▲  (re-assign / escalate to a person from any open state)   │
 ///                          │                                     resolve ◄─────────────┘
 ///              reopen ◄── closed ◄─close── resolved ◄─┘
+///  any open state ─merged-into─► merged (final: only note, link, redact, sla-notified)
 /// ```
 /// `None` means the step is not allowed from `s` (an event without an action, or an
 /// `open`, is never a step from a state). The one machine: `apply` refuses by it and the
