@@ -12,7 +12,7 @@ use crate::cli::values::{self, Time};
 pub const MERGE_HELP: &str = "\
 Examples:
   svcdesk ticket merge QF7R 2B8M --into 9XWM -m 'same fault, the customer called three times'
-  svcdesk ticket merge QF7R --into 9XWM --force -m 'the dealer reported the customer's fault'
+  svcdesk ticket merge QF7R --into 9XWM --force -m 'reported by the dealer for this customer'
 
 Each source gets a `merged-into` event and ends `merged` (final: it leaves
 `ticket list --open`, its running SLA timers end n/a, and stats and ledgers count it
