@@ -245,6 +245,7 @@ pub fn check(desk: &Desk, now: chrono::DateTime<chrono::Utc>) -> Result<Report> 
             })
         });
     }
+    merge_problems(&tickets, &mut report);
     // Field-service reports: sound on their own (time order, scores, money), and their
     // engineer, customer and ticket exist.
     for (rel, r) in &field_reports {
@@ -515,6 +516,47 @@ fn examined_clean(rel: PathBuf, t: Ticket, gaps: Option<&HolidayGaps>) -> Examin
             departments,
             holiday_gaps,
         }),
+    }
+}
+
+/// A merge is written target first, then its sources: a target that lists
+/// `merged-from:SRC` while SRC is not `merged-into` it is a merge interrupted between
+/// the writes, finished by running it again.
+fn merge_problems(tickets: &[(PathBuf, TicketRefs)], report: &mut Report) {
+    let id = |rel: &PathBuf| {
+        rel.file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    let merged_into: HashSet<(String, &str)> = tickets
+        .iter()
+        .flat_map(|(rel, t)| {
+            let src = id(rel);
+            t.links
+                .iter()
+                .filter_map(|l| l.strip_prefix("merged-into:"))
+                .map(move |dst| (src.clone(), dst))
+        })
+        .collect();
+    for (rel, t) in tickets {
+        let dst = id(rel);
+        for src in t
+            .links
+            .iter()
+            .filter_map(|l| l.strip_prefix("merged-from:"))
+        {
+            if !merged_into.contains(&(src.to_string(), dst.as_str())) {
+                report.problems.push(Problem {
+                    path: rel.clone(),
+                    line: None,
+                    column: None,
+                    message: format!(
+                        "merged-from {src}, which is not merged into it (an interrupted merge): \
+                         finish it with `svcdesk ticket merge {src} --into {dst} -m REASON`"
+                    ),
+                });
+            }
+        }
     }
 }
 

@@ -8,6 +8,8 @@
 //! stats --help` quotes them):
 //! - **opened** / **closed**: tickets with an `open` / a `close` event in the period;
 //! - **backlog**: tickets open (opened, not closed) at the period's end;
+//! - a ticket **merged** into another by the period's end counts in none of the figures
+//!   ([`merged_away`]): its target stands for the case, once;
 //! - **reopen rate**: `reopen` events in the period ÷ tickets resolved in the period;
 //! - **SLA achievement** per timer: of the timer runs *decided* in the period, the share
 //!   met. A run is decided when it is met (at its stop), missed (at the close that ended
@@ -44,7 +46,7 @@ use serde::{Deserialize, Serialize};
 mod figures;
 mod membership;
 pub use figures::{Figures, Request, figures};
-pub use membership::may_count;
+pub use membership::{may_count, merged_away};
 
 use crate::time::Period;
 
@@ -78,7 +80,7 @@ pub fn open_at(t: &Ticket, at: DateTime<Utc>) -> bool {
     for e in t.event.iter().take_while(|e| e.at.to_utc() < at) {
         match e.action {
             Some(Action::Open) | Some(Action::Reopen) => open = true,
-            Some(Action::Close) => open = false,
+            Some(Action::Close) | Some(Action::MergedInto) => open = false,
             _ => {}
         }
     }
@@ -127,6 +129,9 @@ impl Stats {
         let at = |e: &Event| e.at.to_utc();
         let here = |e: &&Event| p.contains(at(e));
         let is = |e: &&Event, a: Action| e.action == Some(a);
+        if merged_away(t) {
+            return;
+        }
         let Some(opened) = t.opened.map(|o| o.to_utc()) else {
             return;
         };
@@ -624,6 +629,7 @@ pub fn top_n(tickets: &[Ticket], period: &Period, n: usize) -> Top {
     let opened: Vec<&Ticket> = tickets
         .iter()
         .filter(|t| t.opened.is_some_and(|o| period.contains(o.to_utc())))
+        .filter(|t| !merged_away(t))
         .collect();
     let values = |f: fn(&Ticket) -> Option<&str>| top(opened.iter().filter_map(|t| f(t)), n);
     let mut repeat = top(

@@ -445,3 +445,48 @@ proptest::proptest! {
         proptest::prop_assert_eq!(&sum.compensation, &all.compensation);
     }
 }
+
+#[test]
+fn a_merged_ticket_counts_nowhere_once_merged_and_as_it_stood_before() {
+    let mut into = ev(Action::MergedInto, "2026-12-02T10:00:00");
+    into.ticket = Some("T20261102-BBBBBB".into());
+    into.reason = Some("same fault".into());
+    let t = ticket(
+        "T20261110-AAAAAA",
+        vec![
+            ev(Action::Open, "2026-11-10T09:00:00"),
+            ev(Action::Assign, "2026-11-10T09:00:00"),
+            ev(Action::Accept, "2026-11-10T09:30:00"),
+            ev(Action::Respond, "2026-11-10T10:00:00"),
+            into,
+        ],
+    );
+    // November's figures are of the ticket as it stood then: open, in the backlog.
+    let p = nov();
+    let mut s = Stats::default();
+    s.add_ticket(&as_of(&t, p.to).unwrap(), &[], &p);
+    assert_eq!((s.opened, s.backlog), (1, 1));
+    // December's: merged by then, so it counts in nothing, not even the backlog.
+    let dec = Period::month(
+        Month {
+            year: 2026,
+            month: 12,
+        },
+        tz(),
+    );
+    let snap = as_of(&t, dec.to).unwrap();
+    assert!(merged_away(&snap));
+    assert!(!open_at(&t, dec.to), "merging ends the ticket's open time");
+    let mut d = Stats::default();
+    d.add_ticket(
+        &snap,
+        &[status(
+            "resolve",
+            TimerState::NotApplicable,
+            "2026-12-03T09:00:00",
+            None,
+        )],
+        &dec,
+    );
+    assert!(d.is_empty(), "{d:?}");
+}

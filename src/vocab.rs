@@ -70,6 +70,8 @@ vocab!(
         Resolved = "resolved",
         /// Archived.
         Closed = "closed",
+        /// Merged into another ticket (`ticket merge`): final; its story goes on there.
+        Merged = "merged",
     }
 );
 
@@ -150,10 +152,25 @@ vocab!(
         SlaNotified = "sla-notified",
         /// Personal data replaced by `[redacted]` in an earlier event (PIPL).
         Redact = "redact",
+        /// This ticket was merged into `ticket` (`ticket merge`); it is now `merged`.
+        MergedInto = "merged-into",
+        /// The ticket `ticket` was merged into this one (`ticket merge`).
+        MergedFrom = "merged-from",
     }
 );
 
-vocab!(LinkKind { Duplicate = "duplicate", Related = "related", RepeatOf = "repeat-of" });
+vocab!(
+    /// How two tickets are linked.
+    LinkKind {
+        Duplicate = "duplicate",
+        Related = "related",
+        RepeatOf = "repeat-of",
+        /// Opened by `ticket split` from the other ticket.
+        SplitFrom = "split-from",
+        /// Part of it was split off into the other ticket (`ticket split`).
+        SplitInto = "split-into",
+    }
+);
 
 vocab!(
     /// 补偿/赔款 kinds.

@@ -294,10 +294,24 @@ fn plan_row(
         e.text = Some(p);
         events.push(e);
     }
+    let mut merged_into = None;
     for link in list("links") {
         let (kind, other) = link
             .split_once(':')
             .ok_or_else(|| format!("link \"{link}\" is not KIND:TICKET"))?;
+        // A merge (`ticket merge`) is listed with the links: the target's comes back
+        // here, the source's last of all (it ends the ticket).
+        if let Some(merge @ (Action::MergedFrom | Action::MergedInto)) = Action::parse(kind) {
+            let mut e = ev(work, &worker, merge);
+            e.ticket = Some(other.to_string());
+            e.reason = Some("imported".into());
+            if merge == Action::MergedInto {
+                merged_into = Some(e);
+            } else {
+                events.push(e);
+            }
+            continue;
+        }
         let mut e = ev(work, &worker, Action::Link);
         e.link =
             Some(LinkKind::parse(kind).ok_or_else(|| {
@@ -370,6 +384,10 @@ fn plan_row(
             events.push(r);
         }
         None => {}
+    }
+    if let Some(mut e) = merged_into {
+        e.at = events.iter().map(|e| e.at).max().expect("open is there");
+        events.push(e);
     }
     if let Some(i) = events.windows(2).position(|w| w[1].at < w[0].at) {
         return Err(format!(

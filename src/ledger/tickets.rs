@@ -1,5 +1,6 @@
 //! 客户服务受理跟踪反馈表: the month's complaint/feedback register — one row per ticket
-//! opened or closed in the month, or still open at its end.
+//! opened or closed in the month, or still open at its end (a ticket merged into another
+//! by then has no row: `stats::merged_away`).
 
 use std::collections::HashMap;
 
@@ -11,7 +12,7 @@ use crate::model::report::cost_text;
 use crate::model::ticket::{Action, Ticket};
 use crate::output::Rows;
 use crate::output::sheet::{self, intern};
-use crate::stats::{as_of, cutoff};
+use crate::stats::{as_of, cutoff, merged_away};
 use crate::time::{Month, Period};
 
 /// The columns before the SLA timers. After them come one `sla_<timer>` column per timer
@@ -88,7 +89,7 @@ pub fn tickets(
     let mut chosen: Vec<(Ticket, bool, bool, bool)> = all
         .iter()
         .filter_map(|t| {
-            let s = as_of(t, at)?;
+            let s = as_of(t, at).filter(|s| !merged_away(s))?;
             let opened = s.opened.is_some_and(|o| p.contains(o.to_utc()));
             let closed = s
                 .event

@@ -266,14 +266,17 @@ impl Action {
             Action::CompReview => "comp review",
             Action::CompApprove => "comp approve",
             Action::CompReject => "comp reject",
+            Action::MergedInto => "merge",
+            Action::MergedFrom => "merge --into",
             a => a.as_str(),
         }
     }
 }
 
 impl State {
+    /// Not closed, and not merged into another ticket.
     pub fn is_open(self) -> bool {
-        self != State::Closed
+        !matches!(self, State::Closed | State::Merged)
     }
 
     /// The steps a person may take from this state (bookkeeping events such as
@@ -284,7 +287,7 @@ impl State {
             .iter()
             .copied()
             .filter(|&a| {
-                !matches!(a, A::Open | A::SlaNotified | A::Redact)
+                !matches!(a, A::Open | A::SlaNotified | A::Redact | A::MergedFrom)
                     && next_state(
                         self,
                         &Event {
@@ -305,6 +308,7 @@ impl State {
 ///                          ▲  (re-assign / escalate to a person from any open state)   │
 ///                          │                                     resolve ◄─────────────┘
 ///              reopen ◄── closed ◄─close── resolved ◄─┘
+///  any open state ─merged-into─► merged (final: only note, link, redact, sla-notified)
 /// ```
 /// `None` means the step is not allowed from `s` (an event without an action, or an
 /// `open`, is never a step from a state). The one machine: `apply` refuses by it and the
@@ -315,6 +319,11 @@ pub fn next_state(s: State, e: &Event) -> Option<State> {
     let (a, on_call) = (e.action?, e.on_call);
     let working = matches!(s, S::Accepted | S::InProgress | S::Waiting);
     let open_unresolved = matches!(s, S::New | S::Assigned) || working;
+    // A merged ticket is final: only what never changes a state (a note from a clone that
+    // had not seen the merge yet, a link, a redaction) is still recorded on it.
+    if s == S::Merged && !matches!(a, A::Note | A::Link | A::SlaNotified | A::Redact) {
+        return None;
+    }
     Some(match a {
         A::Open => return None,
         A::Note | A::Link | A::SlaNotified | A::Redact => s,
@@ -351,6 +360,8 @@ pub fn next_state(s: State, e: &Event) -> Option<State> {
         A::Revisit if matches!(s, S::Resolved | S::Closed) => s,
         A::Close if s == S::Resolved => S::Closed,
         A::Reopen if matches!(s, S::Resolved | S::Closed) => S::InProgress,
+        A::MergedInto if s.is_open() => S::Merged,
+        A::MergedFrom if s.is_open() => s,
         _ => return None,
     })
 }
@@ -691,6 +702,28 @@ pub fn apply(t: &mut Ticket, e: &Event) -> Result<(), StepError> {
                 }
             }
         }
+        A::MergedInto | A::MergedFrom => {
+            need("the other ticket", e.ticket.as_deref(), action)?;
+            need("a reason", e.reason.as_deref(), action)?;
+            if e.ticket.as_deref() == Some(t.id.as_str()) {
+                return Err(StepError::Invalid(
+                    "a ticket cannot be merged with itself".into(),
+                ));
+            }
+            if let (A::MergedInto, Some(c @ (CompState::Requested | CompState::Reviewed))) =
+                (action, t.compensation)
+            {
+                return Err(StepError::Invalid(format!(
+                    "compensation is {c}, awaiting a decision; a ticket is merged once it is approved or rejected"
+                )));
+            }
+            // Listed with the links, so `check` finds the other ticket and an export
+            // carries the merge (`merged-into:T…`, `merged-from:T…`).
+            let l = format!("{action}:{}", e.ticket.as_deref().unwrap_or_default());
+            if !t.links.contains(&l) {
+                t.links.push(l);
+            }
+        }
     }
     t.state = Some(next);
     t.event.push(e.clone());
@@ -906,6 +939,50 @@ mod tests {
         apply(&mut t, &ev(Action::CompReview)).unwrap();
         apply(&mut t, &ev(Action::CompApprove)).unwrap();
         assert_eq!(t.compensation, Some(CompState::Approved));
+    }
+
+    #[test]
+    fn a_merged_ticket_is_final_but_still_takes_notes() {
+        let mut t = opened();
+        let mut into = ev(Action::MergedInto);
+        into.ticket = Some("T20261124-CCCCCC".into());
+        assert!(apply(&mut t.clone(), &into).is_err(), "needs a reason");
+        into.reason = Some("same fault".into());
+        apply(&mut t, &into).unwrap();
+        assert_eq!(t.state(), State::Merged);
+        assert!(!t.is_open());
+        assert_eq!(t.links, ["merged-into:T20261124-CCCCCC"]);
+        let mut note = ev(Action::Note);
+        note.text = Some("late call".into());
+        apply(&mut t, &note).unwrap();
+        assert_eq!(t.state(), State::Merged);
+        assert_eq!(State::Merged.allowed(), [Action::Note, Action::Link]);
+        // Nothing merges into a merged ticket, and it is not merged twice.
+        let mut from = ev(Action::MergedFrom);
+        from.ticket = Some("T20261124-DDDDDD".into());
+        from.reason = Some("x".into());
+        assert!(apply(&mut t.clone(), &from).is_err());
+        assert!(apply(&mut t.clone(), &into).is_err());
+    }
+
+    #[test]
+    fn a_ticket_with_compensation_pending_is_not_merged() {
+        let mut t = opened();
+        let mut a = ev(Action::Assign);
+        a.assignee = Some("wang".into());
+        apply(&mut t, &a).unwrap();
+        apply(&mut t, &ev(Action::Accept)).unwrap();
+        let mut req = ev(Action::CompRequest);
+        req.amount = Some("500".into());
+        req.comp_kind = Some(CompKind::Refund);
+        apply(&mut t, &req).unwrap();
+        let mut into = ev(Action::MergedInto);
+        into.ticket = Some("T20261124-CCCCCC".into());
+        into.reason = Some("same fault".into());
+        let err = apply(&mut t.clone(), &into).unwrap_err().to_string();
+        assert!(err.contains("compensation is requested"), "{err}");
+        apply(&mut t, &ev(Action::CompReject)).unwrap();
+        apply(&mut t, &into).unwrap();
     }
 
     #[test]

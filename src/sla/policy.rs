@@ -93,7 +93,7 @@
 //! | met | stopped by its stop action at or before its deadline |
 //! | breached | its deadline passed before its stop action: stopped late, still running or paused past it, or ended otherwise after it |
 //! | missed | ended without its stop action before its deadline (the ticket was closed first): counts against |
-//! | n/a | like missed, for an `optional` timer or a ticket settled on the call: not counted |
+//! | n/a | like missed, for an `optional` timer or a ticket settled on the call: not counted; also every run still going when the ticket was merged into another (`merged-into`), whatever its deadline: the target carries the work on |
 //! | restarted | a new start came before its deadline: the new run counts instead |
 //!
 //! A run needs attention ([`TimerStatus::is_alert`]) when it is at risk or breached
@@ -123,7 +123,7 @@ pub enum TimerState {
     /// Ended without its stop action before its deadline (closed first): counts against.
     Missed,
     /// Ended without its stop action where none was owed: an `optional` timer, or a
-    /// ticket settled on the call. Not counted.
+    /// ticket settled on the call; or ended by the ticket's merge into another. Not counted.
     #[serde(rename = "n/a")]
     NotApplicable,
     /// A new start came before the deadline; the next run is counted instead.
@@ -297,6 +297,8 @@ impl Policy {
         // state is the state the clock is in.
         let paused_now = cycle.ended.is_none() && rule.pause.contains(&ticket.state());
         let (state, decided) = match cycle.ended {
+            // Merged into another ticket: neither met nor breached, whatever the deadline.
+            Some((Ending::Merged, _)) => (TimerState::NotApplicable, None),
             _ if passed_before_regrade => (TimerState::Breached, Some(visible)),
             Some((_, at)) if at > due => (TimerState::Breached, Some(visible)),
             Some((Ending::Stop, at)) => (TimerState::Met, Some(at)),
@@ -432,6 +434,8 @@ enum Ending {
     Close,
     /// A start action came first and began the next run.
     Restart,
+    /// The ticket was merged into another (`merged-into`).
+    Merged,
 }
 
 /// A stretch of a run with one grade and priority: the run's start, then each regrade.
@@ -489,6 +493,8 @@ impl Cycle {
                     Some(Ending::Stop)
                 } else if x.action == Some(Action::Close) {
                     Some(Ending::Close)
+                } else if x.action == Some(Action::MergedInto) {
+                    Some(Ending::Merged)
                 } else if is(x, &rule.start) {
                     Some(Ending::Restart)
                 } else {

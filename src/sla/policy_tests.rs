@@ -787,3 +787,30 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_merge_ends_running_timers_neither_met_nor_breached() {
+    let p = policy();
+    let mut into = ev(Action::MergedInto, "2026-11-26 10:00");
+    into.ticket = Some("T20261124-CCCCCC".into());
+    into.reason = Some("same fault".into());
+    let t = ticket(&[
+        open("2026-11-24 10:00", Some(Grade::III), None),
+        ev(Action::Assign, "2026-11-24 10:00"),
+        ev(Action::Accept, "2026-11-24 10:05"),
+        into,
+    ]);
+    // accept was met before the merge; respond (15 min) was long past due, resolve
+    // still running: both end n/a at the merge, counted nowhere.
+    let s = status(&p, &t, "accept", "2026-11-27 10:00");
+    assert_eq!(s.state, TimerState::Met);
+    for timer in ["respond", "resolve"] {
+        let s = status(&p, &t, timer, "2026-11-27 10:00");
+        assert_eq!(
+            (s.state, s.decided),
+            (TimerState::NotApplicable, None),
+            "{timer}"
+        );
+        assert_eq!(s.stopped, Some(utc("2026-11-26 10:00")));
+    }
+}

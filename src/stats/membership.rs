@@ -2,7 +2,16 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::model::ticket::Ticket;
+use crate::model::ticket::{State, Ticket};
+
+/// Whether `t`, as it stood at a period's end ([`super::as_of`]), had been merged into
+/// another ticket by then (`ticket merge`). A merged ticket counts nowhere — not opened,
+/// closed, backlog, resolved, SLA, satisfaction, ledger row — so the case is counted
+/// once, on its target. The one rule `stats`, `stats --top` and the ledgers count by.
+/// A period that ended before the merge still counts the ticket as it then stood.
+pub fn merged_away(t: &Ticket) -> bool {
+    t.state() == State::Merged
+}
 
 /// Whether `t` can count in the span `[from, to)`: opened before its end, and still open
 /// or with an event at or after its start. A ticket closed before the span or opened

@@ -4,6 +4,7 @@
 mod args;
 mod comp;
 mod list;
+mod merge;
 mod open;
 mod show;
 mod steps;
@@ -14,6 +15,7 @@ use svcdesk::Result;
 use self::args::*;
 use self::comp::CompRequestArgs;
 use self::list::ListArgs;
+use self::merge::{MergeArgs, SplitArgs};
 use self::open::OpenArgs;
 use self::show::ShowArgs;
 use super::Context;
@@ -30,6 +32,7 @@ States and the steps that move between them:
   accepted, in-progress, waiting ─resolve─► resolved
   resolved ◄── revisit (scores 1-5)
   in-progress ◄─reopen── closed ◄──close── resolved
+  any open state ─merge─► merged (final)
 
   • work = diagnose, plan, collab, respond (respond is allowed in any
     open state).
@@ -42,7 +45,9 @@ States and the steps that move between them:
   • close is refused while compensation awaits finance review or the
     GM's decision.
   • an invalid step names the ticket's state and the steps allowed
-    from it.";
+    from it.
+  • merge ends a ticket `merged` (final, from any open state): only
+    notes and links are still recorded on it; its target shows them.";
 
 #[derive(Subcommand)]
 pub enum Command {
@@ -151,7 +156,7 @@ Refused while compensation awaits finance review or the GM's decision.")]
     #[command(after_help = "Examples:
   svcdesk ticket reopen 9XWM --reason 'the fault came back after a week'")]
     Reopen(ReasonArgs),
-    /// Link to another ticket: duplicate, related, or repeat-of.
+    /// Link to another ticket: duplicate, related, repeat-of (split-from/-into: `ticket split`).
     #[command(after_help = "Examples:
   svcdesk ticket link 9XWM QF7R                   # related (the default)
   svcdesk ticket link 9XWM QF7R --kind duplicate")]
@@ -171,7 +176,9 @@ target, basis, started, due, stopped, outcome, decided (when a report counts it)
 remaining_minutes and remaining_unit (wall, or working: minutes of working time), notified.
 CSV is field,value pairs, as for `customer show` and `report show`: the columns of
 `ticket list --sla` (its next deadline included), then the history as event.N.at,
-event.N.by, event.N.action and event.N.text (N from 1).")]
+event.N.by, event.N.action and event.N.text (N from 1). The events of tickets merged into
+it (see `ticket merge`) follow as merged.N.origin, .number, .at, .by, .action and .text,
+and in JSON under `merged_events`, each with `origin` and `number`.")]
     Show(ShowArgs),
     /// List tickets, filtered and sorted.
     #[command(after_help = format!("Examples:
@@ -191,6 +198,12 @@ every run, as in `ticket show --format json`.",
         &svcdesk::ledger::columns::TICKET[..svcdesk::ledger::columns::TICKET_LIST]
     )))]
     List(Box<ListArgs>),
+    /// Merge tickets of one case into another: the sources end `merged`.
+    #[command(after_help = merge::MERGE_HELP)]
+    Merge(MergeArgs),
+    /// Open a new ticket for part of a ticket, linked both ways.
+    #[command(after_help = merge::SPLIT_HELP)]
+    Split(SplitArgs),
 }
 
 /// Compensation (补偿/赔款): request, finance review, general manager's decision.
@@ -251,6 +264,8 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
         Command::Close(a) => steps::close(cx, d, a),
         Command::Reopen(a) => steps::reopen(cx, d, a),
         Command::Link(a) => steps::link(cx, d, a),
+        Command::Merge(a) => merge::merge(cx, d, a),
+        Command::Split(a) => merge::split(cx, d, a),
     }
 }
 

@@ -4,6 +4,7 @@ use chrono::{DateTime, FixedOffset, Utc};
 use svcdesk::Result;
 use svcdesk::desk::{Desk, Id, Kind};
 use svcdesk::model::customer;
+use svcdesk::model::steps::{self, FromMerged};
 use svcdesk::model::ticket::{Event, Ticket, Visibility};
 use svcdesk::model::ticket_store;
 use svcdesk::output::{self, Rows};
@@ -28,11 +29,16 @@ pub(super) fn exec(cx: &mut Context, desk: &Desk, a: ShowArgs) -> Result<u8> {
     let now = cx.time(desk, None)?;
     let runs = [policy.evaluate(&t, now)];
     let text = match a.format {
-        Format::Json => output::json(&with_runs(desk, &t, &runs[0])),
-        Format::Csv => show_rows(desk, &t, &runs).to_csv(),
+        Format::Json => {
+            let mut v = with_runs(desk, &t, &runs[0]);
+            v["merged_events"] = merged_json(&steps::merged_events(desk, &t)?);
+            output::json(&v)
+        }
+        Format::Csv => show_rows(desk, &t, &runs, &steps::merged_events(desk, &t)?).to_csv(),
         Format::Table => {
             let visits = svcdesk::model::report::for_ticket(desk, &t.id)?;
-            let mut text = show_text(desk, &t, &visits);
+            let merged = steps::merged_events(desk, &t)?;
+            let mut text = show_text(desk, &t, &visits, &merged);
             text.push_str(&sla_text(desk, &runs[0]));
             text
         }
@@ -43,8 +49,9 @@ pub(super) fn exec(cx: &mut Context, desk: &Desk, a: ShowArgs) -> Result<u8> {
 
 /// `show --format csv`: field,value pairs, as `customer show` and `report show` give:
 /// the columns of `ticket list --sla` (one wide row there), then the history as
-/// event.N.at (RFC 3339), event.N.by, event.N.action and event.N.text.
-fn show_rows(desk: &Desk, t: &Ticket, runs: &[Vec<TimerStatus>]) -> Rows {
+/// event.N.at (RFC 3339), event.N.by, event.N.action and event.N.text; then the events
+/// of the tickets merged into it as merged.N.origin, .number, .at, .by, .action, .text.
+fn show_rows(desk: &Desk, t: &Ticket, runs: &[Vec<TimerStatus>], merged: &[FromMerged]) -> Rows {
     let wide = with_next_due(
         desk,
         super::list::list_rows(std::slice::from_ref(t)),
@@ -69,7 +76,38 @@ fn show_rows(desk: &Desk, t: &Ticket, runs: &[Vec<TimerStatus>]) -> Rows {
             rows.push(vec![format!("event.{n}.{k}"), v]);
         }
     }
+    for (i, m) in merged.iter().enumerate() {
+        let (e, n) = (&m.event, i + 1);
+        let action = e.action.map(|a| a.as_str()).unwrap_or_default();
+        for (k, v) in [
+            ("origin", m.origin.clone()),
+            ("number", m.number.to_string()),
+            ("at", e.at.to_rfc3339()),
+            ("by", e.by.clone()),
+            ("action", action.to_string()),
+            (
+                "text",
+                e.text.clone().or(e.description.clone()).unwrap_or_default(),
+            ),
+        ] {
+            rows.push(vec![format!("merged.{n}.{k}"), v]);
+        }
+    }
     rows
+}
+
+/// The events of the tickets merged into this one, each with its `origin` ticket and
+/// its `number` there.
+fn merged_json(merged: &[FromMerged]) -> serde_json::Value {
+    merged
+        .iter()
+        .map(|m| {
+            let mut v = serde_json::to_value(&m.event).expect("an event serialises");
+            v["origin"] = m.origin.clone().into();
+            v["number"] = m.number.into();
+            v
+        })
+        .collect()
 }
 
 /// One line per event: what happened, in words.
@@ -111,6 +149,7 @@ fn describe(e: &Event) -> String {
             )
         }),
     );
+    put("", e.ticket.clone().filter(|_| e.link.is_none()));
     put("timer", e.timer.clone());
     put(
         "redacted",
@@ -206,7 +245,12 @@ pub(super) fn with_next_due(
     rows
 }
 
-fn show_text(desk: &Desk, t: &Ticket, visits: &[svcdesk::model::report::Report]) -> String {
+fn show_text(
+    desk: &Desk,
+    t: &Ticket,
+    visits: &[svcdesk::model::report::Report],
+    merged: &[FromMerged],
+) -> String {
     let s = |v: &Option<String>| v.clone().unwrap_or_default();
     let time = |v: &Option<DateTime<FixedOffset>>| {
         v.map(|t| {
@@ -314,6 +358,17 @@ fn show_text(desk: &Desk, t: &Ticket, visits: &[svcdesk::model::report::Report])
         .collect();
     for r in visits {
         lines.push((r.when(), r.engineer.clone(), "field-visit", r.summary()));
+    }
+    // The events of the tickets merged into this one, read from them, tagged with where
+    // they were recorded.
+    for m in merged {
+        let e = &m.event;
+        lines.push((
+            e.at,
+            e.by.clone(),
+            e.action.map(|a| a.as_str()).unwrap_or("?"),
+            format!("[{} #{}] {}", m.origin, m.number, describe(e)),
+        ));
     }
     lines.sort_by_key(|l| l.0);
     let width = lines.iter().map(|l| l.1.chars().count()).max().unwrap_or(0);

@@ -6,11 +6,15 @@
 mod close;
 mod collab;
 mod comp;
+mod merge;
 mod open;
 
 pub use close::{Closing, Notice, Resolution, Revisit, close, dissatisfied, resolve, revisit};
 pub use collab::{Collab, Reply, collab, reply, request_answered};
 pub use comp::{CompRequest, comp_approve, comp_reject, comp_request, comp_review};
+pub use merge::{
+    FromMerged, Merge, Merged, Split, SplitOff, merge, merged_events, shows_on_target, split,
+};
 pub use open::{
     Customer, Files, NewTicket, OpenedTicket, attachments, open, resolved_on_call, title,
 };
