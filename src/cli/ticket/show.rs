@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, FixedOffset, Utc};
 use svcdesk::Result;
-use svcdesk::desk::{Desk, Id, Kind};
+use svcdesk::desk::{Desk, Id, Kind, attachments};
 use svcdesk::model::customer;
 use svcdesk::model::ticket::{Event, Ticket, Visibility};
 use svcdesk::model::ticket_store;
@@ -118,6 +118,8 @@ fn describe(e: &Event) -> String {
             .map(|n| format!("event {n} {}", e.field.clone().unwrap_or_default())),
     );
     put("reason", e.reason.clone());
+    let names: Vec<&str> = e.files.iter().map(|f| f.name.as_str()).collect();
+    put("attached", Some(names.join(", ")));
     if e.on_call {
         parts.push("on the call".into());
     }
@@ -255,7 +257,6 @@ fn show_text(desk: &Desk, t: &Ticket, visits: &[svcdesk::model::report::Report])
         ("submitter", s(&t.submitter)),
         ("transferred by", s(&t.transferred_by)),
         ("tags", t.tags.join(", ")),
-        ("attachments", t.attachments.join(", ")),
         ("links", t.links.join(", ")),
         ("opened", time(&t.opened)),
         ("accepted", time(&t.accepted)),
@@ -298,6 +299,7 @@ fn show_text(desk: &Desk, t: &Ticket, visits: &[svcdesk::model::report::Report])
     for l in t.description.lines() {
         out.push_str(&format!("  {l}\n"));
     }
+    out.push_str(&attachments_text(t));
     out.push_str("\nTimeline:\n");
     // Events and linked field visits, merged by time (a visit after events at the same minute).
     let mut lines: Vec<(DateTime<FixedOffset>, String, &str, String)> = t
@@ -322,6 +324,33 @@ fn show_text(desk: &Desk, t: &Ticket, visits: &[svcdesk::model::report::Report])
             "  {}  {by:width$}  {action:13} {text}\n",
             at.with_timezone(&desk.tz()).format("%Y-%m-%d %H:%M"),
         ));
+    }
+    out
+}
+
+/// Every attached file, in history order: name, size and where it is in the desk (paths
+/// older svcdesk recorded, as they were written). Empty when there are none.
+fn attachments_text(t: &Ticket) -> String {
+    let mut rows: Vec<[String; 3]> = Vec::new();
+    for e in &t.event {
+        rows.extend(e.attachments.iter().map(|p| {
+            let name = p.rsplit(['/', '\\']).next().unwrap_or(p);
+            [name.to_string(), String::new(), p.clone()]
+        }));
+        rows.extend(
+            e.files
+                .iter()
+                .map(|f| [f.name.clone(), attachments::human_size(f.size), f.path()]),
+        );
+    }
+    if rows.is_empty() {
+        return String::new();
+    }
+    let w = |i: usize| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0);
+    let (w0, w1) = (w(0), w(1));
+    let mut out = String::from("\nAttachments:\n");
+    for [name, size, path] in &rows {
+        out.push_str(&format!("  {name:w0$}  {size:>w1$}  {path}\n"));
     }
     out
 }

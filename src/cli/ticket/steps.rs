@@ -55,6 +55,10 @@ pub(super) fn note(cx: &mut Context, desk: &Desk, a: NoteArgs) -> Result<u8> {
     let o = steps::Note {
         text: a.text,
         to_customer: a.to_customer,
+        attachments: steps::Files {
+            from: cx.cwd.clone(),
+            paths: a.attachments,
+        },
     };
     done(cx, desk, &id, &who, steps::note(desk, &id, &who, when, o)?)
 }
@@ -64,6 +68,10 @@ pub(super) fn respond(cx: &mut Context, desk: &Desk, a: RespondArgs) -> Result<u
     let o = steps::Response {
         text: a.text,
         channel: a.channel,
+        attachments: steps::Files {
+            from: cx.cwd.clone(),
+            paths: a.attachments,
+        },
     };
     done(
         cx,
