@@ -359,6 +359,19 @@ pub fn check(desk: &Desk, now: chrono::DateTime<chrono::Utc>) -> Result<Report> 
                 .map(|(at, a)| (rel.clone(), at.clone(), a.clone())),
         );
     }
+    for (rel, c) in &customers {
+        for (i, l) in c.log.iter().enumerate() {
+            let at = format!("log entry {}", i + 1);
+            named.extend(l.files.iter().map(|a| (rel.clone(), at.clone(), a.clone())));
+        }
+    }
+    for (rel, r) in &field_reports {
+        named.extend(
+            r.files
+                .iter()
+                .map(|a| (rel.clone(), "report".into(), a.clone())),
+        );
+    }
     check_attachments(desk, &named, &mut report);
     report.problems.sort();
     let mut missing: BTreeSet<i32> = tickets

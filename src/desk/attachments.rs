@@ -173,13 +173,30 @@ pub fn prepare(from: &Path, path: &Path, max_size: u64) -> Result<Attachment> {
 fn too_large(path: &Path, size: u64, max: u64) -> Error {
     Error::invalid_with_hint(
         format!(
-            "attachment {} is {}, over the desk's limit of {}",
+            "attachment {} is {size} bytes ({}), over the desk's limit of {} ({max} bytes)",
             path.display(),
             human_size(size),
             human_size(max)
         ),
         "make it smaller, or raise `max_size` under [attachments] in svcdesk.toml",
     )
+}
+
+/// The files as a TOML value, as records write them: one inline table each,
+/// `[{ name = "photo.jpg", sha256 = "…", size = 1234, type = "image/jpeg" }]`.
+pub fn toml_value(files: &[Attachment]) -> toml_edit::Value {
+    let mut arr = toml_edit::Array::new();
+    for f in files {
+        let mut t = toml_edit::InlineTable::new();
+        t.insert("name", f.name.as_str().into());
+        t.insert("sha256", f.sha256.as_str().into());
+        t.insert("size", i64::try_from(f.size).unwrap_or(i64::MAX).into());
+        t.insert("type", f.media_type.as_str().into());
+        t.fmt();
+        arr.push(t);
+    }
+    arr.fmt();
+    toml_edit::Value::Array(arr)
 }
 
 /// Hex SHA-256 and length of everything `r` gives, each chunk also passed to `each`.
@@ -331,6 +348,9 @@ mod tests {
         let err = prepare(&src, Path::new("a.txt"), 4)
             .unwrap_err()
             .to_string();
-        assert!(err.contains("over the desk's limit of 4 B"), "{err}");
+        assert!(
+            err.contains("is 5 bytes (5 B), over the desk's limit of 4 B (4 bytes)"),
+            "{err}"
+        );
     }
 }

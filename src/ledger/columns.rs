@@ -320,18 +320,20 @@ pub fn event_rows(all: &[Ticket]) -> Rows {
                 e.by.clone(),
                 shown(&e.action),
             ];
-            row.extend(fields.iter().map(|k| match *k {
-                // Paths older svcdesk recorded, then the stored files, as in the
-                // ticket's own `attachments`.
-                "attachments" => e
-                    .attachments
-                    .iter()
-                    .cloned()
-                    .chain(e.files.iter().map(|f| f.path()))
-                    .collect::<Vec<_>>()
-                    .join(";"),
-                LINK_TICKET => json_cell(v.get("ticket")),
-                k => json_cell(v.get(k)),
+            row.extend(fields.iter().map(|k| {
+                match *k {
+                    // Paths older svcdesk recorded, then the stored files, as in the
+                    // ticket's own `attachments`.
+                    "attachments" => e
+                        .attachments
+                        .iter()
+                        .cloned()
+                        .chain(e.files.iter().map(|f| f.path()))
+                        .collect::<Vec<_>>()
+                        .join(";"),
+                    LINK_TICKET => json_cell(v.get("ticket")),
+                    k => json_cell(v.get(k)),
+                }
             }));
             rows.push(row);
         }

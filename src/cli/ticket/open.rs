@@ -231,6 +231,9 @@ pub(super) fn exec(cx: &mut Context, desk: &Desk, a: OpenArgs) -> Result<u8> {
         eprintln!("{}: new customer {new_name}", c.id);
         files.push(c.path.clone());
     }
+    for f in t.event.iter().flat_map(|e| &e.files) {
+        files.push(desk.root.join(f.path()));
+    }
     eprintln!(
         "{}: opened ({}{})",
         opened.id,

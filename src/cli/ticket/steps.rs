@@ -301,7 +301,9 @@ pub(super) fn done(cx: &mut Context, desk: &Desk, id: &Id, who: &Who, s: Stepped
                 .map(|e| format!(", entered by {e}"))
                 .unwrap_or_default()
         ),
-        vec![desk.path_of(id)],
+        std::iter::once(desk.path_of(id))
+            .chain(e.files.iter().map(|f| desk.root.join(f.path())))
+            .collect(),
     );
     match notice {
         Some(Notice::ClosedUnrated) => warn(&format!(
