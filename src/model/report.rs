@@ -871,6 +871,7 @@ mod tests {
             created: at("2026-11-24T18:00:00+08:00"),
             created_by: "wang".into(),
             redaction: Vec::new(),
+            files: Vec::new(),
         }
     }
 

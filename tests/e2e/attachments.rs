@@ -214,10 +214,18 @@ fn reports_and_customer_notes_take_attachments_too() {
         Some("call.amr")
     );
     d.ok(&["check"]);
-
-    // Deleting either is a problem naming the record that attaches it.
+    // Both shows list them: name, size, path in the desk.
     let pdf = files.iter().find(|f| f.ends_with(".pdf")).unwrap();
     let amr = files.iter().find(|f| f.ends_with(".amr")).unwrap();
+    let show = d.ok(&["report", "show", r]);
+    assert!(show.contains(&format!("sheet.pdf  15 B  {pdf}")), "{show}");
+    let show = d.ok(&["customer", "show", &c]);
+    assert!(
+        show.contains(&format!("log 1: call.amr  11 B  {amr}")),
+        "{show}"
+    );
+
+    // Deleting either is a problem naming the record that attaches it.
     fs::remove_file(d.path(pdf)).unwrap();
     fs::remove_file(d.path(amr)).unwrap();
     let o = d.run(&["check"]);

@@ -2,13 +2,13 @@
 
 use chrono::{DateTime, FixedOffset, Utc};
 use svcdesk::Result;
-use svcdesk::desk::{Desk, Id, Kind, attachments};
+use svcdesk::desk::{Desk, Id, Kind};
 use svcdesk::model::customer;
 use svcdesk::model::ticket::{Event, Ticket, Visibility};
 use svcdesk::model::ticket_store;
 use svcdesk::output::{self, Rows};
 
-use crate::cli::output::Format;
+use crate::cli::output::{self as cli_output, Format};
 use svcdesk::sla::{TimerStatus, view};
 
 use crate::cli::Context;
@@ -337,20 +337,7 @@ fn attachments_text(t: &Ticket) -> String {
             let name = p.rsplit(['/', '\\']).next().unwrap_or(p);
             [name.to_string(), String::new(), p.clone()]
         }));
-        rows.extend(
-            e.files
-                .iter()
-                .map(|f| [f.name.clone(), attachments::human_size(f.size), f.path()]),
-        );
+        rows.extend(e.files.iter().map(cli_output::attachment_row));
     }
-    if rows.is_empty() {
-        return String::new();
-    }
-    let w = |i: usize| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0);
-    let (w0, w1) = (w(0), w(1));
-    let mut out = String::from("\nAttachments:\n");
-    for [name, size, path] in &rows {
-        out.push_str(&format!("  {name:w0$}  {size:>w1$}  {path}\n"));
-    }
-    out
+    cli_output::attachments(&rows)
 }
