@@ -487,5 +487,50 @@ fn an_attachment_added_in_one_clone_opens_in_another_after_a_pull() {
     );
     let o = svcdesk().arg("-C").arg(&b).arg("check").output().unwrap();
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+
+    // Both clones attach at once (one the same photo again, one a new file): the merge
+    // driver keeps both events, git adds both files, the desk is clean.
+    fs::write(tmp.path().join("photo.jpg"), PHOTO).unwrap();
+    fs::write(tmp.path().join("b.log"), "from b\n").unwrap();
+    let photo = tmp.path().join("photo.jpg");
+    let blog = tmp.path().join("b.log");
+    sd(
+        &a,
+        &[
+            "ticket",
+            "note",
+            &t,
+            "-m",
+            "再拍",
+            "--attach",
+            photo.to_str().unwrap(),
+        ],
+    );
+    sd(
+        &b,
+        &[
+            "ticket",
+            "note",
+            &t,
+            "-m",
+            "日志",
+            "--attach",
+            blog.to_str().unwrap(),
+        ],
+    );
+    for (dir, m) in [(&a, "a"), (&b, "b")] {
+        git_ok(dir, &["add", "-A"]);
+        git_ok(dir, &["commit", "-q", "-m", m]);
+    }
+    let pull = git(
+        &a,
+        &["pull", "-q", "--no-rebase", "--no-edit", "../b", "main"],
+    );
+    assert!(pull.status.success(), "{}{}", stdout(&pull), stderr(&pull));
+    assert_eq!(git_ok(&a, &["status", "--porcelain"]), "");
+    let show = sd(&a, &["ticket", "show", &t]);
+    assert!(show.contains("b.log") && show.contains("再拍"), "{show}");
+    let o = svcdesk().arg("-C").arg(&a).arg("check").output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
     let _ = NOW;
 }
