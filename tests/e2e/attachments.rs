@@ -532,5 +532,80 @@ fn an_attachment_added_in_one_clone_opens_in_another_after_a_pull() {
     assert!(show.contains("b.log") && show.contains("再拍"), "{show}");
     let o = svcdesk().arg("-C").arg(&a).arg("check").output().unwrap();
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
-    let _ = NOW;
+}
+
+#[test]
+fn sigkill_while_attaching_never_leaves_an_event_naming_a_missing_file() {
+    let d = TestDesk::new();
+    let c = d.add(&["--name", "甲", "--phone", "13800001111"]);
+    let t = open_ticket(&d, &c, &[]);
+    // Files large enough that hashing and copying take a while on a debug build.
+    let size = 3 * 1024 * 1024;
+    let started = std::time::Instant::now();
+    let first = d.tmp.path().join("calibrate.bin");
+    fs::write(&first, vec![7u8; size]).unwrap();
+    d.ok(&[
+        "ticket",
+        "note",
+        &t,
+        "-m",
+        "x",
+        "--attach",
+        first.to_str().unwrap(),
+    ]);
+    let window_ms = (started.elapsed().as_millis() as u64 * 13 / 10).max(20);
+    let (mut finished, mut killed) = (0, 0);
+    for i in 0..24u64 {
+        let f = d.tmp.path().join(format!("f{i}.bin"));
+        let mut bytes = vec![(i % 251) as u8; size];
+        bytes[..8].copy_from_slice(&i.to_le_bytes());
+        fs::write(&f, bytes).unwrap();
+        let mut child = std::process::Command::new(crate::common::bin())
+            .env("SVCDESK_NOW", NOW)
+            .env("SVCDESK_USER", crate::common::USER)
+            .env_remove("SVCDESK_DIR")
+            .arg("-C")
+            .arg(&d.root)
+            .args(["ticket", "note", &t, "-m", &format!("kill-{i}")])
+            .arg("--attach")
+            .arg(&f)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(window_ms * i / 24));
+        match child.try_wait().unwrap() {
+            Some(_) => finished += 1,
+            None => {
+                child.kill().unwrap();
+                killed += 1;
+            }
+        }
+        let _ = child.wait();
+    }
+    assert!(
+        killed > 0,
+        "no kill landed inside a write ({finished} finished)"
+    );
+    // Every event that names a file has it, whole: check is clean (a file copied by a
+    // command killed before its event is at worst a warning).
+    let o = d.run(&["check"]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    let f: toml::Table = d.read(&ticket_rel(&t)).parse().unwrap();
+    for e in f["event"].as_array().unwrap() {
+        for file in e
+            .get("files")
+            .and_then(|v| v.as_array())
+            .into_iter()
+            .flatten()
+        {
+            let sha = file["sha256"].as_str().unwrap();
+            let rel = format!("attachments/{}/{}.bin", &sha[..2], &sha[2..]);
+            assert_eq!(
+                fs::metadata(d.path(&rel)).unwrap().len(),
+                size as u64,
+                "{rel}"
+            );
+        }
+    }
 }
