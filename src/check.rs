@@ -5,12 +5,14 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 
 use crate::config::Policy;
+use crate::desk::attachments::{self, Attachment};
 use crate::desk::record::SCHEMA;
 use crate::desk::{Desk, Id, Kind, record};
 use crate::error::{Error, Result};
 use crate::model::customer::Customer;
 use crate::model::measure::Measure;
 use crate::model::names;
+use crate::model::record::Step;
 use crate::model::record::check_history;
 use crate::model::report::Report as FieldReport;
 use crate::model::ticket::Ticket;
@@ -100,6 +102,56 @@ struct TicketRefs {
     departments: Vec<String>,
     /// Years without holidays in `[calendar]` that a working-time deadline falls in.
     holiday_gaps: BTreeSet<i32>,
+    /// Stored files its events attach, with where: "event 3 (note)".
+    files: Vec<(String, Attachment)>,
+}
+
+/// The files a ticket's events attach, each with the event that names it.
+fn ticket_files(t: &Ticket) -> Vec<(String, Attachment)> {
+    t.event
+        .iter()
+        .enumerate()
+        .flat_map(|(i, e)| {
+            let at = format!("event {} ({})", i + 1, Step::action(e));
+            e.files.iter().map(move |f| (at.clone(), f.clone()))
+        })
+        .collect()
+}
+
+/// Every attachment a record names must be in the store with its recorded hash; each
+/// stored file is read once however many records name it. Files in the store that no
+/// record names (a command killed between copying a file and writing its event) are
+/// warnings, not faults.
+fn check_attachments(desk: &Desk, named: &[(PathBuf, String, Attachment)], report: &mut Report) {
+    use rayon::prelude::*;
+    let mut unique: Vec<&Attachment> = named.iter().map(|(_, _, a)| a).collect();
+    unique.sort_by(|a, b| (a.path(), &a.sha256).cmp(&(b.path(), &b.sha256)));
+    unique.dedup_by(|a, b| a.path() == b.path() && a.sha256 == b.sha256);
+    let faults: HashMap<(String, String), String> = unique
+        .par_iter()
+        .filter_map(|a| {
+            attachments::problem(&desk.root, a).map(|m| ((a.path(), a.sha256.clone()), m))
+        })
+        .collect();
+    for (rel, at, a) in named {
+        if let Some(m) = faults.get(&(a.path(), a.sha256.clone())) {
+            report.problems.push(Problem {
+                path: rel.clone(),
+                line: None,
+                column: None,
+                message: format!("{at}: {m}"),
+            });
+        }
+    }
+    let referenced: HashSet<String> = named.iter().map(|(_, _, a)| a.path()).collect();
+    for stored in attachments::stored(&desk.root) {
+        if !referenced.contains(&stored) {
+            report.warnings.push(format!(
+                "{stored} is attached to no record (left by an interrupted command?); \
+                 delete it if nothing needs it"
+            ));
+        }
+    }
 }
 
 /// Checks every record of `desk`; `now` is the present, for the deadlines of open tickets.
@@ -300,13 +352,37 @@ pub fn check(desk: &Desk, now: chrono::DateTime<chrono::Utc>) -> Result<Report> 
         }
     }
     report.problems.extend(hook_problems(desk));
+    let mut named: Vec<(PathBuf, String, Attachment)> = Vec::new();
+    for (rel, t) in &tickets {
+        named.extend(
+            t.files
+                .iter()
+                .map(|(at, a)| (rel.clone(), at.clone(), a.clone())),
+        );
+    }
+    for (rel, c) in &customers {
+        for (i, l) in c.log.iter().enumerate() {
+            let at = format!("log entry {}", i + 1);
+            named.extend(l.files.iter().map(|a| (rel.clone(), at.clone(), a.clone())));
+        }
+    }
+    for (rel, r) in &field_reports {
+        named.extend(
+            r.files
+                .iter()
+                .map(|a| (rel.clone(), "report".into(), a.clone())),
+        );
+    }
+    check_attachments(desk, &named, &mut report);
     report.problems.sort();
     let mut missing: BTreeSet<i32> = tickets
         .iter()
         .flat_map(|(_, t)| t.holiday_gaps.iter().copied())
         .collect();
     missing.extend(gaps.and_then(HolidayGaps::now));
-    report.warnings = missing.into_iter().map(coverage::warning).collect();
+    let mut warnings: Vec<String> = missing.into_iter().map(coverage::warning).collect();
+    warnings.append(&mut report.warnings);
+    report.warnings = warnings;
     Ok(report)
 }
 
@@ -384,6 +460,7 @@ fn examine(
                 i64::from(t.schema),
                 t.id.clone(),
                 Parsed::Ticket(TicketRefs {
+                    files: ticket_files(&t),
                     customer: t.customer,
                     links: t.links,
                     category: t.category,
@@ -505,11 +582,13 @@ fn examined_clean(rel: PathBuf, t: Ticket, gaps: Option<&HolidayGaps>) -> Examin
     departments.sort();
     departments.dedup();
     let holiday_gaps = gaps.map(|g| g.of_ticket(&t)).unwrap_or_default();
+    let files = ticket_files(&t);
     Examined {
         rel,
         id: Some(t.id),
         problems: Vec::new(),
         record: Parsed::Ticket(TicketRefs {
+            files,
             customer: t.customer,
             links: t.links,
             category: t.category,

@@ -14,10 +14,16 @@ problem (path:line:column: message) and exit 1. Suitable for a git pre-commit ho
 each event its commit does not vouch for as a problem at the event's line (see
 `svcdesk audit --help`).
 
-Warnings go to stderr as `warning: ...` lines and leave the exit code alone. Today there
-is one: [calendar] lists holidays for some years but not for a year that a working-time
+Every attached file (`--attach`) is read: one missing from attachments/ or whose bytes
+no longer have the SHA-256 its record holds is a problem naming the record, the event
+(or log entry) and the file.
+
+Warnings go to stderr as `warning: ...` lines and leave the exit code alone. There are
+two: [calendar] lists holidays for some years but not for a year that a working-time
 deadline (bh, wd) of an open ticket, or today, falls in, so that year's public holidays
-count as working days. Add the year's holidays and make-up days to svcdesk.toml.
+count as working days (add the year's holidays and make-up days to svcdesk.toml); and a
+file under attachments/ that no record names, as a command killed between copying a file
+and writing its record leaves (delete it if nothing needs it).
 
 Examples:
   svcdesk check

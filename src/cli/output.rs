@@ -57,3 +57,24 @@ impl CsvArgs {
         }
     }
 }
+
+/// Attached files as `show` lists them, one line each: name, size, path in the desk
+/// (`rows` of `[name, size, path]`); empty when there are none.
+pub fn attachments(rows: &[[String; 3]]) -> String {
+    if rows.is_empty() {
+        return String::new();
+    }
+    let w = |i: usize| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0);
+    let (w0, w1) = (w(0), w(1));
+    let mut out = String::from("\nAttachments:\n");
+    for [name, size, path] in rows {
+        out.push_str(&format!("  {name:w0$}  {size:>w1$}  {path}\n"));
+    }
+    out
+}
+
+/// A stored file's row for [`attachments`].
+pub fn attachment_row(f: &svcdesk::desk::attachments::Attachment) -> [String; 3] {
+    let size = svcdesk::desk::attachments::human_size(f.size);
+    [f.name.clone(), size, f.path()]
+}

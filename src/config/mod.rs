@@ -45,6 +45,49 @@ pub struct Config {
     pub git: GitConfig,
     #[serde(default)]
     pub hooks: Hooks,
+    #[serde(default)]
+    pub attachments: Attachments,
+}
+
+/// `[attachments]`: files attached to records, kept in the desk (see
+/// `desk::attachments`).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Attachments {
+    /// The largest file that may be attached: "20MB", "512KB", "1GB" (1024-based) or
+    /// bytes; default 20MB.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_size: Option<String>,
+}
+
+/// `[attachments] max_size` when the config does not say: 20 MB.
+pub const DEFAULT_MAX_ATTACHMENT: u64 = 20 * 1024 * 1024;
+
+impl Attachments {
+    /// The limit in bytes (validated when the config loaded).
+    pub fn max_size(&self) -> u64 {
+        self.max_size
+            .as_deref()
+            .and_then(parse_size)
+            .unwrap_or(DEFAULT_MAX_ATTACHMENT)
+    }
+}
+
+/// A size such as `20MB`, `512KB`, `1GB` or `1000` (bytes); K/M/G are 1024-based, case
+/// and a space before the unit do not matter.
+pub fn parse_size(s: &str) -> Option<u64> {
+    let t = s.trim().to_ascii_uppercase();
+    let digits = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (n, unit) = t.split_at(digits);
+    let n: u64 = n.parse().ok()?;
+    let mult: u64 = match unit.trim() {
+        "" | "B" => 1,
+        "K" | "KB" | "KIB" => 1 << 10,
+        "M" | "MB" | "MIB" => 1 << 20,
+        "G" | "GB" | "GIB" => 1 << 30,
+        _ => return None,
+    };
+    n.checked_mul(mult)
 }
 
 /// `[hooks]`: commands run after a change is on disk, to tell people (see `crate::hooks`).
@@ -261,6 +304,14 @@ impl Config {
         }
         if let Err(e) = self.calendar() {
             return bad(e.key(&self.calendar), e.to_string());
+        }
+        if let Some(m) = &self.attachments.max_size
+            && parse_size(m).is_none_or(|n| n == 0)
+        {
+            return bad(
+                KeyPath::new(["attachments", "max_size"]),
+                format!("\"{m}\" is not a size; write one such as \"20MB\", \"512KB\" or \"1GB\""),
+            );
         }
         for (key, cat) in &self.categories {
             if !self.departments.contains_key(&cat.department) {
@@ -498,6 +549,10 @@ const EXPECTED: &[(&str, &str)] = &[
         "a timeout is a quoted duration such as \"30s\" or \"2m\"",
     ),
     ("staff.[].roles", "`roles` is a list such as [\"engineer\"]"),
+    (
+        "attachments.max_size",
+        "a size is a quoted string such as \"20MB\" or \"512KB\"",
+    ),
     ("schema", "`schema` is the number 1"),
 ];
 
@@ -758,6 +813,12 @@ warn = "4h"
 [git]
 commit = false
 signed_approvals = false
+
+# Files given with --attach are copied into the desk under attachments/, named by their
+# SHA-256 (the same file twice is stored once), so every clone has them. A larger file
+# is refused. Sizes: "512KB", "20MB", "1GB" (1024-based).
+[attachments]
+max_size = "20MB"
 
 # Hooks: commands run (with `sh -c`, in the desk's folder) after a change is on disk, to
 # tell people. `on` takes ticket actions (open assign accept grade escalate resolve

@@ -1,5 +1,6 @@
 //! The desk: finding it, creating it, locating and resolving records, scanning them.
 
+pub mod attachments;
 pub mod id;
 pub mod journal;
 pub mod program;
@@ -23,6 +24,9 @@ pub const GITIGNORE: &str = "# svcdesk's local lock and caches; never committed\
 pub const GITATTRIBUTES: &str = "\
 # Records are text; keep line endings as written so diffs show only real changes.
 *.toml text eol=lf
+# Attached files are stored whole: never diffed, merged or converted. For a desk with
+# many large files, consider git-lfs: `git lfs track 'attachments/**'`.
+attachments/** -diff -merge binary
 ";
 
 #[derive(Debug)]

@@ -13,13 +13,15 @@ use std::process::Command;
 use crate::desk::store;
 use crate::error::{Error, Result};
 
-/// The lines `.gitattributes` needs (paths relative to the desk root, where the file is).
-pub const ATTRIBUTES: [&str; 5] = [
+/// The lines `.gitattributes` needs (paths relative to the desk root, where the file is):
+/// record files merge with svcdesk's driver, attached files are stored whole.
+pub const ATTRIBUTES: [&str; 6] = [
     "customers/*.toml merge=svcdesk",
     "tickets/**/*.toml merge=svcdesk",
     "reports/**/*.toml merge=svcdesk",
     "worklog/*.toml merge=svcdesk",
     "measures/**/*.toml merge=svcdesk",
+    crate::desk::attachments::GIT_ATTRIBUTE,
 ];
 
 const ATTRIBUTES_COMMENT: &str =

@@ -233,8 +233,9 @@ pub const EVENT_HEAD: [&str; 5] = ["ticket", "seq", "at", "by", "action"];
 const EVENT_LATER: [&str; 1] = ["entered_by"];
 
 /// Event fields `export events` leaves out: a redaction's pointer (event number, field
-/// name) was never a column, and adding one changes every script's layout.
-const EVENT_LEFT_OUT: [&str; 2] = ["redacts", "field"];
+/// name) was never a column, and adding one changes every script's layout. Stored
+/// `files` are in the `attachments` column, as their paths in the desk.
+const EVENT_LEFT_OUT: [&str; 3] = ["redacts", "field", "files"];
 
 /// An event's `ticket` (the linked ticket) is `link_ticket` in CSV, where `ticket` is the
 /// ticket the event belongs to.
@@ -320,8 +321,19 @@ pub fn event_rows(all: &[Ticket]) -> Rows {
                 shown(&e.action),
             ];
             row.extend(fields.iter().map(|k| {
-                let key = if *k == LINK_TICKET { "ticket" } else { k };
-                json_cell(v.get(key))
+                match *k {
+                    // Paths older svcdesk recorded, then the stored files, as in the
+                    // ticket's own `attachments`.
+                    "attachments" => e
+                        .attachments
+                        .iter()
+                        .cloned()
+                        .chain(e.files.iter().map(|f| f.path()))
+                        .collect::<Vec<_>>()
+                        .join(";"),
+                    LINK_TICKET => json_cell(v.get("ticket")),
+                    k => json_cell(v.get(k)),
+                }
             }));
             rows.push(row);
         }

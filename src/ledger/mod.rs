@@ -336,6 +336,7 @@ mod tests {
             created: at("2026-11-30T20:00:00+08:00"),
             created_by: engineer.into(),
             redaction: Vec::new(),
+            files: Vec::new(),
         }
     }
 

@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, value};
 
 use super::record::missing;
+use super::steps::Files;
+use crate::desk::attachments::{self, Attachment};
 use crate::desk::record::{self, date_value, datetime_value, serde_time};
 use crate::desk::{Desk, Id, Kind, When, store};
 use crate::error::{Error, Result, shown};
@@ -70,6 +72,9 @@ pub struct LogEntry {
         skip_serializing_if = "Option::is_none"
     )]
     pub follow_up: Option<NaiveDate>,
+    /// Files attached to the entry, stored in the desk (see `desk::attachments`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<Attachment>,
 }
 
 vocab!(
@@ -531,15 +536,18 @@ pub struct Note {
     pub channel: Option<String>,
     pub summary: String,
     pub follow_up: Option<NaiveDate>,
+    pub attachments: Files,
 }
 
-/// Appends one communication-log entry (a `[[log]]` table at the end of the file).
-pub fn note(desk: &Desk, id: &Id, n: Note) -> Result<()> {
+/// Appends one communication-log entry (a `[[log]]` table at the end of the file), its
+/// files copied into the desk first. Returns the files as stored.
+pub fn note(desk: &Desk, id: &Id, n: Note) -> Result<Vec<Attachment>> {
     if n.summary.trim().is_empty() {
         return Err(Error::invalid(
             "a log entry needs a summary of what was said",
         ));
     }
+    let files = super::steps::attachments(desk, &n.attachments)?;
     let _lock = desk.lock()?;
     let path = desk.path_of(id);
     let c = load_file(&path)?;
@@ -547,6 +555,9 @@ pub fn note(desk: &Desk, id: &Id, n: Note) -> Result<()> {
         .when
         .resolve(c.log.iter().map(|l| l.at).max())
         .unwrap_or_else(|given| given);
+    // The files first: a crash now leaves an unreferenced file, never an entry naming a
+    // file that is not there.
+    attachments::store(&desk.root, &files)?;
     record::edit_file(&path, |doc| {
         let mut t = Table::new();
         t["at"] = value(datetime_value(desk.local(at)));
@@ -560,6 +571,9 @@ pub fn note(desk: &Desk, id: &Id, n: Note) -> Result<()> {
         t["summary"] = value(n.summary.trim());
         if let Some(d) = n.follow_up {
             t["follow_up"] = value(date_value(d));
+        }
+        if !files.is_empty() {
+            t["files"] = value(attachments::toml_value(&files));
         }
         match doc.get_mut("log") {
             Some(Item::ArrayOfTables(a)) => a.push(t),
@@ -577,5 +591,5 @@ pub fn note(desk: &Desk, id: &Id, n: Note) -> Result<()> {
         }
         Ok(())
     })?;
-    Ok(())
+    Ok(files)
 }

@@ -15,6 +15,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, value};
 
+use crate::desk::attachments::{self, Attachment};
 use crate::desk::record::{self as file, date_value, datetime_value, edit_file};
 use crate::desk::{Desk, Id, When, store};
 use crate::error::{Error, Result};
@@ -50,6 +51,11 @@ pub trait Step: Clone + Serialize + DeserializeOwned {
     fn by(&self) -> &str;
     /// The action as the history spells it ("?" when the event has none).
     fn action(&self) -> &'static str;
+    /// Files the step attaches, copied into the desk under the lock before the step is
+    /// written (see [`crate::desk::attachments::store`]).
+    fn files(&self) -> &[Attachment] {
+        &[]
+    }
 }
 
 /// Why a step cannot be taken, whatever the record kind.
@@ -257,6 +263,9 @@ pub fn append<R: Record>(
     allow(&r, &e)?;
     r.apply(&e).map_err(|error| refused::<R>(id, error))?;
     let table = event_table(desk, e.at(), &e)?;
+    // The files first: a crash now leaves an unreferenced file, never an event naming
+    // a file that is not there.
+    attachments::store(&desk.root, e.files())?;
     edit_file(&path, |doc| {
         write_values(doc, &r.fields());
         push_event(doc, table, &path)

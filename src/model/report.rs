@@ -17,8 +17,10 @@ use toml_edit::{DocumentMut, value};
 
 use super::names;
 use super::record::{Missing, missing, multiline, write_values};
+use super::steps::Files;
 use super::ticket_store;
 use crate::config::Config;
+use crate::desk::attachments::{self, Attachment};
 use crate::desk::record::edit_file;
 use crate::desk::record::{self, datetime_value, serde_time};
 use crate::desk::{Desk, Id, Kind, store};
@@ -149,6 +151,10 @@ pub struct Report {
     /// Redactions of personal data (PIPL): `svcdesk report redact`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub redaction: Vec<super::redact::Redaction>,
+    /// Files attached to the report (photos of the site, the signed sheet), stored in
+    /// the desk (see `desk::attachments`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<Attachment>,
 }
 
 vocab!(
@@ -365,6 +371,10 @@ impl Report {
             ),
             ("created", Some(datetime_value(self.created))),
             ("created_by", Some(Value::from(self.created_by.as_str()))),
+            (
+                "files",
+                (!self.files.is_empty()).then(|| attachments::toml_value(&self.files)),
+            ),
         ]
     }
 
@@ -652,6 +662,7 @@ pub struct NewReport {
     pub fields: Fields,
     pub by: String,
     pub at: DateTime<Utc>,
+    pub attachments: Files,
 }
 
 pub struct Added {
@@ -694,6 +705,7 @@ pub fn add(desk: &Desk, new: NewReport) -> Result<Added> {
             ));
         }
     };
+    let files = super::steps::attachments(desk, &new.attachments)?;
     let _lock = desk.lock()?;
     let id = desk.new_id(Kind::Report, new.at);
     let mut r = Report {
@@ -721,6 +733,7 @@ pub fn add(desk: &Desk, new: NewReport) -> Result<Added> {
         created: desk.local(new.at),
         created_by: new.by.clone(),
         redaction: Vec::new(),
+        files,
     };
     let rest = Fields {
         engineer: None,
@@ -734,6 +747,9 @@ pub fn add(desk: &Desk, new: NewReport) -> Result<Added> {
     doc["id"] = value(id.as_str());
     write_values(&mut doc, &r.field_values());
     let path = desk.path_of(&id);
+    // The files first: a crash now leaves an unreferenced file, never a report naming
+    // a file that is not there.
+    attachments::store(&desk.root, &r.files)?;
     store::create_new_atomic(&path, doc.to_string().as_bytes())?;
     Ok(Added {
         id,
@@ -855,6 +871,7 @@ mod tests {
             created: at("2026-11-24T18:00:00+08:00"),
             created_by: "wang".into(),
             redaction: Vec::new(),
+            files: Vec::new(),
         }
     }
 

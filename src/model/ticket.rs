@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::record::{Record, Step};
 // The engine's, at the paths their callers have always used.
 pub use super::record::{StepError, multiline, replay, values_equal};
+use crate::desk::attachments::Attachment;
 use crate::desk::record::serde_time;
 pub use crate::vocab::{
     Action, Channel, CompKind, CompState, ComplaintKind, Grade, LinkKind, Priority, State,
@@ -147,6 +148,12 @@ pub struct Event {
     pub redacts: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+
+    // any step given --attach (open, note, respond, resolve): files stored in the desk,
+    // content-addressed (see desk::attachments); `attachments` above holds the paths
+    // older svcdesk recorded instead.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<Attachment>,
 }
 
 fn epoch() -> DateTime<FixedOffset> {
@@ -429,7 +436,9 @@ pub fn apply(t: &mut Ticket, e: &Event) -> Result<(), StepError> {
         t.submitter = e.submitter.clone();
         t.transferred_by = e.transferred_by.clone();
         t.tags = e.tags.clone();
+        // As older svcdesk wrote it (duplicates and all), then the stored files.
         t.attachments = e.attachments.clone();
+        add_files(t, e);
         t.description = e.description.clone().unwrap_or_default();
         t.opened = Some(e.at);
         t.event.push(e.clone());
@@ -587,11 +596,6 @@ pub fn apply(t: &mut Ticket, e: &Event) -> Result<(), StepError> {
             }
             t.resolution = e.text.clone();
             t.resolved = Some(e.at);
-            for a in &e.attachments {
-                if !t.attachments.contains(a) {
-                    t.attachments.push(a.clone());
-                }
-            }
         }
         A::Revisit => {
             score("efficiency", e.efficiency)?;
@@ -725,9 +729,21 @@ pub fn apply(t: &mut Ticket, e: &Event) -> Result<(), StepError> {
             }
         }
     }
+    add_files(t, e);
     t.state = Some(next);
     t.event.push(e.clone());
     Ok(())
+}
+
+/// The ticket's `attachments` list every file any step attached, once each: the paths
+/// of old records as they were written, stored files by their path in the desk.
+fn add_files(t: &mut Ticket, e: &Event) {
+    let paths = e.attachments.iter().cloned();
+    for a in paths.chain(e.files.iter().map(Attachment::path)) {
+        if !t.attachments.contains(&a) {
+            t.attachments.push(a);
+        }
+    }
 }
 
 impl Step for Event {
@@ -743,6 +759,9 @@ impl Step for Event {
     }
     fn action(&self) -> &'static str {
         self.action.map_or("?", Action::as_str)
+    }
+    fn files(&self) -> &[Attachment] {
+        &self.files
     }
 }
 

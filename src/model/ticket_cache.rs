@@ -32,6 +32,7 @@ use super::ticket::{
     Ticket, Visibility,
 };
 use super::ticket_store;
+use crate::desk::attachments::Attachment;
 use crate::desk::record::SCHEMA;
 use crate::desk::{Desk, Id, Kind, record, store};
 use crate::error::{Error, Result};
@@ -39,7 +40,7 @@ use crate::error::{Error, Result};
 /// Bumped whenever the layout or the codec below changes. With the crate version and a
 /// fingerprint of the build (`SOURCES`) also in every cache file, a cache written by
 /// another svcdesk is rebuilt, never misread.
-const FORMAT: u32 = 4;
+const FORMAT: u32 = 5;
 const MAGIC: &[u8; 8] = b"SVCDTKC\n";
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// The source of everything that decides what an entry holds: the record types and their
@@ -55,6 +56,7 @@ const SOURCES: &[&str] = &[
     include_str!("../check.rs"),
     include_str!("../desk/record.rs"),
     include_str!("../desk/id.rs"),
+    include_str!("../desk/attachments.rs"),
     include_str!("../../Cargo.lock"),
 ];
 
@@ -803,6 +805,32 @@ impl Codec for NaiveDate {
     }
 }
 
+/// Every field but where the bytes came from, which is never stored.
+impl Codec for Attachment {
+    fn put(&self, w: &mut Vec<u8>) {
+        let Attachment {
+            name,
+            sha256,
+            size,
+            media_type,
+            source: _,
+        } = self;
+        name.put(w);
+        sha256.put(w);
+        size.put(w);
+        media_type.put(w);
+    }
+    fn get(r: &mut Reader) -> Option<Self> {
+        Some(Attachment {
+            name: Codec::get(r)?,
+            sha256: Codec::get(r)?,
+            size: Codec::get(r)?,
+            media_type: Codec::get(r)?,
+            source: None,
+        })
+    }
+}
+
 /// Every field, destructured without `..`: a field added to `Ticket` does not compile
 /// until the cache stores it (and FORMAT is bumped).
 impl Codec for Ticket {
@@ -984,6 +1012,7 @@ impl Codec for Event {
             redacts,
             field,
             entered_by,
+            files,
         } = self;
         at.put(w);
         by.put(w);
@@ -1030,6 +1059,7 @@ impl Codec for Event {
         redacts.put(w);
         field.put(w);
         entered_by.put(w);
+        files.put(w);
     }
 
     fn get(r: &mut Reader) -> Option<Self> {
@@ -1079,6 +1109,7 @@ impl Codec for Event {
             redacts: Codec::get(r)?,
             field: Codec::get(r)?,
             entered_by: Codec::get(r)?,
+            files: Codec::get(r)?,
         })
     }
 }
@@ -1143,6 +1174,13 @@ mod tests {
             timer: s("e-timer"),
             redacts: Some(7),
             field: s("e-field"),
+            files: vec![Attachment {
+                name: "e-name.jpg".into(),
+                sha256: "e-sha".into(),
+                size: 1234,
+                media_type: "e-type".into(),
+                source: None,
+            }],
         };
         Ticket {
             schema: 1,

@@ -103,6 +103,9 @@ pub fn create(desk: &Desk, mut events: Vec<Event>) -> Result<Opened> {
         authorize(desk, &blank, e)?;
     }
     let t = ticket::replay(id.as_str(), &events).map_err(|(_, e)| Error::invalid(e.to_string()))?;
+    for e in &events {
+        crate::desk::attachments::store(&desk.root, &e.files)?;
+    }
     let path = record::create_file(desk, &id, &t)?;
     Ok(Opened {
         id,

@@ -8,6 +8,7 @@
 
 mod common;
 
+mod attachments;
 mod audit;
 mod cache;
 mod check;

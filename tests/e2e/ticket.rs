@@ -2535,7 +2535,7 @@ fn open_refuses_bad_input_and_creates_nothing() {
     );
     assert!(d.ticket_files().is_empty(), "{:?}", d.ticket_files());
 
-    // An attachment that exists is recorded, relative to the desk when inside it.
+    // An attachment that exists is copied into the desk's store, named by its hash.
     d.t.write("files/photo.jpg", "jpeg");
     let photo = d.t.path("files/photo.jpg");
     let t = d.open(&[
@@ -2549,10 +2549,12 @@ fn open_refuses_bad_input_and_creates_nothing() {
         "x",
     ]);
     let f = d.toml(&t);
-    assert_eq!(
-        f["attachments"].as_array().unwrap()[0].as_str(),
-        Some("files/photo.jpg")
+    let stored = f["attachments"].as_array().unwrap()[0].as_str().unwrap();
+    assert!(
+        stored.starts_with("attachments/") && stored.ends_with(".jpg"),
+        "{stored}"
     );
+    assert_eq!(std::fs::read(d.t.path(stored)).unwrap(), b"jpeg");
 }
 
 // ---------------------------------------------------------------------------------------

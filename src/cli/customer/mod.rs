@@ -176,7 +176,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
                 .as_ref()
                 .map(|d| d.on(today, desk.tz()))
                 .transpose()?;
-            customer::note(
+            let files = customer::note(
                 &desk,
                 &id,
                 Note {
@@ -186,14 +186,16 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
                     channel: a.channel,
                     summary: a.summary,
                     follow_up,
+                    attachments: svcdesk::model::steps::Files {
+                        from: cx.cwd.clone(),
+                        paths: a.attachments,
+                    },
                 },
             )?;
             eprintln!("{id}: log entry added");
-            cx.changed(
-                &desk,
-                format!("customer {id}: note (by {by_name})"),
-                vec![desk.path_of(&id)],
-            );
+            let mut paths = vec![desk.path_of(&id)];
+            paths.extend(files.iter().map(|f| desk.root.join(f.path())));
+            cx.changed(&desk, format!("customer {id}: note (by {by_name})"), paths);
         }
         Command::Redact(a) => {
             let id = desk.resolve(Kind::Customer, &a.id)?;

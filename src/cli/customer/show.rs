@@ -103,5 +103,17 @@ pub(super) fn show_text(c: &Customer, width: Option<u16>) -> String {
         ]);
     }
     s.push_str(&rows.to_table(width));
+    let files: Vec<[String; 3]> = c
+        .log
+        .iter()
+        .enumerate()
+        .flat_map(|(i, e)| {
+            e.files.iter().map(move |f| {
+                let [name, size, path] = crate::cli::output::attachment_row(f);
+                [format!("log {}: {name}", i + 1), size, path]
+            })
+        })
+        .collect();
+    s.push_str(&crate::cli::output::attachments(&files));
     s
 }

@@ -112,6 +112,10 @@ measures/2026/11/M20261124-Q3F7AB.toml
     one file per improvement measure: fields, then [[event]] history
 worklog/wang.toml
     an engineer's work log, one [[entry]] per piece of work
+attachments/58/91b5b522….jpg
+    files given with --attach, stored once each, named by the
+    SHA-256 of their bytes; the record names them (files = [...])
+    and `svcdesk check` verifies them; binary to git
 .svcdesk/
     local to the clone and git-ignored, never shared:
     lock             the desk lock every write takes

@@ -119,12 +119,23 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
             let mut fields = a.fields.into_fields(&desk)?;
             fields.engineer = Some(engineer(cx, &desk, fields.engineer)?);
             let message = format!("(by {by})");
-            let added = report::add(&desk, NewReport { fields, by, at })?;
-            cx.changed(
+            let attachments = svcdesk::model::steps::Files {
+                from: cx.cwd.clone(),
+                paths: a.attachments,
+            };
+            let added = report::add(
                 &desk,
-                format!("report {}: add {message}", added.id),
-                vec![desk.path_of(&added.id)],
-            );
+                NewReport {
+                    fields,
+                    by,
+                    at,
+                    attachments,
+                },
+            )?;
+            let mut paths = vec![desk.path_of(&added.id)];
+            let stored = added.report.files.iter();
+            paths.extend(stored.map(|f| desk.root.join(f.path())));
+            cx.changed(&desk, format!("report {}: add {message}", added.id), paths);
             for w in &added.warnings {
                 warn(w);
             }

@@ -143,7 +143,12 @@ pub(super) fn show_text(desk: &Desk, r: &Report) -> String {
                 r.created_by
             ),
         ),
-    ])
+    ]) + &super::super::output::attachments(
+        &r.files
+            .iter()
+            .map(super::super::output::attachment_row)
+            .collect::<Vec<_>>(),
+    )
 }
 
 /// `report show --format csv`: field,value rows in the order of the list's columns.

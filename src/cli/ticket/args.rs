@@ -114,6 +114,10 @@ pub struct NoteArgs {
     /// The note was also told to the customer.
     #[arg(long)]
     pub(super) to_customer: bool,
+    /// Attach a file (repeatable): copied into the desk under attachments/, so every
+    /// clone has it; at most `[attachments] max_size` (default 20MB).
+    #[arg(long = "attach", value_name = "PATH")]
+    pub(super) attachments: Vec<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -131,6 +135,10 @@ pub struct RespondArgs {
     /// How the customer was reached.
     #[arg(long, value_parser = values::word::<Channel>())]
     pub(super) channel: Option<Channel>,
+    /// Attach a file (repeatable): copied into the desk under attachments/, so every
+    /// clone has it; at most `[attachments] max_size` (default 20MB).
+    #[arg(long = "attach", value_name = "PATH")]
+    pub(super) attachments: Vec<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -230,7 +238,8 @@ pub struct ResolveArgs {
     /// Parts used.
     #[arg(long)]
     pub(super) parts: Option<String>,
-    /// Attach a file (repeatable); it must exist.
+    /// Attach a file (repeatable): copied into the desk under attachments/, so every
+    /// clone has it; at most `[attachments] max_size` (default 20MB).
     #[arg(long = "attach", value_name = "PATH")]
     pub(super) attachments: Vec<PathBuf>,
 }

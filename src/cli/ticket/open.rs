@@ -94,7 +94,8 @@ pub struct OpenArgs {
     /// Do not route: the ticket stays `new` until a dispatcher runs `ticket assign`.
     #[arg(long, conflicts_with_all = ["department", "assignee", "resolved_on_call"])]
     no_route: bool,
-    /// Attach a file (repeatable); it must exist.
+    /// Attach a file (repeatable): copied into the desk under attachments/, so every
+    /// clone has it; at most `[attachments] max_size` (default 20MB).
     #[arg(long = "attach", value_name = "PATH")]
     attachments: Vec<PathBuf>,
     /// A tag (repeatable).
@@ -229,6 +230,9 @@ pub(super) fn exec(cx: &mut Context, desk: &Desk, a: OpenArgs) -> Result<u8> {
     if let Some(c) = &opened.new_customer {
         eprintln!("{}: new customer {new_name}", c.id);
         files.push(c.path.clone());
+    }
+    for f in t.event.iter().flat_map(|e| &e.files) {
+        files.push(desk.root.join(f.path()));
     }
     eprintln!(
         "{}: opened ({}{})",

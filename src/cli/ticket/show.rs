@@ -9,7 +9,7 @@ use svcdesk::model::ticket::{Event, Ticket, Visibility};
 use svcdesk::model::ticket_store;
 use svcdesk::output::{self, Rows};
 
-use crate::cli::output::Format;
+use crate::cli::output::{self as cli_output, Format};
 use svcdesk::sla::{TimerStatus, view};
 
 use crate::cli::Context;
@@ -157,6 +157,8 @@ fn describe(e: &Event) -> String {
             .map(|n| format!("event {n} {}", e.field.clone().unwrap_or_default())),
     );
     put("reason", e.reason.clone());
+    let names: Vec<&str> = e.files.iter().map(|f| f.name.as_str()).collect();
+    put("attached", Some(names.join(", ")));
     if e.on_call {
         parts.push("on the call".into());
     }
@@ -299,7 +301,6 @@ fn show_text(
         ("submitter", s(&t.submitter)),
         ("transferred by", s(&t.transferred_by)),
         ("tags", t.tags.join(", ")),
-        ("attachments", t.attachments.join(", ")),
         ("links", t.links.join(", ")),
         ("opened", time(&t.opened)),
         ("accepted", time(&t.accepted)),
@@ -342,6 +343,7 @@ fn show_text(
     for l in t.description.lines() {
         out.push_str(&format!("  {l}\n"));
     }
+    out.push_str(&attachments_text(t));
     out.push_str("\nTimeline:\n");
     // Events and linked field visits, merged by time (a visit after events at the same minute).
     let mut lines: Vec<(DateTime<FixedOffset>, String, &str, String)> = t
@@ -379,4 +381,18 @@ fn show_text(
         ));
     }
     out
+}
+
+/// Every attached file, in history order: name, size and where it is in the desk (paths
+/// older svcdesk recorded, as they were written). Empty when there are none.
+fn attachments_text(t: &Ticket) -> String {
+    let mut rows: Vec<[String; 3]> = Vec::new();
+    for e in &t.event {
+        rows.extend(e.attachments.iter().map(|p| {
+            let name = p.rsplit(['/', '\\']).next().unwrap_or(p);
+            [name.to_string(), String::new(), p.clone()]
+        }));
+        rows.extend(e.files.iter().map(cli_output::attachment_row));
+    }
+    cli_output::attachments(&rows)
 }

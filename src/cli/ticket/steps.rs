@@ -55,6 +55,10 @@ pub(super) fn note(cx: &mut Context, desk: &Desk, a: NoteArgs) -> Result<u8> {
     let o = steps::Note {
         text: a.text,
         to_customer: a.to_customer,
+        attachments: steps::Files {
+            from: cx.cwd.clone(),
+            paths: a.attachments,
+        },
     };
     done(cx, desk, &id, &who, steps::note(desk, &id, &who, when, o)?)
 }
@@ -64,6 +68,10 @@ pub(super) fn respond(cx: &mut Context, desk: &Desk, a: RespondArgs) -> Result<u
     let o = steps::Response {
         text: a.text,
         channel: a.channel,
+        attachments: steps::Files {
+            from: cx.cwd.clone(),
+            paths: a.attachments,
+        },
     };
     done(
         cx,
@@ -293,7 +301,9 @@ pub(super) fn done(cx: &mut Context, desk: &Desk, id: &Id, who: &Who, s: Stepped
                 .map(|e| format!(", entered by {e}"))
                 .unwrap_or_default()
         ),
-        vec![desk.path_of(id)],
+        std::iter::once(desk.path_of(id))
+            .chain(e.files.iter().map(|f| desk.root.join(f.path())))
+            .collect(),
     );
     match notice {
         Some(Notice::ClosedUnrated) => warn(&format!(

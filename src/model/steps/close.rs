@@ -32,7 +32,7 @@ pub fn resolve(desk: &Desk, id: &Id, who: &Who, when: When, o: Resolution) -> Re
     step(desk, id, who, when, Action::Resolve, |e| {
         e.text = Some(o.text);
         e.parts = o.parts;
-        e.attachments = files;
+        e.files = files;
     })
 }
 

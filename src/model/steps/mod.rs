@@ -103,11 +103,14 @@ pub struct Note {
     pub text: String,
     /// The note was also told to the customer.
     pub to_customer: bool,
+    pub attachments: Files,
 }
 
 pub fn note(desk: &Desk, id: &Id, who: &Who, when: When, o: Note) -> Result<Stepped> {
+    let files = attachments(desk, &o.attachments)?;
     step(desk, id, who, when, Action::Note, |e| {
         e.text = Some(o.text);
+        e.files = files;
         e.visibility = Some(if o.to_customer {
             Visibility::Customer
         } else {
@@ -120,11 +123,14 @@ pub struct Response {
     /// What the customer was told.
     pub text: String,
     pub channel: Option<Channel>,
+    pub attachments: Files,
 }
 
 pub fn respond(desk: &Desk, id: &Id, who: &Who, when: When, o: Response) -> Result<Stepped> {
+    let files = attachments(desk, &o.attachments)?;
     step(desk, id, who, when, Action::Respond, |e| {
         e.text = Some(o.text);
+        e.files = files;
         e.channel = o.channel;
     })
 }

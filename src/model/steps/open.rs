@@ -1,13 +1,14 @@
 //! Opening a ticket: its first event, its routing, and for a complaint settled on the
 //! call the whole of its life at once.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::event;
+use crate::desk::attachments::{self, Attachment};
 use crate::desk::{Desk, Id, Kind, Who};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::model::customer::{self, Field, NewCustomer};
 use crate::model::routing;
 use crate::model::ticket::{Action, Channel, ComplaintKind, Event, Grade, Priority, Ticket};
@@ -85,7 +86,7 @@ pub fn open(desk: &Desk, who: &Who, at: DateTime<Utc>, o: NewTicket) -> Result<O
     first.priority = Some(o.priority);
     first.grade = o.grade;
     first.tags = o.tags;
-    first.attachments = files;
+    first.files = files;
     first.description = Some(o.description);
     let mut events = vec![first];
     if !o.no_route || o.resolved_on_call.is_some() {
@@ -185,33 +186,16 @@ pub fn title(title: Option<&str>, description: &str) -> String {
     }
 }
 
-/// Attachment paths as stored: relative to the desk when inside it, else absolute. Each
-/// must be an existing file.
-pub fn attachments(desk: &Desk, files: &Files) -> Result<Vec<String>> {
-    let root = std::fs::canonicalize(&desk.root).unwrap_or_else(|_| desk.root.clone());
+/// The files to attach, read and hashed (see [`attachments::prepare`]): a missing file,
+/// a folder or one over `[attachments] max_size` is refused before anything is written.
+/// The step copies them into the desk under the lock, just before its event.
+pub fn attachments(desk: &Desk, files: &Files) -> Result<Vec<Attachment>> {
+    let max = desk.config.attachments.max_size();
     files
         .paths
         .iter()
-        .map(|p| {
-            let canon = std::fs::canonicalize(files.from.join(p))
-                .map_err(|e| Error::invalid(format!("attachment {}: {e}", p.display())))?;
-            if !canon.is_file() {
-                return Err(Error::invalid(format!(
-                    "attachment {} is not a file",
-                    p.display()
-                )));
-            }
-            Ok(stored_path(&canon, &root))
-        })
+        .map(|p| attachments::prepare(&files.from, p, max))
         .collect()
-}
-
-fn stored_path(canon: &Path, root: &Path) -> String {
-    canon
-        .strip_prefix(root)
-        .unwrap_or(canon)
-        .display()
-        .to_string()
 }
 
 #[cfg(test)]
@@ -264,15 +248,5 @@ mod tests {
         assert!(events[4].on_call);
         let t = crate::model::ticket::replay("T", &events).expect("a valid history");
         assert_eq!(t.state(), crate::model::ticket::State::Closed);
-    }
-
-    #[test]
-    fn attachments_inside_the_desk_are_stored_relative_to_it() {
-        let root = Path::new("/desk");
-        assert_eq!(
-            stored_path(Path::new("/desk/files/a.jpg"), root),
-            "files/a.jpg"
-        );
-        assert_eq!(stored_path(Path::new("/tmp/a.jpg"), root), "/tmp/a.jpg");
     }
 }
