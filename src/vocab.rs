@@ -150,6 +150,8 @@ vocab!(
         SlaNotified = "sla-notified",
         /// Personal data replaced by `[redacted]` in an earlier event (PIPL).
         Redact = "redact",
+        /// A correction of one field after opening (`field`, `old`, `new`).
+        Set = "set",
     }
 );
 

@@ -39,7 +39,7 @@ use crate::error::{Error, Result};
 /// Bumped whenever the layout or the codec below changes. With the crate version and a
 /// fingerprint of the build (`SOURCES`) also in every cache file, a cache written by
 /// another svcdesk is rebuilt, never misread.
-const FORMAT: u32 = 4;
+const FORMAT: u32 = 5;
 const MAGIC: &[u8; 8] = b"SVCDTKC\n";
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// The source of everything that decides what an entry holds: the record types and their
@@ -984,6 +984,8 @@ impl Codec for Event {
             redacts,
             field,
             entered_by,
+            old,
+            new,
         } = self;
         at.put(w);
         by.put(w);
@@ -1030,6 +1032,8 @@ impl Codec for Event {
         redacts.put(w);
         field.put(w);
         entered_by.put(w);
+        old.put(w);
+        new.put(w);
     }
 
     fn get(r: &mut Reader) -> Option<Self> {
@@ -1079,6 +1083,8 @@ impl Codec for Event {
             redacts: Codec::get(r)?,
             field: Codec::get(r)?,
             entered_by: Codec::get(r)?,
+            old: Codec::get(r)?,
+            new: Codec::get(r)?,
         })
     }
 }
@@ -1143,6 +1149,8 @@ mod tests {
             timer: s("e-timer"),
             redacts: Some(7),
             field: s("e-field"),
+            old: s("e-old"),
+            new: s("e-new"),
         };
         Ticket {
             schema: 1,

@@ -5,6 +5,7 @@ mod args;
 mod comp;
 mod list;
 mod open;
+mod set;
 mod show;
 mod steps;
 
@@ -15,6 +16,7 @@ use self::args::*;
 use self::comp::CompRequestArgs;
 use self::list::ListArgs;
 use self::open::OpenArgs;
+use self::set::SetArgs;
 use self::show::ShowArgs;
 use super::Context;
 
@@ -159,6 +161,9 @@ Refused while compensation awaits finance review or the GM's decision.")]
     /// Redact personal data in an earlier event (PIPL); a `redact` event records why.
     #[command(after_help = REDACT_HELP)]
     Redact(RedactArgs),
+    /// Correct priority, product, serial, customer, title, category or tags, with a reason.
+    #[command(after_help = set::SET_HELP)]
+    Set(Box<SetArgs>),
     /// Show a ticket's fields and timeline.
     #[command(after_help = "Examples:
   svcdesk ticket show 9XWM                        # fields, SLA timers, timeline
@@ -250,6 +255,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
         Command::Close(a) => steps::close(cx, d, a),
         Command::Reopen(a) => steps::reopen(cx, d, a),
         Command::Link(a) => steps::link(cx, d, a),
+        Command::Set(a) => set::exec(cx, d, *a),
     }
 }
 

@@ -7,6 +7,7 @@ mod close;
 mod collab;
 mod comp;
 mod open;
+mod set;
 
 pub use close::{Closing, Notice, Resolution, Revisit, close, dissatisfied, resolve, revisit};
 pub use collab::{Collab, Reply, collab, reply, request_answered};
@@ -14,6 +15,8 @@ pub use comp::{CompRequest, comp_approve, comp_reject, comp_request, comp_review
 pub use open::{
     Customer, Files, NewTicket, OpenedTicket, attachments, open, resolved_on_call, title,
 };
+
+pub use set::{Changes, Corrected, set};
 
 use chrono::{DateTime, Utc};
 
