@@ -13,6 +13,7 @@ use crate::keypath::KeyPath;
 use crate::names::did_you_mean;
 use crate::time::{Calendar, CalendarConfig, CalendarError};
 
+pub mod duplicates;
 pub mod hooks;
 pub mod policy;
 
@@ -45,6 +46,8 @@ pub struct Config {
     pub git: GitConfig,
     #[serde(default)]
     pub hooks: Hooks,
+    #[serde(default)]
+    pub duplicates: duplicates::Duplicates,
 }
 
 /// `[hooks]`: commands run after a change is on disk, to tell people (see `crate::hooks`).
@@ -498,6 +501,14 @@ const EXPECTED: &[(&str, &str)] = &[
         "a timeout is a quoted duration such as \"30s\" or \"2m\"",
     ),
     ("staff.[].roles", "`roles` is a list such as [\"engineer\"]"),
+    (
+        "duplicates.match",
+        "`match` is a list of fields such as [\"customer\", \"serial\"]",
+    ),
+    (
+        "duplicates.within",
+        "`within` is a quoted duration such as \"30d\"",
+    ),
     ("schema", "`schema` is the number 1"),
 ];
 
@@ -787,6 +798,15 @@ timeout = "30s"
 # to = "sun"
 # grades = ["II", "III"]
 # timers = ["respond", "resolve"]
+
+# `ticket open` warns (on stderr; the ticket is opened all the same) when an earlier
+# ticket opened within `within` has the same value for every field in `match`
+# (customer, product, serial, category, contact), and prints the `ticket merge` or
+# `ticket link --kind repeat-of` command to run. A field the new ticket leaves empty
+# matches nothing; `match = []` turns the warning off; `open --force` skips it once.
+[duplicates]
+match = ["customer", "serial"]
+within = "30d"
 "#;
 
 #[cfg(test)]
