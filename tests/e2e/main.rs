@@ -37,3 +37,4 @@ mod shared_desk;
 mod sla;
 mod stats;
 mod ticket;
+mod ticket_set;
