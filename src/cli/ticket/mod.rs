@@ -35,7 +35,7 @@ States and the steps that move between them:
 
   • work = diagnose, plan, collab, respond (respond is allowed in any
     open state).
-  • grade, note, link, escalate and the compensation steps do not
+  • grade, note, link, set, escalate and the compensation steps do not
     change the state (escalate --to moves an accepted ticket back to
     assigned for the new owner).
   • open --resolved-on-call records a phone complaint settled on the
@@ -59,7 +59,13 @@ pub enum Command {
 The description comes from -m, from -F FILE (- for stdin), or from $VISUAL/$EDITOR.
 The category's department (svcdesk.toml [categories]) receives the ticket; --department
 routes by hand; --no-route leaves it `new` for a dispatcher to route with `ticket assign`.
-The new ID is printed on stdout.")]
+The new ID is printed on stdout.
+
+Possible duplicates: an earlier ticket with the same customer and serial opened within 30
+days ([duplicates] match and within in svcdesk.toml) is listed on stderr with the command
+to run (`ticket merge NEW --into OLD`, or `ticket link NEW OLD --kind repeat-of` for one
+already solved). The ticket is opened anyway and the exit code is 0, so nothing typed is
+lost; --force skips the check.")]
     Open(Box<OpenArgs>),
     /// Set or change the grade (I general, II serious, III major).
     #[command(after_help = "Examples:
