@@ -430,7 +430,7 @@ fn open_warns_of_a_possible_duplicate_with_the_command_and_force_is_silent() {
     );
     let err = stderr(&o);
     assert!(
-        err.contains(&format!("--kind repeat-of")) && err.contains(&done),
+        err.contains("--kind repeat-of") && err.contains(&done),
         "{err}"
     );
     let o = run_at(
