@@ -526,3 +526,27 @@ fn the_duplicate_rule_is_configurable() {
         "{err}"
     );
 }
+
+#[test]
+fn a_corrected_serial_can_be_redacted_but_not_a_priority() {
+    let (d, _, t) = desk_with_ticket();
+    // Events: 1 open, 2 assign, 3 set priority, 4 set serial.
+    d.ok(&["ticket", "set", &t, "--priority", "low", "--serial", "SN-2"]);
+    d.ok(&[
+        "ticket", "redact", &t, "--event", "4", "--field", "new", "--reason", "PIPL",
+    ]);
+    let v = show_json(&d, NOW, &t);
+    assert_eq!(v["serial"], "[redacted]");
+    assert!(ok_at(&d, NOW, &["ticket", "show", &t]).contains("serial: SN-1 → [redacted]"));
+    d.ok(&["check"]);
+    let err = d.fails(
+        1,
+        &[
+            "ticket", "redact", &t, "--event", "3", "--field", "new", "--reason", "PIPL",
+        ],
+    );
+    assert!(
+        err.contains("only in a `set` of title, product, serial, tags"),
+        "{err}"
+    );
+}
