@@ -156,6 +156,8 @@ vocab!(
         MergedInto = "merged-into",
         /// The ticket `ticket` was merged into this one (`ticket merge`).
         MergedFrom = "merged-from",
+        /// A correction of one field after opening (`field`, `old`, `new`).
+        Set = "set",
     }
 );
 

@@ -13,6 +13,7 @@ use crate::keypath::KeyPath;
 use crate::names::did_you_mean;
 use crate::time::{Calendar, CalendarConfig, CalendarError};
 
+pub mod duplicates;
 pub mod hooks;
 pub mod policy;
 
@@ -47,6 +48,8 @@ pub struct Config {
     pub hooks: Hooks,
     #[serde(default)]
     pub attachments: Attachments,
+    #[serde(default)]
+    pub duplicates: duplicates::Duplicates,
 }
 
 /// `[attachments]`: files attached to records, kept in the desk (see
@@ -553,6 +556,14 @@ const EXPECTED: &[(&str, &str)] = &[
         "attachments.max_size",
         "a size is a quoted string such as \"20MB\" or \"512KB\"",
     ),
+    (
+        "duplicates.match",
+        "`match` is a list of fields such as [\"customer\", \"serial\"]",
+    ),
+    (
+        "duplicates.within",
+        "`within` is a quoted duration such as \"30d\"",
+    ),
     ("schema", "`schema` is the number 1"),
 ];
 
@@ -848,6 +859,15 @@ timeout = "30s"
 # to = "sun"
 # grades = ["II", "III"]
 # timers = ["respond", "resolve"]
+
+# `ticket open` warns (on stderr; the ticket is opened all the same) when an earlier
+# ticket opened within `within` has the same value for every field in `match`
+# (customer, product, serial, category, contact), and prints the `ticket merge` or
+# `ticket link --kind repeat-of` command to run. A field the new ticket leaves empty
+# matches nothing; `match = []` turns the warning off; `open --force` skips it once.
+[duplicates]
+match = ["customer", "serial"]
+within = "30d"
 "#;
 
 #[cfg(test)]

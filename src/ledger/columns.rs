@@ -230,12 +230,12 @@ pub const EVENT_HEAD: [&str; 5] = ["ticket", "seq", "at", "by", "action"];
 
 /// Event fields that came after the CSV layout was fixed: they go last, so that scripts
 /// that count columns keep working.
-const EVENT_LATER: [&str; 1] = ["entered_by"];
+const EVENT_LATER: [&str; 4] = ["entered_by", "field", "old", "new"];
 
-/// Event fields `export events` leaves out: a redaction's pointer (event number, field
-/// name) was never a column, and adding one changes every script's layout. Stored
-/// `files` are in the `attachments` column, as their paths in the desk.
-const EVENT_LEFT_OUT: [&str; 3] = ["redacts", "field", "files"];
+/// Event fields `export events` leaves out: a redaction's event number was never a
+/// column (its `field` came later, with `set`'s `old` and `new`). Stored `files` are in
+/// the `attachments` column, as their paths in the desk.
+const EVENT_LEFT_OUT: [&str; 2] = ["redacts", "files"];
 
 /// An event's `ticket` (the linked ticket) is `link_ticket` in CSV, where `ticket` is the
 /// ticket the event belongs to.
@@ -257,7 +257,7 @@ pub fn event_columns() -> Vec<&'static str> {
 }
 
 /// `export events`' columns in Chinese (`--lang zh`); a column not here keeps its name.
-pub const EVENT_ZH: [(&str, &str); 45] = [
+pub const EVENT_ZH: [(&str, &str); 48] = [
     ("ticket", "工单号"),
     ("seq", "序号"),
     ("at", "时间"),
@@ -303,6 +303,9 @@ pub const EVENT_ZH: [(&str, &str); 45] = [
     ("comp_kind", "赔偿方式"),
     ("timer", "计时器"),
     ("entered_by", "录入人"),
+    ("field", "字段"),
+    ("old", "原值"),
+    ("new", "新值"),
 ];
 
 /// One row per event of each ticket, in history order, under [`event_columns`].
@@ -368,7 +371,7 @@ mod tests {
              product,serial,purchase_date,voucher,submitter,transferred_by,priority,tags,\
              attachments,description,grade,department,assignee,reason,text,visibility,cause,\
              responsibility,need,due,request,parts,on_call,efficiency,attitude,result,\
-             satisfaction,link,link_ticket,amount,currency,comp_kind,timer,entered_by"
+             satisfaction,link,link_ticket,amount,currency,comp_kind,timer,entered_by,field,old,new"
         );
     }
 

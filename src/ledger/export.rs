@@ -204,7 +204,8 @@ pub fn columns_help() -> String {
             &indent,
             HELP_WIDTH,
         ),
-        format!("{indent}(who typed an event entered with --as on `by`'s behalf)"),
+        format!("{indent}(entered_by: who typed an event entered with --as on `by`'s behalf;"),
+        format!("{indent}field, old, new: what a `set` corrected, or a `redact` removed)"),
         columns::wrapped("  timers     ", &timer_columns(), &indent, HELP_WIDTH),
     ]
     .join("\n")

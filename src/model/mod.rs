@@ -7,6 +7,7 @@
 //! record takes from the config. Refusals are typed; the CLI words the advice.
 
 pub mod customer;
+pub mod duplicates;
 pub mod listing;
 pub mod measure;
 pub mod names;

@@ -273,6 +273,48 @@ pub fn append<R: Record>(
     Ok(r)
 }
 
+/// Appends several steps at once, as [`append`] does one: `build` makes them from the
+/// record as it stands under the lock (so what they say about it is current), they all
+/// take one time, each is checked (`allow`, then the record's own rules) against the
+/// record as the steps before it left it, and they are written together or not at all.
+/// Returns the record as it now stands and the steps as recorded.
+pub fn append_all<R: Record>(
+    desk: &Desk,
+    id: &Id,
+    when: When,
+    build: impl FnOnce(&R) -> Result<Vec<R::Event>>,
+    mut allow: impl FnMut(&R, &R::Event) -> Result<()>,
+) -> Result<(R, Vec<R::Event>)> {
+    let _lock = desk.lock()?;
+    let path = desk.path_of(id);
+    let text = file::read_text(&path)?;
+    let (_, mut r): (R, R) = parse_stored(&path, &text)?;
+    let last = r.events().last().map(Step::at);
+    let at = when.resolve(last).map_err(|at| {
+        Error::Record(Box::new(OutOfOrder {
+            noun: R::NOUN,
+            id: id.to_string(),
+            at: desk.local(at),
+            last: desk.local(last.expect("only refused after a last event").to_utc()),
+        }))
+    })?;
+    let mut events = build(&r)?;
+    let mut tables = Vec::with_capacity(events.len());
+    for e in &mut events {
+        e.set_at(desk.local(at));
+        allow(&r, e)?;
+        r.apply(e).map_err(|error| refused::<R>(id, error))?;
+        tables.push(event_table(desk, e.at(), &*e)?);
+    }
+    edit_file(&path, |doc| {
+        write_values(doc, &r.fields());
+        tables
+            .into_iter()
+            .try_for_each(|table| push_event(doc, table, &path))
+    })?;
+    Ok((r, events))
+}
+
 /// `error` about record `id`, as the library returns it.
 pub fn refused<R: Record>(id: &Id, error: StepError) -> Error {
     Error::Record(Box::new(Refused {

@@ -65,7 +65,13 @@ pub const TICKET_FIELDS: &[&str] = &[
     "voucher",
     "submitter",
     "transferred_by",
+    "old",
+    "new",
 ];
+
+/// The fields whose corrections (`set` events' `old` and `new`) may be redacted: text
+/// that may be personal, not IDs or vocabulary the history needs to replay.
+const SET_TEXT: &[&str] = &["title", "product", "serial", "tags"];
 
 /// Communication-log fields that may be redacted.
 pub const LOG_FIELDS: &[&str] = &["with", "summary"];
@@ -157,7 +163,13 @@ pub fn ticket(desk: &Desk, id: &Id, n: u32, r: &Request) -> Result<(Ticket, Path
         )));
     }
     let mut events = stored.event.clone();
-    let slot = event_text(&mut events[i], &r.field).expect("a listed field");
+    let slot = event_text(&mut events[i], &r.field).ok_or_else(|| {
+        Error::invalid(format!(
+            "{what}: `{}` is redacted only in a `set` of {}",
+            r.field,
+            SET_TEXT.join(", ")
+        ))
+    })?;
     let old = slot.as_ref().map(|s| toml::Value::String(s.clone()));
     current(old.as_ref(), &what, &r.field)?;
     *slot = Some(REDACTED.to_string());
@@ -187,7 +199,8 @@ pub fn ticket(desk: &Desk, id: &Id, n: u32, r: &Request) -> Result<(Ticket, Path
     Ok((t, path))
 }
 
-/// The event's text field of that name (one of `TICKET_FIELDS`).
+/// The event's text field of that name (one of `TICKET_FIELDS`); `old` and `new` only of
+/// a `set` of one of `SET_TEXT`.
 fn event_text<'a>(e: &'a mut Event, field: &str) -> Option<&'a mut Option<String>> {
     Some(match field {
         "title" => &mut e.title,
@@ -204,6 +217,14 @@ fn event_text<'a>(e: &'a mut Event, field: &str) -> Option<&'a mut Option<String
         "voucher" => &mut e.voucher,
         "submitter" => &mut e.submitter,
         "transferred_by" => &mut e.transferred_by,
+        "old" | "new"
+            if e.action != Some(Action::Set)
+                || !e.field.as_deref().is_some_and(|f| SET_TEXT.contains(&f)) =>
+        {
+            return None;
+        }
+        "old" => &mut e.old,
+        "new" => &mut e.new,
         _ => return None,
     })
 }

@@ -154,6 +154,12 @@ pub struct Event {
     // older svcdesk recorded instead.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub files: Vec<Attachment>,
+    // set: `field` (one of `SETTABLE`) changed from `old` to `new`, absent = empty. For
+    // `tags` one tag changes: `new` adds it, `old` removes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub old: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new: Option<String>,
 }
 
 fn epoch() -> DateTime<FixedOffset> {
@@ -333,7 +339,7 @@ pub fn next_state(s: State, e: &Event) -> Option<State> {
     }
     Some(match a {
         A::Open => return None,
-        A::Note | A::Link | A::SlaNotified | A::Redact => s,
+        A::Note | A::Link | A::SlaNotified | A::Redact | A::Set => s,
         A::Grade | A::Escalate if !s.is_open() => return None,
         // The new owner of a ticket being worked on confirms receipt like any assignee.
         A::Escalate if e.assignee.is_some() && working => S::Assigned,
@@ -693,6 +699,7 @@ pub fn apply(t: &mut Ticket, e: &Event) -> Result<(), StepError> {
             }
         }
         A::SlaNotified => need("a timer", e.timer.as_deref(), action)?,
+        A::Set => set_field(t, e)?,
         A::Redact => {
             need("the field it redacted", e.field.as_deref(), action)?;
             need("a reason", e.reason.as_deref(), action)?;
@@ -744,6 +751,60 @@ fn add_files(t: &mut Ticket, e: &Event) {
             t.attachments.push(a);
         }
     }
+}
+
+/// The fields `set` corrects after opening.
+pub const SETTABLE: &[&str] = &[
+    "priority", "product", "serial", "customer", "title", "category", "tags",
+];
+
+/// A `set` event applied: the field takes `new`, whatever it was (after a git merge of
+/// two corrections of one field, the later one wins; `old` records what its author saw).
+/// A tag event adds `new` or removes `old`.
+fn set_field(t: &mut Ticket, e: &Event) -> Result<(), StepError> {
+    let field = e.field.as_deref().unwrap_or_default();
+    let new = e.new.as_deref().map(str::trim).filter(|v| !v.is_empty());
+    let required = |what: &str| {
+        new.map(str::to_string).ok_or_else(|| {
+            StepError::Invalid(format!(
+                "set {field} needs a new value: a ticket always has {what}"
+            ))
+        })
+    };
+    match field {
+        "priority" => {
+            let v = required("a priority")?;
+            t.priority = Some(Priority::parse(&v).ok_or_else(|| {
+                StepError::Invalid(format!("\"{v}\" is not a priority ({})", Priority::names()))
+            })?);
+        }
+        "customer" => t.customer = Some(required("a customer")?),
+        "category" => t.category = Some(required("a category")?),
+        "title" => t.title = required("a title")?,
+        "product" => t.product = new.map(str::to_string),
+        "serial" => t.serial = new.map(str::to_string),
+        "tags" => match (new, e.old.as_deref()) {
+            (Some(tag), None) => {
+                if !t.tags.iter().any(|x| x == tag) {
+                    t.tags.push(tag.to_string());
+                }
+            }
+            (None, Some(tag)) => t.tags.retain(|x| x != tag),
+            _ => {
+                return Err(StepError::Invalid(
+                    "set tags changes one tag: `new` adds it, `old` removes it".into(),
+                ));
+            }
+        },
+        "" => return Err(StepError::Invalid("set needs the field it changes".into())),
+        other => {
+            return Err(StepError::Invalid(format!(
+                "set cannot change `{other}`; it changes {}",
+                SETTABLE.join(", ")
+            )));
+        }
+    }
+    Ok(())
 }
 
 impl Step for Event {

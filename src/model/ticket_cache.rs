@@ -40,7 +40,7 @@ use crate::error::{Error, Result};
 /// Bumped whenever the layout or the codec below changes. With the crate version and a
 /// fingerprint of the build (`SOURCES`) also in every cache file, a cache written by
 /// another svcdesk is rebuilt, never misread.
-const FORMAT: u32 = 5;
+const FORMAT: u32 = 6;
 const MAGIC: &[u8; 8] = b"SVCDTKC\n";
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// The source of everything that decides what an entry holds: the record types and their
@@ -1013,6 +1013,8 @@ impl Codec for Event {
             field,
             entered_by,
             files,
+            old,
+            new,
         } = self;
         at.put(w);
         by.put(w);
@@ -1060,6 +1062,8 @@ impl Codec for Event {
         field.put(w);
         entered_by.put(w);
         files.put(w);
+        old.put(w);
+        new.put(w);
     }
 
     fn get(r: &mut Reader) -> Option<Self> {
@@ -1110,6 +1114,8 @@ impl Codec for Event {
             field: Codec::get(r)?,
             entered_by: Codec::get(r)?,
             files: Codec::get(r)?,
+            old: Codec::get(r)?,
+            new: Codec::get(r)?,
         })
     }
 }
@@ -1181,6 +1187,8 @@ mod tests {
                 media_type: "e-type".into(),
                 source: None,
             }],
+            old: s("e-old"),
+            new: s("e-new"),
         };
         Ticket {
             schema: 1,

@@ -120,6 +120,18 @@ pub fn append(desk: &Desk, id: &Id, when: When, e: Event) -> Result<Ticket> {
     record::append(desk, id, when, e, |t: &Ticket, e| authorize(desk, t, e))
 }
 
+/// Appends several steps at once, built from the ticket as it stands under the lock
+/// (see [`record::append_all`]); each passes [`authorize`]. Returns the ticket and the
+/// steps as recorded.
+pub fn append_all(
+    desk: &Desk,
+    id: &Id,
+    when: When,
+    build: impl FnOnce(&Ticket) -> Result<Vec<Event>>,
+) -> Result<(Ticket, Vec<Event>)> {
+    record::append_all(desk, id, when, build, |t: &Ticket, e| authorize(desk, t, e))
+}
+
 /// The desk's rules for a step: names must exist in the config, and roles decide who
 /// may review and approve compensation or accept someone else's ticket. With no staff
 /// list, only the config names are checked.

@@ -63,7 +63,8 @@
 //!   Pausing never makes a deadline earlier.
 //! - **Regrading** re-targets a run from its start while the run is undecided; a run
 //!   whose deadline passed before the regrade stays breached, so a report once signed
-//!   never changes.
+//!   never changes. A priority corrected with `ticket set --priority` re-targets the
+//!   same way.
 //! - `optional = true` marks a timer whose stop action is not owed on every ticket.
 //! - Times that go backwards (an event entered with `--at` after later ones) never make
 //!   a span negative: a pause change that reads earlier than the previous one happens at
@@ -566,6 +567,13 @@ fn targets_after((grade, priority): Targets, e: &Event) -> Targets {
     match e.action {
         Some(Action::Open) => (e.grade, Some(e.priority.unwrap_or(Priority::Medium))),
         Some(Action::Grade | Action::Escalate) if e.grade.is_some() => (e.grade, priority),
+        // A corrected priority re-targets like a regrade.
+        Some(Action::Set) if e.field.as_deref() == Some("priority") => {
+            match e.new.as_deref().and_then(Priority::parse) {
+                Some(p) => (grade, Some(p)),
+                None => (grade, priority),
+            }
+        }
         _ => (grade, priority),
     }
 }

@@ -462,6 +462,53 @@ fn a_deadline_passed_stays_passed_when_regraded() {
     );
 }
 
+/// `ticket set --priority`: the `set` event a correction records.
+fn set_priority(when: &str, old: Priority, new: Priority) -> Event {
+    let mut e = ev(Action::Set, when);
+    e.text = None;
+    e.field = Some("priority".into());
+    e.old = Some(old.to_string());
+    e.new = Some(new.to_string());
+    e
+}
+
+#[test]
+fn a_corrected_priority_retargets_like_a_regrade() {
+    let p = policy();
+    // Medium (3wd from Tuesday 10:00) raised to high (24h) an hour later: due Wednesday.
+    let t = ticket(&[
+        open("2026-11-24 10:00", None, Some(Priority::Medium)),
+        set_priority("2026-11-24 11:00", Priority::Medium, Priority::High),
+    ]);
+    let s = status(&p, &t, "resolve", "2026-11-24 12:00");
+    assert_eq!(
+        (s.state, s.basis.as_str(), s.due),
+        (TimerState::Running, "high", utc("2026-11-25 10:00"))
+    );
+    // High, breached at Wednesday 10:00, lowered at 12:00: stays breached then.
+    let t = ticket(&[
+        open("2026-11-24 10:00", None, Some(Priority::High)),
+        set_priority("2026-11-25 12:00", Priority::High, Priority::Low),
+    ]);
+    let s = status(&p, &t, "resolve", "2026-11-25 13:00");
+    assert_eq!(
+        (s.state, s.basis.as_str(), s.decided),
+        (TimerState::Breached, "high", Some(utc("2026-11-25 10:00")))
+    );
+    // A correction of another field re-targets nothing.
+    let mut serial = set_priority("2026-11-24 11:00", Priority::Medium, Priority::High);
+    serial.field = Some("serial".into());
+    serial.new = Some("SN-2".into());
+    let t = ticket(&[
+        open("2026-11-24 10:00", None, Some(Priority::Medium)),
+        serial,
+    ]);
+    assert_eq!(
+        status(&p, &t, "resolve", "2026-11-24 12:00").basis,
+        "medium"
+    );
+}
+
 #[test]
 fn closing_without_the_stop_event_ends_the_cycle() {
     let p = policy();

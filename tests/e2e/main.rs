@@ -39,3 +39,4 @@ mod sla;
 mod stats;
 mod ticket;
 mod ticket_merge;
+mod ticket_set;

@@ -6,6 +6,7 @@ mod comp;
 mod list;
 mod merge;
 mod open;
+mod set;
 mod show;
 mod steps;
 
@@ -17,6 +18,7 @@ use self::comp::CompRequestArgs;
 use self::list::ListArgs;
 use self::merge::{MergeArgs, SplitArgs};
 use self::open::OpenArgs;
+use self::set::SetArgs;
 use self::show::ShowArgs;
 use super::Context;
 
@@ -36,7 +38,7 @@ States and the steps that move between them:
 
   • work = diagnose, plan, collab, respond (respond is allowed in any
     open state).
-  • grade, note, link, escalate and the compensation steps do not
+  • grade, note, link, set, escalate and the compensation steps do not
     change the state (escalate --to moves an accepted ticket back to
     assigned for the new owner).
   • open --resolved-on-call records a phone complaint settled on the
@@ -62,7 +64,13 @@ pub enum Command {
 The description comes from -m, from -F FILE (- for stdin), or from $VISUAL/$EDITOR.
 The category's department (svcdesk.toml [categories]) receives the ticket; --department
 routes by hand; --no-route leaves it `new` for a dispatcher to route with `ticket assign`.
-The new ID is printed on stdout.")]
+The new ID is printed on stdout.
+
+Possible duplicates: an earlier ticket with the same customer and serial opened within 30
+days ([duplicates] match and within in svcdesk.toml) is listed on stderr with the command
+to run (`ticket merge NEW --into OLD`, or `ticket link NEW OLD --kind repeat-of` for one
+already solved). The ticket is opened anyway and the exit code is 0, so nothing typed is
+lost; --force skips the check.")]
     Open(Box<OpenArgs>),
     /// Set or change the grade (I general, II serious, III major).
     #[command(after_help = "Examples:
@@ -164,6 +172,9 @@ Refused while compensation awaits finance review or the GM's decision.")]
     /// Redact personal data in an earlier event (PIPL); a `redact` event records why.
     #[command(after_help = REDACT_HELP)]
     Redact(RedactArgs),
+    /// Correct priority, product, serial, customer, title, category or tags, with a reason.
+    #[command(after_help = set::SET_HELP)]
+    Set(Box<SetArgs>),
     /// Show a ticket's fields and timeline.
     #[command(after_help = "Examples:
   svcdesk ticket show 9XWM                        # fields, SLA timers, timeline
@@ -237,7 +248,8 @@ description or resolution reads [redacted] too) and `svcdesk check` accepts the 
 In a git merge the redacted copy wins over an unredacted one from another clone. The old
 value is still in git's history: README (\"Redaction\") shows how to purge it there too.
 Fields: title, contact, description, text, reason, cause, responsibility, need, parts,
-product, serial, voucher, submitter, transferred_by.";
+product, serial, voucher, submitter, transferred_by; old and new of a `set` of the title,
+product, serial or tags.";
 
 pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
     let desk = cx.desk()?;
@@ -266,6 +278,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
         Command::Link(a) => steps::link(cx, d, a),
         Command::Merge(a) => merge::merge(cx, d, a),
         Command::Split(a) => merge::split(cx, d, a),
+        Command::Set(a) => set::exec(cx, d, *a),
     }
 }
 

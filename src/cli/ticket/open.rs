@@ -7,11 +7,11 @@ use chrono::NaiveDate;
 use svcdesk::desk::Desk;
 use svcdesk::hooks::HookEvent;
 use svcdesk::model::steps::{self, Customer, Files, NewTicket};
-use svcdesk::model::ticket::{Channel, ComplaintKind, Grade, Priority};
+use svcdesk::model::ticket::{Channel, ComplaintKind, Grade, Priority, State, Ticket};
 use svcdesk::{Error, Result};
 
-use crate::cli::Context;
 use crate::cli::values::{self, Time};
+use crate::cli::{Context, warn};
 
 #[derive(clap::Args)]
 pub struct OpenArgs {
@@ -107,6 +107,9 @@ pub struct OpenArgs {
     /// When the request came in, if not now.
     #[arg(long, value_name = "TIME", value_parser = values::time())]
     at: Option<Time>,
+    /// Do not warn of possible duplicates ([duplicates] in svcdesk.toml).
+    #[arg(long)]
+    force: bool,
 }
 
 /// The description, like `git commit`: -m, -F FILE/-, or an editor on a template.
@@ -216,6 +219,7 @@ pub(super) fn exec(cx: &mut Context, desk: &Desk, a: OpenArgs) -> Result<u8> {
         assignee: a.assignee,
         no_route,
         resolved_on_call: a.resolved_on_call,
+        skip_duplicates: a.force,
     };
     let opened = steps::open(desk, &who, at, new).map_err(|e| match e {
         Error::UnknownId { ref near, .. } if near.is_empty() => Error::invalid_with_hint(
@@ -245,6 +249,11 @@ pub(super) fn exec(cx: &mut Context, desk: &Desk, a: OpenArgs) -> Result<u8> {
             _ => String::new(),
         }
     );
+    match &opened.duplicates {
+        Ok(found) if !found.is_empty() => warn_duplicates(desk, t, found),
+        Ok(_) => {}
+        Err(e) => warn(&format!("could not look for possible duplicates: {e}")),
+    }
     for e in &t.event {
         let action = e.action.map(|a| a.as_str()).unwrap_or_default();
         cx.fire(
@@ -260,3 +269,67 @@ pub(super) fn exec(cx: &mut Context, desk: &Desk, a: OpenArgs) -> Result<u8> {
     cx.print(&format!("{}\n", opened.id))?;
     Ok(0)
 }
+
+/// The possible duplicates of a ticket just opened, and what to do about them: merge it
+/// into an open one, or link it as the same problem again to one already solved.
+fn warn_duplicates(desk: &Desk, t: &Ticket, found: &[Ticket]) {
+    let rule = &desk.config.duplicates;
+    let fields: Vec<&str> = rule.fields.iter().map(|f| f.as_str()).collect();
+    let days = rule.within.num_days();
+    let within = if days > 0 && rule.within == chrono::Duration::days(days) {
+        format!("{days} days")
+    } else {
+        format!("{} hours", rule.within.num_hours())
+    };
+    let (n, s) = (found.len(), if found.len() == 1 { "" } else { "s" });
+    warn(&format!(
+        "{} may duplicate {n} ticket{s} with the same {} opened within {within}:",
+        t.id,
+        fields.join(" and ")
+    ));
+    for d in found.iter().rev().take(MAX_SHOWN) {
+        let opened = d
+            .opened
+            .map(|o| desk.local(o.to_utc()).format("%Y-%m-%d %H:%M").to_string())
+            .unwrap_or_default();
+        eprintln!(
+            "  {}  {:11}  opened {opened}  {}",
+            d.id,
+            d.state().as_str(),
+            d.title
+        );
+    }
+    if n > MAX_SHOWN {
+        eprintln!(
+            "  ... and {} more (`svcdesk ticket list` finds them)",
+            n - MAX_SHOWN
+        );
+    }
+    let open = found
+        .iter()
+        .rev()
+        .find(|d| !matches!(d.state(), State::Resolved | State::Closed));
+    let done = found
+        .iter()
+        .rev()
+        .find(|d| matches!(d.state(), State::Resolved | State::Closed));
+    if let Some(d) = open {
+        eprintln!(
+            "  the same request: svcdesk ticket merge {} --into {} -m 'the same request'",
+            t.id, d.id
+        );
+    }
+    if let Some(d) = done {
+        eprintln!(
+            "  the problem again: svcdesk ticket link {} {} --kind repeat-of",
+            t.id, d.id
+        );
+    }
+    eprintln!(
+        "  ({} is opened all the same; --force opens without this check)",
+        t.id
+    );
+}
+
+/// Possible duplicates listed by name; more are counted.
+const MAX_SHOWN: usize = 5;

@@ -5,7 +5,7 @@ use svcdesk::Result;
 use svcdesk::desk::{Desk, Id, Kind};
 use svcdesk::model::customer;
 use svcdesk::model::steps::{self, FromMerged};
-use svcdesk::model::ticket::{Event, Ticket, Visibility};
+use svcdesk::model::ticket::{Action, Event, Ticket, Visibility};
 use svcdesk::model::ticket_store;
 use svcdesk::output::{self, Rows};
 
@@ -112,6 +112,19 @@ fn merged_json(merged: &[FromMerged]) -> serde_json::Value {
 
 /// One line per event: what happened, in words.
 fn describe(e: &Event) -> String {
+    if e.action == Some(Action::Set) {
+        let why = e
+            .reason
+            .as_ref()
+            .map(|r| format!(" ({r})"))
+            .unwrap_or_default();
+        let by = e
+            .entered_by
+            .as_ref()
+            .map(|w| format!(" (entered by {w})"))
+            .unwrap_or_default();
+        return format!("{}{why}{by}", super::set::change(e)).replace('\n', " ");
+    }
     let mut parts: Vec<String> = Vec::new();
     let mut put = |k: &str, v: Option<String>| {
         if let Some(v) = v.filter(|v| !v.is_empty()) {

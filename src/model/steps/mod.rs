@@ -8,6 +8,7 @@ mod collab;
 mod comp;
 mod merge;
 mod open;
+mod set;
 
 pub use close::{Closing, Notice, Resolution, Revisit, close, dissatisfied, resolve, revisit};
 pub use collab::{Collab, Reply, collab, reply, request_answered};
@@ -18,6 +19,8 @@ pub use merge::{
 pub use open::{
     Customer, Files, NewTicket, OpenedTicket, attachments, open, resolved_on_call, title,
 };
+
+pub use set::{Changes, Corrected, set};
 
 use chrono::{DateTime, Utc};
 

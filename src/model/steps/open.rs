@@ -10,6 +10,7 @@ use crate::desk::attachments::{self, Attachment};
 use crate::desk::{Desk, Id, Kind, Who};
 use crate::error::Result;
 use crate::model::customer::{self, Field, NewCustomer};
+use crate::model::duplicates;
 use crate::model::routing;
 use crate::model::ticket::{Action, Channel, ComplaintKind, Event, Grade, Priority, Ticket};
 use crate::model::ticket_store;
@@ -57,6 +58,8 @@ pub struct NewTicket {
     pub no_route: bool,
     /// Settled on the call: what the customer was told.
     pub resolved_on_call: Option<String>,
+    /// Do not look for possible duplicates (`--force`).
+    pub skip_duplicates: bool,
 }
 
 pub struct OpenedTicket {
@@ -65,6 +68,10 @@ pub struct OpenedTicket {
     pub ticket: Ticket,
     /// The customer registered on the way.
     pub new_customer: Option<customer::Added>,
+    /// Tickets it may duplicate (see `model::duplicates`). The ticket is opened either
+    /// way, so a failure to look (a bad file elsewhere in the desk) is reported here,
+    /// not as the command's error.
+    pub duplicates: Result<Vec<Ticket>>,
 }
 
 /// Opens a ticket at `at`, registering its customer first if new.
@@ -132,11 +139,17 @@ pub fn open(desk: &Desk, who: &Who, at: DateTime<Utc>, o: NewTicket) -> Result<O
         }
     };
     let opened = ticket_store::create(desk, events)?;
+    let duplicates = if o.skip_duplicates || new_customer.is_some() {
+        Ok(Vec::new())
+    } else {
+        duplicates::candidates(desk, &opened.ticket)
+    };
     Ok(OpenedTicket {
         id: opened.id,
         path: opened.path,
         ticket: opened.ticket,
         new_customer,
+        duplicates,
     })
 }
 
