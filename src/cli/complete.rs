@@ -1,8 +1,9 @@
 //! Completion of values that only the desk knows: categories, departments and staff from
 //! svcdesk.toml, and record IDs from the file names. `svcdesk __complete KIND [PREFIX]`
-//! prints the candidates, one a line; the bash script (clap_complete's, with a small
-//! wrapper appended by [`bash_wrapper`]) calls it for the options and arguments that take
-//! such values, and leaves everything else to clap_complete.
+//! prints the candidates, one a line. Each shell's script is clap_complete's with a small
+//! addition ([`bash_wrapper`], [`zsh_wrapper`], [`fish_values`]) that calls it for the
+//! options and arguments that take such values and leaves everything else to
+//! clap_complete. All three read one map of the command tree ([`Tree`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -237,4 +238,179 @@ fi
         value_opts = alts(&mut tree.value_opts.iter()),
         paths = alts(&mut tree.paths.iter()),
     )
+}
+
+/// A zsh function that completes the desk's values itself and hands every other word to
+/// clap_complete's `_svcdesk`, the same walk as the bash one. `script` is clap_complete's
+/// zsh script: its closing `compdef` is pointed at the wrapper, also when the file is
+/// autoloaded from `$fpath` (where the first call runs the file as `_svcdesk`).
+pub fn zsh_wrapper(cmd: &clap::Command, script: &str) -> String {
+    let mut tree = Tree::default();
+    walk(cmd, "", &mut tree);
+    let alts = |keys: &mut dyn Iterator<Item = &String>| {
+        keys.map(|k| format!("\"{k}\""))
+            .collect::<Vec<_>>()
+            .join("|")
+    };
+    let cases = |kinds: &BTreeMap<String, &'static str>, indent: &str| -> String {
+        let mut by_kind: BTreeMap<&str, Vec<&String>> = BTreeMap::new();
+        for (key, kind) in kinds {
+            by_kind.entry(kind).or_default().push(key);
+        }
+        by_kind
+            .iter()
+            .map(|(k, keys)| {
+                format!(
+                    "{indent}({}) kind={k} ;;\n",
+                    alts(&mut keys.iter().copied())
+                )
+            })
+            .collect()
+    };
+    let wrapper = format!(
+        r#"
+# Values only the desk knows (categories, departments, staff, IDs) come from
+# `svcdesk __complete KIND PREFIX`; everything else from _svcdesk above.
+# (`sub`, not `path`: zsh ties $path to $PATH.)
+_svcdesk_desk_values() {{
+    local cur="${{words[CURRENT]}}" prev="" kind="" sub="" desk="" npos=0 i w
+    (( CURRENT > 1 )) && prev="${{words[CURRENT-1]}}"
+    for (( i = 2; i < CURRENT; i++ )); do
+        w="${{words[i]}}"
+        case "$w" in
+            (-C|--desk) desk="${{words[i+1]}}"; (( i++ )); continue ;;
+            (--desk=*) desk="${{w#--desk=}}"; continue ;;
+            ({value_opts}) (( i++ )); continue ;;
+            (-*) continue ;;
+        esac
+        case "$sub $w" in
+            ({paths}) sub="$sub $w" ;;
+            (*) (( npos++ )) ;;
+        esac
+    done
+    case "$sub $prev" in
+{opt_cases}    esac
+    if [[ -z $kind ]]; then
+        case " $prev" in
+{opt_cases}        esac
+    fi
+    if [[ -z $kind && $cur != -* ]]; then
+        case "$sub#$(( npos + 1 ))" in
+{pos_cases}        esac
+    fi
+    if [[ -z $kind ]]; then
+        _svcdesk "$@"
+        return
+    fi
+    local -a args values
+    args=(__complete "$kind" "$cur")
+    [[ -n $desk ]] && args=(--desk "${{desk/#\~/$HOME}}" "${{args[@]}}")
+    values=("${{(@f)$("${{words[1]}}" "${{args[@]}}" 2>/dev/null)}}")
+    values=(${{values:#}})
+    (( ${{#values}} )) && compadd -- "${{values[@]}}"
+}}
+
+if [ "$funcstack[1]" = "_svcdesk" ]; then
+    compdef _svcdesk_desk_values svcdesk
+    _svcdesk_desk_values "$@"
+else
+    compdef _svcdesk_desk_values svcdesk
+fi
+"#,
+        value_opts = alts(&mut tree.value_opts.iter()),
+        paths = alts(&mut tree.paths.iter()),
+        opt_cases = cases(&tree.opt_kinds, "        "),
+        pos_cases = cases(&tree.pos_kinds, "            "),
+    );
+    let trailer = "\nif [ \"$funcstack[1]\" = \"_svcdesk\" ]; then\n    _svcdesk \"$@\"\nelse\n    compdef _svcdesk svcdesk\nfi\n";
+    match script.rfind(trailer) {
+        Some(at) => format!("{}{wrapper}", &script[..at]),
+        // A clap_complete that ends its script otherwise: the wrapper still registers.
+        None => format!("{script}{wrapper}"),
+    }
+}
+
+/// clap_complete's fish script with the desk's values: each option that takes one gets
+/// `-f -a '(__svcdesk_values KIND)'`, and each command whose argument is an ID a line
+/// that offers the IDs; `__svcdesk_values` passes `-C`/`--desk` on to `__complete`.
+pub fn fish_values(cmd: &clap::Command, script: &str) -> String {
+    let mut tree = Tree::default();
+    walk(cmd, "", &mut tree);
+    let values = |kind: &str| format!(" -f -a '(__svcdesk_values {kind})'");
+    let mut out = String::new();
+    for line in script.lines() {
+        out.push_str(line);
+        if let Some(kind) = fish_option_kind(&tree, line) {
+            out.push_str(&values(kind));
+        }
+        out.push('\n');
+    }
+    out.push_str(
+        r#"
+# Values only the desk knows (categories, departments, staff, IDs).
+function __svcdesk_values
+    set -l cmd (commandline -opc)
+    set -l desk
+    for i in (seq 2 (count $cmd))
+        switch $cmd[$i]
+            case -C --desk
+                if test $i -lt (count $cmd)
+                    set desk $cmd[(math $i + 1)]
+                end
+            case '--desk=*'
+                set desk (string replace -- --desk= '' $cmd[$i])
+        end
+    end
+    set -l args __complete $argv[1] (commandline -ct)
+    if test -n "$desk"
+        set args --desk $desk $args
+    end
+    $cmd[1] $args 2>/dev/null
+end
+"#,
+    );
+    for (key, kind) in &tree.pos_kinds {
+        // Only the first argument: " ticket show#1".
+        let Some(path) = key.strip_suffix("#1") else {
+            continue;
+        };
+        let words: Vec<&str> = path.split_whitespace().collect();
+        let condition = match words.as_slice() {
+            [group] => format!("__fish_svcdesk_using_subcommand {group}"),
+            [group, verb] => format!(
+                "__fish_svcdesk_using_subcommand {group}; and __fish_seen_subcommand_from {verb}"
+            ),
+            _ => continue,
+        };
+        out.push_str(&format!(
+            "complete -c svcdesk -n \"{condition}\"{}\n",
+            values(kind)
+        ));
+    }
+    out
+}
+
+/// The kind of value a line of clap_complete's fish script completes, from its
+/// condition (which command) and its `-l` (which option).
+fn fish_option_kind(tree: &Tree, line: &str) -> Option<&'static str> {
+    if !line.starts_with("complete -c svcdesk ") || !line.ends_with(" -r") {
+        return None;
+    }
+    let long = line.split(" -l ").nth(1)?.split(' ').next()?;
+    let condition = line.split(" -n \"").nth(1)?.split('"').next()?;
+    let mut path = String::new();
+    for part in condition.split("; and ") {
+        let words = part
+            .strip_prefix("__fish_svcdesk_using_subcommand ")
+            .or_else(|| part.strip_prefix("__fish_seen_subcommand_from "));
+        if let Some(w) = words {
+            // A condition names one command word per part (clap_complete's shape).
+            path.push(' ');
+            path.push_str(w.trim());
+        }
+    }
+    tree.opt_kinds
+        .get(&format!("{path} --{long}"))
+        .or_else(|| tree.opt_kinds.get(&format!(" --{long}")))
+        .copied()
 }

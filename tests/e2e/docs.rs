@@ -444,3 +444,178 @@ fn zsh_completion_loads_where_zsh_is_installed() {
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
+
+fn has(shell: &str) -> bool {
+    let found = std::process::Command::new(shell)
+        .arg("--version")
+        .output()
+        .is_ok();
+    if !found {
+        eprintln!("{shell} not installed; skipping");
+    }
+    found
+}
+
+/// What zsh's wrapper offers for `words` (the last being the word completed): the real
+/// script in a real zsh, with compsys's `compadd` and clap_complete's `_svcdesk` stood in
+/// for by functions that print what they are given.
+fn zsh_complete(dir: &Path, words: &[&str]) -> Vec<String> {
+    let tmp = tempfile::tempdir().unwrap();
+    let script = tmp.path().join("_svcdesk");
+    let o = common::svcdesk()
+        .args(["completions", "zsh"])
+        .output()
+        .unwrap();
+    fs::write(&script, &o.stdout).unwrap();
+    let o = std::process::Command::new("zsh")
+        .arg("-fc")
+        .arg(
+            r#"compdef() { print -r -- "compdef $*" >&2 }
+            source "$1"; shift
+            compadd() { [[ $1 == -- ]] && shift; print -rl -- "$@" }
+            _svcdesk() { print -r -- "(clap_complete)" }
+            words=("$@"); CURRENT=$#
+            # Like any completion function, it returns 1 when it offers nothing.
+            _svcdesk_desk_values || true"#,
+        )
+        .arg("zsh")
+        .arg(&script)
+        .args(words)
+        .current_dir(dir)
+        .env("PATH", common::path_with_svcdesk())
+        .env_remove("SVCDESK_DIR")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "zsh completion failed: {err}");
+    assert!(
+        err.contains("compdef _svcdesk_desk_values svcdesk"),
+        "the wrapper is not what completes svcdesk: {err}"
+    );
+    let mut v: Vec<String> = String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect();
+    v.sort();
+    v
+}
+
+/// What fish offers for the command line `line`, by fish's own `complete -C`.
+fn fish_complete(dir: &Path, line: &str) -> Vec<String> {
+    let tmp = tempfile::tempdir().unwrap();
+    let script = tmp.path().join("svcdesk.fish");
+    let o = common::svcdesk()
+        .args(["completions", "fish"])
+        .output()
+        .unwrap();
+    fs::write(&script, &o.stdout).unwrap();
+    let o = std::process::Command::new("fish")
+        .args(["--no-config", "-c", "source $argv[1]; complete -C $argv[2]"])
+        .arg(&script)
+        .arg(line)
+        .current_dir(dir)
+        .env("PATH", common::path_with_svcdesk())
+        .env_remove("SVCDESK_DIR")
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "fish completion failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let mut v: Vec<String> = String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .map(|l| l.split('\t').next().unwrap_or_default().to_string())
+        .collect();
+    v.sort();
+    v
+}
+
+/// A desk with two tickets and a staff member, for the shells' completion tests.
+fn completion_desk() -> (common::TestDesk, String, Vec<String>) {
+    let desk = common::TestDesk::new();
+    let c = desk.add(&["--name", "华东机械", "--phone", "021-5555-0101"]);
+    let mut tickets: Vec<String> = (0..2)
+        .map(|_| {
+            desk.ok(&[
+                "ticket",
+                "open",
+                "--customer",
+                &c,
+                "--category",
+                "complaint",
+                "-m",
+                "x",
+            ])
+            .trim()
+            .to_string()
+        })
+        .collect();
+    tickets.sort();
+    let config = desk.read("svcdesk.toml");
+    desk.write(
+        "svcdesk.toml",
+        config + "\n[[staff]]\nid = \"wang\"\nname = \"王工\"\n",
+    );
+    (desk, c, tickets)
+}
+
+#[test]
+fn zsh_completes_the_desks_own_values() {
+    if !has("zsh") {
+        return;
+    }
+    let (desk, c, tickets) = completion_desk();
+    let at = |words: &[&str]| zsh_complete(&desk.root, words);
+    assert_eq!(
+        at(&["svcdesk", "ticket", "open", "--category", "co"]),
+        ["complaint", "consult"]
+    );
+    assert_eq!(at(&["svcdesk", "ticket", "show", "T2026"]), tickets);
+    assert_eq!(at(&["svcdesk", "ticket", "grade", "t2026"]), tickets);
+    assert!(at(&["svcdesk", "ticket", "open", "--assignee", ""]).contains(&"wang".to_string()));
+    let root = desk.root.to_str().unwrap();
+    assert_eq!(
+        zsh_complete(
+            desk.tmp.path(),
+            &["svcdesk", "-C", root, "customer", "show", ""]
+        ),
+        [c]
+    );
+    // Everything else goes to clap_complete's function.
+    assert_eq!(at(&["svcdesk", "ticket", "li"]), ["(clap_complete)"]);
+    assert_eq!(
+        at(&["svcdesk", "ticket", "open", "--title", ""]),
+        ["(clap_complete)"]
+    );
+    // Outside any desk the desk's values are simply absent, never an error.
+    assert!(zsh_complete(desk.tmp.path(), &["svcdesk", "ticket", "show", "T"]).is_empty());
+}
+
+#[test]
+fn fish_completes_the_desks_own_values() {
+    if !has("fish") {
+        return;
+    }
+    let (desk, c, tickets) = completion_desk();
+    let at = |line: &str| fish_complete(&desk.root, line);
+    assert_eq!(
+        at("svcdesk ticket open --category co"),
+        ["complaint", "consult"]
+    );
+    assert_eq!(at("svcdesk ticket show T2026"), tickets);
+    assert!(at("svcdesk ticket open --assignee ").contains(&"wang".to_string()));
+    let root = desk.root.to_str().unwrap();
+    assert_eq!(
+        fish_complete(
+            desk.tmp.path(),
+            &format!("svcdesk -C {root} customer show C")
+        ),
+        [c]
+    );
+    // Commands still come from clap_complete, without the hidden ones.
+    let top = at("svcdesk ");
+    assert!(top.contains(&"ticket".to_string()), "{top:?}");
+    assert!(!top.contains(&"__complete".to_string()), "{top:?}");
+    assert!(fish_complete(desk.tmp.path(), "svcdesk ticket show T").is_empty());
+}

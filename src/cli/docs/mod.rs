@@ -18,7 +18,10 @@ mod roff;
   svcdesk completions bash > ~/.local/share/bash-completion/completions/svcdesk
   svcdesk completions zsh  > ~/.zfunc/_svcdesk        # with fpath+=(~/.zfunc)
   svcdesk completions fish > ~/.config/fish/completions/svcdesk.fish
-  svcdesk completions powershell >> $PROFILE")]
+  svcdesk completions powershell >> $PROFILE
+
+In bash, zsh and fish, categories, departments, staff and record IDs complete from the
+desk itself (its svcdesk.toml and its files), through the hidden `svcdesk __complete`.")]
 pub struct CompletionsArgs {
     #[arg(value_enum)]
     shell: clap_complete::Shell,
@@ -36,8 +39,11 @@ pub fn completions(cx: &mut Context, a: CompletionsArgs) -> Result<u8> {
     let mut buf = Vec::new();
     clap_complete::generate(a.shell, &mut cmd, "svcdesk", &mut buf);
     let mut script = String::from_utf8_lossy(&buf).into_owned();
-    if a.shell == clap_complete::Shell::Bash {
-        script.push_str(&super::complete::bash_wrapper(&cmd));
+    match a.shell {
+        clap_complete::Shell::Bash => script.push_str(&super::complete::bash_wrapper(&cmd)),
+        clap_complete::Shell::Zsh => script = super::complete::zsh_wrapper(&cmd, &script),
+        clap_complete::Shell::Fish => script = super::complete::fish_values(&cmd, &script),
+        _ => {}
     }
     cx.print(&script)?;
     Ok(0)
