@@ -352,25 +352,7 @@ fn bash_completes_the_desks_own_values() {
         eprintln!("bash not installed; skipping");
         return;
     }
-    let desk = common::TestDesk::new();
-    let c = desk.add(&["--name", "华东机械", "--phone", "021-5555-0101"]);
-    let mut tickets: Vec<String> = (0..2)
-        .map(|_| {
-            desk.ok(&[
-                "ticket",
-                "open",
-                "--customer",
-                &c,
-                "--category",
-                "complaint",
-                "-m",
-                "x",
-            ])
-            .trim()
-            .to_string()
-        })
-        .collect();
-    tickets.sort();
+    let (desk, c, tickets) = completion_desk();
     let at = |words: &[&str]| {
         let mut v = bash_complete(&desk.root, words);
         v.sort();
@@ -400,11 +382,6 @@ fn bash_completes_the_desks_own_values() {
         [c]
     );
     // Staff ids for an option that takes a staff member.
-    let config = desk.read("svcdesk.toml");
-    desk.write(
-        "svcdesk.toml",
-        config + "\n[[staff]]\nid = \"wang\"\nname = \"王工\"\n",
-    );
     let staff = at(&["svcdesk", "ticket", "open", "--assignee", ""]);
     assert!(staff.contains(&"wang".to_string()), "{staff:?}");
     // Everything else is clap_complete's: commands, without the hidden ones.
@@ -531,7 +508,8 @@ fn fish_complete(dir: &Path, line: &str) -> Vec<String> {
     v
 }
 
-/// A desk with two tickets and a staff member, for the shells' completion tests.
+/// A desk with a customer, two tickets and a staff member, for the shells' completion
+/// tests.
 fn completion_desk() -> (common::TestDesk, String, Vec<String>) {
     let desk = common::TestDesk::new();
     let c = desk.add(&["--name", "华东机械", "--phone", "021-5555-0101"]);
