@@ -2,6 +2,7 @@
 //! comp, show, list); each verb turns its args into a `model::steps` call and renders.
 
 mod args;
+mod bulk;
 mod comp;
 mod list;
 mod merge;

@@ -87,6 +87,12 @@ pub(super) fn exec(cx: &mut Context, desk: &Desk, a: SetArgs) -> Result<u8> {
              --category or --tag +TAG/-TAG (see `svcdesk ticket set --help`)",
         ));
     }
+    if a.common.ids.len() != 1 || a.common.ids[0] == "-" || a.common.dry_run || a.common.atomic {
+        return Err(Error::usage(
+            "ticket set takes one ticket",
+            "correct one ticket at a time: `svcdesk ticket set ID ...` (no -, --dry-run or --atomic)",
+        ));
+    }
     let (id, who, when) = target(cx, desk, &a.common)?;
     let (add, remove): (Vec<_>, Vec<_>) = a.tags.into_iter().partition(|(add, _)| *add);
     let c = Changes {
