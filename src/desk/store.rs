@@ -283,6 +283,25 @@ mod tests {
     }
 
     #[test]
+    fn the_lock_taken_again_on_its_thread_is_held_until_the_outer_take_ends() {
+        let dir = tempfile::tempdir().unwrap();
+        let outer = WriteLock::acquire(dir.path()).unwrap();
+        // A batch's steps take it again: no deadlock, and still ours.
+        let inner = WriteLock::acquire(dir.path()).unwrap();
+        drop(inner);
+        let root = dir.path().to_path_buf();
+        let other = std::thread::spawn(move || WriteLock::try_acquire(&root).unwrap().is_some());
+        assert!(
+            !other.join().unwrap(),
+            "another thread waits while the batch holds it"
+        );
+        drop(outer);
+        let root = dir.path().to_path_buf();
+        let other = std::thread::spawn(move || WriteLock::try_acquire(&root).unwrap().is_some());
+        assert!(other.join().unwrap(), "released with the outer take");
+    }
+
+    #[test]
     fn atomic_write_replaces_and_leaves_no_temp_files() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("sub/a.toml");
