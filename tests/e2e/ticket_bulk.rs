@@ -244,3 +244,42 @@ fn no_ids_on_stdin_is_a_usage_error_and_grade_takes_several() {
         assert!(d.read(&rel(id)).contains("grade = \"II\""), "{id}");
     }
 }
+
+#[test]
+fn set_corrects_several_tickets_and_skips_none_silently() {
+    let (d, ids) = desk_with_tickets(3);
+    d.ok(&[
+        "ticket",
+        "set",
+        &ids[1],
+        "--priority",
+        "high",
+        "--reason",
+        "first",
+    ]);
+    let o = d.run(&[
+        "ticket",
+        "set",
+        &ids[0],
+        &ids[1],
+        &ids[2],
+        "--priority",
+        "high",
+        "--reason",
+        "line down",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(stdout(&o), format!("{}\n{}\n", ids[0], ids[2]));
+    let err = stderr(&o);
+    assert!(
+        err.contains(&format!("{}: set priority: medium → high", ids[0])),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("error: {}: nothing to change", ids[1])),
+        "{err}"
+    );
+    for id in [&ids[0], &ids[2]] {
+        assert!(d.read(&rel(id)).contains("priority = \"high\""), "{id}");
+    }
+}

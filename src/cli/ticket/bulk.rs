@@ -12,27 +12,46 @@ use super::args::CommonArgs;
 use super::steps::{detail, done, target};
 use crate::cli::{Context, hints, values};
 
+/// What a step returns, as the CLI shows it: done (stderr, hooks, the commit) or, for
+/// `--dry-run` and a refused `--atomic` batch, what it would do.
+pub(super) trait Shown: Sized {
+    /// After `ID: `, e.g. `would assign to li (then assigned)`.
+    fn would(&self) -> String;
+    fn done(self, cx: &mut Context, desk: &Desk, id: &Id, who: &Who) -> Result<u8>;
+}
+
+impl Shown for Stepped {
+    fn would(&self) -> String {
+        let action = self.event.action.expect("every step has its action");
+        let d = detail(&self.event);
+        format!("would {action}{d} (then {})", self.ticket.state())
+    }
+
+    fn done(self, cx: &mut Context, desk: &Desk, id: &Id, who: &Who) -> Result<u8> {
+        done(cx, desk, id, who, self)
+    }
+}
+
 /// Above this many tickets a terminal is asked to confirm (unless --yes).
 const ASK_ABOVE: usize = 10;
 
 /// Takes `step` on each ticket `c` names and reports as `done` does for one. `verb` and
 /// `to` word the confirmation ("assign 40 tickets to wang?") and the batch's commit.
 /// One ID (not `-`, not --dry-run) is the single-ticket form, output unchanged.
-pub(super) fn run(
+pub(super) fn run<T: Shown>(
     cx: &mut Context,
     desk: &Desk,
     c: &CommonArgs,
     verb: &str,
     to: Option<&str>,
-    mut step: impl FnMut(&Id, &Who, When) -> Result<Stepped>,
+    mut step: impl FnMut(&Id, &Who, When) -> Result<T>,
 ) -> Result<u8> {
     if let [one] = c.ids.as_slice()
         && one != "-"
         && !c.dry_run
     {
         let (id, who, when) = target(cx, desk, c)?;
-        let s = step(&id, &who, when)?;
-        return done(cx, desk, &id, &who, s);
+        return step(&id, &who, when)?.done(cx, desk, &id, &who);
     }
     let given = ids(&c.ids)?;
     let mut refused: Vec<(String, Error)> = Vec::new();
@@ -59,18 +78,16 @@ pub(super) fn run(
         return refusals(&refused, n, true);
     }
     let results = steps::each(desk, &ids, how, |id| step(id, &who, when))?;
-    let written = !c.dry_run && !(c.atomic && results.iter().any(|(_, r)| r.is_err()));
+    let written = !(c.dry_run || c.atomic && results.iter().any(|(_, r)| r.is_err()));
     let first = cx.to_commit.len();
     for (id, r) in results {
         match r {
             Ok(s) if written => {
-                done(cx, desk, &id, &who, s)?;
+                s.done(cx, desk, &id, &who)?;
                 cx.print(&format!("{id}\n"))?;
             }
             Ok(s) => {
-                let action = s.event.action.expect("every step has its action");
-                let d = detail(&s.event);
-                eprintln!("{id}: would {action}{d} (then {})", s.ticket.state());
+                eprintln!("{id}: {}", s.would());
                 if c.dry_run {
                     cx.print(&format!("{id}\n"))?;
                 }

@@ -57,8 +57,8 @@ States and the steps that move between them:
     is named on stderr, the others go through, and the exit code is 1;
     --atomic changes none then; --dry-run checks all and writes
     nothing. Each ticket done prints its ID on stdout. More than 10
-    tickets are confirmed on a terminal unless --yes. (Not set, merge,
-    split.)";
+    tickets are confirmed on a terminal unless --yes. (merge, split
+    and redact take one ticket.)";
 
 #[derive(Subcommand)]
 pub enum Command {
