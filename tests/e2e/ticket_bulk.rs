@@ -283,3 +283,58 @@ fn set_corrects_several_tickets_and_skips_none_silently() {
         assert!(d.read(&rel(id)).contains("priority = \"high\""), "{id}");
     }
 }
+
+/// `svcdesk -C <desk> args…` on a terminal (util-linux `script` gives it one), with
+/// `answer` typed; None where `script` is not installed.
+fn on_a_terminal(d: &TestDesk, args: &[&str], answer: &str) -> Option<String> {
+    let has = std::process::Command::new("script")
+        .arg("--version")
+        .output();
+    if !has.is_ok_and(|o| o.status.success()) {
+        return None;
+    }
+    let line = format!(
+        "{} -C {} {}",
+        crate::common::bin().display(),
+        d.root.display(),
+        args.join(" ")
+    );
+    let mut c = assert_cmd::Command::new("script");
+    c.args(["-qec", &line, "/dev/null"])
+        .env("SVCDESK_NOW", crate::common::NOW)
+        .env("SVCDESK_USER", crate::common::USER)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env_remove("SVCDESK_DIR")
+        .write_stdin(answer.to_string());
+    let o = c.output().unwrap();
+    Some(format!("{}{}", stdout(&o), stderr(&o)))
+}
+
+#[test]
+fn more_than_ten_tickets_on_a_terminal_are_confirmed_first() {
+    let (d, ids) = desk_with_tickets(11);
+    let mut args = vec!["ticket", "note"];
+    args.extend(ids.iter().map(String::as_str));
+    args.extend(["-m", "batch-note"]);
+    let before = snapshot(&d.root);
+    let Some(out) = on_a_terminal(&d, &args, "n\n") else {
+        eprintln!("skipped: no `script` to give svcdesk a terminal");
+        return;
+    };
+    assert!(out.contains("note 11 tickets? [y/N]"), "{out}");
+    assert!(
+        out.contains("not confirmed: no ticket was changed"),
+        "{out}"
+    );
+    assert_eq!(snapshot(&d.root), before, "refused, yet written");
+    let out = on_a_terminal(&d, &args, "y\n").unwrap();
+    assert!(out.contains("note 11 tickets? [y/N]"), "{out}");
+    for id in &ids {
+        assert!(d.read(&rel(id)).contains("batch-note"), "{id}: {out}");
+    }
+    // --yes, or no terminal (the other tests), does not ask.
+    args.push("--yes");
+    let out = on_a_terminal(&d, &args, "").unwrap();
+    assert!(!out.contains("[y/N]"), "{out}");
+}
