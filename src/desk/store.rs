@@ -18,15 +18,25 @@ pub const TEMP_PREFIX: &str = ".svcdesk-tmp-";
 /// writes records, and that is us), so it is a leftover of a killed write.
 static HELD: Mutex<Option<(PathBuf, SystemTime, Vec<PathBuf>)>> = Mutex::new(None);
 
+thread_local! {
+    /// The desks this thread holds the lock of: taking it again is a no-op, so a batch
+    /// (`model::steps::each`) takes it once and each step under it appends as usual.
+    static HELD_HERE: std::cell::RefCell<Vec<PathBuf>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// Held for the duration of a write command; released on drop (and by the kernel if the
 /// process dies, so a crash never leaves a desk locked).
 #[derive(Debug)]
 pub struct WriteLock {
-    _file: File,
+    /// None when this thread already held the lock (a nested take).
+    _file: Option<File>,
 }
 
 impl WriteLock {
     pub fn acquire(desk_root: &Path) -> Result<WriteLock> {
+        if Self::held_here(desk_root) {
+            return Ok(WriteLock { _file: None });
+        }
         let (file, path) = Self::open(desk_root)?;
         // Blocks while another svcdesk process writes; writes are short.
         file.lock().map_err(|e| Error::io(&path, e))?;
@@ -36,6 +46,9 @@ impl WriteLock {
     /// The lock if nobody holds it now, else None (for `check`'s tidying, which can wait
     /// for the next run rather than for a writer).
     pub fn try_acquire(desk_root: &Path) -> Result<Option<WriteLock>> {
+        if Self::held_here(desk_root) {
+            return Ok(Some(WriteLock { _file: None }));
+        }
         let (file, path) = Self::open(desk_root)?;
         match file.try_lock() {
             Ok(()) => Ok(Some(Self::held(desk_root, file))),
@@ -57,10 +70,15 @@ impl WriteLock {
         Ok((file, path))
     }
 
+    fn held_here(desk_root: &Path) -> bool {
+        HELD_HERE.with(|h| h.borrow().iter().any(|r| r == desk_root))
+    }
+
     fn held(desk_root: &Path, file: File) -> WriteLock {
         *HELD.lock().unwrap_or_else(|e| e.into_inner()) =
             Some((desk_root.to_path_buf(), SystemTime::now(), Vec::new()));
-        WriteLock { _file: file }
+        HELD_HERE.with(|h| h.borrow_mut().push(desk_root.to_path_buf()));
+        WriteLock { _file: Some(file) }
     }
 
     /// Removes the leftovers of killed writes (`.svcdesk-tmp-*` older than this lock) in
@@ -75,7 +93,11 @@ impl WriteLock {
 
 impl Drop for WriteLock {
     fn drop(&mut self) {
+        if self._file.is_none() {
+            return; // nested: the outer take releases it
+        }
         *HELD.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        HELD_HERE.with(|h| h.borrow_mut().clear());
     }
 }
 
@@ -258,6 +280,25 @@ mod tests {
             lock.tidy(dir.path()).is_empty(),
             "younger than the lock: kept"
         );
+    }
+
+    #[test]
+    fn the_lock_taken_again_on_its_thread_is_held_until_the_outer_take_ends() {
+        let dir = tempfile::tempdir().unwrap();
+        let outer = WriteLock::acquire(dir.path()).unwrap();
+        // A batch's steps take it again: no deadlock, and still ours.
+        let inner = WriteLock::acquire(dir.path()).unwrap();
+        drop(inner);
+        let root = dir.path().to_path_buf();
+        let other = std::thread::spawn(move || WriteLock::try_acquire(&root).unwrap().is_some());
+        assert!(
+            !other.join().unwrap(),
+            "another thread waits while the batch holds it"
+        );
+        drop(outer);
+        let root = dir.path().to_path_buf();
+        let other = std::thread::spawn(move || WriteLock::try_acquire(&root).unwrap().is_some());
+        assert!(other.join().unwrap(), "released with the outer take");
     }
 
     #[test]

@@ -246,7 +246,7 @@ pub fn append<R: Record>(
     mut e: R::Event,
     allow: impl FnOnce(&R, &R::Event) -> Result<()>,
 ) -> Result<R> {
-    let _lock = desk.lock()?;
+    let _lock = if checking() { None } else { Some(desk.lock()?) };
     let path = desk.path_of(id);
     let text = file::read_text(&path)?;
     let (_, mut r): (R, R) = parse_stored(&path, &text)?;
@@ -263,6 +263,9 @@ pub fn append<R: Record>(
     allow(&r, &e)?;
     r.apply(&e).map_err(|error| refused::<R>(id, error))?;
     let table = event_table(desk, e.at(), &e)?;
+    if checking() {
+        return Ok(r);
+    }
     // The files first: a crash now leaves an unreferenced file, never an event naming
     // a file that is not there.
     attachments::store(&desk.root, e.files())?;
@@ -285,7 +288,7 @@ pub fn append_all<R: Record>(
     build: impl FnOnce(&R) -> Result<Vec<R::Event>>,
     mut allow: impl FnMut(&R, &R::Event) -> Result<()>,
 ) -> Result<(R, Vec<R::Event>)> {
-    let _lock = desk.lock()?;
+    let _lock = if checking() { None } else { Some(desk.lock()?) };
     let path = desk.path_of(id);
     let text = file::read_text(&path)?;
     let (_, mut r): (R, R) = parse_stored(&path, &text)?;
@@ -306,6 +309,9 @@ pub fn append_all<R: Record>(
         r.apply(e).map_err(|error| refused::<R>(id, error))?;
         tables.push(event_table(desk, e.at(), &*e)?);
     }
+    if checking() {
+        return Ok((r, events));
+    }
     edit_file(&path, |doc| {
         write_values(doc, &r.fields());
         tables
@@ -313,6 +319,29 @@ pub fn append_all<R: Record>(
             .try_for_each(|table| push_event(doc, table, &path))
     })?;
     Ok((r, events))
+}
+
+thread_local! {
+    static CHECKING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` with every [`append`] and [`append_all`] in it checking only: the step is
+/// built, timed, authorized and applied to the record as on a real write, and the
+/// record returned as it would stand, but no byte is written (for `--dry-run` and the
+/// first pass of an all-or-nothing batch).
+pub fn check_only<T>(f: impl FnOnce() -> T) -> T {
+    struct Reset(bool);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            CHECKING.with(|c| c.set(self.0));
+        }
+    }
+    let _reset = Reset(CHECKING.with(|c| c.replace(true)));
+    f()
+}
+
+fn checking() -> bool {
+    CHECKING.with(|c| c.get())
 }
 
 /// `error` about record `id`, as the library returns it.

@@ -38,5 +38,6 @@ mod shared_desk;
 mod sla;
 mod stats;
 mod ticket;
+mod ticket_bulk;
 mod ticket_merge;
 mod ticket_set;

@@ -9,12 +9,23 @@ use crate::cli::values::{self, Time};
 
 #[derive(clap::Args)]
 pub struct CommonArgs {
-    /// Ticket ID or unique abbreviation.
-    pub(super) id: String,
+    /// Ticket ID or unique abbreviation; several take the step on each, and `-` reads
+    /// IDs from stdin, one per line (a header line `id` and blank lines are skipped).
+    #[arg(value_name = "ID", required = true, num_args = 1..)]
+    pub(super) ids: Vec<String>,
     /// When it happened, if not now (e.g. "2026-11-24 09:30", desk time; SVCDESK_NOW sets
     /// the clock for every command). More than 5 minutes after now needs --future.
     #[arg(long, value_name = "TIME", value_parser = values::time())]
     pub(super) at: Option<Time>,
+    /// Check the step on every ticket and say what it would change; write nothing.
+    #[arg(long)]
+    pub(super) dry_run: bool,
+    /// All or nothing: check every ticket first and change none if any is refused.
+    #[arg(long)]
+    pub(super) atomic: bool,
+    /// Do not ask before a step on more than 10 tickets (asked only on a terminal).
+    #[arg(long)]
+    pub(super) yes: bool,
 }
 
 #[derive(clap::Args)]

@@ -7,7 +7,7 @@ use svcdesk::model::ticket::CompKind;
 
 use super::CompCommand;
 use super::args::CommonArgs;
-use super::steps::{done, target};
+use super::bulk::run;
 use crate::cli::Context;
 use crate::cli::values;
 
@@ -30,30 +30,30 @@ pub struct CompRequestArgs {
 }
 
 pub(super) fn exec(cx: &mut Context, desk: &Desk, cmd: CompCommand) -> Result<u8> {
-    let decide = match cmd {
+    let (a, verb, step) = match cmd {
         CompCommand::Request(a) => {
-            let (id, who, when) = target(cx, desk, &a.common)?;
             let o = steps::CompRequest {
                 amount: a.amount,
                 currency: a.currency,
                 kind: a.kind,
                 reason: a.reason,
             };
-            return done(
+            return run(
                 cx,
                 desk,
-                &id,
-                &who,
-                steps::comp_request(desk, &id, &who, when, o)?,
+                &a.common,
+                "comp request",
+                None,
+                |id, who, when| steps::comp_request(desk, id, who, when, o.clone()),
             );
         }
-        CompCommand::Review(a) => (a, steps::comp_review as Decide),
-        CompCommand::Approve(a) => (a, steps::comp_approve as Decide),
-        CompCommand::Reject(a) => (a, steps::comp_reject as Decide),
+        CompCommand::Review(a) => (a, "comp review", steps::comp_review as Decide),
+        CompCommand::Approve(a) => (a, "comp approve", steps::comp_approve as Decide),
+        CompCommand::Reject(a) => (a, "comp reject", steps::comp_reject as Decide),
     };
-    let (a, step) = decide;
-    let (id, who, when) = target(cx, desk, &a.common)?;
-    done(cx, desk, &id, &who, step(desk, &id, &who, when, a.text)?)
+    run(cx, desk, &a.common, verb, None, |id, who, when| {
+        step(desk, id, who, when, a.text.clone())
+    })
 }
 
 type Decide = fn(

@@ -2,6 +2,7 @@
 //! comp, show, list); each verb turns its args into a `model::steps` call and renders.
 
 mod args;
+mod bulk;
 mod comp;
 mod list;
 mod merge;
@@ -49,7 +50,15 @@ States and the steps that move between them:
   • an invalid step names the ticket's state and the steps allowed
     from it.
   • merge ends a ticket `merged` (final, from any open state): only
-    notes and links are still recorded on it; its target shows them.";
+    notes and links are still recorded on it; its target shows them.
+  • every step that takes one ticket takes several, or - for IDs on
+    stdin, one per line (a header `id` and blank lines skipped): one
+    desk lock and one --commit commit for the batch. A refused ticket
+    is named on stderr, the others go through, and the exit code is 1;
+    --atomic changes none then; --dry-run checks all and writes
+    nothing. Each ticket done prints its ID on stdout. More than 10
+    tickets are confirmed on a terminal unless --yes. (merge, split
+    and redact take one ticket.)";
 
 #[derive(Subcommand)]
 pub enum Command {
@@ -84,6 +93,8 @@ regrading re-targets running timers from their original start (see `svcdesk sla 
     #[command(after_help = "Examples:
   svcdesk ticket assign 9XWM --to wang                   # a person of the ticket's department
   svcdesk ticket assign 9XWM --department quality --reason 'looks like a batch defect'
+  svcdesk ticket list --assignee zhang --open --format csv | cut -d, -f1 |
+      svcdesk --commit ticket assign - --to wang --reason 'zhang on leave'
 
 Assigning starts the `accept` timer; the assignee confirms with `ticket accept`.")]
     Assign(AssignArgs),

@@ -1,14 +1,14 @@
 //! `svcdesk ticket set`: correct a ticket after it is opened; `steps::set` records one
 //! event per changed field with its old and new value.
 
-use svcdesk::desk::Desk;
+use svcdesk::desk::{Desk, Id, Who};
 use svcdesk::hooks::HookEvent;
-use svcdesk::model::steps::{self, Changes};
+use svcdesk::model::steps::{self, Changes, Corrected};
 use svcdesk::model::ticket::{Event, Priority};
 use svcdesk::{Error, Result};
 
 use super::args::CommonArgs;
-use super::steps::target;
+use super::bulk::{Shown, run};
 use crate::cli::Context;
 use crate::cli::values;
 
@@ -87,7 +87,6 @@ pub(super) fn exec(cx: &mut Context, desk: &Desk, a: SetArgs) -> Result<u8> {
              --category or --tag +TAG/-TAG (see `svcdesk ticket set --help`)",
         ));
     }
-    let (id, who, when) = target(cx, desk, &a.common)?;
     let (add, remove): (Vec<_>, Vec<_>) = a.tags.into_iter().partition(|(add, _)| *add);
     let c = Changes {
         priority: a.priority,
@@ -101,7 +100,35 @@ pub(super) fn exec(cx: &mut Context, desk: &Desk, a: SetArgs) -> Result<u8> {
         reason: a.reason,
         route: a.route,
     };
-    let done = steps::set(desk, &id, &who, when, c)?;
+    run(cx, desk, &a.common, "set", None, |id, who, when| {
+        steps::set(desk, id, who, when, c.clone())
+    })
+}
+
+impl Shown for Corrected {
+    fn would(&self) -> String {
+        let said: Vec<String> = self
+            .events
+            .iter()
+            .map(|e| match e.field.as_deref() {
+                Some(_) => change(e),
+                None => format!("route to {}", e.department.clone().unwrap_or_default()),
+            })
+            .collect();
+        format!(
+            "would set {} (then {})",
+            said.join(", "),
+            self.ticket.state()
+        )
+    }
+
+    fn done(self, cx: &mut Context, desk: &Desk, id: &Id, who: &Who) -> Result<u8> {
+        shown(cx, desk, id, who, self)
+    }
+}
+
+/// Says what a correction did on stderr, fires its hooks and notes the change to commit.
+fn shown(cx: &mut Context, desk: &Desk, id: &Id, who: &Who, done: Corrected) -> Result<u8> {
     let t = &done.ticket;
     let mut said = Vec::new();
     for e in &done.events {
@@ -129,7 +156,7 @@ pub(super) fn exec(cx: &mut Context, desk: &Desk, a: SetArgs) -> Result<u8> {
     cx.changed(
         desk,
         format!("ticket {id}: set {} (by {})", said.join(", "), who.by),
-        vec![desk.path_of(&id)],
+        vec![desk.path_of(id)],
     );
     Ok(0)
 }

@@ -4,54 +4,62 @@
 use svcdesk::desk::{Desk, Id, Kind, When, Who};
 use svcdesk::hooks::HookEvent;
 use svcdesk::model::steps::{self, Notice, Stepped};
-use svcdesk::model::ticket::{Action, Grade};
+use svcdesk::model::ticket::{Action, Event, Grade};
 use svcdesk::{Error, Result};
 
 use super::args::*;
+use super::bulk::run;
 use crate::cli::values;
 use crate::cli::{Context, warn};
 
 /// The ticket, who acts, and when: what every step needs besides its own args.
 pub(super) fn target(cx: &Context, desk: &Desk, c: &CommonArgs) -> Result<(Id, Who, When)> {
-    let id = desk.resolve(Kind::Ticket, &c.id)?;
+    let id = desk.resolve(Kind::Ticket, &c.ids[0])?;
     let who = cx.who(desk)?;
     let when = cx.when(desk, values::at(&c.at))?;
     Ok((id, who, when))
 }
 
 pub(super) fn grade(cx: &mut Context, desk: &Desk, a: GradeArgs) -> Result<u8> {
-    let grade = grade_arg(&a.common.id, &a.grade)?;
-    let (id, who, when) = target(cx, desk, &a.common)?;
+    let grade = grade_arg(&a.common.ids[0], &a.grade)?;
     let o = steps::Grading {
         grade,
         reason: a.reason,
     };
-    done(cx, desk, &id, &who, steps::grade(desk, &id, &who, when, o)?)
+    let to = grade.to_string();
+    run(cx, desk, &a.common, "grade", Some(&to), |id, who, when| {
+        steps::grade(desk, id, who, when, o.clone())
+    })
 }
 
 pub(super) fn assign(cx: &mut Context, desk: &Desk, a: AssignArgs) -> Result<u8> {
-    let (id, who, when) = target(cx, desk, &a.common)?;
+    let to: Vec<&str> = [a.department.as_deref(), a.to.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect();
+    let to = (!to.is_empty()).then(|| to.join("/"));
     let o = steps::Routing {
         department: a.department,
         to: a.to,
         reason: a.reason,
     };
-    done(
+    run(
         cx,
         desk,
-        &id,
-        &who,
-        steps::assign(desk, &id, &who, when, o)?,
+        &a.common,
+        "assign",
+        to.as_deref(),
+        |id, who, when| steps::assign(desk, id, who, when, o.clone()),
     )
 }
 
 pub(super) fn accept(cx: &mut Context, desk: &Desk, a: CommonArgs) -> Result<u8> {
-    let (id, who, when) = target(cx, desk, &a)?;
-    done(cx, desk, &id, &who, steps::accept(desk, &id, &who, when)?)
+    run(cx, desk, &a, "accept", None, |id, who, when| {
+        steps::accept(desk, id, who, when)
+    })
 }
 
 pub(super) fn note(cx: &mut Context, desk: &Desk, a: NoteArgs) -> Result<u8> {
-    let (id, who, when) = target(cx, desk, &a.common)?;
     let o = steps::Note {
         text: a.text,
         to_customer: a.to_customer,
@@ -60,11 +68,12 @@ pub(super) fn note(cx: &mut Context, desk: &Desk, a: NoteArgs) -> Result<u8> {
             paths: a.attachments,
         },
     };
-    done(cx, desk, &id, &who, steps::note(desk, &id, &who, when, o)?)
+    run(cx, desk, &a.common, "note", None, |id, who, when| {
+        steps::note(desk, id, who, when, o.clone())
+    })
 }
 
 pub(super) fn respond(cx: &mut Context, desk: &Desk, a: RespondArgs) -> Result<u8> {
-    let (id, who, when) = target(cx, desk, &a.common)?;
     let o = steps::Response {
         text: a.text,
         channel: a.channel,
@@ -73,106 +82,78 @@ pub(super) fn respond(cx: &mut Context, desk: &Desk, a: RespondArgs) -> Result<u
             paths: a.attachments,
         },
     };
-    done(
-        cx,
-        desk,
-        &id,
-        &who,
-        steps::respond(desk, &id, &who, when, o)?,
-    )
+    run(cx, desk, &a.common, "respond", None, |id, who, when| {
+        steps::respond(desk, id, who, when, o.clone())
+    })
 }
 
 pub(super) fn diagnose(cx: &mut Context, desk: &Desk, a: DiagnoseArgs) -> Result<u8> {
-    let (id, who, when) = target(cx, desk, &a.common)?;
     let o = steps::Diagnosis {
         cause: a.cause,
         responsibility: a.responsibility,
         plan: a.plan,
     };
-    done(
-        cx,
-        desk,
-        &id,
-        &who,
-        steps::diagnose(desk, &id, &who, when, o)?,
-    )
+    run(cx, desk, &a.common, "diagnose", None, |id, who, when| {
+        steps::diagnose(desk, id, who, when, o.clone())
+    })
 }
 
 pub(super) fn plan(cx: &mut Context, desk: &Desk, a: TextArgs) -> Result<u8> {
-    let (id, who, when) = target(cx, desk, &a.common)?;
-    done(
-        cx,
-        desk,
-        &id,
-        &who,
-        steps::plan(desk, &id, &who, when, a.text)?,
-    )
+    run(cx, desk, &a.common, "plan", None, |id, who, when| {
+        steps::plan(desk, id, who, when, a.text.clone())
+    })
 }
 
 pub(super) fn collab(cx: &mut Context, desk: &Desk, a: CollabArgs) -> Result<u8> {
-    let (id, who, when) = target(cx, desk, &a.common)?;
     let o = steps::Collab {
         department: a.department,
         need: a.need,
         due: a.due,
     };
-    done(
-        cx,
-        desk,
-        &id,
-        &who,
-        steps::collab(desk, &id, &who, when, o)?,
-    )
+    run(cx, desk, &a.common, "collab", None, |id, who, when| {
+        steps::collab(desk, id, who, when, o.clone())
+    })
 }
 
 pub(super) fn reply(cx: &mut Context, desk: &Desk, a: ReplyArgs) -> Result<u8> {
-    let (id, who, when) = target(cx, desk, &a.common)?;
     let o = steps::Reply {
         request: a.request,
         text: a.text,
     };
-    done(cx, desk, &id, &who, steps::reply(desk, &id, &who, when, o)?)
+    run(cx, desk, &a.common, "reply", None, |id, who, when| {
+        steps::reply(desk, id, who, when, o.clone())
+    })
 }
 
 pub(super) fn escalate(cx: &mut Context, desk: &Desk, a: EscalateArgs) -> Result<u8> {
-    let (id, who, when) = target(cx, desk, &a.common)?;
     let o = steps::Escalation {
         grade: a.grade,
         to: a.to,
         department: a.department,
         reason: a.reason,
     };
-    done(
-        cx,
-        desk,
-        &id,
-        &who,
-        steps::escalate(desk, &id, &who, when, o)?,
-    )
+    run(cx, desk, &a.common, "escalate", None, |id, who, when| {
+        steps::escalate(desk, id, who, when, o.clone())
+    })
 }
 
 pub(super) fn wait(cx: &mut Context, desk: &Desk, a: WaitArgs) -> Result<u8> {
-    let (id, who, when) = target(cx, desk, &a.common)?;
     let o = steps::Waiting {
         reason: a.reason,
         text: a.text,
     };
-    done(cx, desk, &id, &who, steps::wait(desk, &id, &who, when, o)?)
+    run(cx, desk, &a.common, "wait", None, |id, who, when| {
+        steps::wait(desk, id, who, when, o.clone())
+    })
 }
 
 pub(super) fn resume(cx: &mut Context, desk: &Desk, a: OptTextArgs) -> Result<u8> {
-    let (id, who, when) = target(cx, desk, &a.common)?;
-    done(
-        cx,
-        desk,
-        &id,
-        &who,
-        steps::resume(desk, &id, &who, when, a.text)?,
-    )
+    run(cx, desk, &a.common, "resume", None, |id, who, when| {
+        steps::resume(desk, id, who, when, a.text.clone())
+    })
 }
 
 pub(super) fn resolve(cx: &mut Context, desk: &Desk, a: ResolveArgs) -> Result<u8> {
-    let (id, who, when) = target(cx, desk, &a.common)?;
     let o = steps::Resolution {
         text: a.text,
         parts: a.parts,
@@ -181,59 +162,48 @@ pub(super) fn resolve(cx: &mut Context, desk: &Desk, a: ResolveArgs) -> Result<u
             paths: a.attachments,
         },
     };
-    done(
-        cx,
-        desk,
-        &id,
-        &who,
-        steps::resolve(desk, &id, &who, when, o)?,
-    )
+    run(cx, desk, &a.common, "resolve", None, |id, who, when| {
+        steps::resolve(desk, id, who, when, o.clone())
+    })
 }
 
 pub(super) fn revisit(cx: &mut Context, desk: &Desk, a: RevisitArgs) -> Result<u8> {
-    let (id, who, when) = target(cx, desk, &a.common)?;
     let o = steps::Revisit {
         efficiency: a.efficiency,
         attitude: a.attitude,
         result: a.result,
         text: a.text,
     };
-    done(
-        cx,
-        desk,
-        &id,
-        &who,
-        steps::revisit(desk, &id, &who, when, o)?,
-    )
+    run(cx, desk, &a.common, "revisit", None, |id, who, when| {
+        steps::revisit(desk, id, who, when, o.clone())
+    })
 }
 
 pub(super) fn close(cx: &mut Context, desk: &Desk, a: CloseArgs) -> Result<u8> {
-    let (id, who, when) = target(cx, desk, &a.common)?;
     let o = steps::Closing {
         satisfaction: a.satisfaction,
         text: a.text,
     };
-    done(cx, desk, &id, &who, steps::close(desk, &id, &who, when, o)?)
+    run(cx, desk, &a.common, "close", None, |id, who, when| {
+        steps::close(desk, id, who, when, o.clone())
+    })
 }
 
 pub(super) fn reopen(cx: &mut Context, desk: &Desk, a: ReasonArgs) -> Result<u8> {
-    let (id, who, when) = target(cx, desk, &a.common)?;
-    done(
-        cx,
-        desk,
-        &id,
-        &who,
-        steps::reopen(desk, &id, &who, when, a.reason)?,
-    )
+    run(cx, desk, &a.common, "reopen", None, |id, who, when| {
+        steps::reopen(desk, id, who, when, a.reason.clone())
+    })
 }
 
 pub(super) fn link(cx: &mut Context, desk: &Desk, a: LinkArgs) -> Result<u8> {
-    let (id, who, when) = target(cx, desk, &a.common)?;
     let o = steps::Link {
         kind: a.kind,
         other: desk.resolve(Kind::Ticket, &a.other)?,
     };
-    done(cx, desk, &id, &who, steps::link(desk, &id, &who, when, o)?)
+    let to = o.other.to_string();
+    run(cx, desk, &a.common, "link", Some(&to), |id, who, when| {
+        steps::link(desk, id, who, when, o.clone())
+    })
 }
 
 pub(super) fn redact(cx: &mut Context, desk: &Desk, a: RedactArgs) -> Result<u8> {
@@ -276,22 +246,7 @@ pub(super) fn done(cx: &mut Context, desk: &Desk, id: &Id, who: &Who, s: Stepped
         desk,
         HookEvent::ticket(desk, &t, action.as_str(), by, &e.at.to_rfc3339()),
     );
-    let detail = match action {
-        Action::Grade => e.grade.map(|g| format!(" {g}")).unwrap_or_default(),
-        Action::Assign | Action::Escalate => {
-            let to: Vec<&str> = [e.department.as_deref(), e.assignee.as_deref()]
-                .into_iter()
-                .flatten()
-                .collect();
-            let grade = e.grade.map(|g| format!(" grade {g}")).unwrap_or_default();
-            if to.is_empty() {
-                grade
-            } else {
-                format!("{grade} to {}", to.join("/"))
-            }
-        }
-        _ => String::new(),
-    };
+    let detail = detail(&e);
     cx.changed(
         desk,
         format!(
@@ -318,6 +273,27 @@ pub(super) fn done(cx: &mut Context, desk: &Desk, id: &Id, who: &Who, s: Stepped
         None => {}
     }
     Ok(0)
+}
+
+/// What a step's commit message and `--dry-run` say after its action: the grade, where
+/// it was routed.
+pub(super) fn detail(e: &Event) -> String {
+    match e.action {
+        Some(Action::Grade) => e.grade.map(|g| format!(" {g}")).unwrap_or_default(),
+        Some(Action::Assign | Action::Escalate) => {
+            let to: Vec<&str> = [e.department.as_deref(), e.assignee.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect();
+            let grade = e.grade.map(|g| format!(" grade {g}")).unwrap_or_default();
+            if to.is_empty() {
+                grade
+            } else {
+                format!("{grade} to {}", to.join("/"))
+            }
+        }
+        _ => String::new(),
+    }
 }
 
 /// The GRADE of `ticket grade ID GRADE`. The two swapped (`ticket grade II 9XWM`, the

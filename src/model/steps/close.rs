@@ -20,6 +20,7 @@ pub enum Notice {
 /// A revisit score (1–5) at or below this means the customer is not satisfied.
 pub const DISSATISFIED: u8 = 2;
 
+#[derive(Clone)]
 pub struct Resolution {
     /// Measures taken and the result.
     pub text: String,
@@ -37,6 +38,7 @@ pub fn resolve(desk: &Desk, id: &Id, who: &Who, when: When, o: Resolution) -> Re
 }
 
 /// Scores 1–5; `result` becomes the ticket's satisfaction.
+#[derive(Clone)]
 pub struct Revisit {
     pub efficiency: Option<u8>,
     pub attitude: Option<u8>,
@@ -66,6 +68,7 @@ pub fn dissatisfied(e: &Event) -> bool {
         .any(|&s| s <= DISSATISFIED)
 }
 
+#[derive(Clone)]
 pub struct Closing {
     /// Final satisfaction 1–5.
     pub satisfaction: Option<u8>,

@@ -8,6 +8,7 @@ use crate::error::Result;
 use crate::model::ticket::{Action, Ticket};
 use crate::model::ticket_store;
 
+#[derive(Clone)]
 pub struct Collab {
     /// The department asked.
     pub department: String,
@@ -25,6 +26,7 @@ pub fn collab(desk: &Desk, id: &Id, who: &Who, when: When, o: Collab) -> Result<
     })
 }
 
+#[derive(Clone)]
 pub struct Reply {
     /// Which collab request (1 = the first) this answers; None: the latest.
     pub request: Option<u32>,

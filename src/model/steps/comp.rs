@@ -6,6 +6,7 @@ use crate::desk::{Desk, Id, When, Who};
 use crate::error::Result;
 use crate::model::ticket::{Action, CompKind};
 
+#[derive(Clone)]
 pub struct CompRequest {
     /// A positive amount with at most two decimals (`ticket::valid_amount`).
     pub amount: String,

@@ -24,6 +24,7 @@ pub use set::{Changes, Corrected, set};
 
 use chrono::{DateTime, Utc};
 
+use super::record;
 use super::ticket::{Action, Channel, Event, Grade, LinkKind, Ticket, Visibility};
 use super::ticket_store;
 use crate::desk::{Desk, Id, When, Who};
@@ -36,6 +37,44 @@ pub struct Stepped {
     pub ticket: Ticket,
     pub event: Event,
     pub notice: Option<Notice>,
+}
+
+/// How a batch of steps runs (see [`each`]).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Batch {
+    /// Check every step, write nothing.
+    pub dry_run: bool,
+    /// All or nothing: check every step first, write none if any is refused.
+    pub atomic: bool,
+}
+
+/// One step on each ticket of `ids` (`step` takes it on one), under ONE desk lock for
+/// the batch: each append under it finds the lock held and takes it no further. A
+/// refused ticket does not stop the others; each ticket's result is returned, in the
+/// order of `ids`. With `dry_run` every step is only checked (built, timed, authorized
+/// and applied as it would be; see [`record::check_only`]) and no byte is written, not
+/// even the lock file. With `atomic` every step is checked first, and if any is refused
+/// the checked results are returned and nothing is written.
+pub fn each<T>(
+    desk: &Desk,
+    ids: &[Id],
+    how: Batch,
+    mut step: impl FnMut(&Id) -> Result<T>,
+) -> Result<Vec<(Id, Result<T>)>> {
+    let mut check = || -> Vec<(Id, Result<T>)> {
+        record::check_only(|| ids.iter().map(|id| (id.clone(), step(id))).collect())
+    };
+    if how.dry_run {
+        return Ok(check());
+    }
+    let _lock = desk.lock()?;
+    if how.atomic {
+        let checked = check();
+        if checked.iter().any(|(_, r)| r.is_err()) {
+            return Ok(checked);
+        }
+    }
+    Ok(ids.iter().map(|id| (id.clone(), step(id))).collect())
 }
 
 /// A new event of `action` by `who`; `at` is the UNIX epoch for an appended step, whose
@@ -70,6 +109,7 @@ fn step(
     })
 }
 
+#[derive(Clone)]
 pub struct Grading {
     pub grade: Grade,
     /// Why this grade.
@@ -84,6 +124,7 @@ pub fn grade(desk: &Desk, id: &Id, who: &Who, when: When, o: Grading) -> Result<
 }
 
 /// Where a ticket goes: a department and/or a person.
+#[derive(Clone)]
 pub struct Routing {
     pub department: Option<String>,
     pub to: Option<String>,
@@ -102,6 +143,7 @@ pub fn accept(desk: &Desk, id: &Id, who: &Who, when: When) -> Result<Stepped> {
     step(desk, id, who, when, Action::Accept, |_| {})
 }
 
+#[derive(Clone)]
 pub struct Note {
     pub text: String,
     /// The note was also told to the customer.
@@ -122,6 +164,7 @@ pub fn note(desk: &Desk, id: &Id, who: &Who, when: When, o: Note) -> Result<Step
     })
 }
 
+#[derive(Clone)]
 pub struct Response {
     /// What the customer was told.
     pub text: String,
@@ -138,6 +181,7 @@ pub fn respond(desk: &Desk, id: &Id, who: &Who, when: When, o: Response) -> Resu
     })
 }
 
+#[derive(Clone)]
 pub struct Diagnosis {
     pub cause: String,
     pub responsibility: Option<String>,
@@ -158,6 +202,7 @@ pub fn plan(desk: &Desk, id: &Id, who: &Who, when: When, text: String) -> Result
     step(desk, id, who, when, Action::Plan, |e| e.text = Some(text))
 }
 
+#[derive(Clone)]
 pub struct Escalation {
     pub grade: Option<Grade>,
     pub to: Option<String>,
@@ -174,6 +219,7 @@ pub fn escalate(desk: &Desk, id: &Id, who: &Who, when: When, o: Escalation) -> R
     })
 }
 
+#[derive(Clone)]
 pub struct Waiting {
     /// What for: customer, parts, department, ...
     pub reason: String,
@@ -203,6 +249,7 @@ pub fn reopen(desk: &Desk, id: &Id, who: &Who, when: When, reason: String) -> Re
     })
 }
 
+#[derive(Clone)]
 pub struct Link {
     pub kind: LinkKind,
     pub other: Id,

@@ -25,7 +25,7 @@ pub enum Customer {
 
 /// Files to attach: `paths` as given, relative ones read from `from` (the caller's
 /// working directory).
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct Files {
     pub from: PathBuf,
     pub paths: Vec<PathBuf>,

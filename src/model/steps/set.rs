@@ -14,7 +14,7 @@ use crate::model::ticket::{Action, Event, Priority, Ticket};
 use crate::model::ticket_store;
 
 /// What to correct; `None` leaves a field as it is. An empty product or serial clears it.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Changes {
     pub priority: Option<Priority>,
     pub product: Option<String>,
