@@ -15,6 +15,7 @@ pub mod record;
 pub mod redact;
 pub mod report;
 pub mod routing;
+pub mod search;
 pub mod steps;
 pub mod ticket;
 pub mod ticket_cache;

@@ -40,4 +40,5 @@ mod stats;
 mod ticket;
 mod ticket_bulk;
 mod ticket_merge;
+mod ticket_search;
 mod ticket_set;

@@ -7,6 +7,7 @@ mod comp;
 mod list;
 mod merge;
 mod open;
+mod search;
 mod set;
 mod show;
 mod steps;
@@ -220,6 +221,9 @@ every run, as in `ticket show --format json`.",
         &svcdesk::ledger::columns::TICKET[..svcdesk::ledger::columns::TICKET_LIST]
     )))]
     List(Box<ListArgs>),
+    /// Find a text in every ticket event, field-service report and customer log.
+    #[command(after_help = search::HELP)]
+    Search(search::SearchArgs),
     /// Merge tickets of one case into another: the sources end `merged`.
     #[command(after_help = merge::MERGE_HELP)]
     Merge(MergeArgs),
@@ -290,6 +294,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
         Command::Merge(a) => merge::merge(cx, d, a),
         Command::Split(a) => merge::split(cx, d, a),
         Command::Set(a) => set::exec(cx, d, *a),
+        Command::Search(a) => search::exec(cx, d, a),
     }
 }
 
