@@ -551,8 +551,7 @@ fn history(root: &Path, signed: bool) -> Result<(Vec<CommitInfo>, Vec<Change>)> 
             // last sha is the commit's own blob.
             let blob = meta
                 .split(' ')
-                .filter(|w| w.len() == 40 && w.bytes().all(|b| b.is_ascii_hexdigit()))
-                .next_back();
+                .rfind(|w| w.len() == 40 && w.bytes().all(|b| b.is_ascii_hexdigit()));
             let Some(blob) = blob else { continue };
             if blob == ZERO || !path.starts_with("tickets/") || !path.ends_with(".toml") {
                 continue;
