@@ -135,6 +135,26 @@ pub fn amount() -> Checked<String> {
     })
 }
 
+/// `--attach FILE`, for every step that records what someone wrote (ticket open, note,
+/// respond, resolve, `report add`, `customer note`): one wording, one reading.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct AttachArgs {
+    /// Attach a file (repeatable): copied into the desk under attachments/, so every
+    /// clone has it; at most `[attachments] max_size` (default 20MB).
+    #[arg(long = "attach", value_name = "PATH")]
+    paths: Vec<std::path::PathBuf>,
+}
+
+impl AttachArgs {
+    /// The files as the library takes them: paths relative to where the command ran.
+    pub fn files(self, cwd: &std::path::Path) -> svcdesk::model::steps::Files {
+        svcdesk::model::steps::Files {
+            from: cwd.to_path_buf(),
+            paths: self.paths,
+        }
+    }
+}
+
 /// A word of a closed vocabulary (grade, priority, channel, ...). The spellings and what
 /// each means come from the library's list, so `--help`, the man pages and completions
 /// show them, and a wrong word gets clap's own "possible values" error.

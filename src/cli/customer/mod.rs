@@ -186,10 +186,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
                     channel: a.channel,
                     summary: a.summary,
                     follow_up,
-                    attachments: svcdesk::model::steps::Files {
-                        from: cx.cwd.clone(),
-                        paths: a.attachments,
-                    },
+                    attachments: a.attach.files(&cx.cwd),
                 },
             )?;
             eprintln!("{id}: log entry added");

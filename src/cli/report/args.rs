@@ -133,10 +133,8 @@ pub struct AddArgs {
     /// When the report was written, if not now.
     #[arg(long, value_name = "TIME", value_parser = values::time())]
     pub(super) at: Option<Time>,
-    /// Attach a file (repeatable): copied into the desk under attachments/, so every
-    /// clone has it; at most `[attachments] max_size` (default 20MB).
-    #[arg(long = "attach", value_name = "PATH")]
-    pub(super) attachments: Vec<std::path::PathBuf>,
+    #[command(flatten)]
+    pub(super) attach: crate::cli::values::AttachArgs,
 }
 
 #[derive(clap::Args)]

@@ -119,10 +119,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
             let mut fields = a.fields.into_fields(&desk)?;
             fields.engineer = Some(engineer(cx, &desk, fields.engineer)?);
             let message = format!("(by {by})");
-            let attachments = svcdesk::model::steps::Files {
-                from: cx.cwd.clone(),
-                paths: a.attachments,
-            };
+            let attachments = a.attach.files(&cx.cwd);
             let added = report::add(
                 &desk,
                 NewReport {

@@ -1,7 +1,5 @@
 //! The arguments of the ticket steps (`open`, `show` and `list` keep theirs).
 
-use std::path::PathBuf;
-
 use chrono::NaiveDate;
 use svcdesk::model::ticket::{Channel, Grade, LinkKind};
 
@@ -125,10 +123,8 @@ pub struct NoteArgs {
     /// The note was also told to the customer.
     #[arg(long)]
     pub(super) to_customer: bool,
-    /// Attach a file (repeatable): copied into the desk under attachments/, so every
-    /// clone has it; at most `[attachments] max_size` (default 20MB).
-    #[arg(long = "attach", value_name = "PATH")]
-    pub(super) attachments: Vec<PathBuf>,
+    #[command(flatten)]
+    pub(super) attach: crate::cli::values::AttachArgs,
 }
 
 #[derive(clap::Args)]
@@ -146,10 +142,8 @@ pub struct RespondArgs {
     /// How the customer was reached.
     #[arg(long, value_parser = values::word::<Channel>())]
     pub(super) channel: Option<Channel>,
-    /// Attach a file (repeatable): copied into the desk under attachments/, so every
-    /// clone has it; at most `[attachments] max_size` (default 20MB).
-    #[arg(long = "attach", value_name = "PATH")]
-    pub(super) attachments: Vec<PathBuf>,
+    #[command(flatten)]
+    pub(super) attach: crate::cli::values::AttachArgs,
 }
 
 #[derive(clap::Args)]
@@ -249,10 +243,8 @@ pub struct ResolveArgs {
     /// Parts used.
     #[arg(long)]
     pub(super) parts: Option<String>,
-    /// Attach a file (repeatable): copied into the desk under attachments/, so every
-    /// clone has it; at most `[attachments] max_size` (default 20MB).
-    #[arg(long = "attach", value_name = "PATH")]
-    pub(super) attachments: Vec<PathBuf>,
+    #[command(flatten)]
+    pub(super) attach: crate::cli::values::AttachArgs,
 }
 
 #[derive(clap::Args)]

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use svcdesk::desk::Desk;
 use svcdesk::hooks::HookEvent;
-use svcdesk::model::steps::{self, Customer, Files, NewTicket};
+use svcdesk::model::steps::{self, Customer, NewTicket};
 use svcdesk::model::ticket::{Channel, ComplaintKind, Grade, Priority, State, Ticket};
 use svcdesk::{Error, Result};
 
@@ -94,10 +94,8 @@ pub struct OpenArgs {
     /// Do not route: the ticket stays `new` until a dispatcher runs `ticket assign`.
     #[arg(long, conflicts_with_all = ["department", "assignee", "resolved_on_call"])]
     no_route: bool,
-    /// Attach a file (repeatable): copied into the desk under attachments/, so every
-    /// clone has it; at most `[attachments] max_size` (default 20MB).
-    #[arg(long = "attach", value_name = "PATH")]
-    attachments: Vec<PathBuf>,
+    #[command(flatten)]
+    attach: crate::cli::values::AttachArgs,
     /// A tag (repeatable).
     #[arg(long = "tag", value_name = "TAG")]
     tags: Vec<String>,
@@ -211,10 +209,7 @@ pub(super) fn exec(cx: &mut Context, desk: &Desk, a: OpenArgs) -> Result<u8> {
         title: a.title,
         description,
         tags: a.tags,
-        attachments: Files {
-            from: cx.cwd.clone(),
-            paths: a.attachments,
-        },
+        attachments: a.attach.files(&cx.cwd),
         department: a.department,
         assignee: a.assignee,
         no_route,

@@ -63,10 +63,7 @@ pub(super) fn note(cx: &mut Context, desk: &Desk, a: NoteArgs) -> Result<u8> {
     let o = steps::Note {
         text: a.text,
         to_customer: a.to_customer,
-        attachments: steps::Files {
-            from: cx.cwd.clone(),
-            paths: a.attachments,
-        },
+        attachments: a.attach.files(&cx.cwd),
     };
     run(cx, desk, &a.common, "note", None, |id, who, when| {
         steps::note(desk, id, who, when, o.clone())
@@ -77,10 +74,7 @@ pub(super) fn respond(cx: &mut Context, desk: &Desk, a: RespondArgs) -> Result<u
     let o = steps::Response {
         text: a.text,
         channel: a.channel,
-        attachments: steps::Files {
-            from: cx.cwd.clone(),
-            paths: a.attachments,
-        },
+        attachments: a.attach.files(&cx.cwd),
     };
     run(cx, desk, &a.common, "respond", None, |id, who, when| {
         steps::respond(desk, id, who, when, o.clone())
@@ -157,10 +151,7 @@ pub(super) fn resolve(cx: &mut Context, desk: &Desk, a: ResolveArgs) -> Result<u
     let o = steps::Resolution {
         text: a.text,
         parts: a.parts,
-        attachments: steps::Files {
-            from: cx.cwd.clone(),
-            paths: a.attachments,
-        },
+        attachments: a.attach.files(&cx.cwd),
     };
     run(cx, desk, &a.common, "resolve", None, |id, who, when| {
         steps::resolve(desk, id, who, when, o.clone())
