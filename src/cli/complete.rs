@@ -160,37 +160,31 @@ fn walk(cmd: &clap::Command, path: &str, tree: &mut Tree) {
     }
 }
 
+/// `"a"|"b"`: a case pattern for any of `keys` (bash and zsh read it alike).
+fn alts<'a>(keys: impl IntoIterator<Item = &'a String>) -> String {
+    keys.into_iter()
+        .map(|k| format!("\"{k}\""))
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
+/// One case arm per kind, `"a"|"b") kind=KIND ;;`, for a map of keys to kinds.
+fn case_arms(kinds: &BTreeMap<String, &'static str>, indent: &str) -> String {
+    let mut by_kind: BTreeMap<&str, Vec<&String>> = BTreeMap::new();
+    for (key, kind) in kinds {
+        by_kind.entry(kind).or_default().push(key);
+    }
+    by_kind
+        .iter()
+        .map(|(k, keys)| format!("{indent}{}) kind={k} ;;\n", alts(keys.iter().copied())))
+        .collect()
+}
+
 /// A bash function, registered after clap_complete's `_svcdesk`, that completes the
 /// desk's values itself and hands every other word to `_svcdesk`.
 pub fn bash_wrapper(cmd: &clap::Command) -> String {
     let mut tree = Tree::default();
     walk(cmd, "", &mut tree);
-    let alts = |keys: &mut dyn Iterator<Item = &String>| {
-        keys.map(|k| format!("\"{k}\""))
-            .collect::<Vec<_>>()
-            .join("|")
-    };
-    let mut by_kind: BTreeMap<&str, Vec<&String>> = BTreeMap::new();
-    for (o, k) in &tree.opt_kinds {
-        by_kind.entry(k).or_default().push(o);
-    }
-    let opt_cases: String = by_kind
-        .iter()
-        .map(|(k, opts)| format!("        {}) kind={k} ;;\n", alts(&mut opts.iter().copied())))
-        .collect();
-    let mut by_kind: BTreeMap<&str, Vec<&String>> = BTreeMap::new();
-    for (p, k) in &tree.pos_kinds {
-        by_kind.entry(k).or_default().push(p);
-    }
-    let pos_cases: String = by_kind
-        .iter()
-        .map(|(k, ps)| {
-            format!(
-                "            {}) kind={k} ;;\n",
-                alts(&mut ps.iter().copied())
-            )
-        })
-        .collect();
     format!(
         r#"
 # Values only the desk knows (categories, departments, staff, IDs) come from
@@ -235,8 +229,10 @@ else
     complete -F _svcdesk_desk_values -o bashdefault -o default svcdesk
 fi
 "#,
-        value_opts = alts(&mut tree.value_opts.iter()),
-        paths = alts(&mut tree.paths.iter()),
+        value_opts = alts(&tree.value_opts),
+        paths = alts(&tree.paths),
+        opt_cases = case_arms(&tree.opt_kinds, "        "),
+        pos_cases = case_arms(&tree.pos_kinds, "            "),
     )
 }
 
@@ -247,26 +243,6 @@ fi
 pub fn zsh_wrapper(cmd: &clap::Command, script: &str) -> String {
     let mut tree = Tree::default();
     walk(cmd, "", &mut tree);
-    let alts = |keys: &mut dyn Iterator<Item = &String>| {
-        keys.map(|k| format!("\"{k}\""))
-            .collect::<Vec<_>>()
-            .join("|")
-    };
-    let cases = |kinds: &BTreeMap<String, &'static str>, indent: &str| -> String {
-        let mut by_kind: BTreeMap<&str, Vec<&String>> = BTreeMap::new();
-        for (key, kind) in kinds {
-            by_kind.entry(kind).or_default().push(key);
-        }
-        by_kind
-            .iter()
-            .map(|(k, keys)| {
-                format!(
-                    "{indent}({}) kind={k} ;;\n",
-                    alts(&mut keys.iter().copied())
-                )
-            })
-            .collect()
-    };
     let wrapper = format!(
         r#"
 # Values only the desk knows (categories, departments, staff, IDs) come from
@@ -317,10 +293,10 @@ else
     compdef _svcdesk_desk_values svcdesk
 fi
 "#,
-        value_opts = alts(&mut tree.value_opts.iter()),
-        paths = alts(&mut tree.paths.iter()),
-        opt_cases = cases(&tree.opt_kinds, "        "),
-        pos_cases = cases(&tree.pos_kinds, "            "),
+        value_opts = alts(&tree.value_opts),
+        paths = alts(&tree.paths),
+        opt_cases = case_arms(&tree.opt_kinds, "        "),
+        pos_cases = case_arms(&tree.pos_kinds, "            "),
     );
     let trailer = "\nif [ \"$funcstack[1]\" = \"_svcdesk\" ]; then\n    _svcdesk \"$@\"\nelse\n    compdef _svcdesk svcdesk\nfi\n";
     match script.rfind(trailer) {
