@@ -51,9 +51,9 @@ pub struct Args {
     /// Replace the file if it exists.
     #[arg(long)]
     force: bool,
-    /// Sheet names, captions and header rows: en or zh.
-    #[arg(long, value_enum, value_name = "LANG", default_value_t)]
-    lang: Lang,
+    /// Sheet names, captions and header rows: en or zh (default en).
+    #[arg(long, value_enum, value_name = "LANG")]
+    lang: Option<Lang>,
     /// How many entries each TOP list has.
     #[arg(long, value_name = "N", default_value_t = workbook::DEFAULT_TOP as u32,
           value_parser = clap::value_parser!(u32).range(1..=100))]
@@ -102,7 +102,8 @@ pub fn exec(cx: &mut Context, a: Args) -> Result<u8> {
     }
     let request = workbook::Request {
         month,
-        lang: a.lang.into(),
+        // Unset: English, until the desk has a language of its own.
+        lang: a.lang.unwrap_or_default().into(),
         top: a.top as usize,
         today,
     };

@@ -891,11 +891,38 @@ fn a_ticket_sheet_imports_as_its_csv_does() {
     for (c, h) in head.iter().enumerate() {
         ws.write_string(0, c as u16, h).unwrap();
     }
+    // As Excel holds what people type: times as dates, whole numbers as numbers.
+    let time = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd hh:mm");
+    let (mut dates, mut numbers) = (0, 0);
     for (r, row) in rows.iter().enumerate() {
+        let r = r as u32 + 1;
         for (c, cell) in row.iter().enumerate() {
-            ws.write_string(r as u32 + 1, c as u16, cell).unwrap();
+            let c = c as u16;
+            // The export's RFC 3339 times are desk time (+08:00): Excel holds them so.
+            if let Ok(t) = chrono::DateTime::parse_from_rfc3339(cell).map(|t| t.naive_local()) {
+                use chrono::{Datelike, Timelike};
+                let d = rust_xlsxwriter::ExcelDateTime::from_ymd(
+                    t.year() as u16,
+                    t.month() as u8,
+                    t.day() as u8,
+                )
+                .unwrap()
+                .and_hms(t.hour() as u16, t.minute() as u8, 0)
+                .unwrap();
+                ws.write_datetime_with_format(r, c, &d, &time).unwrap();
+                dates += 1;
+            } else if let Ok(n) = cell.parse::<u32>() {
+                ws.write_number(r, c, n).unwrap();
+                numbers += 1;
+            } else {
+                ws.write_string(r, c, cell).unwrap();
+            }
         }
     }
+    assert!(
+        dates > 10 && numbers > 3,
+        "{dates} dates, {numbers} numbers"
+    );
     wb.save(new.tmp.path().join("t.xlsx")).unwrap();
     let out = ok_as(&new, DEC_02, "li", &["import", "tickets", "t.xlsx"]);
     assert_eq!(out.lines().count(), rows.len());
