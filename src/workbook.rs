@@ -462,6 +462,9 @@ fn page(p: &Parts, name: &str, title: &str) -> Result<Worksheet> {
     Ok(ws)
 }
 
+/// The widest a column grows, in Excel's units.
+const MAX_WIDTH: usize = 60;
+
 /// Column widths in Excel's units (about one Latin character), wide enough for the
 /// widest cell: a CJK character counts two.
 #[derive(Default)]
@@ -476,7 +479,7 @@ impl Widths {
 
     fn apply(&self, ws: &mut Worksheet) -> Result<()> {
         for (&c, &w) in &self.0 {
-            ws.set_column_width(c, (w + 2).clamp(6, 60) as f64)
+            ws.set_column_width(c, (w + 2).clamp(6, MAX_WIDTH) as f64)
                 .map_err(xlsx)?;
         }
         Ok(())
@@ -579,6 +582,11 @@ fn write_body(ws: &mut Worksheet, top: u32, rows: &Rows, w: &mut Widths) -> Resu
                         "yyyy-mm-dd hh:mm"
                     };
                     ws.write_datetime_with_format(r, c, &d, &Format::new().set_num_format(f))
+                        .map_err(xlsx)?;
+                }
+                // Wider than a column grows, or of several lines: wrapped, not cut off.
+                _ if cell.contains('\n') || cell.width() > MAX_WIDTH - 2 => {
+                    ws.write_string_with_format(r, c, cell, &Format::new().set_text_wrap())
                         .map_err(xlsx)?;
                 }
                 _ => {
