@@ -31,7 +31,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     // Records and their histories: tickets, measures, customers, reports, work logs.
     ("records", &["model"]),
     // Pure folds over records: SLA evaluation, statistics, ledgers, `check`.
-    ("folds", &["sla", "stats", "ledger", "check"]),
+    ("folds", &["sla", "stats", "ledger", "check", "workbook"]),
     // What reaches outside the desk: hooks and git.
     ("effects", &["hooks", "git"]),
 ];

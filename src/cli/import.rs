@@ -24,9 +24,14 @@ Examples:
   svcdesk import customers legacy.csv --dry-run      # check everything, write nothing
   svcdesk import customers legacy.csv
   svcdesk import customers legacy.csv --skip-bad     # import the good rows, list the rest
+  svcdesk import customers 客户档案.xlsx --sheet 客户   # a sheet of a workbook
 
-The file is CSV, UTF-8 (a BOM, as Excel writes, is fine), with a header row naming its
-columns, in any order: name,contact,phone,email,industry,source,address,tags,notes.
+The file is CSV, UTF-8 (a BOM, as Excel writes, is fine), or a spreadsheet, told by its
+name: .xlsx, .xlsm, .xlsb, .xls or .ods, of which the first sheet is read (--sheet NAME
+for another); its first non-empty row is the header, rows with no cell are skipped,
+dates and times read as YYYY-MM-DD and YYYY-MM-DD HH:MM (desk time), numbers as typed
+(13900002222, not 1.39E+10). Either way there is a header row naming the columns, in
+any order: name,contact,phone,email,industry,source,address,tags,notes.
 Only name is required; tags are separated by ';'. Chinese headers of the paper form are
 understood too: the names `export customers --lang zh` writes (客户编号,客户名称,联系人,
 联系电话,邮箱,所属行业,客户来源,推荐人,标签,登记时间,沟通记录数,地址,备注) and
@@ -44,8 +49,9 @@ read without the quote.
 
 Every row is checked (a name; a phone has digits; an e-mail has a domain; IDs and times
 readable) and every problem is reported as FILE:LINE (the line the row starts on; the
-header is line 1). If any row is bad, nothing is written, unless --skip-bad: then the
-good rows are added and the bad ones listed. A row with the same name or phone as an
+header is line 1), or for a spreadsheet FILE:SHEET:ROW (the row number Excel shows).
+If any row is bad, nothing is written, unless --skip-bad: then the good rows are added
+and the bad ones listed. A row with the same name or phone as an
 existing customer or an earlier row is a duplicate: reported and skipped, unless
 --force (never when its ID exists). The IDs added are printed on stdout, one a line;
 the summary goes to stderr.
@@ -55,9 +61,9 @@ customer, category and opened are required) and rebuilds each row's history: ope
 routing at `opened`, accept/respond/resolve/close at their times, and the steps the row
 implies (diagnosis, plan, compensation, one resolve+reopen pair per `reopened`, waiting)
 as events marked \"imported\". A row no history can give (closed but never resolved, a
-customer the desk lacks, times out of order) is bad, named by FILE:LINE. So a desk's
-export, imported into a new desk with the same config and customers, exports again
-byte for byte:
+customer the desk lacks, times out of order) is bad, named by FILE:LINE (or
+FILE:SHEET:ROW). So a desk's export, imported into a new desk with the same config and
+customers, exports again byte for byte:
   svcdesk -C old export tickets -o t.csv && svcdesk -C new import tickets t.csv
 
 All or nothing: an import (customers or tickets) adds every good row or none. The new
@@ -75,8 +81,11 @@ copy is kept in .svcdesk/conflict-import-<run>/ and the command says so.";
 pub struct ImportArgs {
     #[arg(value_enum)]
     what: ImportWhat,
-    /// The CSV file ("-" for standard input).
+    /// The file: CSV ("-" for standard input), or a spreadsheet (.xlsx .xlsm .xlsb .xls .ods).
     file: PathBuf,
+    /// The sheet of a spreadsheet to read (default: the first).
+    #[arg(long, value_name = "NAME")]
+    sheet: Option<String>,
     /// Check every row and report what would be added; write nothing.
     #[arg(long)]
     dry_run: bool,
@@ -105,6 +114,21 @@ fn refused(a: &ImportArgs, bad: usize, adding: usize) -> bool {
     true
 }
 
+/// Where a row is, as problems name it: FILE:LINE for CSV, FILE:SHEET:ROW for a sheet.
+struct Source {
+    label: String,
+    sheet: Option<svcdesk::ledger::spreadsheet::Sheet>,
+}
+
+impl Source {
+    fn at(&self, line: u64) -> String {
+        match &self.sheet {
+            Some(s) => format!("{}:{}", self.label, s.row_of(line)),
+            None => format!("{}:{line}", self.label),
+        }
+    }
+}
+
 /// The IDs added, one a line on stdout, for scripts.
 fn print_ids(cx: &mut Context, ids: &[impl std::fmt::Display]) -> Result<()> {
     let out: String = ids.iter().map(|id| format!("{id}\n")).collect();
@@ -117,7 +141,7 @@ fn import_tickets(
     cx: &mut Context,
     desk: &svcdesk::desk::Desk,
     a: &ImportArgs,
-    label: &str,
+    src: &Source,
     text: &str,
 ) -> Result<u8> {
     use svcdesk::ledger::import::tickets;
@@ -130,12 +154,12 @@ fn import_tickets(
     let customers: std::collections::HashSet<String> =
         desk.ids(Kind::Customer)?.into_iter().collect();
     let existing: std::collections::HashSet<String> = desk.ids(Kind::Ticket)?.into_iter().collect();
-    let plan = tickets::plan(text, label, desk.tz(), &existing, &customers)?;
+    let plan = tickets::plan(text, &src.label, desk.tz(), &existing, &customers)?;
     for (line, message) in &plan.bad {
-        eprintln!("error: {label}:{line}: {message}");
+        eprintln!("error: {}: {message}", src.at(*line));
     }
     for (line, id) in &plan.existing {
-        eprintln!("skipped: {label}:{line}: {id} is already in the desk");
+        eprintln!("skipped: {}: {id} is already in the desk", src.at(*line));
     }
     let (adding, skipped) = (plan.tickets.len(), plan.existing.len());
     if refused(a, plan.bad.len(), adding) {
@@ -160,6 +184,14 @@ pub fn import(cx: &mut Context, a: ImportArgs) -> Result<u8> {
     let by = cx.actor(&desk)?;
     let now = cx.time(&desk, None)?;
     let label = a.file.display().to_string();
+    let spreadsheet =
+        a.file.as_os_str() != "-" && svcdesk::ledger::spreadsheet::is_spreadsheet(&a.file);
+    if a.sheet.is_some() && !spreadsheet {
+        return Err(Error::usage(
+            format!("--sheet: {label} is not a spreadsheet"),
+            "--sheet picks a sheet of an .xlsx, .xlsm, .xlsb, .xls or .ods file",
+        ));
+    }
     let bytes = if a.file.as_os_str() == "-" {
         let mut b = Vec::new();
         std::io::Read::read_to_end(&mut std::io::stdin(), &mut b)
@@ -169,17 +201,24 @@ pub fn import(cx: &mut Context, a: ImportArgs) -> Result<u8> {
         let path = cx.cwd.join(&a.file);
         std::fs::read(&path).map_err(|e| Error::io(&path, e))?
     };
-    let text = String::from_utf8(bytes).map_err(|e| {
-        Error::invalid_with_hint(
-            format!(
-                "{label}: not UTF-8 (byte {} is not); a sheet saved as GBK/ANSI?",
-                e.utf8_error().valid_up_to()
-            ),
-            "in Excel save as \"CSV UTF-8\"; or convert: iconv -f GBK -t UTF-8 FILE > FILE.utf8.csv",
+    let (src, text) = if spreadsheet {
+        let sheet = svcdesk::ledger::spreadsheet::read(bytes, &label, a.sheet.as_deref())?;
+        let label = format!("{label}:{}", sheet.name);
+        let text = sheet.csv.clone();
+        (
+            Source {
+                label,
+                sheet: Some(sheet),
+            },
+            text,
         )
-    })?;
+    } else {
+        let text = csv_text(bytes, &label)?;
+        (Source { label, sheet: None }, text)
+    };
+    let label = &src.label;
     if a.what == ImportWhat::Tickets {
-        return import_tickets(cx, &desk, &a, &label, &text);
+        return import_tickets(cx, &desk, &a, &src, &text);
     }
     // Hold the lock from reading the customers to writing the new ones, so no customer
     // added meanwhile escapes the duplicate check.
@@ -190,24 +229,24 @@ pub fn import(cx: &mut Context, a: ImportArgs) -> Result<u8> {
         .iter()
         .map(|m| import::parse_map(m, &import::customer_fields()))
         .collect::<Result<Vec<_>>>()?;
-    let plan = import::plan_customers_mapped(&text, &label, &existing, desk.tz(), a.force, &map)?;
+    let plan = import::plan_customers_mapped(&text, label, &existing, desk.tz(), a.force, &map)?;
 
     let bad: Vec<(u64, &str)> = plan.bad().collect();
     for (line, message) in &bad {
-        eprintln!("error: {label}:{line}: {message}");
+        eprintln!("error: {}: {message}", src.at(*line));
     }
     for d in plan.duplicates() {
         eprintln!(
-            "skipped: {label}:{}: \"{}\" looks like {} (--force adds it anyway)",
-            d.line,
+            "skipped: {}: \"{}\" looks like {} (--force adds it anyway)",
+            src.at(d.line),
             d.name(),
             d.duplicate_of.join(", ")
         );
     }
     for d in plan.to_add().filter(|d| !d.duplicate_of.is_empty()) {
         warn(&format!(
-            "{label}:{}: \"{}\" added although it looks like {}",
-            d.line,
+            "{}: \"{}\" added although it looks like {}",
+            src.at(d.line),
             d.name(),
             d.duplicate_of.join(", ")
         ));
@@ -242,4 +281,17 @@ pub fn import(cx: &mut Context, a: ImportArgs) -> Result<u8> {
         added.len()
     );
     Ok(0)
+}
+
+/// A CSV file's text: UTF-8, or an error saying how to make it so.
+fn csv_text(bytes: Vec<u8>, label: &str) -> Result<String> {
+    String::from_utf8(bytes).map_err(|e| {
+        Error::invalid_with_hint(
+            format!(
+                "{label}: not UTF-8 (byte {} is not); a sheet saved as GBK/ANSI?",
+                e.utf8_error().valid_up_to()
+            ),
+            "in Excel save as \"CSV UTF-8\"; or convert: iconv -f GBK -t UTF-8 FILE > FILE.utf8.csv",
+        )
+    })
 }

@@ -23,6 +23,7 @@ mod sla;
 mod stats;
 mod ticket;
 mod values;
+mod workbook;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -141,7 +142,7 @@ A ticket cannot be closed while a request awaits review or the GM's decision."
     /// Every ticket, event, customer or report as CSV or JSON.
     #[command(after_help = export::export_help())]
     Export(export::ExportArgs),
-    /// Bring a customer spreadsheet (CSV) into the desk, every row checked first.
+    /// Bring a customer or ticket sheet (CSV, .xlsx, .xls, .ods) into the desk, every row checked first.
     #[command(after_help = import::IMPORT_HELP)]
     Import(import::ImportArgs),
     /// SLA deadlines: `sla check` for cron (exit 0 ok, 1 at risk, 2 breached, 3 error), `sla status`.
@@ -172,6 +173,9 @@ A ticket cannot be closed while a request awaits review or the GM's decision."
     /// Print completion candidates from the desk (called by the completion scripts).
     #[command(name = "__complete", hide = true)]
     Complete(complete::Args),
+    /// The month as one Excel workbook: statistics, both ledgers, TOP N, measures, trend, charts.
+    #[command(after_help = workbook::AFTER_HELP)]
+    Workbook(workbook::Args),
 }
 
 /// Runs the command; a panic (a bug) becomes one plain error line and exit code 70, never
@@ -266,6 +270,7 @@ fn run() -> ExitCode {
         Command::Git(c) => git::exec(&mut cx, c),
         Command::MergeDriver(a) => git::merge_driver(&mut cx, a),
         Command::Complete(a) => complete::exec(&mut cx, a),
+        Command::Workbook(a) => workbook::exec(&mut cx, a),
     };
     let _ = cx.out.flush();
     // Commit only what succeeded; the records are written either way, so a failed commit

@@ -24,6 +24,7 @@ pub mod columns;
 pub mod export;
 pub mod import;
 mod load;
+pub mod spreadsheet;
 mod tickets;
 
 pub use load::{service_of, tickets_of};
