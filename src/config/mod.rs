@@ -50,6 +50,10 @@ pub struct Config {
     pub attachments: Attachments,
     #[serde(default)]
     pub duplicates: duplicates::Duplicates,
+    /// `[causes]`: fault causes (故障分类), code -> name, that `ticket diagnose
+    /// --cause-code` records and `stats --top` ranks. Optional: empty when absent.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub causes: BTreeMap<String, String>,
 }
 
 /// `[attachments]`: files attached to records, kept in the desk (see
@@ -74,6 +78,15 @@ impl Attachments {
             .and_then(parse_size)
             .unwrap_or(DEFAULT_MAX_ATTACHMENT)
     }
+}
+
+/// A `[causes]` code: letters, digits, '-' and '_' (what a CSV cell and a command line
+/// carry unquoted).
+pub fn cause_code_ok(code: &str) -> bool {
+    !code.is_empty()
+        && code
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
 }
 
 /// A size such as `20MB`, `512KB`, `1GB` or `1000` (bytes); K/M/G are 1024-based, case
@@ -315,6 +328,20 @@ impl Config {
                 KeyPath::new(["attachments", "max_size"]),
                 format!("\"{m}\" is not a size; write one such as \"20MB\", \"512KB\" or \"1GB\""),
             );
+        }
+        for (code, name) in &self.causes {
+            if !cause_code_ok(code) {
+                return bad(
+                    KeyPath::new(["causes", code.as_str()]),
+                    format!("\"{code}\" is not a cause code: use letters, digits, '-' and '_'"),
+                );
+            }
+            if name.trim().is_empty() {
+                return bad(
+                    KeyPath::new(["causes", code.as_str()]),
+                    "a cause needs a name, such as \"电气 Electrical\"".into(),
+                );
+            }
         }
         for (key, cat) in &self.categories {
             if !self.departments.contains_key(&cat.department) {
@@ -736,6 +763,16 @@ department = "logistics"
 [categories.other]
 name = "其他 Other"
 department = "service-desk"
+
+# Fault causes (故障分类): `ticket diagnose --cause-code CODE` records one, `check`
+# reports codes not listed here, and `stats --top N` ranks them. The free-text --cause
+# (原因分析) stays. Add, rename or remove codes as the quality review needs.
+[causes]
+electrical = "电气 Electrical"
+mechanical = "机械 Mechanical"
+software = "软件 Software"
+operation = "操作 Operation"
+logistics = "物流 Logistics"
 
 # Who gets a newly routed ticket inside its department:
 #   "none"        nobody yet; the department head or a person assigns by hand

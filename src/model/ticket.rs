@@ -160,6 +160,10 @@ pub struct Event {
     pub old: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new: Option<String>,
+    /// diagnose: the fault cause's code in `[causes]` (故障分类), beside the free-text
+    /// `cause`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cause_code: Option<String>,
 }
 
 fn epoch() -> DateTime<FixedOffset> {
@@ -266,6 +270,9 @@ pub struct Ticket {
     pub description: String,
     #[serde(default)]
     pub event: Vec<Event>,
+    /// The fault cause code of the last diagnose that gave one.
+    #[serde(default)]
+    pub cause_code: Option<String>,
 }
 
 impl Action {
@@ -508,6 +515,9 @@ pub fn apply(t: &mut Ticket, e: &Event) -> Result<(), StepError> {
         A::Diagnose => {
             need("a cause", e.cause.as_deref(), action)?;
             t.cause = e.cause.clone();
+            if e.cause_code.is_some() {
+                t.cause_code = e.cause_code.clone();
+            }
             if e.responsibility.is_some() {
                 t.responsibility = e.responsibility.clone();
             }
@@ -901,6 +911,7 @@ impl Ticket {
             ("resolved", t(&self.resolved)),
             ("closed", t(&self.closed)),
             ("cause", s(&self.cause)),
+            ("cause_code", s(&self.cause_code)),
             ("responsibility", s(&self.responsibility)),
             ("plan", s(&self.plan)),
             ("resolution", s(&self.resolution)),
