@@ -975,6 +975,36 @@ mod tests {
     }
 
     #[test]
+    fn causes_are_optional_and_checked() {
+        let text = default_config("x", chrono_tz::Asia::Shanghai);
+        let c = Config::parse(Path::new("svcdesk.toml"), &text).unwrap();
+        assert_eq!(c.causes["electrical"], "电气 Electrical");
+        assert_eq!(c.causes.len(), 5);
+        let start = text.find("[causes]").unwrap();
+        let end = start + text[start..].find("\n\n").unwrap();
+        let old = format!("{}{}", &text[..start], &text[end..]);
+        let c = Config::parse(Path::new("svcdesk.toml"), &old).unwrap();
+        assert!(c.causes.is_empty(), "a desk from before [causes] loads");
+        let line = text
+            .lines()
+            .position(|l| l.starts_with("software"))
+            .unwrap()
+            + 1;
+        let err = |from: &str, to: &str| {
+            Config::parse(Path::new("svcdesk.toml"), &text.replacen(from, to, 1))
+                .unwrap_err()
+                .to_string()
+        };
+        assert!(
+            err("software = ", "\"soft ware\" = ")
+                .starts_with(&format!("svcdesk.toml:{line}:15: causes.\"soft ware\": ")),
+            "{}",
+            err("software = ", "\"soft ware\" = ")
+        );
+        assert!(err("\"软件 Software\"", "\" \"").contains("a cause needs a name"));
+    }
+
+    #[test]
     fn bad_timezone_points_at_its_line() {
         let text = default_config("x", chrono_tz::UTC).replace("\"UTC\"", "\"Mars/Base\"");
         let err = Config::parse(Path::new("svcdesk.toml"), &text).unwrap_err();
