@@ -291,8 +291,17 @@ fn work_log_hours_in_the_period_go_to_their_engineer_or_their_ticket() {
     ];
     let now = at("2026-12-15T00:00:00").to_utc();
     let nov = nov();
-    let by =
-        |dims: &[Dim]| summarise_all(&[t.clone()], &[], (&logs, tz()), &policy, &nov, dims, now);
+    let by = |dims: &[Dim]| {
+        summarise_all(
+            std::slice::from_ref(&t),
+            &[],
+            (&logs, tz()),
+            &policy,
+            &nov,
+            dims,
+            now,
+        )
+    };
     let s = by(&[Dim::Engineer]);
     let hours = |k: &str| s.groups[&vec![k.to_string()]].log_hundredths;
     // Nov 1 and Nov 30 in the desk's zone; Oct 31 and Dec 1 are other months'.
