@@ -130,7 +130,8 @@ fn import_tickets(
     let customers: std::collections::HashSet<String> =
         desk.ids(Kind::Customer)?.into_iter().collect();
     let existing: std::collections::HashSet<String> = desk.ids(Kind::Ticket)?.into_iter().collect();
-    let plan = tickets::plan(text, label, desk.tz(), &existing, &customers)?;
+    let mut plan = tickets::plan(text, label, desk.tz(), &existing, &customers)?;
+    tickets::check_causes(&mut plan, &desk.config);
     for (line, message) in &plan.bad {
         eprintln!("error: {label}:{line}: {message}");
     }

@@ -80,7 +80,7 @@ pub const TICKET_LIST: usize = 25;
 
 /// Every column of `export tickets` (and `import tickets`), `ticket list`'s first.
 #[rustfmt::skip]
-pub const TICKET: [Column<Ticket>; 37] = [
+pub const TICKET: [Column<Ticket>; 38] = [
     Column { name: "id", zh: "工单号", cell: |t| t.id.clone() },
     Column { name: "state", zh: "状态", cell: |t| t.state().to_string() },
     Column { name: "grade", zh: "等级", cell: |t| shown(&t.grade) },
@@ -119,6 +119,8 @@ pub const TICKET: [Column<Ticket>; 37] = [
     Column { name: "resolution", zh: "处理结果", cell: |t| text(&t.resolution) },
     Column { name: "compensation_kind", zh: "赔偿方式", cell: |t| shown(&t.compensation_kind) },
     Column { name: "description", zh: "问题描述", cell: |t| t.description.clone() },
+    // Came later: at the end, as scripts count columns.
+    Column { name: "cause_code", zh: "故障分类", cell: |t| text(&t.cause_code) },
 ];
 
 /// How many of [`CUSTOMER`]'s columns `customer list --format csv` writes.

@@ -615,6 +615,53 @@ fn an_unknown_cause_code_is_refused_with_the_nearest_and_check_reports_stored_on
         ],
     );
     ok(&d, "11-24T09:30", "wang", &["check"]);
+    // `export tickets` carries the code (last column), and `import tickets` takes it
+    // back, checked like the command line.
+    let export = ok(&d, "11-24T09:30", "wang", &["export", "tickets"]);
+    assert!(
+        export
+            .lines()
+            .next()
+            .unwrap()
+            .ends_with(",description,cause_code")
+    );
+    assert!(
+        export.lines().nth(1).unwrap().ends_with(",mechanical"),
+        "{export}"
+    );
+    let sheet = |code: &str| {
+        format!(
+            "state,customer,category,opened,assignee,accepted,cause,cause_code\n\
+             in-progress,{c},quality,2026-11-20 09:00,wang,2026-11-20 09:10,bearing,{code}\n"
+        )
+    };
+    d.write("bad.csv", sheet("mechanicl"));
+    let o = d
+        .cmd()
+        .env("SVCDESK_NOW", t_now())
+        .args(["import", "tickets"])
+        .arg(d.path("bad.csv"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(":2: unknown cause code \"mechanicl\" (did you mean mechanical?"),
+        "{}",
+        stderr(&o)
+    );
+    d.write("good.csv", sheet("mechanical"));
+    let good = d.path("good.csv");
+    let id = ok(
+        &d,
+        "11-24T09:40",
+        "wang",
+        &["import", "tickets", good.to_str().unwrap()],
+    );
+    let imported: toml::Table = d.read(&ticket_rel(&d, &id)).parse().unwrap();
+    assert_eq!(imported["cause_code"].as_str(), Some("mechanical"));
+    assert_eq!(imported["cause"].as_str(), Some("bearing"));
+    ok(&d, "11-24T09:45", "wang", &["check"]);
+
     // The code leaves [causes]: check names it.
     let cfg = d.read("svcdesk.toml");
     d.write(
