@@ -125,7 +125,13 @@ fn cause_codes(t: &Ticket) -> Vec<String> {
     let mut codes: Vec<String> = t
         .event
         .iter()
-        .filter_map(|e| e.cause_code.clone())
+        .filter_map(|e| match e.field.as_deref() {
+            // A correction (`ticket set --cause-code`) holds it as its new value.
+            Some("cause_code") if e.action == Some(crate::model::ticket::Action::Set) => {
+                e.new.clone()
+            }
+            _ => e.cause_code.clone(),
+        })
         .collect();
     codes.sort();
     codes.dedup();

@@ -765,7 +765,14 @@ fn add_files(t: &mut Ticket, e: &Event) {
 
 /// The fields `set` corrects after opening.
 pub const SETTABLE: &[&str] = &[
-    "priority", "product", "serial", "customer", "title", "category", "tags",
+    "priority",
+    "product",
+    "serial",
+    "customer",
+    "title",
+    "category",
+    "tags",
+    "cause_code",
 ];
 
 /// A `set` event applied: the field takes `new`, whatever it was (after a git merge of
@@ -793,6 +800,7 @@ fn set_field(t: &mut Ticket, e: &Event) -> Result<(), StepError> {
         "title" => t.title = required("a title")?,
         "product" => t.product = new.map(str::to_string),
         "serial" => t.serial = new.map(str::to_string),
+        "cause_code" => t.cause_code = new.map(str::to_string),
         "tags" => match (new, e.old.as_deref()) {
             (Some(tag), None) => {
                 if !t.tags.iter().any(|x| x == tag) {

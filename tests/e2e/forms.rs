@@ -662,6 +662,38 @@ fn an_unknown_cause_code_is_refused_with_the_nearest_and_check_reports_stored_on
     assert_eq!(imported["cause"].as_str(), Some("bearing"));
     ok(&d, "11-24T09:45", "wang", &["check"]);
 
+    // A wrong code is corrected with `ticket set`, checked the same way.
+    let err = d.fails(
+        1,
+        &[
+            "ticket",
+            "set",
+            &t,
+            "--cause-code",
+            "electrcal",
+            "--reason",
+            "x",
+        ],
+    );
+    assert!(err.contains("did you mean electrical?"), "{err}");
+    ok(
+        &d,
+        "11-24T09:50",
+        "wang",
+        &[
+            "ticket",
+            "set",
+            &t,
+            "--cause-code",
+            "electrical",
+            "--reason",
+            "it was the board",
+        ],
+    );
+    let fixed: toml::Table = d.read(&ticket_rel(&d, &t)).parse().unwrap();
+    assert_eq!(fixed["cause_code"].as_str(), Some("electrical"));
+    ok(&d, "11-24T09:55", "wang", &["check"]);
+
     // The code leaves [causes]: check names it.
     let cfg = d.read("svcdesk.toml");
     d.write(
