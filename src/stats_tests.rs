@@ -204,6 +204,21 @@ fn reopens_compensation_and_satisfaction_after_reopen() {
     assert_eq!(s.comp_currency(), "CNY; USD");
     assert_eq!(s.comp_amount(Comp::Approved), "150.50; 20.00");
     assert_eq!(s.comp_amount(Comp::Rejected), "0.00; 0.00");
+    // JSON: one amount is a number, an amount per currency the text it is.
+    let c = crate::config::Config::parse(
+        std::path::Path::new("svcdesk.toml"),
+        &crate::config::default_config("t", tz()),
+    )
+    .unwrap();
+    let policy = Policy::new(&c.sla, c.calendar().unwrap()).unwrap();
+    let now = at("2026-12-15T00:00:00").to_utc();
+    let j = summarise(&[t], &[], &policy, &nov(), &[], now).to_json(&Names::default());
+    let g = &j["groups"][0];
+    assert_eq!(g["compensation_approved_amount"], "150.50; 20.00");
+    assert_eq!(g["compensation_currency"], "CNY; USD");
+    assert_eq!(g["compensation_approved"], 2);
+    let one = summarise(&[full_life()], &[], &policy, &nov(), &[], now).to_json(&Names::default());
+    assert_eq!(one["groups"][0]["compensation_approved_amount"], 0.0);
 }
 
 #[test]
