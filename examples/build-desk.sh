@@ -72,7 +72,7 @@ Threatens to go to the market regulator." 2>/dev/null)
 at 03T10:05:00; s ticket respond "$t1" -m "Called 刘芳, apologised, promised an engineer on site today" --channel phone 2>/dev/null
 at 03T10:20:00; s --as sun ticket escalate "$t1" --to sun --reason "grade III: after-sales manager leads" 2>/dev/null
 at 03T10:25:00; s --as sun ticket accept "$t1" 2>/dev/null
-at 03T11:30:00; s --as sun ticket diagnose "$t1" --cause "fan connector from batch 24-01 loosens" --responsibility product --plan "replace both units, inspect batch" 2>/dev/null
+at 03T11:30:00; s --as sun ticket diagnose "$t1" --cause "fan connector from batch 24-01 loosens" --cause-code mechanical --responsibility product --plan "replace both units, inspect batch" 2>/dev/null
 at 03T11:50:00; s --as sun ticket plan "$t1" -m "replace both units free of charge; refund the counter repair" 2>/dev/null
 at 03T14:00:00; s --as sun comp request "$t1" --amount 3000 --kind refund --reason "counter repair invoice" 2>/dev/null
 at 04T10:00:00; s --as zhao comp review "$t1" -m "invoice checked" 2>/dev/null
@@ -103,7 +103,7 @@ t4=$(s ticket open --customer "$c4" --category quality --grade II --product X200
   -m "Conveyor motor stops under load" 2>/dev/null)
 at 16T09:40:00; s --as zhou ticket accept "$t4" 2>/dev/null
 at 16T10:00:00; s --as zhou ticket respond "$t4" -m "engineer booked for tomorrow" 2>/dev/null
-at 17T15:00:00; s --as zhou ticket diagnose "$t4" --cause "motor driver board failure" --responsibility product 2>/dev/null
+at 17T15:00:00; s --as zhou ticket diagnose "$t4" --cause "motor driver board failure" --cause-code electrical --responsibility product 2>/dev/null
 at 17T15:30:00; s --as zhou ticket wait "$t4" --for parts -m "driver board ordered from the factory" 2>/dev/null
 
 # Grade II, reopened after a poor revisit, in progress again.

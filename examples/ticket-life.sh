@@ -46,7 +46,7 @@ echo "opened $t"
 at 09:10; svcdesk ticket grade "$t" II --reason 'core function down, one customer'
 at 09:15; svcdesk ticket accept "$t"
 at 09:40; svcdesk ticket respond "$t" -m 'apologised; new engineer tomorrow 9:00'
-at 11:00; svcdesk ticket diagnose "$t" --cause 'driver board' --responsibility product
+at 11:00; svcdesk ticket diagnose "$t" --cause 'driver board' --cause-code electrical --responsibility product
 at 11:30; svcdesk comp request "$t" --amount 500 --kind coupon --reason 'second visit needed'
 at 14:00; svcdesk --as zhao comp review "$t" -m 'within policy'
 at 15:00; svcdesk --as chen comp approve "$t"

@@ -104,6 +104,8 @@ struct TicketRefs {
     holiday_gaps: BTreeSet<i32>,
     /// Stored files its events attach, with where: "event 3 (note)".
     files: Vec<(String, Attachment)>,
+    /// Fault cause codes its events record, each once.
+    cause_codes: Vec<String>,
 }
 
 /// The files a ticket's events attach, each with the event that names it.
@@ -116,6 +118,24 @@ fn ticket_files(t: &Ticket) -> Vec<(String, Attachment)> {
             e.files.iter().map(move |f| (at.clone(), f.clone()))
         })
         .collect()
+}
+
+/// The fault cause codes a ticket's events record, each once.
+fn cause_codes(t: &Ticket) -> Vec<String> {
+    let mut codes: Vec<String> = t
+        .event
+        .iter()
+        .filter_map(|e| match e.field.as_deref() {
+            // A correction (`ticket set --cause-code`) holds it as its new value.
+            Some("cause_code") if e.action == Some(crate::model::ticket::Action::Set) => {
+                e.new.clone()
+            }
+            _ => e.cause_code.clone(),
+        })
+        .collect();
+    codes.sort();
+    codes.dedup();
+    codes
 }
 
 /// Every attachment a record names must be in the store with its recorded hash; each
@@ -455,6 +475,7 @@ fn examine(
                 .collect();
             departments.sort();
             departments.dedup();
+            let cause_codes = cause_codes(&t);
             let holiday_gaps = gaps.map(|g| g.of_ticket(&t)).unwrap_or_default();
             Ok((
                 i64::from(t.schema),
@@ -466,6 +487,7 @@ fn examine(
                     category: t.category,
                     departments,
                     holiday_gaps,
+                    cause_codes,
                 }),
             ))
         }),
@@ -583,11 +605,13 @@ fn examined_clean(rel: PathBuf, t: Ticket, gaps: Option<&HolidayGaps>) -> Examin
     departments.dedup();
     let holiday_gaps = gaps.map(|g| g.of_ticket(&t)).unwrap_or_default();
     let files = ticket_files(&t);
+    let cause_codes = cause_codes(&t);
     Examined {
         rel,
         id: Some(t.id),
         problems: Vec::new(),
         record: Parsed::Ticket(TicketRefs {
+            cause_codes,
             files,
             customer: t.customer,
             links: t.links,
@@ -667,6 +691,11 @@ fn check_ticket_refs(
     for d in &t.departments {
         if !desk.config.departments.contains_key(d) {
             problem(format!("department \"{d}\" is not in svcdesk.toml"));
+        }
+    }
+    for c in &t.cause_codes {
+        if let Some(p) = names::cause_code_problem(&desk.config, c) {
+            problem(p);
         }
     }
 }

@@ -23,9 +23,12 @@
 //!   closed at its end: mean and the count of each score;
 //! - **revisit rate**: tickets resolved in the period with a `revisit` after that
 //!   resolution (before the period's end) ÷ tickets resolved in the period;
-//! - **compensation**: amounts approved in the period, per currency;
+//! - **compensation**: requests, approvals and rejections in the period (count and the
+//!   requested amount, per currency; an approval or rejection counts the amount of the
+//!   request it decided), and requests pending (requested or reviewed) at its end;
 //! - **visits** / **visit hours**: field-service reports whose visit falls in the period,
-//!   and their hours on site.
+//!   and their hours on site;
+//! - **log hours**: hours of work-log entries (`report log`) dated in the period.
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
@@ -37,6 +40,7 @@ use serde_json::{Value, json};
 use crate::config::Policy;
 use crate::model::report::Report;
 use crate::model::ticket::{self, Action, Event, Ticket};
+use crate::model::worklog::WorkLog;
 use crate::output::Rows;
 use crate::output::sheet::{self, intern, json_number};
 use crate::sla::policy::{TimerState, TimerStatus};
@@ -120,6 +124,21 @@ pub struct Stats {
     pub visits: usize,
     /// Hours on site, in hundredths.
     pub visit_hundredths: i64,
+    /// Work-log hours dated in the period, in hundredths.
+    pub log_hundredths: i64,
+    /// Compensation requests, approvals, rejections in the period, and requests pending
+    /// at its end: counts, and per currency their amounts in hundredths ([`Comp`]).
+    pub comp: [usize; 4],
+    pub comp_amounts: BTreeMap<String, [i64; 4]>,
+}
+
+/// The compensation figures of [`Stats::comp`], in its order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Comp {
+    Requested = 0,
+    Approved = 1,
+    Rejected = 2,
+    Pending = 3,
 }
 
 impl Stats {
@@ -178,25 +197,79 @@ impl Stats {
             .filter(|e| is(e, Action::Reopen))
             .count();
         for (i, e) in t.event.iter().enumerate() {
-            if !(is(&e, Action::CompApprove) && p.contains(at(e))) {
+            if !p.contains(at(e)) {
                 continue;
             }
-            // The amount is the request's that this approval decided.
-            if let Some(req) = t.event[..i]
+            let which = match e.action {
+                Some(Action::CompRequest) => Comp::Requested,
+                Some(Action::CompApprove) => Comp::Approved,
+                Some(Action::CompReject) => Comp::Rejected,
+                _ => continue,
+            };
+            // A decision's amount is that of the request it decided.
+            let Some(req) = t.event[..=i]
                 .iter()
                 .rev()
                 .find(|r| is(r, Action::CompRequest))
-                && let Some(amount) = &req.amount
-            {
-                let cur = req.currency.clone().unwrap_or_else(|| "CNY".into());
-                *self.compensation.entry(cur).or_default() += cents(amount);
+            else {
+                continue;
+            };
+            let cur = req.currency.clone().unwrap_or_else(|| "CNY".into());
+            let amount = req.amount.as_deref().map_or(0, cents);
+            self.add_comp(which, &cur, amount);
+            if which == Comp::Approved {
+                *self.compensation.entry(cur).or_default() += amount;
             }
+        }
+        if matches!(
+            t.compensation,
+            Some(ticket::CompState::Requested | ticket::CompState::Reviewed)
+        ) {
+            let cur = t
+                .compensation_currency
+                .clone()
+                .unwrap_or_else(|| "CNY".into());
+            let amount = t.compensation_amount.as_deref().map_or(0, cents);
+            self.add_comp(Comp::Pending, &cur, amount);
         }
         for s in timers {
             if s.decided.is_some_and(|d| p.contains(d)) {
                 self.sla.entry(s.timer.clone()).or_default().add(s.state);
             }
         }
+    }
+
+    fn add_comp(&mut self, which: Comp, currency: &str, hundredths: i64) {
+        self.comp[which as usize] += 1;
+        self.comp_amounts.entry(currency.to_string()).or_default()[which as usize] += hundredths;
+    }
+
+    /// Work-log hours (in hundredths) dated in the period.
+    pub fn add_log(&mut self, hundredths: i64) {
+        self.log_hundredths += hundredths;
+    }
+
+    /// The currencies of the compensation figures, alphabetical, joined by "; ".
+    pub fn comp_currency(&self) -> String {
+        self.comp_amounts
+            .keys()
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    /// One compensation amount with two decimals: a number when all the figures are in
+    /// one currency, else one amount per currency of [`Stats::comp_currency`], joined by
+    /// "; " (amounts in different currencies do not add up); 0.00 when there are none.
+    pub fn comp_amount(&self, which: Comp) -> String {
+        if self.comp_amounts.is_empty() {
+            return format_cents(0);
+        }
+        self.comp_amounts
+            .values()
+            .map(|a| format_cents(a[which as usize]))
+            .collect::<Vec<_>>()
+            .join("; ")
     }
 
     /// One field visit in the period, with its hours on site in hundredths if known.
@@ -227,6 +300,16 @@ impl Stats {
         }
         self.visits += o.visits;
         self.visit_hundredths += o.visit_hundredths;
+        self.log_hundredths += o.log_hundredths;
+        for (a, b) in self.comp.iter_mut().zip(o.comp) {
+            *a += b;
+        }
+        for (k, c) in &o.comp_amounts {
+            let mine = self.comp_amounts.entry(k.clone()).or_default();
+            for (a, b) in mine.iter_mut().zip(c) {
+                *a += b;
+            }
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -380,6 +463,8 @@ impl Dim {
 pub struct Names {
     pub customers: HashMap<String, String>,
     pub categories: HashMap<String, String>,
+    /// Fault cause code -> name (`[causes]`).
+    pub causes: HashMap<String, String>,
 }
 
 /// The statistics of one period, grouped.
@@ -400,6 +485,29 @@ pub struct Summary {
 pub fn summarise(
     tickets: &[Ticket],
     reports: &[Report],
+    policy: &Policy,
+    period: &Period,
+    dims: &[Dim],
+    now: DateTime<Utc>,
+) -> Summary {
+    summarise_all(
+        tickets,
+        reports,
+        (&[], chrono_tz::UTC),
+        policy,
+        period,
+        dims,
+        now,
+    )
+}
+
+/// [`summarise`] with the engineers' work logs: the hours of entries dated in the period
+/// (in `logs`' zone, the desk's), grouped like a visit: by their engineer, otherwise by
+/// their ticket's values (empty for an entry without one).
+pub fn summarise_all(
+    tickets: &[Ticket],
+    reports: &[Report],
+    (logs, tz): (&[WorkLog], chrono_tz::Tz),
     policy: &Policy,
     period: &Period,
     dims: &[Dim],
@@ -442,6 +550,21 @@ pub fn summarise(
         total.add_visit(hours);
         groups.entry(k).or_default().add_visit(hours);
     }
+    for log in logs {
+        for e in log
+            .entry
+            .iter()
+            .filter(|e| period.contains(crate::time::midnight(tz, e.date)))
+        {
+            let linked = e.ticket.as_deref().and_then(|id| by_id.get(id).copied());
+            let k = key(&|d| match d {
+                Dim::Engineer => log.engineer.clone(),
+                other => linked.map(|t| other.of_ticket(t)).unwrap_or_default(),
+            });
+            total.add_log(e.hundredths());
+            groups.entry(k).or_default().add_log(e.hundredths());
+        }
+    }
     Summary {
         period: period.clone(),
         dims: dims.to_vec(),
@@ -452,7 +575,8 @@ pub fn summarise(
 }
 
 /// The figure columns after the keys, in order (`sla_<timer>_pct` for each timer where
-/// `SLA` stands).
+/// `SLA` stands), then [`LATER`]. `compensation_approved_amount` took the place of the
+/// text `compensation` ("3000.00 CNY"), which a spreadsheet could not add.
 const FIGURES: [&str; 19] = [
     "opened",
     "closed",
@@ -471,12 +595,33 @@ const FIGURES: [&str; 19] = [
     "satisfaction_4",
     "satisfaction_5",
     "revisit_rate",
-    "compensation",
+    "compensation_approved_amount",
     "visits",
 ];
 
+/// Figure columns that came later, after `visit_hours`: scripts count columns.
+pub const LATER: [&str; 9] = [
+    "log_hours",
+    "compensation_requested",
+    "compensation_requested_amount",
+    "compensation_approved",
+    "compensation_rejected",
+    "compensation_rejected_amount",
+    "compensation_pending",
+    "compensation_pending_amount",
+    "compensation_currency",
+];
+
 /// Columns whose cells are text, not numbers, in JSON.
-const TEXT_COLUMNS: [&str; 2] = ["period", "compensation"];
+const TEXT_COLUMNS: [&str; 2] = ["period", "compensation_currency"];
+
+/// Amount columns: numbers, but text when they hold one amount per currency.
+const AMOUNT_COLUMNS: [&str; 4] = [
+    "compensation_approved_amount",
+    "compensation_requested_amount",
+    "compensation_rejected_amount",
+    "compensation_pending_amount",
+];
 
 impl Summary {
     /// `period`, the dims (and `customer_name` after `customer`), then the figures.
@@ -496,6 +641,7 @@ impl Summary {
             }
         }
         c.push("visit_hours");
+        c.extend(LATER);
         c
     }
 
@@ -525,9 +671,18 @@ impl Summary {
         row.extend(s.satisfaction.iter().map(|n| n.to_string()));
         row.extend([
             s.revisit_rate(),
-            s.compensation_text(),
+            s.comp_amount(Comp::Approved),
             s.visits.to_string(),
             crate::model::report::hours_text(s.visit_hundredths),
+            crate::model::report::hours_text(s.log_hundredths),
+            s.comp[Comp::Requested as usize].to_string(),
+            s.comp_amount(Comp::Requested),
+            s.comp[Comp::Approved as usize].to_string(),
+            s.comp[Comp::Rejected as usize].to_string(),
+            s.comp_amount(Comp::Rejected),
+            s.comp[Comp::Pending as usize].to_string(),
+            s.comp_amount(Comp::Pending),
+            s.comp_currency(),
         ]);
         row
     }
@@ -559,13 +714,28 @@ impl Summary {
             "period": self.period.label,
             "from": self.period.from.to_rfc3339(),
             "to": self.period.to.to_rfc3339(),
-            "groups": rows_json(&self.rows(names), |c| {
+            "groups": amounts_as_text(&self.rows(names), rows_json(&self.rows(names), |c| {
                 TEXT_COLUMNS.contains(&c)
                     || c == "customer_name"
                     || self.dims.iter().any(|d| d.as_str() == c)
-            }),
+            })),
         })
     }
+}
+
+/// An amount cell with one amount per currency ("3000.00; 20.00") is not a number: JSON
+/// gives it as the text it is, where it would otherwise be null.
+fn amounts_as_text(rows: &Rows, mut v: Value) -> Value {
+    if let Value::Array(groups) = &mut v {
+        for (g, r) in groups.iter_mut().zip(&rows.rows) {
+            for (c, cell) in rows.columns.iter().zip(r) {
+                if AMOUNT_COLUMNS.contains(c) && cell.contains(';') {
+                    g[*c] = Value::String(cell.clone());
+                }
+            }
+        }
+    }
+    v
 }
 
 /// Rows as JSON objects: `text(column)` cells as strings, the rest as numbers (null
@@ -612,10 +782,17 @@ pub fn top<'a>(values: impl Iterator<Item = &'a str>, n: usize) -> Vec<(String, 
 }
 
 /// The lists of `stats --top`, in this order.
-pub const TOP_LISTS: [&str; 4] = ["category", "product", "complaint_kind", "repeat_customer"];
+pub const TOP_LISTS: [&str; 5] = [
+    "category",
+    "product",
+    "complaint_kind",
+    "repeat_customer",
+    "cause",
+];
 
 /// The most frequent categories, products and complaint kinds among the tickets opened
-/// in a period, and the customers with two or more of them.
+/// in a period, the customers with two or more of them, and their most frequent fault
+/// cause codes (`ticket diagnose --cause-code`; tickets without one are not ranked).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Top {
     pub period: Period,
@@ -649,6 +826,7 @@ pub fn top_n(tickets: &[Ticket], period: &Period, n: usize) -> Top {
                 values(|t| t.complaint_kind.map(|k| k.as_str())),
             ),
             ("repeat_customer", repeat),
+            ("cause", values(|t| t.cause_code.as_deref())),
         ],
     }
 }
@@ -686,6 +864,7 @@ impl Top {
                     "category" => names.categories.get(k).cloned().unwrap_or_default(),
                     "repeat_customer" => names.customers.get(k).cloned().unwrap_or_default(),
                     "complaint_kind" => complaint_kind_name(k).to_string(),
+                    "cause" => names.causes.get(k).cloned().unwrap_or_default(),
                     _ => String::new(),
                 };
                 rows.push(vec![

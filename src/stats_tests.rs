@@ -198,6 +198,137 @@ fn reopens_compensation_and_satisfaction_after_reopen() {
     assert_eq!(s.resolve_secs, [5 * 86400], "the last resolution counts");
     assert_eq!(s.compensation_text(), "150.50 CNY; 20.00 USD");
     assert_eq!(s.reopen_rate(), "100.0");
+    // Two requests, two approvals; amounts in two currencies cannot be added, so each
+    // amount cell lists one per currency, in the currency cell's order.
+    assert_eq!(s.comp, [2, 2, 0, 0]);
+    assert_eq!(s.comp_currency(), "CNY; USD");
+    assert_eq!(s.comp_amount(Comp::Approved), "150.50; 20.00");
+    assert_eq!(s.comp_amount(Comp::Rejected), "0.00; 0.00");
+    // JSON: one amount is a number, an amount per currency the text it is.
+    let c = crate::config::Config::parse(
+        std::path::Path::new("svcdesk.toml"),
+        &crate::config::default_config("t", tz()),
+    )
+    .unwrap();
+    let policy = Policy::new(&c.sla, c.calendar().unwrap()).unwrap();
+    let now = at("2026-12-15T00:00:00").to_utc();
+    let j = summarise(&[t], &[], &policy, &nov(), &[], now).to_json(&Names::default());
+    let g = &j["groups"][0];
+    assert_eq!(g["compensation_approved_amount"], "150.50; 20.00");
+    assert_eq!(g["compensation_currency"], "CNY; USD");
+    assert_eq!(g["compensation_approved"], 2);
+    let one = summarise(&[full_life()], &[], &policy, &nov(), &[], now).to_json(&Names::default());
+    assert_eq!(one["groups"][0]["compensation_approved_amount"], 0.0);
+}
+
+#[test]
+fn compensation_requested_decided_and_pending_by_period() {
+    // Requested in October, rejected in November; requested again in November and
+    // still awaiting the decision at November's end.
+    let mut again = ev(Action::CompRequest, "2026-11-20T10:00:00");
+    again.amount = Some("300".into());
+    let t = ticket(
+        "T20261030-CCCCCC",
+        vec![
+            ev(Action::Open, "2026-10-30T09:00:00"),
+            ev(Action::Assign, "2026-10-30T09:00:00"),
+            ev(Action::Accept, "2026-10-30T09:30:00"),
+            ev(Action::CompRequest, "2026-10-30T10:00:00"),
+            ev(Action::CompReject, "2026-11-02T10:00:00"),
+            again,
+            ev(Action::CompReview, "2026-11-21T10:00:00"),
+        ],
+    );
+    let oct = Period::month(
+        Month {
+            year: 2026,
+            month: 10,
+        },
+        tz(),
+    );
+    let mut o = Stats::default();
+    o.add_ticket(&as_of(&t, oct.to).unwrap(), &[], &oct);
+    assert_eq!(o.comp, [1, 0, 0, 1], "requested, and pending at the end");
+    assert_eq!(o.comp_amount(Comp::Pending), "150.50");
+    let mut n = Stats::default();
+    n.add_ticket(&t, &[], &nov());
+    assert_eq!(n.comp, [1, 0, 1, 1]);
+    assert_eq!(
+        n.comp_amount(Comp::Rejected),
+        "150.50",
+        "the request it decided"
+    );
+    assert_eq!(n.comp_amount(Comp::Requested), "300.00");
+    assert_eq!(
+        n.comp_amount(Comp::Pending),
+        "300.00",
+        "reviewed is still pending"
+    );
+    assert_eq!(n.comp_amount(Comp::Approved), "0.00");
+    assert_eq!(n.comp_currency(), "CNY");
+    assert!(n.compensation.is_empty(), "nothing approved");
+}
+
+#[test]
+fn work_log_hours_in_the_period_go_to_their_engineer_or_their_ticket() {
+    use crate::model::worklog::{Entry, WorkLog};
+    let c = crate::config::Config::parse(
+        std::path::Path::new("svcdesk.toml"),
+        &crate::config::default_config("t", tz()),
+    )
+    .unwrap();
+    let policy = Policy::new(&c.sla, c.calendar().unwrap()).unwrap();
+    let t = full_life();
+    let entry = |date: &str, hours: f64, ticket: Option<&str>| Entry {
+        date: chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap(),
+        hours: Some(hours),
+        ticket: ticket.map(String::from),
+        text: "work".into(),
+        at: at("2026-12-01T18:00:00"),
+        by: "wang".into(),
+    };
+    let logs = [
+        WorkLog {
+            schema: 1,
+            engineer: "wang".into(),
+            entry: vec![
+                entry("2026-10-31", 8.0, None),
+                entry("2026-11-01", 2.5, Some(&t.id)),
+                entry("2026-11-30", 1.0, None),
+                entry("2026-12-01", 3.0, None),
+            ],
+        },
+        WorkLog {
+            schema: 1,
+            engineer: "sun".into(),
+            entry: vec![entry("2026-11-12", 4.0, None)],
+        },
+    ];
+    let now = at("2026-12-15T00:00:00").to_utc();
+    let nov = nov();
+    let by = |dims: &[Dim]| {
+        summarise_all(
+            std::slice::from_ref(&t),
+            &[],
+            (&logs, tz()),
+            &policy,
+            &nov,
+            dims,
+            now,
+        )
+    };
+    let s = by(&[Dim::Engineer]);
+    let hours = |k: &str| s.groups[&vec![k.to_string()]].log_hundredths;
+    // Nov 1 and Nov 30 in the desk's zone; Oct 31 and Dec 1 are other months'.
+    assert_eq!((hours("wang"), hours("sun")), (350, 400));
+    assert_eq!(s.total.log_hundredths, 750);
+    let row = s.rows(&Names::default());
+    let col = row.columns.iter().position(|c| *c == "log_hours").unwrap();
+    assert_eq!(row.rows[1][col], "3.50", "{:?}", row.rows);
+    // By category: the entry on a ticket goes with it, the others have no key.
+    let s = by(&[Dim::Category]);
+    assert_eq!(s.groups[&vec!["complaint".to_string()]].log_hundredths, 250);
+    assert_eq!(s.groups[&vec![String::new()]].log_hundredths, 500);
 }
 
 #[test]

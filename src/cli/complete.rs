@@ -15,7 +15,7 @@ use super::Context;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// category, department, staff, grade, ticket, customer, report or measure
+    /// category, department, staff, grade, ticket, customer, report, measure or cause
     kind: String,
     /// Only candidates that start with this (case-insensitive)
     #[arg(default_value = "", allow_hyphen_values = true)]
@@ -51,6 +51,7 @@ fn candidates(desk: &Desk, kind: &str) -> Vec<String> {
         "customer" => ids(desk, Kind::Customer),
         "report" => ids(desk, Kind::Report),
         "measure" => ids(desk, Kind::Measure),
+        "cause" => c.causes.keys().cloned().collect(),
         _ => Vec::new(),
     }
 }
@@ -76,6 +77,7 @@ fn option_kind(arg: &clap::Arg) -> Option<&'static str> {
         "assignee" | "owner" | "engineer" => Some("staff"),
         "customer" => Some("customer"),
         "ticket" => Some("ticket"),
+        "cause-code" => Some("cause"),
         _ => None,
     })
 }

@@ -154,7 +154,8 @@ fn import_tickets(
     let customers: std::collections::HashSet<String> =
         desk.ids(Kind::Customer)?.into_iter().collect();
     let existing: std::collections::HashSet<String> = desk.ids(Kind::Ticket)?.into_iter().collect();
-    let plan = tickets::plan(text, &src.label, desk.tz(), &existing, &customers)?;
+    let mut plan = tickets::plan(text, &src.label, desk.tz(), &existing, &customers)?;
+    tickets::check_causes(&mut plan, &desk.config);
     for (line, message) in &plan.bad {
         eprintln!("error: {}: {message}", src.at(*line));
     }

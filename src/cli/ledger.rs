@@ -25,13 +25,16 @@ month before today's: what a cron job on the 1st wants.
 
 CSV columns: date,report,engineer,customer,customer_name,service_type,ticket,location,
 arrived,left,hours_on_site,travel,work_done,problems,escalated,parts,cost,signed_by,
-outcome,satisfaction
-(date YYYY-MM-DD and arrived/left YYYY-MM-DD HH:MM in desk time; hours_on_site and cost
-with two decimals; escalated yes/no; satisfaction 1-5 or empty).
+outcome,satisfaction,departed,returned,engineer_name,escalated_to
+(date YYYY-MM-DD and departed/arrived/left/returned YYYY-MM-DD HH:MM in desk time: the
+travel times are the report's --departed and --returned; hours_on_site and cost with two
+decimals; escalated yes/no, escalated_to whom; satisfaction 1-5 or empty; engineer_name
+is the engineer's name in [[staff]], empty when not listed).
 
 --lang zh writes the header row with the form's own names: 日期,服务单号,工程师,客户,
 客户名称,服务类型,工单号,地点,到达时间,离开时间,现场工时,交通,工作内容,发现问题,
-24小时内上报,备件,费用,客户签字,处理结果,满意度 (the cells are the same).
+24小时内上报,备件,费用,客户签字,处理结果,满意度,出发时间,返回时间,工程师姓名,上报对象
+(the cells are the same).
 
 --bom starts the file with a UTF-8 byte-order mark (so Excel reads Chinese), cells
 unchanged. --excel is --bom, and non-numeric cells starting with = + - @ tab or CR get a
@@ -54,7 +57,9 @@ CSV columns: id,opened,customer,customer_name,channel,category,complaint_kind,gr
 priority,department,assignee,title,state_at_month_end,accepted,responded,resolved,closed,
 hours_to_accept,working_hours_to_accept,hours_to_respond,working_hours_to_respond,
 hours_to_resolve,working_hours_to_resolve,sla_<timer>...,compensation,
-compensation_amount,compensation_currency,satisfaction,reopened
+compensation_amount,compensation_currency,satisfaction,reopened,contact,phone,product,
+serial,description,cause,cause_code,resolution,revisit_efficiency,revisit_attitude,
+revisit_result,revisit_comment
 - times YYYY-MM-DD HH:MM in desk time; empty when it had not happened by the month's end;
 - hours_to_X = X - opened in hours, two decimals; working_hours_to_X counts only working
   time of the desk calendar ([calendar] in svcdesk.toml);
@@ -63,13 +68,19 @@ compensation_amount,compensation_currency,satisfaction,reopened
   the outcome of each run of the timer, in order and separated by `; ` (met, breached,
   missed, n/a, restarted, running, paused, at-risk; `breached; met` for a late
   resolution reopened and resolved in time), or empty when the timer does not apply;
-- compensation: requested, reviewed, approved or rejected; compensation_amount with two
-  decimals; satisfaction 1-5 or empty; reopened: how many times.
+- compensation: requested, reviewed, approved or rejected; compensation_amount a number
+  with two decimals, its currency in compensation_currency; satisfaction 1-5 or empty;
+  reopened: how many times;
+- contact: the ticket's contact, else the customer's; phone: the customer's;
+  description: the problem as opened; cause (原因分析) and cause_code (its [causes] code)
+  from the diagnosis; resolution (处理措施/结果) from the last resolve;
+  revisit_efficiency/_attitude/_result (1-5) and revisit_comment from the last revisit.
 
 --lang zh writes the header row with the form's own names: 工单号,受理时间,客户,客户名称,
 渠道,类别,投诉类型,等级,优先级,部门,处理人,标题,月末状态,接单时间,响应时间,解决时间,
 结案时间,接单用时(小时),...,<timer>SLA (接单SLA, 响应SLA, ...),赔偿状态,赔偿金额,币种,
-满意度,重开次数.
+满意度,重开次数,联系人,联系电话,产品,序列号,问题描述,原因分析,故障分类,处理措施/结果,
+回访效率评分,回访态度评分,回访结果评分,回访意见.
 
 --bom: a UTF-8 BOM; --excel: the BOM and formula-safe cells, as for `ledger service`.")]
     Tickets(TicketsArgs),

@@ -42,8 +42,18 @@ What the figures mean:
   satisfaction_*     final scores 1-5 of tickets closed in the period: mean, counts
   revisit_rate       tickets resolved in the period that were revisited (before the
                      period's end) / tickets resolved, %
-  compensation       amounts approved in the period, per currency (\"3000.00 CNY; 20.00 USD\")
+  compensation_approved_amount  amounts approved in the period (two decimals)
   visits, visit_hours  field-service reports in the period and their hours on site
+  log_hours          work-log hours (`report log`) dated in the period; by engineer with
+                     --by engineer
+  compensation_requested, _approved, _rejected  requests, approvals and rejections in
+                     the period (counts; an approval or rejection counts the amount of
+                     the request it decided), with _requested_amount, _rejected_amount
+  compensation_pending, _pending_amount  requests awaiting review or decision at the
+                     period's end
+  compensation_currency  the currency of the amounts; amounts in several currencies do
+                     not add up, so then each amount cell lists one amount per currency
+                     in this column's order (\"3000.00; 20.00\" for \"CNY; USD\")
 
 --by groups by category, grade, priority, department, assignee, channel, customer,
 product or engineer; repeat it (or give a list: --by grade,category) to group by the
@@ -55,7 +65,10 @@ CSV columns: period,<one column per --by key; customer_name after customer>,open
 closed,backlog,reopen_rate,sla_<timer>_pct...,sla_overall_pct,first_response_mean_h,
 first_response_median_h,resolve_mean_h,resolve_median_h,satisfaction_mean,
 satisfaction_1,satisfaction_2,satisfaction_3,satisfaction_4,satisfaction_5,
-revisit_rate,compensation,visits,visit_hours
+revisit_rate,compensation_approved_amount,visits,visit_hours,log_hours,
+compensation_requested,compensation_requested_amount,compensation_approved,
+compensation_rejected,compensation_rejected_amount,compensation_pending,
+compensation_pending_amount,compensation_currency
 One row per group (groups with nothing in the period are left out; without --by, one row
 for the desk). Percentages with one decimal, hours and means with two, empty when
 undefined (nothing to divide by). The table adds a total row; CSV leaves it out, so a
@@ -68,9 +81,11 @@ the period, and those open and overdue at its end (or now); JSON has them as `me
 --top N, --trend N and --measures: the table shows them as sections after the figures.
 CSV holds one table per file, so with --format csv they replace the figures:
   --top N:   period,list,rank,key,name,tickets,share_pct
-             (list: category, product, complaint_kind, repeat_customer; the N most
-             frequent among tickets opened in the period, ties by name; repeat customers
-             have two or more; share_pct of the tickets opened in the period)
+             (list: category, product, complaint_kind, repeat_customer, cause; the N
+             most frequent among tickets opened in the period, ties by name; repeat
+             customers have two or more; cause ranks the fault cause codes of
+             `ticket diagnose --cause-code`, named from [causes]; share_pct of the
+             tickets opened in the period)
   --trend N: month,opened,closed,backlog,satisfaction_mean,sla_overall_pct
              (the N months ending with the period's last month, oldest first)
   --measures: period,kind,added,done,open,overdue (one row per kind, no total)
@@ -79,8 +94,9 @@ groups, and top / trend when asked.
 
 --lang zh writes the CSV header row in Chinese: 期间,<key>,新增,结案,积压,重开率(%),
 <timer>SLA达成率(%)...,SLA总达成率(%),首次响应均值(小时),首次响应中位数(小时),
-解决均值(小时),解决中位数(小时),满意度均值,满意度1分..满意度5分,回访率(%),赔偿金额,
-现场服务次数,现场工时 (keys: 类别,等级,优先级,部门,处理人,渠道,客户,客户名称,产品,
+解决均值(小时),解决中位数(小时),满意度均值,满意度1分..满意度5分,回访率(%),批准赔偿金额,
+现场服务次数,现场工时,工作日志工时,赔偿申请数,申请赔偿金额,赔偿批准数,赔偿驳回数,
+驳回赔偿金额,待审赔偿数,待审赔偿金额,赔偿币种 (keys: 类别,等级,优先级,部门,处理人,渠道,客户,客户名称,产品,
 工程师; --top: 期间,榜单,排名,代码,名称,工单数,占比(%); --trend: 月份,...; --measures:
 期间,措施类型,新增措施,完成措施,未完成措施,逾期措施).
 
@@ -107,7 +123,8 @@ pub struct Args {
     /// Group by this key (repeatable, or a comma-separated list).
     #[arg(long, value_name = "KEY", value_delimiter = ',', value_parser = values::word::<Dim>())]
     by: Vec<Dim>,
-    /// Also the N most frequent categories, products, complaint kinds, and repeat customers.
+    /// Also the N most frequent categories, products, complaint kinds, repeat customers
+    /// and fault causes.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     top: Option<u32>,
     /// Also the N months ending with the period, side by side.
@@ -269,9 +286,10 @@ fn summary_table(s: &stats::Summary, names: &Names, width: Option<u16>) -> Strin
             "resolve_mean_h",
             "satisfaction_mean",
             "revisit_rate",
-            "compensation",
+            "compensation_approved_amount",
             "visits",
             "visit_hours",
+            "log_hours",
         ])
         .collect();
     let idx: Vec<usize> = keep
@@ -331,6 +349,7 @@ fn top_table(t: &stats::Top, names: &Names, width: Option<u16>) -> String {
         ("product", "Products"),
         ("complaint_kind", "Complaint kinds"),
         ("repeat_customer", "Repeat customers (2 or more tickets)"),
+        ("cause", "Fault causes (故障分类)"),
     ] {
         let mut table = Rows::new(vec!["rank", "key", "name", "tickets", "share_pct"]);
         for r in rows.rows.iter().filter(|r| r[1] == list) {

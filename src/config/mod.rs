@@ -50,6 +50,10 @@ pub struct Config {
     pub attachments: Attachments,
     #[serde(default)]
     pub duplicates: duplicates::Duplicates,
+    /// `[causes]`: fault causes (故障分类), code -> name, that `ticket diagnose
+    /// --cause-code` records and `stats --top` ranks. Optional: empty when absent.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub causes: BTreeMap<String, String>,
 }
 
 /// `[attachments]`: files attached to records, kept in the desk (see
@@ -74,6 +78,15 @@ impl Attachments {
             .and_then(parse_size)
             .unwrap_or(DEFAULT_MAX_ATTACHMENT)
     }
+}
+
+/// A `[causes]` code: letters, digits, '-' and '_' (what a CSV cell and a command line
+/// carry unquoted).
+pub fn cause_code_ok(code: &str) -> bool {
+    !code.is_empty()
+        && code
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
 }
 
 /// A size such as `20MB`, `512KB`, `1GB` or `1000` (bytes); K/M/G are 1024-based, case
@@ -315,6 +328,20 @@ impl Config {
                 KeyPath::new(["attachments", "max_size"]),
                 format!("\"{m}\" is not a size; write one such as \"20MB\", \"512KB\" or \"1GB\""),
             );
+        }
+        for (code, name) in &self.causes {
+            if !cause_code_ok(code) {
+                return bad(
+                    KeyPath::new(["causes", code.as_str()]),
+                    format!("\"{code}\" is not a cause code: use letters, digits, '-' and '_'"),
+                );
+            }
+            if name.trim().is_empty() {
+                return bad(
+                    KeyPath::new(["causes", code.as_str()]),
+                    "a cause needs a name, such as \"电气 Electrical\"".into(),
+                );
+            }
         }
         for (key, cat) in &self.categories {
             if !self.departments.contains_key(&cat.department) {
@@ -737,6 +764,16 @@ department = "logistics"
 name = "其他 Other"
 department = "service-desk"
 
+# Fault causes (故障分类): `ticket diagnose --cause-code CODE` records one, `check`
+# reports codes not listed here, and `stats --top N` ranks them. The free-text --cause
+# (原因分析) stays. Add, rename or remove codes as the quality review needs.
+[causes]
+electrical = "电气 Electrical"
+mechanical = "机械 Mechanical"
+software = "软件 Software"
+operation = "操作 Operation"
+logistics = "物流 Logistics"
+
 # Who gets a newly routed ticket inside its department:
 #   "none"        nobody yet; the department head or a person assigns by hand
 #   "round-robin" the department's engineers/agents in turn
@@ -935,6 +972,36 @@ mod tests {
         );
         // Other syntax errors are as toml says them.
         assert!(err("[routing]", "[routing").ends_with(":9: unclosed table, expected `]`"));
+    }
+
+    #[test]
+    fn causes_are_optional_and_checked() {
+        let text = default_config("x", chrono_tz::Asia::Shanghai);
+        let c = Config::parse(Path::new("svcdesk.toml"), &text).unwrap();
+        assert_eq!(c.causes["electrical"], "电气 Electrical");
+        assert_eq!(c.causes.len(), 5);
+        let start = text.find("[causes]").unwrap();
+        let end = start + text[start..].find("\n\n").unwrap();
+        let old = format!("{}{}", &text[..start], &text[end..]);
+        let c = Config::parse(Path::new("svcdesk.toml"), &old).unwrap();
+        assert!(c.causes.is_empty(), "a desk from before [causes] loads");
+        let line = text
+            .lines()
+            .position(|l| l.starts_with("software"))
+            .unwrap()
+            + 1;
+        let err = |from: &str, to: &str| {
+            Config::parse(Path::new("svcdesk.toml"), &text.replacen(from, to, 1))
+                .unwrap_err()
+                .to_string()
+        };
+        assert!(
+            err("software = ", "\"soft ware\" = ")
+                .starts_with(&format!("svcdesk.toml:{line}:15: causes.\"soft ware\": ")),
+            "{}",
+            err("software = ", "\"soft ware\" = ")
+        );
+        assert!(err("\"软件 Software\"", "\" \"").contains("a cause needs a name"));
     }
 
     #[test]

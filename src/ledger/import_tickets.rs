@@ -102,6 +102,29 @@ pub fn plan(
     Ok(plan)
 }
 
+/// Moves the planned rows whose `cause_code` is not one of the desk's `[causes]` to the
+/// bad rows, each with the nearest code.
+pub fn check_causes(plan: &mut Plan, config: &crate::config::Config) {
+    let mut kept = Vec::with_capacity(plan.tickets.len());
+    for p in plan.tickets.drain(..) {
+        match p.ticket.cause_code.as_deref() {
+            Some(code) => match crate::model::names::cause_code(config, code) {
+                Ok(()) => kept.push(p),
+                Err(e) => plan.bad.push((
+                    p.line,
+                    match e.hint() {
+                        Some(h) => format!("{e} ({h})"),
+                        None => e.to_string(),
+                    },
+                )),
+            },
+            None => kept.push(p),
+        }
+    }
+    plan.tickets = kept;
+    plan.bad.sort_by_key(|b| b.0);
+}
+
 /// Creates the planned tickets, all or nothing (staged under `.svcdesk/`, then moved
 /// into place; see [`crate::desk::journal`]). The caller holds the desk lock from before
 /// it listed the IDs for the plan until this returns.
@@ -283,10 +306,12 @@ fn plan_row(
         events.push(r);
     }
     let work = events.iter().map(|e| e.at).max().expect("open is there");
-    if text("cause").is_some() || text("responsibility").is_some() {
+    let cause_code = text("cause_code").map(|c| c.trim().to_string());
+    if text("cause").is_some() || text("responsibility").is_some() || cause_code.is_some() {
         let mut d = ev(work, &worker, Action::Diagnose);
         d.cause = text("cause").or_else(|| Some("imported".into()));
         d.responsibility = text("responsibility");
+        d.cause_code = cause_code.clone();
         events.push(d);
     }
     if let Some(p) = text("plan") {
@@ -421,7 +446,8 @@ fn plan_row(
     expected.cause = text("cause").or(replayed
         .cause
         .clone()
-        .filter(|_| text("responsibility").is_some()));
+        .filter(|_| text("responsibility").is_some() || cause_code.is_some()));
+    expected.cause_code = cause_code;
     expected.responsibility = text("responsibility");
     expected.plan = text("plan");
     expected.resolution =

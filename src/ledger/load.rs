@@ -1,7 +1,10 @@
 //! The ledgers of a desk: each reads what its month needs and folds it.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 
+use super::tickets::Contact;
 use super::{Month, Period, ServiceLedger, TicketLedger};
 use crate::Result;
 use crate::desk::Desk;
@@ -11,9 +14,16 @@ use crate::stats::may_count;
 /// 技术服务台账 of `month`, from the desk's reports.
 pub fn service_of(desk: &Desk, month: Month) -> Result<ServiceLedger> {
     let reports = report::load_all(desk)?;
+    let staff: HashMap<String, String> = desk
+        .config
+        .staff
+        .iter()
+        .map(|s| (s.id.clone(), s.name.clone()))
+        .collect();
     Ok(super::service(
         &reports,
         &customer::names(desk)?,
+        &staff,
         month,
         desk.tz(),
     ))
@@ -25,9 +35,25 @@ pub fn tickets_of(desk: &Desk, month: Month, now: DateTime<Utc>) -> Result<Ticke
     let period = Period::month(month, desk.tz());
     let policy = desk.config.policy()?;
     let tickets = ticket_store::load_where(desk, |t| may_count(t, period.from, period.to))?;
+    let customers = customer::load_all(desk)?;
+    let names = customers
+        .iter()
+        .map(|c| (c.id.clone(), c.name.clone()))
+        .collect();
+    let contacts = customers
+        .into_iter()
+        .map(|c| {
+            let k = Contact {
+                contact: c.contact,
+                phone: c.phone,
+            };
+            (c.id, k)
+        })
+        .collect();
     Ok(super::tickets(
         &tickets,
-        &customer::names(desk)?,
+        &names,
+        &contacts,
         &policy,
         month,
         desk.tz(),

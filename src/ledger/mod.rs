@@ -28,7 +28,7 @@ pub mod spreadsheet;
 mod tickets;
 
 pub use load::{service_of, tickets_of};
-pub use tickets::{TICKET_COLUMNS, TICKET_TAIL, TicketLedger, tickets};
+pub use tickets::{Contact, TICKET_COLUMNS, TICKET_TAIL, TicketLedger, tickets};
 
 use crate::time::{Month, Period, Week};
 
@@ -37,7 +37,7 @@ use crate::time::{Month, Period, Week};
 /// The columns of `ledger service`, in order. Times are desk-local `YYYY-MM-DD HH:MM`
 /// (what a spreadsheet reads as a date-time), hours and cost have two decimals,
 /// `escalated` is yes/no.
-pub const SERVICE_COLUMNS: [&str; 20] = [
+pub const SERVICE_COLUMNS: [&str; 24] = [
     "date",
     "report",
     "engineer",
@@ -58,6 +58,11 @@ pub const SERVICE_COLUMNS: [&str; 20] = [
     "signed_by",
     "outcome",
     "satisfaction",
+    // Added later, so at the end: scripts count columns.
+    "departed",
+    "returned",
+    "engineer_name",
+    "escalated_to",
 ];
 
 /// The columns of [`SERVICE_COLUMNS`] that hold numbers (JSON gives them as numbers).
@@ -75,10 +80,12 @@ pub struct ServiceLedger {
 }
 
 /// One row per field-service report whose visit (arrival, or else the report's creation)
-/// falls in `month` in the desk's zone; sorted by that time, then ID.
+/// falls in `month` in the desk's zone; sorted by that time, then ID. `staff_names` gives
+/// the engineer's display name (`[[staff]] name`).
 pub fn service(
     reports: &[Report],
     customer_names: &HashMap<String, String>,
+    staff_names: &HashMap<String, String>,
     month: Month,
     tz: Tz,
 ) -> ServiceLedger {
@@ -118,6 +125,10 @@ pub fn service(
             s(&r.signed_by),
             r.outcome.map(|o| o.to_string()).unwrap_or_default(),
             r.satisfaction.map(|n| n.to_string()).unwrap_or_default(),
+            local(r.departed),
+            local(r.returned),
+            staff_names.get(&r.engineer).cloned().unwrap_or_default(),
+            s(&r.escalated_to),
         ]);
     }
     ServiceLedger {
@@ -354,6 +365,9 @@ mod tests {
         late.escalated = true;
         late.outcome = Some(Outcome::FollowUp);
         late.satisfaction = Some(4);
+        late.departed = Some(at("2026-11-30T22:00:00+08:00"));
+        late.returned = Some(at("2026-12-01T02:15:00+08:00"));
+        late.escalated_to = Some("质量部 李经理".into());
         let early = report(
             "R20261124-AAAAAA",
             "zhou",
@@ -371,9 +385,11 @@ mod tests {
         let no_arrival = report("R20261130-DDDDDD", "wang", None, None);
         let names = HashMap::from([("C20261102-5QHJP3".to_string(), "华东机械".to_string())]);
         let all = [late, december, early, no_arrival];
+        let staff = HashMap::from([("wang".to_string(), "王工".to_string())]);
         let l = service(
             &all,
             &names,
+            &staff,
             Month::parse("2026-11", d("2026-12-02")).unwrap(),
             tz(),
         );
@@ -397,6 +413,15 @@ mod tests {
         assert_eq!(cell("outcome"), "follow-up");
         assert_eq!(cell("satisfaction"), "4");
         assert_eq!(cell("ticket"), "");
+        assert_eq!(cell("departed"), "2026-11-30 22:00");
+        assert_eq!(cell("returned"), "2026-12-01 02:15");
+        assert_eq!(cell("engineer_name"), "王工");
+        assert_eq!(cell("escalated_to"), "质量部 李经理");
+        assert_eq!(
+            l.rows.rows[0][SERVICE_COLUMNS.len() - 2],
+            "",
+            "zhou is not on the list"
+        );
         let none = &l.rows.rows[1];
         assert_eq!(none[0], "2026-11-30");
         assert_eq!(none[10], "", "no hours without arrival and departure");

@@ -43,14 +43,37 @@ pub const TICKET_COLUMNS: [&str; 23] = [
     "working_hours_to_resolve",
 ];
 
-/// The last columns of the register.
-pub const TICKET_TAIL: [&str; 5] = [
+/// The last columns of the register. The paper form's fields after `reopened` came
+/// later, so they are at the end (scripts count columns): contact and phone (the
+/// ticket's contact, else the customer's; the customer's phone), the product, the
+/// problem, the cause (原因分析) and its `[causes]` code, the resolution (处理措施/结果),
+/// and the last revisit's scores and comment.
+pub const TICKET_TAIL: [&str; 17] = [
     "compensation",
     "compensation_amount",
     "compensation_currency",
     "satisfaction",
     "reopened",
+    "contact",
+    "phone",
+    "product",
+    "serial",
+    "description",
+    "cause",
+    "cause_code",
+    "resolution",
+    "revisit_efficiency",
+    "revisit_attitude",
+    "revisit_result",
+    "revisit_comment",
 ];
+
+/// A customer's contact person and phone, for the register's `contact` and `phone`.
+#[derive(Debug, Clone, Default)]
+pub struct Contact {
+    pub contact: Option<String>,
+    pub phone: Option<String>,
+}
 
 /// The register of one month.
 #[derive(Debug, Clone)]
@@ -78,6 +101,7 @@ pub struct TicketLedger {
 pub fn tickets(
     all: &[Ticket],
     customer_names: &HashMap<String, String>,
+    contacts: &HashMap<String, Contact>,
     policy: &Policy,
     month: Month,
     tz: Tz,
@@ -119,6 +143,9 @@ pub fn tickets(
         "compensation_amount",
         "satisfaction",
         "reopened",
+        "revisit_efficiency",
+        "revisit_attitude",
+        "revisit_result",
     ]);
 
     let cal = policy.calendar();
@@ -184,6 +211,31 @@ pub fn tickets(
             s(&t.compensation_currency),
             t.satisfaction.map(|n| n.to_string()).unwrap_or_default(),
             t.reopened.to_string(),
+        ]);
+        let known = t.customer.as_ref().and_then(|c| contacts.get(c));
+        let revisit = t.last(Action::Revisit);
+        let score = |f: fn(&crate::model::ticket::Event) -> Option<u8>| {
+            revisit
+                .and_then(f)
+                .map(|n| n.to_string())
+                .unwrap_or_default()
+        };
+        row.extend([
+            t.contact
+                .clone()
+                .or_else(|| known.and_then(|k| k.contact.clone()))
+                .unwrap_or_default(),
+            known.and_then(|k| k.phone.clone()).unwrap_or_default(),
+            s(&t.product),
+            s(&t.serial),
+            t.description.clone(),
+            s(&t.cause),
+            s(&t.cause_code),
+            s(&t.resolution),
+            score(|e| e.efficiency),
+            score(|e| e.attitude),
+            score(|e| e.result),
+            revisit.and_then(|e| e.text.clone()).unwrap_or_default(),
         ]);
         rows.push(row);
     }
@@ -285,6 +337,7 @@ mod tests {
         let l = tickets(
             &all,
             &names,
+            &HashMap::new(),
             &policy(),
             Month {
                 year: 2026,
@@ -327,7 +380,7 @@ mod tests {
         assert_eq!(done[col("working_hours_to_resolve")], "8.50");
         assert_eq!(
             *l.rows.columns.last().unwrap(),
-            "reopened",
+            "revisit_comment",
             "the tail follows the timers"
         );
     }

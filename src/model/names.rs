@@ -20,6 +20,34 @@ pub fn category(cfg: &Config, key: &str) -> Result<()> {
     ))
 }
 
+/// `code` is one of the desk's fault causes (`[causes]`).
+pub fn cause_code(cfg: &Config, code: &str) -> Result<()> {
+    if cfg.causes.contains_key(code) {
+        return Ok(());
+    }
+    if cfg.causes.is_empty() {
+        return Err(Error::invalid_with_hint(
+            format!(
+                "unknown cause code \"{}\": this desk lists no causes",
+                shown(code)
+            ),
+            "add a [causes] table to svcdesk.toml (code = \"name\"), or leave the code out",
+        ));
+    }
+    Err(not_known(
+        format!("unknown cause code \"{}\"", shown(code)),
+        code,
+        "causes of this desk",
+        cfg.causes.keys().map(String::as_str),
+    ))
+}
+
+/// For `check`: the problem with a stored cause code, if any.
+pub fn cause_code_problem(cfg: &Config, code: &str) -> Option<String> {
+    (!cfg.causes.contains_key(code))
+        .then(|| format!("cause_code \"{code}\" is not in [causes] of svcdesk.toml"))
+}
+
 /// `key` is one of the desk's departments.
 pub fn department(cfg: &Config, key: &str) -> Result<()> {
     if cfg.departments.contains_key(key) {

@@ -160,6 +160,10 @@ pub struct Event {
     pub old: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new: Option<String>,
+    /// diagnose: the fault cause's code in `[causes]` (故障分类), beside the free-text
+    /// `cause`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cause_code: Option<String>,
 }
 
 fn epoch() -> DateTime<FixedOffset> {
@@ -266,6 +270,9 @@ pub struct Ticket {
     pub description: String,
     #[serde(default)]
     pub event: Vec<Event>,
+    /// The fault cause code of the last diagnose that gave one.
+    #[serde(default)]
+    pub cause_code: Option<String>,
 }
 
 impl Action {
@@ -508,6 +515,9 @@ pub fn apply(t: &mut Ticket, e: &Event) -> Result<(), StepError> {
         A::Diagnose => {
             need("a cause", e.cause.as_deref(), action)?;
             t.cause = e.cause.clone();
+            if e.cause_code.is_some() {
+                t.cause_code = e.cause_code.clone();
+            }
             if e.responsibility.is_some() {
                 t.responsibility = e.responsibility.clone();
             }
@@ -755,7 +765,14 @@ fn add_files(t: &mut Ticket, e: &Event) {
 
 /// The fields `set` corrects after opening.
 pub const SETTABLE: &[&str] = &[
-    "priority", "product", "serial", "customer", "title", "category", "tags",
+    "priority",
+    "product",
+    "serial",
+    "customer",
+    "title",
+    "category",
+    "tags",
+    "cause_code",
 ];
 
 /// A `set` event applied: the field takes `new`, whatever it was (after a git merge of
@@ -783,6 +800,7 @@ fn set_field(t: &mut Ticket, e: &Event) -> Result<(), StepError> {
         "title" => t.title = required("a title")?,
         "product" => t.product = new.map(str::to_string),
         "serial" => t.serial = new.map(str::to_string),
+        "cause_code" => t.cause_code = new.map(str::to_string),
         "tags" => match (new, e.old.as_deref()) {
             (Some(tag), None) => {
                 if !t.tags.iter().any(|x| x == tag) {
@@ -901,6 +919,7 @@ impl Ticket {
             ("resolved", t(&self.resolved)),
             ("closed", t(&self.closed)),
             ("cause", s(&self.cause)),
+            ("cause_code", s(&self.cause_code)),
             ("responsibility", s(&self.responsibility)),
             ("plan", s(&self.plan)),
             ("resolution", s(&self.resolution)),

@@ -40,7 +40,7 @@ use crate::error::{Error, Result};
 /// Bumped whenever the layout or the codec below changes. With the crate version and a
 /// fingerprint of the build (`SOURCES`) also in every cache file, a cache written by
 /// another svcdesk is rebuilt, never misread.
-const FORMAT: u32 = 6;
+const FORMAT: u32 = 7;
 const MAGIC: &[u8; 8] = b"SVCDTKC\n";
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// The source of everything that decides what an entry holds: the record types and their
@@ -875,6 +875,7 @@ impl Codec for Ticket {
             compensation_kind,
             description,
             event,
+            cause_code,
         } = self;
         schema.put(w);
         id.put(w);
@@ -915,6 +916,7 @@ impl Codec for Ticket {
         compensation_kind.put(w);
         description.put(w);
         event.put(w);
+        cause_code.put(w);
     }
 
     // Fields are read in the order written here, which is `put`'s order.
@@ -959,6 +961,7 @@ impl Codec for Ticket {
             compensation_kind: Codec::get(r)?,
             description: Codec::get(r)?,
             event: Codec::get(r)?,
+            cause_code: Codec::get(r)?,
         })
     }
 }
@@ -1015,6 +1018,7 @@ impl Codec for Event {
             files,
             old,
             new,
+            cause_code,
         } = self;
         at.put(w);
         by.put(w);
@@ -1064,6 +1068,7 @@ impl Codec for Event {
         files.put(w);
         old.put(w);
         new.put(w);
+        cause_code.put(w);
     }
 
     fn get(r: &mut Reader) -> Option<Self> {
@@ -1116,6 +1121,7 @@ impl Codec for Event {
             files: Codec::get(r)?,
             old: Codec::get(r)?,
             new: Codec::get(r)?,
+            cause_code: Codec::get(r)?,
         })
     }
 }
@@ -1189,6 +1195,7 @@ mod tests {
             }],
             old: s("e-old"),
             new: s("e-new"),
+            cause_code: s("e-cause-code"),
         };
         Ticket {
             schema: 1,
@@ -1230,6 +1237,7 @@ mod tests {
             compensation_kind: Some(CompKind::Coupon),
             description: "t-description".into(),
             event: vec![event.clone(), Event::default(), event],
+            cause_code: s("t-cause-code"),
         }
     }
 

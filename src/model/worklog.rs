@@ -153,6 +153,11 @@ pub fn files(desk: &Desk) -> Result<Vec<PathBuf>> {
     Ok(out)
 }
 
+/// Every engineer's log, by file name.
+pub fn load_all(desk: &Desk) -> Result<Vec<WorkLog>> {
+    files(desk)?.iter().map(|p| load_file(p)).collect()
+}
+
 pub struct NewEntry {
     pub engineer: String,
     pub date: NaiveDate,

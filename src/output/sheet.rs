@@ -131,7 +131,7 @@ pub fn write(rows: &Rows, opts: CsvOpts, table: &[(&str, &'static str)]) -> Stri
 /// run time (`sla_<timer>`, `sla_<timer>_pct`) are named by [`name`] from [`TIMERS`].
 pub mod zh {
     /// 技术服务台账: `ledger service` ([`crate::ledger::SERVICE_COLUMNS`]).
-    pub const SERVICE: [(&str, &str); 20] = [
+    pub const SERVICE: [(&str, &str); 24] = [
         ("date", "日期"),
         ("report", "服务单号"),
         ("engineer", "工程师"),
@@ -152,11 +152,15 @@ pub mod zh {
         ("signed_by", "客户签字"),
         ("outcome", "处理结果"),
         ("satisfaction", "满意度"),
+        ("departed", "出发时间"),
+        ("returned", "返回时间"),
+        ("engineer_name", "工程师姓名"),
+        ("escalated_to", "上报对象"),
     ];
 
     /// 客户服务受理跟踪反馈表: `ledger tickets` ([`crate::ledger::TICKET_COLUMNS`], the
     /// `sla_<timer>` columns, [`crate::ledger::TICKET_TAIL`]).
-    pub const TICKETS: [(&str, &str); 28] = [
+    pub const TICKETS: [(&str, &str); 40] = [
         ("id", "工单号"),
         ("opened", "受理时间"),
         ("customer", "客户"),
@@ -185,11 +189,23 @@ pub mod zh {
         ("compensation_currency", "币种"),
         ("satisfaction", "满意度"),
         ("reopened", "重开次数"),
+        ("contact", "联系人"),
+        ("phone", "联系电话"),
+        ("product", "产品"),
+        ("serial", "序列号"),
+        ("description", "问题描述"),
+        ("cause", "原因分析"),
+        ("cause_code", "故障分类"),
+        ("resolution", "处理措施/结果"),
+        ("revisit_efficiency", "回访效率评分"),
+        ("revisit_attitude", "回访态度评分"),
+        ("revisit_result", "回访结果评分"),
+        ("revisit_comment", "回访意见"),
     ];
 
     /// 月份统计报表: `stats` (period, the `--by` keys, the figures; `--top`'s
     /// [`crate::stats::TOP_COLUMNS`] and `--trend`'s [`crate::stats::TREND_COLUMNS`]).
-    pub const STATS: [(&str, &str); 42] = [
+    pub const STATS: [(&str, &str); 51] = [
         ("period", "期间"),
         ("category", "类别"),
         ("grade", "等级"),
@@ -217,9 +233,18 @@ pub mod zh {
         ("satisfaction_4", "满意度4分"),
         ("satisfaction_5", "满意度5分"),
         ("revisit_rate", "回访率(%)"),
-        ("compensation", "赔偿金额"),
+        ("compensation_approved_amount", "批准赔偿金额"),
         ("visits", "现场服务次数"),
         ("visit_hours", "现场工时"),
+        ("log_hours", "工作日志工时"),
+        ("compensation_requested", "赔偿申请数"),
+        ("compensation_requested_amount", "申请赔偿金额"),
+        ("compensation_approved", "赔偿批准数"),
+        ("compensation_rejected", "赔偿驳回数"),
+        ("compensation_rejected_amount", "驳回赔偿金额"),
+        ("compensation_pending", "待审赔偿数"),
+        ("compensation_pending_amount", "待审赔偿金额"),
+        ("compensation_currency", "赔偿币种"),
         // --top
         ("list", "榜单"),
         ("rank", "排名"),

@@ -5,10 +5,12 @@ use std::collections::{BTreeMap, HashSet};
 
 use chrono::{DateTime, Utc};
 
-use super::{Dim, Names, Period, Summary, Top, Trend, cutoff, may_count, summarise, top_n, trend};
+use super::{
+    Dim, Names, Period, Summary, Top, Trend, cutoff, may_count, summarise_all, top_n, trend,
+};
 use crate::desk::Desk;
 use crate::model::measure::{self, Counts, MeasureKind};
-use crate::model::{customer, report, ticket_store};
+use crate::model::{customer, report, ticket_store, worklog};
 use crate::{Error, Result};
 
 /// What to compute.
@@ -60,8 +62,19 @@ pub fn figures(desk: &Desk, r: &Request, now: DateTime<Utc>) -> Result<Figures> 
     let policy = desk.config.policy()?;
     let mut reports = report::load_all(desk)?;
     reports.retain(|x| p.contains(x.when().to_utc()));
-    // A ticket linked to a visit of the period counts for the visit's keys.
-    let linked: HashSet<String> = reports.iter().filter_map(|x| x.ticket.clone()).collect();
+    let logs = worklog::load_all(desk)?;
+    let in_period = |d| p.contains(crate::time::midnight(desk.tz(), d));
+    // A ticket linked to a visit or work-log entry of the period counts for its keys.
+    let linked: HashSet<String> = reports
+        .iter()
+        .filter_map(|x| x.ticket.clone())
+        .chain(logs.iter().flat_map(|l| {
+            l.entry
+                .iter()
+                .filter(|e| in_period(e.date))
+                .filter_map(|e| e.ticket.clone())
+        }))
+        .collect();
     let (tickets, skipped) = ticket_store::load_where_or_skip(desk, r.skip_bad, |t| {
         linked.contains(&t.id) || may_count(t, earliest, latest)
     })?;
@@ -73,8 +86,22 @@ pub fn figures(desk: &Desk, r: &Request, now: DateTime<Utc>) -> Result<Figures> 
             .iter()
             .map(|(k, c)| (k.clone(), c.name.clone()))
             .collect(),
+        causes: desk
+            .config
+            .causes
+            .iter()
+            .map(|(k, n)| (k.clone(), n.clone()))
+            .collect(),
     };
-    let summary = summarise(&tickets, &reports, &policy, p, &dims, now);
+    let summary = summarise_all(
+        &tickets,
+        &reports,
+        (&logs, desk.tz()),
+        &policy,
+        p,
+        &dims,
+        now,
+    );
     let all_measures = measure::load_all(desk)?;
     let (measures, measures_total) =
         measure::period_counts(&all_measures, p, cutoff(p, now), desk.tz());

@@ -381,6 +381,11 @@ fn bash_completes_the_desks_own_values() {
         ),
         [c]
     );
+    // Fault cause codes from [causes].
+    assert_eq!(
+        at(&["svcdesk", "ticket", "diagnose", "T1", "--cause-code", "e"]),
+        ["electrical"]
+    );
     // Staff ids for an option that takes a staff member.
     let staff = at(&["svcdesk", "ticket", "open", "--assignee", ""]);
     assert!(staff.contains(&"wang".to_string()), "{staff:?}");

@@ -12,7 +12,7 @@ const TICKETS_HEADER: &str = "id,state,grade,priority,category,complaint_kind,ch
 department,assignee,customer,contact,product,serial,opened,accepted,responded,resolved,\
 closed,satisfaction,reopened,compensation,compensation_amount,compensation_currency,tags,\
 title,voucher,purchase_date,submitter,transferred_by,links,attachments,cause,\
-responsibility,plan,resolution,compensation_kind,description";
+responsibility,plan,resolution,compensation_kind,description,cause_code";
 
 const REPORTS_HEADER: &str = "id,engineer,customer,ticket,service_type,location,departed,\
 arrived,left,returned,hours_on_site,travel,work_done,problems,escalated,escalated_to,\
@@ -22,7 +22,8 @@ const EVENTS_HEADER: &str = "ticket,seq,at,by,action,title,customer,contact,chan
 category,complaint_kind,product,serial,purchase_date,voucher,submitter,transferred_by,\
 priority,tags,attachments,description,grade,department,assignee,reason,text,visibility,\
 cause,responsibility,need,due,request,parts,on_call,efficiency,attitude,result,\
-satisfaction,link,link_ticket,amount,currency,comp_kind,timer,entered_by,field,old,new";
+satisfaction,link,link_ticket,amount,currency,comp_kind,timer,entered_by,field,old,new,\
+cause_code";
 
 /// A desk with three customers: one with every field, one referred by it, one whose
 /// phone and notes a spreadsheet would take for formulas.

@@ -47,14 +47,19 @@ const STATS_HEADER: &str = "period,opened,closed,backlog,reopen_rate,sla_accept_
 sla_compensation-plan_pct,sla_plan_pct,sla_resolve_pct,sla_respond_pct,sla_revisit_pct,\
 sla_overall_pct,first_response_mean_h,first_response_median_h,resolve_mean_h,\
 resolve_median_h,satisfaction_mean,satisfaction_1,satisfaction_2,satisfaction_3,\
-satisfaction_4,satisfaction_5,revisit_rate,compensation,visits,visit_hours";
+satisfaction_4,satisfaction_5,revisit_rate,compensation_approved_amount,visits,visit_hours,\
+log_hours,compensation_requested,compensation_requested_amount,compensation_approved,\
+compensation_rejected,compensation_rejected_amount,compensation_pending,\
+compensation_pending_amount,compensation_currency";
 
 const REGISTER_HEADER: &str = "id,opened,customer,customer_name,channel,category,\
 complaint_kind,grade,priority,department,assignee,title,state_at_month_end,accepted,\
 responded,resolved,closed,hours_to_accept,working_hours_to_accept,hours_to_respond,\
 working_hours_to_respond,hours_to_resolve,working_hours_to_resolve,sla_accept,\
 sla_compensation-plan,sla_plan,sla_resolve,sla_respond,sla_revisit,compensation,\
-compensation_amount,compensation_currency,satisfaction,reopened";
+compensation_amount,compensation_currency,satisfaction,reopened,contact,phone,product,\
+serial,description,cause,cause_code,resolution,revisit_efficiency,revisit_attitude,\
+revisit_result,revisit_comment";
 
 /// Well after November: every November event is in.
 const DEC_15: &str = "2026-12-15T12:00:00+08:00";
@@ -410,9 +415,16 @@ fn a_known_month_gives_every_figure() {
             ("satisfaction_4", "1"),
             ("satisfaction_5", "1"),
             ("revisit_rate", "66.7"),
-            ("compensation", "1500.00 CNY"),
+            ("compensation_approved_amount", "1500.00"),
             ("visits", "2"),
             ("visit_hours", "6.00"),
+            ("log_hours", "0.00"),
+            ("compensation_requested", "1"),
+            ("compensation_requested_amount", "1500.00"),
+            ("compensation_approved", "1"),
+            ("compensation_rejected", "0"),
+            ("compensation_pending", "0"),
+            ("compensation_currency", "CNY"),
         ],
     );
     // The same figures as JSON numbers; undefined ones null.
@@ -428,7 +440,8 @@ fn a_known_month_gives_every_figure() {
     assert_eq!(g["sla_overall_pct"], 68.8);
     assert_eq!(g["resolve_mean_h"], 58.67);
     assert_eq!(g["sla_plan_pct"], serde_json::Value::Null);
-    assert_eq!(g["compensation"], "1500.00 CNY");
+    assert_eq!(g["compensation_approved_amount"], 1500.0);
+    assert_eq!(g["compensation_currency"], "CNY");
     // The table shows every figure, undefined ones as "-".
     let text = ok_at(&n.desk, DEC_15, &["stats", "--month", "2026-11"]);
     assert!(
@@ -436,10 +449,13 @@ fn a_known_month_gives_every_figure() {
         "{text}"
     );
     assert!(
-        text.contains("\nsla_overall_pct            68.8\n"),
+        text.contains("\nsla_overall_pct                68.8\n"),
         "{text}"
     );
-    assert!(text.contains("\nsla_plan_pct               -\n"), "{text}");
+    assert!(
+        text.contains("\nsla_plan_pct                   -\n"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -546,7 +562,8 @@ fn by_grade_groups_tickets_and_their_visits() {
             ("satisfaction_mean", "3.00"),
             ("satisfaction_3", "1"),
             ("revisit_rate", "0.0"),
-            ("compensation", ""),
+            ("compensation_approved_amount", "0.00"),
+            ("compensation_currency", ""),
             ("visits", "1"),
             ("visit_hours", "3.50"),
         ],
@@ -569,7 +586,8 @@ fn by_grade_groups_tickets_and_their_visits() {
             ("satisfaction_mean", "4.50"),
             ("satisfaction_4", "1"),
             ("satisfaction_5", "1"),
-            ("compensation", "1500.00 CNY"),
+            ("compensation_approved_amount", "1500.00"),
+            ("compensation_currency", "CNY"),
             ("visits", "1"),
             ("visit_hours", "2.50"),
         ],
@@ -656,7 +674,7 @@ fn by_grade_groups_tickets_and_their_visits() {
         .find(|l| l.contains("total"))
         .expect("a total row");
     assert!(
-        total.contains("68.8") && total.contains("1500.00 CNY"),
+        total.contains("68.8") && total.contains("1500.00"),
         "{total}"
     );
 }
@@ -1194,8 +1212,9 @@ fn chinese_headers_over_the_same_cells() {
         "期间,新增,结案,积压,重开率(%),接单SLA达成率(%),赔偿方案SLA达成率(%),\
 方案SLA达成率(%),解决SLA达成率(%),响应SLA达成率(%),回访SLA达成率(%),SLA总达成率(%),\
 首次响应均值(小时),首次响应中位数(小时),解决均值(小时),解决中位数(小时),满意度均值,\
-满意度1分,满意度2分,满意度3分,满意度4分,满意度5分,回访率(%),赔偿金额,现场服务次数,\
-现场工时"
+满意度1分,满意度2分,满意度3分,满意度4分,满意度5分,回访率(%),批准赔偿金额,现场服务次数,\
+现场工时,工作日志工时,赔偿申请数,申请赔偿金额,赔偿批准数,赔偿驳回数,驳回赔偿金额,\
+待审赔偿数,待审赔偿金额,赔偿币种"
     );
     assert!(
         zh_of(&[
@@ -1220,12 +1239,15 @@ fn chinese_headers_over_the_same_cells() {
         "工单号,受理时间,客户,客户名称,渠道,类别,投诉类型,等级,优先级,部门,处理人,标题,\
 月末状态,接单时间,响应时间,解决时间,结案时间,接单用时(小时),接单工作时(小时),\
 响应用时(小时),响应工作时(小时),解决用时(小时),解决工作时(小时),接单SLA,赔偿方案SLA,\
-方案SLA,解决SLA,响应SLA,回访SLA,赔偿状态,赔偿金额,币种,满意度,重开次数"
+方案SLA,解决SLA,响应SLA,回访SLA,赔偿状态,赔偿金额,币种,满意度,重开次数,联系人,联系电话,\
+产品,序列号,问题描述,原因分析,故障分类,处理措施/结果,回访效率评分,回访态度评分,回访结果评分,\
+回访意见"
     );
     assert_eq!(
         zh_of(&["ledger", "service", "--month", "2026-11"]),
         "日期,服务单号,工程师,客户,客户名称,服务类型,工单号,地点,到达时间,离开时间,现场工时,\
-交通,工作内容,发现问题,24小时内上报,备件,费用,客户签字,处理结果,满意度"
+交通,工作内容,发现问题,24小时内上报,备件,费用,客户签字,处理结果,满意度,出发时间,返回时间,\
+工程师姓名,上报对象"
     );
     // --bom: the BOM alone, cells unchanged; --excel adds the BOM too.
     let plain = ok_at(

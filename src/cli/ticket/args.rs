@@ -159,6 +159,9 @@ pub struct DiagnoseArgs {
     /// Estimated plan.
     #[arg(long)]
     pub(super) plan: Option<String>,
+    /// The fault cause's code in [causes] of svcdesk.toml (故障分类), ranked by `stats --top`.
+    #[arg(long, value_name = "CODE")]
+    pub(super) cause_code: Option<String>,
 }
 
 #[derive(clap::Args)]

@@ -116,9 +116,14 @@ Assigning starts the `accept` timer; the assignee confirms with `ticket accept`.
     Respond(RespondArgs),
     /// Record the diagnosis: cause, responsibility, estimated plan.
     #[command(after_help = "Examples:
-  svcdesk ticket diagnose 9XWM --cause 'driver board' --responsibility product
+  svcdesk ticket diagnose 9XWM --cause 'driver board' --cause-code electrical \\
+      --responsibility product
   svcdesk ticket diagnose 9XWM --cause 'wrong wiring at install' --responsibility customer \\
-      --plan 'rewire on site, no charge this once'")]
+      --plan 'rewire on site, no charge this once'
+
+--cause is the cause as found (原因分析), in words; --cause-code files it under one of the
+desk's fault causes ([causes] in svcdesk.toml, 故障分类), which `stats --top` ranks and
+the 客户服务受理跟踪反馈表 shows. An unknown code is refused with the nearest one.")]
     Diagnose(DiagnoseArgs),
     /// Record the solution plan told to the customer.
     #[command(after_help = "Examples:

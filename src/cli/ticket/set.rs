@@ -19,10 +19,12 @@ Examples:
   svcdesk ticket set 9XWM --customer K7Q2 --reason 'registered under the dealer by mistake'
   svcdesk ticket set 9XWM --category quality --route --reason 'batch defect, not a complaint'
   svcdesk ticket set 9XWM --tag +warranty --tag -urgent
+  svcdesk ticket set 9XWM --cause-code mechanical --reason 'the bearing, not the board'
 
 Each changed field is one `set` event holding the old and the new value (`ticket show`:
 \"priority: medium → high (reason)\"); a value the ticket already has is left out, and
-nothing to change at all is refused. --product '' or --serial '' clears the field.
+nothing to change at all is refused. --product '', --serial '' or --cause-code ''
+clears the field.
 A new priority re-targets running SLA timers from their start, as a regrade does (a
 deadline that already passed stays passed). A new category keeps the ticket where it is
 unless --route sends it to that category's department (an `assign` event).";
@@ -53,6 +55,9 @@ pub struct SetArgs {
     #[arg(long = "tag", value_name = "+TAG|-TAG", allow_hyphen_values = true,
           value_parser = tag_change)]
     tags: Vec<(bool, String)>,
+    /// The fault cause code, of svcdesk.toml [causes] ('' clears it).
+    #[arg(long, value_name = "CODE")]
+    cause_code: Option<String>,
     /// With --category: route the ticket to the new category's department.
     #[arg(long, requires = "category")]
     route: bool,
@@ -76,15 +81,22 @@ fn tag_change(s: &str) -> std::result::Result<(bool, String), String> {
 
 pub(super) fn exec(cx: &mut Context, desk: &Desk, a: SetArgs) -> Result<u8> {
     let nothing = a.priority.is_none()
-        && [&a.product, &a.serial, &a.customer, &a.title, &a.category]
-            .iter()
-            .all(|v| v.is_none())
+        && [
+            &a.product,
+            &a.serial,
+            &a.customer,
+            &a.title,
+            &a.category,
+            &a.cause_code,
+        ]
+        .iter()
+        .all(|v| v.is_none())
         && a.tags.is_empty();
     if nothing {
         return Err(Error::usage(
             "nothing to set",
             "give what to correct: --priority, --product, --serial, --customer, --title, \
-             --category or --tag +TAG/-TAG (see `svcdesk ticket set --help`)",
+             --category, --cause-code or --tag +TAG/-TAG (see `svcdesk ticket set --help`)",
         ));
     }
     let (add, remove): (Vec<_>, Vec<_>) = a.tags.into_iter().partition(|(add, _)| *add);
@@ -99,6 +111,7 @@ pub(super) fn exec(cx: &mut Context, desk: &Desk, a: SetArgs) -> Result<u8> {
         remove_tags: remove.into_iter().map(|(_, t)| t).collect(),
         reason: a.reason,
         route: a.route,
+        cause_code: a.cause_code,
     };
     run(cx, desk, &a.common, "set", None, |id, who, when| {
         steps::set(desk, id, who, when, c.clone())

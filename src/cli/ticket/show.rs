@@ -137,6 +137,7 @@ fn describe(e: &Event) -> String {
     put("to", e.assignee.clone());
     put("channel", e.channel.map(|c| c.to_string()));
     put("cause", e.cause.clone());
+    put("cause code", e.cause_code.clone());
     put("responsibility", e.responsibility.clone());
     put("need", e.need.clone());
     put("due", e.due.map(|d| d.to_string()));

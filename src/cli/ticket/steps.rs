@@ -86,6 +86,7 @@ pub(super) fn diagnose(cx: &mut Context, desk: &Desk, a: DiagnoseArgs) -> Result
         cause: a.cause,
         responsibility: a.responsibility,
         plan: a.plan,
+        cause_code: a.cause_code,
     };
     run(cx, desk, &a.common, "diagnose", None, |id, who, when| {
         steps::diagnose(desk, id, who, when, o.clone())

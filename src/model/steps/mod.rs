@@ -187,13 +187,20 @@ pub struct Diagnosis {
     pub responsibility: Option<String>,
     /// The estimated plan.
     pub plan: Option<String>,
+    /// A fault cause code of `[causes]`, checked against the desk's list.
+    pub cause_code: Option<String>,
 }
 
 pub fn diagnose(desk: &Desk, id: &Id, who: &Who, when: When, o: Diagnosis) -> Result<Stepped> {
+    let code = o.cause_code.map(|c| c.trim().to_string());
+    if let Some(c) = &code {
+        crate::model::names::cause_code(&desk.config, c)?;
+    }
     step(desk, id, who, when, Action::Diagnose, |e| {
         e.cause = Some(o.cause);
         e.responsibility = o.responsibility;
         e.text = o.plan;
+        e.cause_code = code;
     })
 }
 

@@ -31,6 +31,8 @@ pub struct Changes {
     /// With a new category: route the ticket to that category's department (an
     /// `assign` event, as opening it would have).
     pub route: bool,
+    /// A fault cause code of `[causes]`; empty clears it.
+    pub cause_code: Option<String>,
 }
 
 /// What `set` did: the ticket as it now stands and the events recorded, in order.
@@ -68,6 +70,10 @@ pub fn set(desk: &Desk, id: &Id, who: &Who, when: When, c: Changes) -> Result<Co
             .map(|s| (!s.is_empty()).then(|| s.to_string()))
     };
     let (product, serial) = (blank(&c.product), blank(&c.serial));
+    let cause_code = blank(&c.cause_code);
+    if let Some(Some(code)) = &cause_code {
+        names::cause_code(&desk.config, code)?;
+    }
     let (ticket, events) = ticket_store::append_all(desk, id, when, |t| {
         let new_event = |field: &str, old: Option<String>, new: Option<String>| Event {
             field: Some(field.to_string()),
@@ -94,6 +100,7 @@ pub fn set(desk: &Desk, id: &Id, who: &Who, when: When, c: Changes) -> Result<Co
         change("category", t.category.clone(), c.category.clone().map(Some));
         change("product", t.product.clone(), product.clone());
         change("serial", t.serial.clone(), serial.clone());
+        change("cause_code", t.cause_code.clone(), cause_code.clone());
         let mut tags = t.tags.clone();
         for tag in c
             .add_tags
