@@ -16,6 +16,7 @@ use crate::time::{Calendar, CalendarConfig, CalendarError};
 pub mod duplicates;
 pub mod hooks;
 pub mod policy;
+pub mod views;
 
 pub use policy::{Policy, PolicyError};
 
@@ -50,6 +51,9 @@ pub struct Config {
     pub attachments: Attachments,
     #[serde(default)]
     pub duplicates: duplicates::Duplicates,
+    /// `[views.NAME]`: saved ticket listings (see `views`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub views: views::Views,
 }
 
 /// `[attachments]`: files attached to records, kept in the desk (see
@@ -358,6 +362,15 @@ impl Config {
                 }
             }
         }
+        for (name, table) in &self.views {
+            if !views::valid_name(name) {
+                return bad(
+                    KeyPath::new(["views", name]),
+                    "a view's name is letters, digits, - and _".into(),
+                );
+            }
+            views::View::read(name, table)?;
+        }
         let mut seen = std::collections::HashMap::new();
         for (i, s) in self.staff.iter().enumerate() {
             let key = |k: &str| KeyPath::new(["staff"]).index(i).key(k);
@@ -389,6 +402,26 @@ impl Config {
             }
         }
         Ok(())
+    }
+
+    /// The saved view `[views.NAME]` (checked when the config was loaded); an unknown
+    /// name is refused with the nearest names.
+    pub fn view(&self, name: &str) -> Result<views::View> {
+        let Some(table) = self.views.get(name) else {
+            if self.views.is_empty() {
+                return Err(Error::invalid_with_hint(
+                    format!("no view \"{name}\": {FILE_NAME} has no [views]"),
+                    "define one, e.g. [views.my-open] with mine = true and open = true",
+                ));
+            }
+            return Err(crate::names::not_known(
+                format!("no view \"{name}\" in {FILE_NAME} [views]"),
+                name,
+                "views of this desk",
+                self.views.keys().map(String::as_str),
+            ));
+        };
+        views::View::read(name, table).map_err(|(_, m)| Error::invalid(format!("{FILE_NAME}: {m}")))
     }
 
     pub fn staff(&self, id: &str) -> Option<&Staff> {
