@@ -901,6 +901,30 @@ timeout = "30s"
 [duplicates]
 match = ["customer", "serial"]
 within = "30d"
+
+# Saved views: `svcdesk ticket list @NAME` lists what a view keeps, and a ticket step's
+# `--where @NAME` takes the step on those tickets. A view's keys are `ticket list`'s
+# filters with `_` for `-` (open, mine, state, grade, priority, category, department,
+# assignee, customer, channel, tag, opened_from/to, closed_from/to, text, history,
+# overdue, due_within); a list matches any of its values (`tag`: all). Days may count
+# from today: "-30d", "-2w", "today". `sort`, `reverse`, `sla` and `description` say how
+# it is shown. Flags given with `@NAME` narrow it. `ticket list --views` lists them.
+[views.my-open]
+description = "my open tickets, most urgent first"
+mine = true
+open = true
+sort = "priority"
+
+[views.overdue]
+description = "open tickets past an SLA deadline"
+open = true
+overdue = true
+sla = true
+
+[views.waiting-customer]
+description = "waiting for the customer, oldest first"
+state = "waiting"
+sort = "opened"
 "#;
 
 #[cfg(test)]
