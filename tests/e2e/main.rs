@@ -42,3 +42,4 @@ mod ticket_bulk;
 mod ticket_merge;
 mod ticket_search;
 mod ticket_set;
+mod views;
