@@ -301,6 +301,8 @@ pub struct CloseArgs {
 }
 
 #[derive(clap::Args)]
+// The IDs may be missing (--where) while the other ticket after them is required.
+#[command(allow_missing_positional = true)]
 pub struct LinkArgs {
     #[command(flatten)]
     pub(super) common: CommonArgs,
