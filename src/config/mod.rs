@@ -922,9 +922,8 @@ overdue = true
 sla = true
 
 [views.waiting-customer]
-description = "waiting for the customer, oldest first"
+description = "waiting for the customer"
 state = "waiting"
-sort = "opened"
 "#;
 
 #[cfg(test)]
