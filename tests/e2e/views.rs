@@ -84,7 +84,7 @@ fn a_view_lists_its_tickets_and_flags_narrow_it() {
         "--format",
         "csv",
     ]);
-    assert_eq!(ids_of(&narrowed), [complaint.clone()], "{narrowed}");
+    assert_eq!(ids_of(&narrowed), [complaint.as_str()], "{narrowed}");
     // The view is listed with its description and keys; the defaults of `init` too.
     let views = d.ok(&["ticket", "list", "--views", "--format", "csv"]);
     let (_, rows) = parse_csv(&views);
@@ -175,7 +175,7 @@ fn a_view_and_a_filter_find_a_word_written_only_in_a_note() {
         "--format",
         "csv",
     ]);
-    assert_eq!(ids_of(&history), [complaint.clone()], "{history}");
+    assert_eq!(ids_of(&history), [complaint.as_str()], "{history}");
     d.append_config("\n[views.seals]\ntext = \"密封圈\"\nhistory = true\n");
     let view = d.ok(&["ticket", "list", "@seals", "--format", "csv"]);
     assert_eq!(ids_of(&view), [complaint], "{view}");
