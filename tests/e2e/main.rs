@@ -28,6 +28,7 @@ mod hooks;
 mod hooks_trust;
 mod hostile;
 mod import_atomic;
+mod import_attachments;
 mod import_tickets;
 mod measure;
 mod merge_props;
