@@ -213,6 +213,74 @@ pub fn sort_tickets(all: &mut [Ticket], sort: TicketSort, reverse: bool) {
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_ticket_filter_keeps_what_every_key_matches() {
+        let tz = chrono_tz::Asia::Shanghai;
+        let m = Matching {
+            me: Some("wang".into()),
+            tz,
+            now: "2026-12-02T02:00:00Z".parse().unwrap(),
+        };
+        let opened = |s: &str| Some(DateTime::parse_from_rfc3339(s).unwrap());
+        let t = Ticket {
+            id: "T20261124-AAAAAA".into(),
+            title: "Pump leaks".into(),
+            assignee: Some("wang".into()),
+            category: Some("quality".into()),
+            tags: vec!["vip".into()],
+            opened: opened("2026-11-24T09:30:00+08:00"),
+            ..Ticket::default()
+        };
+        let none = |_: &Ticket| Vec::new();
+        let keeps = |f: TicketFilter| f.matches(&t, &m, &none);
+        assert!(keeps(TicketFilter::default()));
+        assert!(keeps(TicketFilter {
+            mine: true,
+            category: vec!["complaint".into(), "quality".into()],
+            text: Some("PUMP".into()),
+            ..TicketFilter::default()
+        }));
+        assert!(!keeps(TicketFilter {
+            assignee: vec!["li".into()],
+            ..TicketFilter::default()
+        }));
+        assert!(!keeps(TicketFilter {
+            tags: vec!["vip".into(), "east".into()],
+            ..TicketFilter::default()
+        }));
+        // Days count from today in the desk's time zone (2026-12-02 there).
+        assert!(keeps(TicketFilter {
+            opened_from: Some(Day::FromToday(-8)),
+            ..TicketFilter::default()
+        }));
+        assert!(!keeps(TicketFilter {
+            opened_from: Some(Day::FromToday(-7)),
+            ..TicketFilter::default()
+        }));
+        // SLA keys ask the caller's evaluation: a breached run, or one due soon.
+        let due = |hours: i64| {
+            move |_: &Ticket| {
+                vec![Running {
+                    breached: hours < 0,
+                    due: m.now + chrono::Duration::hours(hours),
+                }]
+            }
+        };
+        let overdue = TicketFilter {
+            overdue: true,
+            ..TicketFilter::default()
+        };
+        assert!(overdue.matches(&t, &m, &due(-1)));
+        assert!(!overdue.matches(&t, &m, &due(3)));
+        assert!(!overdue.matches(&t, &m, &none));
+        let soon = TicketFilter {
+            due_within: Some(chrono::Duration::hours(2)),
+            ..TicketFilter::default()
+        };
+        assert!(soon.matches(&t, &m, &due(1)));
+        assert!(!soon.matches(&t, &m, &due(3)));
+    }
+
     fn customer(id: &str, name: &str, industry: &str, tags: &[&str]) -> Customer {
         toml::from_str(&format!(
             "schema = 1\nid = \"{id}\"\nname = \"{name}\"\nindustry = \"{industry}\"\n\
