@@ -51,6 +51,7 @@ fn candidates(desk: &Desk, kind: &str) -> Vec<String> {
         "customer" => ids(desk, Kind::Customer),
         "report" => ids(desk, Kind::Report),
         "measure" => ids(desk, Kind::Measure),
+        "view" => c.views.keys().map(|v| format!("@{v}")).collect(),
         _ => Vec::new(),
     }
 }
@@ -90,6 +91,8 @@ fn by_value_name(name: &str) -> Option<&'static str> {
         "CATEGORY" => "category",
         "DEPARTMENT" | "DEPT" => "department",
         "GRADE" => "grade",
+        // `ticket list @VIEW`, and a step's `--where @VIEW` (its other forms are typed).
+        "@VIEW" | "FILTER" => "view",
         _ => return None,
     })
 }

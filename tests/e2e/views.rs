@@ -95,6 +95,9 @@ fn a_view_lists_its_tickets_and_flags_narrow_it() {
     );
     assert_eq!(rows[3][1], "wang's open tickets");
     assert!(rows[3][2].contains("assignee = \"wang\""), "{views}");
+    // Shells complete @VIEW from the same list.
+    let offered = d.ok(&["__complete", "view", "@wa"]);
+    assert!(offered.lines().any(|l| l == "@wang-open"), "{offered}");
     // `my-open` of `init`: the tickets of whoever runs the command.
     let mine = d.ok(&[
         "--as", "li", "ticket", "list", "@my-open", "--format", "csv",
