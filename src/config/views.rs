@@ -313,6 +313,8 @@ pub fn filter_from_terms(terms: &[String]) -> Result<TicketFilter, String> {
             Some(v) => toml::Value::String(v.to_string()),
         };
         match table.get_mut(&k) {
+            // A true/false key said twice: the last word holds.
+            Some(first) if FLAGS.contains(&k.as_str()) => *first = value,
             Some(toml::Value::Array(all)) => all.push(value),
             Some(first) => *first = toml::Value::Array(vec![first.clone(), value]),
             None => {
@@ -345,7 +347,14 @@ mod tests {
     fn where_terms_are_keys_with_values_or_flags_alone() {
         let terms =
             |t: &[&str]| filter_from_terms(&t.iter().map(|s| s.to_string()).collect::<Vec<_>>());
-        let f = terms(&["assignee=wang", "open", "state=new", "state=assigned"]).unwrap();
+        let f = terms(&[
+            "assignee=wang",
+            "open",
+            "state=new",
+            "state=assigned",
+            "open",
+        ])
+        .unwrap();
         assert_eq!(f.assignee, vec!["wang".to_string()]);
         assert!(f.open);
         assert_eq!(f.state, vec![State::New, State::Assigned]);
