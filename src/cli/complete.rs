@@ -52,6 +52,7 @@ fn candidates(desk: &Desk, kind: &str) -> Vec<String> {
         "report" => ids(desk, Kind::Report),
         "measure" => ids(desk, Kind::Measure),
         "cause" => c.causes.keys().cloned().collect(),
+        "view" => c.views.keys().map(|v| format!("@{v}")).collect(),
         _ => Vec::new(),
     }
 }
@@ -92,6 +93,8 @@ fn by_value_name(name: &str) -> Option<&'static str> {
         "CATEGORY" => "category",
         "DEPARTMENT" | "DEPT" => "department",
         "GRADE" => "grade",
+        // `ticket list @VIEW`, and a step's `--where @VIEW` (its other forms are typed).
+        "@VIEW" | "FILTER" => "view",
         _ => return None,
     })
 }

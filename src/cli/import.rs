@@ -65,6 +65,9 @@ customer the desk lacks, times out of order) is bad, named by FILE:LINE (or
 FILE:SHEET:ROW). So a desk's export, imported into a new desk with the same config and
 customers, exports again byte for byte:
   svcdesk -C old export tickets -o t.csv && svcdesk -C new import tickets t.csv
+Attached files the rows name as attachments/… (where `export` puts a desk's stored
+files) are copied into the new desk from --attachments-from DIR, the old desk (default:
+the CSV file's folder); one not found there stays a recorded path, with a warning.
 
 All or nothing: an import (customers or tickets) adds every good row or none. The new
 files are written to .svcdesk/import-<run>/ and made durable; then a journal listing
@@ -99,6 +102,10 @@ pub struct ImportArgs {
     /// headers: --map '单位名称=name' --map '手机=phone'.
     #[arg(long, value_name = "HEADER=FIELD")]
     map: Vec<String>,
+    /// import tickets: the desk the sheet was exported from, whose attachments/ files
+    /// the rows name are copied into this desk [default: the CSV file's folder].
+    #[arg(long, value_name = "DIR")]
+    attachments_from: Option<PathBuf>,
 }
 
 /// All or nothing: with a bad row, nothing is written unless --skip-bad. Says so and
@@ -150,12 +157,28 @@ fn import_tickets(
             "--map and --force apply to `import customers` only",
         ));
     }
+    // (--attachments-from is read by tickets only; customers carry no files.)
     let _lock = if a.dry_run { None } else { Some(desk.lock()?) };
     let customers: std::collections::HashSet<String> =
         desk.ids(Kind::Customer)?.into_iter().collect();
     let existing: std::collections::HashSet<String> = desk.ids(Kind::Ticket)?.into_iter().collect();
     let mut plan = tickets::plan(text, &src.label, desk.tz(), &existing, &customers)?;
     tickets::check_causes(&mut plan, &desk.config);
+    let from = match (&a.attachments_from, a.file.as_os_str() == "-") {
+        (Some(dir), _) => Some(cx.cwd.join(dir)),
+        (None, false) => cx.cwd.join(&a.file).parent().map(PathBuf::from),
+        (None, true) => None,
+    };
+    if let Some(from) = from {
+        let max = desk.config.attachments.max_size();
+        for (line, path) in tickets::attach_from(&mut plan, &from, max) {
+            eprintln!(
+                "warning: {}: attachment {path} is not in {}; recorded as a path only",
+                src.at(line),
+                from.display()
+            );
+        }
+    }
     for (line, message) in &plan.bad {
         eprintln!("error: {}: {message}", src.at(*line));
     }

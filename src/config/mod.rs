@@ -16,6 +16,7 @@ use crate::time::{Calendar, CalendarConfig, CalendarError};
 pub mod duplicates;
 pub mod hooks;
 pub mod policy;
+pub mod views;
 
 pub use policy::{Policy, PolicyError};
 
@@ -54,6 +55,9 @@ pub struct Config {
     /// --cause-code` records and `stats --top` ranks. Optional: empty when absent.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub causes: BTreeMap<String, String>,
+    /// `[views.NAME]`: saved ticket listings (see `views`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub views: views::Views,
 }
 
 /// `[attachments]`: files attached to records, kept in the desk (see
@@ -385,6 +389,15 @@ impl Config {
                 }
             }
         }
+        for (name, table) in &self.views {
+            if !views::valid_name(name) {
+                return bad(
+                    KeyPath::new(["views", name]),
+                    "a view's name is letters, digits, - and _".into(),
+                );
+            }
+            views::View::read(name, table)?;
+        }
         let mut seen = std::collections::HashMap::new();
         for (i, s) in self.staff.iter().enumerate() {
             let key = |k: &str| KeyPath::new(["staff"]).index(i).key(k);
@@ -416,6 +429,26 @@ impl Config {
             }
         }
         Ok(())
+    }
+
+    /// The saved view `[views.NAME]` (checked when the config was loaded); an unknown
+    /// name is refused with the nearest names.
+    pub fn view(&self, name: &str) -> Result<views::View> {
+        let Some(table) = self.views.get(name) else {
+            if self.views.is_empty() {
+                return Err(Error::invalid_with_hint(
+                    format!("no view \"{name}\": {FILE_NAME} has no [views]"),
+                    "define one, e.g. [views.my-open] with mine = true and open = true",
+                ));
+            }
+            return Err(crate::names::not_known(
+                format!("no view \"{name}\" in {FILE_NAME} [views]"),
+                name,
+                "views of this desk",
+                self.views.keys().map(String::as_str),
+            ));
+        };
+        views::View::read(name, table).map_err(|(_, m)| Error::invalid(format!("{FILE_NAME}: {m}")))
     }
 
     pub fn staff(&self, id: &str) -> Option<&Staff> {
@@ -905,6 +938,29 @@ timeout = "30s"
 [duplicates]
 match = ["customer", "serial"]
 within = "30d"
+
+# Saved views: `svcdesk ticket list @NAME` lists what a view keeps, and a ticket step's
+# `--where @NAME` takes the step on those tickets. A view's keys are `ticket list`'s
+# filters with `_` for `-` (open, mine, state, grade, priority, category, department,
+# assignee, customer, channel, tag, opened_from/to, closed_from/to, text, history,
+# overdue, due_within); a list matches any of its values (`tag`: all). Days may count
+# from today: "-30d", "-2w", "today". `sort`, `reverse`, `sla` and `description` say how
+# it is shown. Flags given with `@NAME` narrow it. `ticket list --views` lists them.
+[views.my-open]
+description = "my open tickets, most urgent first"
+mine = true
+open = true
+sort = "priority"
+
+[views.overdue]
+description = "open tickets past an SLA deadline"
+open = true
+overdue = true
+sla = true
+
+[views.waiting-customer]
+description = "waiting for the customer"
+state = "waiting"
 "#;
 
 #[cfg(test)]

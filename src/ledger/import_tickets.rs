@@ -125,12 +125,64 @@ pub fn check_causes(plan: &mut Plan, config: &crate::config::Config) {
     plan.bad.sort_by_key(|b| b.0);
 }
 
+/// Attached files the rows name by their place in a desk (`attachments/ab/cdef….jpg`,
+/// as `export tickets` writes them) that are under `from` (the desk exported from) with
+/// those very bytes: each becomes a stored file of the opening event, which [`write`]
+/// copies into this desk. A path not found there (or over `max_size`, or with other
+/// bytes) stays a recorded path, as before; the answer lists those by row line (other
+/// paths, such as older svcdesk's absolute ones, stay paths without a word).
+pub fn attach_from(plan: &mut Plan, from: &std::path::Path, max_size: u64) -> Vec<(u64, String)> {
+    use crate::desk::attachments;
+    let mut missing = Vec::new();
+    for p in &mut plan.tickets {
+        let Some(open) = p.ticket.event.first() else {
+            continue;
+        };
+        let mut open = open.clone();
+        let mut kept = Vec::new();
+        for path in std::mem::take(&mut open.attachments) {
+            let found = path
+                .starts_with("attachments/")
+                .then(|| attachments::prepare(from, std::path::Path::new(&path), max_size).ok())
+                .flatten()
+                .filter(|a| a.path() == path);
+            match found {
+                Some(a) if !open.files.iter().any(|f| f.sha256 == a.sha256) => open.files.push(a),
+                Some(_) => {}
+                None => {
+                    if path.starts_with("attachments/") {
+                        missing.push((p.line, path.clone()));
+                    }
+                    kept.push(path);
+                }
+            }
+        }
+        open.attachments = kept;
+        if open.files.is_empty() {
+            continue;
+        }
+        let mut events = p.ticket.event.clone();
+        events[0] = open;
+        if let Ok(t) = ticket::replay(&p.ticket.id, &events) {
+            p.ticket = t;
+        }
+    }
+    missing
+}
+
 /// Creates the planned tickets, all or nothing (staged under `.svcdesk/`, then moved
 /// into place; see [`crate::desk::journal`]). The caller holds the desk lock from before
 /// it listed the IDs for the plan until this returns.
 pub fn write(desk: &crate::desk::Desk, plan: &Plan) -> Result<Vec<Id>> {
     let mut staging = crate::desk::journal::Staging::begin(&desk.root)?;
     let mut made = Vec::with_capacity(plan.tickets.len());
+    // Attached files first (content-addressed: one already there is kept), so that no
+    // ticket names a file the desk lacks.
+    for p in &plan.tickets {
+        for e in &p.ticket.event {
+            crate::desk::attachments::store(&desk.root, &e.files)?;
+        }
+    }
     for p in &plan.tickets {
         let id = Id::parse(&p.ticket.id).expect("planned IDs are valid");
         let text = crate::model::ticket_store::render(desk, &p.ticket)?;

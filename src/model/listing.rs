@@ -1,10 +1,16 @@
 //! Which records `customer list` and `measure list` show, in what order: the filters
 //! and sort keys as data, applied to the records loaded.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use chrono_tz::Tz;
 
 use super::customer::Customer;
 use super::measure::{self, Measure, MeasureKind};
+use super::ticket::Ticket;
+use crate::desk::{Desk, Kind};
+use crate::error::{Error, Result};
+
+pub use crate::config::views::{Day, TicketFilter, TicketSort, View};
 
 /// Which customers a listing keeps; every given filter must match.
 #[derive(Debug, Clone, Default)]
@@ -87,9 +93,193 @@ pub fn measures(mut all: Vec<Measure>, filter: &MeasureFilter, today: NaiveDate)
     all
 }
 
+/// A running SLA timer of a ticket, as a filter asks about it: breached, and its due
+/// time. The caller evaluates the policy (the SLA is a fold above the records).
+#[derive(Debug, Clone, Copy)]
+pub struct Running {
+    pub breached: bool,
+    pub due: DateTime<Utc>,
+}
+
+/// What matching needs besides the ticket: who runs the command (for `mine`), the desk's
+/// time zone and now (for dates and `due_within`).
+#[derive(Debug, Clone)]
+pub struct Matching {
+    pub me: Option<String>,
+    pub tz: Tz,
+    pub now: DateTime<Utc>,
+}
+
+impl Matching {
+    fn today(&self) -> NaiveDate {
+        self.now.with_timezone(&self.tz).date_naive()
+    }
+}
+
+impl TicketFilter {
+    /// The filter with its customer resolved to an ID (an abbreviation is allowed), and
+    /// `mine` refused when nobody is known to run the command.
+    pub fn resolved(mut self, desk: &Desk, me: Option<&str>) -> Result<TicketFilter> {
+        if let Some(c) = &self.customer {
+            self.customer = Some(desk.resolve(Kind::Customer, c)?.to_string());
+        }
+        if self.mine && me.is_none() {
+            return Err(Error::invalid(
+                "`mine` needs to know who you are: give --as or set SVCDESK_USER",
+            ));
+        }
+        Ok(self)
+    }
+
+    /// Whether `t` is kept: every given key matches. `running` gives the ticket's running
+    /// SLA timers, asked only when the filter has `overdue` or `due_within`.
+    pub fn matches(
+        &self,
+        t: &Ticket,
+        m: &Matching,
+        running: &dyn Fn(&Ticket) -> Vec<Running>,
+    ) -> bool {
+        let today = m.today();
+        let within = |at: Option<&DateTime<FixedOffset>>, from: Option<Day>, to: Option<Day>| {
+            if from.is_none() && to.is_none() {
+                return true;
+            }
+            at.map(|at| at.with_timezone(&m.tz).date_naive())
+                .is_some_and(|d| {
+                    from.is_none_or(|f| d >= f.on(today)) && to.is_none_or(|x| d <= x.on(today))
+                })
+        };
+        let any = |want: &[String], v: &Option<String>| {
+            want.is_empty() || v.as_ref().is_some_and(|v| want.contains(v))
+        };
+        (!self.open || t.is_open())
+            && (!self.mine || m.me.is_some() && t.assignee == m.me)
+            && (self.state.is_empty() || self.state.contains(&t.state()))
+            && (self.grade.is_empty() || t.grade.is_some_and(|g| self.grade.contains(&g)))
+            && (self.priority.is_empty() || t.priority.is_some_and(|p| self.priority.contains(&p)))
+            && any(&self.category, &t.category)
+            && any(&self.department, &t.department)
+            && any(&self.assignee, &t.assignee)
+            && self
+                .customer
+                .as_ref()
+                .is_none_or(|c| t.customer.as_deref() == Some(c.as_str()))
+            && (self.channel.is_empty() || t.channel.is_some_and(|c| self.channel.contains(&c)))
+            && self.tags.iter().all(|g| t.tags.contains(g))
+            && within(t.opened.as_ref(), self.opened_from, self.opened_to)
+            && within(t.closed.as_ref(), self.closed_from, self.closed_to)
+            && self.text.as_deref().is_none_or(|x| self.has_text(t, x))
+            && (!self.needs_sla()
+                || running(t).iter().any(|r| {
+                    (self.overdue && r.breached)
+                        || self.due_within.is_some_and(|w| r.due <= m.now + w)
+                }))
+    }
+
+    fn has_text(&self, t: &Ticket, text: &str) -> bool {
+        let x = text.to_lowercase();
+        [
+            Some(&t.title),
+            Some(&t.description),
+            t.product.as_ref(),
+            t.serial.as_ref(),
+            t.resolution.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
+        .any(|v| v.to_lowercase().contains(&x))
+            || self.history && !x.trim().is_empty() && super::search::in_history(t, x.trim())
+    }
+}
+
+/// Orders tickets (loaded in ID order) by `sort`; ties keep ID order.
+pub fn sort_tickets(all: &mut [Ticket], sort: TicketSort, reverse: bool) {
+    match sort {
+        TicketSort::Id => {}
+        TicketSort::Opened => all.sort_by_key(|t| t.opened),
+        TicketSort::State => all.sort_by_key(|t| t.state()),
+        // Most severe / most urgent first reads best.
+        TicketSort::Grade => all.sort_by_key(|t| std::cmp::Reverse(t.grade)),
+        TicketSort::Priority => all.sort_by_key(|t| t.priority),
+        TicketSort::Assignee => all.sort_by(|x, y| x.assignee.cmp(&y.assignee)),
+        TicketSort::Customer => all.sort_by(|x, y| x.customer.cmp(&y.customer)),
+    }
+    if reverse {
+        all.reverse();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_ticket_filter_keeps_what_every_key_matches() {
+        let tz = chrono_tz::Asia::Shanghai;
+        let m = Matching {
+            me: Some("wang".into()),
+            tz,
+            now: "2026-12-02T02:00:00Z".parse().unwrap(),
+        };
+        let opened = |s: &str| Some(DateTime::parse_from_rfc3339(s).unwrap());
+        let t = Ticket {
+            id: "T20261124-AAAAAA".into(),
+            title: "Pump leaks".into(),
+            assignee: Some("wang".into()),
+            category: Some("quality".into()),
+            tags: vec!["vip".into()],
+            opened: opened("2026-11-24T09:30:00+08:00"),
+            ..Ticket::default()
+        };
+        let none = |_: &Ticket| Vec::new();
+        let keeps = |f: TicketFilter| f.matches(&t, &m, &none);
+        assert!(keeps(TicketFilter::default()));
+        assert!(keeps(TicketFilter {
+            mine: true,
+            category: vec!["complaint".into(), "quality".into()],
+            text: Some("PUMP".into()),
+            ..TicketFilter::default()
+        }));
+        assert!(!keeps(TicketFilter {
+            assignee: vec!["li".into()],
+            ..TicketFilter::default()
+        }));
+        assert!(!keeps(TicketFilter {
+            tags: vec!["vip".into(), "east".into()],
+            ..TicketFilter::default()
+        }));
+        // Days count from today in the desk's time zone (2026-12-02 there).
+        assert!(keeps(TicketFilter {
+            opened_from: Some(Day::FromToday(-8)),
+            ..TicketFilter::default()
+        }));
+        assert!(!keeps(TicketFilter {
+            opened_from: Some(Day::FromToday(-7)),
+            ..TicketFilter::default()
+        }));
+        // SLA keys ask the caller's evaluation: a breached run, or one due soon.
+        let due = |hours: i64| {
+            move |_: &Ticket| {
+                vec![Running {
+                    breached: hours < 0,
+                    due: m.now + chrono::Duration::hours(hours),
+                }]
+            }
+        };
+        let overdue = TicketFilter {
+            overdue: true,
+            ..TicketFilter::default()
+        };
+        assert!(overdue.matches(&t, &m, &due(-1)));
+        assert!(!overdue.matches(&t, &m, &due(3)));
+        assert!(!overdue.matches(&t, &m, &none));
+        let soon = TicketFilter {
+            due_within: Some(chrono::Duration::hours(2)),
+            ..TicketFilter::default()
+        };
+        assert!(soon.matches(&t, &m, &due(1)));
+        assert!(!soon.matches(&t, &m, &due(3)));
+    }
 
     fn customer(id: &str, name: &str, industry: &str, tags: &[&str]) -> Customer {
         toml::from_str(&format!(

@@ -88,6 +88,12 @@ pub fn search(desk: &Desk, needle: &str) -> Result<Vec<Hit>> {
     Ok(hits)
 }
 
+/// Whether `needle` (lower case, not empty) is in a text field of one of the ticket's
+/// events: what `ticket list --text … --history` and a view's `history = true` look at.
+pub fn in_history(t: &super::ticket::Ticket, needle: &str) -> bool {
+    t.event.iter().any(|e| found(e, needle).is_some())
+}
+
 /// Fields that say who recorded or did an entry, not what it says.
 const WHO: &[&str] = &["by", "entered_by", "created_by", "engineer"];
 

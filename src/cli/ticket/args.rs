@@ -9,8 +9,19 @@ use crate::cli::values::{self, Time};
 pub struct CommonArgs {
     /// Ticket ID or unique abbreviation; several take the step on each, and `-` reads
     /// IDs from stdin, one per line (a header line `id` and blank lines are skipped).
-    #[arg(value_name = "ID", required = true, num_args = 1..)]
+    #[arg(value_name = "ID", required_unless_present = "where_", num_args = 1..)]
     pub(super) ids: Vec<String>,
+    /// Instead of IDs, every ticket this filter keeps: KEY=VALUE with the keys of
+    /// `ticket list` (state=accepted, assignee=wang, due_within=2h…), a true/false key
+    /// alone (open, mine, overdue), or @VIEW. Repeat to narrow; a key given twice matches
+    /// either value.
+    #[arg(
+        long = "where",
+        value_name = "FILTER",
+        conflicts_with = "ids",
+        allow_hyphen_values = true
+    )]
+    pub(super) where_: Vec<String>,
     /// When it happened, if not now (e.g. "2026-11-24 09:30", desk time; SVCDESK_NOW sets
     /// the clock for every command). More than 5 minutes after now needs --future.
     #[arg(long, value_name = "TIME", value_parser = values::time())]
@@ -64,6 +75,8 @@ pub struct ReasonArgs {
 }
 
 #[derive(clap::Args)]
+// The IDs may be missing (--where) while the grade after them is required.
+#[command(allow_missing_positional = true)]
 pub struct GradeArgs {
     #[command(flatten)]
     pub(super) common: CommonArgs,
@@ -291,6 +304,8 @@ pub struct CloseArgs {
 }
 
 #[derive(clap::Args)]
+// The IDs may be missing (--where) while the other ticket after them is required.
+#[command(allow_missing_positional = true)]
 pub struct LinkArgs {
     #[command(flatten)]
     pub(super) common: CommonArgs,

@@ -1,9 +1,11 @@
 //! A ticket step on several tickets at once (`ticket assign A B C --to wang`, or `-` for
 //! IDs on stdin): one desk lock and one commit for the batch (`model::steps::each`),
 //! `--dry-run` and `--atomic`, and a question before more than 10 tickets on a terminal.
+//! `--where FILTER` (instead of IDs) takes the tickets a `ticket list` filter keeps.
 
 use std::io::{BufRead, IsTerminal};
 
+use svcdesk::config::views::filter_from_terms;
 use svcdesk::desk::{Desk, Id, Kind, When, Who};
 use svcdesk::model::steps::{self, Batch, Stepped};
 use svcdesk::{Error, Result};
@@ -53,7 +55,16 @@ pub(super) fn run<T: Shown>(
         let (id, who, when) = target(cx, desk, c)?;
         return step(&id, &who, when)?.done(cx, desk, &id, &who);
     }
-    let given = ids(&c.ids)?;
+    let given = if c.where_.is_empty() {
+        ids(&c.ids)?
+    } else {
+        let found = matching(cx, desk, &c.where_)?;
+        if found.is_empty() {
+            eprintln!("no tickets match --where; nothing to {verb}");
+            return Ok(0);
+        }
+        found
+    };
     let mut refused: Vec<(String, Error)> = Vec::new();
     let mut ids: Vec<Id> = Vec::new();
     for text in &given {
@@ -177,6 +188,25 @@ fn ids(given: &[String]) -> Result<Vec<String>> {
         ));
     }
     Ok(out)
+}
+
+/// The IDs of the tickets the `--where` terms keep, in ID order: the `@VIEW` terms'
+/// filters and the filter of the others (see `config::views::filter_from_terms`), all of
+/// which must match.
+fn matching(cx: &Context, desk: &Desk, terms: &[String]) -> Result<Vec<String>> {
+    let (views, rest): (Vec<&String>, Vec<&String>) =
+        terms.iter().partition(|t| t.trim_start().starts_with('@'));
+    let mut filters = Vec::new();
+    for v in views {
+        filters.push(super::list::view(desk, v.trim())?.filter);
+    }
+    let rest: Vec<String> = rest.into_iter().cloned().collect();
+    filters.push(
+        filter_from_terms(&rest)
+            .map_err(|e| Error::usage(e, "e.g. --where assignee=wang --where open"))?,
+    );
+    let (found, _, _) = super::list::select(cx, desk, filters, false, false)?;
+    Ok(found.into_iter().map(|t| t.id).collect())
 }
 
 /// Asks `question` on the terminal; anything but y/yes refuses the batch.

@@ -1,9 +1,11 @@
 //! `svcdesk ticket list`: filters, sort, and the table / CSV / JSON of tickets.
 
-use chrono::{DateTime, FixedOffset, NaiveDate};
+use chrono::{DateTime, NaiveDate, Utc};
 use svcdesk::Result;
-use svcdesk::desk::{Desk, Kind};
+use svcdesk::config::Policy;
+use svcdesk::desk::Desk;
 use svcdesk::ledger::columns;
+use svcdesk::model::listing::{self, Day, Matching, Running, TicketFilter, TicketSort, View};
 use svcdesk::model::ticket::{Channel, Grade, Priority, State, Ticket};
 use svcdesk::model::ticket_store;
 use svcdesk::output::{self, Rows};
@@ -26,8 +28,29 @@ pub enum SortKey {
     Customer,
 }
 
+impl SortKey {
+    fn word(self) -> TicketSort {
+        match self {
+            SortKey::Id => TicketSort::Id,
+            SortKey::Opened => TicketSort::Opened,
+            SortKey::State => TicketSort::State,
+            SortKey::Grade => TicketSort::Grade,
+            SortKey::Priority => TicketSort::Priority,
+            SortKey::Assignee => TicketSort::Assignee,
+            SortKey::Customer => TicketSort::Customer,
+        }
+    }
+}
+
 #[derive(clap::Args)]
 pub struct ListArgs {
+    /// A saved view of svcdesk.toml ([views.NAME]), written @NAME; the other flags narrow
+    /// it further, and --sort, --reverse, --sla add to how it is shown.
+    #[arg(value_name = "@VIEW", value_parser = view_name)]
+    view: Option<String>,
+    /// List the saved views instead of tickets: name, description and filter.
+    #[arg(long, conflicts_with = "view")]
+    views: bool,
     #[arg(long, help = crate::cli::SKIP_BAD_HELP)]
     skip_bad: bool,
     /// Only tickets not closed.
@@ -72,6 +95,10 @@ pub struct ListArgs {
     /// Text in the title, description, product, serial or resolution (case-insensitive).
     #[arg(allow_hyphen_values = true, long)]
     text: Option<String>,
+    /// With --text: also look in every event of the history (notes, replies, diagnoses,
+    /// reasons…).
+    #[arg(long, requires = "text")]
+    history: bool,
     /// Only tickets with a running SLA timer past its deadline.
     #[arg(long)]
     overdue: bool,
@@ -81,26 +108,101 @@ pub struct ListArgs {
     /// Add SLA columns: the next deadline of each ticket (JSON: every timer run).
     #[arg(long)]
     sla: bool,
-    #[arg(long, value_enum, default_value = "id")]
-    sort: SortKey,
+    /// The order of the list (default: id, or the view's `sort`).
+    #[arg(long, value_enum)]
+    sort: Option<SortKey>,
     #[arg(long)]
     reverse: bool,
     #[arg(long, value_enum, default_value_t)]
     format: Format,
 }
 
-fn local_date(desk: &Desk, t: &DateTime<FixedOffset>) -> NaiveDate {
-    t.with_timezone(&desk.tz()).date_naive()
+impl ListArgs {
+    /// The filter the flags spell (customer as given; `resolved` turns it into an ID).
+    fn filter(&self) -> TicketFilter {
+        TicketFilter {
+            open: self.open,
+            mine: self.mine,
+            state: self.state.clone(),
+            grade: self.grade.clone(),
+            priority: self.priority.clone(),
+            category: self.category.clone(),
+            department: self.department.clone(),
+            assignee: self.assignee.clone(),
+            customer: self.customer.clone(),
+            channel: self.channel.clone(),
+            tags: self.tags.clone(),
+            opened_from: self.opened_from.map(Day::On),
+            opened_to: self.opened_to.map(Day::On),
+            closed_from: self.closed_from.map(Day::On),
+            closed_to: self.closed_to.map(Day::On),
+            text: self.text.clone(),
+            history: self.history,
+            overdue: self.overdue,
+            due_within: self.due_within,
+        }
+    }
+}
+
+/// The view `@NAME` names (the `@` may be left off).
+pub(super) fn view(desk: &Desk, at: &str) -> Result<View> {
+    desk.config.view(at.strip_prefix('@').unwrap_or(at))
+}
+
+/// The tickets every filter keeps, in ID order, with the SLA policy when a filter needed
+/// it or `sla` asks for it, and the time they were judged at.
+pub(super) fn select(
+    cx: &Context,
+    desk: &Desk,
+    filters: Vec<TicketFilter>,
+    skip_bad: bool,
+    sla: bool,
+) -> Result<(Vec<Ticket>, Option<Policy>, DateTime<Utc>)> {
+    let me = if filters.iter().any(TicketFilter::needs_me) {
+        Some(cx.actor(desk)?)
+    } else {
+        None
+    };
+    let filters = filters
+        .into_iter()
+        .map(|f| f.resolved(desk, me.as_deref()))
+        .collect::<Result<Vec<_>>>()?;
+    let policy = if sla || filters.iter().any(TicketFilter::needs_sla) {
+        Some(desk.config.policy()?)
+    } else {
+        None
+    };
+    let now = cx.time(desk, None)?;
+    let m = Matching {
+        me,
+        tz: desk.tz(),
+        now,
+    };
+    let running = |t: &Ticket| -> Vec<Running> {
+        policy.as_ref().map_or_else(Vec::new, |p| {
+            p.evaluate(t, now)
+                .iter()
+                .filter(|s| s.stopped.is_none())
+                .map(|s| Running {
+                    breached: s.state == TimerState::Breached,
+                    due: s.due,
+                })
+                .collect()
+        })
+    };
+    // Filtering while loading keeps memory to the answer, not the desk.
+    let (all, bad) = ticket_store::load_where_or_skip(desk, skip_bad, |t| {
+        filters.iter().all(|f| f.matches(t, &m, &running))
+    })
+    .map_err(crate::cli::offer_skip_bad)?;
+    crate::cli::skipped(&bad);
+    Ok((all, policy, now))
 }
 
 pub(super) fn exec(cx: &mut Context, desk: &Desk, a: ListArgs) -> Result<u8> {
-    let me = if a.mine { Some(cx.actor(desk)?) } else { None };
-    let customer = a
-        .customer
-        .as_deref()
-        .map(|c| desk.resolve(Kind::Customer, c))
-        .transpose()?;
-    let (of, ot, cf, ct) = (a.opened_from, a.opened_to, a.closed_from, a.closed_to);
+    if a.views {
+        return views(cx, desk, a.format);
+    }
     let cfg = &desk.config;
     crate::cli::warn_unknown_filter(
         "--category",
@@ -119,97 +221,30 @@ pub(super) fn exec(cx: &mut Context, desk: &Desk, a: ListArgs) -> Result<u8> {
             cfg.staff.iter().map(|s| s.id.as_str()),
         );
     }
-    let text = a.text.as_deref().map(str::to_lowercase);
-    let within =
-        |t: Option<&DateTime<FixedOffset>>, from: Option<NaiveDate>, to: Option<NaiveDate>| {
-            if from.is_none() && to.is_none() {
-                return true;
-            }
-            t.map(|t| local_date(desk, t))
-                .is_some_and(|d| from.is_none_or(|f| d >= f) && to.is_none_or(|x| d <= x))
-        };
-    let any = |want: &[String], v: &Option<String>| {
-        want.is_empty() || v.as_ref().is_some_and(|v| want.contains(v))
-    };
-    let policy = if a.overdue || a.due_within.is_some() || a.sla {
-        Some(desk.config.policy()?)
-    } else {
-        None
-    };
-    let now = cx.time(desk, None)?;
-    let due_within = a.due_within;
-    let filter_by_sla = a.overdue || due_within.is_some();
-    let sla_ok = |t: &Ticket| {
-        !filter_by_sla
-            || policy.as_ref().is_none_or(|p| {
-                p.evaluate(t, now)
-                    .iter()
-                    .filter(|s| s.stopped.is_none())
-                    .any(|s| {
-                        (a.overdue && s.state == TimerState::Breached)
-                            || due_within.is_some_and(|w| s.due <= now + w)
-                    })
-            })
-    };
-    // Filtering while loading keeps memory to the answer, not the desk.
-    let (mut all, bad) = ticket_store::load_where_or_skip(desk, a.skip_bad, |t| {
-        (!a.open || t.is_open())
-            && me.as_ref().is_none_or(|m| t.assignee.as_ref() == Some(m))
-            && (a.state.is_empty() || a.state.contains(&t.state()))
-            && (a.grade.is_empty() || t.grade.is_some_and(|g| a.grade.contains(&g)))
-            && (a.priority.is_empty() || t.priority.is_some_and(|p| a.priority.contains(&p)))
-            && any(&a.category, &t.category)
-            && any(&a.department, &t.department)
-            && any(&a.assignee, &t.assignee)
-            && customer
-                .as_ref()
-                .is_none_or(|c| t.customer.as_deref() == Some(c.as_str()))
-            && (a.channel.is_empty() || t.channel.is_some_and(|c| a.channel.contains(&c)))
-            && a.tags.iter().all(|g| t.tags.contains(g))
-            && within(t.opened.as_ref(), of, ot)
-            && within(t.closed.as_ref(), cf, ct)
-            && text.as_ref().is_none_or(|x| {
-                [
-                    Some(&t.title),
-                    Some(&t.description),
-                    t.product.as_ref(),
-                    t.serial.as_ref(),
-                    t.resolution.as_ref(),
-                ]
-                .into_iter()
-                .flatten()
-                .any(|v| v.to_lowercase().contains(x))
-            })
-            && sla_ok(t)
-    })
-    .map_err(crate::cli::offer_skip_bad)?;
-    crate::cli::skipped(&bad);
-    match a.sort {
-        SortKey::Id => {}
-        SortKey::Opened => all.sort_by_key(|t| t.opened),
-        SortKey::State => all.sort_by_key(|t| t.state()),
-        // Most severe / most urgent first reads best.
-        SortKey::Grade => all.sort_by_key(|t| std::cmp::Reverse(t.grade)),
-        SortKey::Priority => all.sort_by_key(|t| t.priority),
-        SortKey::Assignee => all.sort_by(|x, y| x.assignee.cmp(&y.assignee)),
-        SortKey::Customer => all.sort_by(|x, y| x.customer.cmp(&y.customer)),
+    let mut filters = vec![a.filter()];
+    let (mut sort, mut reverse, mut sla) = (a.sort.map(SortKey::word), a.reverse, a.sla);
+    if let Some(at) = &a.view {
+        let v = view(desk, at)?;
+        filters.insert(0, v.filter);
+        sort = sort.or(v.sort);
+        reverse |= v.reverse;
+        sla |= v.sla;
     }
-    if a.reverse {
-        all.reverse();
-    }
-    let runs: Vec<Vec<TimerStatus>> = match (&policy, a.sla) {
+    let (mut all, policy, now) = select(cx, desk, filters, a.skip_bad, sla)?;
+    listing::sort_tickets(&mut all, sort.unwrap_or(TicketSort::Id), reverse);
+    let runs: Vec<Vec<TimerStatus>> = match (&policy, sla) {
         (Some(p), true) => all.iter().map(|t| p.evaluate(t, now)).collect(),
         _ => Vec::new(),
     };
     let out = match a.format {
-        Format::Json if a.sla => output::json(
+        Format::Json if sla => output::json(
             &all.iter()
                 .zip(&runs)
                 .map(|(t, r)| with_runs(desk, t, r))
                 .collect::<Vec<_>>(),
         ),
         Format::Json => output::json(&all),
-        Format::Csv if a.sla => with_next_due(desk, list_rows(&all), &runs, false).to_csv(),
+        Format::Csv if sla => with_next_due(desk, list_rows(&all), &runs, false).to_csv(),
         Format::Csv => list_rows(&all).to_csv(),
         Format::Table if all.is_empty() => {
             eprintln!("no tickets match");
@@ -242,11 +277,69 @@ pub(super) fn exec(cx: &mut Context, desk: &Desk, a: ListArgs) -> Result<u8> {
                     t.title.clone(),
                 ]);
             }
-            if a.sla {
+            if sla {
                 rows = with_next_due(desk, rows, &runs, true);
             }
             rows.to_table(cx.width())
         }
+    };
+    cx.print(&out)?;
+    Ok(0)
+}
+
+/// `@NAME` on the command line: the view's name, `@` and all.
+fn view_name(s: &str) -> std::result::Result<String, String> {
+    match s.strip_prefix('@') {
+        Some(name) if !name.is_empty() => Ok(s.to_string()),
+        _ => Err(format!(
+            "\"{s}\" is not a view: write @NAME for [views.NAME] of svcdesk.toml \
+             (filters are flags, e.g. --state {s})"
+        )),
+    }
+}
+
+/// `ticket list --views`: each view of svcdesk.toml with its description and filter.
+fn views(cx: &mut Context, desk: &Desk, format: Format) -> Result<u8> {
+    #[derive(serde::Serialize)]
+    struct Shown<'a> {
+        name: &'a str,
+        description: &'a str,
+        filter: String,
+    }
+    let all: Vec<Shown> = desk
+        .config
+        .views
+        .iter()
+        .map(|(name, table)| Shown {
+            name,
+            description: table
+                .get("description")
+                .and_then(|d| d.as_str())
+                .unwrap_or_default(),
+            filter: table
+                .iter()
+                .filter(|(k, _)| *k != "description")
+                .map(|(k, v)| format!("{k} = {v}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
+        .collect();
+    let mut rows = Rows::new(vec!["view", "description", "filter"]);
+    for v in &all {
+        rows.push(vec![
+            format!("@{}", v.name),
+            v.description.to_string(),
+            v.filter.clone(),
+        ]);
+    }
+    let out = match format {
+        Format::Json => output::json(&all),
+        Format::Csv => rows.to_csv(),
+        Format::Table if all.is_empty() => {
+            eprintln!("no views: define one under [views.NAME] in svcdesk.toml");
+            String::new()
+        }
+        Format::Table => rows.to_table(cx.width()),
     };
     cx.print(&out)?;
     Ok(0)

@@ -59,7 +59,11 @@ States and the steps that move between them:
     --atomic changes none then; --dry-run checks all and writes
     nothing. Each ticket done prints its ID on stdout. More than 10
     tickets are confirmed on a terminal unless --yes. (merge, split
-    and redact take one ticket.)";
+    and redact take one ticket.)
+  • instead of IDs, --where FILTER takes every ticket a filter keeps:
+    KEY=VALUE with `ticket list`'s keys (assignee=wang, state=accepted),
+    open / mine / overdue alone, or @VIEW; repeat to narrow. IDs and
+    --where together are refused.";
 
 #[derive(Subcommand)]
 pub enum Command {
@@ -96,6 +100,7 @@ regrading re-targets running timers from their original start (see `svcdesk sla 
   svcdesk ticket assign 9XWM --department quality --reason 'looks like a batch defect'
   svcdesk ticket list --assignee zhang --open --format csv | cut -d, -f1 |
       svcdesk --commit ticket assign - --to wang --reason 'zhang on leave'
+  svcdesk --commit ticket assign --where assignee=zhang --where open --to wang --dry-run
 
 Assigning starts the `accept` timer; the assignee confirms with `ticket accept`.")]
     Assign(AssignArgs),
@@ -194,7 +199,7 @@ Refused while compensation awaits finance review or the GM's decision.")]
     Set(Box<SetArgs>),
     /// Show a ticket's fields and timeline.
     #[command(after_help = "Examples:
-  svcdesk ticket show 9XWM                        # fields, SLA timers, timeline
+  svcdesk ticket show 9XWM                        # fields, SLA timers, timeline (#N each event)
   svcdesk ticket show 9XWM --format json | jq .event         # the history
   svcdesk ticket show 9XWM --format json | jq '.sla[] | select(.outcome == \"breached\")'
 
@@ -216,6 +221,13 @@ and in JSON under `merged_events`, each with `origin` and `number`.")]
   svcdesk ticket list --overdue                      # a running SLA timer is past due
   svcdesk ticket list --due-within 2h --mine         # what I must act on in the next 2 hours
   svcdesk ticket list --open --sla --format csv      # with each ticket's next deadline
+  svcdesk ticket list @my-open --grade III           # a saved view, narrowed by a flag
+  svcdesk ticket list --text 密封圈 --history          # also in notes, replies, diagnoses…
+  svcdesk ticket list --views                        # the views of svcdesk.toml [views.NAME]
+
+A view ([views.NAME] in svcdesk.toml) holds these filters as keys, `-` written `_`
+(state = [\"waiting\"], opened_from = \"-30d\", overdue = true…), and may set sort, reverse,
+sla and a description; see svcdesk-config(5).
 
 {COLUMNS}
 

@@ -359,13 +359,17 @@ fn show_text(
     }
     out.push_str(&attachments_text(t));
     out.push_str("\nTimeline:\n");
-    // Events and linked field visits, merged by time (a visit after events at the same minute).
-    let mut lines: Vec<(DateTime<FixedOffset>, String, &str, String)> = t
+    // Events and linked field visits, merged by time (a visit after events at the same
+    // minute). Each event has its number in the history: what `split --events` takes and
+    // `show --format csv` calls event.N.
+    let mut lines: Vec<(DateTime<FixedOffset>, String, String, &str, String)> = t
         .event
         .iter()
-        .map(|e| {
+        .enumerate()
+        .map(|(i, e)| {
             (
                 e.at,
+                format!("#{}", i + 1),
                 e.by.clone(),
                 e.action.map(|a| a.as_str()).unwrap_or("?"),
                 describe(e),
@@ -373,7 +377,13 @@ fn show_text(
         })
         .collect();
     for r in visits {
-        lines.push((r.when(), r.engineer.clone(), "field-visit", r.summary()));
+        lines.push((
+            r.when(),
+            String::new(),
+            r.engineer.clone(),
+            "field-visit",
+            r.summary(),
+        ));
     }
     // The events of the tickets merged into this one, read from them, tagged with where
     // they were recorded.
@@ -381,16 +391,18 @@ fn show_text(
         let e = &m.event;
         lines.push((
             e.at,
+            String::new(),
             e.by.clone(),
             e.action.map(|a| a.as_str()).unwrap_or("?"),
             format!("[{} #{}] {}", m.origin, m.number, describe(e)),
         ));
     }
     lines.sort_by_key(|l| l.0);
-    let width = lines.iter().map(|l| l.1.chars().count()).max().unwrap_or(0);
-    for (at, by, action, text) in &lines {
+    let width = lines.iter().map(|l| l.2.chars().count()).max().unwrap_or(0);
+    let nw = lines.iter().map(|l| l.1.len()).max().unwrap_or(0);
+    for (at, n, by, action, text) in &lines {
         out.push_str(&format!(
-            "  {}  {by:width$}  {action:13} {text}\n",
+            "  {n:nw$}  {}  {by:width$}  {action:13} {text}\n",
             at.with_timezone(&desk.tz()).format("%Y-%m-%d %H:%M"),
         ));
     }

@@ -21,7 +21,8 @@ pub(super) fn target(cx: &Context, desk: &Desk, c: &CommonArgs) -> Result<(Id, W
 }
 
 pub(super) fn grade(cx: &mut Context, desk: &Desk, a: GradeArgs) -> Result<u8> {
-    let grade = grade_arg(&a.common.ids[0], &a.grade)?;
+    let first = a.common.ids.first().map_or("", String::as_str);
+    let grade = grade_arg(first, &a.grade)?;
     let o = steps::Grading {
         grade,
         reason: a.reason,
