@@ -228,6 +228,12 @@ pub fn at(t: &Option<Time>) -> Option<&str> {
     t.as_ref().map(Time::as_str)
 }
 
+/// `--field NAME=VALUE` (`NAME=` clears): split here; the name and the value are
+/// checked against the desk's `[fields]` by the library, which knows its config.
+pub fn field(s: &str) -> std::result::Result<(String, String), String> {
+    svcdesk::config::fields::split_assignment(s)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

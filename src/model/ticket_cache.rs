@@ -40,7 +40,7 @@ use crate::error::{Error, Result};
 /// Bumped whenever the layout or the codec below changes. With the crate version and a
 /// fingerprint of the build (`SOURCES`) also in every cache file, a cache written by
 /// another svcdesk is rebuilt, never misread.
-const FORMAT: u32 = 6;
+const FORMAT: u32 = 7;
 const MAGIC: &[u8; 8] = b"SVCDTKC\n";
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// The source of everything that decides what an entry holds: the record types and their
@@ -806,6 +806,26 @@ impl Codec for NaiveDate {
 }
 
 /// Every field but where the bytes came from, which is never stored.
+/// Custom field values: their count, then name and value of each, in name order.
+impl Codec for std::collections::BTreeMap<String, String> {
+    fn put(&self, w: &mut Vec<u8>) {
+        (self.len() as u32).put(w);
+        for (k, v) in self {
+            k.put(w);
+            v.put(w);
+        }
+    }
+    fn get(r: &mut Reader) -> Option<Self> {
+        let n = u32::get(r)?;
+        let mut m = std::collections::BTreeMap::new();
+        for _ in 0..n {
+            let k = String::get(r)?;
+            m.insert(k, String::get(r)?);
+        }
+        Some(m)
+    }
+}
+
 impl Codec for Attachment {
     fn put(&self, w: &mut Vec<u8>) {
         let Attachment {
@@ -875,6 +895,7 @@ impl Codec for Ticket {
             compensation_kind,
             description,
             event,
+            fields,
         } = self;
         schema.put(w);
         id.put(w);
@@ -915,6 +936,7 @@ impl Codec for Ticket {
         compensation_kind.put(w);
         description.put(w);
         event.put(w);
+        fields.put(w);
     }
 
     // Fields are read in the order written here, which is `put`'s order.
@@ -959,6 +981,7 @@ impl Codec for Ticket {
             compensation_kind: Codec::get(r)?,
             description: Codec::get(r)?,
             event: Codec::get(r)?,
+            fields: Codec::get(r)?,
         })
     }
 }
@@ -1015,6 +1038,7 @@ impl Codec for Event {
             files,
             old,
             new,
+            fields,
         } = self;
         at.put(w);
         by.put(w);
@@ -1064,6 +1088,7 @@ impl Codec for Event {
         files.put(w);
         old.put(w);
         new.put(w);
+        fields.put(w);
     }
 
     fn get(r: &mut Reader) -> Option<Self> {
@@ -1116,6 +1141,7 @@ impl Codec for Event {
             files: Codec::get(r)?,
             old: Codec::get(r)?,
             new: Codec::get(r)?,
+            fields: Codec::get(r)?,
         })
     }
 }

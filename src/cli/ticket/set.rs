@@ -19,10 +19,12 @@ Examples:
   svcdesk ticket set 9XWM --customer K7Q2 --reason 'registered under the dealer by mistake'
   svcdesk ticket set 9XWM --category quality --route --reason 'batch defect, not a complaint'
   svcdesk ticket set 9XWM --tag +warranty --tag -urgent
+  svcdesk ticket set 9XWM --field 保修状态=保外 --field 机器运行小时=
 
 Each changed field is one `set` event holding the old and the new value (`ticket show`:
 \"priority: medium → high (reason)\"); a value the ticket already has is left out, and
-nothing to change at all is refused. --product '' or --serial '' clears the field.
+nothing to change at all is refused. --product '' or --serial '' clears the field; --field NAME= clears a custom field
+([fields] in svcdesk.toml), whose value is checked by its type (exit 2 if not allowed).
 A new priority re-targets running SLA timers from their start, as a regrade does (a
 deadline that already passed stays passed). A new category keeps the ticket where it is
 unless --route sends it to that category's department (an `assign` event).";
@@ -56,6 +58,9 @@ pub struct SetArgs {
     /// With --category: route the ticket to the new category's department.
     #[arg(long, requires = "category")]
     route: bool,
+    /// A custom field of [fields]: NAME=VALUE sets it, NAME= clears it (repeatable).
+    #[arg(long = "field", value_name = "NAME=VALUE", value_parser = values::field)]
+    fields: Vec<(String, String)>,
     /// Why (recorded in every event of the correction).
     #[arg(allow_hyphen_values = true, long)]
     reason: Option<String>,
@@ -79,12 +84,13 @@ pub(super) fn exec(cx: &mut Context, desk: &Desk, a: SetArgs) -> Result<u8> {
         && [&a.product, &a.serial, &a.customer, &a.title, &a.category]
             .iter()
             .all(|v| v.is_none())
-        && a.tags.is_empty();
+        && a.tags.is_empty()
+        && a.fields.is_empty();
     if nothing {
         return Err(Error::usage(
             "nothing to set",
             "give what to correct: --priority, --product, --serial, --customer, --title, \
-             --category or --tag +TAG/-TAG (see `svcdesk ticket set --help`)",
+             --category, --tag +TAG/-TAG or --field NAME=VALUE (see `svcdesk ticket set --help`)",
         ));
     }
     let (add, remove): (Vec<_>, Vec<_>) = a.tags.into_iter().partition(|(add, _)| *add);
@@ -99,6 +105,7 @@ pub(super) fn exec(cx: &mut Context, desk: &Desk, a: SetArgs) -> Result<u8> {
         remove_tags: remove.into_iter().map(|(_, t)| t).collect(),
         reason: a.reason,
         route: a.route,
+        fields: a.fields,
     };
     run(cx, desk, &a.common, "set", None, |id, who, when| {
         steps::set(desk, id, who, when, c.clone())

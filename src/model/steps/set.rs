@@ -31,6 +31,8 @@ pub struct Changes {
     /// With a new category: route the ticket to that category's department (an
     /// `assign` event, as opening it would have).
     pub route: bool,
+    /// Custom fields, `NAME=VALUE` as typed; `NAME=` clears one.
+    pub fields: Vec<(String, String)>,
 }
 
 /// What `set` did: the ticket as it now stands and the events recorded, in order.
@@ -68,6 +70,16 @@ pub fn set(desk: &Desk, id: &Id, who: &Who, when: When, c: Changes) -> Result<Co
             .map(|s| (!s.is_empty()).then(|| s.to_string()))
     };
     let (product, serial) = (blank(&c.product), blank(&c.serial));
+    let fields =
+        crate::model::fields::changes(desk, crate::config::fields::FieldRecord::Ticket, &c.fields)?;
+    for (k, v) in &fields {
+        if v.is_none() && desk.config.fields.get(k).is_some_and(|d| d.required) {
+            return Err(Error::usage(
+                format!("field \"{k}\" is required; it can be changed but not cleared"),
+                "give --field NAME=VALUE with a new value",
+            ));
+        }
+    }
     let (ticket, events) = ticket_store::append_all(desk, id, when, |t| {
         let new_event = |field: &str, old: Option<String>, new: Option<String>| Event {
             field: Some(field.to_string()),
@@ -94,6 +106,10 @@ pub fn set(desk: &Desk, id: &Id, who: &Who, when: When, c: Changes) -> Result<Co
         change("category", t.category.clone(), c.category.clone().map(Some));
         change("product", t.product.clone(), product.clone());
         change("serial", t.serial.clone(), serial.clone());
+        for (k, v) in &fields {
+            let field = format!("{}{k}", crate::model::ticket::FIELD_PREFIX);
+            change(&field, t.fields.get(k).cloned(), Some(v.clone()));
+        }
         let mut tags = t.tags.clone();
         for tag in c
             .add_tags
