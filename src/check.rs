@@ -5,6 +5,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 
 use crate::config::Policy;
+use crate::config::fields::{self, FieldRecord};
 use crate::desk::attachments::{self, Attachment};
 use crate::desk::record::SCHEMA;
 use crate::desk::{Desk, Id, Kind, record};
@@ -104,6 +105,8 @@ struct TicketRefs {
     holiday_gaps: BTreeSet<i32>,
     /// Stored files its events attach, with where: "event 3 (note)".
     files: Vec<(String, Attachment)>,
+    /// Its custom values, checked against `[fields]` (which the cache does not know).
+    fields: crate::config::fields::Values,
 }
 
 /// The files a ticket's events attach, each with the event that names it.
@@ -276,6 +279,7 @@ pub fn check(desk: &Desk, now: chrono::DateTime<chrono::Utc>) -> Result<Report> 
     let mut customer_ids: HashSet<String> = desk.ids(Kind::Customer)?.into_iter().collect();
     customer_ids.extend(customers.iter().map(|(_, c)| c.id.clone()));
     for (rel, c) in &customers {
+        let custom = fields::problems(&desk.config.fields, FieldRecord::Customer, &c.fields);
         check_customer(c, &customer_ids, |m| {
             report.problems.push(Problem {
                 path: rel.clone(),
@@ -284,6 +288,12 @@ pub fn check(desk: &Desk, now: chrono::DateTime<chrono::Utc>) -> Result<Report> 
                 message: m,
             })
         });
+        report.problems.extend(custom.into_iter().map(|m| Problem {
+            path: rel.clone(),
+            line: None,
+            column: None,
+            message: m,
+        }));
     }
     // A ticket that failed to parse still exists: links to it are not dangling.
     let ticket_ids: HashSet<String> = desk.ids(Kind::Ticket)?.into_iter().collect();
@@ -303,7 +313,8 @@ pub fn check(desk: &Desk, now: chrono::DateTime<chrono::Utc>) -> Result<Report> 
     for (rel, r) in &field_reports {
         let own = r.problems();
         let refs = r.reference_problems(&desk.config, &customer_ids, &ticket_ids);
-        for m in own.into_iter().chain(refs) {
+        let custom = fields::problems(&desk.config.fields, FieldRecord::Report, &r.fields);
+        for m in own.into_iter().chain(refs).chain(custom) {
             report.problems.push(Problem {
                 path: rel.clone(),
                 line: None,
@@ -461,6 +472,7 @@ fn examine(
                 t.id.clone(),
                 Parsed::Ticket(TicketRefs {
                     files: ticket_files(&t),
+                    fields: t.fields,
                     customer: t.customer,
                     links: t.links,
                     category: t.category,
@@ -589,6 +601,7 @@ fn examined_clean(rel: PathBuf, t: Ticket, gaps: Option<&HolidayGaps>) -> Examin
         problems: Vec::new(),
         record: Parsed::Ticket(TicketRefs {
             files,
+            fields: t.fields,
             customer: t.customer,
             links: t.links,
             category: t.category,
@@ -668,6 +681,9 @@ fn check_ticket_refs(
         if !desk.config.departments.contains_key(d) {
             problem(format!("department \"{d}\" is not in svcdesk.toml"));
         }
+    }
+    for p in fields::problems(&desk.config.fields, FieldRecord::Ticket, &t.fields) {
+        problem(p);
     }
 }
 

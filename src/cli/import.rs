@@ -130,7 +130,8 @@ fn import_tickets(
     let customers: std::collections::HashSet<String> =
         desk.ids(Kind::Customer)?.into_iter().collect();
     let existing: std::collections::HashSet<String> = desk.ids(Kind::Ticket)?.into_iter().collect();
-    let plan = tickets::plan(text, label, desk.tz(), &existing, &customers)?;
+    let fields = &desk.config.fields;
+    let plan = tickets::plan(text, label, desk.tz(), &existing, &customers, fields)?;
     for (line, message) in &plan.bad {
         eprintln!("error: {label}:{line}: {message}");
     }
@@ -190,7 +191,15 @@ pub fn import(cx: &mut Context, a: ImportArgs) -> Result<u8> {
         .iter()
         .map(|m| import::parse_map(m, &import::customer_fields()))
         .collect::<Result<Vec<_>>>()?;
-    let plan = import::plan_customers_mapped(&text, &label, &existing, desk.tz(), a.force, &map)?;
+    let plan = import::plan_customers_mapped(
+        &text,
+        &label,
+        &existing,
+        desk.tz(),
+        a.force,
+        &map,
+        &desk.config.fields,
+    )?;
 
     let bad: Vec<(u64, &str)> = plan.bad().collect();
     for (line, message) in &bad {

@@ -169,6 +169,32 @@ pub fn lookup<'a>(fields: &'a Fields, r: FieldRecord, name: &str) -> Result<&'a 
     }
 }
 
+/// A record's values as people read them: `(label, value)` for the fields of kind `r`
+/// in name order, then any value the config does not define, under its own name (so
+/// `show` hides nothing `check` would complain of).
+pub fn labelled(fields: &Fields, r: FieldRecord, values: &Values) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = for_record(fields, r)
+        .filter_map(|(k, d)| {
+            let v = values.get(k)?;
+            Some((d.label.clone().unwrap_or_else(|| k.clone()), v.clone()))
+        })
+        .collect();
+    for (k, v) in values {
+        if fields.get(k).is_none_or(|d| !d.applies_to(r)) {
+            out.push((k.clone(), v.clone()));
+        }
+    }
+    out
+}
+
+/// A field's display name: its label, else its name.
+pub fn label<'a>(fields: &'a Fields, name: &'a str) -> &'a str {
+    fields
+        .get(name)
+        .and_then(|d| d.label.as_deref())
+        .unwrap_or(name)
+}
+
 /// `NAME=VALUE` as typed on the command line, split at the first `=` (no check of the
 /// name or value: that needs the desk's config).
 pub fn split_assignment(s: &str) -> Result<(String, String), String> {
@@ -242,10 +268,7 @@ pub fn problems(fields: &Fields, r: FieldRecord, values: &Values) -> Vec<String>
         .iter()
         .filter_map(|(k, v)| match lookup(fields, r, k) {
             Err(e) => Some(format!("fields.{k}: {e}")),
-            Ok(def) => def
-                .valid(v)
-                .err()
-                .map(|e| format!("fields.{k}: {e} ({})", def.allowed())),
+            Ok(def) => def.valid(v).err().map(|e| format!("fields.{k}: {e}")),
         })
         .collect()
 }

@@ -4,19 +4,20 @@ use chrono::{DateTime, Utc};
 
 use super::{Month, Period, ServiceLedger, TicketLedger};
 use crate::Result;
+use crate::config::fields::FieldRecord;
 use crate::desk::Desk;
+use crate::ledger::columns::FieldColumns;
 use crate::model::{customer, report, ticket_store};
 use crate::stats::may_count;
 
 /// 技术服务台账 of `month`, from the desk's reports.
 pub fn service_of(desk: &Desk, month: Month) -> Result<ServiceLedger> {
     let reports = report::load_all(desk)?;
-    Ok(super::service(
-        &reports,
-        &customer::names(desk)?,
-        month,
-        desk.tz(),
-    ))
+    let mut l = super::service(&reports, &customer::names(desk)?, month, desk.tz());
+    let values = reports.iter().map(|r| (r.id.as_str(), &r.fields)).collect();
+    l.rows = FieldColumns::of(&desk.config.fields, FieldRecord::Report)
+        .append_by_id(l.rows, "report", &values);
+    Ok(l)
 }
 
 /// 客户服务受理跟踪反馈表 of `month` as of `now`; only tickets that [`may_count`] in
@@ -25,12 +26,17 @@ pub fn tickets_of(desk: &Desk, month: Month, now: DateTime<Utc>) -> Result<Ticke
     let period = Period::month(month, desk.tz());
     let policy = desk.config.policy()?;
     let tickets = ticket_store::load_where(desk, |t| may_count(t, period.from, period.to))?;
-    Ok(super::tickets(
+    let mut l = super::tickets(
         &tickets,
         &customer::names(desk)?,
         &policy,
         month,
         desk.tz(),
         now,
-    ))
+    );
+    // Custom fields as they stand now (the ledger's other columns are as of the month).
+    let values = tickets.iter().map(|t| (t.id.as_str(), &t.fields)).collect();
+    l.rows = FieldColumns::of(&desk.config.fields, FieldRecord::Ticket)
+        .append_by_id(l.rows, "id", &values);
+    Ok(l)
 }

@@ -39,6 +39,21 @@ pub fn changes(
     fields::parse_assignments(&desk.config.fields, r, &last_wins(given)).map_err(usage)
 }
 
+/// A list filter `--field NAME=VALUE`: names must be the kind's fields and values what
+/// they allow (`NAME=` keeps records without a value), so a typo is an error, not an
+/// empty list.
+pub fn filter(
+    desk: &Desk,
+    r: FieldRecord,
+    given: &[(String, String)],
+) -> Result<Vec<(String, String)>> {
+    Ok(fields::parse_assignments(&desk.config.fields, r, given)
+        .map_err(usage)?
+        .into_iter()
+        .map(|(k, v)| (k, v.unwrap_or_default()))
+        .collect())
+}
+
 /// `values` with `changes` applied; a required field cannot be cleared.
 pub fn apply(desk: &Desk, values: &Values, changes: &[(String, Option<String>)]) -> Result<Values> {
     let mut out = values.clone();

@@ -17,6 +17,8 @@ pub struct Filter {
     pub source: Option<String>,
     /// All of them carried.
     pub tags: Vec<String>,
+    /// Custom fields: every `NAME=VALUE` equal (see `config::fields::matches`).
+    pub fields: Vec<(String, String)>,
 }
 
 impl Filter {
@@ -34,6 +36,7 @@ impl Filter {
                 .as_deref()
                 .is_none_or(|s| eq(c.source.as_deref(), s))
             && self.tags.iter().all(|t| c.tags.contains(t))
+            && crate::config::fields::matches(&c.fields, &self.fields)
     }
 }
 

@@ -127,6 +127,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
                     by,
                     at,
                     attachments,
+                    custom: a.custom,
                 },
             )?;
             let mut paths = vec![desk.path_of(&added.id)];

@@ -143,7 +143,11 @@ pub(super) fn show_text(desk: &Desk, r: &Report) -> String {
                 r.created_by
             ),
         ),
-    ]) + &super::super::output::attachments(
+    ]) + &super::super::output::custom_fields(
+        desk,
+        svcdesk::config::fields::FieldRecord::Report,
+        &r.fields,
+    ) + &super::super::output::attachments(
         &r.files
             .iter()
             .map(super::super::output::attachment_row)

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use svcdesk::Result;
+use svcdesk::config::fields::{self, FieldRecord};
 use svcdesk::desk::{Desk, Kind};
 use svcdesk::ledger::columns;
 use svcdesk::model::ticket::{Channel, Grade, Priority, State, Ticket};
@@ -57,6 +58,10 @@ pub struct ListArgs {
     /// Only tickets with this tag (repeat: all must match).
     #[arg(long = "tag", value_name = "TAG")]
     tags: Vec<String>,
+    /// Only tickets whose custom field NAME ([fields]) is VALUE; NAME= for none (repeat:
+    /// all must match).
+    #[arg(long = "field", value_name = "NAME=VALUE", value_parser = values::field)]
+    field: Vec<(String, String)>,
     /// Opened on or after this date (desk time).
     #[arg(long, value_name = "DATE", value_parser = values::date())]
     opened_from: Option<NaiveDate>,
@@ -101,6 +106,7 @@ pub(super) fn exec(cx: &mut Context, desk: &Desk, a: ListArgs) -> Result<u8> {
         .map(|c| desk.resolve(Kind::Customer, c))
         .transpose()?;
     let (of, ot, cf, ct) = (a.opened_from, a.opened_to, a.closed_from, a.closed_to);
+    let field = svcdesk::model::fields::filter(desk, FieldRecord::Ticket, &a.field)?;
     let cfg = &desk.config;
     crate::cli::warn_unknown_filter(
         "--category",
@@ -166,6 +172,7 @@ pub(super) fn exec(cx: &mut Context, desk: &Desk, a: ListArgs) -> Result<u8> {
                 .is_none_or(|c| t.customer.as_deref() == Some(c.as_str()))
             && (a.channel.is_empty() || t.channel.is_some_and(|c| a.channel.contains(&c)))
             && a.tags.iter().all(|g| t.tags.contains(g))
+            && fields::matches(&t.fields, &field)
             && within(t.opened.as_ref(), of, ot)
             && within(t.closed.as_ref(), cf, ct)
             && text.as_ref().is_none_or(|x| {

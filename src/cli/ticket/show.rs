@@ -352,6 +352,11 @@ fn show_text(
                 .unwrap_or_default(),
         ),
     ]);
+    out.push_str(&cli_output::custom_fields(
+        desk,
+        svcdesk::config::fields::FieldRecord::Ticket,
+        &t.fields,
+    ));
     out.push_str("\nDescription:\n");
     for l in t.description.lines() {
         out.push_str(&format!("  {l}\n"));

@@ -139,6 +139,7 @@ pub fn open(desk: &Desk, who: &Who, at: DateTime<Utc>, o: NewTicket) -> Result<O
                     tags: Vec::new(),
                     by: who.by.clone(),
                     at,
+                    custom: Vec::new(),
                     force: false,
                 },
             )?;
