@@ -9,7 +9,7 @@ use svcdesk::output::{self, Rows};
 use svcdesk::time::{Month, Period};
 
 use super::output::Format;
-use svcdesk::stats::{self, Dim, Names};
+use svcdesk::stats::{self, By, Dim, Names};
 use svcdesk::{Error, Result};
 
 use super::{Context, EXIT_USAGE, report as report_error};
@@ -105,8 +105,8 @@ pub struct Args {
     #[arg(long, value_name = "DATE", requires = "from", value_parser = values::date())]
     to: Option<NaiveDate>,
     /// Group by this key (repeatable, or a comma-separated list).
-    #[arg(long, value_name = "KEY", value_delimiter = ',', value_parser = values::word::<Dim>())]
-    by: Vec<Dim>,
+    #[arg(long, value_name = "KEY", value_delimiter = ',', value_parser = ByParser(values::word::<Dim>()))]
+    by: Vec<ByText>,
     /// Also the N most frequent categories, products, complaint kinds, and repeat customers.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     top: Option<u32>,
@@ -159,7 +159,19 @@ pub fn exec(cx: &mut Context, a: Args) -> Result<u8> {
     let today = desk.local(now).date_naive();
     let request = stats::Request {
         period: period(&desk, &a, today)?,
-        dims: a.by.clone(),
+        dims: a
+            .by
+            .iter()
+            .map(|b| match b {
+                ByText::Dim(d) => Ok(By::Dim(*d)),
+                ByText::Field(f) => By::field_key(&desk.config.fields, f).map_err(|e| {
+                    Error::usage(
+                        format!("--by {f}: {e}"),
+                        "the desk's fields are in [fields] in svcdesk.toml",
+                    )
+                }),
+            })
+            .collect::<Result<Vec<_>>>()?,
         top: a.top.map(|n| n as usize),
         trend: a.trend,
         skip_bad: a.skip_bad,
@@ -258,7 +270,11 @@ fn summary_table(s: &stats::Summary, names: &Names, width: Option<u16>) -> Strin
         .dims
         .iter()
         .map(|d| d.as_str())
-        .chain(s.dims.contains(&Dim::Customer).then_some("customer_name"))
+        .chain(
+            s.dims
+                .contains(&By::Dim(Dim::Customer))
+                .then_some("customer_name"),
+        )
         .chain([
             "opened",
             "closed",
@@ -345,4 +361,42 @@ fn top_table(t: &stats::Top, names: &Names, width: Option<u16>) -> String {
         }
     }
     s
+}
+
+/// A `--by` key as typed: a word of [`Dim`], or `field:NAME`, checked against the
+/// desk's `[fields]` once the desk is known.
+#[derive(Debug, Clone)]
+enum ByText {
+    Dim(Dim),
+    Field(String),
+}
+
+/// `--by`: `field:NAME`, else a word of [`Dim`] (whose list `--help`, man pages and
+/// completions still show).
+#[derive(Clone)]
+struct ByParser<P>(P);
+
+impl<P: clap::builder::TypedValueParser<Value = Dim>> clap::builder::TypedValueParser
+    for ByParser<P>
+{
+    type Value = ByText;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> std::result::Result<ByText, clap::Error> {
+        let text = value.to_string_lossy();
+        if text.starts_with(svcdesk::model::ticket::FIELD_PREFIX) {
+            return Ok(ByText::Field(text.into_owned()));
+        }
+        self.0.parse_ref(cmd, arg, value).map(ByText::Dim)
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        self.0.possible_values()
+    }
 }
