@@ -23,6 +23,7 @@ mod docs;
 mod examples;
 mod exit_codes;
 mod export;
+mod fields;
 mod git;
 mod hooks;
 mod hooks_trust;
