@@ -77,6 +77,10 @@ const HELP_TAIL: &str = ": one row per run of each SLA timer (a reopen or re-ass
              SLA %: of the rows with decided in the month, met ÷ (met + breached +
              missed), as `svcdesk stats` counts it. remaining_minutes counts wall-clock
              minutes, or working minutes when remaining_unit is `working`.
+Custom fields ([fields.NAME] in svcdesk.toml) add a column field:NAME each, in name
+order, at the end of tickets, customers and reports (and of both ledgers); --lang zh
+heads it with the field's label. `svcdesk import` reads them back, each value checked by
+its field's type. events carries an open event's values as NAME=VALUE;... in `fields`.
 Times in RFC 3339; lists (tags, links, attachments) joined with ';'.
 JSON: the records as stored (tickets with their [[event]] history, customers with their
 communication log, reports with hours_on_site).

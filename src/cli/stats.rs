@@ -50,6 +50,9 @@ product or engineer; repeat it (or give a list: --by grade,category) to group by
 combination. Tickets go by their values at the period's end; field visits by their
 engineer and customer, and otherwise by their linked ticket's values (visits without one
 have an empty key); engineer means a ticket's assignee and a visit's engineer.
+--by field:NAME groups by a custom field of [fields] in svcdesk.toml (text, choice or
+date; a number field is refused: too many values to group by); a visit goes by its own
+value, else its ticket's.
 
 CSV columns: period,<one column per --by key; customer_name after customer>,opened,
 closed,backlog,reopen_rate,sla_<timer>_pct...,sla_overall_pct,first_response_mean_h,

@@ -70,6 +70,8 @@ pub enum Command {
   svcdesk ticket open --new-customer '李明' --phone 13900002222 --category consult \\
       --resolved-on-call 'explained the reset procedure' -m 'device does not start'
   git log -1 --format=%B | svcdesk ticket open --customer K7Q2 --category quality -F -
+  svcdesk ticket open --customer K7Q2 --category quality --field 保修状态=保内 \\
+      --field 机器运行小时=1350 -m 'spindle vibrates above 3000 rpm'
 
 The description comes from -m, from -F FILE (- for stdin), or from $VISUAL/$EDITOR.
 The category's department (svcdesk.toml [categories]) receives the ticket; --department
@@ -80,7 +82,12 @@ Possible duplicates: an earlier ticket with the same customer and serial opened 
 days ([duplicates] match and within in svcdesk.toml) is listed on stderr with the command
 to run (`ticket merge NEW --into OLD`, or `ticket link NEW OLD --kind repeat-of` for one
 already solved). The ticket is opened anyway and the exit code is 0, so nothing typed is
-lost; --force skips the check.")]
+lost; --force skips the check.
+
+--field NAME=VALUE records a custom field of [fields] in svcdesk.toml; each value is
+checked by its field's type (text, number, date YYYY-MM-DD, or one of a choice's values),
+and a value not allowed exits 2 naming the field, with nothing written. A field marked
+`required` must be given. `ticket set --field NAME=VALUE` changes it later.")]
     Open(Box<OpenArgs>),
     /// Set or change the grade (I general, II serious, III major).
     #[command(after_help = "Examples:
@@ -211,6 +218,7 @@ and in JSON under `merged_events`, each with `origin` and `number`.")]
   svcdesk ticket list --overdue                      # a running SLA timer is past due
   svcdesk ticket list --due-within 2h --mine         # what I must act on in the next 2 hours
   svcdesk ticket list --open --sla --format csv      # with each ticket's next deadline
+  svcdesk ticket list --field 保修状态=保外 --open     # custom fields of [fields]
 
 {COLUMNS}
 
