@@ -334,7 +334,7 @@ mod tests {
     fn defs() -> Fields {
         toml::from_str(
             r#"
-            [保修状态]
+            ["保修状态"]
             type = "choice"
             values = ["保内", "保外"]
             [hours]

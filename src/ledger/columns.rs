@@ -233,7 +233,7 @@ pub const EVENT_HEAD: [&str; 5] = ["ticket", "seq", "at", "by", "action"];
 
 /// Event fields that came after the CSV layout was fixed: they go last, so that scripts
 /// that count columns keep working.
-const EVENT_LATER: [&str; 4] = ["entered_by", "field", "old", "new"];
+const EVENT_LATER: [&str; 5] = ["entered_by", "field", "old", "new", "fields"];
 
 /// Event fields `export events` leaves out: a redaction's event number was never a
 /// column (its `field` came later, with `set`'s `old` and `new`). Stored `files` are in

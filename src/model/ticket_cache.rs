@@ -1215,6 +1215,7 @@ mod tests {
             }],
             old: s("e-old"),
             new: s("e-new"),
+            fields: [("e-field".to_string(), "e-value".to_string())].into(),
         };
         Ticket {
             schema: 1,
@@ -1256,6 +1257,7 @@ mod tests {
             compensation_kind: Some(CompKind::Coupon),
             description: "t-description".into(),
             event: vec![event.clone(), Event::default(), event],
+            fields: [("t-field".to_string(), "t-value".to_string())].into(),
         }
     }
 
