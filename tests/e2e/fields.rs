@@ -216,14 +216,14 @@ fn list_keeps_the_tickets_whose_fields_all_match() {
         v.sort();
         v
     };
-    assert_eq!(ids(&["--field", "保修状态=保内"]), [a.clone()]);
+    assert_eq!(ids(&["--field", "保修状态=保内"]), vec![a.clone()]);
     assert_eq!(
         ids(&["--field", "hours=1200.0"]),
         sorted(vec![a.clone(), b.clone()])
     );
     assert_eq!(
         ids(&["--field", "hours=1200", "--field", "保修状态=保外"]),
-        [b.clone()]
+        vec![b.clone()]
     );
     assert_eq!(ids(&["--field", "保修状态="]), [none]);
     let err = d.fails(2, &["ticket", "list", "--field", "保修状态=保"]);
