@@ -97,6 +97,9 @@ fn open_and_set_record_fields_in_the_history_and_show_reads_them_by_label() {
     );
     let json = crate::common::parse_json(&d.ok(&["ticket", "show", &t, "--format", "json"]));
     assert_eq!(json["fields"]["保修状态"], "保外");
+    // Search finds a value where it was recorded, by its column name.
+    let found = d.ok(&["ticket", "search", "保内", "--format", "csv"]);
+    assert!(found.contains(",open,field:保修状态,保内"), "{found}");
     // The same value again is nothing to change.
     d.fails(1, &["ticket", "set", &t, "--field", "保修状态=保外"]);
     clean(&d);
