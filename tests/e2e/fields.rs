@@ -97,6 +97,8 @@ fn open_and_set_record_fields_in_the_history_and_show_reads_them_by_label() {
     );
     let json = crate::common::parse_json(&d.ok(&["ticket", "show", &t, "--format", "json"]));
     assert_eq!(json["fields"]["保修状态"], "保外");
+    let csv = d.ok(&["ticket", "show", &t, "--format", "csv"]);
+    assert!(csv.contains("\nfield:保修状态,保外\n"), "{csv}");
     // Search finds a value where it was recorded, by its column name.
     let found = d.ok(&["ticket", "search", "保内", "--format", "csv"]);
     assert!(found.contains(",open,field:保修状态,保内"), "{found}");

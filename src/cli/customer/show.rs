@@ -59,6 +59,9 @@ pub(super) fn show_rows(c: &Customer) -> Rows {
             rows.push(vec![k.to_string(), v]);
         }
     }
+    for (k, v) in &c.fields {
+        rows.push(vec![format!("field:{k}"), v.clone()]);
+    }
     for (i, e) in c.log.iter().enumerate() {
         let n = i + 1;
         let opt = |v: &Option<String>| v.clone().unwrap_or_default();

@@ -161,6 +161,9 @@ pub(super) fn show_rows(r: &Report) -> Rows {
     for c in &columns::REPORT {
         rows.push(vec![c.name.to_string(), (c.cell)(r)]);
     }
+    for (k, v) in &r.fields {
+        rows.push(vec![format!("field:{k}"), v.clone()]);
+    }
     rows
 }
 

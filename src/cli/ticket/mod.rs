@@ -205,10 +205,11 @@ starts a new run; earlier runs keep their outcome). JSON has them in `sla`: time
 target, basis, started, due, stopped, outcome, decided (when a report counts it),
 remaining_minutes and remaining_unit (wall, or working: minutes of working time), notified.
 CSV is field,value pairs, as for `customer show` and `report show`: the columns of
-`ticket list --sla` (its next deadline included), then the history as event.N.at,
-event.N.by, event.N.action and event.N.text (N from 1). The events of tickets merged into
-it (see `ticket merge`) follow as merged.N.origin, .number, .at, .by, .action and .text,
-and in JSON under `merged_events`, each with `origin` and `number`.")]
+`ticket list --sla` (its next deadline included), its custom fields as field:NAME, then
+the history as event.N.at, event.N.by, event.N.action and event.N.text (N from 1). The
+events of tickets merged into it (see `ticket merge`) follow as merged.N.origin,
+.number, .at, .by, .action and .text, and in JSON under `merged_events`, each with
+`origin` and `number`.")]
     Show(ShowArgs),
     /// List tickets, filtered and sorted.
     #[command(after_help = format!("Examples:
