@@ -474,3 +474,51 @@ fn two_clones_setting_different_fields_merge_cleanly() {
     let o = sd(&a, &["check"]);
     assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
 }
+
+#[test]
+fn ledgers_end_with_the_field_columns_and_customer_import_reads_them() {
+    let (d, c) = desk();
+    let t = open(&d, &c, &["保修状态=保外"]);
+    let (head, rows) =
+        parse_csv(&d.ok(&["ledger", "tickets", "--month", "2026-11", "--format", "csv"]));
+    assert_eq!(&head[head.len() - 2..], ["field:hours", "field:保修状态"]);
+    let row = rows.iter().find(|r| r[0] == t).expect("the ticket's row");
+    assert_eq!(row.last().map(String::as_str), Some("保外"));
+    let zh = d.ok(&[
+        "ledger", "tickets", "--month", "2026-11", "--format", "csv", "--lang", "zh",
+    ]);
+    assert!(
+        zh.lines()
+            .next()
+            .unwrap()
+            .ends_with(",机器运行小时,保修状态"),
+        "{zh}"
+    );
+    d.ok(&[
+        "report",
+        "add",
+        "--ticket",
+        &t,
+        "--type",
+        "training",
+        "--field",
+        "保修状态=保内",
+    ]);
+    let (head, rows) =
+        parse_csv(&d.ok(&["ledger", "service", "--month", "2026-11", "--format", "csv"]));
+    assert_eq!(head.last().map(String::as_str), Some("field:保修状态"));
+    assert_eq!(rows[0].last().map(String::as_str), Some("保内"));
+    // Customers: a field:NAME column (or its label) is read by its type.
+    let sheet = d.tmp.path().join("c.csv");
+    std::fs::write(&sheet, "name,phone,机器运行小时\n丙,13900003333,42\n").unwrap();
+    let id = d.ok(&["import", "customers", sheet.to_str().unwrap()]);
+    let file = d.read_customer(id.trim());
+    assert!(file.contains("fields = { hours = \"42\" }"), "{file}");
+    std::fs::write(&sheet, "name,phone,field:hours\n丁,13900004444,many\n").unwrap();
+    let err = d.fails(1, &["import", "customers", sheet.to_str().unwrap()]);
+    assert!(
+        err.contains("c.csv:2: field:hours: \"many\" is not a number"),
+        "{err}"
+    );
+    clean(&d);
+}
