@@ -108,8 +108,8 @@ pub struct Args {
     #[arg(long, value_name = "DATE", requires = "from", value_parser = values::date())]
     to: Option<NaiveDate>,
     /// Group by this key (repeatable, or a comma-separated list).
-    #[arg(long, value_name = "KEY", value_delimiter = ',', value_parser = ByParser(values::word::<Dim>()))]
-    by: Vec<ByText>,
+    #[arg(long, value_name = "KEY", value_delimiter = ',', value_parser = values::by())]
+    by: Vec<values::ByText>,
     /// Also the N most frequent categories, products, complaint kinds, and repeat customers.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     top: Option<u32>,
@@ -166,8 +166,8 @@ pub fn exec(cx: &mut Context, a: Args) -> Result<u8> {
             .by
             .iter()
             .map(|b| match b {
-                ByText::Dim(d) => Ok(By::Dim(*d)),
-                ByText::Field(f) => By::field_key(&desk.config.fields, f).map_err(|e| {
+                values::ByText::Dim(d) => Ok(By::Dim(*d)),
+                values::ByText::Field(f) => By::field_key(&desk.config.fields, f).map_err(|e| {
                     Error::usage(
                         format!("--by {f}: {e}"),
                         "the desk's fields are in [fields] in svcdesk.toml",
@@ -364,42 +364,4 @@ fn top_table(t: &stats::Top, names: &Names, width: Option<u16>) -> String {
         }
     }
     s
-}
-
-/// A `--by` key as typed: a word of [`Dim`], or `field:NAME`, checked against the
-/// desk's `[fields]` once the desk is known.
-#[derive(Debug, Clone)]
-enum ByText {
-    Dim(Dim),
-    Field(String),
-}
-
-/// `--by`: `field:NAME`, else a word of [`Dim`] (whose list `--help`, man pages and
-/// completions still show).
-#[derive(Clone)]
-struct ByParser<P>(P);
-
-impl<P: clap::builder::TypedValueParser<Value = Dim>> clap::builder::TypedValueParser
-    for ByParser<P>
-{
-    type Value = ByText;
-
-    fn parse_ref(
-        &self,
-        cmd: &clap::Command,
-        arg: Option<&clap::Arg>,
-        value: &std::ffi::OsStr,
-    ) -> std::result::Result<ByText, clap::Error> {
-        let text = value.to_string_lossy();
-        if text.starts_with(svcdesk::model::ticket::FIELD_PREFIX) {
-            return Ok(ByText::Field(text.into_owned()));
-        }
-        self.0.parse_ref(cmd, arg, value).map(ByText::Dim)
-    }
-
-    fn possible_values(
-        &self,
-    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
-        self.0.possible_values()
-    }
 }
