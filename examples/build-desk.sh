@@ -46,6 +46,17 @@ id = "chen"
 name = "陈总 Chen Hua"
 department = "management"
 roles = ["gm"]
+
+# Custom fields: the warranty status and the machine's running hours, as the service
+# forms ask (see [fields] in svcdesk-config(5)). `ticket open --field 保修状态=保内`.
+[fields."保修状态"]
+type = "choice"
+values = ["保内", "保外"]
+for = ["ticket", "report"]
+
+[fields."机器运行小时"]
+type = "number"
+for = ["ticket"]
 TOML
 export SVCDESK_DIR=$desk SVCDESK_USER=li
 at() { export SVCDESK_NOW="2026-11-$1+08:00"; }
@@ -67,7 +78,7 @@ s customer note "$c1" --with 张伟 --channel visit -m "annual review; intereste
 at 03T10:00:00
 t1=$(s ticket open --customer "$c2" --channel media --category complaint --complaint-kind public-opinion \
   --grade III --priority high --product X200 --serial X200-24-01187 --purchase-date 2026-03-15 \
-  --voucher INV-2026-0315-77 -m "Customer posted on Weibo that two X200 units overheated and scorched a counter.
+  --voucher INV-2026-0315-77 --field 保修状态=保内 --field 机器运行小时=620 -m "Customer posted on Weibo that two X200 units overheated and scorched a counter.
 Threatens to go to the market regulator." 2>/dev/null)
 at 03T10:05:00; s ticket respond "$t1" -m "Called 刘芳, apologised, promised an engineer on site today" --channel phone 2>/dev/null
 at 03T10:20:00; s --as sun ticket escalate "$t1" --to sun --reason "grade III: after-sales manager leads" 2>/dev/null
@@ -100,7 +111,7 @@ t3=$(s ticket open --customer "$c3" --category complaint --complaint-kind attitu
 # Grade II quality problem, waiting for parts.
 at 16T09:15:00
 t4=$(s ticket open --customer "$c4" --category quality --grade II --product X200 --serial X200-24-02211 \
-  -m "Conveyor motor stops under load" 2>/dev/null)
+  --field 保修状态=保外 --field 机器运行小时=8400 -m "Conveyor motor stops under load" 2>/dev/null)
 at 16T09:40:00; s --as zhou ticket accept "$t4" 2>/dev/null
 at 16T10:00:00; s --as zhou ticket respond "$t4" -m "engineer booked for tomorrow" 2>/dev/null
 at 17T15:00:00; s --as zhou ticket diagnose "$t4" --cause "motor driver board failure" --cause-code electrical --responsibility product 2>/dev/null
@@ -136,7 +147,8 @@ s ticket open --customer "$c3" --channel online-form --category consult --no-rou
   -m "Where is the nearest authorised repair shop in Suzhou?" >/dev/null 2>&1
 at 30T09:00:00
 t9=$(s ticket open --customer "$c1" --channel phone --category quality --grade II --product X300 \
-  --serial X300-25-00412 -m "X300 spindle vibrates above 3000 rpm" 2>/dev/null)
+  --serial X300-25-00412 --field 保修状态=保内 --field 机器运行小时=1350 \
+  -m "X300 spindle vibrates above 3000 rpm" 2>/dev/null)
 at 30T09:10:00; s ticket assign "$t9" --to wang --reason "X300 specialist" 2>/dev/null
 at 30T09:30:00; s --as wang ticket accept "$t9" 2>/dev/null
 

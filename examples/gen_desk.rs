@@ -125,6 +125,7 @@ fn main() {
                     &cid,
                     &fields,
                     &[],
+                    &Default::default(),
                     at.with_timezone(&tz).fixed_offset(),
                     "li",
                 );

@@ -5,6 +5,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 
 use crate::config::Policy;
+use crate::config::fields::{self, FieldRecord};
 use crate::desk::attachments::{self, Attachment};
 use crate::desk::record::SCHEMA;
 use crate::desk::{Desk, Id, Kind, record};
@@ -106,6 +107,8 @@ struct TicketRefs {
     files: Vec<(String, Attachment)>,
     /// Fault cause codes its events record, each once.
     cause_codes: Vec<String>,
+    /// Its custom values, checked against `[fields]` (which the cache does not know).
+    fields: crate::config::fields::Values,
 }
 
 /// The files a ticket's events attach, each with the event that names it.
@@ -296,6 +299,7 @@ pub fn check(desk: &Desk, now: chrono::DateTime<chrono::Utc>) -> Result<Report> 
     let mut customer_ids: HashSet<String> = desk.ids(Kind::Customer)?.into_iter().collect();
     customer_ids.extend(customers.iter().map(|(_, c)| c.id.clone()));
     for (rel, c) in &customers {
+        let custom = fields::problems(&desk.config.fields, FieldRecord::Customer, &c.fields);
         check_customer(c, &customer_ids, |m| {
             report.problems.push(Problem {
                 path: rel.clone(),
@@ -304,6 +308,12 @@ pub fn check(desk: &Desk, now: chrono::DateTime<chrono::Utc>) -> Result<Report> 
                 message: m,
             })
         });
+        report.problems.extend(custom.into_iter().map(|m| Problem {
+            path: rel.clone(),
+            line: None,
+            column: None,
+            message: m,
+        }));
     }
     // A ticket that failed to parse still exists: links to it are not dangling.
     let ticket_ids: HashSet<String> = desk.ids(Kind::Ticket)?.into_iter().collect();
@@ -323,7 +333,8 @@ pub fn check(desk: &Desk, now: chrono::DateTime<chrono::Utc>) -> Result<Report> 
     for (rel, r) in &field_reports {
         let own = r.problems();
         let refs = r.reference_problems(&desk.config, &customer_ids, &ticket_ids);
-        for m in own.into_iter().chain(refs) {
+        let custom = fields::problems(&desk.config.fields, FieldRecord::Report, &r.fields);
+        for m in own.into_iter().chain(refs).chain(custom) {
             report.problems.push(Problem {
                 path: rel.clone(),
                 line: None,
@@ -482,6 +493,7 @@ fn examine(
                 t.id.clone(),
                 Parsed::Ticket(TicketRefs {
                     files: ticket_files(&t),
+                    fields: t.fields,
                     customer: t.customer,
                     links: t.links,
                     category: t.category,
@@ -613,6 +625,7 @@ fn examined_clean(rel: PathBuf, t: Ticket, gaps: Option<&HolidayGaps>) -> Examin
         record: Parsed::Ticket(TicketRefs {
             cause_codes,
             files,
+            fields: t.fields,
             customer: t.customer,
             links: t.links,
             category: t.category,
@@ -697,6 +710,9 @@ fn check_ticket_refs(
         if let Some(p) = names::cause_code_problem(&desk.config, c) {
             problem(p);
         }
+    }
+    for p in fields::problems(&desk.config.fields, FieldRecord::Ticket, &t.fields) {
+        problem(p);
     }
 }
 

@@ -38,6 +38,7 @@ use rayon::prelude::*;
 use serde_json::{Value, json};
 
 use crate::config::Policy;
+use crate::config::fields::{FieldRecord, FieldType, Fields};
 use crate::model::report::Report;
 use crate::model::ticket::{self, Action, Event, Ticket};
 use crate::model::worklog::WorkLog;
@@ -458,6 +459,93 @@ impl Dim {
     }
 }
 
+/// A `--by` key: one of [`Dim`], or a custom field (`field:NAME` of `[fields]`, text,
+/// choice or date: a number has too many values to group by).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum By {
+    Dim(Dim),
+    /// The column name, `field:NAME` (made once per command, hence `'static`).
+    Field(&'static str),
+}
+
+impl By {
+    /// The key's column name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            By::Dim(d) => d.as_str(),
+            By::Field(c) => c,
+        }
+    }
+
+    fn field(self) -> Option<&'static str> {
+        match self {
+            By::Field(c) => c.strip_prefix(crate::model::ticket::FIELD_PREFIX),
+            By::Dim(_) => None,
+        }
+    }
+
+    /// `field:NAME` checked against `[fields]`: a ticket or report field that is not a
+    /// number. The error says what may be grouped by.
+    pub fn field_key(fields: &Fields, text: &str) -> std::result::Result<By, String> {
+        let name = text
+            .strip_prefix(crate::model::ticket::FIELD_PREFIX)
+            .unwrap_or(text);
+        let def = fields.get(name).ok_or_else(|| {
+            let known: Vec<&str> = fields
+                .iter()
+                .filter(|(_, d)| d.kind != FieldType::Number)
+                .map(|(k, _)| k.as_str())
+                .collect();
+            format!(
+                "\"{name}\" is not a field of [fields]{}; fields to group by: {}",
+                crate::names::did_you_mean(name, known.iter().copied()),
+                if known.is_empty() {
+                    "none".to_string()
+                } else {
+                    known.join(", ")
+                }
+            )
+        })?;
+        if def.kind == FieldType::Number {
+            return Err(format!(
+                "field \"{name}\" is a number, which has too many values to group by; \
+                 group by a text, choice or date field"
+            ));
+        }
+        if !def.applies_to(FieldRecord::Ticket) && !def.applies_to(FieldRecord::Report) {
+            return Err(format!(
+                "field \"{name}\" is on customers; stats groups tickets and visits"
+            ));
+        }
+        let column = format!("{}{name}", crate::model::ticket::FIELD_PREFIX);
+        Ok(By::Field(Box::leak(column.into_boxed_str())))
+    }
+
+    pub fn of_ticket(self, t: &Ticket) -> String {
+        match (self, self.field()) {
+            (By::Dim(d), _) => d.of_ticket(t),
+            (_, Some(f)) => t.fields.get(f).cloned().unwrap_or_default(),
+            _ => String::new(),
+        }
+    }
+
+    /// A visit's own value of a field it carries, else its linked ticket's.
+    pub fn of_visit(self, r: &Report, linked: Option<&Ticket>) -> String {
+        match (self, self.field()) {
+            (By::Dim(d), _) => d.of_visit(r, linked),
+            (_, Some(f)) => r
+                .fields
+                .get(f)
+                .cloned()
+                .or_else(|| linked.and_then(|t| t.fields.get(f).cloned()))
+                .unwrap_or_default(),
+            _ => String::new(),
+        }
+    }
+}
+
+const CUSTOMER_KEY: By = By::Dim(Dim::Customer);
+
 /// Display names for keys: customers' names, categories' names.
 #[derive(Debug, Clone, Default)]
 pub struct Names {
@@ -471,7 +559,7 @@ pub struct Names {
 #[derive(Debug, Clone)]
 pub struct Summary {
     pub period: Period,
-    pub dims: Vec<Dim>,
+    pub dims: Vec<By>,
     /// The policy's timer names, in its order: one `sla_<timer>_pct` column each.
     pub timers: Vec<String>,
     /// Key tuple (one value per dim) -> figures. Without dims, one group with key `[]`,
@@ -487,7 +575,7 @@ pub fn summarise(
     reports: &[Report],
     policy: &Policy,
     period: &Period,
-    dims: &[Dim],
+    dims: &[By],
     now: DateTime<Utc>,
 ) -> Summary {
     summarise_all(
@@ -510,13 +598,13 @@ pub fn summarise_all(
     (logs, tz): (&[WorkLog], chrono_tz::Tz),
     policy: &Policy,
     period: &Period,
-    dims: &[Dim],
+    dims: &[By],
     now: DateTime<Utc>,
 ) -> Summary {
     let eval_at = period.to.min(now);
     let at = cutoff(period, now);
     let snapshots: Vec<Option<Cow<Ticket>>> = tickets.par_iter().map(|t| as_of(t, at)).collect();
-    let key = |f: &dyn Fn(Dim) -> String| dims.iter().map(|&d| f(d)).collect::<Vec<_>>();
+    let key = |f: &dyn Fn(By) -> String| dims.iter().map(|&d| f(d)).collect::<Vec<_>>();
     let per_ticket: Vec<(Vec<String>, Stats)> = snapshots
         .par_iter()
         .flatten()
@@ -558,7 +646,7 @@ pub fn summarise_all(
         {
             let linked = e.ticket.as_deref().and_then(|id| by_id.get(id).copied());
             let k = key(&|d| match d {
-                Dim::Engineer => log.engineer.clone(),
+                By::Dim(Dim::Engineer) => log.engineer.clone(),
                 other => linked.map(|t| other.of_ticket(t)).unwrap_or_default(),
             });
             total.add_log(e.hundredths());
@@ -629,7 +717,7 @@ impl Summary {
         let mut c = vec!["period"];
         for d in &self.dims {
             c.push(d.as_str());
-            if *d == Dim::Customer {
+            if *d == CUSTOMER_KEY {
                 c.push("customer_name");
             }
         }
@@ -649,7 +737,7 @@ impl Summary {
         let mut row = vec![self.period.label.clone()];
         for (d, v) in self.dims.iter().zip(key) {
             row.push(v.clone());
-            if *d == Dim::Customer {
+            if *d == CUSTOMER_KEY {
                 row.push(names.customers.get(v).cloned().unwrap_or_default());
             }
         }
@@ -700,7 +788,7 @@ impl Summary {
     pub fn total_row(&self, names: &Names) -> Vec<String> {
         let key = vec!["total".to_string(); self.dims.len()];
         let mut row = self.cells(&key, &self.total, names);
-        if let Some(i) = self.dims.iter().position(|d| *d == Dim::Customer) {
+        if let Some(i) = self.dims.iter().position(|d| *d == CUSTOMER_KEY) {
             // customer_name follows the customer column; leave it empty.
             row[2 + i] = String::new();
         }

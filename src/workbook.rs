@@ -144,7 +144,7 @@ pub fn parts(desk: &Desk, r: &Request, now: DateTime<Utc>) -> Result<Parts> {
     let period = Period::month(r.month, tz);
     let ask = |dims: Vec<Dim>, top: Option<usize>, trend: Option<u32>| stats::Request {
         period: period.clone(),
-        dims,
+        dims: dims.into_iter().map(stats::By::Dim).collect(),
         top,
         trend,
         skip_bad: false,

@@ -4,7 +4,9 @@
 use std::path::PathBuf;
 
 use svcdesk::Result;
+use svcdesk::config::fields::FieldRecord;
 use svcdesk::desk::{Desk, store};
+use svcdesk::ledger::columns::FieldColumns;
 use svcdesk::ledger::export::{self, At, Kind};
 use svcdesk::model::ticket::Ticket;
 use svcdesk::model::{customer, report, ticket_store};
@@ -75,6 +77,10 @@ const HELP_TAIL: &str = ": one row per run of each SLA timer (a reopen or re-ass
              SLA %: of the rows with decided in the month, met ÷ (met + breached +
              missed), as `svcdesk stats` counts it. remaining_minutes counts wall-clock
              minutes, or working minutes when remaining_unit is `working`.
+Custom fields ([fields.NAME] in svcdesk.toml) add a column field:NAME each, in name
+order, at the end of tickets, customers and reports (and of both ledgers); --lang zh
+heads it with the field's label. `svcdesk import` reads them back, each value checked by
+its field's type. events carries an open event's values as NAME=VALUE;... in `fields`.
 Times in RFC 3339; lists (tags, links, attachments) joined with ';'.
 JSON: the records as stored (tickets with their [[event]] history, customers with their
 communication log, reports with hours_on_site).
@@ -117,14 +123,29 @@ pub struct ExportArgs {
 
 impl ExportArgs {
     /// `rows` as CSV with this export's --bom, --excel and --lang.
-    fn csv(&self, rows: &Rows) -> String {
+    fn csv(&self, desk: &Desk, rows: &Rows) -> String {
         let opts = super::output::CsvArgs {
             bom: self.bom,
             excel: self.excel,
             lang: self.lang,
         }
         .opts();
-        sheet::write(rows, opts, &Kind::from(self.what).zh())
+        let kind = Kind::from(self.what);
+        let mut zh = kind.zh();
+        if let Some(r) = custom(kind) {
+            zh.extend(FieldColumns::of(&desk.config.fields, r).zh());
+        }
+        sheet::write(rows, opts, &zh)
+    }
+}
+
+/// The record kind whose custom fields an export's rows carry (one row per record).
+fn custom(kind: Kind) -> Option<FieldRecord> {
+    match kind {
+        Kind::Tickets => Some(FieldRecord::Ticket),
+        Kind::Customers => Some(FieldRecord::Customer),
+        Kind::Reports => Some(FieldRecord::Report),
+        Kind::Events | Kind::Timers => None,
     }
 }
 
@@ -153,13 +174,21 @@ fn stream_csv(cx: &mut Context, desk: &Desk, a: &ExportArgs) -> Result<()> {
         }
     };
     // The header alone, from an empty table; then each chunk without its header.
-    let header = a.csv(&export::ticket_rows(kind, &[], &at));
+    let custom = custom(kind).map(|r| FieldColumns::of(&desk.config.fields, r));
+    let rows = |chunk: &[Ticket]| {
+        let rows = export::ticket_rows(kind, chunk, &at);
+        match &custom {
+            Some(c) => c.append(rows, chunk, |t| &t.fields),
+            None => rows,
+        }
+    };
+    let header = a.csv(desk, &rows(&[]));
     emit(cx, &header)?;
     let mut count = 0;
     let bad = ticket_store::for_each_chunk_or_skip(desk, 4096, a.skip_bad, |chunk| {
-        let rows = export::ticket_rows(kind, &chunk, &at);
+        let rows = rows(&chunk);
         count += rows.rows.len();
-        let text = a.csv(&rows);
+        let text = a.csv(desk, &rows);
         // Drop what the header pass wrote already: the BOM and the header line.
         let body = text
             .trim_start_matches('\u{feff}')
@@ -217,7 +246,11 @@ pub fn export(cx: &mut Context, a: ExportArgs) -> Result<u8> {
             let text = if json {
                 output::json(&all)
             } else {
-                a.csv(&export::customer_rows(&all))
+                let c = FieldColumns::of(&desk.config.fields, FieldRecord::Customer);
+                a.csv(
+                    &desk,
+                    &c.append(export::customer_rows(&all), &all, |x| &x.fields),
+                )
             };
             (text, all.len())
         }
@@ -226,7 +259,11 @@ pub fn export(cx: &mut Context, a: ExportArgs) -> Result<u8> {
             let text = if json {
                 output::json(&export::report_json(&all))
             } else {
-                a.csv(&export::report_rows(&all))
+                let c = FieldColumns::of(&desk.config.fields, FieldRecord::Report);
+                a.csv(
+                    &desk,
+                    &c.append(export::report_rows(&all), &all, |x| &x.fields),
+                )
             };
             (text, all.len())
         }

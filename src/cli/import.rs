@@ -162,7 +162,14 @@ fn import_tickets(
     let customers: std::collections::HashSet<String> =
         desk.ids(Kind::Customer)?.into_iter().collect();
     let existing: std::collections::HashSet<String> = desk.ids(Kind::Ticket)?.into_iter().collect();
-    let mut plan = tickets::plan(text, &src.label, desk.tz(), &existing, &customers)?;
+    let mut plan = tickets::plan(
+        text,
+        &src.label,
+        desk.tz(),
+        &existing,
+        &customers,
+        &desk.config.fields,
+    )?;
     tickets::check_causes(&mut plan, &desk.config);
     let from = match (&a.attachments_from, a.file.as_os_str() == "-") {
         (Some(dir), _) => Some(cx.cwd.join(dir)),
@@ -253,7 +260,15 @@ pub fn import(cx: &mut Context, a: ImportArgs) -> Result<u8> {
         .iter()
         .map(|m| import::parse_map(m, &import::customer_fields()))
         .collect::<Result<Vec<_>>>()?;
-    let plan = import::plan_customers_mapped(&text, label, &existing, desk.tz(), a.force, &map)?;
+    let plan = import::plan_customers_mapped(
+        &text,
+        label,
+        &existing,
+        desk.tz(),
+        a.force,
+        &map,
+        &desk.config.fields,
+    )?;
 
     let bad: Vec<(u64, &str)> = plan.bad().collect();
     for (line, message) in &bad {

@@ -1,6 +1,8 @@
 use clap::Subcommand;
 use svcdesk::Result;
+use svcdesk::config::fields::FieldRecord;
 use svcdesk::ledger;
+use svcdesk::ledger::columns::FieldColumns;
 use svcdesk::model::report::hours_text;
 use svcdesk::output::Rows;
 use svcdesk::output::sheet;
@@ -118,7 +120,11 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
             let month = a.month.on(today, desk.tz())?;
             let l = ledger::service_of(&desk, month)?;
             let text = match a.format {
-                Format::Csv => sheet::write(&l.rows, a.csv.opts(), &sheet::zh::SERVICE),
+                Format::Csv => sheet::write(
+                    &l.rows,
+                    a.csv.opts(),
+                    &zh(&desk, &sheet::zh::SERVICE, FieldRecord::Report),
+                ),
                 Format::Json => l.rows.to_json(),
                 Format::Table => {
                     let mut s = format!("技术服务台账 {month}\n");
@@ -156,7 +162,11 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
             let month = a.month.on(desk.local(now).date_naive(), desk.tz())?;
             let l = ledger::tickets_of(&desk, month, now)?;
             let text = match a.format {
-                Format::Csv => sheet::write(&l.rows, a.csv.opts(), &sheet::zh::TICKETS),
+                Format::Csv => sheet::write(
+                    &l.rows,
+                    a.csv.opts(),
+                    &zh(&desk, &sheet::zh::TICKETS, FieldRecord::Ticket),
+                ),
                 Format::Json => l.rows.to_json(),
                 Format::Table => {
                     let mut s = format!("客户服务受理跟踪反馈表 {month}\n");
@@ -196,6 +206,17 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
         }
     }
     Ok(0)
+}
+
+/// A ledger's Chinese headers, with its custom-field columns' labels at the end.
+fn zh(
+    desk: &svcdesk::desk::Desk,
+    fixed: &[(&'static str, &'static str)],
+    r: FieldRecord,
+) -> Vec<(&'static str, &'static str)> {
+    let mut zh = fixed.to_vec();
+    zh.extend(FieldColumns::of(&desk.config.fields, r).zh());
+    zh
 }
 
 /// The named columns of `rows`, in the order given: a terminal cannot show all twenty.

@@ -78,3 +78,21 @@ pub fn attachment_row(f: &svcdesk::desk::attachments::Attachment) -> [String; 3]
     let size = svcdesk::desk::attachments::human_size(f.size);
     [f.name.clone(), size, f.path()]
 }
+
+/// `Fields:` and each custom value under its label; empty when the record has none.
+pub fn custom_fields(
+    desk: &svcdesk::desk::Desk,
+    r: svcdesk::config::fields::FieldRecord,
+    values: &svcdesk::config::fields::Values,
+) -> String {
+    let pairs = svcdesk::config::fields::labelled(&desk.config.fields, r, values);
+    if pairs.is_empty() {
+        return String::new();
+    }
+    let pairs: Vec<(&str, String)> = pairs.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+    let mut out = String::from("\nFields:\n");
+    for l in svcdesk::output::fields(&pairs).lines() {
+        out.push_str(&format!("  {l}\n"));
+    }
+    out
+}

@@ -9,7 +9,7 @@ use svcdesk::output::{self, Rows};
 use svcdesk::time::{Month, Period};
 
 use super::output::Format;
-use svcdesk::stats::{self, Dim, Names};
+use svcdesk::stats::{self, By, Dim, Names};
 use svcdesk::{Error, Result};
 
 use super::{Context, EXIT_USAGE, report as report_error};
@@ -60,6 +60,9 @@ product or engineer; repeat it (or give a list: --by grade,category) to group by
 combination. Tickets go by their values at the period's end; field visits by their
 engineer and customer, and otherwise by their linked ticket's values (visits without one
 have an empty key); engineer means a ticket's assignee and a visit's engineer.
+--by field:NAME groups by a custom field of [fields] in svcdesk.toml (text, choice or
+date; a number field is refused: too many values to group by); a visit goes by its own
+value, else its ticket's.
 
 CSV columns: period,<one column per --by key; customer_name after customer>,opened,
 closed,backlog,reopen_rate,sla_<timer>_pct...,sla_overall_pct,first_response_mean_h,
@@ -121,8 +124,8 @@ pub struct Args {
     #[arg(long, value_name = "DATE", requires = "from", value_parser = values::date())]
     to: Option<NaiveDate>,
     /// Group by this key (repeatable, or a comma-separated list).
-    #[arg(long, value_name = "KEY", value_delimiter = ',', value_parser = values::word::<Dim>())]
-    by: Vec<Dim>,
+    #[arg(long, value_name = "KEY", value_delimiter = ',', value_parser = values::by())]
+    by: Vec<values::ByText>,
     /// Also the N most frequent categories, products, complaint kinds, repeat customers
     /// and fault causes.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
@@ -176,7 +179,19 @@ pub fn exec(cx: &mut Context, a: Args) -> Result<u8> {
     let today = desk.local(now).date_naive();
     let request = stats::Request {
         period: period(&desk, &a, today)?,
-        dims: a.by.clone(),
+        dims: a
+            .by
+            .iter()
+            .map(|b| match b {
+                values::ByText::Dim(d) => Ok(By::Dim(*d)),
+                values::ByText::Field(f) => By::field_key(&desk.config.fields, f).map_err(|e| {
+                    Error::usage(
+                        format!("--by {f}: {e}"),
+                        "the desk's fields are in [fields] in svcdesk.toml",
+                    )
+                }),
+            })
+            .collect::<Result<Vec<_>>>()?,
         top: a.top.map(|n| n as usize),
         trend: a.trend,
         skip_bad: a.skip_bad,
@@ -275,7 +290,11 @@ fn summary_table(s: &stats::Summary, names: &Names, width: Option<u16>) -> Strin
         .dims
         .iter()
         .map(|d| d.as_str())
-        .chain(s.dims.contains(&Dim::Customer).then_some("customer_name"))
+        .chain(
+            s.dims
+                .contains(&By::Dim(Dim::Customer))
+                .then_some("customer_name"),
+        )
         .chain([
             "opened",
             "closed",

@@ -228,6 +228,55 @@ pub fn at(t: &Option<Time>) -> Option<&str> {
     t.as_ref().map(Time::as_str)
 }
 
+/// `--field NAME=VALUE` (`NAME=` clears): split here; the name and the value are
+/// checked against the desk's `[fields]` by the library, which knows its config.
+pub fn field(s: &str) -> std::result::Result<(String, String), String> {
+    svcdesk::config::fields::split_assignment(s)
+}
+
+/// A `--by` key as typed: a word of `stats::Dim`, or `field:NAME`, checked against the
+/// desk's `[fields]` once the desk is known.
+#[derive(Debug, Clone)]
+pub enum ByText {
+    Dim(svcdesk::stats::Dim),
+    Field(String),
+}
+
+/// `--by`: `field:NAME`, else a word of `stats::Dim` (whose list `--help`, man pages and
+/// completions still show).
+#[derive(Clone)]
+pub struct ByParser<P>(P);
+
+impl<P: clap::builder::TypedValueParser<Value = svcdesk::stats::Dim>>
+    clap::builder::TypedValueParser for ByParser<P>
+{
+    type Value = ByText;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> std::result::Result<ByText, clap::Error> {
+        let text = value.to_string_lossy();
+        if text.starts_with(svcdesk::model::ticket::FIELD_PREFIX) {
+            return Ok(ByText::Field(text.into_owned()));
+        }
+        self.0.parse_ref(cmd, arg, value).map(ByText::Dim)
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        self.0.possible_values()
+    }
+}
+
+/// The `stats --by` parser.
+pub fn by() -> ByParser<impl TypedValueParser<Value = svcdesk::stats::Dim>> {
+    ByParser(word::<svcdesk::stats::Dim>())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,6 +14,7 @@ use crate::names::did_you_mean;
 use crate::time::{Calendar, CalendarConfig, CalendarError};
 
 pub mod duplicates;
+pub mod fields;
 pub mod hooks;
 pub mod policy;
 pub mod views;
@@ -58,6 +59,9 @@ pub struct Config {
     /// `[views.NAME]`: saved ticket listings (see `views`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub views: views::Views,
+    /// `[fields.NAME]`: the desk's own typed fields (see `fields`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub fields: fields::Fields,
 }
 
 /// `[attachments]`: files attached to records, kept in the desk (see
@@ -285,6 +289,7 @@ impl Config {
         config
             .validate()
             .map_err(|(key, message)| at(&key, message))?;
+        fields::validate(&config.fields).map_err(|(key, message)| at(&key, message))?;
         let departments: Vec<&str> = config.departments.keys().map(String::as_str).collect();
         hooks::validate_in(&config.hooks, &departments)
             .map_err(|(key, message)| at(&key, format!("{key}: {message}")))?;
@@ -961,6 +966,18 @@ sla = true
 [views.waiting-customer]
 description = "waiting for the customer"
 state = "waiting"
+# Custom fields: [fields.NAME] adds a typed field to tickets, customers and/or reports.
+# `type` is text, number, date (YYYY-MM-DD) or choice (one of `values`); `for` names
+# the records that carry it (default all three); `label` is the name people read
+# (default NAME); `required = true` makes it due when a record is created. Set with
+# `--field NAME=VALUE` (open, set, customer add/edit, report add), filter with
+# `list --field NAME=VALUE`, group with `stats --by field:NAME`; exports carry a
+# `field:NAME` column each. Uncomment to use.
+# [fields.warranty]
+# type = "choice"
+# values = ["in", "out"]
+# for = ["ticket"]
+# label = "保修状态"
 "#;
 
 #[cfg(test)]

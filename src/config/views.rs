@@ -57,6 +57,10 @@ pub struct TicketFilter {
     /// A running SLA timer is due within this long: "2h", "30m", "1d".
     #[serde(default, deserialize_with = "de_duration")]
     pub due_within: Option<Duration>,
+    /// Custom fields (`[fields.NAME]`) the ticket must hold, NAME = VALUE (`""`: none):
+    /// `field = { "保修状态" = "保内" }`; `--field NAME=VALUE`, `--where field:NAME=VALUE`.
+    #[serde(default, rename = "field")]
+    pub fields: BTreeMap<String, String>,
 }
 
 impl TicketFilter {
@@ -296,6 +300,16 @@ pub fn filter_from_terms(terms: &[String]) -> Result<TicketFilter, String> {
             Some((k, v)) => (k.trim(), Some(v.trim())),
             None => (term.trim(), None),
         };
+        if let Some(name) = k.strip_prefix("field:") {
+            let fields = table
+                .entry("field")
+                .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+            if let toml::Value::Table(fields) = fields {
+                let v = v.unwrap_or("").to_string();
+                fields.insert(name.to_string(), toml::Value::String(v));
+            }
+            continue;
+        }
         let k = k.replace('-', "_");
         let value = match v {
             None if FLAGS.contains(&k.as_str()) => toml::Value::Boolean(true),

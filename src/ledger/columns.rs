@@ -3,8 +3,11 @@
 //! kind. `ticket list`, `customer list`, `report list`, `export`, `import` and the help
 //! texts that list the columns all read these tables, so a column is added once.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, FixedOffset};
 
+use crate::config::fields::{FieldRecord, Fields, Values, for_record};
 use crate::model::customer::Customer;
 use crate::model::measure::Measure;
 use crate::model::report::Report;
@@ -232,7 +235,7 @@ pub const EVENT_HEAD: [&str; 5] = ["ticket", "seq", "at", "by", "action"];
 
 /// Event fields that came after the CSV layout was fixed: they go last, so that scripts
 /// that count columns keep working.
-const EVENT_LATER: [&str; 5] = ["entered_by", "field", "old", "new", "cause_code"];
+const EVENT_LATER: [&str; 6] = ["entered_by", "field", "old", "new", "cause_code", "fields"];
 
 /// Event fields `export events` leaves out: a redaction's event number was never a
 /// column (its `field` came later, with `set`'s `old` and `new`). Stored `files` are in
@@ -259,7 +262,7 @@ pub fn event_columns() -> Vec<&'static str> {
 }
 
 /// `export events`' columns in Chinese (`--lang zh`); a column not here keeps its name.
-pub const EVENT_ZH: [(&str, &str); 49] = [
+pub const EVENT_ZH: [(&str, &str); 50] = [
     ("ticket", "工单号"),
     ("seq", "序号"),
     ("at", "时间"),
@@ -309,6 +312,7 @@ pub const EVENT_ZH: [(&str, &str); 49] = [
     ("old", "原值"),
     ("new", "新值"),
     ("cause_code", "故障分类"),
+    ("fields", "自定义字段"),
 ];
 
 /// One row per event of each ticket, in history order, under [`event_columns`].
@@ -338,6 +342,13 @@ pub fn event_rows(all: &[Ticket]) -> Rows {
                         .collect::<Vec<_>>()
                         .join(";"),
                     LINK_TICKET => json_cell(v.get("ticket")),
+                    // An open event's custom values, `NAME=VALUE;...` in name order.
+                    "fields" => e
+                        .fields
+                        .iter()
+                        .map(|(k, v)| format!("{k}={v}"))
+                        .collect::<Vec<_>>()
+                        .join(";"),
                     k => json_cell(v.get(k)),
                 }
             }));
@@ -348,6 +359,107 @@ pub fn event_rows(all: &[Ticket]) -> Rows {
 }
 
 /// A JSON value as a cell: strings as they are, lists joined with ';'.
+/// The custom-field columns of one record kind, from `[fields]`: `field:NAME` each, in
+/// name order, after a kind's fixed columns (export, import, ledgers). Headers under
+/// `--lang zh` are the fields' labels. Column names are `&'static` like the fixed ones:
+/// made once per command for the few fields a desk defines, and leaked.
+#[derive(Debug, Clone, Default)]
+pub struct FieldColumns {
+    /// (field name, column name, Chinese header).
+    pub columns: Vec<(String, &'static str, &'static str)>,
+}
+
+/// The prefix of a custom field's column (and of its `set` events' `field`).
+pub const FIELD_PREFIX: &str = crate::model::ticket::FIELD_PREFIX;
+
+impl FieldColumns {
+    pub fn of(fields: &Fields, r: FieldRecord) -> FieldColumns {
+        let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
+        FieldColumns {
+            columns: for_record(fields, r)
+                .map(|(name, def)| {
+                    let col = leak(format!("{FIELD_PREFIX}{name}"));
+                    let zh = leak(def.label.clone().unwrap_or_else(|| name.clone()));
+                    (name.clone(), col, zh)
+                })
+                .collect(),
+        }
+    }
+
+    pub fn names(&self) -> Vec<&'static str> {
+        self.columns.iter().map(|c| c.1).collect()
+    }
+
+    /// (name, Chinese header) pairs, to extend a kind's `zh` list.
+    pub fn zh(&self) -> Vec<(&'static str, &'static str)> {
+        self.columns.iter().map(|c| (c.1, c.2)).collect()
+    }
+
+    /// The record's cells under these columns.
+    pub fn cells(&self, values: &Values) -> Vec<String> {
+        self.columns
+            .iter()
+            .map(|(name, _, _)| values.get(name).cloned().unwrap_or_default())
+            .collect()
+    }
+
+    /// `rows` (one row per record of `all`, in order) with these columns added at the end.
+    pub fn append<T>(&self, rows: Rows, all: &[T], values: impl Fn(&T) -> &Values) -> Rows {
+        if self.columns.is_empty() {
+            return rows;
+        }
+        let mut cols = rows.columns.clone();
+        cols.extend(self.names());
+        let mut out = Rows::new(cols);
+        out.numeric = rows.numeric.clone();
+        for (row, r) in rows.rows.into_iter().zip(all) {
+            let mut row = row;
+            row.extend(self.cells(values(r)));
+            out.push(row);
+        }
+        out
+    }
+
+    /// The column a sheet's header names: `field:NAME`, or the field's label (as
+    /// `--lang zh` writes it).
+    pub fn column(&self, header: &str) -> Option<&'static str> {
+        let h = header.trim();
+        self.columns
+            .iter()
+            .find(|(_, col, zh)| *col == h || *zh == h)
+            .map(|c| c.1)
+    }
+
+    /// A row's custom values from its cells by column, each parsed by its field's type;
+    /// an empty cell is no value. The error names the column and what it allows.
+    pub fn read(&self, fields: &Fields, row: &HashMap<&str, &str>) -> Result<Values, String> {
+        let mut out = Values::new();
+        for (name, col, _) in &self.columns {
+            let Some(raw) = row.get(col).map(|v| v.trim()).filter(|v| !v.is_empty()) else {
+                continue;
+            };
+            let v = fields[name].parse(raw).map_err(|e| format!("{col}: {e}"))?;
+            out.insert(name.clone(), v);
+        }
+        Ok(out)
+    }
+
+    /// `rows` with these columns added at the end, each row's record found by the ID in
+    /// its column `id` (a ledger's rows are a month's choice of records, in its order).
+    pub fn append_by_id(&self, rows: Rows, id: &str, values: &HashMap<&str, &Values>) -> Rows {
+        let Some(at) = rows.columns.iter().position(|c| *c == id) else {
+            return rows;
+        };
+        let empty = Values::new();
+        let all: Vec<&Values> = rows
+            .rows
+            .iter()
+            .map(|r| values.get(r[at].as_str()).copied().unwrap_or(&empty))
+            .collect();
+        self.append(rows, &all, |v| v)
+    }
+}
+
 fn json_cell(v: Option<&serde_json::Value>) -> String {
     use serde_json::Value;
     match v {
@@ -374,7 +486,8 @@ mod tests {
              product,serial,purchase_date,voucher,submitter,transferred_by,priority,tags,\
              attachments,description,grade,department,assignee,reason,text,visibility,cause,\
              responsibility,need,due,request,parts,on_call,efficiency,attitude,result,\
-             satisfaction,link,link_ticket,amount,currency,comp_kind,timer,entered_by,field,old,new,cause_code"
+             satisfaction,link,link_ticket,amount,currency,comp_kind,timer,entered_by,field,old,new,\
+             cause_code,fields"
         );
     }
 

@@ -7,7 +7,8 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use super::columns::CUSTOMER;
+use super::columns::{self, CUSTOMER, FieldColumns};
+use crate::config::fields::{FieldRecord, Fields, Values};
 
 /// `import tickets`: a sheet of `export tickets` columns.
 #[path = "import_tickets.rs"]
@@ -56,6 +57,8 @@ pub struct NewRow {
     pub tags: Vec<String>,
     pub created: Option<DateTime<Utc>>,
     pub log_entries: usize,
+    /// Custom field values from `field:NAME` columns.
+    pub custom: Values,
     /// Customers (IDs, or `row N` of this file) it looks like; added only with force.
     pub duplicate_of: Vec<String>,
 }
@@ -130,7 +133,7 @@ pub fn plan_customers(
     tz: Tz,
     force: bool,
 ) -> Result<Plan> {
-    plan_customers_mapped(text, file, existing, tz, force, &[])
+    plan_customers_mapped(text, file, existing, tz, force, &[], &Fields::new())
 }
 
 /// Every field a customer sheet's column can be read as.
@@ -172,7 +175,9 @@ pub fn plan_customers_mapped(
     tz: Tz,
     force: bool,
     map: &[(String, &'static str)],
+    fields: &Fields,
 ) -> Result<Plan> {
+    let custom = FieldColumns::of(fields, FieldRecord::Customer);
     let text = text.strip_prefix(sheet::BOM).unwrap_or(text);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
@@ -202,7 +207,8 @@ pub fn plan_customers_mapped(
         let known = mapped
             .or_else(|| customer_fields().into_iter().find(|c| *c == key))
             .or_else(|| CUSTOMER.iter().find(|c| c.zh == key).map(|c| c.name))
-            .or_else(|| ALIASES.iter().find(|(a, _)| *a == key).map(|(_, c)| *c));
+            .or_else(|| ALIASES.iter().find(|(a, _)| *a == key).map(|(_, c)| *c))
+            .or_else(|| custom.column(h));
         match known {
             Some(c) if columns.contains(&c) => {
                 return Err(Error::invalid(format!(
@@ -301,7 +307,16 @@ pub fn plan_customers_mapped(
             &file_ids,
             &existing_ids,
             &mut ids_seen,
-        );
+        )
+        .and_then(|mut row| {
+            let cells: HashMap<&str, &str> = columns
+                .iter()
+                .copied()
+                .zip(rec.iter().map(|v| unneutralise(v.trim())))
+                .collect();
+            row.custom = custom.read(fields, &cells)?;
+            Ok(row)
+        });
         let mut row = match row {
             Ok(r) => r,
             Err(message) => {
@@ -423,6 +438,7 @@ fn check_row(
         tags: Vec::new(),
         created: None,
         log_entries: 0,
+        custom: Values::new(),
         duplicate_of: Vec::new(),
     };
     let mut problems: Vec<String> = Vec::new();
@@ -508,6 +524,8 @@ fn check_row(
                 Ok(n) => row.log_entries = n,
                 Err(_) => problems.push(format!("log_entries \"{v}\" is not a count")),
             },
+            // Custom fields are read (by their types) once the row is otherwise sound.
+            c if c.starts_with(columns::FIELD_PREFIX) => {}
             other => unreachable!("column {other} was checked with the header"),
         }
     }
@@ -550,7 +568,14 @@ pub fn write(desk: &Desk, plan: &Plan, by: &str, now: DateTime<Utc>) -> Result<V
                 }
             },
         };
-        let text = customer::render(&id, &row.fields, &row.tags, desk.local(created), by);
+        let text = customer::render(
+            &id,
+            &row.fields,
+            &row.tags,
+            &row.custom,
+            desk.local(created),
+            by,
+        );
         staging
             .add(&desk.path_of(&id), text.as_bytes())
             .map_err(|e| Error::invalid(format!("{e} (row {}; nothing added)", row.line)))?;
@@ -692,6 +717,7 @@ mod tests {
             tz(),
             false,
             &map[..1],
+            &Fields::new(),
         );
         assert!(p.unwrap_err().to_string().contains("\"传真\""));
         let p = plan_customers_mapped(
@@ -701,6 +727,7 @@ mod tests {
             tz(),
             false,
             &map,
+            &Fields::new(),
         )
         .unwrap();
         let row = p.to_add().next().unwrap();
@@ -711,9 +738,17 @@ mod tests {
             .to_string();
         assert!(err.contains("\"mobile\" is not a field"), "{err}");
         assert!(parse_map("手机", &customer_fields()).is_err());
-        let err = plan_customers_mapped("name\n甲\n", "in.csv", &existing(), tz(), false, &map)
-            .unwrap_err()
-            .to_string();
+        let err = plan_customers_mapped(
+            "name\n甲\n",
+            "in.csv",
+            &existing(),
+            tz(),
+            false,
+            &map,
+            &Fields::new(),
+        )
+        .unwrap_err()
+        .to_string();
         assert!(err.contains("no column \"单位名称\""), "{err}");
     }
 

@@ -6,9 +6,10 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use chrono_tz::Tz;
 
+use crate::config::fields::{FieldRecord, Fields};
 use crate::desk::Id;
 use crate::error::{Error, Result};
-use crate::ledger::columns::TICKET;
+use crate::ledger::columns::{FieldColumns, TICKET};
 use crate::model::ticket::{
     self, Action, Channel, CompKind, CompState, ComplaintKind, Event, Grade, LinkKind, Priority,
     State, Ticket,
@@ -43,7 +44,9 @@ pub fn plan(
     tz: Tz,
     desk_ids: &HashSet<String>,
     customers: &HashSet<String>,
+    fields: &Fields,
 ) -> Result<Plan> {
+    let custom = FieldColumns::of(fields, FieldRecord::Ticket);
     let text = text.strip_prefix(crate::output::sheet::BOM).unwrap_or(text);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
@@ -56,11 +59,13 @@ pub fn plan(
     let mut unknown = Vec::new();
     for h in header.iter() {
         let h = h.trim();
-        match TICKET
+        let named = TICKET
             .iter()
             .find(|c| c.name == h.to_lowercase() || c.zh == h)
-        {
-            Some(c) => columns.push(c.name),
+            .map(|c| c.name)
+            .or_else(|| custom.column(h));
+        match named {
+            Some(c) => columns.push(c),
             None => unknown.push(format!("\"{h}\"")),
         }
     }
@@ -90,7 +95,15 @@ pub fn plan(
             .zip(record.iter())
             .map(|(c, v)| (*c, crate::output::sheet::unneutralise(v)))
             .collect();
-        match plan_row(&row, tz, customers) {
+        let planned = plan_row(&row, tz, customers).and_then(|mut t| {
+            let values = custom.read(fields, &row)?;
+            if let Some(open) = t.event.first_mut() {
+                open.fields = values.clone();
+            }
+            t.fields = values;
+            Ok(t)
+        });
+        match planned {
             Ok(t) if desk_ids.contains(&t.id) => plan.existing.push((line, t.id)),
             Ok(t) if !seen.insert(t.id.clone()) => plan
                 .bad

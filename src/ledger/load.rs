@@ -7,7 +7,9 @@ use chrono::{DateTime, Utc};
 use super::tickets::Contact;
 use super::{Month, Period, ServiceLedger, TicketLedger};
 use crate::Result;
+use crate::config::fields::FieldRecord;
 use crate::desk::Desk;
+use crate::ledger::columns::FieldColumns;
 use crate::model::{customer, report, ticket_store};
 use crate::stats::may_count;
 
@@ -20,13 +22,11 @@ pub fn service_of(desk: &Desk, month: Month) -> Result<ServiceLedger> {
         .iter()
         .map(|s| (s.id.clone(), s.name.clone()))
         .collect();
-    Ok(super::service(
-        &reports,
-        &customer::names(desk)?,
-        &staff,
-        month,
-        desk.tz(),
-    ))
+    let mut l = super::service(&reports, &customer::names(desk)?, &staff, month, desk.tz());
+    let values = reports.iter().map(|r| (r.id.as_str(), &r.fields)).collect();
+    l.rows = FieldColumns::of(&desk.config.fields, FieldRecord::Report)
+        .append_by_id(l.rows, "report", &values);
+    Ok(l)
 }
 
 /// 客户服务受理跟踪反馈表 of `month` as of `now`; only tickets that [`may_count`] in
@@ -50,13 +50,10 @@ pub fn tickets_of(desk: &Desk, month: Month, now: DateTime<Utc>) -> Result<Ticke
             (c.id, k)
         })
         .collect();
-    Ok(super::tickets(
-        &tickets,
-        &names,
-        &contacts,
-        &policy,
-        month,
-        desk.tz(),
-        now,
-    ))
+    let mut l = super::tickets(&tickets, &names, &contacts, &policy, month, desk.tz(), now);
+    // Custom fields as they stand now (the ledger's other columns are as of the month).
+    let values = tickets.iter().map(|t| (t.id.as_str(), &t.fields)).collect();
+    l.rows = FieldColumns::of(&desk.config.fields, FieldRecord::Ticket)
+        .append_by_id(l.rows, "id", &values);
+    Ok(l)
 }

@@ -349,6 +349,7 @@ mod tests {
             created_by: engineer.into(),
             redaction: Vec::new(),
             files: Vec::new(),
+            fields: Default::default(),
         }
     }
 

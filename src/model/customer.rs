@@ -8,6 +8,7 @@ use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, value};
 
 use super::record::missing;
 use super::steps::Files;
+use crate::config::fields::FieldRecord;
 use crate::desk::attachments::{self, Attachment};
 use crate::desk::record::{self, date_value, datetime_value, serde_time};
 use crate::desk::{Desk, Id, Kind, When, store};
@@ -49,6 +50,9 @@ pub struct Customer {
     /// Redactions of personal data (PIPL): `svcdesk customer redact`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub redaction: Vec<super::redact::Redaction>,
+    /// Custom field values (`[fields.NAME]` for customers), `fields = { NAME = "..." }`.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub fields: crate::config::fields::Values,
 }
 
 /// One communication-log entry: who talked with whom, how, about what, and when to follow up.
@@ -114,6 +118,8 @@ pub struct Changes {
     pub set: Vec<(Field, Option<String>)>,
     pub add_tags: Vec<String>,
     pub remove_tags: Vec<String>,
+    /// Custom fields, `NAME=VALUE` as typed; `NAME=` clears one.
+    pub custom: Vec<(String, String)>,
 }
 
 impl Customer {
@@ -314,6 +320,8 @@ pub struct NewCustomer {
     pub at: DateTime<Utc>,
     /// Add even when it looks like an existing customer.
     pub force: bool,
+    /// Custom fields, `NAME=VALUE` as typed.
+    pub custom: Vec<(String, String)>,
 }
 
 pub struct Added {
@@ -338,6 +346,7 @@ pub fn add(desk: &Desk, new: NewCustomer) -> Result<Added> {
     if let Some(r) = get(Field::ReferredBy) {
         desk.resolve(Kind::Customer, r)?;
     }
+    let custom = super::fields::new_values(desk, FieldRecord::Customer, &new.custom)?;
     for (f, v) in &new.fields {
         if !v.trim().is_empty() {
             check_field(*f, v.trim())?;
@@ -370,7 +379,14 @@ pub fn add(desk: &Desk, new: NewCustomer) -> Result<Added> {
             fields.push((*f, v));
         }
     }
-    let doc = render(&id, &fields, &new.tags, desk.local(new.at), &new.by);
+    let doc = render(
+        &id,
+        &fields,
+        &new.tags,
+        &custom,
+        desk.local(new.at),
+        &new.by,
+    );
     let path = desk.path_of(&id);
     store::create_new_atomic(&path, doc.as_bytes())?;
     Ok(Added {
@@ -385,6 +401,7 @@ pub fn render(
     id: &Id,
     fields: &[(Field, String)],
     tags: &[String],
+    custom: &crate::config::fields::Values,
     created: DateTime<FixedOffset>,
     by: &str,
 ) -> String {
@@ -417,6 +434,9 @@ pub fn render(
     }
     doc["created"] = value(datetime_value(created));
     doc["created_by"] = value(by);
+    if let Some(v) = super::ticket::fields_value(custom) {
+        doc["fields"] = value(v);
+    }
     doc.to_string()
 }
 
@@ -448,11 +468,21 @@ pub fn edit(desk: &Desk, id: &Id, changes: &Changes) -> Result<bool> {
             _ => {}
         }
     }
+    let custom = super::fields::changes(desk, FieldRecord::Customer, &changes.custom)?;
     let _lock = desk.lock()?;
     let path = desk.path_of(id);
     // Validate the file as a whole first: editing a broken record would hide the break.
-    load_file(&path)?;
+    let before = load_file(&path)?;
+    let values = super::fields::apply(desk, &before.fields, &custom)?;
     record::edit_file(&path, |doc| {
+        if values != before.fields {
+            match super::ticket::fields_value(&values) {
+                Some(v) => doc["fields"] = value(v),
+                None => {
+                    doc.remove("fields");
+                }
+            }
+        }
         for (f, v) in &changes.set {
             match v.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
                 Some(v) => {

@@ -7,6 +7,7 @@ use chrono_tz::Tz;
 use super::customer::Customer;
 use super::measure::{self, Measure, MeasureKind};
 use super::ticket::Ticket;
+use crate::config::fields::FieldRecord;
 use crate::desk::{Desk, Kind};
 use crate::error::{Error, Result};
 
@@ -23,6 +24,8 @@ pub struct Filter {
     pub source: Option<String>,
     /// All of them carried.
     pub tags: Vec<String>,
+    /// Custom fields: every `NAME=VALUE` equal (see `config::fields::matches`).
+    pub fields: Vec<(String, String)>,
 }
 
 impl Filter {
@@ -40,6 +43,7 @@ impl Filter {
                 .as_deref()
                 .is_none_or(|s| eq(c.source.as_deref(), s))
             && self.tags.iter().all(|t| c.tags.contains(t))
+            && crate::config::fields::matches(&c.fields, &self.fields)
     }
 }
 
@@ -128,6 +132,12 @@ impl TicketFilter {
                 "`mine` needs to know who you are: give --as or set SVCDESK_USER",
             ));
         }
+        if !self.fields.is_empty() {
+            let given: Vec<(String, String)> =
+                std::mem::take(&mut self.fields).into_iter().collect();
+            let checked = super::fields::filter(desk, FieldRecord::Ticket, &given)?;
+            self.fields = checked.into_iter().collect();
+        }
         Ok(self)
     }
 
@@ -169,6 +179,10 @@ impl TicketFilter {
             && within(t.opened.as_ref(), self.opened_from, self.opened_to)
             && within(t.closed.as_ref(), self.closed_from, self.closed_to)
             && self.text.as_deref().is_none_or(|x| self.has_text(t, x))
+            && self
+                .fields
+                .iter()
+                .all(|(k, v)| crate::config::fields::holds(&t.fields, k, v))
             && (!self.needs_sla()
                 || running(t).iter().any(|r| {
                     (self.overdue && r.breached)

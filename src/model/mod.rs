@@ -8,6 +8,7 @@
 
 pub mod customer;
 pub mod duplicates;
+pub mod fields;
 pub mod listing;
 pub mod measure;
 pub mod names;

@@ -528,6 +528,9 @@ pub fn values_equal(a: Option<&toml_edit::Value>, b: Option<&toml_edit::Value>) 
                     .all(|(p, q)| values_equal(Some(p), Some(q)))
         }
         (Some(V::String(x)), Some(V::String(y))) => x.value() == y.value(),
+        (Some(V::InlineTable(x)), Some(V::InlineTable(y))) => {
+            x.len() == y.len() && x.iter().all(|(k, v)| values_equal(Some(v), y.get(k)))
+        }
         (Some(V::Integer(x)), Some(V::Integer(y))) => x.value() == y.value(),
         (Some(V::Datetime(x)), Some(V::Datetime(y))) => {
             // Same instant, whatever offset it was written in.

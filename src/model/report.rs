@@ -155,6 +155,9 @@ pub struct Report {
     /// the desk (see `desk::attachments`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub files: Vec<Attachment>,
+    /// Custom field values (`[fields.NAME]` for reports), `fields = { NAME = "..." }`.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub fields: crate::config::fields::Values,
 }
 
 vocab!(
@@ -375,6 +378,7 @@ impl Report {
                 "files",
                 (!self.files.is_empty()).then(|| attachments::toml_value(&self.files)),
             ),
+            ("fields", super::ticket::fields_value(&self.fields)),
         ]
     }
 
@@ -663,6 +667,8 @@ pub struct NewReport {
     pub by: String,
     pub at: DateTime<Utc>,
     pub attachments: Files,
+    /// Custom fields, `NAME=VALUE` as typed.
+    pub custom: Vec<(String, String)>,
 }
 
 pub struct Added {
@@ -676,6 +682,11 @@ pub struct Added {
 /// to the linked ticket's.
 pub fn add(desk: &Desk, new: NewReport) -> Result<Added> {
     let f = &new.fields;
+    let custom = super::fields::new_values(
+        desk,
+        crate::config::fields::FieldRecord::Report,
+        &new.custom,
+    )?;
     let engineer = f
         .engineer
         .as_deref()
@@ -734,6 +745,7 @@ pub fn add(desk: &Desk, new: NewReport) -> Result<Added> {
         created_by: new.by.clone(),
         redaction: Vec::new(),
         files,
+        fields: custom,
     };
     let rest = Fields {
         engineer: None,
@@ -872,6 +884,7 @@ mod tests {
             created_by: "wang".into(),
             redaction: Vec::new(),
             files: Vec::new(),
+            fields: Default::default(),
         }
     }
 

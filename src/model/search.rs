@@ -110,6 +110,15 @@ fn found(entry: &impl Serialize, needle: &str) -> Option<(String, String)> {
         serde_json::Value::String(text) if text.to_lowercase().contains(needle) => {
             Some((field, text))
         }
+        // Custom field values (an open event's), named as their column `field:NAME`.
+        serde_json::Value::Object(values) if field == "fields" => {
+            values.into_iter().find_map(|(name, v)| match v {
+                serde_json::Value::String(text) if text.to_lowercase().contains(needle) => {
+                    Some((format!("field:{name}"), text))
+                }
+                _ => None,
+            })
+        }
         _ => None,
     })
 }

@@ -4,10 +4,12 @@
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 use super::record::{Record, Step};
 // The engine's, at the paths their callers have always used.
 pub use super::record::{StepError, multiline, replay, values_equal};
+pub use crate::config::fields::Values as FieldValues;
 use crate::desk::attachments::Attachment;
 use crate::desk::record::serde_time;
 pub use crate::vocab::{
@@ -164,6 +166,10 @@ pub struct Event {
     /// `cause`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cause_code: Option<String>,
+    // open: custom field values (`[fields.NAME]`); later changes are `set` events with
+    // field = "field:NAME".
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub fields: FieldValues,
 }
 
 fn epoch() -> DateTime<FixedOffset> {
@@ -273,6 +279,9 @@ pub struct Ticket {
     /// The fault cause code of the last diagnose that gave one.
     #[serde(default)]
     pub cause_code: Option<String>,
+    /// Custom field values by name (`[fields.NAME]`), as the history gives them.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub fields: FieldValues,
 }
 
 impl Action {
@@ -453,6 +462,7 @@ pub fn apply(t: &mut Ticket, e: &Event) -> Result<(), StepError> {
         t.attachments = e.attachments.clone();
         add_files(t, e);
         t.description = e.description.clone().unwrap_or_default();
+        t.fields = e.fields.clone();
         t.opened = Some(e.at);
         t.event.push(e.clone());
         return Ok(());
@@ -775,6 +785,10 @@ pub const SETTABLE: &[&str] = &[
     "cause_code",
 ];
 
+/// A `set` event's field for a custom field: `field:NAME` (the same spelling as its
+/// export column).
+pub const FIELD_PREFIX: &str = "field:";
+
 /// A `set` event applied: the field takes `new`, whatever it was (after a git merge of
 /// two corrections of one field, the later one wins; `old` records what its author saw).
 /// A tag event adds `new` or removes `old`.
@@ -815,9 +829,16 @@ fn set_field(t: &mut Ticket, e: &Event) -> Result<(), StepError> {
             }
         },
         "" => return Err(StepError::Invalid("set needs the field it changes".into())),
+        custom if custom.starts_with(FIELD_PREFIX) && custom.len() > FIELD_PREFIX.len() => {
+            let name = custom[FIELD_PREFIX.len()..].to_string();
+            match new {
+                Some(v) => t.fields.insert(name, v.to_string()),
+                None => t.fields.remove(&name),
+            };
+        }
         other => {
             return Err(StepError::Invalid(format!(
-                "set cannot change `{other}`; it changes {}",
+                "set cannot change `{other}`; it changes {} and field:NAME",
                 SETTABLE.join(", ")
             )));
         }
@@ -869,6 +890,19 @@ impl Record for Ticket {
     fn fields(&self) -> Vec<(&'static str, Option<toml_edit::Value>)> {
         self.field_values()
     }
+}
+
+/// A record's custom values as the inline table `fields = { NAME = "VALUE", ... }` (one
+/// line, names sorted), or absent when there are none.
+pub fn fields_value(v: &FieldValues) -> Option<toml_edit::Value> {
+    if v.is_empty() {
+        return None;
+    }
+    let mut t = toml_edit::InlineTable::new();
+    for (k, x) in v {
+        t.insert(k, toml_edit::Value::from(x.as_str()));
+    }
+    Some(toml_edit::Value::InlineTable(t))
 }
 
 impl Ticket {
@@ -936,7 +970,13 @@ impl Ticket {
                 e(self.compensation_kind.map(CompKind::as_str)),
             ),
             ("description", Some(multiline(&self.description))),
+            ("fields", fields_value(&self.fields)),
         ]
+    }
+
+    /// A custom field's value, if it has one.
+    pub fn field(&self, name: &str) -> Option<&str> {
+        self.fields.get(name).map(String::as_str)
     }
 
     /// Fields whose stored value differs from what the history gives.

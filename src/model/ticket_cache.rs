@@ -40,7 +40,7 @@ use crate::error::{Error, Result};
 /// Bumped whenever the layout or the codec below changes. With the crate version and a
 /// fingerprint of the build (`SOURCES`) also in every cache file, a cache written by
 /// another svcdesk is rebuilt, never misread.
-const FORMAT: u32 = 7;
+const FORMAT: u32 = 8;
 const MAGIC: &[u8; 8] = b"SVCDTKC\n";
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// The source of everything that decides what an entry holds: the record types and their
@@ -806,6 +806,26 @@ impl Codec for NaiveDate {
 }
 
 /// Every field but where the bytes came from, which is never stored.
+/// Custom field values: their count, then name and value of each, in name order.
+impl Codec for std::collections::BTreeMap<String, String> {
+    fn put(&self, w: &mut Vec<u8>) {
+        (self.len() as u32).put(w);
+        for (k, v) in self {
+            k.put(w);
+            v.put(w);
+        }
+    }
+    fn get(r: &mut Reader) -> Option<Self> {
+        let n = u32::get(r)?;
+        let mut m = std::collections::BTreeMap::new();
+        for _ in 0..n {
+            let k = String::get(r)?;
+            m.insert(k, String::get(r)?);
+        }
+        Some(m)
+    }
+}
+
 impl Codec for Attachment {
     fn put(&self, w: &mut Vec<u8>) {
         let Attachment {
@@ -876,6 +896,7 @@ impl Codec for Ticket {
             description,
             event,
             cause_code,
+            fields,
         } = self;
         schema.put(w);
         id.put(w);
@@ -917,6 +938,7 @@ impl Codec for Ticket {
         description.put(w);
         event.put(w);
         cause_code.put(w);
+        fields.put(w);
     }
 
     // Fields are read in the order written here, which is `put`'s order.
@@ -962,6 +984,7 @@ impl Codec for Ticket {
             description: Codec::get(r)?,
             event: Codec::get(r)?,
             cause_code: Codec::get(r)?,
+            fields: Codec::get(r)?,
         })
     }
 }
@@ -1019,6 +1042,7 @@ impl Codec for Event {
             old,
             new,
             cause_code,
+            fields,
         } = self;
         at.put(w);
         by.put(w);
@@ -1069,6 +1093,7 @@ impl Codec for Event {
         old.put(w);
         new.put(w);
         cause_code.put(w);
+        fields.put(w);
     }
 
     fn get(r: &mut Reader) -> Option<Self> {
@@ -1122,6 +1147,7 @@ impl Codec for Event {
             old: Codec::get(r)?,
             new: Codec::get(r)?,
             cause_code: Codec::get(r)?,
+            fields: Codec::get(r)?,
         })
     }
 }
@@ -1196,6 +1222,7 @@ mod tests {
             old: s("e-old"),
             new: s("e-new"),
             cause_code: s("e-cause-code"),
+            fields: [("e-field".to_string(), "e-value".to_string())].into(),
         };
         Ticket {
             schema: 1,
@@ -1238,6 +1265,7 @@ mod tests {
             description: "t-description".into(),
             event: vec![event.clone(), Event::default(), event],
             cause_code: s("t-cause-code"),
+            fields: [("t-field".to_string(), "t-value".to_string())].into(),
         }
     }
 

@@ -462,7 +462,10 @@ mod tests {
                 crate::stats::Dim::Customer,
                 crate::stats::Dim::Product,
                 crate::stats::Dim::Engineer,
-            ],
+            ]
+            .into_iter()
+            .map(crate::stats::By::Dim)
+            .collect(),
             timers: zh::TIMERS.iter().map(|(t, _)| t.to_string()).collect(),
             groups: Default::default(),
             total: Default::default(),

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashSet};
 use chrono::{DateTime, Utc};
 
 use super::{
-    Dim, Names, Period, Summary, Top, Trend, cutoff, may_count, summarise_all, top_n, trend,
+    By, Names, Period, Summary, Top, Trend, cutoff, may_count, summarise_all, top_n, trend,
 };
 use crate::desk::Desk;
 use crate::model::measure::{self, Counts, MeasureKind};
@@ -18,7 +18,7 @@ use crate::{Error, Result};
 pub struct Request {
     pub period: Period,
     /// Group by these keys, in order; a key given twice counts once.
-    pub dims: Vec<Dim>,
+    pub dims: Vec<By>,
     /// The N most frequent categories, products, complaint kinds and repeat customers.
     pub top: Option<usize>,
     /// The N months ending with the period's last month.
@@ -46,7 +46,7 @@ pub struct Figures {
 /// The figures of `r.period` as of `now` (each ticket as it stood at the period's end).
 pub fn figures(desk: &Desk, r: &Request, now: DateTime<Utc>) -> Result<Figures> {
     let p = &r.period;
-    let mut dims: Vec<Dim> = Vec::new();
+    let mut dims: Vec<By> = Vec::new();
     for d in &r.dims {
         if !dims.contains(d) {
             dims.push(*d);

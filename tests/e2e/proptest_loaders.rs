@@ -188,7 +188,7 @@ proptest! {
         let text = format!("{header}\n{}", rows.join("\n"));
         let ids: HashSet<String> = HashSet::new();
         let customers: HashSet<String> = ["C20261102-F1GGY7".to_string()].into();
-        let _ = import::tickets::plan(&text, "t.csv", chrono_tz::Asia::Shanghai, &ids, &customers);
+        let _ = import::tickets::plan(&text, "t.csv", chrono_tz::Asia::Shanghai, &ids, &customers, &Default::default());
     }
 
     #[test]
@@ -196,7 +196,7 @@ proptest! {
         let text = mutate(EXPORT, &e);
         let ids: HashSet<String> = HashSet::new();
         let customers: HashSet<String> = ["C20261124-5PE8RM".to_string()].into();
-        let _ = import::tickets::plan(&text, "t.csv", chrono_tz::Asia::Shanghai, &ids, &customers);
+        let _ = import::tickets::plan(&text, "t.csv", chrono_tz::Asia::Shanghai, &ids, &customers, &Default::default());
     }
 
     #[test]

@@ -82,6 +82,9 @@ pub struct AddArgs {
     /// A tag (repeatable).
     #[arg(long = "tag", value_name = "TAG")]
     pub(super) tags: Vec<String>,
+    /// A custom field of [fields] in svcdesk.toml (repeatable).
+    #[arg(long = "field", value_name = "NAME=VALUE", value_parser = values::field)]
+    pub(super) custom: Vec<(String, String)>,
     /// Add even if a customer with the same name or phone exists.
     #[arg(long)]
     pub(super) force: bool,
@@ -105,6 +108,9 @@ pub struct EditArgs {
     /// Remove a tag (repeatable).
     #[arg(long = "untag", value_name = "TAG")]
     pub(super) untags: Vec<String>,
+    /// A custom field of [fields] in svcdesk.toml (repeatable); NAME= clears it.
+    #[arg(long = "field", value_name = "NAME=VALUE", value_parser = values::field)]
+    pub(super) custom: Vec<(String, String)>,
 }
 
 #[derive(clap::Args)]
@@ -138,6 +144,10 @@ pub struct ListArgs {
     /// Only customers with this tag (repeat: all must match).
     #[arg(long = "tag", value_name = "TAG")]
     pub(super) tags: Vec<String>,
+    /// Only customers whose custom field NAME is VALUE; NAME= for none (repeat: all
+    /// must match).
+    #[arg(long = "field", value_name = "NAME=VALUE", value_parser = values::field)]
+    pub(super) field: Vec<(String, String)>,
     /// Sort key; ties keep ID order.
     #[arg(long, value_enum, default_value = "id")]
     pub(super) sort: SortKey,

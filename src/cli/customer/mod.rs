@@ -76,6 +76,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
                     by,
                     at,
                     force: a.force,
+                    custom: a.custom,
                 },
             )?;
             if !added.duplicates.is_empty() {
@@ -100,16 +101,17 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
                 .map(|(f, v)| (f, Some(v)))
                 .collect();
             set.extend(a.clear.iter().map(|&f| (f, None)));
-            if set.is_empty() && a.tags.is_empty() && a.untags.is_empty() {
+            if set.is_empty() && a.tags.is_empty() && a.untags.is_empty() && a.custom.is_empty() {
                 return Err(svcdesk::Error::invalid_with_hint(
                     "nothing to change",
-                    "give a field to set (e.g. --phone), --clear FIELD, --tag or --untag",
+                    "give a field to set (e.g. --phone), --clear FIELD, --tag, --untag or --field NAME=VALUE",
                 ));
             }
             let changes = Changes {
                 set,
                 add_tags: a.tags,
                 remove_tags: a.untags,
+                custom: a.custom,
             };
             let changed = customer::edit(&desk, &id, &changes)?;
             if changed {
@@ -135,7 +137,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
             let text = match a.format {
                 Format::Json => output::json(&c),
                 Format::Csv => show::show_rows(&c).to_csv(),
-                Format::Table => show::show_text(&c, cx.width()),
+                Format::Table => show::show_text(&desk, &c, cx.width()),
             };
             cx.print(&text)?;
         }
@@ -145,6 +147,11 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
                 industry: a.industry,
                 source: a.source,
                 tags: a.tags,
+                fields: svcdesk::model::fields::filter(
+                    &desk,
+                    svcdesk::config::fields::FieldRecord::Customer,
+                    &a.field,
+                )?,
             };
             let all = listing::list(
                 customer::load_all(&desk)?,

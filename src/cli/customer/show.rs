@@ -1,5 +1,7 @@
 //! How a customer and a list of customers read: on a terminal and as field,value CSV.
 
+use svcdesk::config::fields::FieldRecord;
+use svcdesk::desk::Desk;
 use svcdesk::model::customer::Customer;
 use svcdesk::output::{self, Rows};
 
@@ -57,6 +59,9 @@ pub(super) fn show_rows(c: &Customer) -> Rows {
             rows.push(vec![k.to_string(), v]);
         }
     }
+    for (k, v) in &c.fields {
+        rows.push(vec![format!("field:{k}"), v.clone()]);
+    }
     for (i, e) in c.log.iter().enumerate() {
         let n = i + 1;
         let opt = |v: &Option<String>| v.clone().unwrap_or_default();
@@ -77,8 +82,13 @@ pub(super) fn show_rows(c: &Customer) -> Rows {
     rows
 }
 
-pub(super) fn show_text(c: &Customer, width: Option<u16>) -> String {
+pub(super) fn show_text(desk: &Desk, c: &Customer, width: Option<u16>) -> String {
     let mut s = output::fields(&field_pairs(c));
+    s.push_str(&crate::cli::output::custom_fields(
+        desk,
+        FieldRecord::Customer,
+        &c.fields,
+    ));
     if c.log.is_empty() {
         s.push_str("\nCommunication log (沟通记录): none\n");
         return s;

@@ -135,6 +135,9 @@ pub struct AddArgs {
     pub(super) at: Option<Time>,
     #[command(flatten)]
     pub(super) attach: crate::cli::values::AttachArgs,
+    /// A custom field of [fields] in svcdesk.toml (repeatable).
+    #[arg(long = "field", value_name = "NAME=VALUE", value_parser = values::field)]
+    pub(super) custom: Vec<(String, String)>,
 }
 
 #[derive(clap::Args)]

@@ -47,7 +47,8 @@ Outcomes: resolved, partly-resolved, unresolved, follow-up.")]
   svcdesk report show 4D8P                    # hours on site = left - arrived, never stored
   svcdesk report show 4D8P --format csv
 
-CSV: field,value rows in the order of `report list --format csv` columns.")]
+CSV: field,value rows in the order of `report list --format csv` columns, then its
+custom fields as field:NAME.")]
     Show(ShowArgs),
     /// List reports, in visit order (arrival, or else when written).
     #[command(after_help = format!("Examples:
@@ -127,6 +128,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
                     by,
                     at,
                     attachments,
+                    custom: a.custom,
                 },
             )?;
             let mut paths = vec![desk.path_of(&added.id)];

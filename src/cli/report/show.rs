@@ -143,7 +143,11 @@ pub(super) fn show_text(desk: &Desk, r: &Report) -> String {
                 r.created_by
             ),
         ),
-    ]) + &super::super::output::attachments(
+    ]) + &super::super::output::custom_fields(
+        desk,
+        svcdesk::config::fields::FieldRecord::Report,
+        &r.fields,
+    ) + &super::super::output::attachments(
         &r.files
             .iter()
             .map(super::super::output::attachment_row)
@@ -156,6 +160,9 @@ pub(super) fn show_rows(r: &Report) -> Rows {
     let mut rows = Rows::new(vec!["field", "value"]);
     for c in &columns::REPORT {
         rows.push(vec![c.name.to_string(), (c.cell)(r)]);
+    }
+    for (k, v) in &r.fields {
+        rows.push(vec![format!("field:{k}"), v.clone()]);
     }
     rows
 }

@@ -80,6 +80,10 @@ pub struct ListArgs {
     /// Only tickets with this tag (repeat: all must match).
     #[arg(long = "tag", value_name = "TAG")]
     tags: Vec<String>,
+    /// Only tickets whose custom field NAME ([fields]) is VALUE; NAME= for none (repeat:
+    /// all must match).
+    #[arg(long = "field", value_name = "NAME=VALUE", value_parser = values::field)]
+    field: Vec<(String, String)>,
     /// Opened on or after this date (desk time).
     #[arg(long, value_name = "DATE", value_parser = values::date())]
     opened_from: Option<NaiveDate>,
@@ -140,6 +144,7 @@ impl ListArgs {
             history: self.history,
             overdue: self.overdue,
             due_within: self.due_within,
+            fields: self.field.iter().cloned().collect(),
         }
     }
 }

@@ -74,6 +74,8 @@ pub enum Command {
   svcdesk ticket open --new-customer '李明' --phone 13900002222 --category consult \\
       --resolved-on-call 'explained the reset procedure' -m 'device does not start'
   git log -1 --format=%B | svcdesk ticket open --customer K7Q2 --category quality -F -
+  svcdesk ticket open --customer K7Q2 --category quality --field 保修状态=保内 \\
+      --field 机器运行小时=1350 -m 'spindle vibrates above 3000 rpm'
 
 The description comes from -m, from -F FILE (- for stdin), or from $VISUAL/$EDITOR.
 The category's department (svcdesk.toml [categories]) receives the ticket; --department
@@ -84,7 +86,12 @@ Possible duplicates: an earlier ticket with the same customer and serial opened 
 days ([duplicates] match and within in svcdesk.toml) is listed on stderr with the command
 to run (`ticket merge NEW --into OLD`, or `ticket link NEW OLD --kind repeat-of` for one
 already solved). The ticket is opened anyway and the exit code is 0, so nothing typed is
-lost; --force skips the check.")]
+lost; --force skips the check.
+
+--field NAME=VALUE records a custom field of [fields] in svcdesk.toml; each value is
+checked by its field's type (text, number, date YYYY-MM-DD, or one of a choice's values),
+and a value not allowed exits 2 naming the field, with nothing written. A field marked
+`required` must be given. `ticket set --field NAME=VALUE` changes it later.")]
     Open(Box<OpenArgs>),
     /// Set or change the grade (I general, II serious, III major).
     #[command(after_help = "Examples:
@@ -208,10 +215,11 @@ starts a new run; earlier runs keep their outcome). JSON has them in `sla`: time
 target, basis, started, due, stopped, outcome, decided (when a report counts it),
 remaining_minutes and remaining_unit (wall, or working: minutes of working time), notified.
 CSV is field,value pairs, as for `customer show` and `report show`: the columns of
-`ticket list --sla` (its next deadline included), then the history as event.N.at,
-event.N.by, event.N.action and event.N.text (N from 1). The events of tickets merged into
-it (see `ticket merge`) follow as merged.N.origin, .number, .at, .by, .action and .text,
-and in JSON under `merged_events`, each with `origin` and `number`.")]
+`ticket list --sla` (its next deadline included), its custom fields as field:NAME, then
+the history as event.N.at, event.N.by, event.N.action and event.N.text (N from 1). The
+events of tickets merged into it (see `ticket merge`) follow as merged.N.origin,
+.number, .at, .by, .action and .text, and in JSON under `merged_events`, each with
+`origin` and `number`.")]
     Show(ShowArgs),
     /// List tickets, filtered and sorted.
     #[command(after_help = format!("Examples:
@@ -224,10 +232,11 @@ and in JSON under `merged_events`, each with `origin` and `number`.")]
   svcdesk ticket list @my-open --grade III           # a saved view, narrowed by a flag
   svcdesk ticket list --text 密封圈 --history          # also in notes, replies, diagnoses…
   svcdesk ticket list --views                        # the views of svcdesk.toml [views.NAME]
+  svcdesk ticket list --field 保修状态=保外 --open     # custom fields of [fields]
 
 A view ([views.NAME] in svcdesk.toml) holds these filters as keys, `-` written `_`
-(state = [\"waiting\"], opened_from = \"-30d\", overdue = true…), and may set sort, reverse,
-sla and a description; see svcdesk-config(5).
+(state = [\"waiting\"], opened_from = \"-30d\", overdue = true, field = {{ \"保修状态\" =
+\"保外\" }}…), and may set sort, reverse, sla and a description; see svcdesk-config(5).
 
 {COLUMNS}
 

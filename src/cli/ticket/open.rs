@@ -108,6 +108,9 @@ pub struct OpenArgs {
     /// Do not warn of possible duplicates ([duplicates] in svcdesk.toml).
     #[arg(long)]
     force: bool,
+    /// A custom field of [fields] in svcdesk.toml (repeatable).
+    #[arg(long = "field", value_name = "NAME=VALUE", value_parser = values::field)]
+    fields: Vec<(String, String)>,
 }
 
 /// The description, like `git commit`: -m, -F FILE/-, or an editor on a template.
@@ -215,6 +218,7 @@ pub(super) fn exec(cx: &mut Context, desk: &Desk, a: OpenArgs) -> Result<u8> {
         no_route,
         resolved_on_call: a.resolved_on_call,
         skip_duplicates: a.force,
+        fields: a.fields,
     };
     let opened = steps::open(desk, &who, at, new).map_err(|e| match e {
         Error::UnknownId { ref near, .. } if near.is_empty() => Error::invalid_with_hint(

@@ -20,11 +20,13 @@ Examples:
   svcdesk ticket set 9XWM --category quality --route --reason 'batch defect, not a complaint'
   svcdesk ticket set 9XWM --tag +warranty --tag -urgent
   svcdesk ticket set 9XWM --cause-code mechanical --reason 'the bearing, not the board'
+  svcdesk ticket set 9XWM --field 保修状态=保外 --field 机器运行小时=
 
 Each changed field is one `set` event holding the old and the new value (`ticket show`:
 \"priority: medium → high (reason)\"); a value the ticket already has is left out, and
 nothing to change at all is refused. --product '', --serial '' or --cause-code ''
-clears the field.
+clears the field; --field NAME= clears a custom field ([fields] in svcdesk.toml), whose
+value is checked by its type (exit 2 if not allowed).
 A new priority re-targets running SLA timers from their start, as a regrade does (a
 deadline that already passed stays passed). A new category keeps the ticket where it is
 unless --route sends it to that category's department (an `assign` event).";
@@ -61,6 +63,9 @@ pub struct SetArgs {
     /// With --category: route the ticket to the new category's department.
     #[arg(long, requires = "category")]
     route: bool,
+    /// A custom field of [fields]: NAME=VALUE sets it, NAME= clears it (repeatable).
+    #[arg(long = "field", value_name = "NAME=VALUE", value_parser = values::field)]
+    fields: Vec<(String, String)>,
     /// Why (recorded in every event of the correction).
     #[arg(allow_hyphen_values = true, long)]
     reason: Option<String>,
@@ -91,12 +96,14 @@ pub(super) fn exec(cx: &mut Context, desk: &Desk, a: SetArgs) -> Result<u8> {
         ]
         .iter()
         .all(|v| v.is_none())
-        && a.tags.is_empty();
+        && a.tags.is_empty()
+        && a.fields.is_empty();
     if nothing {
         return Err(Error::usage(
             "nothing to set",
             "give what to correct: --priority, --product, --serial, --customer, --title, \
-             --category, --cause-code or --tag +TAG/-TAG (see `svcdesk ticket set --help`)",
+             --category, --cause-code, --tag +TAG/-TAG or --field NAME=VALUE (see `svcdesk \
+             ticket set --help`)",
         ));
     }
     let (add, remove): (Vec<_>, Vec<_>) = a.tags.into_iter().partition(|(add, _)| *add);
@@ -112,6 +119,7 @@ pub(super) fn exec(cx: &mut Context, desk: &Desk, a: SetArgs) -> Result<u8> {
         reason: a.reason,
         route: a.route,
         cause_code: a.cause_code,
+        fields: a.fields,
     };
     run(cx, desk, &a.common, "set", None, |id, who, when| {
         steps::set(desk, id, who, when, c.clone())

@@ -62,6 +62,9 @@ fn show_rows(desk: &Desk, t: &Ticket, runs: &[Vec<TimerStatus>], merged: &[FromM
     for (k, v) in wide.columns.iter().zip(&wide.rows[0]) {
         rows.push(vec![k.to_string(), v.clone()]);
     }
+    for (k, v) in &t.fields {
+        rows.push(vec![format!("field:{k}"), v.clone()]);
+    }
     for (i, e) in t.event.iter().enumerate() {
         let n = i + 1;
         for (k, v) in [
@@ -353,6 +356,11 @@ fn show_text(
                 .unwrap_or_default(),
         ),
     ]);
+    out.push_str(&cli_output::custom_fields(
+        desk,
+        svcdesk::config::fields::FieldRecord::Ticket,
+        &t.fields,
+    ));
     out.push_str("\nDescription:\n");
     for l in t.description.lines() {
         out.push_str(&format!("  {l}\n"));

@@ -60,6 +60,8 @@ pub struct NewTicket {
     pub resolved_on_call: Option<String>,
     /// Do not look for possible duplicates (`--force`).
     pub skip_duplicates: bool,
+    /// Custom field values, `NAME=VALUE` as typed (`[fields]`).
+    pub fields: Vec<(String, String)>,
 }
 
 pub struct OpenedTicket {
@@ -76,6 +78,11 @@ pub struct OpenedTicket {
 
 /// Opens a ticket at `at`, registering its customer first if new.
 pub fn open(desk: &Desk, who: &Who, at: DateTime<Utc>, o: NewTicket) -> Result<OpenedTicket> {
+    let fields = crate::model::fields::new_values(
+        desk,
+        crate::config::fields::FieldRecord::Ticket,
+        &o.fields,
+    )?;
     let files = attachments(desk, &o.attachments)?;
     let categories = &desk.config.categories;
     let mut first = event(desk, who, at, Action::Open);
@@ -95,6 +102,7 @@ pub fn open(desk: &Desk, who: &Who, at: DateTime<Utc>, o: NewTicket) -> Result<O
     first.tags = o.tags;
     first.files = files;
     first.description = Some(o.description);
+    first.fields = fields;
     let mut events = vec![first];
     if !o.no_route || o.resolved_on_call.is_some() {
         let (department, reason) =
@@ -131,6 +139,7 @@ pub fn open(desk: &Desk, who: &Who, at: DateTime<Utc>, o: NewTicket) -> Result<O
                     tags: Vec::new(),
                     by: who.by.clone(),
                     at,
+                    custom: Vec::new(),
                     force: false,
                 },
             )?;

@@ -33,6 +33,8 @@ pub struct Changes {
     pub route: bool,
     /// A fault cause code of `[causes]`; empty clears it.
     pub cause_code: Option<String>,
+    /// Custom fields, `NAME=VALUE` as typed; `NAME=` clears one.
+    pub fields: Vec<(String, String)>,
 }
 
 /// What `set` did: the ticket as it now stands and the events recorded, in order.
@@ -74,6 +76,16 @@ pub fn set(desk: &Desk, id: &Id, who: &Who, when: When, c: Changes) -> Result<Co
     if let Some(Some(code)) = &cause_code {
         names::cause_code(&desk.config, code)?;
     }
+    let fields =
+        crate::model::fields::changes(desk, crate::config::fields::FieldRecord::Ticket, &c.fields)?;
+    for (k, v) in &fields {
+        if v.is_none() && desk.config.fields.get(k).is_some_and(|d| d.required) {
+            return Err(Error::usage(
+                format!("field \"{k}\" is required; it can be changed but not cleared"),
+                "give --field NAME=VALUE with a new value",
+            ));
+        }
+    }
     let (ticket, events) = ticket_store::append_all(desk, id, when, |t| {
         let new_event = |field: &str, old: Option<String>, new: Option<String>| Event {
             field: Some(field.to_string()),
@@ -101,6 +113,10 @@ pub fn set(desk: &Desk, id: &Id, who: &Who, when: When, c: Changes) -> Result<Co
         change("product", t.product.clone(), product.clone());
         change("serial", t.serial.clone(), serial.clone());
         change("cause_code", t.cause_code.clone(), cause_code.clone());
+        for (k, v) in &fields {
+            let field = format!("{}{k}", crate::model::ticket::FIELD_PREFIX);
+            change(&field, t.fields.get(k).cloned(), Some(v.clone()));
+        }
         let mut tags = t.tags.clone();
         for tag in c
             .add_tags
