@@ -306,7 +306,7 @@ fn work_log_hours_in_the_period_go_to_their_engineer_or_their_ticket() {
     ];
     let now = at("2026-12-15T00:00:00").to_utc();
     let nov = nov();
-    let by = |dims: &[Dim]| {
+    let by = |dims: &[By]| {
         summarise_all(
             std::slice::from_ref(&t),
             &[],
@@ -317,7 +317,7 @@ fn work_log_hours_in_the_period_go_to_their_engineer_or_their_ticket() {
             now,
         )
     };
-    let s = by(&[Dim::Engineer]);
+    let s = by(&[By::Dim(Dim::Engineer)]);
     let hours = |k: &str| s.groups[&vec![k.to_string()]].log_hundredths;
     // Nov 1 and Nov 30 in the desk's zone; Oct 31 and Dec 1 are other months'.
     assert_eq!((hours("wang"), hours("sun")), (350, 400));
@@ -326,7 +326,7 @@ fn work_log_hours_in_the_period_go_to_their_engineer_or_their_ticket() {
     let col = row.columns.iter().position(|c| *c == "log_hours").unwrap();
     assert_eq!(row.rows[1][col], "3.50", "{:?}", row.rows);
     // By category: the entry on a ticket goes with it, the others have no key.
-    let s = by(&[Dim::Category]);
+    let s = by(&[By::Dim(Dim::Category)]);
     assert_eq!(s.groups[&vec!["complaint".to_string()]].log_hundredths, 250);
     assert_eq!(s.groups[&vec![String::new()]].log_hundredths, 500);
 }
