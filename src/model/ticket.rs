@@ -160,6 +160,10 @@ pub struct Event {
     pub old: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new: Option<String>,
+    // respond, note, plan, open given --template: the template the text was rendered
+    // from (`templates/NAME.md`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template: Option<String>,
 }
 
 fn epoch() -> DateTime<FixedOffset> {

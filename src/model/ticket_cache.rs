@@ -40,7 +40,7 @@ use crate::error::{Error, Result};
 /// Bumped whenever the layout or the codec below changes. With the crate version and a
 /// fingerprint of the build (`SOURCES`) also in every cache file, a cache written by
 /// another svcdesk is rebuilt, never misread.
-const FORMAT: u32 = 6;
+const FORMAT: u32 = 7;
 const MAGIC: &[u8; 8] = b"SVCDTKC\n";
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// The source of everything that decides what an entry holds: the record types and their
@@ -1015,6 +1015,7 @@ impl Codec for Event {
             files,
             old,
             new,
+            template,
         } = self;
         at.put(w);
         by.put(w);
@@ -1064,6 +1065,7 @@ impl Codec for Event {
         files.put(w);
         old.put(w);
         new.put(w);
+        template.put(w);
     }
 
     fn get(r: &mut Reader) -> Option<Self> {
@@ -1116,6 +1118,7 @@ impl Codec for Event {
             files: Codec::get(r)?,
             old: Codec::get(r)?,
             new: Codec::get(r)?,
+            template: Codec::get(r)?,
         })
     }
 }
@@ -1189,6 +1192,7 @@ mod tests {
             }],
             old: s("e-old"),
             new: s("e-new"),
+            template: s("e-template"),
         };
         Ticket {
             schema: 1,

@@ -60,6 +60,8 @@ pub struct NewTicket {
     pub resolved_on_call: Option<String>,
     /// Do not look for possible duplicates (`--force`).
     pub skip_duplicates: bool,
+    /// The template the title and description were rendered from.
+    pub template: Option<String>,
 }
 
 pub struct OpenedTicket {
@@ -95,6 +97,7 @@ pub fn open(desk: &Desk, who: &Who, at: DateTime<Utc>, o: NewTicket) -> Result<O
     first.tags = o.tags;
     first.files = files;
     first.description = Some(o.description);
+    first.template = o.template;
     let mut events = vec![first];
     if !o.no_route || o.resolved_on_call.is_some() {
         let (department, reason) =
