@@ -395,7 +395,15 @@ fn ticket_value(s: &Scene, t: &Ticket) -> Value {
         "grade": text(&t.grade),
         "priority": text(&t.priority),
         "category": text(&t.category),
+        "category_name": t.category.as_ref()
+            .and_then(|c| s.config.categories.get(c))
+            .map(|c| c.name.clone())
+            .unwrap_or_default(),
         "department": text(&t.department),
+        "department_name": t.department.as_ref()
+            .and_then(|d| s.config.departments.get(d))
+            .map(|d| d.name.clone())
+            .unwrap_or_default(),
         "assignee": text(&t.assignee),
         "assignee_name": staff_name(&t.assignee),
         "customer": text(&t.customer),

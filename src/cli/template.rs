@@ -32,8 +32,9 @@ title from the header's `title = \"{{ customer.name }}ï¼š{{ ticket.product }} æŠ
 \"open\".
 
 Variables (an unknown one is an error, and nothing is written):
-  ticket.   id title state grade priority category department assignee assignee_name
-            customer contact channel product serial purchase_date voucher opened
+  ticket.   id title state grade priority category category_name department
+            department_name assignee assignee_name customer contact channel product
+            serial purchase_date voucher opened
             description cause plan resolution (absent ones are empty text; at open
             there is no id, title, state, description, cause, plan or resolution yet)
   customer. id name contact phone email address industry
