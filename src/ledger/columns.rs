@@ -230,7 +230,7 @@ pub const EVENT_HEAD: [&str; 5] = ["ticket", "seq", "at", "by", "action"];
 
 /// Event fields that came after the CSV layout was fixed: they go last, so that scripts
 /// that count columns keep working.
-const EVENT_LATER: [&str; 4] = ["entered_by", "field", "old", "new"];
+const EVENT_LATER: [&str; 5] = ["entered_by", "field", "old", "new", "template"];
 
 /// Event fields `export events` leaves out: a redaction's event number was never a
 /// column (its `field` came later, with `set`'s `old` and `new`). Stored `files` are in
@@ -257,7 +257,7 @@ pub fn event_columns() -> Vec<&'static str> {
 }
 
 /// `export events`' columns in Chinese (`--lang zh`); a column not here keeps its name.
-pub const EVENT_ZH: [(&str, &str); 48] = [
+pub const EVENT_ZH: [(&str, &str); 49] = [
     ("ticket", "工单号"),
     ("seq", "序号"),
     ("at", "时间"),
@@ -306,6 +306,7 @@ pub const EVENT_ZH: [(&str, &str); 48] = [
     ("field", "字段"),
     ("old", "原值"),
     ("new", "新值"),
+    ("template", "模板"),
 ];
 
 /// One row per event of each ticket, in history order, under [`event_columns`].
@@ -371,7 +372,7 @@ mod tests {
              product,serial,purchase_date,voucher,submitter,transferred_by,priority,tags,\
              attachments,description,grade,department,assignee,reason,text,visibility,cause,\
              responsibility,need,due,request,parts,on_call,efficiency,attitude,result,\
-             satisfaction,link,link_ticket,amount,currency,comp_kind,timer,entered_by,field,old,new"
+             satisfaction,link,link_ticket,amount,currency,comp_kind,timer,entered_by,field,old,new,template"
         );
     }
 
