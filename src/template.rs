@@ -75,13 +75,23 @@ pub struct Rendered {
 
 impl Rendered {
     /// The text a step records: the body, then `extra` (a step's `-m`) as a paragraph
-    /// of its own.
-    pub fn text(&self, extra: Option<&str>) -> String {
-        match extra.map(str::trim).filter(|e| !e.is_empty()) {
+    /// of its own; refused if that is empty (a template whose conditions left nothing).
+    pub fn text(&self, extra: Option<&str>) -> Result<String> {
+        let text = match extra.map(str::trim).filter(|e| !e.is_empty()) {
             Some(e) if self.body.is_empty() => e.to_string(),
             Some(e) => format!("{}\n\n{e}", self.body),
             None => self.body.clone(),
+        };
+        if text.is_empty() {
+            return Err(Error::invalid_with_hint(
+                format!(
+                    "template \"{}\" renders an empty text; nothing was written",
+                    self.name
+                ),
+                "give the template a body, or add the text with -m",
+            ));
         }
+        Ok(text)
     }
 }
 

@@ -94,3 +94,21 @@ fn a_bad_header_is_refused() {
         .to_string();
     assert!(e.contains("closing `+++`"), "{e}");
 }
+
+#[test]
+fn a_message_follows_the_body_and_an_empty_text_is_refused() {
+    let t = Template::parse(
+        Path::new("templates/c.md"),
+        "{% if customer.phone == \"x\" %}call{% endif %}\n",
+    )
+    .unwrap();
+    let r = t.render(&ctx()).unwrap();
+    assert_eq!(r.body, "");
+    assert_eq!(r.text(Some(" 已联系 ")).unwrap(), "已联系");
+    assert!(r.text(None).is_err());
+    let r = Rendered {
+        body: "正文".into(),
+        ..r
+    };
+    assert_eq!(r.text(Some("补充")).unwrap(), "正文\n\n补充");
+}

@@ -15,7 +15,7 @@ use super::Context;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// category, department, staff, grade, ticket, customer, report or measure
+    /// category, department, staff, grade, ticket, customer, report, measure or template
     kind: String,
     /// Only candidates that start with this (case-insensitive)
     #[arg(default_value = "", allow_hyphen_values = true)]
@@ -51,6 +51,11 @@ fn candidates(desk: &Desk, kind: &str) -> Vec<String> {
         "customer" => ids(desk, Kind::Customer),
         "report" => ids(desk, Kind::Report),
         "measure" => ids(desk, Kind::Measure),
+        "template" => svcdesk::template::files(&desk.root)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|f| f.file_stem().map(|s| s.to_string_lossy().into_owned()))
+            .collect(),
         _ => Vec::new(),
     }
 }
@@ -90,6 +95,7 @@ fn by_value_name(name: &str) -> Option<&'static str> {
         "CATEGORY" => "category",
         "DEPARTMENT" | "DEPT" => "department",
         "GRADE" => "grade",
+        "TEMPLATE" => "template",
         _ => return None,
     })
 }

@@ -68,6 +68,7 @@ pub enum Command {
 #[derive(clap::Args)]
 pub struct ShowArgs {
     /// The template's name (its file name without .md/.txt).
+    #[arg(value_name = "TEMPLATE")]
     name: String,
     /// Render it for this ticket, as `ticket respond --template` would now (or `ticket
     /// note`/`plan`, for a template not for respond).

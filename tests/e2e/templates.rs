@@ -73,6 +73,9 @@ fn init_writes_chinese_templates_that_render_the_customer_name_and_deadline() {
     // The preview shows what a respond would record now.
     let shown = d.ok(&["template", "show", "受理回复", "--ticket", &t]);
     assert_eq!(shown.trim_end(), text);
+    assert!(d.ok(&["ticket", "show", &t]).contains("template: 受理回复"));
+    // Shells complete the desk's template names.
+    assert_eq!(d.ok(&["__complete", "template", "受"]), "受理回复\n");
     d.ok(&["check"]);
 }
 

@@ -29,10 +29,10 @@ pub struct CommonArgs {
 /// `--template NAME`: a step's text rendered from `templates/NAME.md`.
 #[derive(clap::Args, Clone)]
 pub struct TemplateArgs {
-    /// Take the text from the desk's templates/NAME.md (or .txt), rendered for each
+    /// Take the text from the desk's templates/TEMPLATE.md (or .txt), rendered for each
     /// ticket; with -m, the message follows it as a paragraph of its own. `svcdesk
     /// template list` shows the templates.
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "TEMPLATE")]
     pub(super) template: Option<String>,
 }
 

@@ -73,10 +73,10 @@ pub struct OpenArgs {
     /// Read the description from FILE ("-" for stdin).
     #[arg(short = 'F', long, value_name = "FILE")]
     file: Option<PathBuf>,
-    /// Take the title and description from the desk's templates/NAME.md (its header's
+    /// Take the title and description from the desk's templates/TEMPLATE.md (its header's
     /// `title`, its body), which may use customer.* and ticket.* as given here; -m
     /// follows the body as a paragraph of its own, --title replaces the header's.
-    #[arg(long, value_name = "NAME", conflicts_with = "file")]
+    #[arg(long, value_name = "TEMPLATE", conflicts_with = "file")]
     template: Option<String>,
     /// Who registered it, if not the acting user (e.g. the sales colleague's name).
     #[arg(long)]
@@ -288,13 +288,7 @@ fn from_template(
     message: Option<&str>,
 ) -> Result<NewTicket> {
     let r = svcdesk::template::for_open(desk, &new, by, at, name)?;
-    new.description = r.text(message);
-    if new.description.trim().is_empty() {
-        return Err(Error::invalid_with_hint(
-            format!("template \"{name}\" renders an empty description; nothing was opened"),
-            "give the template a body, or describe the problem with -m",
-        ));
-    }
+    new.description = r.text(message)?;
     new.title = new.title.or(r.title);
     new.template = Some(r.name);
     Ok(new)

@@ -72,7 +72,7 @@ fn text(
         None => Ok((m.clone().unwrap_or_default(), None)),
         Some(name) => {
             let r = svcdesk::template::for_ticket(desk, id, &who.by, when, name, action)?;
-            Ok((r.text(m.as_deref()), Some(r.name)))
+            Ok((r.text(m.as_deref())?, Some(r.name)))
         }
     }
 }
