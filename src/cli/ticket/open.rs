@@ -225,18 +225,20 @@ pub(super) fn exec(cx: &mut Context, desk: &Desk, a: OpenArgs) -> Result<u8> {
         skip_duplicates: a.force,
         template: None,
     };
-    let new = match &a.template {
-        Some(name) => from_template(desk, new, &by, at, name, a.message.as_deref())?,
-        None => new,
-    };
-    let opened = steps::open(desk, &who, at, new).map_err(|e| match e {
+    let unknown_customer = |e| match e {
         Error::UnknownId { ref near, .. } if near.is_empty() => Error::invalid_with_hint(
             e.to_string(),
             "`svcdesk customer list` shows the customers (--name WORD to search); \
              or register one on the way with --new-customer NAME --phone PHONE",
         ),
         e => e,
-    })?;
+    };
+    let new = match &a.template {
+        Some(name) => from_template(desk, new, &by, at, name, a.message.as_deref())
+            .map_err(unknown_customer)?,
+        None => new,
+    };
+    let opened = steps::open(desk, &who, at, new).map_err(unknown_customer)?;
     let t = &opened.ticket;
     let mut files = vec![opened.path.clone()];
     if let Some(c) = &opened.new_customer {
