@@ -114,28 +114,34 @@ impl Template {
                         Error::parse_at(path, text, Some(0), "the header has no closing `+++` line")
                     })?;
                 let toml_text = &rest[..end];
+                let base = text.len() - rest.len();
                 let header: Header = toml::from_str(toml_text).map_err(|e| {
-                    let off = e.span().map(|s| s.start + 4);
+                    let off = e.span().map(|s| s.start + base);
                     Error::parse_at(path, text, off, format!("header: {}", e.message()))
                 })?;
                 let after = &rest[end + 3..];
                 let after = after.split_once('\n').map(|(_, b)| b).unwrap_or("");
                 let body_line = text[..text.len() - after.len()].lines().count();
-                let title_line = toml_text
-                    .lines()
-                    .position(|l| l.trim_start().starts_with("title"))
-                    .map(|i| i + 2)
-                    .unwrap_or(1);
-                (header, after.to_string(), body_line, title_line)
+                // The file's line of a header key (the header starts on line 2).
+                let first = text[..base].lines().count() + 1;
+                let key_line = |key: &str| {
+                    toml_text
+                        .lines()
+                        .position(|l| l.trim_start().starts_with(key))
+                        .map_or(1, |i| i + first)
+                };
+                let lines = (key_line("title"), key_line("for"));
+                (header, after.to_string(), body_line, lines)
             }
-            _ => (Header::default(), text.to_string(), 0, 1),
+            _ => (Header::default(), text.to_string(), 0, (1, 1)),
         };
+        let (title_line, for_line) = title_line;
         for u in &header.uses {
             if !USES.iter().any(|a| a.as_str() == u) {
                 let names: Vec<&str> = USES.iter().map(|a| a.as_str()).collect();
                 return Err(Error::Parse {
                     path: path.to_path_buf(),
-                    line: 2,
+                    line: for_line,
                     column: 1,
                     message: format!(
                         "header: `for` takes {}, not \"{u}\"{}",

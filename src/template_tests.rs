@@ -112,3 +112,25 @@ fn a_message_follows_the_body_and_an_empty_text_is_refused() {
     };
     assert_eq!(r.text(Some("补充")).unwrap(), "正文\n\n补充");
 }
+
+#[test]
+fn header_faults_are_at_their_own_lines_after_blank_lines() {
+    let text = "+++\n\n# a comment\nfor = [\"notes\"]\n+++\nx";
+    let Error::Parse { line, .. } = Template::parse(Path::new("templates/h.md"), text).unwrap_err()
+    else {
+        panic!("not a parse error")
+    };
+    assert_eq!(line, 4);
+    let text = "+++\n\ndescription = 1\n+++\nx";
+    let Error::Parse { line, .. } = Template::parse(Path::new("templates/h.md"), text).unwrap_err()
+    else {
+        panic!("not a parse error")
+    };
+    assert_eq!(line, 3);
+    let text = "+++\n\ntitle = \"{{ nope }}\"\n+++\nbody";
+    let t = Template::parse(Path::new("templates/h.md"), text).unwrap();
+    let Error::Parse { line, .. } = t.render(&ctx()).unwrap_err() else {
+        panic!("not a parse error")
+    };
+    assert_eq!(line, 3);
+}
