@@ -355,6 +355,30 @@ pub fn check(desk: &Desk, now: chrono::DateTime<chrono::Utc>) -> Result<Report> 
             });
         }
     }
+    // Templates: each renders against a sample context (an unknown variable, a syntax
+    // error) at its file's line.
+    report.files += crate::template::files(&desk.root)?.len();
+    for e in crate::template::check(desk, now)? {
+        report.problems.push(match e {
+            Error::Parse {
+                path,
+                line,
+                column,
+                message,
+            } => Problem {
+                path,
+                line: Some(line),
+                column: Some(column),
+                message,
+            },
+            e => Problem {
+                path: PathBuf::from(crate::template::DIR),
+                line: None,
+                column: None,
+                message: e.to_string(),
+            },
+        });
+    }
     // Work logs: readable, named after their engineer, entries sound.
     for path in worklog::files(desk)? {
         report.files += 1;

@@ -30,8 +30,12 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("desk", &["desk"]),
     // Records and their histories: tickets, measures, customers, reports, work logs.
     ("records", &["model"]),
-    // Pure folds over records: SLA evaluation, statistics, ledgers, `check`.
-    ("folds", &["sla", "stats", "ledger", "check", "workbook"]),
+    // Pure folds over records: SLA evaluation, statistics, ledgers, templates (their
+    // context is built from records and SLA runs), `check`.
+    (
+        "folds",
+        &["sla", "stats", "ledger", "template", "check", "workbook"],
+    ),
     // What reaches outside the desk: hooks and git.
     ("effects", &["hooks", "git"]),
 ];

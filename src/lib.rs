@@ -22,6 +22,7 @@ pub mod check;
 pub mod ledger;
 pub mod sla;
 pub mod stats;
+pub mod template;
 pub mod workbook;
 // effects
 pub mod git;

@@ -15,7 +15,7 @@ use super::Context;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// category, department, staff, grade, ticket, customer, report, measure or cause
+    /// category, department, staff, grade, ticket, customer, report, measure, cause or template
     kind: String,
     /// Only candidates that start with this (case-insensitive)
     #[arg(default_value = "", allow_hyphen_values = true)]
@@ -53,6 +53,11 @@ fn candidates(desk: &Desk, kind: &str) -> Vec<String> {
         "measure" => ids(desk, Kind::Measure),
         "cause" => c.causes.keys().cloned().collect(),
         "view" => c.views.keys().map(|v| format!("@{v}")).collect(),
+        "template" => svcdesk::template::files(&desk.root)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|f| f.file_stem().map(|s| s.to_string_lossy().into_owned()))
+            .collect(),
         _ => Vec::new(),
     }
 }
@@ -95,6 +100,7 @@ fn by_value_name(name: &str) -> Option<&'static str> {
         "GRADE" => "grade",
         // `ticket list @VIEW`, and a step's `--where @VIEW` (its other forms are typed).
         "@VIEW" | "FILTER" => "view",
+        "TEMPLATE" => "template",
         _ => return None,
     })
 }

@@ -13,7 +13,8 @@ use super::Context;
   svcdesk init ~/desks/east --name '华东售后服务台' --timezone Asia/Shanghai
 
 The config carries the DOMAIN's SLA policy (grades I/II/III, priorities high/medium/low),
-a Mon–Fri 09:00–12:00, 13:30–18:00 calendar, departments and categories; edit it freely.")]
+a Mon–Fri 09:00–12:00, 13:30–18:00 calendar, departments and categories; edit it freely.
+A new desk also gets two example templates in templates/ (`svcdesk template --help`).")]
 pub struct Args {
     /// Directory to create the desk in (created if missing)
     /// [default: -C/--desk or SVCDESK_DIR if given, else the current directory]

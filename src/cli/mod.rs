@@ -21,6 +21,7 @@ mod output;
 mod report;
 mod sla;
 mod stats;
+mod template;
 mod ticket;
 mod values;
 mod workbook;
@@ -167,6 +168,9 @@ A ticket cannot be closed while a request awaits review or the GM's decision."
   svcdesk git setup --hook          # once in every clone; see `svcdesk git setup --help`"
     )]
     Git(git::Command),
+    /// Reusable texts (templates/NAME.md) for `ticket respond|note|plan|open --template`.
+    #[command(subcommand, after_help = template::TEMPLATE_HELP)]
+    Template(template::Command),
     /// Merge one record file for git (`svcdesk merge-driver %O %A %B %P`; see `git setup`).
     #[command(hide = true)]
     MergeDriver(git::MergeDriverArgs),
@@ -268,6 +272,7 @@ fn run() -> ExitCode {
         Command::Completions(a) => docs::completions(&mut cx, a),
         Command::Man(a) => docs::man(&mut cx, a),
         Command::Git(c) => git::exec(&mut cx, c),
+        Command::Template(c) => template::exec(&mut cx, c),
         Command::MergeDriver(a) => git::merge_driver(&mut cx, a),
         Command::Complete(a) => complete::exec(&mut cx, a),
         Command::Workbook(a) => workbook::exec(&mut cx, a),

@@ -39,6 +39,38 @@ pub struct Desk {
     pub use_cache: bool,
 }
 
+/// The templates `init` writes into `templates/`: file name and text.
+pub const EXAMPLE_TEMPLATES: [(&str, &str); 2] = [
+    (
+        "受理回复.md",
+        r#"+++
+# 受理后第一次答复客户：svcdesk ticket respond ID --template 受理回复
+# 可用的变量见 svcdesk template --help；未知变量会报错，不会发给客户。
+for = ["respond", "note"]
+description = "受理回复：告知工单号、处理部门和解决时限"
++++
+{{ customer.name }}您好：
+
+您反映的问题已登记为工单 {{ ticket.id }}（{{ ticket.title }}）{% if ticket.department_name %}，由{{ ticket.department_name }}负责处理{% endif %}。
+{% if sla.resolve is defined %}我们将在 {{ sla.resolve.due }} 前给您解决结果。{% else %}我们会尽快与您联系，告知处理方案。{% endif %}
+
+客服 {{ me.name }}{% if me.phone %}，电话 {{ me.phone }}{% endif %}
+"#,
+    ),
+    (
+        "报修登记.md",
+        r#"+++
+# 电话报修登记：svcdesk ticket open --customer ID --category quality --product 型号 --template 报修登记 -m '现象……'
+for = ["open"]
+title = "{{ customer.name }}：{{ ticket.product }} 报修"
+description = "报修登记：按客户和产品写好标题和描述的开头"
++++
+客户 {{ customer.name }}{% if ticket.contact %}（联系人 {{ ticket.contact }}）{% endif %}报修。
+产品型号：{{ ticket.product }}{% if ticket.serial %}；序列号：{{ ticket.serial }}{% endif %}{% if ticket.purchase_date %}；购买日期：{{ ticket.purchase_date }}{% endif %}。
+"#,
+    ),
+];
+
 impl Desk {
     /// Finds the desk like git finds a repository: the explicit directory if given
     /// (from `-C`/`--desk` or SVCDESK_DIR), else the nearest parent of `cwd` holding
@@ -109,6 +141,14 @@ impl Desk {
             let keep = d.join(".gitkeep");
             if !keep.exists() {
                 store::write_atomic(&keep, b"")?;
+            }
+        }
+        // Example templates (`svcdesk template --help`), unless the desk has its own.
+        let templates = dir.join("templates");
+        if !templates.exists() {
+            fs::create_dir_all(&templates).map_err(|e| Error::io(&templates, e))?;
+            for (file, text) in EXAMPLE_TEMPLATES {
+                store::write_atomic(&templates.join(file), text.as_bytes())?;
             }
         }
         for (file, text) in [(".gitignore", GITIGNORE), (".gitattributes", GITATTRIBUTES)] {

@@ -235,7 +235,15 @@ pub const EVENT_HEAD: [&str; 5] = ["ticket", "seq", "at", "by", "action"];
 
 /// Event fields that came after the CSV layout was fixed: they go last, so that scripts
 /// that count columns keep working.
-const EVENT_LATER: [&str; 6] = ["entered_by", "field", "old", "new", "cause_code", "fields"];
+const EVENT_LATER: [&str; 7] = [
+    "entered_by",
+    "field",
+    "old",
+    "new",
+    "cause_code",
+    "fields",
+    "template",
+];
 
 /// Event fields `export events` leaves out: a redaction's event number was never a
 /// column (its `field` came later, with `set`'s `old` and `new`). Stored `files` are in
@@ -262,7 +270,7 @@ pub fn event_columns() -> Vec<&'static str> {
 }
 
 /// `export events`' columns in Chinese (`--lang zh`); a column not here keeps its name.
-pub const EVENT_ZH: [(&str, &str); 50] = [
+pub const EVENT_ZH: [(&str, &str); 51] = [
     ("ticket", "工单号"),
     ("seq", "序号"),
     ("at", "时间"),
@@ -313,6 +321,7 @@ pub const EVENT_ZH: [(&str, &str); 50] = [
     ("new", "新值"),
     ("cause_code", "故障分类"),
     ("fields", "自定义字段"),
+    ("template", "模板"),
 ];
 
 /// One row per event of each ticket, in history order, under [`event_columns`].
@@ -487,7 +496,7 @@ mod tests {
              attachments,description,grade,department,assignee,reason,text,visibility,cause,\
              responsibility,need,due,request,parts,on_call,efficiency,attitude,result,\
              satisfaction,link,link_ticket,amount,currency,comp_kind,timer,entered_by,field,old,new,\
-             cause_code,fields"
+             cause_code,fields,template"
         );
     }
 

@@ -170,6 +170,10 @@ pub struct Event {
     // field = "field:NAME".
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub fields: FieldValues,
+    // respond, note, plan, open given --template: the template the text was rendered
+    // from (`templates/NAME.md`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template: Option<String>,
 }
 
 fn epoch() -> DateTime<FixedOffset> {

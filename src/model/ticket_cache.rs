@@ -40,7 +40,7 @@ use crate::error::{Error, Result};
 /// Bumped whenever the layout or the codec below changes. With the crate version and a
 /// fingerprint of the build (`SOURCES`) also in every cache file, a cache written by
 /// another svcdesk is rebuilt, never misread.
-const FORMAT: u32 = 8;
+const FORMAT: u32 = 9;
 const MAGIC: &[u8; 8] = b"SVCDTKC\n";
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// The source of everything that decides what an entry holds: the record types and their
@@ -1043,6 +1043,7 @@ impl Codec for Event {
             new,
             cause_code,
             fields,
+            template,
         } = self;
         at.put(w);
         by.put(w);
@@ -1094,6 +1095,7 @@ impl Codec for Event {
         new.put(w);
         cause_code.put(w);
         fields.put(w);
+        template.put(w);
     }
 
     fn get(r: &mut Reader) -> Option<Self> {
@@ -1148,6 +1150,7 @@ impl Codec for Event {
             new: Codec::get(r)?,
             cause_code: Codec::get(r)?,
             fields: Codec::get(r)?,
+            template: Codec::get(r)?,
         })
     }
 }
@@ -1223,6 +1226,7 @@ mod tests {
             new: s("e-new"),
             cause_code: s("e-cause-code"),
             fields: [("e-field".to_string(), "e-value".to_string())].into(),
+            template: s("e-template"),
         };
         Ticket {
             schema: 1,

@@ -40,6 +40,7 @@ mod report;
 mod shared_desk;
 mod sla;
 mod stats;
+mod templates;
 mod ticket;
 mod ticket_bulk;
 mod ticket_merge;

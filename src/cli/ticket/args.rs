@@ -37,6 +37,16 @@ pub struct CommonArgs {
     pub(super) yes: bool,
 }
 
+/// `--template NAME`: a step's text rendered from `templates/NAME.md`.
+#[derive(clap::Args, Clone)]
+pub struct TemplateArgs {
+    /// Take the text from the desk's templates/TEMPLATE.md (or .txt), rendered for each
+    /// ticket; with -m, the message follows it as a paragraph of its own. `svcdesk
+    /// template list` shows the templates.
+    #[arg(long, value_name = "TEMPLATE")]
+    pub(super) template: Option<String>,
+}
+
 #[derive(clap::Args)]
 pub struct TextArgs {
     #[command(flatten)]
@@ -46,9 +56,12 @@ pub struct TextArgs {
         short = 'm',
         allow_hyphen_values = true,
         long = "message",
-        value_name = "TEXT"
+        value_name = "TEXT",
+        required_unless_present = "template"
     )]
-    pub(super) text: String,
+    pub(super) text: Option<String>,
+    #[command(flatten)]
+    pub(super) template: TemplateArgs,
 }
 
 #[derive(clap::Args)]
@@ -130,9 +143,12 @@ pub struct NoteArgs {
         short = 'm',
         allow_hyphen_values = true,
         long = "message",
-        value_name = "TEXT"
+        value_name = "TEXT",
+        required_unless_present = "template"
     )]
-    pub(super) text: String,
+    pub(super) text: Option<String>,
+    #[command(flatten)]
+    pub(super) template: TemplateArgs,
     /// The note was also told to the customer.
     #[arg(long)]
     pub(super) to_customer: bool,
@@ -149,9 +165,12 @@ pub struct RespondArgs {
         short = 'm',
         allow_hyphen_values = true,
         long = "message",
-        value_name = "TEXT"
+        value_name = "TEXT",
+        required_unless_present = "template"
     )]
-    pub(super) text: String,
+    pub(super) text: Option<String>,
+    #[command(flatten)]
+    pub(super) template: TemplateArgs,
     /// How the customer was reached.
     #[arg(long, value_parser = values::word::<Channel>())]
     pub(super) channel: Option<Channel>,

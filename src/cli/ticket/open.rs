@@ -73,6 +73,11 @@ pub struct OpenArgs {
     /// Read the description from FILE ("-" for stdin).
     #[arg(short = 'F', long, value_name = "FILE")]
     file: Option<PathBuf>,
+    /// Take the title and description from the desk's templates/TEMPLATE.md (its header's
+    /// `title`, its body), which may use customer.* and ticket.* as given here; -m
+    /// follows the body as a paragraph of its own, --title replaces the header's.
+    #[arg(long, value_name = "TEMPLATE", conflicts_with = "file")]
+    template: Option<String>,
     /// Who registered it, if not the acting user (e.g. the sales colleague's name).
     #[arg(long)]
     submitter: Option<String>,
@@ -183,7 +188,10 @@ pub(super) fn exec(cx: &mut Context, desk: &Desk, a: OpenArgs) -> Result<u8> {
     let who = cx.who(desk)?;
     let by = who.by.clone();
     let at = cx.at(desk, values::at(&a.at))?;
-    let description = description(cx, &a)?;
+    let description = match a.template {
+        Some(_) => String::new(),
+        None => description(cx, &a)?,
+    };
     let category = a.category.clone();
     let no_route = a.no_route;
     let new_name = a.new_customer.clone().unwrap_or_default();
@@ -219,15 +227,22 @@ pub(super) fn exec(cx: &mut Context, desk: &Desk, a: OpenArgs) -> Result<u8> {
         resolved_on_call: a.resolved_on_call,
         skip_duplicates: a.force,
         fields: a.fields,
+        template: None,
     };
-    let opened = steps::open(desk, &who, at, new).map_err(|e| match e {
+    let unknown_customer = |e| match e {
         Error::UnknownId { ref near, .. } if near.is_empty() => Error::invalid_with_hint(
             e.to_string(),
             "`svcdesk customer list` shows the customers (--name WORD to search); \
              or register one on the way with --new-customer NAME --phone PHONE",
         ),
         e => e,
-    })?;
+    };
+    let new = match &a.template {
+        Some(name) => from_template(desk, new, &by, at, name, a.message.as_deref())
+            .map_err(unknown_customer)?,
+        None => new,
+    };
+    let opened = steps::open(desk, &who, at, new).map_err(unknown_customer)?;
     let t = &opened.ticket;
     let mut files = vec![opened.path.clone()];
     if let Some(c) = &opened.new_customer {
@@ -267,6 +282,22 @@ pub(super) fn exec(cx: &mut Context, desk: &Desk, a: OpenArgs) -> Result<u8> {
     );
     cx.print(&format!("{}\n", opened.id))?;
     Ok(0)
+}
+
+/// `new` with its title (unless --title) and description rendered from template `name`.
+fn from_template(
+    desk: &Desk,
+    mut new: NewTicket,
+    by: &str,
+    at: chrono::DateTime<chrono::Utc>,
+    name: &str,
+    message: Option<&str>,
+) -> Result<NewTicket> {
+    let r = svcdesk::template::for_open(desk, &new, by, at, name)?;
+    new.description = r.text(message)?;
+    new.title = new.title.or(r.title);
+    new.template = Some(r.name);
+    Ok(new)
 }
 
 /// The possible duplicates of a ticket just opened, and what to do about them: merge it

@@ -176,6 +176,7 @@ fn describe(e: &Event) -> String {
     put("reason", e.reason.clone());
     let names: Vec<&str> = e.files.iter().map(|f| f.name.as_str()).collect();
     put("attached", Some(names.join(", ")));
+    put("template", e.template.clone());
     if e.on_call {
         parts.push("on the call".into());
     }

@@ -60,25 +60,49 @@ pub(super) fn accept(cx: &mut Context, desk: &Desk, a: CommonArgs) -> Result<u8>
     })
 }
 
+/// A step's text: `-m`, or the template rendered for ticket `id` (`-m` after it), with
+/// the template's name to record.
+fn text(
+    desk: &Desk,
+    (id, who, when): (&Id, &Who, When),
+    m: &Option<String>,
+    t: &TemplateArgs,
+    action: Action,
+) -> Result<(String, Option<String>)> {
+    match &t.template {
+        None => Ok((m.clone().unwrap_or_default(), None)),
+        Some(name) => {
+            let r = svcdesk::template::for_ticket(desk, id, &who.by, when, name, action)?;
+            Ok((r.text(m.as_deref())?, Some(r.name)))
+        }
+    }
+}
+
 pub(super) fn note(cx: &mut Context, desk: &Desk, a: NoteArgs) -> Result<u8> {
-    let o = steps::Note {
-        text: a.text,
-        to_customer: a.to_customer,
-        attachments: a.attach.files(&cx.cwd),
-    };
+    let files = a.attach.files(&cx.cwd);
     run(cx, desk, &a.common, "note", None, |id, who, when| {
-        steps::note(desk, id, who, when, o.clone())
+        let (text, template) = text(desk, (id, who, when), &a.text, &a.template, Action::Note)?;
+        let o = steps::Note {
+            text,
+            to_customer: a.to_customer,
+            attachments: files.clone(),
+            template,
+        };
+        steps::note(desk, id, who, when, o)
     })
 }
 
 pub(super) fn respond(cx: &mut Context, desk: &Desk, a: RespondArgs) -> Result<u8> {
-    let o = steps::Response {
-        text: a.text,
-        channel: a.channel,
-        attachments: a.attach.files(&cx.cwd),
-    };
+    let files = a.attach.files(&cx.cwd);
     run(cx, desk, &a.common, "respond", None, |id, who, when| {
-        steps::respond(desk, id, who, when, o.clone())
+        let (text, template) = text(desk, (id, who, when), &a.text, &a.template, Action::Respond)?;
+        let o = steps::Response {
+            text,
+            channel: a.channel,
+            attachments: files.clone(),
+            template,
+        };
+        steps::respond(desk, id, who, when, o)
     })
 }
 
@@ -96,7 +120,8 @@ pub(super) fn diagnose(cx: &mut Context, desk: &Desk, a: DiagnoseArgs) -> Result
 
 pub(super) fn plan(cx: &mut Context, desk: &Desk, a: TextArgs) -> Result<u8> {
     run(cx, desk, &a.common, "plan", None, |id, who, when| {
-        steps::plan(desk, id, who, when, a.text.clone())
+        let (text, template) = text(desk, (id, who, when), &a.text, &a.template, Action::Plan)?;
+        steps::plan(desk, id, who, when, steps::Plan { text, template })
     })
 }
 

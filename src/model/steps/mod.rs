@@ -149,12 +149,15 @@ pub struct Note {
     /// The note was also told to the customer.
     pub to_customer: bool,
     pub attachments: Files,
+    /// The template the text was rendered from.
+    pub template: Option<String>,
 }
 
 pub fn note(desk: &Desk, id: &Id, who: &Who, when: When, o: Note) -> Result<Stepped> {
     let files = attachments(desk, &o.attachments)?;
     step(desk, id, who, when, Action::Note, |e| {
         e.text = Some(o.text);
+        e.template = o.template;
         e.files = files;
         e.visibility = Some(if o.to_customer {
             Visibility::Customer
@@ -170,12 +173,15 @@ pub struct Response {
     pub text: String,
     pub channel: Option<Channel>,
     pub attachments: Files,
+    /// The template the text was rendered from.
+    pub template: Option<String>,
 }
 
 pub fn respond(desk: &Desk, id: &Id, who: &Who, when: When, o: Response) -> Result<Stepped> {
     let files = attachments(desk, &o.attachments)?;
     step(desk, id, who, when, Action::Respond, |e| {
         e.text = Some(o.text);
+        e.template = o.template;
         e.files = files;
         e.channel = o.channel;
     })
@@ -205,8 +211,18 @@ pub fn diagnose(desk: &Desk, id: &Id, who: &Who, when: When, o: Diagnosis) -> Re
 }
 
 /// The solution plan told to the customer.
-pub fn plan(desk: &Desk, id: &Id, who: &Who, when: When, text: String) -> Result<Stepped> {
-    step(desk, id, who, when, Action::Plan, |e| e.text = Some(text))
+#[derive(Clone)]
+pub struct Plan {
+    pub text: String,
+    /// The template the text was rendered from.
+    pub template: Option<String>,
+}
+
+pub fn plan(desk: &Desk, id: &Id, who: &Who, when: When, o: Plan) -> Result<Stepped> {
+    step(desk, id, who, when, Action::Plan, |e| {
+        e.text = Some(o.text);
+        e.template = o.template;
+    })
 }
 
 #[derive(Clone)]

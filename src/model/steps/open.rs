@@ -62,6 +62,8 @@ pub struct NewTicket {
     pub skip_duplicates: bool,
     /// Custom field values, `NAME=VALUE` as typed (`[fields]`).
     pub fields: Vec<(String, String)>,
+    /// The template the title and description were rendered from.
+    pub template: Option<String>,
 }
 
 pub struct OpenedTicket {
@@ -103,6 +105,7 @@ pub fn open(desk: &Desk, who: &Who, at: DateTime<Utc>, o: NewTicket) -> Result<O
     first.files = files;
     first.description = Some(o.description);
     first.fields = fields;
+    first.template = o.template;
     let mut events = vec![first];
     if !o.no_route || o.resolved_on_call.is_some() {
         let (department, reason) =
