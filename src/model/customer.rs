@@ -36,6 +36,10 @@ pub struct Customer {
     pub address: Option<String>,
     #[serde(default)]
     pub tags: Vec<String>,
+    /// In a remote area (偏远地区): goods shipped to them may take longer (`remote` targets
+    /// of the `ship` timer).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub remote: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     #[serde(
@@ -114,6 +118,8 @@ pub struct Changes {
     pub set: Vec<(Field, Option<String>)>,
     pub add_tags: Vec<String>,
     pub remove_tags: Vec<String>,
+    /// Mark (`Some(true)`) or unmark the customer as remote.
+    pub remote: Option<bool>,
 }
 
 impl Customer {
@@ -314,6 +320,8 @@ pub struct NewCustomer {
     pub at: DateTime<Utc>,
     /// Add even when it looks like an existing customer.
     pub force: bool,
+    /// In a remote area (`remote = true`).
+    pub remote: bool,
 }
 
 pub struct Added {
@@ -370,7 +378,12 @@ pub fn add(desk: &Desk, new: NewCustomer) -> Result<Added> {
             fields.push((*f, v));
         }
     }
-    let doc = render(&id, &fields, &new.tags, desk.local(new.at), &new.by);
+    let mut doc = render(&id, &fields, &new.tags, desk.local(new.at), &new.by);
+    if new.remote {
+        let mut d: DocumentMut = doc.parse().expect("a rendered customer parses");
+        d["remote"] = value(true);
+        doc = d.to_string();
+    }
     let path = desk.path_of(&id);
     store::create_new_atomic(&path, doc.as_bytes())?;
     Ok(Added {
@@ -466,6 +479,13 @@ pub fn edit(desk: &Desk, id: &Id, changes: &Changes) -> Result<bool> {
                     doc.remove(f.key());
                 }
             }
+        }
+        match changes.remote {
+            Some(true) => doc["remote"] = value(true),
+            Some(false) => {
+                doc.remove("remote");
+            }
+            None => {}
         }
         // Tags are trimmed and empty ones dropped, as `add` does.
         let clean = |tags: &[String]| -> Vec<String> {

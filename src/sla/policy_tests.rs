@@ -749,7 +749,7 @@ fn invalid_timers_name_their_key() {
     assert_eq!(e.key().to_string(), "sla.timers.t.target.IV");
     assert!(
         e.to_string()
-            .contains("\"IV\" is not a grade, a priority or `all`"),
+            .contains("\"IV\" is not a grade, a priority, `all` or `remote`"),
         "{e}"
     );
     assert!(policy_of("start = \"open\"\nstop = \"resolve\"\ntarget = { ii = \"1h\" }").is_err());

@@ -76,6 +76,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
                     by,
                     at,
                     force: a.force,
+                    remote: a.remote,
                 },
             )?;
             if !added.duplicates.is_empty() {
@@ -100,16 +101,22 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
                 .map(|(f, v)| (f, Some(v)))
                 .collect();
             set.extend(a.clear.iter().map(|&f| (f, None)));
-            if set.is_empty() && a.tags.is_empty() && a.untags.is_empty() {
+            let remote = match (a.remote, a.not_remote) {
+                (true, _) => Some(true),
+                (_, true) => Some(false),
+                _ => None,
+            };
+            if set.is_empty() && a.tags.is_empty() && a.untags.is_empty() && remote.is_none() {
                 return Err(svcdesk::Error::invalid_with_hint(
                     "nothing to change",
-                    "give a field to set (e.g. --phone), --clear FIELD, --tag or --untag",
+                    "give a field to set (e.g. --phone), --clear FIELD, --tag, --untag, --remote or --not-remote",
                 ));
             }
             let changes = Changes {
                 set,
                 add_tags: a.tags,
                 remove_tags: a.untags,
+                remote,
             };
             let changed = customer::edit(&desk, &id, &changes)?;
             if changed {

@@ -92,12 +92,6 @@ pub(super) fn diagnose(cx: &mut Context, desk: &Desk, a: DiagnoseArgs) -> Result
     })
 }
 
-pub(super) fn plan(cx: &mut Context, desk: &Desk, a: TextArgs) -> Result<u8> {
-    run(cx, desk, &a.common, "plan", None, |id, who, when| {
-        steps::plan(desk, id, who, when, a.text.clone())
-    })
-}
-
 pub(super) fn collab(cx: &mut Context, desk: &Desk, a: CollabArgs) -> Result<u8> {
     let o = steps::Collab {
         department: a.department,

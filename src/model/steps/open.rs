@@ -132,6 +132,7 @@ pub fn open(desk: &Desk, who: &Who, at: DateTime<Utc>, o: NewTicket) -> Result<O
                     by: who.by.clone(),
                     at,
                     force: false,
+                    remote: false,
                 },
             )?;
             events[0].customer = Some(added.id.to_string());
