@@ -120,6 +120,13 @@ pub struct Stats {
     pub visits: usize,
     /// Hours on site, in hundredths.
     pub visit_hundredths: i64,
+    /// `ship` events in the period.
+    pub shipments: usize,
+    /// Of those that stopped a timer (a `ship` timer started by the approval or plan that
+    /// needed the goods), how many: (met, timed).
+    pub shipped_on_time: (usize, usize),
+    /// Compensation requested outside the grade's rules (`--exception`) in the period.
+    pub comp_exceptions: usize,
 }
 
 impl Stats {
@@ -197,6 +204,31 @@ impl Stats {
                 self.sla.entry(s.timer.clone()).or_default().add(s.state);
             }
         }
+        for e in t.event.iter().filter(here) {
+            match e.action {
+                Some(Action::Ship) => {
+                    self.shipments += 1;
+                    // The runs this shipment stopped: on time when none was late.
+                    let stopped: Vec<_> = timers
+                        .iter()
+                        .filter(|s| s.stopped == Some(at(e)) && s.state.counts())
+                        .collect();
+                    if !stopped.is_empty() {
+                        self.shipped_on_time.1 += 1;
+                        if stopped.iter().all(|s| s.state == TimerState::Met) {
+                            self.shipped_on_time.0 += 1;
+                        }
+                    }
+                }
+                Some(Action::CompRequest) if e.exception.is_some() => self.comp_exceptions += 1,
+                _ => {}
+            }
+        }
+    }
+
+    /// Shipments that stopped their timer in time, in percent; empty when none was timed.
+    pub fn shipped_on_time_pct(&self) -> String {
+        sheet::percent(self.shipped_on_time.0, self.shipped_on_time.1)
     }
 
     /// One field visit in the period, with its hours on site in hundredths if known.
@@ -227,6 +259,10 @@ impl Stats {
         }
         self.visits += o.visits;
         self.visit_hundredths += o.visit_hundredths;
+        self.shipments += o.shipments;
+        self.shipped_on_time.0 += o.shipped_on_time.0;
+        self.shipped_on_time.1 += o.shipped_on_time.1;
+        self.comp_exceptions += o.comp_exceptions;
     }
 
     pub fn is_empty(&self) -> bool {
@@ -496,6 +532,7 @@ impl Summary {
             }
         }
         c.push("visit_hours");
+        c.extend(["shipments", "shipped_on_time_pct", "comp_exceptions"]);
         c
     }
 
@@ -528,6 +565,9 @@ impl Summary {
             s.compensation_text(),
             s.visits.to_string(),
             crate::model::report::hours_text(s.visit_hundredths),
+            s.shipments.to_string(),
+            s.shipped_on_time_pct(),
+            s.comp_exceptions.to_string(),
         ]);
         row
     }

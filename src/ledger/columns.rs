@@ -80,7 +80,7 @@ pub const TICKET_LIST: usize = 25;
 
 /// Every column of `export tickets` (and `import tickets`), `ticket list`'s first.
 #[rustfmt::skip]
-pub const TICKET: [Column<Ticket>; 37] = [
+pub const TICKET: [Column<Ticket>; 39] = [
     Column { name: "id", zh: "工单号", cell: |t| t.id.clone() },
     Column { name: "state", zh: "状态", cell: |t| t.state().to_string() },
     Column { name: "grade", zh: "等级", cell: |t| shown(&t.grade) },
@@ -119,6 +119,8 @@ pub const TICKET: [Column<Ticket>; 37] = [
     Column { name: "resolution", zh: "处理结果", cell: |t| text(&t.resolution) },
     Column { name: "compensation_kind", zh: "赔偿方式", cell: |t| shown(&t.compensation_kind) },
     Column { name: "description", zh: "问题描述", cell: |t| t.description.clone() },
+    Column { name: "lead", zh: "专项负责人", cell: |t| text(&t.lead) },
+    Column { name: "shipped", zh: "发货", cell: |t| time(&t.shipped) },
 ];
 
 /// How many of [`CUSTOMER`]'s columns `customer list --format csv` writes.
@@ -230,7 +232,21 @@ pub const EVENT_HEAD: [&str; 5] = ["ticket", "seq", "at", "by", "action"];
 
 /// Event fields that came after the CSV layout was fixed: they go last, so that scripts
 /// that count columns keep working.
-const EVENT_LATER: [&str; 4] = ["entered_by", "field", "old", "new"];
+const EVENT_LATER: [&str; 13] = [
+    "entered_by",
+    "field",
+    "old",
+    "new",
+    "items",
+    "carrier",
+    "tracking",
+    "address",
+    "goods",
+    "remote",
+    "verdict",
+    "lead",
+    "exception",
+];
 
 /// Event fields `export events` leaves out: a redaction's event number was never a
 /// column (its `field` came later, with `set`'s `old` and `new`). Stored `files` are in
@@ -257,7 +273,7 @@ pub fn event_columns() -> Vec<&'static str> {
 }
 
 /// `export events`' columns in Chinese (`--lang zh`); a column not here keeps its name.
-pub const EVENT_ZH: [(&str, &str); 48] = [
+pub const EVENT_ZH: [(&str, &str); 57] = [
     ("ticket", "工单号"),
     ("seq", "序号"),
     ("at", "时间"),
@@ -306,6 +322,15 @@ pub const EVENT_ZH: [(&str, &str); 48] = [
     ("field", "字段"),
     ("old", "原值"),
     ("new", "新值"),
+    ("items", "发货物品"),
+    ("carrier", "承运商"),
+    ("tracking", "运单号"),
+    ("address", "收货地址"),
+    ("goods", "需发货"),
+    ("remote", "偏远地区"),
+    ("verdict", "法务意见"),
+    ("lead", "专项负责人"),
+    ("exception", "例外原因"),
 ];
 
 /// One row per event of each ticket, in history order, under [`event_columns`].
@@ -371,7 +396,8 @@ mod tests {
              product,serial,purchase_date,voucher,submitter,transferred_by,priority,tags,\
              attachments,description,grade,department,assignee,reason,text,visibility,cause,\
              responsibility,need,due,request,parts,on_call,efficiency,attitude,result,\
-             satisfaction,link,link_ticket,amount,currency,comp_kind,timer,entered_by,field,old,new"
+             satisfaction,link,link_ticket,amount,currency,comp_kind,timer,entered_by,field,old,new,\
+             items,carrier,tracking,address,goods,remote,verdict,lead,exception"
         );
     }
 
