@@ -31,6 +31,7 @@ mod import_atomic;
 mod import_tickets;
 mod measure;
 mod merge_props;
+mod parts;
 mod proptest_loaders;
 mod readme;
 mod report;
