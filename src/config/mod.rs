@@ -809,6 +809,22 @@ stop = "comp-request"
 target = { III = "48h" }
 warn = "8h"
 
+# Resolution by grade and by priority (the other department's scheme); waiting for the
+# customer stops the clock; a reopen starts a new run.
+[sla.timers.resolve]
+start = ["open", "reopen"]
+stop = "resolve"
+pause = ["waiting"]
+target = { I = "24h", II = "48h", high = "24h", medium = "3wd", low = "5wd" }
+warn = "4h"
+
+# The satisfaction revisit (回访) within 24 hours of each resolution.
+[sla.timers.revisit]
+start = "resolve"
+stop = "revisit"
+target = { all = "24h" }
+warn = "4h"
+
 # The plan is told to the customer within 1 hour of being made (方案沟通): `ticket plan`
 # (the engineer) starts it, `ticket plan --told` (the clerk) stops it.
 [sla.timers.plan-told]
@@ -826,23 +842,7 @@ start = ["comp-approve", "plan"]
 stop = "ship"
 goods = true
 target = { all = "24h", remote = "48h" }
-warn = "4h"
-
-# Resolution by grade and by priority (the other department's scheme); waiting for the
-# customer stops the clock; a reopen starts a new run.
-[sla.timers.resolve]
-start = ["open", "reopen"]
-stop = "resolve"
-pause = ["waiting"]
-target = { I = "24h", II = "48h", high = "24h", medium = "3wd", low = "5wd" }
-warn = "4h"
-
-# The satisfaction revisit (回访) within 24 hours of each resolution.
-[sla.timers.revisit]
-start = "resolve"
-stop = "revisit"
-target = { all = "24h" }
-warn = "4h"
+warn = "6h"
 
 # Commit every change to git as it is made, with a message like
 # "ticket T20261124-9XWM3A: grade II (by wang)" (`--commit` does it for one command).

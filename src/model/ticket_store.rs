@@ -219,11 +219,19 @@ fn compensation_rules(
                     "the general manager approves grade {} compensation only after the legal review (compensation.legal_review in svcdesk.toml); it has had none",
                     t.grade.map(|g| g.as_str()).unwrap_or_default()
                 ),
-                format!(
-                    "{} for `svcdesk comp legal-review {} --approve -m ...` (role legal)",
-                    ask(&["legal"]),
-                    t.id
-                ),
+                if cfg
+                    .staff
+                    .iter()
+                    .any(|s| s.roles.iter().any(|r| r == "legal"))
+                {
+                    format!(
+                        "{} (role legal) for `svcdesk comp legal-review {} --approve -m ...`",
+                        ask(&["legal"]),
+                        t.id
+                    )
+                } else {
+                    "the legal review is `svcdesk comp legal-review ID --approve` by a staff member with the role legal; nobody on the staff list has it".to_string()
+                },
             ))
         }
         _ => Ok(()),

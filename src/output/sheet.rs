@@ -189,7 +189,7 @@ pub mod zh {
 
     /// 月份统计报表: `stats` (period, the `--by` keys, the figures; `--top`'s
     /// [`crate::stats::TOP_COLUMNS`] and `--trend`'s [`crate::stats::TREND_COLUMNS`]).
-    pub const STATS: [(&str, &str); 42] = [
+    pub const STATS: [(&str, &str); 45] = [
         ("period", "期间"),
         ("category", "类别"),
         ("grade", "等级"),
@@ -220,6 +220,9 @@ pub mod zh {
         ("compensation", "赔偿金额"),
         ("visits", "现场服务次数"),
         ("visit_hours", "现场工时"),
+        ("shipments", "发货次数"),
+        ("shipped_on_time_pct", "按时发货率(%)"),
+        ("comp_exceptions", "例外赔偿数"),
         // --top
         ("list", "榜单"),
         ("rank", "排名"),
@@ -239,13 +242,15 @@ pub mod zh {
 
     /// SLA timers of the default policy, for `sla_<timer>` and `sla_<timer>_pct`; a timer
     /// not here is named by its key.
-    pub const TIMERS: [(&str, &str); 6] = [
+    pub const TIMERS: [(&str, &str); 8] = [
         ("accept", "接单"),
         ("respond", "响应"),
         ("plan", "方案"),
         ("resolve", "解决"),
         ("revisit", "回访"),
         ("compensation-plan", "赔偿方案"),
+        ("plan-told", "方案告知"),
+        ("ship", "发货"),
     ];
 
     fn find(table: &[(&str, &'static str)], key: &str) -> Option<&'static str> {

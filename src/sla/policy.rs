@@ -42,6 +42,12 @@
 //! A ticket whose grade and priority match no key, and that has no `all` target, has no
 //! such timer.
 //!
+//! A `remote` key applies to a run whose start event is stamped `remote = true` (the
+//! customer was marked remote when goods were asked for): for such a run it replaces
+//! every other target, so `{ all = "24h", remote = "48h" }` gives a remote customer 48
+//! hours. A timer with `goods = true` is started only by events stamped `goods = true`
+//! (a `plan --needs-parts`, a `comp-approve` of an exchange or replacement).
+//!
 //! # When a timer runs
 //!
 //! History is read in the order events were recorded (the order that defines the

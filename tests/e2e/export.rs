@@ -12,7 +12,7 @@ const TICKETS_HEADER: &str = "id,state,grade,priority,category,complaint_kind,ch
 department,assignee,customer,contact,product,serial,opened,accepted,responded,resolved,\
 closed,satisfaction,reopened,compensation,compensation_amount,compensation_currency,tags,\
 title,voucher,purchase_date,submitter,transferred_by,links,attachments,cause,\
-responsibility,plan,resolution,compensation_kind,description";
+responsibility,plan,resolution,compensation_kind,description,lead,shipped";
 
 const REPORTS_HEADER: &str = "id,engineer,customer,ticket,service_type,location,departed,\
 arrived,left,returned,hours_on_site,travel,work_done,problems,escalated,escalated_to,\

@@ -44,17 +44,18 @@ use std::process::Output;
 use crate::common::{self, TestDesk, parse_csv, parse_json, sla_pct_from_export, stderr, stdout};
 
 const STATS_HEADER: &str = "period,opened,closed,backlog,reopen_rate,sla_accept_pct,\
-sla_compensation-plan_pct,sla_plan_pct,sla_resolve_pct,sla_respond_pct,sla_revisit_pct,\
-sla_overall_pct,first_response_mean_h,first_response_median_h,resolve_mean_h,\
-resolve_median_h,satisfaction_mean,satisfaction_1,satisfaction_2,satisfaction_3,\
-satisfaction_4,satisfaction_5,revisit_rate,compensation,visits,visit_hours";
+sla_compensation-plan_pct,sla_plan_pct,sla_plan-told_pct,sla_resolve_pct,sla_respond_pct,\
+sla_revisit_pct,sla_ship_pct,sla_overall_pct,first_response_mean_h,first_response_median_h,\
+resolve_mean_h,resolve_median_h,satisfaction_mean,satisfaction_1,satisfaction_2,\
+satisfaction_3,satisfaction_4,satisfaction_5,revisit_rate,compensation,visits,visit_hours,\
+shipments,shipped_on_time_pct,comp_exceptions";
 
 const REGISTER_HEADER: &str = "id,opened,customer,customer_name,channel,category,\
 complaint_kind,grade,priority,department,assignee,title,state_at_month_end,accepted,\
 responded,resolved,closed,hours_to_accept,working_hours_to_accept,hours_to_respond,\
 working_hours_to_respond,hours_to_resolve,working_hours_to_resolve,sla_accept,\
-sla_compensation-plan,sla_plan,sla_resolve,sla_respond,sla_revisit,compensation,\
-compensation_amount,compensation_currency,satisfaction,reopened";
+sla_compensation-plan,sla_plan,sla_plan-told,sla_resolve,sla_respond,sla_revisit,sla_ship,\
+compensation,compensation_amount,compensation_currency,satisfaction,reopened";
 
 /// Well after November: every November event is in.
 const DEC_15: &str = "2026-12-15T12:00:00+08:00";
@@ -1192,10 +1193,10 @@ fn chinese_headers_over_the_same_cells() {
     assert_eq!(
         zh_of(&["stats", "--month", "2026-11", "--format", "csv"]),
         "期间,新增,结案,积压,重开率(%),接单SLA达成率(%),赔偿方案SLA达成率(%),\
-方案SLA达成率(%),解决SLA达成率(%),响应SLA达成率(%),回访SLA达成率(%),SLA总达成率(%),\
-首次响应均值(小时),首次响应中位数(小时),解决均值(小时),解决中位数(小时),满意度均值,\
-满意度1分,满意度2分,满意度3分,满意度4分,满意度5分,回访率(%),赔偿金额,现场服务次数,\
-现场工时"
+方案SLA达成率(%),方案告知SLA达成率(%),解决SLA达成率(%),响应SLA达成率(%),回访SLA达成率(%),\
+发货SLA达成率(%),SLA总达成率(%),首次响应均值(小时),首次响应中位数(小时),解决均值(小时),\
+解决中位数(小时),满意度均值,满意度1分,满意度2分,满意度3分,满意度4分,满意度5分,回访率(%),\
+赔偿金额,现场服务次数,现场工时,发货次数,按时发货率(%),例外赔偿数"
     );
     assert!(
         zh_of(&[

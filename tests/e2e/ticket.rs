@@ -361,7 +361,11 @@ fn contains_all(text: &str, parts: &[&str]) {
 
 #[test]
 fn life_grade_iii_public_opinion_complaint_with_compensation_approved_by_the_gm() {
-    let d = Desk::staffed("");
+    // Grade III compensation is reviewed by the legal department before the GM decides
+    // (`[compensation] legal_review = ["III"]` of the default config).
+    let d = Desk::staffed(
+        "\n[[staff]]\nid = \"qian\"\nname = \"钱法务\"\ndepartment = \"management\"\nroles = [\"legal\"]\n",
+    );
     let c = d.customer("华东机械");
     let t = d.open(&[
         "--customer",
@@ -461,6 +465,20 @@ fn life_grade_iii_public_opinion_complaint_with_compensation_approved_by_the_gm(
         &["compensation"],
     );
     assert_eq!(d.toml(&t)["compensation"].as_str(), Some("reviewed"));
+    d.step(
+        "qian",
+        &t,
+        &[
+            "comp",
+            "legal-review",
+            &t,
+            "--approve",
+            "-m",
+            "已报备法务部",
+        ],
+        "legal-review",
+        &["legal_review"],
+    );
     d.step(
         "chen",
         &t,

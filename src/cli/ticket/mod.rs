@@ -41,13 +41,20 @@ States and the steps that move between them:
   any open state ─merge─► merged (final)
 
   • work = diagnose, plan, collab, respond (respond is allowed in any
-    open state).
+    open state). plan is the engineer's plan; plan --told, the moment
+    the customer heard it (needs a plan; the plan-told timer, 1 h).
+  • ship (role warehouse), delivered and lead (grade III only) are
+    taken in any open state and do not change it.
   • grade, note, link, set, escalate and the compensation steps do not
     change the state (escalate --to moves an accepted ticket back to
     assigned for the new owner).
   • open --resolved-on-call records a phone complaint settled on the
     call: taken, answered, resolved and closed at once (its revisit
     timer is n/a: nothing to follow up).
+  • compensation: request → finance review → (legal review, for the
+    grades in [compensation] legal_review) → GM approve or reject. A
+    legal rejection ends the request; a request outside its grade's
+    rules needs --exception.
   • close is refused while compensation awaits finance review or the
     GM's decision.
   • an invalid step names the ticket's state and the steps allowed
