@@ -44,12 +44,14 @@ pub const TICKET_COLUMNS: [&str; 23] = [
 ];
 
 /// The last columns of the register.
-pub const TICKET_TAIL: [&str; 5] = [
+pub const TICKET_TAIL: [&str; 7] = [
     "compensation",
     "compensation_amount",
     "compensation_currency",
     "satisfaction",
     "reopened",
+    "lead",
+    "shipped",
 ];
 
 /// The register of one month.
@@ -184,6 +186,8 @@ pub fn tickets(
             s(&t.compensation_currency),
             t.satisfaction.map(|n| n.to_string()).unwrap_or_default(),
             t.reopened.to_string(),
+            s(&t.lead),
+            local(t.shipped),
         ]);
         rows.push(row);
     }

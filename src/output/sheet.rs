@@ -156,7 +156,7 @@ pub mod zh {
 
     /// 客户服务受理跟踪反馈表: `ledger tickets` ([`crate::ledger::TICKET_COLUMNS`], the
     /// `sla_<timer>` columns, [`crate::ledger::TICKET_TAIL`]).
-    pub const TICKETS: [(&str, &str); 28] = [
+    pub const TICKETS: [(&str, &str); 30] = [
         ("id", "工单号"),
         ("opened", "受理时间"),
         ("customer", "客户"),
@@ -185,6 +185,8 @@ pub mod zh {
         ("compensation_currency", "币种"),
         ("satisfaction", "满意度"),
         ("reopened", "重开次数"),
+        ("lead", "专项负责人"),
+        ("shipped", "发货"),
     ];
 
     /// 月份统计报表: `stats` (period, the `--by` keys, the figures; `--top`'s

@@ -22,7 +22,8 @@ const EVENTS_HEADER: &str = "ticket,seq,at,by,action,title,customer,contact,chan
 category,complaint_kind,product,serial,purchase_date,voucher,submitter,transferred_by,\
 priority,tags,attachments,description,grade,department,assignee,reason,text,visibility,\
 cause,responsibility,need,due,request,parts,on_call,efficiency,attitude,result,\
-satisfaction,link,link_ticket,amount,currency,comp_kind,timer,entered_by,field,old,new";
+satisfaction,link,link_ticket,amount,currency,comp_kind,timer,entered_by,field,old,new,\
+items,carrier,tracking,address,goods,remote,verdict,lead,exception";
 
 /// A desk with three customers: one with every field, one referred by it, one whose
 /// phone and notes a spreadsheet would take for formulas.

@@ -246,6 +246,16 @@ fn an_exchange_approved_friday_for_a_remote_customer_is_due_sunday_and_breaches_
         zh.lines().next().unwrap().trim_end().ends_with("发货"),
         "{zh}"
     );
+    // The month's register ends with the shipment too.
+    let register = ok_at(
+        &d,
+        MON_0900_NEXT,
+        &["ledger", "tickets", "--month", "2026-12"],
+    );
+    let register = register.strip_prefix('\u{feff}').unwrap_or(&register);
+    let (head, rows) = parse_csv(register);
+    assert_eq!(head.last().map(String::as_str), Some("shipped"));
+    assert_eq!(rows[0].last().map(String::as_str), Some("2026-12-07 09:00"));
     let stats = parse_json(&ok_at(
         &d,
         MON_0900_NEXT,

@@ -55,7 +55,7 @@ complaint_kind,grade,priority,department,assignee,title,state_at_month_end,accep
 responded,resolved,closed,hours_to_accept,working_hours_to_accept,hours_to_respond,\
 working_hours_to_respond,hours_to_resolve,working_hours_to_resolve,sla_accept,\
 sla_compensation-plan,sla_plan,sla_plan-told,sla_resolve,sla_respond,sla_revisit,sla_ship,\
-compensation,compensation_amount,compensation_currency,satisfaction,reopened";
+compensation,compensation_amount,compensation_currency,satisfaction,reopened,lead,shipped";
 
 /// Well after November: every November event is in.
 const DEC_15: &str = "2026-12-15T12:00:00+08:00";
@@ -1221,7 +1221,8 @@ fn chinese_headers_over_the_same_cells() {
         "工单号,受理时间,客户,客户名称,渠道,类别,投诉类型,等级,优先级,部门,处理人,标题,\
 月末状态,接单时间,响应时间,解决时间,结案时间,接单用时(小时),接单工作时(小时),\
 响应用时(小时),响应工作时(小时),解决用时(小时),解决工作时(小时),接单SLA,赔偿方案SLA,\
-方案SLA,解决SLA,响应SLA,回访SLA,赔偿状态,赔偿金额,币种,满意度,重开次数"
+方案SLA,方案告知SLA,解决SLA,响应SLA,回访SLA,发货SLA,赔偿状态,赔偿金额,币种,满意度,重开次数,\
+专项负责人,发货"
     );
     assert_eq!(
         zh_of(&["ledger", "service", "--month", "2026-11"]),

@@ -547,6 +547,7 @@ fn life_grade_iii_public_opinion_complaint_with_compensation_approved_by_the_gm(
             "plan",
             "comp-request",
             "comp-review",
+            "legal-review",
             "comp-approve",
             "resolve",
             "revisit",
