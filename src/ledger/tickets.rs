@@ -331,7 +331,7 @@ mod tests {
         assert_eq!(done[col("working_hours_to_resolve")], "8.50");
         assert_eq!(
             *l.rows.columns.last().unwrap(),
-            "reopened",
+            "shipped",
             "the tail follows the timers"
         );
     }

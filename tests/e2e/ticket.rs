@@ -556,8 +556,9 @@ fn life_grade_iii_public_opinion_complaint_with_compensation_approved_by_the_gm(
     );
     let ev = events_of(&f);
     assert_eq!(ev[7]["by"].as_str(), Some("zhao"));
-    assert_eq!(ev[8]["by"].as_str(), Some("chen"));
-    assert_eq!(ev[9]["parts"].as_str(), Some("整机 X200"));
+    assert_eq!(ev[8]["by"].as_str(), Some("qian"));
+    assert_eq!(ev[9]["by"].as_str(), Some("chen"));
+    assert_eq!(ev[10]["parts"].as_str(), Some("整机 X200"));
     assert_eq!(
         d.check().0,
         0,
