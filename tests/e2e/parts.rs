@@ -219,6 +219,43 @@ fn an_exchange_approved_friday_for_a_remote_customer_is_due_sunday_and_breaches_
     );
     assert!(show.contains("goods to ship (remote customer)"), "{show}");
 
+    // The address is personal data: it can be redacted (PIPL), and the history holds.
+    let v = parse_json(&ok_at(
+        &d,
+        MON_0900_NEXT,
+        &["ticket", "show", &t, "--format", "json"],
+    ));
+    let n = v["event"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|e| e["action"] == "ship")
+        .unwrap()
+        + 1;
+    let n = n.to_string();
+    as_at(
+        &d,
+        "wang",
+        MON_0900_NEXT,
+        &[
+            "ticket",
+            "redact",
+            &t,
+            "--event",
+            &n,
+            "--field",
+            "address",
+            "--reason",
+            "PIPL request",
+        ],
+    );
+    let text = ticket_text(&d, &t);
+    assert!(
+        text.contains("address = \"[redacted]\"") && !text.contains("人民路"),
+        "{text}"
+    );
+    assert_eq!(ok_at(&d, MON_0900_NEXT, &["check"]), "");
+
     // Delivered afterwards; the ledger's 发货 column and the stats count the shipment.
     as_at(
         &d,

@@ -283,8 +283,8 @@ description or resolution reads [redacted] too) and `svcdesk check` accepts the 
 In a git merge the redacted copy wins over an unredacted one from another clone. The old
 value is still in git's history: README (\"Redaction\") shows how to purge it there too.
 Fields: title, contact, description, text, reason, cause, responsibility, need, parts,
-product, serial, voucher, submitter, transferred_by; old and new of a `set` of the title,
-product, serial or tags.";
+product, serial, voucher, submitter, transferred_by, and a shipment's address and tracking;
+old and new of a `set` of the title, product, serial or tags.";
 
 pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
     let desk = cx.desk()?;
