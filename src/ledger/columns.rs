@@ -128,7 +128,7 @@ pub const CUSTOMER_LIST: usize = 11;
 
 /// Every column of `export customers` (and `import customers`), `customer list`'s first.
 #[rustfmt::skip]
-pub const CUSTOMER: [Column<Customer>; 13] = [
+pub const CUSTOMER: [Column<Customer>; 14] = [
     Column { name: "id", zh: "客户编号", cell: |c| c.id.clone() },
     Column { name: "name", zh: "客户名称", cell: |c| c.name.clone() },
     Column { name: "contact", zh: "联系人", cell: |c| text(&c.contact) },
@@ -143,6 +143,7 @@ pub const CUSTOMER: [Column<Customer>; 13] = [
     // `customer list` ends here.
     Column { name: "address", zh: "地址", cell: |c| text(&c.address) },
     Column { name: "notes", zh: "备注", cell: |c| text(&c.notes) },
+    Column { name: "remote", zh: "偏远地区", cell: |c| if c.remote { "true".into() } else { String::new() } },
 ];
 
 /// The columns of `report list --format csv` and `export reports`; `report show

@@ -229,7 +229,7 @@ reopened,compensation,compensation_amount,compensation_currency,tags,title"
   tickets    the columns of `ticket list --format csv`, then voucher,purchase_date,
              submitter,transferred_by,links,attachments,cause,responsibility,plan,
              resolution,compensation_kind,description,lead,shipped
-  customers  the columns of `customer list --format csv`, then address,notes
+  customers  the columns of `customer list --format csv`, then address,notes,remote
   reports    the columns of `report list --format csv`
   events     ticket,seq,at,by,action, then every field an event may carry: title,"
         ));

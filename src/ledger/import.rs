@@ -29,7 +29,7 @@ pub const CUSTOMER_COLUMNS: [&str; 9] = [
 /// `created` its registration time, `referred_by` its referrer (a customer of the desk
 /// or of the same file); `log_entries` is only counted (the communication log is not in
 /// CSV).
-pub const EXPORT_COLUMNS: [&str; 4] = ["id", "referred_by", "created", "log_entries"];
+pub const EXPORT_COLUMNS: [&str; 5] = ["id", "referred_by", "created", "log_entries", "remote"];
 
 /// More header names of the paper forms and common spreadsheets, read as these columns
 /// (besides the Chinese names of [`CUSTOMER`]).
@@ -56,6 +56,8 @@ pub struct NewRow {
     pub tags: Vec<String>,
     pub created: Option<DateTime<Utc>>,
     pub log_entries: usize,
+    /// In a remote area (`remote = true`, the `ship` timer's `remote` target).
+    pub remote: bool,
     /// Customers (IDs, or `row N` of this file) it looks like; added only with force.
     pub duplicate_of: Vec<String>,
 }
@@ -423,6 +425,7 @@ fn check_row(
         tags: Vec::new(),
         created: None,
         log_entries: 0,
+        remote: false,
         duplicate_of: Vec::new(),
     };
     let mut problems: Vec<String> = Vec::new();
@@ -508,6 +511,11 @@ fn check_row(
                 Ok(n) => row.log_entries = n,
                 Err(_) => problems.push(format!("log_entries \"{v}\" is not a count")),
             },
+            "remote" => match v.to_lowercase().as_str() {
+                "true" | "yes" | "1" | "是" => row.remote = true,
+                "false" | "no" | "0" | "否" => {}
+                _ => problems.push(format!("remote \"{v}\" is not true or false")),
+            },
             other => unreachable!("column {other} was checked with the header"),
         }
     }
@@ -550,7 +558,10 @@ pub fn write(desk: &Desk, plan: &Plan, by: &str, now: DateTime<Utc>) -> Result<V
                 }
             },
         };
-        let text = customer::render(&id, &row.fields, &row.tags, desk.local(created), by);
+        let mut text = customer::render(&id, &row.fields, &row.tags, desk.local(created), by);
+        if row.remote {
+            text = customer::with_remote(&text);
+        }
         staging
             .add(&desk.path_of(&id), text.as_bytes())
             .map_err(|e| Error::invalid(format!("{e} (row {}; nothing added)", row.line)))?;
@@ -676,7 +687,7 @@ mod tests {
         assert_eq!(keys, fields);
         let zh: Vec<&str> = CUSTOMER.iter().map(|c| c.zh).collect();
         let p = plan(
-            &format!("{}\n,甲,,13900001111,,,,,,,,,\n", zh.join(",")),
+            &format!("{}\n,甲,,13900001111,,,,,,,,,,\n", zh.join(",")),
             false,
         )
         .unwrap();

@@ -380,9 +380,7 @@ pub fn add(desk: &Desk, new: NewCustomer) -> Result<Added> {
     }
     let mut doc = render(&id, &fields, &new.tags, desk.local(new.at), &new.by);
     if new.remote {
-        let mut d: DocumentMut = doc.parse().expect("a rendered customer parses");
-        d["remote"] = value(true);
-        doc = d.to_string();
+        doc = with_remote(&doc);
     }
     let path = desk.path_of(&id);
     store::create_new_atomic(&path, doc.as_bytes())?;
@@ -391,6 +389,13 @@ pub fn add(desk: &Desk, new: NewCustomer) -> Result<Added> {
         path,
         duplicates: dups.iter().map(|c| c.id.clone()).collect(),
     })
+}
+
+/// A rendered customer file, marked `remote = true`.
+pub fn with_remote(rendered: &str) -> String {
+    let mut d: DocumentMut = rendered.parse().expect("a rendered customer parses");
+    d["remote"] = value(true);
+    d.to_string()
 }
 
 /// The text of a new customer file, keys in canonical order whatever order `fields` has.

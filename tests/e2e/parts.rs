@@ -601,3 +601,30 @@ fn the_plan_told_timer_is_met_and_breached_as_worked_out_by_hand() {
         stderr(&o)
     );
 }
+
+#[test]
+fn remote_is_set_and_unset_on_a_customer_and_survives_export_and_import() {
+    let d = desk();
+    let c = customer(&d, MON_0900, "阿勒泰客户", "13900007777", false);
+    assert!(!d.read_customer(&c).contains("remote"));
+    ok_at(&d, MON_0900, &["customer", "edit", &c, "--remote"]);
+    assert!(d.read_customer(&c).contains("remote = true"));
+    assert!(ok_at(&d, MON_0900, &["customer", "show", &c]).contains("remote"));
+    let csv = ok_at(&d, MON_0900, &["export", "customers", "--format", "csv"]);
+    let (head, rows) = parse_csv(&csv);
+    assert_eq!(head.last().map(String::as_str), Some("remote"));
+    assert_eq!(rows[0].last().map(String::as_str), Some("true"));
+
+    let other = TestDesk::new();
+    let sheet = other.tmp.path().join("customers.csv");
+    std::fs::write(&sheet, &csv).unwrap();
+    ok_at(
+        &other,
+        MON_0900,
+        &["import", "customers", sheet.to_str().unwrap()],
+    );
+    assert!(other.read_customer(&c).contains("remote = true"));
+
+    ok_at(&d, MON_0900, &["customer", "edit", &c, "--not-remote"]);
+    assert!(!d.read_customer(&c).contains("remote"));
+}
