@@ -47,6 +47,18 @@ name = "陈总 Chen Hua"
 department = "management"
 roles = ["gm"]
 
+[[staff]]
+id = "qian"
+name = "钱律 Qian Lü"
+department = "management"
+roles = ["legal"]
+
+[[staff]]
+id = "ma"
+name = "马林 Ma Lin"
+department = "logistics"
+roles = ["warehouse"]
+
 # Custom fields: the warranty status and the machine's running hours, as the service
 # forms ask (see [fields] in svcdesk-config(5)). `ticket open --field 保修状态=保内`.
 [fields."保修状态"]
@@ -57,6 +69,11 @@ for = ["ticket", "report"]
 [fields."机器运行小时"]
 type = "number"
 for = ["ticket"]
+
+[views.quality-month]
+description = "quality cases opened in the last 30 days"
+category = "quality"
+opened_from = "-30d"
 TOML
 export SVCDESK_DIR=$desk SVCDESK_USER=li
 at() { export SVCDESK_NOW="2026-11-$1+08:00"; }
@@ -83,10 +100,13 @@ Threatens to go to the market regulator." 2>/dev/null)
 at 03T10:05:00; s ticket respond "$t1" -m "Called 刘芳, apologised, promised an engineer on site today" --channel phone 2>/dev/null
 at 03T10:20:00; s --as sun ticket escalate "$t1" --to sun --reason "grade III: after-sales manager leads" 2>/dev/null
 at 03T10:25:00; s --as sun ticket accept "$t1" 2>/dev/null
+at 03T10:30:00; s --as sun ticket lead "$t1" sun 2>/dev/null
 at 03T11:30:00; s --as sun ticket diagnose "$t1" --cause "fan connector from batch 24-01 loosens" --cause-code mechanical --responsibility product --plan "replace both units, inspect batch" 2>/dev/null
 at 03T11:50:00; s --as sun ticket plan "$t1" -m "replace both units free of charge; refund the counter repair" 2>/dev/null
+at 03T12:20:00; s ticket plan "$t1" --told -m "phoned 刘芳 with the plan" 2>/dev/null
 at 03T14:00:00; s --as sun comp request "$t1" --amount 3000 --kind refund --reason "counter repair invoice" 2>/dev/null
 at 04T10:00:00; s --as zhao comp review "$t1" -m "invoice checked" 2>/dev/null
+at 04T11:00:00; s --as qian comp legal-review "$t1" --approve -m "plan filed with the legal department; refund lawful" 2>/dev/null
 at 04T15:00:00; s --as chen comp approve "$t1" 2>/dev/null
 at 05T16:00:00; s --as sun ticket resolve "$t1" -m "units replaced, refund paid, post withdrawn" --parts "2x X200" 2>/dev/null
 at 06T10:00:00; s ticket revisit "$t1" --efficiency 4 --attitude 5 --result 4 -m "satisfied with the speed" 2>/dev/null
@@ -139,6 +159,26 @@ at 28T09:10:00; s ticket assign "$t7" --to li --reason "hotline follows up with 
 at 28T09:20:00; s ticket accept "$t7" 2>/dev/null
 at 28T09:25:00; s ticket note "$t7" -m "carrier says the parcel is in Nanjing" 2>/dev/null
 at 28T09:30:00; s ticket resolve "$t7" -m "parcel delivered; customer confirmed" 2>/dev/null
+
+# An exchange for a remote customer (偏远地区): approved Friday 17:00, the warehouse has
+# 48 h and ships on Sunday (the `ship` timer is met); delivered, still in progress.
+at 20T09:00:00
+c5=$(s customer add --name "天山牧业 Tianshan Ranch" --contact 阿里木 --phone 0998-2222-0505 \
+  --industry agriculture --source dealer --address "新疆喀什市疏勒县牧业路 5 号" --remote)
+at 23T09:00:00
+t10=$(s ticket open --customer "$c5" --channel phone --category quality --grade II --product X200 \
+  --serial X200-25-00734 -m "Feed mixer gearbox cracked after two weeks" 2>/dev/null)
+at 23T09:20:00; s ticket assign "$t10" --to wang 2>/dev/null
+at 23T09:40:00; s --as wang ticket accept "$t10" 2>/dev/null
+at 23T10:00:00; s --as wang ticket respond "$t10" -m "photos received; a new unit is the fastest fix" 2>/dev/null
+at 23T11:00:00; s --as wang ticket diagnose "$t10" --cause "gearbox casting flaw" --responsibility product 2>/dev/null
+at 23T11:30:00; s --as wang ticket plan "$t10" -m "exchange the unit; the old one comes back for analysis" 2>/dev/null
+at 23T11:50:00; s ticket plan "$t10" --told -m "told 阿里木 by phone" 2>/dev/null
+at 24T09:00:00; s --as wang comp request "$t10" --amount 4800 --kind exchange --reason "casting flaw, two weeks old" 2>/dev/null
+at 25T10:00:00; s --as zhao comp review "$t10" 2>/dev/null
+at 27T17:00:00; s --as chen comp approve "$t10" 2>/dev/null
+at 29T10:00:00; s --as ma ticket ship "$t10" --items "1x X200 feed mixer (exchange)" --carrier SF --tracking SF1402283377 2>/dev/null
+at 30T16:00:00; s ticket delivered "$t10" -m "阿里木 signed for it" 2>/dev/null
 
 # A web request left unrouted for the dispatcher (new), and one taken by its engineer
 # (accepted), so the desk holds a ticket in every state.

@@ -125,6 +125,13 @@ pub struct Stats {
     pub visits: usize,
     /// Hours on site, in hundredths.
     pub visit_hundredths: i64,
+    /// `ship` events in the period.
+    pub shipments: usize,
+    /// Of those that stopped a timer (a `ship` timer started by the approval or plan that
+    /// needed the goods), how many: (met, timed).
+    pub shipped_on_time: (usize, usize),
+    /// Compensation requested outside the grade's rules (`--exception`) in the period.
+    pub comp_exceptions: usize,
     /// Work-log hours dated in the period, in hundredths.
     pub log_hundredths: i64,
     /// Compensation requests, approvals, rejections in the period, and requests pending
@@ -238,6 +245,31 @@ impl Stats {
                 self.sla.entry(s.timer.clone()).or_default().add(s.state);
             }
         }
+        for e in t.event.iter().filter(here) {
+            match e.action {
+                Some(Action::Ship) => {
+                    self.shipments += 1;
+                    // The runs this shipment stopped: on time when none was late.
+                    let stopped: Vec<_> = timers
+                        .iter()
+                        .filter(|s| s.stopped == Some(at(e)) && s.state.counts())
+                        .collect();
+                    if !stopped.is_empty() {
+                        self.shipped_on_time.1 += 1;
+                        if stopped.iter().all(|s| s.state == TimerState::Met) {
+                            self.shipped_on_time.0 += 1;
+                        }
+                    }
+                }
+                Some(Action::CompRequest) if e.exception.is_some() => self.comp_exceptions += 1,
+                _ => {}
+            }
+        }
+    }
+
+    /// Shipments that stopped their timer in time, in percent; empty when none was timed.
+    pub fn shipped_on_time_pct(&self) -> String {
+        sheet::percent(self.shipped_on_time.0, self.shipped_on_time.1)
     }
 
     fn add_comp(&mut self, which: Comp, currency: &str, hundredths: i64) {
@@ -311,6 +343,10 @@ impl Stats {
                 *a += b;
             }
         }
+        self.shipments += o.shipments;
+        self.shipped_on_time.0 += o.shipped_on_time.0;
+        self.shipped_on_time.1 += o.shipped_on_time.1;
+        self.comp_exceptions += o.comp_exceptions;
     }
 
     pub fn is_empty(&self) -> bool {
@@ -688,7 +724,7 @@ const FIGURES: [&str; 19] = [
 ];
 
 /// Figure columns that came later, after `visit_hours`: scripts count columns.
-pub const LATER: [&str; 9] = [
+pub const LATER: [&str; 12] = [
     "log_hours",
     "compensation_requested",
     "compensation_requested_amount",
@@ -698,6 +734,9 @@ pub const LATER: [&str; 9] = [
     "compensation_pending",
     "compensation_pending_amount",
     "compensation_currency",
+    "shipments",
+    "shipped_on_time_pct",
+    "comp_exceptions",
 ];
 
 /// Columns whose cells are text, not numbers, in JSON.
@@ -771,6 +810,9 @@ impl Summary {
             s.comp[Comp::Pending as usize].to_string(),
             s.comp_amount(Comp::Pending),
             s.comp_currency(),
+            s.shipments.to_string(),
+            s.shipped_on_time_pct(),
+            s.comp_exceptions.to_string(),
         ]);
         row
     }

@@ -158,6 +158,16 @@ vocab!(
         MergedFrom = "merged-from",
         /// A correction of one field after opening (`field`, `old`, `new`).
         Set = "set",
+        /// The warehouse shipped parts or a product (`items`, `carrier`, `tracking`, `address`).
+        Ship = "ship",
+        /// The shipment reached the customer.
+        Delivered = "delivered",
+        /// The legal department reviewed the compensation plan (`verdict`).
+        LegalReview = "legal-review",
+        /// The manager heading a grade III case's special team (`lead`).
+        Lead = "lead",
+        /// The plan was told to the customer (`plan --told`).
+        PlanTold = "plan-told",
     }
 );
 
@@ -176,7 +186,16 @@ vocab!(
 
 vocab!(
     /// 补偿/赔款 kinds.
-    CompKind { Coupon = "coupon", Refund = "refund", Exchange = "exchange", Repair = "repair", Cash = "cash" }
+    CompKind {
+        Coupon = "coupon",
+        Refund = "refund",
+        /// A new product for the faulty one (needs goods: starts the `ship` timer).
+        Exchange = "exchange",
+        Repair = "repair",
+        Cash = "cash",
+        /// A replacement product or part (needs goods: starts the `ship` timer).
+        Replacement = "replacement",
+    }
 );
 
 vocab!(
@@ -185,3 +204,8 @@ vocab!(
 );
 
 vocab!(Visibility { Internal = "internal", Customer = "customer" });
+
+vocab!(
+    /// The legal department's verdict on a compensation plan (`comp legal-review`).
+    Verdict { Approved = "approved", Rejected = "rejected" }
+);

@@ -36,7 +36,15 @@ Timers:
   start, stop: ticket actions (open, assign, accept, respond, plan, resolve, revisit,
   comp-request, reopen, ...). pause: ticket states (new, assigned, accepted,
   in-progress, waiting, resolved, closed). target: keyed by grade (I, II, III), priority
-  (high, medium, low) or all; keys are case-sensitive.
+  (high, medium, low), all, or remote; keys are case-sensitive. goods = true (optional):
+  only a start step that needs goods shipped begins a run (a `comp approve` of an
+  exchange or replacement, a `plan --needs-parts`; the event says goods = true).
+
+    [sla.timers.ship]               # parts or a product shipped (default policy)
+    start = [\"comp-approve\", \"plan\"]
+    stop = \"ship\"
+    goods = true
+    target = { all = \"24h\", remote = \"48h\" }
 
 Targets:
   A whole number and a unit, no fractions; units are case-insensitive.
@@ -59,6 +67,10 @@ Which target applies:
   gives a deadline from the same start; the earliest deadline wins. Regrading re-targets
   running timers from their original start: a grade-I ticket (24h) raised to II after ten
   hours is due 48 hours after it was opened. No matching key: no such timer.
+  remote: a run whose start was stamped remote = true (the customer is marked remote,
+  `customer edit ID --remote`, when goods are asked for) has the remote target alone:
+  an exchange approved Friday 17:00 for a remote customer is due Sunday 17:00 (48h), for
+  anyone else Saturday 17:00 (24h); shipped Monday, it is breached.
 
 When a timer runs:
   Start: every event whose action is in start begins a run (a timer can run several

@@ -13,6 +13,7 @@ use crate::keypath::KeyPath;
 use crate::names::did_you_mean;
 use crate::time::{Calendar, CalendarConfig, CalendarError};
 
+pub mod compensation;
 pub mod duplicates;
 pub mod fields;
 pub mod hooks;
@@ -62,6 +63,8 @@ pub struct Config {
     /// `[fields.NAME]`: the desk's own typed fields (see `fields`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub fields: fields::Fields,
+    #[serde(default)]
+    pub compensation: compensation::Compensation,
 }
 
 /// `[attachments]`: files attached to records, kept in the desk (see
@@ -249,8 +252,13 @@ pub struct Timer {
     /// than `missed`: the step is not owed on every ticket.
     #[serde(default)]
     pub optional: bool,
-    /// Keyed by grade (`I`, `II`, `III`), priority (`high`, `medium`, `low`) or `all`.
+    /// Keyed by grade (`I`, `II`, `III`), priority (`high`, `medium`, `low`), `all`, or
+    /// `remote` (a run started for a remote customer: that target alone applies).
     pub target: BTreeMap<String, String>,
+    /// Only a start step that needs goods shipped (`goods = true` on the event: a `plan
+    /// --needs-parts`, a `comp approve` of an exchange or replacement) begins a run.
+    #[serde(default)]
+    pub goods: bool,
 }
 
 pub const ROLES: &[&str] = &[
@@ -403,6 +411,7 @@ impl Config {
             }
             views::View::read(name, table)?;
         }
+        self.compensation.validate()?;
         let mut seen = std::collections::HashMap::new();
         for (i, s) in self.staff.iter().enumerate() {
             let key = |k: &str| KeyPath::new(["staff"]).index(i).key(k);
@@ -891,6 +900,25 @@ stop = "revisit"
 target = { all = "24h" }
 warn = "4h"
 
+# The plan is told to the customer within 1 hour of being made (方案沟通): `ticket plan`
+# (the engineer) starts it, `ticket plan --told` (the clerk) stops it.
+[sla.timers.plan-told]
+start = "plan"
+stop = "plan-told"
+target = { all = "1h" }
+warn = "15m"
+
+# Parts or a product ship within 24 hours of the approval that needs them, 48 hours for a
+# remote customer (`customer edit ID --remote`): `goods = true` lets only a `comp approve`
+# of an exchange or replacement, or a `plan --needs-parts`, start it; `ticket ship` (role
+# warehouse) stops it. A `remote` target replaces the others for a remote customer.
+[sla.timers.ship]
+start = ["comp-approve", "plan"]
+stop = "ship"
+goods = true
+target = { all = "24h", remote = "48h" }
+warn = "6h"
+
 # Commit every change to git as it is made, with a message like
 # "ticket T20261124-9XWM3A: grade II (by wang)" (`--commit` does it for one command).
 # Needs the desk in a git repository: `svcdesk git setup`.
@@ -899,6 +927,23 @@ warn = "4h"
 [git]
 commit = false
 signed_approvals = false
+
+# Compensation (补偿/赔款): request, finance review, the general manager's decision.
+# `legal_review` lists the grades whose plan the legal department reviews (`comp
+# legal-review`, role legal) before the general manager may approve it. Each grade may
+# limit its kinds (coupon refund exchange repair cash replacement) and `max` amount; a
+# request outside them is refused unless `comp request --exception REASON` says why.
+# The manuals' tiers, to adapt and uncomment:
+[compensation]
+legal_review = ["III"]
+#
+# [compensation.grades.I]
+# kinds = ["coupon", "repair"]
+# max = "50"
+#
+# [compensation.grades.II]
+# kinds = ["repair", "exchange", "refund", "replacement"]
+# max = "2000"
 
 # Files given with --attach are copied into the desk under attachments/, named by their
 # SHA-256 (the same file twice is stored once), so every clone has them. A larger file

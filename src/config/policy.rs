@@ -32,6 +32,10 @@ pub(crate) struct TimerRule {
     /// Indexed by [`priority_index`].
     pub(crate) priority: [Option<Target>; 3],
     pub(crate) all: Option<Target>,
+    /// For a run whose start was stamped `remote`: replaces the others.
+    pub(crate) remote: Option<Target>,
+    /// Only start events stamped `goods` begin a run.
+    pub(crate) goods: bool,
 }
 
 /// An `[sla.timers]` value that cannot be used, with the key it was found at.
@@ -155,6 +159,8 @@ impl TimerRule {
             grade: [None; 3],
             priority: [None; 3],
             all: None,
+            remote: None,
+            goods: timer.goods,
         };
         for (k, text) in &timer.target {
             let target = Target::parse(text)
@@ -166,12 +172,14 @@ impl TimerRule {
                 &mut rule.priority[priority_index(*p)]
             } else if k == "all" {
                 &mut rule.all
+            } else if k == "remote" {
+                &mut rule.remote
             } else {
                 return Err(err(
                     &["target", k],
                     toml_string(text),
                     format!(
-                        "{} is not a grade, a priority or `all`; target keys are I, II, III, high, medium, low and all",
+                        "{} is not a grade, a priority, `all` or `remote`; target keys are I, II, III, high, medium, low, all and remote",
                         toml_string(k)
                     ),
                 ));

@@ -83,7 +83,7 @@ pub const TICKET_LIST: usize = 25;
 
 /// Every column of `export tickets` (and `import tickets`), `ticket list`'s first.
 #[rustfmt::skip]
-pub const TICKET: [Column<Ticket>; 38] = [
+pub const TICKET: [Column<Ticket>; 40] = [
     Column { name: "id", zh: "工单号", cell: |t| t.id.clone() },
     Column { name: "state", zh: "状态", cell: |t| t.state().to_string() },
     Column { name: "grade", zh: "等级", cell: |t| shown(&t.grade) },
@@ -124,6 +124,8 @@ pub const TICKET: [Column<Ticket>; 38] = [
     Column { name: "description", zh: "问题描述", cell: |t| t.description.clone() },
     // Came later: at the end, as scripts count columns.
     Column { name: "cause_code", zh: "故障分类", cell: |t| text(&t.cause_code) },
+    Column { name: "lead", zh: "专项负责人", cell: |t| text(&t.lead) },
+    Column { name: "shipped", zh: "发货", cell: |t| time(&t.shipped) },
 ];
 
 /// How many of [`CUSTOMER`]'s columns `customer list --format csv` writes.
@@ -131,7 +133,7 @@ pub const CUSTOMER_LIST: usize = 11;
 
 /// Every column of `export customers` (and `import customers`), `customer list`'s first.
 #[rustfmt::skip]
-pub const CUSTOMER: [Column<Customer>; 13] = [
+pub const CUSTOMER: [Column<Customer>; 14] = [
     Column { name: "id", zh: "客户编号", cell: |c| c.id.clone() },
     Column { name: "name", zh: "客户名称", cell: |c| c.name.clone() },
     Column { name: "contact", zh: "联系人", cell: |c| text(&c.contact) },
@@ -146,6 +148,7 @@ pub const CUSTOMER: [Column<Customer>; 13] = [
     // `customer list` ends here.
     Column { name: "address", zh: "地址", cell: |c| text(&c.address) },
     Column { name: "notes", zh: "备注", cell: |c| text(&c.notes) },
+    Column { name: "remote", zh: "偏远地区", cell: |c| if c.remote { "true".into() } else { String::new() } },
 ];
 
 /// The columns of `report list --format csv` and `export reports`; `report show
@@ -235,7 +238,7 @@ pub const EVENT_HEAD: [&str; 5] = ["ticket", "seq", "at", "by", "action"];
 
 /// Event fields that came after the CSV layout was fixed: they go last, so that scripts
 /// that count columns keep working.
-const EVENT_LATER: [&str; 7] = [
+const EVENT_LATER: [&str; 16] = [
     "entered_by",
     "field",
     "old",
@@ -243,6 +246,15 @@ const EVENT_LATER: [&str; 7] = [
     "cause_code",
     "fields",
     "template",
+    "items",
+    "carrier",
+    "tracking",
+    "address",
+    "goods",
+    "remote",
+    "verdict",
+    "lead",
+    "exception",
 ];
 
 /// Event fields `export events` leaves out: a redaction's event number was never a
@@ -270,7 +282,7 @@ pub fn event_columns() -> Vec<&'static str> {
 }
 
 /// `export events`' columns in Chinese (`--lang zh`); a column not here keeps its name.
-pub const EVENT_ZH: [(&str, &str); 51] = [
+pub const EVENT_ZH: [(&str, &str); 60] = [
     ("ticket", "工单号"),
     ("seq", "序号"),
     ("at", "时间"),
@@ -322,6 +334,15 @@ pub const EVENT_ZH: [(&str, &str); 51] = [
     ("cause_code", "故障分类"),
     ("fields", "自定义字段"),
     ("template", "模板"),
+    ("items", "发货物品"),
+    ("carrier", "承运商"),
+    ("tracking", "运单号"),
+    ("address", "收货地址"),
+    ("goods", "需发货"),
+    ("remote", "偏远地区"),
+    ("verdict", "法务意见"),
+    ("lead", "专项负责人"),
+    ("exception", "例外原因"),
 ];
 
 /// One row per event of each ticket, in history order, under [`event_columns`].
@@ -496,7 +517,8 @@ mod tests {
              attachments,description,grade,department,assignee,reason,text,visibility,cause,\
              responsibility,need,due,request,parts,on_call,efficiency,attitude,result,\
              satisfaction,link,link_ticket,amount,currency,comp_kind,timer,entered_by,field,old,new,\
-             cause_code,fields,template"
+             cause_code,fields,template,items,carrier,tracking,address,goods,remote,verdict,lead,\
+             exception"
         );
     }
 

@@ -228,8 +228,8 @@ reopened,compensation,compensation_amount,compensation_currency,tags,title"
             "CSV columns:
   tickets    the columns of `ticket list --format csv`, then voucher,purchase_date,
              submitter,transferred_by,links,attachments,cause,responsibility,plan,
-             resolution,compensation_kind,description,cause_code
-  customers  the columns of `customer list --format csv`, then address,notes
+             resolution,compensation_kind,description,cause_code,lead,shipped
+  customers  the columns of `customer list --format csv`, then address,notes,remote
   reports    the columns of `report list --format csv`
   events     ticket,seq,at,by,action, then every field an event may carry: title,"
         ));

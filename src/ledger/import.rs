@@ -30,7 +30,7 @@ pub const CUSTOMER_COLUMNS: [&str; 9] = [
 /// `created` its registration time, `referred_by` its referrer (a customer of the desk
 /// or of the same file); `log_entries` is only counted (the communication log is not in
 /// CSV).
-pub const EXPORT_COLUMNS: [&str; 4] = ["id", "referred_by", "created", "log_entries"];
+pub const EXPORT_COLUMNS: [&str; 5] = ["id", "referred_by", "created", "log_entries", "remote"];
 
 /// More header names of the paper forms and common spreadsheets, read as these columns
 /// (besides the Chinese names of [`CUSTOMER`]).
@@ -59,6 +59,8 @@ pub struct NewRow {
     pub log_entries: usize,
     /// Custom field values from `field:NAME` columns.
     pub custom: Values,
+    /// In a remote area (`remote = true`, the `ship` timer's `remote` target).
+    pub remote: bool,
     /// Customers (IDs, or `row N` of this file) it looks like; added only with force.
     pub duplicate_of: Vec<String>,
 }
@@ -439,6 +441,7 @@ fn check_row(
         created: None,
         log_entries: 0,
         custom: Values::new(),
+        remote: false,
         duplicate_of: Vec::new(),
     };
     let mut problems: Vec<String> = Vec::new();
@@ -526,6 +529,11 @@ fn check_row(
             },
             // Custom fields are read (by their types) once the row is otherwise sound.
             c if c.starts_with(columns::FIELD_PREFIX) => {}
+            "remote" => match v.to_lowercase().as_str() {
+                "true" | "yes" | "1" | "是" => row.remote = true,
+                "false" | "no" | "0" | "否" => {}
+                _ => problems.push(format!("remote \"{v}\" is not true or false")),
+            },
             other => unreachable!("column {other} was checked with the header"),
         }
     }
@@ -568,7 +576,7 @@ pub fn write(desk: &Desk, plan: &Plan, by: &str, now: DateTime<Utc>) -> Result<V
                 }
             },
         };
-        let text = customer::render(
+        let mut text = customer::render(
             &id,
             &row.fields,
             &row.tags,
@@ -576,6 +584,9 @@ pub fn write(desk: &Desk, plan: &Plan, by: &str, now: DateTime<Utc>) -> Result<V
             desk.local(created),
             by,
         );
+        if row.remote {
+            text = customer::with_remote(&text);
+        }
         staging
             .add(&desk.path_of(&id), text.as_bytes())
             .map_err(|e| Error::invalid(format!("{e} (row {}; nothing added)", row.line)))?;
@@ -701,7 +712,7 @@ mod tests {
         assert_eq!(keys, fields);
         let zh: Vec<&str> = CUSTOMER.iter().map(|c| c.zh).collect();
         let p = plan(
-            &format!("{}\n,甲,,13900001111,,,,,,,,,\n", zh.join(",")),
+            &format!("{}\n,甲,,13900001111,,,,,,,,,,\n", zh.join(",")),
             false,
         )
         .unwrap();

@@ -432,6 +432,11 @@ fn plan_row(
         };
         events.extend(steps.iter().map(|&a| ev(work, IMPORTED, a)));
     }
+    if let Some(l) = text("lead") {
+        let mut e = ev(work, &worker, Action::Lead);
+        e.lead = Some(l);
+        events.push(e);
+    }
     if state == State::InProgress
         && resolved.is_none()
         && reopened == 0
@@ -474,6 +479,17 @@ fn plan_row(
             events.push(r);
         }
         None => {}
+    }
+    // The shipment in its place in time (it does not change the state).
+    if let Some(at) = time(row, "shipped", tz)? {
+        let mut e = ev(at, IMPORTED, Action::Ship);
+        e.items = Some("imported".into());
+        let at = e.at;
+        let i = events
+            .iter()
+            .position(|x| x.at > at)
+            .unwrap_or(events.len());
+        events.insert(i, e);
     }
     if let Some(mut e) = merged_into {
         e.at = events.iter().map(|e| e.at).max().expect("open is there");

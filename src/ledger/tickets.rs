@@ -47,8 +47,9 @@ pub const TICKET_COLUMNS: [&str; 23] = [
 /// later, so they are at the end (scripts count columns): contact and phone (the
 /// ticket's contact, else the customer's; the customer's phone), the product, the
 /// problem, the cause (原因分析) and its `[causes]` code, the resolution (处理措施/结果),
-/// and the last revisit's scores and comment.
-pub const TICKET_TAIL: [&str; 17] = [
+/// the last revisit's scores and comment, then who leads a grade III case's special
+/// team and when goods were last shipped.
+pub const TICKET_TAIL: [&str; 19] = [
     "compensation",
     "compensation_amount",
     "compensation_currency",
@@ -66,6 +67,8 @@ pub const TICKET_TAIL: [&str; 17] = [
     "revisit_attitude",
     "revisit_result",
     "revisit_comment",
+    "lead",
+    "shipped",
 ];
 
 /// A customer's contact person and phone, for the register's `contact` and `phone`.
@@ -236,6 +239,8 @@ pub fn tickets(
             score(|e| e.attitude),
             score(|e| e.result),
             revisit.and_then(|e| e.text.clone()).unwrap_or_default(),
+            s(&t.lead),
+            local(t.shipped),
         ]);
         rows.push(row);
     }
@@ -380,7 +385,7 @@ mod tests {
         assert_eq!(done[col("working_hours_to_resolve")], "8.50");
         assert_eq!(
             *l.rows.columns.last().unwrap(),
-            "revisit_comment",
+            "shipped",
             "the tail follows the timers"
         );
     }

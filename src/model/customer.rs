@@ -37,6 +37,10 @@ pub struct Customer {
     pub address: Option<String>,
     #[serde(default)]
     pub tags: Vec<String>,
+    /// In a remote area (偏远地区): goods shipped to them may take longer (`remote` targets
+    /// of the `ship` timer).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub remote: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     #[serde(
@@ -120,6 +124,8 @@ pub struct Changes {
     pub remove_tags: Vec<String>,
     /// Custom fields, `NAME=VALUE` as typed; `NAME=` clears one.
     pub custom: Vec<(String, String)>,
+    /// Mark (`Some(true)`) or unmark the customer as remote.
+    pub remote: Option<bool>,
 }
 
 impl Customer {
@@ -322,6 +328,8 @@ pub struct NewCustomer {
     pub force: bool,
     /// Custom fields, `NAME=VALUE` as typed.
     pub custom: Vec<(String, String)>,
+    /// In a remote area (`remote = true`).
+    pub remote: bool,
 }
 
 pub struct Added {
@@ -379,7 +387,7 @@ pub fn add(desk: &Desk, new: NewCustomer) -> Result<Added> {
             fields.push((*f, v));
         }
     }
-    let doc = render(
+    let mut doc = render(
         &id,
         &fields,
         &new.tags,
@@ -387,6 +395,9 @@ pub fn add(desk: &Desk, new: NewCustomer) -> Result<Added> {
         desk.local(new.at),
         &new.by,
     );
+    if new.remote {
+        doc = with_remote(&doc);
+    }
     let path = desk.path_of(&id);
     store::create_new_atomic(&path, doc.as_bytes())?;
     Ok(Added {
@@ -394,6 +405,13 @@ pub fn add(desk: &Desk, new: NewCustomer) -> Result<Added> {
         path,
         duplicates: dups.iter().map(|c| c.id.clone()).collect(),
     })
+}
+
+/// A rendered customer file, marked `remote = true`.
+pub fn with_remote(rendered: &str) -> String {
+    let mut d: DocumentMut = rendered.parse().expect("a rendered customer parses");
+    d["remote"] = value(true);
+    d.to_string()
 }
 
 /// The text of a new customer file, keys in canonical order whatever order `fields` has.
@@ -496,6 +514,13 @@ pub fn edit(desk: &Desk, id: &Id, changes: &Changes) -> Result<bool> {
                     doc.remove(f.key());
                 }
             }
+        }
+        match changes.remote {
+            Some(true) => doc["remote"] = value(true),
+            Some(false) => {
+                doc.remove("remote");
+            }
+            None => {}
         }
         // Tags are trimmed and empty ones dropped, as `add` does.
         let clean = |tags: &[String]| -> Vec<String> {

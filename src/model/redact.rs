@@ -67,6 +67,8 @@ pub const TICKET_FIELDS: &[&str] = &[
     "transferred_by",
     "old",
     "new",
+    "address",
+    "tracking",
 ];
 
 /// The fields whose corrections (`set` events' `old` and `new`) may be redacted: text
@@ -217,6 +219,9 @@ fn event_text<'a>(e: &'a mut Event, field: &str) -> Option<&'a mut Option<String
         "voucher" => &mut e.voucher,
         "submitter" => &mut e.submitter,
         "transferred_by" => &mut e.transferred_by,
+        // A shipment's address and waybill number point at a person.
+        "address" => &mut e.address,
+        "tracking" => &mut e.tracking,
         "old" | "new"
             if e.action != Some(Action::Set)
                 || !e.field.as_deref().is_some_and(|f| SET_TEXT.contains(&f)) =>

@@ -13,7 +13,7 @@ pub use crate::config::fields::Values as FieldValues;
 use crate::desk::attachments::Attachment;
 use crate::desk::record::serde_time;
 pub use crate::vocab::{
-    Action, Channel, CompKind, CompState, ComplaintKind, Grade, LinkKind, Priority, State,
+    Action, Channel, CompKind, CompState, ComplaintKind, Grade, LinkKind, Priority, State, Verdict,
     Visibility,
 };
 
@@ -174,6 +174,32 @@ pub struct Event {
     // from (`templates/NAME.md`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template: Option<String>,
+
+    // ship: what went out, how, and where to (delivered takes only `text`)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub items: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub carrier: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tracking: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    /// plan --needs-parts, or comp-approve of an exchange or replacement: goods must be
+    /// shipped, which starts the `ship` timer (`goods = true` timers).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub goods: bool,
+    /// The customer was remote (偏远地区) when goods were asked for: `remote` targets.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub remote: bool,
+    // legal-review
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<Verdict>,
+    // lead: the staff id heading a grade III case's special team
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lead: Option<String>,
+    /// comp-request outside the grade's rules: why (it then needs the GM).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exception: Option<String>,
 }
 
 fn epoch() -> DateTime<FixedOffset> {
@@ -276,6 +302,27 @@ pub struct Ticket {
     pub compensation_currency: Option<String>,
     #[serde(default)]
     pub compensation_kind: Option<CompKind>,
+    /// Why the pending or last request is outside the grade's rules (`--exception`).
+    #[serde(default)]
+    pub compensation_exception: Option<String>,
+    /// The legal department's verdict on the current request (grade III: `legal_review`).
+    #[serde(default)]
+    pub legal_review: Option<Verdict>,
+    /// Who heads the grade III special team (`ticket lead`).
+    #[serde(default)]
+    pub lead: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "serde_time::opt_datetime",
+        serialize_with = "serde_time::ser_opt_datetime"
+    )]
+    pub shipped: Option<DateTime<FixedOffset>>,
+    #[serde(
+        default,
+        deserialize_with = "serde_time::opt_datetime",
+        serialize_with = "serde_time::ser_opt_datetime"
+    )]
+    pub delivered: Option<DateTime<FixedOffset>>,
     #[serde(default)]
     pub description: String,
     #[serde(default)]
@@ -301,6 +348,8 @@ impl Action {
             Action::CompReject => "comp reject",
             Action::MergedInto => "merge",
             Action::MergedFrom => "merge --into",
+            Action::LegalReview => "comp legal-review",
+            Action::PlanTold => "plan --told",
             a => a.as_str(),
         }
     }
@@ -384,7 +433,17 @@ pub fn next_state(s: State, e: &Event) -> Option<State> {
             }
         }
         A::CompRequest if s == S::Resolved => s,
-        A::CompReview | A::CompApprove | A::CompReject if s.is_open() => s,
+        A::CompReview | A::CompApprove | A::CompReject | A::LegalReview if s.is_open() => s,
+        // Goods go out while the ticket is worked on, or after it is resolved (an exchange
+        // approved once the fault was settled); they arrive whenever they arrive.
+        A::Ship | A::Delivered | A::Lead if s.is_open() => s,
+        A::PlanTold if working => {
+            if s == S::Accepted {
+                S::InProgress
+            } else {
+                s
+            }
+        }
         A::Wait if matches!(s, S::Accepted | S::InProgress) => S::Waiting,
         A::Resume if s == S::Waiting => S::InProgress,
         A::Resolve if working => S::Resolved,
@@ -540,11 +599,7 @@ pub fn apply(t: &mut Ticket, e: &Event) -> Result<(), StepError> {
             }
         }
         A::Plan => {
-            need(
-                "text (the plan told to the customer)",
-                e.text.as_deref(),
-                action,
-            )?;
+            need("text (the plan)", e.text.as_deref(), action)?;
             t.plan = e.text.clone();
         }
         A::Collab => {
@@ -699,6 +754,8 @@ pub fn apply(t: &mut Ticket, e: &Event) -> Result<(), StepError> {
                 StepError::Invalid(format!("comp-request needs a kind ({})", CompKind::names()))
             })?;
             t.compensation = Some(CompState::Requested);
+            t.compensation_exception = e.exception.clone();
+            t.legal_review = None;
             t.compensation_amount = Some(amount.to_string());
             t.compensation_currency = Some(e.currency.clone().unwrap_or_else(|| "CNY".into()));
             t.compensation_kind = Some(kind);
@@ -720,6 +777,61 @@ pub fn apply(t: &mut Ticket, e: &Event) -> Result<(), StepError> {
                         needs: from,
                     });
                 }
+            }
+        }
+        A::Ship => {
+            need("items (what was shipped)", e.items.as_deref(), action)?;
+            t.shipped = Some(e.at);
+            t.delivered = None;
+        }
+        A::Delivered => {
+            if t.shipped.is_none() {
+                return Err(StepError::Invalid(
+                    "nothing was shipped on this ticket; `ship` comes first".into(),
+                ));
+            }
+            t.delivered = Some(e.at);
+        }
+        A::LegalReview => {
+            let verdict = e.verdict.ok_or_else(|| {
+                StepError::Invalid(format!(
+                    "legal-review needs a verdict ({})",
+                    Verdict::names()
+                ))
+            })?;
+            match t.compensation {
+                Some(CompState::Requested | CompState::Reviewed) => {}
+                is => {
+                    return Err(StepError::Invalid(format!(
+                        "legal review is of a pending compensation request; the ticket's is {}",
+                        is.map_or("none", CompState::as_str)
+                    )));
+                }
+            }
+            t.legal_review = Some(verdict);
+            if verdict == Verdict::Rejected {
+                t.compensation = Some(CompState::Rejected);
+            }
+        }
+        A::Lead => {
+            let lead = e.lead.as_deref().map(str::trim).unwrap_or_default();
+            if lead.is_empty() {
+                return Err(StepError::Invalid("lead needs a staff id".into()));
+            }
+            if t.grade != Some(Grade::III) {
+                return Err(StepError::Invalid(format!(
+                    "a special team with a lead is for grade III cases; the ticket is {}",
+                    t.grade
+                        .map_or("not graded".into(), |g| format!("grade {g}"))
+                )));
+            }
+            t.lead = Some(lead.to_string());
+        }
+        A::PlanTold => {
+            if t.plan.is_none() {
+                return Err(StepError::Invalid(
+                    "there is no plan to tell; `plan` records it first".into(),
+                ));
             }
         }
         A::SlaNotified => need("a timer", e.timer.as_deref(), action)?,
@@ -973,6 +1085,11 @@ impl Ticket {
                 "compensation_kind",
                 e(self.compensation_kind.map(CompKind::as_str)),
             ),
+            ("compensation_exception", s(&self.compensation_exception)),
+            ("legal_review", e(self.legal_review.map(Verdict::as_str))),
+            ("lead", s(&self.lead)),
+            ("shipped", t(&self.shipped)),
+            ("delivered", t(&self.delivered)),
             ("description", Some(multiline(&self.description))),
             ("fields", fields_value(&self.fields)),
         ]

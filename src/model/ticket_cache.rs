@@ -29,7 +29,7 @@ use rayon::prelude::*;
 
 use super::ticket::{
     Action, Channel, CompKind, CompState, ComplaintKind, Event, Grade, LinkKind, Priority, State,
-    Ticket, Visibility,
+    Ticket, Verdict, Visibility,
 };
 use super::ticket_store;
 use crate::desk::attachments::Attachment;
@@ -40,7 +40,7 @@ use crate::error::{Error, Result};
 /// Bumped whenever the layout or the codec below changes. With the crate version and a
 /// fingerprint of the build (`SOURCES`) also in every cache file, a cache written by
 /// another svcdesk is rebuilt, never misread.
-const FORMAT: u32 = 9;
+const FORMAT: u32 = 10;
 const MAGIC: &[u8; 8] = b"SVCDTKC\n";
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// The source of everything that decides what an entry holds: the record types and their
@@ -714,6 +714,7 @@ vocab_codec!(
     Channel,
     CompKind,
     CompState,
+    Verdict,
     ComplaintKind,
     Grade,
     LinkKind,
@@ -893,6 +894,11 @@ impl Codec for Ticket {
             compensation_amount,
             compensation_currency,
             compensation_kind,
+            compensation_exception,
+            legal_review,
+            lead,
+            shipped,
+            delivered,
             description,
             event,
             cause_code,
@@ -935,6 +941,11 @@ impl Codec for Ticket {
         compensation_amount.put(w);
         compensation_currency.put(w);
         compensation_kind.put(w);
+        compensation_exception.put(w);
+        legal_review.put(w);
+        lead.put(w);
+        shipped.put(w);
+        delivered.put(w);
         description.put(w);
         event.put(w);
         cause_code.put(w);
@@ -981,6 +992,11 @@ impl Codec for Ticket {
             compensation_amount: Codec::get(r)?,
             compensation_currency: Codec::get(r)?,
             compensation_kind: Codec::get(r)?,
+            compensation_exception: Codec::get(r)?,
+            legal_review: Codec::get(r)?,
+            lead: Codec::get(r)?,
+            shipped: Codec::get(r)?,
+            delivered: Codec::get(r)?,
             description: Codec::get(r)?,
             event: Codec::get(r)?,
             cause_code: Codec::get(r)?,
@@ -1044,6 +1060,15 @@ impl Codec for Event {
             cause_code,
             fields,
             template,
+            items,
+            carrier,
+            tracking,
+            address,
+            goods,
+            remote,
+            verdict,
+            lead,
+            exception,
         } = self;
         at.put(w);
         by.put(w);
@@ -1096,6 +1121,15 @@ impl Codec for Event {
         cause_code.put(w);
         fields.put(w);
         template.put(w);
+        items.put(w);
+        carrier.put(w);
+        tracking.put(w);
+        address.put(w);
+        goods.put(w);
+        remote.put(w);
+        verdict.put(w);
+        lead.put(w);
+        exception.put(w);
     }
 
     fn get(r: &mut Reader) -> Option<Self> {
@@ -1151,6 +1185,15 @@ impl Codec for Event {
             cause_code: Codec::get(r)?,
             fields: Codec::get(r)?,
             template: Codec::get(r)?,
+            items: Codec::get(r)?,
+            carrier: Codec::get(r)?,
+            tracking: Codec::get(r)?,
+            address: Codec::get(r)?,
+            goods: Codec::get(r)?,
+            remote: Codec::get(r)?,
+            verdict: Codec::get(r)?,
+            lead: Codec::get(r)?,
+            exception: Codec::get(r)?,
         })
     }
 }
@@ -1227,6 +1270,15 @@ mod tests {
             cause_code: s("e-cause-code"),
             fields: [("e-field".to_string(), "e-value".to_string())].into(),
             template: s("e-template"),
+            items: s("e-items"),
+            carrier: s("e-carrier"),
+            tracking: s("e-tracking"),
+            address: s("e-address"),
+            goods: true,
+            remote: true,
+            verdict: Some(Verdict::Rejected),
+            lead: s("e-lead"),
+            exception: s("e-exception"),
         };
         Ticket {
             schema: 1,
@@ -1266,6 +1318,11 @@ mod tests {
             compensation_amount: s("99.99"),
             compensation_currency: s("USD"),
             compensation_kind: Some(CompKind::Coupon),
+            compensation_exception: s("t-exception"),
+            legal_review: Some(Verdict::Approved),
+            lead: s("t-lead"),
+            shipped: Some(at("2026-11-25T08:00:00+08:00")),
+            delivered: Some(at("2026-11-26T08:00:00+08:00")),
             description: "t-description".into(),
             event: vec![event.clone(), Event::default(), event],
             cause_code: s("t-cause-code"),

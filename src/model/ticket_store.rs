@@ -143,35 +143,38 @@ pub fn authorize(desk: &Desk, t: &Ticket, e: &Event) -> Result<()> {
     if let Some(d) = &e.department {
         names::department(cfg, d)?;
     }
+    let ask = |roles: &[&str]| -> String {
+        let holders: Vec<&str> = cfg
+            .staff
+            .iter()
+            .filter(|s| s.roles.iter().any(|r| roles.contains(&r.as_str())))
+            .map(|s| s.id.as_str())
+            .collect();
+        if holders.is_empty() {
+            "nobody on the staff list has it; add it to a [[staff]] entry in svcdesk.toml"
+                .to_string()
+        } else {
+            format!("ask {}", holders.join(", "))
+        }
+    };
+    compensation_rules(cfg, t, e, &ask)?;
     if cfg.staff.is_empty() {
         return Ok(());
     }
-    if let Some(a) = &e.assignee {
-        names::staff(cfg, a)?;
+    for who in [&e.assignee, &e.lead].into_iter().flatten() {
+        names::staff(cfg, who)?;
     }
     let need_role = |roles: &[&str], what: String| -> Result<()> {
         if roles.iter().any(|r| cfg.has_role(&e.by, r)) {
             Ok(())
         } else {
-            let holders: Vec<&str> = cfg
-                .staff
-                .iter()
-                .filter(|s| s.roles.iter().any(|r| roles.contains(&r.as_str())))
-                .map(|s| s.id.as_str())
-                .collect();
             Err(Error::invalid_with_hint(
                 format!(
                     "{} may not {what}: it needs the role {}",
                     e.by,
                     roles.join(" or ")
                 ),
-                if holders.is_empty() {
-                    format!(
-                        "nobody on the staff list has it; add it to a [[staff]] entry in svcdesk.toml"
-                    )
-                } else {
-                    format!("ask {}", holders.join(", "))
-                },
+                ask(roles),
             ))
         }
     };
@@ -181,6 +184,57 @@ pub fn authorize(desk: &Desk, t: &Ticket, e: &Event) -> Result<()> {
     {
         Some((roles, what)) => need_role(roles, what),
         None => Ok(()),
+    }
+}
+
+/// `[compensation]` of svcdesk.toml: a request outside its grade's rules needs an
+/// `--exception` (and then the general manager, as every request does), and the grades
+/// listed in `legal_review` reach the general manager only after the legal role approved.
+fn compensation_rules(
+    cfg: &crate::config::Config,
+    t: &Ticket,
+    e: &Event,
+    ask: &dyn Fn(&[&str]) -> String,
+) -> Result<()> {
+    let rules = &cfg.compensation;
+    match e.action {
+        Some(Action::CompRequest) if e.exception.is_none() => {
+            let (Some(kind), Some(amount)) = (e.comp_kind, e.amount.as_deref()) else {
+                return Ok(());
+            };
+            match rules.broken_rule(t.grade, kind, amount) {
+                Some(rule) => Err(Error::invalid_with_hint(
+                    format!("compensation refused: {rule}"),
+                    "an exception is possible: give --exception REASON, and the general manager decides",
+                )),
+                None => Ok(()),
+            }
+        }
+        Some(Action::CompApprove)
+            if rules.needs_legal_review(t.grade)
+                && t.legal_review != Some(ticket::Verdict::Approved) =>
+        {
+            Err(Error::invalid_with_hint(
+                format!(
+                    "the general manager approves grade {} compensation only after the legal review (compensation.legal_review in svcdesk.toml); it has had none",
+                    t.grade.map(|g| g.as_str()).unwrap_or_default()
+                ),
+                if cfg
+                    .staff
+                    .iter()
+                    .any(|s| s.roles.iter().any(|r| r == "legal"))
+                {
+                    format!(
+                        "{} (role legal) for `svcdesk comp legal-review {} --approve -m ...`",
+                        ask(&["legal"]),
+                        t.id
+                    )
+                } else {
+                    "the legal review is `svcdesk comp legal-review ID --approve` by a staff member with the role legal; nobody on the staff list has it".to_string()
+                },
+            ))
+        }
+        _ => Ok(()),
     }
 }
 
@@ -197,6 +251,8 @@ pub fn required_roles(
         Action::CompReview => Some((&["finance"], "review compensation".into())),
         Action::CompApprove => Some((&["gm"], "approve compensation".into())),
         Action::CompReject => Some((&["gm", "finance"], "reject compensation".into())),
+        Action::Ship => Some((&["warehouse"], "ship goods".into())),
+        Action::LegalReview => Some((&["legal"], "give the legal review of compensation".into())),
         Action::Accept => match assignee {
             Some(a) if a != by => Some((
                 &["supervisor", "head", "manager", "admin"],

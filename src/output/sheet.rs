@@ -160,7 +160,7 @@ pub mod zh {
 
     /// 客户服务受理跟踪反馈表: `ledger tickets` ([`crate::ledger::TICKET_COLUMNS`], the
     /// `sla_<timer>` columns, [`crate::ledger::TICKET_TAIL`]).
-    pub const TICKETS: [(&str, &str); 40] = [
+    pub const TICKETS: [(&str, &str); 42] = [
         ("id", "工单号"),
         ("opened", "受理时间"),
         ("customer", "客户"),
@@ -201,11 +201,13 @@ pub mod zh {
         ("revisit_attitude", "回访态度评分"),
         ("revisit_result", "回访结果评分"),
         ("revisit_comment", "回访意见"),
+        ("lead", "专项负责人"),
+        ("shipped", "发货"),
     ];
 
     /// 月份统计报表: `stats` (period, the `--by` keys, the figures; `--top`'s
     /// [`crate::stats::TOP_COLUMNS`] and `--trend`'s [`crate::stats::TREND_COLUMNS`]).
-    pub const STATS: [(&str, &str); 51] = [
+    pub const STATS: [(&str, &str); 54] = [
         ("period", "期间"),
         ("category", "类别"),
         ("grade", "等级"),
@@ -245,6 +247,9 @@ pub mod zh {
         ("compensation_pending", "待审赔偿数"),
         ("compensation_pending_amount", "待审赔偿金额"),
         ("compensation_currency", "赔偿币种"),
+        ("shipments", "发货次数"),
+        ("shipped_on_time_pct", "按时发货率(%)"),
+        ("comp_exceptions", "例外赔偿数"),
         // --top
         ("list", "榜单"),
         ("rank", "排名"),
@@ -264,13 +269,15 @@ pub mod zh {
 
     /// SLA timers of the default policy, for `sla_<timer>` and `sla_<timer>_pct`; a timer
     /// not here is named by its key.
-    pub const TIMERS: [(&str, &str); 6] = [
+    pub const TIMERS: [(&str, &str); 8] = [
         ("accept", "接单"),
         ("respond", "响应"),
         ("plan", "方案"),
         ("resolve", "解决"),
         ("revisit", "回访"),
         ("compensation-plan", "赔偿方案"),
+        ("plan-told", "方案告知"),
+        ("ship", "发货"),
     ];
 
     fn find(table: &[(&str, &'static str)], key: &str) -> Option<&'static str> {

@@ -42,6 +42,12 @@
 //! A ticket whose grade and priority match no key, and that has no `all` target, has no
 //! such timer.
 //!
+//! A `remote` key applies to a run whose start event is stamped `remote = true` (the
+//! customer was marked remote when goods were asked for): for such a run it replaces
+//! every other target, so `{ all = "24h", remote = "48h" }` gives a remote customer 48
+//! hours. A timer with `goods = true` is started only by events stamped `goods = true`
+//! (a `plan --needs-parts`, a `comp-approve` of an exchange or replacement).
+//!
 //! # When a timer runs
 //!
 //! History is read in the order events were recorded (the order that defines the
@@ -246,6 +252,10 @@ impl Policy {
         cycle: &Cycle,
         now: DateTime<Utc>,
     ) -> Option<(Target, &'static str, Deadline)> {
+        // A run started for a remote customer has the `remote` target alone, if any.
+        if let Some(t) = rule.remote.filter(|_| events[cycle.start].remote) {
+            return Some((t, "remote", self.deadline(rule, t, events, cycle, now)));
+        }
         let grade = grade.and_then(|g| Some((rule.grade[grade_index(g)]?, g.as_str())));
         let priority = priority.and_then(|p| Some((rule.priority[priority_index(p)]?, p.as_str())));
         let all = rule.all.map(|t| (t, "all"));
@@ -470,10 +480,12 @@ impl Cycle {
     /// grade and priority right after event `i`.
     fn all(rule: &TimerRule, events: &[Event], after: &[(State, Targets)]) -> Vec<Cycle> {
         let is = |e: &Event, list: &[Action]| e.action.is_some_and(|a| list.contains(&a));
+        // A `goods` timer is started only by a step that needs goods shipped.
+        let starts = |e: &Event| is(e, &rule.start) && (!rule.goods || e.goods);
         let mut cycles = Vec::new();
         let mut i = 0;
         while i < events.len() {
-            if !is(&events[i], &rule.start) {
+            if !starts(&events[i]) {
                 i += 1;
                 continue;
             }
@@ -496,7 +508,7 @@ impl Cycle {
                     Some(Ending::Close)
                 } else if x.action == Some(Action::MergedInto) {
                     Some(Ending::Merged)
-                } else if is(x, &rule.start) {
+                } else if starts(x) {
                     Some(Ending::Restart)
                 } else {
                     None

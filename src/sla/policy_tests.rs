@@ -749,7 +749,7 @@ fn invalid_timers_name_their_key() {
     assert_eq!(e.key().to_string(), "sla.timers.t.target.IV");
     assert!(
         e.to_string()
-            .contains("\"IV\" is not a grade, a priority or `all`"),
+            .contains("\"IV\" is not a grade, a priority, `all` or `remote`"),
         "{e}"
     );
     assert!(policy_of("start = \"open\"\nstop = \"resolve\"\ntarget = { ii = \"1h\" }").is_err());
@@ -860,4 +860,39 @@ fn a_merge_ends_running_timers_neither_met_nor_breached() {
         );
         assert_eq!(s.stopped, Some(utc("2026-11-26 10:00")));
     }
+}
+
+/// `goods = true`: only a start stamped `goods` begins a run; a `remote` start has the
+/// `remote` target alone, whatever else matches.
+#[test]
+fn goods_timers_start_on_goods_and_remote_runs_take_the_remote_target() {
+    let p = policy_of(
+        "start = [\"plan\"]\nstop = \"ship\"\ngoods = true\ntarget = { all = \"24h\", remote = \"48h\" }",
+    )
+    .unwrap();
+    let mut accepted = vec![open("2026-12-04 09:00", Some(Grade::II), None)];
+    accepted.push(ev(Action::Assign, "2026-12-04 09:00"));
+    accepted.push(ev(Action::Accept, "2026-12-04 09:00"));
+    let plain = ev(Action::Plan, "2026-12-04 17:00");
+    let mut goods = plain.clone();
+    goods.goods = true;
+    let mut remote = goods.clone();
+    remote.remote = true;
+    let with = |e: &Event| {
+        let mut evs = accepted.clone();
+        evs.push(e.clone());
+        let t = replay("T20261204-AAAAAA", &evs).unwrap();
+        p.evaluate(&t, utc("2026-12-05 12:00"))
+    };
+    assert!(with(&plain).is_empty(), "a plan that needs nothing shipped");
+    let s = with(&goods);
+    assert_eq!(
+        (s[0].due, s[0].basis.as_str()),
+        (utc("2026-12-05 17:00"), "all")
+    );
+    let s = with(&remote);
+    assert_eq!(
+        (s[0].due, s[0].basis.as_str()),
+        (utc("2026-12-06 17:00"), "remote")
+    );
 }

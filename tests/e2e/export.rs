@@ -6,13 +6,13 @@ use std::fs;
 use crate::common::{self, TestDesk, is_customer_id, parse_csv, parse_json, stderr, stdout};
 
 const CUSTOMERS_HEADER: &str = "id,name,contact,phone,email,industry,source,referred_by,\
-tags,created,log_entries,address,notes";
+tags,created,log_entries,address,notes,remote";
 
 const TICKETS_HEADER: &str = "id,state,grade,priority,category,complaint_kind,channel,\
 department,assignee,customer,contact,product,serial,opened,accepted,responded,resolved,\
 closed,satisfaction,reopened,compensation,compensation_amount,compensation_currency,tags,\
 title,voucher,purchase_date,submitter,transferred_by,links,attachments,cause,\
-responsibility,plan,resolution,compensation_kind,description,cause_code";
+responsibility,plan,resolution,compensation_kind,description,cause_code,lead,shipped";
 
 const REPORTS_HEADER: &str = "id,engineer,customer,ticket,service_type,location,departed,\
 arrived,left,returned,hours_on_site,travel,work_done,problems,escalated,escalated_to,\
@@ -23,7 +23,7 @@ category,complaint_kind,product,serial,purchase_date,voucher,submitter,transferr
 priority,tags,attachments,description,grade,department,assignee,reason,text,visibility,\
 cause,responsibility,need,due,request,parts,on_call,efficiency,attitude,result,\
 satisfaction,link,link_ticket,amount,currency,comp_kind,timer,entered_by,field,old,new,\
-cause_code,fields,template";
+cause_code,fields,template,items,carrier,tracking,address,goods,remote,verdict,lead,exception";
 
 /// A desk with three customers: one with every field, one referred by it, one whose
 /// phone and notes a spreadsheet would take for formulas.
@@ -100,6 +100,7 @@ fn customers_export_in_fixed_columns_csv_and_json() {
             "0",
             "上海市浦东新区张江路 88 号",
             "key account, \"VIP\"",
+            "",
         ]
     );
     let b = rows.iter().find(|r| r[0] == ids[1]).unwrap();

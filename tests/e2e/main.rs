@@ -34,6 +34,7 @@ mod import_attachments;
 mod import_tickets;
 mod measure;
 mod merge_props;
+mod parts;
 mod proptest_loaders;
 mod readme;
 mod report;

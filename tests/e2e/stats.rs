@@ -44,22 +44,22 @@ use std::process::Output;
 use crate::common::{self, TestDesk, parse_csv, parse_json, sla_pct_from_export, stderr, stdout};
 
 const STATS_HEADER: &str = "period,opened,closed,backlog,reopen_rate,sla_accept_pct,\
-sla_compensation-plan_pct,sla_plan_pct,sla_resolve_pct,sla_respond_pct,sla_revisit_pct,\
-sla_overall_pct,first_response_mean_h,first_response_median_h,resolve_mean_h,\
-resolve_median_h,satisfaction_mean,satisfaction_1,satisfaction_2,satisfaction_3,\
-satisfaction_4,satisfaction_5,revisit_rate,compensation_approved_amount,visits,visit_hours,\
-log_hours,compensation_requested,compensation_requested_amount,compensation_approved,\
-compensation_rejected,compensation_rejected_amount,compensation_pending,\
-compensation_pending_amount,compensation_currency";
+sla_compensation-plan_pct,sla_plan_pct,sla_plan-told_pct,sla_resolve_pct,sla_respond_pct,\
+sla_revisit_pct,sla_ship_pct,sla_overall_pct,first_response_mean_h,first_response_median_h,\
+resolve_mean_h,resolve_median_h,satisfaction_mean,satisfaction_1,satisfaction_2,\
+satisfaction_3,satisfaction_4,satisfaction_5,revisit_rate,compensation_approved_amount,visits,\
+visit_hours,log_hours,compensation_requested,compensation_requested_amount,\
+compensation_approved,compensation_rejected,compensation_rejected_amount,compensation_pending,\
+compensation_pending_amount,compensation_currency,shipments,shipped_on_time_pct,comp_exceptions";
 
 const REGISTER_HEADER: &str = "id,opened,customer,customer_name,channel,category,\
 complaint_kind,grade,priority,department,assignee,title,state_at_month_end,accepted,\
 responded,resolved,closed,hours_to_accept,working_hours_to_accept,hours_to_respond,\
 working_hours_to_respond,hours_to_resolve,working_hours_to_resolve,sla_accept,\
-sla_compensation-plan,sla_plan,sla_resolve,sla_respond,sla_revisit,compensation,\
-compensation_amount,compensation_currency,satisfaction,reopened,contact,phone,product,\
-serial,description,cause,cause_code,resolution,revisit_efficiency,revisit_attitude,\
-revisit_result,revisit_comment";
+sla_compensation-plan,sla_plan,sla_plan-told,sla_resolve,sla_respond,sla_revisit,sla_ship,\
+compensation,compensation_amount,compensation_currency,satisfaction,reopened,contact,phone,\
+product,serial,description,cause,cause_code,resolution,revisit_efficiency,revisit_attitude,\
+revisit_result,revisit_comment,lead,shipped";
 
 /// Well after November: every November event is in.
 const DEC_15: &str = "2026-12-15T12:00:00+08:00";
@@ -1210,11 +1210,11 @@ fn chinese_headers_over_the_same_cells() {
     assert_eq!(
         zh_of(&["stats", "--month", "2026-11", "--format", "csv"]),
         "期间,新增,结案,积压,重开率(%),接单SLA达成率(%),赔偿方案SLA达成率(%),\
-方案SLA达成率(%),解决SLA达成率(%),响应SLA达成率(%),回访SLA达成率(%),SLA总达成率(%),\
-首次响应均值(小时),首次响应中位数(小时),解决均值(小时),解决中位数(小时),满意度均值,\
-满意度1分,满意度2分,满意度3分,满意度4分,满意度5分,回访率(%),批准赔偿金额,现场服务次数,\
-现场工时,工作日志工时,赔偿申请数,申请赔偿金额,赔偿批准数,赔偿驳回数,驳回赔偿金额,\
-待审赔偿数,待审赔偿金额,赔偿币种"
+方案SLA达成率(%),方案告知SLA达成率(%),解决SLA达成率(%),响应SLA达成率(%),回访SLA达成率(%),\
+发货SLA达成率(%),SLA总达成率(%),首次响应均值(小时),首次响应中位数(小时),解决均值(小时),\
+解决中位数(小时),满意度均值,满意度1分,满意度2分,满意度3分,满意度4分,满意度5分,回访率(%),\
+批准赔偿金额,现场服务次数,现场工时,工作日志工时,赔偿申请数,申请赔偿金额,赔偿批准数,赔偿驳回数,\
+驳回赔偿金额,待审赔偿数,待审赔偿金额,赔偿币种,发货次数,按时发货率(%),例外赔偿数"
     );
     assert!(
         zh_of(&[
@@ -1239,9 +1239,9 @@ fn chinese_headers_over_the_same_cells() {
         "工单号,受理时间,客户,客户名称,渠道,类别,投诉类型,等级,优先级,部门,处理人,标题,\
 月末状态,接单时间,响应时间,解决时间,结案时间,接单用时(小时),接单工作时(小时),\
 响应用时(小时),响应工作时(小时),解决用时(小时),解决工作时(小时),接单SLA,赔偿方案SLA,\
-方案SLA,解决SLA,响应SLA,回访SLA,赔偿状态,赔偿金额,币种,满意度,重开次数,联系人,联系电话,\
-产品,序列号,问题描述,原因分析,故障分类,处理措施/结果,回访效率评分,回访态度评分,回访结果评分,\
-回访意见"
+方案SLA,方案告知SLA,解决SLA,响应SLA,回访SLA,发货SLA,赔偿状态,赔偿金额,币种,满意度,重开次数,\
+联系人,联系电话,产品,序列号,问题描述,原因分析,故障分类,处理措施/结果,回访效率评分,回访态度评分,\
+回访结果评分,回访意见,专项负责人,发货"
     );
     assert_eq!(
         zh_of(&["ledger", "service", "--month", "2026-11"]),

@@ -361,7 +361,11 @@ fn contains_all(text: &str, parts: &[&str]) {
 
 #[test]
 fn life_grade_iii_public_opinion_complaint_with_compensation_approved_by_the_gm() {
-    let d = Desk::staffed("");
+    // Grade III compensation is reviewed by the legal department before the GM decides
+    // (`[compensation] legal_review = ["III"]` of the default config).
+    let d = Desk::staffed(
+        "\n[[staff]]\nid = \"qian\"\nname = \"钱法务\"\ndepartment = \"management\"\nroles = [\"legal\"]\n",
+    );
     let c = d.customer("华东机械");
     let t = d.open(&[
         "--customer",
@@ -462,6 +466,20 @@ fn life_grade_iii_public_opinion_complaint_with_compensation_approved_by_the_gm(
     );
     assert_eq!(d.toml(&t)["compensation"].as_str(), Some("reviewed"));
     d.step(
+        "qian",
+        &t,
+        &[
+            "comp",
+            "legal-review",
+            &t,
+            "--approve",
+            "-m",
+            "已报备法务部",
+        ],
+        "legal-review",
+        &["legal_review"],
+    );
+    d.step(
         "chen",
         &t,
         &["comp", "approve", &t],
@@ -529,6 +547,7 @@ fn life_grade_iii_public_opinion_complaint_with_compensation_approved_by_the_gm(
             "plan",
             "comp-request",
             "comp-review",
+            "legal-review",
             "comp-approve",
             "resolve",
             "revisit",
@@ -537,8 +556,9 @@ fn life_grade_iii_public_opinion_complaint_with_compensation_approved_by_the_gm(
     );
     let ev = events_of(&f);
     assert_eq!(ev[7]["by"].as_str(), Some("zhao"));
-    assert_eq!(ev[8]["by"].as_str(), Some("chen"));
-    assert_eq!(ev[9]["parts"].as_str(), Some("整机 X200"));
+    assert_eq!(ev[8]["by"].as_str(), Some("qian"));
+    assert_eq!(ev[9]["by"].as_str(), Some("chen"));
+    assert_eq!(ev[10]["parts"].as_str(), Some("整机 X200"));
     assert_eq!(
         d.check().0,
         0,

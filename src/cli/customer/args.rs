@@ -88,6 +88,10 @@ pub struct AddArgs {
     /// Add even if a customer with the same name or phone exists.
     #[arg(long)]
     pub(super) force: bool,
+    /// The customer is in a remote area (偏远地区): goods shipped to them have the `ship`
+    /// timer's `remote` target (48 h by default instead of 24 h).
+    #[arg(long)]
+    pub(super) remote: bool,
     /// When the customer was registered, if not now (e.g. 2026-11-24 09:30).
     #[arg(long, value_name = "TIME", value_parser = values::time())]
     pub(super) at: Option<Time>,
@@ -111,6 +115,12 @@ pub struct EditArgs {
     /// A custom field of [fields] in svcdesk.toml (repeatable); NAME= clears it.
     #[arg(long = "field", value_name = "NAME=VALUE", value_parser = values::field)]
     pub(super) custom: Vec<(String, String)>,
+    /// Mark the customer as in a remote area (the `ship` timer's `remote` target).
+    #[arg(long, conflicts_with = "not_remote")]
+    pub(super) remote: bool,
+    /// The customer is no longer counted as remote.
+    #[arg(long)]
+    pub(super) not_remote: bool,
 }
 
 #[derive(clap::Args)]

@@ -77,6 +77,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
                     at,
                     force: a.force,
                     custom: a.custom,
+                    remote: a.remote,
                 },
             )?;
             if !added.duplicates.is_empty() {
@@ -101,10 +102,20 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
                 .map(|(f, v)| (f, Some(v)))
                 .collect();
             set.extend(a.clear.iter().map(|&f| (f, None)));
-            if set.is_empty() && a.tags.is_empty() && a.untags.is_empty() && a.custom.is_empty() {
+            let remote = match (a.remote, a.not_remote) {
+                (true, _) => Some(true),
+                (_, true) => Some(false),
+                _ => None,
+            };
+            if set.is_empty()
+                && a.tags.is_empty()
+                && a.untags.is_empty()
+                && remote.is_none()
+                && a.custom.is_empty()
+            {
                 return Err(svcdesk::Error::invalid_with_hint(
                     "nothing to change",
-                    "give a field to set (e.g. --phone), --clear FIELD, --tag, --untag or --field NAME=VALUE",
+                    "give a field to set (e.g. --phone), --clear FIELD, --tag, --untag, --remote, --not-remote or --field NAME=VALUE",
                 ));
             }
             let changes = Changes {
@@ -112,6 +123,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
                 add_tags: a.tags,
                 remove_tags: a.untags,
                 custom: a.custom,
+                remote,
             };
             let changed = customer::edit(&desk, &id, &changes)?;
             if changed {

@@ -38,6 +38,14 @@ fn field_pairs(c: &Customer) -> Vec<(&'static str, String)> {
         ("referred_by", s(&c.referred_by)),
         ("address", s(&c.address)),
         ("tags", c.tags.join(", ")),
+        (
+            "remote",
+            if c.remote {
+                "yes (偏远地区)".into()
+            } else {
+                String::new()
+            },
+        ),
         ("notes", s(&c.notes)),
         (
             "created",

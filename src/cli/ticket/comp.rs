@@ -27,6 +27,9 @@ pub struct CompRequestArgs {
     /// Why compensation is due.
     #[arg(allow_hyphen_values = true, long)]
     reason: Option<String>,
+    /// Outside the grade's rules ([compensation.grades]) on purpose: why. The GM decides.
+    #[arg(allow_hyphen_values = true, long, value_name = "REASON")]
+    exception: Option<String>,
 }
 
 pub(super) fn exec(cx: &mut Context, desk: &Desk, cmd: CompCommand) -> Result<u8> {
@@ -37,6 +40,7 @@ pub(super) fn exec(cx: &mut Context, desk: &Desk, cmd: CompCommand) -> Result<u8
                 currency: a.currency,
                 kind: a.kind,
                 reason: a.reason,
+                exception: a.exception,
             };
             return run(
                 cx,
@@ -50,6 +54,7 @@ pub(super) fn exec(cx: &mut Context, desk: &Desk, cmd: CompCommand) -> Result<u8
         CompCommand::Review(a) => (a, "comp review", steps::comp_review as Decide),
         CompCommand::Approve(a) => (a, "comp approve", steps::comp_approve as Decide),
         CompCommand::Reject(a) => (a, "comp reject", steps::comp_reject as Decide),
+        CompCommand::LegalReview(_) => unreachable!("taken by parts::legal_review"),
     };
     run(cx, desk, &a.common, verb, None, |id, who, when| {
         step(desk, id, who, when, a.text.clone())

@@ -275,7 +275,11 @@ pub(super) fn exec(cx: &mut Context, desk: &Desk, a: ListArgs) -> Result<u8> {
                     t.priority.map(|p| p.to_string()).unwrap_or_default(),
                     t.category.clone().unwrap_or_default(),
                     t.department.clone().unwrap_or_default(),
-                    t.assignee.clone().unwrap_or_default(),
+                    match &t.lead {
+                        // A grade III case's special team: its lead beside the assignee.
+                        Some(l) => format!("{} (lead {l})", t.assignee.as_deref().unwrap_or("-")),
+                        None => t.assignee.clone().unwrap_or_default(),
+                    },
                     t.opened
                         .map(|o| o.format("%Y-%m-%d %H:%M").to_string())
                         .unwrap_or_default(),

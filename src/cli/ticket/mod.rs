@@ -7,6 +7,7 @@ mod comp;
 mod list;
 mod merge;
 mod open;
+mod parts;
 mod search;
 mod set;
 mod show;
@@ -20,6 +21,7 @@ use self::comp::CompRequestArgs;
 use self::list::ListArgs;
 use self::merge::{MergeArgs, SplitArgs};
 use self::open::OpenArgs;
+use self::parts::{LeadArgs, LegalArgs, PlanArgs, ShipArgs};
 use self::set::SetArgs;
 use self::show::ShowArgs;
 use super::Context;
@@ -39,13 +41,20 @@ States and the steps that move between them:
   any open state ─merge─► merged (final)
 
   • work = diagnose, plan, collab, respond (respond is allowed in any
-    open state).
+    open state). plan is the engineer's plan; plan --told, the moment
+    the customer heard it (needs a plan; the plan-told timer, 1 h).
+  • ship (role warehouse), delivered and lead (grade III only) are
+    taken in any open state and do not change it.
   • grade, note, link, set, escalate and the compensation steps do not
     change the state (escalate --to moves an accepted ticket back to
     assigned for the new owner).
   • open --resolved-on-call records a phone complaint settled on the
     call: taken, answered, resolved and closed at once (its revisit
     timer is n/a: nothing to follow up).
+  • compensation: request → finance review → (legal review, for the
+    grades in [compensation] legal_review) → GM approve or reject. A
+    legal rejection ends the request; a request outside its grade's
+    rules needs --exception.
   • close is refused while compensation awaits finance review or the
     GM's decision.
   • an invalid step names the ticket's state and the steps allowed
@@ -137,12 +146,9 @@ Assigning starts the `accept` timer; the assignee confirms with `ticket accept`.
 desk's fault causes ([causes] in svcdesk.toml, 故障分类), which `stats --top` ranks and
 the 客户服务受理跟踪反馈表 shows. An unknown code is refused with the nearest one.")]
     Diagnose(DiagnoseArgs),
-    /// Record the solution plan told to the customer.
-    #[command(after_help = "Examples:
-  svcdesk ticket plan 9XWM -m 'replace the driver board on site within 48 h'
-
-For grade III the `plan` timer (2 h by default) stops here.")]
-    Plan(TextArgs),
+    /// Record the solution plan, or (--told) that the customer was told it.
+    #[command(after_help = parts::PLAN_HELP)]
+    Plan(PlanArgs),
     /// Ask another department for help, with what is needed and by when.
     #[command(after_help = "Examples:
   svcdesk ticket collab 9XWM --department quality --need 'batch test of lot 2611' --due 2026-11-28
@@ -256,6 +262,16 @@ every run, as in `ticket show --format json`.",
     /// Open a new ticket for part of a ticket, linked both ways.
     #[command(after_help = merge::SPLIT_HELP)]
     Split(SplitArgs),
+    /// The warehouse ships parts or a product (stops the `ship` timer).
+    #[command(after_help = parts::SHIP_HELP)]
+    Ship(ShipArgs),
+    /// The shipment reached the customer.
+    #[command(after_help = "Examples:
+  svcdesk ticket delivered 9XWM -m 'customer confirmed by phone'")]
+    Delivered(OptTextArgs),
+    /// Name the manager heading a grade III case's special team (专项小组).
+    #[command(after_help = parts::LEAD_HELP)]
+    Lead(LeadArgs),
 }
 
 /// Compensation (补偿/赔款): request, finance review, general manager's decision.
@@ -273,6 +289,10 @@ pub enum CompCommand {
     #[command(after_help = "Examples:
   svcdesk --as chen comp approve 9XWM")]
     Approve(OptTextArgs),
+    /// The legal department reviews a request (role legal; required for the grades in
+    /// [compensation] legal_review before the GM decides).
+    #[command(name = "legal-review", after_help = parts::LEGAL_HELP)]
+    LegalReview(LegalArgs),
     /// The general manager (or finance, before review) rejects a request.
     #[command(after_help = "Examples:
   svcdesk --as chen comp reject 9XWM -m 'covered by the warranty repair'")]
@@ -289,8 +309,8 @@ description or resolution reads [redacted] too) and `svcdesk check` accepts the 
 In a git merge the redacted copy wins over an unredacted one from another clone. The old
 value is still in git's history: README (\"Redaction\") shows how to purge it there too.
 Fields: title, contact, description, text, reason, cause, responsibility, need, parts,
-product, serial, voucher, submitter, transferred_by; old and new of a `set` of the title,
-product, serial or tags.";
+product, serial, voucher, submitter, transferred_by, and a shipment's address and tracking;
+old and new of a `set` of the title, product, serial or tags.";
 
 pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
     let desk = cx.desk()?;
@@ -306,7 +326,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
         Command::Note(a) => steps::note(cx, d, a),
         Command::Respond(a) => steps::respond(cx, d, a),
         Command::Diagnose(a) => steps::diagnose(cx, d, a),
-        Command::Plan(a) => steps::plan(cx, d, a),
+        Command::Plan(a) => parts::plan(cx, d, a),
         Command::Collab(a) => steps::collab(cx, d, a),
         Command::Reply(a) => steps::reply(cx, d, a),
         Command::Escalate(a) => steps::escalate(cx, d, a),
@@ -321,10 +341,16 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
         Command::Split(a) => merge::split(cx, d, a),
         Command::Set(a) => set::exec(cx, d, *a),
         Command::Search(a) => search::exec(cx, d, a),
+        Command::Ship(a) => parts::ship(cx, d, a),
+        Command::Delivered(a) => parts::delivered(cx, d, a),
+        Command::Lead(a) => parts::lead(cx, d, a),
     }
 }
 
 pub fn exec_comp(cx: &mut Context, cmd: CompCommand) -> Result<u8> {
     let desk = cx.desk()?;
+    if let CompCommand::LegalReview(a) = cmd {
+        return parts::legal_review(cx, &desk, a);
+    }
     comp::exec(cx, &desk, cmd)
 }

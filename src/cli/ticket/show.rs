@@ -168,6 +168,15 @@ fn describe(e: &Event) -> String {
     );
     put("", e.ticket.clone().filter(|_| e.link.is_none()));
     put("timer", e.timer.clone());
+    put("items", e.items.clone());
+    put("carrier", e.carrier.clone());
+    put("tracking", e.tracking.clone());
+    put("to", e.address.clone());
+    put("lead", e.lead.clone());
+    put("legal review", e.verdict.map(|v| v.to_string()));
+    put("exception", e.exception.clone());
+    let remote = if e.remote { " (remote customer)" } else { "" };
+    put("", e.goods.then(|| format!("goods to ship{remote}")));
     put(
         "redacted",
         e.redacts
@@ -309,6 +318,7 @@ fn show_text(
         ("contact", s(&t.contact)),
         ("department", s(&t.department)),
         ("assignee", s(&t.assignee)),
+        ("lead", s(&t.lead)),
         ("product", s(&t.product)),
         ("serial", s(&t.serial)),
         (
@@ -356,6 +366,13 @@ fn show_text(
                 })
                 .unwrap_or_default(),
         ),
+        ("comp exception", s(&t.compensation_exception)),
+        (
+            "legal review",
+            t.legal_review.map(|v| v.to_string()).unwrap_or_default(),
+        ),
+        ("shipped", time(&t.shipped)),
+        ("delivered", time(&t.delivered)),
     ]);
     out.push_str(&cli_output::custom_fields(
         desk,

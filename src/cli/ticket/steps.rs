@@ -62,7 +62,7 @@ pub(super) fn accept(cx: &mut Context, desk: &Desk, a: CommonArgs) -> Result<u8>
 
 /// A step's text: `-m`, or the template rendered for ticket `id` (`-m` after it), with
 /// the template's name to record.
-fn text(
+pub(super) fn text(
     desk: &Desk,
     (id, who, when): (&Id, &Who, When),
     m: &Option<String>,
@@ -115,13 +115,6 @@ pub(super) fn diagnose(cx: &mut Context, desk: &Desk, a: DiagnoseArgs) -> Result
     };
     run(cx, desk, &a.common, "diagnose", None, |id, who, when| {
         steps::diagnose(desk, id, who, when, o.clone())
-    })
-}
-
-pub(super) fn plan(cx: &mut Context, desk: &Desk, a: TextArgs) -> Result<u8> {
-    run(cx, desk, &a.common, "plan", None, |id, who, when| {
-        let (text, template) = text(desk, (id, who, when), &a.text, &a.template, Action::Plan)?;
-        steps::plan(desk, id, who, when, steps::Plan { text, template })
     })
 }
 

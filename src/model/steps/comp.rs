@@ -14,6 +14,9 @@ pub struct CompRequest {
     pub currency: String,
     pub kind: CompKind,
     pub reason: Option<String>,
+    /// Why a request outside the grade's rules (`[compensation.grades]`) is made anyway:
+    /// it then needs the general manager's approval.
+    pub exception: Option<String>,
 }
 
 pub fn comp_request(
@@ -28,6 +31,10 @@ pub fn comp_request(
         e.currency = Some(o.currency.trim().to_uppercase());
         e.comp_kind = Some(o.kind);
         e.reason = o.reason;
+        e.exception = o
+            .exception
+            .map(|x| x.trim().to_string())
+            .filter(|x| !x.is_empty());
     })
 }
 
@@ -39,16 +46,6 @@ pub fn comp_review(
     text: Option<String>,
 ) -> Result<Stepped> {
     step(desk, id, who, when, Action::CompReview, |e| e.text = text)
-}
-
-pub fn comp_approve(
-    desk: &Desk,
-    id: &Id,
-    who: &Who,
-    when: When,
-    text: Option<String>,
-) -> Result<Stepped> {
-    step(desk, id, who, when, Action::CompApprove, |e| e.text = text)
 }
 
 pub fn comp_reject(

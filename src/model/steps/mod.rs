@@ -8,11 +8,12 @@ mod collab;
 mod comp;
 mod merge;
 mod open;
+mod parts;
 mod set;
 
 pub use close::{Closing, Notice, Resolution, Revisit, close, dissatisfied, resolve, revisit};
 pub use collab::{Collab, Reply, collab, reply, request_answered};
-pub use comp::{CompRequest, comp_approve, comp_reject, comp_request, comp_review};
+pub use comp::{CompRequest, comp_reject, comp_request, comp_review};
 pub use merge::{
     FromMerged, Merge, Merged, Split, SplitOff, merge, merged_events, shows_on_target, split,
 };
@@ -20,6 +21,9 @@ pub use open::{
     Customer, Files, NewTicket, OpenedTicket, attachments, open, resolved_on_call, title,
 };
 
+pub use parts::{
+    Planning, Shipment, comp_approve, delivered, lead, legal_review, needs_goods, plan, ship,
+};
 pub use set::{Changes, Corrected, set};
 
 use chrono::{DateTime, Utc};
@@ -207,21 +211,6 @@ pub fn diagnose(desk: &Desk, id: &Id, who: &Who, when: When, o: Diagnosis) -> Re
         e.responsibility = o.responsibility;
         e.text = o.plan;
         e.cause_code = code;
-    })
-}
-
-/// The solution plan told to the customer.
-#[derive(Clone)]
-pub struct Plan {
-    pub text: String,
-    /// The template the text was rendered from.
-    pub template: Option<String>,
-}
-
-pub fn plan(desk: &Desk, id: &Id, who: &Who, when: When, o: Plan) -> Result<Stepped> {
-    step(desk, id, who, when, Action::Plan, |e| {
-        e.text = Some(o.text);
-        e.template = o.template;
     })
 }
 

@@ -144,6 +144,7 @@ pub fn open(desk: &Desk, who: &Who, at: DateTime<Utc>, o: NewTicket) -> Result<O
                     at,
                     custom: Vec::new(),
                     force: false,
+                    remote: false,
                 },
             )?;
             events[0].customer = Some(added.id.to_string());
