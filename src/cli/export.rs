@@ -110,20 +110,16 @@ pub struct ExportArgs {
     /// CSV: start with a UTF-8 byte-order mark (Excel then reads Chinese); cells unchanged.
     #[arg(long)]
     bom: bool,
-    /// CSV header row: en (the column names) or zh (Chinese names).
-    #[arg(long, value_enum, value_name = "LANG", default_value_t)]
-    lang: super::output::Lang,
 }
 
 impl ExportArgs {
-    /// `rows` as CSV with this export's --bom, --excel and --lang.
-    fn csv(&self, rows: &Rows) -> String {
+    /// `rows` as CSV with this export's --bom, --excel and the header in `lang`.
+    fn csv(&self, rows: &Rows, lang: sheet::Lang) -> String {
         let opts = super::output::CsvArgs {
             bom: self.bom,
             excel: self.excel,
-            lang: self.lang,
         }
-        .opts();
+        .opts(lang);
         sheet::write(rows, opts, &Kind::from(self.what).zh())
     }
 }
@@ -153,13 +149,13 @@ fn stream_csv(cx: &mut Context, desk: &Desk, a: &ExportArgs) -> Result<()> {
         }
     };
     // The header alone, from an empty table; then each chunk without its header.
-    let header = a.csv(&export::ticket_rows(kind, &[], &at));
+    let header = a.csv(&export::ticket_rows(kind, &[], &at), cx.script_lang());
     emit(cx, &header)?;
     let mut count = 0;
     let bad = ticket_store::for_each_chunk_or_skip(desk, 4096, a.skip_bad, |chunk| {
         let rows = export::ticket_rows(kind, &chunk, &at);
         count += rows.rows.len();
-        let text = a.csv(&rows);
+        let text = a.csv(&rows, cx.script_lang());
         // Drop what the header pass wrote already: the BOM and the header line.
         let body = text
             .trim_start_matches('\u{feff}')
@@ -217,7 +213,7 @@ pub fn export(cx: &mut Context, a: ExportArgs) -> Result<u8> {
             let text = if json {
                 output::json(&all)
             } else {
-                a.csv(&export::customer_rows(&all))
+                a.csv(&export::customer_rows(&all), cx.script_lang())
             };
             (text, all.len())
         }
@@ -226,7 +222,7 @@ pub fn export(cx: &mut Context, a: ExportArgs) -> Result<u8> {
             let text = if json {
                 output::json(&export::report_json(&all))
             } else {
-                a.csv(&export::report_rows(&all))
+                a.csv(&export::report_rows(&all), cx.script_lang())
             };
             (text, all.len())
         }

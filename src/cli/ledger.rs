@@ -107,7 +107,9 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
             let month = a.month.on(today, desk.tz())?;
             let l = ledger::service_of(&desk, month)?;
             let text = match a.format {
-                Format::Csv => sheet::write(&l.rows, a.csv.opts(), &sheet::zh::SERVICE),
+                Format::Csv => {
+                    sheet::write(&l.rows, a.csv.opts(cx.script_lang()), &sheet::zh::SERVICE)
+                }
                 Format::Json => l.rows.to_json(),
                 Format::Table => {
                     let mut s = format!("技术服务台账 {month}\n");
@@ -145,7 +147,9 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
             let month = a.month.on(desk.local(now).date_naive(), desk.tz())?;
             let l = ledger::tickets_of(&desk, month, now)?;
             let text = match a.format {
-                Format::Csv => sheet::write(&l.rows, a.csv.opts(), &sheet::zh::TICKETS),
+                Format::Csv => {
+                    sheet::write(&l.rows, a.csv.opts(cx.script_lang()), &sheet::zh::TICKETS)
+                }
                 Format::Json => l.rows.to_json(),
                 Format::Table => {
                     let mut s = format!("客户服务受理跟踪反馈表 {month}\n");

@@ -178,7 +178,7 @@ pub fn exec(cx: &mut Context, a: Args) -> Result<u8> {
                 (None, Some(t)) => t.rows(),
                 (None, None) => summary.rows(names),
             };
-            sheet::write(&rows, a.csv.opts(), &sheet::zh::STATS)
+            sheet::write(&rows, a.csv.opts(cx.script_lang()), &sheet::zh::STATS)
         }
         Format::Json => {
             let mut v = summary.to_json(names);

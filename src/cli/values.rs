@@ -285,3 +285,12 @@ mod tests {
         assert_eq!(check(&hours(), "1.5").unwrap(), 150);
     }
 }
+
+/// `--lang`: en or zh, listed in `--help` and completions.
+pub fn lang() -> impl clap::builder::TypedValueParser<Value = svcdesk::i18n::Lang> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(
+        svcdesk::i18n::Lang::ALL.map(|l| clap::builder::PossibleValue::new(l.as_str())),
+    )
+    .map(|s| svcdesk::i18n::Lang::parse(&s).unwrap_or_default())
+}
