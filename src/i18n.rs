@@ -199,6 +199,40 @@ pub fn duration(lang: Lang, seconds: i64) -> String {
     format!("{}{}", if neg { "-" } else { "" }, parts.join(sep))
 }
 
+/// A length written with svcdesk's unit letters (`1d 2h 05m`, `19bh 30bm`, `3wd`,
+/// `-45m`) in `lang`: English as it is, Chinese with Chinese units (1天2小时05分,
+/// 19工作小时30工作分, 3工作日). Text that is not such a length is returned as it is.
+pub fn units(lang: Lang, text: &str) -> String {
+    if lang == Lang::En {
+        return text.to_string();
+    }
+    let (sign, body) = match text.strip_prefix('-') {
+        Some(b) => ("-", b),
+        None => ("", text),
+    };
+    let mut out = String::from(sign);
+    for token in body.split(' ') {
+        let digits = token.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+        let unit = &token[digits.len()..];
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+            return text.to_string();
+        }
+        let zh = match unit {
+            "d" => "天",
+            "h" => "小时",
+            "m" => "分",
+            "wd" => "工作日",
+            "bh" => "工作小时",
+            "bm" => "工作分",
+            "w" => "周",
+            _ => return text.to_string(),
+        };
+        out.push_str(digits);
+        out.push_str(zh);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -331,6 +365,17 @@ mod tests {
         assert_eq!(duration(Lang::En, 45 * 60), "45m");
         assert_eq!(duration(Lang::En, -7200), "-2h");
         assert_eq!(duration(Lang::Zh, 30), "0分");
+    }
+
+    #[test]
+    fn unit_letters_become_chinese_units() {
+        assert_eq!(units(Lang::Zh, "1d 2h 05m"), "1天2小时05分");
+        assert_eq!(units(Lang::Zh, "-19bh 30bm"), "-19工作小时30工作分");
+        assert_eq!(units(Lang::Zh, "3wd"), "3工作日");
+        assert_eq!(units(Lang::Zh, "4h"), "4小时");
+        assert_eq!(units(Lang::Zh, "soon"), "soon");
+        assert_eq!(units(Lang::Zh, "2026-12-01"), "2026-12-01");
+        assert_eq!(units(Lang::En, "2h 05m"), "2h 05m");
     }
 
     #[test]

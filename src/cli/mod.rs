@@ -18,6 +18,7 @@ mod ledger;
 mod measure;
 mod messages;
 mod output;
+mod people;
 mod report;
 mod sla;
 mod stats;
