@@ -318,12 +318,12 @@ show-entered-by = entered by { $who }
 show-event = event { $n } { $field }
 list-none = no tickets match
 
-## stats
+## stats (headings are the paper forms' names in English too, as the ledgers' are)
 
-stats-heading-month = Monthly statistics
-stats-heading-quarter = Quarterly statistics
-stats-heading-year = Yearly statistics
-stats-heading-range = Statistics
+stats-heading-month = 月份统计报表
+stats-heading-quarter = 季度统计报表
+stats-heading-year = 年度统计报表
+stats-heading-range = 统计报表
 stats-section-tickets = Tickets
 stats-section-sla = SLA met
 stats-section-times = Response and resolution times

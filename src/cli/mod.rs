@@ -22,6 +22,7 @@ mod people;
 mod report;
 mod sla;
 mod stats;
+mod stats_text;
 mod ticket;
 mod values;
 
