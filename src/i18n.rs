@@ -171,34 +171,6 @@ pub fn column(lang: Lang, name: &str) -> String {
     }
 }
 
-/// A length of time for people, to the minute: `2h 30m`, `3d 4h`, `45m` (2小时30分,
-/// 3天4小时, 45分); negative lengths get a leading `-`.
-pub fn duration(lang: Lang, seconds: i64) -> String {
-    let neg = seconds < 0;
-    let m = seconds.abs() / 60;
-    let (d, h, min) = (m / 1440, (m % 1440) / 60, m % 60);
-    let (ud, uh, um, sep) = match lang {
-        Lang::En => ("d", "h", "m", " "),
-        Lang::Zh => ("天", "小时", "分", ""),
-    };
-    let parts: Vec<String> = if d > 0 {
-        [(d, ud), (h, uh)]
-            .iter()
-            .filter(|(n, _)| *n > 0)
-            .map(|(n, u)| format!("{n}{u}"))
-            .collect()
-    } else if h > 0 {
-        [(h, uh), (min, um)]
-            .iter()
-            .filter(|(n, _)| *n > 0)
-            .map(|(n, u)| format!("{n}{u}"))
-            .collect()
-    } else {
-        vec![format!("{min}{um}")]
-    };
-    format!("{}{}", if neg { "-" } else { "" }, parts.join(sep))
-}
-
 /// A length written with svcdesk's unit letters (`1d 2h 05m`, `19bh 30bm`, `3wd`,
 /// `-45m`) in `lang`: English as it is, Chinese with Chinese units (1天2小时05分,
 /// 19工作小时30工作分, 3工作日). Text that is not such a length is returned as it is.
@@ -355,16 +327,6 @@ mod tests {
         );
         assert_eq!(column(Lang::En, "opened"), "opened");
         assert_eq!(column(Lang::Zh, "no_such_column"), "no_such_column");
-    }
-
-    #[test]
-    fn durations_have_units_of_the_language() {
-        assert_eq!(duration(Lang::En, 9000), "2h 30m");
-        assert_eq!(duration(Lang::Zh, 9000), "2小时30分");
-        assert_eq!(duration(Lang::Zh, 3 * 86400 + 4 * 3600 + 59), "3天4小时");
-        assert_eq!(duration(Lang::En, 45 * 60), "45m");
-        assert_eq!(duration(Lang::En, -7200), "-2h");
-        assert_eq!(duration(Lang::Zh, 30), "0分");
     }
 
     #[test]

@@ -222,6 +222,10 @@ pub fn top_table(p: People, t: &stats::Top, names: &Names, width: Option<u16>) -
             s.push_str(&format!(" {}\n", p.tr("stats-none")));
         } else {
             s.push('\n');
+            if list == "complaint_kind" && p.zh() {
+                // The kind's code is a vocabulary id: its name says it in Chinese.
+                table = table.select(&["rank", "name", "tickets", "share_pct"]);
+            }
             s.push_str(&p.table(table).to_table(width));
         }
     }

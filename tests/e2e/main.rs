@@ -29,6 +29,7 @@ mod hooks_trust;
 mod hostile;
 mod import_atomic;
 mod import_tickets;
+mod lang;
 mod measure;
 mod merge_props;
 mod proptest_loaders;
