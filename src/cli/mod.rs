@@ -86,9 +86,9 @@ pub struct Cli {
     #[arg(long = "as", global = true, value_name = "STAFF")]
     actor: Option<String>,
 
-    /// Language for people: en or zh (简体中文) tables, `show` labels, reports and CSV
-    /// headers [default: the desk's `lang`, else en]. Given (or SVCDESK_LANG), JSON keys stay
-    /// English but CSV headers and cells follow it too; with `init`, the desk's `lang`.
+    /// Language for people: en or zh (简体中文) tables, `show` labels and reports [default:
+    /// the desk's `lang`, else en]. Given (or SVCDESK_LANG), CSV header rows follow it too
+    /// (and `ticket list` cells); JSON keeps ids. With `init`: the desk's `lang`.
     #[arg(
         long,
         global = true,

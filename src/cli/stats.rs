@@ -30,6 +30,10 @@ period's end (each ticket's history replayed up to then), so a finished period g
 same figures whenever it is run; SLA timers are evaluated at the period's end, or now
 for the current period.
 
+As a table (the default) the report is headed by its period's kind (月份/季度/年度统计报表)
+and gives the figures in captioned sections, numbers aligned with their units (%, h), in
+the desk's language (`lang`, --lang); --format csv and json keep the keys below.
+
 What the figures mean:
   opened, closed     tickets with an open / a close in the period
   backlog            tickets open at the period's end
