@@ -356,3 +356,47 @@ stats-top-repeat-customer = Repeat customers (2 or more tickets)
 stats-none = none
 stats-trend = Trend, { $n } month(s):
 stats-measures = 改进措施 Improvement measures (open and overdue at the period's end):
+
+## customer and report `show`
+
+yes = yes
+no = no
+show-escalated-to = yes, to { $to }
+show-created = { $when } by { $who }
+show-customer-log = Communication log (沟通记录):
+show-customer-log-none = Communication log (沟通记录): none
+label-engineer = engineer
+label-ticket = ticket
+label-service-type = service type
+label-location = location
+label-departed = departed
+label-arrived = arrived
+label-left = left
+label-returned = returned
+label-hours-on-site = hours on site
+label-travel = travel
+label-work-done = work done
+label-problems-found = problems found
+label-escalated = escalated
+label-cost = cost
+label-signed-by = signed by
+label-outcome = outcome
+label-created = created
+label-name = name
+label-phone = phone
+label-email = email
+label-industry = industry
+label-source = source
+label-referred-by = referred by
+label-address = address
+label-notes = notes
+col-when = when
+col-by = by
+col-with = with
+col-summary = summary
+col-follow-up = follow-up
+
+## ledger tables
+
+ledger-service-total = { $n } visit(s), { $hours } h on site
+ledger-tickets-total = { $n } ticket(s): { $opened } opened, { $closed } closed, { $open } open at the month's end

@@ -355,3 +355,47 @@ stats-top-repeat-customer = 重复投诉客户(2件及以上)
 stats-none = 无
 stats-trend = 趋势, { $n } 个月:
 stats-measures = 改进措施(未完成与逾期按期末统计):
+
+## customer and report `show`
+
+yes = 是
+no = 否
+show-escalated-to = 是，上报给 { $to }
+show-created = { $when } { $who } 创建
+show-customer-log = 沟通记录:
+show-customer-log-none = 沟通记录: 无
+label-engineer = 工程师
+label-ticket = 工单
+label-service-type = 服务类型
+label-location = 地点
+label-departed = 出发时间
+label-arrived = 到达时间
+label-left = 离开时间
+label-returned = 返回时间
+label-hours-on-site = 现场工时
+label-travel = 交通
+label-work-done = 工作内容
+label-problems-found = 发现问题
+label-escalated = 24小时内上报
+label-cost = 费用
+label-signed-by = 客户签字
+label-outcome = 处理结果
+label-created = 创建
+label-name = 名称
+label-phone = 电话
+label-email = 邮箱
+label-industry = 行业
+label-source = 来源
+label-referred-by = 介绍人
+label-address = 地址
+label-notes = 备注
+col-when = 时间
+col-by = 记录人
+col-with = 对象
+col-summary = 摘要
+col-follow-up = 跟进日期
+
+## ledger tables
+
+ledger-service-total = 现场服务 { $n } 次, 现场工时 { $hours } 小时
+ledger-tickets-total = 工单 { $n } 件: 新增 { $opened }, 结案 { $closed }, 月末未结 { $open }

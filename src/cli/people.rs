@@ -37,12 +37,17 @@ impl<'a> People<'a> {
         i18n::tr(self.lang, key)
     }
 
-    /// A field label of `show` (`complaint kind`): English as given, else `label-<key>`.
+    /// A field label of `show` (`complaint kind`, `referred_by`): English as given, else
+    /// the message `label-<label>` (spaces and `_` as `-`).
     pub fn label(&self, en: &str) -> String {
         match self.lang {
             Lang::En => en.to_string(),
-            _ => i18n::get(self.lang, &format!("label-{}", en.replace(' ', "-")), &[])
-                .unwrap_or_else(|| en.to_string()),
+            _ => i18n::get(
+                self.lang,
+                &format!("label-{}", en.replace([' ', '_'], "-")),
+                &[],
+            )
+            .unwrap_or_else(|| en.to_string()),
         }
     }
 
@@ -117,6 +122,13 @@ impl<'a> People<'a> {
             "timer" | "sla_timer" => Some(self.timer(v)),
             "target" | "remaining" | "sla_remaining" => Some(i18n::units(l, v)),
             "remaining_unit" | "sla_remaining_unit" => i18n::get(l, &format!("sla-unit-{v}"), &[]),
+            // A ledger's `sla_<timer>`: each run's outcome, `; `-separated.
+            c if c.starts_with("sla_") && !c.ends_with("_pct") => Some(
+                v.split("; ")
+                    .map(|x| self.state(x))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
             "category" => Some(self.category(v)),
             "department" => Some(self.department(v)),
             "assignee" | "engineer" | "by" => Some(self.staff(v)),
@@ -127,6 +139,38 @@ impl<'a> People<'a> {
             "total" => self.tr("total"),
             _ => word,
         }
+    }
+
+    /// `show`'s label: value lines ([`svcdesk::output::fields`]) with the labels in the
+    /// language (`label-<label>`, `_` and spaces as `-`).
+    pub fn fields(&self, pairs: &[(&str, String)]) -> String {
+        let labels: Vec<String> = pairs.iter().map(|(k, _)| self.label(k)).collect();
+        let pairs: Vec<(&str, String)> = labels
+            .iter()
+            .zip(pairs)
+            .map(|(l, (_, v))| (l.as_str(), v.clone()))
+            .collect();
+        svcdesk::output::fields(&pairs)
+    }
+
+    /// A table column's heading: `col-<column>` of the locale, else the paper forms' name
+    /// ([`sheet::zh`]), else the column name.
+    pub fn heading(&self, column: &str) -> &'static str {
+        let key = format!("col-{}", column.replace('_', "-"));
+        if self.lang == Lang::En || i18n::has(self.lang, &key) {
+            return sheet::intern(&i18n::column(self.lang, column));
+        }
+        let forms = [
+            &sheet::zh::TICKETS[..],
+            &sheet::zh::SERVICE,
+            &sheet::zh::STATS,
+        ];
+        let name = forms
+            .iter()
+            .map(|t| sheet::zh::name(t, column))
+            .find(|n| n != column)
+            .unwrap_or_else(|| column.to_string());
+        sheet::intern(&name)
     }
 
     /// Every cell of `rows` as [`People::cell`] says; headings unchanged.
@@ -147,11 +191,7 @@ impl<'a> People<'a> {
             return rows;
         }
         let mut rows = self.cells(rows);
-        rows.columns = rows
-            .columns
-            .iter()
-            .map(|c| sheet::intern(&i18n::column(self.lang, c)))
-            .collect();
+        rows.columns = rows.columns.iter().map(|c| self.heading(c)).collect();
         rows
     }
 }

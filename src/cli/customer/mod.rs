@@ -3,6 +3,7 @@
 mod args;
 mod show;
 
+use crate::cli::people::People;
 use clap::Subcommand;
 use svcdesk::Result;
 use svcdesk::desk::Kind;
@@ -135,7 +136,9 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
             let text = match a.format {
                 Format::Json => output::json(&c),
                 Format::Csv => show::show_rows(&c).to_csv(),
-                Format::Table => show::show_text(&c, cx.width()),
+                Format::Table => {
+                    show::show_text(&c, cx.width(), People::new(cx.lang(&desk), &desk))
+                }
             };
             cx.print(&text)?;
         }
