@@ -228,6 +228,15 @@ pub fn at(t: &Option<Time>) -> Option<&str> {
     t.as_ref().map(Time::as_str)
 }
 
+/// `--lang`: en or zh, listed in `--help` and completions.
+pub fn lang() -> impl clap::builder::TypedValueParser<Value = svcdesk::i18n::Lang> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(
+        svcdesk::i18n::Lang::ALL.map(|l| clap::builder::PossibleValue::new(l.as_str())),
+    )
+    .map(|s| svcdesk::i18n::Lang::parse(&s).unwrap_or_default())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -284,13 +293,4 @@ mod tests {
         assert_eq!(check(&amount(), " 199.90 ").unwrap(), "199.90");
         assert_eq!(check(&hours(), "1.5").unwrap(), 150);
     }
-}
-
-/// `--lang`: en or zh, listed in `--help` and completions.
-pub fn lang() -> impl clap::builder::TypedValueParser<Value = svcdesk::i18n::Lang> {
-    use clap::builder::TypedValueParser;
-    clap::builder::PossibleValuesParser::new(
-        svcdesk::i18n::Lang::ALL.map(|l| clap::builder::PossibleValue::new(l.as_str())),
-    )
-    .map(|s| svcdesk::i18n::Lang::parse(&s).unwrap_or_default())
 }
