@@ -400,3 +400,16 @@ col-follow-up = follow-up
 
 ledger-service-total = { $n } visit(s), { $hours } h on site
 ledger-tickets-total = { $n } ticket(s): { $opened } opened, { $closed } closed, { $open } open at the month's end
+
+## step messages (stderr)
+
+step-done = { $action } (now { $state })
+col-type = type
+col-hours = hours
+col-contact = contact
+col-phone = phone
+col-industry = industry
+col-source = source
+col-tags = tags
+col-owner = owner
+col-measure = measure

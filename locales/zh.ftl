@@ -399,3 +399,16 @@ col-follow-up = 跟进日期
 
 ledger-service-total = 现场服务 { $n } 次, 现场工时 { $hours } 小时
 ledger-tickets-total = 工单 { $n } 件: 新增 { $opened }, 结案 { $closed }, 月末未结 { $open }
+
+## step messages (stderr)
+
+step-done = { $action } (现为 { $state })
+col-type = 服务类型
+col-hours = 工时(小时)
+col-contact = 联系人
+col-phone = 电话
+col-industry = 行业
+col-source = 来源
+col-tags = 标签
+col-owner = 负责人
+col-measure = 措施

@@ -114,7 +114,7 @@ impl<'a> People<'a> {
             "complaint_kind" => as_word::<ComplaintKind>(l, v),
             "compensation" => as_word::<CompState>(l, v),
             "compensation_kind" => as_word::<CompKind>(l, v),
-            "service_type" => as_word::<report::ServiceType>(l, v),
+            "service_type" | "type" => as_word::<report::ServiceType>(l, v),
             "kind" => as_word::<measure::MeasureKind>(l, v),
             "basis" => as_word::<Grade>(l, v)
                 .or_else(|| as_word::<Priority>(l, v))
@@ -131,7 +131,7 @@ impl<'a> People<'a> {
             ),
             "category" => Some(self.category(v)),
             "department" => Some(self.department(v)),
-            "assignee" | "engineer" | "by" => Some(self.staff(v)),
+            "assignee" | "engineer" | "by" | "owner" => Some(self.staff(v)),
             _ => None,
         };
         let word = word.unwrap_or_else(|| v.to_string());

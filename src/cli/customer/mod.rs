@@ -161,7 +161,9 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
                     columns::rows(&columns::CUSTOMER[..columns::CUSTOMER_LIST], &all).to_csv()
                 }
                 Format::Table if all.is_empty() => String::new(),
-                Format::Table => show::list_table(&all).to_table(cx.width()),
+                Format::Table => People::new(cx.lang(&desk), &desk)
+                    .table(show::list_table(&all))
+                    .to_table(cx.width()),
             };
             cx.print(&text)?;
             if all.is_empty() && a.format == Format::Table {

@@ -63,7 +63,9 @@ pub(super) fn list(cx: &mut Context, desk: &Desk, a: ListArgs) -> Result<()> {
                     r.outcome.map(|o| o.to_string()).unwrap_or_default(),
                 ]);
             }
-            rows.to_table(cx.width())
+            People::new(cx.lang(desk), desk)
+                .table(rows)
+                .to_table(cx.width())
         }
     };
     cx.print(&text)
