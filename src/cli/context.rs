@@ -42,6 +42,7 @@ impl Context {
     pub fn desk(&self) -> Result<Desk> {
         let mut desk = Desk::discover(self.desk_dir.as_deref(), &self.cwd)?;
         desk.use_cache = !self.no_cache;
+        super::messages::set_lang(self.lang(&desk));
         finish_interrupted(&desk);
         Ok(desk)
     }

@@ -201,7 +201,7 @@ fn a_chinese_desk_says_no_english_vocabulary_word() {
 
 #[test]
 fn lang_en_and_svcdesk_lang_override_the_desk() {
-    let (desk, t1, _) = zh_desk();
+    let (desk, t1, t2) = zh_desk();
     let now = at("24T09:30");
     let en = ok_at(&desk, &now, &["--lang", "en", "ticket", "show", &t1]);
     assert!(en.contains("resolved") && en.contains("phone"), "{en}");
@@ -218,6 +218,15 @@ fn lang_en_and_svcdesk_lang_override_the_desk() {
         text.contains("state") && text.contains("resolved"),
         "{text}"
     );
+    // A refusal quotes the state in the desk's language; the steps stay as typed.
+    let o = run_at(&desk, &now, &["ticket", "close", &t2]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("the ticket is 已派单; allowed from 已派单: "),
+        "{err}"
+    );
+    assert!(err.contains("accept"), "{err}");
     // An unknown language is a usage error.
     let o = run_at(&desk, &now, &["--lang", "fr", "ticket", "list"]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
