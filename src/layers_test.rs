@@ -17,11 +17,13 @@ use std::path::Path;
 /// here, or this test fails.
 const LAYERS: &[(&str, &[&str])] = &[
     // Plain values: errors, TOML key paths, name suggestions, rendering (tables, CSV,
-    // spreadsheet cells), the ticket vocabulary, and time (calendar, SLA targets, periods,
+    // spreadsheet cells), the ticket vocabulary and its words for people (i18n), and time (calendar, SLA targets, periods,
     // reading typed dates).
     (
         "values",
-        &["error", "keypath", "names", "output", "vocab", "time"],
+        &[
+            "error", "keypath", "names", "vocab", "i18n", "output", "time",
+        ],
     ),
     // svcdesk.toml parsed and validated, with the SLA policy and hook rules compiled.
     ("config", &["config"]),

@@ -6,6 +6,7 @@
 
 // values
 pub mod error;
+pub mod i18n;
 pub mod keypath;
 pub mod names;
 pub mod output;

@@ -32,6 +32,9 @@ macro_rules! vocab {
             fn doc(self) -> &'static [&'static str] {
                 match self { $($name::$v => &[$($doc),*]),+ }
             }
+            fn vocabulary() -> &'static str {
+                concat!(module_path!(), "::", stringify!($name))
+            }
         }
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -48,6 +51,9 @@ pub trait Word: Copy + Send + Sync + 'static {
     fn as_str(self) -> &'static str;
     /// The lines of the word's doc comment, as written.
     fn doc(self) -> &'static [&'static str];
+    /// The vocabulary's path (`svcdesk::vocab::State`), which names its words'
+    /// translations (`crate::i18n::word`).
+    fn vocabulary() -> &'static str;
 }
 
 // Other vocabularies (measures', reports') are declared the same way where they live.

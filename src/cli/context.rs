@@ -16,6 +16,8 @@ pub struct Context {
     pub cwd: PathBuf,
     pub(super) desk_dir: Option<PathBuf>,
     pub actor: Option<String>,
+    /// --lang or SVCDESK_LANG, when given.
+    pub lang: Option<svcdesk::i18n::Lang>,
     /// SVCDESK_USER: who acts when the git identity names no staff member.
     pub env_user: Option<String>,
     pub(super) now: Option<String>,
@@ -40,6 +42,7 @@ impl Context {
     pub fn desk(&self) -> Result<Desk> {
         let mut desk = Desk::discover(self.desk_dir.as_deref(), &self.cwd)?;
         desk.use_cache = !self.no_cache;
+        super::messages::set_lang(self.lang(&desk));
         finish_interrupted(&desk);
         Ok(desk)
     }
@@ -98,6 +101,18 @@ impl Context {
             (None, Some(s)) => desk::When::NowIs(svcdesk::time::parse_time(s, desk.tz())?),
             (None, None) => desk::When::Now,
         })
+    }
+
+    /// The language of what people read (tables, `show`, reports): --lang or
+    /// SVCDESK_LANG, else the desk's `lang`.
+    pub fn lang(&self, desk: &Desk) -> svcdesk::i18n::Lang {
+        self.lang.unwrap_or(desk.config.lang)
+    }
+
+    /// The language of what scripts read (CSV headers and cells): English ids unless
+    /// --lang or SVCDESK_LANG says otherwise; the desk's `lang` does not change them.
+    pub fn script_lang(&self) -> svcdesk::i18n::Lang {
+        self.lang.unwrap_or_default()
     }
 
     /// Table width: the terminal's, or COLUMNS when piped, else comfy-table's default.

@@ -116,20 +116,16 @@ pub struct ExportArgs {
     /// CSV: start with a UTF-8 byte-order mark (Excel then reads Chinese); cells unchanged.
     #[arg(long)]
     bom: bool,
-    /// CSV header row: en (the column names) or zh (Chinese names).
-    #[arg(long, value_enum, value_name = "LANG", default_value_t)]
-    lang: super::output::Lang,
 }
 
 impl ExportArgs {
-    /// `rows` as CSV with this export's --bom, --excel and --lang.
-    fn csv(&self, desk: &Desk, rows: &Rows) -> String {
+    /// `rows` as CSV with this export's --bom, --excel and the header in `lang`.
+    fn csv(&self, desk: &Desk, rows: &Rows, lang: sheet::Lang) -> String {
         let opts = super::output::CsvArgs {
             bom: self.bom,
             excel: self.excel,
-            lang: self.lang,
         }
-        .opts();
+        .opts(lang);
         let kind = Kind::from(self.what);
         let mut zh = kind.zh();
         if let Some(r) = custom(kind) {
@@ -182,13 +178,13 @@ fn stream_csv(cx: &mut Context, desk: &Desk, a: &ExportArgs) -> Result<()> {
             None => rows,
         }
     };
-    let header = a.csv(desk, &rows(&[]));
+    let header = a.csv(desk, &rows(&[]), cx.script_lang());
     emit(cx, &header)?;
     let mut count = 0;
     let bad = ticket_store::for_each_chunk_or_skip(desk, 4096, a.skip_bad, |chunk| {
         let rows = rows(&chunk);
         count += rows.rows.len();
-        let text = a.csv(desk, &rows);
+        let text = a.csv(desk, &rows, cx.script_lang());
         // Drop what the header pass wrote already: the BOM and the header line.
         let body = text
             .trim_start_matches('\u{feff}')
@@ -250,6 +246,7 @@ pub fn export(cx: &mut Context, a: ExportArgs) -> Result<u8> {
                 a.csv(
                     &desk,
                     &c.append(export::customer_rows(&all), &all, |x| &x.fields),
+                    cx.script_lang(),
                 )
             };
             (text, all.len())
@@ -263,6 +260,7 @@ pub fn export(cx: &mut Context, a: ExportArgs) -> Result<u8> {
                 a.csv(
                     &desk,
                     &c.append(export::report_rows(&all), &all, |x| &x.fields),
+                    cx.script_lang(),
                 )
             };
             (text, all.len())

@@ -7,6 +7,8 @@ macro_rules! environment_text {
     () => {
         "  SVCDESK_DIR     the desk to use (like -C)
   SVCDESK_USER    who is acting when your git user.email is no staff member's `email`
+  SVCDESK_LANG    en or zh: the language of tables, `show` and reports (like --lang); the
+                  desk's `lang` otherwise; given, CSV header rows follow it too
   SVCDESK_NOW     the current time, for replaying or testing (e.g. 2026-11-24T09:30:00+08:00);
                   an --at more than 5 minutes after it is refused unless --future is given
   EDITOR, VISUAL  the editor for a ticket description when neither -m nor -F is given

@@ -11,6 +11,26 @@ use svcdesk::vocab::CompState;
 /// The error line: the library's message, naming the option where one was at fault.
 pub fn message(e: &Error) -> String {
     match e {
+        Error::Record(inner) if inner.downcast_ref::<Refused>().is_some() => {
+            let r = inner.downcast_ref::<Refused>().expect("checked");
+            match &r.error {
+                // The state it quotes in the desk's language (steps stay as typed).
+                StepError::Transition { state, .. } if super::messages::lang().is_some() => {
+                    let lang = super::messages::lang().unwrap_or_default();
+                    let word = svcdesk::vocab::State::parse(state)
+                        .map(|w| svcdesk::i18n::word(lang, w))
+                        .or_else(|| {
+                            svcdesk::model::measure::State::parse(state)
+                                .map(|w| svcdesk::i18n::word(lang, w))
+                        })
+                        .unwrap_or_else(|| state.to_string());
+                    e.to_string()
+                        .replace(&format!(" is {state};"), &format!(" is {word};"))
+                        .replace(&format!("from {state}:"), &format!("from {word}:"))
+                }
+                _ => e.to_string(),
+            }
+        }
         Error::Record(inner) => match inner.downcast_ref::<OutOfOrder>() {
             // The only explicit time a step takes is --at.
             Some(o) => format!(

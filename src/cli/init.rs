@@ -14,7 +14,10 @@ use super::Context;
 
 The config carries the DOMAIN's SLA policy (grades I/II/III, priorities high/medium/low),
 a Mon–Fri 09:00–12:00, 13:30–18:00 calendar, departments and categories; edit it freely.
-A new desk also gets two example templates in templates/ (`svcdesk template --help`).")]
+A new desk also gets two example templates in templates/ (`svcdesk template --help`).
+
+With --lang zh (or en) the desk's `lang` is set; without, it is English and a Chinese time
+zone gets `lang = \"zh\"` proposed in a comment.")]
 pub struct Args {
     /// Directory to create the desk in (created if missing)
     /// [default: -C/--desk or SVCDESK_DIR if given, else the current directory]
@@ -55,7 +58,7 @@ pub fn exec(cx: &mut Context, a: Args) -> Result<u8> {
                 |n| n.to_string_lossy().into_owned(),
             )
     });
-    let desk = Desk::init(&dir, &name, tz, a.force)?;
+    let desk = Desk::init_lang(&dir, &name, tz, a.force, cx.lang)?;
     // The hooks it wrote are this user's own; hooks that come later, by an edit or a
     // pull, need `svcdesk hooks trust`.
     svcdesk::hooks::record_trust(&desk.root, &desk.config.hooks)?;
@@ -65,6 +68,12 @@ pub fn exec(cx: &mut Context, a: Args) -> Result<u8> {
         desk.root.display(),
         desk.tz()
     ))?;
+    let proposed = svcdesk::i18n::Lang::for_time_zone(desk.tz().name());
+    if cx.lang.is_none() && proposed != svcdesk::i18n::Lang::En {
+        cx.print(&format!(
+            "Language: en; for this time zone svcdesk proposes lang = \"{proposed}\" (uncomment it in svcdesk.toml, or `svcdesk --lang {proposed} init --force`).\n"
+        ))?;
+    }
     if a.git {
         return super::git::run_setup(cx, &desk.root, false);
     }

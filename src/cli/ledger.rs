@@ -1,6 +1,7 @@
 use clap::Subcommand;
 use svcdesk::Result;
 use svcdesk::config::fields::FieldRecord;
+use svcdesk::i18n;
 use svcdesk::ledger;
 use svcdesk::ledger::columns::FieldColumns;
 use svcdesk::model::report::hours_text;
@@ -117,6 +118,7 @@ pub struct TicketsArgs {
 
 pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
     let desk = cx.desk()?;
+    let people = super::people::People::new(cx.lang(&desk), &desk);
     match cmd {
         Command::Service(a) => {
             let today = desk.local(cx.time(&desk, None)?).date_naive();
@@ -125,7 +127,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
             let text = match a.format {
                 Format::Csv => sheet::write(
                     &l.rows,
-                    a.csv.opts(),
+                    a.csv.opts(cx.script_lang()),
                     &zh(&desk, &sheet::zh::SERVICE, FieldRecord::Report),
                 ),
                 Format::Json => l.rows.to_json(),
@@ -133,28 +135,28 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
                     let mut s = format!("技术服务台账 {month}\n");
                     if l.visits > 0 {
                         s.push_str(
-                            &select(
-                                &l.rows,
-                                &[
-                                    "date",
-                                    "report",
-                                    "engineer",
-                                    "customer_name",
-                                    "service_type",
-                                    "ticket",
-                                    "hours_on_site",
-                                    "outcome",
-                                    "satisfaction",
-                                ],
-                            )
-                            .to_table(cx.width()),
+                            &people
+                                .table(select(
+                                    &l.rows,
+                                    &[
+                                        "date",
+                                        "report",
+                                        "engineer",
+                                        "customer_name",
+                                        "service_type",
+                                        "ticket",
+                                        "hours_on_site",
+                                        "outcome",
+                                        "satisfaction",
+                                    ],
+                                ))
+                                .to_table(cx.width()),
                         );
                     }
-                    s.push_str(&format!(
-                        "{} visit(s), {} h on site\n",
-                        l.visits,
-                        hours_text(l.on_site_hundredths)
-                    ));
+                    let (n, h) = (l.visits.to_string(), hours_text(l.on_site_hundredths));
+                    let args = [("n", n.as_str()), ("hours", h.as_str())];
+                    s.push_str(&i18n::tr_args(people.lang, "ledger-service-total", &args));
+                    s.push('\n');
                     s
                 }
             };
@@ -167,7 +169,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
             let text = match a.format {
                 Format::Csv => sheet::write(
                     &l.rows,
-                    a.csv.opts(),
+                    a.csv.opts(cx.script_lang()),
                     &zh(&desk, &sheet::zh::TICKETS, FieldRecord::Ticket),
                 ),
                 Format::Json => l.rows.to_json(),
@@ -175,33 +177,38 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
                     let mut s = format!("客户服务受理跟踪反馈表 {month}\n");
                     if !l.rows.rows.is_empty() {
                         s.push_str(
-                            &select(
-                                &l.rows,
-                                &[
-                                    "id",
-                                    "opened",
-                                    "customer_name",
-                                    "category",
-                                    "grade",
-                                    "assignee",
-                                    "state_at_month_end",
-                                    "hours_to_respond",
-                                    "hours_to_resolve",
-                                    "sla_respond",
-                                    "sla_resolve",
-                                    "satisfaction",
-                                ],
-                            )
-                            .to_table(cx.width()),
+                            &people
+                                .table(select(
+                                    &l.rows,
+                                    &[
+                                        "id",
+                                        "opened",
+                                        "customer_name",
+                                        "category",
+                                        "grade",
+                                        "assignee",
+                                        "state_at_month_end",
+                                        "hours_to_respond",
+                                        "hours_to_resolve",
+                                        "sla_respond",
+                                        "sla_resolve",
+                                        "satisfaction",
+                                    ],
+                                ))
+                                .to_table(cx.width()),
                         );
                     }
-                    s.push_str(&format!(
-                        "{} ticket(s): {} opened, {} closed, {} open at the month's end\n",
-                        l.rows.rows.len(),
-                        l.opened,
-                        l.closed,
-                        l.open_at_end
-                    ));
+                    let counts = [l.rows.rows.len(), l.opened, l.closed, l.open_at_end]
+                        .map(|n| n.to_string());
+                    let args = [
+                        ("n", &counts[0]),
+                        ("opened", &counts[1]),
+                        ("closed", &counts[2]),
+                        ("open", &counts[3]),
+                    ]
+                    .map(|(k, v)| (k, v.as_str()));
+                    s.push_str(&i18n::tr_args(people.lang, "ledger-tickets-total", &args));
+                    s.push('\n');
                     s
                 }
             };

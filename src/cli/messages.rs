@@ -3,6 +3,20 @@
 
 use svcdesk::Error;
 
+/// The desk's language for the words an error quotes, once a desk is open (None: English).
+static LANG: std::sync::OnceLock<svcdesk::i18n::Lang> = std::sync::OnceLock::new();
+
+/// Errors quote states in `lang` from now on (English needs no call).
+pub fn set_lang(lang: svcdesk::i18n::Lang) {
+    if lang != svcdesk::i18n::Lang::En {
+        let _ = LANG.set(lang);
+    }
+}
+
+pub fn lang() -> Option<svcdesk::i18n::Lang> {
+    LANG.get().copied()
+}
+
 pub fn report(e: &Error) {
     eprintln!("error: {}", super::hints::message(e));
     if let Some(h) = super::hints::hint(e) {

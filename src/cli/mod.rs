@@ -18,9 +18,11 @@ mod ledger;
 mod measure;
 mod messages;
 mod output;
+mod people;
 mod report;
 mod sla;
 mod stats;
+mod stats_text;
 mod template;
 mod ticket;
 mod values;
@@ -85,6 +87,18 @@ pub struct Cli {
     /// your git user.email, else as SVCDESK_USER.
     #[arg(long = "as", global = true, value_name = "STAFF")]
     actor: Option<String>,
+
+    /// Language for people: en or zh (简体中文) tables, `show` labels and reports [default:
+    /// the desk's `lang`, else en]. Given (or SVCDESK_LANG), CSV header rows follow it too
+    /// (and `ticket list` cells); JSON keeps ids. With `init`: the desk's `lang`.
+    #[arg(
+        long,
+        global = true,
+        value_name = "LANG",
+        env = "SVCDESK_LANG",
+        value_parser = values::lang()
+    )]
+    lang: Option<svcdesk::i18n::Lang>,
 
     #[command(subcommand)]
     command: Command,
@@ -208,7 +222,7 @@ pub fn main() -> ExitCode {
 
 fn run() -> ExitCode {
     // An empty variable means "not set", as for most tools; clap would call it a usage error.
-    for var in ["SVCDESK_DIR", "SVCDESK_USER"] {
+    for var in ["SVCDESK_DIR", "SVCDESK_USER", "SVCDESK_LANG"] {
         if std::env::var_os(var).is_some_and(|v| v.is_empty()) {
             // SAFETY: still single-threaded; nothing else reads the environment yet.
             unsafe { std::env::remove_var(var) };
@@ -242,6 +256,7 @@ fn run() -> ExitCode {
         cwd,
         desk_dir: cli.desk,
         actor: cli.actor,
+        lang: cli.lang,
         env_user: std::env::var("SVCDESK_USER").ok().filter(|s| !s.is_empty()),
         now: std::env::var("SVCDESK_NOW").ok().filter(|s| !s.is_empty()),
         no_cache: std::env::var_os("SVCDESK_NO_CACHE").is_some_and(|v| !v.is_empty() && v != "0"),

@@ -1,5 +1,5 @@
 //! The output options many commands share: `--format`, and the CSV options `--bom`,
-//! `--excel`, `--lang`. Clap's view of them; the library takes [`sheet::CsvOpts`].
+//! `--excel` (the header's language is the global `--lang`). Clap's view of them; the library takes [`sheet::CsvOpts`].
 
 use svcdesk::output::sheet;
 
@@ -14,25 +14,6 @@ pub enum Format {
     Json,
 }
 
-/// The language of the header row ([`sheet::Lang`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum Lang {
-    /// The column names (`date`, `report`, ...), what scripts read.
-    #[default]
-    En,
-    /// The paper forms' own names (日期, 服务单号, ...).
-    Zh,
-}
-
-impl From<Lang> for sheet::Lang {
-    fn from(l: Lang) -> sheet::Lang {
-        match l {
-            Lang::En => sheet::Lang::En,
-            Lang::Zh => sheet::Lang::Zh,
-        }
-    }
-}
-
 /// The CSV options every CSV-producing command takes (`#[command(flatten)]`).
 #[derive(clap::Args, Debug, Clone, Copy, Default)]
 pub struct CsvArgs {
@@ -43,17 +24,16 @@ pub struct CsvArgs {
     /// leading ' (numbers such as -35 or -1.50 are left alone).
     #[arg(long)]
     pub excel: bool,
-    /// CSV header row: en (the column names) or zh (the paper forms' names).
-    #[arg(long, value_enum, value_name = "LANG", default_value_t)]
-    pub lang: Lang,
 }
 
 impl CsvArgs {
-    pub fn opts(&self) -> sheet::CsvOpts {
+    /// The options with the header row in `lang` (the global --lang: en, the column
+    /// names, unless given; zh, the paper forms' names).
+    pub fn opts(&self, lang: sheet::Lang) -> sheet::CsvOpts {
         sheet::CsvOpts {
             bom: self.bom || self.excel,
             neutralise: self.excel,
-            lang: self.lang.into(),
+            lang,
         }
     }
 }

@@ -233,7 +233,9 @@ fn check(cx: &mut Context, a: CheckArgs) -> Result<u8> {
         let text = match a.format {
             Format::Json => output::json(&report.to_json()),
             Format::Csv => report.rows(false).to_csv(),
-            Format::Table => report.rows(true).to_table(cx.width()),
+            Format::Table => super::people::People::new(cx.lang(&desk), &desk)
+                .table(report.rows(true))
+                .to_table(cx.width()),
         };
         cx.print(&text)?;
     }
@@ -308,7 +310,9 @@ fn status(cx: &mut Context, a: StatusArgs) -> Result<()> {
     let text = match a.format {
         Format::Json => rows.to_json(),
         Format::Csv => rows.to_csv(),
-        Format::Table => rows.to_table(cx.width()),
+        Format::Table => super::people::People::new(cx.lang(&desk), &desk)
+            .table(rows)
+            .to_table(cx.width()),
     };
     cx.print(&text)
 }

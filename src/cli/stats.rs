@@ -9,9 +9,10 @@ use svcdesk::output::{self, Rows};
 use svcdesk::time::{Month, Period};
 
 use super::output::Format;
-use svcdesk::stats::{self, By, Dim, Names};
+use svcdesk::stats::{self, By};
 use svcdesk::{Error, Result};
 
+use super::stats_text as text;
 use super::{Context, EXIT_USAGE, report as report_error};
 
 pub const AFTER_HELP: &str = "\
@@ -28,6 +29,10 @@ month before today's (cron on the 1st). Figures are of the desk as it stood at t
 period's end (each ticket's history replayed up to then), so a finished period gives the
 same figures whenever it is run; SLA timers are evaluated at the period's end, or now
 for the current period.
+
+As a table (the default) the report is headed by its period's kind (月份/季度/年度统计报表)
+and gives the figures in captioned sections, numbers aligned with their units (%, h), in
+the desk's language (`lang`, --lang); --format csv and json keep the keys below.
 
 What the figures mean:
   opened, closed     tickets with an open / a close in the period
@@ -210,7 +215,7 @@ pub fn exec(cx: &mut Context, a: Args) -> Result<u8> {
                 (None, Some(t)) => t.rows(),
                 (None, None) => summary.rows(names),
             };
-            sheet::write(&rows, a.csv.opts(), &sheet::zh::STATS)
+            sheet::write(&rows, a.csv.opts(cx.script_lang()), &sheet::zh::STATS)
         }
         Format::Json => {
             let mut v = summary.to_json(names);
@@ -233,23 +238,20 @@ pub fn exec(cx: &mut Context, a: Args) -> Result<u8> {
             let last_day = (p.to - chrono::Duration::seconds(1))
                 .with_timezone(&desk.tz())
                 .date_naive();
-            let mut s = format!(
-                "月份统计报表 {} ({} – {})\n",
-                p.label,
-                desk.local(p.from).date_naive(),
-                last_day
-            );
-            s.push_str(&summary_table(summary, names, cx.width()));
+            let people = super::people::People::new(cx.lang(&desk), &desk);
+            let first_day = desk.local(p.from).date_naive();
+            let mut s = text::heading(people, p, first_day, last_day);
+            s.push_str(&text::summary_table(people, summary, names, cx.width()));
             if let Some(t) = top {
-                s.push_str(&top_table(t, names, cx.width()));
+                s.push_str(&text::top_table(people, t, names, cx.width()));
             }
             if let Some(t) = trend {
-                s.push_str(&format!("\nTrend, {} month(s):\n", t.months.len()));
-                s.push_str(&dashes(t.transposed()).to_table(cx.width()));
+                s.push_str(&text::trend_table(people, t, cx.width()));
             }
             // Desks that keep no measures see the report they always saw.
             if f.has_measures || a.measures {
-                s.push_str(&measure_table(
+                s.push_str(&text::measure_table(
+                    people,
                     &p.label,
                     measure_counts,
                     measure_total,
@@ -264,123 +266,11 @@ pub fn exec(cx: &mut Context, a: Args) -> Result<u8> {
 }
 
 /// Empty cells as "-" for a terminal, where a blank reads like a missing column.
-fn dashes(mut rows: Rows) -> Rows {
+pub(super) fn dashes(mut rows: Rows) -> Rows {
     for r in &mut rows.rows {
         for c in r.iter_mut().filter(|c| c.is_empty()) {
             *c = "-".into();
         }
     }
     rows
-}
-
-fn summary_table(s: &stats::Summary, names: &Names, width: Option<u16>) -> String {
-    let rows = s.rows(names);
-    if s.dims.is_empty() {
-        // One group: every figure on its own line.
-        let pairs: Vec<(&str, String)> = rows
-            .columns
-            .iter()
-            .zip(&rows.rows[0])
-            .skip(1)
-            .map(|(c, v)| (*c, if v.is_empty() { "-".into() } else { v.clone() }))
-            .collect();
-        return output::fields(&pairs);
-    }
-    let keep: Vec<&str> = s
-        .dims
-        .iter()
-        .map(|d| d.as_str())
-        .chain(
-            s.dims
-                .contains(&By::Dim(Dim::Customer))
-                .then_some("customer_name"),
-        )
-        .chain([
-            "opened",
-            "closed",
-            "backlog",
-            "reopen_rate",
-            "sla_overall_pct",
-            "first_response_mean_h",
-            "resolve_mean_h",
-            "satisfaction_mean",
-            "revisit_rate",
-            "compensation_approved_amount",
-            "visits",
-            "visit_hours",
-            "log_hours",
-        ])
-        .collect();
-    let idx: Vec<usize> = keep
-        .iter()
-        .filter_map(|c| rows.columns.iter().position(|k| k == c))
-        .collect();
-    let mut out = Rows::new(idx.iter().map(|&i| rows.columns[i]).collect());
-    let pick = |r: &Vec<String>| idx.iter().map(|&i| r[i].clone()).collect::<Vec<_>>();
-    for r in &rows.rows {
-        let mut r = pick(r);
-        for (c, d) in r.iter_mut().zip(&s.dims) {
-            if c.is_empty() {
-                *c = format!("(no {})", d.as_str());
-            }
-        }
-        out.push(r);
-    }
-    out.push(pick(&s.total_row(names)));
-    let mut text = dashes(out).to_table(width);
-    text.push_str("(every column: --format csv)\n");
-    text
-}
-
-fn measure_table(
-    label: &str,
-    by_kind: &std::collections::BTreeMap<measure::MeasureKind, measure::Counts>,
-    total: &measure::Counts,
-    width: Option<u16>,
-) -> String {
-    let mut rows = measure::stats_rows(label, by_kind);
-    rows.push(vec![
-        label.to_string(),
-        "total".into(),
-        total.added.to_string(),
-        total.done.to_string(),
-        total.open.to_string(),
-        total.overdue.to_string(),
-    ]);
-    rows.columns.remove(0);
-    for r in &mut rows.rows {
-        r.remove(0);
-    }
-    format!(
-        "\n改进措施 Improvement measures (open and overdue at the period's end):\n{}",
-        rows.to_table(width)
-    )
-}
-
-fn top_table(t: &stats::Top, names: &Names, width: Option<u16>) -> String {
-    let rows = t.rows(names);
-    let mut s = format!(
-        "\n高频问题 TOP: of {} ticket(s) opened in {}\n",
-        t.opened, t.period.label
-    );
-    for (list, title) in [
-        ("category", "Categories"),
-        ("product", "Products"),
-        ("complaint_kind", "Complaint kinds"),
-        ("repeat_customer", "Repeat customers (2 or more tickets)"),
-        ("cause", "Fault causes (故障分类)"),
-    ] {
-        let mut table = Rows::new(vec!["rank", "key", "name", "tickets", "share_pct"]);
-        for r in rows.rows.iter().filter(|r| r[1] == list) {
-            table.push(r[2..].to_vec());
-        }
-        s.push_str(&format!("{title}:"));
-        if table.rows.is_empty() {
-            s.push_str(" none\n");
-        } else {
-            s.push('\n');
-            s.push_str(&table.to_table(width));
-        }
-    }
-    s
 }

@@ -277,6 +277,15 @@ pub fn by() -> ByParser<impl TypedValueParser<Value = svcdesk::stats::Dim>> {
     ByParser(word::<svcdesk::stats::Dim>())
 }
 
+/// `--lang`: en or zh, listed in `--help` and completions.
+pub fn lang() -> impl clap::builder::TypedValueParser<Value = svcdesk::i18n::Lang> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(
+        svcdesk::i18n::Lang::ALL.map(|l| clap::builder::PossibleValue::new(l.as_str())),
+    )
+    .map(|s| svcdesk::i18n::Lang::parse(&s).unwrap_or_default())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

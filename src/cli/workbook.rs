@@ -9,7 +9,6 @@ use svcdesk::workbook;
 use svcdesk::{Error, Result};
 
 use super::Context;
-use super::output::Lang;
 use crate::cli::values::{self, OnDay};
 
 pub const AFTER_HELP: &str = "\
@@ -34,8 +33,9 @@ zone, what a cron job on the 1st wants) with six sheets:
 Every figure is the CSV commands' figure for the same month, as a number (percentages
 as Excel percentages, times as Excel dates), so it sums and sorts. Header rows are
 frozen; every sheet prints on A4 landscape, fit to the page's width, with the desk's
-name and the month in the page header. --lang zh names the sheets, captions and header
-rows in Chinese (the names `--lang zh` gives the CSV); cells are the same either way.
+name and the month in the page header. The desk's `lang` (or --lang zh / SVCDESK_LANG)
+names the sheets, captions and header rows in Chinese (the names `--lang zh` gives the
+CSV); cells are the same either way.
 
 The path of the file written is printed on stdout. An existing file is never
 replaced unless --force (exit 1).";
@@ -51,9 +51,6 @@ pub struct Args {
     /// Replace the file if it exists.
     #[arg(long)]
     force: bool,
-    /// Sheet names, captions and header rows: en or zh (default en).
-    #[arg(long, value_enum, value_name = "LANG")]
-    lang: Option<Lang>,
     /// How many entries each TOP list has.
     #[arg(long, value_name = "N", default_value_t = workbook::DEFAULT_TOP as u32,
           value_parser = clap::value_parser!(u32).range(1..=100))]
@@ -102,8 +99,8 @@ pub fn exec(cx: &mut Context, a: Args) -> Result<u8> {
     }
     let request = workbook::Request {
         month,
-        // Unset: English, until the desk has a language of its own.
-        lang: a.lang.unwrap_or_default().into(),
+        // A workbook is read by people: the desk's language unless --lang says otherwise.
+        lang: cx.lang(&desk),
         top: a.top as usize,
         today,
     };

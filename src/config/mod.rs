@@ -65,6 +65,10 @@ pub struct Config {
     pub fields: fields::Fields,
     #[serde(default)]
     pub compensation: compensation::Compensation,
+    /// `lang = "zh" | "en"`: the language of tables, `show` and reports for people
+    /// (`--lang` and SVCDESK_LANG override it); JSON and CSV keep ids. Default en.
+    #[serde(default, skip_serializing_if = "crate::i18n::Lang::is_en")]
+    pub lang: crate::i18n::Lang,
 }
 
 /// `[attachments]`: files attached to records, kept in the desk (see
@@ -694,8 +698,22 @@ pub fn machine_timezone() -> Tz {
         .unwrap_or(chrono_tz::UTC)
 }
 
-/// The commented config `svcdesk init` writes.
+/// The commented config `svcdesk init` writes, in English (see [`default_config_lang`]).
 pub fn default_config(name: &str, tz: Tz) -> String {
+    default_config_lang(name, tz, None)
+}
+
+/// The commented config `svcdesk init` writes: `lang` set when given, else left out
+/// (English) with the language of the time zone proposed in a comment.
+pub fn default_config_lang(name: &str, tz: Tz, lang: Option<crate::i18n::Lang>) -> String {
+    use crate::i18n::Lang;
+    let lang_line = match lang {
+        Some(l) => format!("lang = \"{l}\""),
+        None => match Lang::for_time_zone(tz.name()) {
+            Lang::Zh => "# Proposed for this time zone (uncomment for Chinese tables and reports):\n# lang = \"zh\"".to_string(),
+            Lang::En => "# lang = \"zh\"".to_string(),
+        },
+    };
     let china = matches!(
         tz.name(),
         "Asia/Shanghai" | "Asia/Chongqing" | "Asia/Harbin" | "Asia/Urumqi" | "PRC"
@@ -714,6 +732,7 @@ pub fn default_config(name: &str, tz: Tz) -> String {
     DEFAULT_TEMPLATE
         .replace("{NAME}", &toml_string(name))
         .replace("{TIMEZONE}", &toml_string(tz.name()))
+        .replace("{LANG}", &lang_line)
         .replace("{HOLIDAYS}", &holidays)
         .replace("{MAKEUP}", &makeup)
 }
@@ -740,6 +759,11 @@ name = {NAME}
 
 # IANA time zone of the desk. IDs, deadlines, ledgers and "--month" periods use it.
 timezone = {TIMEZONE}
+
+# The language of tables, `show` and reports for people: "en" (default) or "zh" (简体中文:
+# headers, labels, states, grades, channels, periods, units). JSON and --format csv keep
+# ids and English keys. --lang and SVCDESK_LANG override it for one command.
+{LANG}
 
 # The business calendar used by working-time SLA targets ("3wd", "8bh").
 [calendar]

@@ -120,6 +120,18 @@ impl Desk {
     /// old one kept as `svcdesk.toml.bak`) and missing folders are added; records are
     /// never touched.
     pub fn init(dir: &Path, name: &str, tz: Tz, force: bool) -> Result<Desk> {
+        Desk::init_lang(dir, name, tz, force, None)
+    }
+
+    /// [`Desk::init`] with the desk's `lang` set (None: left out, proposed in a comment
+    /// as the time zone suggests).
+    pub fn init_lang(
+        dir: &Path,
+        name: &str,
+        tz: Tz,
+        force: bool,
+        lang: Option<crate::i18n::Lang>,
+    ) -> Result<Desk> {
         let cfg = dir.join(config::FILE_NAME);
         if cfg.exists() && !force {
             return Err(Error::DeskExists {
@@ -133,7 +145,7 @@ impl Desk {
             let backup = dir.join(format!("{}.bak", config::FILE_NAME));
             fs::copy(&cfg, &backup).map_err(|e| Error::io(&backup, e))?;
         }
-        store::write_atomic(&cfg, config::default_config(name, tz).as_bytes())?;
+        store::write_atomic(&cfg, config::default_config_lang(name, tz, lang).as_bytes())?;
         for kind in Kind::ALL {
             let d = dir.join(kind.dir());
             fs::create_dir_all(&d).map_err(|e| Error::io(&d, e))?;

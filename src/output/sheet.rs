@@ -58,15 +58,8 @@ pub fn unneutralise(cell: &str) -> &str {
     }
 }
 
-/// The language of the header row.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Lang {
-    /// The column names (`date`, `report`, ...), what scripts read.
-    #[default]
-    En,
-    /// The paper forms' own names (日期, 服务单号, ...).
-    Zh,
-}
+/// The language of the header row: the one language of svcdesk ([`crate::i18n::Lang`]).
+pub use crate::i18n::Lang;
 
 /// How a CSV file is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -58,7 +58,8 @@ fn ticket_life_walks_a_ticket_from_open_to_close() {
     );
     // Every timer met, the ledger row and the month's statistics.
     assert!(
-        out.contains("sla_respond_pct                100.0"),
+        out.lines()
+            .any(|l| l.starts_with("  respond ") && l.ends_with(" 100.0 %")),
         "{out}"
     );
     assert!(

@@ -32,6 +32,7 @@ mod hostile;
 mod import_atomic;
 mod import_attachments;
 mod import_tickets;
+mod lang;
 mod measure;
 mod merge_props;
 mod parts;

@@ -3,6 +3,7 @@
 mod args;
 mod show;
 
+use crate::cli::people::People;
 use clap::Subcommand;
 use svcdesk::Result;
 use svcdesk::desk::Kind;
@@ -149,7 +150,9 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
             let text = match a.format {
                 Format::Json => output::json(&c),
                 Format::Csv => show::show_rows(&c).to_csv(),
-                Format::Table => show::show_text(&desk, &c, cx.width()),
+                Format::Table => {
+                    show::show_text(&desk, &c, cx.width(), People::new(cx.lang(&desk), &desk))
+                }
             };
             cx.print(&text)?;
         }
@@ -177,7 +180,9 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
                     columns::rows(&columns::CUSTOMER[..columns::CUSTOMER_LIST], &all).to_csv()
                 }
                 Format::Table if all.is_empty() => String::new(),
-                Format::Table => show::list_table(&all).to_table(cx.width()),
+                Format::Table => People::new(cx.lang(&desk), &desk)
+                    .table(show::list_table(&all))
+                    .to_table(cx.width()),
             };
             cx.print(&text)?;
             if all.is_empty() && a.format == Format::Table {

@@ -1,9 +1,10 @@
 //! How a customer and a list of customers read: on a terminal and as field,value CSV.
 
+use crate::cli::people::People;
 use svcdesk::config::fields::FieldRecord;
 use svcdesk::desk::Desk;
 use svcdesk::model::customer::Customer;
-use svcdesk::output::{self, Rows};
+use svcdesk::output::Rows;
 
 /// The terminal view keeps the columns people scan; CSV and JSON carry everything.
 pub(super) fn list_table(all: &[Customer]) -> Rows {
@@ -90,18 +91,25 @@ pub(super) fn show_rows(c: &Customer) -> Rows {
     rows
 }
 
-pub(super) fn show_text(desk: &Desk, c: &Customer, width: Option<u16>) -> String {
-    let mut s = output::fields(&field_pairs(c));
+pub(super) fn show_text(desk: &Desk, c: &Customer, width: Option<u16>, p: People) -> String {
+    let mut pairs = field_pairs(c);
+    if let Some(created) = pairs.iter_mut().find(|(k, _)| *k == "created") {
+        let when = c.created.format("%Y-%m-%d %H:%M").to_string();
+        let who = p.staff(&c.created_by);
+        created.1 =
+            svcdesk::i18n::tr_args(p.lang, "show-created", &[("when", &when), ("who", &who)]);
+    }
+    let mut s = p.fields(&pairs);
     s.push_str(&crate::cli::output::custom_fields(
         desk,
         FieldRecord::Customer,
         &c.fields,
     ));
     if c.log.is_empty() {
-        s.push_str("\nCommunication log (沟通记录): none\n");
+        s.push_str(&format!("\n{}\n", p.tr("show-customer-log-none")));
         return s;
     }
-    s.push_str("\nCommunication log (沟通记录):\n");
+    s.push_str(&format!("\n{}\n", p.tr("show-customer-log")));
     let mut rows = Rows::new(vec![
         "when",
         "by",
@@ -113,14 +121,14 @@ pub(super) fn show_text(desk: &Desk, c: &Customer, width: Option<u16>) -> String
     for e in &c.log {
         rows.push(vec![
             e.at.format("%Y-%m-%d %H:%M").to_string(),
-            e.by.clone(),
+            p.staff(&e.by),
             e.with.clone().unwrap_or_default(),
             e.channel.clone().unwrap_or_default(),
             e.summary.clone(),
             e.follow_up.map(|d| d.to_string()).unwrap_or_default(),
         ]);
     }
-    s.push_str(&rows.to_table(width));
+    s.push_str(&p.table(rows).to_table(width));
     let files: Vec<[String; 3]> = c
         .log
         .iter()

@@ -205,7 +205,9 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
                     rows.to_csv()
                 }
                 Format::Table if all.is_empty() => String::new(),
-                Format::Table => show::list_table(&all, today).to_table(cx.width()),
+                Format::Table => super::people::People::new(cx.lang(&desk), &desk)
+                    .table(show::list_table(&all, today))
+                    .to_table(cx.width()),
             };
             cx.print(&text)?;
             if all.is_empty() && a.format == Format::Table {

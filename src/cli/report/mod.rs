@@ -3,6 +3,7 @@
 mod args;
 mod show;
 
+use crate::cli::people::People;
 use clap::Subcommand;
 use svcdesk::desk::{Desk, Kind};
 use svcdesk::ledger::{self, columns, export};
@@ -193,7 +194,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
             let text = match a.format {
                 Format::Json => output::json(&WithHours::from(&r)),
                 Format::Csv => show::show_rows(&r).to_csv(),
-                Format::Table => show::show_text(&desk, &r),
+                Format::Table => show::show_text(&desk, &r, People::new(cx.lang(&desk), &desk)),
             };
             cx.print(&text)?;
         }

@@ -1,8 +1,10 @@
 //! How reports, report listings and an engineer's week read: on a terminal, and as
 //! field,value CSV for `report show`.
 
+use crate::cli::people::People;
 use svcdesk::Result;
 use svcdesk::desk::{Desk, Id, Kind};
+use svcdesk::i18n;
 use svcdesk::ledger::{Weekly, columns, export};
 use svcdesk::model::report::{self, Filter, Report};
 use svcdesk::model::{customer, ticket_store};
@@ -61,13 +63,15 @@ pub(super) fn list(cx: &mut Context, desk: &Desk, a: ListArgs) -> Result<()> {
                     r.outcome.map(|o| o.to_string()).unwrap_or_default(),
                 ]);
             }
-            rows.to_table(cx.width())
+            People::new(cx.lang(desk), desk)
+                .table(rows)
+                .to_table(cx.width())
         }
     };
     cx.print(&text)
 }
 
-pub(super) fn show_text(desk: &Desk, r: &Report) -> String {
+pub(super) fn show_text(desk: &Desk, r: &Report, p: People) -> String {
     let s = |v: &Option<String>| v.clone().unwrap_or_default();
     let time = |v: &Option<chrono::DateTime<chrono::FixedOffset>>| {
         v.map(|t| {
@@ -77,6 +81,7 @@ pub(super) fn show_text(desk: &Desk, r: &Report) -> String {
         })
         .unwrap_or_default()
     };
+    let yes = |b: bool| p.tr(if b { "yes" } else { "no" });
     let engineer = match desk.config.staff(&r.engineer) {
         Some(st) => format!("{} ({})", r.engineer, st.name),
         None => r.engineer.clone(),
@@ -96,19 +101,20 @@ pub(super) fn show_text(desk: &Desk, r: &Report) -> String {
         })
         .unwrap_or_default();
     let escalated = match (r.escalated, &r.escalated_to) {
-        (true, Some(to)) => format!("yes, to {to}"),
-        (true, None) => "yes".to_string(),
-        (false, _) => "no".to_string(),
+        (true, Some(to)) => i18n::tr_args(p.lang, "show-escalated-to", &[("to", &p.staff(to))]),
+        (b, _) => yes(b),
     };
-    output::fields(&[
+    let service_type = match p.lang {
+        i18n::Lang::En => format!("{} ({})", r.service_type, r.service_type.zh()),
+        _ => r.service_type.zh().to_string(),
+    };
+    let hours = if p.zh() { "小时" } else { "h" };
+    p.fields(&[
         ("id", r.id.clone()),
         ("engineer", engineer),
         ("customer", customer),
         ("ticket", ticket),
-        (
-            "service type",
-            format!("{} ({})", r.service_type, r.service_type.zh()),
-        ),
+        ("service type", service_type),
         ("location", s(&r.location)),
         ("departed", time(&r.departed)),
         ("arrived", time(&r.arrived)),
@@ -117,7 +123,7 @@ pub(super) fn show_text(desk: &Desk, r: &Report) -> String {
         (
             "hours on site",
             r.hours_on_site()
-                .map(|h| format!("{h} h"))
+                .map(|h| format!("{h} {hours}"))
                 .unwrap_or_default(),
         ),
         ("travel", s(&r.travel)),
@@ -127,20 +133,26 @@ pub(super) fn show_text(desk: &Desk, r: &Report) -> String {
         ("parts", s(&r.parts)),
         ("cost", s(&r.cost)),
         ("signed by", s(&r.signed_by)),
-        (
-            "outcome",
-            r.outcome.map(|o| o.to_string()).unwrap_or_default(),
-        ),
+        ("outcome", i18n::word_or_empty(p.lang, r.outcome)),
         (
             "satisfaction",
             r.satisfaction.map(|n| format!("{n}/5")).unwrap_or_default(),
         ),
         (
             "created",
-            format!(
-                "{} by {}",
-                r.created.with_timezone(&desk.tz()).format("%Y-%m-%d %H:%M"),
-                r.created_by
+            i18n::tr_args(
+                p.lang,
+                "show-created",
+                &[
+                    (
+                        "when",
+                        &r.created
+                            .with_timezone(&desk.tz())
+                            .format("%Y-%m-%d %H:%M")
+                            .to_string(),
+                    ),
+                    ("who", &p.staff(&r.created_by)),
+                ],
             ),
         ),
     ]) + &super::super::output::custom_fields(

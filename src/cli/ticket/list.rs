@@ -15,7 +15,9 @@ use svcdesk::sla::{TimerState, TimerStatus};
 
 use super::show::{with_next_due, with_runs};
 use crate::cli::Context;
+use crate::cli::people::People;
 use crate::cli::values;
+use svcdesk::output::sheet;
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 pub enum SortKey {
@@ -250,9 +252,20 @@ pub(super) fn exec(cx: &mut Context, desk: &Desk, a: ListArgs) -> Result<u8> {
         ),
         Format::Json => output::json(&all),
         Format::Csv if sla => with_next_due(desk, list_rows(&all), &runs, false).to_csv(),
-        Format::Csv => list_rows(&all).to_csv(),
+        Format::Csv => {
+            // Ids unless --lang (or SVCDESK_LANG) asks for words; the desk's lang never.
+            let rows = People::new(cx.script_lang(), desk).cells(list_rows(&all));
+            sheet::write(
+                &rows,
+                sheet::CsvOpts {
+                    lang: cx.script_lang(),
+                    ..Default::default()
+                },
+                &columns::zh(&columns::TICKET),
+            )
+        }
         Format::Table if all.is_empty() => {
-            eprintln!("no tickets match");
+            eprintln!("{}", svcdesk::i18n::tr(cx.lang(desk), "list-none"));
             String::new()
         }
         Format::Table => {
@@ -289,7 +302,9 @@ pub(super) fn exec(cx: &mut Context, desk: &Desk, a: ListArgs) -> Result<u8> {
             if sla {
                 rows = with_next_due(desk, rows, &runs, true);
             }
-            rows.to_table(cx.width())
+            People::new(cx.lang(desk), desk)
+                .table(rows)
+                .to_table(cx.width())
         }
     };
     cx.print(&out)?;

@@ -4,6 +4,7 @@
 mod args;
 mod bulk;
 mod comp;
+mod describe;
 mod list;
 mod merge;
 mod open;

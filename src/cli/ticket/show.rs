@@ -1,18 +1,21 @@
 //! `svcdesk ticket show`: fields, SLA timers and the timeline, or CSV / JSON.
 
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, FixedOffset};
 use svcdesk::Result;
 use svcdesk::desk::{Desk, Id, Kind};
 use svcdesk::model::customer;
 use svcdesk::model::steps::{self, FromMerged};
-use svcdesk::model::ticket::{Action, Event, Ticket, Visibility};
+use svcdesk::model::ticket::{Event, Ticket};
 use svcdesk::model::ticket_store;
 use svcdesk::output::{self, Rows};
 
 use crate::cli::output::{self as cli_output, Format};
 use svcdesk::sla::{TimerStatus, view};
 
+use super::describe::{describe, pad, sla_text};
 use crate::cli::Context;
+use crate::cli::people::People;
+use svcdesk::i18n;
 
 #[derive(clap::Args)]
 pub struct ShowArgs {
@@ -38,8 +41,9 @@ pub(super) fn exec(cx: &mut Context, desk: &Desk, a: ShowArgs) -> Result<u8> {
         Format::Table => {
             let visits = svcdesk::model::report::for_ticket(desk, &t.id)?;
             let merged = steps::merged_events(desk, &t)?;
-            let mut text = show_text(desk, &t, &visits, &merged);
-            text.push_str(&sla_text(desk, &runs[0]));
+            let p = People::new(cx.lang(desk), desk);
+            let mut text = show_text(desk, &t, &visits, &merged, p);
+            text.push_str(&sla_text(desk, &runs[0], p));
             text
         }
     };
@@ -113,128 +117,6 @@ fn merged_json(merged: &[FromMerged]) -> serde_json::Value {
         .collect()
 }
 
-/// One line per event: what happened, in words.
-fn describe(e: &Event) -> String {
-    if e.action == Some(Action::Set) {
-        let why = e
-            .reason
-            .as_ref()
-            .map(|r| format!(" ({r})"))
-            .unwrap_or_default();
-        let by = e
-            .entered_by
-            .as_ref()
-            .map(|w| format!(" (entered by {w})"))
-            .unwrap_or_default();
-        return format!("{}{why}{by}", super::set::change(e)).replace('\n', " ");
-    }
-    let mut parts: Vec<String> = Vec::new();
-    let mut put = |k: &str, v: Option<String>| {
-        if let Some(v) = v.filter(|v| !v.is_empty()) {
-            parts.push(if k.is_empty() { v } else { format!("{k}: {v}") });
-        }
-    };
-    put("", e.title.clone());
-    put("grade", e.grade.map(|g| g.to_string()));
-    put("department", e.department.clone());
-    put("to", e.assignee.clone());
-    put("channel", e.channel.map(|c| c.to_string()));
-    put("cause", e.cause.clone());
-    put("cause code", e.cause_code.clone());
-    put("responsibility", e.responsibility.clone());
-    put("need", e.need.clone());
-    put("due", e.due.map(|d| d.to_string()));
-    put("request", e.request.map(|n| format!("#{n}")));
-    put("", e.text.clone());
-    put("parts", e.parts.clone());
-    put("efficiency", e.efficiency.map(|n| n.to_string()));
-    put("attitude", e.attitude.map(|n| n.to_string()));
-    put("result", e.result.map(|n| n.to_string()));
-    put("satisfaction", e.satisfaction.map(|n| n.to_string()));
-    put(
-        "",
-        e.link
-            .map(|k| format!("{k} {}", e.ticket.clone().unwrap_or_default())),
-    );
-    put(
-        "",
-        e.amount.as_ref().map(|a| {
-            format!(
-                "{a} {} {}",
-                e.currency.clone().unwrap_or_default(),
-                e.comp_kind.map(|k| k.to_string()).unwrap_or_default()
-            )
-        }),
-    );
-    put("", e.ticket.clone().filter(|_| e.link.is_none()));
-    put("timer", e.timer.clone());
-    put("items", e.items.clone());
-    put("carrier", e.carrier.clone());
-    put("tracking", e.tracking.clone());
-    put("to", e.address.clone());
-    put("lead", e.lead.clone());
-    put("legal review", e.verdict.map(|v| v.to_string()));
-    put("exception", e.exception.clone());
-    let remote = if e.remote { " (remote customer)" } else { "" };
-    put("", e.goods.then(|| format!("goods to ship{remote}")));
-    put(
-        "redacted",
-        e.redacts
-            .map(|n| format!("event {n} {}", e.field.clone().unwrap_or_default())),
-    );
-    put("reason", e.reason.clone());
-    let names: Vec<&str> = e.files.iter().map(|f| f.name.as_str()).collect();
-    put("attached", Some(names.join(", ")));
-    put("template", e.template.clone());
-    if e.on_call {
-        parts.push("on the call".into());
-    }
-    if e.visibility == Some(Visibility::Customer) {
-        parts.push("(told to the customer)".into());
-    }
-    let text = parts.join("; ").replace('\n', " ");
-    match &e.entered_by {
-        Some(who) if text.is_empty() => format!("(entered by {who})"),
-        Some(who) => format!("{text} (entered by {who})"),
-        None => text,
-    }
-}
-
-/// The SLA section of `ticket show`: every run of every timer that applies, with its
-/// deadline. A timer that ran more than once shows its runs as `resolve #1`, `#2`.
-fn sla_text(desk: &Desk, statuses: &[TimerStatus]) -> String {
-    if statuses.is_empty() {
-        return String::new();
-    }
-    let mut out = String::from("\nSLA:\n");
-    for s in statuses {
-        let when = |t: DateTime<Utc>| desk.local(t).format("%Y-%m-%d %H:%M").to_string();
-        let detail = match s.stopped {
-            Some(stop) => format!("ended {}", when(stop)),
-            None if s.remaining < chrono::Duration::zero() => {
-                format!("{} overdue", view::remaining(s).trim_start_matches('-'))
-            }
-            None => format!("{} left", view::remaining(s)),
-        };
-        let several = statuses.iter().any(|x| x.timer == s.timer && x.run > 1);
-        let name = if several {
-            format!("{} #{}", s.timer, s.run)
-        } else {
-            s.timer.clone()
-        };
-        out.push_str(&format!(
-            "  {:20} {:9} {:>5} ({:3})  due {}  {}\n",
-            name,
-            s.state.as_str(),
-            s.target,
-            s.basis,
-            when(s.due),
-            detail
-        ));
-    }
-    out
-}
-
 /// A ticket as JSON with its timer runs under `sla`.
 pub(super) fn with_runs(desk: &Desk, t: &Ticket, runs: &[TimerStatus]) -> serde_json::Value {
     let mut v = serde_json::to_value(t).expect("a ticket serialises");
@@ -279,8 +161,10 @@ fn show_text(
     t: &Ticket,
     visits: &[svcdesk::model::report::Report],
     merged: &[FromMerged],
+    p: People,
 ) -> String {
     let s = |v: &Option<String>| v.clone().unwrap_or_default();
+    let w = |c: &str, v: Option<String>| p.cell(c, &v.unwrap_or_default());
     let time = |v: &Option<DateTime<FixedOffset>>| {
         v.map(|t| {
             t.with_timezone(&desk.tz())
@@ -296,29 +180,23 @@ fn show_text(
         .and_then(|id| customer::load(desk, &id).ok())
         .map(|c| format!("{} ({})", t.customer.clone().unwrap_or_default(), c.name))
         .unwrap_or_else(|| s(&t.customer));
-    let mut out = output::fields(&[
+    let pairs = [
         ("id", t.id.clone()),
         ("title", t.title.clone()),
-        ("state", t.state().to_string()),
-        ("grade", t.grade.map(|g| g.to_string()).unwrap_or_default()),
-        (
-            "priority",
-            t.priority.map(|p| p.to_string()).unwrap_or_default(),
-        ),
-        ("category", s(&t.category)),
+        ("state", p.state(t.state().as_str())),
+        ("grade", w("grade", t.grade.map(|g| g.to_string()))),
+        ("priority", w("priority", t.priority.map(|p| p.to_string()))),
+        ("category", w("category", t.category.clone())),
         (
             "complaint kind",
-            t.complaint_kind.map(|c| c.to_string()).unwrap_or_default(),
+            w("complaint_kind", t.complaint_kind.map(|c| c.to_string())),
         ),
-        (
-            "channel",
-            t.channel.map(|c| c.to_string()).unwrap_or_default(),
-        ),
+        ("channel", w("channel", t.channel.map(|c| c.to_string()))),
         ("customer", customer_name),
         ("contact", s(&t.contact)),
-        ("department", s(&t.department)),
-        ("assignee", s(&t.assignee)),
-        ("lead", s(&t.lead)),
+        ("department", w("department", t.department.clone())),
+        ("assignee", w("assignee", t.assignee.clone())),
+        ("lead", w("assignee", t.lead.clone())),
         ("product", s(&t.product)),
         ("serial", s(&t.serial)),
         (
@@ -356,12 +234,14 @@ fn show_text(
             t.compensation
                 .map(|c| {
                     format!(
-                        "{c}: {} {} {}",
+                        "{}: {} {} {}",
+                        w("compensation", Some(c.to_string())),
                         s(&t.compensation_amount),
                         s(&t.compensation_currency),
-                        t.compensation_kind
-                            .map(|k| k.to_string())
-                            .unwrap_or_default()
+                        w(
+                            "compensation_kind",
+                            t.compensation_kind.map(|k| k.to_string())
+                        ),
                     )
                 })
                 .unwrap_or_default(),
@@ -369,26 +249,30 @@ fn show_text(
         ("comp exception", s(&t.compensation_exception)),
         (
             "legal review",
-            t.legal_review.map(|v| v.to_string()).unwrap_or_default(),
+            w("verdict", t.legal_review.map(|v| v.to_string())),
         ),
         ("shipped", time(&t.shipped)),
         ("delivered", time(&t.delivered)),
-    ]);
+    ];
+    let pairs: Vec<(String, String)> = pairs.into_iter().map(|(k, v)| (p.label(k), v)).collect();
+    let pairs: Vec<(&str, String)> = pairs.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+    let mut out = output::fields(&pairs);
     out.push_str(&cli_output::custom_fields(
         desk,
         svcdesk::config::fields::FieldRecord::Ticket,
         &t.fields,
     ));
-    out.push_str("\nDescription:\n");
+    out.push_str(&format!("\n{}:\n", p.tr("show-description")));
     for l in t.description.lines() {
         out.push_str(&format!("  {l}\n"));
     }
     out.push_str(&attachments_text(t));
-    out.push_str("\nTimeline:\n");
+    out.push_str(&format!("\n{}:\n", p.tr("show-timeline")));
     // Events and linked field visits, merged by time (a visit after events at the same
     // minute). Each event has its number in the history: what `split --events` takes and
     // `show --format csv` calls event.N.
-    let mut lines: Vec<(DateTime<FixedOffset>, String, String, &str, String)> = t
+    let action = |e: &Event| e.action.map_or("?".into(), |a| i18n::word(p.lang, a));
+    let mut lines: Vec<(DateTime<FixedOffset>, String, String, String, String)> = t
         .event
         .iter()
         .enumerate()
@@ -396,18 +280,19 @@ fn show_text(
             (
                 e.at,
                 format!("#{}", i + 1),
-                e.by.clone(),
-                e.action.map(|a| a.as_str()).unwrap_or("?"),
-                describe(e),
+                p.staff(&e.by),
+                action(e),
+                describe(e, p),
             )
         })
         .collect();
     for r in visits {
+        let visit = p.tr("show-field-visit");
         lines.push((
             r.when(),
             String::new(),
-            r.engineer.clone(),
-            "field-visit",
+            p.staff(&r.engineer),
+            visit,
             r.summary(),
         ));
     }
@@ -418,18 +303,21 @@ fn show_text(
         lines.push((
             e.at,
             String::new(),
-            e.by.clone(),
-            e.action.map(|a| a.as_str()).unwrap_or("?"),
-            format!("[{} #{}] {}", m.origin, m.number, describe(e)),
+            p.staff(&e.by),
+            action(e),
+            format!("[{} #{}] {}", m.origin, m.number, describe(e, p)),
         ));
     }
     lines.sort_by_key(|l| l.0);
-    let width = lines.iter().map(|l| l.2.chars().count()).max().unwrap_or(0);
+    use unicode_width::UnicodeWidthStr;
+    let width = lines.iter().map(|l| l.2.width()).max().unwrap_or(0);
     let nw = lines.iter().map(|l| l.1.len()).max().unwrap_or(0);
     for (at, n, by, action, text) in &lines {
         out.push_str(&format!(
-            "  {n:nw$}  {}  {by:width$}  {action:13} {text}\n",
+            "  {n:nw$}  {}  {}  {} {text}\n",
             at.with_timezone(&desk.tz()).format("%Y-%m-%d %H:%M"),
+            pad(by, width),
+            pad(action, 13),
         ));
     }
     out

@@ -3,6 +3,7 @@
 
 use svcdesk::desk::{Desk, Id, Kind, When, Who};
 use svcdesk::hooks::HookEvent;
+use svcdesk::i18n;
 use svcdesk::model::steps::{self, Notice, Stepped};
 use svcdesk::model::ticket::{Action, Event, Grade};
 use svcdesk::{Error, Result};
@@ -252,7 +253,10 @@ pub(super) fn done(cx: &mut Context, desk: &Desk, id: &Id, who: &Who, s: Stepped
     } = s;
     let by = &who.by;
     let action = e.action.expect("every step has its action");
-    eprintln!("{id}: {action} (now {})", t.state());
+    let lang = cx.lang(desk);
+    let (word, state) = (i18n::word(lang, action), i18n::word(lang, t.state()));
+    let said = i18n::tr_args(lang, "step-done", &[("action", &word), ("state", &state)]);
+    eprintln!("{id}: {said}");
     cx.fire(
         desk,
         HookEvent::ticket(desk, &t, action.as_str(), by, &e.at.to_rfc3339()),

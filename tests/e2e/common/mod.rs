@@ -42,7 +42,8 @@ pub fn svcdesk() -> Command {
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("COLUMNS", "200")
         .env_remove("SVCDESK_DIR")
-        .env_remove("SVCDESK_NO_CACHE");
+        .env_remove("SVCDESK_NO_CACHE")
+        .env_remove("SVCDESK_LANG");
     c
 }
 
