@@ -438,3 +438,27 @@ col-source = source
 col-tags = tags
 col-owner = owner
 col-measure = measure
+
+# Words that came with custom fields, saved views, shipments and legal review.
+vocab-action-ship = ship
+vocab-action-delivered = delivered
+vocab-action-legal-review = legal-review
+vocab-action-lead = lead
+vocab-action-plan-told = plan-told
+vocab-comp-kind-replacement = replacement
+vocab-verdict-approved = approved
+vocab-verdict-rejected = rejected
+fields-field-type-text = text
+fields-field-type-number = number
+fields-field-type-date = date
+fields-field-type-choice = choice
+fields-field-record-ticket = ticket
+fields-field-record-customer = customer
+fields-field-record-report = report
+views-ticket-sort-id = id
+views-ticket-sort-opened = opened
+views-ticket-sort-state = state
+views-ticket-sort-grade = grade
+views-ticket-sort-priority = priority
+views-ticket-sort-assignee = assignee
+views-ticket-sort-customer = customer

@@ -437,3 +437,27 @@ col-source = 来源
 col-tags = 标签
 col-owner = 负责人
 col-measure = 措施
+
+# Words that came with custom fields, saved views, shipments and legal review.
+vocab-action-ship = 发货
+vocab-action-delivered = 签收
+vocab-action-legal-review = 法务审核
+vocab-action-lead = 指定专项负责人
+vocab-action-plan-told = 告知方案
+vocab-comp-kind-replacement = 换新
+vocab-verdict-approved = 同意
+vocab-verdict-rejected = 不同意
+fields-field-type-text = 文本
+fields-field-type-number = 数字
+fields-field-type-date = 日期
+fields-field-type-choice = 选项
+fields-field-record-ticket = 工单
+fields-field-record-customer = 客户
+fields-field-record-report = 现场服务报告
+views-ticket-sort-id = 编号
+views-ticket-sort-opened = 受理时间
+views-ticket-sort-state = 状态
+views-ticket-sort-grade = 等级
+views-ticket-sort-priority = 优先级
+views-ticket-sort-assignee = 处理人
+views-ticket-sort-customer = 客户

@@ -268,6 +268,7 @@ mod tests {
             check_words::<CompKind>(&mut seen);
             check_words::<CompState>(&mut seen);
             check_words::<Visibility>(&mut seen);
+            check_words::<Verdict>(&mut seen);
         }
         {
             use crate::model::measure;
@@ -284,6 +285,9 @@ mod tests {
         }
         check_words::<crate::stats::Dim>(&mut seen);
         check_words::<crate::config::duplicates::DupField>(&mut seen);
+        check_words::<crate::config::fields::FieldType>(&mut seen);
+        check_words::<crate::config::fields::FieldRecord>(&mut seen);
+        check_words::<crate::config::views::TicketSort>(&mut seen);
 
         // Every `vocab!(` in the sources names a vocabulary checked above.
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
