@@ -226,7 +226,13 @@ pub fn top_table(p: People, t: &stats::Top, names: &Names, width: Option<u16>) -
         "\n{}\n",
         i18n::tr_args(p.lang, "stats-top", &[("n", &n), ("period", &period)])
     );
-    for list in ["category", "product", "complaint_kind", "repeat_customer"] {
+    for list in [
+        "category",
+        "product",
+        "complaint_kind",
+        "repeat_customer",
+        "cause",
+    ] {
         let mut table = Rows::new(vec!["rank", "key", "name", "tickets", "share_pct"]);
         for r in rows.rows.iter().filter(|r| r[1] == list) {
             let mut r = r[2..].to_vec();

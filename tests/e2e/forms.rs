@@ -519,7 +519,7 @@ fn the_forms_carry_the_paper_fields_and_the_month_counts_causes_compensation_and
         "li",
         &["stats", "--month", "2026-11", "--by", "engineer"],
     );
-    assert!(table.contains("log_hours"), "{table}");
+    assert!(table.contains("hours logged"), "{table}");
     let december = parse_csv(&ok(
         d,
         DEC_15,
