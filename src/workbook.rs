@@ -28,67 +28,49 @@ use crate::stats::{self, Dim};
 use crate::time::{Month, Period};
 use crate::{Error, Result};
 
-/// Every caption of the workbook, by key: (key, English, 中文). One table, so that it can
-/// move into the localisation catalogue as it is.
-pub const CAPTIONS: [(&str, &str, &str); 30] = [
-    ("sheet.summary", "Monthly statistics", "月度统计"),
-    ("sheet.tickets", "Ticket register", "受理跟踪反馈表"),
-    ("sheet.service", "Service ledger", "技术服务台账"),
-    ("sheet.top", "TOP N", "TOP N"),
-    ("sheet.measures", "Improvement measures", "改进措施"),
-    ("sheet.trend", "Trend", "趋势"),
-    (
-        "title.tickets",
-        "Customer service ticket register",
-        "客户服务受理跟踪反馈表",
-    ),
-    ("title.service", "Technical service ledger", "技术服务台账"),
-    ("title.summary", "Monthly statistics", "月度统计报表"),
-    ("title.top", "Most frequent problems", "高频问题 TOP N"),
-    ("title.measures", "Improvement measures", "改进措施"),
-    ("title.trend", "Last 12 months", "近12个月趋势"),
-    ("column.group", "Group", "分组"),
-    ("column.key", "Key", "分组值"),
-    ("group.desk", "Whole desk", "全部"),
-    ("group.category", "By category", "按类别"),
-    ("group.department", "By department", "按部门"),
-    ("group.grade", "By grade", "按等级"),
-    ("group.channel", "By channel", "按渠道"),
-    ("group.engineer", "By engineer", "按工程师"),
-    ("section.measure_counts", "Measures by kind", "按类型统计"),
-    (
-        "section.measure_list",
-        "Measures due or done in the month",
-        "本月到期或完成的措施",
-    ),
-    (
-        "chart.category",
-        "Tickets opened by category",
-        "各类别新增工单",
-    ),
-    (
-        "chart.satisfaction",
-        "Satisfaction of closed tickets",
-        "结案满意度分布",
-    ),
-    ("chart.sla", "SLA met per timer (%)", "各时限SLA达成率"),
-    ("chart.backlog", "Backlog at month end", "月末积压工单"),
-    ("axis.tickets", "Tickets", "工单数"),
-    ("axis.score", "Score", "评分"),
-    ("axis.month", "Month", "月份"),
-    ("axis.pct", "Met", "达成率"),
+/// Every caption of the workbook, by key; the words are `workbook-<key>` messages of
+/// the localisation catalogue (`locales/*.ftl`, `.` and `_` written `-`).
+pub const CAPTIONS: [&str; 30] = [
+    "sheet.summary",
+    "sheet.tickets",
+    "sheet.service",
+    "sheet.top",
+    "sheet.measures",
+    "sheet.trend",
+    "title.tickets",
+    "title.service",
+    "title.summary",
+    "title.top",
+    "title.measures",
+    "title.trend",
+    "column.group",
+    "column.key",
+    "group.desk",
+    "group.category",
+    "group.department",
+    "group.grade",
+    "group.channel",
+    "group.engineer",
+    "section.measure_counts",
+    "section.measure_list",
+    "chart.category",
+    "chart.satisfaction",
+    "chart.sla",
+    "chart.backlog",
+    "axis.tickets",
+    "axis.score",
+    "axis.month",
+    "axis.pct",
 ];
 
-/// The caption `key` in `lang` ("?" if the table lacks it; a unit test keeps the keys used
-/// in the table).
+/// The caption `key` of [`CAPTIONS`] in `lang`, from the catalogue (a unit test keeps
+/// every key translated in both languages).
 pub fn caption(key: &str, lang: Lang) -> &'static str {
-    CAPTIONS
-        .iter()
-        .find(|(k, _, _)| *k == key)
-        .map_or("?", |(_, en, zh)| match lang {
-            Lang::En => en,
-            Lang::Zh => zh,
-        })
+    intern(&crate::i18n::tr(lang, &caption_message(key)))
+}
+
+fn caption_message(key: &str) -> String {
+    format!("workbook-{}", key.replace(['.', '_'], "-"))
 }
 
 /// The groupings of the summary sheet, in order, after the desk-wide row.
@@ -604,12 +586,21 @@ mod tests {
 
     #[test]
     fn every_caption_has_both_languages_and_one_key() {
-        let mut keys: Vec<&str> = CAPTIONS.iter().map(|(k, _, _)| *k).collect();
+        let mut keys = CAPTIONS.to_vec();
         keys.sort();
         keys.dedup();
         assert_eq!(keys.len(), CAPTIONS.len(), "a caption key appears twice");
-        for (k, en, zh) in CAPTIONS {
-            assert!(!en.is_empty() && !zh.is_empty(), "{k}");
+        for k in CAPTIONS {
+            for lang in Lang::ALL {
+                let text = crate::i18n::get(lang, &caption_message(k), &[]);
+                assert!(text.is_some_and(|t| !t.is_empty()), "{lang:?}: {k}");
+            }
+        }
+        // Every key the code names is in the list.
+        let source = include_str!("workbook.rs");
+        for (i, _) in source.match_indices("caption(\"") {
+            let key = source[i + "caption(\"".len()..].split('"').next().unwrap();
+            assert!(CAPTIONS.contains(&key), "{key} is not in CAPTIONS");
         }
         for name in sheet_names(Lang::Zh).iter().chain(&sheet_names(Lang::En)) {
             assert!(
