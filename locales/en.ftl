@@ -320,6 +320,7 @@ timer-compensation-plan = compensation-plan
 timer-plan-told = plan-told
 timer-ship = ship
 show-description = Description
+show-fields = Fields
 show-timeline = Timeline
 show-sla = SLA
 show-field-visit = field-visit

@@ -319,6 +319,7 @@ timer-compensation-plan = 赔偿方案
 timer-plan-told = 方案告知
 timer-ship = 发货
 show-description = 问题描述
+show-fields = 自定义字段
 show-timeline = 处理记录
 show-sla = SLA时限
 show-field-visit = 现场服务

@@ -64,13 +64,14 @@ pub fn custom_fields(
     desk: &svcdesk::desk::Desk,
     r: svcdesk::config::fields::FieldRecord,
     values: &svcdesk::config::fields::Values,
+    lang: svcdesk::i18n::Lang,
 ) -> String {
     let pairs = svcdesk::config::fields::labelled(&desk.config.fields, r, values);
     if pairs.is_empty() {
         return String::new();
     }
     let pairs: Vec<(&str, String)> = pairs.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
-    let mut out = String::from("\nFields:\n");
+    let mut out = format!("\n{}:\n", svcdesk::i18n::tr(lang, "show-fields"));
     for l in svcdesk::output::fields(&pairs).lines() {
         out.push_str(&format!("  {l}\n"));
     }

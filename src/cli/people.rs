@@ -28,6 +28,15 @@ impl<'a> People<'a> {
         People { lang, desk }
     }
 
+    /// A fault cause code of `[causes]` with its name (`mechanical (机械)`); the code
+    /// alone when the desk does not name it.
+    pub fn cause(&self, code: &str) -> String {
+        match self.desk.config.causes.get(code) {
+            Some(name) if name != code => format!("{code} ({name})"),
+            _ => code.to_string(),
+        }
+    }
+
     pub fn zh(&self) -> bool {
         self.lang == Lang::Zh
     }

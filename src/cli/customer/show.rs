@@ -104,6 +104,7 @@ pub(super) fn show_text(desk: &Desk, c: &Customer, width: Option<u16>, p: People
         desk,
         FieldRecord::Customer,
         &c.fields,
+        p.lang,
     ));
     if c.log.is_empty() {
         s.push_str(&format!("\n{}\n", p.tr("show-customer-log-none")));

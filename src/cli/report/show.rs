@@ -159,6 +159,7 @@ pub(super) fn show_text(desk: &Desk, r: &Report, p: People) -> String {
         desk,
         svcdesk::config::fields::FieldRecord::Report,
         &r.fields,
+        p.lang,
     ) + &super::super::output::attachments(
         &r.files
             .iter()

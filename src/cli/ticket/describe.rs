@@ -59,7 +59,7 @@ pub(super) fn describe(e: &Event, p: People) -> String {
     put("to", e.assignee.as_deref().map(|a| p.staff(a)));
     put("channel", e.channel.map(|c| word(p.lang, c)));
     put("cause", e.cause.clone());
-    put("cause code", e.cause_code.clone());
+    put("cause code", e.cause_code.as_deref().map(|c| p.cause(c)));
     put("responsibility", e.responsibility.clone());
     put("need", e.need.clone());
     put("due", e.due.map(|d| d.to_string()));

@@ -269,6 +269,7 @@ pub(super) fn exec(cx: &mut Context, desk: &Desk, a: ListArgs) -> Result<u8> {
             String::new()
         }
         Format::Table => {
+            let people = People::new(cx.lang(desk), desk);
             let mut rows = Rows::new(vec![
                 "id",
                 "state",
@@ -289,8 +290,14 @@ pub(super) fn exec(cx: &mut Context, desk: &Desk, a: ListArgs) -> Result<u8> {
                     t.category.clone().unwrap_or_default(),
                     t.department.clone().unwrap_or_default(),
                     match &t.lead {
-                        // A grade III case's special team: its lead beside the assignee.
-                        Some(l) => format!("{} (lead {l})", t.assignee.as_deref().unwrap_or("-")),
+                        // A grade III case's special team: its lead beside the assignee
+                        // (names for people, as the cell would give them).
+                        Some(l) => format!(
+                            "{} ({} {})",
+                            people.cell("assignee", t.assignee.as_deref().unwrap_or("-")),
+                            people.label("lead"),
+                            people.staff(l)
+                        ),
                         None => t.assignee.clone().unwrap_or_default(),
                     },
                     t.opened
@@ -302,9 +309,7 @@ pub(super) fn exec(cx: &mut Context, desk: &Desk, a: ListArgs) -> Result<u8> {
             if sla {
                 rows = with_next_due(desk, rows, &runs, true);
             }
-            People::new(cx.lang(desk), desk)
-                .table(rows)
-                .to_table(cx.width())
+            people.table(rows).to_table(cx.width())
         }
     };
     cx.print(&out)?;

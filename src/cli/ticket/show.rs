@@ -261,6 +261,7 @@ fn show_text(
         desk,
         svcdesk::config::fields::FieldRecord::Ticket,
         &t.fields,
+        p.lang,
     ));
     out.push_str(&format!("\n{}:\n", p.tr("show-description")));
     for l in t.description.lines() {
