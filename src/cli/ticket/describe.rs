@@ -164,11 +164,12 @@ pub(super) fn sla_text(desk: &Desk, statuses: &[TimerStatus], p: People) -> Stri
             p.timer(&s.timer)
         };
         out.push_str(&format!(
-            "  {} {} {} ({})  {} {}  {}\n",
+            "  {} {} {} {} {} {}  {}\n",
             pad(&name, 20),
             pad(&p.state(s.state.as_str()), 9),
-            rpad(&p.cell("target", &s.target), 5),
-            pad(&p.cell("basis", &s.basis), 3),
+            rpad(&p.cell("target", &s.target), 6),
+            // The basis in its parentheses, padded after them: "(高)  ", "(II) ".
+            pad(&format!("({})", p.cell("basis", &s.basis)), 6),
             p.tr("show-sla-due"),
             when(s.due),
             detail
