@@ -9,6 +9,7 @@ mod list;
 mod merge;
 mod open;
 mod parts;
+mod promise;
 mod search;
 mod set;
 mod show;
@@ -273,6 +274,9 @@ every run, as in `ticket show --format json`.",
     /// Name the manager heading a grade III case's special team (专项小组).
     #[command(after_help = parts::LEAD_HELP)]
     Lead(LeadArgs),
+    /// Promise the customer something by a time, or (--kept) record it kept.
+    #[command(after_help = promise::PROMISE_HELP)]
+    Promise(promise::PromiseArgs),
 }
 
 /// Compensation (补偿/赔款): request, finance review, general manager's decision.
@@ -345,6 +349,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
         Command::Ship(a) => parts::ship(cx, d, a),
         Command::Delivered(a) => parts::delivered(cx, d, a),
         Command::Lead(a) => parts::lead(cx, d, a),
+        Command::Promise(a) => promise::exec(cx, d, a),
     }
 }
 

@@ -9,6 +9,7 @@ mod comp;
 mod merge;
 mod open;
 mod parts;
+mod promise;
 mod set;
 
 pub use close::{Closing, Notice, Resolution, Revisit, close, dissatisfied, resolve, revisit};
@@ -24,6 +25,7 @@ pub use open::{
 pub use parts::{
     Planning, Shipment, comp_approve, delivered, lead, legal_review, needs_goods, plan, ship,
 };
+pub use promise::{Promise, pending as pending_promise, promise};
 pub use set::{Changes, Corrected, set};
 
 use chrono::{DateTime, Utc};
