@@ -1285,6 +1285,8 @@ mod tests {
             verdict: Some(Verdict::Rejected),
             lead: s("e-lead"),
             exception: s("e-exception"),
+            promised: Some(at("2026-11-25T17:00:00+08:00")),
+            kept: true,
         };
         Ticket {
             schema: 1,

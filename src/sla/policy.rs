@@ -48,6 +48,25 @@
 //! hours. A timer with `goods = true` is started only by events stamped `goods = true`
 //! (a `plan --needs-parts`, a `comp-approve` of an exchange or replacement).
 //!
+//! # Built-in timers: promises and collaboration due dates
+//!
+//! Two timers need no table in `svcdesk.toml`, and their names are reserved: each run's
+//! deadline is named by the event that starts it, as a wall-clock span (basis
+//! `promised` or `due`), and no state pauses it.
+//!
+//! - `promise`: every `promise` event that makes a promise (`promised`, its `text`) runs
+//!   to the promised time. It is stopped by `resolve` or by a `promise` event with
+//!   `kept = true` (met in time, else breached). A new promise ends the running one:
+//!   `restarted` before its time (a changed promise is not a broken one), breached after.
+//! - `collab`: every `collab` request with a `due` date runs to the end of that day in
+//!   desk time (midnight after it). Only the `collab-reply` answering that request (its
+//!   `request` number) stops it; requests to several departments run side by side. A
+//!   request left unanswered when the ticket closes is `n/a` (optional).
+//!
+//! They come after the policy's timers in [`Policy::evaluate`], so `sla check`, `ticket
+//! list --overdue` and `ticket show` report them like any other; the ledger's and the
+//! stats' per-timer columns list the policy's timers only.
+//!
 //! # When a timer runs
 //!
 //! History is read in the order events were recorded (the order that defines the

@@ -155,7 +155,10 @@ the 客户服务受理跟踪反馈表 shows. An unknown code is refused with the
     #[command(after_help = "Examples:
   svcdesk ticket collab 9XWM --department quality --need 'batch test of lot 2611' --due 2026-11-28
 
-The other department answers with `svcdesk ticket reply`.")]
+The other department answers with `svcdesk ticket reply`. A request with --due is a
+run of the built-in `collab` timer, due at the end of that day in desk time: unanswered
+after it, `sla check` reports it breached (exit 2) and `ticket list --overdue` lists the
+ticket.")]
     Collab(CollabArgs),
     /// Record another department's answer to a collab request.
     #[command(after_help = "Examples:
