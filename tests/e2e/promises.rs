@@ -276,6 +276,32 @@ fn an_unanswered_collaboration_request_is_overdue_after_its_due_day() {
         lines[1].contains("#2") && lines[1].contains("met"),
         "{lines:?}"
     );
+    // Found by the department asked, while unanswered.
+    let list = |args: &[&str]| {
+        let mut all = vec!["ticket", "list"];
+        all.extend_from_slice(args);
+        ok_at(&d, "2026-12-02T09:40", &all).contains(&t)
+    };
+    assert!(list(&["--collab-to", "product", "--collab-open"]));
+    assert!(!list(&["--collab-to", "quality", "--collab-open"]));
+    assert!(list(&["--collab-to", "quality"]));
+    assert!(!list(&["--collab-to", "sales"]));
+    // The same filter as a step's --where term.
+    let (code, out, err) = at(
+        &d,
+        "2026-12-02T09:40",
+        &[
+            "ticket",
+            "note",
+            "--where",
+            "collab_open",
+            "--dry-run",
+            "-m",
+            "催办",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains(&t) || err.contains(&t), "{out}{err}");
     // Its late answer ends the alert; the run stays breached.
     ok_at(
         &d,
@@ -289,6 +315,8 @@ fn an_unanswered_collaboration_request_is_overdue_after_its_due_day() {
         lines[0].contains("breached") && lines[0].contains("ended"),
         "{lines:?}"
     );
+    let open = ok_at(&d, "2026-12-02T10:30", &["ticket", "list", "--collab-open"]);
+    assert!(!open.contains(&t), "{open}");
 }
 
 #[test]

@@ -13,7 +13,10 @@ mod promise;
 mod set;
 
 pub use close::{Closing, Notice, Resolution, Revisit, close, dissatisfied, resolve, revisit};
-pub use collab::{Collab, Reply, collab, reply, request_answered};
+pub use collab::{
+    Collab, Reply, Request as CollabRequest, collab, reply, request_answered,
+    requests as collab_requests,
+};
 pub use comp::{CompRequest, comp_reject, comp_request, comp_review};
 pub use merge::{
     FromMerged, Merge, Merged, Split, SplitOff, merge, merged_events, shows_on_target, split,
