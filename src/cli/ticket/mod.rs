@@ -47,6 +47,9 @@ States and the steps that move between them:
     the customer heard it (needs a plan; the plan-told timer, 1 h).
   • ship (role warehouse), delivered and lead (grade III only) are
     taken in any open state and do not change it.
+  • promise (--by TIME --what TEXT, or --kept) is taken before the
+    ticket is resolved and does not change the state; each promise is
+    a run of the built-in `promise` timer.
   • grade, note, link, set, escalate and the compensation steps do not
     change the state (escalate --to moves an accepted ticket back to
     assigned for the new owner).
