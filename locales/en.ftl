@@ -498,3 +498,12 @@ workbook-axis-tickets = Tickets
 workbook-axis-score = Score
 workbook-axis-month = Month
 workbook-axis-pct = Met
+
+# Promises and collaboration due dates as timers (issue 23).
+vocab-action-promise = promise
+timer-promise = promise
+timer-collab = collab
+sla-basis-promised = promised
+sla-basis-due = due
+label-promised = promised
+show-promise-kept = promise kept

@@ -497,3 +497,12 @@ workbook-axis-tickets = 工单数
 workbook-axis-score = 评分
 workbook-axis-month = 月份
 workbook-axis-pct = 达成率
+
+# Promises and collaboration due dates as timers (issue 23).
+vocab-action-promise = 承诺
+timer-promise = 承诺
+timer-collab = 协作
+sla-basis-promised = 承诺时间
+sla-basis-due = 协作期限
+label-promised = 承诺时间
+show-promise-kept = 承诺已兑现

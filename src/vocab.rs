@@ -174,6 +174,9 @@ vocab!(
         Lead = "lead",
         /// The plan was told to the customer (`plan --told`).
         PlanTold = "plan-told",
+        /// A promise to the customer (`promised`, `text`), or with `kept` its keeping:
+        /// a run of the built-in `promise` timer.
+        Promise = "promise",
     }
 );
 

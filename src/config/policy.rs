@@ -36,7 +36,26 @@ pub(crate) struct TimerRule {
     pub(crate) remote: Option<Target>,
     /// Only start events stamped `goods` begin a run.
     pub(crate) goods: bool,
+    /// A policy timer, or one of the built-in timers whose deadline each run's start
+    /// event names (a promise's time, a collaboration request's due date).
+    pub(crate) kind: TimerKind,
 }
+
+/// Where a timer's deadlines come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TimerKind {
+    /// `[sla.timers.NAME]`: targets by grade, priority or `all`.
+    Policy,
+    /// Built-in `promise`: each `promise` event runs to its `promised` time; stopped by
+    /// `resolve` or `promise --kept`; a new promise restarts it.
+    Promise,
+    /// Built-in `collab`: each `collab` request with a `due` date runs to the end of that
+    /// day in desk time; stopped by the `collab-reply` that answers it.
+    Collab,
+}
+
+/// The built-in timers, evaluated after the policy's; their names are reserved.
+pub const BUILTIN_TIMERS: [&str; 2] = ["promise", "collab"];
 
 /// An `[sla.timers]` value that cannot be used, with the key it was found at.
 ///
@@ -67,7 +86,19 @@ impl Policy {
             .timers
             .iter()
             .map(|(name, timer)| TimerRule::new(name, timer))
-            .collect::<Result<_, _>>()?;
+            .collect::<Result<Vec<_>, _>>()?;
+        if let Some(name) = BUILTIN_TIMERS.iter().find(|n| sla.timers.contains_key(**n)) {
+            return Err(PolicyError {
+                key: KeyPath::new(["sla", "timers", name]),
+                value: "{ ... }".into(),
+                problem: format!(
+                    "\"{name}\" is a built-in timer (promises and collaboration due dates); name this one differently"
+                ),
+            });
+        }
+        let mut timers = timers;
+        timers.push(TimerRule::builtin("promise", TimerKind::Promise));
+        timers.push(TimerRule::builtin("collab", TimerKind::Collab));
         Ok(Policy { calendar, timers })
     }
 
@@ -77,11 +108,37 @@ impl Policy {
 
     /// The names of all timers, in evaluation order.
     pub fn timer_names(&self) -> impl Iterator<Item = &str> {
-        self.timers.iter().map(|t| t.name.as_str())
+        self.timers
+            .iter()
+            .filter(|t| t.kind == TimerKind::Policy)
+            .map(|t| t.name.as_str())
     }
 }
 
 impl TimerRule {
+    /// A built-in timer: no targets of its own, the start event names the deadline.
+    fn builtin(name: &str, kind: TimerKind) -> TimerRule {
+        let (start, stop) = match kind {
+            TimerKind::Collab => (vec![Action::Collab], vec![Action::CollabReply]),
+            _ => (vec![Action::Promise], vec![Action::Resolve]),
+        };
+        TimerRule {
+            name: name.to_string(),
+            start,
+            stop,
+            pause: Vec::new(),
+            warn: None,
+            // An unanswered request dropped at close is not owed any more.
+            optional: kind == TimerKind::Collab,
+            grade: [None; 3],
+            priority: [None; 3],
+            all: None,
+            remote: None,
+            goods: false,
+            kind,
+        }
+    }
+
     fn new(name: &str, timer: &Timer) -> Result<TimerRule, PolicyError> {
         let key = |path: &[&str]| KeyPath::new(["sla", "timers", name].iter().chain(path).copied());
         let err = |path: &[&str], value: String, problem: String| PolicyError {
@@ -161,6 +218,7 @@ impl TimerRule {
             all: None,
             remote: None,
             goods: timer.goods,
+            kind: TimerKind::Policy,
         };
         for (k, text) in &timer.target {
             let target = Target::parse(text)

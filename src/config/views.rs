@@ -61,6 +61,12 @@ pub struct TicketFilter {
     /// `field = { "保修状态" = "保内" }`; `--field NAME=VALUE`, `--where field:NAME=VALUE`.
     #[serde(default, rename = "field")]
     pub fields: BTreeMap<String, String>,
+    /// A collaboration request (`ticket collab`) was made to one of these departments.
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub collab_to: Vec<String>,
+    /// A collaboration request is still unanswered (with `collab_to`: one to them).
+    #[serde(default)]
+    pub collab_open: bool,
 }
 
 impl TicketFilter {
@@ -255,6 +261,8 @@ pub const FILTER_KEYS: &[&str] = &[
     "history",
     "overdue",
     "due_within",
+    "collab_to",
+    "collab_open",
 ];
 
 /// The filter `table` spells, or the key at fault (when one is) and what is wrong.
@@ -288,7 +296,7 @@ pub fn filter_from(
 }
 
 /// The keys that are true or false: alone in a `--where` term they mean true.
-const FLAGS: &[&str] = &["open", "mine", "history", "overdue"];
+const FLAGS: &[&str] = &["open", "mine", "history", "overdue", "collab_open"];
 
 /// The filter of `--where` terms: `KEY=VALUE` (a key given twice matches either value),
 /// or a true/false key alone (`open`, `mine`, `overdue`, `history`). `@VIEW` terms are the

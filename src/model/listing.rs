@@ -183,11 +183,24 @@ impl TicketFilter {
                 .fields
                 .iter()
                 .all(|(k, v)| crate::config::fields::holds(&t.fields, k, v))
+            && self.collab_matches(t)
             && (!self.needs_sla()
                 || running(t).iter().any(|r| {
                     (self.overdue && r.breached)
                         || self.due_within.is_some_and(|w| r.due <= m.now + w)
                 }))
+    }
+
+    /// `collab_to` and `collab_open`: a request to one of the departments (any, when
+    /// none is named), still unanswered if `collab_open`.
+    fn collab_matches(&self, t: &Ticket) -> bool {
+        if self.collab_to.is_empty() && !self.collab_open {
+            return true;
+        }
+        super::steps::collab_requests(t).iter().any(|r| {
+            (!self.collab_open || !r.answered)
+                && (self.collab_to.is_empty() || self.collab_to.contains(&r.department))
+        })
     }
 
     fn has_text(&self, t: &Ticket, text: &str) -> bool {

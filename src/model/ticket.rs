@@ -200,6 +200,17 @@ pub struct Event {
     /// comp-request outside the grade's rules: why (it then needs the GM).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exception: Option<String>,
+    /// promise: by when the customer was promised `text` (the `promise` timer's deadline).
+    #[serde(
+        default,
+        deserialize_with = "serde_time::opt_datetime",
+        serialize_with = "serde_time::ser_opt_datetime",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub promised: Option<DateTime<FixedOffset>>,
+    /// promise --kept: the running promise was kept (stops the `promise` timer).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub kept: bool,
 }
 
 fn epoch() -> DateTime<FixedOffset> {
@@ -444,6 +455,8 @@ pub fn next_state(s: State, e: &Event) -> Option<State> {
                 s
             }
         }
+        // A promise is made or kept while the ticket is not yet resolved.
+        A::Promise if open_unresolved => s,
         A::Wait if matches!(s, S::Accepted | S::InProgress) => S::Waiting,
         A::Resume if s == S::Waiting => S::InProgress,
         A::Resolve if working => S::Resolved,
@@ -456,6 +469,30 @@ pub fn next_state(s: State, e: &Event) -> Option<State> {
         A::MergedFrom if s.is_open() => s,
         _ => return None,
     })
+}
+
+/// A promise names what and by when, later than it is made; its keeping names neither.
+fn promise(e: &Event) -> Result<(), StepError> {
+    match (e.kept, e.promised) {
+        (true, None) => Ok(()),
+        (true, Some(_)) => Err(StepError::Invalid(
+            "a promise is either made (with a time) or kept, not both".into(),
+        )),
+        (false, None) => Err(StepError::Invalid(
+            "promise needs a time (by when the customer was promised it)".into(),
+        )),
+        (false, Some(by)) => {
+            need("what was promised", e.text.as_deref(), Action::Promise)?;
+            if by <= e.at {
+                return Err(StepError::Invalid(format!(
+                    "a promise is due after it is made; {} is not after {}",
+                    by.format("%Y-%m-%d %H:%M"),
+                    e.at.format("%Y-%m-%d %H:%M")
+                )));
+            }
+            Ok(())
+        }
+    }
 }
 
 fn score(name: &str, v: Option<u8>) -> Result<(), StepError> {
@@ -834,6 +871,7 @@ pub fn apply(t: &mut Ticket, e: &Event) -> Result<(), StepError> {
                 ));
             }
         }
+        A::Promise => promise(e)?,
         A::SlaNotified => need("a timer", e.timer.as_deref(), action)?,
         A::Set => set_field(t, e)?,
         A::Redact => {

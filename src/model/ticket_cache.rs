@@ -40,7 +40,7 @@ use crate::error::{Error, Result};
 /// Bumped whenever the layout or the codec below changes. With the crate version and a
 /// fingerprint of the build (`SOURCES`) also in every cache file, a cache written by
 /// another svcdesk is rebuilt, never misread.
-const FORMAT: u32 = 10;
+const FORMAT: u32 = 11;
 const MAGIC: &[u8; 8] = b"SVCDTKC\n";
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// The source of everything that decides what an entry holds: the record types and their
@@ -1069,6 +1069,8 @@ impl Codec for Event {
             verdict,
             lead,
             exception,
+            promised,
+            kept,
         } = self;
         at.put(w);
         by.put(w);
@@ -1130,6 +1132,8 @@ impl Codec for Event {
         verdict.put(w);
         lead.put(w);
         exception.put(w);
+        promised.put(w);
+        kept.put(w);
     }
 
     fn get(r: &mut Reader) -> Option<Self> {
@@ -1194,6 +1198,8 @@ impl Codec for Event {
             verdict: Codec::get(r)?,
             lead: Codec::get(r)?,
             exception: Codec::get(r)?,
+            promised: Codec::get(r)?,
+            kept: Codec::get(r)?,
         })
     }
 }
@@ -1279,6 +1285,8 @@ mod tests {
             verdict: Some(Verdict::Rejected),
             lead: s("e-lead"),
             exception: s("e-exception"),
+            promised: Some(at("2026-11-25T17:00:00+08:00")),
+            kept: true,
         };
         Ticket {
             schema: 1,

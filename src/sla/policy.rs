@@ -48,6 +48,25 @@
 //! hours. A timer with `goods = true` is started only by events stamped `goods = true`
 //! (a `plan --needs-parts`, a `comp-approve` of an exchange or replacement).
 //!
+//! # Built-in timers: promises and collaboration due dates
+//!
+//! Two timers need no table in `svcdesk.toml`, and their names are reserved: each run's
+//! deadline is named by the event that starts it, as a wall-clock span (basis
+//! `promised` or `due`), and no state pauses it.
+//!
+//! - `promise`: every `promise` event that makes a promise (`promised`, its `text`) runs
+//!   to the promised time. It is stopped by `resolve` or by a `promise` event with
+//!   `kept = true` (met in time, else breached). A new promise ends the running one:
+//!   `restarted` before its time (a changed promise is not a broken one), breached after.
+//! - `collab`: every `collab` request with a `due` date runs to the end of that day in
+//!   desk time (midnight after it). Only the `collab-reply` answering that request (its
+//!   `request` number) stops it; requests to several departments run side by side. A
+//!   request left unanswered when the ticket closes is `n/a` (optional).
+//!
+//! They come after the policy's timers in [`Policy::evaluate`], so `sla check`, `ticket
+//! list --overdue` and `ticket show` report them like any other; the ledger's and the
+//! stats' per-timer columns list the policy's timers only.
+//!
 //! # When a timer runs
 //!
 //! History is read in the order events were recorded (the order that defines the
@@ -112,7 +131,7 @@
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
-use crate::config::policy::{TimerRule, grade_index, priority_index};
+use crate::config::policy::{TimerKind, TimerRule, grade_index, priority_index};
 use crate::model::ticket::{Action, Event, Grade, Priority, State, Ticket};
 use crate::time::Target;
 
@@ -252,6 +271,12 @@ impl Policy {
         cycle: &Cycle,
         now: DateTime<Utc>,
     ) -> Option<(Target, &'static str, Deadline)> {
+        // A built-in timer's deadline is named by its start event: a wall-clock span to it.
+        if let Some((due, basis)) = self.named_due(rule, &events[cycle.start]) {
+            let span = (due - cycle.started).max(Duration::zero());
+            let t = Target::Wall(span);
+            return Some((t, basis, self.deadline(rule, t, events, cycle, now)));
+        }
         // A run started for a remote customer has the `remote` target alone, if any.
         if let Some(t) = rule.remote.filter(|_| events[cycle.start].remote) {
             return Some((t, "remote", self.deadline(rule, t, events, cycle, now)));
@@ -267,6 +292,25 @@ impl Policy {
             }
         }
         best
+    }
+
+    /// The deadline a built-in timer's start event names, and what to call its basis: a
+    /// promise's time (`promised`); a collaboration request's due date, at the end of
+    /// that day in desk time (`due`).
+    fn named_due(&self, rule: &TimerRule, e: &Event) -> Option<(DateTime<Utc>, &'static str)> {
+        match rule.kind {
+            TimerKind::Policy => None,
+            TimerKind::Promise => Some((e.promised?.to_utc(), "promised")),
+            TimerKind::Collab => {
+                let midnight = e.due?.succ_opt()?.and_hms_opt(0, 0, 0)?;
+                let tz = self.calendar.tz();
+                let due = chrono::TimeZone::from_local_datetime(&tz, &midnight)
+                    .earliest()
+                    .map(|t| t.to_utc())
+                    .unwrap_or_else(|| midnight.and_utc());
+                Some((due, "due"))
+            }
+        }
     }
 
     fn evaluate_run(
@@ -480,8 +524,35 @@ impl Cycle {
     /// grade and priority right after event `i`.
     fn all(rule: &TimerRule, events: &[Event], after: &[(State, Targets)]) -> Vec<Cycle> {
         let is = |e: &Event, list: &[Action]| e.action.is_some_and(|a| list.contains(&a));
-        // A `goods` timer is started only by a step that needs goods shipped.
-        let starts = |e: &Event| is(e, &rule.start) && (!rule.goods || e.goods);
+        // A `goods` timer is started only by a step that needs goods shipped; a built-in
+        // one only by an event that names its deadline (a promise made, a request with
+        // a due date).
+        let starts = |e: &Event| {
+            is(e, &rule.start)
+                && (!rule.goods || e.goods)
+                && match rule.kind {
+                    TimerKind::Policy => true,
+                    TimerKind::Promise => e.promised.is_some() && !e.kept,
+                    TimerKind::Collab => e.due.is_some(),
+                }
+        };
+        // What stops the run started at `start`: a stop action; a promise's keeping; for
+        // a collaboration request, only the reply that answers it.
+        let stops = |x: &Event, start: usize| match rule.kind {
+            TimerKind::Policy => is(x, &rule.stop),
+            TimerKind::Promise => {
+                is(x, &rule.stop) || (x.action == Some(Action::Promise) && x.kept)
+            }
+            TimerKind::Collab => {
+                let n = events[..=start]
+                    .iter()
+                    .filter(|e| e.action == Some(Action::Collab))
+                    .count() as u32;
+                is(x, &rule.stop) && x.request == Some(n)
+            }
+        };
+        // Requests to several departments run side by side: a new one restarts nothing.
+        let restarts = |x: &Event| rule.kind != TimerKind::Collab && starts(x);
         let mut cycles = Vec::new();
         let mut i = 0;
         while i < events.len() {
@@ -502,13 +573,13 @@ impl Cycle {
                 // Times that go backwards are read as the time before.
                 let last = epochs.last().map_or(started, |e| e.from);
                 let at = x.at.to_utc().max(last);
-                let how = if is(x, &rule.stop) {
+                let how = if stops(x, start) {
                     Some(Ending::Stop)
                 } else if x.action == Some(Action::Close) {
                     Some(Ending::Close)
                 } else if x.action == Some(Action::MergedInto) {
                     Some(Ending::Merged)
-                } else if starts(x) {
+                } else if restarts(x) {
                     Some(Ending::Restart)
                 } else {
                     None
@@ -535,8 +606,11 @@ impl Cycle {
                 settled_on_call: events[start].on_call
                     && events[start].action == Some(Action::Resolve),
             });
-            // A restart is the start of the next run.
-            i = if matches!(ended, Some((Ending::Restart, _))) {
+            // A restart is the start of the next run; collaboration requests overlap, so
+            // the next one may start inside this run.
+            i = if rule.kind == TimerKind::Collab {
+                start + 1
+            } else if matches!(ended, Some((Ending::Restart, _))) {
                 j
             } else {
                 j + 1

@@ -896,3 +896,108 @@ fn goods_timers_start_on_goods_and_remote_runs_take_the_remote_target() {
         (utc("2026-12-06 17:00"), "remote")
     );
 }
+
+/// A promise made at `when`, due at `by`.
+fn promise(when: &str, by: &str) -> Event {
+    let mut e = ev(Action::Promise, when);
+    e.promised = Some(at(by));
+    e
+}
+
+fn runs_of(t: &Ticket, timer: &str, now: &str) -> Vec<(TimerState, DateTime<Utc>)> {
+    policy()
+        .evaluate(t, utc(now))
+        .into_iter()
+        .filter(|s| s.timer == timer)
+        .map(|s| (s.state, s.due))
+        .collect()
+}
+
+#[test]
+fn a_promise_changed_in_time_restarts_and_one_changed_late_stays_broken() {
+    let mut kept = ev(Action::Promise, "2026-11-24 16:00");
+    kept.kept = true;
+    let t = Ticket {
+        event: vec![
+            open("2026-11-24 09:00", None, None),
+            promise("2026-11-24 09:10", "2026-11-24 12:00"),
+            promise("2026-11-24 11:00", "2026-11-24 13:00"),
+            promise("2026-11-24 14:00", "2026-11-24 17:00"),
+            kept,
+        ],
+        ..Ticket::default()
+    };
+    assert_eq!(
+        runs_of(&t, "promise", "2026-11-24 18:00"),
+        vec![
+            (TimerState::Restarted, utc("2026-11-24 12:00")),
+            (TimerState::Breached, utc("2026-11-24 13:00")),
+            (TimerState::Met, utc("2026-11-24 17:00")),
+        ]
+    );
+    // A keeping with nothing running starts nothing; a resolve keeps the promise too.
+    let t = Ticket {
+        event: vec![
+            open("2026-11-24 09:00", None, None),
+            promise("2026-11-24 09:10", "2026-11-24 12:00"),
+            ev(Action::Resolve, "2026-11-24 11:00"),
+        ],
+        ..Ticket::default()
+    };
+    assert_eq!(
+        runs_of(&t, "promise", "2026-11-24 18:00"),
+        vec![(TimerState::Met, utc("2026-11-24 12:00"))]
+    );
+}
+
+#[test]
+fn collab_requests_run_side_by_side_to_the_end_of_their_due_day() {
+    let collab = |when: &str, due: Option<(i32, u32, u32)>| {
+        let mut e = ev(Action::Collab, when);
+        e.due = due.and_then(|(y, m, d)| chrono::NaiveDate::from_ymd_opt(y, m, d));
+        e
+    };
+    let mut reply = ev(Action::CollabReply, "2026-11-25 10:00");
+    reply.request = Some(3);
+    let t = Ticket {
+        event: vec![
+            open("2026-11-24 09:00", None, None),
+            collab("2026-11-24 10:00", Some((2026, 11, 24))),
+            // No due date: no run, but it is request 2.
+            collab("2026-11-24 10:05", None),
+            collab("2026-11-24 10:10", Some((2026, 11, 26))),
+            reply,
+        ],
+        ..Ticket::default()
+    };
+    assert_eq!(
+        runs_of(&t, "collab", "2026-11-25 12:00"),
+        vec![
+            (TimerState::Breached, utc("2026-11-25 00:00")),
+            (TimerState::Met, utc("2026-11-27 00:00")),
+        ]
+    );
+    // Still due at 23:59 of its day.
+    assert_eq!(
+        runs_of(&t, "collab", "2026-11-24 23:59")[0].0,
+        TimerState::Running
+    );
+}
+
+#[test]
+fn the_builtin_timer_names_are_reserved() {
+    let c = desk_config();
+    let timer: config::Timer =
+        toml::from_str("start = \"open\"\nstop = \"resolve\"\ntarget = { all = \"1h\" }").unwrap();
+    let sla = config::Sla {
+        timers: [("promise".to_string(), timer)].into_iter().collect(),
+        ..config::Sla::default()
+    };
+    let e = Policy::new(&sla, c.calendar().unwrap()).unwrap_err();
+    assert!(e.problem.contains("built-in"), "{}", e.problem);
+    assert!(
+        !policy()
+            .timer_names()
+            .any(|n| n == "promise" || n == "collab")
+    );
+}

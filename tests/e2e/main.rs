@@ -36,6 +36,7 @@ mod lang;
 mod measure;
 mod merge_props;
 mod parts;
+mod promises;
 mod proptest_loaders;
 mod readme;
 mod report;

@@ -99,6 +99,12 @@ pub(super) fn describe(e: &Event, p: People) -> String {
     put("lead", e.lead.as_deref().map(|l| p.staff(l)));
     put("legal review", e.verdict.map(|v| word(p.lang, v)));
     put("exception", e.exception.clone());
+    // Stored in desk time, like every time of the desk's records.
+    put(
+        "promised",
+        e.promised.map(|t| t.format("%Y-%m-%d %H:%M").to_string()),
+    );
+    put("", e.kept.then(|| p.tr("show-promise-kept")));
     let goods = if e.remote {
         "show-goods-to-ship-remote"
     } else {

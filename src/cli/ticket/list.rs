@@ -111,6 +111,12 @@ pub struct ListArgs {
     /// Only tickets with a running SLA timer due within this time (e.g. 2h, 30m, 1d).
     #[arg(long, value_name = "DURATION", value_parser = values::duration())]
     due_within: Option<chrono::Duration>,
+    /// Only tickets with a collaboration request to this department (repeat for any).
+    #[arg(long, value_name = "DEPT")]
+    collab_to: Vec<String>,
+    /// Only tickets with a collaboration request still unanswered (to --collab-to).
+    #[arg(long)]
+    collab_open: bool,
     /// Add SLA columns: the next deadline of each ticket (JSON: every timer run).
     #[arg(long)]
     sla: bool,
@@ -147,6 +153,8 @@ impl ListArgs {
             overdue: self.overdue,
             due_within: self.due_within,
             fields: self.field.iter().cloned().collect(),
+            collab_to: self.collab_to.clone(),
+            collab_open: self.collab_open,
         }
     }
 }

@@ -9,6 +9,7 @@ mod list;
 mod merge;
 mod open;
 mod parts;
+mod promise;
 mod search;
 mod set;
 mod show;
@@ -46,6 +47,9 @@ States and the steps that move between them:
     the customer heard it (needs a plan; the plan-told timer, 1 h).
   • ship (role warehouse), delivered and lead (grade III only) are
     taken in any open state and do not change it.
+  • promise (--by TIME --what TEXT, or --kept) is taken before the
+    ticket is resolved and does not change the state; each promise is
+    a run of the built-in `promise` timer.
   • grade, note, link, set, escalate and the compensation steps do not
     change the state (escalate --to moves an accepted ticket back to
     assigned for the new owner).
@@ -154,7 +158,10 @@ the 客户服务受理跟踪反馈表 shows. An unknown code is refused with the
     #[command(after_help = "Examples:
   svcdesk ticket collab 9XWM --department quality --need 'batch test of lot 2611' --due 2026-11-28
 
-The other department answers with `svcdesk ticket reply`.")]
+The other department answers with `svcdesk ticket reply`. A request with --due is a
+run of the built-in `collab` timer, due at the end of that day in desk time: unanswered
+after it, `sla check` reports it breached (exit 2) and `ticket list --overdue` lists the
+ticket.")]
     Collab(CollabArgs),
     /// Record another department's answer to a collab request.
     #[command(after_help = "Examples:
@@ -273,6 +280,9 @@ every run, as in `ticket show --format json`.",
     /// Name the manager heading a grade III case's special team (专项小组).
     #[command(after_help = parts::LEAD_HELP)]
     Lead(LeadArgs),
+    /// Promise the customer something by a time, or (--kept) record it kept.
+    #[command(after_help = promise::PROMISE_HELP)]
+    Promise(promise::PromiseArgs),
 }
 
 /// Compensation (补偿/赔款): request, finance review, general manager's decision.
@@ -345,6 +355,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
         Command::Ship(a) => parts::ship(cx, d, a),
         Command::Delivered(a) => parts::delivered(cx, d, a),
         Command::Lead(a) => parts::lead(cx, d, a),
+        Command::Promise(a) => promise::exec(cx, d, a),
     }
 }
 

@@ -53,6 +53,35 @@ pub fn request_answered(t: &Ticket, asked: Option<u32>) -> Option<u32> {
     asked.or((made > 0).then_some(made))
 }
 
+/// One collaboration request of a ticket, as `ticket list --collab-to/--collab-open`
+/// sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    /// The department asked.
+    pub department: String,
+    /// A `collab-reply` answered it (its `request` number).
+    pub answered: bool,
+}
+
+/// Every collab request of the ticket, numbered from 1 in history order.
+pub fn requests(t: &Ticket) -> Vec<Request> {
+    let answered: Vec<u32> = t
+        .event
+        .iter()
+        .filter(|e| e.action == Some(Action::CollabReply))
+        .filter_map(|e| e.request)
+        .collect();
+    t.event
+        .iter()
+        .filter(|e| e.action == Some(Action::Collab))
+        .enumerate()
+        .map(|(i, e)| Request {
+            department: e.department.clone().unwrap_or_default(),
+            answered: answered.contains(&(i as u32 + 1)),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -82,5 +111,24 @@ mod tests {
         assert_eq!(request_answered(&t, None), Some(2));
         assert_eq!(request_answered(&t, Some(1)), Some(1));
         assert_eq!(request_answered(&with(&[Action::Open]), None), None);
+    }
+
+    #[test]
+    fn requests_know_which_were_answered() {
+        let mut t = with(&[
+            Action::Open,
+            Action::Collab,
+            Action::Collab,
+            Action::CollabReply,
+        ]);
+        t.event[1].department = Some("product".into());
+        t.event[2].department = Some("quality".into());
+        t.event[3].request = Some(2);
+        let r = requests(&t);
+        assert_eq!(
+            (r[0].department.as_str(), r[0].answered),
+            ("product", false)
+        );
+        assert_eq!((r[1].department.as_str(), r[1].answered), ("quality", true));
     }
 }

@@ -9,10 +9,14 @@ mod comp;
 mod merge;
 mod open;
 mod parts;
+mod promise;
 mod set;
 
 pub use close::{Closing, Notice, Resolution, Revisit, close, dissatisfied, resolve, revisit};
-pub use collab::{Collab, Reply, collab, reply, request_answered};
+pub use collab::{
+    Collab, Reply, Request as CollabRequest, collab, reply, request_answered,
+    requests as collab_requests,
+};
 pub use comp::{CompRequest, comp_reject, comp_request, comp_review};
 pub use merge::{
     FromMerged, Merge, Merged, Split, SplitOff, merge, merged_events, shows_on_target, split,
@@ -24,6 +28,7 @@ pub use open::{
 pub use parts::{
     Planning, Shipment, comp_approve, delivered, lead, legal_review, needs_goods, plan, ship,
 };
+pub use promise::{Promise, pending as pending_promise, promise};
 pub use set::{Changes, Corrected, set};
 
 use chrono::{DateTime, Utc};
