@@ -372,7 +372,12 @@ impl Policy {
         Some(TimerStatus {
             timer: rule.name.clone(),
             run: 0,
-            target: target.to_string(),
+            target: match (basis, target) {
+                // A promise or a request names its deadline: its span reads like a time
+                // left (`5d 13h 30m`), not as minutes no policy would write.
+                ("promised" | "due", Target::Wall(span)) => super::view::wall(span),
+                _ => target.to_string(),
+            },
             basis: basis.to_string(),
             working: !matches!(target, Target::Wall(_)),
             started: cycle.started,
