@@ -1,7 +1,10 @@
 use clap::Subcommand;
 use svcdesk::desk::Desk;
 use svcdesk::hooks::notify::{self, HooksOn, Notice, Refusal};
+use svcdesk::hooks::HookEvent;
+use svcdesk::model::lifecycle;
 use svcdesk::model::measure;
+use svcdesk::model::record::SYSTEM_ACTOR;
 use svcdesk::model::ticket::Ticket;
 use svcdesk::model::ticket_store;
 use svcdesk::output;
@@ -190,6 +193,13 @@ pub struct CheckArgs {
     /// if nothing could be evaluated), instead of failing with exit 3.
     #[arg(long)]
     skip_bad: bool,
+    /// First apply the [lifecycle] rules of svcdesk.toml: close tickets resolved longer
+    /// ago than close_resolved_after, each a `close` event by svcdesk.
+    #[arg(long)]
+    apply: bool,
+    /// With --apply: say on stderr what it would close, and write nothing.
+    #[arg(long, requires = "apply")]
+    dry_run: bool,
 }
 
 #[derive(clap::Args)]
@@ -218,6 +228,9 @@ fn check(cx: &mut Context, a: CheckArgs) -> Result<u8> {
     let now = cx.time(&desk, a.now.as_deref())?;
     let policy = desk.config.policy()?;
     let hooks_on = notify_hooks(cx, &desk, &a)?;
+    if a.apply {
+        apply(cx, &desk, now, a.dry_run)?;
+    }
     let (tickets, bad) = ticket_store::load_where_or_skip(&desk, a.skip_bad, Ticket::is_open)
         .map_err(super::offer_skip_bad)?;
     super::skipped(&bad);
@@ -269,6 +282,37 @@ fn check(cx: &mut Context, a: CheckArgs) -> Result<u8> {
         Severity::Warning => SLA_WARNING,
         Severity::Breach => SLA_BREACH,
     })
+}
+
+/// `--apply`: the [lifecycle] rules, each close told on stderr (and committed, fired).
+fn apply(
+    cx: &mut Context,
+    desk: &Desk,
+    now: chrono::DateTime<chrono::Utc>,
+    dry_run: bool,
+) -> Result<()> {
+    if desk.config.lifecycle.is_off() {
+        return Err(Error::invalid_with_hint(
+            "--apply: svcdesk.toml has no [lifecycle] rule",
+            "add [lifecycle] with close_resolved_after = \"5wd\" (see the commented example `svcdesk init` writes)",
+        ));
+    }
+    let day = |t: chrono::DateTime<chrono::Utc>| desk.local(t).format("%Y-%m-%d %H:%M");
+    for x in lifecycle::apply(desk, now, dry_run)? {
+        let (id, since) = (&x.due.id, day(x.due.since));
+        match x.result {
+            Ok(_) if dry_run => eprintln!("{id}: would close (resolved or answered {since})"),
+            Ok(done) => {
+                eprintln!("{id}: closed (resolved or answered {since})");
+                let at = done.event.at.to_rfc3339();
+                let path = desk.path_of(&svcdesk::desk::Id::parse(id).expect("a stored ID"));
+                cx.changed(desk, format!("ticket {id}: close (by svcdesk, [lifecycle])"), vec![path]);
+                cx.fire(desk, HookEvent::ticket(desk, &done.ticket, "close", SYSTEM_ACTOR, &at));
+            }
+            Err(err) => eprintln!("warning: cannot close {id}: {err}"),
+        }
+    }
+    Ok(())
 }
 
 /// Whether --notify may run the desk's hooks; refused before anything is printed, so a

@@ -61,12 +61,19 @@ pub struct TicketFilter {
     /// `field = { "保修状态" = "保内" }`; `--field NAME=VALUE`, `--where field:NAME=VALUE`.
     #[serde(default, rename = "field")]
     pub fields: BTreeMap<String, String>,
+    /// Opened by one of these staff (the `by` of the open event).
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub opened_by: Vec<String>,
+    /// Followed by whoever runs the command: the opener follows a ticket by default,
+    /// whoever it is passed on to.
+    #[serde(default)]
+    pub following: bool,
 }
 
 impl TicketFilter {
     /// Whether matching needs to know who runs the command.
     pub fn needs_me(&self) -> bool {
-        self.mine
+        self.mine || self.following
     }
 
     /// Whether matching needs the SLA policy.
@@ -255,6 +262,8 @@ pub const FILTER_KEYS: &[&str] = &[
     "history",
     "overdue",
     "due_within",
+    "opened_by",
+    "following",
 ];
 
 /// The filter `table` spells, or the key at fault (when one is) and what is wrong.
@@ -288,7 +297,7 @@ pub fn filter_from(
 }
 
 /// The keys that are true or false: alone in a `--where` term they mean true.
-const FLAGS: &[&str] = &["open", "mine", "history", "overdue"];
+const FLAGS: &[&str] = &["open", "mine", "history", "overdue", "following"];
 
 /// The filter of `--where` terms: `KEY=VALUE` (a key given twice matches either value),
 /// or a true/false key alone (`open`, `mine`, `overdue`, `history`). `@VIEW` terms are the

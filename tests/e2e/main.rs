@@ -50,3 +50,4 @@ mod ticket_search;
 mod ticket_set;
 mod views;
 mod workbook;
+mod lifecycle;

@@ -111,6 +111,12 @@ pub struct ListArgs {
     /// Only tickets with a running SLA timer due within this time (e.g. 2h, 30m, 1d).
     #[arg(long, value_name = "DURATION", value_parser = values::duration())]
     due_within: Option<chrono::Duration>,
+    /// Only tickets opened (registered) by this staff member (repeatable).
+    #[arg(long, value_name = "STAFF")]
+    opened_by: Vec<String>,
+    /// Only tickets I follow (--as / SVCDESK_USER): those I opened, whoever has them now.
+    #[arg(long)]
+    following: bool,
     /// Add SLA columns: the next deadline of each ticket (JSON: every timer run).
     #[arg(long)]
     sla: bool,
@@ -147,6 +153,8 @@ impl ListArgs {
             overdue: self.overdue,
             due_within: self.due_within,
             fields: self.field.iter().cloned().collect(),
+            opened_by: self.opened_by.clone(),
+            following: self.following,
         }
     }
 }
