@@ -1,7 +1,7 @@
 use clap::Subcommand;
 use svcdesk::desk::Desk;
-use svcdesk::hooks::notify::{self, HooksOn, Notice, Refusal};
 use svcdesk::hooks::HookEvent;
+use svcdesk::hooks::notify::{self, HooksOn, Notice, Refusal};
 use svcdesk::model::lifecycle;
 use svcdesk::model::measure;
 use svcdesk::model::record::SYSTEM_ACTOR;
@@ -306,8 +306,15 @@ fn apply(
                 eprintln!("{id}: closed (resolved or answered {since})");
                 let at = done.event.at.to_rfc3339();
                 let path = desk.path_of(&svcdesk::desk::Id::parse(id).expect("a stored ID"));
-                cx.changed(desk, format!("ticket {id}: close (by svcdesk, [lifecycle])"), vec![path]);
-                cx.fire(desk, HookEvent::ticket(desk, &done.ticket, "close", SYSTEM_ACTOR, &at));
+                cx.changed(
+                    desk,
+                    format!("ticket {id}: close (by svcdesk, [lifecycle])"),
+                    vec![path],
+                );
+                cx.fire(
+                    desk,
+                    HookEvent::ticket(desk, &done.ticket, "close", SYSTEM_ACTOR, &at),
+                );
             }
             Err(err) => eprintln!("warning: cannot close {id}: {err}"),
         }

@@ -50,7 +50,14 @@ fn opened_by(d: &TestDesk, opener: &str, when: &str) -> String {
         opener,
         when,
         &[
-            "ticket", "open", "--customer", &c, "--category", "complaint", "-m", "机器过热",
+            "ticket",
+            "open",
+            "--customer",
+            &c,
+            "--category",
+            "complaint",
+            "-m",
+            "机器过热",
         ],
     );
     let t = out.trim().to_string();
@@ -62,7 +69,12 @@ fn opened_by(d: &TestDesk, opener: &str, when: &str) -> String {
 /// A ticket li resolved at `when`.
 fn resolved(d: &TestDesk, when: &str) -> String {
     let t = opened_by(d, "wang", "2026-12-02T09:00");
-    ok_at(d, "li", when, &["ticket", "resolve", &t, "-m", "风扇已更换"]);
+    ok_at(
+        d,
+        "li",
+        when,
+        &["ticket", "resolve", &t, "-m", "风扇已更换"],
+    );
     t
 }
 
@@ -122,7 +134,10 @@ fn a_resolved_ticket_closes_after_five_working_days_across_a_weekend_and_a_holid
 
     let before = ticket_text(&d, &t);
     let err = apply(&d, "2026-12-11T10:00", &[]);
-    assert_eq!(err, format!("{t}: closed (resolved or answered 2026-12-03 10:00)\n"));
+    assert_eq!(
+        err,
+        format!("{t}: closed (resolved or answered 2026-12-03 10:00)\n")
+    );
     assert_eq!(state(&d, &t), "closed");
     // One close event by svcdesk appended; the earlier lines untouched.
     let after = ticket_text(&d, &t);
@@ -175,7 +190,12 @@ fn apply_without_a_lifecycle_rule_is_refused_and_dry_run_needs_apply() {
     let (code, out, err) = at(&d, "cron", "2026-12-02T10:00", &["sla", "check", "--apply"]);
     assert_eq!((code, out.as_str()), (3, ""));
     assert!(err.contains("no [lifecycle] rule"), "{err}");
-    let (code, _, err) = at(&d, "cron", "2026-12-02T10:00", &["sla", "check", "--dry-run"]);
+    let (code, _, err) = at(
+        &d,
+        "cron",
+        "2026-12-02T10:00",
+        &["sla", "check", "--dry-run"],
+    );
     assert_eq!(code, 2, "{err}");
 }
 
@@ -210,13 +230,20 @@ fn the_opener_keeps_following_a_ticket_passed_on() {
     // Views and --where know the keys too.
     d.append_config("\n[views.followed]\nfollowing = true\nopen = true\n");
     assert_eq!(list("zhao", &["@followed"]), [zhaos.clone()]);
-    let (out, _) = ok_at(
+    let (out, err) = ok_at(
         &d,
         "li",
         "2026-12-02T10:00",
         &[
-            "ticket", "note", "--where", "opened-by=zhao", "-m", "客服跟进", "--dry-run",
+            "ticket",
+            "note",
+            "--where",
+            "opened-by=zhao",
+            "-m",
+            "客服跟进",
+            "--dry-run",
         ],
     );
-    let _ = out;
+    let told = format!("{out}{err}");
+    assert!(told.contains(&zhaos) && !told.contains(&wangs), "{told}");
 }
