@@ -144,6 +144,16 @@ tells of each once (per time it is opened) the same way, with SVCDESK_ACTION mea
 SVCDESK_ASSIGNEE its owner, SVCDESK_TIMER measure-due, SVCDESK_DUE the end of its due
 day and the measure as JSON, recorded as a `notified` event on the measure.
 
+--apply first applies the [lifecycle] rules of svcdesk.toml (exit 3 when it has none):
+a ticket resolved longer ago than close_resolved_after (an SLA target: \"5wd\" is five
+working days of [calendar]), counted from its last resolve or from a later revisit (the
+customer's answer), is closed by an ordinary `close` event by `svcdesk`. A revisit
+scored 2 or less, or compensation awaiting finance or the general manager, keeps it
+open for a person to decide. Each close is told on stderr (`ID: closed (resolved or
+answered TIME)`) and runs the hooks on close; with --commit (or [git] commit) the run
+is one commit. --apply --dry-run says what it would close (`ID: would close ...`) and
+writes nothing. The report that follows is of the tickets still open.
+
 With --format csv or json the output is always a whole document: the header, or [],
 when nothing is due.
 
@@ -163,6 +173,8 @@ Examples:
   svcdesk sla check                               # from cron: mail only when needed
   svcdesk sla check --notify --escalate            # hooks on sla-breach tell people
   svcdesk sla check --notify ./hooks/breach.sh
+  svcdesk --commit sla check --apply               # cron: close resolved tickets, [lifecycle]
+  svcdesk sla check --apply --dry-run              # what --apply would close
   SVCDESK_NOW='2026-11-24 17:00' svcdesk sla check --format csv"
     )]
     Check(CheckArgs),
@@ -298,6 +310,7 @@ fn apply(
         ));
     }
     let day = |t: chrono::DateTime<chrono::Utc>| desk.local(t).format("%Y-%m-%d %H:%M");
+    let mut closed = Vec::new();
     for x in lifecycle::apply(desk, now, dry_run)? {
         let (id, since) = (&x.due.id, day(x.due.since));
         match x.result {
@@ -305,19 +318,22 @@ fn apply(
             Ok(done) => {
                 eprintln!("{id}: closed (resolved or answered {since})");
                 let at = done.event.at.to_rfc3339();
-                let path = desk.path_of(&svcdesk::desk::Id::parse(id).expect("a stored ID"));
-                cx.changed(
-                    desk,
-                    format!("ticket {id}: close (by svcdesk, [lifecycle])"),
-                    vec![path],
-                );
-                cx.fire(
-                    desk,
-                    HookEvent::ticket(desk, &done.ticket, "close", SYSTEM_ACTOR, &at),
-                );
+                if let Some(parsed) = svcdesk::desk::Id::parse(id) {
+                    closed.push(desk.path_of(&parsed));
+                }
+                let ev = HookEvent::ticket(desk, &done.ticket, "close", SYSTEM_ACTOR, &at);
+                cx.fire(desk, ev);
             }
             Err(err) => eprintln!("warning: cannot close {id}: {err}"),
         }
+    }
+    // One commit for the run, as a bulk step makes.
+    if !closed.is_empty() {
+        let message = format!(
+            "sla check --apply: close {} resolved ticket(s) ([lifecycle], by svcdesk)",
+            closed.len()
+        );
+        cx.changed(desk, message, closed);
     }
     Ok(())
 }

@@ -220,16 +220,16 @@ fn the_opener_keeps_following_a_ticket_passed_on() {
     // Assigned on to li: not zhao's by --mine, still zhao's by --opened-by and --following.
     assert_eq!(list("zhao", &["--mine"]), Vec::<String>::new());
     assert_eq!(list("li", &["--mine"]), both);
-    assert_eq!(list("wang", &["--opened-by", "zhao"]), [zhaos.clone()]);
+    assert_eq!(list("wang", &["--opened-by", "zhao"]), [zhaos.as_str()]);
     assert_eq!(
         list("wang", &["--opened-by", "zhao", "--opened-by", "wang"]),
         both
     );
-    assert_eq!(list("zhao", &["--following"]), [zhaos.clone()]);
-    assert_eq!(list("wang", &["--following"]), [wangs.clone()]);
+    assert_eq!(list("zhao", &["--following"]), [zhaos.as_str()]);
+    assert_eq!(list("wang", &["--following"]), [wangs.as_str()]);
     // Views and --where know the keys too.
     d.append_config("\n[views.followed]\nfollowing = true\nopen = true\n");
-    assert_eq!(list("zhao", &["@followed"]), [zhaos.clone()]);
+    assert_eq!(list("zhao", &["@followed"]), [zhaos.as_str()]);
     let (out, err) = ok_at(
         &d,
         "li",

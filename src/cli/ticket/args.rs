@@ -13,7 +13,7 @@ pub struct CommonArgs {
     pub(super) ids: Vec<String>,
     /// Instead of IDs, every ticket this filter keeps: KEY=VALUE with the keys of
     /// `ticket list` (state=accepted, assignee=wang, due_within=2h…), a true/false key
-    /// alone (open, mine, overdue), or @VIEW. Repeat to narrow; a key given twice matches
+    /// alone (open, mine, overdue, following), or @VIEW. Repeat to narrow; a key given twice matches
     /// either value.
     #[arg(
         long = "where",
