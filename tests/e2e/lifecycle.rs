@@ -247,3 +247,70 @@ fn the_opener_keeps_following_a_ticket_passed_on() {
     let told = format!("{out}{err}");
     assert!(told.contains(&zhaos) && !told.contains(&wangs), "{told}");
 }
+
+#[test]
+fn apply_with_commit_makes_one_commit_and_the_desk_checks_clean() {
+    let d = desk();
+    let a = resolved(&d, "2026-12-03T10:00");
+    let b = resolved(&d, "2026-12-03T11:00");
+    let git = |args: &[&str]| {
+        let o = std::process::Command::new("git")
+            .current_dir(&d.root)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .args(["-c", "user.name=Test", "-c", "user.email=test@example.com"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "git {args:?}: {}", stderr(&o));
+        stdout(&o)
+    };
+    git(&["init", "-q"]);
+    git(&["add", "-A"]);
+    git(&["commit", "-q", "-m", "desk"]);
+    let o = d
+        .cmd()
+        .env("SVCDESK_NOW", "2026-12-11T12:00:00+08:00")
+        .env("SVCDESK_USER", "cron")
+        .env("GIT_AUTHOR_NAME", "Cron")
+        .env("GIT_AUTHOR_EMAIL", "cron@example.com")
+        .env("GIT_COMMITTER_NAME", "Cron")
+        .env("GIT_COMMITTER_EMAIL", "cron@example.com")
+        .args(["--commit", "sla", "check", "--apply"])
+        .output()
+        .unwrap();
+    assert!(matches!(o.status.code(), Some(0 | 2)), "{}", stderr(&o));
+    // In ID order.
+    let mut want = vec![
+        format!("{a}: closed (resolved or answered 2026-12-03 10:00)\n"),
+        format!("{b}: closed (resolved or answered 2026-12-03 11:00)\n"),
+    ];
+    want.sort();
+    assert_eq!(stderr(&o), want.concat());
+    let log = git(&["log", "--format=%s", "--name-only", "-1"]);
+    assert!(
+        log.starts_with("sla check --apply: close 2 resolved ticket(s)"),
+        "{log}"
+    );
+    assert!(log.contains(&a) && log.contains(&b), "{log}");
+    assert_eq!(git(&["status", "--porcelain"]), "");
+    assert_eq!(git(&["rev-list", "--count", "HEAD"]).trim(), "2");
+    ok_at(&d, "cron", "2026-12-11T12:00", &["check"]);
+}
+
+#[test]
+fn a_bad_lifecycle_section_names_its_line() {
+    let d = TestDesk::new();
+    d.append_config("\n[lifecycle]\nclose_resolved_after = \"5 days\"\n");
+    let (code, _, err) = at(&d, "wang", "2026-12-02T10:00", &["ticket", "list"]);
+    assert_ne!(code, 0);
+    assert!(
+        err.contains("svcdesk.toml:") && err.contains("invalid SLA target \"5 days\""),
+        "{err}"
+    );
+    let d = TestDesk::new();
+    d.append_config("\n[lifecycle]\nclose_after = \"5wd\"\n");
+    let (code, _, err) = at(&d, "wang", "2026-12-02T10:00", &["ticket", "list"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("close_after"), "{err}");
+}
