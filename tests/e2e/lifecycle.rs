@@ -281,7 +281,7 @@ fn apply_with_commit_makes_one_commit_and_the_desk_checks_clean() {
         .unwrap();
     assert!(matches!(o.status.code(), Some(0 | 2)), "{}", stderr(&o));
     // In ID order.
-    let mut want = vec![
+    let mut want = [
         format!("{a}: closed (resolved or answered 2026-12-03 10:00)\n"),
         format!("{b}: closed (resolved or answered 2026-12-03 11:00)\n"),
     ];
