@@ -144,15 +144,17 @@ tells of each once (per time it is opened) the same way, with SVCDESK_ACTION mea
 SVCDESK_ASSIGNEE its owner, SVCDESK_TIMER measure-due, SVCDESK_DUE the end of its due
 day and the measure as JSON, recorded as a `notified` event on the measure.
 
---apply first applies the [lifecycle] rules of svcdesk.toml (exit 3 when it has none):
-a ticket resolved longer ago than close_resolved_after (an SLA target: \"5wd\" is five
-working days of [calendar]), counted from its last resolve or from a later revisit (the
-customer's answer), is closed by an ordinary `close` event by `svcdesk`. A revisit
-scored 2 or less, or compensation awaiting finance or the general manager, keeps it
-open for a person to decide. Each close is told on stderr (`ID: closed (resolved or
-answered TIME)`) and runs the hooks on close; with --commit (or [git] commit) the run
-is one commit. --apply --dry-run says what it would close (`ID: would close ...`) and
-writes nothing. The report that follows is of the tickets still open.
+--apply first takes the steps that are due by themselves, each an ordinary event by
+`svcdesk`: a ticket waiting with `ticket wait --until DATE` is resumed once DATE has
+begun (desk time); with [lifecycle] close_resolved_after in svcdesk.toml (an SLA
+target: \"5wd\" is five working days of [calendar]), a ticket resolved longer ago than
+that, counted from its last resolve or from a later revisit (the customer's answer),
+is closed. A revisit scored 2 or less, or compensation awaiting finance or the general
+manager, keeps it open for a person to decide. Each change is told on stderr (`ID:
+closed (resolved or answered TIME)`, `ID: resumed (waited until DATE)`) and runs the
+hooks on close or resume; with --commit (or [git] commit) the run is one commit.
+--apply --dry-run says what it would do (`ID: would close ...`) and writes nothing.
+The report that follows is of the tickets as they then stand.
 
 With --format csv or json the output is always a whole document: the header, or [],
 when nothing is due.
@@ -173,8 +175,8 @@ Examples:
   svcdesk sla check                               # from cron: mail only when needed
   svcdesk sla check --notify --escalate            # hooks on sla-breach tell people
   svcdesk sla check --notify ./hooks/breach.sh
-  svcdesk --commit sla check --apply               # cron: close resolved tickets, [lifecycle]
-  svcdesk sla check --apply --dry-run              # what --apply would close
+  svcdesk --commit sla check --apply               # cron: resume waits, close resolved tickets
+  svcdesk sla check --apply --dry-run              # what --apply would do
   SVCDESK_NOW='2026-11-24 17:00' svcdesk sla check --format csv"
     )]
     Check(CheckArgs),
@@ -205,11 +207,11 @@ pub struct CheckArgs {
     /// if nothing could be evaluated), instead of failing with exit 3.
     #[arg(long)]
     skip_bad: bool,
-    /// First apply the [lifecycle] rules of svcdesk.toml: close tickets resolved longer
-    /// ago than close_resolved_after, each a `close` event by svcdesk.
+    /// First take the steps due by themselves: resume tickets whose `wait --until` day
+    /// has come, close those resolved longer ago than [lifecycle] close_resolved_after.
     #[arg(long)]
     apply: bool,
-    /// With --apply: say on stderr what it would close, and write nothing.
+    /// With --apply: say on stderr what it would do, and write nothing.
     #[arg(long, requires = "apply")]
     dry_run: bool,
 }
@@ -296,44 +298,50 @@ fn check(cx: &mut Context, a: CheckArgs) -> Result<u8> {
     })
 }
 
-/// `--apply`: the [lifecycle] rules, each close told on stderr (and committed, fired).
+/// `--apply`: the [lifecycle] rules and the ends of `wait --until`, each change told on
+/// stderr, fired to the hooks, and committed together.
 fn apply(
     cx: &mut Context,
     desk: &Desk,
     now: chrono::DateTime<chrono::Utc>,
     dry_run: bool,
 ) -> Result<()> {
-    if desk.config.lifecycle.is_off() {
-        return Err(Error::invalid_with_hint(
-            "--apply: svcdesk.toml has no [lifecycle] rule",
-            "add [lifecycle] with close_resolved_after = \"5wd\" (see the commented example `svcdesk init` writes)",
-        ));
-    }
+    use lifecycle::Change;
     let day = |t: chrono::DateTime<chrono::Utc>| desk.local(t).format("%Y-%m-%d %H:%M");
-    let mut closed = Vec::new();
+    let mut changed = Vec::new();
     for x in lifecycle::apply(desk, now, dry_run)? {
-        let (id, since) = (&x.due.id, day(x.due.since));
+        let id = &x.due.id;
+        let (action, what) = match x.due.change {
+            Change::Close { since, .. } => {
+                ("close", format!("(resolved or answered {})", day(since)))
+            }
+            Change::Resume { until } => ("resume", format!("(waited until {until})")),
+        };
+        let (verb, would) = match action {
+            "close" => ("closed", "would close"),
+            _ => ("resumed", "would resume"),
+        };
         match x.result {
-            Ok(_) if dry_run => eprintln!("{id}: would close (resolved or answered {since})"),
+            Ok(_) if dry_run => eprintln!("{id}: {would} {what}"),
             Ok(done) => {
-                eprintln!("{id}: closed (resolved or answered {since})");
+                eprintln!("{id}: {verb} {what}");
                 let at = done.event.at.to_rfc3339();
                 if let Some(parsed) = svcdesk::desk::Id::parse(id) {
-                    closed.push(desk.path_of(&parsed));
+                    changed.push(desk.path_of(&parsed));
                 }
-                let ev = HookEvent::ticket(desk, &done.ticket, "close", SYSTEM_ACTOR, &at);
+                let ev = HookEvent::ticket(desk, &done.ticket, action, SYSTEM_ACTOR, &at);
                 cx.fire(desk, ev);
             }
-            Err(err) => eprintln!("warning: cannot close {id}: {err}"),
+            Err(err) => eprintln!("warning: cannot {action} {id}: {err}"),
         }
     }
     // One commit for the run, as a bulk step makes.
-    if !closed.is_empty() {
+    if !changed.is_empty() {
         let message = format!(
-            "sla check --apply: close {} resolved ticket(s) ([lifecycle], by svcdesk)",
-            closed.len()
+            "sla check --apply: {} ticket(s) closed or resumed ([lifecycle], wait --until; by svcdesk)",
+            changed.len()
         );
-        cx.changed(desk, message, closed);
+        cx.changed(desk, message, changed);
     }
     Ok(())
 }

@@ -1,50 +1,78 @@
-//! `[lifecycle]` rules that `sla check --apply` applies by itself: a ticket resolved
-//! longer ago than `close_resolved_after`, with no answer from the customer since, is
-//! closed by an ordinary `close` event by [`SYSTEM_ACTOR`] (`svcdesk`).
+//! What `sla check --apply` does by itself, each change an ordinary event by
+//! [`SYSTEM_ACTOR`] (`svcdesk`):
 //!
-//! The clock starts at the ticket's last `resolve`, or at a later `revisit` (the
-//! customer's answer: scores or a comment) when there is one: a customer who answered
-//! gets the whole time again. A revisit scored 2 or less, or compensation awaiting
-//! finance or the general manager, keeps the ticket open: a person decides.
+//! - `[lifecycle] close_resolved_after`: a ticket resolved longer ago than that, with no
+//!   answer from the customer since, is closed (`close`). The clock starts at the
+//!   ticket's last `resolve`, or at a later `revisit` (the customer's answer: scores or a
+//!   comment) when there is one: a customer who answered gets the whole time again. A
+//!   revisit scored 2 or less, or compensation awaiting finance or the general manager,
+//!   keeps the ticket open: a person decides.
+//! - `ticket wait --until DATE` (the wait event's `due`): once DATE has begun in desk
+//!   time, the waiting ticket is resumed (`resume`). Needs no `[lifecycle]` section.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use super::record::SYSTEM_ACTOR;
 use super::steps::{self, Batch};
 use super::ticket::{Action, Event, Ticket};
 use super::ticket_store;
-use crate::config::Lifecycle;
 use crate::desk::{Desk, Id, When};
 use crate::error::{Error, Result};
 use crate::time::{Calendar, Target};
 use crate::vocab::{CompState, State};
 
-/// A resolved ticket the rule closes, and why.
+/// A change a ticket is due for.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DueClose {
-    pub id: String,
-    /// When its clock started: the resolve, or the customer's later answer.
-    pub since: DateTime<Utc>,
-    /// When it became due: `since` plus the target.
-    pub due: DateTime<Utc>,
+pub enum Change {
+    /// Resolved long enough: `since` the resolve or the customer's later answer, `due`
+    /// that plus the target.
+    Close {
+        since: DateTime<Utc>,
+        due: DateTime<Utc>,
+    },
+    /// Waited until this day, which has begun.
+    Resume { until: NaiveDate },
 }
 
-/// The resolved tickets of `tickets` due to be closed at `now` under `after`, in ID order.
-pub fn close_due(
-    after: &Target,
+/// A ticket and the change it is due for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Due {
+    pub id: String,
+    pub change: Change,
+}
+
+/// The changes `tickets` are due for at `now`, in ID order: closes under
+/// `close_after` (none when None), resumes of waits whose `--until` day has begun.
+pub fn due(
+    close_after: Option<&Target>,
     calendar: &Calendar,
     tickets: &[Ticket],
     now: DateTime<Utc>,
-) -> Vec<DueClose> {
-    let mut due: Vec<DueClose> = tickets
+) -> Vec<Due> {
+    let mut due: Vec<Due> = tickets
         .iter()
         .filter_map(|t| {
-            let since = clock_start(t)?;
-            let due = after.due(calendar, since);
-            (due <= now).then(|| DueClose {
+            let change = match t.state() {
+                State::Resolved => {
+                    let after = close_after?;
+                    let since = clock_start(t)?;
+                    let due = after.due(calendar, since);
+                    (due <= now).then_some(Change::Close { since, due })?
+                }
+                State::Waiting => {
+                    let until = t
+                        .event
+                        .last()
+                        .filter(|e| e.action == Some(Action::Wait))?
+                        .due?;
+                    let begun = now.with_timezone(&calendar.tz()).date_naive() >= until;
+                    begun.then_some(Change::Resume { until })?
+                }
+                _ => return None,
+            };
+            Some(Due {
                 id: t.id.clone(),
-                since,
-                due,
+                change,
             })
         })
         .collect();
@@ -54,12 +82,10 @@ pub fn close_due(
 
 /// When a resolved ticket's clock started, or None when the rule leaves it alone.
 fn clock_start(t: &Ticket) -> Option<DateTime<Utc>> {
-    if t.state() != State::Resolved
-        || matches!(
-            t.compensation,
-            Some(CompState::Requested | CompState::Reviewed)
-        )
-    {
+    if matches!(
+        t.compensation,
+        Some(CompState::Requested | CompState::Reviewed)
+    ) {
         return None;
     }
     let resolved = t
@@ -79,33 +105,31 @@ fn clock_start(t: &Ticket) -> Option<DateTime<Utc>> {
     Some(since.with_timezone(&Utc))
 }
 
-/// A ticket `apply` closed: as it now stands, and the close event as recorded.
-pub struct Closed {
+/// A ticket `apply` changed: as it now stands, and the event as recorded.
+pub struct Changed {
     pub ticket: Ticket,
     pub event: Event,
 }
 
-/// What `apply` did (or, dry, would do) to each due ticket.
+/// What `apply` did (or, dry, would do) to each ticket due for a change.
 pub struct Applied {
-    pub due: DueClose,
-    pub result: Result<Closed>,
+    pub due: Due,
+    pub result: Result<Changed>,
 }
 
-/// Closes every ticket the desk's `[lifecycle]` rule makes due at `now`, under one desk
-/// lock; with `dry_run` each close is only checked and no byte is written. An empty
-/// list when the desk has no `[lifecycle]` rule.
+/// Takes every change the desk's tickets are due for at `now`, under one desk lock;
+/// with `dry_run` each is only checked and no byte is written.
 pub fn apply(desk: &Desk, now: DateTime<Utc>, dry_run: bool) -> Result<Vec<Applied>> {
-    let rule: &Lifecycle = &desk.config.lifecycle;
-    let Some(after) = &rule.close_resolved_after else {
-        return Ok(Vec::new());
-    };
+    let after = desk.config.lifecycle.close_resolved_after.as_ref();
     let calendar = desk
         .config
         .calendar()
         .map_err(|e| Error::invalid(format!("svcdesk.toml [calendar]: {e}")))?;
-    let resolved = ticket_store::load_where(desk, |t| t.state() == State::Resolved)?;
+    let candidates = ticket_store::load_where(desk, |t| {
+        matches!(t.state(), State::Resolved | State::Waiting)
+    })?;
     // A stored ticket's ID always parses; one that did not could not be stepped on.
-    let due: Vec<(Id, DueClose)> = close_due(after, &calendar, &resolved, now)
+    let due: Vec<(Id, Due)> = due(after, &calendar, &candidates, now)
         .into_iter()
         .filter_map(|d| Some((Id::parse(&d.id)?, d)))
         .collect();
@@ -114,28 +138,35 @@ pub fn apply(desk: &Desk, now: DateTime<Utc>, dry_run: bool) -> Result<Vec<Appli
         dry_run,
         atomic: false,
     };
-    let text =
-        format!("closed by [lifecycle]: resolved {after} ago with no answer from the customer");
     // Decided again on the ticket as it stands under the lock: a customer's answer or a
-    // reopen that came in since it was read keeps it open.
+    // step that came in since it was read keeps it as it is.
     let results = steps::each(desk, &ids, how, |id| {
         let (ticket, mut events) = ticket_store::append_all(desk, id, When::NowIs(now), |t| {
-            if close_due(after, &calendar, std::slice::from_ref(t), now).is_empty() {
-                return Err(Error::invalid(
-                    "no longer due to close: it changed meanwhile",
-                ));
-            }
-            let mut e = Event {
+            let Some(d) = self::due(after, &calendar, std::slice::from_ref(t), now).pop() else {
+                return Err(Error::invalid("no longer due: it changed meanwhile"));
+            };
+            let (action, text) = match d.change {
+                Change::Close { .. } => (
+                    Action::Close,
+                    format!(
+                        "closed by [lifecycle]: resolved {} ago with no answer from the customer",
+                        after.map(ToString::to_string).unwrap_or_default()
+                    ),
+                ),
+                Change::Resume { until } => {
+                    (Action::Resume, format!("resumed: waited until {until}"))
+                }
+            };
+            Ok(vec![Event {
                 at: desk.local(now),
                 by: SYSTEM_ACTOR.into(),
-                action: Some(Action::Close),
+                action: Some(action),
+                text: Some(text),
                 ..Event::default()
-            };
-            e.text = Some(text.clone());
-            Ok(vec![e])
+            }])
         })?;
-        let event = events.pop().expect("one close appended");
-        Ok(Closed { ticket, event })
+        let event = events.pop().expect("one step appended");
+        Ok(Changed { ticket, event })
     })?
     .into_iter()
     .map(|(_, result)| result);
@@ -187,11 +218,20 @@ mod tests {
         replay("T20261202-BBBBBB", &all).unwrap()
     }
 
-    fn due(t: &Ticket, now: &str) -> Vec<DueClose> {
-        let calendar =
-            Calendar::new(chrono_tz::Asia::Shanghai, &CalendarConfig::default()).unwrap();
+    fn calendar() -> Calendar {
+        Calendar::new(chrono_tz::Asia::Shanghai, &CalendarConfig::default()).unwrap()
+    }
+
+    /// When `t` is due to close at `now` under 5wd: (since, due).
+    fn due(t: &Ticket, now: &str) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
         let after = Target::parse("5wd").unwrap();
-        close_due(&after, &calendar, std::slice::from_ref(t), at(now))
+        super::due(Some(&after), &calendar(), std::slice::from_ref(t), at(now))
+            .into_iter()
+            .map(|d| match d.change {
+                Change::Close { since, due } => (since, due),
+                other => panic!("{other:?}"),
+            })
+            .collect()
     }
 
     #[test]
@@ -200,8 +240,7 @@ mod tests {
         assert!(due(&t, "2026-12-10T09:59").is_empty());
         let d = due(&t, "2026-12-10T10:00");
         assert_eq!(d.len(), 1);
-        assert_eq!(d[0].since, at("2026-12-03T10:00"));
-        assert_eq!(d[0].due, at("2026-12-10T10:00"));
+        assert_eq!(d[0], (at("2026-12-03T10:00"), at("2026-12-10T10:00")));
     }
 
     #[test]
@@ -210,7 +249,7 @@ mod tests {
         answer.text = Some("still watching it".into());
         let t = resolved(vec![answer.clone()]);
         assert!(due(&t, "2026-12-10T10:00").is_empty());
-        assert_eq!(due(&t, "2026-12-15T14:00")[0].since, at("2026-12-08T14:00"));
+        assert_eq!(due(&t, "2026-12-15T14:00")[0].0, at("2026-12-08T14:00"));
         let mut low = answer;
         low.result = Some(2);
         assert!(due(&resolved(vec![low]), "2027-01-30T10:00").is_empty());
@@ -225,5 +264,26 @@ mod tests {
         assert_eq!(due(&t, "2027-01-30T10:00").len(), 1);
         t.state = Some(State::Closed);
         assert!(due(&t, "2027-01-30T10:00").is_empty());
+    }
+
+    #[test]
+    fn a_wait_until_a_day_resumes_from_its_start_in_desk_time() {
+        let mut t = resolved(vec![]);
+        t.state = Some(State::Waiting);
+        let mut wait = ev(Action::Wait, "2026-12-04T16:00");
+        wait.due = Some("2026-12-07".parse().unwrap());
+        t.event.push(wait);
+        let resumes =
+            |t: &Ticket, now: &str| super::due(None, &calendar(), std::slice::from_ref(t), at(now));
+        assert!(resumes(&t, "2026-12-06T23:59").is_empty());
+        let until = "2026-12-07".parse().unwrap();
+        assert_eq!(
+            resumes(&t, "2026-12-07T00:00")[0].change,
+            Change::Resume { until }
+        );
+        // Without close_resolved_after nothing is closed.
+        t.state = Some(State::Resolved);
+        t.event.pop();
+        assert!(resumes(&t, "2027-01-30T10:00").is_empty());
     }
 }

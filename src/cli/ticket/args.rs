@@ -261,6 +261,10 @@ pub struct WaitArgs {
         value_name = "TEXT"
     )]
     pub(super) text: Option<String>,
+    /// Resume it on this day (YYYY-MM-DD, or +3d / +2w from today; desk time): `sla
+    /// check --apply` (cron) records a `resume` by svcdesk once the day has begun.
+    #[arg(long, value_name = "DATE", value_parser = values::date_ahead())]
+    pub(super) until: Option<values::OnDay<NaiveDate>>,
 }
 
 #[derive(clap::Args)]
