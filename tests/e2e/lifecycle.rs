@@ -193,15 +193,7 @@ fn a_wait_until_a_day_is_resumed_on_that_day_without_any_lifecycle_section() {
         &d,
         "li",
         "2026-12-04T16:00",
-        &[
-            "ticket",
-            "wait",
-            &t,
-            "--for",
-            "customer",
-            "--until",
-            "+3d",
-        ],
+        &["ticket", "wait", &t, "--for", "customer", "--until", "+3d"],
     );
     // Sunday night: still waiting; no [lifecycle] closes resolved tickets here.
     let err = apply(&d, "2026-12-06T23:59", &[]);
