@@ -1,7 +1,10 @@
 use clap::Subcommand;
 use svcdesk::desk::Desk;
+use svcdesk::hooks::HookEvent;
 use svcdesk::hooks::notify::{self, HooksOn, Notice, Refusal};
+use svcdesk::model::lifecycle;
 use svcdesk::model::measure;
+use svcdesk::model::record::SYSTEM_ACTOR;
 use svcdesk::model::ticket::Ticket;
 use svcdesk::model::ticket_store;
 use svcdesk::output;
@@ -141,6 +144,18 @@ tells of each once (per time it is opened) the same way, with SVCDESK_ACTION mea
 SVCDESK_ASSIGNEE its owner, SVCDESK_TIMER measure-due, SVCDESK_DUE the end of its due
 day and the measure as JSON, recorded as a `notified` event on the measure.
 
+--apply first takes the steps that are due by themselves, each an ordinary event by
+`svcdesk`: a ticket waiting with `ticket wait --until DATE` is resumed once DATE has
+begun (desk time); with [lifecycle] close_resolved_after in svcdesk.toml (an SLA
+target: \"5wd\" is five working days of [calendar]), a ticket resolved longer ago than
+that, counted from its last resolve or from a later revisit (the customer's answer),
+is closed. A revisit scored 2 or less, or compensation awaiting finance or the general
+manager, keeps it open for a person to decide. Each change is told on stderr (`ID:
+closed (resolved or answered TIME)`, `ID: resumed (waited until DATE)`) and runs the
+hooks on close or resume; with --commit (or [git] commit) the run is one commit.
+--apply --dry-run says what it would do (`ID: would close ...`) and writes nothing.
+The report that follows is of the tickets as they then stand.
+
 With --format csv or json the output is always a whole document: the header, or [],
 when nothing is due.
 
@@ -160,6 +175,8 @@ Examples:
   svcdesk sla check                               # from cron: mail only when needed
   svcdesk sla check --notify --escalate            # hooks on sla-breach tell people
   svcdesk sla check --notify ./hooks/breach.sh
+  svcdesk --commit sla check --apply               # cron: resume waits, close resolved tickets
+  svcdesk sla check --apply --dry-run              # what --apply would do
   SVCDESK_NOW='2026-11-24 17:00' svcdesk sla check --format csv"
     )]
     Check(CheckArgs),
@@ -190,6 +207,13 @@ pub struct CheckArgs {
     /// if nothing could be evaluated), instead of failing with exit 3.
     #[arg(long)]
     skip_bad: bool,
+    /// First take the steps due by themselves: resume tickets whose `wait --until` day
+    /// has come, close those resolved longer ago than [lifecycle] close_resolved_after.
+    #[arg(long)]
+    apply: bool,
+    /// With --apply: say on stderr what it would do, and write nothing.
+    #[arg(long, requires = "apply")]
+    dry_run: bool,
 }
 
 #[derive(clap::Args)]
@@ -218,6 +242,9 @@ fn check(cx: &mut Context, a: CheckArgs) -> Result<u8> {
     let now = cx.time(&desk, a.now.as_deref())?;
     let policy = desk.config.policy()?;
     let hooks_on = notify_hooks(cx, &desk, &a)?;
+    if a.apply {
+        apply(cx, &desk, now, a.dry_run)?;
+    }
     let (tickets, bad) = ticket_store::load_where_or_skip(&desk, a.skip_bad, Ticket::is_open)
         .map_err(super::offer_skip_bad)?;
     super::skipped(&bad);
@@ -269,6 +296,54 @@ fn check(cx: &mut Context, a: CheckArgs) -> Result<u8> {
         Severity::Warning => SLA_WARNING,
         Severity::Breach => SLA_BREACH,
     })
+}
+
+/// `--apply`: the [lifecycle] rules and the ends of `wait --until`, each change told on
+/// stderr, fired to the hooks, and committed together.
+fn apply(
+    cx: &mut Context,
+    desk: &Desk,
+    now: chrono::DateTime<chrono::Utc>,
+    dry_run: bool,
+) -> Result<()> {
+    use lifecycle::Change;
+    let day = |t: chrono::DateTime<chrono::Utc>| desk.local(t).format("%Y-%m-%d %H:%M");
+    let mut changed = Vec::new();
+    for x in lifecycle::apply(desk, now, dry_run)? {
+        let id = &x.due.id;
+        let (action, what) = match x.due.change {
+            Change::Close { since, .. } => {
+                ("close", format!("(resolved or answered {})", day(since)))
+            }
+            Change::Resume { until } => ("resume", format!("(waited until {until})")),
+        };
+        let (verb, would) = match action {
+            "close" => ("closed", "would close"),
+            _ => ("resumed", "would resume"),
+        };
+        match x.result {
+            Ok(_) if dry_run => eprintln!("{id}: {would} {what}"),
+            Ok(done) => {
+                eprintln!("{id}: {verb} {what}");
+                let at = done.event.at.to_rfc3339();
+                if let Some(parsed) = svcdesk::desk::Id::parse(id) {
+                    changed.push(desk.path_of(&parsed));
+                }
+                let ev = HookEvent::ticket(desk, &done.ticket, action, SYSTEM_ACTOR, &at);
+                cx.fire(desk, ev);
+            }
+            Err(err) => eprintln!("warning: cannot {action} {id}: {err}"),
+        }
+    }
+    // One commit for the run, as a bulk step makes.
+    if !changed.is_empty() {
+        let message = format!(
+            "sla check --apply: {} ticket(s) closed or resumed ([lifecycle], wait --until; by svcdesk)",
+            changed.len()
+        );
+        cx.changed(desk, message, changed);
+    }
+    Ok(())
 }
 
 /// Whether --notify may run the desk's hooks; refused before anything is printed, so a

@@ -69,6 +69,26 @@ pub struct Config {
     /// (`--lang` and SVCDESK_LANG override it); JSON and CSV keep ids. Default en.
     #[serde(default, skip_serializing_if = "crate::i18n::Lang::is_en")]
     pub lang: crate::i18n::Lang,
+    /// `[lifecycle]`: what `sla check --apply` does by itself. Optional: nothing when absent.
+    #[serde(default, skip_serializing_if = "Lifecycle::is_off")]
+    pub lifecycle: Lifecycle,
+}
+
+/// `[lifecycle]`: rules `svcdesk sla check --apply` (cron) applies by itself, each change
+/// an ordinary event by `svcdesk` (see `model::lifecycle`).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Lifecycle {
+    /// Close a ticket resolved longer ago than this (an SLA target: "5wd", "48h", "16bh"),
+    /// counted from its resolve or from the customer's last revisit answer after it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub close_resolved_after: Option<crate::time::Target>,
+}
+
+impl Lifecycle {
+    pub fn is_off(&self) -> bool {
+        self.close_resolved_after.is_none()
+    }
 }
 
 /// `[attachments]`: files attached to records, kept in the desk (see
@@ -1017,9 +1037,9 @@ within = "30d"
 # `--where @NAME` takes the step on those tickets. A view's keys are `ticket list`'s
 # filters with `_` for `-` (open, mine, state, grade, priority, category, department,
 # assignee, customer, channel, tag, opened_from/to, closed_from/to, text, history,
-# overdue, due_within, collab_to, collab_open); a list matches any of its values (`tag`: all). Days may count
-# from today: "-30d", "-2w", "today". `sort`, `reverse`, `sla` and `description` say how
-# it is shown. Flags given with `@NAME` narrow it. `ticket list --views` lists them.
+# overdue, due_within, collab_to, collab_open, opened_by, following); a list matches any
+# of its values (`tag`: all). Days may count from today: "-30d", "-2w", "today". `sort`,
+# `reverse`, `sla` and `description` say how it is shown. Flags given with `@NAME` narrow it. `ticket list --views` lists them.
 [views.my-open]
 description = "my open tickets, most urgent first"
 mine = true
@@ -1047,6 +1067,15 @@ state = "waiting"
 # values = ["in", "out"]
 # for = ["ticket"]
 # label = "保修状态"
+
+# `svcdesk sla check --apply` (from cron) closes a ticket resolved longer ago than
+# close_resolved_after (an SLA target: 5wd = five working days of [calendar]) with no
+# answer from the customer since: a revisit after the resolve starts the count again,
+# a low score (2 or less) or compensation awaiting a decision keeps it open. Each close
+# is an ordinary `close` event by `svcdesk`. `--apply --dry-run` only says what it would
+# close. Uncomment to use.
+# [lifecycle]
+# close_resolved_after = "5wd"
 "#;
 
 #[cfg(test)]

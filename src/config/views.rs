@@ -67,12 +67,19 @@ pub struct TicketFilter {
     /// A collaboration request is still unanswered (with `collab_to`: one to them).
     #[serde(default)]
     pub collab_open: bool,
+    /// Opened by one of these staff (the `by` of the open event).
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub opened_by: Vec<String>,
+    /// Followed by whoever runs the command: the opener follows a ticket by default,
+    /// whoever it is passed on to.
+    #[serde(default)]
+    pub following: bool,
 }
 
 impl TicketFilter {
     /// Whether matching needs to know who runs the command.
     pub fn needs_me(&self) -> bool {
-        self.mine
+        self.mine || self.following
     }
 
     /// Whether matching needs the SLA policy.
@@ -263,6 +270,8 @@ pub const FILTER_KEYS: &[&str] = &[
     "due_within",
     "collab_to",
     "collab_open",
+    "opened_by",
+    "following",
 ];
 
 /// The filter `table` spells, or the key at fault (when one is) and what is wrong.
@@ -296,7 +305,14 @@ pub fn filter_from(
 }
 
 /// The keys that are true or false: alone in a `--where` term they mean true.
-const FLAGS: &[&str] = &["open", "mine", "history", "overdue", "collab_open"];
+const FLAGS: &[&str] = &[
+    "open",
+    "mine",
+    "history",
+    "overdue",
+    "collab_open",
+    "following",
+];
 
 /// The filter of `--where` terms: `KEY=VALUE` (a key given twice matches either value),
 /// or a true/false key alone (`open`, `mine`, `overdue`, `history`). `@VIEW` terms are the

@@ -127,9 +127,9 @@ impl TicketFilter {
         if let Some(c) = &self.customer {
             self.customer = Some(desk.resolve(Kind::Customer, c)?.to_string());
         }
-        if self.mine && me.is_none() {
+        if self.needs_me() && me.is_none() {
             return Err(Error::invalid(
-                "`mine` needs to know who you are: give --as or set SVCDESK_USER",
+                "`mine` and `following` need to know who you are: give --as or set SVCDESK_USER",
             ));
         }
         if !self.fields.is_empty() {
@@ -164,6 +164,10 @@ impl TicketFilter {
         };
         (!self.open || t.is_open())
             && (!self.mine || m.me.is_some() && t.assignee == m.me)
+            && (!self.following || m.me.as_deref().is_some_and(|me| t.followed_by(me)))
+            && (self.opened_by.is_empty()
+                || t.opener()
+                    .is_some_and(|o| self.opened_by.iter().any(|w| w == o)))
             && (self.state.is_empty() || self.state.contains(&t.state()))
             && (self.grade.is_empty() || t.grade.is_some_and(|g| self.grade.contains(&g)))
             && (self.priority.is_empty() || t.priority.is_some_and(|p| self.priority.contains(&p)))

@@ -1068,6 +1068,20 @@ impl Ticket {
         self.state().is_open()
     }
 
+    /// Who opened the ticket: the `by` of its open event (the agent who registered it).
+    pub fn opener(&self) -> Option<&str> {
+        self.event
+            .first()
+            .filter(|e| e.action == Some(Action::Open))
+            .map(|e| e.by.as_str())
+    }
+
+    /// Whether `who` follows the ticket: its opener does, by default, wherever it is
+    /// passed on to.
+    pub fn followed_by(&self, who: &str) -> bool {
+        self.opener() == Some(who)
+    }
+
     /// Every current field, in file order, as TOML values (None = absent). The single
     /// place that maps fields to keys, used to write files and to detect drift.
     pub fn field_values(&self) -> Vec<(&'static str, Option<toml_edit::Value>)> {

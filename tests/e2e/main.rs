@@ -33,6 +33,7 @@ mod import_atomic;
 mod import_attachments;
 mod import_tickets;
 mod lang;
+mod lifecycle;
 mod measure;
 mod merge_props;
 mod parts;

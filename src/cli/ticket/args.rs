@@ -13,7 +13,7 @@ pub struct CommonArgs {
     pub(super) ids: Vec<String>,
     /// Instead of IDs, every ticket this filter keeps: KEY=VALUE with the keys of
     /// `ticket list` (state=accepted, assignee=wang, due_within=2h…), a true/false key
-    /// alone (open, mine, overdue), or @VIEW. Repeat to narrow; a key given twice matches
+    /// alone (open, mine, overdue, following), or @VIEW. Repeat to narrow; a key given twice matches
     /// either value.
     #[arg(
         long = "where",
@@ -261,6 +261,10 @@ pub struct WaitArgs {
         value_name = "TEXT"
     )]
     pub(super) text: Option<String>,
+    /// Resume it on this day (YYYY-MM-DD, or +3d / +2w from today; desk time): `sla
+    /// check --apply` (cron) records a `resume` by svcdesk once the day has begun.
+    #[arg(long, value_name = "DATE", value_parser = values::date_ahead())]
+    pub(super) until: Option<values::OnDay<NaiveDate>>,
 }
 
 #[derive(clap::Args)]

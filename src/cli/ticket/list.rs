@@ -117,6 +117,12 @@ pub struct ListArgs {
     /// Only tickets with a collaboration request still unanswered (to --collab-to).
     #[arg(long)]
     collab_open: bool,
+    /// Only tickets opened (registered) by this staff member (repeatable).
+    #[arg(long, value_name = "STAFF")]
+    opened_by: Vec<String>,
+    /// Only tickets I follow (--as / SVCDESK_USER): those I opened, whoever has them now.
+    #[arg(long)]
+    following: bool,
     /// Add SLA columns: the next deadline of each ticket (JSON: every timer run).
     #[arg(long)]
     sla: bool,
@@ -155,6 +161,8 @@ impl ListArgs {
             fields: self.field.iter().cloned().collect(),
             collab_to: self.collab_to.clone(),
             collab_open: self.collab_open,
+            opened_by: self.opened_by.clone(),
+            following: self.following,
         }
     }
 }

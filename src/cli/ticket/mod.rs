@@ -76,8 +76,8 @@ States and the steps that move between them:
     and redact take one ticket.)
   • instead of IDs, --where FILTER takes every ticket a filter keeps:
     KEY=VALUE with `ticket list`'s keys (assignee=wang, state=accepted),
-    open / mine / overdue alone, or @VIEW; repeat to narrow. IDs and
-    --where together are refused.";
+    open / mine / overdue / following alone, or @VIEW; repeat to
+    narrow. IDs and --where together are refused.";
 
 #[derive(Subcommand)]
 pub enum Command {
@@ -243,6 +243,8 @@ events of tickets merged into it (see `ticket merge`) follow as merged.N.origin,
   svcdesk ticket list --overdue                      # a running SLA timer is past due
   svcdesk ticket list --due-within 2h --mine         # what I must act on in the next 2 hours
   svcdesk ticket list --open --sla --format csv      # with each ticket's next deadline
+  svcdesk ticket list --following --open             # the tickets I registered, whoever has them
+  svcdesk ticket list --opened-by zhao               # the tickets zhao registered
   svcdesk ticket list @my-open --grade III           # a saved view, narrowed by a flag
   svcdesk ticket list --text 密封圈 --history          # also in notes, replies, diagnoses…
   svcdesk ticket list --views                        # the views of svcdesk.toml [views.NAME]

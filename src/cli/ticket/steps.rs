@@ -153,9 +153,12 @@ pub(super) fn escalate(cx: &mut Context, desk: &Desk, a: EscalateArgs) -> Result
 }
 
 pub(super) fn wait(cx: &mut Context, desk: &Desk, a: WaitArgs) -> Result<u8> {
+    let today = desk.local(cx.time(desk, None)?).date_naive();
+    let until = a.until.map(|d| d.on(today, desk.tz())).transpose()?;
     let o = steps::Waiting {
         reason: a.reason,
         text: a.text,
+        until,
     };
     run(cx, desk, &a.common, "wait", None, |id, who, when| {
         steps::wait(desk, id, who, when, o.clone())

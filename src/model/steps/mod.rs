@@ -241,12 +241,16 @@ pub struct Waiting {
     /// What for: customer, parts, department, ...
     pub reason: String,
     pub text: Option<String>,
+    /// Resume on this day (`sla check --apply`, see `model::lifecycle`); recorded as the
+    /// wait event's `due`.
+    pub until: Option<chrono::NaiveDate>,
 }
 
 pub fn wait(desk: &Desk, id: &Id, who: &Who, when: When, o: Waiting) -> Result<Stepped> {
     step(desk, id, who, when, Action::Wait, |e| {
         e.reason = Some(o.reason);
         e.text = o.text;
+        e.due = o.until;
     })
 }
 
