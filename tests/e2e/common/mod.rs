@@ -10,6 +10,7 @@ use std::process::Output;
 use assert_cmd::Command;
 use tempfile::TempDir;
 
+pub mod november;
 pub mod staff;
 
 /// The clock every test runs at (a Tuesday morning in Shanghai).
