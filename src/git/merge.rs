@@ -849,7 +849,8 @@ fn strings(item: Option<&Item>) -> Option<Vec<String>> {
 fn merge_sets(b: &[String], o: &[String], t: &[String]) -> Vec<String> {
     let kept = |x: &[String], other: &[String]| -> Vec<String> {
         x.iter()
-            .filter(|s| !(b.contains(s) && !other.contains(s)))
+            // Dropped only if it was in the base and the other side dropped it.
+            .filter(|s| !b.contains(s) || other.contains(s))
             .cloned()
             .collect()
     };
@@ -891,18 +892,17 @@ fn merge_record(b: &DocumentMut, o: &DocumentMut, t: &DocumentMut) -> Merged {
             Some(_) => None,
         };
         // Lists of tables always merge entry by entry (comments, removals, redactions).
-        if matches!(oi, Some(Item::ArrayOfTables(_))) || matches!(ti, Some(Item::ArrayOfTables(_)))
+        if (matches!(oi, Some(Item::ArrayOfTables(_)))
+            || matches!(ti, Some(Item::ArrayOfTables(_))))
+            && let (Some(bl), Some(ol), Some(tl)) = (lists(bi), lists(oi), lists(ti))
+            && let Ok(nodes) = merge_list(&bl, &ol, &tl)
         {
-            if let (Some(bl), Some(ol), Some(tl)) = (lists(bi), lists(oi), lists(ti))
-                && let Ok(nodes) = merge_list(&bl, &ol, &tl)
-            {
-                if nodes.is_empty() {
-                    doc.remove(key);
-                } else {
-                    doc.insert(key, history(nodes.into_iter().map(|n| n.table)));
-                }
-                continue;
+            if nodes.is_empty() {
+                doc.remove(key);
+            } else {
+                doc.insert(key, history(nodes.into_iter().map(|n| n.table)));
             }
+            continue;
         }
         if same(oi, ti) || same(bi, ti) {
             put(&mut doc, key, oi);

@@ -519,7 +519,7 @@ pub fn valid_amount(s: &str) -> bool {
         && int.bytes().all(|b| b.is_ascii_digit())
         && frac.len() <= 2
         && frac.bytes().all(|b| b.is_ascii_digit())
-        && (s.contains('.') == !frac.is_empty())
+        && s.contains('.') != frac.is_empty()
         && s.bytes().any(|b| (b'1'..=b'9').contains(&b))
 }
 

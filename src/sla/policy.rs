@@ -263,9 +263,9 @@ impl Policy {
 
     /// The earliest deadline of the targets that match `grade` and `priority` (the
     /// grade's on a tie, then the priority's, then `all`).
-    fn best<'r>(
+    fn best(
         &self,
-        rule: &'r TimerRule,
+        rule: &TimerRule,
         (grade, priority): Targets,
         events: &[Event],
         cycle: &Cycle,
