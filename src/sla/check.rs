@@ -17,6 +17,7 @@ use crate::config::policy::Policy;
 use crate::model::measure::{self, Measure};
 use crate::model::ticket::Ticket;
 use crate::output::Rows;
+pub use crate::vocab::NotifyLevel;
 
 /// How an overdue measure shows among the timers: a pseudo-timer, so scripts reading the
 /// fixed columns need no new ones.
@@ -44,6 +45,15 @@ pub struct Alert<'a> {
 impl Alert<'_> {
     pub fn breached(&self) -> bool {
         self.status.state == TimerState::Breached
+    }
+
+    /// What `--notify` tells of it as: an alert is either breached or at risk.
+    pub fn level(&self) -> NotifyLevel {
+        if self.breached() {
+            NotifyLevel::Breach
+        } else {
+            NotifyLevel::AtRisk
+        }
     }
 }
 
@@ -134,11 +144,14 @@ impl<'a> Report<'a> {
         self.alerts.is_empty() && self.overdue.is_empty()
     }
 
-    /// Breached runs no one has been told of yet (`--notify`).
+    /// Runs no one has been told of at their level yet (`--notify`): breached ones not
+    /// told of as breached, and at-risk ones not told of at all. So each run is told of
+    /// at most once at risk and once breached.
     pub fn to_notify(&self) -> impl Iterator<Item = &Alert<'a>> {
-        self.alerts
-            .iter()
-            .filter(|x| x.breached() && !x.status.notified)
+        self.alerts.iter().filter(|x| match x.level() {
+            NotifyLevel::Breach => !x.status.notified,
+            NotifyLevel::AtRisk => !x.status.warned,
+        })
     }
 
     /// Overdue measures not told of since they were last opened (`--notify`).
