@@ -482,7 +482,8 @@ period = "2026-11"
         let r = check(&p, &sla, &tickets, vec![], at("2026-11-24T10:30"));
         assert_eq!(r.severity(), Severity::Warning);
         assert_eq!(r.alerts[0].status.state, TimerState::AtRisk);
-        assert_eq!(r.to_notify().count(), 0, "only breaches are told");
+        assert_eq!(r.to_notify().count(), 1, "at risk is told too");
+        assert_eq!(r.alerts[0].level(), NotifyLevel::AtRisk);
 
         let tickets = [
             ticket(A, "2026-11-24T09:00", "II", ""),
@@ -533,6 +534,24 @@ period = "2026-11"
         let r = check(&p, &sla, &tickets, vec![], at("2026-11-24T12:00"));
         let told: Vec<&str> = r.to_notify().map(|x| x.ticket.id.as_str()).collect();
         assert_eq!(told, [B]);
+    }
+
+    #[test]
+    fn a_run_told_at_risk_is_told_again_once_breached() {
+        let (p, sla) = policy();
+        let warned = notified("2026-11-24T10:30", "respond") + "level = \"at-risk\"\n";
+        let tickets = [ticket(A, "2026-11-24T09:00", "II", &warned)];
+        let r = check(&p, &sla, &tickets, vec![], at("2026-11-24T10:40"));
+        assert_eq!(r.alerts[0].status.state, TimerState::AtRisk);
+        assert_eq!(r.to_notify().count(), 0, "at risk, told already");
+        let r = check(&p, &sla, &tickets, vec![], at("2026-11-24T12:00"));
+        let told: Vec<NotifyLevel> = r.to_notify().map(Alert::level).collect();
+        assert_eq!(told, [NotifyLevel::Breach], "told of the breach once more");
+
+        let breached = notified("2026-11-24T11:05", "respond") + "level = \"breach\"\n";
+        let tickets = [ticket(A, "2026-11-24T09:00", "II", &breached)];
+        let r = check(&p, &sla, &tickets, vec![], at("2026-11-24T12:00"));
+        assert_eq!(r.to_notify().count(), 0);
     }
 
     #[test]
