@@ -151,10 +151,8 @@ fn notify_tells_of_a_run_once_at_risk_and_once_breached() {
     // 10:12: respond (15m, warn 5m) has 3 minutes left; nothing else is at risk.
     let (code, _, err) = at(&d, "2026-11-24T10:12", &["sla", "check", "--notify"]);
     assert_eq!(code, 1, "at risk is a warning\n{err}");
-    let who = format!(
-        "to=li <li@example.com> 李丽 138-0000-0002 head=sun <sun@example.com> 孙主管 \
-         opener=wang <wang@example.com> 138-0000-0001"
-    );
+    let who = "to=li <li@example.com> 李丽 138-0000-0002 head=sun <sun@example.com> 孙主管 \
+               opener=wang <wang@example.com> 138-0000-0001";
     assert_eq!(
         log(&log_file),
         [format!("sla-at-risk {t} level=at-risk timer=respond {who}")]
