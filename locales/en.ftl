@@ -507,3 +507,5 @@ sla-basis-promised = promised
 sla-basis-due = due
 label-promised = promised
 show-promise-kept = promise kept
+vocab-notify-level-at-risk = at-risk
+vocab-notify-level-breach = breach

@@ -63,7 +63,70 @@ impl HookEvent {
             ],
             json: crate::output::json(t),
         }
+        .with_people(
+            desk,
+            t.assignee.as_deref(),
+            t.department.as_deref(),
+            t.opener(),
+        )
     }
+
+    /// Adds how to reach the people concerned, from `[[staff]]`: the assignee's
+    /// (`SVCDESK_ASSIGNEE_NAME`, `_EMAIL`, `_PHONE`), the head of `department`'s
+    /// (`SVCDESK_HEAD` from `[departments.X] head`, `SVCDESK_HEAD_NAME`, ...) and the
+    /// opener's (`SVCDESK_OPENER`, ...). Each is empty when unknown; the first of several
+    /// emails is used.
+    fn with_people(
+        mut self,
+        desk: &Desk,
+        assignee: Option<&str>,
+        department: Option<&str>,
+        opener: Option<&str>,
+    ) -> HookEvent {
+        let head = department
+            .and_then(|d| desk.config.departments.get(d))
+            .and_then(|d| d.head.as_deref());
+        self.extra
+            .extend(contact(desk, assignee, PEOPLE[0]).into_iter().skip(1));
+        self.extra.extend(contact(desk, head, PEOPLE[1]));
+        self.extra.extend(contact(desk, opener, PEOPLE[2]));
+        self
+    }
+}
+
+/// The variables for one person concerned: their id, name, email and phone.
+const PEOPLE: [[&str; 4]; 3] = [
+    [
+        "SVCDESK_ASSIGNEE",
+        "SVCDESK_ASSIGNEE_NAME",
+        "SVCDESK_ASSIGNEE_EMAIL",
+        "SVCDESK_ASSIGNEE_PHONE",
+    ],
+    [
+        "SVCDESK_HEAD",
+        "SVCDESK_HEAD_NAME",
+        "SVCDESK_HEAD_EMAIL",
+        "SVCDESK_HEAD_PHONE",
+    ],
+    [
+        "SVCDESK_OPENER",
+        "SVCDESK_OPENER_NAME",
+        "SVCDESK_OPENER_EMAIL",
+        "SVCDESK_OPENER_PHONE",
+    ],
+];
+
+fn contact(desk: &Desk, who: Option<&str>, keys: [&'static str; 4]) -> [(&'static str, String); 4] {
+    let s = who.and_then(|w| desk.config.staff(w));
+    [
+        (keys[0], who.unwrap_or_default().to_string()),
+        (keys[1], s.map(|s| s.name.clone()).unwrap_or_default()),
+        (
+            keys[2],
+            s.and_then(|s| s.email.first().cloned()).unwrap_or_default(),
+        ),
+        (keys[3], s.and_then(|s| s.phone.clone()).unwrap_or_default()),
+    ]
 }
 
 impl HookEvent {
@@ -91,6 +154,7 @@ impl HookEvent {
             json: crate::output::json(m),
             ..HookEvent::default()
         }
+        .with_people(desk, Some(&m.owner), None, None)
     }
 }
 

@@ -269,6 +269,7 @@ mod tests {
             check_words::<CompState>(&mut seen);
             check_words::<Visibility>(&mut seen);
             check_words::<Verdict>(&mut seen);
+            check_words::<NotifyLevel>(&mut seen);
         }
         {
             use crate::model::measure;

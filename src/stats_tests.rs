@@ -90,6 +90,7 @@ fn status(timer: &str, state: TimerState, due: &str, stopped: Option<&str>) -> T
         elapsed: chrono::Duration::zero(),
         remaining: chrono::Duration::zero(),
         notified: false,
+        warned: false,
     }
 }
 

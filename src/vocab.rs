@@ -218,3 +218,9 @@ vocab!(
     /// The legal department's verdict on a compensation plan (`comp legal-review`).
     Verdict { Approved = "approved", Rejected = "rejected" }
 );
+
+vocab!(
+    /// How far a timer run had gone when `sla check --notify` told of it (the `level` of
+    /// an `sla-notified` event; an event without one, from older svcdesk, means breach).
+    NotifyLevel { AtRisk = "at-risk", Breach = "breach" }
+);

@@ -8,23 +8,27 @@
 #   command = "hooks/mail.sh service-lead@example.com"
 #
 # then run `svcdesk hooks trust`; `svcdesk sla check --notify` (from cron) runs the rules
-# on sla-breach.
+# on sla-breach (and sla-at-risk: add it to `on` to warn before the deadline).
 #
 # svcdesk runs it in the desk folder after the change is on disk, with SVCDESK_ACTION,
 # SVCDESK_ID, SVCDESK_BY, SVCDESK_AT, SVCDESK_TITLE, SVCDESK_STATE, SVCDESK_GRADE,
-# SVCDESK_PRIORITY, SVCDESK_DEPARTMENT, SVCDESK_ASSIGNEE, SVCDESK_DESK (and for
-# sla-breach SVCDESK_TIMER, SVCDESK_DUE, SVCDESK_OVERDUE_MINUTES) and the record as JSON
-# on stdin. A non-zero exit is reported (and, for sla-breach, retried on the next run).
+# SVCDESK_PRIORITY, SVCDESK_DEPARTMENT, SVCDESK_ASSIGNEE, SVCDESK_DESK, the people's
+# contact fields from [[staff]] (SVCDESK_ASSIGNEE_EMAIL, SVCDESK_HEAD_EMAIL,
+# SVCDESK_OPENER_EMAIL, ...; `svcdesk hooks --help`), for sla-breach and sla-at-risk
+# SVCDESK_TIMER, SVCDESK_DUE, SVCDESK_OVERDUE_MINUTES, and the record as JSON on stdin.
+# A non-zero exit is reported (and, from --notify, retried on the next run).
 #
-# Recipients: the arguments, else NOTIFY_TO, else the local user. The message goes to
-# SENDMAIL (a command that reads a whole message with headers; default `sendmail -t`),
-# else to mail(1), else to stderr (which cron mails to MAILTO anyway).
+# Recipients: the arguments; else the responsible person, the assignee's email in
+# [[staff]]; else the department head's; else NOTIFY_TO; else the local user. The message
+# goes to SENDMAIL (a command that reads a whole message with headers; default
+# `sendmail -t`), else to mail(1), else to stderr (which cron mails to MAILTO anyway).
 set -eu
-to=${*:-${NOTIFY_TO:-$(id -un)}}
+to=${*:-${SVCDESK_ASSIGNEE_EMAIL:-${SVCDESK_HEAD_EMAIL:-${NOTIFY_TO:-$(id -un)}}}}
 id=${SVCDESK_ID:?run me as a svcdesk hook}
 action=${SVCDESK_ACTION:-event}
 case $action in
   sla-breach) what="SLA breach: ${SVCDESK_TIMER:-} ${SVCDESK_OVERDUE_MINUTES:-?} min over" ;;
+  sla-at-risk) what="SLA at risk: ${SVCDESK_TIMER:-} $((-${SVCDESK_OVERDUE_MINUTES:-0})) min left" ;;
   measure-due) what="improvement measure overdue" ;;
   *) what=$action ;;
 esac
@@ -32,7 +36,7 @@ subject="[svcdesk] $id $what (grade ${SVCDESK_GRADE:--}): ${SVCDESK_TITLE:-}"
 body=$(printf '%s\n\nRecord:     %s   (%s by %s at %s)\nState:      %s\nGrade:      %s   Priority: %s\nDepartment: %s   Assignee: %s' \
   "${SVCDESK_TITLE:-}" "$id" "$action" "${SVCDESK_BY:-}" "${SVCDESK_AT:-}" "${SVCDESK_STATE:--}" \
   "${SVCDESK_GRADE:--}" "${SVCDESK_PRIORITY:--}" "${SVCDESK_DEPARTMENT:--}" "${SVCDESK_ASSIGNEE:--}")
-if [ "$action" = sla-breach ]; then
+if [ "$action" = sla-breach ] || [ "$action" = sla-at-risk ]; then
   body=$(printf '%s\nTimer:      %s (due %s)' "$body" "${SVCDESK_TIMER:-}" "${SVCDESK_DUE:-}")
 fi
 body=$(printf '%s\n\nsvcdesk -C %s ticket show %s' "$body" "${SVCDESK_DESK:-.}" "$id")

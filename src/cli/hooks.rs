@@ -21,6 +21,17 @@ The trust is this clone's own: a digest in .svcdesk/trusted-hooks, which git ign
 SVCDESK_TRUST_HOOKS=1 trusts whatever hooks the desk has, for CI and containers that
 build the desk themselves.
 
+What a hook gets: the event in SVCDESK_ACTION, SVCDESK_ID, SVCDESK_BY, SVCDESK_AT,
+SVCDESK_STATE, SVCDESK_GRADE, SVCDESK_PRIORITY, SVCDESK_DEPARTMENT, SVCDESK_TITLE,
+SVCDESK_CUSTOMER, SVCDESK_FILE, SVCDESK_DESK, and the record as JSON on stdin. The people
+concerned, with their contact fields from [[staff]] (empty when unknown): the assignee in
+SVCDESK_ASSIGNEE, SVCDESK_ASSIGNEE_NAME, SVCDESK_ASSIGNEE_EMAIL, SVCDESK_ASSIGNEE_PHONE;
+the head of the ticket's department ([departments.X] head) in SVCDESK_HEAD,
+SVCDESK_HEAD_NAME, SVCDESK_HEAD_EMAIL, SVCDESK_HEAD_PHONE; whoever opened the ticket in
+SVCDESK_OPENER, SVCDESK_OPENER_NAME, SVCDESK_OPENER_EMAIL, SVCDESK_OPENER_PHONE.
+`sla check --notify` adds SVCDESK_TIMER, SVCDESK_DUE, SVCDESK_OVERDUE_MINUTES and
+SVCDESK_LEVEL (at-risk or breach).
+
 Exit status of `hooks status`: 0 trusted (or no hooks), 1 changed or never trusted.
 
 Examples:

@@ -123,13 +123,16 @@ the timers (table, or --format csv|json) and exits:
   2  breach: at least one running timer is past its deadline
   3  error: the desk or its SLA policy could not be read (message on stderr)
 
---notify tells people once per newly breached timer: it runs the [[hooks.rule]]s of
-svcdesk.toml whose `on` has sla-breach, and CMD (with sh -c) when given, each with the
-details in SVCDESK_ACTION (sla-breach), SVCDESK_ID, SVCDESK_TIMER, SVCDESK_DUE,
-SVCDESK_OVERDUE_MINUTES, SVCDESK_TITLE, SVCDESK_GRADE, SVCDESK_PRIORITY,
-SVCDESK_DEPARTMENT, SVCDESK_ASSIGNEE, SVCDESK_DESK and the ticket as JSON on stdin. When
-all of them succeed an `sla-notified` event is recorded so the next run does not notify
-again; when one fails or outlives the hooks' timeout, it is reported on stderr and every
+--notify tells people of each run of a timer once when it is at risk and once when it
+is breached: it runs the [[hooks.rule]]s of svcdesk.toml whose `on` has sla-at-risk or
+sla-breach, and CMD (with sh -c) when given, each with the details in SVCDESK_ACTION
+(sla-at-risk or sla-breach), SVCDESK_LEVEL (at-risk or breach), SVCDESK_ID,
+SVCDESK_TIMER, SVCDESK_DUE, SVCDESK_OVERDUE_MINUTES (negative while at risk),
+SVCDESK_TITLE, SVCDESK_GRADE, SVCDESK_PRIORITY, SVCDESK_DEPARTMENT, SVCDESK_ASSIGNEE,
+SVCDESK_DESK, the contact fields of the assignee, the department head and the opener
+(SVCDESK_ASSIGNEE_EMAIL, SVCDESK_HEAD_EMAIL, ...: `svcdesk hooks --help`) and the ticket
+as JSON on stdin. When all of them succeed an `sla-notified` event (with `level`) is
+recorded so the next run does not tell of that level again; when one fails or outlives the hooks' timeout, it is reported on stderr and every
 one is retried next run (so people may hear twice, never zero times). Hooks run only
 when this clone trusts them (`svcdesk hooks --help`): untrusted, --notify alone exits 3
 before telling or writing anything; --notify CMD runs only CMD, with one warning, and
@@ -197,7 +200,7 @@ pub struct CheckArgs {
     now: Option<String>,
     #[arg(long, value_enum, default_value_t)]
     format: Format,
-    /// Tell people of each newly breached timer: run the [hooks] on `sla-breach`, and CMD if given.
+    /// Tell people of each timer newly at risk or breached: run the [hooks] on `sla-at-risk`/`sla-breach`, and CMD if given.
     #[arg(long, value_name = "CMD", num_args = 0..=1)]
     notify: Option<Option<String>>,
     /// Apply the [sla.escalate] rule to breached tickets.

@@ -13,7 +13,9 @@ use crate::vocab::{Action, Grade, Priority};
 /// an improvement measure past its due date.
 pub const SLA_BREACH: &str = "sla-breach";
 pub const MEASURE_DUE: &str = "measure-due";
-const OTHER_ACTIONS: &[&str] = &[SLA_BREACH, MEASURE_DUE];
+/// A running timer found at risk (less than its `warn` left) by `sla check --notify`.
+pub const SLA_AT_RISK: &str = "sla-at-risk";
+const OTHER_ACTIONS: &[&str] = &[SLA_BREACH, MEASURE_DUE, SLA_AT_RISK];
 
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 

@@ -156,7 +156,7 @@ pub struct Hooks {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct HookRule {
-    /// Actions: ticket actions (`open`, `assign`, ...), `sla-breach`, `measure-due`, or `*`.
+    /// Actions: ticket actions (`open`, `assign`, ...), `sla-breach`, `measure-due`, `sla-at-risk`, or `*`.
     #[serde(deserialize_with = "one_or_many")]
     pub on: Vec<String>,
     #[serde(default, deserialize_with = "one_or_many")]
@@ -997,8 +997,8 @@ max_size = "20MB"
 
 # Hooks: commands run (with `sh -c`, in the desk's folder) after a change is on disk, to
 # tell people. `on` takes ticket actions (open assign accept grade escalate resolve
-# reopen comp-request ...), "sla-breach" (from `sla check --notify`), "measure-due", or
-# "*". `grade`, `priority` and `department` narrow a rule; empty means any. The event is
+# reopen comp-request ...), "sla-breach" and "sla-at-risk" (from `sla check --notify`),
+# "measure-due", or "*". `grade`, `priority` and `department` narrow a rule; empty means any. The event is
 # in SVCDESK_ACTION, SVCDESK_ID, SVCDESK_BY, SVCDESK_GRADE, ... and the record arrives as
 # JSON on stdin. A failing or slow hook (killed after `timeout`) is reported and never
 # undoes the change. `--no-hooks` skips them. See svcdesk-config(5).

@@ -12,7 +12,7 @@ use crate::model::measure::{self, Measure};
 use crate::model::record::SYSTEM_ACTOR;
 use crate::model::ticket::{Action, Event};
 use crate::model::ticket_store;
-use crate::sla::check::{Alert, MEASURE_TIMER, Report};
+use crate::sla::check::{Alert, MEASURE_TIMER, NotifyLevel, Report};
 
 /// Whether the desk's hooks run when telling.
 #[derive(Debug, Clone)]
@@ -44,7 +44,8 @@ pub enum Refusal {
 pub fn hooks_on(desk: &Desk, enabled: bool, own_command: bool) -> Result<HooksOn, Refusal> {
     let h = &desk.config.hooks;
     let handled = super::handles(h, crate::config::hooks::SLA_BREACH)
-        || super::handles(h, crate::config::hooks::MEASURE_DUE);
+        || super::handles(h, crate::config::hooks::MEASURE_DUE)
+        || super::handles(h, crate::config::hooks::SLA_AT_RISK);
     match (enabled, handled) {
         (false, _) if !own_command => return Err(Refusal::HooksOff),
         (true, false) if !own_command => return Err(Refusal::NoHooks),
@@ -158,10 +159,14 @@ fn breach(
     say: &mut impl FnMut(Notice),
 ) -> Result<(), String> {
     let (t, s) = (x.ticket, &x.status);
+    let level = x.level();
     let mut ev = HookEvent::ticket(
         desk,
         t,
-        crate::config::hooks::SLA_BREACH,
+        match level {
+            NotifyLevel::Breach => crate::config::hooks::SLA_BREACH,
+            NotifyLevel::AtRisk => crate::config::hooks::SLA_AT_RISK,
+        },
         SYSTEM_ACTOR,
         &desk.local(now).to_rfc3339(),
     );
@@ -172,6 +177,7 @@ fn breach(
             "SVCDESK_OVERDUE_MINUTES",
             (-s.remaining.num_minutes()).to_string(),
         ),
+        ("SVCDESK_LEVEL", level.to_string()),
     ]);
     if !tell(desk, cmd, hooks_on, &ev, say)? {
         return Ok(());
@@ -182,6 +188,7 @@ fn breach(
         by: SYSTEM_ACTOR.into(),
         action: Some(Action::SlaNotified),
         timer: Some(s.timer.clone()),
+        level: Some(level),
         text: Some(format!(
             "due {}",
             desk.local(s.due).format("%Y-%m-%d %H:%M")

@@ -211,6 +211,10 @@ pub struct Event {
     /// promise --kept: the running promise was kept (stops the `promise` timer).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub kept: bool,
+    /// sla-notified: whether the run was told of as at risk or as breached; absent
+    /// (older events) means breached.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<crate::vocab::NotifyLevel>,
 }
 
 fn epoch() -> DateTime<FixedOffset> {

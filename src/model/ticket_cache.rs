@@ -40,7 +40,7 @@ use crate::error::{Error, Result};
 /// Bumped whenever the layout or the codec below changes. With the crate version and a
 /// fingerprint of the build (`SOURCES`) also in every cache file, a cache written by
 /// another svcdesk is rebuilt, never misread.
-const FORMAT: u32 = 11;
+const FORMAT: u32 = 12;
 const MAGIC: &[u8; 8] = b"SVCDTKC\n";
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// The source of everything that decides what an entry holds: the record types and their
@@ -710,6 +710,7 @@ macro_rules! vocab_codec {
     )*};
 }
 vocab_codec!(
+    crate::vocab::NotifyLevel,
     Action,
     Channel,
     CompKind,
@@ -1071,6 +1072,7 @@ impl Codec for Event {
             exception,
             promised,
             kept,
+            level,
         } = self;
         at.put(w);
         by.put(w);
@@ -1134,6 +1136,7 @@ impl Codec for Event {
         exception.put(w);
         promised.put(w);
         kept.put(w);
+        level.put(w);
     }
 
     fn get(r: &mut Reader) -> Option<Self> {
@@ -1200,6 +1203,7 @@ impl Codec for Event {
             exception: Codec::get(r)?,
             promised: Codec::get(r)?,
             kept: Codec::get(r)?,
+            level: Codec::get(r)?,
         })
     }
 }
@@ -1287,6 +1291,7 @@ mod tests {
             exception: s("e-exception"),
             promised: Some(at("2026-11-25T17:00:00+08:00")),
             kept: true,
+            level: Some(crate::vocab::NotifyLevel::AtRisk),
         };
         Ticket {
             schema: 1,

@@ -17,6 +17,7 @@ use crate::config::policy::Policy;
 use crate::model::measure::{self, Measure};
 use crate::model::ticket::Ticket;
 use crate::output::Rows;
+pub use crate::vocab::NotifyLevel;
 
 /// How an overdue measure shows among the timers: a pseudo-timer, so scripts reading the
 /// fixed columns need no new ones.
@@ -44,6 +45,15 @@ pub struct Alert<'a> {
 impl Alert<'_> {
     pub fn breached(&self) -> bool {
         self.status.state == TimerState::Breached
+    }
+
+    /// What `--notify` tells of it as: an alert is either breached or at risk.
+    pub fn level(&self) -> NotifyLevel {
+        if self.breached() {
+            NotifyLevel::Breach
+        } else {
+            NotifyLevel::AtRisk
+        }
     }
 }
 
@@ -134,11 +144,14 @@ impl<'a> Report<'a> {
         self.alerts.is_empty() && self.overdue.is_empty()
     }
 
-    /// Breached runs no one has been told of yet (`--notify`).
+    /// Runs no one has been told of at their level yet (`--notify`): breached ones not
+    /// told of as breached, and at-risk ones not told of at all. So each run is told of
+    /// at most once at risk and once breached.
     pub fn to_notify(&self) -> impl Iterator<Item = &Alert<'a>> {
-        self.alerts
-            .iter()
-            .filter(|x| x.breached() && !x.status.notified)
+        self.alerts.iter().filter(|x| match x.level() {
+            NotifyLevel::Breach => !x.status.notified,
+            NotifyLevel::AtRisk => !x.status.warned,
+        })
     }
 
     /// Overdue measures not told of since they were last opened (`--notify`).
@@ -469,7 +482,8 @@ period = "2026-11"
         let r = check(&p, &sla, &tickets, vec![], at("2026-11-24T10:30"));
         assert_eq!(r.severity(), Severity::Warning);
         assert_eq!(r.alerts[0].status.state, TimerState::AtRisk);
-        assert_eq!(r.to_notify().count(), 0, "only breaches are told");
+        assert_eq!(r.to_notify().count(), 1, "at risk is told too");
+        assert_eq!(r.alerts[0].level(), NotifyLevel::AtRisk);
 
         let tickets = [
             ticket(A, "2026-11-24T09:00", "II", ""),
@@ -520,6 +534,24 @@ period = "2026-11"
         let r = check(&p, &sla, &tickets, vec![], at("2026-11-24T12:00"));
         let told: Vec<&str> = r.to_notify().map(|x| x.ticket.id.as_str()).collect();
         assert_eq!(told, [B]);
+    }
+
+    #[test]
+    fn a_run_told_at_risk_is_told_again_once_breached() {
+        let (p, sla) = policy();
+        let warned = notified("2026-11-24T10:30", "respond") + "level = \"at-risk\"\n";
+        let tickets = [ticket(A, "2026-11-24T09:00", "II", &warned)];
+        let r = check(&p, &sla, &tickets, vec![], at("2026-11-24T10:40"));
+        assert_eq!(r.alerts[0].status.state, TimerState::AtRisk);
+        assert_eq!(r.to_notify().count(), 0, "at risk, told already");
+        let r = check(&p, &sla, &tickets, vec![], at("2026-11-24T12:00"));
+        let told: Vec<NotifyLevel> = r.to_notify().map(Alert::level).collect();
+        assert_eq!(told, [NotifyLevel::Breach], "told of the breach once more");
+
+        let breached = notified("2026-11-24T11:05", "respond") + "level = \"breach\"\n";
+        let tickets = [ticket(A, "2026-11-24T09:00", "II", &breached)];
+        let r = check(&p, &sla, &tickets, vec![], at("2026-11-24T12:00"));
+        assert_eq!(r.to_notify().count(), 0);
     }
 
     #[test]

@@ -134,6 +134,7 @@ use serde::Serialize;
 use crate::config::policy::{TimerKind, TimerRule, grade_index, priority_index};
 use crate::model::ticket::{Action, Event, Grade, Priority, State, Ticket};
 use crate::time::Target;
+use crate::vocab::NotifyLevel;
 
 use crate::config::policy::Policy;
 
@@ -222,8 +223,12 @@ pub struct TimerStatus {
     pub elapsed: Duration,
     /// The target's amount minus `elapsed`; negative when overrun.
     pub remaining: Duration,
-    /// An `sla-notified` event for this timer was recorded during this run.
+    /// An `sla-notified` event for this timer was recorded during this run of a breach
+    /// (level `breach`, or none: older events).
     pub notified: bool,
+    /// An `sla-notified` event of any level (at-risk or breach) was recorded during this
+    /// run: its being at risk needs telling no more.
+    pub warned: bool,
 }
 
 impl TimerStatus {
@@ -366,9 +371,17 @@ impl Policy {
             None if self.at_risk(rule, remaining, due, now) => (TimerState::AtRisk, None),
             None => (TimerState::Running, None),
         };
-        let notified = events[cycle.start + 1..cycle.end].iter().any(|e| {
-            e.action == Some(Action::SlaNotified) && e.timer.as_deref() == Some(rule.name.as_str())
-        });
+        let told: Vec<&Event> = events[cycle.start + 1..cycle.end]
+            .iter()
+            .filter(|e| {
+                e.action == Some(Action::SlaNotified)
+                    && e.timer.as_deref() == Some(rule.name.as_str())
+            })
+            .collect();
+        let notified = told
+            .iter()
+            .any(|e| e.level.unwrap_or(NotifyLevel::Breach) == NotifyLevel::Breach);
+        let warned = !told.is_empty();
         Some(TimerStatus {
             timer: rule.name.clone(),
             run: 0,
@@ -388,6 +401,7 @@ impl Policy {
             elapsed,
             remaining,
             notified,
+            warned,
         })
     }
 

@@ -39,6 +39,7 @@ mod merge_props;
 mod parts;
 mod promises;
 mod proptest_loaders;
+mod reach;
 mod readme;
 mod report;
 mod shared_desk;
