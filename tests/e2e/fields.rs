@@ -110,75 +110,37 @@ fn open_and_set_record_fields_in_the_history_and_show_reads_them_by_label() {
 #[test]
 fn a_bad_value_exits_2_naming_the_field_and_writes_nothing() {
     let (d, c) = desk();
-    let err = d.fails(
-        2,
-        &[
-            "ticket",
-            "open",
-            "--customer",
-            &c,
-            "--category",
-            "complaint",
-            "--field",
-            "保修状态=保",
-            "-m",
-            "x",
-        ],
-    );
+    // Opening a ticket with one bad --field: refused as a usage error (exit 2).
+    let open_fails = |field: &str| {
+        d.fails(
+            2,
+            &[
+                "ticket",
+                "open",
+                "--customer",
+                &c,
+                "--category",
+                "complaint",
+                "--field",
+                field,
+                "-m",
+                "x",
+            ],
+        )
+    };
+    let err = open_fails("保修状态=保");
     assert!(
         err.contains("--field 保修状态") && err.contains("保内, 保外"),
         "{err}"
     );
-    let err = d.fails(
-        2,
-        &[
-            "ticket",
-            "open",
-            "--customer",
-            &c,
-            "--category",
-            "complaint",
-            "--field",
-            "hours=12h",
-            "-m",
-            "x",
-        ],
-    );
+    let err = open_fails("hours=12h");
     assert!(
         err.contains("--field hours") && err.contains("not a number"),
         "{err}"
     );
-    let err = d.fails(
-        2,
-        &[
-            "ticket",
-            "open",
-            "--customer",
-            &c,
-            "--category",
-            "complaint",
-            "--field",
-            "hour=1",
-            "-m",
-            "x",
-        ],
-    );
+    let err = open_fails("hour=1");
     assert!(err.contains("did you mean \"hours\""), "{err}");
-    let err = d.fails(
-        2,
-        &[
-            "ticket",
-            "open",
-            "--customer",
-            &c,
-            "--category",
-            "complaint",
-            "--field",
-            "hours",
-            "-m",
-            "x",
-        ],
-    );
+    let err = open_fails("hours");
     assert!(err.contains("NAME=VALUE"), "{err}");
     assert!(!d.path("tickets/2026").exists(), "no ticket was written");
     // A correction with a bad value leaves the file as it was, byte for byte.
