@@ -275,6 +275,16 @@ fn check(cx: &mut Context, a: CheckArgs) -> Result<u8> {
             Notice::Failed { id, timer, why } => eprintln!(
                 "warning: notify for {id} {timer} failed: {why}; it will be retried on the next run"
             ),
+            Notice::Changed {
+                id,
+                timer,
+                level,
+                what,
+                event,
+            } => {
+                eprintln!("{id}: {what} ({timer} ladder {level})");
+                cx.fire(&desk, *event);
+            }
         });
     }
     if a.escalate {

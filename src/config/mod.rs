@@ -17,6 +17,7 @@ pub mod compensation;
 pub mod duplicates;
 pub mod fields;
 pub mod hooks;
+pub mod ladder;
 pub mod policy;
 pub mod views;
 
@@ -242,6 +243,10 @@ pub struct Sla {
     /// What `sla check --escalate` does with a breached timer.
     #[serde(default)]
     pub escalate: Option<Escalation>,
+    /// `[[sla.ladder]]`: what `sla check --notify` does as a run nears and passes its
+    /// deadline (see [`ladder`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ladder: Vec<ladder::Rung>,
 }
 
 /// `[sla.escalate]`: move tickets whose timer breached to a person (e.g. the after-sales
@@ -426,6 +431,7 @@ impl Config {
                 }
             }
         }
+        ladder::check_people(&self.sla, &self.staff)?;
         for (name, table) in &self.views {
             if !views::valid_name(name) {
                 return bad(
