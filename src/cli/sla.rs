@@ -306,6 +306,12 @@ fn check(cx: &mut Context, a: CheckArgs) -> Result<u8> {
                 cx.fire(&desk, *event);
             }
         });
+        let untold = report.ladder.iter().any(|x| !x.level.notify.is_empty());
+        if untold && cmd.is_none() && !svcdesk::hooks::handles(&desk.config.hooks, "sla-ladder") {
+            super::warn(
+                "[[sla.ladder]] levels are due, but no [[hooks.rule]] is on sla-ladder: they tell no one and stay unrecorded; add one, or give --notify CMD",
+            );
+        }
     }
     if a.escalate {
         let Some(rule) = &desk.config.sla.escalate else {

@@ -69,6 +69,11 @@ command = "RECORD"
 /// A desk with `PEOPLE` (sun heads customer service), the ladder, and a trusted hook
 /// logging one line per level fired to the returned file.
 fn desk() -> (TestDesk, PathBuf) {
+    desk_on("sla-ladder")
+}
+
+/// `desk`, with the hook on `on` instead.
+fn desk_on(on: &str) -> (TestDesk, PathBuf) {
     let d = TestDesk::new();
     let script = d.tmp.path().join("record.sh");
     fs::write(
@@ -85,7 +90,9 @@ fn desk() -> (TestDesk, PathBuf) {
         "[departments.customer-service]\nhead = \"sun\"\n",
         1,
     );
-    let rules = LADDER.replace("RECORD", &script.display().to_string());
+    let rules = LADDER
+        .replace("RECORD", &script.display().to_string())
+        .replace("on = [\"sla-ladder\"]", &format!("on = [\"{on}\"]"));
     d.write("svcdesk.toml", text + PEOPLE + &rules);
     d.ok(&["hooks", "trust"]);
     (d, script.with_file_name("hooks.log"))
@@ -310,6 +317,16 @@ fn a_reopened_ticket_climbs_its_ladder_afresh() {
     check(&d, "2026-11-25T16:15");
     assert_eq!(fired(&file), ["L1", "L1"]);
     assert_eq!(log(&log_file).len(), 2);
+}
+
+#[test]
+fn a_ladder_no_hook_hears_says_so_and_records_nothing() {
+    let (d, log_file) = desk_on("sla-breach");
+    let t = complaint(&d);
+    let err = check(&d, "2026-11-24T17:30");
+    assert!(err.contains("no [[hooks.rule]] is on sla-ladder"), "{err}");
+    assert_eq!(fired(&find_ticket(&d.root, &t)), Vec::<String>::new());
+    assert_eq!(log(&log_file), Vec::<String>::new());
 }
 
 #[test]
