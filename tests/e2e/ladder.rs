@@ -330,6 +330,48 @@ fn a_ladder_no_hook_hears_says_so_and_records_nothing() {
 }
 
 #[test]
+fn the_example_mail_hook_mails_the_people_a_level_names() {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/hooks/mail.sh");
+    let (d, _) = desk();
+    let text = d.read("svcdesk.toml");
+    let start = text.rfind("\n[[hooks.rule]]").unwrap() + 1;
+    d.write(
+        "svcdesk.toml",
+        format!(
+            "{}[[hooks.rule]]\non = [\"sla-ladder\"]\ncommand = \"{}\"\n",
+            &text[..start],
+            script.display()
+        ),
+    );
+    d.ok(&["hooks", "trust"]);
+    let t = complaint(&d);
+    let mailbox = d.tmp.path().join("mailbox");
+    let o = d
+        .cmd()
+        .env("SVCDESK_NOW", when("2026-11-25T10:30"))
+        .env("SENDMAIL", format!("cat >> '{}'", mailbox.display()))
+        .args(["sla", "check", "--notify"])
+        .output()
+        .unwrap();
+    assert!(o.status.code().is_some_and(|c| c <= 2), "{}", stderr(&o));
+    // L1 (due Tue 17:30, fired late) and L2 (at the deadline), one mail each.
+    let mail = fs::read_to_string(&mailbox).unwrap();
+    assert!(
+        mail.starts_with(&format!(
+            "To: li@example.com\nSubject: [svcdesk] {t} SLA L1: fix due 2026-11-25T10:30:00+08:00"
+        )),
+        "{mail}"
+    );
+    assert!(
+        mail.contains(&format!(
+            "To: li@example.com,sun@example.com\nSubject: [svcdesk] {t} SLA L2: fix due"
+        )),
+        "{mail}"
+    );
+    assert_eq!(fired(&find_ticket(&d.root, &t)), ["L1", "L2"]);
+}
+
+#[test]
 fn a_bad_level_is_named_at_its_line_with_a_suggestion() {
     let d = TestDesk::new();
     d.append_config("\n[[sla.ladder]]\nat = \"-25%\"\ntimers = [\"resolv\"]\n");
