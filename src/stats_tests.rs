@@ -91,6 +91,7 @@ fn status(timer: &str, state: TimerState, due: &str, stopped: Option<&str>) -> T
         remaining: chrono::Duration::zero(),
         notified: false,
         warned: false,
+        ladder: Vec::new(),
     }
 }
 

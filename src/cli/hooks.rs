@@ -30,7 +30,9 @@ the head of the ticket's department ([departments.X] head) in SVCDESK_HEAD,
 SVCDESK_HEAD_NAME, SVCDESK_HEAD_EMAIL, SVCDESK_HEAD_PHONE; whoever opened the ticket in
 SVCDESK_OPENER, SVCDESK_OPENER_NAME, SVCDESK_OPENER_EMAIL, SVCDESK_OPENER_PHONE.
 `sla check --notify` adds SVCDESK_TIMER, SVCDESK_DUE, SVCDESK_OVERDUE_MINUTES and
-SVCDESK_LEVEL (at-risk or breach).
+SVCDESK_LEVEL (at-risk or breach; for sla-ladder the level, L1, L2, ...), and for
+sla-ladder SVCDESK_LEVEL_AT, SVCDESK_NOTIFY (staff ids, comma-separated) and
+SVCDESK_NOTIFY_EMAILS.
 
 Exit status of `hooks status`: 0 trusted (or no hooks), 1 changed or never trusted.
 

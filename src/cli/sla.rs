@@ -109,7 +109,18 @@ Remaining time:
   remaining_minutes with remaining_unit: wall or working.
 
 Alerts:
-  `sla check` and `ticket list --overdue` report at-risk and breached runs still going.";
+  `sla check` and `ticket list --overdue` report at-risk and breached runs still going.
+
+Escalation ladder:
+  Each [[sla.ladder]] table is a level `sla check --notify` fires once per timer run:
+    at = \"-25%\"   a share of the target: when 75% of it has run (counted its way)
+    at = \"0\"      at the deadline;  \"+4bh\", \"-30m\": an offset from it, bh/bm in
+                  working time of [calendar], s/m/h/d on the wall clock
+  timers, grades: only these ([] or absent: all). notify: assignee, head, opener or
+  staff ids. escalate = STAFF hands the ticket over, grade = \"III\" regrades it.
+  A level's time is counted on the run's running time: while the run is paused nothing
+  fires, and the wait moves later levels as it moves the deadline. A new run (reopen)
+  climbs afresh. Levels are named L1, L2, ... by position, or by `name`.";
 
 /// SLA deadlines: check breaches for cron, summarise for people.
 #[derive(Subcommand)]
@@ -138,6 +149,15 @@ when this clone trusts them (`svcdesk hooks --help`): untrusted, --notify alone 
 before telling or writing anything; --notify CMD runs only CMD, with one warning, and
 records nothing for a breach the held-back hooks would have told. --escalate
 applies [sla.escalate] of svcdesk.toml as `escalate` events (which run escalate hooks).
+
+--notify also climbs the [[sla.ladder]] of svcdesk.toml (`svcdesk sla --help`): each
+level whose time has come on a run, and that has not fired in that run, hands the ticket
+over (escalate = STAFF) and regrades it (grade = ...) as `escalate` and `grade` events by
+svcdesk (told on stderr: `ID: escalated to sun (resolve ladder L3)`), then runs the
+hooks on sla-ladder and CMD with SVCDESK_LEVEL (L1, L2, ... or its name),
+SVCDESK_LEVEL_AT, SVCDESK_NOTIFY (the staff ids its notify names, comma-separated) and
+SVCDESK_NOTIFY_EMAILS, besides the variables above; then an `sla-notified` event with
+`ladder` records it. Nothing fires while a run is paused (waiting).
 
 Improvement measures past their due date and not done are warnings too (exit 1 unless
 a timer is breached): one row each after the timers, with timer `measure-due`, state
@@ -200,7 +220,7 @@ pub struct CheckArgs {
     now: Option<String>,
     #[arg(long, value_enum, default_value_t)]
     format: Format,
-    /// Tell people of each timer newly at risk or breached: run the [hooks] on `sla-at-risk`/`sla-breach`, and CMD if given.
+    /// Tell people of each timer newly at risk or breached, and fire [[sla.ladder]] levels: run the [hooks] on `sla-at-risk`/`sla-breach`/`sla-ladder`, and CMD if given.
     #[arg(long, value_name = "CMD", num_args = 0..=1)]
     notify: Option<Option<String>>,
     /// Apply the [sla.escalate] rule to breached tickets.
@@ -275,7 +295,23 @@ fn check(cx: &mut Context, a: CheckArgs) -> Result<u8> {
             Notice::Failed { id, timer, why } => eprintln!(
                 "warning: notify for {id} {timer} failed: {why}; it will be retried on the next run"
             ),
+            Notice::Changed {
+                id,
+                timer,
+                level,
+                what,
+                event,
+            } => {
+                eprintln!("{id}: {what} ({timer} ladder {level})");
+                cx.fire(&desk, *event);
+            }
         });
+        let untold = report.ladder.iter().any(|x| !x.level.notify.is_empty());
+        if untold && cmd.is_none() && !svcdesk::hooks::handles(&desk.config.hooks, "sla-ladder") {
+            super::warn(
+                "[[sla.ladder]] levels are due, but no [[hooks.rule]] is on sla-ladder: they tell no one and stay unrecorded; add one, or give --notify CMD",
+            );
+        }
     }
     if a.escalate {
         let Some(rule) = &desk.config.sla.escalate else {

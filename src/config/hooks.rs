@@ -15,7 +15,9 @@ pub const SLA_BREACH: &str = "sla-breach";
 pub const MEASURE_DUE: &str = "measure-due";
 /// A running timer found at risk (less than its `warn` left) by `sla check --notify`.
 pub const SLA_AT_RISK: &str = "sla-at-risk";
-const OTHER_ACTIONS: &[&str] = &[SLA_BREACH, MEASURE_DUE, SLA_AT_RISK];
+/// A level of `[[sla.ladder]]` reached by a timer run (`sla check --notify`).
+pub const SLA_LADDER: &str = "sla-ladder";
+const OTHER_ACTIONS: &[&str] = &[SLA_BREACH, MEASURE_DUE, SLA_AT_RISK, SLA_LADDER];
 
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 

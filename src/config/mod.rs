@@ -17,6 +17,7 @@ pub mod compensation;
 pub mod duplicates;
 pub mod fields;
 pub mod hooks;
+pub mod ladder;
 pub mod policy;
 pub mod views;
 
@@ -156,7 +157,7 @@ pub struct Hooks {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct HookRule {
-    /// Actions: ticket actions (`open`, `assign`, ...), `sla-breach`, `measure-due`, `sla-at-risk`, or `*`.
+    /// Actions: ticket actions (`open`, `assign`, ...), `sla-breach`, `measure-due`, `sla-at-risk`, `sla-ladder`, or `*`.
     #[serde(deserialize_with = "one_or_many")]
     pub on: Vec<String>,
     #[serde(default, deserialize_with = "one_or_many")]
@@ -242,6 +243,10 @@ pub struct Sla {
     /// What `sla check --escalate` does with a breached timer.
     #[serde(default)]
     pub escalate: Option<Escalation>,
+    /// `[[sla.ladder]]`: what `sla check --notify` does as a run nears and passes its
+    /// deadline (see [`ladder`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ladder: Vec<ladder::Rung>,
 }
 
 /// `[sla.escalate]`: move tickets whose timer breached to a person (e.g. the after-sales
@@ -426,6 +431,7 @@ impl Config {
                 }
             }
         }
+        ladder::check_people(&self.sla, &self.staff)?;
         for (name, table) in &self.views {
             if !views::valid_name(name) {
                 return bad(
@@ -997,8 +1003,8 @@ max_size = "20MB"
 
 # Hooks: commands run (with `sh -c`, in the desk's folder) after a change is on disk, to
 # tell people. `on` takes ticket actions (open assign accept grade escalate resolve
-# reopen comp-request ...), "sla-breach" and "sla-at-risk" (from `sla check --notify`),
-# "measure-due", or "*". `grade`, `priority` and `department` narrow a rule; empty means any. The event is
+# reopen comp-request ...), "sla-breach", "sla-at-risk" and "sla-ladder" (from `sla check
+# --notify`), "measure-due", or "*". `grade`, `priority` and `department` narrow a rule; empty means any. The event is
 # in SVCDESK_ACTION, SVCDESK_ID, SVCDESK_BY, SVCDESK_GRADE, ... and the record arrives as
 # JSON on stdin. A failing or slow hook (killed after `timeout`) is reported and never
 # undoes the change. `--no-hooks` skips them. See svcdesk-config(5).
@@ -1023,6 +1029,30 @@ timeout = "30s"
 # to = "sun"
 # grades = ["II", "III"]
 # timers = ["respond", "resolve"]
+
+# An escalation ladder for `svcdesk sla check --notify`: each level fires once per timer
+# run when its time comes, counted on the run's running time (a waiting ticket's ladder
+# stands still). `at`: a share of the target ("-25%": when 75% of it has run) or an offset
+# from the deadline ("0", "-30m", "+4bh" in working time of [calendar]). `notify`:
+# assignee, head (of the ticket's department), opener, staff ids; the hooks on
+# "sla-ladder" get SVCDESK_LEVEL (L1, L2... or `name`), SVCDESK_NOTIFY and
+# SVCDESK_NOTIFY_EMAILS. `escalate` hands the ticket to a person, `grade` regrades it;
+# `timers` and `grades` narrow a level ([] = all). [sla.escalate] above is the same as a
+# level at "0" with `escalate`, applied by --escalate. Uncomment to use.
+# [[sla.ladder]]
+# at = "-25%"
+# notify = ["assignee"]
+#
+# [[sla.ladder]]
+# at = "0"
+# notify = ["assignee", "head"]
+#
+# [[sla.ladder]]
+# at = "+4bh"
+# timers = ["resolve"]
+# notify = ["head", "opener"]
+# escalate = "sun"
+# grade = "III"
 
 # `ticket open` warns (on stderr; the ticket is opened all the same) when an earlier
 # ticket opened within `within` has the same value for every field in `match`

@@ -15,6 +15,8 @@ pub struct Policy {
     pub(crate) calendar: Calendar,
     /// In the order of `[sla.timers]` as loaded (alphabetical).
     pub(crate) timers: Vec<TimerRule>,
+    /// `[[sla.ladder]]`, in order.
+    pub(crate) ladder: Vec<super::ladder::Level>,
 }
 
 /// One validated `[sla.timers.NAME]` table.
@@ -99,11 +101,21 @@ impl Policy {
         let mut timers = timers;
         timers.push(TimerRule::builtin("promise", TimerKind::Promise));
         timers.push(TimerRule::builtin("collab", TimerKind::Collab));
-        Ok(Policy { calendar, timers })
+        let ladder = super::ladder::compile(sla)?;
+        Ok(Policy {
+            calendar,
+            timers,
+            ladder,
+        })
     }
 
     pub fn calendar(&self) -> &Calendar {
         &self.calendar
+    }
+
+    /// The escalation ladder's levels, in order.
+    pub fn ladder(&self) -> &[super::ladder::Level] {
+        &self.ladder
     }
 
     /// The names of all timers, in evaluation order.

@@ -10,9 +10,10 @@ use crate::config::Escalation;
 use crate::desk::{Desk, Id, When};
 use crate::model::measure::{self, Measure};
 use crate::model::record::SYSTEM_ACTOR;
+use crate::model::ticket::Ticket;
 use crate::model::ticket::{Action, Event};
 use crate::model::ticket_store;
-use crate::sla::check::{Alert, MEASURE_TIMER, NotifyLevel, Report};
+use crate::sla::check::{Alert, Due, MEASURE_TIMER, NotifyLevel, Report};
 
 /// Whether the desk's hooks run when telling.
 #[derive(Debug, Clone)]
@@ -45,7 +46,8 @@ pub fn hooks_on(desk: &Desk, enabled: bool, own_command: bool) -> Result<HooksOn
     let h = &desk.config.hooks;
     let handled = super::handles(h, crate::config::hooks::SLA_BREACH)
         || super::handles(h, crate::config::hooks::MEASURE_DUE)
-        || super::handles(h, crate::config::hooks::SLA_AT_RISK);
+        || super::handles(h, crate::config::hooks::SLA_AT_RISK)
+        || super::handles(h, crate::config::hooks::SLA_LADDER);
     match (enabled, handled) {
         (false, _) if !own_command => return Err(Refusal::HooksOff),
         (true, false) if !own_command => return Err(Refusal::NoHooks),
@@ -73,6 +75,15 @@ pub enum Notice {
         timer: String,
         why: String,
     },
+    /// A ladder level changed the ticket (`escalate` to a person, `grade`): `what` says
+    /// how (`escalated to sun`), `event` is the step as its hooks hear it.
+    Changed {
+        id: String,
+        timer: String,
+        level: String,
+        what: String,
+        event: Box<HookEvent>,
+    },
 }
 
 /// Tells of every breach and overdue measure of `report` not told yet: `cmd` (with
@@ -93,6 +104,15 @@ pub fn notify(
             say(Notice::Failed {
                 id: x.ticket.id.clone(),
                 timer: x.status.timer.clone(),
+                why,
+            });
+        }
+    }
+    for x in &report.ladder {
+        if let Err(why) = climb(desk, cmd, hooks_on, x, report.now, &mut say) {
+            say(Notice::Failed {
+                id: x.ticket.id.clone(),
+                timer: format!("{} {}", x.status.timer, x.rung.name),
                 why,
             });
         }
@@ -192,6 +212,147 @@ fn breach(
         text: Some(format!(
             "due {}",
             desk.local(s.due).format("%Y-%m-%d %H:%M")
+        )),
+        ..Event::default()
+    };
+    ticket_store::append(desk, &id, When::NowIs(now), e)
+        .map_err(|e| format!("notified, but recording it failed: {e}"))?;
+    Ok(())
+}
+
+/// The staff ids a level's `notify` names on ticket `t`, in order, each once: `assignee`,
+/// `head` (of the ticket's department), `opener`, or an id. Roles nobody holds drop out.
+pub fn recipients(desk: &Desk, t: &Ticket, notify: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for who in notify {
+        let id = match who.as_str() {
+            "assignee" => t.assignee.clone(),
+            "head" => t
+                .department
+                .as_deref()
+                .and_then(|d| desk.config.departments.get(d))
+                .and_then(|d| d.head.clone()),
+            "opener" => t.opener().map(str::to_string),
+            id => Some(id.to_string()),
+        };
+        if let Some(id) = id.filter(|id| !out.contains(id)) {
+            out.push(id);
+        }
+    }
+    out
+}
+
+/// Fires one ladder level on one run: hands the ticket over and regrades it when the
+/// level says so (each a step by svcdesk, skipped when already so), tells the level's
+/// people through `cmd` and the hooks on `sla-ladder`, and records the level as fired
+/// (`sla-notified` with `ladder`) once everyone was told. A failure leaves it unrecorded,
+/// to be fired again next run; the steps already taken are not taken twice.
+fn climb(
+    desk: &Desk,
+    cmd: Option<&str>,
+    hooks_on: &HooksOn,
+    x: &Due,
+    now: DateTime<Utc>,
+    say: &mut impl FnMut(Notice),
+) -> Result<(), String> {
+    let (s, rung) = (&x.status, &x.rung);
+    let level = &x.level;
+    let id = Id::parse(&x.ticket.id).ok_or_else(|| format!("bad ticket ID {}", x.ticket.id))?;
+    let why = format!(
+        "SLA {} ladder {} (due {})",
+        s.timer,
+        rung.name,
+        desk.local(s.due).format("%Y-%m-%d %H:%M")
+    );
+    let mut ticket = x.ticket.clone();
+    let mut step = |ticket: &mut Ticket, e: Event, what: String| -> Result<(), String> {
+        let action = e.action.map(|a| a.to_string()).unwrap_or_default();
+        let t = ticket_store::append(desk, &id, When::NowIs(now), e)
+            .map_err(|e| format!("cannot {action}: {e}"))?;
+        let at = t
+            .event
+            .last()
+            .map(|e| e.at.to_rfc3339())
+            .unwrap_or_default();
+        let event = HookEvent::ticket(desk, &t, &action, SYSTEM_ACTOR, &at);
+        say(Notice::Changed {
+            id: t.id.clone(),
+            timer: s.timer.clone(),
+            level: rung.name.clone(),
+            what,
+            event: Box::new(event),
+        });
+        *ticket = t;
+        Ok(())
+    };
+    let base = || Event {
+        at: desk.local(now),
+        by: SYSTEM_ACTOR.into(),
+        reason: Some(why.clone()),
+        ..Event::default()
+    };
+    if let Some(to) = level.escalate.as_deref()
+        && ticket.assignee.as_deref() != Some(to)
+    {
+        let e = Event {
+            action: Some(Action::Escalate),
+            assignee: Some(to.to_string()),
+            ..base()
+        };
+        step(&mut ticket, e, format!("escalated to {to}"))?;
+    }
+    if let Some(g) = level.grade
+        && ticket.grade != Some(g)
+    {
+        let e = Event {
+            action: Some(Action::Grade),
+            grade: Some(g),
+            ..base()
+        };
+        step(&mut ticket, e, format!("graded {g}"))?;
+    }
+    let people = recipients(desk, &ticket, &level.notify);
+    let emails: Vec<String> = people
+        .iter()
+        .filter_map(|p| desk.config.staff(p)?.email.first().cloned())
+        .collect();
+    let mut ev = HookEvent::ticket(
+        desk,
+        &ticket,
+        crate::config::hooks::SLA_LADDER,
+        SYSTEM_ACTOR,
+        &desk.local(now).to_rfc3339(),
+    );
+    ev.extra.extend([
+        ("SVCDESK_TIMER", s.timer.clone()),
+        ("SVCDESK_DUE", desk.local(s.due).to_rfc3339()),
+        (
+            "SVCDESK_OVERDUE_MINUTES",
+            (-s.remaining.num_minutes()).to_string(),
+        ),
+        ("SVCDESK_LEVEL", rung.name.clone()),
+        ("SVCDESK_LEVEL_AT", desk.local(rung.at).to_rfc3339()),
+        ("SVCDESK_NOTIFY", people.join(",")),
+        ("SVCDESK_NOTIFY_EMAILS", emails.join(",")),
+    ]);
+    // A level that tells no one is done once its steps are taken.
+    if !tell(desk, cmd, hooks_on, &ev, say)? && !people.is_empty() {
+        return Ok(());
+    }
+    let told = match people.is_empty() {
+        true => String::new(),
+        false => format!("; told {}", people.join(", ")),
+    };
+    let e = Event {
+        at: desk.local(now),
+        by: SYSTEM_ACTOR.into(),
+        action: Some(Action::SlaNotified),
+        timer: Some(s.timer.clone()),
+        ladder: Some(rung.name.clone()),
+        text: Some(format!(
+            "{} at {}{told}",
+            rung.name,
+            desk.local(rung.at).format("%Y-%m-%d %H:%M")
         )),
         ..Event::default()
     };

@@ -215,6 +215,10 @@ pub struct Event {
     /// (older events) means breached.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub level: Option<crate::vocab::NotifyLevel>,
+    /// sla-notified by the escalation ladder: the `[[sla.ladder]]` level that fired
+    /// (`L1`, ...); such an event says nothing of at-risk or breach telling.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ladder: Option<String>,
 }
 
 fn epoch() -> DateTime<FixedOffset> {

@@ -10,9 +10,10 @@ use chrono_tz::Tz;
 use serde_json::{Value, json};
 
 use super::coverage::HolidayGaps;
-use super::policy::{TimerState, TimerStatus};
+use super::policy::{Rung, TimerState, TimerStatus};
 use super::view;
 use crate::config;
+use crate::config::ladder::Level;
 use crate::config::policy::Policy;
 use crate::model::measure::{self, Measure};
 use crate::model::ticket::Ticket;
@@ -57,6 +58,16 @@ impl Alert<'_> {
     }
 }
 
+/// A `[[sla.ladder]]` level whose time has come on a run and that has not fired yet.
+#[derive(Debug, Clone)]
+pub struct Due<'a> {
+    pub ticket: &'a Ticket,
+    pub status: TimerStatus,
+    pub rung: Rung,
+    /// The level, as `[[sla.ladder]]` has it.
+    pub level: Level,
+}
+
 /// What `sla check` found at `now`.
 #[derive(Debug, Clone)]
 pub struct Report<'a> {
@@ -67,6 +78,8 @@ pub struct Report<'a> {
     /// Years `[calendar]` lists no holidays for although now or a working-time deadline
     /// of an open ticket falls in them: such deadlines may be early.
     pub holiday_gaps: BTreeSet<i32>,
+    /// Ladder levels due to fire (`--notify`), by ticket, timer and the ladder's order.
+    pub ladder: Vec<Due<'a>>,
     pub now: DateTime<Utc>,
     pub tz: Tz,
 }
@@ -95,6 +108,26 @@ pub fn check<'a>(
             years
         })
         .unwrap_or_default();
+    let mut ladder: Vec<Due> = evaluated
+        .iter()
+        .flat_map(|(ticket, runs)| {
+            runs.iter().flat_map(move |s| {
+                s.ladder.iter().filter(|r| r.due).map(move |r| Due {
+                    ticket,
+                    status: s.clone(),
+                    rung: r.clone(),
+                    level: policy.ladder()[r.level].clone(),
+                })
+            })
+        })
+        .collect();
+    ladder.sort_by(|a, b| {
+        (a.ticket.id.as_str(), a.status.timer.as_str(), a.rung.level).cmp(&(
+            b.ticket.id.as_str(),
+            b.status.timer.as_str(),
+            b.rung.level,
+        ))
+    });
     let mut alerts: Vec<Alert> = evaluated
         .into_iter()
         .flat_map(|(ticket, runs)| {
@@ -120,6 +153,7 @@ pub fn check<'a>(
         alerts,
         overdue,
         holiday_gaps,
+        ladder,
         now,
         tz,
     }

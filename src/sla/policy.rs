@@ -136,6 +136,7 @@ use crate::model::ticket::{Action, Event, Grade, Priority, State, Ticket};
 use crate::time::Target;
 use crate::vocab::NotifyLevel;
 
+use crate::config::ladder::{At, Level};
 use crate::config::policy::Policy;
 
 /// Where a run of a timer stands, or how it ended. See the module documentation.
@@ -229,6 +230,24 @@ pub struct TimerStatus {
     /// An `sla-notified` event of any level (at-risk or breach) was recorded during this
     /// run: its being at risk needs telling no more.
     pub warned: bool,
+    /// The `[[sla.ladder]]` levels that apply to this run while it is undecided, in the
+    /// ladder's order; empty for a run that ended.
+    pub ladder: Vec<Rung>,
+}
+
+/// Where one `[[sla.ladder]]` level stands on an undecided run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rung {
+    /// Its index in [`Policy::ladder`].
+    pub level: usize,
+    pub name: String,
+    /// When it comes, on the run's running time: a pause moves it later as it moves the
+    /// deadline (a run paused now is taken to resume now).
+    pub at: DateTime<Utc>,
+    /// An `sla-notified` event of this level was recorded in this run.
+    pub fired: bool,
+    /// To fire now: its time has come, it has not fired, and the run is not paused.
+    pub due: bool,
 }
 
 impl TimerStatus {
@@ -376,12 +395,17 @@ impl Policy {
             .filter(|e| {
                 e.action == Some(Action::SlaNotified)
                     && e.timer.as_deref() == Some(rule.name.as_str())
+                    && e.ladder.is_none()
             })
             .collect();
         let notified = told
             .iter()
             .any(|e| e.level.unwrap_or(NotifyLevel::Breach) == NotifyLevel::Breach);
         let warned = !told.is_empty();
+        let ladder = match cycle.ended {
+            None => self.rungs(rule, ticket, cycle, (target, &deadline), now, paused_now),
+            Some(_) => Vec::new(),
+        };
         Some(TimerStatus {
             timer: rule.name.clone(),
             run: 0,
@@ -402,7 +426,56 @@ impl Policy {
             remaining,
             notified,
             warned,
+            ladder,
         })
+    }
+
+    /// The ladder's levels that apply to this undecided run, each with its time.
+    fn rungs(
+        &self,
+        rule: &TimerRule,
+        ticket: &Ticket,
+        cycle: &Cycle,
+        (target, deadline): (Target, &Deadline),
+        now: DateTime<Utc>,
+        paused_now: bool,
+    ) -> Vec<Rung> {
+        let events = ticket.event.as_slice();
+        let applies: Vec<(usize, &Level)> = self
+            .ladder
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.applies(&rule.name, ticket.grade))
+            .collect();
+        if applies.is_empty() {
+            return Vec::new();
+        }
+        let spans: Vec<Span> = cycle.running(rule, events, now).collect();
+        let clock = Clock {
+            spans: &spans,
+            calendar: &self.calendar,
+        };
+        let fired = |name: &str| {
+            events[cycle.start + 1..cycle.end].iter().any(|e| {
+                e.action == Some(Action::SlaNotified)
+                    && e.timer.as_deref() == Some(rule.name.as_str())
+                    && e.ladder.as_deref() == Some(name)
+            })
+        };
+        applies
+            .into_iter()
+            .map(|(level, l)| {
+                let at = clock.level(l.at, target, deadline);
+                let fired = fired(&l.name);
+                Rung {
+                    level,
+                    name: l.name.clone(),
+                    at,
+                    fired,
+                    due: !fired && at <= now && !paused_now,
+                }
+            })
+            .collect()
     }
 
     /// Whether a running timer is within its `warn` of the deadline. `warn` is measured
@@ -490,6 +563,87 @@ impl Policy {
             total += target.elapsed(&self.calendar, span.from, to);
         }
         total
+    }
+}
+
+/// A run's running time, counted in wall-clock or working time: where the ladder's
+/// levels fall.
+struct Clock<'a> {
+    /// The run's running spans, the last one open-ended.
+    spans: &'a [Span],
+    calendar: &'a crate::time::Calendar,
+}
+
+impl Clock<'_> {
+    fn between(&self, working: bool, a: DateTime<Utc>, b: DateTime<Utc>) -> Duration {
+        match working {
+            _ if b <= a => Duration::zero(),
+            true => self.calendar.working_between(a, b),
+            false => b - a,
+        }
+    }
+
+    fn advance(&self, working: bool, from: DateTime<Utc>, d: Duration) -> DateTime<Utc> {
+        match working {
+            true => self.calendar.add_working(from, d),
+            false => from
+                .checked_add_signed(d)
+                .unwrap_or(DateTime::<Utc>::MAX_UTC),
+        }
+    }
+
+    /// How long the clock ran from the run's start to `t`.
+    fn ran(&self, working: bool, t: DateTime<Utc>) -> Duration {
+        self.spans
+            .iter()
+            .map(|s| self.between(working, s.from, s.to.map_or(t, |to| to.min(t))))
+            .fold(Duration::zero(), |a, b| a + b)
+    }
+
+    /// The earliest instant by which the clock has run `amount` since the run's start.
+    fn reach(&self, working: bool, amount: Duration) -> DateTime<Utc> {
+        let mut left = amount.max(Duration::zero());
+        for s in self.spans {
+            let Some(to) = s.to else {
+                return self.advance(working, s.from, left);
+            };
+            let ran = self.between(working, s.from, to);
+            if left <= ran {
+                return self.advance(working, s.from, left);
+            }
+            left -= ran;
+        }
+        DateTime::<Utc>::MAX_UTC
+    }
+
+    /// When a level at `at` comes: a share of the target counted the target's way, or
+    /// an offset from the deadline counted its own way (`4bh` in working time, `30m` on
+    /// the wall clock), in both cases on running time only.
+    fn level(&self, at: At, target: Target, deadline: &Deadline) -> DateTime<Utc> {
+        let due = deadline.due;
+        let working = |t: Target| !matches!(t, Target::Wall(_));
+        match at {
+            At::Percent(0) => due,
+            At::Percent(p) => {
+                let share = deadline.required * (100 + p as i32) / 100;
+                let t = self.reach(working(target), share);
+                if p < 0 { t.min(due) } else { t.max(due) }
+            }
+            At::Offset { before, span } => {
+                let (w, d) = match span {
+                    Target::Wall(d) => (false, d),
+                    Target::BusinessHours(d) => (true, d),
+                    // Refused when the config loads.
+                    Target::WorkingDays(_) => (true, Duration::zero()),
+                };
+                let base = self.ran(w, due);
+                if before {
+                    self.reach(w, base - d).min(due)
+                } else {
+                    self.reach(w, base + d).max(due)
+                }
+            }
+        }
     }
 }
 

@@ -1001,3 +1001,93 @@ fn the_builtin_timer_names_are_reserved() {
             .any(|n| n == "promise" || n == "collab")
     );
 }
+
+/// A policy of one timer `t` and a ladder of levels at `ats`, L1, L2, ... in order.
+fn ladder_policy(timer_toml: &str, ats: &[&str]) -> Policy {
+    let c = desk_config();
+    let levels: String = ats
+        .iter()
+        .map(|a| format!("[[ladder]]\nat = \"{a}\"\n"))
+        .collect();
+    let sla: config::Sla = toml::from_str(&format!("[timers.t]\n{timer_toml}\n{levels}")).unwrap();
+    Policy::new(&sla, c.calendar().unwrap()).unwrap()
+}
+
+fn rung_times(p: &Policy, t: &Ticket, now: &str) -> Vec<DateTime<Utc>> {
+    status(p, t, "t", now).ladder.iter().map(|r| r.at).collect()
+}
+
+#[test]
+fn ladder_levels_sit_at_shares_and_offsets_of_the_deadline() {
+    // 24 wall-clock hours from Tue 10:00: due Wed 10:00.
+    let p = ladder_policy(
+        "start = \"open\"\nstop = \"resolve\"\ntarget = { all = \"24h\" }",
+        &["-25%", "0", "+4bh", "-30m", "+10%"],
+    );
+    let t = ticket(&[open("2026-11-24 10:00", Some(Grade::II), None)]);
+    assert_eq!(
+        rung_times(&p, &t, "2026-11-24 11:00"),
+        [
+            utc("2026-11-25 04:00"), // 18 h of 24
+            utc("2026-11-25 10:00"),
+            // 4 working hours from Wed 10:00: 10:00-12:00, 13:30-15:30.
+            utc("2026-11-25 15:30"),
+            utc("2026-11-25 09:30"),
+            utc("2026-11-25 12:24"), // 26.4 h
+        ]
+    );
+
+    // 8 business hours from Tue 10:00: due Wed 10:30. A wall-clock offset counts the
+    // night; a working one skips it.
+    let p = ladder_policy(
+        "start = \"open\"\nstop = \"resolve\"\ntarget = { all = \"8bh\" }",
+        &["-25%", "-2h", "-2bh", "+1h"],
+    );
+    assert_eq!(
+        rung_times(&p, &t, "2026-11-24 11:00"),
+        [
+            utc("2026-11-24 17:30"),
+            utc("2026-11-25 08:30"),
+            utc("2026-11-24 17:30"),
+            utc("2026-11-25 11:30"),
+        ]
+    );
+}
+
+#[test]
+fn a_paused_run_fires_no_level_and_its_levels_move_by_the_wait() {
+    let p = ladder_policy(
+        "start = \"open\"\nstop = \"resolve\"\npause = [\"waiting\"]\ntarget = { all = \"24h\" }",
+        &["-100%", "-25%"],
+    );
+    let waiting = [
+        open("2026-11-24 10:00", Some(Grade::II), None),
+        ev(Action::Assign, "2026-11-24 10:01"),
+        ev(Action::Accept, "2026-11-24 10:02"),
+        ev(Action::Wait, "2026-11-24 12:00"),
+    ];
+    // At the start, so long due; but the run waits: nothing fires.
+    let s = status(&p, &ticket(&waiting), "t", "2026-11-24 13:00");
+    assert_eq!(s.ladder[0].at, utc("2026-11-24 10:00"));
+    assert!(!s.ladder[0].due, "paused");
+    // Taken to resume now: 16 h of running time left after 13:00.
+    assert_eq!(s.ladder[1].at, utc("2026-11-25 05:00"));
+
+    let mut resumed = waiting.to_vec();
+    resumed.push(ev(Action::Resume, "2026-11-24 14:00"));
+    let s = status(&p, &ticket(&resumed), "t", "2026-11-24 14:01");
+    assert!(s.ladder[0].due);
+    // Two hours of waiting move 18 h of running time from Wed 04:00 to 06:00.
+    assert_eq!(s.ladder[1].at, utc("2026-11-25 06:00"));
+    assert!(!s.ladder[1].due);
+
+    // Fired once in this run: not due again.
+    let mut told = ev(Action::SlaNotified, "2026-11-24 14:05");
+    told.timer = Some("t".into());
+    told.ladder = Some("L1".into());
+    resumed.push(told);
+    let s = status(&p, &ticket(&resumed), "t", "2026-11-24 14:10");
+    assert!(s.ladder[0].fired && !s.ladder[0].due);
+    // ... and it is no at-risk or breach telling.
+    assert!(!s.warned && !s.notified);
+}
