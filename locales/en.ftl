@@ -507,5 +507,7 @@ sla-basis-promised = promised
 sla-basis-due = due
 label-promised = promised
 show-promise-kept = promise kept
+show-appointment = site visit appointment
+show-appointment-kept = arrived for the appointment
 vocab-notify-level-at-risk = at-risk
 vocab-notify-level-breach = breach

@@ -506,5 +506,7 @@ sla-basis-promised = 承诺时间
 sla-basis-due = 协作期限
 label-promised = 承诺时间
 show-promise-kept = 承诺已兑现
+show-appointment = 上门预约
+show-appointment-kept = 已按约到达现场
 vocab-notify-level-at-risk = 即将超时
 vocab-notify-level-breach = 已超时

@@ -49,7 +49,9 @@ States and the steps that move between them:
     taken in any open state and do not change it.
   • promise (--by TIME --what TEXT, or --kept) is taken before the
     ticket is resolved and does not change the state; each promise is
-    a run of the built-in `promise` timer.
+    a run of the built-in `promise` timer (respond and plan make one
+    with --promise TIME). --appointment: a site visit, a run of the
+    built-in `appointment` timer, kept on arrival (--kept).
   • grade, note, link, set, escalate and the compensation steps do not
     change the state (escalate --to moves an accepted ticket back to
     assigned for the new owner).
