@@ -182,6 +182,7 @@ col-category = category
 col-department = department
 col-assignee = assignee
 col-opened = opened
+col-promised = promised
 col-title = title
 col-customer = customer
 col-customer-name = customer_name

@@ -181,6 +181,7 @@ col-category = 类别
 col-department = 部门
 col-assignee = 处理人
 col-opened = 受理时间
+col-promised = 预计完成时间
 col-title = 标题
 col-customer = 客户
 col-customer-name = 客户名称

@@ -625,10 +625,10 @@ fn an_unknown_cause_code_is_refused_with_the_nearest_and_check_reports_stored_on
             .lines()
             .next()
             .unwrap()
-            .ends_with(",description,cause_code,lead,shipped")
+            .ends_with(",description,cause_code,lead,shipped,promised")
     );
     assert!(
-        export.lines().nth(1).unwrap().ends_with(",mechanical,,"),
+        export.lines().nth(1).unwrap().ends_with(",mechanical,,,"),
         "{export}"
     );
     let sheet = |code: &str| {

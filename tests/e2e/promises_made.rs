@@ -3,7 +3,7 @@
 //! promised time in `ticket list` and the export, promises counted in `stats`. Times are
 //! pinned with SVCDESK_NOW, desk time (Asia/Shanghai).
 
-use crate::common::{TestDesk, stderr, stdout};
+use crate::common::{TestDesk, parse_csv, stderr, stdout};
 
 /// Runs svcdesk at a desk-local time; returns (exit code, stdout, stderr).
 fn at(d: &TestDesk, when: &str, args: &[&str]) -> (i32, String, String) {
@@ -345,4 +345,85 @@ fn appointment_is_a_reserved_timer_name() {
     let (code, _, err) = at(&d, "2026-12-01T10:00", &["sla", "check"]);
     assert_ne!(code, 0, "{err}");
     assert!(err.contains("\"appointment\" is a built-in timer"), "{err}");
+}
+
+#[test]
+fn the_running_promise_is_the_promised_column_of_list_and_export() {
+    let d = TestDesk::new();
+    let t = accepted(&d, 1);
+    let other = accepted(&d, 2);
+    ok_at(
+        &d,
+        "2026-12-01T10:00",
+        &[
+            "ticket",
+            "respond",
+            &t,
+            "-m",
+            "明天中午前修好",
+            "--promise",
+            "2026-12-02 12:00",
+        ],
+    );
+    // The table: the time, in desk time; captioned 预计完成时间 in Chinese.
+    let table = ok_at(&d, "2026-12-01T11:00", &["ticket", "list"]);
+    let row = table.lines().find(|l| l.contains(&t)).expect("listed");
+    assert!(row.contains("2026-12-02 12:00"), "{table}");
+    let row = table.lines().find(|l| l.contains(&other)).expect("listed");
+    assert!(!row.contains("2026-12-02"), "{table}");
+    assert!(table.contains(" promised "), "{table}");
+    let zh = ok_at(&d, "2026-12-01T11:00", &["--lang", "zh", "ticket", "list"]);
+    assert!(zh.contains(" 预计完成时间 "), "{zh}");
+    // CSV: the last column, empty when no promise runs.
+    let (head, rows) = parse_csv(&ok_at(
+        &d,
+        "2026-12-01T11:00",
+        &["ticket", "list", "--format", "csv"],
+    ));
+    assert_eq!(head.len(), 26, "{head:?}");
+    assert_eq!(&head[24..], ["title", "promised"]);
+    let cell = |rows: &[Vec<String>], id: &str| {
+        rows.iter().find(|r| r[0] == id).expect("a row")[head.len() - 1].clone()
+    };
+    assert_eq!(cell(&rows, &t), "2026-12-02T12:00:00+08:00");
+    assert_eq!(cell(&rows, &other), "");
+    let zh = ok_at(
+        &d,
+        "2026-12-01T11:00",
+        &["--lang", "zh", "ticket", "list", "--format", "csv"],
+    );
+    assert!(
+        zh.lines().next().unwrap().ends_with(",预计完成时间"),
+        "{zh}"
+    );
+    // The export: the last column too.
+    let exported = ok_at(&d, "2026-12-01T11:00", &["export", "tickets"]);
+    let (head, rows) = parse_csv(&exported);
+    assert_eq!(head.last().map(String::as_str), Some("promised"));
+    let last = |id: &str| rows.iter().find(|r| r[0] == id).unwrap().last().cloned();
+    assert_eq!(last(&t).as_deref(), Some("2026-12-02T12:00:00+08:00"));
+    // Kept: no promise runs, the cell is empty.
+    ok_at(&d, "2026-12-01T15:00", &["ticket", "promise", &t, "--kept"]);
+    let (_, rows) = parse_csv(&ok_at(
+        &d,
+        "2026-12-01T15:00",
+        &["ticket", "list", "--format", "csv"],
+    ));
+    assert_eq!(cell(&rows, &t), "");
+    // Import reads the new export, and an old one without the column.
+    let old: String = exported
+        .lines()
+        .map(|l| l.rsplit_once(',').map_or(l, |(a, _)| a).to_string() + "\n")
+        .collect();
+    for (n, sheet) in [exported.as_str(), old.as_str()].into_iter().enumerate() {
+        let e = TestDesk::new();
+        for c in d.customer_files() {
+            let rel = format!("customers/{c}");
+            e.write(&rel, d.read(&rel));
+        }
+        let path = e.tmp.path().join(format!("t{n}.csv"));
+        std::fs::write(&path, sheet).unwrap();
+        let got = e.ok(&["import", "tickets", path.to_str().unwrap()]);
+        assert_eq!(got.lines().count(), 2, "{got}");
+    }
 }

@@ -261,9 +261,7 @@ A view ([views.NAME] in svcdesk.toml) holds these filters as keys, `-` written `
 --sla adds sla_timer,sla_run,sla_due,sla_state,sla_remaining_minutes,sla_remaining_unit:
 the run still going that is due first (empty when none is), and in JSON an `sla` array of
 every run, as in `ticket show --format json`.",
-    COLUMNS = svcdesk::ledger::export::csv_columns_help(
-        &svcdesk::ledger::columns::TICKET[..svcdesk::ledger::columns::TICKET_LIST]
-    )))]
+    COLUMNS = svcdesk::ledger::export::ticket_list_help()))]
     List(Box<ListArgs>),
     /// Find a text in every ticket event, field-service report and customer log.
     #[command(after_help = search::HELP)]
