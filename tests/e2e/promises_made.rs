@@ -427,3 +427,105 @@ fn the_running_promise_is_the_promised_column_of_list_and_export() {
         assert_eq!(got.lines().count(), 2, "{got}");
     }
 }
+
+/// A ticket opened at `day`T09:00, assigned, accepted and answered at once.
+fn accepted_on(d: &TestDesk, n: u32, day: &str) -> String {
+    let c = d.add(&[
+        "--name",
+        &format!("华南电器{n}"),
+        "--phone",
+        &format!("020-6666-010{n}"),
+    ]);
+    let at = |hm: &str| format!("{day}T{hm}");
+    let t = ok_at(
+        d,
+        &at("09:00"),
+        &[
+            "ticket",
+            "open",
+            "--customer",
+            &c,
+            "--category",
+            "complaint",
+            "-m",
+            "噪音大",
+        ],
+    )
+    .trim()
+    .to_string();
+    ok_at(d, &at("09:01"), &["ticket", "assign", &t, "--to", "wang"]);
+    ok_at(d, &at("09:02"), &["ticket", "accept", &t]);
+    ok_at(d, &at("09:03"), &["ticket", "respond", &t, "-m", "收到"]);
+    t
+}
+
+#[test]
+fn promises_made_kept_broken_and_changed_count_in_the_period_of_their_deadline_or_end() {
+    let d = TestDesk::new();
+    let promise = |when: &str, t: &str, by: &str| {
+        ok_at(
+            &d,
+            when,
+            &["ticket", "promise", t, "--by", by, "--what", "回电"],
+        );
+    };
+    // E, opened on Monday 11-30: promised for 12-01 10:00, changed on 11-30 at 18:00 to
+    // 12-02 10:00 (the first run ends, changed, in November, before its December
+    // deadline), which is then broken (December).
+    let e = accepted_on(&d, 5, "2026-11-30");
+    promise("2026-11-30T10:00", &e, "2026-12-01 10:00");
+    promise("2026-11-30T18:00", &e, "2026-12-02 10:00");
+    // A: kept in time. B: broken. C: changed at 11:00, the new one kept by the resolve.
+    // D: due in January, still running: in no December figure.
+    let a = accepted(&d, 1);
+    let b = accepted(&d, 2);
+    let c = accepted(&d, 3);
+    let dd = accepted(&d, 4);
+    promise("2026-12-01T09:10", &a, "2026-12-01 17:00");
+    promise("2026-12-01T09:10", &b, "2026-12-01 12:00");
+    promise("2026-12-01T09:10", &c, "2026-12-01 12:00");
+    promise("2026-12-01T09:10", &dd, "2027-01-05 12:00");
+    promise("2026-12-01T11:00", &c, "2026-12-01 15:00");
+    ok_at(
+        &d,
+        "2026-12-01T14:00",
+        &["ticket", "resolve", &c, "-m", "已修复"],
+    );
+    ok_at(&d, "2026-12-01T16:00", &["ticket", "promise", &a, "--kept"]);
+
+    let figures = |month: &str| -> Vec<String> {
+        let (head, rows) = parse_csv(&ok_at(
+            &d,
+            "2026-12-10T12:00",
+            &["stats", "--month", month, "--format", "csv"],
+        ));
+        let i = head.iter().position(|h| h == "promises_made").unwrap();
+        assert_eq!(
+            &head[i..],
+            [
+                "promises_made",
+                "promises_kept",
+                "promises_broken",
+                "promises_changed"
+            ]
+        );
+        rows.last().unwrap()[i..].to_vec()
+    };
+    // December: made A, B, C#1, C#2, E#2 = 5; kept A, C#2; broken B, E#2; changed C#1.
+    assert_eq!(figures("2026-12"), ["5", "2", "2", "1"]);
+    // November: E#1, changed.
+    assert_eq!(figures("2026-11"), ["1", "0", "0", "1"]);
+    // The text report names them, in Chinese too.
+    let text = ok_at(&d, "2026-12-10T12:00", &["stats", "--month", "2026-12"]);
+    assert!(
+        text.lines()
+            .any(|l| l.contains("promises broken") && l.contains('2')),
+        "{text}"
+    );
+    let zh = ok_at(
+        &d,
+        "2026-12-10T12:00",
+        &["--lang", "zh", "stats", "--month", "2026-12"],
+    );
+    assert!(zh.contains("失约承诺数"), "{zh}");
+}
