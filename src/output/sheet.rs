@@ -153,7 +153,7 @@ pub mod zh {
 
     /// 客户服务受理跟踪反馈表: `ledger tickets` ([`crate::ledger::TICKET_COLUMNS`], the
     /// `sla_<timer>` columns, [`crate::ledger::TICKET_TAIL`]).
-    pub const TICKETS: [(&str, &str); 42] = [
+    pub const TICKETS: [(&str, &str); 43] = [
         ("id", "工单号"),
         ("opened", "受理时间"),
         ("customer", "客户"),
@@ -196,6 +196,7 @@ pub mod zh {
         ("revisit_comment", "回访意见"),
         ("lead", "专项负责人"),
         ("shipped", "发货"),
+        ("promised", "预计完成时间"),
     ];
 
     /// 月份统计报表: `stats` (period, the `--by` keys, the figures; `--top`'s

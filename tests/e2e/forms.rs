@@ -363,7 +363,8 @@ fn the_forms_carry_the_paper_fields_and_the_month_counts_causes_compensation_and
             "revisit_result",
             "revisit_comment",
             "lead",
-            "shipped"
+            "shipped",
+            "promised"
         ]
     );
     assert_eq!(csv.1.len(), 4, "{register}");
@@ -403,7 +404,7 @@ fn the_forms_carry_the_paper_fields_and_the_month_counts_causes_compensation_and
     assert!(
         zh.lines().next().unwrap().ends_with(
             ",重开次数,联系人,联系电话,产品,序列号,问题描述,原因分析,故障分类,处理措施/结果,\
-             回访效率评分,回访态度评分,回访结果评分,回访意见,专项负责人,发货"
+             回访效率评分,回访态度评分,回访结果评分,回访意见,专项负责人,发货,预计完成时间"
         ),
         "{zh}"
     );

@@ -402,6 +402,17 @@ fn the_running_promise_is_the_promised_column_of_list_and_export() {
     assert_eq!(head.last().map(String::as_str), Some("promised"));
     let last = |id: &str| rows.iter().find(|r| r[0] == id).unwrap().last().cloned();
     assert_eq!(last(&t).as_deref(), Some("2026-12-02T12:00:00+08:00"));
+    // The month's register (台账) ends with it too, in desk time.
+    let register = ok_at(
+        &d,
+        "2026-12-01T11:00",
+        &["ledger", "tickets", "--month", "2026-12"],
+    );
+    let (head, rows) = parse_csv(register.strip_prefix('\u{feff}').unwrap_or(&register));
+    assert_eq!(head.last().map(String::as_str), Some("promised"));
+    let last = |id: &str| rows.iter().find(|r| r[0] == id).unwrap().last().cloned();
+    assert_eq!(last(&t).as_deref(), Some("2026-12-02 12:00"));
+    assert_eq!(last(&other).as_deref(), Some(""));
     // Kept: no promise runs, the cell is empty.
     ok_at(&d, "2026-12-01T15:00", &["ticket", "promise", &t, "--kept"]);
     let (_, rows) = parse_csv(&ok_at(

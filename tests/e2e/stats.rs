@@ -59,7 +59,7 @@ working_hours_to_respond,hours_to_resolve,working_hours_to_resolve,sla_accept,\
 sla_compensation-plan,sla_plan,sla_plan-told,sla_resolve,sla_respond,sla_revisit,sla_ship,\
 compensation,compensation_amount,compensation_currency,satisfaction,reopened,contact,phone,\
 product,serial,description,cause,cause_code,resolution,revisit_efficiency,revisit_attitude,\
-revisit_result,revisit_comment,lead,shipped";
+revisit_result,revisit_comment,lead,shipped,promised";
 
 /// Well after November: every November event is in.
 const DEC_15: &str = "2026-12-15T12:00:00+08:00";
@@ -954,7 +954,7 @@ fn chinese_headers_over_the_same_cells() {
 响应用时(小时),响应工作时(小时),解决用时(小时),解决工作时(小时),接单SLA,赔偿方案SLA,\
 方案SLA,方案告知SLA,解决SLA,响应SLA,回访SLA,发货SLA,赔偿状态,赔偿金额,币种,满意度,重开次数,\
 联系人,联系电话,产品,序列号,问题描述,原因分析,故障分类,处理措施/结果,回访效率评分,回访态度评分,\
-回访结果评分,回访意见,专项负责人,发货"
+回访结果评分,回访意见,专项负责人,发货,预计完成时间"
     );
     assert_eq!(
         zh_of(&["ledger", "service", "--month", "2026-11"]),
