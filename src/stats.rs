@@ -28,7 +28,12 @@
 //!   request it decided), and requests pending (requested or reviewed) at its end;
 //! - **visits** / **visit hours**: field-service reports whose visit falls in the period,
 //!   and their hours on site;
-//! - **log hours**: hours of work-log entries (`report log`) dated in the period.
+//! - **log hours**: hours of work-log entries (`report log`) dated in the period;
+//! - **promises** made to customers (runs of the built-in `promise` timer): each counts
+//!   once, in the period of its deadline or of its end if earlier, as **kept** (met),
+//!   **broken** (breached) or **changed** (replaced by a new promise before its time);
+//!   **made** counts them all (a promise still running before its deadline, or ended
+//!   with its ticket merged away, is made only).
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
@@ -138,6 +143,28 @@ pub struct Stats {
     /// at its end: counts, and per currency their amounts in hundredths ([`Comp`]).
     pub comp: [usize; 4],
     pub comp_amounts: BTreeMap<String, [i64; 4]>,
+    /// Promises made, kept, broken and changed ([`Promises`]), each in the period of its
+    /// deadline or its end, if earlier.
+    pub promises: [usize; 4],
+}
+
+/// The promise figures of [`Stats::promises`], in its order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Promises {
+    Made = 0,
+    Kept = 1,
+    Broken = 2,
+    Changed = 3,
+}
+
+/// The promise figure a run of the `promise` timer counts in besides `made`, if any.
+fn promise_outcome(state: TimerState) -> Option<Promises> {
+    match state {
+        TimerState::Met => Some(Promises::Kept),
+        TimerState::Breached | TimerState::Missed => Some(Promises::Broken),
+        TimerState::Restarted => Some(Promises::Changed),
+        _ => None,
+    }
 }
 
 /// The compensation figures of [`Stats::comp`], in its order.
@@ -245,6 +272,16 @@ impl Stats {
                 self.sla.entry(s.timer.clone()).or_default().add(s.state);
             }
         }
+        // A promise: in the period of its deadline, or of its end if earlier.
+        for s in timers.iter().filter(|s| s.timer == "promise") {
+            let when = s.stopped.map_or(s.due, |end| end.min(s.due));
+            if p.contains(when) {
+                self.promises[Promises::Made as usize] += 1;
+                if let Some(o) = promise_outcome(s.state) {
+                    self.promises[o as usize] += 1;
+                }
+            }
+        }
         for e in t.event.iter().filter(here) {
             match e.action {
                 Some(Action::Ship) => {
@@ -347,6 +384,9 @@ impl Stats {
         self.shipped_on_time.0 += o.shipped_on_time.0;
         self.shipped_on_time.1 += o.shipped_on_time.1;
         self.comp_exceptions += o.comp_exceptions;
+        for (a, b) in self.promises.iter_mut().zip(o.promises) {
+            *a += b;
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -724,7 +764,7 @@ const FIGURES: [&str; 19] = [
 ];
 
 /// Figure columns that came later, after `visit_hours`: scripts count columns.
-pub const LATER: [&str; 12] = [
+pub const LATER: [&str; 16] = [
     "log_hours",
     "compensation_requested",
     "compensation_requested_amount",
@@ -737,6 +777,10 @@ pub const LATER: [&str; 12] = [
     "shipments",
     "shipped_on_time_pct",
     "comp_exceptions",
+    "promises_made",
+    "promises_kept",
+    "promises_broken",
+    "promises_changed",
 ];
 
 /// Columns whose cells are text, not numbers, in JSON.
@@ -814,6 +858,7 @@ impl Summary {
             s.shipped_on_time_pct(),
             s.comp_exceptions.to_string(),
         ]);
+        row.extend(s.promises.iter().map(|n| n.to_string()));
         row
     }
 

@@ -62,7 +62,7 @@ hours_to_accept,working_hours_to_accept,hours_to_respond,working_hours_to_respon
 hours_to_resolve,working_hours_to_resolve,sla_<timer>...,compensation,
 compensation_amount,compensation_currency,satisfaction,reopened,contact,phone,product,
 serial,description,cause,cause_code,resolution,revisit_efficiency,revisit_attitude,
-revisit_result,revisit_comment,lead,shipped
+revisit_result,revisit_comment,lead,shipped,promised
 - times YYYY-MM-DD HH:MM in desk time; empty when it had not happened by the month's end;
 - hours_to_X = X - opened in hours, two decimals; working_hours_to_X counts only working
   time of the desk calendar ([calendar] in svcdesk.toml);
@@ -80,13 +80,14 @@ revisit_result,revisit_comment,lead,shipped
   from the diagnosis; resolution (处理措施/结果) from the last resolve;
   revisit_efficiency/_attitude/_result (1-5) and revisit_comment from the last revisit.
 - lead: who heads a grade III case's special team (ticket lead); shipped: when the
-  warehouse last shipped goods for it (ticket ship).
+  warehouse last shipped goods for it (ticket ship); promised (预计完成时间): the time
+  of the promise still running at the month's end (ticket promise, --promise).
 
 --lang zh writes the header row with the form's own names: 工单号,受理时间,客户,客户名称,
 渠道,类别,投诉类型,等级,优先级,部门,处理人,标题,月末状态,接单时间,响应时间,解决时间,
 结案时间,接单用时(小时),...,<timer>SLA (接单SLA, 响应SLA, ...),赔偿状态,赔偿金额,币种,
 满意度,重开次数,联系人,联系电话,产品,序列号,问题描述,原因分析,故障分类,处理措施/结果,
-回访效率评分,回访态度评分,回访结果评分,回访意见,专项负责人,发货.
+回访效率评分,回访态度评分,回访结果评分,回访意见,专项负责人,发货,预计完成时间.
 
 --bom: a UTF-8 BOM; --excel: the BOM and formula-safe cells, as for `ledger service`.")]
     Tickets(TicketsArgs),

@@ -59,6 +59,11 @@ What the figures mean:
   compensation_currency  the currency of the amounts; amounts in several currencies do
                      not add up, so then each amount cell lists one amount per currency
                      in this column's order (\"3000.00; 20.00\" for \"CNY; USD\")
+  promises_made, _kept, _broken, _changed  promises to customers (`ticket promise`,
+                     --promise of respond and plan), each counted once, in the period of
+                     its deadline or of its end if earlier: kept in time, broken (its
+                     time passed first) or changed (replaced before its time); made
+                     counts them all
 
 --by groups by category, grade, priority, department, assignee, channel, customer,
 product or engineer; repeat it (or give a list: --by grade,category) to group by the
@@ -76,7 +81,8 @@ satisfaction_1,satisfaction_2,satisfaction_3,satisfaction_4,satisfaction_5,
 revisit_rate,compensation_approved_amount,visits,visit_hours,log_hours,
 compensation_requested,compensation_requested_amount,compensation_approved,
 compensation_rejected,compensation_rejected_amount,compensation_pending,
-compensation_pending_amount,compensation_currency
+compensation_pending_amount,compensation_currency,shipments,shipped_on_time_pct,
+comp_exceptions,promises_made,promises_kept,promises_broken,promises_changed
 One row per group (groups with nothing in the period are left out; without --by, one row
 for the desk). Percentages with one decimal, hours and means with two, empty when
 undefined (nothing to divide by). The table adds a total row; CSV leaves it out, so a

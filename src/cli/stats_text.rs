@@ -77,6 +77,9 @@ fn figure(p: People, key: &str) -> Option<(&'static str, String, &'static str)> 
         "log_hours" => ("service", tr("stats-log-hours"), hours),
         "shipments" => ("service", tr("stats-shipments"), ""),
         "shipped_on_time_pct" => ("service", tr("stats-shipped-on-time"), "%"),
+        "promises_made" | "promises_kept" | "promises_broken" | "promises_changed" => {
+            ("sla", tr(&format!("stats-{}", key.replace('_', "-"))), "")
+        }
         // A figure added later: under its column name, last.
         k => ("service", i18n::column(p.lang, k), ""),
     })

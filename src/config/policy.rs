@@ -54,10 +54,14 @@ pub(crate) enum TimerKind {
     /// Built-in `collab`: each `collab` request with a `due` date runs to the end of that
     /// day in desk time; stopped by the `collab-reply` that answers it.
     Collab,
+    /// Built-in `appointment`: each `promise --appointment` (a site visit, 「按约定时间到达
+    /// 现场」) runs to its `promised` time; stopped by `resolve` or `promise --kept
+    /// --appointment` (the arrival); a new appointment restarts it.
+    Appointment,
 }
 
 /// The built-in timers, evaluated after the policy's; their names are reserved.
-pub const BUILTIN_TIMERS: [&str; 2] = ["promise", "collab"];
+pub const BUILTIN_TIMERS: [&str; 3] = ["promise", "collab", "appointment"];
 
 /// An `[sla.timers]` value that cannot be used, with the key it was found at.
 ///
@@ -94,13 +98,14 @@ impl Policy {
                 key: KeyPath::new(["sla", "timers", name]),
                 value: "{ ... }".into(),
                 problem: format!(
-                    "\"{name}\" is a built-in timer (promises and collaboration due dates); name this one differently"
+                    "\"{name}\" is a built-in timer (promises, collaboration due dates and appointments); name this one differently"
                 ),
             });
         }
         let mut timers = timers;
         timers.push(TimerRule::builtin("promise", TimerKind::Promise));
         timers.push(TimerRule::builtin("collab", TimerKind::Collab));
+        timers.push(TimerRule::builtin("appointment", TimerKind::Appointment));
         let ladder = super::ladder::compile(sla)?;
         Ok(Policy {
             calendar,

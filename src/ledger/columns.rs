@@ -83,7 +83,7 @@ pub const TICKET_LIST: usize = 25;
 
 /// Every column of `export tickets` (and `import tickets`), `ticket list`'s first.
 #[rustfmt::skip]
-pub const TICKET: [Column<Ticket>; 40] = [
+pub const TICKET: [Column<Ticket>; 41] = [
     Column { name: "id", zh: "工单号", cell: |t| t.id.clone() },
     Column { name: "state", zh: "状态", cell: |t| t.state().to_string() },
     Column { name: "grade", zh: "等级", cell: |t| shown(&t.grade) },
@@ -126,7 +126,32 @@ pub const TICKET: [Column<Ticket>; 40] = [
     Column { name: "cause_code", zh: "故障分类", cell: |t| text(&t.cause_code) },
     Column { name: "lead", zh: "专项负责人", cell: |t| text(&t.lead) },
     Column { name: "shipped", zh: "发货", cell: |t| time(&t.shipped) },
+    // 「在“预计完成时间”栏标注」: the running promise's time; `ticket list` shows it too.
+    Column { name: "promised", zh: "预计完成时间", cell: |t| time(&promised(t)) },
 ];
+
+/// The due time of the ticket's running promise (made, neither kept nor resolved since;
+/// overdue or not), as the `promised` column shows it.
+pub fn promised(t: &Ticket) -> Option<DateTime<FixedOffset>> {
+    crate::model::steps::pending_promise(t).and_then(|e| e.promised)
+}
+
+/// `ticket list --format csv`'s columns: the first [`TICKET_LIST`] of [`TICKET`], then
+/// `promised` (the export's last column, added later).
+pub fn ticket_list() -> Vec<&'static Column<Ticket>> {
+    let later = TICKET.iter().filter(|c| c.name == "promised");
+    TICKET[..TICKET_LIST].iter().chain(later).collect()
+}
+
+/// One row per ticket under [`ticket_list`]'s columns.
+pub fn ticket_list_rows(all: &[Ticket]) -> Rows {
+    let columns = ticket_list();
+    let mut rows = Rows::new(columns.iter().map(|c| c.name).collect());
+    for t in all {
+        rows.push(columns.iter().map(|c| (c.cell)(t)).collect());
+    }
+    rows
+}
 
 /// How many of [`CUSTOMER`]'s columns `customer list --format csv` writes.
 pub const CUSTOMER_LIST: usize = 11;
@@ -238,7 +263,7 @@ pub const EVENT_HEAD: [&str; 5] = ["ticket", "seq", "at", "by", "action"];
 
 /// Event fields that came after the CSV layout was fixed: they go last, so that scripts
 /// that count columns keep working.
-const EVENT_LATER: [&str; 20] = [
+const EVENT_LATER: [&str; 21] = [
     "entered_by",
     "field",
     "old",
@@ -259,6 +284,7 @@ const EVENT_LATER: [&str; 20] = [
     "kept",
     "level",
     "ladder",
+    "appointment",
 ];
 
 /// Event fields `export events` leaves out: a redaction's event number was never a
@@ -286,7 +312,7 @@ pub fn event_columns() -> Vec<&'static str> {
 }
 
 /// `export events`' columns in Chinese (`--lang zh`); a column not here keeps its name.
-pub const EVENT_ZH: [(&str, &str); 64] = [
+pub const EVENT_ZH: [(&str, &str); 65] = [
     ("ticket", "工单号"),
     ("seq", "序号"),
     ("at", "时间"),
@@ -351,6 +377,7 @@ pub const EVENT_ZH: [(&str, &str); 64] = [
     ("kept", "已兑现"),
     ("level", "提醒级别"),
     ("ladder", "升级梯级"),
+    ("appointment", "上门预约"),
 ];
 
 /// One row per event of each ticket, in history order, under [`event_columns`].
@@ -526,7 +553,7 @@ mod tests {
              responsibility,need,due,request,parts,on_call,efficiency,attitude,result,\
              satisfaction,link,link_ticket,amount,currency,comp_kind,timer,entered_by,field,old,new,\
              cause_code,fields,template,items,carrier,tracking,address,goods,remote,verdict,lead,\
-             exception,promised,kept,level,ladder"
+             exception,promised,kept,level,ladder,appointment"
         );
     }
 

@@ -175,6 +175,12 @@ pub fn csv_columns_help<T>(columns: &[Column<T>]) -> String {
     columns::wrapped("CSV columns: ", &columns::names(columns), "", HELP_WIDTH)
 }
 
+/// `ticket list --help`'s column paragraph.
+pub fn ticket_list_help() -> String {
+    let names: Vec<&str> = columns::ticket_list().iter().map(|c| c.name).collect();
+    columns::wrapped("CSV columns: ", &names, "", HELP_WIDTH)
+}
+
 /// `export --help`'s column paragraph, from the column tables.
 pub fn columns_help() -> String {
     let indent = " ".repeat(13);
@@ -183,7 +189,7 @@ pub fn columns_help() -> String {
     [
         "CSV columns:".to_string(),
         columns::wrapped(
-            "  tickets    the columns of `ticket list --format csv`, then ",
+            "  tickets    the columns of `ticket list --format csv` but its last, then ",
             &columns::names(&columns::TICKET[columns::TICKET_LIST..]),
             &indent,
             HELP_WIDTH,
@@ -223,12 +229,14 @@ mod tests {
 customer,contact,product,serial,opened,accepted,responded,resolved,closed,satisfaction,
 reopened,compensation,compensation_amount,compensation_currency,tags,title"
         );
+        assert!(ticket_list_help().ends_with(",tags,title,promised"));
         let help = columns_help();
         assert!(help.starts_with(
             "CSV columns:
-  tickets    the columns of `ticket list --format csv`, then voucher,purchase_date,
-             submitter,transferred_by,links,attachments,cause,responsibility,plan,
-             resolution,compensation_kind,description,cause_code,lead,shipped
+  tickets    the columns of `ticket list --format csv` but its last, then voucher,
+             purchase_date,submitter,transferred_by,links,attachments,cause,
+             responsibility,plan,resolution,compensation_kind,description,cause_code,
+             lead,shipped,promised
   customers  the columns of `customer list --format csv`, then address,notes,remote
   reports    the columns of `report list --format csv`
   events     ticket,seq,at,by,action, then every field an event may carry: title,"

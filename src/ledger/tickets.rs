@@ -48,8 +48,9 @@ pub const TICKET_COLUMNS: [&str; 23] = [
 /// ticket's contact, else the customer's; the customer's phone), the product, the
 /// problem, the cause (原因分析) and its `[causes]` code, the resolution (处理措施/结果),
 /// the last revisit's scores and comment, then who leads a grade III case's special
-/// team and when goods were last shipped.
-pub const TICKET_TAIL: [&str; 19] = [
+/// team, when goods were last shipped, and the time promised to the customer at the
+/// month's end (预计完成时间: the running promise's).
+pub const TICKET_TAIL: [&str; 20] = [
     "compensation",
     "compensation_amount",
     "compensation_currency",
@@ -69,6 +70,7 @@ pub const TICKET_TAIL: [&str; 19] = [
     "revisit_comment",
     "lead",
     "shipped",
+    "promised",
 ];
 
 /// A customer's contact person and phone, for the register's `contact` and `phone`.
@@ -241,6 +243,7 @@ pub fn tickets(
             revisit.and_then(|e| e.text.clone()).unwrap_or_default(),
             s(&t.lead),
             local(t.shipped),
+            local(crate::ledger::columns::promised(t)),
         ]);
         rows.push(row);
     }
@@ -385,7 +388,7 @@ mod tests {
         assert_eq!(done[col("working_hours_to_resolve")], "8.50");
         assert_eq!(
             *l.rows.columns.last().unwrap(),
-            "shipped",
+            "promised",
             "the tail follows the timers"
         );
     }

@@ -312,6 +312,10 @@ pub fn append_all<R: Record>(
     if checking() {
         return Ok((r, events));
     }
+    // The files first, as in [`append`].
+    for e in &events {
+        attachments::store(&desk.root, e.files())?;
+    }
     edit_file(&path, |doc| {
         write_values(doc, &r.fields());
         tables

@@ -219,6 +219,10 @@ pub struct Event {
     /// (`L1`, ...); such an event says nothing of at-risk or breach telling.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ladder: Option<String>,
+    /// promise --appointment: the promise (or its keeping, the arrival) is of a site
+    /// visit, the built-in `appointment` timer's, not the `promise` timer's.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub appointment: bool,
 }
 
 fn epoch() -> DateTime<FixedOffset> {
@@ -479,7 +483,8 @@ pub fn next_state(s: State, e: &Event) -> Option<State> {
     })
 }
 
-/// A promise names what and by when, later than it is made; its keeping names neither.
+/// A promise names what and by when, later than it is made (an appointment, a site
+/// visit, may leave what unsaid); its keeping names neither.
 fn promise(e: &Event) -> Result<(), StepError> {
     match (e.kept, e.promised) {
         (true, None) => Ok(()),
@@ -490,7 +495,9 @@ fn promise(e: &Event) -> Result<(), StepError> {
             "promise needs a time (by when the customer was promised it)".into(),
         )),
         (false, Some(by)) => {
-            need("what was promised", e.text.as_deref(), Action::Promise)?;
+            if !e.appointment {
+                need("what was promised", e.text.as_deref(), Action::Promise)?;
+            }
             if by <= e.at {
                 return Err(StepError::Invalid(format!(
                     "a promise is due after it is made; {} is not after {}",

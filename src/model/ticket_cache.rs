@@ -40,7 +40,7 @@ use crate::error::{Error, Result};
 /// Bumped whenever the layout or the codec below changes. With the crate version and a
 /// fingerprint of the build (`SOURCES`) also in every cache file, a cache written by
 /// another svcdesk is rebuilt, never misread.
-const FORMAT: u32 = 13;
+const FORMAT: u32 = 14;
 const MAGIC: &[u8; 8] = b"SVCDTKC\n";
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// The source of everything that decides what an entry holds: the record types and their
@@ -1074,6 +1074,7 @@ impl Codec for Event {
             kept,
             level,
             ladder,
+            appointment,
         } = self;
         at.put(w);
         by.put(w);
@@ -1139,6 +1140,7 @@ impl Codec for Event {
         kept.put(w);
         level.put(w);
         ladder.put(w);
+        appointment.put(w);
     }
 
     fn get(r: &mut Reader) -> Option<Self> {
@@ -1207,6 +1209,7 @@ impl Codec for Event {
             kept: Codec::get(r)?,
             level: Codec::get(r)?,
             ladder: Codec::get(r)?,
+            appointment: Codec::get(r)?,
         })
     }
 }
@@ -1296,6 +1299,7 @@ mod tests {
             kept: true,
             level: Some(crate::vocab::NotifyLevel::AtRisk),
             ladder: s("e-ladder"),
+            appointment: true,
         };
         Ticket {
             schema: 1,

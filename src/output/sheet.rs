@@ -153,7 +153,7 @@ pub mod zh {
 
     /// 客户服务受理跟踪反馈表: `ledger tickets` ([`crate::ledger::TICKET_COLUMNS`], the
     /// `sla_<timer>` columns, [`crate::ledger::TICKET_TAIL`]).
-    pub const TICKETS: [(&str, &str); 42] = [
+    pub const TICKETS: [(&str, &str); 43] = [
         ("id", "工单号"),
         ("opened", "受理时间"),
         ("customer", "客户"),
@@ -196,11 +196,12 @@ pub mod zh {
         ("revisit_comment", "回访意见"),
         ("lead", "专项负责人"),
         ("shipped", "发货"),
+        ("promised", "预计完成时间"),
     ];
 
     /// 月份统计报表: `stats` (period, the `--by` keys, the figures; `--top`'s
     /// [`crate::stats::TOP_COLUMNS`] and `--trend`'s [`crate::stats::TREND_COLUMNS`]).
-    pub const STATS: [(&str, &str); 54] = [
+    pub const STATS: [(&str, &str); 58] = [
         ("period", "期间"),
         ("category", "类别"),
         ("grade", "等级"),
@@ -243,6 +244,10 @@ pub mod zh {
         ("shipments", "发货次数"),
         ("shipped_on_time_pct", "按时发货率(%)"),
         ("comp_exceptions", "例外赔偿数"),
+        ("promises_made", "承诺数"),
+        ("promises_kept", "兑现承诺数"),
+        ("promises_broken", "失约承诺数"),
+        ("promises_changed", "变更承诺数"),
         // --top
         ("list", "榜单"),
         ("rank", "排名"),

@@ -48,9 +48,9 @@
 //! hours. A timer with `goods = true` is started only by events stamped `goods = true`
 //! (a `plan --needs-parts`, a `comp-approve` of an exchange or replacement).
 //!
-//! # Built-in timers: promises and collaboration due dates
+//! # Built-in timers: promises, collaboration due dates and appointments
 //!
-//! Two timers need no table in `svcdesk.toml`, and their names are reserved: each run's
+//! Three timers need no table in `svcdesk.toml`, and their names are reserved: each run's
 //! deadline is named by the event that starts it, as a wall-clock span (basis
 //! `promised` or `due`), and no state pauses it.
 //!
@@ -62,6 +62,10 @@
 //!   desk time (midnight after it). Only the `collab-reply` answering that request (its
 //!   `request` number) stops it; requests to several departments run side by side. A
 //!   request left unanswered when the ticket closes is `n/a` (optional).
+//! - `appointment`: a `promise` event with `appointment = true` (a site visit agreed with
+//!   the customer, 「按约定时间到达现场」) runs like a promise, apart from them: stopped by
+//!   `resolve` or a `promise` event with `kept = true` and `appointment = true` (the
+//!   engineer arrived); a new appointment ends the running one as a new promise does.
 //!
 //! They come after the policy's timers in [`Policy::evaluate`], so `sla check`, `ticket
 //! list --overdue` and `ticket show` report them like any other; the ledger's and the
@@ -324,7 +328,7 @@ impl Policy {
     fn named_due(&self, rule: &TimerRule, e: &Event) -> Option<(DateTime<Utc>, &'static str)> {
         match rule.kind {
             TimerKind::Policy => None,
-            TimerKind::Promise => Some((e.promised?.to_utc(), "promised")),
+            TimerKind::Promise | TimerKind::Appointment => Some((e.promised?.to_utc(), "promised")),
             TimerKind::Collab => {
                 let midnight = e.due?.succ_opt()?.and_hms_opt(0, 0, 0)?;
                 let tz = self.calendar.tz();
@@ -705,7 +709,11 @@ impl Cycle {
                 && (!rule.goods || e.goods)
                 && match rule.kind {
                     TimerKind::Policy => true,
-                    TimerKind::Promise => e.promised.is_some() && !e.kept,
+                    TimerKind::Promise | TimerKind::Appointment => {
+                        e.promised.is_some()
+                            && !e.kept
+                            && e.appointment == (rule.kind == TimerKind::Appointment)
+                    }
                     TimerKind::Collab => e.due.is_some(),
                 }
         };
@@ -713,8 +721,11 @@ impl Cycle {
         // a collaboration request, only the reply that answers it.
         let stops = |x: &Event, start: usize| match rule.kind {
             TimerKind::Policy => is(x, &rule.stop),
-            TimerKind::Promise => {
-                is(x, &rule.stop) || (x.action == Some(Action::Promise) && x.kept)
+            TimerKind::Promise | TimerKind::Appointment => {
+                is(x, &rule.stop)
+                    || (x.action == Some(Action::Promise)
+                        && x.kept
+                        && x.appointment == (rule.kind == TimerKind::Appointment))
             }
             TimerKind::Collab => {
                 let n = events[..=start]

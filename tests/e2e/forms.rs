@@ -363,7 +363,8 @@ fn the_forms_carry_the_paper_fields_and_the_month_counts_causes_compensation_and
             "revisit_result",
             "revisit_comment",
             "lead",
-            "shipped"
+            "shipped",
+            "promised"
         ]
     );
     assert_eq!(csv.1.len(), 4, "{register}");
@@ -403,7 +404,7 @@ fn the_forms_carry_the_paper_fields_and_the_month_counts_causes_compensation_and
     assert!(
         zh.lines().next().unwrap().ends_with(
             ",重开次数,联系人,联系电话,产品,序列号,问题描述,原因分析,故障分类,处理措施/结果,\
-             回访效率评分,回访态度评分,回访结果评分,回访意见,专项负责人,发货"
+             回访效率评分,回访态度评分,回访结果评分,回访意见,专项负责人,发货,预计完成时间"
         ),
         "{zh}"
     );
@@ -625,10 +626,10 @@ fn an_unknown_cause_code_is_refused_with_the_nearest_and_check_reports_stored_on
             .lines()
             .next()
             .unwrap()
-            .ends_with(",description,cause_code,lead,shipped")
+            .ends_with(",description,cause_code,lead,shipped,promised")
     );
     assert!(
-        export.lines().nth(1).unwrap().ends_with(",mechanical,,"),
+        export.lines().nth(1).unwrap().ends_with(",mechanical,,,"),
         "{export}"
     );
     let sheet = |code: &str| {

@@ -39,6 +39,7 @@ mod measure;
 mod merge_props;
 mod parts;
 mod promises;
+mod promises_made;
 mod proptest_loaders;
 mod reach;
 mod readme;

@@ -49,7 +49,8 @@ resolve_mean_h,resolve_median_h,satisfaction_mean,satisfaction_1,satisfaction_2,
 satisfaction_3,satisfaction_4,satisfaction_5,revisit_rate,compensation_approved_amount,visits,\
 visit_hours,log_hours,compensation_requested,compensation_requested_amount,\
 compensation_approved,compensation_rejected,compensation_rejected_amount,compensation_pending,\
-compensation_pending_amount,compensation_currency,shipments,shipped_on_time_pct,comp_exceptions";
+compensation_pending_amount,compensation_currency,shipments,shipped_on_time_pct,comp_exceptions,\
+promises_made,promises_kept,promises_broken,promises_changed";
 
 const REGISTER_HEADER: &str = "id,opened,customer,customer_name,channel,category,\
 complaint_kind,grade,priority,department,assignee,title,state_at_month_end,accepted,\
@@ -58,7 +59,7 @@ working_hours_to_respond,hours_to_resolve,working_hours_to_resolve,sla_accept,\
 sla_compensation-plan,sla_plan,sla_plan-told,sla_resolve,sla_respond,sla_revisit,sla_ship,\
 compensation,compensation_amount,compensation_currency,satisfaction,reopened,contact,phone,\
 product,serial,description,cause,cause_code,resolution,revisit_efficiency,revisit_attitude,\
-revisit_result,revisit_comment,lead,shipped";
+revisit_result,revisit_comment,lead,shipped,promised";
 
 /// Well after November: every November event is in.
 const DEC_15: &str = "2026-12-15T12:00:00+08:00";
@@ -925,7 +926,8 @@ fn chinese_headers_over_the_same_cells() {
 发货SLA达成率(%),SLA总达成率(%),首次响应均值(小时),首次响应中位数(小时),解决均值(小时),\
 解决中位数(小时),满意度均值,满意度1分,满意度2分,满意度3分,满意度4分,满意度5分,回访率(%),\
 批准赔偿金额,现场服务次数,现场工时,工作日志工时,赔偿申请数,申请赔偿金额,赔偿批准数,赔偿驳回数,\
-驳回赔偿金额,待审赔偿数,待审赔偿金额,赔偿币种,发货次数,按时发货率(%),例外赔偿数"
+驳回赔偿金额,待审赔偿数,待审赔偿金额,赔偿币种,发货次数,按时发货率(%),例外赔偿数,\
+承诺数,兑现承诺数,失约承诺数,变更承诺数"
     );
     assert!(
         zh_of(&[
@@ -952,7 +954,7 @@ fn chinese_headers_over_the_same_cells() {
 响应用时(小时),响应工作时(小时),解决用时(小时),解决工作时(小时),接单SLA,赔偿方案SLA,\
 方案SLA,方案告知SLA,解决SLA,响应SLA,回访SLA,发货SLA,赔偿状态,赔偿金额,币种,满意度,重开次数,\
 联系人,联系电话,产品,序列号,问题描述,原因分析,故障分类,处理措施/结果,回访效率评分,回访态度评分,\
-回访结果评分,回访意见,专项负责人,发货"
+回访结果评分,回访意见,专项负责人,发货,预计完成时间"
     );
     assert_eq!(
         zh_of(&["ledger", "service", "--month", "2026-11"]),

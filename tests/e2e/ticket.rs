@@ -2199,7 +2199,7 @@ fn list_table_csv_and_json() {
     let csv = d.ok(&["ticket", "list", "--format", "csv"]);
     assert_eq!(csv.lines().next(), Some(columns.as_str()));
     let (header, rows) = parse_csv(&csv);
-    assert_eq!(header.len(), 25);
+    assert_eq!(header.len(), 26);
     assert_eq!(rows.len(), 4);
     let row = rows.iter().find(|r| r[0] == b).unwrap();
     let col = |name: &str| header.iter().position(|h| h == name).unwrap();

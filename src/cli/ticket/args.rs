@@ -176,6 +176,8 @@ pub struct RespondArgs {
     pub(super) channel: Option<Channel>,
     #[command(flatten)]
     pub(super) attach: crate::cli::values::AttachArgs,
+    #[command(flatten)]
+    pub(super) promise: super::promise::PromiseFlags,
 }
 
 #[derive(clap::Args)]

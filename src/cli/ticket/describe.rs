@@ -104,7 +104,15 @@ pub(super) fn describe(e: &Event, p: People) -> String {
         "promised",
         e.promised.map(|t| t.format("%Y-%m-%d %H:%M").to_string()),
     );
-    put("", e.kept.then(|| p.tr("show-promise-kept")));
+    put(
+        "",
+        match (e.appointment, e.kept) {
+            (false, false) => None,
+            (false, true) => Some(p.tr("show-promise-kept")),
+            (true, false) => Some(p.tr("show-appointment")),
+            (true, true) => Some(p.tr("show-appointment-kept")),
+        },
+    );
     let goods = if e.remote {
         "show-goods-to-ship-remote"
     } else {

@@ -295,6 +295,7 @@ pub(super) fn exec(cx: &mut Context, desk: &Desk, a: ListArgs) -> Result<u8> {
                 "department",
                 "assignee",
                 "opened",
+                "promised",
                 "title",
             ]);
             for t in &all {
@@ -317,6 +318,9 @@ pub(super) fn exec(cx: &mut Context, desk: &Desk, a: ListArgs) -> Result<u8> {
                         None => t.assignee.clone().unwrap_or_default(),
                     },
                     t.opened
+                        .map(|o| o.format("%Y-%m-%d %H:%M").to_string())
+                        .unwrap_or_default(),
+                    columns::promised(t)
                         .map(|o| o.format("%Y-%m-%d %H:%M").to_string())
                         .unwrap_or_default(),
                     t.title.clone(),
@@ -392,5 +396,5 @@ fn views(cx: &mut Context, desk: &Desk, format: Format) -> Result<u8> {
 
 /// The CSV/JSON rows of `ticket list`: the first columns of the export's one table.
 pub(crate) fn list_rows(all: &[Ticket]) -> Rows {
-    columns::rows(&columns::TICKET[..columns::TICKET_LIST], all)
+    columns::ticket_list_rows(all)
 }

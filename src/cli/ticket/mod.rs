@@ -49,7 +49,9 @@ States and the steps that move between them:
     taken in any open state and do not change it.
   • promise (--by TIME --what TEXT, or --kept) is taken before the
     ticket is resolved and does not change the state; each promise is
-    a run of the built-in `promise` timer.
+    a run of the built-in `promise` timer (respond and plan make one
+    with --promise TIME). --appointment: a site visit, a run of the
+    built-in `appointment` timer, kept on arrival (--kept).
   • grade, note, link, set, escalate and the compensation steps do not
     change the state (escalate --to moves an accepted ticket back to
     assigned for the new owner).
@@ -259,9 +261,7 @@ A view ([views.NAME] in svcdesk.toml) holds these filters as keys, `-` written `
 --sla adds sla_timer,sla_run,sla_due,sla_state,sla_remaining_minutes,sla_remaining_unit:
 the run still going that is due first (empty when none is), and in JSON an `sla` array of
 every run, as in `ticket show --format json`.",
-    COLUMNS = svcdesk::ledger::export::csv_columns_help(
-        &svcdesk::ledger::columns::TICKET[..svcdesk::ledger::columns::TICKET_LIST]
-    )))]
+    COLUMNS = svcdesk::ledger::export::ticket_list_help()))]
     List(Box<ListArgs>),
     /// Find a text in every ticket event, field-service report and customer log.
     #[command(after_help = search::HELP)]

@@ -64,6 +64,8 @@ pub struct PlanArgs {
     pub(super) told: bool,
     #[command(flatten)]
     pub(super) template: super::args::TemplateArgs,
+    #[command(flatten)]
+    pub(super) promise: super::promise::PromiseFlags,
 }
 
 #[derive(clap::Args)]
@@ -138,6 +140,7 @@ pub(super) fn plan(cx: &mut Context, desk: &Desk, a: PlanArgs) -> Result<u8> {
     } else {
         Action::Plan
     };
+    let promise = a.promise.promised(cx, desk)?;
     run(cx, desk, &a.common, verb, None, |id, who, when| {
         let (text, template) = match &a.template.template {
             None => (a.text.clone(), None),
@@ -152,6 +155,7 @@ pub(super) fn plan(cx: &mut Context, desk: &Desk, a: PlanArgs) -> Result<u8> {
             needs_parts: a.needs_parts,
             told: a.told,
             template,
+            promise: promise.clone(),
         };
         steps::plan(desk, id, who, when, o)
     })

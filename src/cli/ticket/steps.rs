@@ -95,6 +95,7 @@ pub(super) fn note(cx: &mut Context, desk: &Desk, a: NoteArgs) -> Result<u8> {
 
 pub(super) fn respond(cx: &mut Context, desk: &Desk, a: RespondArgs) -> Result<u8> {
     let files = a.attach.files(&cx.cwd);
+    let promise = a.promise.promised(cx, desk)?;
     run(cx, desk, &a.common, "respond", None, |id, who, when| {
         let (text, template) = text(desk, (id, who, when), &a.text, &a.template, Action::Respond)?;
         let o = steps::Response {
@@ -102,6 +103,7 @@ pub(super) fn respond(cx: &mut Context, desk: &Desk, a: RespondArgs) -> Result<u
             channel: a.channel,
             attachments: files.clone(),
             template,
+            promise: promise.clone(),
         };
         steps::respond(desk, id, who, when, o)
     })

@@ -28,7 +28,7 @@ pub use open::{
 pub use parts::{
     Planning, Shipment, comp_approve, delivered, lead, legal_review, needs_goods, plan, ship,
 };
-pub use promise::{Promise, pending as pending_promise, promise};
+pub use promise::{Promise, Promised, pending as pending_promise, pending_of, promise};
 pub use set::{Changes, Corrected, set};
 
 use chrono::{DateTime, Utc};
@@ -184,15 +184,53 @@ pub struct Response {
     pub attachments: Files,
     /// The template the text was rendered from.
     pub template: Option<String>,
+    /// A promise made in the same reply (`respond --promise`).
+    pub promise: Option<Promised>,
 }
 
 pub fn respond(desk: &Desk, id: &Id, who: &Who, when: When, o: Response) -> Result<Stepped> {
     let files = attachments(desk, &o.attachments)?;
-    step(desk, id, who, when, Action::Respond, |e| {
-        e.text = Some(o.text);
-        e.template = o.template;
-        e.files = files;
-        e.channel = o.channel;
+    promising(
+        desk,
+        id,
+        who,
+        when,
+        Action::Respond,
+        o.promise.as_ref(),
+        |e| {
+            e.text = Some(o.text);
+            e.template = o.template;
+            e.files = files;
+            e.channel = o.channel;
+        },
+    )
+}
+
+/// A step and, when `promise` is given, the promise made with it
+/// ([`promise::made_with`]): the two events in one write, or neither.
+fn promising(
+    desk: &Desk,
+    id: &Id,
+    who: &Who,
+    when: When,
+    action: Action,
+    promise: Option<&Promised>,
+    fill: impl FnOnce(&mut Event),
+) -> Result<Stepped> {
+    let Some(p) = promise else {
+        return step(desk, id, who, when, action, fill);
+    };
+    let (ticket, mut events) = ticket_store::append_all(desk, id, when, |_| {
+        let mut e = event(desk, who, DateTime::UNIX_EPOCH, action);
+        fill(&mut e);
+        let made = promise::made_with(desk, who, &e, p)?;
+        Ok(vec![e, made])
+    })?;
+    events.truncate(1);
+    Ok(Stepped {
+        ticket,
+        event: events.pop().expect("the step"),
+        notice: None,
     })
 }
 

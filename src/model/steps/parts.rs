@@ -4,7 +4,7 @@
 //! `ticket_store::required_roles`; the config's rules (legal review before the GM) are
 //! `ticket_store::authorize`; the order, `ticket::apply`.
 
-use super::{Stepped, event, step};
+use super::{Promised, Stepped, event, promise, promising, step};
 use crate::desk::{Desk, Id, Kind, When, Who};
 use crate::error::Result;
 use crate::model::customer;
@@ -77,6 +77,8 @@ pub struct Planning {
     pub told: bool,
     /// The template the text was rendered from.
     pub template: Option<String>,
+    /// A promise made with the plan (`plan --promise`), 「确定处理期限和处理方案」.
+    pub promise: Option<Promised>,
 }
 
 /// `plan`: the engineer's plan (with `needs_parts`, goods to ship), or with `told` the
@@ -89,12 +91,21 @@ pub fn plan(desk: &Desk, id: &Id, who: &Who, when: When, o: Planning) -> Result<
                 "record the plan first: `ticket plan ID --needs-parts -m PLAN`",
             ));
         }
-        return step(desk, id, who, when, Action::PlanTold, |e| {
-            e.text = o.text;
-            e.template = o.template;
-        });
+        return promising(
+            desk,
+            id,
+            who,
+            when,
+            Action::PlanTold,
+            o.promise.as_ref(),
+            |e| {
+                e.text = o.text;
+                e.template = o.template;
+            },
+        );
     }
-    goods_step(desk, id, who, when, Action::Plan, move |e, _| {
+    let promised = o.promise.clone();
+    goods_step(desk, id, who, when, Action::Plan, promised, move |e, _| {
         e.text = o.text;
         e.template = o.template;
         o.needs_parts
@@ -110,10 +121,18 @@ pub fn comp_approve(
     when: When,
     text: Option<String>,
 ) -> Result<Stepped> {
-    goods_step(desk, id, who, when, Action::CompApprove, move |e, t| {
-        e.text = text;
-        needs_goods(t)
-    })
+    goods_step(
+        desk,
+        id,
+        who,
+        when,
+        Action::CompApprove,
+        None,
+        move |e, t| {
+            e.text = text;
+            needs_goods(t)
+        },
+    )
 }
 
 /// Whether the ticket's compensation is given in goods (an exchange or a replacement).
@@ -125,13 +144,15 @@ pub fn needs_goods(t: &Ticket) -> bool {
 }
 
 /// A step that may need goods: `fill` says whether it does, from the ticket as it stands
-/// under the lock; then it is stamped `goods`, and `remote` when the customer is.
+/// under the lock; then it is stamped `goods`, and `remote` when the customer is. A
+/// promise made with it follows it in the same write.
 fn goods_step(
     desk: &Desk,
     id: &Id,
     who: &Who,
     when: When,
     action: Action,
+    promised: Option<Promised>,
     fill: impl FnOnce(&mut Event, &Ticket) -> bool,
 ) -> Result<Stepped> {
     let (ticket, events) = ticket_store::append_all(desk, id, when, |t| {
@@ -140,11 +161,15 @@ fn goods_step(
             e.goods = true;
             e.remote = customer_is_remote(desk, t);
         }
-        Ok(vec![e])
+        let made = match &promised {
+            Some(p) => Some(promise::made_with(desk, who, &e, p)?),
+            None => None,
+        };
+        Ok(std::iter::once(e).chain(made).collect())
     })?;
     Ok(Stepped {
         ticket,
-        event: events.into_iter().next_back().expect("one step"),
+        event: events.into_iter().next().expect("the step"),
         notice: None,
     })
 }
