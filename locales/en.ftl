@@ -509,3 +509,6 @@ label-promised = promised
 show-promise-kept = promise kept
 vocab-notify-level-at-risk = at-risk
 vocab-notify-level-breach = breach
+
+# Manual forward and keyed SLA targets (issue 23).
+vocab-action-forward = forward

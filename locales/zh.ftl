@@ -508,3 +508,6 @@ label-promised = 承诺时间
 show-promise-kept = 承诺已兑现
 vocab-notify-level-at-risk = 即将超时
 vocab-notify-level-breach = 已超时
+
+# Manual forward and keyed SLA targets (issue 23).
+vocab-action-forward = 转交

@@ -205,6 +205,17 @@ pub struct Category {
 pub struct Routing {
     #[serde(default)]
     pub assign: AssignRule,
+    /// Channels whose tickets are not routed when opened: they wait, `new`, in the
+    /// intake until a person forwards them (`ticket forward`). Optional: none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub manual: Vec<String>,
+}
+
+impl Routing {
+    /// Whether tickets of `channel` wait for a person to forward them (`manual`).
+    pub fn is_manual(&self, channel: crate::vocab::Channel) -> bool {
+        self.manual.iter().any(|m| m == channel.as_str())
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
@@ -328,7 +339,12 @@ impl Config {
         // The SLA policy is checked on every load, so a typo in a target fails every
         // command (and `svcdesk check`) at its line, not only the cron job.
         if let Ok(calendar) = config.calendar() {
-            Policy::new(&config.sla, calendar).map_err(|e| at(e.key(), e.to_string()))?;
+            let policy =
+                Policy::new(&config.sla, calendar).map_err(|e| at(e.key(), e.to_string()))?;
+            let categories: Vec<&str> = config.categories.keys().map(String::as_str).collect();
+            policy
+                .check_names(&categories, &departments)
+                .map_err(|e| at(e.key(), e.to_string()))?;
         }
         Ok(config)
     }
@@ -381,6 +397,19 @@ impl Config {
                 return bad(
                     KeyPath::new(["causes", code.as_str()]),
                     "a cause needs a name, such as \"电气 Electrical\"".into(),
+                );
+            }
+        }
+        for (i, m) in self.routing.manual.iter().enumerate() {
+            use crate::vocab::Channel;
+            if Channel::parse(m).is_none_or(|c| c.as_str() != m) {
+                return bad(
+                    KeyPath::new(["routing", "manual"]).index(i),
+                    format!(
+                        "\"{m}\" is not a channel{}; channels are: {}",
+                        did_you_mean(m, Channel::ALL.iter().map(|c| c.as_str())),
+                        Channel::names()
+                    ),
                 );
             }
         }

@@ -5,6 +5,7 @@ mod args;
 mod bulk;
 mod comp;
 mod describe;
+mod forward;
 mod list;
 mod merge;
 mod open;
@@ -285,6 +286,9 @@ every run, as in `ticket show --format json`.",
     /// Promise the customer something by a time, or (--kept) record it kept.
     #[command(after_help = promise::PROMISE_HELP)]
     Promise(promise::PromiseArgs),
+    /// Forward to the department that handles it (routing a person confirms).
+    #[command(after_help = forward::FORWARD_HELP)]
+    Forward(forward::ForwardArgs),
 }
 
 /// Compensation (补偿/赔款): request, finance review, general manager's decision.
@@ -358,6 +362,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
         Command::Delivered(a) => parts::delivered(cx, d, a),
         Command::Lead(a) => parts::lead(cx, d, a),
         Command::Promise(a) => promise::exec(cx, d, a),
+        Command::Forward(a) => forward::exec(cx, d, a),
     }
 }
 
