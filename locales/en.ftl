@@ -512,3 +512,7 @@ vocab-notify-level-breach = breach
 
 # Manual forward and keyed SLA targets (issue 23).
 vocab-action-forward = forward
+timer-forward = forward
+timer-measures = measures
+timer-diagnosis = diagnosis
+timer-archive = archive

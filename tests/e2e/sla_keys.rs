@@ -24,19 +24,17 @@ fn ok_at(d: &TestDesk, when: &str, args: &[&str]) -> (String, String) {
     (out, err)
 }
 
-/// A fresh desk with `[routing] manual` set to `manual` and `timers` appended.
+/// A fresh desk with `[routing] manual` set to `manual` (the default config routes
+/// written forms by hand) and `timers` appended.
 fn desk(manual: &str, timers: &str) -> TestDesk {
     let d = TestDesk::new();
     let text = d.read("svcdesk.toml");
-    let text = text.replacen(
-        "[routing]\nassign = \"none\"\n",
-        &format!("[routing]\nassign = \"none\"\nmanual = {manual}\n"),
-        1,
-    );
+    let default = "\nmanual = [\"written\"]\n";
     assert!(
-        text.contains("manual = "),
-        "the default config has [routing]"
+        text.contains(default),
+        "the default config routes written forms by hand"
     );
+    let text = text.replacen(default, &format!("\nmanual = {manual}\n"), 1);
     d.write("svcdesk.toml", format!("{text}\n{timers}"));
     d
 }
@@ -381,11 +379,9 @@ fn a_bad_key_is_reported_at_its_line_with_the_nearest_name() {
     assert!(err.contains("\"colour:red\" is not a target key"), "{err}");
 
     let d = TestDesk::new();
-    let text = d.read("svcdesk.toml").replacen(
-        "assign = \"none\"\n",
-        "assign = \"none\"\nmanual = [\"writen\"]\n",
-        1,
-    );
+    let text =
+        d.read("svcdesk.toml")
+            .replacen("manual = [\"written\"]", "manual = [\"writen\"]", 1);
     d.write("svcdesk.toml", &text);
     let err = d.fails(1, &["check"]);
     assert!(
