@@ -997,3 +997,67 @@ fn the_builtin_timer_names_are_reserved() {
             .any(|n| n == "promise" || n == "collab")
     );
 }
+
+/// A route to `dept` (an open's routing, a forward) at `when`.
+fn routed(action: Action, when: &str, dept: &str) -> Event {
+    let mut e = ev(action, when);
+    e.assignee = None;
+    e.department = Some(dept.into());
+    e
+}
+
+#[test]
+fn a_keyed_run_takes_the_department_routed_at_its_start_and_keeps_it() {
+    let p = policy_of(
+        "start = \"open\"\nstop = \"resolve\"\ntarget = { \"department:quality\" = \"2h\", \"category:complaint\" = \"48h\" }",
+    )
+    .unwrap();
+    // The routing recorded with the open (same instant) counts: 2 hours, the earlier.
+    let t = ticket(&[
+        open("2026-11-24 09:00", None, None),
+        routed(Action::Assign, "2026-11-24 09:00", "quality"),
+        routed(Action::Forward, "2026-11-24 10:00", "service"),
+    ]);
+    let s = status(&p, &t, "t", "2026-11-24 10:30");
+    assert_eq!(
+        (s.basis.as_str(), s.due),
+        ("department:quality", utc("2026-11-24 11:00"))
+    );
+    // Routed to quality only later: the run started with no department, so the
+    // category's 48 hours hold.
+    let t = ticket(&[
+        open("2026-11-24 09:00", None, None),
+        routed(Action::Forward, "2026-11-24 09:05", "quality"),
+    ]);
+    let s = status(&p, &t, "t", "2026-11-24 10:30");
+    assert_eq!(
+        (s.basis.as_str(), s.due),
+        ("category:complaint", utc("2026-11-26 09:00"))
+    );
+}
+
+#[test]
+fn keyed_names_are_checked_against_the_desk() {
+    let p = policy_of(
+        "start = \"open\"\nstop = \"forward\"\ntarget = { \"department:qualty\" = \"1wd\" }",
+    )
+    .unwrap();
+    let e = p
+        .check_names(&["complaint"], &["quality", "service"])
+        .unwrap_err();
+    assert_eq!(
+        e.key().to_string(),
+        "sla.timers.t.target.\"department:qualty\""
+    );
+    assert!(e.to_string().contains("(did you mean \"quality\"?)"), "{e}");
+    assert!(p.check_names(&[], &["qualty"]).is_ok());
+    let e = policy_of(
+        "start = \"open\"\nstop = \"forward\"\ntarget = { \"channel:Written\" = \"1wd\" }",
+    )
+    .unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("is not a channel (did you mean \"written\"?)"),
+        "{e}"
+    );
+}
