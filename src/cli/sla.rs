@@ -39,12 +39,10 @@ Timers:
   start, stop: ticket actions (open, assign, accept, respond, plan, resolve, revisit,
   comp-request, reopen, ...). pause: ticket states (new, assigned, accepted,
   in-progress, waiting, resolved, closed). target: keyed by grade (I, II, III), priority
-  (high, medium, low), all, remote, or what the ticket is: \"channel:NAME\" (a channel:
-  written, email, ...), \"category:NAME\" ([categories]), \"department:NAME\"
-  ([departments]), quoted because of the colon; keys are case-sensitive and names are
-  checked when svcdesk.toml loads. goods = true (optional):
-  only a start step that needs goods shipped begins a run (a `comp approve` of an
-  exchange or replacement, a `plan --needs-parts`; the event says goods = true).
+  (high, medium, low), all, remote, \"channel:NAME\", \"category:NAME\" or
+  \"department:NAME\" (quoted for the colon); keys are case-sensitive. goods = true
+  (optional): only a start step that needs goods shipped begins a run (a `comp approve`
+  of an exchange or replacement, a `plan --needs-parts`; the event says goods = true).
 
     [sla.timers.ship]               # parts or a product shipped (default policy)
     start = [\"comp-approve\", \"plan\"]
@@ -52,9 +50,9 @@ Timers:
     goods = true
     target = { all = \"24h\", remote = \"48h\" }
 
-    [sla.timers.forward]            # a written complaint forwarded in 1 working day
+    [sla.timers.forward]            # `ticket forward` within 1 working day (default)
     start = \"open\"
-    stop = \"forward\"               # `ticket forward ID --to DEPT`
+    stop = \"forward\"
     target = { \"channel:written\" = \"1wd\" }
 
 Targets:
@@ -78,10 +76,9 @@ Which target applies:
   gives a deadline from the same start; the earliest deadline wins. Regrading re-targets
   running timers from their original start: a grade-I ticket (24h) raised to II after ten
   hours is due 48 hours after it was opened. channel:, category: and department: keys
-  match the ticket as it was when the run started, with the routing recorded at that
-  instant (an open's routing): re-routing later never changes a run's target. A written
-  complaint opened Friday 15:00 is due to be forwarded Monday 15:00 (1wd); forwarded at
-  16:00 it is breached. No matching key: no such timer.
+  match the ticket as it was when the run started (with an open's own routing); later
+  re-routing never changes a run. A written complaint opened Friday 15:00 is due to be
+  forwarded Monday 15:00 (1wd). No matching key: no such timer.
   remote: a run whose start was stamped remote = true (the customer is marked remote,
   `customer edit ID --remote`, when goods are asked for) has the remote target alone:
   an exchange approved Friday 17:00 for a remote customer is due Sunday 17:00 (48h), for
