@@ -516,3 +516,10 @@ show-appointment = site visit appointment
 show-appointment-kept = arrived for the appointment
 vocab-notify-level-at-risk = at-risk
 vocab-notify-level-breach = breach
+
+# Manual forward and keyed SLA targets (issue 23).
+vocab-action-forward = forward
+timer-forward = forward
+timer-measures = measures
+timer-diagnosis = diagnosis
+timer-archive = archive

@@ -515,3 +515,10 @@ show-appointment = 上门预约
 show-appointment-kept = 已按约到达现场
 vocab-notify-level-at-risk = 即将超时
 vocab-notify-level-breach = 已超时
+
+# Manual forward and keyed SLA targets (issue 23).
+vocab-action-forward = 转交
+timer-forward = 转交
+timer-measures = 补救预防措施
+timer-diagnosis = 诊断
+timer-archive = 存档

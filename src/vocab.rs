@@ -177,6 +177,8 @@ vocab!(
         /// A promise to the customer (`promised`, `text`), or with `kept` its keeping:
         /// a run of the built-in `promise` timer.
         Promise = "promise",
+        /// Routing a person confirms (`ticket forward`): the ticket goes to `department`.
+        Forward = "forward",
     }
 );
 

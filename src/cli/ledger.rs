@@ -67,8 +67,8 @@ revisit_result,revisit_comment,lead,shipped,promised
 - hours_to_X = X - opened in hours, two decimals; working_hours_to_X counts only working
   time of the desk calendar ([calendar] in svcdesk.toml);
 - one sla_<timer> column per timer of [sla.timers] (alphabetical; sla_accept,
-  sla_compensation-plan, sla_plan, sla_plan-told, sla_resolve, sla_respond, sla_revisit,
-  sla_ship by default):
+  sla_archive, sla_compensation-plan, sla_diagnosis, sla_forward, sla_measures, sla_plan,
+  sla_plan-told, sla_resolve, sla_respond, sla_revisit, sla_ship by default):
   the outcome of each run of the timer, in order and separated by `; ` (met, breached,
   missed, n/a, restarted, running, paused, at-risk; `breached; met` for a late
   resolution reopened and resolved in time), or empty when the timer does not apply;

@@ -89,6 +89,19 @@ impl<'a> People<'a> {
         }
     }
 
+    /// A `channel:NAME`, `category:NAME` or `department:NAME` target key in words:
+    /// `渠道:书面`, `类别:产品质量问题 Product quality`.
+    fn keyed_basis(&self, v: &str) -> Option<String> {
+        let (kind, name) = v.split_once(':')?;
+        let name = match kind {
+            "channel" => as_word::<Channel>(self.lang, name)?,
+            "category" => self.category(name),
+            "department" => self.department(name),
+            _ => return None,
+        };
+        Some(format!("{}:{name}", self.label(kind)))
+    }
+
     /// An SLA timer's name (`resolve` → 解决).
     pub fn timer(&self, t: &str) -> String {
         match self.lang {
@@ -128,7 +141,8 @@ impl<'a> People<'a> {
             "kind" => as_word::<measure::MeasureKind>(l, v),
             "basis" => as_word::<Grade>(l, v)
                 .or_else(|| as_word::<Priority>(l, v))
-                .or_else(|| i18n::get(l, &format!("sla-basis-{v}"), &[])),
+                .or_else(|| i18n::get(l, &format!("sla-basis-{v}"), &[]))
+                .or_else(|| self.keyed_basis(v)),
             "timer" | "sla_timer" => Some(self.timer(v)),
             "target" | "remaining" | "sla_remaining" => Some(i18n::units(l, v)),
             "remaining_unit" | "sla_remaining_unit" => i18n::get(l, &format!("sla-unit-{v}"), &[]),

@@ -39,15 +39,21 @@ Timers:
   start, stop: ticket actions (open, assign, accept, respond, plan, resolve, revisit,
   comp-request, reopen, ...). pause: ticket states (new, assigned, accepted,
   in-progress, waiting, resolved, closed). target: keyed by grade (I, II, III), priority
-  (high, medium, low), all, or remote; keys are case-sensitive. goods = true (optional):
-  only a start step that needs goods shipped begins a run (a `comp approve` of an
-  exchange or replacement, a `plan --needs-parts`; the event says goods = true).
+  (high, medium, low), all, remote, \"channel:NAME\", \"category:NAME\" or
+  \"department:NAME\" (quoted for the colon); keys are case-sensitive. goods = true
+  (optional): only a start step that needs goods shipped begins a run (a `comp approve`
+  of an exchange or replacement, a `plan --needs-parts`; the event says goods = true).
 
     [sla.timers.ship]               # parts or a product shipped (default policy)
     start = [\"comp-approve\", \"plan\"]
     stop = \"ship\"
     goods = true
     target = { all = \"24h\", remote = \"48h\" }
+
+    [sla.timers.forward]            # `ticket forward` within 1 working day (default)
+    start = \"open\"
+    stop = \"forward\"
+    target = { \"channel:written\" = \"1wd\" }
 
 Targets:
   A whole number and a unit, no fractions; units are case-insensitive.
@@ -69,7 +75,10 @@ Which target applies:
   Every target key matching the ticket's current grade, its current priority, or all
   gives a deadline from the same start; the earliest deadline wins. Regrading re-targets
   running timers from their original start: a grade-I ticket (24h) raised to II after ten
-  hours is due 48 hours after it was opened. No matching key: no such timer.
+  hours is due 48 hours after it was opened. channel:, category: and department: keys
+  match the ticket as it was when the run started (with an open's own routing); later
+  re-routing never changes a run. A written complaint opened Friday 15:00 is due to be
+  forwarded Monday 15:00 (1wd). No matching key: no such timer.
   remote: a run whose start was stamped remote = true (the customer is marked remote,
   `customer edit ID --remote`, when goods are asked for) has the remote target alone:
   an exchange approved Friday 17:00 for a remote customer is due Sunday 17:00 (48h), for

@@ -206,6 +206,17 @@ pub struct Category {
 pub struct Routing {
     #[serde(default)]
     pub assign: AssignRule,
+    /// Channels whose tickets are not routed when opened: they wait, `new`, in the
+    /// intake until a person forwards them (`ticket forward`). Optional: none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub manual: Vec<String>,
+}
+
+impl Routing {
+    /// Whether tickets of `channel` wait for a person to forward them (`manual`).
+    pub fn is_manual(&self, channel: crate::vocab::Channel) -> bool {
+        self.manual.iter().any(|m| m == channel.as_str())
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
@@ -333,7 +344,12 @@ impl Config {
         // The SLA policy is checked on every load, so a typo in a target fails every
         // command (and `svcdesk check`) at its line, not only the cron job.
         if let Ok(calendar) = config.calendar() {
-            Policy::new(&config.sla, calendar).map_err(|e| at(e.key(), e.to_string()))?;
+            let policy =
+                Policy::new(&config.sla, calendar).map_err(|e| at(e.key(), e.to_string()))?;
+            let categories: Vec<&str> = config.categories.keys().map(String::as_str).collect();
+            policy
+                .check_names(&categories, &departments)
+                .map_err(|e| at(e.key(), e.to_string()))?;
         }
         Ok(config)
     }
@@ -386,6 +402,19 @@ impl Config {
                 return bad(
                     KeyPath::new(["causes", code.as_str()]),
                     "a cause needs a name, such as \"电气 Electrical\"".into(),
+                );
+            }
+        }
+        for (i, m) in self.routing.manual.iter().enumerate() {
+            use crate::vocab::Channel;
+            if Channel::parse(m).is_none_or(|c| c.as_str() != m) {
+                return bad(
+                    KeyPath::new(["routing", "manual"]).index(i),
+                    format!(
+                        "\"{m}\" is not a channel{}; channels are: {}",
+                        did_you_mean(m, Channel::ALL.iter().map(|c| c.as_str())),
+                        Channel::names()
+                    ),
                 );
             }
         }
@@ -877,6 +906,11 @@ logistics = "物流 Logistics"
 #   "least-open"  whoever of them has the fewest open tickets
 [routing]
 assign = "none"
+# Channels whose tickets are NOT routed when opened: they wait, `new`, in the intake
+# (`ticket list --unforwarded`) until a person forwards them with `ticket forward ID --to
+# DEPT` (see the `forward` timer). Written forms passed on by sales are read first
+# (complaint manual 顧客投訴處理: 「于一個工作日內轉交」 to the handling department).
+manual = ["written"]
 
 # Staff. When the list is empty anyone may act; once it has entries, the actor must be
 # one of them and roles decide who may do what (finance reviews compensation, gm
@@ -893,8 +927,12 @@ assign = "none"
 # email = "wang@example.com"
 
 # SLA timers. Each timer starts at one action and stops at another; `target` gives its
-# limit per grade (I, II, III), per priority (high, medium, low) or for `all` tickets.
-# When several targets apply, the earliest deadline wins. Targets: "15m", "2h", "48h"
+# limit per grade (I, II, III), per priority (high, medium, low), for `all` tickets, or
+# by what the ticket is: "channel:NAME", "category:NAME", "department:NAME" (the
+# ticket's channel, category and department when the run starts, routing at the same
+# instant included: later re-routing does not change a run). A ticket that no key
+# matches has no run of the timer. When several targets apply, the earliest deadline
+# wins. Targets: "15m", "2h", "48h"
 # (wall clock), "8bh" (business hours), "3wd" (working days). `warn` marks a timer at
 # risk when that much time or less remains, measured like the target ("4h" on "3wd" is
 # four working hours). `pause` lists states that stop the clock.
@@ -906,9 +944,9 @@ assign = "none"
 # ticket its target applies to, so none is optional; a ticket settled on the call
 # (`ticket open --resolved-on-call`) owes no revisit.
 
-# The assignee confirms receipt within 1 hour of assignment.
+# The assignee confirms receipt within 1 hour of assignment (or of a forward).
 [sla.timers.accept]
-start = "assign"
+start = ["assign", "forward"]
 stop = "accept"
 target = { all = "1h" }
 warn = "15m"
@@ -935,12 +973,14 @@ target = { III = "48h" }
 warn = "8h"
 
 # Resolution by grade and by priority (the other department's scheme); waiting for the
-# customer stops the clock; a reopen starts a new run.
+# customer stops the clock; a reopen starts a new run. Quality feedback is processed
+# within 48 hours (feedback procedure 客户反馈处理: 质量问题「如48小时」内处理), so a
+# product-quality ticket has at most 48 hours, whatever its grade or priority says.
 [sla.timers.resolve]
 start = ["open", "reopen"]
 stop = "resolve"
 pause = ["waiting"]
-target = { I = "24h", II = "48h", high = "24h", medium = "3wd", low = "5wd" }
+target = { I = "24h", II = "48h", high = "24h", medium = "3wd", low = "5wd", "category:quality" = "48h" }
 warn = "4h"
 
 # The satisfaction revisit (回访) within 24 hours of each resolution.
@@ -968,6 +1008,43 @@ stop = "ship"
 goods = true
 target = { all = "24h", remote = "48h" }
 warn = "6h"
+
+# A written complaint is forwarded to the department that handles it within 1 working
+# day (complaint manual 顧客投訴處理: 「于一個工作日內轉交」). Written forms are routed by
+# hand ([routing] manual): `ticket forward` stops it.
+[sla.timers.forward]
+start = "open"
+stop = "forward"
+target = { "channel:written" = "1wd" }
+warn = "2bh"
+
+# The department fixes remedial and preventive measures for a written complaint within
+# 10 working days of receiving it (complaint manual: 「10個工作日以內」制定補救及預防措施):
+# from the forward to its `ticket plan`. (An improvement measure of `svcdesk measure` is
+# not a ticket: its own due date is followed by `sla check` and the measure-due hook.)
+[sla.timers.measures]
+start = "forward"
+stop = "plan"
+target = { "channel:written" = "10wd" }
+warn = "1wd"
+
+# An engineer's technical diagnosis of a product-quality problem within 2 hours of
+# taking it (after-sales service manual 售后服务: 「2小时内反馈诊断结果」): from `ticket
+# accept` to `ticket diagnose`.
+[sla.timers.diagnosis]
+start = "accept"
+stop = "diagnose"
+target = { "category:quality" = "2h" }
+warn = "30m"
+
+# Approved compensation is archived within 3 working days (complaint manual: 財務審核、
+# 總經理批准後「三個工作日內轉事業部存檔」): from `comp approve` to the ticket's close,
+# which archives it.
+[sla.timers.archive]
+start = "comp-approve"
+stop = "close"
+target = { all = "3wd" }
+warn = "4bh"
 
 # Commit every change to git as it is made, with a message like
 # "ticket T20261124-9XWM3A: grade II (by wang)" (`--commit` does it for one command).

@@ -7,7 +7,7 @@ use super::{Sla, Timer};
 use crate::keypath::{KeyPath, toml_string};
 use crate::names::did_you_mean;
 use crate::time::{Calendar, Target};
-use crate::vocab::{Action, Grade, Priority, State};
+use crate::vocab::{Action, Channel, Grade, Priority, State};
 
 /// The SLA policy of a desk, validated and ready to evaluate tickets.
 #[derive(Debug, Clone)]
@@ -38,9 +38,34 @@ pub(crate) struct TimerRule {
     pub(crate) remote: Option<Target>,
     /// Only start events stamped `goods` begin a run.
     pub(crate) goods: bool,
+    /// `channel:NAME`, `category:NAME`, `department:NAME` targets, in key order: each
+    /// matches a run whose ticket had that channel, category or department at the run's
+    /// start (see [`crate::sla::policy`]).
+    pub(crate) keyed: Vec<KeyedTarget>,
     /// A policy timer, or one of the built-in timers whose deadline each run's start
     /// event names (a promise's time, a collaboration request's due date).
     pub(crate) kind: TimerKind,
+}
+
+/// A target keyed by what a ticket is rather than its grade or priority.
+#[derive(Debug, Clone)]
+pub(crate) struct KeyedTarget {
+    /// The key as written (`channel:written`): the run's basis when it wins.
+    pub(crate) key: String,
+    pub(crate) on: RunKey,
+    pub(crate) target: Target,
+    /// The value as written, for errors.
+    text: String,
+}
+
+/// What a keyed target matches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum RunKey {
+    Channel(Channel),
+    /// A key of `[categories]`.
+    Category(String),
+    /// A key of `[departments]`.
+    Department(String),
 }
 
 /// Where a timer's deadlines come from.
@@ -114,6 +139,48 @@ impl Policy {
         })
     }
 
+    /// Checks the names of `category:` and `department:` target keys against the desk's
+    /// `[categories]` and `[departments]` keys (the first unknown one is the error).
+    pub fn check_names(
+        &self,
+        categories: &[&str],
+        departments: &[&str],
+    ) -> Result<(), PolicyError> {
+        for rule in &self.timers {
+            for k in &rule.keyed {
+                let (what, table, name, known) = match &k.on {
+                    RunKey::Channel(_) => continue,
+                    RunKey::Category(n) => ("category", "categories", n, categories),
+                    RunKey::Department(n) => ("department", "departments", n, departments),
+                };
+                if known.contains(&name.as_str()) {
+                    continue;
+                }
+                let list = if known.is_empty() {
+                    format!("svcdesk.toml has no [{table}]")
+                } else {
+                    format!("known: {}", known.join(", "))
+                };
+                return Err(PolicyError {
+                    key: KeyPath::new([
+                        "sla",
+                        "timers",
+                        rule.name.as_str(),
+                        "target",
+                        k.key.as_str(),
+                    ]),
+                    value: toml_string(&k.text),
+                    problem: format!(
+                        "{} is not a {what} of this desk{}; {list}",
+                        toml_string(name),
+                        did_you_mean(name, known.iter().copied())
+                    ),
+                });
+            }
+        }
+        Ok(())
+    }
+
     pub fn calendar(&self) -> &Calendar {
         &self.calendar
     }
@@ -152,6 +219,7 @@ impl TimerRule {
             all: None,
             remote: None,
             goods: false,
+            keyed: Vec::new(),
             kind,
         }
     }
@@ -235,7 +303,20 @@ impl TimerRule {
             all: None,
             remote: None,
             goods: timer.goods,
+            keyed: Vec::new(),
             kind: TimerKind::Policy,
+        };
+        let bad_key = |k: &str, text: &str| {
+            let fixed = ["I", "II", "III", "high", "medium", "low", "all", "remote"];
+            err(
+                &["target", k],
+                toml_string(text),
+                format!(
+                    "{} is not a target key{}; target keys are a grade (I, II, III), a priority (high, medium, low), all, remote, channel:NAME, category:NAME and department:NAME",
+                    toml_string(k),
+                    did_you_mean(k, fixed.into_iter())
+                ),
+            )
         };
         for (k, text) in &timer.target {
             let target = Target::parse(text)
@@ -249,15 +330,37 @@ impl TimerRule {
                 &mut rule.all
             } else if k == "remote" {
                 &mut rule.remote
-            } else {
-                return Err(err(
-                    &["target", k],
-                    toml_string(text),
-                    format!(
-                        "{} is not a grade, a priority, `all` or `remote`; target keys are I, II, III, high, medium, low, all and remote",
-                        toml_string(k)
+            } else if let Some((kind, name)) = k.split_once(':') {
+                let on = match kind {
+                    "channel" => RunKey::Channel(
+                        Channel::parse(name)
+                            .filter(|c| c.as_str() == name)
+                            .ok_or_else(|| {
+                                err(
+                                    &["target", k],
+                                    toml_string(text),
+                                    format!(
+                                        "{} is not a channel{}; channels are: {}",
+                                        toml_string(name),
+                                        did_you_mean(name, Channel::ALL.iter().map(|c| c.as_str())),
+                                        Channel::names()
+                                    ),
+                                )
+                            })?,
                     ),
-                ));
+                    "category" => RunKey::Category(name.to_string()),
+                    "department" => RunKey::Department(name.to_string()),
+                    _ => return Err(bad_key(k, text)),
+                };
+                rule.keyed.push(KeyedTarget {
+                    key: k.clone(),
+                    on,
+                    target,
+                    text: text.clone(),
+                });
+                continue;
+            } else {
+                return Err(bad_key(k, text));
             };
             *slot = Some(target);
         }

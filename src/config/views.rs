@@ -74,6 +74,10 @@ pub struct TicketFilter {
     /// whoever it is passed on to.
     #[serde(default)]
     pub following: bool,
+    /// Open and never routed to a department: waiting in the intake for a person to
+    /// forward it (`ticket forward`; `[routing] manual` channels).
+    #[serde(default)]
+    pub unforwarded: bool,
 }
 
 impl TicketFilter {
@@ -272,6 +276,7 @@ pub const FILTER_KEYS: &[&str] = &[
     "collab_open",
     "opened_by",
     "following",
+    "unforwarded",
 ];
 
 /// The filter `table` spells, or the key at fault (when one is) and what is wrong.
@@ -312,6 +317,7 @@ const FLAGS: &[&str] = &[
     "overdue",
     "collab_open",
     "following",
+    "unforwarded",
 ];
 
 /// The filter of `--where` terms: `KEY=VALUE` (a key given twice matches either value),

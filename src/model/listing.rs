@@ -188,6 +188,7 @@ impl TicketFilter {
                 .iter()
                 .all(|(k, v)| crate::config::fields::holds(&t.fields, k, v))
             && self.collab_matches(t)
+            && (!self.unforwarded || super::steps::unforwarded(t))
             && (!self.needs_sla()
                 || running(t).iter().any(|r| {
                     (self.overdue && r.breached)

@@ -36,10 +36,9 @@ pub fn assign_person(
     events: &mut [Event],
     tickets: impl FnOnce() -> Result<Vec<Ticket>>,
 ) -> Result<()> {
-    let Some(e) = events
-        .iter_mut()
-        .find(|e| e.action == Some(Action::Assign) && e.assignee.is_none())
-    else {
+    let Some(e) = events.iter_mut().find(|e| {
+        matches!(e.action, Some(Action::Assign | Action::Forward)) && e.assignee.is_none()
+    }) else {
         return Ok(());
     };
     let Some(dept) = e.department.clone() else {

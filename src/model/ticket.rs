@@ -437,6 +437,8 @@ pub fn next_state(s: State, e: &Event) -> Option<State> {
         A::Escalate if e.assignee.is_some() && working => S::Assigned,
         A::Grade | A::Escalate => s,
         A::Assign if open_unresolved => S::Assigned,
+        // A forward hands the ticket to a department: its people take it from there.
+        A::Forward if open_unresolved => S::Assigned,
         A::Accept if s == S::Assigned => S::Accepted,
         A::Respond if s != S::Closed => {
             if s == S::Accepted {
@@ -619,6 +621,12 @@ pub fn apply(t: &mut Ticket, e: &Event) -> Result<(), StepError> {
             if let Some(d) = &e.department {
                 t.department = Some(d.clone());
             }
+            t.assignee = e.assignee.clone();
+            t.accepted = None;
+        }
+        A::Forward => {
+            need("a department", e.department.as_deref(), action)?;
+            t.department = e.department.clone();
             t.assignee = e.assignee.clone();
             t.accepted = None;
         }

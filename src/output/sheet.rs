@@ -267,7 +267,7 @@ pub mod zh {
 
     /// SLA timers of the default policy, for `sla_<timer>` and `sla_<timer>_pct`; a timer
     /// not here is named by its key.
-    pub const TIMERS: [(&str, &str); 8] = [
+    pub const TIMERS: [(&str, &str); 12] = [
         ("accept", "接单"),
         ("respond", "响应"),
         ("plan", "方案"),
@@ -276,6 +276,10 @@ pub mod zh {
         ("compensation-plan", "赔偿方案"),
         ("plan-told", "方案告知"),
         ("ship", "发货"),
+        ("forward", "转交"),
+        ("measures", "补救预防措施"),
+        ("diagnosis", "诊断"),
+        ("archive", "存档"),
     ];
 
     fn find(table: &[(&str, &'static str)], key: &str) -> Option<&'static str> {

@@ -135,8 +135,8 @@
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
-use crate::config::policy::{TimerKind, TimerRule, grade_index, priority_index};
-use crate::model::ticket::{Action, Event, Grade, Priority, State, Ticket};
+use crate::config::policy::{RunKey, TimerKind, TimerRule, grade_index, priority_index};
+use crate::model::ticket::{Action, Channel, Event, Grade, Priority, State, Ticket};
 use crate::time::Target;
 use crate::vocab::NotifyLevel;
 
@@ -270,15 +270,19 @@ impl Policy {
         let events = ticket.event.as_slice();
         let mut after = Vec::with_capacity(events.len());
         let (mut state, mut targets) = (State::New, (None, None));
+        let mut keys = Vec::with_capacity(events.len());
+        let mut key = RunKeys::default();
         for e in events {
             state = state_after(state, e);
             targets = targets_after(targets, e);
             after.push((state, targets));
+            key = key.after(e);
+            keys.push(key);
         }
         let mut out = Vec::with_capacity(self.timers.len());
         for rule in &self.timers {
             let mut run = 0;
-            for cycle in Cycle::all(rule, events, &after) {
+            for cycle in Cycle::all(rule, events, &after, &keys) {
                 if let Some(mut status) = self.evaluate_run(rule, ticket, &cycle, now) {
                     run += 1;
                     status.run = run;
@@ -289,16 +293,18 @@ impl Policy {
         out
     }
 
-    /// The earliest deadline of the targets that match `grade` and `priority` (the
-    /// grade's on a tie, then the priority's, then `all`).
-    fn best(
+    /// Target selection, the one place a run's target is chosen: the earliest deadline
+    /// of the targets that match `grade` and `priority` and the run's channel, category
+    /// and department at its start (the grade's on a tie, then the priority's, then
+    /// `all`, then the keyed ones in key order).
+    fn best<'r>(
         &self,
-        rule: &TimerRule,
+        rule: &'r TimerRule,
         (grade, priority): Targets,
         events: &[Event],
         cycle: &Cycle,
         now: DateTime<Utc>,
-    ) -> Option<(Target, &'static str, Deadline)> {
+    ) -> Option<(Target, &'r str, Deadline)> {
         // A built-in timer's deadline is named by its start event: a wall-clock span to it.
         if let Some((due, basis)) = self.named_due(rule, &events[cycle.start]) {
             let span = (due - cycle.started).max(Duration::zero());
@@ -312,8 +318,13 @@ impl Policy {
         let grade = grade.and_then(|g| Some((rule.grade[grade_index(g)]?, g.as_str())));
         let priority = priority.and_then(|p| Some((rule.priority[priority_index(p)]?, p.as_str())));
         let all = rule.all.map(|t| (t, "all"));
+        let keyed = rule
+            .keyed
+            .iter()
+            .filter(|k| cycle.keys.matches(&k.on))
+            .map(|k| (k.target, k.key.as_str()));
         let mut best: Option<(Target, &str, Deadline)> = None;
-        for (target, basis) in [grade, priority, all].into_iter().flatten() {
+        for (target, basis) in [grade, priority, all].into_iter().flatten().chain(keyed) {
             let deadline = self.deadline(rule, target, events, cycle, now);
             if best.as_ref().is_none_or(|(_, _, b)| deadline.due < b.due) {
                 best = Some((target, basis, deadline));
@@ -679,7 +690,7 @@ struct Epoch {
 
 /// One run of a timer in a ticket's history: from a start event to the stop, the close,
 /// or the next start.
-struct Cycle {
+struct Cycle<'a> {
     /// Index of the start event.
     start: usize,
     started: DateTime<Utc>,
@@ -691,15 +702,22 @@ struct Cycle {
     state_at_start: State,
     /// Never empty; times never go backwards.
     epochs: Vec<Epoch>,
+    /// The ticket's channel, category and department at the run's start.
+    keys: RunKeys<'a>,
     /// Started by the resolution of a ticket settled on the call (`open
     /// --resolved-on-call`), which the manuals close at once: nothing to follow up.
     settled_on_call: bool,
 }
 
-impl Cycle {
+impl<'a> Cycle<'a> {
     /// Every run of `rule` in the history, in order. `after[i]` is the ticket's state,
     /// grade and priority right after event `i`.
-    fn all(rule: &TimerRule, events: &[Event], after: &[(State, Targets)]) -> Vec<Cycle> {
+    fn all(
+        rule: &TimerRule,
+        events: &[Event],
+        after: &[(State, Targets)],
+        keys: &[RunKeys<'a>],
+    ) -> Vec<Cycle<'a>> {
         let is = |e: &Event, list: &[Action]| e.action.is_some_and(|a| list.contains(&a));
         // A `goods` timer is started only by a step that needs goods shipped; a built-in
         // one only by an event that names its deadline (a promise made, a request with
@@ -780,7 +798,14 @@ impl Cycle {
                 }
                 j += 1;
             }
+            // What the run is keyed by is what the ticket was once its start was recorded,
+            // with the events recorded at the same instant (an `open`'s routing).
+            let with = events[start..]
+                .iter()
+                .take_while(|e| e.at == events[start].at)
+                .count();
             cycles.push(Cycle {
+                keys: keys[start + with - 1],
                 start,
                 started,
                 end: j,
@@ -804,12 +829,12 @@ impl Cycle {
     }
 
     /// The spans in which the clock runs, in order; see [`Running`].
-    fn running<'a>(
+    fn running<'r>(
         &self,
-        rule: &'a TimerRule,
-        events: &'a [Event],
+        rule: &'r TimerRule,
+        events: &'r [Event],
         now: DateTime<Utc>,
-    ) -> Running<'a> {
+    ) -> Running<'r> {
         let events = if rule.pause.is_empty() {
             &[]
         } else {
@@ -824,6 +849,46 @@ impl Cycle {
             pause_ends_by: self.ended.map_or(now, |(_, at)| at),
             after_pause: false,
             done: false,
+        }
+    }
+}
+
+/// A ticket's channel, category and department: what `channel:`, `category:` and
+/// `department:` targets match.
+#[derive(Debug, Clone, Copy, Default)]
+struct RunKeys<'a> {
+    channel: Option<Channel>,
+    category: Option<&'a str>,
+    department: Option<&'a str>,
+}
+
+impl<'a> RunKeys<'a> {
+    /// The keys after event `e`: the channel and category it was opened with, a category
+    /// corrected by `set`, the department an assign, escalate or forward moved it to.
+    fn after(self, e: &'a Event) -> RunKeys<'a> {
+        let mut k = self;
+        match e.action {
+            Some(Action::Open) => {
+                k.channel = e.channel;
+                k.category = e.category.as_deref();
+                k.department = e.department.as_deref().or(k.department);
+            }
+            Some(Action::Set) if e.field.as_deref() == Some("category") => {
+                k.category = e.new.as_deref().map(str::trim).filter(|c| !c.is_empty());
+            }
+            Some(Action::Assign | Action::Escalate | Action::Forward) => {
+                k.department = e.department.as_deref().or(k.department);
+            }
+            _ => {}
+        }
+        k
+    }
+
+    fn matches(&self, on: &RunKey) -> bool {
+        match on {
+            RunKey::Channel(c) => self.channel == Some(*c),
+            RunKey::Category(c) => self.category == Some(c.as_str()),
+            RunKey::Department(d) => self.department == Some(d.as_str()),
         }
     }
 }

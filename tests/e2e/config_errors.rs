@@ -248,7 +248,7 @@ fn wrong_types_are_explained_with_an_example() {
         "sla.timers.resolve.pause: `pause` is a list of ticket states such as [\"waiting\"], not the string \"waiting\"",
     );
     fails_at(
-        &[("start = \"assign\"", "start = 99")],
+        &[("start = [\"assign\", \"forward\"]", "start = 99")],
         ("99", 0),
         "sla.timers.accept.start: `start` is an action such as \"open\", or a list such as [\"open\", \"reopen\"], not the number 99",
     );

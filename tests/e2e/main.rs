@@ -46,6 +46,7 @@ mod readme;
 mod report;
 mod shared_desk;
 mod sla;
+mod sla_keys;
 mod stats;
 mod templates;
 mod ticket;

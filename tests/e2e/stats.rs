@@ -30,7 +30,13 @@
 //! - revisit (24 h from each resolve): T1 met; T2 never revisited, closed after its
 //!   deadline Nov 7 20:00 → breached; T6's first run closed on Nov 13 09:00 without a
 //!   revisit, before its deadline (15:00) → missed; its second run met → 2/4 = 50.0
-//! - overall 11 met of 16 → 68.8
+//! - archive (3wd from the comp approve to the close): T1 approved Nov 3 10:00, closed
+//!   Nov 4 10:00 → met → 1/1 = 100.0
+//! - diagnosis (category:quality, 2 h from the accept to a diagnose): T2 accepted Nov 5
+//!   14:30 and T6 Nov 12 09:10, neither ever diagnosed: each run ended by its close after
+//!   its deadline → breached → 0/2 = 0.0 (the quality 48 h of resolve changes nothing:
+//!   T2's grade I 24 h and T6's grade II 48 h are no later)
+//! - overall 12 met of 19 → 63.2
 //!
 //! Other November figures: opened 4 (T1 T2 T6 T3), closed 3 (T1 T2 T6; T6 twice counts
 //! once), backlog 2 (T3, T4), resolved 3 (T1 T2 T6), reopens 1 → 33.3, revisited 2 of 3 →
@@ -43,7 +49,8 @@ use crate::common::november::{November, november_titled, ok_at, run_at, t};
 use crate::common::{self, TestDesk, parse_csv, parse_json, sla_pct_from_export, stderr, stdout};
 
 const STATS_HEADER: &str = "period,opened,closed,backlog,reopen_rate,sla_accept_pct,\
-sla_compensation-plan_pct,sla_plan_pct,sla_plan-told_pct,sla_resolve_pct,sla_respond_pct,\
+sla_archive_pct,sla_compensation-plan_pct,sla_diagnosis_pct,sla_forward_pct,\
+sla_measures_pct,sla_plan_pct,sla_plan-told_pct,sla_resolve_pct,sla_respond_pct,\
 sla_revisit_pct,sla_ship_pct,sla_overall_pct,first_response_mean_h,first_response_median_h,\
 resolve_mean_h,resolve_median_h,satisfaction_mean,satisfaction_1,satisfaction_2,\
 satisfaction_3,satisfaction_4,satisfaction_5,revisit_rate,compensation_approved_amount,visits,\
@@ -56,7 +63,7 @@ const REGISTER_HEADER: &str = "id,opened,customer,customer_name,channel,category
 complaint_kind,grade,priority,department,assignee,title,state_at_month_end,accepted,\
 responded,resolved,closed,hours_to_accept,working_hours_to_accept,hours_to_respond,\
 working_hours_to_respond,hours_to_resolve,working_hours_to_resolve,sla_accept,\
-sla_compensation-plan,sla_plan,sla_plan-told,sla_resolve,sla_respond,sla_revisit,sla_ship,\
+sla_archive,sla_compensation-plan,sla_diagnosis,sla_forward,sla_measures,sla_plan,sla_plan-told,sla_resolve,sla_respond,sla_revisit,sla_ship,\
 compensation,compensation_amount,compensation_currency,satisfaction,reopened,contact,phone,\
 product,serial,description,cause,cause_code,resolution,revisit_efficiency,revisit_attitude,\
 revisit_result,revisit_comment,lead,shipped,promised";
@@ -114,7 +121,11 @@ fn a_known_month_gives_every_figure() {
             ("sla_resolve_pct", "60.0"),
             ("sla_respond_pct", "66.7"),
             ("sla_revisit_pct", "50.0"),
-            ("sla_overall_pct", "68.8"),
+            ("sla_archive_pct", "100.0"),
+            ("sla_diagnosis_pct", "0.0"),
+            ("sla_forward_pct", ""),
+            ("sla_measures_pct", ""),
+            ("sla_overall_pct", "63.2"),
             ("first_response_mean_h", "2.33"),
             ("first_response_median_h", "2.00"),
             ("resolve_mean_h", "58.67"),
@@ -148,7 +159,7 @@ fn a_known_month_gives_every_figure() {
     assert_eq!(j["from"], "2026-10-31T16:00:00+00:00");
     let g = &j["groups"][0];
     assert_eq!(g["opened"], 4);
-    assert_eq!(g["sla_overall_pct"], 68.8);
+    assert_eq!(g["sla_overall_pct"], 63.2);
     assert_eq!(g["resolve_mean_h"], 58.67);
     assert_eq!(g["sla_plan_pct"], serde_json::Value::Null);
     assert_eq!(g["compensation_approved_amount"], 1500.0);
@@ -164,7 +175,7 @@ fn a_known_month_gives_every_figure() {
             .any(|l| l.starts_with(&format!("  {label} ")) && l.ends_with(&format!(" {value}")))
     };
     assert!(text.contains("\nSLA met\n"), "{text}");
-    assert!(line("all timers", "68.8 %"), "{text}");
+    assert!(line("all timers", "63.2 %"), "{text}");
     assert!(line("plan", "-"), "{text}");
     assert!(line("resolution, mean", "58.67 h"), "{text}");
     assert!(!text.contains("sla_overall_pct"), "no raw keys: {text}");
@@ -199,7 +210,8 @@ fn a_script_recomputes_the_month_sla_from_export_rows() {
 fn sla_is_evaluated_at_now_inside_the_month() {
     let n = november();
     // On Nov 25 at noon T3's resolve deadline (Nov 26 09:00) is still ahead: not decided,
-    // so resolve is 3 met of 4 (T1, T6 twice; T2 breached); overall 11 of 15.
+    // so resolve is 3 met of 4 (T1, T6 twice; T2 breached); overall 12 of 18 (archive
+    // met, both diagnoses breached).
     let csv = ok_at(
         &n.desk,
         &t("11-25T12:00"),
@@ -211,7 +223,7 @@ fn sla_is_evaluated_at_now_inside_the_month() {
         &[
             ("period", "2026-11"),
             ("sla_resolve_pct", "75.0"),
-            ("sla_overall_pct", "73.3"),
+            ("sla_overall_pct", "66.7"),
             ("backlog", "2"),
         ],
     );
@@ -268,7 +280,8 @@ fn by_grade_groups_tickets_and_their_visits() {
             ("sla_respond_pct", ""),
             ("sla_resolve_pct", "0.0"),
             ("sla_revisit_pct", "0.0"),
-            ("sla_overall_pct", "33.3"),
+            ("sla_diagnosis_pct", "0.0"),
+            ("sla_overall_pct", "25.0"),
             ("first_response_mean_h", "4.00"),
             ("resolve_median_h", "30.00"),
             ("satisfaction_mean", "3.00"),
@@ -288,11 +301,11 @@ fn by_grade_groups_tickets_and_their_visits() {
             ("backlog", "1"),
             ("reopen_rate", "50.0"),
             // T1, T3, T6: resolve T1 met, T3 breached, T6 met twice; revisit T1 met,
-            // T6 missed then met; overall 10 of 13.
+            // T6 missed then met; archive T1 met; diagnosis T6 breached; overall 11 of 15.
             ("sla_respond_pct", "66.7"),
             ("sla_resolve_pct", "75.0"),
             ("sla_revisit_pct", "66.7"),
-            ("sla_overall_pct", "76.9"),
+            ("sla_overall_pct", "73.3"),
             ("first_response_mean_h", "1.50"),
             ("resolve_mean_h", "73.00"),
             ("satisfaction_mean", "4.50"),
@@ -386,7 +399,7 @@ fn by_grade_groups_tickets_and_their_visits() {
         .find(|l| l.contains("total"))
         .expect("a total row");
     assert!(
-        total.contains("68.8") && total.contains("1500.00"),
+        total.contains("63.2") && total.contains("1500.00"),
         "{total}"
     );
 }
@@ -459,7 +472,7 @@ fn trend_of_three_months() {
         "month,opened,closed,backlog,satisfaction_mean,sla_overall_pct\n\
          2026-09,0,0,0,,\n\
          2026-10,1,0,1,,0.0\n\
-         2026-11,4,3,2,4.00,68.8\n"
+         2026-11,4,3,2,4.00,63.2\n"
     );
     // A quarter's trend ends with its last month; December has T3's close.
     let csv = ok_at(
@@ -921,7 +934,8 @@ fn chinese_headers_over_the_same_cells() {
     };
     assert_eq!(
         zh_of(&["stats", "--month", "2026-11", "--format", "csv"]),
-        "期间,新增,结案,积压,重开率(%),接单SLA达成率(%),赔偿方案SLA达成率(%),\
+        "期间,新增,结案,积压,重开率(%),接单SLA达成率(%),存档SLA达成率(%),赔偿方案SLA达成率(%),诊断SLA达成率(%),\
+转交SLA达成率(%),补救预防措施SLA达成率(%),\
 方案SLA达成率(%),方案告知SLA达成率(%),解决SLA达成率(%),响应SLA达成率(%),回访SLA达成率(%),\
 发货SLA达成率(%),SLA总达成率(%),首次响应均值(小时),首次响应中位数(小时),解决均值(小时),\
 解决中位数(小时),满意度均值,满意度1分,满意度2分,满意度3分,满意度4分,满意度5分,回访率(%),\
@@ -951,7 +965,7 @@ fn chinese_headers_over_the_same_cells() {
         zh_of(&["ledger", "tickets", "--month", "2026-11"]),
         "工单号,受理时间,客户,客户名称,渠道,类别,投诉类型,等级,优先级,部门,处理人,标题,\
 月末状态,接单时间,响应时间,解决时间,结案时间,接单用时(小时),接单工作时(小时),\
-响应用时(小时),响应工作时(小时),解决用时(小时),解决工作时(小时),接单SLA,赔偿方案SLA,\
+响应用时(小时),响应工作时(小时),解决用时(小时),解决工作时(小时),接单SLA,存档SLA,赔偿方案SLA,诊断SLA,转交SLA,补救预防措施SLA,\
 方案SLA,方案告知SLA,解决SLA,响应SLA,回访SLA,发货SLA,赔偿状态,赔偿金额,币种,满意度,重开次数,\
 联系人,联系电话,产品,序列号,问题描述,原因分析,故障分类,处理措施/结果,回访效率评分,回访态度评分,\
 回访结果评分,回访意见,专项负责人,发货,预计完成时间"

@@ -420,7 +420,15 @@ fn charts_refer_to_the_figures() {
         zh_head[1..],
         "the CSV's Chinese names"
     );
-    let letter = |i: usize| ((b'A' + i as u8) as char).to_string();
+    // Spreadsheet column letters: A..Z, then AA, AB, ...
+    let letter = |i: usize| {
+        let one = |n: usize| ((b'A' + n as u8) as char).to_string();
+        if i < 26 {
+            one(i)
+        } else {
+            one(i / 26 - 1) + &one(i % 26)
+        }
+    };
     let col = |name: &str| {
         summary[0]
             .iter()
@@ -459,9 +467,9 @@ fn charts_refer_to_the_figures() {
     let timers: Vec<usize> = (0..head.len())
         .filter(|&i| head[i].ends_with("SLA达成率(%)") && head[i] != "SLA总达成率(%)")
         .collect();
-    // The default policy: accept, compensation-plan, plan, plan-told, resolve, respond,
-    // revisit, ship.
-    assert_eq!(timers.len(), 8, "{head:?}");
+    // The default policy: accept, archive, compensation-plan, diagnosis, forward,
+    // measures, plan, plan-told, resolve, respond, revisit, ship.
+    assert_eq!(timers.len(), 12, "{head:?}");
     let want: Vec<String> = timers
         .iter()
         .flat_map(|&i| {

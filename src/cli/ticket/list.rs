@@ -123,6 +123,9 @@ pub struct ListArgs {
     /// Only tickets I follow (--as / SVCDESK_USER): those I opened, whoever has them now.
     #[arg(long)]
     following: bool,
+    /// Only open tickets never routed to a department: the intake `ticket forward` empties.
+    #[arg(long)]
+    unforwarded: bool,
     /// Add SLA columns: the next deadline of each ticket (JSON: every timer run).
     #[arg(long)]
     sla: bool,
@@ -163,6 +166,7 @@ impl ListArgs {
             collab_open: self.collab_open,
             opened_by: self.opened_by.clone(),
             following: self.following,
+            unforwarded: self.unforwarded,
         }
     }
 }

@@ -5,6 +5,7 @@ mod args;
 mod bulk;
 mod comp;
 mod describe;
+mod forward;
 mod list;
 mod merge;
 mod open;
@@ -45,6 +46,8 @@ States and the steps that move between them:
   • work = diagnose, plan, collab, respond (respond is allowed in any
     open state). plan is the engineer's plan; plan --told, the moment
     the customer heard it (needs a plan; the plan-told timer, 1 h).
+  • forward --to DEPT (any open state before resolve) hands the
+    ticket to a department: assigned again, as after assign.
   • ship (role warehouse), delivered and lead (grade III only) are
     taken in any open state and do not change it.
   • promise (--by TIME --what TEXT, or --kept) is taken before the
@@ -96,6 +99,8 @@ pub enum Command {
 The description comes from -m, from -F FILE (- for stdin), or from $VISUAL/$EDITOR.
 The category's department (svcdesk.toml [categories]) receives the ticket; --department
 routes by hand; --no-route leaves it `new` for a dispatcher to route with `ticket assign`.
+A channel of [routing] manual (written, by default) is not routed: the ticket waits `new`
+until `ticket forward` (routed by hand here, the routing is recorded as that forward).
 The new ID is printed on stdout.
 
 Possible duplicates: an earlier ticket with the same customer and serial opened within 30
@@ -285,6 +290,9 @@ every run, as in `ticket show --format json`.",
     /// Promise the customer something by a time, or (--kept) record it kept.
     #[command(after_help = promise::PROMISE_HELP)]
     Promise(promise::PromiseArgs),
+    /// Forward to the department that handles it (routing a person confirms).
+    #[command(after_help = forward::FORWARD_HELP)]
+    Forward(forward::ForwardArgs),
 }
 
 /// Compensation (补偿/赔款): request, finance review, general manager's decision.
@@ -358,6 +366,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
         Command::Delivered(a) => parts::delivered(cx, d, a),
         Command::Lead(a) => parts::lead(cx, d, a),
         Command::Promise(a) => promise::exec(cx, d, a),
+        Command::Forward(a) => forward::exec(cx, d, a),
     }
 }
 

@@ -260,7 +260,13 @@ pub(super) fn exec(cx: &mut Context, desk: &Desk, a: OpenArgs) -> Result<u8> {
             (Some(d), Some(p)) => format!(", routed to {d} / {p}"),
             (Some(d), None) => format!(", routed to {d}"),
             _ if no_route => ", not routed: `svcdesk ticket assign` routes it".to_string(),
-            _ => String::new(),
+            _ => t
+                .channel
+                .filter(|c| desk.config.routing.is_manual(*c))
+                .map(|c| {
+                    format!(", {c} tickets are routed by hand: `svcdesk ticket forward` routes it")
+                })
+                .unwrap_or_default(),
         }
     );
     match &opened.duplicates {

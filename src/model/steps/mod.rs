@@ -6,6 +6,7 @@
 mod close;
 mod collab;
 mod comp;
+mod forward;
 mod merge;
 mod open;
 mod parts;
@@ -18,6 +19,7 @@ pub use collab::{
     requests as collab_requests,
 };
 pub use comp::{CompRequest, comp_reject, comp_request, comp_review};
+pub use forward::{Forward, forward, unforwarded};
 pub use merge::{
     FromMerged, Merge, Merged, Split, SplitOff, merge, merged_events, shows_on_target, split,
 };

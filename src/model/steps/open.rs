@@ -107,10 +107,19 @@ pub fn open(desk: &Desk, who: &Who, at: DateTime<Utc>, o: NewTicket) -> Result<O
     first.fields = fields;
     first.template = o.template;
     let mut events = vec![first];
-    if !o.no_route || o.resolved_on_call.is_some() {
+    // A channel routed by hand (`[routing] manual`) waits in the intake for a forward,
+    // unless whoever registers it routes it now: then that is the forward.
+    let manual = desk.config.routing.is_manual(o.channel) && o.resolved_on_call.is_none();
+    let by_hand = o.department.is_some() || o.assignee.is_some();
+    if (!o.no_route && (!manual || by_hand)) || o.resolved_on_call.is_some() {
         let (department, reason) =
             routing::department(categories, &o.category, o.department.as_deref());
-        let mut route = event(desk, who, at, Action::Assign);
+        let action = if manual {
+            Action::Forward
+        } else {
+            Action::Assign
+        };
+        let mut route = event(desk, who, at, action);
         route.reason = Some(reason);
         route.department = Some(department);
         route.assignee = o.assignee;
