@@ -18,6 +18,7 @@ pub mod duplicates;
 pub mod fields;
 pub mod hooks;
 pub mod policy;
+pub mod tiers;
 pub mod views;
 
 pub use policy::{Policy, PolicyError};
@@ -72,6 +73,10 @@ pub struct Config {
     /// `[lifecycle]`: what `sla check --apply` does by itself. Optional: nothing when absent.
     #[serde(default, skip_serializing_if = "Lifecycle::is_off")]
     pub lifecycle: Lifecycle,
+    /// `[calendars.NAME]`: more business calendars, with the keys of `[calendar]` (which
+    /// is the one named `default`); `[sla.tiers.NAME] calendar` picks one. Optional.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub calendars: BTreeMap<String, CalendarConfig>,
 }
 
 /// `[lifecycle]`: rules `svcdesk sla check --apply` (cron) applies by itself, each change
@@ -242,6 +247,10 @@ pub struct Sla {
     /// What `sla check --escalate` does with a breached timer.
     #[serde(default)]
     pub escalate: Option<Escalation>,
+    /// `[sla.tiers.NAME]`: customer tiers (service levels) with their own calendar and
+    /// targets (see `tiers`). Optional.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tiers: BTreeMap<String, tiers::Tier>,
 }
 
 /// `[sla.escalate]`: move tickets whose timer breached to a person (e.g. the after-sales
@@ -328,7 +337,9 @@ impl Config {
         // The SLA policy is checked on every load, so a typo in a target fails every
         // command (and `svcdesk check`) at its line, not only the cron job.
         if let Ok(calendar) = config.calendar() {
-            Policy::new(&config.sla, calendar).map_err(|e| at(e.key(), e.to_string()))?;
+            Policy::new(&config.sla, calendar)
+                .and_then(|p| p.with_tiers(&config))
+                .map_err(|e| at(e.key(), e.to_string()))?;
         }
         Ok(config)
     }
@@ -466,6 +477,7 @@ impl Config {
                 }
             }
         }
+        tiers::validate(self)?;
         Ok(())
     }
 
@@ -504,7 +516,18 @@ impl Config {
         let calendar = self
             .calendar()
             .map_err(|e| Error::invalid(format!("{FILE_NAME} [calendar]: {e}")))?;
-        Policy::new(&self.sla, calendar).map_err(|e| Error::invalid(format!("{FILE_NAME}: {e}")))
+        Policy::new(&self.sla, calendar)
+            .and_then(|p| p.with_tiers(self))
+            .map_err(|e| Error::invalid(format!("{FILE_NAME}: {e}")))
+    }
+
+    /// The calendar named `name`: `default` is `[calendar]`, others `[calendars.NAME]`
+    /// (validated when the config was loaded).
+    pub fn named_calendar(&self, name: &str) -> Option<Calendar> {
+        if name == tiers::DEFAULT_CALENDAR {
+            return self.calendar().ok();
+        }
+        Calendar::new(self.timezone, self.calendars.get(name)?).ok()
     }
 
     /// The staff member one of whose `email` entries is `email` (case-blind, as mail is).
