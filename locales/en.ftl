@@ -510,3 +510,4 @@ show-promise-kept = promise kept
 vocab-notify-level-at-risk = at-risk
 vocab-notify-level-breach = breach
 label-tier = tier
+stats-dim-tier = tier

@@ -509,3 +509,4 @@ show-promise-kept = 承诺已兑现
 vocab-notify-level-at-risk = 即将超时
 vocab-notify-level-breach = 已超时
 label-tier = 客户等级
+stats-dim-tier = 客户等级

@@ -189,7 +189,8 @@ pub fn check(desk: &Desk, now: chrono::DateTime<chrono::Utc>) -> Result<Report> 
         .config
         .calendar()
         .ok()
-        .and_then(|c| Policy::new(&desk.config.sla, c).ok());
+        .and_then(|c| Policy::new(&desk.config.sla, c).ok())
+        .and_then(|p| p.with_tiers(&desk.config).ok());
     let gaps = policy
         .as_ref()
         .and_then(|p| HolidayGaps::new(p, &desk.config.sla, now));
@@ -437,6 +438,11 @@ pub fn check(desk: &Desk, now: chrono::DateTime<chrono::Utc>) -> Result<Report> 
     missing.extend(gaps.and_then(HolidayGaps::now));
     let mut warnings: Vec<String> = missing.into_iter().map(coverage::warning).collect();
     warnings.append(&mut report.warnings);
+    warnings.extend(crate::model::customer::tier_warnings(
+        &desk.config,
+        customers.iter().map(|(_, c)| c),
+        desk.local(now).date_naive(),
+    ));
     report.warnings = warnings;
     Ok(report)
 }

@@ -1060,7 +1060,7 @@ within = "30d"
 # `--where @NAME` takes the step on those tickets. A view's keys are `ticket list`'s
 # filters with `_` for `-` (open, mine, state, grade, priority, category, department,
 # assignee, customer, channel, tag, opened_from/to, closed_from/to, text, history,
-# overdue, due_within, collab_to, collab_open, opened_by, following); a list matches any
+# overdue, due_within, collab_to, collab_open, opened_by, following, tier); a list matches any
 # of its values (`tag`: all). Days may count from today: "-30d", "-2w", "today". `sort`,
 # `reverse`, `sla` and `description` say how it is shown. Flags given with `@NAME` narrow it. `ticket list --views` lists them.
 [views.my-open]

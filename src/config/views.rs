@@ -74,6 +74,9 @@ pub struct TicketFilter {
     /// whoever it is passed on to.
     #[serde(default)]
     pub following: bool,
+    /// Opened for a customer of one of these tiers (`[sla.tiers]`; `default`: none).
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub tier: Vec<String>,
 }
 
 impl TicketFilter {
@@ -272,6 +275,7 @@ pub const FILTER_KEYS: &[&str] = &[
     "collab_open",
     "opened_by",
     "following",
+    "tier",
 ];
 
 /// The filter `table` spells, or the key at fault (when one is) and what is wrong.

@@ -210,6 +210,45 @@ pub fn names(desk: &Desk) -> Result<std::collections::HashMap<String, String>> {
         .collect())
 }
 
+/// Warnings about customers' explicit tiers on `today`, by customer ID: a contract that
+/// ends within [`EXPIRY_WARNING_DAYS`](crate::config::tiers::EXPIRY_WARNING_DAYS) days
+/// (today included), and a tier `[sla.tiers]` no longer has. `check` and `sla check`
+/// print them; they never make a desk unclean.
+pub fn tier_warnings<'a>(
+    config: &crate::config::Config,
+    customers: impl IntoIterator<Item = &'a Customer>,
+    today: NaiveDate,
+) -> Vec<String> {
+    let window = crate::config::tiers::EXPIRY_WARNING_DAYS;
+    let mut out = Vec::new();
+    for c in customers {
+        let Some(tier) = &c.tier else { continue };
+        if !config.sla.tiers.contains_key(tier) {
+            out.push(format!(
+                "customer {}: tier \"{tier}\" is not in [sla.tiers]; its tickets are opened \
+                 without it (svcdesk customer edit {} --no-tier, or define the tier)",
+                c.id, c.id
+            ));
+            continue;
+        }
+        let Some(last) = c.tier_until else { continue };
+        let left = (last - today).num_days();
+        if (0..=window).contains(&left) {
+            let when = match left {
+                0 => "today".to_string(),
+                1 => "tomorrow".to_string(),
+                n => format!("in {n} days"),
+            };
+            out.push(format!(
+                "customer {} ({}): the \"{tier}\" tier contract ends {last} ({when}); renew \
+                 with: svcdesk customer edit {} --tier {tier} --tier-until DATE",
+                c.id, c.name, c.id
+            ));
+        }
+    }
+    out
+}
+
 /// Phone numbers compare by their digits only, so "138-0000 0000" equals "13800000000".
 pub fn phone_digits(p: &str) -> String {
     p.chars().filter(char::is_ascii_digit).collect()

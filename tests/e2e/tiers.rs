@@ -299,3 +299,91 @@ fn customer_edit_refuses_an_unknown_tier_and_an_end_without_a_tier() {
     d.ok(&["customer", "edit", &c, "--no-tier"]);
     assert_eq!(d.read_customer(&c), before);
 }
+
+#[test]
+fn list_stats_and_check_know_the_tier() {
+    let d = desk();
+    let sat = "2026-12-05T10:00";
+    let gold = d.add(&[
+        "--name",
+        "华东机械",
+        "--phone",
+        "021-5555-0101",
+        "--tag",
+        "vip",
+    ]);
+    let plain = d.add(&["--name", "西南电子", "--phone", "021-5555-0102"]);
+    let tg = open(&d, sat, &gold);
+    let ts = open(&d, sat, &plain);
+
+    let ids = |args: &[&str]| -> Vec<String> {
+        let mut a = vec!["ticket", "list", "--format", "csv"];
+        a.extend(args);
+        let out = ok_at(&d, sat, &a);
+        out.lines()
+            .skip(1)
+            .map(|l| l.split(',').next().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(ids(&["--tier", "gold"]), [tg.clone()]);
+    assert_eq!(ids(&["--tier", "default"]), [ts.clone()]);
+    assert_eq!(ids(&["--tier", "gold", "--tier", "default"]).len(), 2);
+    let (code, out, err) = at(&d, sat, &["ticket", "list", "--tier", "glod"]);
+    assert_eq!((code, out.as_str()), (1, ""), "{err}");
+    assert!(
+        err.contains("no tier \"glod\"") && err.contains("gold"),
+        "{err}"
+    );
+
+    // One ticket each: the gold group and the default group.
+    let csv = ok_at(
+        &d,
+        sat,
+        &[
+            "stats", "--month", "2026-12", "--by", "tier", "--format", "csv",
+        ],
+    );
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let (tier, opened) = (
+        header
+            .iter()
+            .position(|h| *h == "tier")
+            .expect("a tier column"),
+        header.iter().position(|h| *h == "opened").unwrap(),
+    );
+    let groups: Vec<(String, String)> = lines
+        .map(|l| {
+            let cells: Vec<&str> = l.split(',').collect();
+            (cells[tier].to_string(), cells[opened].to_string())
+        })
+        .collect();
+    assert!(groups.contains(&("gold".into(), "1".into())), "{csv}");
+    assert!(groups.contains(&("default".into(), "1".into())), "{csv}");
+
+    // A contract ending within 30 days is warned of by check and sla check; exit 0.
+    ok_at(
+        &d,
+        sat,
+        &[
+            "customer",
+            "edit",
+            &plain,
+            "--tier",
+            "gold",
+            "--tier-until",
+            "2026-12-31",
+        ],
+    );
+    let (code, out, err) = at(&d, sat, &["check"]);
+    assert_eq!((code, out.as_str()), (0, ""), "{err}");
+    let warning = format!(
+        "warning: customer {plain} (西南电子): the \"gold\" tier contract ends 2026-12-31 (in 26 days)"
+    );
+    assert!(err.contains(&warning), "{err}");
+    let (_, _, err) = at(&d, sat, &["sla", "check"]);
+    assert!(err.contains(&warning), "{err}");
+    // Not yet within 30 days: quiet.
+    let (_, _, err) = at(&d, "2026-11-30T10:00", &["check"]);
+    assert!(!err.contains("tier contract"), "{err}");
+}

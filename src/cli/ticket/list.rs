@@ -123,6 +123,10 @@ pub struct ListArgs {
     /// Only tickets I follow (--as / SVCDESK_USER): those I opened, whoever has them now.
     #[arg(long)]
     following: bool,
+    /// Only tickets opened for a customer of this tier of [sla.tiers] (stamped when
+    /// opened); `default` for tickets without a tier (repeat for any).
+    #[arg(long, value_name = "TIER")]
+    tier: Vec<String>,
     /// Add SLA columns: the next deadline of each ticket (JSON: every timer run).
     #[arg(long)]
     sla: bool,
@@ -163,6 +167,7 @@ impl ListArgs {
             collab_open: self.collab_open,
             opened_by: self.opened_by.clone(),
             following: self.following,
+            tier: self.tier.clone(),
         }
     }
 }
