@@ -1047,6 +1047,23 @@ timeout = "30s"
 # grades = ["II", "III"]
 # timers = ["respond", "resolve"]
 
+# Customer tiers (service levels): contract customers (VIP, 7×24 maintenance) with their
+# own calendar and targets. [calendars.NAME] takes the keys of [calendar] ("default" is
+# [calendar] itself); `always = true` makes a 7×24 calendar (no holidays). A customer is
+# in a tier by contract, `customer edit ID --tier gold --tier-until DATE` (`check` and
+# `sla check` warn 30 days before it ends), else by a tag in `match` (the first tier by
+# name). `targets` replace the named timers' targets for the tier's tickets: a string for
+# every ticket, or a table keyed like `target`; other timers keep theirs, counted on the
+# tier's calendar. Each ticket keeps the tier it was opened under (`tier` in its open
+# event), and `ticket list --tier` and `stats --by tier` use it. Uncomment to use.
+# [calendars.24x7]
+# always = true
+#
+# [sla.tiers.gold]
+# calendar = "24x7"
+# match = { tag = "vip" }
+# targets = { resolve = "24bh", respond = { III = "10m", all = "30m" } }
+
 # `ticket open` warns (on stderr; the ticket is opened all the same) when an earlier
 # ticket opened within `within` has the same value for every field in `match`
 # (customer, product, serial, category, contact), and prints the `ticket merge` or

@@ -235,6 +235,27 @@ mod tests {
     }
 
     #[test]
+    fn the_commented_example_of_init_works_uncommented() {
+        let text = super::super::default_config("x", chrono_tz::Asia::Shanghai);
+        let start = text.find("# [calendars.24x7]").expect("the example");
+        let end = start + text[start..].find("\n\n").expect("its end");
+        let example: String = text[start..end]
+            .lines()
+            .map(|l| {
+                l.strip_prefix("# ")
+                    .unwrap_or(l.strip_prefix('#').unwrap_or(l))
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        let text = format!("{}{example}{}", &text[..start], &text[end..]);
+        let c = Config::parse(Path::new("svcdesk.toml"), &text).unwrap();
+        assert_eq!(c.sla.tiers["gold"].calendar.as_deref(), Some("24x7"));
+        assert!(c.calendars["24x7"].always);
+        let p = c.policy().unwrap();
+        assert!(p.tiers.contains_key("gold"));
+    }
+
+    #[test]
     fn bad_names_are_reported_at_their_key() {
         let e = config("[sla.tiers.gold]\ncalendar = \"24x7\"\n").unwrap_err();
         assert!(
