@@ -90,7 +90,7 @@ struct Examined {
 
 enum Parsed {
     Nothing,
-    Customer(Customer),
+    Customer(Box<Customer>),
     Ticket(TicketRefs),
     Report(Box<FieldReport>),
     Measure(Box<Measure>),
@@ -289,7 +289,7 @@ pub fn check(desk: &Desk, now: chrono::DateTime<chrono::Utc>) -> Result<Report> 
         report.problems.extend(x.problems);
         match x.record {
             Parsed::Nothing => {}
-            Parsed::Customer(c) => customers.push((x.rel, c)),
+            Parsed::Customer(c) => customers.push((x.rel, *c)),
             Parsed::Ticket(t) => tickets.push((x.rel, t)),
             Parsed::Report(r) => field_reports.push((x.rel, *r)),
             Parsed::Measure(m) => measures.push((x.rel, *m)),
@@ -505,8 +505,13 @@ fn examine(
     // The typed parse is the common, clean case; only when it fails is the file read
     // again as plain TOML, to tell a schema or ID problem from a field problem.
     let typed: Result<(i64, String, Parsed)> = match kind {
-        Kind::Customer => record::parse_typed::<Customer>(path, &text)
-            .map(|c| (i64::from(c.schema), c.id.clone(), Parsed::Customer(c))),
+        Kind::Customer => record::parse_typed::<Customer>(path, &text).map(|c| {
+            (
+                i64::from(c.schema),
+                c.id.clone(),
+                Parsed::Customer(Box::new(c)),
+            )
+        }),
         Kind::Ticket => record::parse_typed::<Ticket>(path, &text).and_then(|t| {
             check_history(path, &text, &t, |m| problem(None, None, m))?;
             let mut departments: Vec<String> = t

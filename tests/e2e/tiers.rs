@@ -325,8 +325,8 @@ fn list_stats_and_check_know_the_tier() {
             .map(|l| l.split(',').next().unwrap().to_string())
             .collect()
     };
-    assert_eq!(ids(&["--tier", "gold"]), [tg.clone()]);
-    assert_eq!(ids(&["--tier", "default"]), [ts.clone()]);
+    assert_eq!(ids(&["--tier", "gold"]), [tg.as_str()]);
+    assert_eq!(ids(&["--tier", "default"]), [ts.as_str()]);
     assert_eq!(ids(&["--tier", "gold", "--tier", "default"]).len(), 2);
     let (code, out, err) = at(&d, sat, &["ticket", "list", "--tier", "glod"]);
     assert_eq!((code, out.as_str()), (1, ""), "{err}");
