@@ -597,6 +597,14 @@ fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Vec<Strin
 /// `(pattern, sentence)` with patterns as in [`KeyPath::matches`].
 const EXPECTED: &[(&str, &str)] = &[
     (
+        "sla.tiers.*.targets.*",
+        "a tier's target is a quoted string such as \"8h\", or a table such as { III = \"4h\", all = \"8h\" }",
+    ),
+    (
+        "sla.tiers.*.targets.*.*",
+        "a target is a quoted string such as \"48h\", \"8bh\" or \"3wd\"",
+    ),
+    (
         "sla.timers.*.target.*",
         "a target is a quoted string such as \"48h\", \"8bh\" or \"3wd\"",
     ),

@@ -64,13 +64,43 @@ pub struct TierMatch {
 }
 
 /// A tier's target for one timer.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 #[serde(untagged)]
 pub enum TierTarget {
     /// For every ticket of the tier, as `all`.
     One(String),
     /// Keyed like `[sla.timers.NAME] target`.
     Keyed(BTreeMap<String, String>),
+}
+
+/// By hand rather than `untagged`, so that a wrong type says what is expected (see
+/// `config::wrong_type`).
+impl<'de> Deserialize<'de> for TierTarget {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = TierTarget;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str(
+                    "a target such as \"8h\", or a table such as { III = \"4h\", all = \"8h\" }",
+                )
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<TierTarget, E> {
+                Ok(TierTarget::One(v.to_string()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TierTarget, A::Error> {
+                let mut out = BTreeMap::new();
+                while let Some((k, v)) = map.next_entry::<String, String>()? {
+                    out.insert(k, v);
+                }
+                Ok(TierTarget::Keyed(out))
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
 }
 
 impl TierTarget {
@@ -270,6 +300,19 @@ mod tests {
         let e = config("[sla.tiers.gold]\ntargets = { resolve = { IV = \"8h\" } }\n").unwrap_err();
         assert!(
             e.contains("sla.tiers.gold.targets.resolve.IV = \"8h\""),
+            "{e}"
+        );
+        let e = config("[sla.tiers.gold]\ntargets = { resolve = 8 }\n").unwrap_err();
+        assert!(
+            e.ends_with(
+                "sla.tiers.gold.targets.resolve: a tier's target is a quoted string such as \"8h\", \
+                 or a table such as { III = \"4h\", all = \"8h\" }, not the number 8"
+            ),
+            "{e}"
+        );
+        let e = config("[sla.tiers.gold]\ntargets = { resolve = { III = 8 } }\n").unwrap_err();
+        assert!(
+            e.contains("sla.tiers.gold.targets.resolve.III: a target is a quoted string"),
             "{e}"
         );
         let e =
