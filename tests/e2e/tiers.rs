@@ -236,8 +236,8 @@ fn a_bad_tier_or_calendar_is_reported_at_its_line() {
 
     // A 7×24 calendar takes no holidays.
     let bad = text.replace(
-        "always = true",
-        "always = true\nholidays = [\"2026-12-25\"]",
+        "\nalways = true",
+        "\nalways = true\nholidays = [\"2026-12-25\"]",
     );
     d.write("svcdesk.toml", &bad);
     let line = bad
