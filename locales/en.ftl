@@ -523,3 +523,5 @@ timer-forward = forward
 timer-measures = measures
 timer-diagnosis = diagnosis
 timer-archive = archive
+label-tier = tier
+stats-dim-tier = tier

@@ -522,3 +522,5 @@ timer-forward = 转交
 timer-measures = 补救预防措施
 timer-diagnosis = 诊断
 timer-archive = 存档
+label-tier = 客户等级
+stats-dim-tier = 客户等级

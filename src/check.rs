@@ -90,7 +90,7 @@ struct Examined {
 
 enum Parsed {
     Nothing,
-    Customer(Customer),
+    Customer(Box<Customer>),
     Ticket(TicketRefs),
     Report(Box<FieldReport>),
     Measure(Box<Measure>),
@@ -189,7 +189,8 @@ pub fn check(desk: &Desk, now: chrono::DateTime<chrono::Utc>) -> Result<Report> 
         .config
         .calendar()
         .ok()
-        .and_then(|c| Policy::new(&desk.config.sla, c).ok());
+        .and_then(|c| Policy::new(&desk.config.sla, c).ok())
+        .and_then(|p| p.with_tiers(&desk.config).ok());
     let gaps = policy
         .as_ref()
         .and_then(|p| HolidayGaps::new(p, &desk.config.sla, now));
@@ -288,7 +289,7 @@ pub fn check(desk: &Desk, now: chrono::DateTime<chrono::Utc>) -> Result<Report> 
         report.problems.extend(x.problems);
         match x.record {
             Parsed::Nothing => {}
-            Parsed::Customer(c) => customers.push((x.rel, c)),
+            Parsed::Customer(c) => customers.push((x.rel, *c)),
             Parsed::Ticket(t) => tickets.push((x.rel, t)),
             Parsed::Report(r) => field_reports.push((x.rel, *r)),
             Parsed::Measure(m) => measures.push((x.rel, *m)),
@@ -437,6 +438,11 @@ pub fn check(desk: &Desk, now: chrono::DateTime<chrono::Utc>) -> Result<Report> 
     missing.extend(gaps.and_then(HolidayGaps::now));
     let mut warnings: Vec<String> = missing.into_iter().map(coverage::warning).collect();
     warnings.append(&mut report.warnings);
+    warnings.extend(crate::model::customer::tier_warnings(
+        &desk.config,
+        customers.iter().map(|(_, c)| c),
+        desk.local(now).date_naive(),
+    ));
     report.warnings = warnings;
     Ok(report)
 }
@@ -499,8 +505,13 @@ fn examine(
     // The typed parse is the common, clean case; only when it fails is the file read
     // again as plain TOML, to tell a schema or ID problem from a field problem.
     let typed: Result<(i64, String, Parsed)> = match kind {
-        Kind::Customer => record::parse_typed::<Customer>(path, &text)
-            .map(|c| (i64::from(c.schema), c.id.clone(), Parsed::Customer(c))),
+        Kind::Customer => record::parse_typed::<Customer>(path, &text).map(|c| {
+            (
+                i64::from(c.schema),
+                c.id.clone(),
+                Parsed::Customer(Box::new(c)),
+            )
+        }),
         Kind::Ticket => record::parse_typed::<Ticket>(path, &text).and_then(|t| {
             check_history(path, &text, &t, |m| problem(None, None, m))?;
             let mut departments: Vec<String> = t

@@ -505,6 +505,8 @@ vocab!(
         Product = "product",
         /// Field visits by their engineer, tickets by their assignee.
         Engineer = "engineer",
+        /// The customer's tier stamped when the ticket was opened (`default`: none).
+        Tier = "tier",
     }
 );
 
@@ -521,6 +523,10 @@ impl Dim {
             Dim::Channel => t.channel.map(|c| c.to_string()).unwrap_or_default(),
             Dim::Customer => s(&t.customer),
             Dim::Product => s(&t.product),
+            Dim::Tier => t
+                .tier()
+                .unwrap_or(crate::config::tiers::DEFAULT_TIER)
+                .to_string(),
         }
     }
 

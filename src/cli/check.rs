@@ -19,11 +19,13 @@ no longer have the SHA-256 its record holds is a problem naming the record, the 
 (or log entry) and the file.
 
 Warnings go to stderr as `warning: ...` lines and leave the exit code alone. There are
-two: [calendar] lists holidays for some years but not for a year that a working-time
+three: [calendar] lists holidays for some years but not for a year that a working-time
 deadline (bh, wd) of an open ticket, or today, falls in, so that year's public holidays
-count as working days (add the year's holidays and make-up days to svcdesk.toml); and a
+count as working days (add the year's holidays and make-up days to svcdesk.toml); a
 file under attachments/ that no record names, as a command killed between copying a file
-and writing its record leaves (delete it if nothing needs it).
+and writing its record leaves (delete it if nothing needs it); and a customer's tier
+contract (`customer edit --tier-until`) that ends within 30 days, or a customer's tier
+that [sla.tiers] no longer has (`sla check` warns of these too).
 
 Examples:
   svcdesk check

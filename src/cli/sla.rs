@@ -84,6 +84,26 @@ Which target applies:
   an exchange approved Friday 17:00 for a remote customer is due Sunday 17:00 (48h), for
   anyone else Saturday 17:00 (24h); shipped Monday, it is breached.
 
+Customer tiers (service levels):
+    [calendars.24x7]                # more calendars, with the keys of [calendar]
+    always = true                   # 7x24: every hour of every day (no holidays)
+
+    [sla.tiers.gold]
+    calendar = \"24x7\"               # a [calendars.NAME], or \"default\" ([calendar])
+    match = { tag = \"vip\" }         # customers with this tag (one or a list: any)
+    targets = { resolve = \"24bh\", respond = { III = \"10m\", all = \"30m\" } }
+
+  A customer's tier: the one set with `customer edit ID --tier gold --tier-until DATE`
+  while DATE has not passed, else the first tier by name whose tag they have, else none
+  (the default: [calendar] and the timers' own targets). A tier's targets replace the
+  targets of the timers they name for its tickets (a string is for every ticket, like
+  all; a table is keyed like target); other timers keep theirs, counted on the tier's
+  calendar. The tier is stamped into the ticket's open event (tier = \"gold\"), so editing
+  the customer later never moves the deadlines of tickets already opened. Received
+  Saturday 10:00, a 1wd target on the 7x24 calendar runs out Sunday 10:00; on the
+  default Monday-Friday calendar, Monday 18:00. `check` and `sla check` warn on stderr
+  of a tier contract that ends within 30 days.
+
 When a timer runs:
   Start: every event whose action is in start begins a run (a timer can run several
   times on one ticket). End: the first later event in stop; or the ticket's close; or
@@ -198,6 +218,10 @@ lists no holidays for 2027 ...`), and exits at least 1; stdout is unchanged. Add
 year's holidays and make-up days to svcdesk.toml. A desk with no holidays at all chose
 so and is not warned.
 
+A customer's tier contract (`customer edit --tier-until`) that ends within 30 days, or a
+tier [sla.tiers] no longer has, is told on stderr too (`warning: customer ID (NAME): the
+\"gold\" tier contract ends DATE ...`); it leaves the exit code alone.
+
 CSV columns: id,timer,state,target,basis,started,due,remaining_minutes,grade,priority,
 department,assignee,title,run,remaining_unit (remaining_minutes counts wall-clock minutes
 or, when remaining_unit is `working`, minutes of working time; run is 1 for the timer's
@@ -286,6 +310,14 @@ fn check(cx: &mut Context, a: CheckArgs) -> Result<u8> {
     // a breach.
     for &year in &report.holiday_gaps {
         super::warn(&coverage::warning(year));
+    }
+    // Contracts about to end (customer edit --tier-until): a warning, never a failure.
+    if !desk.config.sla.tiers.is_empty() {
+        let customers = svcdesk::model::customer::load_all(&desk)?;
+        let today = desk.local(now).date_naive();
+        for w in svcdesk::model::customer::tier_warnings(&desk.config, &customers, today) {
+            super::warn(&w);
+        }
     }
     // Silent for cron when all is well; scripts always get a whole document.
     if !report.is_empty() || a.format != Format::Table {

@@ -19,6 +19,7 @@ pub mod fields;
 pub mod hooks;
 pub mod ladder;
 pub mod policy;
+pub mod tiers;
 pub mod views;
 
 pub use policy::{Policy, PolicyError};
@@ -73,6 +74,10 @@ pub struct Config {
     /// `[lifecycle]`: what `sla check --apply` does by itself. Optional: nothing when absent.
     #[serde(default, skip_serializing_if = "Lifecycle::is_off")]
     pub lifecycle: Lifecycle,
+    /// `[calendars.NAME]`: more business calendars, with the keys of `[calendar]` (which
+    /// is the one named `default`); `[sla.tiers.NAME] calendar` picks one. Optional.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub calendars: BTreeMap<String, CalendarConfig>,
 }
 
 /// `[lifecycle]`: rules `svcdesk sla check --apply` (cron) applies by itself, each change
@@ -258,6 +263,10 @@ pub struct Sla {
     /// deadline (see [`ladder`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ladder: Vec<ladder::Rung>,
+    /// `[sla.tiers.NAME]`: customer tiers (service levels) with their own calendar and
+    /// targets (see `tiers`). Optional.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tiers: BTreeMap<String, tiers::Tier>,
 }
 
 /// `[sla.escalate]`: move tickets whose timer breached to a person (e.g. the after-sales
@@ -344,8 +353,9 @@ impl Config {
         // The SLA policy is checked on every load, so a typo in a target fails every
         // command (and `svcdesk check`) at its line, not only the cron job.
         if let Ok(calendar) = config.calendar() {
-            let policy =
-                Policy::new(&config.sla, calendar).map_err(|e| at(e.key(), e.to_string()))?;
+            let policy = Policy::new(&config.sla, calendar)
+                .and_then(|p| p.with_tiers(&config))
+                .map_err(|e| at(e.key(), e.to_string()))?;
             let categories: Vec<&str> = config.categories.keys().map(String::as_str).collect();
             policy
                 .check_names(&categories, &departments)
@@ -501,6 +511,7 @@ impl Config {
                 }
             }
         }
+        tiers::validate(self)?;
         Ok(())
     }
 
@@ -539,7 +550,18 @@ impl Config {
         let calendar = self
             .calendar()
             .map_err(|e| Error::invalid(format!("{FILE_NAME} [calendar]: {e}")))?;
-        Policy::new(&self.sla, calendar).map_err(|e| Error::invalid(format!("{FILE_NAME}: {e}")))
+        Policy::new(&self.sla, calendar)
+            .and_then(|p| p.with_tiers(self))
+            .map_err(|e| Error::invalid(format!("{FILE_NAME}: {e}")))
+    }
+
+    /// The calendar named `name`: `default` is `[calendar]`, others `[calendars.NAME]`
+    /// (validated when the config was loaded).
+    pub fn named_calendar(&self, name: &str) -> Option<Calendar> {
+        if name == tiers::DEFAULT_CALENDAR {
+            return self.calendar().ok();
+        }
+        Calendar::new(self.timezone, self.calendars.get(name)?).ok()
     }
 
     /// The staff member one of whose `email` entries is `email` (case-blind, as mail is).
@@ -608,6 +630,14 @@ fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Vec<Strin
 /// What belongs at a key, said with an example, for the type mistakes people make most:
 /// `(pattern, sentence)` with patterns as in [`KeyPath::matches`].
 const EXPECTED: &[(&str, &str)] = &[
+    (
+        "sla.tiers.*.targets.*",
+        "a tier's target is a quoted string such as \"8h\", or a table such as { III = \"4h\", all = \"8h\" }",
+    ),
+    (
+        "sla.tiers.*.targets.*.*",
+        "a target is a quoted string such as \"48h\", \"8bh\" or \"3wd\"",
+    ),
     (
         "sla.timers.*.target.*",
         "a target is a quoted string such as \"48h\", \"8bh\" or \"3wd\"",
@@ -1130,6 +1160,22 @@ timeout = "30s"
 # notify = ["head", "opener"]
 # escalate = "sun"
 # grade = "III"
+# Customer tiers (service levels): contract customers (VIP, 7×24 maintenance) with their
+# own calendar and targets. [calendars.NAME] takes the keys of [calendar] ("default" is
+# [calendar] itself); `always = true` makes a 7×24 calendar (no holidays). A customer is
+# in a tier by contract, `customer edit ID --tier gold --tier-until DATE` (`check` and
+# `sla check` warn 30 days before it ends), else by a tag in `match` (the first tier by
+# name). `targets` replace the named timers' targets for the tier's tickets: a string for
+# every ticket, or a table keyed like `target`; other timers keep theirs, counted on the
+# tier's calendar. Each ticket keeps the tier it was opened under (`tier` in its open
+# event), and `ticket list --tier` and `stats --by tier` use it. Uncomment to use.
+# [calendars.24x7]
+# always = true
+#
+# [sla.tiers.gold]
+# calendar = "24x7"
+# match = { tag = "vip" }
+# targets = { resolve = "24bh", respond = { III = "10m", all = "30m" } }
 
 # `ticket open` warns (on stderr; the ticket is opened all the same) when an earlier
 # ticket opened within `within` has the same value for every field in `match`
@@ -1144,7 +1190,7 @@ within = "30d"
 # `--where @NAME` takes the step on those tickets. A view's keys are `ticket list`'s
 # filters with `_` for `-` (open, mine, state, grade, priority, category, department,
 # assignee, customer, channel, tag, opened_from/to, closed_from/to, text, history,
-# overdue, due_within, collab_to, collab_open, opened_by, following); a list matches any
+# overdue, due_within, collab_to, collab_open, opened_by, following, tier); a list matches any
 # of its values (`tag`: all). Days may count from today: "-30d", "-2w", "today". `sort`,
 # `reverse`, `sla` and `description` say how it is shown. Flags given with `@NAME` narrow it. `ticket list --views` lists them.
 [views.my-open]

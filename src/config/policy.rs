@@ -17,6 +17,9 @@ pub struct Policy {
     pub(crate) timers: Vec<TimerRule>,
     /// `[[sla.ladder]]`, in order.
     pub(crate) ladder: Vec<super::ladder::Level>,
+    /// `[sla.tiers.NAME]`: this policy on the tier's calendar with its targets (see
+    /// `config::tiers`); empty in a tier's own policy.
+    pub(crate) tiers: std::collections::BTreeMap<String, Policy>,
 }
 
 /// One validated `[sla.timers.NAME]` table.
@@ -136,6 +139,7 @@ impl Policy {
             calendar,
             timers,
             ladder,
+            tiers: Default::default(),
         })
     }
 
@@ -179,6 +183,60 @@ impl Policy {
             }
         }
         Ok(())
+    }
+
+    /// Adds the policy of every `[sla.tiers.NAME]` of `config`: its calendar, and its
+    /// targets in place of the timers' own. Names were checked by `tiers::validate`;
+    /// a bad target value is reported at its key under `sla.tiers`.
+    pub fn with_tiers(mut self, config: &super::Config) -> Result<Policy, PolicyError> {
+        for (name, tier) in &config.sla.tiers {
+            let Some(calendar) = config.tier_calendar(name) else {
+                continue;
+            };
+            let mut timers = self.timers.clone();
+            for (timer, target) in &tier.targets {
+                let Some(base) = config.sla.timers.get(timer) else {
+                    continue;
+                };
+                let table = target.table();
+                let own = Timer {
+                    target: table.clone(),
+                    ..base.clone()
+                };
+                let at = KeyPath::new(["sla", "tiers", name.as_str(), "targets", timer.as_str()]);
+                let rule = TimerRule::new(timer, &own).map_err(|mut e| {
+                    let key =
+                        |k: &str| KeyPath::new(["sla", "timers", timer.as_str(), "target", k]);
+                    e.key = match target {
+                        super::tiers::TierTarget::Keyed(map) => {
+                            match map.keys().find(|k| e.key == key(k)) {
+                                Some(k) => at.clone().key(k.as_str()),
+                                None => at.clone(),
+                            }
+                        }
+                        super::tiers::TierTarget::One(_) => at.clone(),
+                    };
+                    e
+                })?;
+                if let Some(slot) = timers.iter_mut().find(|t| t.name == *timer) {
+                    *slot = rule;
+                }
+            }
+            let policy = Policy {
+                calendar,
+                timers,
+                ladder: self.ladder.clone(),
+                tiers: Default::default(),
+            };
+            self.tiers.insert(name.clone(), policy);
+        }
+        Ok(self)
+    }
+
+    /// The policy a ticket of `tier` is evaluated by: that tier's, or this one for no
+    /// tier or one no longer in `[sla.tiers]`.
+    pub fn for_tier(&self, tier: Option<&str>) -> &Policy {
+        tier.and_then(|t| self.tiers.get(t)).unwrap_or(self)
     }
 
     pub fn calendar(&self) -> &Calendar {

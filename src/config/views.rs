@@ -78,6 +78,9 @@ pub struct TicketFilter {
     /// forward it (`ticket forward`; `[routing] manual` channels).
     #[serde(default)]
     pub unforwarded: bool,
+    /// Opened for a customer of one of these tiers (`[sla.tiers]`; `default`: none).
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub tier: Vec<String>,
 }
 
 impl TicketFilter {
@@ -277,6 +280,7 @@ pub const FILTER_KEYS: &[&str] = &[
     "opened_by",
     "following",
     "unforwarded",
+    "tier",
 ];
 
 /// The filter `table` spells, or the key at fault (when one is) and what is wrong.

@@ -263,7 +263,7 @@ pub const EVENT_HEAD: [&str; 5] = ["ticket", "seq", "at", "by", "action"];
 
 /// Event fields that came after the CSV layout was fixed: they go last, so that scripts
 /// that count columns keep working.
-const EVENT_LATER: [&str; 21] = [
+const EVENT_LATER: [&str; 22] = [
     "entered_by",
     "field",
     "old",
@@ -285,6 +285,7 @@ const EVENT_LATER: [&str; 21] = [
     "level",
     "ladder",
     "appointment",
+    "tier",
 ];
 
 /// Event fields `export events` leaves out: a redaction's event number was never a
@@ -312,7 +313,7 @@ pub fn event_columns() -> Vec<&'static str> {
 }
 
 /// `export events`' columns in Chinese (`--lang zh`); a column not here keeps its name.
-pub const EVENT_ZH: [(&str, &str); 65] = [
+pub const EVENT_ZH: [(&str, &str); 66] = [
     ("ticket", "工单号"),
     ("seq", "序号"),
     ("at", "时间"),
@@ -378,6 +379,7 @@ pub const EVENT_ZH: [(&str, &str); 65] = [
     ("level", "提醒级别"),
     ("ladder", "升级梯级"),
     ("appointment", "上门预约"),
+    ("tier", "客户等级"),
 ];
 
 /// One row per event of each ticket, in history order, under [`event_columns`].
@@ -553,7 +555,7 @@ mod tests {
              responsibility,need,due,request,parts,on_call,efficiency,attitude,result,\
              satisfaction,link,link_ticket,amount,currency,comp_kind,timer,entered_by,field,old,new,\
              cause_code,fields,template,items,carrier,tracking,address,goods,remote,verdict,lead,\
-             exception,promised,kept,level,ladder,appointment"
+             exception,promised,kept,level,ladder,appointment,tier"
         );
     }
 

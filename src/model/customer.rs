@@ -57,6 +57,17 @@ pub struct Customer {
     /// Custom field values (`[fields.NAME]` for customers), `fields = { NAME = "..." }`.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub fields: crate::config::fields::Values,
+    /// The customer's tier (`[sla.tiers.NAME]`) by contract, set with `customer edit
+    /// --tier`; it wins over a tier's tag match until `tier_until`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tier: Option<String>,
+    /// The last day of the contract that gives `tier` (inclusive); none: no end.
+    #[serde(
+        default,
+        deserialize_with = "serde_time::opt_date",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tier_until: Option<NaiveDate>,
 }
 
 /// One communication-log entry: who talked with whom, how, about what, and when to follow up.
@@ -126,6 +137,10 @@ pub struct Changes {
     pub custom: Vec<(String, String)>,
     /// Mark (`Some(true)`) or unmark the customer as remote.
     pub remote: Option<bool>,
+    /// Set (`Some(Some(tier))`) or clear (`Some(None)`) the customer's explicit tier.
+    pub tier: Option<Option<String>>,
+    /// Set or clear the last day of the tier's contract.
+    pub tier_until: Option<Option<NaiveDate>>,
 }
 
 impl Customer {
@@ -141,6 +156,13 @@ impl Customer {
             Field::Address => self.address.as_deref(),
             Field::Notes => self.notes.as_deref(),
         }
+    }
+
+    /// The customer's tier on day `on` (see `config::tiers`): the explicit one while
+    /// its contract runs, else the first tier whose tag they have.
+    pub fn tier_on(&self, config: &crate::config::Config, on: NaiveDate) -> Option<String> {
+        let set = self.tier.as_deref().map(|t| (t, self.tier_until));
+        config.tier_for(&self.tags, set, on)
     }
 
     /// Does `text` occur (case-insensitively) in any of the customer's text fields?
@@ -186,6 +208,45 @@ pub fn names(desk: &Desk) -> Result<std::collections::HashMap<String, String>> {
         .into_iter()
         .map(|c| (c.id, c.name))
         .collect())
+}
+
+/// Warnings about customers' explicit tiers on `today`, by customer ID: a contract that
+/// ends within [`EXPIRY_WARNING_DAYS`](crate::config::tiers::EXPIRY_WARNING_DAYS) days
+/// (today included), and a tier `[sla.tiers]` no longer has. `check` and `sla check`
+/// print them; they never make a desk unclean.
+pub fn tier_warnings<'a>(
+    config: &crate::config::Config,
+    customers: impl IntoIterator<Item = &'a Customer>,
+    today: NaiveDate,
+) -> Vec<String> {
+    let window = crate::config::tiers::EXPIRY_WARNING_DAYS;
+    let mut out = Vec::new();
+    for c in customers {
+        let Some(tier) = &c.tier else { continue };
+        if !config.sla.tiers.contains_key(tier) {
+            out.push(format!(
+                "customer {}: tier \"{tier}\" is not in [sla.tiers]; its tickets are opened \
+                 without it (svcdesk customer edit {} --no-tier, or define the tier)",
+                c.id, c.id
+            ));
+            continue;
+        }
+        let Some(last) = c.tier_until else { continue };
+        let left = (last - today).num_days();
+        if (0..=window).contains(&left) {
+            let when = match left {
+                0 => "today".to_string(),
+                1 => "tomorrow".to_string(),
+                n => format!("in {n} days"),
+            };
+            out.push(format!(
+                "customer {} ({}): the \"{tier}\" tier contract ends {last} ({when}); renew \
+                 with: svcdesk customer edit {} --tier {tier} --tier-until DATE",
+                c.id, c.name, c.id
+            ));
+        }
+    }
+    out
 }
 
 /// Phone numbers compare by their digits only, so "138-0000 0000" equals "13800000000".
@@ -486,11 +547,45 @@ pub fn edit(desk: &Desk, id: &Id, changes: &Changes) -> Result<bool> {
             _ => {}
         }
     }
+    if let Some(Some(tier)) = &changes.tier
+        && !desk.config.sla.tiers.contains_key(tier)
+    {
+        let tiers = &desk.config.sla.tiers;
+        if tiers.is_empty() {
+            return Err(Error::invalid_with_hint(
+                format!(
+                    "no tier \"{}\": {} has no [sla.tiers]",
+                    shown(tier),
+                    crate::config::FILE_NAME
+                ),
+                "define one, e.g. [sla.tiers.gold] with calendar = \"default\" and targets = { resolve = \"24h\" }",
+            ));
+        }
+        return Err(crate::names::not_known(
+            format!(
+                "no tier \"{}\" in {} [sla.tiers]",
+                shown(tier),
+                crate::config::FILE_NAME
+            ),
+            tier,
+            "tiers",
+            tiers.keys().map(String::as_str),
+        ));
+    }
     let custom = super::fields::changes(desk, FieldRecord::Customer, &changes.custom)?;
     let _lock = desk.lock()?;
     let path = desk.path_of(id);
     // Validate the file as a whole first: editing a broken record would hide the break.
     let before = load_file(&path)?;
+    if changes.tier.is_none()
+        && matches!(changes.tier_until, Some(Some(_)))
+        && before.tier.is_none()
+    {
+        return Err(Error::invalid_with_hint(
+            format!("customer {id} has no tier whose contract could end"),
+            "give the tier too: --tier NAME --tier-until DATE",
+        ));
+    }
     let values = super::fields::apply(desk, &before.fields, &custom)?;
     record::edit_file(&path, |doc| {
         if values != before.fields {
@@ -519,6 +614,21 @@ pub fn edit(desk: &Desk, id: &Id, changes: &Changes) -> Result<bool> {
             Some(true) => doc["remote"] = value(true),
             Some(false) => {
                 doc.remove("remote");
+            }
+            None => {}
+        }
+        match &changes.tier {
+            Some(Some(tier)) => set_string(doc.as_table_mut(), "tier", tier),
+            Some(None) => {
+                doc.remove("tier");
+                doc.remove("tier_until");
+            }
+            None => {}
+        }
+        match changes.tier_until {
+            Some(Some(day)) => doc["tier_until"] = value(date_value(day)),
+            Some(None) => {
+                doc.remove("tier_until");
             }
             None => {}
         }

@@ -1,6 +1,7 @@
 //! Which records `customer list` and `measure list` show, in what order: the filters
 //! and sort keys as data, applied to the records loaded.
 
+use crate::config::tiers::DEFAULT_TIER;
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use chrono_tz::Tz;
 
@@ -127,6 +128,19 @@ impl TicketFilter {
         if let Some(c) = &self.customer {
             self.customer = Some(desk.resolve(Kind::Customer, c)?.to_string());
         }
+        let tiers = &desk.config.sla.tiers;
+        let known = || std::iter::once(DEFAULT_TIER).chain(tiers.keys().map(String::as_str));
+        if let Some(t) = self.tier.iter().find(|t| !known().any(|k| k == t.as_str())) {
+            return Err(crate::names::not_known(
+                format!(
+                    "no tier \"{t}\" in {} [sla.tiers]",
+                    crate::config::FILE_NAME
+                ),
+                t,
+                "tiers",
+                known(),
+            ));
+        }
         if self.needs_me() && me.is_none() {
             return Err(Error::invalid(
                 "`mine` and `following` need to know who you are: give --as or set SVCDESK_USER",
@@ -189,6 +203,11 @@ impl TicketFilter {
                 .all(|(k, v)| crate::config::fields::holds(&t.fields, k, v))
             && self.collab_matches(t)
             && (!self.unforwarded || super::steps::unforwarded(t))
+            && (self.tier.is_empty()
+                || self
+                    .tier
+                    .iter()
+                    .any(|w| w == t.tier().unwrap_or(DEFAULT_TIER)))
             && (!self.needs_sla()
                 || running(t).iter().any(|r| {
                     (self.overdue && r.breached)

@@ -223,6 +223,10 @@ pub struct Event {
     /// visit, the built-in `appointment` timer's, not the `promise` timer's.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub appointment: bool,
+    /// open: the customer's tier (`[sla.tiers.NAME]`) when the ticket was opened; its
+    /// calendar and targets time the ticket. Absent: the default tier.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tier: Option<String>,
 }
 
 fn epoch() -> DateTime<FixedOffset> {
@@ -1085,6 +1089,15 @@ pub fn fields_value(v: &FieldValues) -> Option<toml_edit::Value> {
 impl Ticket {
     pub fn state(&self) -> State {
         self.state.unwrap_or(State::New)
+    }
+
+    /// The customer's tier stamped into the open event (`[sla.tiers.NAME]`); `None`:
+    /// the default tier.
+    pub fn tier(&self) -> Option<&str> {
+        self.event
+            .iter()
+            .find(|e| e.action == Some(Action::Open))
+            .and_then(|e| e.tier.as_deref())
     }
 
     pub fn is_open(&self) -> bool {

@@ -40,7 +40,7 @@ use crate::error::{Error, Result};
 /// Bumped whenever the layout or the codec below changes. With the crate version and a
 /// fingerprint of the build (`SOURCES`) also in every cache file, a cache written by
 /// another svcdesk is rebuilt, never misread.
-const FORMAT: u32 = 14;
+const FORMAT: u32 = 15;
 const MAGIC: &[u8; 8] = b"SVCDTKC\n";
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// The source of everything that decides what an entry holds: the record types and their
@@ -1075,6 +1075,7 @@ impl Codec for Event {
             level,
             ladder,
             appointment,
+            tier,
         } = self;
         at.put(w);
         by.put(w);
@@ -1141,6 +1142,7 @@ impl Codec for Event {
         level.put(w);
         ladder.put(w);
         appointment.put(w);
+        tier.put(w);
     }
 
     fn get(r: &mut Reader) -> Option<Self> {
@@ -1210,6 +1212,7 @@ impl Codec for Event {
             level: Codec::get(r)?,
             ladder: Codec::get(r)?,
             appointment: Codec::get(r)?,
+            tier: Codec::get(r)?,
         })
     }
 }
@@ -1300,6 +1303,7 @@ mod tests {
             level: Some(crate::vocab::NotifyLevel::AtRisk),
             ladder: s("e-ladder"),
             appointment: true,
+            tier: s("e-tier"),
         };
         Ticket {
             schema: 1,

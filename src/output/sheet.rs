@@ -201,7 +201,7 @@ pub mod zh {
 
     /// 月份统计报表: `stats` (period, the `--by` keys, the figures; `--top`'s
     /// [`crate::stats::TOP_COLUMNS`] and `--trend`'s [`crate::stats::TREND_COLUMNS`]).
-    pub const STATS: [(&str, &str); 58] = [
+    pub const STATS: [(&str, &str); 59] = [
         ("period", "期间"),
         ("category", "类别"),
         ("grade", "等级"),
@@ -263,6 +263,8 @@ pub mod zh {
         ("done", "完成措施"),
         ("open", "未完成措施"),
         ("overdue", "逾期措施"),
+        // --by tier
+        ("tier", "客户等级"),
     ];
 
     /// SLA timers of the default policy, for `sla_<timer>` and `sla_<timer>_pct`; a timer
@@ -471,6 +473,7 @@ mod tests {
                 crate::stats::Dim::Customer,
                 crate::stats::Dim::Product,
                 crate::stats::Dim::Engineer,
+                crate::stats::Dim::Tier,
             ]
             .into_iter()
             .map(crate::stats::By::Dim)

@@ -266,7 +266,12 @@ impl Policy {
     /// Every run of every timer that applies to `ticket`, evaluated at `now`: timers in
     /// [`Policy::timer_names`] order, each timer's runs in the order they started. Runs
     /// with no matching target are left out.
+    /// A ticket stamped with a tier is evaluated on that tier's calendar and targets.
     pub fn evaluate(&self, ticket: &Ticket, now: DateTime<Utc>) -> Vec<TimerStatus> {
+        self.for_tier(ticket.tier()).evaluate_own(ticket, now)
+    }
+
+    fn evaluate_own(&self, ticket: &Ticket, now: DateTime<Utc>) -> Vec<TimerStatus> {
         let events = ticket.event.as_slice();
         let mut after = Vec::with_capacity(events.len());
         let (mut state, mut targets) = (State::New, (None, None));

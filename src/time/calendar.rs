@@ -29,6 +29,10 @@ pub struct CalendarConfig {
     /// Make-up working days (调休): dates worked with normal hours although their weekday
     /// is not a working weekday.
     pub makeup_days: Vec<String>,
+    /// Working time every hour of every day (7×24): `workdays`, `hours`, `holidays` and
+    /// `makeup_days` do not apply and must not be given.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub always: bool,
 }
 
 impl Default for CalendarConfig {
@@ -39,6 +43,7 @@ impl Default for CalendarConfig {
             hours: strings(&["09:00-12:00", "13:30-18:00"]),
             holidays: Vec::new(),
             makeup_days: Vec::new(),
+            always: false,
         }
     }
 }
@@ -90,6 +95,12 @@ pub enum CalendarError {
 
     #[error("{0} is listed both as a holiday and as a make-up working day")]
     HolidayAndMakeupDay(NaiveDate),
+
+    #[error(
+        "`always = true` makes every hour of every day working time (7×24), so `{0}` does \
+         not apply: remove it, or remove `always` and list workdays and hours"
+    )]
+    Always(&'static str),
 }
 
 /// A validated business calendar in a time zone.
@@ -122,6 +133,9 @@ struct Span {
 impl Calendar {
     /// Validates `config` and builds the calendar for time zone `tz`.
     pub fn new(tz: Tz, config: &CalendarConfig) -> Result<Calendar, CalendarError> {
+        if config.always {
+            return Calendar::always(tz, config);
+        }
         let mut workdays = [false; 7];
         for name in &config.workdays {
             let day = parse_weekday(name).ok_or_else(|| CalendarError::Weekday(name.clone()))?;
@@ -192,6 +206,27 @@ impl Calendar {
             return Err(CalendarError::HolidayAndMakeupDay(date));
         }
         Ok(calendar)
+    }
+
+    /// A 7×24 calendar: every instant is working time; no holidays, no make-up days.
+    fn always(tz: Tz, config: &CalendarConfig) -> Result<Calendar, CalendarError> {
+        let default = CalendarConfig::default();
+        let given = [
+            ("holidays", !config.holidays.is_empty()),
+            ("makeup_days", !config.makeup_days.is_empty()),
+            ("workdays", config.workdays != default.workdays),
+            ("hours", config.hours != default.hours),
+        ];
+        if let Some((key, _)) = given.iter().find(|(_, given)| *given) {
+            return Err(CalendarError::Always(key));
+        }
+        Ok(Calendar {
+            tz,
+            workdays: [true; 7],
+            hours: vec![(0, DAY_SECS)],
+            holidays: Vec::new(),
+            makeup_days: Vec::new(),
+        })
     }
 
     /// The time zone the working hours are read in.
@@ -557,7 +592,12 @@ impl CalendarError {
     /// `config` must be the one the error came from. `Calendar::new` checks each list in
     /// order, so the first element with the offending text is the one it stopped at.
     pub fn key(&self, config: &CalendarConfig) -> KeyPath {
-        let list = |name: &str| KeyPath::new(["calendar", name]);
+        self.key_in(config, &KeyPath::new(["calendar"]))
+    }
+
+    /// [`CalendarError::key`] for a calendar table at `table` (`calendars.NAME`).
+    pub fn key_in(&self, config: &CalendarConfig, table: &KeyPath) -> KeyPath {
+        let list = |name: &str| table.clone().key(name);
         let element = |name: &str, items: &[String], found: &dyn Fn(usize) -> bool| match (0..items
             .len())
             .find(|&i| found(i))
@@ -587,6 +627,7 @@ impl CalendarError {
                     parse_date(&c.makeup_days[i]) == Some(*date)
                 })
             }
+            CalendarError::Always(key) => list(key),
         }
     }
 }

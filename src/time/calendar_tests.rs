@@ -9,6 +9,72 @@ fn config(workdays: &[&str], hours: &[&str], holidays: &[&str], makeup: &[&str])
         hours: strings(hours),
         holidays: strings(holidays),
         makeup_days: strings(makeup),
+        always: false,
+    }
+}
+
+#[test]
+fn an_always_calendar_works_every_hour_of_every_day() {
+    let cfg = CalendarConfig {
+        always: true,
+        ..CalendarConfig::default()
+    };
+    let cal = Calendar::new(chrono_tz::UTC, &cfg).unwrap();
+    // 2026-12-05 is a Saturday.
+    let sat = utc("2026-12-05 10:00");
+    assert!(cal.is_working_time(sat));
+    assert!(cal.is_working_day(sat.date_naive()));
+    assert_eq!(cal.add_working_days(sat, 1), utc("2026-12-06 10:00"));
+    assert_eq!(
+        cal.add_working(sat, Duration::hours(24)),
+        utc("2026-12-06 10:00")
+    );
+    assert_eq!(
+        cal.working_between(utc("2026-12-05 00:00"), utc("2026-12-07 00:00")),
+        Duration::hours(48)
+    );
+    // A day started at midnight runs out at the next midnight.
+    assert_eq!(
+        cal.add_working_days(utc("2026-12-05 00:00"), 1),
+        utc("2026-12-06 00:00")
+    );
+    for (key, cfg) in [
+        (
+            "holidays",
+            CalendarConfig {
+                holidays: vec!["2026-12-25".into()],
+                ..cfg.clone()
+            },
+        ),
+        (
+            "makeup_days",
+            CalendarConfig {
+                makeup_days: vec!["2026-12-26".into()],
+                ..cfg.clone()
+            },
+        ),
+        (
+            "workdays",
+            CalendarConfig {
+                workdays: vec!["mon".into()],
+                ..cfg.clone()
+            },
+        ),
+        (
+            "hours",
+            CalendarConfig {
+                hours: vec!["00:00-24:00".into()],
+                ..cfg.clone()
+            },
+        ),
+    ] {
+        let e = Calendar::new(chrono_tz::UTC, &cfg).unwrap_err();
+        assert_eq!(e, CalendarError::Always(key));
+        assert_eq!(
+            e.key_in(&cfg, &KeyPath::new(["calendars", "x"]))
+                .to_string(),
+            format!("calendars.x.{key}")
+        );
     }
 }
 
@@ -727,7 +793,7 @@ proptest! {
         holidays in proptest::collection::vec("[0-9.\\-]{0,24}|.{0,24}", 0..3),
         makeup in proptest::collection::vec("[0-9\\-]{0,12}", 0..3),
     ) {
-        let cfg = CalendarConfig { workdays, hours, holidays, makeup_days: makeup };
+        let cfg = CalendarConfig { workdays, hours, holidays, makeup_days: makeup, always: false };
         if let Ok(cal) = Calendar::new(chrono_tz::Asia::Shanghai, &cfg) {
             let t = utc("2026-06-01 00:00");
             let next = cal.next_working_instant(t);

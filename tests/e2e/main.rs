@@ -54,5 +54,6 @@ mod ticket_bulk;
 mod ticket_merge;
 mod ticket_search;
 mod ticket_set;
+mod tiers;
 mod views;
 mod workbook;

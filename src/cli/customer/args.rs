@@ -121,6 +121,18 @@ pub struct EditArgs {
     /// The customer is no longer counted as remote.
     #[arg(long)]
     pub(super) not_remote: bool,
+    /// Put the customer in a tier of [sla.tiers] by contract: it wins over the tiers'
+    /// tag matches. Tickets opened from now on get its calendar and targets; tickets
+    /// already open keep theirs. Without --tier-until the contract has no end.
+    #[arg(long, value_name = "TIER", conflicts_with = "no_tier")]
+    pub(super) tier: Option<String>,
+    /// The last day of the tier's contract (YYYY-MM-DD, or +365d from today); after it
+    /// the tags decide again. `check` and `sla check` warn 30 days before.
+    #[arg(long, value_name = "DATE", value_parser = values::date_ahead(), conflicts_with = "no_tier")]
+    pub(super) tier_until: Option<values::OnDay<chrono::NaiveDate>>,
+    /// Remove the customer's tier (and its end date): the tags decide again.
+    #[arg(long)]
+    pub(super) no_tier: bool,
 }
 
 #[derive(clap::Args)]

@@ -108,15 +108,29 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
                 (_, true) => Some(false),
                 _ => None,
             };
+            let today = desk.local(cx.time(&desk, None)?).date_naive();
+            let tier_until = a
+                .tier_until
+                .as_ref()
+                .map(|d| d.on(today, desk.tz()))
+                .transpose()?;
+            let (tier, tier_until) = match (a.tier, tier_until, a.no_tier) {
+                (_, _, true) => (Some(None), None),
+                (Some(t), until, _) => (Some(Some(t)), Some(until)),
+                (None, Some(until), _) => (None, Some(Some(until))),
+                (None, None, _) => (None, None),
+            };
             if set.is_empty()
                 && a.tags.is_empty()
                 && a.untags.is_empty()
                 && remote.is_none()
                 && a.custom.is_empty()
+                && tier.is_none()
+                && tier_until.is_none()
             {
                 return Err(svcdesk::Error::invalid_with_hint(
                     "nothing to change",
-                    "give a field to set (e.g. --phone), --clear FIELD, --tag, --untag, --remote, --not-remote or --field NAME=VALUE",
+                    "give a field to set (e.g. --phone), --clear FIELD, --tag, --untag, --remote, --not-remote, --tier, --tier-until, --no-tier or --field NAME=VALUE",
                 ));
             }
             let changes = Changes {
@@ -125,6 +139,8 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
                 remove_tags: a.untags,
                 custom: a.custom,
                 remote,
+                tier,
+                tier_until,
             };
             let changed = customer::edit(&desk, &id, &changes)?;
             if changed {

@@ -28,7 +28,7 @@ pub(super) fn list_table(all: &[Customer]) -> Rows {
 
 fn field_pairs(c: &Customer) -> Vec<(&'static str, String)> {
     let s = |v: &Option<String>| v.clone().unwrap_or_default();
-    vec![
+    let mut pairs = vec![
         ("id", c.id.clone()),
         ("name", c.name.clone()),
         ("contact", s(&c.contact)),
@@ -52,7 +52,16 @@ fn field_pairs(c: &Customer) -> Vec<(&'static str, String)> {
             "created",
             format!("{} by {}", c.created.format("%Y-%m-%d %H:%M"), c.created_by),
         ),
-    ]
+    ];
+    // Only a customer with an explicit tier has the row, so other customers' CSV stays.
+    if let Some(tier) = &c.tier {
+        let tier = match c.tier_until {
+            Some(last) => format!("{tier} (until {last})"),
+            None => tier.clone(),
+        };
+        pairs.insert(pairs.len() - 2, ("tier", tier));
+    }
+    pairs
 }
 
 /// `show --format csv`: field,value pairs (`created` in RFC 3339, then `created_by`);

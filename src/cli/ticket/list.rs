@@ -126,6 +126,10 @@ pub struct ListArgs {
     /// Only open tickets never routed to a department: the intake `ticket forward` empties.
     #[arg(long)]
     unforwarded: bool,
+    /// Only tickets opened for a customer of this tier of [sla.tiers] (stamped when
+    /// opened); `default` for tickets without a tier (repeat for any).
+    #[arg(long, value_name = "TIER")]
+    tier: Vec<String>,
     /// Add SLA columns: the next deadline of each ticket (JSON: every timer run).
     #[arg(long)]
     sla: bool,
@@ -167,6 +171,7 @@ impl ListArgs {
             opened_by: self.opened_by.clone(),
             following: self.following,
             unforwarded: self.unforwarded,
+            tier: self.tier.clone(),
         }
     }
 }

@@ -193,6 +193,7 @@ fn show_text(
         ),
         ("channel", w("channel", t.channel.map(|c| c.to_string()))),
         ("customer", customer_name),
+        ("tier", t.tier().unwrap_or_default().to_string()),
         ("contact", s(&t.contact)),
         ("department", w("department", t.department.clone())),
         ("assignee", w("assignee", t.assignee.clone())),

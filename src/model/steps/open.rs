@@ -136,7 +136,9 @@ pub fn open(desk: &Desk, who: &Who, at: DateTime<Utc>, o: NewTicket) -> Result<O
     }
     let new_customer = match o.customer {
         Customer::Existing(c) => {
-            events[0].customer = Some(desk.resolve(Kind::Customer, &c)?.to_string());
+            let id = desk.resolve(Kind::Customer, &c)?;
+            events[0].tier = tier_of(desk, &id, at);
+            events[0].customer = Some(id.to_string());
             None
         }
         Customer::New { name, phone } => {
@@ -173,6 +175,14 @@ pub fn open(desk: &Desk, who: &Who, at: DateTime<Utc>, o: NewTicket) -> Result<O
         new_customer,
         duplicates,
     })
+}
+
+/// The customer's tier when the ticket is opened, stamped into the open event so later
+/// edits of the customer never move its deadlines. A customer file that cannot be read
+/// counts as no tier: `svcdesk check` reports the file.
+fn tier_of(desk: &Desk, id: &Id, at: DateTime<Utc>) -> Option<String> {
+    let c = customer::load(desk, id).ok()?;
+    c.tier_on(&desk.config, desk.local(at).date_naive())
 }
 
 /// A complaint settled by whoever took the call: they are its assignee, not the routing
