@@ -501,11 +501,17 @@ workbook-axis-pct = Met
 
 # Promises and collaboration due dates as timers (issue 23).
 vocab-action-promise = promise
+vocab-action-review = review
+vocab-action-waiting-reminder = waiting-reminder
 timer-promise = promise
 timer-collab = collab
 sla-basis-promised = promised
 sla-basis-due = due
 label-promised = promised
 show-promise-kept = promise kept
+label-review = review
+label-verdict = verdict
+show-review-by = { $verdict } by { $by } on { $at }
+show-review-pending = { $step } waits for an approval by { $who }
 vocab-notify-level-at-risk = at-risk
 vocab-notify-level-breach = breach

@@ -500,11 +500,17 @@ workbook-axis-pct = 达成率
 
 # Promises and collaboration due dates as timers (issue 23).
 vocab-action-promise = 承诺
+vocab-action-review = 负责人审阅
+vocab-action-waiting-reminder = 等待提醒
 timer-promise = 承诺
 timer-collab = 协作
 sla-basis-promised = 承诺时间
 sla-basis-due = 协作期限
 label-promised = 承诺时间
 show-promise-kept = 承诺已兑现
+label-review = 负责人审阅
+label-verdict = 审阅结论
+show-review-by = { $by } 于 { $at } { $verdict }
+show-review-pending = 须经 { $who } 审阅同意后方可{ $step }
 vocab-notify-level-at-risk = 即将超时
 vocab-notify-level-breach = 已超时

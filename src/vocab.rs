@@ -177,6 +177,12 @@ vocab!(
         /// A promise to the customer (`promised`, `text`), or with `kept` its keeping:
         /// a run of the built-in `promise` timer.
         Promise = "promise",
+        /// The department head's (or a delegate's) review (`verdict`, `text`): `[review]`
+        /// gates a step on an approving one; a rejection sends the ticket back.
+        Review = "review",
+        /// `sla check --apply` told (the `waiting-reminder` hook) of a ticket waiting longer
+        /// than `[lifecycle] remind_waiting_after`: once per wait.
+        WaitingReminder = "waiting-reminder",
     }
 );
 

@@ -74,6 +74,10 @@ pub struct TicketFilter {
     /// whoever it is passed on to.
     #[serde(default)]
     pub following: bool,
+    /// Waiting for the review of its department head (`[review]`): it needs one and no
+    /// approval stands.
+    #[serde(default)]
+    pub review_pending: bool,
 }
 
 impl TicketFilter {
@@ -272,6 +276,7 @@ pub const FILTER_KEYS: &[&str] = &[
     "collab_open",
     "opened_by",
     "following",
+    "review_pending",
 ];
 
 /// The filter `table` spells, or the key at fault (when one is) and what is wrong.
@@ -312,6 +317,7 @@ const FLAGS: &[&str] = &[
     "overdue",
     "collab_open",
     "following",
+    "review_pending",
 ];
 
 /// The filter of `--where` terms: `KEY=VALUE` (a key given twice matches either value),

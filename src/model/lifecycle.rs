@@ -7,6 +7,7 @@
 //!   comment) when there is one: a customer who answered gets the whole time again. A
 //!   revisit scored 2 or less, or compensation awaiting finance or the general manager,
 //!   keeps the ticket open: a person decides.
+//! - A close that `[review]` holds until the department head approves is not taken.
 //! - `ticket wait --until DATE` (the wait event's `due`): once DATE has begun in desk
 //!   time, the waiting ticket is resumed (`resume`). Needs no `[lifecycle]` section.
 
@@ -125,8 +126,15 @@ pub fn apply(desk: &Desk, now: DateTime<Utc>, dry_run: bool) -> Result<Vec<Appli
         .config
         .calendar()
         .map_err(|e| Error::invalid(format!("svcdesk.toml [calendar]: {e}")))?;
+    // A close `[review]` holds is left to the head: a person decides.
+    let review = desk.config.review.as_ref();
+    let held = |t: &Ticket| {
+        t.state() == State::Resolved
+            && steps::review_rule(review, t).is_some_and(|r| r.before() == Action::Close)
+            && steps::review_pending(review, t)
+    };
     let candidates = ticket_store::load_where(desk, |t| {
-        matches!(t.state(), State::Resolved | State::Waiting)
+        matches!(t.state(), State::Resolved | State::Waiting) && !held(t)
     })?;
     // A stored ticket's ID always parses; one that did not could not be stepped on.
     let due: Vec<(Id, Due)> = due(after, &calendar, &candidates, now)

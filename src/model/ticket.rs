@@ -384,15 +384,17 @@ impl State {
             .iter()
             .copied()
             .filter(|&a| {
-                !matches!(a, A::Open | A::SlaNotified | A::Redact | A::MergedFrom)
-                    && next_state(
-                        self,
-                        &Event {
-                            action: Some(a),
-                            ..Event::default()
-                        },
-                    )
-                    .is_some()
+                !matches!(
+                    a,
+                    A::Open | A::SlaNotified | A::Redact | A::MergedFrom | A::WaitingReminder
+                ) && next_state(
+                    self,
+                    &Event {
+                        action: Some(a),
+                        ..Event::default()
+                    },
+                )
+                .is_some()
             })
             .collect()
     }
@@ -461,6 +463,11 @@ pub fn next_state(s: State, e: &Event) -> Option<State> {
         }
         // A promise is made or kept while the ticket is not yet resolved.
         A::Promise if open_unresolved => s,
+        // A rejected review sends a resolved ticket back to work; otherwise a review
+        // leaves the state as it is.
+        A::Review if s == S::Resolved && e.verdict == Some(Verdict::Rejected) => S::InProgress,
+        A::Review if s.is_open() => s,
+        A::WaitingReminder if s == S::Waiting => s,
         A::Wait if matches!(s, S::Accepted | S::InProgress) => S::Waiting,
         A::Resume if s == S::Waiting => S::InProgress,
         A::Resolve if working => S::Resolved,
@@ -876,6 +883,18 @@ pub fn apply(t: &mut Ticket, e: &Event) -> Result<(), StepError> {
             }
         }
         A::Promise => promise(e)?,
+        A::Review => {
+            if e.verdict.is_none() {
+                return Err(StepError::Invalid(format!(
+                    "review needs a verdict ({})",
+                    Verdict::names()
+                )));
+            }
+            if next != state {
+                t.resolved = None;
+            }
+        }
+        A::WaitingReminder => {}
         A::SlaNotified => need("a timer", e.timer.as_deref(), action)?,
         A::Set => set_field(t, e)?,
         A::Redact => {

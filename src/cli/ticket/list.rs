@@ -123,6 +123,9 @@ pub struct ListArgs {
     /// Only tickets I follow (--as / SVCDESK_USER): those I opened, whoever has them now.
     #[arg(long)]
     following: bool,
+    /// Only tickets waiting for their department head's review ([review] in svcdesk.toml).
+    #[arg(long)]
+    review_pending: bool,
     /// Add SLA columns: the next deadline of each ticket (JSON: every timer run).
     #[arg(long)]
     sla: bool,
@@ -163,6 +166,7 @@ impl ListArgs {
             collab_open: self.collab_open,
             opened_by: self.opened_by.clone(),
             following: self.following,
+            review_pending: self.review_pending,
         }
     }
 }
@@ -200,6 +204,7 @@ pub(super) fn select(
         me,
         tz: desk.tz(),
         now,
+        review: desk.config.review.clone(),
     };
     let running = |t: &Ticket| -> Vec<Running> {
         policy.as_ref().map_or_else(Vec::new, |p| {

@@ -10,6 +10,7 @@ mod merge;
 mod open;
 mod parts;
 mod promise;
+mod review;
 mod search;
 mod set;
 mod show;
@@ -62,6 +63,10 @@ States and the steps that move between them:
     rules needs --exception.
   • close is refused while compensation awaits finance review or the
     GM's decision.
+  • review (--approve/--reject, by the department head or a delegate)
+    does not change the state, except that a rejection sends a
+    resolved ticket back to in-progress; [review] in svcdesk.toml
+    refuses resolve or close until an approval stands.
   • an invalid step names the ticket's state and the steps allowed
     from it.
   • merge ends a ticket `merged` (final, from any open state): only
@@ -285,6 +290,9 @@ every run, as in `ticket show --format json`.",
     /// Promise the customer something by a time, or (--kept) record it kept.
     #[command(after_help = promise::PROMISE_HELP)]
     Promise(promise::PromiseArgs),
+    /// The department head (or a delegate) approves or rejects: [review] gates a step on it.
+    #[command(after_help = review::REVIEW_HELP)]
+    Review(review::ReviewArgs),
 }
 
 /// Compensation (补偿/赔款): request, finance review, general manager's decision.
@@ -358,6 +366,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
         Command::Delivered(a) => parts::delivered(cx, d, a),
         Command::Lead(a) => parts::lead(cx, d, a),
         Command::Promise(a) => promise::exec(cx, d, a),
+        Command::Review(a) => review::exec(cx, d, a),
     }
 }
 

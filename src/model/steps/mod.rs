@@ -10,6 +10,7 @@ mod merge;
 mod open;
 mod parts;
 mod promise;
+mod review;
 mod set;
 
 pub use close::{Closing, Notice, Resolution, Revisit, close, dissatisfied, resolve, revisit};
@@ -29,6 +30,9 @@ pub use parts::{
     Planning, Shipment, comp_approve, delivered, lead, legal_review, needs_goods, plan, ship,
 };
 pub use promise::{Promise, pending as pending_promise, promise};
+pub use review::{
+    pending as review_pending, review, reviewers, rule as review_rule, standing as review_standing,
+};
 pub use set::{Changes, Corrected, set};
 
 use chrono::{DateTime, Utc};
