@@ -230,3 +230,9 @@ vocab!(
     /// an `sla-notified` event; an event without one, from older svcdesk, means breach).
     NotifyLevel { AtRisk = "at-risk", Breach = "breach" }
 );
+
+vocab!(
+    /// What `sla check --apply` does when the day of a `wait --until` has begun (the
+    /// `then` of the wait event; absent, from older svcdesk or not given, means resume).
+    WaitThen { Resume = "resume", Close = "close" }
+);

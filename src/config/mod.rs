@@ -1125,9 +1125,14 @@ state = "waiting"
 # answer from the customer since: a revisit after the resolve starts the count again,
 # a low score (2 or less) or compensation awaiting a decision keeps it open. Each close
 # is an ordinary `close` event by `svcdesk`. `--apply --dry-run` only says what it would
-# close. Uncomment to use.
+# close. A ticket waiting longer than remind_waiting_after (from its `ticket wait`, or
+# the customer's reply since) gets one `waiting-reminder` event per wait: hooks with
+# on = "waiting-reminder" tell the assignee. `ticket wait ID --until DATE --then close`
+# closes a ticket at DATE instead of resuming it (no [lifecycle] needed for that).
+# Uncomment to use.
 # [lifecycle]
 # close_resolved_after = "5wd"
+# remind_waiting_after = "3wd"
 
 # Division-head review (由各事業部負責人或其授權人審閱): tickets that match every list
 # given (channels, categories, grades; a list left out matches any) wait for an approving

@@ -215,6 +215,10 @@ pub struct Event {
     /// (older events) means breached.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub level: Option<crate::vocab::NotifyLevel>,
+    /// wait: what `sla check --apply` does once the `due` day has begun (absent: resume);
+    /// close: `close` when it ends such a wait (a waiting ticket closes only so).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub then: Option<crate::vocab::WaitThen>,
 }
 
 fn epoch() -> DateTime<FixedOffset> {
@@ -475,6 +479,10 @@ pub fn next_state(s: State, e: &Event) -> Option<State> {
         A::Resolve if on_call && matches!(s, S::New | S::Assigned) => S::Resolved,
         A::Revisit if matches!(s, S::Resolved | S::Closed) => s,
         A::Close if s == S::Resolved => S::Closed,
+        // The end of a wait that was to end in a close (`wait --then close`; the close
+        // says so with its `then`, and `apply` checks the wait): taken by `sla check
+        // --apply`, the customer never came back.
+        A::Close if s == S::Waiting && e.then == Some(crate::vocab::WaitThen::Close) => S::Closed,
         A::Reopen if matches!(s, S::Resolved | S::Closed) => S::InProgress,
         A::MergedInto if s.is_open() => S::Merged,
         A::MergedFrom if s.is_open() => s,
@@ -706,11 +714,18 @@ pub fn apply(t: &mut Ticket, e: &Event) -> Result<(), StepError> {
                 }
             }
         }
-        A::Wait => need(
-            "a reason (customer, parts, department...)",
-            e.reason.as_deref(),
-            action,
-        )?,
+        A::Wait => {
+            need(
+                "a reason (customer, parts, department...)",
+                e.reason.as_deref(),
+                action,
+            )?;
+            if e.then.is_some() && e.due.is_none() {
+                return Err(StepError::Invalid(
+                    "a wait says what follows its end only with the day it ends (--until)".into(),
+                ));
+            }
+        }
         A::Resume => {}
         A::Resolve => {
             need(
@@ -748,6 +763,18 @@ pub fn apply(t: &mut Ticket, e: &Event) -> Result<(), StepError> {
             }
         }
         A::Close => {
+            if state == State::Waiting
+                && t.event
+                    .iter()
+                    .rev()
+                    .find(|x| x.action == Some(A::Wait))
+                    .and_then(|w| w.then)
+                    != Some(crate::vocab::WaitThen::Close)
+            {
+                return Err(StepError::Invalid(
+                    "a waiting ticket is closed only at the end of a `wait --until DATE --then close`".into(),
+                ));
+            }
             score("satisfaction", e.satisfaction)?;
             if let Some(c @ (CompState::Requested | CompState::Reviewed)) = t.compensation {
                 return Err(StepError::Invalid(format!(

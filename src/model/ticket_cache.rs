@@ -40,7 +40,7 @@ use crate::error::{Error, Result};
 /// Bumped whenever the layout or the codec below changes. With the crate version and a
 /// fingerprint of the build (`SOURCES`) also in every cache file, a cache written by
 /// another svcdesk is rebuilt, never misread.
-const FORMAT: u32 = 12;
+const FORMAT: u32 = 13;
 const MAGIC: &[u8; 8] = b"SVCDTKC\n";
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// The source of everything that decides what an entry holds: the record types and their
@@ -711,6 +711,7 @@ macro_rules! vocab_codec {
 }
 vocab_codec!(
     crate::vocab::NotifyLevel,
+    crate::vocab::WaitThen,
     Action,
     Channel,
     CompKind,
@@ -1073,6 +1074,7 @@ impl Codec for Event {
             promised,
             kept,
             level,
+            then,
         } = self;
         at.put(w);
         by.put(w);
@@ -1137,6 +1139,7 @@ impl Codec for Event {
         promised.put(w);
         kept.put(w);
         level.put(w);
+        then.put(w);
     }
 
     fn get(r: &mut Reader) -> Option<Self> {
@@ -1204,6 +1207,7 @@ impl Codec for Event {
             promised: Codec::get(r)?,
             kept: Codec::get(r)?,
             level: Codec::get(r)?,
+            then: Codec::get(r)?,
         })
     }
 }
@@ -1292,6 +1296,7 @@ mod tests {
             promised: Some(at("2026-11-25T17:00:00+08:00")),
             kept: true,
             level: Some(crate::vocab::NotifyLevel::AtRisk),
+            then: Some(crate::vocab::WaitThen::Close),
         };
         Ticket {
             schema: 1,

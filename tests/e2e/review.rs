@@ -343,3 +343,164 @@ fn review_words_are_checked_when_the_config_loads() {
     let err = d.fails(1, &["ticket", "list"]);
     assert!(err.contains("departments.quality.delegates[0]: \"zhuo\" is not on the staff list (did you mean \"zhou\"?)"), "{err}");
 }
+
+/// A hook script logging `ACTION ID` (and for followers, who to copy) to hooks.log in
+/// the temp folder; the desk trusts it. Returns the log's path.
+fn record_hooks(d: &TestDesk, on: &str) -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let script = d.tmp.path().join("record.sh");
+    std::fs::write(
+        &script,
+        "#!/bin/sh\necho \"$SVCDESK_ACTION $SVCDESK_ID by=$SVCDESK_BY verdict=$SVCDESK_VERDICT followers=$SVCDESK_FOLLOWERS <$SVCDESK_FOLLOWERS_EMAILS>\" >> \"$(dirname \"$0\")/hooks.log\"\ncat > /dev/null\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    d.append_config(&format!(
+        "\n[[hooks.rule]]\non = {on}\ncommand = \"{}\"\n",
+        script.display()
+    ));
+    d.ok(&["hooks", "trust"]);
+    script.with_file_name("hooks.log")
+}
+
+fn hook_log(path: &std::path::Path) -> Vec<String> {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .map(String::from)
+        .collect()
+}
+
+/// `sla check --apply` by cron at `when` (the SLA report's exit 1 or 2 allowed); stderr.
+fn apply(d: &TestDesk, when: &str) -> String {
+    let (code, out, err) = at(d, "cron", when, &["sla", "check", "--apply"]);
+    assert!(
+        matches!(code, 0..=2),
+        "apply at {when}: exit {code}\n{out}\n{err}"
+    );
+    err
+}
+
+#[test]
+fn a_wait_then_close_closes_on_its_day_and_a_long_wait_is_reminded_once() {
+    let d = desk("[lifecycle]\nremind_waiting_after = \"3wd\"\n");
+    let log = record_hooks(&d, "[\"waiting-reminder\", \"close\"]");
+    let t = complaint(&d, "phone");
+    let comp = complaint(&d, "phone");
+    // Wednesday 10:00: wait for the customer until Monday 12-14, then close.
+    let wait = |t: &str| {
+        let args = [
+            "ticket",
+            "wait",
+            t,
+            "--for",
+            "customer",
+            "--until",
+            "2026-12-14",
+            "--then",
+            "close",
+        ];
+        ok_at(&d, "li", "2026-12-02T10:00", &args);
+    };
+    wait(&t);
+    ok_at(
+        &d,
+        "li",
+        "2026-12-02T09:50",
+        &[
+            "comp",
+            "request",
+            &comp,
+            "--amount",
+            "200",
+            "--kind",
+            "coupon",
+            "--reason",
+            "二次上门",
+        ],
+    );
+    wait(&comp);
+    assert!(
+        d.read(&format!("tickets/2026/12/{t}.toml"))
+            .contains("then = \"close\"")
+    );
+
+    // A person does not close a waiting ticket (the state machine as ever); --then needs
+    // --until.
+    let plain = complaint(&d, "phone");
+    let parts = ["ticket", "wait", &plain, "--for", "parts"];
+    ok_at(&d, "li", "2026-12-02T10:00", &parts);
+    for x in [&t, &plain] {
+        let err = refused(&d, "li", "2026-12-02T11:00", &["ticket", "close", x]);
+        assert!(
+            err.contains("cannot close: the ticket is waiting;"),
+            "{err}"
+        );
+    }
+    let (code, _, err) = at(
+        &d,
+        "li",
+        "2026-12-02T11:00",
+        &["ticket", "wait", &plain, "--for", "x", "--then", "close"],
+    );
+    assert_eq!(code, 2, "{err}");
+
+    // 3 working days from Wednesday 10:00: Monday 12-07 10:00 (the weekend skipped).
+    assert_eq!(apply(&d, "2026-12-07T09:59"), "");
+    let err = apply(&d, "2026-12-07T10:00");
+    for x in [&t, &comp, &plain] {
+        assert!(
+            err.contains(&format!("{x}: reminded (waiting since 2026-12-02 10:00)\n")),
+            "{err}"
+        );
+    }
+    assert_eq!(apply(&d, "2026-12-08T10:00"), "", "once per wait");
+    let text = d.read(&format!("tickets/2026/12/{t}.toml"));
+    assert_eq!(
+        text.matches("action = \"waiting-reminder\"").count(),
+        1,
+        "{text}"
+    );
+    assert!(text.contains("by = \"svcdesk\""), "{text}");
+    assert_eq!(state(&d, &t), "waiting");
+
+    // Monday 12-14 has begun: closed; the one awaiting compensation waits for a person.
+    let err = apply(&d, "2026-12-14T00:00");
+    assert!(
+        err.contains(&format!(
+            "{t}: closed (waited until 2026-12-14, then close)\n"
+        )),
+        "{err}"
+    );
+    assert!(!err.contains(&comp), "{err}");
+    assert_eq!(state(&d, &t), "closed");
+    assert_eq!(state(&d, &comp), "waiting");
+    let text = d.read(&format!("tickets/2026/12/{t}.toml"));
+    let last = "action = \"close\"\ntext = \"closed: waited until 2026-12-14 with no answer (wait --then close)\"\nthen = \"close\"\n";
+    assert!(text.ends_with(last), "{text}");
+    let heard: Vec<String> = hook_log(&log)
+        .into_iter()
+        .map(|l| l.split(" verdict").next().unwrap().to_string())
+        .collect();
+    let mut want: Vec<String> = [&t, &comp, &plain]
+        .iter()
+        .map(|x| format!("waiting-reminder {x} by=svcdesk"))
+        .collect();
+    want.sort();
+    want.push(format!("close {t} by=svcdesk"));
+    let mut got = heard.clone();
+    got[..3].sort();
+    assert_eq!(got, want);
+    // A new wait is a new clock and a new reminder.
+    ok_at(&d, "li", "2026-12-14T09:00", &["ticket", "resume", &plain]);
+    ok_at(
+        &d,
+        "li",
+        "2026-12-14T09:30",
+        &["ticket", "wait", &plain, "--for", "parts"],
+    );
+    assert_eq!(apply(&d, "2026-12-16T18:00"), "");
+    assert!(apply(&d, "2026-12-17T09:30").contains(&format!(
+        "{plain}: reminded (waiting since 2026-12-14 09:30)"
+    )));
+}

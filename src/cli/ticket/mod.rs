@@ -181,9 +181,10 @@ ticket.")]
     /// Pause: waiting for the customer, parts or another department.
     #[command(after_help = "Examples:
   svcdesk ticket wait 9XWM --for parts -m 'board DB-200 on back order'
-  svcdesk ticket wait 9XWM --for customer
+  svcdesk ticket wait 9XWM --for customer --until +14d --then close
 
-While waiting the `resolve` timer is paused; `svcdesk ticket resume` restarts it.")]
+While waiting the `resolve` timer is paused; `svcdesk ticket resume` restarts it. With
+--until, `sla check --apply` resumes it on that day, or closes it with --then close.")]
     Wait(WaitArgs),
     /// Resume work after waiting.
     #[command(after_help = "Examples:

@@ -248,6 +248,8 @@ pub struct Waiting {
     /// Resume on this day (`sla check --apply`, see `model::lifecycle`); recorded as the
     /// wait event's `due`.
     pub until: Option<chrono::NaiveDate>,
+    /// What follows at `until`: resume (the default) or close.
+    pub then: Option<crate::vocab::WaitThen>,
 }
 
 pub fn wait(desk: &Desk, id: &Id, who: &Who, when: When, o: Waiting) -> Result<Stepped> {
@@ -255,6 +257,7 @@ pub fn wait(desk: &Desk, id: &Id, who: &Who, when: When, o: Waiting) -> Result<S
         e.reason = Some(o.reason);
         e.text = o.text;
         e.due = o.until;
+        e.then = o.then;
     })
 }
 
