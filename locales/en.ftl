@@ -503,6 +503,7 @@ workbook-axis-pct = Met
 vocab-action-promise = promise
 vocab-action-review = review
 vocab-action-waiting-reminder = waiting-reminder
+vocab-action-follow = follow
 vocab-wait-then-resume = resume
 vocab-wait-then-close = close
 timer-promise = promise

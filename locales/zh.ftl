@@ -502,6 +502,7 @@ workbook-axis-pct = 达成率
 vocab-action-promise = 承诺
 vocab-action-review = 负责人审阅
 vocab-action-waiting-reminder = 等待提醒
+vocab-action-follow = 关注
 vocab-wait-then-resume = 恢复处理
 vocab-wait-then-close = 关闭
 timer-promise = 承诺

@@ -183,6 +183,9 @@ vocab!(
         /// `sla check --apply` told (the `waiting-reminder` hook) of a ticket waiting longer
         /// than `[lifecycle] remind_waiting_after`: once per wait.
         WaitingReminder = "waiting-reminder",
+        /// `by` follows the ticket from now on (`ticket follow`): told of its resolve and
+        /// close with the opener (SVCDESK_FOLLOWERS).
+        Follow = "follow",
     }
 );
 

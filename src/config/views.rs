@@ -71,7 +71,7 @@ pub struct TicketFilter {
     #[serde(default, deserialize_with = "one_or_many")]
     pub opened_by: Vec<String>,
     /// Followed by whoever runs the command: the opener follows a ticket by default,
-    /// whoever it is passed on to.
+    /// whoever it is passed on to, and so does whoever took `ticket follow`.
     #[serde(default)]
     pub following: bool,
     /// Waiting for the review of its department head (`[review]`): it needs one and no

@@ -472,6 +472,7 @@ pub fn next_state(s: State, e: &Event) -> Option<State> {
         A::Review if s == S::Resolved && e.verdict == Some(Verdict::Rejected) => S::InProgress,
         A::Review if s.is_open() => s,
         A::WaitingReminder if s == S::Waiting => s,
+        A::Follow if s.is_open() => s,
         A::Wait if matches!(s, S::Accepted | S::InProgress) => S::Waiting,
         A::Resume if s == S::Waiting => S::InProgress,
         A::Resolve if working => S::Resolved,
@@ -922,6 +923,14 @@ pub fn apply(t: &mut Ticket, e: &Event) -> Result<(), StepError> {
             }
         }
         A::WaitingReminder => {}
+        A::Follow => {
+            if t.followed_by(&e.by) {
+                return Err(StepError::Invalid(format!(
+                    "{} already follows the ticket",
+                    e.by
+                )));
+            }
+        }
         A::SlaNotified => need("a timer", e.timer.as_deref(), action)?,
         A::Set => set_field(t, e)?,
         A::Redact => {
@@ -1127,9 +1136,20 @@ impl Ticket {
     }
 
     /// Whether `who` follows the ticket: its opener does, by default, wherever it is
-    /// passed on to.
+    /// passed on to, and whoever took `ticket follow`.
     pub fn followed_by(&self, who: &str) -> bool {
-        self.opener() == Some(who)
+        self.followers().contains(&who)
+    }
+
+    /// Who follows the ticket, once each: the opener, then those who took `follow`.
+    pub fn followers(&self) -> Vec<&str> {
+        let mut all: Vec<&str> = self.opener().into_iter().collect();
+        for e in &self.event {
+            if e.action == Some(Action::Follow) && !all.contains(&e.by.as_str()) {
+                all.push(&e.by);
+            }
+        }
+        all
     }
 
     /// Every current field, in file order, as TOML values (None = absent). The single

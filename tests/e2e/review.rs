@@ -504,3 +504,83 @@ fn a_wait_then_close_closes_on_its_day_and_a_long_wait_is_reminded_once() {
         "{plain}: reminded (waiting since 2026-12-14 09:30)"
     )));
 }
+
+#[test]
+fn followers_hear_of_resolve_and_close_and_the_example_mail_copies_them() {
+    let d = desk(WRITTEN_COMPLAINTS);
+    let log = record_hooks(&d, "[\"review\", \"resolve\", \"close\"]");
+    let t = complaint(&d, "written");
+    // zhou follows too; a second follow is refused, the ticket unchanged.
+    ok_at(&d, "zhou", "2026-12-02T09:20", &["ticket", "follow", &t]);
+    let err = refused(&d, "zhou", "2026-12-02T09:21", &["ticket", "follow", &t]);
+    assert!(err.contains("zhou already follows the ticket"), "{err}");
+    let listed = ok_at(
+        &d,
+        "zhou",
+        "2026-12-02T09:30",
+        &["ticket", "list", "--following", "--format", "csv"],
+    );
+    assert_eq!(parse_csv(&listed).1.len(), 1, "{listed}");
+    ok_at(
+        &d,
+        "sun",
+        "2026-12-02T10:00",
+        &["ticket", "review", &t, "--approve"],
+    );
+    ok_at(
+        &d,
+        "li",
+        "2026-12-02T10:30",
+        &["ticket", "resolve", &t, "-m", "已致歉"],
+    );
+    ok_at(
+        &d,
+        "li",
+        "2026-12-02T11:00",
+        &["ticket", "close", &t, "--satisfaction", "4"],
+    );
+    // zhou has no email in [[staff]]: an id without an address.
+    let who = "followers=wang,zhou <wang@example.com>";
+    assert_eq!(
+        hook_log(&log),
+        [
+            format!("review {t} by=sun verdict=approved {who}"),
+            format!("resolve {t} by=li verdict= {who}"),
+            format!("close {t} by=li verdict= {who}"),
+        ]
+    );
+
+    // examples/hooks/mail.sh copies the followers on resolve and close, not otherwise.
+    let d = desk("");
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/hooks/mail.sh");
+    d.append_config(&format!(
+        "\n[[hooks.rule]]\non = [\"note\", \"resolve\"]\ncommand = \"{} boss@example.com\"\n",
+        script.display()
+    ));
+    d.ok(&["hooks", "trust"]);
+    let t = complaint(&d, "phone");
+    ok_at(&d, "sun", "2026-12-02T09:20", &["ticket", "follow", &t]);
+    let mailbox = d.tmp.path().join("mailbox");
+    let step = |user: &str, args: &[&str]| {
+        let o = d
+            .cmd()
+            .env("SVCDESK_NOW", "2026-12-02T10:00:00+08:00")
+            .env("SVCDESK_USER", user)
+            .env("SENDMAIL", format!("cat > '{}'", mailbox.display()))
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        std::fs::read_to_string(&mailbox).unwrap()
+    };
+    let mail = step("li", &["ticket", "note", &t, "-m", "已联系客户"]);
+    assert!(
+        mail.starts_with("To: boss@example.com\nSubject: "),
+        "{mail}"
+    );
+    let mail = step("li", &["ticket", "resolve", &t, "-m", "已致歉"]);
+    assert!(
+        mail.starts_with("To: boss@example.com\nCc: wang@example.com,sun@example.com\nSubject: "),
+        "{mail}"
+    );
+}

@@ -120,7 +120,7 @@ pub struct ListArgs {
     /// Only tickets opened (registered) by this staff member (repeatable).
     #[arg(long, value_name = "STAFF")]
     opened_by: Vec<String>,
-    /// Only tickets I follow (--as / SVCDESK_USER): those I opened, whoever has them now.
+    /// Only tickets I follow (--as / SVCDESK_USER): those I opened or `ticket follow`ed.
     #[arg(long)]
     following: bool,
     /// Only tickets waiting for their department head's review ([review] in svcdesk.toml).

@@ -294,6 +294,9 @@ every run, as in `ticket show --format json`.",
     /// The department head (or a delegate) approves or rejects: [review] gates a step on it.
     #[command(after_help = review::REVIEW_HELP)]
     Review(review::ReviewArgs),
+    /// Follow a ticket: be told (hooks) of its resolve and close, as its opener is.
+    #[command(after_help = review::FOLLOW_HELP)]
+    Follow(CommonArgs),
 }
 
 /// Compensation (补偿/赔款): request, finance review, general manager's decision.
@@ -368,6 +371,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
         Command::Lead(a) => parts::lead(cx, d, a),
         Command::Promise(a) => promise::exec(cx, d, a),
         Command::Review(a) => review::exec(cx, d, a),
+        Command::Follow(a) => review::follow(cx, d, a),
     }
 }
 

@@ -1,4 +1,4 @@
-//! `ticket review`: the department head's (or a delegate's) review. The rules are the
+//! `ticket review`: the department head's (or a delegate's) review; `ticket follow`. The rules are the
 //! library's (`model::steps::review`, `ticket_store::authorize`).
 
 use svcdesk::Result;
@@ -23,6 +23,20 @@ step is refused, naming who can review, until an approval stands. A rejection st
 a new approval; it sends a resolved ticket back to in-progress. A reopen, and for
 before = \"close\" a new resolve, needs a new review. A phone complaint settled on the
 call (open --resolved-on-call) is not held. Hooks fire on `review` (SVCDESK_VERDICT).";
+
+pub const FOLLOW_HELP: &str = "Examples:
+  svcdesk --as zhao ticket follow 9XWM
+  svcdesk ticket list --following --open       # what I opened or follow
+
+The opener follows every ticket by default. Followers are in the hooks' SVCDESK_FOLLOWERS
+(staff ids, comma separated) and SVCDESK_FOLLOWERS_EMAILS (their first [[staff]] email);
+examples/hooks/mail.sh copies them on resolve and close.";
+
+pub(super) fn follow(cx: &mut Context, desk: &Desk, a: CommonArgs) -> Result<u8> {
+    run(cx, desk, &a, "follow", None, |id, who, when| {
+        steps::follow(desk, id, who, when)
+    })
+}
 
 #[derive(clap::Args)]
 pub struct ReviewArgs {

@@ -31,7 +31,8 @@ pub use parts::{
 };
 pub use promise::{Promise, pending as pending_promise, promise};
 pub use review::{
-    pending as review_pending, review, reviewers, rule as review_rule, standing as review_standing,
+    follow, pending as review_pending, review, reviewers, rule as review_rule,
+    standing as review_standing,
 };
 pub use set::{Changes, Corrected, set};
 

@@ -24,6 +24,11 @@ pub fn review(
     })
 }
 
+/// `who` follows the ticket from now on (told of its resolve and close, like its opener).
+pub fn follow(desk: &Desk, id: &Id, who: &Who, when: When) -> Result<Stepped> {
+    step(desk, id, who, when, Action::Follow, |_| {})
+}
+
 /// The rule `t` falls under, when the desk has one (`review`) and it applies to the
 /// ticket.
 pub fn rule<'a>(review: Option<&'a Review>, t: &Ticket) -> Option<&'a Review> {
