@@ -185,7 +185,7 @@ fn a_written_complaint_is_resolved_only_after_the_head_or_a_delegate_approves() 
         "2026-12-02T10:00",
         &["ticket", "resolve", &phoned, "-m", "已解释"],
     );
-    assert_eq!(pending(&d), [t.clone()]);
+    assert_eq!(pending(&d), std::slice::from_ref(&t));
 
     // Nobody else reviews: not the assignee, not the head of another department.
     for who in ["li", "zhou"] {
@@ -221,7 +221,7 @@ fn a_written_complaint_is_resolved_only_after_the_head_or_a_delegate_approves() 
         ),
         "{err}"
     );
-    assert_eq!(pending(&d), [t.clone()]);
+    assert_eq!(pending(&d), std::slice::from_ref(&t));
 
     // The delegate approves: resolved, and nothing waits any more.
     ok_at(
