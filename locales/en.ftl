@@ -506,6 +506,11 @@ workbook-axis-pct = Met
 
 # Promises and collaboration due dates as timers (issue 23).
 vocab-action-promise = promise
+vocab-action-review = review
+vocab-action-waiting-reminder = waiting-reminder
+vocab-action-follow = follow
+vocab-wait-then-resume = resume
+vocab-wait-then-close = close
 timer-promise = promise
 timer-collab = collab
 sla-basis-promised = promised
@@ -514,6 +519,10 @@ label-promised = promised
 show-promise-kept = promise kept
 show-appointment = site visit appointment
 show-appointment-kept = arrived for the appointment
+label-review = review
+label-verdict = verdict
+show-review-by = { $verdict } by { $by } on { $at }
+show-review-pending = { $step } waits for an approval by { $who }
 vocab-notify-level-at-risk = at-risk
 vocab-notify-level-breach = breach
 

@@ -505,6 +505,11 @@ workbook-axis-pct = 达成率
 
 # Promises and collaboration due dates as timers (issue 23).
 vocab-action-promise = 承诺
+vocab-action-review = 负责人审阅
+vocab-action-waiting-reminder = 等待提醒
+vocab-action-follow = 关注
+vocab-wait-then-resume = 恢复处理
+vocab-wait-then-close = 关闭
 timer-promise = 承诺
 timer-collab = 协作
 sla-basis-promised = 承诺时间
@@ -513,6 +518,10 @@ label-promised = 承诺时间
 show-promise-kept = 承诺已兑现
 show-appointment = 上门预约
 show-appointment-kept = 已按约到达现场
+label-review = 负责人审阅
+label-verdict = 审阅结论
+show-review-by = { $by } 于 { $at } { $verdict }
+show-review-pending = 须经 { $who } 审阅同意后方可{ $step }
 vocab-notify-level-at-risk = 即将超时
 vocab-notify-level-breach = 已超时
 

@@ -63,12 +63,37 @@ impl HookEvent {
             ],
             json: crate::output::json(t),
         }
+        .with_step(desk, t, action)
         .with_people(
             desk,
             t.assignee.as_deref(),
             t.department.as_deref(),
             t.opener(),
         )
+    }
+
+    /// Adds who follows the ticket (`SVCDESK_FOLLOWERS`: staff ids, the opener first, and
+    /// `SVCDESK_FOLLOWERS_EMAILS`: the first email of each who has one; both comma
+    /// separated) and what the step itself said, for the steps that say more than their
+    /// action: a review's `SVCDESK_VERDICT` (approved, rejected).
+    fn with_step(mut self, desk: &Desk, t: &Ticket, action: &str) -> HookEvent {
+        let last = t
+            .event
+            .last()
+            .filter(|e| e.action.is_some_and(|a| a.as_str() == action));
+        let followers = t.followers();
+        let emails: Vec<String> = (followers.iter())
+            .filter_map(|f| desk.config.staff(f)?.email.first().cloned())
+            .collect();
+        self.extra.push(("SVCDESK_FOLLOWERS", followers.join(",")));
+        self.extra
+            .push(("SVCDESK_FOLLOWERS_EMAILS", emails.join(",")));
+        if action == crate::vocab::Action::Review.as_str() {
+            let verdict = last.and_then(|e| e.verdict).map(|v| v.to_string());
+            self.extra
+                .push(("SVCDESK_VERDICT", verdict.unwrap_or_default()));
+        }
+        self
     }
 
     /// Adds how to reach the people concerned, from `[[staff]]`: the assignee's

@@ -270,6 +270,7 @@ mod tests {
             check_words::<Visibility>(&mut seen);
             check_words::<Verdict>(&mut seen);
             check_words::<NotifyLevel>(&mut seen);
+            check_words::<WaitThen>(&mut seen);
         }
         {
             use crate::model::measure;

@@ -179,6 +179,15 @@ vocab!(
         Promise = "promise",
         /// Routing a person confirms (`ticket forward`): the ticket goes to `department`.
         Forward = "forward",
+        /// The department head's (or a delegate's) review (`verdict`, `text`): `[review]`
+        /// gates a step on an approving one; a rejection sends the ticket back.
+        Review = "review",
+        /// `sla check --apply` told (the `waiting-reminder` hook) of a ticket waiting longer
+        /// than `[lifecycle] remind_waiting_after`: once per wait.
+        WaitingReminder = "waiting-reminder",
+        /// `by` follows the ticket from now on (`ticket follow`): told of its resolve and
+        /// close with the opener (SVCDESK_FOLLOWERS).
+        Follow = "follow",
     }
 );
 
@@ -225,4 +234,10 @@ vocab!(
     /// How far a timer run had gone when `sla check --notify` told of it (the `level` of
     /// an `sla-notified` event; an event without one, from older svcdesk, means breach).
     NotifyLevel { AtRisk = "at-risk", Breach = "breach" }
+);
+
+vocab!(
+    /// What `sla check --apply` does when the day of a `wait --until` has begun (the
+    /// `then` of the wait event; absent, from older svcdesk or not given, means resume).
+    WaitThen { Resume = "resume", Close = "close" }
 );

@@ -15,13 +15,15 @@
 # SVCDESK_ID, SVCDESK_BY, SVCDESK_AT, SVCDESK_TITLE, SVCDESK_STATE, SVCDESK_GRADE,
 # SVCDESK_PRIORITY, SVCDESK_DEPARTMENT, SVCDESK_ASSIGNEE, SVCDESK_DESK, the people's
 # contact fields from [[staff]] (SVCDESK_ASSIGNEE_EMAIL, SVCDESK_HEAD_EMAIL,
-# SVCDESK_OPENER_EMAIL, ...; `svcdesk hooks --help`), for sla-breach and sla-at-risk
+# SVCDESK_OPENER_EMAIL, ...; `svcdesk hooks --help`), the followers (the opener and who
+# took `ticket follow`: SVCDESK_FOLLOWERS, SVCDESK_FOLLOWERS_EMAILS), for sla-breach and sla-at-risk
 # SVCDESK_TIMER, SVCDESK_DUE, SVCDESK_OVERDUE_MINUTES, and the record as JSON on stdin.
 # A non-zero exit is reported (and, from --notify, retried on the next run).
 #
 # Recipients: the arguments; else, for sla-ladder, SVCDESK_NOTIFY_EMAILS (the level's
-# people); else the responsible person, the assignee's email in
-# [[staff]]; else the department head's; else NOTIFY_TO; else the local user. The message
+# people); else the responsible person, the assignee's email in [[staff]]; else the
+# department head's; else NOTIFY_TO; else the local user. On resolve and close the
+# followers are copied (Cc), so the agent who registered it hears. The message
 # goes to SENDMAIL (a command that reads a whole message with headers; default
 # `sendmail -t`), else to mail(1), else to stderr (which cron mails to MAILTO anyway).
 set -eu
@@ -47,9 +49,17 @@ body=$(printf '%s\n\nsvcdesk -C %s ticket show %s' "$body" "${SVCDESK_DESK:-.}" 
 cat >/dev/null   # the record's JSON on stdin is not needed for a mail
 if [ -n "${SENDMAIL:-}" ] || command -v sendmail >/dev/null 2>&1; then
   recipients=$(echo "$to" | tr ' ' ',')
-  printf 'To: %s\nSubject: %s\nContent-Type: text/plain; charset=UTF-8\n\n%s\n' \
-    "$recipients" "$subject" "$body" | sh -c "${SENDMAIL:-sendmail -t}"
+  cc=
+  if [ -n "${SVCDESK_FOLLOWERS_EMAILS:-}" ]; then
+    case $action in resolve|close) cc="Cc: $SVCDESK_FOLLOWERS_EMAILS
+" ;; esac
+  fi
+  printf 'To: %s\n%sSubject: %s\nContent-Type: text/plain; charset=UTF-8\n\n%s\n' \
+    "$recipients" "$cc" "$subject" "$body" | sh -c "${SENDMAIL:-sendmail -t}"
 elif command -v mail >/dev/null 2>&1; then
+  case $action in
+    resolve|close) to="$to $(echo "${SVCDESK_FOLLOWERS_EMAILS:-}" | tr ',' ' ')" ;;
+  esac
   # shellcheck disable=SC2086 # one argument per recipient
   printf '%s\n' "$body" | mail -s "$subject" $to
 else

@@ -28,7 +28,10 @@ concerned, with their contact fields from [[staff]] (empty when unknown): the as
 SVCDESK_ASSIGNEE, SVCDESK_ASSIGNEE_NAME, SVCDESK_ASSIGNEE_EMAIL, SVCDESK_ASSIGNEE_PHONE;
 the head of the ticket's department ([departments.X] head) in SVCDESK_HEAD,
 SVCDESK_HEAD_NAME, SVCDESK_HEAD_EMAIL, SVCDESK_HEAD_PHONE; whoever opened the ticket in
-SVCDESK_OPENER, SVCDESK_OPENER_NAME, SVCDESK_OPENER_EMAIL, SVCDESK_OPENER_PHONE.
+SVCDESK_OPENER, SVCDESK_OPENER_NAME, SVCDESK_OPENER_EMAIL, SVCDESK_OPENER_PHONE; the
+followers (the opener, then whoever took `ticket follow`), comma separated, in
+SVCDESK_FOLLOWERS and their emails in SVCDESK_FOLLOWERS_EMAILS. A `review` adds
+SVCDESK_VERDICT (approved or rejected).
 `sla check --notify` adds SVCDESK_TIMER, SVCDESK_DUE, SVCDESK_OVERDUE_MINUTES and
 SVCDESK_LEVEL (at-risk or breach; for sla-ladder the level, L1, L2, ...), and for
 sla-ladder SVCDESK_LEVEL_AT, SVCDESK_NOTIFY (staff ids, comma-separated) and

@@ -198,13 +198,17 @@ day and the measure as JSON, recorded as a `notified` event on the measure.
 
 --apply first takes the steps that are due by themselves, each an ordinary event by
 `svcdesk`: a ticket waiting with `ticket wait --until DATE` is resumed once DATE has
-begun (desk time); with [lifecycle] close_resolved_after in svcdesk.toml (an SLA
+begun (desk time), or closed with `--then close` (not while compensation awaits a
+decision); with [lifecycle] close_resolved_after in svcdesk.toml (an SLA
 target: \"5wd\" is five working days of [calendar]), a ticket resolved longer ago than
 that, counted from its last resolve or from a later revisit (the customer's answer),
 is closed. A revisit scored 2 or less, or compensation awaiting finance or the general
-manager, keeps it open for a person to decide. Each change is told on stderr (`ID:
-closed (resolved or answered TIME)`, `ID: resumed (waited until DATE)`) and runs the
-hooks on close or resume; with --commit (or [git] commit) the run is one commit.
+manager, keeps it open for a person to decide. With [lifecycle] remind_waiting_after, a
+ticket waiting longer than that (from its wait or the customer's later reply) gets one
+`waiting-reminder` event per wait, which runs the hooks on waiting-reminder. Each change
+is told on stderr (`ID: closed (resolved or answered TIME)`, `ID: resumed (waited until
+DATE)`, `ID: reminded (waiting since TIME)`) and runs the hooks on its action; with
+--commit (or [git] commit) the run is one commit.
 --apply --dry-run says what it would do (`ID: would close ...`) and writes nothing.
 The report that follows is of the tickets as they then stand.
 
@@ -263,8 +267,9 @@ pub struct CheckArgs {
     /// if nothing could be evaluated), instead of failing with exit 3.
     #[arg(long)]
     skip_bad: bool,
-    /// First take the steps due by themselves: resume tickets whose `wait --until` day
-    /// has come, close those resolved longer ago than [lifecycle] close_resolved_after.
+    /// First take the steps due by themselves: resume (or close) tickets whose `wait
+    /// --until` day has come, close those resolved longer ago than [lifecycle]
+    /// close_resolved_after, remind of those waiting longer than remind_waiting_after.
     #[arg(long)]
     apply: bool,
     /// With --apply: say on stderr what it would do, and write nothing.
@@ -396,10 +401,16 @@ fn apply(
                 ("close", format!("(resolved or answered {})", day(since)))
             }
             Change::Resume { until } => ("resume", format!("(waited until {until})")),
+            Change::CloseWait { until } => ("close", format!("(waited until {until}, then close)")),
+            Change::Remind { since, .. } => (
+                "waiting-reminder",
+                format!("(waiting since {})", day(since)),
+            ),
         };
         let (verb, would) = match action {
             "close" => ("closed", "would close"),
-            _ => ("resumed", "would resume"),
+            "resume" => ("resumed", "would resume"),
+            _ => ("reminded", "would remind"),
         };
         match x.result {
             Ok(_) if dry_run => eprintln!("{id}: {would} {what}"),
@@ -418,7 +429,7 @@ fn apply(
     // One commit for the run, as a bulk step makes.
     if !changed.is_empty() {
         let message = format!(
-            "sla check --apply: {} ticket(s) closed or resumed ([lifecycle], wait --until; by svcdesk)",
+            "sla check --apply: {} ticket(s) closed, resumed or reminded of ([lifecycle], wait --until; by svcdesk)",
             changed.len()
         );
         cx.changed(desk, message, changed);

@@ -20,6 +20,7 @@ pub mod hooks;
 pub mod ladder;
 pub mod policy;
 pub mod tiers;
+pub mod review;
 pub mod views;
 
 pub use policy::{Policy, PolicyError};
@@ -78,6 +79,10 @@ pub struct Config {
     /// is the one named `default`); `[sla.tiers.NAME] calendar` picks one. Optional.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub calendars: BTreeMap<String, CalendarConfig>,
+    /// `[review]`: which tickets need their department head's review, before which step
+    /// (see `review`). Optional: no review when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review: Option<review::Review>,
 }
 
 /// `[lifecycle]`: rules `svcdesk sla check --apply` (cron) applies by itself, each change
@@ -89,11 +94,15 @@ pub struct Lifecycle {
     /// counted from its resolve or from the customer's last revisit answer after it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub close_resolved_after: Option<crate::time::Target>,
+    /// Tell (the `waiting-reminder` hook, once per wait) of a ticket waiting longer than
+    /// this, counted from its `wait` or the customer's last reply since.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remind_waiting_after: Option<crate::time::Target>,
 }
 
 impl Lifecycle {
     pub fn is_off(&self) -> bool {
-        self.close_resolved_after.is_none()
+        self.close_resolved_after.is_none() && self.remind_waiting_after.is_none()
     }
 }
 
@@ -197,6 +206,20 @@ pub struct Department {
     pub name: String,
     #[serde(default)]
     pub head: Option<String>,
+    /// Staff the head authorised to review in their stead (`[review]`, 授权人).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub delegates: Vec<String>,
+}
+
+impl Department {
+    /// Who may review its tickets: the head, then the delegates.
+    pub fn reviewers(&self) -> Vec<&str> {
+        self.head
+            .iter()
+            .chain(&self.delegates)
+            .map(String::as_str)
+            .collect()
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -481,6 +504,33 @@ impl Config {
             views::View::read(name, table)?;
         }
         self.compensation.validate()?;
+        if let Some(r) = &self.review {
+            let categories: Vec<&str> = self.categories.keys().map(String::as_str).collect();
+            r.validate(&categories)?;
+        }
+        for (d, dept) in &self.departments {
+            let people = dept
+                .head
+                .iter()
+                .map(|h| (KeyPath::new(["departments", d, "head"]), h));
+            let delegates = dept
+                .delegates
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (KeyPath::new(["departments", d, "delegates"]).index(i), s));
+            for (key, s) in people.chain(delegates) {
+                if !self.staff.is_empty() && self.staff(s).is_none() {
+                    return bad(
+                        key,
+                        format!(
+                            "\"{s}\" is not on the staff list{}; staff: {}",
+                            did_you_mean(s, self.staff.iter().map(|s| s.id.as_str())),
+                            known(&mut self.staff.iter().map(|s| &s.id))
+                        ),
+                    );
+                }
+            }
+        }
         let mut seen = std::collections::HashMap::new();
         for (i, s) in self.staff.iter().enumerate() {
             let key = |k: &str| KeyPath::new(["staff"]).index(i).key(k);
@@ -863,7 +913,9 @@ hours = ["09:00-12:00", "13:30-18:00"]
 {HOLIDAYS}
 {MAKEUP}
 
-# Departments a ticket can be routed to. `head` is a staff id (notified on escalation).
+# Departments a ticket can be routed to. `head` is a staff id (in hooks as SVCDESK_HEAD);
+# `delegates = ["qian"]` are staff the head authorised (授权人) to review in their stead
+# (see [review] below).
 [departments.service]
 name = "售后服务部 After-sales service"
 
@@ -1226,9 +1278,26 @@ state = "waiting"
 # answer from the customer since: a revisit after the resolve starts the count again,
 # a low score (2 or less) or compensation awaiting a decision keeps it open. Each close
 # is an ordinary `close` event by `svcdesk`. `--apply --dry-run` only says what it would
-# close. Uncomment to use.
+# close. A ticket waiting longer than remind_waiting_after (from its `ticket wait`, or
+# the customer's reply since) gets one `waiting-reminder` event per wait: hooks with
+# on = "waiting-reminder" tell the assignee. `ticket wait ID --until DATE --then close`
+# closes a ticket at DATE instead of resuming it (no [lifecycle] needed for that).
+# Uncomment to use.
 # [lifecycle]
 # close_resolved_after = "5wd"
+# remind_waiting_after = "3wd"
+
+# Division-head review (由各事業部負責人或其授權人審閱): tickets that match every list
+# given (channels, categories, grades; a list left out matches any) wait for an approving
+# `ticket review ID --approve` by their department's head or one of its delegates before
+# the step `before` ("resolve" or "close"): that step is refused, naming who can review,
+# until one stands. `--reject` sends a resolved ticket back to in-progress; a new approval
+# is then needed. `ticket list --review-pending` lists what waits. Uncomment to use.
+# [review]
+# before = "resolve"
+# channels = ["written"]
+# categories = ["complaint"]
+# grades = ["II", "III"]
 "#;
 
 #[cfg(test)]

@@ -71,7 +71,7 @@ pub struct TicketFilter {
     #[serde(default, deserialize_with = "one_or_many")]
     pub opened_by: Vec<String>,
     /// Followed by whoever runs the command: the opener follows a ticket by default,
-    /// whoever it is passed on to.
+    /// whoever it is passed on to, and so does whoever took `ticket follow`.
     #[serde(default)]
     pub following: bool,
     /// Open and never routed to a department: waiting in the intake for a person to
@@ -81,6 +81,10 @@ pub struct TicketFilter {
     /// Opened for a customer of one of these tiers (`[sla.tiers]`; `default`: none).
     #[serde(default, deserialize_with = "one_or_many")]
     pub tier: Vec<String>,
+    /// Waiting for the review of its department head (`[review]`): it needs one and no
+    /// approval stands.
+    #[serde(default)]
+    pub review_pending: bool,
 }
 
 impl TicketFilter {
@@ -281,6 +285,7 @@ pub const FILTER_KEYS: &[&str] = &[
     "following",
     "unforwarded",
     "tier",
+    "review_pending",
 ];
 
 /// The filter `table` spells, or the key at fault (when one is) and what is wrong.
@@ -322,6 +327,7 @@ const FLAGS: &[&str] = &[
     "collab_open",
     "following",
     "unforwarded",
+    "review_pending",
 ];
 
 /// The filter of `--where` terms: `KEY=VALUE` (a key given twice matches either value),

@@ -263,7 +263,7 @@ pub const EVENT_HEAD: [&str; 5] = ["ticket", "seq", "at", "by", "action"];
 
 /// Event fields that came after the CSV layout was fixed: they go last, so that scripts
 /// that count columns keep working.
-const EVENT_LATER: [&str; 22] = [
+const EVENT_LATER: [&str; 23] = [
     "entered_by",
     "field",
     "old",
@@ -286,6 +286,7 @@ const EVENT_LATER: [&str; 22] = [
     "ladder",
     "appointment",
     "tier",
+    "then",
 ];
 
 /// Event fields `export events` leaves out: a redaction's event number was never a
@@ -313,7 +314,7 @@ pub fn event_columns() -> Vec<&'static str> {
 }
 
 /// `export events`' columns in Chinese (`--lang zh`); a column not here keeps its name.
-pub const EVENT_ZH: [(&str, &str); 66] = [
+pub const EVENT_ZH: [(&str, &str); 67] = [
     ("ticket", "工单号"),
     ("seq", "序号"),
     ("at", "时间"),
@@ -380,6 +381,7 @@ pub const EVENT_ZH: [(&str, &str); 66] = [
     ("ladder", "升级梯级"),
     ("appointment", "上门预约"),
     ("tier", "客户等级"),
+    ("then", "等待期满后"),
 ];
 
 /// One row per event of each ticket, in history order, under [`event_columns`].
@@ -555,7 +557,7 @@ mod tests {
              responsibility,need,due,request,parts,on_call,efficiency,attitude,result,\
              satisfaction,link,link_ticket,amount,currency,comp_kind,timer,entered_by,field,old,new,\
              cause_code,fields,template,items,carrier,tracking,address,goods,remote,verdict,lead,\
-             exception,promised,kept,level,ladder,appointment,tier"
+             exception,promised,kept,level,ladder,appointment,tier,then"
         );
     }
 

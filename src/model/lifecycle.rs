@@ -7,8 +7,16 @@
 //!   comment) when there is one: a customer who answered gets the whole time again. A
 //!   revisit scored 2 or less, or compensation awaiting finance or the general manager,
 //!   keeps the ticket open: a person decides.
+//! - A close that `[review]` holds until the department head approves is not taken.
 //! - `ticket wait --until DATE` (the wait event's `due`): once DATE has begun in desk
-//!   time, the waiting ticket is resumed (`resume`). Needs no `[lifecycle]` section.
+//!   time, the waiting ticket is resumed (`resume`), or with `--then close` closed
+//!   (`close`; compensation awaiting a decision keeps it waiting). Needs no
+//!   `[lifecycle]` section.
+//! - `[lifecycle] remind_waiting_after`: a ticket waiting longer than that, counted from
+//!   its `wait` or the customer's last reply since, is told of once per wait: a
+//!   `waiting-reminder` event by svcdesk (its hooks tell people; the event makes it once).
+//!
+//! What counts as the customer's reply is [`customer_replied`], the one place.
 
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -19,7 +27,7 @@ use super::ticket_store;
 use crate::desk::{Desk, Id, When};
 use crate::error::{Error, Result};
 use crate::time::{Calendar, Target};
-use crate::vocab::{CompState, State};
+use crate::vocab::{CompState, State, WaitThen};
 
 /// A change a ticket is due for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,6 +40,26 @@ pub enum Change {
     },
     /// Waited until this day, which has begun.
     Resume { until: NaiveDate },
+    /// Waited until this day, which has begun, to be closed then (`wait --then close`).
+    CloseWait { until: NaiveDate },
+    /// Waiting longer than `remind_waiting_after`: `since` the wait or the customer's
+    /// later reply, `due` that plus the target.
+    Remind {
+        since: DateTime<Utc>,
+        due: DateTime<Utc>,
+    },
+}
+
+/// What `sla check --apply` applies: the `[lifecycle]` targets (None: that rule is off).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Rules<'a> {
+    pub close_resolved_after: Option<&'a Target>,
+    pub remind_waiting_after: Option<&'a Target>,
+}
+
+/// Whether `e` is the customer's answer: it restarts the lifecycle clocks.
+pub fn customer_replied(e: &Event) -> bool {
+    e.action == Some(Action::Revisit)
 }
 
 /// A ticket and the change it is due for.
@@ -42,32 +70,20 @@ pub struct Due {
 }
 
 /// The changes `tickets` are due for at `now`, in ID order: closes under
-/// `close_after` (none when None), resumes of waits whose `--until` day has begun.
-pub fn due(
-    close_after: Option<&Target>,
-    calendar: &Calendar,
-    tickets: &[Ticket],
-    now: DateTime<Utc>,
-) -> Vec<Due> {
+/// `close_resolved_after`, ends of waits whose `--until` day has begun, reminders under
+/// `remind_waiting_after`.
+pub fn due(rules: Rules, calendar: &Calendar, tickets: &[Ticket], now: DateTime<Utc>) -> Vec<Due> {
     let mut due: Vec<Due> = tickets
         .iter()
         .filter_map(|t| {
             let change = match t.state() {
                 State::Resolved => {
-                    let after = close_after?;
+                    let after = rules.close_resolved_after?;
                     let since = clock_start(t)?;
                     let due = after.due(calendar, since);
                     (due <= now).then_some(Change::Close { since, due })?
                 }
-                State::Waiting => {
-                    let until = t
-                        .event
-                        .last()
-                        .filter(|e| e.action == Some(Action::Wait))?
-                        .due?;
-                    let begun = now.with_timezone(&calendar.tz()).date_naive() >= until;
-                    begun.then_some(Change::Resume { until })?
-                }
+                State::Waiting => waiting(rules, calendar, t, now)?,
                 _ => return None,
             };
             Some(Due {
@@ -80,21 +96,57 @@ pub fn due(
     due
 }
 
-/// When a resolved ticket's clock started, or None when the rule leaves it alone.
-fn clock_start(t: &Ticket) -> Option<DateTime<Utc>> {
-    if matches!(
+/// What a waiting ticket is due for: the end of its wait, else a reminder.
+fn waiting(rules: Rules, calendar: &Calendar, t: &Ticket, now: DateTime<Utc>) -> Option<Change> {
+    let at = t
+        .event
+        .iter()
+        .rposition(|e| e.action == Some(Action::Wait))?;
+    let wait = &t.event[at];
+    if let Some(until) = wait.due
+        && now.with_timezone(&calendar.tz()).date_naive() >= until
+    {
+        return match wait.then {
+            Some(WaitThen::Close) if !compensation_pending(t) => Some(Change::CloseWait { until }),
+            Some(WaitThen::Close) => None,
+            _ => Some(Change::Resume { until }),
+        };
+    }
+    let after = rules.remind_waiting_after?;
+    let later = &t.event[at + 1..];
+    if later
+        .iter()
+        .any(|e| e.action == Some(Action::WaitingReminder))
+    {
+        return None;
+    }
+    let since = later
+        .iter()
+        .filter(|e| customer_replied(e))
+        .map(|e| e.at)
+        .fold(wait.at, DateTime::max)
+        .with_timezone(&Utc);
+    let due = after.due(calendar, since);
+    (due <= now).then_some(Change::Remind { since, due })
+}
+
+fn compensation_pending(t: &Ticket) -> bool {
+    matches!(
         t.compensation,
         Some(CompState::Requested | CompState::Reviewed)
-    ) {
+    )
+}
+
+/// When a resolved ticket's clock started, or None when the rule leaves it alone.
+fn clock_start(t: &Ticket) -> Option<DateTime<Utc>> {
+    if compensation_pending(t) {
         return None;
     }
     let resolved = t
         .event
         .iter()
         .rposition(|e| e.action == Some(Action::Resolve))?;
-    let answers = t.event[resolved..]
-        .iter()
-        .filter(|e| e.action == Some(Action::Revisit));
+    let answers = t.event[resolved..].iter().filter(|e| customer_replied(e));
     let mut since = t.event[resolved].at;
     for e in answers {
         if steps::dissatisfied(e) {
@@ -120,16 +172,28 @@ pub struct Applied {
 /// Takes every change the desk's tickets are due for at `now`, under one desk lock;
 /// with `dry_run` each is only checked and no byte is written.
 pub fn apply(desk: &Desk, now: DateTime<Utc>, dry_run: bool) -> Result<Vec<Applied>> {
-    let after = desk.config.lifecycle.close_resolved_after.as_ref();
+    let lifecycle = &desk.config.lifecycle;
+    let rules = Rules {
+        close_resolved_after: lifecycle.close_resolved_after.as_ref(),
+        remind_waiting_after: lifecycle.remind_waiting_after.as_ref(),
+    };
+    let after = rules.close_resolved_after;
     let calendar = desk
         .config
         .calendar()
         .map_err(|e| Error::invalid(format!("svcdesk.toml [calendar]: {e}")))?;
+    // A close `[review]` holds is left to the head: a person decides.
+    let review = desk.config.review.as_ref();
+    let held = |t: &Ticket| {
+        t.state() == State::Resolved
+            && steps::review_rule(review, t).is_some_and(|r| r.before() == Action::Close)
+            && steps::review_pending(review, t)
+    };
     let candidates = ticket_store::load_where(desk, |t| {
-        matches!(t.state(), State::Resolved | State::Waiting)
+        matches!(t.state(), State::Resolved | State::Waiting) && !held(t)
     })?;
     // A stored ticket's ID always parses; one that did not could not be stepped on.
-    let due: Vec<(Id, Due)> = due(after, &calendar, &candidates, now)
+    let due: Vec<(Id, Due)> = due(rules, &calendar, &candidates, now)
         .into_iter()
         .filter_map(|d| Some((Id::parse(&d.id)?, d)))
         .collect();
@@ -142,7 +206,7 @@ pub fn apply(desk: &Desk, now: DateTime<Utc>, dry_run: bool) -> Result<Vec<Appli
     // step that came in since it was read keeps it as it is.
     let results = steps::each(desk, &ids, how, |id| {
         let (ticket, mut events) = ticket_store::append_all(desk, id, When::NowIs(now), |t| {
-            let Some(d) = self::due(after, &calendar, std::slice::from_ref(t), now).pop() else {
+            let Some(d) = self::due(rules, &calendar, std::slice::from_ref(t), now).pop() else {
                 return Err(Error::invalid("no longer due: it changed meanwhile"));
             };
             let (action, text) = match d.change {
@@ -156,12 +220,29 @@ pub fn apply(desk: &Desk, now: DateTime<Utc>, dry_run: bool) -> Result<Vec<Appli
                 Change::Resume { until } => {
                     (Action::Resume, format!("resumed: waited until {until}"))
                 }
+                Change::CloseWait { until } => (
+                    Action::Close,
+                    format!("closed: waited until {until} with no answer (wait --then close)"),
+                ),
+                Change::Remind { since, .. } => (
+                    Action::WaitingReminder,
+                    format!(
+                        "waiting since {} ([lifecycle] remind_waiting_after = \"{}\")",
+                        desk.local(since).format("%Y-%m-%d %H:%M"),
+                        rules
+                            .remind_waiting_after
+                            .map(ToString::to_string)
+                            .unwrap_or_default()
+                    ),
+                ),
             };
+            let ends_wait = matches!(d.change, Change::CloseWait { .. });
             Ok(vec![Event {
                 at: desk.local(now),
                 by: SYSTEM_ACTOR.into(),
                 action: Some(action),
                 text: Some(text),
+                then: ends_wait.then_some(WaitThen::Close),
                 ..Event::default()
             }])
         })?;
@@ -225,7 +306,11 @@ mod tests {
     /// When `t` is due to close at `now` under 5wd: (since, due).
     fn due(t: &Ticket, now: &str) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
         let after = Target::parse("5wd").unwrap();
-        super::due(Some(&after), &calendar(), std::slice::from_ref(t), at(now))
+        let rules = Rules {
+            close_resolved_after: Some(&after),
+            ..Rules::default()
+        };
+        super::due(rules, &calendar(), std::slice::from_ref(t), at(now))
             .into_iter()
             .map(|d| match d.change {
                 Change::Close { since, due } => (since, due),
@@ -267,14 +352,58 @@ mod tests {
     }
 
     #[test]
+    fn a_long_wait_is_reminded_once_counted_from_the_customers_last_reply() {
+        let mut t = resolved(vec![]);
+        t.state = Some(State::Waiting);
+        t.event.push(ev(Action::Wait, "2026-12-04T16:00"));
+        let after = Target::parse("3wd").unwrap();
+        let rules = Rules {
+            remind_waiting_after: Some(&after),
+            ..Rules::default()
+        };
+        let remind = |t: &Ticket, now: &str| {
+            super::due(rules, &calendar(), std::slice::from_ref(t), at(now))
+                .into_iter()
+                .map(|d| d.change)
+                .collect::<Vec<_>>()
+        };
+        // Friday 16:00 + 3wd: Wednesday 16:00.
+        assert!(remind(&t, "2026-12-09T15:59").is_empty());
+        let since = at("2026-12-04T16:00");
+        let due = at("2026-12-09T16:00");
+        assert_eq!(
+            remind(&t, "2026-12-09T16:00"),
+            [Change::Remind { since, due }]
+        );
+        // The customer's reply restarts the count.
+        let mut replied = t.clone();
+        let mut answer = ev(Action::Revisit, "2026-12-08T10:00");
+        answer.text = Some("still broken".into());
+        replied.event.push(answer);
+        assert!(customer_replied(replied.event.last().unwrap()));
+        assert!(remind(&replied, "2026-12-10T16:00").is_empty());
+        assert_eq!(remind(&replied, "2026-12-11T10:00").len(), 1);
+        // Once per wait.
+        t.event
+            .push(ev(Action::WaitingReminder, "2026-12-09T16:00"));
+        assert!(remind(&t, "2027-01-30T10:00").is_empty());
+    }
+
+    #[test]
     fn a_wait_until_a_day_resumes_from_its_start_in_desk_time() {
         let mut t = resolved(vec![]);
         t.state = Some(State::Waiting);
         let mut wait = ev(Action::Wait, "2026-12-04T16:00");
         wait.due = Some("2026-12-07".parse().unwrap());
         t.event.push(wait);
-        let resumes =
-            |t: &Ticket, now: &str| super::due(None, &calendar(), std::slice::from_ref(t), at(now));
+        let resumes = |t: &Ticket, now: &str| {
+            super::due(
+                Rules::default(),
+                &calendar(),
+                std::slice::from_ref(t),
+                at(now),
+            )
+        };
         assert!(resumes(&t, "2026-12-06T23:59").is_empty());
         let until = "2026-12-07".parse().unwrap();
         assert_eq!(

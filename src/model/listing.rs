@@ -113,6 +113,8 @@ pub struct Matching {
     pub me: Option<String>,
     pub tz: Tz,
     pub now: DateTime<Utc>,
+    /// The desk's `[review]` rule (for `review_pending`).
+    pub review: Option<crate::config::review::Review>,
 }
 
 impl Matching {
@@ -208,6 +210,7 @@ impl TicketFilter {
                     .tier
                     .iter()
                     .any(|w| w == t.tier().unwrap_or(DEFAULT_TIER)))
+            && (!self.review_pending || super::steps::review_pending(m.review.as_ref(), t))
             && (!self.needs_sla()
                 || running(t).iter().any(|r| {
                     (self.overdue && r.breached)
@@ -271,6 +274,7 @@ mod tests {
             me: Some("wang".into()),
             tz,
             now: "2026-12-02T02:00:00Z".parse().unwrap(),
+            review: None,
         };
         let opened = |s: &str| Some(DateTime::parse_from_rfc3339(s).unwrap());
         let t = Ticket {

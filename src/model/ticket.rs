@@ -227,6 +227,10 @@ pub struct Event {
     /// calendar and targets time the ticket. Absent: the default tier.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tier: Option<String>,
+    /// wait: what `sla check --apply` does once the `due` day has begun (absent: resume);
+    /// close: `close` when it ends such a wait (a waiting ticket closes only so).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub then: Option<crate::vocab::WaitThen>,
 }
 
 fn epoch() -> DateTime<FixedOffset> {
@@ -396,15 +400,17 @@ impl State {
             .iter()
             .copied()
             .filter(|&a| {
-                !matches!(a, A::Open | A::SlaNotified | A::Redact | A::MergedFrom)
-                    && next_state(
-                        self,
-                        &Event {
-                            action: Some(a),
-                            ..Event::default()
-                        },
-                    )
-                    .is_some()
+                !matches!(
+                    a,
+                    A::Open | A::SlaNotified | A::Redact | A::MergedFrom | A::WaitingReminder
+                ) && next_state(
+                    self,
+                    &Event {
+                        action: Some(a),
+                        ..Event::default()
+                    },
+                )
+                .is_some()
             })
             .collect()
     }
@@ -475,6 +481,12 @@ pub fn next_state(s: State, e: &Event) -> Option<State> {
         }
         // A promise is made or kept while the ticket is not yet resolved.
         A::Promise if open_unresolved => s,
+        // A rejected review sends a resolved ticket back to work; otherwise a review
+        // leaves the state as it is.
+        A::Review if s == S::Resolved && e.verdict == Some(Verdict::Rejected) => S::InProgress,
+        A::Review if s.is_open() => s,
+        A::WaitingReminder if s == S::Waiting => s,
+        A::Follow if s.is_open() => s,
         A::Wait if matches!(s, S::Accepted | S::InProgress) => S::Waiting,
         A::Resume if s == S::Waiting => S::InProgress,
         A::Resolve if working => S::Resolved,
@@ -482,6 +494,10 @@ pub fn next_state(s: State, e: &Event) -> Option<State> {
         A::Resolve if on_call && matches!(s, S::New | S::Assigned) => S::Resolved,
         A::Revisit if matches!(s, S::Resolved | S::Closed) => s,
         A::Close if s == S::Resolved => S::Closed,
+        // The end of a wait that was to end in a close (`wait --then close`; the close
+        // says so with its `then`, and `apply` checks the wait): taken by `sla check
+        // --apply`, the customer never came back.
+        A::Close if s == S::Waiting && e.then == Some(crate::vocab::WaitThen::Close) => S::Closed,
         A::Reopen if matches!(s, S::Resolved | S::Closed) => S::InProgress,
         A::MergedInto if s.is_open() => S::Merged,
         A::MergedFrom if s.is_open() => s,
@@ -722,11 +738,18 @@ pub fn apply(t: &mut Ticket, e: &Event) -> Result<(), StepError> {
                 }
             }
         }
-        A::Wait => need(
-            "a reason (customer, parts, department...)",
-            e.reason.as_deref(),
-            action,
-        )?,
+        A::Wait => {
+            need(
+                "a reason (customer, parts, department...)",
+                e.reason.as_deref(),
+                action,
+            )?;
+            if e.then.is_some() && e.due.is_none() {
+                return Err(StepError::Invalid(
+                    "a wait says what follows its end only with the day it ends (--until)".into(),
+                ));
+            }
+        }
         A::Resume => {}
         A::Resolve => {
             need(
@@ -764,6 +787,18 @@ pub fn apply(t: &mut Ticket, e: &Event) -> Result<(), StepError> {
             }
         }
         A::Close => {
+            if state == State::Waiting
+                && t.event
+                    .iter()
+                    .rev()
+                    .find(|x| x.action == Some(A::Wait))
+                    .and_then(|w| w.then)
+                    != Some(crate::vocab::WaitThen::Close)
+            {
+                return Err(StepError::Invalid(
+                    "a waiting ticket is closed only at the end of a `wait --until DATE --then close`".into(),
+                ));
+            }
             score("satisfaction", e.satisfaction)?;
             if let Some(c @ (CompState::Requested | CompState::Reviewed)) = t.compensation {
                 return Err(StepError::Invalid(format!(
@@ -899,6 +934,26 @@ pub fn apply(t: &mut Ticket, e: &Event) -> Result<(), StepError> {
             }
         }
         A::Promise => promise(e)?,
+        A::Review => {
+            if e.verdict.is_none() {
+                return Err(StepError::Invalid(format!(
+                    "review needs a verdict ({})",
+                    Verdict::names()
+                )));
+            }
+            if next != state {
+                t.resolved = None;
+            }
+        }
+        A::WaitingReminder => {}
+        A::Follow => {
+            if t.followed_by(&e.by) {
+                return Err(StepError::Invalid(format!(
+                    "{} already follows the ticket",
+                    e.by
+                )));
+            }
+        }
         A::SlaNotified => need("a timer", e.timer.as_deref(), action)?,
         A::Set => set_field(t, e)?,
         A::Redact => {
@@ -1113,9 +1168,20 @@ impl Ticket {
     }
 
     /// Whether `who` follows the ticket: its opener does, by default, wherever it is
-    /// passed on to.
+    /// passed on to, and whoever took `ticket follow`.
     pub fn followed_by(&self, who: &str) -> bool {
-        self.opener() == Some(who)
+        self.followers().contains(&who)
+    }
+
+    /// Who follows the ticket, once each: the opener, then those who took `follow`.
+    pub fn followers(&self) -> Vec<&str> {
+        let mut all: Vec<&str> = self.opener().into_iter().collect();
+        for e in &self.event {
+            if e.action == Some(Action::Follow) && !all.contains(&e.by.as_str()) {
+                all.push(&e.by);
+            }
+        }
+        all
     }
 
     /// Every current field, in file order, as TOML values (None = absent). The single

@@ -40,7 +40,7 @@ use crate::error::{Error, Result};
 /// Bumped whenever the layout or the codec below changes. With the crate version and a
 /// fingerprint of the build (`SOURCES`) also in every cache file, a cache written by
 /// another svcdesk is rebuilt, never misread.
-const FORMAT: u32 = 15;
+const FORMAT: u32 = 16;
 const MAGIC: &[u8; 8] = b"SVCDTKC\n";
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// The source of everything that decides what an entry holds: the record types and their
@@ -711,6 +711,7 @@ macro_rules! vocab_codec {
 }
 vocab_codec!(
     crate::vocab::NotifyLevel,
+    crate::vocab::WaitThen,
     Action,
     Channel,
     CompKind,
@@ -1076,6 +1077,7 @@ impl Codec for Event {
             ladder,
             appointment,
             tier,
+            then,
         } = self;
         at.put(w);
         by.put(w);
@@ -1143,6 +1145,7 @@ impl Codec for Event {
         ladder.put(w);
         appointment.put(w);
         tier.put(w);
+        then.put(w);
     }
 
     fn get(r: &mut Reader) -> Option<Self> {
@@ -1213,6 +1216,7 @@ impl Codec for Event {
             ladder: Codec::get(r)?,
             appointment: Codec::get(r)?,
             tier: Codec::get(r)?,
+            then: Codec::get(r)?,
         })
     }
 }
@@ -1304,6 +1308,7 @@ mod tests {
             ladder: s("e-ladder"),
             appointment: true,
             tier: s("e-tier"),
+            then: Some(crate::vocab::WaitThen::Close),
         };
         Ticket {
             schema: 1,

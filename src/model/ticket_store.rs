@@ -158,6 +158,7 @@ pub fn authorize(desk: &Desk, t: &Ticket, e: &Event) -> Result<()> {
         }
     };
     compensation_rules(cfg, t, e, &ask)?;
+    review_rules(cfg, t, e)?;
     if cfg.staff.is_empty() {
         return Ok(());
     }
@@ -236,6 +237,80 @@ fn compensation_rules(
         }
         _ => Ok(()),
     }
+}
+
+/// `[review]` of svcdesk.toml: only the head of the ticket's department or one of its
+/// delegates reviews it, and the gated step (`before`) waits for an approval that stands
+/// (see `steps::review_standing`). A phone complaint settled on the call is not held.
+fn review_rules(cfg: &crate::config::Config, t: &Ticket, e: &Event) -> Result<()> {
+    use super::steps;
+    let Some(action) = e.action else {
+        return Ok(());
+    };
+    let reviewers = steps::reviewers(cfg, t);
+    let department = t.department.as_deref().unwrap_or("(none)");
+    let who_may = || -> String {
+        let Some((head, delegates)) = reviewers.split_first() else {
+            return format!(
+                "department {department} names nobody to review: set [departments.{department}] head (and delegates) in svcdesk.toml"
+            );
+        };
+        let head_is = |s: &str| {
+            t.department
+                .as_deref()
+                .and_then(|d| cfg.departments.get(d))
+                .is_some_and(|d| d.head.as_deref() == Some(s))
+        };
+        let mut names = vec![if head_is(head) {
+            format!("{head} (head of {department})")
+        } else {
+            format!("{head} (delegate)")
+        }];
+        names.extend(delegates.iter().map(|d| format!("{d} (delegate)")));
+        format!(
+            "ask {}: `svcdesk --as {head} ticket review {} --approve`",
+            names.join(" or "),
+            t.id
+        )
+    };
+    if action == Action::Review {
+        if reviewers.contains(&e.by.as_str()) {
+            return Ok(());
+        }
+        return Err(Error::invalid_with_hint(
+            format!(
+                "{} may not review {}: the head of department {department} or a delegate reviews it",
+                e.by, t.id
+            ),
+            who_may(),
+        ));
+    }
+    let Some(rule) = steps::review_rule(cfg.review.as_ref(), t) else {
+        return Ok(());
+    };
+    if rule.before() != action || e.on_call || !steps::review_pending(Some(rule), t) {
+        return Ok(());
+    }
+    let missing = match steps::review_standing(t, action) {
+        Some(r) => format!(
+            "{} rejected it on {}{}; a new approval is needed",
+            r.by,
+            r.at.format("%Y-%m-%d %H:%M"),
+            r.text
+                .as_deref()
+                .map(|x| format!(" (\"{x}\")"))
+                .unwrap_or_default()
+        ),
+        None if action == Action::Close => "no review since it was resolved".to_string(),
+        None => "it has had no review".to_string(),
+    };
+    Err(Error::invalid_with_hint(
+        format!(
+            "{} needs the review of its department head before {action} ([review] in svcdesk.toml): {missing}",
+            t.id
+        ),
+        who_may(),
+    ))
 }
 
 /// The one rule for who may take a step: the roles (any one of them) that `by` needs to

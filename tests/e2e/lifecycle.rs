@@ -319,7 +319,7 @@ fn apply_with_commit_makes_one_commit_and_the_desk_checks_clean() {
     assert_eq!(stderr(&o), want.concat());
     let log = git(&["log", "--format=%s", "--name-only", "-1"]);
     assert!(
-        log.starts_with("sla check --apply: 2 ticket(s) closed or resumed"),
+        log.starts_with("sla check --apply: 2 ticket(s) closed, resumed or reminded of"),
         "{log}"
     );
     assert!(log.contains(&a) && log.contains(&b), "{log}");

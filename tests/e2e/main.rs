@@ -44,6 +44,7 @@ mod proptest_loaders;
 mod reach;
 mod readme;
 mod report;
+mod review;
 mod shared_desk;
 mod sla;
 mod sla_keys;

@@ -267,6 +267,10 @@ pub struct WaitArgs {
     /// check --apply` (cron) records a `resume` by svcdesk once the day has begun.
     #[arg(long, value_name = "DATE", value_parser = values::date_ahead())]
     pub(super) until: Option<values::OnDay<NaiveDate>>,
+    /// What happens on that day: resume (the default), or close (the customer never came
+    /// back; refused while compensation awaits a decision).
+    #[arg(long, requires = "until", value_parser = values::word::<svcdesk::vocab::WaitThen>())]
+    pub(super) then: Option<svcdesk::vocab::WaitThen>,
 }
 
 #[derive(clap::Args)]

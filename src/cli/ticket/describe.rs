@@ -97,7 +97,12 @@ pub(super) fn describe(e: &Event, p: People) -> String {
     put("tracking", e.tracking.clone());
     put("to", e.address.clone());
     put("lead", e.lead.as_deref().map(|l| p.staff(l)));
-    put("legal review", e.verdict.map(|v| word(p.lang, v)));
+    let verdict = if e.action == Some(Action::Review) {
+        "verdict"
+    } else {
+        "legal review"
+    };
+    put(verdict, e.verdict.map(|v| word(p.lang, v)));
     put("exception", e.exception.clone());
     // Stored in desk time, like every time of the desk's records.
     put(

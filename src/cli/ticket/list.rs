@@ -120,7 +120,7 @@ pub struct ListArgs {
     /// Only tickets opened (registered) by this staff member (repeatable).
     #[arg(long, value_name = "STAFF")]
     opened_by: Vec<String>,
-    /// Only tickets I follow (--as / SVCDESK_USER): those I opened, whoever has them now.
+    /// Only tickets I follow (--as / SVCDESK_USER): those I opened or `ticket follow`ed.
     #[arg(long)]
     following: bool,
     /// Only open tickets never routed to a department: the intake `ticket forward` empties.
@@ -130,6 +130,9 @@ pub struct ListArgs {
     /// opened); `default` for tickets without a tier (repeat for any).
     #[arg(long, value_name = "TIER")]
     tier: Vec<String>,
+    /// Only tickets waiting for their department head's review ([review] in svcdesk.toml).
+    #[arg(long)]
+    review_pending: bool,
     /// Add SLA columns: the next deadline of each ticket (JSON: every timer run).
     #[arg(long)]
     sla: bool,
@@ -172,6 +175,7 @@ impl ListArgs {
             following: self.following,
             unforwarded: self.unforwarded,
             tier: self.tier.clone(),
+            review_pending: self.review_pending,
         }
     }
 }
@@ -209,6 +213,7 @@ pub(super) fn select(
         me,
         tz: desk.tz(),
         now,
+        review: desk.config.review.clone(),
     };
     let running = |t: &Ticket| -> Vec<Running> {
         policy.as_ref().map_or_else(Vec::new, |p| {

@@ -11,6 +11,7 @@ mod merge;
 mod open;
 mod parts;
 mod promise;
+mod review;
 mod search;
 mod set;
 mod show;
@@ -67,6 +68,10 @@ States and the steps that move between them:
     rules needs --exception.
   • close is refused while compensation awaits finance review or the
     GM's decision.
+  • review (--approve/--reject, by the department head or a delegate)
+    does not change the state, except that a rejection sends a
+    resolved ticket back to in-progress; [review] in svcdesk.toml
+    refuses resolve or close until an approval stands.
   • an invalid step names the ticket's state and the steps allowed
     from it.
   • merge ends a ticket `merged` (final, from any open state): only
@@ -183,9 +188,10 @@ ticket.")]
     /// Pause: waiting for the customer, parts or another department.
     #[command(after_help = "Examples:
   svcdesk ticket wait 9XWM --for parts -m 'board DB-200 on back order'
-  svcdesk ticket wait 9XWM --for customer
+  svcdesk ticket wait 9XWM --for customer --until +14d --then close
 
-While waiting the `resolve` timer is paused; `svcdesk ticket resume` restarts it.")]
+While waiting the `resolve` timer is paused; `svcdesk ticket resume` restarts it. With
+--until, `sla check --apply` resumes it on that day, or closes it with --then close.")]
     Wait(WaitArgs),
     /// Resume work after waiting.
     #[command(after_help = "Examples:
@@ -293,6 +299,12 @@ every run, as in `ticket show --format json`.",
     /// Forward to the department that handles it (routing a person confirms).
     #[command(after_help = forward::FORWARD_HELP)]
     Forward(forward::ForwardArgs),
+    /// The department head (or a delegate) approves or rejects: [review] gates a step on it.
+    #[command(after_help = review::REVIEW_HELP)]
+    Review(review::ReviewArgs),
+    /// Follow a ticket: be told (hooks) of its resolve and close, as its opener is.
+    #[command(after_help = review::FOLLOW_HELP)]
+    Follow(CommonArgs),
 }
 
 /// Compensation (补偿/赔款): request, finance review, general manager's decision.
@@ -367,6 +379,8 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
         Command::Lead(a) => parts::lead(cx, d, a),
         Command::Promise(a) => promise::exec(cx, d, a),
         Command::Forward(a) => forward::exec(cx, d, a),
+        Command::Review(a) => review::exec(cx, d, a),
+        Command::Follow(a) => review::follow(cx, d, a),
     }
 }
 

@@ -156,6 +156,45 @@ pub(super) fn with_next_due(
     rows
 }
 
+/// Where the head's review stands: the last verdict, and what the gated step waits for.
+fn review_text(desk: &Desk, t: &Ticket, p: People) -> String {
+    let cfg = &desk.config;
+    let rule = steps::review_rule(cfg.review.as_ref(), t);
+    let before = rule.map_or(svcdesk::model::ticket::Action::Resolve, |r| r.before());
+    let step = i18n::word(p.lang, before);
+    let last = match rule {
+        Some(_) => steps::review_standing(t, before),
+        None => (t.event.iter().rev())
+            .find(|e| e.action == Some(svcdesk::model::ticket::Action::Review)),
+    };
+    let said = last.map(|e| {
+        let verdict = e.verdict.map(|v| i18n::word(p.lang, v)).unwrap_or_default();
+        let at = e.at.format("%Y-%m-%d %H:%M").to_string();
+        let by = p.staff(&e.by);
+        i18n::tr_args(
+            p.lang,
+            "show-review-by",
+            &[("verdict", &verdict), ("by", &by), ("at", &at)],
+        )
+    });
+    if rule.is_none() || !steps::review_pending(rule, t) {
+        return said.unwrap_or_default();
+    }
+    let who: Vec<String> = steps::reviewers(cfg, t)
+        .iter()
+        .map(|s| p.staff(s))
+        .collect();
+    let waits = i18n::tr_args(
+        p.lang,
+        "show-review-pending",
+        &[("step", &step), ("who", &who.join(", "))],
+    );
+    match said {
+        Some(s) => format!("{s}; {waits}"),
+        None => waits,
+    }
+}
+
 fn show_text(
     desk: &Desk,
     t: &Ticket,
@@ -252,6 +291,7 @@ fn show_text(
             "legal review",
             w("verdict", t.legal_review.map(|v| v.to_string())),
         ),
+        ("review", review_text(desk, t, p)),
         ("shipped", time(&t.shipped)),
         ("delivered", time(&t.delivered)),
     ];

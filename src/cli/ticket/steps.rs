@@ -161,6 +161,7 @@ pub(super) fn wait(cx: &mut Context, desk: &Desk, a: WaitArgs) -> Result<u8> {
         reason: a.reason,
         text: a.text,
         until,
+        then: a.then,
     };
     run(cx, desk, &a.common, "wait", None, |id, who, when| {
         steps::wait(desk, id, who, when, o.clone())

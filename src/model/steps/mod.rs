@@ -11,6 +11,7 @@ mod merge;
 mod open;
 mod parts;
 mod promise;
+mod review;
 mod set;
 
 pub use close::{Closing, Notice, Resolution, Revisit, close, dissatisfied, resolve, revisit};
@@ -31,6 +32,10 @@ pub use parts::{
     Planning, Shipment, comp_approve, delivered, lead, legal_review, needs_goods, plan, ship,
 };
 pub use promise::{Promise, Promised, pending as pending_promise, pending_of, promise};
+pub use review::{
+    follow, pending as review_pending, review, reviewers, rule as review_rule,
+    standing as review_standing,
+};
 pub use set::{Changes, Corrected, set};
 
 use chrono::{DateTime, Utc};
@@ -284,6 +289,8 @@ pub struct Waiting {
     /// Resume on this day (`sla check --apply`, see `model::lifecycle`); recorded as the
     /// wait event's `due`.
     pub until: Option<chrono::NaiveDate>,
+    /// What follows at `until`: resume (the default) or close.
+    pub then: Option<crate::vocab::WaitThen>,
 }
 
 pub fn wait(desk: &Desk, id: &Id, who: &Who, when: When, o: Waiting) -> Result<Stepped> {
@@ -291,6 +298,7 @@ pub fn wait(desk: &Desk, id: &Id, who: &Who, when: When, o: Waiting) -> Result<S
         e.reason = Some(o.reason);
         e.text = o.text;
         e.due = o.until;
+        e.then = o.then;
     })
 }
 
