@@ -509,3 +509,20 @@ label-promised = promised
 show-promise-kept = promise kept
 vocab-notify-level-at-risk = at-risk
 vocab-notify-level-breach = breach
+
+# visit::State
+visit-state-requested = requested
+visit-state-approved = approved
+visit-state-rejected = rejected
+visit-state-scheduled = scheduled
+visit-state-on-site = on-site
+visit-state-done = done
+
+# visit::Action
+visit-action-request = request
+visit-action-approve = approve
+visit-action-reject = reject
+visit-action-schedule = schedule
+visit-action-start = start
+visit-action-escalate = escalate
+visit-action-complete = complete

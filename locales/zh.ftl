@@ -508,3 +508,20 @@ label-promised = 承诺时间
 show-promise-kept = 承诺已兑现
 vocab-notify-level-at-risk = 即将超时
 vocab-notify-level-breach = 已超时
+
+# visit::State
+visit-state-requested = 待审批
+visit-state-approved = 已批准
+visit-state-rejected = 已驳回
+visit-state-scheduled = 已预约
+visit-state-on-site = 在现场
+visit-state-done = 已完成
+
+# visit::Action
+visit-action-request = 请示
+visit-action-approve = 批准
+visit-action-reject = 驳回
+visit-action-schedule = 预约
+visit-action-start = 到达现场
+visit-action-escalate = 现场反馈
+visit-action-complete = 完成

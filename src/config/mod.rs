@@ -72,6 +72,31 @@ pub struct Config {
     /// `[lifecycle]`: what `sla check --apply` does by itself. Optional: nothing when absent.
     #[serde(default, skip_serializing_if = "Lifecycle::is_off")]
     pub lifecycle: Lifecycle,
+    /// `[visits]`: site visits (see `model::visit`). Optional: defaults when absent.
+    #[serde(default)]
+    pub visits: Visits,
+}
+
+/// `[visits]`: who decides a site-visit request (内部请示单).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Visits {
+    /// The roles (any one of them) that may approve or reject a visit request, once the
+    /// desk lists staff. Default: supervisor, head.
+    #[serde(default = "default_visit_approvers")]
+    pub approvers: Vec<String>,
+}
+
+fn default_visit_approvers() -> Vec<String> {
+    vec!["supervisor".into(), "head".into()]
+}
+
+impl Default for Visits {
+    fn default() -> Self {
+        Visits {
+            approvers: default_visit_approvers(),
+        }
+    }
 }
 
 /// `[lifecycle]`: rules `svcdesk sla check --apply` (cron) applies by itself, each change
@@ -436,6 +461,18 @@ impl Config {
             views::View::read(name, table)?;
         }
         self.compensation.validate()?;
+        for (j, r) in self.visits.approvers.iter().enumerate() {
+            if !ROLES.contains(&r.as_str()) {
+                return bad(
+                    KeyPath::new(["visits", "approvers"]).index(j),
+                    format!(
+                        "unknown role \"{r}\"{}; roles are: {}",
+                        did_you_mean(r, ROLES.iter().copied()),
+                        ROLES.join(", ")
+                    ),
+                );
+            }
+        }
         let mut seen = std::collections::HashMap::new();
         for (i, s) in self.staff.iter().enumerate() {
             let key = |k: &str| KeyPath::new(["staff"]).index(i).key(k);
@@ -1076,6 +1113,13 @@ state = "waiting"
 # close. Uncomment to use.
 # [lifecycle]
 # close_resolved_after = "5wd"
+
+# Site visits (内部请示单 → approval → appointment → on site → report): `visit request`
+# asks for one, and once the desk lists staff only these roles may `visit approve` or
+# `visit reject` it. The appointment (`visit schedule --for`) and the 24-hour escalation
+# from site (`visit escalate`, counted from `visit start`) are timer runs `sla check` reports.
+[visits]
+approvers = ["supervisor", "head"]
 "#;
 
 #[cfg(test)]

@@ -103,14 +103,18 @@ pub fn merge(base: &str, ours: &str, theirs: &str) -> Merged {
     let has_history = |d: &DocumentMut| matches!(d.get("event"), Some(Item::ArrayOfTables(_)));
     // Records with a history differ in their events and in how fields are re-derived;
     // the ID's kind letter says which record this is.
-    let is_measure = |d: &DocumentMut| {
+    let is_kind = |d: &DocumentMut, k: Kind| {
         d.get("id")
             .and_then(Item::as_str)
             .and_then(Id::parse)
-            .is_some_and(|id| id.kind() == Kind::Measure)
+            .is_some_and(|id| id.kind() == k)
     };
+    let is_measure = |d: &DocumentMut| is_kind(d, Kind::Measure);
+    let is_visit = |d: &DocumentMut| is_kind(d, Kind::Visit);
     if (has_history(&o) || has_history(&t)) && (is_measure(&o) || is_measure(&t)) {
         merge_history::<Measure>(&b, &o, &t, ours, theirs)
+    } else if (has_history(&o) || has_history(&t)) && (is_visit(&o) || is_visit(&t)) {
+        merge_history::<crate::model::visit::Visit>(&b, &o, &t, ours, theirs)
     } else if has_history(&o) || has_history(&t) {
         merge_history::<Ticket>(&b, &o, &t, ours, theirs)
     } else {

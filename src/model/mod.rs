@@ -22,4 +22,5 @@ pub mod steps;
 pub mod ticket;
 pub mod ticket_cache;
 pub mod ticket_store;
+pub mod visit;
 pub mod worklog;
