@@ -329,6 +329,7 @@ mod tests {
             engineer: engineer.into(),
             customer: "C20261102-5QHJP3".into(),
             ticket: None,
+            visit: None,
             service_type: ServiceType::ProblemHandling,
             location: None,
             departed: None,

@@ -80,6 +80,9 @@ pub struct Report {
     /// Ticket ID, when the visit was for one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket: Option<String>,
+    /// The site visit (`V…`) this report completed (`report add --visit`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visit: Option<String>,
     pub service_type: ServiceType,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
@@ -350,6 +353,7 @@ impl Report {
             ("engineer", Some(Value::from(self.engineer.as_str()))),
             ("customer", Some(Value::from(self.customer.as_str()))),
             ("ticket", s(&self.ticket)),
+            ("visit", s(&self.visit)),
             (
                 "service_type",
                 Some(Value::from(self.service_type.as_str())),
@@ -669,6 +673,8 @@ pub struct NewReport {
     pub attachments: Files,
     /// Custom fields, `NAME=VALUE` as typed.
     pub custom: Vec<(String, String)>,
+    /// The site visit the report completes: its full ID (see [`add_for_visit`]).
+    pub visit: Option<String>,
 }
 
 pub struct Added {
@@ -725,6 +731,7 @@ pub fn add(desk: &Desk, new: NewReport) -> Result<Added> {
         engineer,
         customer: customer.clone(),
         ticket: None,
+        visit: new.visit.clone(),
         service_type,
         location: None,
         departed: None,
@@ -769,6 +776,37 @@ pub fn add(desk: &Desk, new: NewReport) -> Result<Added> {
         report: r,
         warnings,
     })
+}
+
+/// `report add --visit V`: the report of a visit on site, completing it. What the
+/// report does not say is taken from the visit (ticket, engineer, service type, arrival,
+/// the first escalation); the visit must be on site (the refusal says what it allows), and
+/// is then `done`, naming the report.
+pub fn add_for_visit(desk: &Desk, visit: &str, mut new: NewReport) -> Result<Added> {
+    use super::visit as v;
+    let id = desk.resolve(Kind::Visit, visit)?;
+    let when = crate::desk::When::At(new.at);
+    // Refused before anything is written when the visit cannot be completed now.
+    let vis = v::check_complete(desk, &id, &new.by, when)?;
+    let f = &mut new.fields;
+    if f.ticket.is_none() && f.customer.is_none() {
+        f.ticket = Some(vis.ticket.clone());
+    }
+    if f.engineer.is_none() {
+        f.engineer = vis.engineer.clone();
+    }
+    f.service_type = f.service_type.or(Some(vis.service_type));
+    if f.arrived.is_none() {
+        f.arrived = vis.arrived.map(|t| t.to_utc());
+    }
+    if f.escalated.is_none() && f.escalated_to.is_none() && vis.escalated.is_some() {
+        f.escalated_to = vis.escalated_to.clone();
+    }
+    new.visit = Some(id.to_string());
+    let by = new.by.clone();
+    let added = add(desk, new)?;
+    v::complete(desk, &id, by, when, added.id.as_str())?;
+    Ok(added)
 }
 
 pub struct Edited {
@@ -864,6 +902,7 @@ mod tests {
             engineer: "wang".into(),
             customer: "C20261102-5QHJP3".into(),
             ticket: None,
+            visit: None,
             service_type: ServiceType::ProblemHandling,
             location: None,
             departed: Some(at("2026-11-24T08:00:00+08:00")),

@@ -52,4 +52,5 @@ mod ticket_merge;
 mod ticket_search;
 mod ticket_set;
 mod views;
+mod visits;
 mod workbook;

@@ -138,6 +138,10 @@ pub struct AddArgs {
     /// A custom field of [fields] in svcdesk.toml (repeatable).
     #[arg(long = "field", value_name = "NAME=VALUE", value_parser = values::field)]
     pub(super) custom: Vec<(String, String)>,
+    /// The site visit this report completes (on site; `svcdesk visit --help`): its
+    /// ticket, engineer, service type, arrival and escalation are the defaults.
+    #[arg(long, value_name = "VISIT")]
+    pub(super) visit: Option<String>,
 }
 
 #[derive(clap::Args)]

@@ -119,20 +119,29 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
             let by = cx.actor(&desk)?;
             let at = cx.at(&desk, crate::cli::values::at(&a.at))?;
             let mut fields = a.fields.into_fields(&desk)?;
-            fields.engineer = Some(engineer(cx, &desk, fields.engineer)?);
+            if a.visit.is_none() || fields.engineer.is_some() {
+                fields.engineer = Some(engineer(cx, &desk, fields.engineer)?);
+            }
             let message = format!("(by {by})");
             let attachments = a.attach.files(&cx.cwd);
-            let added = report::add(
-                &desk,
-                NewReport {
-                    fields,
-                    by,
-                    at,
-                    attachments,
-                    custom: a.custom,
-                },
-            )?;
+            let new = NewReport {
+                fields,
+                by,
+                at,
+                attachments,
+                custom: a.custom,
+                visit: None,
+            };
+            let added = match &a.visit {
+                Some(v) => report::add_for_visit(&desk, v, new)?,
+                None => report::add(&desk, new)?,
+            };
             let mut paths = vec![desk.path_of(&added.id)];
+            if let Some(v) = &added.report.visit {
+                let v = svcdesk::desk::Id::parse(v).expect("a full ID");
+                eprintln!("{v}: done (report {})", added.id);
+                paths.push(desk.path_of(&v));
+            }
             let stored = added.report.files.iter();
             paths.extend(stored.map(|f| desk.root.join(f.path())));
             cx.changed(&desk, format!("report {}: add {message}", added.id), paths);
