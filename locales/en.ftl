@@ -526,3 +526,11 @@ visit-action-schedule = schedule
 visit-action-start = start
 visit-action-escalate = escalate
 visit-action-complete = complete
+
+# report::State
+report-state-draft = draft
+report-state-submitted = submitted
+report-state-approved = approved
+report-state-rejected = rejected
+label-visit = visit
+label-review = review

@@ -525,3 +525,11 @@ visit-action-schedule = 预约
 visit-action-start = 到达现场
 visit-action-escalate = 现场反馈
 visit-action-complete = 完成
+
+# report::State
+report-state-draft = 草稿
+report-state-submitted = 待审核
+report-state-approved = 已审核
+report-state-rejected = 退回
+label-visit = 外出单
+label-review = 审核

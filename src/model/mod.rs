@@ -16,6 +16,7 @@ pub mod names;
 pub mod record;
 pub mod redact;
 pub mod report;
+pub mod report_review;
 pub mod routing;
 pub mod search;
 pub mod steps;

@@ -67,6 +67,34 @@ vocab!(
     }
 );
 
+vocab!(
+    /// Where a report stands in its review by a supervisor.
+    State {
+        /// Being written (every report made before reviews existed).
+        Draft = "draft",
+        /// Complete, waiting for a reviewer (`report submit`).
+        Submitted = "submitted",
+        /// Accepted by a reviewer.
+        Approved = "approved",
+        /// Sent back by a reviewer, with the reason; edit it and submit it again.
+        Rejected = "rejected",
+    }
+);
+
+// By hand: `vocab!` takes only doc comments on its words, so no `#[default]`.
+#[allow(clippy::derivable_impls)]
+impl Default for State {
+    fn default() -> Self {
+        State::Draft
+    }
+}
+
+impl State {
+    pub fn is_draft(&self) -> bool {
+        *self == State::Draft
+    }
+}
+
 /// A field-service report as stored in `reports/YYYY/MM/R….toml`.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -151,6 +179,30 @@ pub struct Report {
     )]
     pub created: DateTime<FixedOffset>,
     pub created_by: String,
+    /// The review: absent (draft) until `report submit`.
+    #[serde(default, skip_serializing_if = "State::is_draft")]
+    pub state: State,
+    #[serde(
+        default,
+        deserialize_with = "serde_time::opt_datetime",
+        serialize_with = "serde_time::ser_opt_datetime",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub submitted: Option<DateTime<FixedOffset>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub submitted_by: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "serde_time::opt_datetime",
+        serialize_with = "serde_time::ser_opt_datetime",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub reviewed: Option<DateTime<FixedOffset>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reviewed_by: Option<String>,
+    /// The reviewer's words (the reason, for a rejection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review_note: Option<String>,
     /// Redactions of personal data (PIPL): `svcdesk report redact`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub redaction: Vec<super::redact::Redaction>,
@@ -378,6 +430,15 @@ impl Report {
             ),
             ("created", Some(datetime_value(self.created))),
             ("created_by", Some(Value::from(self.created_by.as_str()))),
+            (
+                "state",
+                (!self.state.is_draft()).then(|| Value::from(self.state.as_str())),
+            ),
+            ("submitted", t(&self.submitted)),
+            ("submitted_by", s(&self.submitted_by)),
+            ("reviewed", t(&self.reviewed)),
+            ("reviewed_by", s(&self.reviewed_by)),
+            ("review_note", long(&self.review_note)),
             (
                 "files",
                 (!self.files.is_empty()).then(|| attachments::toml_value(&self.files)),
@@ -750,6 +811,12 @@ pub fn add(desk: &Desk, new: NewReport) -> Result<Added> {
         satisfaction: None,
         created: desk.local(new.at),
         created_by: new.by.clone(),
+        state: State::Draft,
+        submitted: None,
+        submitted_by: None,
+        reviewed: None,
+        reviewed_by: None,
+        review_note: None,
         redaction: Vec::new(),
         files,
         fields: custom,
@@ -822,6 +889,7 @@ pub fn edit(desk: &Desk, id: &Id, f: &Fields, clear: &[Field]) -> Result<Edited>
     let path = desk.path_of(id);
     // Validate the file as a whole first: editing a broken record would hide the break.
     let mut r = load_file(&path)?;
+    super::report_review::editable(id, &r)?;
     let warnings = apply(desk, &mut r, f, clear)?;
     refuse_unsound(&r).map_err(|e| Error::invalid(format!("{id}: {e}")))?;
     let changed = edit_file(&path, |doc| {
@@ -846,6 +914,8 @@ pub struct Filter {
     pub service_type: Vec<ServiceType>,
     /// Visit dates (desk zone), inclusive.
     pub dates: Option<(NaiveDate, NaiveDate)>,
+    /// Review states (any of them); empty: all.
+    pub state: Vec<State>,
 }
 
 impl Filter {
@@ -861,6 +931,7 @@ impl Filter {
                 let d = r.date(tz);
                 from <= d && d <= to
             })
+            && (self.state.is_empty() || self.state.contains(&r.state))
     }
 }
 
@@ -921,6 +992,12 @@ mod tests {
             satisfaction: None,
             created: at("2026-11-24T18:00:00+08:00"),
             created_by: "wang".into(),
+            state: State::Draft,
+            submitted: None,
+            submitted_by: None,
+            reviewed: None,
+            reviewed_by: None,
+            review_note: None,
             redaction: Vec::new(),
             files: Vec::new(),
             fields: Default::default(),

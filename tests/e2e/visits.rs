@@ -511,3 +511,198 @@ fn a_moved_appointment_is_not_a_broken_one() {
         ]
     );
 }
+
+/// A report with `extra` fields, written now by wang for the desk's ticket; returns its ID.
+fn report(desk: &TestDesk, ticket: &str, extra: &[&str]) -> String {
+    let mut args = vec!["report", "add", "--ticket", ticket, "--type", "training"];
+    args.extend_from_slice(extra);
+    ok(desk, "12-04 18:00", "wang", &args).trim().to_string()
+}
+
+fn report_toml(desk: &TestDesk, id: &str) -> toml::Table {
+    desk.read(&format!("reports/2026/12/{id}.toml"))
+        .parse()
+        .unwrap()
+}
+
+#[test]
+fn a_report_is_submitted_complete_and_reviewed_by_a_supervisor() {
+    let (desk, ticket) = desk();
+    let r = report(&desk, &ticket, &["-m", "trained 6 operators"]);
+    let before = desk.read(&format!("reports/2026/12/{r}.toml"));
+    assert!(
+        !before.contains("state"),
+        "a draft says nothing of review:\n{before}"
+    );
+    // The default [reports] required: arrived, work_done, signed_by, outcome.
+    let err = fails(&desk, 1, "12-04 18:10", "wang", &["report", "submit", &r]);
+    assert!(
+        err.contains("cannot submit: the report has no arrived, signed_by, outcome ([reports] required in svcdesk.toml)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("--arrived … --signed-by … --outcome …"),
+        "{err}"
+    );
+    assert_eq!(desk.read(&format!("reports/2026/12/{r}.toml")), before);
+    ok(
+        &desk,
+        "12-04 18:20",
+        "wang",
+        &[
+            "report",
+            "edit",
+            &r,
+            "--arrived",
+            "2026-12-04 09:00",
+            "--signed-by",
+            "陈刚",
+            "--outcome",
+            "resolved",
+        ],
+    );
+    ok(&desk, "12-04 18:30", "wang", &["report", "submit", &r]);
+    let t = report_toml(&desk, &r);
+    assert_eq!(t["state"].as_str(), Some("submitted"));
+    assert_eq!(t["submitted_by"].as_str(), Some("wang"));
+    assert_eq!(t["submitted"].to_string(), "2026-12-04T18:30:00+08:00");
+    // Submitted: no edits, no second submit; only a reviewer reviews.
+    let err = fails(
+        &desk,
+        1,
+        "12-04 18:40",
+        "wang",
+        &["report", "edit", &r, "--cost", "100"],
+    );
+    assert!(
+        err.contains("cannot edit: the report is submitted; allowed from submitted: review --approve, review --reject"),
+        "{err}"
+    );
+    let err = fails(
+        &desk,
+        1,
+        "12-05 09:00",
+        "wang",
+        &["report", "review", &r, "--approve"],
+    );
+    assert!(
+        err.contains("wang may not review a report: it needs the role supervisor or head"),
+        "{err}"
+    );
+    assert!(err.contains("ask sun"), "{err}");
+    // --approve or --reject, and a rejection says why (usage errors, exit 2).
+    fails(&desk, 2, "12-05 09:00", "sun", &["report", "review", &r]);
+    let err = fails(
+        &desk,
+        2,
+        "12-05 09:00",
+        "sun",
+        &["report", "review", &r, "--reject"],
+    );
+    assert!(err.contains("a rejection needs the reason"), "{err}");
+    ok(
+        &desk,
+        "12-05 09:00",
+        "sun",
+        &[
+            "report",
+            "review",
+            &r,
+            "--reject",
+            "-m",
+            "no photo of the site",
+        ],
+    );
+    let t = report_toml(&desk, &r);
+    assert_eq!(t["state"].as_str(), Some("rejected"));
+    assert_eq!(t["reviewed_by"].as_str(), Some("sun"));
+    assert_eq!(t["review_note"].as_str(), Some("no photo of the site"));
+    // Rejected: edited and submitted again, then approved; approved is final.
+    ok(
+        &desk,
+        "12-05 10:00",
+        "wang",
+        &["report", "edit", &r, "--location", "南京江宁工厂"],
+    );
+    ok(&desk, "12-05 10:05", "wang", &["report", "submit", &r]);
+    let waiting = ok(
+        &desk,
+        "12-05 10:10",
+        "sun",
+        &["report", "list", "--state", "submitted", "--format", "json"],
+    );
+    assert_eq!(parse_json(&waiting).as_array().unwrap().len(), 1);
+    ok(
+        &desk,
+        "12-05 11:00",
+        "sun",
+        &["report", "review", &r, "--approve"],
+    );
+    let t = report_toml(&desk, &r);
+    assert_eq!(t["state"].as_str(), Some("approved"));
+    assert!(
+        !t.contains_key("review_note"),
+        "the old reason went with the new review"
+    );
+    let err = fails(
+        &desk,
+        1,
+        "12-05 12:00",
+        "sun",
+        &["report", "review", &r, "--reject", "-m", "x"],
+    );
+    assert!(
+        err.contains("the report is approved; allowed from approved: nothing"),
+        "{err}"
+    );
+    let show = ok(&desk, "12-05 12:00", "sun", &["report", "show", &r]);
+    assert!(
+        show.contains(
+            "approved; submitted 2026-12-05 10:05 by wang; reviewed 2026-12-05 11:00 by sun"
+        ),
+        "{show}"
+    );
+    let list = ok(
+        &desk,
+        "12-05 12:00",
+        "sun",
+        &["report", "list", "--state", "submitted"],
+    );
+    assert_eq!(list, "");
+    ok(&desk, "12-05 12:00", "sun", &["check"]);
+}
+
+#[test]
+fn the_required_report_fields_come_from_the_config() {
+    let (desk, ticket) = desk();
+    let config = desk.read("svcdesk.toml");
+    desk.write(
+        "svcdesk.toml",
+        config.replace(
+            "required = [\"arrived\", \"work_done\", \"signed_by\", \"outcome\"]",
+            "required = [\"work_done\", \"satisfaction\"]",
+        ),
+    );
+    let r = report(&desk, &ticket, &["-m", "trained 6 operators"]);
+    let err = fails(&desk, 1, "12-04 18:10", "wang", &["report", "submit", &r]);
+    assert!(err.contains("the report has no satisfaction ("), "{err}");
+    ok(
+        &desk,
+        "12-04 18:20",
+        "wang",
+        &["report", "edit", &r, "--satisfaction", "5"],
+    );
+    ok(&desk, "12-04 18:30", "wang", &["report", "submit", &r]);
+    // A key that is not a report field is a config error naming it.
+    let text = desk
+        .read("svcdesk.toml")
+        .replace("\"satisfaction\"]", "\"sign_off\"]");
+    desk.write("svcdesk.toml", text);
+    let o = run(&desk, "12-04 18:40", "wang", &["report", "list"]);
+    assert_ne!(o.status.code(), Some(0));
+    assert!(
+        stderr(&o).contains("unknown report field \"sign_off\""),
+        "{}",
+        stderr(&o)
+    );
+}
