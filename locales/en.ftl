@@ -163,6 +163,8 @@ stats-dim-channel = channel
 stats-dim-customer = customer
 stats-dim-product = product
 stats-dim-engineer = engineer
+stats-dim-service-type = service-type
+stats-dim-outcome = outcome
 
 # duplicates::DupField
 duplicates-dup-field-customer = customer

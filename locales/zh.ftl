@@ -162,6 +162,8 @@ stats-dim-channel = 渠道
 stats-dim-customer = 客户
 stats-dim-product = 产品
 stats-dim-engineer = 工程师
+stats-dim-service-type = 服务类型
+stats-dim-outcome = 处理结果
 
 # duplicates::DupField
 duplicates-dup-field-customer = 客户

@@ -465,6 +465,10 @@ vocab!(
         Product = "product",
         /// Field visits by their engineer, tickets by their assignee.
         Engineer = "engineer",
+        /// Field visits by their service type (tickets have none).
+        ServiceType = "service-type",
+        /// Field visits by how they ended (tickets have none).
+        Outcome = "outcome",
     }
 );
 
@@ -481,6 +485,7 @@ impl Dim {
             Dim::Channel => t.channel.map(|c| c.to_string()).unwrap_or_default(),
             Dim::Customer => s(&t.customer),
             Dim::Product => s(&t.product),
+            Dim::ServiceType | Dim::Outcome => String::new(),
         }
     }
 
@@ -490,6 +495,8 @@ impl Dim {
         match self {
             Dim::Engineer => r.engineer.clone(),
             Dim::Customer => r.customer.clone(),
+            Dim::ServiceType => r.service_type.to_string(),
+            Dim::Outcome => r.outcome.map(|o| o.to_string()).unwrap_or_default(),
             other => linked.map(|t| other.of_ticket(t)).unwrap_or_default(),
         }
     }

@@ -706,3 +706,77 @@ fn the_required_report_fields_come_from_the_config() {
         stderr(&o)
     );
 }
+
+#[test]
+fn stats_break_visits_down_by_service_type_and_outcome() {
+    let (desk, ticket) = desk();
+    // By hand: problem-handling 2 visits (2.50 h + 1.00 h = 3.50), training 1 (4.00 h);
+    // outcomes resolved 2 (2.50 + 4.00 = 6.50), follow-up 1 (1.00).
+    for (kind, from, to, outcome) in [
+        (
+            "problem-handling",
+            "2026-12-02 09:00",
+            "2026-12-02 11:30",
+            "resolved",
+        ),
+        (
+            "problem-handling",
+            "2026-12-03 14:00",
+            "2026-12-03 15:00",
+            "follow-up",
+        ),
+        (
+            "training",
+            "2026-12-04 08:00",
+            "2026-12-04 12:00",
+            "resolved",
+        ),
+    ] {
+        ok(
+            &desk,
+            "12-04 18:00",
+            "wang",
+            &[
+                "report",
+                "add",
+                "--ticket",
+                &ticket,
+                "--type",
+                kind,
+                "--arrived",
+                from,
+                "--left",
+                to,
+                "--outcome",
+                outcome,
+            ],
+        );
+    }
+    let table = |by: &str| {
+        let out = ok(
+            &desk,
+            "12-20 09:00",
+            "li",
+            &["stats", "--month", "2026-12", "--by", by, "--format", "csv"],
+        );
+        let (head, rows) = parse_csv(&out);
+        let col = |n: &str| head.iter().position(|h| h == n).unwrap();
+        let (k, v, h) = (col(by), col("visits"), col("visit_hours"));
+        rows.iter()
+            .filter(|r| r[v] != "0")
+            .map(|r| (r[k].clone(), r[v].clone(), r[h].clone()))
+            .collect::<Vec<_>>()
+    };
+    let s = |a: &str, b: &str, c: &str| (a.to_string(), b.to_string(), c.to_string());
+    assert_eq!(
+        table("service-type"),
+        [
+            s("problem-handling", "2", "3.50"),
+            s("training", "1", "4.00")
+        ]
+    );
+    assert_eq!(
+        table("outcome"),
+        [s("follow-up", "1", "1.00"), s("resolved", "2", "6.50")]
+    );
+}
