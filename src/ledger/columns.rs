@@ -154,7 +154,7 @@ pub const CUSTOMER: [Column<Customer>; 14] = [
 /// The columns of `report list --format csv` and `export reports`; `report show
 /// --format csv` has one row per column.
 #[rustfmt::skip]
-pub const REPORT: [Column<Report>; 23] = [
+pub const REPORT: [Column<Report>; 27] = [
     Column { name: "id", zh: "服务单号", cell: |r| r.id.clone() },
     Column { name: "engineer", zh: "工程师", cell: |r| r.engineer.clone() },
     Column { name: "customer", zh: "客户", cell: |r| r.customer.clone() },
@@ -178,6 +178,10 @@ pub const REPORT: [Column<Report>; 23] = [
     Column { name: "satisfaction", zh: "满意度", cell: |r| shown(&r.satisfaction) },
     Column { name: "created", zh: "填写时间", cell: |r| r.created.to_rfc3339() },
     Column { name: "created_by", zh: "填写人", cell: |r| r.created_by.clone() },
+    Column { name: "visit", zh: "外出单号", cell: |r| text(&r.visit) },
+    Column { name: "state", zh: "审核状态", cell: |r| r.state.to_string() },
+    Column { name: "submitted", zh: "提交时间", cell: |r| time(&r.submitted) },
+    Column { name: "reviewed_by", zh: "审核人", cell: |r| text(&r.reviewed_by) },
 ];
 
 /// The columns of `measure list --format csv`; `measure show --format csv` has one row
