@@ -163,6 +163,8 @@ stats-dim-channel = channel
 stats-dim-customer = customer
 stats-dim-product = product
 stats-dim-engineer = engineer
+stats-dim-service-type = service-type
+stats-dim-outcome = outcome
 
 # duplicates::DupField
 duplicates-dup-field-customer = customer
@@ -534,3 +536,27 @@ timer-diagnosis = diagnosis
 timer-archive = archive
 label-tier = tier
 stats-dim-tier = tier
+# visit::State
+visit-state-requested = requested
+visit-state-approved = approved
+visit-state-rejected = rejected
+visit-state-scheduled = scheduled
+visit-state-on-site = on-site
+visit-state-done = done
+
+# visit::Action
+visit-action-request = request
+visit-action-approve = approve
+visit-action-reject = reject
+visit-action-schedule = schedule
+visit-action-start = start
+visit-action-escalate = escalate
+visit-action-complete = complete
+
+# report::State
+report-state-draft = draft
+report-state-submitted = submitted
+report-state-approved = approved
+report-state-rejected = rejected
+label-visit = visit
+label-review = review

@@ -162,6 +162,8 @@ stats-dim-channel = 渠道
 stats-dim-customer = 客户
 stats-dim-product = 产品
 stats-dim-engineer = 工程师
+stats-dim-service-type = 服务类型
+stats-dim-outcome = 处理结果
 
 # duplicates::DupField
 duplicates-dup-field-customer = 客户
@@ -533,3 +535,27 @@ timer-diagnosis = 诊断
 timer-archive = 存档
 label-tier = 客户等级
 stats-dim-tier = 客户等级
+# visit::State
+visit-state-requested = 待审批
+visit-state-approved = 已批准
+visit-state-rejected = 已驳回
+visit-state-scheduled = 已预约
+visit-state-on-site = 在现场
+visit-state-done = 已完成
+
+# visit::Action
+visit-action-request = 请示
+visit-action-approve = 批准
+visit-action-reject = 驳回
+visit-action-schedule = 预约
+visit-action-start = 到达现场
+visit-action-escalate = 现场反馈
+visit-action-complete = 完成
+
+# report::State
+report-state-draft = 草稿
+report-state-submitted = 待审核
+report-state-approved = 已审核
+report-state-rejected = 退回
+label-visit = 外出单
+label-review = 审核

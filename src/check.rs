@@ -18,6 +18,7 @@ use crate::model::record::check_history;
 use crate::model::report::Report as FieldReport;
 use crate::model::ticket::Ticket;
 use crate::model::ticket_cache;
+use crate::model::visit::Visit;
 use crate::model::worklog;
 use crate::sla::{HolidayGaps, coverage};
 
@@ -545,6 +546,10 @@ fn examine(
                 m.id.clone(),
                 Parsed::Measure(Box::new(m)),
             ))
+        }),
+        Kind::Visit => record::parse_typed::<Visit>(path, &text).and_then(|v| {
+            check_history(path, &text, &v, |m| problem(None, None, m))?;
+            Ok((i64::from(v.schema), v.id.clone(), Parsed::Nothing))
         }),
         Kind::Report => record::parse_typed::<FieldReport>(path, &text).map(|r| {
             (

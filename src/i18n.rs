@@ -290,6 +290,9 @@ mod tests {
         check_words::<crate::config::fields::FieldType>(&mut seen);
         check_words::<crate::config::fields::FieldRecord>(&mut seen);
         check_words::<crate::config::views::TicketSort>(&mut seen);
+        check_words::<crate::model::visit::State>(&mut seen);
+        check_words::<crate::model::visit::Action>(&mut seen);
+        check_words::<crate::model::report::State>(&mut seen);
 
         // Every `vocab!(` in the sources names a vocabulary checked above.
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");

@@ -507,6 +507,10 @@ vocab!(
         Engineer = "engineer",
         /// The customer's tier stamped when the ticket was opened (`default`: none).
         Tier = "tier",
+        /// Field visits by their service type (tickets have none).
+        ServiceType = "service-type",
+        /// Field visits by how they ended (tickets have none).
+        Outcome = "outcome",
     }
 );
 
@@ -527,6 +531,7 @@ impl Dim {
                 .tier()
                 .unwrap_or(crate::config::tiers::DEFAULT_TIER)
                 .to_string(),
+            Dim::ServiceType | Dim::Outcome => String::new(),
         }
     }
 
@@ -536,6 +541,8 @@ impl Dim {
         match self {
             Dim::Engineer => r.engineer.clone(),
             Dim::Customer => r.customer.clone(),
+            Dim::ServiceType => r.service_type.to_string(),
+            Dim::Outcome => r.outcome.map(|o| o.to_string()).unwrap_or_default(),
             other => linked.map(|t| other.of_ticket(t)).unwrap_or_default(),
         }
     }

@@ -26,6 +26,7 @@ mod stats_text;
 mod template;
 mod ticket;
 mod values;
+mod visit;
 mod workbook;
 
 use std::io::Write;
@@ -194,6 +195,9 @@ A ticket cannot be closed while a request awaits review or the GM's decision."
     /// The month as one Excel workbook: statistics, both ledgers, TOP N, measures, trend, charts.
     #[command(after_help = workbook::AFTER_HELP)]
     Workbook(workbook::Args),
+    /// Site visits (外出服务): request (內部請示單), approval, appointment, arrival, escalation.
+    #[command(subcommand, after_help = visit::VISIT_HELP)]
+    Visit(visit::Command),
 }
 
 /// Runs the command; a panic (a bug) becomes one plain error line and exit code 70, never
@@ -291,6 +295,7 @@ fn run() -> ExitCode {
         Command::MergeDriver(a) => git::merge_driver(&mut cx, a),
         Command::Complete(a) => complete::exec(&mut cx, a),
         Command::Workbook(a) => workbook::exec(&mut cx, a),
+        Command::Visit(c) => visit::exec(&mut cx, c),
     };
     let _ = cx.out.flush();
     // Commit only what succeeded; the records are written either way, so a failed commit

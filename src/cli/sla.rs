@@ -310,7 +310,8 @@ fn check(cx: &mut Context, a: CheckArgs) -> Result<u8> {
         .map_err(super::offer_skip_bad)?;
     super::skipped(&bad);
     let measures = measure::load_all(&desk)?;
-    let report = sla::check::check(&policy, &desk.config.sla, &tickets, measures, now);
+    let mut report = sla::check::check(&policy, &desk.config.sla, &tickets, measures, now);
+    report.add_visits(svcdesk::model::visit::load_all(&desk)?);
     // Deadlines in a year [calendar] lists no holidays for may be early: a warning, never
     // a breach.
     for &year in &report.holiday_gaps {

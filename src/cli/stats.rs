@@ -66,10 +66,13 @@ What the figures mean:
                      counts them all
 
 --by groups by category, grade, priority, department, assignee, channel, customer,
-product or engineer; repeat it (or give a list: --by grade,category) to group by the
-combination. Tickets go by their values at the period's end; field visits by their
-engineer and customer, and otherwise by their linked ticket's values (visits without one
-have an empty key); engineer means a ticket's assignee and a visit's engineer.
+product, engineer, service-type or outcome; repeat it (or give a list: --by
+grade,category) to group by the combination. Tickets go by their values at the period's
+end; field visits by their engineer, customer, service type and outcome, and otherwise
+by their linked ticket's values (visits without one have an empty key); engineer means a
+ticket's assignee and a visit's engineer. service-type and outcome are the visits' own
+(技术咨询, 现场问题处理 ...; resolved, follow-up ...): tickets have an empty key there, so
+the `visits` and `visit_hours` columns are the ones to read.
 --by field:NAME groups by a custom field of [fields] in svcdesk.toml (text, choice or
 date; a number field is refused: too many values to group by); a visit goes by its own
 value, else its ticket's.

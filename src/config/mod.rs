@@ -83,6 +83,81 @@ pub struct Config {
     /// (see `review`). Optional: no review when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub review: Option<review::Review>,
+    /// `[visits]`: site visits (see `model::visit`). Optional: defaults when absent.
+    #[serde(default)]
+    pub visits: Visits,
+    /// `[reports]`: what a field-service report needs before it is submitted, and who
+    /// reviews it. Optional: defaults when absent.
+    #[serde(default)]
+    pub reports: Reports,
+}
+
+/// The report fields `[reports] required` may name (the keys of a report file).
+pub const REPORT_REQUIRABLE: &[&str] = &[
+    "ticket",
+    "location",
+    "departed",
+    "arrived",
+    "left",
+    "returned",
+    "travel",
+    "work_done",
+    "problems",
+    "parts",
+    "cost",
+    "signed_by",
+    "outcome",
+    "satisfaction",
+];
+
+/// `[reports]`: the review of field-service reports (现场服务完成情况汇报).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reports {
+    /// Fields a report must have before `report submit` (keys of the report file).
+    #[serde(default = "default_report_required")]
+    pub required: Vec<String>,
+    /// The roles (any one of them) that may review a submitted report, once the desk
+    /// lists staff. Default: supervisor, head.
+    #[serde(default = "default_visit_approvers")]
+    pub reviewers: Vec<String>,
+}
+
+fn default_report_required() -> Vec<String> {
+    ["arrived", "work_done", "signed_by", "outcome"]
+        .map(String::from)
+        .to_vec()
+}
+
+impl Default for Reports {
+    fn default() -> Self {
+        Reports {
+            required: default_report_required(),
+            reviewers: default_visit_approvers(),
+        }
+    }
+}
+
+/// `[visits]`: who decides a site-visit request (内部请示单).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Visits {
+    /// The roles (any one of them) that may approve or reject a visit request, once the
+    /// desk lists staff. Default: supervisor, head.
+    #[serde(default = "default_visit_approvers")]
+    pub approvers: Vec<String>,
+}
+
+fn default_visit_approvers() -> Vec<String> {
+    vec!["supervisor".into(), "head".into()]
+}
+
+impl Default for Visits {
+    fn default() -> Self {
+        Visits {
+            approvers: default_visit_approvers(),
+        }
+    }
 }
 
 /// `[lifecycle]`: rules `svcdesk sla check --apply` (cron) applies by itself, each change
@@ -529,6 +604,43 @@ impl Config {
                         ),
                     );
                 }
+            }
+        }
+        for (j, f) in self.reports.required.iter().enumerate() {
+            if !REPORT_REQUIRABLE.contains(&f.as_str()) {
+                return bad(
+                    KeyPath::new(["reports", "required"]).index(j),
+                    format!(
+                        "unknown report field \"{f}\"{}; fields are: {}",
+                        did_you_mean(f, REPORT_REQUIRABLE.iter().copied()),
+                        REPORT_REQUIRABLE.join(", ")
+                    ),
+                );
+            }
+        }
+        let roles = self
+            .visits
+            .approvers
+            .iter()
+            .map(|r| ("visits", "approvers", r))
+            .enumerate()
+            .chain(
+                self.reports
+                    .reviewers
+                    .iter()
+                    .map(|r| ("reports", "reviewers", r))
+                    .enumerate(),
+            );
+        for (j, (section, key, r)) in roles {
+            if !ROLES.contains(&r.as_str()) {
+                return bad(
+                    KeyPath::new([section, key]).index(j),
+                    format!(
+                        "unknown role \"{r}\"{}; roles are: {}",
+                        did_you_mean(r, ROLES.iter().copied()),
+                        ROLES.join(", ")
+                    ),
+                );
             }
         }
         let mut seen = std::collections::HashMap::new();
@@ -1298,6 +1410,21 @@ state = "waiting"
 # channels = ["written"]
 # categories = ["complaint"]
 # grades = ["II", "III"]
+
+# Site visits (内部请示单 → approval → appointment → on site → report): `visit request`
+# asks for one, and once the desk lists staff only these roles may `visit approve` or
+# `visit reject` it. The appointment (`visit schedule --for`) and the 24-hour escalation
+# from site (`visit escalate`, counted from `visit start`) are timer runs `sla check` reports.
+[visits]
+approvers = ["supervisor", "head"]
+
+# Field-service reports (现场服务完成情况汇报) go to a supervisor: `report submit` needs
+# every field of `required` (keys of a report file: ticket location departed arrived
+# left returned travel work_done problems parts cost signed_by outcome satisfaction),
+# and once the desk lists staff only the roles of `reviewers` may `report review` it.
+[reports]
+required = ["arrived", "work_done", "signed_by", "outcome"]
+reviewers = ["supervisor", "head"]
 "#;
 
 #[cfg(test)]

@@ -29,10 +29,18 @@ pub enum Kind {
     Report,
     /// Improvement measures (改进措施) decided from the monthly analysis.
     Measure,
+    /// Site visits (外出服务): from the request (內部請示單) to the report that completes them.
+    Visit,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 4] = [Kind::Customer, Kind::Ticket, Kind::Report, Kind::Measure];
+    pub const ALL: [Kind; 5] = [
+        Kind::Customer,
+        Kind::Ticket,
+        Kind::Report,
+        Kind::Measure,
+        Kind::Visit,
+    ];
 
     pub fn letter(self) -> char {
         match self {
@@ -40,6 +48,7 @@ impl Kind {
             Kind::Ticket => 'T',
             Kind::Report => 'R',
             Kind::Measure => 'M',
+            Kind::Visit => 'V',
         }
     }
 
@@ -49,6 +58,7 @@ impl Kind {
             Kind::Ticket => "ticket",
             Kind::Report => "report",
             Kind::Measure => "measure",
+            Kind::Visit => "visit",
         }
     }
 
@@ -59,6 +69,7 @@ impl Kind {
             Kind::Ticket => "tickets",
             Kind::Report => "reports",
             Kind::Measure => "measures",
+            Kind::Visit => "visits",
         }
     }
 

@@ -103,14 +103,18 @@ pub fn merge(base: &str, ours: &str, theirs: &str) -> Merged {
     let has_history = |d: &DocumentMut| matches!(d.get("event"), Some(Item::ArrayOfTables(_)));
     // Records with a history differ in their events and in how fields are re-derived;
     // the ID's kind letter says which record this is.
-    let is_measure = |d: &DocumentMut| {
+    let is_kind = |d: &DocumentMut, k: Kind| {
         d.get("id")
             .and_then(Item::as_str)
             .and_then(Id::parse)
-            .is_some_and(|id| id.kind() == Kind::Measure)
+            .is_some_and(|id| id.kind() == k)
     };
+    let is_measure = |d: &DocumentMut| is_kind(d, Kind::Measure);
+    let is_visit = |d: &DocumentMut| is_kind(d, Kind::Visit);
     if (has_history(&o) || has_history(&t)) && (is_measure(&o) || is_measure(&t)) {
         merge_history::<Measure>(&b, &o, &t, ours, theirs)
+    } else if (has_history(&o) || has_history(&t)) && (is_visit(&o) || is_visit(&t)) {
+        merge_history::<crate::model::visit::Visit>(&b, &o, &t, ours, theirs)
     } else if has_history(&o) || has_history(&t) {
         merge_history::<Ticket>(&b, &o, &t, ours, theirs)
     } else {
@@ -1131,6 +1135,86 @@ kind = "training"
 owner = "li"
 due = 2026-12-15
 "#;
+
+    const VISIT: &str = r#"schema = 1
+id = "V20261202-KT4WW7"
+state = "on-site"
+ticket = "T20261202-87BWE0"
+customer = "C20261202-QAANYC"
+service_type = "problem-handling"
+scope = "replace the drive board"
+date = 2026-12-03
+requested = 2026-12-02T09:00:00+08:00
+requested_by = "li"
+decided_by = "sun"
+engineer = "wang"
+appointment = 2026-12-03T09:00:00+08:00
+arrived = 2026-12-03T09:30:00+08:00
+
+[[event]]
+at = 2026-12-02T09:00:00+08:00
+by = "li"
+action = "request"
+ticket = "T20261202-87BWE0"
+customer = "C20261202-QAANYC"
+service_type = "problem-handling"
+scope = "replace the drive board"
+date = 2026-12-03
+
+[[event]]
+at = 2026-12-02T09:10:00+08:00
+by = "sun"
+action = "approve"
+
+[[event]]
+at = 2026-12-02T09:20:00+08:00
+by = "li"
+action = "schedule"
+engineer = "wang"
+appointment = 2026-12-03T09:00:00+08:00
+
+[[event]]
+at = 2026-12-03T09:30:00+08:00
+by = "wang"
+action = "start"
+"#;
+
+    #[test]
+    fn visit_histories_union_with_fields_replayed() {
+        use crate::model::{record, visit};
+        let escalate = ev(
+            "2026-12-03T11:00:00+08:00",
+            "wang",
+            "escalate",
+            "to = \"sun\"\ntext = \"frame cracked\"\n",
+        );
+        let complete = ev(
+            "2026-12-03T18:00:00+08:00",
+            "wang",
+            "complete",
+            "report = \"R20261203-AAAAAA\"\n",
+        );
+        let m = merge(
+            VISIT,
+            &format!("{VISIT}{complete}"),
+            &format!("{VISIT}{escalate}"),
+        );
+        let Merged::Clean(text) = &m else {
+            panic!("{m:?}")
+        };
+        let merged: visit::Visit = toml::from_str(text).expect("merged visit parses");
+        let replayed: visit::Visit = record::replay(&merged.id, &merged.event).expect("replays");
+        assert!(record::drift(&merged, &replayed).is_empty(), "{text}");
+        let actions: Vec<_> = merged.event.iter().map(|e| e.action.as_str()).collect();
+        assert_eq!(
+            actions,
+            [
+                "request", "approve", "schedule", "start", "escalate", "complete"
+            ]
+        );
+        assert_eq!(merged.state, visit::State::Done);
+        assert_eq!(merged.escalated_to.as_deref(), Some("sun"));
+    }
 
     #[test]
     fn measure_histories_union_with_fields_replayed() {

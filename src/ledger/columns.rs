@@ -179,7 +179,7 @@ pub const CUSTOMER: [Column<Customer>; 14] = [
 /// The columns of `report list --format csv` and `export reports`; `report show
 /// --format csv` has one row per column.
 #[rustfmt::skip]
-pub const REPORT: [Column<Report>; 23] = [
+pub const REPORT: [Column<Report>; 27] = [
     Column { name: "id", zh: "服务单号", cell: |r| r.id.clone() },
     Column { name: "engineer", zh: "工程师", cell: |r| r.engineer.clone() },
     Column { name: "customer", zh: "客户", cell: |r| r.customer.clone() },
@@ -203,6 +203,10 @@ pub const REPORT: [Column<Report>; 23] = [
     Column { name: "satisfaction", zh: "满意度", cell: |r| shown(&r.satisfaction) },
     Column { name: "created", zh: "填写时间", cell: |r| r.created.to_rfc3339() },
     Column { name: "created_by", zh: "填写人", cell: |r| r.created_by.clone() },
+    Column { name: "visit", zh: "外出单号", cell: |r| text(&r.visit) },
+    Column { name: "state", zh: "审核状态", cell: |r| r.state.to_string() },
+    Column { name: "submitted", zh: "提交时间", cell: |r| time(&r.submitted) },
+    Column { name: "reviewed_by", zh: "审核人", cell: |r| text(&r.reviewed_by) },
 ];
 
 /// The columns of `measure list --format csv`; `measure show --format csv` has one row
@@ -543,6 +547,29 @@ fn json_cell(v: Option<&serde_json::Value>) -> String {
     }
 }
 
+/// The columns of `visit list --format csv`; `visit show --format csv` has one row per
+/// column.
+#[rustfmt::skip]
+pub const VISIT: [Column<crate::model::visit::Visit>; 17] = [
+    Column { name: "id", zh: "外出单号", cell: |v| v.id.clone() },
+    Column { name: "state", zh: "状态", cell: |v| v.state.to_string() },
+    Column { name: "ticket", zh: "工单号", cell: |v| v.ticket.clone() },
+    Column { name: "customer", zh: "客户", cell: |v| v.customer.clone() },
+    Column { name: "service_type", zh: "服务类型", cell: |v| v.service_type.to_string() },
+    Column { name: "scope", zh: "服务内容", cell: |v| v.scope.clone() },
+    Column { name: "resources", zh: "所需资源", cell: |v| text(&v.resources) },
+    Column { name: "date", zh: "要求日期", cell: |v| v.date.to_string() },
+    Column { name: "requested", zh: "申请时间", cell: |v| v.requested.to_rfc3339() },
+    Column { name: "requested_by", zh: "申请人", cell: |v| v.requested_by.clone() },
+    Column { name: "decided_by", zh: "审批人", cell: |v| text(&v.decided_by) },
+    Column { name: "engineer", zh: "工程师", cell: |v| text(&v.engineer) },
+    Column { name: "appointment", zh: "预约时间", cell: |v| time(&v.appointment) },
+    Column { name: "arrived", zh: "到达时间", cell: |v| time(&v.arrived) },
+    Column { name: "escalated", zh: "上报时间", cell: |v| time(&v.escalated) },
+    Column { name: "escalated_to", zh: "上报对象", cell: |v| text(&v.escalated_to) },
+    Column { name: "report", zh: "服务报告", cell: |v| text(&v.report) },
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -573,6 +600,7 @@ mod tests {
         check(zh(&TICKET));
         check(zh(&CUSTOMER));
         check(zh(&REPORT));
+        check(zh(&VISIT));
         let events: Vec<(&str, &str)> = event_columns()
             .into_iter()
             .map(|c| {

@@ -37,7 +37,7 @@ use crate::time::{Month, Period, Week};
 /// The columns of `ledger service`, in order. Times are desk-local `YYYY-MM-DD HH:MM`
 /// (what a spreadsheet reads as a date-time), hours and cost have two decimals,
 /// `escalated` is yes/no.
-pub const SERVICE_COLUMNS: [&str; 24] = [
+pub const SERVICE_COLUMNS: [&str; 26] = [
     "date",
     "report",
     "engineer",
@@ -63,6 +63,9 @@ pub const SERVICE_COLUMNS: [&str; 24] = [
     "returned",
     "engineer_name",
     "escalated_to",
+    // The site visit the report completed, and where its review stands.
+    "visit",
+    "review",
 ];
 
 /// The columns of [`SERVICE_COLUMNS`] that hold numbers (JSON gives them as numbers).
@@ -129,6 +132,8 @@ pub fn service(
             local(r.returned),
             staff_names.get(&r.engineer).cloned().unwrap_or_default(),
             s(&r.escalated_to),
+            s(&r.visit),
+            r.state.to_string(),
         ]);
     }
     ServiceLedger {
@@ -329,6 +334,7 @@ mod tests {
             engineer: engineer.into(),
             customer: "C20261102-5QHJP3".into(),
             ticket: None,
+            visit: None,
             service_type: ServiceType::ProblemHandling,
             location: None,
             departed: None,
@@ -347,6 +353,12 @@ mod tests {
             satisfaction: None,
             created: at("2026-11-30T20:00:00+08:00"),
             created_by: engineer.into(),
+            state: Default::default(),
+            submitted: None,
+            submitted_by: None,
+            reviewed: None,
+            reviewed_by: None,
+            review_note: None,
             redaction: Vec::new(),
             files: Vec::new(),
             fields: Default::default(),
@@ -419,7 +431,7 @@ mod tests {
         assert_eq!(cell("engineer_name"), "王工");
         assert_eq!(cell("escalated_to"), "质量部 李经理");
         assert_eq!(
-            l.rows.rows[0][SERVICE_COLUMNS.len() - 2],
+            l.rows.rows[0][SERVICE_COLUMNS.len() - 4],
             "",
             "zhou is not on the list"
         );

@@ -389,7 +389,7 @@ pub fn event_line(text: &str, index: usize) -> Option<usize> {
 
 /// An event (or any entry) as a TOML table, keys in struct order, times as TOML
 /// date-times in the desk zone, long text as multi-line strings; `at` is the entry's
-/// time, `promised` a time too, and `due` / `purchase_date` are dates.
+/// time, `promised` and `appointment` times too, and `due` / `purchase_date` / `date` are dates.
 pub fn event_table<E: Serialize>(desk: &Desk, at: DateTime<FixedOffset>, e: &E) -> Result<Table> {
     let generic = toml::Table::try_from(e)
         .map_err(|err| Error::invalid(format!("cannot write event: {err}")))?;
@@ -397,15 +397,15 @@ pub fn event_table<E: Serialize>(desk: &Desk, at: DateTime<FixedOffset>, e: &E) 
     for (k, v) in generic {
         let item = match k.as_str() {
             "at" => value(datetime_value(desk.local(at.to_utc()))),
-            // A promise's time, in the desk zone like `at`.
-            "promised" => match v
+            // A promise's or an appointment's time, in the desk zone like `at`.
+            "promised" | "appointment" => match v
                 .as_str()
                 .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
             {
                 Some(t) => value(datetime_value(desk.local(t.to_utc()))),
                 None => continue,
             },
-            "purchase_date" | "due" => match v.as_str().and_then(|s| s.parse().ok()) {
+            "purchase_date" | "due" | "date" => match v.as_str().and_then(|s| s.parse().ok()) {
                 Some(d) => value(date_value(d)),
                 None => continue,
             },

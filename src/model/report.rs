@@ -67,6 +67,34 @@ vocab!(
     }
 );
 
+vocab!(
+    /// Where a report stands in its review by a supervisor.
+    State {
+        /// Being written (every report made before reviews existed).
+        Draft = "draft",
+        /// Complete, waiting for a reviewer (`report submit`).
+        Submitted = "submitted",
+        /// Accepted by a reviewer.
+        Approved = "approved",
+        /// Sent back by a reviewer, with the reason; edit it and submit it again.
+        Rejected = "rejected",
+    }
+);
+
+// By hand: `vocab!` takes only doc comments on its words, so no `#[default]`.
+#[allow(clippy::derivable_impls)]
+impl Default for State {
+    fn default() -> Self {
+        State::Draft
+    }
+}
+
+impl State {
+    pub fn is_draft(&self) -> bool {
+        *self == State::Draft
+    }
+}
+
 /// A field-service report as stored in `reports/YYYY/MM/R….toml`.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -80,6 +108,9 @@ pub struct Report {
     /// Ticket ID, when the visit was for one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket: Option<String>,
+    /// The site visit (`V…`) this report completed (`report add --visit`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visit: Option<String>,
     pub service_type: ServiceType,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
@@ -148,6 +179,30 @@ pub struct Report {
     )]
     pub created: DateTime<FixedOffset>,
     pub created_by: String,
+    /// The review: absent (draft) until `report submit`.
+    #[serde(default, skip_serializing_if = "State::is_draft")]
+    pub state: State,
+    #[serde(
+        default,
+        deserialize_with = "serde_time::opt_datetime",
+        serialize_with = "serde_time::ser_opt_datetime",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub submitted: Option<DateTime<FixedOffset>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub submitted_by: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "serde_time::opt_datetime",
+        serialize_with = "serde_time::ser_opt_datetime",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub reviewed: Option<DateTime<FixedOffset>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reviewed_by: Option<String>,
+    /// The reviewer's words (the reason, for a rejection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review_note: Option<String>,
     /// Redactions of personal data (PIPL): `svcdesk report redact`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub redaction: Vec<super::redact::Redaction>,
@@ -350,6 +405,7 @@ impl Report {
             ("engineer", Some(Value::from(self.engineer.as_str()))),
             ("customer", Some(Value::from(self.customer.as_str()))),
             ("ticket", s(&self.ticket)),
+            ("visit", s(&self.visit)),
             (
                 "service_type",
                 Some(Value::from(self.service_type.as_str())),
@@ -374,6 +430,15 @@ impl Report {
             ),
             ("created", Some(datetime_value(self.created))),
             ("created_by", Some(Value::from(self.created_by.as_str()))),
+            (
+                "state",
+                (!self.state.is_draft()).then(|| Value::from(self.state.as_str())),
+            ),
+            ("submitted", t(&self.submitted)),
+            ("submitted_by", s(&self.submitted_by)),
+            ("reviewed", t(&self.reviewed)),
+            ("reviewed_by", s(&self.reviewed_by)),
+            ("review_note", long(&self.review_note)),
             (
                 "files",
                 (!self.files.is_empty()).then(|| attachments::toml_value(&self.files)),
@@ -669,6 +734,8 @@ pub struct NewReport {
     pub attachments: Files,
     /// Custom fields, `NAME=VALUE` as typed.
     pub custom: Vec<(String, String)>,
+    /// The site visit the report completes: its full ID (see [`add_for_visit`]).
+    pub visit: Option<String>,
 }
 
 pub struct Added {
@@ -725,6 +792,7 @@ pub fn add(desk: &Desk, new: NewReport) -> Result<Added> {
         engineer,
         customer: customer.clone(),
         ticket: None,
+        visit: new.visit.clone(),
         service_type,
         location: None,
         departed: None,
@@ -743,6 +811,12 @@ pub fn add(desk: &Desk, new: NewReport) -> Result<Added> {
         satisfaction: None,
         created: desk.local(new.at),
         created_by: new.by.clone(),
+        state: State::Draft,
+        submitted: None,
+        submitted_by: None,
+        reviewed: None,
+        reviewed_by: None,
+        review_note: None,
         redaction: Vec::new(),
         files,
         fields: custom,
@@ -771,6 +845,37 @@ pub fn add(desk: &Desk, new: NewReport) -> Result<Added> {
     })
 }
 
+/// `report add --visit V`: the report of a visit on site, completing it. What the
+/// report does not say is taken from the visit (ticket, engineer, service type, arrival,
+/// the first escalation); the visit must be on site (the refusal says what it allows), and
+/// is then `done`, naming the report.
+pub fn add_for_visit(desk: &Desk, visit: &str, mut new: NewReport) -> Result<Added> {
+    use super::visit as v;
+    let id = desk.resolve(Kind::Visit, visit)?;
+    let when = crate::desk::When::At(new.at);
+    // Refused before anything is written when the visit cannot be completed now.
+    let vis = v::check_complete(desk, &id, &new.by, when)?;
+    let f = &mut new.fields;
+    if f.ticket.is_none() && f.customer.is_none() {
+        f.ticket = Some(vis.ticket.clone());
+    }
+    if f.engineer.is_none() {
+        f.engineer = vis.engineer.clone();
+    }
+    f.service_type = f.service_type.or(Some(vis.service_type));
+    if f.arrived.is_none() {
+        f.arrived = vis.arrived.map(|t| t.to_utc());
+    }
+    if f.escalated.is_none() && f.escalated_to.is_none() && vis.escalated.is_some() {
+        f.escalated_to = vis.escalated_to.clone();
+    }
+    new.visit = Some(id.to_string());
+    let by = new.by.clone();
+    let added = add(desk, new)?;
+    v::complete(desk, &id, by, when, added.id.as_str())?;
+    Ok(added)
+}
+
 pub struct Edited {
     pub changed: bool,
     pub report: Report,
@@ -784,6 +889,7 @@ pub fn edit(desk: &Desk, id: &Id, f: &Fields, clear: &[Field]) -> Result<Edited>
     let path = desk.path_of(id);
     // Validate the file as a whole first: editing a broken record would hide the break.
     let mut r = load_file(&path)?;
+    super::report_review::editable(id, &r)?;
     let warnings = apply(desk, &mut r, f, clear)?;
     refuse_unsound(&r).map_err(|e| Error::invalid(format!("{id}: {e}")))?;
     let changed = edit_file(&path, |doc| {
@@ -808,6 +914,8 @@ pub struct Filter {
     pub service_type: Vec<ServiceType>,
     /// Visit dates (desk zone), inclusive.
     pub dates: Option<(NaiveDate, NaiveDate)>,
+    /// Review states (any of them); empty: all.
+    pub state: Vec<State>,
 }
 
 impl Filter {
@@ -823,6 +931,7 @@ impl Filter {
                 let d = r.date(tz);
                 from <= d && d <= to
             })
+            && (self.state.is_empty() || self.state.contains(&r.state))
     }
 }
 
@@ -864,6 +973,7 @@ mod tests {
             engineer: "wang".into(),
             customer: "C20261102-5QHJP3".into(),
             ticket: None,
+            visit: None,
             service_type: ServiceType::ProblemHandling,
             location: None,
             departed: Some(at("2026-11-24T08:00:00+08:00")),
@@ -882,6 +992,12 @@ mod tests {
             satisfaction: None,
             created: at("2026-11-24T18:00:00+08:00"),
             created_by: "wang".into(),
+            state: State::Draft,
+            submitted: None,
+            submitted_by: None,
+            reviewed: None,
+            reviewed_by: None,
+            review_note: None,
             redaction: Vec::new(),
             files: Vec::new(),
             fields: Default::default(),

@@ -124,7 +124,7 @@ pub fn write(rows: &Rows, opts: CsvOpts, table: &[(&str, &'static str)]) -> Stri
 /// run time (`sla_<timer>`, `sla_<timer>_pct`) are named by [`name`] from [`TIMERS`].
 pub mod zh {
     /// 技术服务台账: `ledger service` ([`crate::ledger::SERVICE_COLUMNS`]).
-    pub const SERVICE: [(&str, &str); 24] = [
+    pub const SERVICE: [(&str, &str); 26] = [
         ("date", "日期"),
         ("report", "服务单号"),
         ("engineer", "工程师"),
@@ -149,6 +149,8 @@ pub mod zh {
         ("returned", "返回时间"),
         ("engineer_name", "工程师姓名"),
         ("escalated_to", "上报对象"),
+        ("visit", "外出单号"),
+        ("review", "审核状态"),
     ];
 
     /// 客户服务受理跟踪反馈表: `ledger tickets` ([`crate::ledger::TICKET_COLUMNS`], the

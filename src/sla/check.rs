@@ -17,6 +17,7 @@ use crate::config::ladder::Level;
 use crate::config::policy::Policy;
 use crate::model::measure::{self, Measure};
 use crate::model::ticket::Ticket;
+use crate::model::visit::Visit;
 use crate::output::Rows;
 pub use crate::vocab::NotifyLevel;
 
@@ -80,6 +81,9 @@ pub struct Report<'a> {
     pub holiday_gaps: BTreeSet<i32>,
     /// Ladder levels due to fire (`--notify`), by ticket, timer and the ladder's order.
     pub ladder: Vec<Due<'a>>,
+    /// Site visits' timer runs that are at risk or breached and still running (an
+    /// appointment nobody arrived for), most overdue first (see [`Report::add_visits`]).
+    pub visits: Vec<(Visit, TimerStatus)>,
     pub now: DateTime<Utc>,
     pub tz: Tz,
 }
@@ -154,19 +158,42 @@ pub fn check<'a>(
         overdue,
         holiday_gaps,
         ladder,
+        visits: Vec::new(),
         now,
         tz,
     }
 }
 
 impl<'a> Report<'a> {
+    /// Adds the site visits' alerts ([`super::visit::evaluate`]): the same runs, the same
+    /// rows, after the tickets' and measures'.
+    pub fn add_visits(&mut self, visits: Vec<Visit>) {
+        for v in visits {
+            for s in super::visit::evaluate(&v, self.now) {
+                if s.is_alert() {
+                    self.visits.push((v.clone(), s));
+                }
+            }
+        }
+        self.visits.sort_by(|a, b| {
+            a.1.remaining
+                .cmp(&b.1.remaining)
+                .then_with(|| a.0.id.cmp(&b.0.id))
+                .then_with(|| a.1.timer.cmp(&b.1.timer))
+        });
+    }
+
     /// An overdue measure needs someone's attention but breaks no promise to a customer:
     /// a warning, never a breach; so is a year of deadlines the calendar has no holidays for.
     pub fn severity(&self) -> Severity {
-        if self.alerts.iter().any(Alert::breached) {
-            Severity::Breach
-        } else if self.alerts.is_empty() && self.overdue.is_empty() && self.holiday_gaps.is_empty()
+        if self.alerts.iter().any(Alert::breached)
+            || self
+                .visits
+                .iter()
+                .any(|(_, s)| s.state == TimerState::Breached)
         {
+            Severity::Breach
+        } else if self.is_empty() && self.holiday_gaps.is_empty() {
             Severity::Ok
         } else {
             Severity::Warning
@@ -175,7 +202,7 @@ impl<'a> Report<'a> {
 
     /// Whether there is anything to show (holiday gaps are stderr's business).
     pub fn is_empty(&self) -> bool {
-        self.alerts.is_empty() && self.overdue.is_empty()
+        self.alerts.is_empty() && self.overdue.is_empty() && self.visits.is_empty()
     }
 
     /// Runs no one has been told of at their level yet (`--notify`): breached ones not
@@ -296,6 +323,29 @@ impl<'a> Report<'a> {
                 "wall".into(),
             ]);
         }
+        for (v, s) in &self.visits {
+            rows.push(vec![
+                v.id.clone(),
+                s.timer.clone(),
+                s.state.to_string(),
+                s.target.clone(),
+                s.basis.clone(),
+                local(s.started),
+                local(s.due),
+                if for_people {
+                    view::remaining(s)
+                } else {
+                    s.remaining.num_minutes().to_string()
+                },
+                String::new(),
+                String::new(),
+                String::new(),
+                v.engineer.clone().unwrap_or_default(),
+                v.scope.clone(),
+                s.run.to_string(),
+                view::unit(s).to_string(),
+            ]);
+        }
         rows
     }
 
@@ -344,7 +394,27 @@ impl<'a> Report<'a> {
                 "remaining_unit": "wall",
             })
         });
-        alerts.chain(measures).collect()
+        let visits = self.visits.iter().map(|(v, s)| {
+            json!({
+                "id": v.id,
+                "timer": s.timer,
+                "state": s.state.to_string(),
+                "target": s.target,
+                "basis": s.basis,
+                "started": local(s.started),
+                "due": local(s.due),
+                "remaining_minutes": s.remaining.num_minutes(),
+                "notified": false,
+                "grade": null,
+                "priority": null,
+                "department": null,
+                "assignee": v.engineer,
+                "title": v.scope,
+                "run": s.run,
+                "remaining_unit": view::unit(s),
+            })
+        });
+        alerts.chain(measures).chain(visits).collect()
     }
 }
 

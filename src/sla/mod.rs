@@ -9,6 +9,7 @@ pub mod check;
 pub mod coverage;
 pub mod policy;
 pub mod view;
+pub mod visit;
 
 pub use coverage::HolidayGaps;
 pub use policy::{TimerState, TimerStatus};

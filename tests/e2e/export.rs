@@ -16,7 +16,7 @@ responsibility,plan,resolution,compensation_kind,description,cause_code,lead,shi
 
 const REPORTS_HEADER: &str = "id,engineer,customer,ticket,service_type,location,departed,\
 arrived,left,returned,hours_on_site,travel,work_done,problems,escalated,escalated_to,\
-parts,cost,signed_by,outcome,satisfaction,created,created_by";
+parts,cost,signed_by,outcome,satisfaction,created,created_by,visit,state,submitted,reviewed_by";
 
 const EVENTS_HEADER: &str = "ticket,seq,at,by,action,title,customer,contact,channel,\
 category,complaint_kind,product,serial,purchase_date,voucher,submitter,transferred_by,\

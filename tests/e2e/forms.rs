@@ -419,7 +419,14 @@ fn the_forms_carry_the_paper_fields_and_the_month_counts_causes_compensation_and
     let tail: Vec<&str> = service.0.iter().map(String::as_str).skip(20).collect();
     assert_eq!(
         tail,
-        ["departed", "returned", "engineer_name", "escalated_to"]
+        [
+            "departed",
+            "returned",
+            "engineer_name",
+            "escalated_to",
+            "visit",
+            "review"
+        ]
     );
     for (column, want) in [
         ("engineer", "wang"),

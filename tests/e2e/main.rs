@@ -57,4 +57,5 @@ mod ticket_search;
 mod ticket_set;
 mod tiers;
 mod views;
+mod visits;
 mod workbook;

@@ -11,11 +11,11 @@ use crate::common::{
 
 const LIST_CSV_HEADER: &str = "id,engineer,customer,ticket,service_type,location,departed,\
 arrived,left,returned,hours_on_site,travel,work_done,problems,escalated,escalated_to,parts,\
-cost,signed_by,outcome,satisfaction,created,created_by";
+cost,signed_by,outcome,satisfaction,created,created_by,visit,state,submitted,reviewed_by";
 
 const LEDGER_CSV_HEADER: &str = "date,report,engineer,customer,customer_name,service_type,\
 ticket,location,arrived,left,hours_on_site,travel,work_done,problems,escalated,parts,cost,\
-signed_by,outcome,satisfaction,departed,returned,engineer_name,escalated_to";
+signed_by,outcome,satisfaction,departed,returned,engineer_name,escalated_to,visit,review";
 
 // ---------------------------------------------------------------- helpers
 
@@ -551,7 +551,7 @@ fn list_filters_and_three_formats() {
         csv.lines().nth(1).unwrap(),
         format!(
             "{b},zhou,{c2},,training,,,2026-11-20T14:00:00+08:00,2026-11-20T17:15:00+08:00,,\
-3.25,,,,false,,,,,,,{NOW},wang"
+3.25,,,,false,,,,,,,{NOW},wang,,draft,,"
         )
     );
 
@@ -885,13 +885,13 @@ fn ledger_service_lists_the_months_reports_in_fixed_columns() {
     let csv = desk.ok(&["ledger", "service", "--month", "2026-11"]);
     let expected = format!(
         "{LEDGER_CSV_HEADER}\n\
-2026-11-01,{first},zhou,{c2},绿源食品,consultation,,,2026-11-01 00:30,2026-11-01 02:00,1.50,,,,no,,,,,,,,,\n\
+2026-11-01,{first},zhou,{c2},绿源食品,consultation,,,2026-11-01 00:30,2026-11-01 02:00,1.50,,,,no,,,,,,,,,,,draft\n\
 2026-11-18,{full},wang,{c1},华东机械有限公司,problem-handling,{t},南京江宁工厂 2 号线,\
 2026-11-18 09:30,2026-11-18 12:10,2.67,\"company car, 120 km\",replaced the driver board,\
-cable tray overheats,yes,1x DB-200,350.50,陈刚,resolved,5,2026-11-18 07:30,2026-11-18 14:00,,\n\
+cable tray overheats,yes,1x DB-200,350.50,陈刚,resolved,5,2026-11-18 07:30,2026-11-18 14:00,,,,draft\n\
 2026-11-20,{training},wang,{c1},华东机械有限公司,training,,,2026-11-20 14:00,2026-11-20 17:00,\
-3.00,,,,no,,0.00,,follow-up,4,,,,\n\
-2026-11-24,{unplaced},wang,{c2},绿源食品,construction-guidance,,,,,,,,,no,,,,,,,,,\n"
+3.00,,,,no,,0.00,,follow-up,4,,,,,,draft\n\
+2026-11-24,{unplaced},wang,{c2},绿源食品,construction-guidance,,,,,,,,,no,,,,,,,,,,,draft\n"
     );
     assert_eq!(csv, expected, "CSV is the default format");
 

@@ -974,7 +974,7 @@ fn chinese_headers_over_the_same_cells() {
         zh_of(&["ledger", "service", "--month", "2026-11"]),
         "日期,服务单号,工程师,客户,客户名称,服务类型,工单号,地点,到达时间,离开时间,现场工时,\
 交通,工作内容,发现问题,24小时内上报,备件,费用,客户签字,处理结果,满意度,出发时间,返回时间,\
-工程师姓名,上报对象"
+工程师姓名,上报对象,外出单号,审核状态"
     );
     // --bom: the BOM alone, cells unchanged; --excel adds the BOM too.
     let plain = ok_at(

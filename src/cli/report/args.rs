@@ -138,6 +138,10 @@ pub struct AddArgs {
     /// A custom field of [fields] in svcdesk.toml (repeatable).
     #[arg(long = "field", value_name = "NAME=VALUE", value_parser = values::field)]
     pub(super) custom: Vec<(String, String)>,
+    /// The site visit this report completes (on site; `svcdesk visit --help`): its
+    /// ticket, engineer, service type, arrival and escalation are the defaults.
+    #[arg(long, value_name = "VISIT")]
+    pub(super) visit: Option<String>,
 }
 
 #[derive(clap::Args)]
@@ -173,6 +177,9 @@ pub struct ListArgs {
     /// Only these service types (repeatable).
     #[arg(long = "type", value_name = "TYPE", value_parser = values::word::<ServiceType>())]
     pub(super) service_type: Vec<ServiceType>,
+    /// Only reports in this review state (repeatable): draft, submitted, approved, rejected.
+    #[arg(long, value_parser = values::word::<svcdesk::model::report::State>())]
+    pub(super) state: Vec<svcdesk::model::report::State>,
     /// Only visits in this month: 2026-11, this or last (desk time zone).
     #[arg(long, value_name = "MONTH", value_parser = values::month())]
     pub(super) month: Option<OnDay<Month>>,
@@ -217,4 +224,37 @@ pub struct WeeklyArgs {
     pub(super) week: OnDay<Week>,
     #[arg(long, value_enum, default_value_t)]
     pub(super) format: Format,
+}
+
+#[derive(clap::Args)]
+pub struct SubmitArgs {
+    /// Report ID or unique abbreviation.
+    pub(super) id: String,
+    /// When it was submitted, if not now.
+    #[arg(long, value_name = "TIME", value_parser = values::time())]
+    pub(super) at: Option<Time>,
+}
+
+#[derive(clap::Args)]
+#[group(id = "verdict", required = true, args = ["approve", "reject"])]
+pub struct ReviewArgs {
+    /// Report ID or unique abbreviation.
+    pub(super) id: String,
+    /// Accept the report.
+    #[arg(long)]
+    pub(super) approve: bool,
+    /// Send it back to the engineer (needs -m with the reason).
+    #[arg(long)]
+    pub(super) reject: bool,
+    /// The reviewer's words (for --reject: what to complete or correct).
+    #[arg(
+        short = 'm',
+        long = "message",
+        allow_hyphen_values = true,
+        value_name = "TEXT"
+    )]
+    pub(super) text: Option<String>,
+    /// When it was reviewed, if not now.
+    #[arg(long, value_name = "TIME", value_parser = values::time())]
+    pub(super) at: Option<Time>,
 }

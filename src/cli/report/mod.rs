@@ -8,11 +8,14 @@ use clap::Subcommand;
 use svcdesk::desk::{Desk, Kind};
 use svcdesk::ledger::{self, columns, export};
 use svcdesk::model::report::{self, NewReport, WithHours};
+use svcdesk::model::report_review;
 use svcdesk::model::worklog::{self, NewEntry};
 use svcdesk::output;
 use svcdesk::{Error, Result};
 
-use self::args::{AddArgs, EditArgs, ListArgs, LogArgs, RedactArgs, ShowArgs, WeeklyArgs};
+use self::args::{
+    AddArgs, EditArgs, ListArgs, LogArgs, RedactArgs, ReviewArgs, ShowArgs, SubmitArgs, WeeklyArgs,
+};
 use super::output::Format;
 use super::{Context, warn};
 
@@ -63,6 +66,22 @@ desk's time zone.
 (times in RFC 3339, hours_on_site with two decimals, escalated true/false).",
     COLUMNS = export::csv_columns_help(&columns::REPORT)))]
     List(ListArgs),
+    /// Send a complete report to review (every field of [reports] required in svcdesk.toml).
+    #[command(after_help = "Examples:
+  svcdesk --as wang report submit 4D8P
+
+States: draft ─submit─► submitted ─review --approve─► approved; review --reject sends it
+back (rejected): edit it and submit again. A submitted or approved report is not edited.
+Refused, naming what is missing, while a field of `[reports] required` has no value.")]
+    Submit(SubmitArgs),
+    /// Approve a submitted report, or send it back with the reason (a role of [reports] reviewers).
+    #[command(after_help = "Examples:
+  svcdesk --as sun report review 4D8P --approve
+  svcdesk --as sun report review 4D8P --reject -m 'no customer signature'
+
+Once the desk lists staff, only the roles of `[reports] reviewers` (default supervisor,
+head) review. `report list --state submitted` is what waits for review.")]
+    Review(ReviewArgs),
     /// Add a dated entry to an engineer's work log (worklog/ENGINEER.toml).
     #[command(after_help = "Examples:
   svcdesk report log --hours 2 --ticket 9XWM -m 'remote diagnosis with the customer'
@@ -119,20 +138,29 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
             let by = cx.actor(&desk)?;
             let at = cx.at(&desk, crate::cli::values::at(&a.at))?;
             let mut fields = a.fields.into_fields(&desk)?;
-            fields.engineer = Some(engineer(cx, &desk, fields.engineer)?);
+            if a.visit.is_none() || fields.engineer.is_some() {
+                fields.engineer = Some(engineer(cx, &desk, fields.engineer)?);
+            }
             let message = format!("(by {by})");
             let attachments = a.attach.files(&cx.cwd);
-            let added = report::add(
-                &desk,
-                NewReport {
-                    fields,
-                    by,
-                    at,
-                    attachments,
-                    custom: a.custom,
-                },
-            )?;
+            let new = NewReport {
+                fields,
+                by,
+                at,
+                attachments,
+                custom: a.custom,
+                visit: None,
+            };
+            let added = match &a.visit {
+                Some(v) => report::add_for_visit(&desk, v, new)?,
+                None => report::add(&desk, new)?,
+            };
             let mut paths = vec![desk.path_of(&added.id)];
+            if let Some(v) = &added.report.visit {
+                let v = svcdesk::desk::Id::parse(v).expect("a full ID");
+                eprintln!("{v}: done (report {})", added.id);
+                paths.push(desk.path_of(&v));
+            }
             let stored = added.report.files.iter();
             paths.extend(stored.map(|f| desk.root.join(f.path())));
             cx.changed(&desk, format!("report {}: add {message}", added.id), paths);
@@ -199,6 +227,31 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
             cx.print(&text)?;
         }
         Command::List(a) => show::list(cx, &desk, a)?,
+        Command::Submit(a) => {
+            let id = desk.resolve(Kind::Report, &a.id)?;
+            let by = cx.actor(&desk)?;
+            let at = cx.at(&desk, crate::cli::values::at(&a.at))?;
+            report_review::submit(&desk, &id, by.clone(), at)?;
+            eprintln!("{id}: submitted for review");
+            cx.changed(
+                &desk,
+                format!("report {id}: submit (by {by})"),
+                vec![desk.path_of(&id)],
+            );
+        }
+        Command::Review(a) => {
+            let id = desk.resolve(Kind::Report, &a.id)?;
+            let by = cx.actor(&desk)?;
+            let at = cx.at(&desk, crate::cli::values::at(&a.at))?;
+            let r =
+                report_review::review(&desk, &id, by.clone(), at, a.approve, a.text.as_deref())?;
+            eprintln!("{id}: {}", r.state);
+            cx.changed(
+                &desk,
+                format!("report {id}: review {} (by {by})", r.state),
+                vec![desk.path_of(&id)],
+            );
+        }
         Command::Log(a) => {
             let by = cx.actor(&desk)?;
             let when = cx.when(&desk, crate::cli::values::at(&a.at))?;

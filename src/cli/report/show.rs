@@ -32,6 +32,7 @@ pub(super) fn list(cx: &mut Context, desk: &Desk, a: ListArgs) -> Result<()> {
             .as_ref()
             .map(|m| m.on(today, desk.tz()).map(Month::range))
             .transpose()?,
+        state: a.state,
     };
     let mut all = report::load_all(desk)?;
     all.retain(|r| filter.matches(r, desk.tz()));
@@ -114,6 +115,7 @@ pub(super) fn show_text(desk: &Desk, r: &Report, p: People) -> String {
         ("engineer", engineer),
         ("customer", customer),
         ("ticket", ticket),
+        ("visit", s(&r.visit)),
         ("service type", service_type),
         ("location", s(&r.location)),
         ("departed", time(&r.departed)),
@@ -155,6 +157,7 @@ pub(super) fn show_text(desk: &Desk, r: &Report, p: People) -> String {
                 ],
             ),
         ),
+        ("review", review(desk, &p, r)),
     ]) + &super::super::output::custom_fields(
         desk,
         svcdesk::config::fields::FieldRecord::Report,
@@ -166,6 +169,26 @@ pub(super) fn show_text(desk: &Desk, r: &Report, p: People) -> String {
             .map(super::super::output::attachment_row)
             .collect::<Vec<_>>(),
     )
+}
+
+/// Where the review stands: the state, who submitted and reviewed it when, the note.
+fn review(desk: &Desk, p: &People, r: &Report) -> String {
+    let when = |t: &chrono::DateTime<chrono::FixedOffset>| {
+        t.with_timezone(&desk.tz())
+            .format("%Y-%m-%d %H:%M")
+            .to_string()
+    };
+    let mut out = i18n::word(p.lang, r.state).to_string();
+    if let (Some(t), Some(by)) = (&r.submitted, &r.submitted_by) {
+        out.push_str(&format!("; submitted {} by {}", when(t), p.staff(by)));
+    }
+    if let (Some(t), Some(by)) = (&r.reviewed, &r.reviewed_by) {
+        out.push_str(&format!("; reviewed {} by {}", when(t), p.staff(by)));
+    }
+    if let Some(n) = &r.review_note {
+        out.push_str(&format!(": {n}"));
+    }
+    out
 }
 
 /// `report show --format csv`: field,value rows in the order of the list's columns.

@@ -1,0 +1,151 @@
+//! How a visit and a list of visits read on a terminal, and a visit as JSON.
+
+use chrono::{DateTime, FixedOffset, Utc};
+use serde::Serialize;
+use svcdesk::desk::Desk;
+use svcdesk::model::visit::{Action, Visit};
+use svcdesk::output::{self, Rows};
+use svcdesk::sla::{TimerStatus, view, visit as timers};
+
+/// `visit show --format json`: the record and its timer runs.
+#[derive(Serialize)]
+pub(super) struct Json<'a> {
+    #[serde(flatten)]
+    visit: &'a Visit,
+    timers: Vec<serde_json::Value>,
+}
+
+impl<'a> Json<'a> {
+    pub(super) fn new(visit: &'a Visit, now: DateTime<Utc>) -> Self {
+        let timers = timers::evaluate(visit, now)
+            .iter()
+            .map(|s| {
+                serde_json::json!({
+                    "timer": s.timer,
+                    "run": s.run,
+                    "target": s.target,
+                    "started": s.started.to_rfc3339(),
+                    "due": s.due.to_rfc3339(),
+                    "stopped": s.stopped.map(|t| t.to_rfc3339()),
+                    "outcome": s.state.as_str(),
+                    "remaining_minutes": s.remaining.num_minutes(),
+                })
+            })
+            .collect();
+        Json { visit, timers }
+    }
+}
+
+fn local(desk: &Desk, t: DateTime<FixedOffset>) -> String {
+    t.with_timezone(&desk.tz())
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+pub(super) fn list_table(desk: &Desk, all: &[Visit]) -> Rows {
+    let mut rows = Rows::new(vec![
+        "id",
+        "state",
+        "date",
+        "ticket",
+        "service_type",
+        "engineer",
+        "appointment",
+        "scope",
+    ]);
+    for v in all {
+        rows.push(vec![
+            v.id.clone(),
+            v.state.to_string(),
+            v.date.to_string(),
+            v.ticket.clone(),
+            v.service_type.to_string(),
+            v.engineer.clone().unwrap_or_default(),
+            v.appointment.map(|t| local(desk, t)).unwrap_or_default(),
+            v.scope.clone(),
+        ]);
+    }
+    rows
+}
+
+fn run_line(desk: &Desk, s: &TimerStatus) -> String {
+    let t = |x: DateTime<Utc>| local(desk, x.fixed_offset());
+    let end = match s.stopped {
+        Some(x) => format!(", ended {}", t(x)),
+        None => format!(", {} left", view::remaining(s)),
+    };
+    format!(
+        "{} #{}: {} (due {}{end})",
+        s.timer,
+        s.run,
+        s.state.as_str(),
+        t(s.due)
+    )
+}
+
+pub(super) fn show_text(desk: &Desk, v: &Visit, now: DateTime<Utc>) -> String {
+    let s = |x: &Option<String>| x.clone().unwrap_or_default();
+    let t = |x: Option<DateTime<FixedOffset>>| x.map(|x| local(desk, x)).unwrap_or_default();
+    let mut out = output::fields(&[
+        ("id", v.id.clone()),
+        ("state", v.state.to_string()),
+        ("ticket", v.ticket.clone()),
+        ("customer", v.customer.clone()),
+        ("service type", v.service_type.to_string()),
+        ("scope", v.scope.clone()),
+        ("resources", s(&v.resources)),
+        ("date wanted", v.date.to_string()),
+        (
+            "requested",
+            format!("{} by {}", local(desk, v.requested), v.requested_by),
+        ),
+        ("decided by", s(&v.decided_by)),
+        ("engineer", s(&v.engineer)),
+        ("appointment", t(v.appointment)),
+        ("arrived", t(v.arrived)),
+        (
+            "escalated",
+            match (&v.escalated, &v.escalated_to) {
+                (Some(x), Some(to)) => format!("{} to {to}", local(desk, *x)),
+                _ => String::new(),
+            },
+        ),
+        ("report", s(&v.report)),
+    ]);
+    let runs = timers::evaluate(v, now);
+    if !runs.is_empty() {
+        out.push_str("\nTimers:\n");
+        for r in &runs {
+            out.push_str(&format!("  {}\n", run_line(desk, r)));
+        }
+    }
+    out.push_str("\nHistory:\n");
+    let width = v
+        .event
+        .iter()
+        .map(|e| e.by.chars().count())
+        .max()
+        .unwrap_or(0);
+    for e in &v.event {
+        let text = match e.action {
+            Action::Request => format!(
+                "{}: {}, wanted {}",
+                e.service_type.map(|x| x.to_string()).unwrap_or_default(),
+                s(&e.scope),
+                e.date.map(|d| d.to_string()).unwrap_or_default()
+            ),
+            Action::Schedule => format!("{} for {}", s(&e.engineer), t(e.appointment)),
+            Action::Escalate => format!("to {}: {}", s(&e.to), s(&e.text)),
+            Action::Complete => format!("report {}", s(&e.report)),
+            _ => s(&e.text),
+        };
+        out.push_str(&format!(
+            "  {}  {:width$}  {:9} {}\n",
+            local(desk, e.at),
+            e.by,
+            e.action.as_str(),
+            text
+        ));
+    }
+    out
+}
