@@ -509,3 +509,4 @@ label-promised = promised
 show-promise-kept = promise kept
 vocab-notify-level-at-risk = at-risk
 vocab-notify-level-breach = breach
+vocab-action-customer-reply = customer-reply

@@ -508,3 +508,4 @@ label-promised = 承诺时间
 show-promise-kept = 承诺已兑现
 vocab-notify-level-at-risk = 即将超时
 vocab-notify-level-breach = 已超时
+vocab-action-customer-reply = 客户回复

@@ -177,6 +177,10 @@ vocab!(
         /// A promise to the customer (`promised`, `text`), or with `kept` its keeping:
         /// a run of the built-in `promise` timer.
         Promise = "promise",
+        /// The customer answered (an e-mail reply by `intake mail`, a form): `text`,
+        /// `channel`, `files`, `message_id`. The one "customer replied" signal, with a
+        /// `revisit` after the resolve (see `model::lifecycle::customer_answered`).
+        CustomerReply = "customer-reply",
     }
 );
 

@@ -14,6 +14,7 @@ mod hints;
 mod hooks;
 mod import;
 mod init;
+mod intake;
 mod ledger;
 mod measure;
 mod messages;
@@ -194,6 +195,9 @@ A ticket cannot be closed while a request awaits review or the GM's decision."
     /// The month as one Excel workbook: statistics, both ledgers, TOP N, measures, trend, charts.
     #[command(after_help = workbook::AFTER_HELP)]
     Workbook(workbook::Args),
+    /// Tickets that arrive by themselves: `intake mail` (an MTA, fetchmail), `intake json` (a web form).
+    #[command(subcommand, after_help = intake::INTAKE_HELP)]
+    Intake(intake::Command),
 }
 
 /// Runs the command; a panic (a bug) becomes one plain error line and exit code 70, never
@@ -291,6 +295,7 @@ fn run() -> ExitCode {
         Command::MergeDriver(a) => git::merge_driver(&mut cx, a),
         Command::Complete(a) => complete::exec(&mut cx, a),
         Command::Workbook(a) => workbook::exec(&mut cx, a),
+        Command::Intake(c) => intake::exec(&mut cx, c),
     };
     let _ = cx.out.flush();
     // Commit only what succeeded; the records are written either way, so a failed commit

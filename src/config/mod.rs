@@ -17,6 +17,7 @@ pub mod compensation;
 pub mod duplicates;
 pub mod fields;
 pub mod hooks;
+pub mod intake;
 pub mod policy;
 pub mod views;
 
@@ -72,6 +73,9 @@ pub struct Config {
     /// `[lifecycle]`: what `sla check --apply` does by itself. Optional: nothing when absent.
     #[serde(default, skip_serializing_if = "Lifecycle::is_off")]
     pub lifecycle: Lifecycle,
+    /// `[intake]`: mail and web-form intake (`svcdesk intake`). Optional: defaults when absent.
+    #[serde(default, skip_serializing_if = "intake::Intake::is_off")]
+    pub intake: intake::Intake,
 }
 
 /// `[lifecycle]`: rules `svcdesk sla check --apply` (cron) applies by itself, each change
@@ -325,6 +329,9 @@ impl Config {
         let departments: Vec<&str> = config.departments.keys().map(String::as_str).collect();
         hooks::validate_in(&config.hooks, &departments)
             .map_err(|(key, message)| at(&key, format!("{key}: {message}")))?;
+        let categories: Vec<&str> = config.categories.keys().map(String::as_str).collect();
+        intake::validate_in(&config.intake, &categories)
+            .map_err(|(key, message)| at(&key, message))?;
         // The SLA policy is checked on every load, so a typo in a target fails every
         // command (and `svcdesk check`) at its line, not only the cron job.
         if let Ok(calendar) = config.calendar() {
@@ -1076,6 +1083,18 @@ state = "waiting"
 # close. Uncomment to use.
 # [lifecycle]
 # close_resolved_after = "5wd"
+
+# `svcdesk intake mail` (from the mail system) and `intake json` (a web form) open tickets
+# by themselves; a mail whose subject names a ticket ([T20261124-9XWM3A]) is the
+# customer's reply to it. The category is the first rule whose word is in the subject or
+# text, else `category`; a sender who is no customer is registered ("create"), put on
+# one customer ("customer:C..."), or refused ("refuse", exit 65). After lock_wait for
+# the desk lock intake exits 75 and the mail system retries. Uncomment to change.
+# [intake]
+# category = "consult"
+# rules = [{ match = "漏水", category = "quality" }, { match = "发票", category = "agency" }]
+# unknown = "create"
+# lock_wait = "30s"
 "#;
 
 #[cfg(test)]

@@ -238,7 +238,7 @@ pub const EVENT_HEAD: [&str; 5] = ["ticket", "seq", "at", "by", "action"];
 
 /// Event fields that came after the CSV layout was fixed: they go last, so that scripts
 /// that count columns keep working.
-const EVENT_LATER: [&str; 19] = [
+const EVENT_LATER: [&str; 20] = [
     "entered_by",
     "field",
     "old",
@@ -258,6 +258,7 @@ const EVENT_LATER: [&str; 19] = [
     "promised",
     "kept",
     "level",
+    "message_id",
 ];
 
 /// Event fields `export events` leaves out: a redaction's event number was never a
@@ -285,7 +286,7 @@ pub fn event_columns() -> Vec<&'static str> {
 }
 
 /// `export events`' columns in Chinese (`--lang zh`); a column not here keeps its name.
-pub const EVENT_ZH: [(&str, &str); 63] = [
+pub const EVENT_ZH: [(&str, &str); 64] = [
     ("ticket", "工单号"),
     ("seq", "序号"),
     ("at", "时间"),
@@ -349,6 +350,7 @@ pub const EVENT_ZH: [(&str, &str); 63] = [
     ("promised", "承诺时间"),
     ("kept", "已兑现"),
     ("level", "提醒级别"),
+    ("message_id", "邮件标识"),
 ];
 
 /// One row per event of each ticket, in history order, under [`event_columns`].
@@ -524,7 +526,7 @@ mod tests {
              responsibility,need,due,request,parts,on_call,efficiency,attitude,result,\
              satisfaction,link,link_ticket,amount,currency,comp_kind,timer,entered_by,field,old,new,\
              cause_code,fields,template,items,carrier,tracking,address,goods,remote,verdict,lead,\
-             exception,promised,kept,level"
+             exception,promised,kept,level,message_id"
         );
     }
 

@@ -215,6 +215,11 @@ pub struct Event {
     /// (older events) means breached.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub level: Option<crate::vocab::NotifyLevel>,
+    /// open or customer-reply taken in by `intake`: the message's Message-ID (or
+    /// `json:EXTERNAL_ID` for `intake json`), so the same message delivered twice is
+    /// taken once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
 }
 
 fn epoch() -> DateTime<FixedOffset> {
@@ -384,15 +389,17 @@ impl State {
             .iter()
             .copied()
             .filter(|&a| {
-                !matches!(a, A::Open | A::SlaNotified | A::Redact | A::MergedFrom)
-                    && next_state(
-                        self,
-                        &Event {
-                            action: Some(a),
-                            ..Event::default()
-                        },
-                    )
-                    .is_some()
+                !matches!(
+                    a,
+                    A::Open | A::SlaNotified | A::Redact | A::MergedFrom | A::CustomerReply
+                ) && next_state(
+                    self,
+                    &Event {
+                        action: Some(a),
+                        ..Event::default()
+                    },
+                )
+                .is_some()
             })
             .collect()
     }
@@ -471,6 +478,9 @@ pub fn next_state(s: State, e: &Event) -> Option<State> {
         A::Reopen if matches!(s, S::Resolved | S::Closed) => S::InProgress,
         A::MergedInto if s.is_open() => S::Merged,
         A::MergedFrom if s.is_open() => s,
+        // The customer's answer is recorded whatever the state; resuming a ticket that
+        // waited on it is a `resume` of its own (see `model::steps::customer_reply`).
+        A::CustomerReply => s,
         _ => return None,
     })
 }
@@ -618,6 +628,13 @@ pub fn apply(t: &mut Ticket, e: &Event) -> Result<(), StepError> {
             t.accepted = Some(e.at);
         }
         A::Note => need("text", e.text.as_deref(), action)?,
+        A::CustomerReply => {
+            if e.text.as_deref().is_none_or(|t| t.trim().is_empty()) && e.files.is_empty() {
+                return Err(StepError::Invalid(
+                    "customer-reply needs text or attached files".into(),
+                ));
+            }
+        }
         A::Respond => {
             need(
                 "text (what the customer was told)",

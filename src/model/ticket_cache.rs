@@ -40,7 +40,7 @@ use crate::error::{Error, Result};
 /// Bumped whenever the layout or the codec below changes. With the crate version and a
 /// fingerprint of the build (`SOURCES`) also in every cache file, a cache written by
 /// another svcdesk is rebuilt, never misread.
-const FORMAT: u32 = 12;
+const FORMAT: u32 = 13;
 const MAGIC: &[u8; 8] = b"SVCDTKC\n";
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// The source of everything that decides what an entry holds: the record types and their
@@ -836,6 +836,7 @@ impl Codec for Attachment {
             size,
             media_type,
             source: _,
+            data: _,
         } = self;
         name.put(w);
         sha256.put(w);
@@ -849,6 +850,7 @@ impl Codec for Attachment {
             size: Codec::get(r)?,
             media_type: Codec::get(r)?,
             source: None,
+            data: None,
         })
     }
 }
@@ -1073,6 +1075,7 @@ impl Codec for Event {
             promised,
             kept,
             level,
+            message_id,
         } = self;
         at.put(w);
         by.put(w);
@@ -1137,6 +1140,7 @@ impl Codec for Event {
         promised.put(w);
         kept.put(w);
         level.put(w);
+        message_id.put(w);
     }
 
     fn get(r: &mut Reader) -> Option<Self> {
@@ -1204,6 +1208,7 @@ impl Codec for Event {
             promised: Codec::get(r)?,
             kept: Codec::get(r)?,
             level: Codec::get(r)?,
+            message_id: Codec::get(r)?,
         })
     }
 }
@@ -1274,6 +1279,7 @@ mod tests {
                 size: 1234,
                 media_type: "e-type".into(),
                 source: None,
+                data: None,
             }],
             old: s("e-old"),
             new: s("e-new"),
@@ -1292,6 +1298,7 @@ mod tests {
             promised: Some(at("2026-11-25T17:00:00+08:00")),
             kept: true,
             level: Some(crate::vocab::NotifyLevel::AtRisk),
+            message_id: s("e-message-id"),
         };
         Ticket {
             schema: 1,

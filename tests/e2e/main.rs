@@ -32,6 +32,7 @@ mod hostile;
 mod import_atomic;
 mod import_attachments;
 mod import_tickets;
+mod intake;
 mod lang;
 mod lifecycle;
 mod measure;
