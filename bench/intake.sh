@@ -46,7 +46,9 @@ deliver() {
   local start end count=0
   start=$(date +%s%N)
   for f in "$work"/mail/new/*; do
-    "$sv" -C "$work/desk" intake mail < "$f" > /dev/null
+    if ! "$sv" -C "$work/desk" intake mail < "$f" > /dev/null 2> "$work/err"; then
+      echo "not delivered: $f" >&2; cat "$work/err" >&2; exit 1
+    fi
     mv "$f" "$work/mail/cur/"
     count=$((count + 1))
   done

@@ -440,3 +440,53 @@ fn the_web_form_cgi_answers_201_with_the_id_or_400_with_the_reason() {
     assert!(out.starts_with("Status: 400 Bad Request\r\n"), "{out}");
     assert!(out.contains("unknown field `colour`"), "{out}");
 }
+
+#[test]
+fn a_clerk_types_in_a_phoned_reply_and_the_waiting_ticket_resumes() {
+    let (d, _) = desk();
+    let (out, _) = intake_code(&d, "mail", &fixture("gbk-complaint.eml"), 0);
+    let id = out.trim().to_string();
+    let at = "2026-12-02T10:00:00+08:00";
+    ok_at(&d, at, &["--as", "wang", "ticket", "accept", &id]);
+    ok_at(
+        &d,
+        at,
+        &["--as", "wang", "ticket", "wait", &id, "--for", "customer"],
+    );
+    let o = run_at(
+        &d,
+        "2026-12-02T11:00:00+08:00",
+        &[
+            "--as",
+            "wang",
+            "ticket",
+            "customer-reply",
+            &id[..12],
+            "-m",
+            "仍然漏水",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let t = ticket_toml(&d, &id);
+    assert_eq!(s(&t, "state"), "in-progress");
+    let ev = events(&t);
+    let reply = &ev[ev.len() - 2];
+    assert_eq!(
+        (
+            s(reply, "action"),
+            s(reply, "by"),
+            s(reply, "channel"),
+            s(reply, "text")
+        ),
+        ("customer-reply", "wang", "phone", "仍然漏水")
+    );
+    assert_eq!(s(ev.last().unwrap(), "by"), "svcdesk");
+    // An empty answer is refused; nothing is written.
+    let before = snapshot(&d.root);
+    let e = d.fails(
+        1,
+        &["--as", "wang", "ticket", "customer-reply", &id, "-m", " "],
+    );
+    assert!(e.contains("customer-reply needs text"), "{e}");
+    assert_eq!(snapshot(&d.root), before);
+}

@@ -285,6 +285,12 @@ every run, as in `ticket show --format json`.",
     /// Promise the customer something by a time, or (--kept) record it kept.
     #[command(after_help = promise::PROMISE_HELP)]
     Promise(promise::PromiseArgs),
+    /// Record the customer's answer (a phoned reply typed in; mail arrives by `svcdesk
+    /// intake mail`): a waiting ticket waiting on the customer resumes.
+    #[command(after_help = "Examples:
+  svcdesk ticket customer-reply 9XWM -m 'photos sent; the seal is cracked'
+  svcdesk ticket customer-reply 9XWM -m '已清理排水管，仍漏水' --channel wechat")]
+    CustomerReply(CustomerReplyArgs),
 }
 
 /// Compensation (补偿/赔款): request, finance review, general manager's decision.
@@ -358,6 +364,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
         Command::Delivered(a) => parts::delivered(cx, d, a),
         Command::Lead(a) => parts::lead(cx, d, a),
         Command::Promise(a) => promise::exec(cx, d, a),
+        Command::CustomerReply(a) => steps::customer_reply(cx, d, a),
     }
 }
 

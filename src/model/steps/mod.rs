@@ -304,7 +304,12 @@ pub fn customer_reply(
     when: When,
     o: CustomerReply,
 ) -> Result<Vec<Stepped>> {
-    let _lock = desk.lock()?;
+    // Reply and resume under one lock (none when only checked: nothing is written).
+    let _lock = if record::checking() {
+        None
+    } else {
+        Some(desk.lock()?)
+    };
     let reply = step(desk, id, who, when, Action::CustomerReply, |e| {
         e.text = Some(o.text).filter(|t| !t.trim().is_empty());
         e.channel = o.channel;
