@@ -560,3 +560,4 @@ report-state-approved = approved
 report-state-rejected = rejected
 label-visit = visit
 label-review = review
+vocab-action-customer-reply = customer-reply

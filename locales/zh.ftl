@@ -559,3 +559,4 @@ report-state-approved = 已审核
 report-state-rejected = 退回
 label-visit = 外出单
 label-review = 审核
+vocab-action-customer-reply = 客户回复

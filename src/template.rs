@@ -523,7 +523,7 @@ pub fn open_context(s: &Scene, o: &NewTicket, c: Option<&Customer>) -> Value {
     }
     let customer = match (&o.customer, c) {
         (_, Some(c)) => customer_value(Some(c)),
-        (steps::Customer::New { name, phone }, None) => {
+        (steps::Customer::New { name, phone, .. }, None) => {
             let mut v = customer_value(None);
             v["name"] = json!(name);
             v["phone"] = json!(phone);

@@ -188,6 +188,10 @@ vocab!(
         /// `by` follows the ticket from now on (`ticket follow`): told of its resolve and
         /// close with the opener (SVCDESK_FOLLOWERS).
         Follow = "follow",
+        /// The customer answered (an e-mail reply by `intake mail`, a form): `text`,
+        /// `channel`, `files`, `message_id`. The one "customer replied" signal, with a
+        /// `revisit` after the resolve (see `model::lifecycle::customer_replied`).
+        CustomerReply = "customer-reply",
     }
 );
 

@@ -33,7 +33,8 @@ macro_rules! exit_codes_text {
       malformed inside a record or svcdesk.toml is a failure (1)
   70  internal error: a bug in svcdesk; please report it with the command that caused it
   A hook (svcdesk.toml [hooks]) that fails is a warning on stderr; it never changes the code.
-  `sla check` alone uses 0 ok, 1 at risk, 2 breached, 3 error (see `svcdesk sla check --help`)."
+  `sla check` alone uses 0 ok, 1 at risk, 2 breached, 3 error (see `svcdesk sla check --help`);
+  `intake` 0 delivered, 65 never takeable, 75 try again later (see `svcdesk intake --help`)."
     };
 }
 

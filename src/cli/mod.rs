@@ -14,6 +14,7 @@ mod hints;
 mod hooks;
 mod import;
 mod init;
+mod intake;
 mod ledger;
 mod measure;
 mod messages;
@@ -198,6 +199,9 @@ A ticket cannot be closed while a request awaits review or the GM's decision."
     /// Site visits (外出服务): request (內部請示單), approval, appointment, arrival, escalation.
     #[command(subcommand, after_help = visit::VISIT_HELP)]
     Visit(visit::Command),
+    /// Tickets that arrive by themselves: `intake mail` (an MTA, fetchmail), `intake json` (a web form).
+    #[command(subcommand, after_help = intake::INTAKE_HELP)]
+    Intake(intake::Command),
 }
 
 /// Runs the command; a panic (a bug) becomes one plain error line and exit code 70, never
@@ -296,6 +300,7 @@ fn run() -> ExitCode {
         Command::Complete(a) => complete::exec(&mut cx, a),
         Command::Workbook(a) => workbook::exec(&mut cx, a),
         Command::Visit(c) => visit::exec(&mut cx, c),
+        Command::Intake(c) => intake::exec(&mut cx, c),
     };
     let _ = cx.out.flush();
     // Commit only what succeeded; the records are written either way, so a failed commit

@@ -18,6 +18,7 @@ pub mod duplicates;
 pub mod fields;
 pub mod hooks;
 pub mod ladder;
+pub mod intake;
 pub mod policy;
 pub mod tiers;
 pub mod review;
@@ -90,6 +91,9 @@ pub struct Config {
     /// reviews it. Optional: defaults when absent.
     #[serde(default)]
     pub reports: Reports,
+    /// `[intake]`: mail and web-form intake (`svcdesk intake`). Optional: defaults when absent.
+    #[serde(default, skip_serializing_if = "intake::Intake::is_off")]
+    pub intake: intake::Intake,
 }
 
 /// The report fields `[reports] required` may name (the keys of a report file).
@@ -448,6 +452,9 @@ impl Config {
         let departments: Vec<&str> = config.departments.keys().map(String::as_str).collect();
         hooks::validate_in(&config.hooks, &departments)
             .map_err(|(key, message)| at(&key, format!("{key}: {message}")))?;
+        let categories: Vec<&str> = config.categories.keys().map(String::as_str).collect();
+        intake::validate_in(&config.intake, &categories)
+            .map_err(|(key, message)| at(&key, message))?;
         // The SLA policy is checked on every load, so a typo in a target fails every
         // command (and `svcdesk check`) at its line, not only the cron job.
         if let Ok(calendar) = config.calendar() {
@@ -1425,6 +1432,18 @@ approvers = ["supervisor", "head"]
 [reports]
 required = ["arrived", "work_done", "signed_by", "outcome"]
 reviewers = ["supervisor", "head"]
+
+# `svcdesk intake mail` (from the mail system) and `intake json` (a web form) open tickets
+# by themselves; a mail whose subject names a ticket ([T20261124-9XWM3A]) is the
+# customer's reply to it. The category is the first rule whose word is in the subject or
+# text, else `category`; a sender who is no customer is registered ("create"), put on
+# one customer ("customer:C..."), or refused ("refuse", exit 65). After lock_wait for
+# the desk lock intake exits 75 and the mail system retries. Uncomment to change.
+# [intake]
+# category = "consult"
+# rules = [{ match = "漏水", category = "quality" }, { match = "发票", category = "agency" }]
+# unknown = "create"
+# lock_wait = "30s"
 "#;
 
 #[cfg(test)]

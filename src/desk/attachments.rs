@@ -47,6 +47,19 @@ pub struct Attachment {
     /// Where the bytes come from, until [`store`] has copied them (never written).
     #[serde(skip)]
     pub source: Option<PathBuf>,
+    /// Or the bytes themselves (a mail's attachment), until [`store`] has written them.
+    #[serde(skip)]
+    pub data: Option<Bytes>,
+}
+
+/// Bytes held for [`store`]; shown by their length only.
+#[derive(Clone, Default)]
+pub struct Bytes(pub std::sync::Arc<[u8]>);
+
+impl std::fmt::Debug for Bytes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} bytes", self.0.len())
+    }
 }
 
 /// Equal when they record the same thing; where the bytes came from does not matter.
@@ -167,6 +180,33 @@ pub fn prepare(from: &Path, path: &Path, max_size: u64) -> Result<Attachment> {
         sha256,
         size,
         source: Some(full),
+        data: None,
+    })
+}
+
+/// An attachment from bytes in hand (a part of a mail) named `name` (folders dropped),
+/// refused over `max_size` bytes. Nothing is written.
+pub fn prepare_bytes(name: &str, bytes: Vec<u8>, max_size: u64) -> Result<Attachment> {
+    let name = name
+        .rsplit(['/', '\\'])
+        .next()
+        .map(str::trim)
+        .filter(|n| !n.is_empty() && *n != "." && *n != "..")
+        .unwrap_or("attachment")
+        .to_string();
+    let size = bytes.len() as u64;
+    if size > max_size {
+        return Err(too_large(Path::new(&name), size, max_size));
+    }
+    let (sha256, _) =
+        hash_reader(&mut bytes.as_slice(), |_| Ok(())).map_err(|e| Error::io(&name, e))?;
+    Ok(Attachment {
+        media_type: media_type(&name).to_string(),
+        name,
+        sha256,
+        size,
+        source: None,
+        data: Some(Bytes(bytes.into())),
     })
 }
 
@@ -230,8 +270,16 @@ fn hash_reader(
 /// is refused, leaving nothing behind.
 pub fn store(root: &Path, files: &[Attachment]) -> Result<()> {
     for a in files {
-        let Some(src) = &a.source else { continue };
         let target = root.join(a.path());
+        if let Some(Bytes(data)) = &a.data {
+            if !matches!(verify_file(&target, &a.sha256), Ok(true)) {
+                let mut out = AtomicFile::create(&target)?;
+                out.write_all(data).map_err(|e| Error::io(&target, e))?;
+                out.commit()?;
+            }
+            continue;
+        }
+        let Some(src) = &a.source else { continue };
         if matches!(verify_file(&target, &a.sha256), Ok(true)) {
             continue;
         }

@@ -189,6 +189,16 @@ impl Desk {
         Ok(lock)
     }
 
+    /// [`Desk::lock`], waiting at most `wait` for another writer: None when the lock is
+    /// still held by then.
+    pub fn lock_within(&self, wait: std::time::Duration) -> Result<Option<WriteLock>> {
+        let Some(lock) = WriteLock::acquire_within(&self.root, wait)? else {
+            return Ok(None);
+        };
+        journal::recover(&self.root)?;
+        Ok(Some(lock))
+    }
+
     /// Finishes (or undoes) what an import killed midway left, under the lock; for every
     /// command, reads included, so none sees half an import. Takes the lock only when
     /// there is something to do (one listing of `.svcdesk/` otherwise).

@@ -57,6 +57,24 @@ impl WriteLock {
         }
     }
 
+    /// The lock, waiting at most `wait` for another writer to finish; None when it is
+    /// still held then (for `intake`, whose mail system retries later instead).
+    pub fn acquire_within(
+        desk_root: &Path,
+        wait: std::time::Duration,
+    ) -> Result<Option<WriteLock>> {
+        let deadline = std::time::Instant::now() + wait;
+        loop {
+            if let Some(lock) = Self::try_acquire(desk_root)? {
+                return Ok(Some(lock));
+            }
+            if std::time::Instant::now() >= deadline {
+                return Ok(None);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+
     fn open(desk_root: &Path) -> Result<(File, PathBuf)> {
         let dir = desk_root.join(".svcdesk");
         fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;

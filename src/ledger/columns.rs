@@ -267,7 +267,7 @@ pub const EVENT_HEAD: [&str; 5] = ["ticket", "seq", "at", "by", "action"];
 
 /// Event fields that came after the CSV layout was fixed: they go last, so that scripts
 /// that count columns keep working.
-const EVENT_LATER: [&str; 23] = [
+const EVENT_LATER: [&str; 24] = [
     "entered_by",
     "field",
     "old",
@@ -291,6 +291,7 @@ const EVENT_LATER: [&str; 23] = [
     "appointment",
     "tier",
     "then",
+    "message_id",
 ];
 
 /// Event fields `export events` leaves out: a redaction's event number was never a
@@ -318,7 +319,7 @@ pub fn event_columns() -> Vec<&'static str> {
 }
 
 /// `export events`' columns in Chinese (`--lang zh`); a column not here keeps its name.
-pub const EVENT_ZH: [(&str, &str); 67] = [
+pub const EVENT_ZH: [(&str, &str); 68] = [
     ("ticket", "工单号"),
     ("seq", "序号"),
     ("at", "时间"),
@@ -386,6 +387,7 @@ pub const EVENT_ZH: [(&str, &str); 67] = [
     ("appointment", "上门预约"),
     ("tier", "客户等级"),
     ("then", "等待期满后"),
+    ("message_id", "邮件标识"),
 ];
 
 /// One row per event of each ticket, in history order, under [`event_columns`].
@@ -584,7 +586,7 @@ mod tests {
              responsibility,need,due,request,parts,on_call,efficiency,attitude,result,\
              satisfaction,link,link_ticket,amount,currency,comp_kind,timer,entered_by,field,old,new,\
              cause_code,fields,template,items,carrier,tracking,address,goods,remote,verdict,lead,\
-             exception,promised,kept,level,ladder,appointment,tier,then"
+             exception,promised,kept,level,ladder,appointment,tier,then,message_id"
         );
     }
 

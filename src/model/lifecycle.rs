@@ -59,7 +59,7 @@ pub struct Rules<'a> {
 
 /// Whether `e` is the customer's answer: it restarts the lifecycle clocks.
 pub fn customer_replied(e: &Event) -> bool {
-    e.action == Some(Action::Revisit)
+    matches!(e.action, Some(Action::Revisit | Action::CustomerReply))
 }
 
 /// A ticket and the change it is due for.
@@ -155,6 +155,22 @@ fn clock_start(t: &Ticket) -> Option<DateTime<Utc>> {
         since = since.max(e.at);
     }
     Some(since.with_timezone(&Utc))
+}
+
+
+/// Whether `t` is waiting on its customer: `waiting`, and its last `wait` was for the
+/// customer (`--for customer ...`, or 客户), so that the customer's answer resumes it.
+pub fn waiting_on_customer(t: &Ticket) -> bool {
+    t.state() == State::Waiting
+        && t.event
+            .iter()
+            .rev()
+            .find(|e| e.action == Some(Action::Wait))
+            .and_then(|e| e.reason.as_deref())
+            .is_some_and(|r| {
+                let r = r.trim().to_lowercase();
+                r.starts_with("customer") || r.contains("客户") || r.contains("顾客")
+            })
 }
 
 /// A ticket `apply` changed: as it now stands, and the event as recorded.
@@ -338,6 +354,33 @@ mod tests {
         let mut low = answer;
         low.result = Some(2);
         assert!(due(&resolved(vec![low]), "2027-01-30T10:00").is_empty());
+    }
+
+    #[test]
+    fn a_customer_reply_restarts_the_clock_like_a_revisit() {
+        let mut reply = ev(Action::CustomerReply, "2026-12-08T14:00");
+        reply.text = Some("still leaking".into());
+        let t = resolved(vec![reply]);
+        assert!(due(&t, "2026-12-10T10:00").is_empty());
+        assert_eq!(due(&t, "2026-12-15T14:00")[0].0, at("2026-12-08T14:00"));
+    }
+
+    #[test]
+    fn only_a_wait_for_the_customer_is_waiting_on_the_customer() {
+        for (reason, on_customer) in [
+            ("customer", true),
+            ("Customer: photos", true),
+            ("等客户回复", true),
+            ("parts", false),
+        ] {
+            let mut t = resolved(vec![]);
+            t.state = Some(State::Waiting);
+            let mut wait = ev(Action::Wait, "2026-12-04T16:00");
+            wait.reason = Some(reason.into());
+            t.event.push(wait);
+            assert_eq!(waiting_on_customer(&t), on_customer, "{reason}");
+        }
+        assert!(!waiting_on_customer(&resolved(vec![])));
     }
 
     #[test]

@@ -9,6 +9,7 @@
 pub mod customer;
 pub mod duplicates;
 pub mod fields;
+pub mod intake;
 pub mod lifecycle;
 pub mod listing;
 pub mod measure;

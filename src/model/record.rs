@@ -344,7 +344,8 @@ pub fn check_only<T>(f: impl FnOnce() -> T) -> T {
     f()
 }
 
-fn checking() -> bool {
+/// Whether steps are only being checked ([`check_only`]): nothing is written.
+pub(crate) fn checking() -> bool {
     CHECKING.with(|c| c.get())
 }
 

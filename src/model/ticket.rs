@@ -231,6 +231,11 @@ pub struct Event {
     /// close: `close` when it ends such a wait (a waiting ticket closes only so).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub then: Option<crate::vocab::WaitThen>,
+    /// open or customer-reply taken in by `intake`: the message's Message-ID (or
+    /// `json:EXTERNAL_ID` for `intake json`), so the same message delivered twice is
+    /// taken once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
 }
 
 fn epoch() -> DateTime<FixedOffset> {
@@ -402,7 +407,7 @@ impl State {
             .filter(|&a| {
                 !matches!(
                     a,
-                    A::Open | A::SlaNotified | A::Redact | A::MergedFrom | A::WaitingReminder
+                    A::Open | A::SlaNotified | A::Redact | A::MergedFrom | A::WaitingReminder | A::CustomerReply
                 ) && next_state(
                     self,
                     &Event {
@@ -501,6 +506,9 @@ pub fn next_state(s: State, e: &Event) -> Option<State> {
         A::Reopen if matches!(s, S::Resolved | S::Closed) => S::InProgress,
         A::MergedInto if s.is_open() => S::Merged,
         A::MergedFrom if s.is_open() => s,
+        // The customer's answer is recorded whatever the state; resuming a ticket that
+        // waited on it is a `resume` of its own (see `model::steps::customer_reply`).
+        A::CustomerReply => s,
         _ => return None,
     })
 }
@@ -657,6 +665,13 @@ pub fn apply(t: &mut Ticket, e: &Event) -> Result<(), StepError> {
             t.accepted = Some(e.at);
         }
         A::Note => need("text", e.text.as_deref(), action)?,
+        A::CustomerReply => {
+            if e.text.as_deref().is_none_or(|t| t.trim().is_empty()) && e.files.is_empty() {
+                return Err(StepError::Invalid(
+                    "customer-reply needs text or attached files".into(),
+                ));
+            }
+        }
         A::Respond => {
             need(
                 "text (what the customer was told)",

@@ -40,7 +40,7 @@ use crate::error::{Error, Result};
 /// Bumped whenever the layout or the codec below changes. With the crate version and a
 /// fingerprint of the build (`SOURCES`) also in every cache file, a cache written by
 /// another svcdesk is rebuilt, never misread.
-const FORMAT: u32 = 16;
+const FORMAT: u32 = 17;
 const MAGIC: &[u8; 8] = b"SVCDTKC\n";
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// The source of everything that decides what an entry holds: the record types and their
@@ -837,6 +837,7 @@ impl Codec for Attachment {
             size,
             media_type,
             source: _,
+            data: _,
         } = self;
         name.put(w);
         sha256.put(w);
@@ -850,6 +851,7 @@ impl Codec for Attachment {
             size: Codec::get(r)?,
             media_type: Codec::get(r)?,
             source: None,
+            data: None,
         })
     }
 }
@@ -1078,6 +1080,7 @@ impl Codec for Event {
             appointment,
             tier,
             then,
+            message_id,
         } = self;
         at.put(w);
         by.put(w);
@@ -1146,6 +1149,7 @@ impl Codec for Event {
         appointment.put(w);
         tier.put(w);
         then.put(w);
+        message_id.put(w);
     }
 
     fn get(r: &mut Reader) -> Option<Self> {
@@ -1217,6 +1221,7 @@ impl Codec for Event {
             appointment: Codec::get(r)?,
             tier: Codec::get(r)?,
             then: Codec::get(r)?,
+            message_id: Codec::get(r)?,
         })
     }
 }
@@ -1287,6 +1292,7 @@ mod tests {
                 size: 1234,
                 media_type: "e-type".into(),
                 source: None,
+                data: None,
             }],
             old: s("e-old"),
             new: s("e-new"),
@@ -1309,6 +1315,7 @@ mod tests {
             appointment: true,
             tier: s("e-tier"),
             then: Some(crate::vocab::WaitThen::Close),
+            message_id: s("e-message-id"),
         };
         Ticket {
             schema: 1,

@@ -23,7 +23,7 @@ category,complaint_kind,product,serial,purchase_date,voucher,submitter,transferr
 priority,tags,attachments,description,grade,department,assignee,reason,text,visibility,\
 cause,responsibility,need,due,request,parts,on_call,efficiency,attitude,result,\
 satisfaction,link,link_ticket,amount,currency,comp_kind,timer,entered_by,field,old,new,\
-cause_code,fields,template,items,carrier,tracking,address,goods,remote,verdict,lead,exception,promised,kept,level,ladder,appointment,tier,then";
+cause_code,fields,template,items,carrier,tracking,address,goods,remote,verdict,lead,exception,promised,kept,level,ladder,appointment,tier,then,message_id";
 
 /// A desk with three customers: one with every field, one referred by it, one whose
 /// phone and notes a spreadsheet would take for formulas.

@@ -33,6 +33,7 @@ mod import_atomic;
 mod import_attachments;
 mod import_tickets;
 mod ladder;
+mod intake;
 mod lang;
 mod lifecycle;
 mod measure;

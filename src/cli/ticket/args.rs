@@ -157,6 +157,25 @@ pub struct NoteArgs {
 }
 
 #[derive(clap::Args)]
+pub struct CustomerReplyArgs {
+    #[command(flatten)]
+    pub(super) common: CommonArgs,
+    /// What the customer said.
+    #[arg(
+        short = 'm',
+        allow_hyphen_values = true,
+        long = "message",
+        value_name = "TEXT"
+    )]
+    pub(super) text: String,
+    /// How the answer came in.
+    #[arg(long, default_value = "phone", value_parser = values::word::<Channel>())]
+    pub(super) channel: Channel,
+    #[command(flatten)]
+    pub(super) attach: crate::cli::values::AttachArgs,
+}
+
+#[derive(clap::Args)]
 pub struct RespondArgs {
     #[command(flatten)]
     pub(super) common: CommonArgs,

@@ -305,6 +305,12 @@ every run, as in `ticket show --format json`.",
     /// Follow a ticket: be told (hooks) of its resolve and close, as its opener is.
     #[command(after_help = review::FOLLOW_HELP)]
     Follow(CommonArgs),
+    /// Record the customer's answer (a phoned reply typed in; mail arrives by `svcdesk
+    /// intake mail`): a waiting ticket waiting on the customer resumes.
+    #[command(after_help = "Examples:
+  svcdesk ticket customer-reply 9XWM -m 'photos sent; the seal is cracked'
+  svcdesk ticket customer-reply 9XWM -m '已清理排水管，仍漏水' --channel wechat")]
+    CustomerReply(CustomerReplyArgs),
 }
 
 /// Compensation (补偿/赔款): request, finance review, general manager's decision.
@@ -381,6 +387,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
         Command::Forward(a) => forward::exec(cx, d, a),
         Command::Review(a) => review::exec(cx, d, a),
         Command::Follow(a) => review::follow(cx, d, a),
+        Command::CustomerReply(a) => steps::customer_reply(cx, d, a),
     }
 }
 

@@ -200,6 +200,7 @@ pub(super) fn exec(cx: &mut Context, desk: &Desk, a: OpenArgs) -> Result<u8> {
         (None, Some(name)) => Customer::New {
             name,
             phone: a.phone.unwrap_or_default(),
+            email: None,
         },
         (None, None) => unreachable!("clap requires one"),
     };
@@ -228,6 +229,8 @@ pub(super) fn exec(cx: &mut Context, desk: &Desk, a: OpenArgs) -> Result<u8> {
         skip_duplicates: a.force,
         fields: a.fields,
         template: None,
+        message_id: None,
+        files: Vec::new(),
     };
     let unknown_customer = |e| match e {
         Error::UnknownId { ref near, .. } if near.is_empty() => Error::invalid_with_hint(

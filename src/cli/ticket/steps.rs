@@ -9,7 +9,7 @@ use svcdesk::model::ticket::{Action, Event, Grade};
 use svcdesk::{Error, Result};
 
 use super::args::*;
-use super::bulk::run;
+use super::bulk::{Shown, run};
 use crate::cli::values;
 use crate::cli::{Context, warn};
 
@@ -91,6 +91,50 @@ pub(super) fn note(cx: &mut Context, desk: &Desk, a: NoteArgs) -> Result<u8> {
         };
         steps::note(desk, id, who, when, o)
     })
+}
+
+pub(super) fn customer_reply(cx: &mut Context, desk: &Desk, a: CustomerReplyArgs) -> Result<u8> {
+    let max = desk.config.attachments.max_size();
+    let files = a.attach.files(&cx.cwd);
+    let files: Vec<_> = (files.paths.iter())
+        .map(|p| svcdesk::desk::attachments::prepare(&files.from, p, max))
+        .collect::<Result<_>>()?;
+    run(
+        cx,
+        desk,
+        &a.common,
+        "customer-reply",
+        None,
+        |id, who, when| {
+            let o = steps::CustomerReply {
+                text: a.text.clone(),
+                channel: Some(a.channel),
+                files: files.clone(),
+                message_id: None,
+            };
+            steps::customer_reply(desk, id, who, when, o)
+        },
+    )
+}
+
+/// A step that took more than one event (a customer's reply and the resume it caused):
+/// each reported, heard by the hooks and committed as it would be alone.
+impl Shown for Vec<Stepped> {
+    fn would(&self) -> String {
+        let all: Vec<String> = self.iter().map(Shown::would).collect();
+        all.join("; ")
+    }
+
+    fn done(self, cx: &mut Context, desk: &Desk, id: &Id, _: &Who) -> Result<u8> {
+        for s in self {
+            let who = Who {
+                by: s.event.by.clone(),
+                entered_by: s.event.entered_by.clone(),
+            };
+            done(cx, desk, id, &who, s)?;
+        }
+        Ok(0)
+    }
 }
 
 pub(super) fn respond(cx: &mut Context, desk: &Desk, a: RespondArgs) -> Result<u8> {

@@ -330,3 +330,53 @@ pub fn link(desk: &Desk, id: &Id, who: &Who, when: When, o: Link) -> Result<Step
         e.ticket = Some(o.other.to_string());
     })
 }
+
+/// The customer's answer (a mail taken in by `intake`, a form).
+#[derive(Clone)]
+pub struct CustomerReply {
+    pub text: String,
+    pub channel: Option<Channel>,
+    /// Already read (see [`crate::desk::attachments::prepare_bytes`]).
+    pub files: Vec<crate::desk::attachments::Attachment>,
+    /// See `Event::message_id`.
+    pub message_id: Option<String>,
+}
+
+/// Records the customer's answer as a `customer-reply`; a ticket that was waiting on the
+/// customer ([`super::lifecycle::waiting_on_customer`]) is resumed by `svcdesk` right
+/// after it, under the same lock. Returns the steps taken, the reply first.
+pub fn customer_reply(
+    desk: &Desk,
+    id: &Id,
+    who: &Who,
+    when: When,
+    o: CustomerReply,
+) -> Result<Vec<Stepped>> {
+    // Reply and resume under one lock (none when only checked: nothing is written).
+    let _lock = if record::checking() {
+        None
+    } else {
+        Some(desk.lock()?)
+    };
+    let reply = step(desk, id, who, when, Action::CustomerReply, |e| {
+        e.text = Some(o.text).filter(|t| !t.trim().is_empty());
+        e.channel = o.channel;
+        e.files = o.files;
+        e.message_id = o.message_id;
+    })?;
+    let mut done = vec![reply];
+    if super::lifecycle::waiting_on_customer(&done[0].ticket) {
+        let system = Who {
+            by: record::SYSTEM_ACTOR.into(),
+            entered_by: None,
+        };
+        done.push(resume(
+            desk,
+            id,
+            &system,
+            when,
+            Some("the customer replied".into()),
+        )?);
+    }
+    Ok(done)
+}

@@ -20,7 +20,13 @@ pub enum Customer {
     /// A registered customer: ID or unique abbreviation.
     Existing(String),
     /// A customer registered on the way (the ticket's contact becomes theirs too).
-    New { name: String, phone: String },
+    New {
+        name: String,
+        phone: String,
+        /// Their e-mail address (`intake mail`): registered even when another customer
+        /// has the same name, since the address tells them apart.
+        email: Option<String>,
+    },
 }
 
 /// Files to attach: `paths` as given, relative ones read from `from` (the caller's
@@ -64,6 +70,10 @@ pub struct NewTicket {
     pub fields: Vec<(String, String)>,
     /// The template the title and description were rendered from.
     pub template: Option<String>,
+    /// Taken in by `intake`: the message's ID (see `Event::message_id`).
+    pub message_id: Option<String>,
+    /// Attachments already read (a mail's parts), beside `attachments`.
+    pub files: Vec<Attachment>,
 }
 
 pub struct OpenedTicket {
@@ -85,7 +95,8 @@ pub fn open(desk: &Desk, who: &Who, at: DateTime<Utc>, o: NewTicket) -> Result<O
         crate::config::fields::FieldRecord::Ticket,
         &o.fields,
     )?;
-    let files = attachments(desk, &o.attachments)?;
+    let mut files = attachments(desk, &o.attachments)?;
+    files.extend(o.files);
     let categories = &desk.config.categories;
     let mut first = event(desk, who, at, Action::Open);
     first.title = Some(title(o.title.as_deref(), &o.description));
@@ -106,6 +117,7 @@ pub fn open(desk: &Desk, who: &Who, at: DateTime<Utc>, o: NewTicket) -> Result<O
     first.description = Some(o.description);
     first.fields = fields;
     first.template = o.template;
+    first.message_id = o.message_id;
     let mut events = vec![first];
     // A channel routed by hand (`[routing] manual`) waits in the intake for a forward,
     // unless whoever registers it routes it now: then that is the forward.
@@ -141,20 +153,22 @@ pub fn open(desk: &Desk, who: &Who, at: DateTime<Utc>, o: NewTicket) -> Result<O
             events[0].customer = Some(id.to_string());
             None
         }
-        Customer::New { name, phone } => {
+        Customer::New { name, phone, email } => {
+            let force = email.is_some();
             let added = customer::add(
                 desk,
                 NewCustomer {
                     fields: vec![
                         (Field::Name, name),
                         (Field::Phone, phone),
+                        (Field::Email, email.unwrap_or_default()),
                         (Field::Contact, o.contact.unwrap_or_default()),
                     ],
                     tags: Vec::new(),
                     by: who.by.clone(),
                     at,
                     custom: Vec::new(),
-                    force: false,
+                    force,
                     remote: false,
                 },
             )?;
