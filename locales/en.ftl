@@ -163,6 +163,8 @@ stats-dim-channel = channel
 stats-dim-customer = customer
 stats-dim-product = product
 stats-dim-engineer = engineer
+stats-dim-source = source
+stats-dim-industry = industry
 
 # duplicates::DupField
 duplicates-dup-field-customer = customer
@@ -394,6 +396,8 @@ show-escalated-to = yes, to { $to }
 show-created = { $when } by { $who }
 show-customer-log = Communication log (沟通记录):
 show-customer-log-none = Communication log (沟通记录): none
+show-customer-tickets = Tickets (newest first):
+show-customer-tickets-none = Tickets: none
 label-engineer = engineer
 label-ticket = ticket
 label-service-type = service type
@@ -442,6 +446,8 @@ col-source = source
 col-tags = tags
 col-owner = owner
 col-measure = measure
+col-last-contact = last contact
+col-log = log
 
 # Words that came with custom fields, saved views, shipments and legal review.
 vocab-action-ship = ship

@@ -162,6 +162,8 @@ stats-dim-channel = 渠道
 stats-dim-customer = 客户
 stats-dim-product = 产品
 stats-dim-engineer = 工程师
+stats-dim-source = 客户来源
+stats-dim-industry = 所属行业
 
 # duplicates::DupField
 duplicates-dup-field-customer = 客户
@@ -393,6 +395,8 @@ show-escalated-to = 是，上报给 { $to }
 show-created = { $when } { $who } 创建
 show-customer-log = 沟通记录:
 show-customer-log-none = 沟通记录: 无
+show-customer-tickets = 工单(最新在前):
+show-customer-tickets-none = 工单: 无
 label-engineer = 工程师
 label-ticket = 工单
 label-service-type = 服务类型
@@ -441,6 +445,8 @@ col-source = 来源
 col-tags = 标签
 col-owner = 负责人
 col-measure = 措施
+col-last-contact = 最近联系
+col-log = 记录
 
 # Words that came with custom fields, saved views, shipments and legal review.
 vocab-action-ship = 发货

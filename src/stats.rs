@@ -465,8 +465,30 @@ vocab!(
         Product = "product",
         /// Field visits by their engineer, tickets by their assignee.
         Engineer = "engineer",
+        /// The customer's source channel (客户来源), joined onto its tickets and visits.
+        Source = "source",
+        /// The customer's industry (所属行业), joined the same way.
+        Industry = "industry",
     }
 );
+
+/// A customer's field joined onto tickets and visits: customer ID -> value.
+pub type Join = BTreeMap<String, String>;
+
+/// `--by source` / `--by industry`: the customer's value, read from [`Join`]s that
+/// [`figures`] builds from the desk's customers (leaked once per command, like a field key).
+pub fn joined(dim: Dim, customers: &[crate::model::customer::Customer]) -> By {
+    let get = |c: &crate::model::customer::Customer| match dim {
+        Dim::Source => c.source.clone(),
+        Dim::Industry => c.industry.clone(),
+        _ => None,
+    };
+    let map: Join = customers
+        .iter()
+        .filter_map(|c| get(c).map(|v| (c.id.clone(), v)))
+        .collect();
+    By::Joined(dim, Box::leak(Box::new(map)))
+}
 
 impl Dim {
     /// The ticket's value (empty when it has none).
@@ -481,6 +503,8 @@ impl Dim {
             Dim::Channel => t.channel.map(|c| c.to_string()).unwrap_or_default(),
             Dim::Customer => s(&t.customer),
             Dim::Product => s(&t.product),
+            // Not the ticket's own: only through `By::Joined`.
+            Dim::Source | Dim::Industry => String::new(),
         }
     }
 
@@ -502,13 +526,15 @@ pub enum By {
     Dim(Dim),
     /// The column name, `field:NAME` (made once per command, hence `'static`).
     Field(&'static str),
+    /// A customer's field by the ticket's (or visit's) customer: [`joined`].
+    Joined(Dim, &'static Join),
 }
 
 impl By {
     /// The key's column name.
     pub fn as_str(self) -> &'static str {
         match self {
-            By::Dim(d) => d.as_str(),
+            By::Dim(d) | By::Joined(d, _) => d.as_str(),
             By::Field(c) => c,
         }
     }
@@ -516,7 +542,7 @@ impl By {
     fn field(self) -> Option<&'static str> {
         match self {
             By::Field(c) => c.strip_prefix(crate::model::ticket::FIELD_PREFIX),
-            By::Dim(_) => None,
+            By::Dim(_) | By::Joined(..) => None,
         }
     }
 
@@ -560,6 +586,12 @@ impl By {
     pub fn of_ticket(self, t: &Ticket) -> String {
         match (self, self.field()) {
             (By::Dim(d), _) => d.of_ticket(t),
+            (By::Joined(_, m), _) => t
+                .customer
+                .as_ref()
+                .and_then(|c| m.get(c))
+                .cloned()
+                .unwrap_or_default(),
             (_, Some(f)) => t.fields.get(f).cloned().unwrap_or_default(),
             _ => String::new(),
         }
@@ -569,6 +601,7 @@ impl By {
     pub fn of_visit(self, r: &Report, linked: Option<&Ticket>) -> String {
         match (self, self.field()) {
             (By::Dim(d), _) => d.of_visit(r, linked),
+            (By::Joined(_, m), _) => m.get(&r.customer).cloned().unwrap_or_default(),
             (_, Some(f)) => r
                 .fields
                 .get(f)

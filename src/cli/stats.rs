@@ -61,10 +61,13 @@ What the figures mean:
                      in this column's order (\"3000.00; 20.00\" for \"CNY; USD\")
 
 --by groups by category, grade, priority, department, assignee, channel, customer,
-product or engineer; repeat it (or give a list: --by grade,category) to group by the
-combination. Tickets go by their values at the period's end; field visits by their
-engineer and customer, and otherwise by their linked ticket's values (visits without one
-have an empty key); engineer means a ticket's assignee and a visit's engineer.
+product, engineer, source or industry; repeat it (or give a list: --by grade,category)
+to group by the combination. Tickets go by their values at the period's end; field
+visits by their engineer and customer, and otherwise by their linked ticket's values
+(visits without one have an empty key); engineer means a ticket's assignee and a visit's
+engineer. source and industry are the customer's (客户来源, 所属行业, as in its file
+now), joined onto its tickets and visits: a ticket without a customer, or whose customer
+has none, has an empty key.
 --by field:NAME groups by a custom field of [fields] in svcdesk.toml (text, choice or
 date; a number field is refused: too many values to group by); a visit goes by its own
 value, else its ticket's.
@@ -105,7 +108,8 @@ groups, and top / trend when asked.
 解决均值(小时),解决中位数(小时),满意度均值,满意度1分..满意度5分,回访率(%),批准赔偿金额,
 现场服务次数,现场工时,工作日志工时,赔偿申请数,申请赔偿金额,赔偿批准数,赔偿驳回数,
 驳回赔偿金额,待审赔偿数,待审赔偿金额,赔偿币种 (keys: 类别,等级,优先级,部门,处理人,渠道,客户,客户名称,产品,
-工程师; --top: 期间,榜单,排名,代码,名称,工单数,占比(%); --trend: 月份,...; --measures:
+工程师,客户来源,所属行业;
+--top: 期间,榜单,排名,代码,名称,工单数,占比(%); --trend: 月份,...; --measures:
 期间,措施类型,新增措施,完成措施,未完成措施,逾期措施).
 
 --bom starts the CSV with a UTF-8 byte-order mark (so Excel reads Chinese), cells

@@ -170,7 +170,7 @@ pub fn summary_table(p: People, s: &stats::Summary, names: &Names, width: Option
         for (c, d) in r.iter_mut().zip(&s.dims) {
             *c = if c.is_empty() {
                 let dim = match d {
-                    By::Dim(d) => i18n::word(p.lang, *d),
+                    By::Dim(d) | By::Joined(d, _) => i18n::word(p.lang, *d),
                     By::Field(c) => c.to_string(),
                 };
                 i18n::tr_args(p.lang, "stats-no-key", &[("dim", &dim)])

@@ -175,6 +175,11 @@ pub fn csv_columns_help<T>(columns: &[Column<T>]) -> String {
     columns::wrapped("CSV columns: ", &columns::names(columns), "", HELP_WIDTH)
 }
 
+/// [`csv_columns_help`] for a selection of columns (e.g. [`columns::customer_list`]).
+pub fn csv_names_help(names: &[&'static str]) -> String {
+    columns::wrapped("CSV columns: ", names, "", HELP_WIDTH)
+}
+
 /// `export --help`'s column paragraph, from the column tables.
 pub fn columns_help() -> String {
     let indent = " ".repeat(13);
@@ -189,7 +194,7 @@ pub fn columns_help() -> String {
             HELP_WIDTH,
         ),
         columns::wrapped(
-            "  customers  the columns of `customer list --format csv`, then ",
+            "  customers  the columns of `customer list --format csv` but last_contact, then ",
             &columns::names(&columns::CUSTOMER[columns::CUSTOMER_LIST..]),
             &indent,
             HELP_WIDTH,

@@ -200,7 +200,7 @@ pub mod zh {
 
     /// 月份统计报表: `stats` (period, the `--by` keys, the figures; `--top`'s
     /// [`crate::stats::TOP_COLUMNS`] and `--trend`'s [`crate::stats::TREND_COLUMNS`]).
-    pub const STATS: [(&str, &str); 54] = [
+    pub const STATS: [(&str, &str); 56] = [
         ("period", "期间"),
         ("category", "类别"),
         ("grade", "等级"),
@@ -258,6 +258,9 @@ pub mod zh {
         ("done", "完成措施"),
         ("open", "未完成措施"),
         ("overdue", "逾期措施"),
+        // --by source, --by industry (the customer's)
+        ("source", "客户来源"),
+        ("industry", "所属行业"),
     ];
 
     /// SLA timers of the default policy, for `sla_<timer>` and `sla_<timer>_pct`; a timer

@@ -10,7 +10,7 @@ use crate::common::{
 };
 
 const LIST_CSV_HEADER: &str =
-    "id,name,contact,phone,email,industry,source,referred_by,tags,created,log_entries";
+    "id,name,contact,phone,email,industry,source,referred_by,tags,created,log_entries,last_contact";
 
 // ---------------------------------------------------------------- add
 

@@ -15,6 +15,7 @@ mod check;
 mod concurrency;
 mod config_errors;
 mod crash;
+mod crm;
 mod csv_lang;
 mod customer;
 mod desk;

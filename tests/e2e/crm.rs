@@ -1,0 +1,255 @@
+//! End-to-end: the customer file for sales (issue 24): follow-ups as timer runs, the
+//! last contact, stats by the customer's source and industry, the customer's tickets;
+//! `[permissions]`; returns and dissatisfied closes.
+
+use crate::common::{TestDesk, ok_at, parse_csv, run_at, stderr, stdout};
+
+fn open_ticket(d: &TestDesk, now: &str, customer: &str, title: &str) -> String {
+    ok_at(
+        d,
+        now,
+        &[
+            "ticket",
+            "open",
+            "--customer",
+            customer,
+            "--category",
+            "consult",
+            "--title",
+            title,
+            "-m",
+            "机器异响",
+        ],
+    )
+    .trim()
+    .to_string()
+}
+
+/// CSV rows as (header, rows) with the header's names.
+fn csv_rows(text: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    parse_csv(text)
+}
+
+// ---------------------------------------------------------------- follow-ups
+
+#[test]
+fn a_follow_up_due_today_is_listed_until_the_next_contact() {
+    let d = TestDesk::new();
+    let a = d.add(&["--name", "华东机械", "--source", "trade-show"]);
+    let b = d.add(&["--name", "北方电器", "--source", "referral"]);
+    // Today's (NOW is 2026-11-24 09:30), by wang; B's in two days.
+    d.ok(&[
+        "customer",
+        "note",
+        &a,
+        "-m",
+        "sent a quote",
+        "--follow-up",
+        "2026-11-24",
+    ]);
+    d.ok(&[
+        "customer",
+        "note",
+        &b,
+        "-m",
+        "wants a sample",
+        "--follow-up",
+        "+2d",
+    ]);
+
+    let csv = d.ok(&["customer", "list", "--follow-up-due", "--format", "csv"]);
+    let (head, rows) = csv_rows(&csv);
+    assert_eq!(
+        head.join(","),
+        "customer,customer_name,follow_up,state,owner,summary,log"
+    );
+    assert_eq!(
+        rows,
+        vec![vec![
+            a.clone(),
+            "华东机械".into(),
+            "2026-11-24".into(),
+            "due".into(),
+            "wang".into(),
+            "sent a quote".into(),
+            "1".into()
+        ]]
+    );
+    // sla check: a warning (exit 1) naming the owner.
+    let o = d.run(&["sla", "check", "--format", "csv"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let (head, rows) = csv_rows(&stdout(&o));
+    let col = |r: &Vec<String>, c: &str| r[head.iter().position(|h| h == c).unwrap()].clone();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(col(&rows[0], "id"), a);
+    assert_eq!(col(&rows[0], "timer"), "follow-up");
+    assert_eq!(col(&rows[0], "state"), "due");
+    assert_eq!(col(&rows[0], "assignee"), "wang");
+    assert_eq!(col(&rows[0], "due"), "2026-11-25T00:00:00+08:00");
+    assert_eq!(col(&rows[0], "title"), "华东机械: sent a quote");
+
+    // Three days on both are overdue; a call to A answers A's.
+    let later = "2026-11-27T10:00";
+    let csv = ok_at(
+        &d,
+        later,
+        &["customer", "list", "--follow-up-due", "--format", "csv"],
+    );
+    let (_, rows) = csv_rows(&csv);
+    let got: Vec<(String, String)> = rows.iter().map(|r| (r[0].clone(), r[3].clone())).collect();
+    assert_eq!(
+        got,
+        vec![(a.clone(), "overdue".into()), (b.clone(), "overdue".into())]
+    );
+    ok_at(
+        &d,
+        later,
+        &["customer", "note", &a, "-m", "called back, ordering"],
+    );
+    let csv = ok_at(
+        &d,
+        later,
+        &["customer", "list", "--follow-up-due", "--format", "csv"],
+    );
+    let (_, rows) = csv_rows(&csv);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0][0], b);
+    let table = ok_at(&d, later, &["customer", "list", "--follow-up-due"]);
+    assert!(
+        table.contains("北方电器") && !table.contains("华东机械"),
+        "{table}"
+    );
+
+    // B answered too: nothing due, sla check is quiet again.
+    ok_at(&d, later, &["customer", "note", &b, "-m", "sample sent"]);
+    let o = run_at(&d, later, &["sla", "check"]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert_eq!(stdout(&o), "");
+    let o = run_at(&d, later, &["customer", "list", "--follow-up-due"]);
+    assert_eq!(stdout(&o), "");
+    assert!(stderr(&o).contains("no follow-ups due"), "{}", stderr(&o));
+}
+
+#[test]
+fn the_last_contact_is_the_latest_log_entry() {
+    let d = TestDesk::new();
+    let a = d.add(&["--name", "华东机械"]);
+    let b = d.add(&["--name", "北方电器"]);
+    ok_at(
+        &d,
+        "2026-11-24T10:00",
+        &["customer", "note", &a, "-m", "first call"],
+    );
+    // Entered after the fact: an earlier time, not the last contact.
+    ok_at(
+        &d,
+        "2026-11-25T09:00",
+        &[
+            "customer",
+            "note",
+            &a,
+            "-m",
+            "visit",
+            "--at",
+            "2026-11-20 15:00",
+        ],
+    );
+    let (head, rows) = csv_rows(&d.ok(&["customer", "list", "--format", "csv"]));
+    assert_eq!(head.last().map(String::as_str), Some("last_contact"));
+    let last: Vec<(String, String)> = rows
+        .iter()
+        .map(|r| (r[0].clone(), r.last().unwrap().clone()))
+        .collect();
+    let mut want = vec![
+        (a.clone(), "2026-11-24T10:00:00+08:00".to_string()),
+        (b.clone(), String::new()),
+    ];
+    want.sort();
+    assert_eq!(last, want);
+    let (head, rows) = csv_rows(&d.ok(&["export", "customers"]));
+    let i = head.iter().position(|h| h == "last_contact").unwrap();
+    assert_eq!(i, head.len() - 1, "a later column goes last");
+    let row = rows.iter().find(|r| r[0] == a).unwrap();
+    assert_eq!(row[i], "2026-11-24T10:00:00+08:00");
+    let table = d.ok(&["customer", "list"]);
+    assert!(
+        table.contains("last_contact") && table.contains("2026-11-24"),
+        "{table}"
+    );
+}
+
+#[test]
+fn customer_show_lists_the_customers_tickets_newest_first() {
+    let d = TestDesk::new();
+    let a = d.add(&["--name", "华东机械"]);
+    let b = d.add(&["--name", "北方电器"]);
+    let old = open_ticket(&d, "2026-11-20T09:00", &a, "old noise");
+    let new = open_ticket(&d, "2026-11-23T09:00", &a, "new leak");
+    let other = open_ticket(&d, "2026-11-22T09:00", &b, "other customer");
+    let show = d.ok(&["customer", "show", &a]);
+    let (i_new, i_old) = (show.find(&new).unwrap(), show.find(&old).unwrap());
+    assert!(i_new < i_old, "newest first:\n{show}");
+    assert!(
+        show.contains("new leak") && show.contains("2026-11-20 09:00"),
+        "{show}"
+    );
+    assert!(!show.contains(&other), "{show}");
+    let show = d.ok(&["customer", "show", &d.add(&["--name", "新客户"])]);
+    assert!(show.contains("Tickets: none"), "{show}");
+}
+
+#[test]
+fn stats_by_source_and_industry_match_a_hand_count() {
+    let d = TestDesk::new();
+    let a = d.add(&[
+        "--name",
+        "甲",
+        "--source",
+        "trade-show",
+        "--industry",
+        "manufacturing",
+    ]);
+    let b = d.add(&[
+        "--name",
+        "乙",
+        "--source",
+        "referral",
+        "--industry",
+        "manufacturing",
+    ]);
+    let c = d.add(&["--name", "丙"]);
+    for (cust, n) in [(&a, 2), (&b, 1), (&c, 1)] {
+        for i in 0..n {
+            open_ticket(&d, "2026-11-10T09:00", cust, &format!("t{i}"));
+        }
+    }
+    let opened = |by: &str| -> Vec<(String, String)> {
+        let (head, rows) =
+            csv_rows(&d.ok(&["stats", "--month", "2026-11", "--by", by, "--format", "csv"]));
+        let k = head.iter().position(|h| h == by).unwrap();
+        let o = head.iter().position(|h| h == "opened").unwrap();
+        rows.iter().map(|r| (r[k].clone(), r[o].clone())).collect()
+    };
+    // By hand: trade-show 2 (甲), referral 1 (乙), none 1 (丙).
+    assert_eq!(
+        opened("source"),
+        vec![
+            (String::new(), "1".into()),
+            ("referral".into(), "1".into()),
+            ("trade-show".into(), "2".into())
+        ]
+    );
+    assert_eq!(
+        opened("industry"),
+        vec![
+            (String::new(), "1".into()),
+            ("manufacturing".into(), "3".into())
+        ]
+    );
+    let zh = d.ok(&[
+        "stats", "--month", "2026-11", "--by", "source", "--format", "csv", "--lang", "zh",
+    ]);
+    assert!(zh.starts_with("期间,客户来源,"), "{zh}");
+    let table = d.ok(&["stats", "--month", "2026-11", "--by", "source"]);
+    assert!(table.contains("trade-show"), "{table}");
+}
