@@ -17,6 +17,7 @@ pub mod compensation;
 pub mod duplicates;
 pub mod fields;
 pub mod hooks;
+pub mod permissions;
 pub mod policy;
 pub mod views;
 
@@ -72,6 +73,10 @@ pub struct Config {
     /// `[lifecycle]`: what `sla check --apply` does by itself. Optional: nothing when absent.
     #[serde(default, skip_serializing_if = "Lifecycle::is_off")]
     pub lifecycle: Lifecycle,
+    /// `[permissions]`: which roles may take which ticket steps. Optional: without it
+    /// (or without `[[staff]]`) only the built-in role rules hold.
+    #[serde(default, skip_serializing_if = "permissions::Permissions::is_empty")]
+    pub permissions: permissions::Permissions,
 }
 
 /// `[lifecycle]`: rules `svcdesk sla check --apply` (cron) applies by itself, each change
@@ -436,6 +441,7 @@ impl Config {
             views::View::read(name, table)?;
         }
         self.compensation.validate()?;
+        self.permissions.validate()?;
         let mut seen = std::collections::HashMap::new();
         for (i, s) in self.staff.iter().enumerate() {
             let key = |k: &str| KeyPath::new(["staff"]).index(i).key(k);
@@ -1076,6 +1082,23 @@ state = "waiting"
 # close. Uncomment to use.
 # [lifecycle]
 # close_resolved_after = "5wd"
+
+# Who may take which ticket step (「保证账号权限与操作角色匹配」): STEP = [roles], any one
+# of them. Steps are ticket actions: open assign accept respond diagnose plan resolve
+# revisit close reopen ship comp-request approve-return ... A step not listed is open to
+# everyone on the staff list; the built-in rules hold as well (finance reviews and the
+# gm approves compensation, the warehouse ships, a supervisor, head, manager or gm
+# approves a return). Nothing is checked while [[staff]] is empty. The manuals' split,
+# sales keeping to customers and leads (no resolving or closing service tickets), to
+# adapt and uncomment:
+# [permissions]
+# accept = ["agent", "engineer", "supervisor", "head", "manager"]
+# diagnose = ["engineer", "supervisor", "head"]
+# plan = ["engineer", "supervisor", "head"]
+# resolve = ["agent", "engineer", "supervisor", "head"]
+# revisit = ["agent", "supervisor", "head"]
+# close = ["agent", "supervisor", "head", "manager"]
+# reopen = ["agent", "supervisor", "head", "manager"]
 "#;
 
 #[cfg(test)]

@@ -194,7 +194,7 @@ pub fn columns_help() -> String {
             HELP_WIDTH,
         ),
         columns::wrapped(
-            "  customers  the columns of `customer list --format csv` but last_contact, then ",
+            "  customers  the columns of `customer list --format csv` to log_entries, then ",
             &columns::names(&columns::CUSTOMER[columns::CUSTOMER_LIST..]),
             &indent,
             HELP_WIDTH,
@@ -234,7 +234,8 @@ reopened,compensation,compensation_amount,compensation_currency,tags,title"
   tickets    the columns of `ticket list --format csv`, then voucher,purchase_date,
              submitter,transferred_by,links,attachments,cause,responsibility,plan,
              resolution,compensation_kind,description,cause_code,lead,shipped
-  customers  the columns of `customer list --format csv`, then address,notes,remote
+  customers  the columns of `customer list --format csv` to log_entries, then address,
+             notes,remote,last_contact
   reports    the columns of `report list --format csv`
   events     ticket,seq,at,by,action, then every field an event may carry: title,"
         ));

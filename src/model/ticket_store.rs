@@ -178,12 +178,42 @@ pub fn authorize(desk: &Desk, t: &Ticket, e: &Event) -> Result<()> {
             ))
         }
     };
-    match e
+    if let Some((roles, what)) = e
         .action
         .and_then(|a| required_roles(a, &e.by, t.assignee.as_deref()))
     {
-        Some((roles, what)) => need_role(roles, what),
+        need_role(roles, what)?;
+    }
+    // `[permissions]`: the desk's own rule for the step, on top of the built-in one.
+    match e.action.and_then(|a| Some((a, cfg.permissions.roles(a)?))) {
+        Some((a, roles)) => {
+            let roles: Vec<&str> = roles.iter().map(String::as_str).collect();
+            need_role(
+                &roles,
+                format!("{} tickets ([permissions] {a})", step_words(a)),
+            )
+        }
         None => Ok(()),
+    }
+}
+
+/// A step in the words of a refusal: "resolve", "take the comp-request step on".
+fn step_words(a: Action) -> String {
+    match a {
+        Action::Open
+        | Action::Assign
+        | Action::Accept
+        | Action::Grade
+        | Action::Diagnose
+        | Action::Plan
+        | Action::Resolve
+        | Action::Revisit
+        | Action::Close
+        | Action::Reopen
+        | Action::Escalate
+        | Action::Link
+        | Action::Ship => a.as_str().to_string(),
+        other => format!("take the {other} step on"),
     }
 }
 

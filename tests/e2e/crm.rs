@@ -253,3 +253,154 @@ fn stats_by_source_and_industry_match_a_hand_count() {
     let table = d.ok(&["stats", "--month", "2026-11", "--by", "source"]);
     assert!(table.contains("trade-show"), "{table}");
 }
+
+// ---------------------------------------------------------------- [permissions]
+
+/// Runs svcdesk as `user` at NOW; returns (exit code, stdout, stderr).
+fn as_user(d: &TestDesk, user: &str, args: &[&str]) -> (i32, String, String) {
+    let o = d
+        .cmd()
+        .env("SVCDESK_USER", user)
+        .args(args)
+        .output()
+        .expect("svcdesk runs");
+    (o.status.code().unwrap_or(-1), stdout(&o), stderr(&o))
+}
+
+fn ok_as(d: &TestDesk, user: &str, args: &[&str]) -> String {
+    let (code, out, err) = as_user(d, user, args);
+    assert_eq!(
+        code, 0,
+        "{user}: svcdesk {args:?}: exit {code}\n{out}\n{err}"
+    );
+    out
+}
+
+const SALES: &str = r#"
+[[staff]]
+id = "zhou"
+name = "周销售"
+department = "sales"
+roles = ["sales"]
+"#;
+
+/// A desk with li (agent), wang (engineer) and zhou (sales) on the staff list.
+fn staffed() -> TestDesk {
+    use crate::common::staff::{LI, WANG};
+    let d = TestDesk::new();
+    d.append_config(&format!("{LI}{WANG}{SALES}"));
+    d
+}
+
+/// `svcdesk init`'s commented [permissions] example, uncommented as a desk would.
+fn use_init_permissions(d: &TestDesk) {
+    let text = d.read("svcdesk.toml");
+    let mut out = String::new();
+    let mut inside = false;
+    for line in text.lines() {
+        if line == "# [permissions]" {
+            inside = true;
+        } else if inside && !line.starts_with("# ") {
+            inside = false;
+        }
+        out.push_str(if inside { &line[2..] } else { line });
+        out.push('\n');
+    }
+    assert!(out.contains("\n[permissions]\naccept = [") && out.contains("\nresolve = ["), "{out}");
+    d.write("svcdesk.toml", out);
+}
+
+fn accepted_ticket(d: &TestDesk, opener: &str) -> String {
+    let c = d.add(&["--name", "华东机械", "--force"]);
+    let t = ok_as(
+        d,
+        opener,
+        &[
+            "ticket",
+            "open",
+            "--customer",
+            &c,
+            "--category",
+            "consult",
+            "-m",
+            "机器异响",
+        ],
+    )
+    .trim()
+    .to_string();
+    ok_as(d, "wang", &["ticket", "accept", &t]);
+    t
+}
+
+#[test]
+fn sales_may_not_resolve_or_close_a_service_ticket_under_init_permissions() {
+    let d = staffed();
+    use_init_permissions(&d);
+    assert_eq!(as_user(&d, "wang", &["check"]).0, 0, "the example is valid");
+    // Sales may open (a lead's problem), not resolve.
+    let t = accepted_ticket(&d, "zhou");
+    let path = format!("tickets/2026/11/{t}.toml");
+    let before = d.read(&path);
+    let (code, out, err) = as_user(&d, "zhou", &["ticket", "resolve", &t, "-m", "done"]);
+    assert_eq!((code, out.as_str()), (1, ""), "{err}");
+    assert!(
+        err.contains("zhou may not resolve tickets ([permissions] resolve): it needs the role agent or engineer or supervisor or head"),
+        "{err}"
+    );
+    assert!(
+        err.contains("ask li, wang"),
+        "the hint names who may: {err}"
+    );
+    assert_eq!(d.read(&path), before, "nothing written");
+    // Nor diagnose, a step of the engineers.
+    let (code, _, err) = as_user(&d, "zhou", &["ticket", "diagnose", &t, "--cause", "x"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("[permissions] diagnose"), "{err}");
+    // The engineer resolves; sales may not close, the agent does.
+    ok_as(&d, "wang", &["ticket", "resolve", &t, "-m", "风扇已更换"]);
+    let (code, _, err) = as_user(&d, "zhou", &["ticket", "close", &t, "--satisfaction", "5"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("zhou may not close tickets"), "{err}");
+    ok_as(&d, "li", &["ticket", "close", &t, "--satisfaction", "5"]);
+    assert!(d.read(&path).contains("action = \"close\""));
+}
+
+#[test]
+fn without_permissions_or_staff_anyone_may_take_a_step() {
+    // Staff listed, [permissions] left commented (init's default): today's behaviour.
+    let d = staffed();
+    let t = accepted_ticket(&d, "zhou");
+    ok_as(&d, "zhou", &["ticket", "resolve", &t, "-m", "done"]);
+    // [permissions] without staff: nobody is checked.
+    let d = TestDesk::new();
+    use_init_permissions(&d);
+    let c = d.add(&["--name", "华东机械"]);
+    let t = ok_as(
+        &d,
+        "zhou",
+        &[
+            "ticket",
+            "open",
+            "--customer",
+            &c,
+            "--category",
+            "consult",
+            "-m",
+            "x",
+        ],
+    );
+    ok_as(&d, "zhou", &["ticket", "accept", t.trim()]);
+    ok_as(&d, "zhou", &["ticket", "resolve", t.trim(), "-m", "done"]);
+}
+
+#[test]
+fn a_permission_for_no_step_is_a_config_error() {
+    let d = staffed();
+    d.append_config("\n[permissions]\nresolv = [\"engineer\"]\n");
+    let (code, _, err) = as_user(&d, "wang", &["customer", "list"]);
+    assert_ne!(code, 0);
+    assert!(
+        err.contains("permissions.resolv") && err.contains("not a ticket step"),
+        "{err}"
+    );
+}
