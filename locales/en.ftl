@@ -359,6 +359,10 @@ stats-resolve-median = resolution, median
 stats-satisfaction-mean = mean score (1-5)
 stats-satisfaction-n = score { $n }
 stats-revisit-rate = revisit rate
+stats-dissatisfied-closes = closed dissatisfied (≤ 2)
+stats-revisit-efficiency = revisit: efficiency (mean)
+stats-revisit-attitude = revisit: attitude (mean)
+stats-revisit-result = revisit: result (mean)
 stats-compensation = compensation approved
 stats-visits = field visits
 stats-visit-hours = hours on site
@@ -507,6 +511,7 @@ workbook-axis-pct = Met
 
 # Promises and collaboration due dates as timers (issue 23).
 vocab-action-promise = promise
+vocab-action-approve-return = approve return
 timer-promise = promise
 timer-collab = collab
 sla-basis-promised = promised

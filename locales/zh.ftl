@@ -358,6 +358,10 @@ stats-resolve-median = 解决 中位数
 stats-satisfaction-mean = 平均分(1-5)
 stats-satisfaction-n = { $n }分
 stats-revisit-rate = 回访率
+stats-dissatisfied-closes = 不满意结案(≤2分)
+stats-revisit-efficiency = 回访处理效率均值
+stats-revisit-attitude = 回访服务态度均值
+stats-revisit-result = 回访处理结果均值
 stats-compensation = 批准赔偿
 stats-visits = 现场服务次数
 stats-visit-hours = 现场工时
@@ -506,6 +510,7 @@ workbook-axis-pct = 达成率
 
 # Promises and collaboration due dates as timers (issue 23).
 vocab-action-promise = 承诺
+vocab-action-approve-return = 退换货审核
 timer-promise = 承诺
 timer-collab = 协作
 sla-basis-promised = 承诺时间

@@ -92,6 +92,20 @@ pub fn open_at(t: &Ticket, at: DateTime<Utc>) -> bool {
     open
 }
 
+/// Whether the close `e` of `t` left the customer dissatisfied: its satisfaction, else
+/// the result of the last revisit before it, at or below 2.
+fn closed_dissatisfied(t: &Ticket, e: &Event) -> bool {
+    let score = e.satisfaction.or_else(|| {
+        t.event
+            .iter()
+            .take_while(|x| !std::ptr::eq(*x, e))
+            .filter(|x| x.action == Some(Action::Revisit))
+            .filter_map(|x| x.result)
+            .last()
+    });
+    score.is_some_and(|s| s <= crate::model::steps::DISSATISFIED)
+}
+
 /// Money in hundredths, so sums are exact. Amounts are validated on entry.
 pub fn cents(amount: &str) -> i64 {
     let (int, frac) = amount.split_once('.').unwrap_or((amount, ""));
@@ -138,6 +152,11 @@ pub struct Stats {
     /// at its end: counts, and per currency their amounts in hundredths ([`Comp`]).
     pub comp: [usize; 4],
     pub comp_amounts: BTreeMap<String, [i64; 4]>,
+    /// Closes in the period at a satisfaction of 2 or less (`close --reason` says why).
+    pub dissatisfied_closes: usize,
+    /// Revisits in the period: (sum, count) of their efficiency, attitude and result
+    /// scores (处理效率, 服务态度, 处理结果), each averaged on its own.
+    pub revisit_scores: [(usize, usize); 3],
 }
 
 /// The compensation figures of [`Stats::comp`], in its order.
@@ -262,9 +281,29 @@ impl Stats {
                     }
                 }
                 Some(Action::CompRequest) if e.exception.is_some() => self.comp_exceptions += 1,
+                Some(Action::Revisit) => {
+                    for (acc, score) in
+                        self.revisit_scores
+                            .iter_mut()
+                            .zip([e.efficiency, e.attitude, e.result])
+                    {
+                        if let Some(s) = score.filter(|s| (1..=5).contains(s)) {
+                            acc.0 += usize::from(s);
+                            acc.1 += 1;
+                        }
+                    }
+                }
+                Some(Action::Close) if closed_dissatisfied(t, e) => self.dissatisfied_closes += 1,
                 _ => {}
             }
         }
+    }
+
+    /// The mean of one revisit dimension (0 efficiency, 1 attitude, 2 result), two
+    /// decimals; empty without scores.
+    pub fn revisit_mean(&self, dim: usize) -> String {
+        let (sum, n) = self.revisit_scores[dim];
+        sheet::ratio2(sum, n)
     }
 
     /// Shipments that stopped their timer in time, in percent; empty when none was timed.
@@ -347,6 +386,11 @@ impl Stats {
         self.shipped_on_time.0 += o.shipped_on_time.0;
         self.shipped_on_time.1 += o.shipped_on_time.1;
         self.comp_exceptions += o.comp_exceptions;
+        self.dissatisfied_closes += o.dissatisfied_closes;
+        for (a, b) in self.revisit_scores.iter_mut().zip(o.revisit_scores) {
+            a.0 += b.0;
+            a.1 += b.1;
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -757,7 +801,7 @@ const FIGURES: [&str; 19] = [
 ];
 
 /// Figure columns that came later, after `visit_hours`: scripts count columns.
-pub const LATER: [&str; 12] = [
+pub const LATER: [&str; 16] = [
     "log_hours",
     "compensation_requested",
     "compensation_requested_amount",
@@ -770,6 +814,10 @@ pub const LATER: [&str; 12] = [
     "shipments",
     "shipped_on_time_pct",
     "comp_exceptions",
+    "dissatisfied_closes",
+    "revisit_efficiency_mean",
+    "revisit_attitude_mean",
+    "revisit_result_mean",
 ];
 
 /// Columns whose cells are text, not numbers, in JSON.
@@ -846,6 +894,10 @@ impl Summary {
             s.shipments.to_string(),
             s.shipped_on_time_pct(),
             s.comp_exceptions.to_string(),
+            s.dissatisfied_closes.to_string(),
+            s.revisit_mean(0),
+            s.revisit_mean(1),
+            s.revisit_mean(2),
         ]);
         row
     }

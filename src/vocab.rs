@@ -177,6 +177,9 @@ vocab!(
         /// A promise to the customer (`promised`, `text`), or with `kept` its keeping:
         /// a run of the built-in `promise` timer.
         Promise = "promise",
+        /// A return or exchange (退换货, category `return`) approved or rejected
+        /// (`verdict`): `ticket approve-return`.
+        ApproveReturn = "approve-return",
     }
 );
 

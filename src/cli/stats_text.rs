@@ -61,6 +61,10 @@ fn figure(p: People, key: &str) -> Option<(&'static str, String, &'static str)> 
             ("satisfaction", label, "")
         }
         "revisit_rate" => ("satisfaction", tr("stats-revisit-rate"), "%"),
+        "dissatisfied_closes" => ("satisfaction", tr("stats-dissatisfied-closes"), ""),
+        "revisit_efficiency_mean" => ("satisfaction", tr("stats-revisit-efficiency"), ""),
+        "revisit_attitude_mean" => ("satisfaction", tr("stats-revisit-attitude"), ""),
+        "revisit_result_mean" => ("satisfaction", tr("stats-revisit-result"), ""),
         k if k.starts_with("field:") => return None,
         "compensation_approved_amount" => ("service", tr("stats-compensation"), ""),
         "compensation_requested" => ("service", tr("stats-comp-requested"), ""),

@@ -861,6 +861,12 @@ department = "logistics"
 name = "其他 Other"
 department = "service-desk"
 
+# Returns and exchanges: resolved only after `ticket approve-return --approve`
+# (a supervisor, head, manager or gm), apart from compensation.
+[categories.return]
+name = "退换货 Return / exchange"
+department = "customer-service"
+
 # Fault causes (故障分类): `ticket diagnose --cause-code CODE` records one, `check`
 # reports codes not listed here, and `stats --top N` ranks them. The free-text --cause
 # (原因分析) stays. Add, rename or remove codes as the quality review needs.

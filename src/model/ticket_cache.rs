@@ -40,7 +40,7 @@ use crate::error::{Error, Result};
 /// Bumped whenever the layout or the codec below changes. With the crate version and a
 /// fingerprint of the build (`SOURCES`) also in every cache file, a cache written by
 /// another svcdesk is rebuilt, never misread.
-const FORMAT: u32 = 12;
+const FORMAT: u32 = 13;
 const MAGIC: &[u8; 8] = b"SVCDTKC\n";
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// The source of everything that decides what an entry holds: the record types and their
@@ -904,6 +904,7 @@ impl Codec for Ticket {
             event,
             cause_code,
             fields,
+            return_review,
         } = self;
         schema.put(w);
         id.put(w);
@@ -951,6 +952,7 @@ impl Codec for Ticket {
         event.put(w);
         cause_code.put(w);
         fields.put(w);
+        return_review.put(w);
     }
 
     // Fields are read in the order written here, which is `put`'s order.
@@ -1002,6 +1004,7 @@ impl Codec for Ticket {
             event: Codec::get(r)?,
             cause_code: Codec::get(r)?,
             fields: Codec::get(r)?,
+            return_review: Codec::get(r)?,
         })
     }
 }

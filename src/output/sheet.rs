@@ -200,7 +200,7 @@ pub mod zh {
 
     /// 月份统计报表: `stats` (period, the `--by` keys, the figures; `--top`'s
     /// [`crate::stats::TOP_COLUMNS`] and `--trend`'s [`crate::stats::TREND_COLUMNS`]).
-    pub const STATS: [(&str, &str); 56] = [
+    pub const STATS: [(&str, &str); 60] = [
         ("period", "期间"),
         ("category", "类别"),
         ("grade", "等级"),
@@ -243,6 +243,10 @@ pub mod zh {
         ("shipments", "发货次数"),
         ("shipped_on_time_pct", "按时发货率(%)"),
         ("comp_exceptions", "例外赔偿数"),
+        ("dissatisfied_closes", "不满意结案数"),
+        ("revisit_efficiency_mean", "回访处理效率均值"),
+        ("revisit_attitude_mean", "回访服务态度均值"),
+        ("revisit_result_mean", "回访处理结果均值"),
         // --top
         ("list", "榜单"),
         ("rank", "排名"),

@@ -306,7 +306,10 @@ fn use_init_permissions(d: &TestDesk) {
         out.push_str(if inside { &line[2..] } else { line });
         out.push('\n');
     }
-    assert!(out.contains("\n[permissions]\naccept = [") && out.contains("\nresolve = ["), "{out}");
+    assert!(
+        out.contains("\n[permissions]\naccept = [") && out.contains("\nresolve = ["),
+        "{out}"
+    );
     d.write("svcdesk.toml", out);
 }
 
@@ -403,4 +406,235 @@ fn a_permission_for_no_step_is_a_config_error() {
         err.contains("permissions.resolv") && err.contains("not a ticket step"),
         "{err}"
     );
+}
+
+// ---------------------------------------------------------------- returns, dissatisfied closes
+
+const SUN: &str = r#"
+[[staff]]
+id = "sun"
+name = "孙主管"
+department = "customer-service"
+roles = ["supervisor"]
+"#;
+
+fn opened_in(d: &TestDesk, category: &str) -> String {
+    let c = d.add(&["--name", "华东机械", "--force"]);
+    let t = ok_as(
+        d,
+        "li",
+        &[
+            "ticket",
+            "open",
+            "--customer",
+            &c,
+            "--category",
+            category,
+            "-m",
+            "X200 到货破损",
+        ],
+    )
+    .trim()
+    .to_string();
+    ok_as(d, "wang", &["ticket", "accept", &t]);
+    t
+}
+
+#[test]
+fn a_return_is_resolved_only_once_approved_by_its_role() {
+    let d = staffed();
+    d.append_config(SUN);
+    let t = opened_in(&d, "return");
+    let path = format!("tickets/2026/11/{t}.toml");
+    let before = d.read(&path);
+    let (code, _, err) = as_user(&d, "wang", &["ticket", "resolve", &t, "-m", "exchanged"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("is a return (退换货) whose return has not been approved"),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("ticket approve-return {t} --approve")),
+        "{err}"
+    );
+    // The engineer may not decide it: the refusal names the roles and who holds them.
+    let (code, _, err) = as_user(&d, "wang", &["ticket", "approve-return", &t, "--approve"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("wang may not approve or reject a return: it needs the role supervisor or head or manager or gm"),
+        "{err}"
+    );
+    assert!(err.contains("ask sun"), "{err}");
+    assert_eq!(d.read(&path), before, "nothing written");
+    // Rejected: still not resolvable; approved later: resolvable.
+    ok_as(
+        &d,
+        "sun",
+        &[
+            "ticket",
+            "approve-return",
+            &t,
+            "--reject",
+            "-m",
+            "no photos",
+        ],
+    );
+    let (code, _, err) = as_user(&d, "wang", &["ticket", "resolve", &t, "-m", "exchanged"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("was rejected"), "{err}");
+    ok_as(
+        &d,
+        "sun",
+        &[
+            "ticket",
+            "approve-return",
+            &t,
+            "--approve",
+            "-m",
+            "photos came",
+        ],
+    );
+    ok_as(&d, "wang", &["ticket", "resolve", &t, "-m", "exchanged"]);
+    let text = d.read(&path);
+    assert!(text.contains("return_review = \"approved\""), "{text}");
+    assert_eq!(
+        text.matches("action = \"approve-return\"").count(),
+        2,
+        "{text}"
+    );
+    assert!(text.contains("verdict = \"rejected\"") && text.contains("verdict = \"approved\""));
+    let show = d.ok(&["ticket", "show", &t]);
+    assert!(show.contains("approve"), "{show}");
+    assert_eq!(as_user(&d, "wang", &["check"]).0, 0);
+
+    // Only a return is approved as one; other tickets resolve as ever.
+    let other = opened_in(&d, "consult");
+    let (code, _, err) = as_user(
+        &d,
+        "sun",
+        &["ticket", "approve-return", &other, "--approve"],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("is not a return"), "{err}");
+    ok_as(&d, "wang", &["ticket", "resolve", &other, "-m", "fixed"]);
+    // Neither --approve nor --reject: a usage error.
+    let (code, _, _) = as_user(&d, "sun", &["ticket", "approve-return", &other]);
+    assert_eq!(code, 2);
+}
+
+/// A ticket opened, accepted and resolved at `day` 09:00–11:00 by wang (no staff).
+fn resolved_on(d: &TestDesk, c: &str, day: &str) -> String {
+    let t = ok_at(
+        d,
+        &format!("{day}T09:00"),
+        &[
+            "ticket",
+            "open",
+            "--customer",
+            c,
+            "--category",
+            "consult",
+            "-m",
+            "异响",
+        ],
+    )
+    .trim()
+    .to_string();
+    ok_at(d, &format!("{day}T10:00"), &["ticket", "accept", &t]);
+    ok_at(
+        d,
+        &format!("{day}T11:00"),
+        &["ticket", "resolve", &t, "-m", "fixed"],
+    );
+    t
+}
+
+#[test]
+fn a_dissatisfied_close_needs_a_reason_and_is_counted_with_the_revisit_means() {
+    let d = TestDesk::new();
+    let c = d.add(&["--name", "华东机械"]);
+    let a = resolved_on(&d, &c, "2026-11-10");
+    let b = resolved_on(&d, &c, "2026-11-11");
+    let ok = resolved_on(&d, &c, "2026-11-12");
+    ok_at(
+        &d,
+        "2026-11-13T09:00",
+        &[
+            "ticket",
+            "revisit",
+            &a,
+            "--efficiency",
+            "4",
+            "--attitude",
+            "2",
+            "--result",
+            "3",
+        ],
+    );
+    ok_at(
+        &d,
+        "2026-11-13T10:00",
+        &[
+            "ticket",
+            "revisit",
+            &b,
+            "--efficiency",
+            "5",
+            "--attitude",
+            "3",
+            "--result",
+            "1",
+        ],
+    );
+    // Satisfaction 2 without a reason: refused as usage, nothing written.
+    let path = format!("tickets/2026/11/{a}.toml");
+    let before = d.read(&path);
+    let o = run_at(
+        &d,
+        "2026-11-14T09:00",
+        &["ticket", "close", &a, "--satisfaction", "2"],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("needs --reason"), "{}", stderr(&o));
+    assert_eq!(d.read(&path), before);
+    ok_at(
+        &d,
+        "2026-11-14T09:00",
+        &[
+            "ticket",
+            "close",
+            &a,
+            "--satisfaction",
+            "2",
+            "--reason",
+            "refund refused by policy",
+        ],
+    );
+    assert!(
+        d.read(&path)
+            .contains("reason = \"refund refused by policy\"")
+    );
+    // Closed on a revisit result of 1 (no score given at the close): dissatisfied too.
+    ok_at(&d, "2026-11-14T10:00", &["ticket", "close", &b]);
+    ok_at(
+        &d,
+        "2026-11-14T11:00",
+        &["ticket", "close", &ok, "--satisfaction", "5"],
+    );
+
+    let (head, rows) = csv_rows(&d.ok(&["stats", "--month", "2026-11", "--format", "csv"]));
+    let col = |c: &str| rows[0][head.iter().position(|h| h == c).unwrap()].clone();
+    // By hand: a (2) and b (revisit result 1) closed dissatisfied, ok (5) not.
+    assert_eq!(col("dissatisfied_closes"), "2");
+    assert_eq!(col("revisit_efficiency_mean"), "4.50");
+    assert_eq!(col("revisit_attitude_mean"), "2.50");
+    assert_eq!(col("revisit_result_mean"), "2.00");
+    assert_eq!(col("closed"), "3");
+    let table = d.ok(&["stats", "--month", "2026-11"]);
+    assert!(table.contains("closed dissatisfied"), "{table}");
+    // The month before has none of them.
+    let (head, rows) = csv_rows(&d.ok(&["stats", "--month", "2026-10", "--format", "csv"]));
+    let col = |c: &str| rows[0][head.iter().position(|h| h == c).unwrap()].clone();
+    assert_eq!(col("dissatisfied_closes"), "0");
+    assert_eq!(col("revisit_result_mean"), "");
 }

@@ -12,7 +12,10 @@ mod parts;
 mod promise;
 mod set;
 
-pub use close::{Closing, Notice, Resolution, Revisit, close, dissatisfied, resolve, revisit};
+pub use close::{
+    Closing, DISSATISFIED, Notice, Resolution, Revisit, check_closing, close, dissatisfied,
+    resolve, revisit,
+};
 pub use collab::{
     Collab, Reply, Request as CollabRequest, collab, reply, request_answered,
     requests as collab_requests,
@@ -26,7 +29,8 @@ pub use open::{
 };
 
 pub use parts::{
-    Planning, Shipment, comp_approve, delivered, lead, legal_review, needs_goods, plan, ship,
+    Planning, Shipment, approve_return, comp_approve, delivered, lead, legal_review, needs_goods,
+    plan, ship,
 };
 pub use promise::{Promise, pending as pending_promise, promise};
 pub use set::{Changes, Corrected, set};
