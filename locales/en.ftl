@@ -511,7 +511,7 @@ workbook-axis-pct = Met
 
 # Promises and collaboration due dates as timers (issue 23).
 vocab-action-promise = promise
-vocab-action-approve-return = approve return
+vocab-action-approve-return = approve-return
 timer-promise = promise
 timer-collab = collab
 sla-basis-promised = promised

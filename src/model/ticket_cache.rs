@@ -1343,6 +1343,7 @@ mod tests {
             event: vec![event.clone(), Event::default(), event],
             cause_code: s("t-cause-code"),
             fields: [("t-field".to_string(), "t-value".to_string())].into(),
+            return_review: Some(Verdict::Rejected),
         }
     }
 

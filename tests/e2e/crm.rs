@@ -638,3 +638,20 @@ fn a_dissatisfied_close_needs_a_reason_and_is_counted_with_the_revisit_means() {
     assert_eq!(col("dissatisfied_closes"), "0");
     assert_eq!(col("revisit_result_mean"), "");
 }
+
+#[test]
+fn svcdesk_itself_closes_under_permissions_by_the_lifecycle_rule() {
+    let d = staffed();
+    use_init_permissions(&d);
+    d.append_config("\n[lifecycle]\nclose_resolved_after = \"48h\"\n");
+    let t = accepted_ticket(&d, "li");
+    ok_as(&d, "wang", &["ticket", "resolve", &t, "-m", "fixed"]);
+    let o = run_at(&d, "2026-11-27T10:00", &["sla", "check", "--apply"]);
+    assert!(
+        stderr(&o).contains(&format!("{t}: closed")),
+        "{}",
+        stderr(&o)
+    );
+    let text = d.read(&format!("tickets/2026/11/{t}.toml"));
+    assert!(text.contains("state = \"closed\""), "{text}");
+}

@@ -101,6 +101,7 @@ fn customers_export_in_fixed_columns_csv_and_json() {
             "上海市浦东新区张江路 88 号",
             "key account, \"VIP\"",
             "",
+            "",
         ]
     );
     let b = rows.iter().find(|r| r[0] == ids[1]).unwrap();
