@@ -165,6 +165,8 @@ stats-dim-product = product
 stats-dim-engineer = engineer
 stats-dim-service-type = service-type
 stats-dim-outcome = outcome
+stats-dim-source = source
+stats-dim-industry = industry
 
 # duplicates::DupField
 duplicates-dup-field-customer = customer
@@ -360,6 +362,10 @@ stats-resolve-median = resolution, median
 stats-satisfaction-mean = mean score (1-5)
 stats-satisfaction-n = score { $n }
 stats-revisit-rate = revisit rate
+stats-dissatisfied-closes = closed dissatisfied (≤ 2)
+stats-revisit-efficiency = revisit: efficiency (mean)
+stats-revisit-attitude = revisit: attitude (mean)
+stats-revisit-result = revisit: result (mean)
 stats-compensation = compensation approved
 stats-visits = field visits
 stats-visit-hours = hours on site
@@ -401,6 +407,8 @@ show-escalated-to = yes, to { $to }
 show-created = { $when } by { $who }
 show-customer-log = Communication log (沟通记录):
 show-customer-log-none = Communication log (沟通记录): none
+show-customer-tickets = Tickets (newest first):
+show-customer-tickets-none = Tickets: none
 label-engineer = engineer
 label-ticket = ticket
 label-service-type = service type
@@ -449,6 +457,8 @@ col-source = source
 col-tags = tags
 col-owner = owner
 col-measure = measure
+col-last-contact = last contact
+col-log = log
 
 # Words that came with custom fields, saved views, shipments and legal review.
 vocab-action-ship = ship
@@ -513,6 +523,7 @@ vocab-action-waiting-reminder = waiting-reminder
 vocab-action-follow = follow
 vocab-wait-then-resume = resume
 vocab-wait-then-close = close
+vocab-action-approve-return = approve-return
 timer-promise = promise
 timer-collab = collab
 sla-basis-promised = promised

@@ -164,6 +164,8 @@ stats-dim-product = 产品
 stats-dim-engineer = 工程师
 stats-dim-service-type = 服务类型
 stats-dim-outcome = 处理结果
+stats-dim-source = 客户来源
+stats-dim-industry = 所属行业
 
 # duplicates::DupField
 duplicates-dup-field-customer = 客户
@@ -359,6 +361,10 @@ stats-resolve-median = 解决 中位数
 stats-satisfaction-mean = 平均分(1-5)
 stats-satisfaction-n = { $n }分
 stats-revisit-rate = 回访率
+stats-dissatisfied-closes = 不满意结案(≤2分)
+stats-revisit-efficiency = 回访处理效率均值
+stats-revisit-attitude = 回访服务态度均值
+stats-revisit-result = 回访处理结果均值
 stats-compensation = 批准赔偿
 stats-visits = 现场服务次数
 stats-visit-hours = 现场工时
@@ -400,6 +406,8 @@ show-escalated-to = 是，上报给 { $to }
 show-created = { $when } { $who } 创建
 show-customer-log = 沟通记录:
 show-customer-log-none = 沟通记录: 无
+show-customer-tickets = 工单(最新在前):
+show-customer-tickets-none = 工单: 无
 label-engineer = 工程师
 label-ticket = 工单
 label-service-type = 服务类型
@@ -448,6 +456,8 @@ col-source = 来源
 col-tags = 标签
 col-owner = 负责人
 col-measure = 措施
+col-last-contact = 最近联系
+col-log = 记录
 
 # Words that came with custom fields, saved views, shipments and legal review.
 vocab-action-ship = 发货
@@ -512,6 +522,7 @@ vocab-action-waiting-reminder = 等待提醒
 vocab-action-follow = 关注
 vocab-wait-then-resume = 恢复处理
 vocab-wait-then-close = 关闭
+vocab-action-approve-return = 退换货审核
 timer-promise = 承诺
 timer-collab = 协作
 sla-basis-promised = 承诺时间

@@ -97,6 +97,20 @@ pub fn open_at(t: &Ticket, at: DateTime<Utc>) -> bool {
     open
 }
 
+/// Whether the close `e` of `t` left the customer dissatisfied: its satisfaction, else
+/// the result of the last revisit before it, at or below 2.
+fn closed_dissatisfied(t: &Ticket, e: &Event) -> bool {
+    let score = e.satisfaction.or_else(|| {
+        t.event
+            .iter()
+            .take_while(|x| !std::ptr::eq(*x, e))
+            .filter(|x| x.action == Some(Action::Revisit))
+            .filter_map(|x| x.result)
+            .last()
+    });
+    score.is_some_and(|s| s <= crate::model::steps::DISSATISFIED)
+}
+
 /// Money in hundredths, so sums are exact. Amounts are validated on entry.
 pub fn cents(amount: &str) -> i64 {
     let (int, frac) = amount.split_once('.').unwrap_or((amount, ""));
@@ -146,6 +160,11 @@ pub struct Stats {
     /// Promises made, kept, broken and changed ([`Promises`]), each in the period of its
     /// deadline or its end, if earlier.
     pub promises: [usize; 4],
+    /// Closes in the period at a satisfaction of 2 or less (`close --reason` says why).
+    pub dissatisfied_closes: usize,
+    /// Revisits in the period: (sum, count) of their efficiency, attitude and result
+    /// scores (处理效率, 服务态度, 处理结果), each averaged on its own.
+    pub revisit_scores: [(usize, usize); 3],
 }
 
 /// The promise figures of [`Stats::promises`], in its order.
@@ -299,9 +318,29 @@ impl Stats {
                     }
                 }
                 Some(Action::CompRequest) if e.exception.is_some() => self.comp_exceptions += 1,
+                Some(Action::Revisit) => {
+                    for (acc, score) in
+                        self.revisit_scores
+                            .iter_mut()
+                            .zip([e.efficiency, e.attitude, e.result])
+                    {
+                        if let Some(s) = score.filter(|s| (1..=5).contains(s)) {
+                            acc.0 += usize::from(s);
+                            acc.1 += 1;
+                        }
+                    }
+                }
+                Some(Action::Close) if closed_dissatisfied(t, e) => self.dissatisfied_closes += 1,
                 _ => {}
             }
         }
+    }
+
+    /// The mean of one revisit dimension (0 efficiency, 1 attitude, 2 result), two
+    /// decimals; empty without scores.
+    pub fn revisit_mean(&self, dim: usize) -> String {
+        let (sum, n) = self.revisit_scores[dim];
+        sheet::ratio2(sum, n)
     }
 
     /// Shipments that stopped their timer in time, in percent; empty when none was timed.
@@ -386,6 +425,11 @@ impl Stats {
         self.comp_exceptions += o.comp_exceptions;
         for (a, b) in self.promises.iter_mut().zip(o.promises) {
             *a += b;
+        }
+        self.dissatisfied_closes += o.dissatisfied_closes;
+        for (a, b) in self.revisit_scores.iter_mut().zip(o.revisit_scores) {
+            a.0 += b.0;
+            a.1 += b.1;
         }
     }
 
@@ -511,8 +555,30 @@ vocab!(
         ServiceType = "service-type",
         /// Field visits by how they ended (tickets have none).
         Outcome = "outcome",
+        /// The customer's source channel (客户来源), joined onto its tickets and visits.
+        Source = "source",
+        /// The customer's industry (所属行业), joined the same way.
+        Industry = "industry",
     }
 );
+
+/// A customer's field joined onto tickets and visits: customer ID -> value.
+pub type Join = BTreeMap<String, String>;
+
+/// `--by source` / `--by industry`: the customer's value, read from [`Join`]s that
+/// [`figures`] builds from the desk's customers (leaked once per command, like a field key).
+pub fn joined(dim: Dim, customers: &[crate::model::customer::Customer]) -> By {
+    let get = |c: &crate::model::customer::Customer| match dim {
+        Dim::Source => c.source.clone(),
+        Dim::Industry => c.industry.clone(),
+        _ => None,
+    };
+    let map: Join = customers
+        .iter()
+        .filter_map(|c| get(c).map(|v| (c.id.clone(), v)))
+        .collect();
+    By::Joined(dim, Box::leak(Box::new(map)))
+}
 
 impl Dim {
     /// The ticket's value (empty when it has none).
@@ -532,6 +598,8 @@ impl Dim {
                 .unwrap_or(crate::config::tiers::DEFAULT_TIER)
                 .to_string(),
             Dim::ServiceType | Dim::Outcome => String::new(),
+            // Not the ticket's own: only through `By::Joined`.
+            Dim::Source | Dim::Industry => String::new(),
         }
     }
 
@@ -555,13 +623,15 @@ pub enum By {
     Dim(Dim),
     /// The column name, `field:NAME` (made once per command, hence `'static`).
     Field(&'static str),
+    /// A customer's field by the ticket's (or visit's) customer: [`joined`].
+    Joined(Dim, &'static Join),
 }
 
 impl By {
     /// The key's column name.
     pub fn as_str(self) -> &'static str {
         match self {
-            By::Dim(d) => d.as_str(),
+            By::Dim(d) | By::Joined(d, _) => d.as_str(),
             By::Field(c) => c,
         }
     }
@@ -569,7 +639,7 @@ impl By {
     fn field(self) -> Option<&'static str> {
         match self {
             By::Field(c) => c.strip_prefix(crate::model::ticket::FIELD_PREFIX),
-            By::Dim(_) => None,
+            By::Dim(_) | By::Joined(..) => None,
         }
     }
 
@@ -613,6 +683,12 @@ impl By {
     pub fn of_ticket(self, t: &Ticket) -> String {
         match (self, self.field()) {
             (By::Dim(d), _) => d.of_ticket(t),
+            (By::Joined(_, m), _) => t
+                .customer
+                .as_ref()
+                .and_then(|c| m.get(c))
+                .cloned()
+                .unwrap_or_default(),
             (_, Some(f)) => t.fields.get(f).cloned().unwrap_or_default(),
             _ => String::new(),
         }
@@ -622,6 +698,7 @@ impl By {
     pub fn of_visit(self, r: &Report, linked: Option<&Ticket>) -> String {
         match (self, self.field()) {
             (By::Dim(d), _) => d.of_visit(r, linked),
+            (By::Joined(_, m), _) => m.get(&r.customer).cloned().unwrap_or_default(),
             (_, Some(f)) => r
                 .fields
                 .get(f)
@@ -777,7 +854,7 @@ const FIGURES: [&str; 19] = [
 ];
 
 /// Figure columns that came later, after `visit_hours`: scripts count columns.
-pub const LATER: [&str; 16] = [
+pub const LATER: [&str; 20] = [
     "log_hours",
     "compensation_requested",
     "compensation_requested_amount",
@@ -794,6 +871,10 @@ pub const LATER: [&str; 16] = [
     "promises_kept",
     "promises_broken",
     "promises_changed",
+    "dissatisfied_closes",
+    "revisit_efficiency_mean",
+    "revisit_attitude_mean",
+    "revisit_result_mean",
 ];
 
 /// Columns whose cells are text, not numbers, in JSON.
@@ -870,6 +951,10 @@ impl Summary {
             s.shipments.to_string(),
             s.shipped_on_time_pct(),
             s.comp_exceptions.to_string(),
+            s.dissatisfied_closes.to_string(),
+            s.revisit_mean(0),
+            s.revisit_mean(1),
+            s.revisit_mean(2),
         ]);
         row.extend(s.promises.iter().map(|n| n.to_string()));
         row

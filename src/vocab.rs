@@ -192,6 +192,9 @@ vocab!(
         /// `channel`, `files`, `message_id`. The one "customer replied" signal, with a
         /// `revisit` after the resolve (see `model::lifecycle::customer_replied`).
         CustomerReply = "customer-reply",
+        /// A return or exchange (退换货, category `return`) approved or rejected
+        /// (`verdict`): `ticket approve-return`.
+        ApproveReturn = "approve-return",
     }
 );
 

@@ -196,6 +196,14 @@ tells of each once (per time it is opened) the same way, with SVCDESK_ACTION mea
 SVCDESK_ASSIGNEE its owner, SVCDESK_TIMER measure-due, SVCDESK_DUE the end of its due
 day and the measure as JSON, recorded as a `notified` event on the measure.
 
+Customer follow-ups (`customer note --follow-up DATE`) due today or earlier and not yet
+answered by a later log entry on the customer are warnings too: one row each after the
+measures, with the customer's ID as id, timer `follow-up`, state `due` (on its day) or
+`overdue`, target the date, basis the log entry (`log 2`), started when it was noted,
+due the end of its day, assignee the note's author (who promised it) and title the
+customer's name and the note. `customer note` on that customer clears it; `customer
+list --follow-up-due` lists them. --notify does not tell of them.
+
 --apply first takes the steps that are due by themselves, each an ordinary event by
 `svcdesk`: a ticket waiting with `ticket wait --until DATE` is resumed once DATE has
 begun (desk time), or closed with `--then close` (not while compensation awaits a
@@ -312,6 +320,11 @@ fn check(cx: &mut Context, a: CheckArgs) -> Result<u8> {
     let measures = measure::load_all(&desk)?;
     let mut report = sla::check::check(&policy, &desk.config.sla, &tickets, measures, now);
     report.add_visits(svcdesk::model::visit::load_all(&desk)?);
+    let today = desk.local(now).date_naive();
+    report.follow_ups = svcdesk::model::customer::due_follow_ups(
+        &svcdesk::model::customer::load_all(&desk)?,
+        today,
+    );
     // Deadlines in a year [calendar] lists no holidays for may be early: a warning, never
     // a breach.
     for &year in &report.holiday_gaps {

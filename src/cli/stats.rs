@@ -47,6 +47,12 @@ What the figures mean:
   satisfaction_*     final scores 1-5 of tickets closed in the period: mean, counts
   revisit_rate       tickets resolved in the period that were revisited (before the
                      period's end) / tickets resolved, %
+  dissatisfied_closes  closes in the period at satisfaction 2 or less (the close's
+                     score, else the last revisit result before it); `close` needs
+                     --reason for them
+  revisit_*_mean     the mean efficiency, attitude and result scores (1-5) of the
+                     revisits in the period (处理效率, 服务态度, 处理结果), each of the
+                     revisits that gave it
   compensation_approved_amount  amounts approved in the period (two decimals)
   visits, visit_hours  field-service reports in the period and their hours on site
   log_hours          work-log hours (`report log`) dated in the period; by engineer with
@@ -66,13 +72,16 @@ What the figures mean:
                      counts them all
 
 --by groups by category, grade, priority, department, assignee, channel, customer,
-product, engineer, service-type or outcome; repeat it (or give a list: --by
-grade,category) to group by the combination. Tickets go by their values at the period's
-end; field visits by their engineer, customer, service type and outcome, and otherwise
-by their linked ticket's values (visits without one have an empty key); engineer means a
-ticket's assignee and a visit's engineer. service-type and outcome are the visits' own
-(技术咨询, 现场问题处理 ...; resolved, follow-up ...): tickets have an empty key there, so
-the `visits` and `visit_hours` columns are the ones to read.
+product, engineer, service-type, outcome, source or industry; repeat it (or give a list:
+--by grade,category) to group by the combination. Tickets go by their values at the
+period's end; field visits by their engineer, customer, service type and outcome, and
+otherwise by their linked ticket's values (visits without one have an empty key);
+engineer means a ticket's assignee and a visit's engineer. service-type and outcome are
+the visits' own (技术咨询, 现场问题处理 ...; resolved, follow-up ...): tickets have an
+empty key there, so the `visits` and `visit_hours` columns are the ones to read. source
+and industry are the customer's (客户来源, 所属行业, as in its file now), joined onto its
+tickets and visits: a ticket without a customer, or whose customer has none, has an
+empty key.
 --by field:NAME groups by a custom field of [fields] in svcdesk.toml (text, choice or
 date; a number field is refused: too many values to group by); a visit goes by its own
 value, else its ticket's.
@@ -85,7 +94,8 @@ revisit_rate,compensation_approved_amount,visits,visit_hours,log_hours,
 compensation_requested,compensation_requested_amount,compensation_approved,
 compensation_rejected,compensation_rejected_amount,compensation_pending,
 compensation_pending_amount,compensation_currency,shipments,shipped_on_time_pct,
-comp_exceptions,promises_made,promises_kept,promises_broken,promises_changed
+comp_exceptions,promises_made,promises_kept,promises_broken,promises_changed,
+dissatisfied_closes,revisit_efficiency_mean,revisit_attitude_mean,revisit_result_mean
 One row per group (groups with nothing in the period are left out; without --by, one row
 for the desk). Percentages with one decimal, hours and means with two, empty when
 undefined (nothing to divide by). The table adds a total row; CSV leaves it out, so a
@@ -113,8 +123,10 @@ groups, and top / trend when asked.
 <timer>SLA达成率(%)...,SLA总达成率(%),首次响应均值(小时),首次响应中位数(小时),
 解决均值(小时),解决中位数(小时),满意度均值,满意度1分..满意度5分,回访率(%),批准赔偿金额,
 现场服务次数,现场工时,工作日志工时,赔偿申请数,申请赔偿金额,赔偿批准数,赔偿驳回数,
-驳回赔偿金额,待审赔偿数,待审赔偿金额,赔偿币种 (keys: 类别,等级,优先级,部门,处理人,渠道,客户,客户名称,产品,
-工程师; --top: 期间,榜单,排名,代码,名称,工单数,占比(%); --trend: 月份,...; --measures:
+驳回赔偿金额,待审赔偿数,待审赔偿金额,赔偿币种,发货次数,...,例外赔偿数,不满意结案数,
+回访处理效率均值,回访服务态度均值,回访处理结果均值 (keys: 类别,等级,优先级,部门,处理人,渠道,客户,客户名称,产品,
+工程师,客户来源,所属行业;
+--top: 期间,榜单,排名,代码,名称,工单数,占比(%); --trend: 月份,...; --measures:
 期间,措施类型,新增措施,完成措施,未完成措施,逾期措施).
 
 --bom starts the CSV with a UTF-8 byte-order mark (so Excel reads Chinese), cells

@@ -61,6 +61,10 @@ fn figure(p: People, key: &str) -> Option<(&'static str, String, &'static str)> 
             ("satisfaction", label, "")
         }
         "revisit_rate" => ("satisfaction", tr("stats-revisit-rate"), "%"),
+        "dissatisfied_closes" => ("satisfaction", tr("stats-dissatisfied-closes"), ""),
+        "revisit_efficiency_mean" => ("satisfaction", tr("stats-revisit-efficiency"), ""),
+        "revisit_attitude_mean" => ("satisfaction", tr("stats-revisit-attitude"), ""),
+        "revisit_result_mean" => ("satisfaction", tr("stats-revisit-result"), ""),
         k if k.starts_with("field:") => return None,
         "compensation_approved_amount" => ("service", tr("stats-compensation"), ""),
         "compensation_requested" => ("service", tr("stats-comp-requested"), ""),
@@ -173,7 +177,7 @@ pub fn summary_table(p: People, s: &stats::Summary, names: &Names, width: Option
         for (c, d) in r.iter_mut().zip(&s.dims) {
             *c = if c.is_empty() {
                 let dim = match d {
-                    By::Dim(d) => i18n::word(p.lang, *d),
+                    By::Dim(d) | By::Joined(d, _) => i18n::word(p.lang, *d),
                     By::Field(c) => c.to_string(),
                 };
                 i18n::tr_args(p.lang, "stats-no-key", &[("dim", &dim)])

@@ -17,11 +17,12 @@ pub mod compensation;
 pub mod duplicates;
 pub mod fields;
 pub mod hooks;
-pub mod ladder;
 pub mod intake;
+pub mod ladder;
+pub mod permissions;
 pub mod policy;
-pub mod tiers;
 pub mod review;
+pub mod tiers;
 pub mod views;
 
 pub use policy::{Policy, PolicyError};
@@ -94,6 +95,10 @@ pub struct Config {
     /// `[intake]`: mail and web-form intake (`svcdesk intake`). Optional: defaults when absent.
     #[serde(default, skip_serializing_if = "intake::Intake::is_off")]
     pub intake: intake::Intake,
+    /// `[permissions]`: which roles may take which ticket steps. Optional: without it
+    /// (or without `[[staff]]`) only the built-in role rules hold.
+    #[serde(default, skip_serializing_if = "permissions::Permissions::is_empty")]
+    pub permissions: permissions::Permissions,
 }
 
 /// The report fields `[reports] required` may name (the keys of a report file).
@@ -650,6 +655,7 @@ impl Config {
                 );
             }
         }
+        self.permissions.validate()?;
         let mut seen = std::collections::HashMap::new();
         for (i, s) in self.staff.iter().enumerate() {
             let key = |k: &str| KeyPath::new(["staff"]).index(i).key(k);
@@ -1091,6 +1097,12 @@ department = "logistics"
 name = "其他 Other"
 department = "service-desk"
 
+# Returns and exchanges: resolved only after `ticket approve-return --approve`
+# (a supervisor, head, manager or gm), apart from compensation.
+[categories.return]
+name = "退换货 Return / exchange"
+department = "customer-service"
+
 # Fault causes (故障分类): `ticket diagnose --cause-code CODE` records one, `check`
 # reports codes not listed here, and `stats --top N` ranks them. The free-text --cause
 # (原因分析) stays. Add, rename or remove codes as the quality review needs.
@@ -1444,6 +1456,23 @@ reviewers = ["supervisor", "head"]
 # rules = [{ match = "漏水", category = "quality" }, { match = "发票", category = "agency" }]
 # unknown = "create"
 # lock_wait = "30s"
+
+# Who may take which ticket step (「保证账号权限与操作角色匹配」): STEP = [roles], any one
+# of them. Steps are ticket actions: open assign accept respond diagnose plan resolve
+# revisit close reopen ship comp-request approve-return ... A step not listed is open to
+# everyone on the staff list; the built-in rules hold as well (finance reviews and the
+# gm approves compensation, the warehouse ships, a supervisor, head, manager or gm
+# approves a return). Nothing is checked while [[staff]] is empty. The manuals' split,
+# sales keeping to customers and leads (no resolving or closing service tickets), to
+# adapt and uncomment:
+# [permissions]
+# accept = ["agent", "engineer", "supervisor", "head", "manager"]
+# diagnose = ["engineer", "supervisor", "head"]
+# plan = ["engineer", "supervisor", "head"]
+# resolve = ["agent", "engineer", "supervisor", "head"]
+# revisit = ["agent", "supervisor", "head"]
+# close = ["agent", "supervisor", "head", "manager"]
+# reopen = ["agent", "supervisor", "head", "manager"]
 "#;
 
 #[cfg(test)]

@@ -158,7 +158,7 @@ pub const CUSTOMER_LIST: usize = 11;
 
 /// Every column of `export customers` (and `import customers`), `customer list`'s first.
 #[rustfmt::skip]
-pub const CUSTOMER: [Column<Customer>; 14] = [
+pub const CUSTOMER: [Column<Customer>; 15] = [
     Column { name: "id", zh: "客户编号", cell: |c| c.id.clone() },
     Column { name: "name", zh: "客户名称", cell: |c| c.name.clone() },
     Column { name: "contact", zh: "联系人", cell: |c| text(&c.contact) },
@@ -174,7 +174,27 @@ pub const CUSTOMER: [Column<Customer>; 14] = [
     Column { name: "address", zh: "地址", cell: |c| text(&c.address) },
     Column { name: "notes", zh: "备注", cell: |c| text(&c.notes) },
     Column { name: "remote", zh: "偏远地区", cell: |c| if c.remote { "true".into() } else { String::new() } },
+    // Later columns go last, so scripts counting columns keep working.
+    Column { name: "last_contact", zh: "最近联系", cell: |c| crate::model::customer::last_contact(c).map(|t| t.to_rfc3339()).unwrap_or_default() },
 ];
+
+/// The columns of `customer list --format csv`: the first [`CUSTOMER_LIST`] of
+/// [`CUSTOMER`], then the later ones a salesperson scans a list for (`last_contact`).
+pub fn customer_list() -> Vec<&'static Column<Customer>> {
+    CUSTOMER[..CUSTOMER_LIST]
+        .iter()
+        .chain(CUSTOMER.iter().filter(|c| c.name == "last_contact"))
+        .collect()
+}
+
+/// [`rows`] over column references (a selection of a kind's columns).
+pub fn rows_of<T>(columns: &[&Column<T>], all: &[T]) -> Rows {
+    let mut rows = Rows::new(columns.iter().map(|c| c.name).collect());
+    for r in all {
+        rows.push(columns.iter().map(|c| (c.cell)(r)).collect());
+    }
+    rows
+}
 
 /// The columns of `report list --format csv` and `export reports`; `report show
 /// --format csv` has one row per column.

@@ -181,6 +181,11 @@ pub fn ticket_list_help() -> String {
     columns::wrapped("CSV columns: ", &names, "", HELP_WIDTH)
 }
 
+/// [`csv_columns_help`] for a selection of columns (e.g. [`columns::customer_list`]).
+pub fn csv_names_help(names: &[&'static str]) -> String {
+    columns::wrapped("CSV columns: ", names, "", HELP_WIDTH)
+}
+
 /// `export --help`'s column paragraph, from the column tables.
 pub fn columns_help() -> String {
     let indent = " ".repeat(13);
@@ -195,7 +200,7 @@ pub fn columns_help() -> String {
             HELP_WIDTH,
         ),
         columns::wrapped(
-            "  customers  the columns of `customer list --format csv`, then ",
+            "  customers  the columns of `customer list --format csv` to log_entries, then ",
             &columns::names(&columns::CUSTOMER[columns::CUSTOMER_LIST..]),
             &indent,
             HELP_WIDTH,
@@ -237,7 +242,8 @@ reopened,compensation,compensation_amount,compensation_currency,tags,title"
              purchase_date,submitter,transferred_by,links,attachments,cause,
              responsibility,plan,resolution,compensation_kind,description,cause_code,
              lead,shipped,promised
-  customers  the columns of `customer list --format csv`, then address,notes,remote
+  customers  the columns of `customer list --format csv` to log_entries, then address,
+             notes,remote,last_contact
   reports    the columns of `report list --format csv`
   events     ticket,seq,at,by,action, then every field an event may carry: title,"
         ));

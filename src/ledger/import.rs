@@ -28,9 +28,16 @@ pub const CUSTOMER_COLUMNS: [&str; 9] = [
 /// Columns `svcdesk export customers` also writes, understood so an export imports
 /// as it is: `id` keeps the customer's ID (so tickets that name it still find it),
 /// `created` its registration time, `referred_by` its referrer (a customer of the desk
-/// or of the same file); `log_entries` is only counted (the communication log is not in
-/// CSV).
-pub const EXPORT_COLUMNS: [&str; 5] = ["id", "referred_by", "created", "log_entries", "remote"];
+/// or of the same file); `log_entries` and `last_contact` are only read (the
+/// communication log is not in CSV).
+pub const EXPORT_COLUMNS: [&str; 6] = [
+    "id",
+    "referred_by",
+    "created",
+    "log_entries",
+    "remote",
+    "last_contact",
+];
 
 /// More header names of the paper forms and common spreadsheets, read as these columns
 /// (besides the Chinese names of [`CUSTOMER`]).
@@ -527,6 +534,8 @@ fn check_row(
                 Ok(n) => row.log_entries = n,
                 Err(_) => problems.push(format!("log_entries \"{v}\" is not a count")),
             },
+            // Of the communication log, which CSV does not carry: nothing to import.
+            "last_contact" => {}
             // Custom fields are read (by their types) once the row is otherwise sound.
             c if c.starts_with(columns::FIELD_PREFIX) => {}
             "remote" => match v.to_lowercase().as_str() {
@@ -712,7 +721,7 @@ mod tests {
         assert_eq!(keys, fields);
         let zh: Vec<&str> = CUSTOMER.iter().map(|c| c.zh).collect();
         let p = plan(
-            &format!("{}\n,甲,,13900001111,,,,,,,,,,\n", zh.join(",")),
+            &format!("{}\n,甲,,13900001111,,,,,,,,,,,\n", zh.join(",")),
             false,
         )
         .unwrap();

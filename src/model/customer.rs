@@ -758,3 +758,116 @@ pub fn note(desk: &Desk, id: &Id, n: Note) -> Result<Vec<Attachment>> {
     })?;
     Ok(files)
 }
+
+/// The customer's tickets, newest (by opening) first, ties by ID descending.
+pub fn tickets(desk: &Desk, id: &Id) -> Result<Vec<super::ticket::Ticket>> {
+    let mut all =
+        super::ticket_store::load_where(desk, |t| t.customer.as_deref() == Some(id.as_str()))?;
+    all.sort_by(|a, b| (b.opened, &b.id).cmp(&(a.opened, &a.id)));
+    Ok(all)
+}
+
+/// The instant a customer was last contacted: its latest communication-log entry.
+pub fn last_contact(c: &Customer) -> Option<DateTime<FixedOffset>> {
+    c.log.iter().map(|l| l.at).max()
+}
+
+/// A follow-up promised in a log entry (`customer note --follow-up DATE`), run like a
+/// timer: it is due on its date and runs to the end of that day in the desk's time zone;
+/// the next contact with the customer (any later log entry) stops it. The one to act is
+/// the entry's author, who promised it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FollowUp {
+    pub customer: String,
+    pub name: String,
+    /// The log entry's number in `customer show` (1 = first).
+    pub log: usize,
+    pub date: NaiveDate,
+    pub owner: String,
+    pub summary: String,
+    #[serde(serialize_with = "serde_time::ser_datetime")]
+    pub noted: DateTime<FixedOffset>,
+}
+
+impl FollowUp {
+    /// The instant the follow-up day is over: the next midnight in the desk's zone.
+    pub fn due_end(&self, tz: chrono_tz::Tz) -> DateTime<Utc> {
+        crate::time::midnight(tz, self.date + chrono::Days::new(1))
+    }
+
+    /// `due` on its day, `overdue` after it.
+    pub fn state(&self, today: NaiveDate) -> &'static str {
+        if self.date < today { "overdue" } else { "due" }
+    }
+}
+
+/// The follow-ups of `c` still running: promised in an entry with no later entry.
+pub fn pending_follow_ups(c: &Customer) -> Vec<FollowUp> {
+    c.log
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| {
+            let date = e.follow_up?;
+            let stopped = c.log.iter().any(|l| l.at > e.at);
+            (!stopped).then(|| FollowUp {
+                customer: c.id.clone(),
+                name: c.name.clone(),
+                log: i + 1,
+                date,
+                owner: e.by.clone(),
+                summary: e.summary.clone(),
+                noted: e.at,
+            })
+        })
+        .collect()
+}
+
+/// Follow-ups due by `today` (a date in the desk's zone) and not yet stopped by a
+/// contact: oldest date first, ties by customer ID.
+pub fn due_follow_ups(all: &[Customer], today: NaiveDate) -> Vec<FollowUp> {
+    let mut due: Vec<FollowUp> = all
+        .iter()
+        .flat_map(pending_follow_ups)
+        .filter(|f| f.date <= today)
+        .collect();
+    due.sort_by(|a, b| (a.date, &a.customer, a.log).cmp(&(b.date, &b.customer, b.log)));
+    due
+}
+
+#[cfg(test)]
+mod follow_up_tests {
+    use super::*;
+
+    fn customer(log: &str) -> Customer {
+        let text = format!(
+            "schema = 1\nid = \"C20261101-AAAAAA\"\nname = \"ACME\"\ntags = []\n\
+             created = 2026-11-01T09:00:00+08:00\ncreated_by = \"li\"\n{log}"
+        );
+        toml::from_str(&text).unwrap()
+    }
+
+    #[test]
+    fn a_follow_up_runs_until_the_next_contact() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let one = "[[log]]\nat = 2026-11-20T10:00:00+08:00\nby = \"wang\"\nsummary = \"quote\"\nfollow_up = 2026-11-25\n";
+        let c = customer(one);
+        assert!(due_follow_ups(std::slice::from_ref(&c), d("2026-11-24")).is_empty());
+        let due = due_follow_ups(std::slice::from_ref(&c), d("2026-11-25"));
+        assert_eq!(due.len(), 1);
+        assert_eq!(
+            (due[0].owner.as_str(), due[0].state(d("2026-11-25"))),
+            ("wang", "due")
+        );
+        assert_eq!(due[0].state(d("2026-11-26")), "overdue");
+        // A later entry (a call back) stops it, whatever it says.
+        let two = format!(
+            "{one}[[log]]\nat = 2026-11-26T09:00:00+08:00\nby = \"li\"\nsummary = \"called\"\n"
+        );
+        let c = customer(&two);
+        assert!(due_follow_ups(std::slice::from_ref(&c), d("2026-12-01")).is_empty());
+        assert_eq!(
+            last_contact(&c).unwrap().to_rfc3339(),
+            "2026-11-26T09:00:00+08:00"
+        );
+    }
+}

@@ -157,7 +157,6 @@ fn clock_start(t: &Ticket) -> Option<DateTime<Utc>> {
     Some(since.with_timezone(&Utc))
 }
 
-
 /// Whether `t` is waiting on its customer: `waiting`, and its last `wait` was for the
 /// customer (`--for customer ...`, or 客户), so that the customer's answer resumes it.
 pub fn waiting_on_customer(t: &Ticket) -> bool {

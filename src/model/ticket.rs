@@ -347,6 +347,9 @@ pub struct Ticket {
     /// Who heads the grade III special team (`ticket lead`).
     #[serde(default)]
     pub lead: Option<String>,
+    /// The decision on a return or exchange (退换货): `ticket approve-return`.
+    #[serde(default)]
+    pub return_review: Option<Verdict>,
     #[serde(
         default,
         deserialize_with = "serde_time::opt_datetime",
@@ -386,6 +389,7 @@ impl Action {
             Action::MergedFrom => "merge --into",
             Action::LegalReview => "comp legal-review",
             Action::PlanTold => "plan --told",
+            Action::ApproveReturn => "approve-return",
             a => a.as_str(),
         }
     }
@@ -407,7 +411,12 @@ impl State {
             .filter(|&a| {
                 !matches!(
                     a,
-                    A::Open | A::SlaNotified | A::Redact | A::MergedFrom | A::WaitingReminder | A::CustomerReply
+                    A::Open
+                        | A::SlaNotified
+                        | A::Redact
+                        | A::MergedFrom
+                        | A::WaitingReminder
+                        | A::CustomerReply
                 ) && next_state(
                     self,
                     &Event {
@@ -476,7 +485,7 @@ pub fn next_state(s: State, e: &Event) -> Option<State> {
         A::CompReview | A::CompApprove | A::CompReject | A::LegalReview if s.is_open() => s,
         // Goods go out while the ticket is worked on, or after it is resolved (an exchange
         // approved once the fault was settled); they arrive whenever they arrive.
-        A::Ship | A::Delivered | A::Lead if s.is_open() => s,
+        A::Ship | A::Delivered | A::Lead | A::ApproveReturn if s.is_open() => s,
         A::PlanTold if working => {
             if s == S::Accepted {
                 S::InProgress
@@ -927,6 +936,15 @@ pub fn apply(t: &mut Ticket, e: &Event) -> Result<(), StepError> {
                 t.compensation = Some(CompState::Rejected);
             }
         }
+        A::ApproveReturn => {
+            let verdict = e.verdict.ok_or_else(|| {
+                StepError::Invalid(format!(
+                    "approve-return needs a verdict ({})",
+                    Verdict::names()
+                ))
+            })?;
+            t.return_review = Some(verdict);
+        }
         A::Lead => {
             let lead = e.lead.as_deref().map(str::trim).unwrap_or_default();
             if lead.is_empty() {
@@ -1259,6 +1277,7 @@ impl Ticket {
             ("lead", s(&self.lead)),
             ("shipped", t(&self.shipped)),
             ("delivered", t(&self.delivered)),
+            ("return_review", e(self.return_review.map(Verdict::as_str))),
             ("description", Some(multiline(&self.description))),
             ("fields", fields_value(&self.fields)),
         ]

@@ -40,7 +40,7 @@ use crate::error::{Error, Result};
 /// Bumped whenever the layout or the codec below changes. With the crate version and a
 /// fingerprint of the build (`SOURCES`) also in every cache file, a cache written by
 /// another svcdesk is rebuilt, never misread.
-const FORMAT: u32 = 17;
+const FORMAT: u32 = 18;
 const MAGIC: &[u8; 8] = b"SVCDTKC\n";
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// The source of everything that decides what an entry holds: the record types and their
@@ -907,6 +907,7 @@ impl Codec for Ticket {
             event,
             cause_code,
             fields,
+            return_review,
         } = self;
         schema.put(w);
         id.put(w);
@@ -954,6 +955,7 @@ impl Codec for Ticket {
         event.put(w);
         cause_code.put(w);
         fields.put(w);
+        return_review.put(w);
     }
 
     // Fields are read in the order written here, which is `put`'s order.
@@ -1005,6 +1007,7 @@ impl Codec for Ticket {
             event: Codec::get(r)?,
             cause_code: Codec::get(r)?,
             fields: Codec::get(r)?,
+            return_review: Codec::get(r)?,
         })
     }
 }
@@ -1364,6 +1367,7 @@ mod tests {
             event: vec![event.clone(), Event::default(), event],
             cause_code: s("t-cause-code"),
             fields: [("t-field".to_string(), "t-value".to_string())].into(),
+            return_review: Some(Verdict::Rejected),
         }
     }
 

@@ -159,6 +159,7 @@ pub fn authorize(desk: &Desk, t: &Ticket, e: &Event) -> Result<()> {
     };
     compensation_rules(cfg, t, e, &ask)?;
     review_rules(cfg, t, e)?;
+    return_rules(t, e)?;
     if cfg.staff.is_empty() {
         return Ok(());
     }
@@ -179,12 +180,47 @@ pub fn authorize(desk: &Desk, t: &Ticket, e: &Event) -> Result<()> {
             ))
         }
     };
-    match e
+    if let Some((roles, what)) = e
         .action
         .and_then(|a| required_roles(a, &e.by, t.assignee.as_deref()))
     {
-        Some((roles, what)) => need_role(roles, what),
+        need_role(roles, what)?;
+    }
+    // `[permissions]`: the desk's own rule for the step, on top of the built-in one. Not
+    // for svcdesk itself: its steps (`sla check --apply` closing or resuming,
+    // `--escalate`) are the desk's own rules ([lifecycle], [sla.escalate]) at work.
+    if e.by == record::SYSTEM_ACTOR {
+        return Ok(());
+    }
+    match e.action.and_then(|a| Some((a, cfg.permissions.roles(a)?))) {
+        Some((a, roles)) => {
+            let roles: Vec<&str> = roles.iter().map(String::as_str).collect();
+            need_role(
+                &roles,
+                format!("{} tickets ([permissions] {a})", step_words(a)),
+            )
+        }
         None => Ok(()),
+    }
+}
+
+/// A step in the words of a refusal: "resolve", "take the comp-request step on".
+fn step_words(a: Action) -> String {
+    match a {
+        Action::Open
+        | Action::Assign
+        | Action::Accept
+        | Action::Grade
+        | Action::Diagnose
+        | Action::Plan
+        | Action::Resolve
+        | Action::Revisit
+        | Action::Close
+        | Action::Reopen
+        | Action::Escalate
+        | Action::Link
+        | Action::Ship => a.as_str().to_string(),
+        other => format!("take the {other} step on"),
     }
 }
 
@@ -313,6 +349,46 @@ fn review_rules(cfg: &crate::config::Config, t: &Ticket, e: &Event) -> Result<()
     ))
 }
 
+/// A ticket of the category [`RETURN_CATEGORY`] (退换货): the return is approved or
+/// rejected by `approve-return` (and only on such a ticket), and resolved only once
+/// approved, since resolving it is carrying the return out.
+pub const RETURN_CATEGORY: &str = "return";
+
+fn return_rules(t: &Ticket, e: &Event) -> Result<()> {
+    let is_return = t.category.as_deref() == Some(RETURN_CATEGORY);
+    match e.action {
+        Some(Action::ApproveReturn) if !is_return => Err(Error::invalid_with_hint(
+            format!(
+                "{} is not a return: approve-return decides tickets of the category `{RETURN_CATEGORY}` (退换货)",
+                t.id
+            ),
+            format!(
+                "if it is one, `svcdesk ticket set {} --category {RETURN_CATEGORY}` first",
+                t.id
+            ),
+        )),
+        Some(Action::Resolve)
+            if is_return && t.return_review != Some(ticket::Verdict::Approved) =>
+        {
+            Err(Error::invalid_with_hint(
+                format!(
+                    "{} is a return (退换货) whose return {}; it is resolved only once approved",
+                    t.id,
+                    match t.return_review {
+                        Some(_) => "was rejected",
+                        None => "has not been approved",
+                    }
+                ),
+                format!(
+                    "`svcdesk ticket approve-return {} --approve` by a supervisor, head, manager or gm; a rejected return that is settled otherwise changes category (`ticket set {} --category ...`)",
+                    t.id, t.id
+                ),
+            ))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// The one rule for who may take a step: the roles (any one of them) that `by` needs to
 /// take `action` on a ticket assigned to `assignee`, and what the step is in words; None
 /// when anyone on the staff may. `authorize` applies it to a new step, `svcdesk audit`
@@ -328,6 +404,10 @@ pub fn required_roles(
         Action::CompReject => Some((&["gm", "finance"], "reject compensation".into())),
         Action::Ship => Some((&["warehouse"], "ship goods".into())),
         Action::LegalReview => Some((&["legal"], "give the legal review of compensation".into())),
+        Action::ApproveReturn => Some((
+            &["supervisor", "head", "manager", "gm"],
+            "approve or reject a return".into(),
+        )),
         Action::Accept => match assignee {
             Some(a) if a != by => Some((
                 &["supervisor", "head", "manager", "admin"],

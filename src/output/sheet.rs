@@ -203,7 +203,7 @@ pub mod zh {
 
     /// 月份统计报表: `stats` (period, the `--by` keys, the figures; `--top`'s
     /// [`crate::stats::TOP_COLUMNS`] and `--trend`'s [`crate::stats::TREND_COLUMNS`]).
-    pub const STATS: [(&str, &str); 59] = [
+    pub const STATS: [(&str, &str); 65] = [
         ("period", "期间"),
         ("category", "类别"),
         ("grade", "等级"),
@@ -250,6 +250,10 @@ pub mod zh {
         ("promises_kept", "兑现承诺数"),
         ("promises_broken", "失约承诺数"),
         ("promises_changed", "变更承诺数"),
+        ("dissatisfied_closes", "不满意结案数"),
+        ("revisit_efficiency_mean", "回访处理效率均值"),
+        ("revisit_attitude_mean", "回访服务态度均值"),
+        ("revisit_result_mean", "回访处理结果均值"),
         // --top
         ("list", "榜单"),
         ("rank", "排名"),
@@ -267,6 +271,9 @@ pub mod zh {
         ("overdue", "逾期措施"),
         // --by tier
         ("tier", "客户等级"),
+        // --by source, --by industry (the customer's)
+        ("source", "客户来源"),
+        ("industry", "所属行业"),
     ];
 
     /// SLA timers of the default policy, for `sla_<timer>` and `sla_<timer>_pct`; a timer

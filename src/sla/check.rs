@@ -15,6 +15,7 @@ use super::view;
 use crate::config;
 use crate::config::ladder::Level;
 use crate::config::policy::Policy;
+use crate::model::customer::FollowUp;
 use crate::model::measure::{self, Measure};
 use crate::model::ticket::Ticket;
 use crate::model::visit::Visit;
@@ -25,6 +26,9 @@ pub use crate::vocab::NotifyLevel;
 /// fixed columns need no new ones.
 pub const MEASURE_TIMER: &str = "measure-due";
 pub const MEASURE_STATE: &str = "overdue";
+/// How a customer follow-up due by today shows among the timers (state `due` or
+/// `overdue`), one row per follow-up, the customer's ID as id.
+pub const FOLLOW_UP_TIMER: &str = "follow-up";
 
 /// How bad the desk stands; ordered, so the worst of several is their max. The CLI maps
 /// it to the monitoring-plugin exit codes 0, 1, 2.
@@ -84,6 +88,9 @@ pub struct Report<'a> {
     /// Site visits' timer runs that are at risk or breached and still running (an
     /// appointment nobody arrived for), most overdue first (see [`Report::add_visits`]).
     pub visits: Vec<(Visit, TimerStatus)>,
+    /// Customer follow-ups due by today and not answered by a contact (warnings): set by
+    /// the caller from [`crate::model::customer::due_follow_ups`].
+    pub follow_ups: Vec<FollowUp>,
     pub now: DateTime<Utc>,
     pub tz: Tz,
 }
@@ -159,6 +166,7 @@ pub fn check<'a>(
         holiday_gaps,
         ladder,
         visits: Vec::new(),
+        follow_ups: Vec::new(),
         now,
         tz,
     }
@@ -202,7 +210,10 @@ impl<'a> Report<'a> {
 
     /// Whether there is anything to show (holiday gaps are stderr's business).
     pub fn is_empty(&self) -> bool {
-        self.alerts.is_empty() && self.overdue.is_empty() && self.visits.is_empty()
+        self.alerts.is_empty()
+            && self.overdue.is_empty()
+            && self.visits.is_empty()
+            && self.follow_ups.is_empty()
     }
 
     /// Runs no one has been told of at their level yet (`--notify`): breached ones not
@@ -346,6 +357,31 @@ impl<'a> Report<'a> {
                 view::unit(s).to_string(),
             ]);
         }
+        let today = self.now.with_timezone(&self.tz).date_naive();
+        for f in &self.follow_ups {
+            let due = f.due_end(self.tz);
+            rows.push(vec![
+                f.customer.clone(),
+                FOLLOW_UP_TIMER.into(),
+                f.state(today).into(),
+                f.date.to_string(),
+                format!("log {}", f.log),
+                local(f.noted.to_utc()),
+                local(due),
+                if for_people {
+                    view::wall(due - self.now)
+                } else {
+                    (due - self.now).num_minutes().to_string()
+                },
+                String::new(),
+                String::new(),
+                String::new(),
+                f.owner.clone(),
+                format!("{}: {}", f.name, f.summary),
+                "1".into(),
+                "wall".into(),
+            ]);
+        }
         rows
     }
 
@@ -414,7 +450,33 @@ impl<'a> Report<'a> {
                 "remaining_unit": view::unit(s),
             })
         });
-        alerts.chain(measures).chain(visits).collect()
+        let today = self.now.with_timezone(&self.tz).date_naive();
+        let follow_ups = self.follow_ups.iter().map(|f| {
+            let due = f.due_end(self.tz);
+            json!({
+                "id": f.customer,
+                "timer": FOLLOW_UP_TIMER,
+                "state": f.state(today),
+                "target": f.date.to_string(),
+                "basis": format!("log {}", f.log),
+                "started": f.noted.to_rfc3339(),
+                "due": local(due),
+                "remaining_minutes": (due - self.now).num_minutes(),
+                "notified": false,
+                "grade": null,
+                "priority": null,
+                "department": null,
+                "assignee": f.owner,
+                "title": format!("{}: {}", f.name, f.summary),
+                "run": 1,
+                "remaining_unit": "wall",
+            })
+        });
+        alerts
+            .chain(measures)
+            .chain(visits)
+            .chain(follow_ups)
+            .collect()
     }
 }
 

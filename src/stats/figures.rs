@@ -46,10 +46,18 @@ pub struct Figures {
 /// The figures of `r.period` as of `now` (each ticket as it stood at the period's end).
 pub fn figures(desk: &Desk, r: &Request, now: DateTime<Utc>) -> Result<Figures> {
     let p = &r.period;
+    let customers = customer::load_all(desk)?;
     let mut dims: Vec<By> = Vec::new();
     for d in &r.dims {
-        if !dims.contains(d) {
-            dims.push(*d);
+        // The customer's fields, joined onto its tickets and visits.
+        let d = match d {
+            By::Dim(x @ (super::Dim::Source | super::Dim::Industry)) => {
+                super::joined(*x, &customers)
+            }
+            other => *other,
+        };
+        if !dims.iter().any(|k| k.as_str() == d.as_str()) {
+            dims.push(d);
         }
     }
     let months = r
@@ -79,7 +87,7 @@ pub fn figures(desk: &Desk, r: &Request, now: DateTime<Utc>) -> Result<Figures> 
         linked.contains(&t.id) || may_count(t, earliest, latest)
     })?;
     let names = Names {
-        customers: customer::names(desk)?,
+        customers: customers.into_iter().map(|c| (c.id, c.name)).collect(),
         categories: desk
             .config
             .categories

@@ -10,7 +10,7 @@ use crate::common::{
 };
 
 const LIST_CSV_HEADER: &str =
-    "id,name,contact,phone,email,industry,source,referred_by,tags,created,log_entries";
+    "id,name,contact,phone,email,industry,source,referred_by,tags,created,log_entries,last_contact";
 
 // ---------------------------------------------------------------- add
 
@@ -914,7 +914,7 @@ fn list_in_three_formats() {
     let (header, rows) = parse_csv(&csv);
     assert_eq!(header.join(","), LIST_CSV_HEADER);
     assert_eq!(rows.len(), 3);
-    assert!(rows.iter().all(|r| r.len() == 11));
+    assert!(rows.iter().all(|r| r.len() == 12));
     let ids: Vec<String> = rows.iter().map(|r| r[0].clone()).collect();
     assert_eq!(ids, by_id, "default order is by ID");
     let row = |id: &str| rows.iter().find(|r| r[0] == id).unwrap().clone();
@@ -932,6 +932,7 @@ fn list_in_three_formats() {
             "vip;east",
             common::NOW,
             "0",
+            "",
         ]
     );
     assert_eq!(

@@ -6,7 +6,7 @@ use std::fs;
 use crate::common::{self, TestDesk, is_customer_id, parse_csv, parse_json, stderr, stdout};
 
 const CUSTOMERS_HEADER: &str = "id,name,contact,phone,email,industry,source,referred_by,\
-tags,created,log_entries,address,notes,remote";
+tags,created,log_entries,address,notes,remote,last_contact";
 
 const TICKETS_HEADER: &str = "id,state,grade,priority,category,complaint_kind,channel,\
 department,assignee,customer,contact,product,serial,opened,accepted,responded,resolved,\
@@ -100,6 +100,7 @@ fn customers_export_in_fixed_columns_csv_and_json() {
             "0",
             "上海市浦东新区张江路 88 号",
             "key account, \"VIP\"",
+            "",
             "",
         ]
     );

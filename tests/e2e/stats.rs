@@ -57,7 +57,8 @@ satisfaction_3,satisfaction_4,satisfaction_5,revisit_rate,compensation_approved_
 visit_hours,log_hours,compensation_requested,compensation_requested_amount,\
 compensation_approved,compensation_rejected,compensation_rejected_amount,compensation_pending,\
 compensation_pending_amount,compensation_currency,shipments,shipped_on_time_pct,comp_exceptions,\
-promises_made,promises_kept,promises_broken,promises_changed";
+promises_made,promises_kept,promises_broken,promises_changed,\
+dissatisfied_closes,revisit_efficiency_mean,revisit_attitude_mean,revisit_result_mean";
 
 const REGISTER_HEADER: &str = "id,opened,customer,customer_name,channel,category,\
 complaint_kind,grade,priority,department,assignee,title,state_at_month_end,accepted,\
@@ -941,7 +942,8 @@ fn chinese_headers_over_the_same_cells() {
 解决中位数(小时),满意度均值,满意度1分,满意度2分,满意度3分,满意度4分,满意度5分,回访率(%),\
 批准赔偿金额,现场服务次数,现场工时,工作日志工时,赔偿申请数,申请赔偿金额,赔偿批准数,赔偿驳回数,\
 驳回赔偿金额,待审赔偿数,待审赔偿金额,赔偿币种,发货次数,按时发货率(%),例外赔偿数,\
-承诺数,兑现承诺数,失约承诺数,变更承诺数"
+承诺数,兑现承诺数,失约承诺数,变更承诺数,不满意结案数,\
+回访处理效率均值,回访服务态度均值,回访处理结果均值"
     );
     assert!(
         zh_of(&[

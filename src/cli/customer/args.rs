@@ -170,6 +170,10 @@ pub struct ListArgs {
     /// must match).
     #[arg(long = "field", value_name = "NAME=VALUE", value_parser = values::field)]
     pub(super) field: Vec<(String, String)>,
+    /// Instead of customers, the follow-ups due by today (`note --follow-up`) that no
+    /// later log entry has answered, oldest first, with who promised them.
+    #[arg(long)]
+    pub(super) follow_up_due: bool,
     /// Sort key; ties keep ID order.
     #[arg(long, value_enum, default_value = "id")]
     pub(super) sort: SortKey,

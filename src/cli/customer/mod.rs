@@ -33,7 +33,7 @@ stdout, so `id=$(svcdesk customer add ...)` works in scripts.")]
   svcdesk customer edit K7Q2 --phone 13800002222 --tag key-account
   svcdesk customer edit K7Q2 --clear email --untag vip")]
     Edit(EditArgs),
-    /// Show one customer with the communication log.
+    /// Show one customer with the communication log and the customer's tickets.
     #[command(after_help = "Examples:
   svcdesk customer show K7Q2                  # a unique prefix of the ID or its code part
   svcdesk customer show K7Q2 --format json")]
@@ -42,9 +42,17 @@ stdout, so `id=$(svcdesk customer add ...)` works in scripts.")]
     #[command(after_help = format!("Examples:
   svcdesk customer list --industry manufacturing --sort name
   svcdesk customer list --text 华东 --format csv > customers.csv
+  svcdesk customer list --follow-up-due           # whom to call back today
 
 {LIST_COLUMNS}
-(tags joined with ';', created in RFC 3339).", LIST_COLUMNS = export::csv_columns_help(&columns::CUSTOMER[..columns::CUSTOMER_LIST])))]
+(tags joined with ';', created and last_contact in RFC 3339; last_contact is the
+latest communication-log entry).
+
+--follow-up-due lists follow-ups instead (`note --follow-up DATE`): each runs to the
+end of its day in desk time and is answered by the next log entry on the customer.
+Columns: customer,customer_name,follow_up,state,owner,summary,log (state due on the
+day, overdue after it; owner the author of the note, who promised it; log the entry's
+number in `customer show`). `sla check` lists them too, as warnings.", LIST_COLUMNS = export::csv_names_help(&columns::customer_list().iter().map(|c| c.name).collect::<Vec<_>>())))]
     List(ListArgs),
     /// Append a dated entry to a customer's communication log.
     #[command(after_help = "Examples:
@@ -167,7 +175,14 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
                 Format::Json => output::json(&c),
                 Format::Csv => show::show_rows(&c).to_csv(),
                 Format::Table => {
-                    show::show_text(&desk, &c, cx.width(), People::new(cx.lang(&desk), &desk))
+                    let p = People::new(cx.lang(&desk), &desk);
+                    let mut s = show::show_text(&desk, &c, cx.width(), p);
+                    s.push_str(&show::tickets_text(
+                        &customer::tickets(&desk, &id)?,
+                        cx.width(),
+                        p,
+                    ));
+                    s
                 }
             };
             cx.print(&text)?;
@@ -184,6 +199,30 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
                     &a.field,
                 )?,
             };
+            if a.follow_up_due {
+                let today = desk.local(cx.time(&desk, None)?).date_naive();
+                let listed = listing::list(
+                    customer::load_all(&desk)?,
+                    &filter,
+                    a.sort.into(),
+                    a.reverse,
+                );
+                let due = customer::due_follow_ups(&listed, today);
+                let rows = show::follow_up_rows(&due, today);
+                let text = match a.format {
+                    Format::Json => output::json(&due),
+                    Format::Csv => rows.to_csv(),
+                    Format::Table if due.is_empty() => String::new(),
+                    Format::Table => People::new(cx.lang(&desk), &desk)
+                        .table(rows)
+                        .to_table(cx.width()),
+                };
+                cx.print(&text)?;
+                if due.is_empty() && a.format == Format::Table {
+                    eprintln!("no follow-ups due");
+                }
+                return Ok(0);
+            }
             let all = listing::list(
                 customer::load_all(&desk)?,
                 &filter,
@@ -192,9 +231,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
             );
             let text = match a.format {
                 Format::Json => output::json(&all),
-                Format::Csv => {
-                    columns::rows(&columns::CUSTOMER[..columns::CUSTOMER_LIST], &all).to_csv()
-                }
+                Format::Csv => columns::rows_of(&columns::customer_list(), &all).to_csv(),
                 Format::Table if all.is_empty() => String::new(),
                 Format::Table => People::new(cx.lang(&desk), &desk)
                     .table(show::list_table(&all))

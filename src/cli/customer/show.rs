@@ -3,13 +3,21 @@
 use crate::cli::people::People;
 use svcdesk::config::fields::FieldRecord;
 use svcdesk::desk::Desk;
-use svcdesk::model::customer::Customer;
+use svcdesk::model::customer::{self, Customer, FollowUp};
+use svcdesk::model::ticket::Ticket;
 use svcdesk::output::Rows;
 
 /// The terminal view keeps the columns people scan; CSV and JSON carry everything.
 pub(super) fn list_table(all: &[Customer]) -> Rows {
     let mut rows = Rows::new(vec![
-        "id", "name", "contact", "phone", "industry", "source", "tags",
+        "id",
+        "name",
+        "contact",
+        "phone",
+        "industry",
+        "source",
+        "tags",
+        "last_contact",
     ]);
     for c in all {
         let s = |v: &Option<String>| v.clone().unwrap_or_default();
@@ -21,6 +29,35 @@ pub(super) fn list_table(all: &[Customer]) -> Rows {
             s(&c.industry),
             s(&c.source),
             c.tags.join(", "),
+            customer::last_contact(c)
+                .map(|t| t.format("%Y-%m-%d").to_string())
+                .unwrap_or_default(),
+        ]);
+    }
+    rows
+}
+
+/// `customer list --follow-up-due`: one row per follow-up due by today and not yet
+/// stopped by a contact, oldest first.
+pub(super) fn follow_up_rows(due: &[FollowUp], today: chrono::NaiveDate) -> Rows {
+    let mut rows = Rows::new(vec![
+        "customer",
+        "customer_name",
+        "follow_up",
+        "state",
+        "owner",
+        "summary",
+        "log",
+    ]);
+    for f in due {
+        rows.push(vec![
+            f.customer.clone(),
+            f.name.clone(),
+            f.date.to_string(),
+            f.state(today).to_string(),
+            f.owner.clone(),
+            f.summary.clone(),
+            f.log.to_string(),
         ]);
     }
     rows
@@ -98,6 +135,29 @@ pub(super) fn show_rows(c: &Customer) -> Rows {
         }
     }
     rows
+}
+
+/// The customer's tickets (newest first) as `customer show` lists them after the log.
+pub(super) fn tickets_text(tickets: &[Ticket], width: Option<u16>, p: People) -> String {
+    if tickets.is_empty() {
+        return format!("\n{}\n", p.tr("show-customer-tickets-none"));
+    }
+    let mut rows = Rows::new(vec!["id", "state", "title", "opened"]);
+    for t in tickets {
+        rows.push(vec![
+            t.id.clone(),
+            t.state.map(|s| s.to_string()).unwrap_or_default(),
+            t.title.clone(),
+            t.opened
+                .map(|o| o.format("%Y-%m-%d %H:%M").to_string())
+                .unwrap_or_default(),
+        ]);
+    }
+    format!(
+        "\n{}\n{}",
+        p.tr("show-customer-tickets"),
+        p.table(rows).to_table(width)
+    )
 }
 
 pub(super) fn show_text(desk: &Desk, c: &Customer, width: Option<u16>, p: People) -> String {

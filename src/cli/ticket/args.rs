@@ -338,9 +338,12 @@ pub struct RevisitArgs {
 pub struct CloseArgs {
     #[command(flatten)]
     pub(super) common: CommonArgs,
-    /// Final satisfaction 1 (very dissatisfied) – 5 (very satisfied).
+    /// Final satisfaction 1 (very dissatisfied) – 5 (very satisfied); 1 or 2 needs --reason.
     #[arg(long, value_parser = clap::value_parser!(u8).range(1..=5))]
     pub(super) satisfaction: Option<u8>,
+    /// Why the ticket closes although the customer is dissatisfied (satisfaction 1 or 2).
+    #[arg(allow_hyphen_values = true, long)]
+    pub(super) reason: Option<String>,
     /// A closing remark.
     #[arg(
         short = 'm',

@@ -11,6 +11,7 @@ mod merge;
 mod open;
 mod parts;
 mod promise;
+mod returns;
 mod review;
 mod search;
 mod set;
@@ -213,8 +214,12 @@ Resolving stops the `resolve` timer and starts `revisit` (回访, 24 h by defaul
     #[command(after_help = "Examples:
   svcdesk ticket close 9XWM --satisfaction 5
   svcdesk ticket close 9XWM -m 'customer unreachable after three calls'
+  svcdesk ticket close 9XWM --satisfaction 2 --reason 'customer wants a refund outside policy; GM declined'
 
-Refused while compensation awaits finance review or the GM's decision.")]
+Refused while compensation awaits finance review or the GM's decision. A ticket closes
+once the customer confirms satisfaction (「客户确认满意后,“关闭工单”」): a satisfaction of
+1 or 2 needs --reason (exit 2 otherwise, nothing written); `stats` counts such closes
+(dissatisfied_closes).")]
     Close(CloseArgs),
     /// Reopen a resolved or closed ticket, with a reason.
     #[command(after_help = "Examples:
@@ -311,6 +316,9 @@ every run, as in `ticket show --format json`.",
   svcdesk ticket customer-reply 9XWM -m 'photos sent; the seal is cracked'
   svcdesk ticket customer-reply 9XWM -m '已清理排水管，仍漏水' --channel wechat")]
     CustomerReply(CustomerReplyArgs),
+    /// Approve or reject a return or exchange (退换货): a supervisor, head, manager or gm.
+    #[command(after_help = returns::HELP)]
+    ApproveReturn(returns::ApproveReturnArgs),
 }
 
 /// Compensation (补偿/赔款): request, finance review, general manager's decision.
@@ -388,6 +396,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
         Command::Review(a) => review::exec(cx, d, a),
         Command::Follow(a) => review::follow(cx, d, a),
         Command::CustomerReply(a) => steps::customer_reply(cx, d, a),
+        Command::ApproveReturn(a) => returns::approve(cx, d, a),
     }
 }
 

@@ -245,7 +245,10 @@ pub(super) fn close(cx: &mut Context, desk: &Desk, a: CloseArgs) -> Result<u8> {
     let o = steps::Closing {
         satisfaction: a.satisfaction,
         text: a.text,
+        reason: a.reason,
     };
+    // A usage error before any ticket is touched (exit 2, nothing written).
+    steps::check_closing(&o)?;
     run(cx, desk, &a.common, "close", None, |id, who, when| {
         steps::close(desk, id, who, when, o.clone())
     })

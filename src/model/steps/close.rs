@@ -73,12 +73,33 @@ pub struct Closing {
     /// Final satisfaction 1–5.
     pub satisfaction: Option<u8>,
     pub text: Option<String>,
+    /// Why it closes although the customer is dissatisfied: required with a
+    /// satisfaction at or below [`DISSATISFIED`] (「客户确认满意后,“关闭工单”」).
+    pub reason: Option<String>,
+}
+
+/// A close scored at or below [`DISSATISFIED`] with no reason given: the usage error
+/// (exit 2) `close` answers, before anything is written.
+pub fn check_closing(o: &Closing) -> Result<()> {
+    match o.satisfaction {
+        Some(n) if n <= DISSATISFIED && o.reason.as_deref().is_none_or(|r| r.trim().is_empty()) => {
+            Err(crate::error::Error::usage(
+                format!(
+                    "closing with satisfaction {n} (dissatisfied) needs --reason: a ticket closes once the customer confirms satisfaction"
+                ),
+                "say why it closes all the same (--reason TEXT), or keep it open: `ticket reopen`, another revisit",
+            ))
+        }
+        _ => Ok(()),
+    }
 }
 
 pub fn close(desk: &Desk, id: &Id, who: &Who, when: When, o: Closing) -> Result<Stepped> {
+    check_closing(&o)?;
     let mut done = step(desk, id, who, when, Action::Close, |e| {
         e.satisfaction = o.satisfaction;
         e.text = o.text;
+        e.reason = o.reason.map(|r| r.trim().to_string());
     })?;
     let t = &done.ticket;
     if t.satisfaction.is_none() && !t.event.iter().any(|e| e.action == Some(Action::Revisit)) {

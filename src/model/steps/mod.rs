@@ -14,7 +14,10 @@ mod promise;
 mod review;
 mod set;
 
-pub use close::{Closing, Notice, Resolution, Revisit, close, dissatisfied, resolve, revisit};
+pub use close::{
+    Closing, DISSATISFIED, Notice, Resolution, Revisit, check_closing, close, dissatisfied,
+    resolve, revisit,
+};
 pub use collab::{
     Collab, Reply, Request as CollabRequest, collab, reply, request_answered,
     requests as collab_requests,
@@ -29,7 +32,8 @@ pub use open::{
 };
 
 pub use parts::{
-    Planning, Shipment, comp_approve, delivered, lead, legal_review, needs_goods, plan, ship,
+    Planning, Shipment, approve_return, comp_approve, delivered, lead, legal_review, needs_goods,
+    plan, ship,
 };
 pub use promise::{Promise, Promised, pending as pending_promise, pending_of, promise};
 pub use review::{

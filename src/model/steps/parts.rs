@@ -60,6 +60,22 @@ pub fn legal_review(
     })
 }
 
+/// The decision on a return or exchange (退换货, category `return`): approved, it may be
+/// resolved; see `ticket_store::RETURN_CATEGORY`.
+pub fn approve_return(
+    desk: &Desk,
+    id: &Id,
+    who: &Who,
+    when: When,
+    verdict: Verdict,
+    text: Option<String>,
+) -> Result<Stepped> {
+    step(desk, id, who, when, Action::ApproveReturn, |e| {
+        e.verdict = Some(verdict);
+        e.text = text;
+    })
+}
+
 /// The manager heading a grade III case's special team (专项小组).
 pub fn lead(desk: &Desk, id: &Id, who: &Who, when: When, staff: String) -> Result<Stepped> {
     step(desk, id, who, when, Action::Lead, |e| {

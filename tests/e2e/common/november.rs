@@ -195,7 +195,15 @@ pub fn november_titled(t1_title: &str) -> November {
     step(
         &desk,
         "11-13T09:00",
-        &["ticket", "close", &t6, "--satisfaction", "2"],
+        &[
+            "ticket",
+            "close",
+            &t6,
+            "--satisfaction",
+            "2",
+            "--reason",
+            "the customer accepts the reset",
+        ],
     );
     step(
         &desk,
