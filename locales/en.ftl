@@ -532,7 +532,6 @@ label-promised = promised
 show-promise-kept = promise kept
 show-appointment = site visit appointment
 show-appointment-kept = arrived for the appointment
-label-review = review
 label-verdict = verdict
 show-review-by = { $verdict } by { $by } on { $at }
 show-review-pending = { $step } waits for an approval by { $who }

@@ -531,7 +531,6 @@ label-promised = 承诺时间
 show-promise-kept = 承诺已兑现
 show-appointment = 上门预约
 show-appointment-kept = 已按约到达现场
-label-review = 负责人审阅
 label-verdict = 审阅结论
 show-review-by = { $by } 于 { $at } { $verdict }
 show-review-pending = 须经 { $who } 审阅同意后方可{ $step }
