@@ -951,12 +951,14 @@ impl Summary {
             s.shipments.to_string(),
             s.shipped_on_time_pct(),
             s.comp_exceptions.to_string(),
+        ]);
+        row.extend(s.promises.iter().map(|n| n.to_string()));
+        row.extend([
             s.dissatisfied_closes.to_string(),
             s.revisit_mean(0),
             s.revisit_mean(1),
             s.revisit_mean(2),
         ]);
-        row.extend(s.promises.iter().map(|n| n.to_string()));
         row
     }
 

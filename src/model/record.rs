@@ -398,14 +398,17 @@ pub fn event_table<E: Serialize>(desk: &Desk, at: DateTime<FixedOffset>, e: &E) 
     for (k, v) in generic {
         let item = match k.as_str() {
             "at" => value(datetime_value(desk.local(at.to_utc()))),
-            // A promise's or an appointment's time, in the desk zone like `at`.
-            "promised" | "appointment" => match v
-                .as_str()
-                .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
-            {
-                Some(t) => value(datetime_value(desk.local(t.to_utc()))),
-                None => continue,
-            },
+            // A promise's or a visit's appointment time, in the desk zone like `at`. A
+            // ticket's `appointment` is a flag (a promise of a site visit): left as it is.
+            "promised" | "appointment" if v.is_str() => {
+                match v
+                    .as_str()
+                    .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+                {
+                    Some(t) => value(datetime_value(desk.local(t.to_utc()))),
+                    None => continue,
+                }
+            }
             "purchase_date" | "due" | "date" => match v.as_str().and_then(|s| s.parse().ok()) {
                 Some(d) => value(date_value(d)),
                 None => continue,

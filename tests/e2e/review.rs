@@ -94,8 +94,8 @@ fn refused(d: &TestDesk, user: &str, when: &str, args: &[&str]) -> String {
     err
 }
 
-/// A complaint on `channel` registered by wang on 2026-12-02 09:00, routed to customer
-/// service and assigned to li, who accepts it.
+/// A complaint on `channel` registered by wang on 2026-12-02 09:00, forwarded to customer
+/// service and li (a written form is routed by hand: `[routing] manual`), who accepts it.
 fn complaint(d: &TestDesk, channel: &str) -> String {
     let c = d.add(&["--name", "华东机械", "--phone", "021-5555-0101", "--force"]);
     let open = [
@@ -117,7 +117,15 @@ fn complaint(d: &TestDesk, channel: &str) -> String {
         d,
         "wang",
         "2026-12-02T09:05",
-        &["ticket", "assign", &t, "--to", "li"],
+        &[
+            "ticket",
+            "forward",
+            &t,
+            "--to",
+            "customer-service",
+            "--assignee",
+            "li",
+        ],
     );
     ok_at(d, "li", "2026-12-02T09:10", &["ticket", "accept", &t]);
     t
