@@ -179,7 +179,7 @@ fn main() {
             };
             if step == "comp-approve" {
                 approvals += 1;
-                if approvals % 500 == 0 {
+                if approvals.is_multiple_of(500) {
                     committer = "li";
                     entered = Some("li");
                 }

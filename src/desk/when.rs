@@ -57,7 +57,7 @@ mod tests {
         assert_eq!(When::At(early).resolve(None), Ok(early));
         assert!(
             When::Now.resolve(last).unwrap()
-                >= last.unwrap().to_utc() - chrono::Duration::seconds(1)
+                >= t("2026-12-02T08:48:30.700+08:00").to_utc() - chrono::Duration::seconds(1)
         );
     }
 }

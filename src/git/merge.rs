@@ -1080,9 +1080,9 @@ reason = "routed by category consult"
         // Only li's accept (the one that does not apply after wang's) is marked: ours
         // holds nothing in its place; the reason is on the marker line for `check`.
         assert!(
-            text.contains(&format!(
+            text.contains(
                 "<<<<<<< ours (svcdesk: theirs: accept by li at 2026-11-24T09:41:00+08:00 does not apply"
-            )),
+            ),
             "{text}"
         );
         assert!(
