@@ -344,3 +344,46 @@ fn a_bad_lifecycle_section_names_its_line() {
     assert_ne!(code, 0);
     assert!(err.contains("close_after"), "{err}");
 }
+
+#[test]
+fn a_makeup_saturday_counts_and_a_customer_reply_starts_the_count_again() {
+    let d = desk();
+    // Saturday 2026-12-12 is worked (调休) in this desk's year.
+    let text = d.read("svcdesk.toml");
+    let text = text.replacen("makeup_days = [", "makeup_days = [\"2026-12-12\", ", 1);
+    d.write("svcdesk.toml", text);
+    let quiet = resolved(&d, "2026-12-07T10:00");
+    let replied = resolved(&d, "2026-12-07T10:00");
+    // The customer writes back on Friday (a mail taken in, or typed by a clerk).
+    ok_at(
+        &d,
+        "wang",
+        "2026-12-11T14:00",
+        &[
+            "ticket",
+            "customer-reply",
+            &replied,
+            "-m",
+            "还是有异响，请再看看",
+        ],
+    );
+    // From Monday 7th 10:00: (Tue 8th a holiday) Wed 9th, Thu 10th, Fri 11th, Sat 12th
+    // (调休), Mon 14th: due Monday 10:00. Without the make-up day it would be Tuesday.
+    let err = apply(&d, "2026-12-14T09:59", &[]);
+    assert_eq!(err, "");
+    let err = apply(&d, "2026-12-14T10:00", &[]);
+    assert_eq!(
+        err,
+        format!("{quiet}: closed (resolved or answered 2026-12-07 10:00)\n")
+    );
+    assert_eq!(state(&d, &quiet), "closed");
+    // The reply restarted the count on Friday 14:00: Sat, Mon, Tue, Wed, Thu 17th 14:00.
+    assert_eq!(state(&d, &replied), "resolved");
+    let err = apply(&d, "2026-12-17T13:59", &[]);
+    assert_eq!(err, "");
+    let err = apply(&d, "2026-12-17T14:00", &[]);
+    assert_eq!(
+        err,
+        format!("{replied}: closed (resolved or answered 2026-12-11 14:00)\n")
+    );
+}
