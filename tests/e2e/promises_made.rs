@@ -3,27 +3,7 @@
 //! promised time in `ticket list` and the export, promises counted in `stats`. Times are
 //! pinned with SVCDESK_NOW, desk time (Asia/Shanghai).
 
-use crate::common::{TestDesk, parse_csv, stderr, stdout};
-
-/// Runs svcdesk at a desk-local time; returns (exit code, stdout, stderr).
-fn at(d: &TestDesk, when: &str, args: &[&str]) -> (i32, String, String) {
-    let o = d
-        .cmd()
-        .env("SVCDESK_NOW", format!("{when}:00+08:00"))
-        .args(args)
-        .output()
-        .expect("svcdesk runs");
-    (o.status.code().unwrap_or(-1), stdout(&o), stderr(&o))
-}
-
-fn ok_at(d: &TestDesk, when: &str, args: &[&str]) -> String {
-    let (code, out, err) = at(d, when, args);
-    assert_eq!(
-        code, 0,
-        "svcdesk {args:?} at {when}: exit {code}\n{out}\n{err}"
-    );
-    out
-}
+use crate::common::{TestDesk, local_at as at, local_ok as ok_at, parse_csv};
 
 /// A ticket opened at 09:00 on Tuesday 2026-12-01, assigned, accepted and answered at
 /// once, so the policy's own timers stay quiet for the day.

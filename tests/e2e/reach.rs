@@ -5,6 +5,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use crate::common::local_at as at;
 use crate::common::*;
 
 /// People with contact fields. `wang` opens the tickets (the tests' user), `li` is
@@ -76,11 +77,6 @@ fn log(path: &Path) -> Vec<String> {
         .lines()
         .map(String::from)
         .collect()
-}
-
-fn at(d: &TestDesk, when: &str, args: &[&str]) -> (i32, String, String) {
-    let o = run_at(d, &format!("{when}:00+08:00"), args);
-    (o.status.code().unwrap_or(-1), stdout(&o), stderr(&o))
 }
 
 /// A grade III complaint opened by wang at 10:00 and assigned to li at 10:01.

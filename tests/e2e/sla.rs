@@ -4,29 +4,11 @@
 use std::collections::BTreeMap;
 
 use crate::common::{
-    self, TestDesk, parse_csv, parse_json, sla_pct_from_export as pct, stderr, stdout,
+    self, TestDesk, local_at as at, local_ok as ok_at, parse_csv, parse_json,
+    sla_pct_from_export as pct, stderr, stdout,
 };
 
 /// Runs svcdesk at a given desk-local time; returns (exit code, stdout, stderr).
-fn at(d: &TestDesk, when: &str, args: &[&str]) -> (i32, String, String) {
-    let o = d
-        .cmd()
-        .env("SVCDESK_NOW", format!("{when}:00+08:00"))
-        .args(args)
-        .output()
-        .expect("svcdesk runs");
-    (o.status.code().unwrap_or(-1), stdout(&o), stderr(&o))
-}
-
-fn ok_at(d: &TestDesk, when: &str, args: &[&str]) -> String {
-    let (code, out, err) = at(d, when, args);
-    assert_eq!(
-        code, 0,
-        "svcdesk {args:?} at {when}: exit {code}\n{out}\n{err}"
-    );
-    out
-}
-
 /// A customer and a ticket opened at `when` with the extra `open` arguments.
 fn open(d: &TestDesk, when: &str, extra: &[&str]) -> String {
     let c = d.add(&["--name", "华东机械", "--phone", "021-5555-0101"]);

@@ -13,7 +13,7 @@
 //! The gold tier also overrides `respond` (no target for a ticket without a grade in the
 //! default policy) with `30m`: gold tickets owe an answer by 10:30, standard ones none.
 
-use crate::common::{TestDesk, stderr, stdout};
+use crate::common::{TestDesk, local_at as at, local_ok as ok_at};
 
 const TIERS: &str = r#"
 [calendars.24x7]
@@ -24,25 +24,6 @@ calendar = "24x7"
 match = { tag = "vip" }
 targets = { respond = "30m" }
 "#;
-
-fn at(d: &TestDesk, when: &str, args: &[&str]) -> (i32, String, String) {
-    let o = d
-        .cmd()
-        .env("SVCDESK_NOW", format!("{when}:00+08:00"))
-        .args(args)
-        .output()
-        .expect("svcdesk runs");
-    (o.status.code().unwrap_or(-1), stdout(&o), stderr(&o))
-}
-
-fn ok_at(d: &TestDesk, when: &str, args: &[&str]) -> String {
-    let (code, out, err) = at(d, when, args);
-    assert_eq!(
-        code, 0,
-        "svcdesk {args:?} at {when}: exit {code}\n{out}\n{err}"
-    );
-    out
-}
 
 /// A desk whose low-priority tickets are resolved within 1 working day, with the tiers.
 fn desk() -> TestDesk {

@@ -70,6 +70,23 @@ pub fn ok_at(desk: &TestDesk, now: &str, args: &[&str]) -> String {
     stdout(&o)
 }
 
+/// Runs svcdesk at a desk-local minute, `2026-12-01T09:00` (Asia/Shanghai, the test
+/// desks' zone); returns (exit code, stdout, stderr).
+pub fn local_at(desk: &TestDesk, when: &str, args: &[&str]) -> (i32, String, String) {
+    let o = run_at(desk, &format!("{when}:00+08:00"), args);
+    (o.status.code().unwrap_or(-1), stdout(&o), stderr(&o))
+}
+
+/// `local_at`, asserting exit 0; returns stdout.
+pub fn local_ok(desk: &TestDesk, when: &str, args: &[&str]) -> String {
+    let (code, out, err) = local_at(desk, when, args);
+    assert_eq!(
+        code, 0,
+        "svcdesk {args:?} at {when}: exit {code}\n{out}\n{err}"
+    );
+    out
+}
+
 pub fn stdout(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).expect("stdout is UTF-8")
 }
