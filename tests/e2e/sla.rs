@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use crate::common::{
     self, TestDesk, local_at as at, local_ok as ok_at, parse_csv, parse_json,
-    sla_pct_from_export as pct, stderr, stdout,
+    sla_pct_from_export as pct, stderr,
 };
 
 /// Runs svcdesk at a given desk-local time; returns (exit code, stdout, stderr).
