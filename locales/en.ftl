@@ -128,6 +128,7 @@ report-service-type-consultation = consultation
 report-service-type-construction-guidance = construction-guidance
 report-service-type-problem-handling = problem-handling
 report-service-type-training = training
+report-service-type-maintenance = maintenance
 
 # report::Outcome
 report-outcome-resolved = resolved
@@ -571,3 +572,11 @@ report-state-rejected = rejected
 label-visit = visit
 label-review = review
 vocab-action-customer-reply = customer-reply
+
+# schedule::State
+schedule-state-active = active
+schedule-state-stopped = stopped
+
+# schedule::Action
+schedule-action-add = add
+schedule-action-stop = stop
