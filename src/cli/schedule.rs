@@ -61,7 +61,7 @@ pub enum Command {
   svcdesk schedule run
   svcdesk schedule run --dry-run
   svcdesk schedule run --at 2027-04-01      # as if today were 1 April 2027
-  0 6 * * *  svcdesk -C /srv/desk --commit schedule run   # crontab: daily at 06:00
+  0 6 * * *  svcdesk -C /srv/desk schedule run   # crontab: daily at 06:00
 
 Prints each opened visit's ID on stdout and a line about it on stderr; exit 0, also when
 nothing is due. Opened visits wait for `visit approve`.")]
