@@ -1,6 +1,6 @@
 //! `svcdesk schedule`: planned maintenance (定期保养) that opens visit requests by itself.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use svcdesk::Result;
 use svcdesk::desk::{Desk, Kind};
 use svcdesk::model::report::ServiceType;
@@ -291,6 +291,18 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
             }
             if opened.is_empty() {
                 eprintln!("nothing due on or before {today}");
+            }
+            let cal = calendar(&desk)?;
+            let mut years: Vec<i32> = opened
+                .iter()
+                .map(|o| o.occurrence.nominal.year())
+                .filter(|y| !cal.covers_year(*y))
+                .collect();
+            years.dedup();
+            for y in years {
+                super::warn(&format!(
+                    "no holidays of {y} are listed in [calendar]: its occurrences were moved off weekends only"
+                ));
             }
             cx.print(&out)?;
             if !a.dry_run && !opened.is_empty() {

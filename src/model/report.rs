@@ -1127,7 +1127,7 @@ mod tests {
         }
         assert_eq!(
             ServiceType::names(),
-            "consultation, construction-guidance, problem-handling, training"
+            "consultation, construction-guidance, problem-handling, training, maintenance"
         );
     }
 }
