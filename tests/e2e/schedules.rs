@@ -390,3 +390,78 @@ fn the_same_run_on_two_clones_merges_without_conflict() {
     assert_eq!(files(&a, "visits"), vec![rel]);
     ok_in(&a, "2026-12-20 06:00", "li", &["check"]);
 }
+
+/// Weekly from Sat 2026-10-03 (国庆): 10-03 → Thu 10-08 (after the holiday); Sat 10-10
+/// is a 调休 make-up day, worked, so it stays; Sat 10-17 → Mon 10-19. A schedule from
+/// the 31st counts months from it: 2026-12-31, then 2027-01-31 (Sun → Mon 02-01).
+#[test]
+fn occurrences_move_to_working_days_of_the_desk_calendar() {
+    let (desk, c) = desk();
+    let add = |every: &str, from: &str| {
+        ok(
+            &desk,
+            "2026-09-01 09:00",
+            "li",
+            &[
+                "schedule",
+                "add",
+                "--customer",
+                &c,
+                "--every",
+                every,
+                "--type",
+                "maintenance",
+                "--scope",
+                "check the filters",
+                "--from",
+                from,
+            ],
+        )
+        .trim()
+        .to_string()
+    };
+    add("1w", "2026-10-03");
+    let o = run_in(&desk.root, "2026-10-17 08:00", "li", &["schedule", "run"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    for (nominal, wanted) in [
+        ("2026-10-03", "2026-10-08"),
+        ("2026-10-10", "2026-10-10"),
+        ("2026-10-17", "2026-10-19"),
+    ] {
+        assert!(
+            err.contains(&format!("occurrence {nominal}, wanted {wanted})")),
+            "{nominal}: {err}"
+        );
+    }
+    assert_eq!(stdout(&o).lines().count(), 3);
+    let monthly = add("1mo", "2026-12-31");
+    let out = ok(
+        &desk,
+        "2026-10-17 08:00",
+        "li",
+        &["schedule", "run", "--at", "2027-02-01", "--dry-run"],
+    );
+    let ids: Vec<&str> = out.lines().collect();
+    // The weekly one's occurrences not yet opened: 10-24 … 2027-01-30 (weeks 3 to 17,
+    // 15 of them), and the monthly's two.
+    assert_eq!(ids.len(), 17, "{out}");
+    assert_eq!(
+        ids.iter().filter(|i| i.starts_with("V2027013")).count(),
+        2,
+        "weekly 01-30 and monthly 01-31: {out}"
+    );
+    assert!(ids.iter().any(|i| i.starts_with("V20261231-")), "{out}");
+    let show = ok(
+        &desk,
+        "2027-02-01 08:00",
+        "li",
+        &["schedule", "show", &monthly],
+    );
+    assert!(show.contains("2026-12-31  V20261231-"), "{show}");
+    assert!(
+        show.contains("2027-01-31 (moved to 2027-02-01)  V20270131-"),
+        "{show}"
+    );
+    assert!(show.contains("next          2027-03-01"), "{show}");
+}
