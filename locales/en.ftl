@@ -580,3 +580,16 @@ schedule-state-stopped = stopped
 # schedule::Action
 schedule-action-add = add
 schedule-action-stop = stop
+
+# schedule list / show
+col-every = every
+col-from = from
+col-next = next
+col-scope = scope
+label-every = every
+label-from = from
+label-next = next
+label-added = added
+label-stopped = stopped
+label-schedule = schedule
+label-scope = scope

@@ -579,3 +579,16 @@ schedule-state-stopped = 已停止
 # schedule::Action
 schedule-action-add = 新建
 schedule-action-stop = 停止
+
+# schedule list / show
+col-every = 周期
+col-from = 起始日期
+col-next = 下次
+col-scope = 服务内容
+label-every = 周期
+label-from = 起始日期
+label-next = 下次
+label-added = 建立
+label-stopped = 停止
+label-schedule = 保养计划
+label-scope = 服务内容

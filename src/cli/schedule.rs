@@ -238,7 +238,9 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
                 Format::Json => output::json(&all),
                 Format::Csv => rows(&desk, &all, today)?.to_csv(),
                 Format::Table if all.is_empty() => String::new(),
-                Format::Table => rows(&desk, &all, today)?.to_table(cx.width()),
+                Format::Table => super::people::People::new(cx.lang(&desk), &desk)
+                    .table(rows(&desk, &all, today)?)
+                    .to_table(cx.width()),
             };
             cx.print(&text)?;
             if all.is_empty() && a.format == Format::Table {
@@ -258,7 +260,12 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
                     }
                     out.to_csv()
                 }
-                Format::Table => show_text(&desk, &s, today)?,
+                Format::Table => show_text(
+                    &desk,
+                    super::people::People::new(cx.lang(&desk), &desk),
+                    &s,
+                    today,
+                )?,
             };
             cx.print(&text)?;
         }
@@ -317,22 +324,36 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
     Ok(0)
 }
 
-fn show_text(desk: &Desk, s: &Schedule, today: NaiveDate) -> Result<String> {
+fn show_text(
+    desk: &Desk,
+    people: super::people::People,
+    s: &Schedule,
+    today: NaiveDate,
+) -> Result<String> {
     let cal = calendar(desk)?;
     let t = |x: chrono::DateTime<chrono::FixedOffset>| {
         x.with_timezone(&desk.tz())
             .format("%Y-%m-%d %H:%M")
             .to_string()
     };
-    let mut out = output::fields(&[
+    let mut out = people.fields(&[
         ("id", s.id.clone()),
-        ("state", s.state.to_string()),
+        ("state", people.state(s.state.as_str())),
         ("customer", s.customer.clone()),
         ("every", s.every.to_string()),
-        ("service type", s.service_type.to_string()),
+        (
+            "service type",
+            people.cell("service_type", s.service_type.as_str()),
+        ),
         ("scope", s.scope.clone()),
         ("from", s.from.to_string()),
-        ("engineer", s.engineer.clone().unwrap_or_default()),
+        (
+            "engineer",
+            s.engineer
+                .as_deref()
+                .map(|e| people.staff(e))
+                .unwrap_or_default(),
+        ),
         ("added", format!("{} by {}", t(s.added), s.added_by)),
         (
             "stopped",

@@ -202,6 +202,15 @@ fn a_quarterly_schedule_run_twice_in_a_quarter_opens_one_request() {
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0][col("id")], s);
     assert_eq!(rows[0][col("next")], "2027-01-04");
+    let zh = ok(
+        &desk,
+        "2026-12-02 09:00",
+        "li",
+        &["--lang", "zh", "schedule", "list"],
+    );
+    for w in ["周期", "下次", "生效", "保养", "王工"] {
+        assert!(zh.contains(w), "{w}: {zh}");
+    }
     let show = ok(&desk, "2026-12-02 09:00", "li", &["schedule", "show", &s]);
     assert!(
         show.contains(&format!("2026-10-03 (moved to 2026-10-08)  {v}  opened")),
