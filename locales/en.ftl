@@ -128,6 +128,7 @@ report-service-type-consultation = consultation
 report-service-type-construction-guidance = construction-guidance
 report-service-type-problem-handling = problem-handling
 report-service-type-training = training
+report-service-type-maintenance = maintenance
 
 # report::Outcome
 report-outcome-resolved = resolved
@@ -571,3 +572,24 @@ report-state-rejected = rejected
 label-visit = visit
 label-review = review
 vocab-action-customer-reply = customer-reply
+
+# schedule::State
+schedule-state-active = active
+schedule-state-stopped = stopped
+
+# schedule::Action
+schedule-action-add = add
+schedule-action-stop = stop
+
+# schedule list / show
+col-every = every
+col-from = from
+col-next = next
+col-scope = scope
+label-every = every
+label-from = from
+label-next = next
+label-added = added
+label-stopped = stopped
+label-schedule = schedule
+label-scope = scope

@@ -127,6 +127,7 @@ report-service-type-consultation = 技术咨询
 report-service-type-construction-guidance = 施工指导
 report-service-type-problem-handling = 问题处理
 report-service-type-training = 培训
+report-service-type-maintenance = 保养
 
 # report::Outcome
 report-outcome-resolved = 已解决
@@ -570,3 +571,24 @@ report-state-rejected = 退回
 label-visit = 外出单
 label-review = 审核
 vocab-action-customer-reply = 客户回复
+
+# schedule::State
+schedule-state-active = 生效
+schedule-state-stopped = 已停止
+
+# schedule::Action
+schedule-action-add = 新建
+schedule-action-stop = 停止
+
+# schedule list / show
+col-every = 周期
+col-from = 起始日期
+col-next = 下次
+col-scope = 服务内容
+label-every = 周期
+label-from = 起始日期
+label-next = 下次
+label-added = 建立
+label-stopped = 停止
+label-schedule = 保养计划
+label-scope = 服务内容

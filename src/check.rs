@@ -551,6 +551,11 @@ fn examine(
             check_history(path, &text, &v, |m| problem(None, None, m))?;
             Ok((i64::from(v.schema), v.id.clone(), Parsed::Nothing))
         }),
+        Kind::Schedule => record::parse_typed::<crate::model::schedule::Schedule>(path, &text)
+            .and_then(|s| {
+                check_history(path, &text, &s, |m| problem(None, None, m))?;
+                Ok((i64::from(s.schema), s.id.clone(), Parsed::Nothing))
+            }),
         Kind::Report => record::parse_typed::<FieldReport>(path, &text).map(|r| {
             (
                 i64::from(r.schema),

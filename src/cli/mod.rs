@@ -21,6 +21,7 @@ mod messages;
 mod output;
 mod people;
 mod report;
+mod schedule;
 mod sla;
 mod stats;
 mod stats_text;
@@ -202,6 +203,9 @@ A ticket cannot be closed while a request awaits review or the GM's decision."
     /// Tickets that arrive by themselves: `intake mail` (an MTA, fetchmail), `intake json` (a web form).
     #[command(subcommand, after_help = intake::INTAKE_HELP)]
     Intake(intake::Command),
+    /// Planned maintenance (定期保养): recurring visit requests, opened by `schedule run` from cron.
+    #[command(subcommand, after_help = schedule::SCHEDULE_HELP)]
+    Schedule(schedule::Command),
 }
 
 /// Runs the command; a panic (a bug) becomes one plain error line and exit code 70, never
@@ -301,6 +305,7 @@ fn run() -> ExitCode {
         Command::Workbook(a) => workbook::exec(&mut cx, a),
         Command::Visit(c) => visit::exec(&mut cx, c),
         Command::Intake(c) => intake::exec(&mut cx, c),
+        Command::Schedule(c) => schedule::exec(&mut cx, c),
     };
     let _ = cx.out.flush();
     // Commit only what succeeded; the records are written either way, so a failed commit

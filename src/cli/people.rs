@@ -119,6 +119,7 @@ impl<'a> People<'a> {
             .or_else(|| i18n::get(self.lang, &format!("sla-{}", v.replace('/', "-")), &[]))
             .or_else(|| as_word::<report::Outcome>(self.lang, v))
             .or_else(|| as_word::<measure::State>(self.lang, v))
+            .or_else(|| as_word::<svcdesk::model::schedule::State>(self.lang, v))
             .unwrap_or_else(|| v.to_string())
     }
 

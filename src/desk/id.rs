@@ -31,15 +31,18 @@ pub enum Kind {
     Measure,
     /// Site visits (外出服务): from the request (內部請示單) to the report that completes them.
     Visit,
+    /// Planned maintenance schedules: recurring visit requests for a customer.
+    Schedule,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 5] = [
+    pub const ALL: [Kind; 6] = [
         Kind::Customer,
         Kind::Ticket,
         Kind::Report,
         Kind::Measure,
         Kind::Visit,
+        Kind::Schedule,
     ];
 
     pub fn letter(self) -> char {
@@ -49,6 +52,7 @@ impl Kind {
             Kind::Report => 'R',
             Kind::Measure => 'M',
             Kind::Visit => 'V',
+            Kind::Schedule => 'S',
         }
     }
 
@@ -59,6 +63,7 @@ impl Kind {
             Kind::Report => "report",
             Kind::Measure => "measure",
             Kind::Visit => "visit",
+            Kind::Schedule => "schedule",
         }
     }
 
@@ -70,14 +75,15 @@ impl Kind {
             Kind::Report => "reports",
             Kind::Measure => "measures",
             Kind::Visit => "visits",
+            Kind::Schedule => "schedules",
         }
     }
 
     /// Tickets and reports pile up by the hundred thousand, so they are sharded by month
     /// (measures too, so every dated record reads the same way); customers stay flat so
-    /// people can browse them.
+    /// people can browse them; schedules are few and stay flat too.
     pub fn sharded(self) -> bool {
-        !matches!(self, Kind::Customer)
+        !matches!(self, Kind::Customer | Kind::Schedule)
     }
 
     pub fn from_letter(c: char) -> Option<Kind> {
@@ -104,6 +110,28 @@ impl Id {
             date.month(),
             date.day(),
             random
+        ))
+    }
+
+    /// An ID that is the same on every clone: the kind letter, `date`, and six Crockford
+    /// characters from the SHA-256 of `key` (e.g. a schedule's ID and an occurrence date),
+    /// so two desks that create "the same" record write the same file.
+    pub fn derived(kind: Kind, date: NaiveDate, key: &str) -> Id {
+        use sha2::{Digest, Sha256};
+        let digest = Sha256::digest(key.as_bytes());
+        let bits = digest[..8]
+            .iter()
+            .fold(0u64, |acc, b| (acc << 8) | u64::from(*b));
+        let code: String = (0..RANDOM_LEN)
+            .map(|i| CROCKFORD[((bits >> (59 - 5 * i)) & 31) as usize] as char)
+            .collect();
+        Id(format!(
+            "{}{:04}{:02}{:02}-{}",
+            kind.letter(),
+            date.year(),
+            date.month(),
+            date.day(),
+            code
         ))
     }
 
@@ -215,6 +243,27 @@ mod tests {
         assert!(m.as_str().starts_with("M20261124-"), "{m}");
         assert!(m.rel_path().starts_with("measures/2026/11"), "{m}");
         assert_eq!(Id::parse(m.as_str()).map(|i| i.kind()), Some(Kind::Measure));
+    }
+
+    #[test]
+    fn derived_ids_depend_only_on_their_key() {
+        let d = NaiveDate::from_ymd_opt(2027, 3, 2).unwrap();
+        let a = Id::derived(Kind::Visit, d, "S20261202-AAAAAA 2027-03-02");
+        assert_eq!(
+            a,
+            Id::derived(Kind::Visit, d, "S20261202-AAAAAA 2027-03-02")
+        );
+        assert_ne!(
+            a,
+            Id::derived(Kind::Visit, d, "S20261202-AAAAAA 2027-06-02")
+        );
+        assert_eq!(Id::parse(a.as_str()), Some(a.clone()));
+        assert!(a.as_str().starts_with("V20270302-"), "{a}");
+        let s = Id::generate(Kind::Schedule, d);
+        assert_eq!(
+            s.rel_path().parent().unwrap(),
+            std::path::Path::new("schedules")
+        );
     }
 
     #[test]

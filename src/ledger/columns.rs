@@ -572,10 +572,10 @@ fn json_cell(v: Option<&serde_json::Value>) -> String {
 /// The columns of `visit list --format csv`; `visit show --format csv` has one row per
 /// column.
 #[rustfmt::skip]
-pub const VISIT: [Column<crate::model::visit::Visit>; 17] = [
+pub const VISIT: [Column<crate::model::visit::Visit>; 18] = [
     Column { name: "id", zh: "外出单号", cell: |v| v.id.clone() },
     Column { name: "state", zh: "状态", cell: |v| v.state.to_string() },
-    Column { name: "ticket", zh: "工单号", cell: |v| v.ticket.clone() },
+    Column { name: "ticket", zh: "工单号", cell: |v| v.ticket.clone().unwrap_or_default() },
     Column { name: "customer", zh: "客户", cell: |v| v.customer.clone() },
     Column { name: "service_type", zh: "服务类型", cell: |v| v.service_type.to_string() },
     Column { name: "scope", zh: "服务内容", cell: |v| v.scope.clone() },
@@ -590,6 +590,7 @@ pub const VISIT: [Column<crate::model::visit::Visit>; 17] = [
     Column { name: "escalated", zh: "上报时间", cell: |v| time(&v.escalated) },
     Column { name: "escalated_to", zh: "上报对象", cell: |v| text(&v.escalated_to) },
     Column { name: "report", zh: "服务报告", cell: |v| text(&v.report) },
+    Column { name: "schedule", zh: "保养计划", cell: |v| text(&v.schedule) },
 ];
 
 #[cfg(test)]

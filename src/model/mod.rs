@@ -19,6 +19,7 @@ pub mod redact;
 pub mod report;
 pub mod report_review;
 pub mod routing;
+pub mod schedule;
 pub mod search;
 pub mod steps;
 pub mod ticket;

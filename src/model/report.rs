@@ -38,6 +38,8 @@ vocab!(
         ProblemHandling = "problem-handling",
         /// 技术培训: technical training.
         Training = "training",
+        /// 定期保养: planned maintenance (a schedule's visits).
+        Maintenance = "maintenance",
     }
 );
 
@@ -49,6 +51,7 @@ impl ServiceType {
             ServiceType::ConstructionGuidance => "现场施工指导",
             ServiceType::ProblemHandling => "现场问题处理",
             ServiceType::Training => "技术培训",
+            ServiceType::Maintenance => "定期保养",
         }
     }
 }
@@ -857,7 +860,11 @@ pub fn add_for_visit(desk: &Desk, visit: &str, mut new: NewReport) -> Result<Add
     let vis = v::check_complete(desk, &id, &new.by, when)?;
     let f = &mut new.fields;
     if f.ticket.is_none() && f.customer.is_none() {
-        f.ticket = Some(vis.ticket.clone());
+        // A planned visit (from a schedule) has no ticket: the report names its customer.
+        match &vis.ticket {
+            Some(t) => f.ticket = Some(t.clone()),
+            None => f.customer = Some(vis.customer.clone()),
+        }
     }
     if f.engineer.is_none() {
         f.engineer = vis.engineer.clone();
@@ -1120,7 +1127,7 @@ mod tests {
         }
         assert_eq!(
             ServiceType::names(),
-            "consultation, construction-guidance, problem-handling, training"
+            "consultation, construction-guidance, problem-handling, training, maintenance"
         );
     }
 }

@@ -147,6 +147,9 @@ pub struct Event {
     // approve, reject, escalate, start
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+    /// request: the maintenance schedule that opened it (`schedule run`), instead of a ticket.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<String>,
 }
 
 impl Event {
@@ -166,6 +169,7 @@ impl Event {
             to: None,
             report: None,
             text: None,
+            schedule: None,
         }
     }
 }
@@ -177,7 +181,9 @@ pub struct Visit {
     pub schema: u32,
     pub id: String,
     pub state: State,
-    pub ticket: String,
+    /// The ticket it is for; none for a planned visit a schedule opened.
+    #[serde(default)]
+    pub ticket: Option<String>,
     pub customer: String,
     pub service_type: ServiceType,
     pub scope: String,
@@ -220,6 +226,9 @@ pub struct Visit {
     /// The field-service report that completed it.
     #[serde(default)]
     pub report: Option<String>,
+    /// The maintenance schedule that opened it (`schedule run`).
+    #[serde(default)]
+    pub schedule: Option<String>,
     #[serde(default)]
     pub event: Vec<Event>,
 }
@@ -244,6 +253,7 @@ fn only_own_fields(e: &Event) -> Result<(), StepError> {
         ("scope", e.scope.is_some(), request),
         ("resources", e.resources.is_some(), request),
         ("date", e.date.is_some(), request),
+        ("schedule", e.schedule.is_some(), request),
         ("engineer", e.engineer.is_some(), a == Action::Schedule),
         (
             "appointment",
@@ -282,7 +292,21 @@ fn from_request(id: &str, e: &Event) -> Result<Visit, StepError> {
         schema: 1,
         id: id.to_string(),
         state: State::Requested,
-        ticket: need("a ticket", e.ticket.clone(), a)?,
+        ticket: match (&e.ticket, &e.schedule) {
+            (Some(_), Some(_)) => {
+                return Err(StepError::Invalid(
+                    "request takes a ticket or a schedule, not both".into(),
+                ));
+            }
+            (t, s) => {
+                need(
+                    "a ticket (or the schedule that opened it)",
+                    t.as_ref().or(s.as_ref()),
+                    a,
+                )?;
+                t.clone()
+            }
+        },
         customer: need("a customer", e.customer.clone(), a)?,
         service_type: need("a service type", e.service_type, a)?,
         scope: need("the scope of the work (scope)", text(&e.scope), a)?,
@@ -297,6 +321,7 @@ fn from_request(id: &str, e: &Event) -> Result<Visit, StepError> {
         escalated: None,
         escalated_to: None,
         report: None,
+        schedule: e.schedule.clone(),
         event: vec![e.clone()],
     })
 }
@@ -393,7 +418,7 @@ impl Record for Visit {
         let s = |v: &Option<String>| v.as_deref().map(Value::from);
         vec![
             ("state", Some(Value::from(self.state.as_str()))),
-            ("ticket", Some(Value::from(self.ticket.as_str()))),
+            ("ticket", s(&self.ticket)),
             ("customer", Some(Value::from(self.customer.as_str()))),
             (
                 "service_type",
@@ -414,6 +439,7 @@ impl Record for Visit {
             ("escalated", self.escalated.map(datetime_value)),
             ("escalated_to", s(&self.escalated_to)),
             ("report", s(&self.report)),
+            ("schedule", s(&self.schedule)),
         ]
     }
 }
@@ -478,6 +504,7 @@ pub fn request(desk: &Desk, new: NewVisit) -> Result<Added> {
     let created = desk.local(new.at);
     let mut e = Event::new(created, new.by, Action::Request);
     e.ticket = Some(ticket.to_string());
+    e.schedule = None;
     e.customer = Some(customer);
     e.service_type = Some(new.service_type);
     e.scope = Some(new.scope.trim().to_string()).filter(|s| !s.is_empty());
@@ -492,6 +519,49 @@ pub fn request(desk: &Desk, new: NewVisit) -> Result<Added> {
         .map_err(|(_, err)| Error::invalid(err.to_string()))?;
     let path = record::create_file(desk, &id, &v)?;
     Ok(Added { id, path, visit: v })
+}
+
+/// A planned visit request a maintenance schedule opens: its ID and every byte of its
+/// file follow from the schedule and the occurrence, so clones running `schedule run`
+/// write the same file.
+pub struct Planned {
+    pub id: Id,
+    pub schedule: String,
+    pub customer: String,
+    pub service_type: ServiceType,
+    pub scope: String,
+    pub resources: Option<String>,
+    /// The day wanted (the occurrence moved to a working day).
+    pub date: NaiveDate,
+    /// Who added the schedule: the request is made in their name.
+    pub by: String,
+    /// The occurrence's day, 00:00 desk time.
+    pub at: DateTime<FixedOffset>,
+}
+
+impl Planned {
+    /// The visit as it would be written, checked by the one history engine.
+    pub fn visit(&self) -> Result<Visit> {
+        let mut e = Event::new(self.at, self.by.clone(), Action::Request);
+        e.customer = Some(self.customer.clone());
+        e.service_type = Some(self.service_type);
+        e.scope = Some(self.scope.clone());
+        e.resources = self.resources.clone();
+        e.date = Some(self.date);
+        e.schedule = Some(self.schedule.clone());
+        record::replay(self.id.as_str(), std::slice::from_ref(&e))
+            .map_err(|(_, err)| Error::invalid(err.to_string()))
+    }
+}
+
+/// Writes a planned visit request unless its file exists (opened before, here or on a
+/// clone). Returns its path when written. Call under the desk lock.
+pub fn open_planned(desk: &Desk, p: &Planned) -> Result<Option<PathBuf>> {
+    if desk.path_of(&p.id).exists() {
+        return Ok(None);
+    }
+    let v = p.visit()?;
+    record::create_file(desk, &p.id, &v).map(Some)
 }
 
 /// The desk's own rules for a step: approvers' roles, staff names.
@@ -619,7 +689,10 @@ impl Filter {
                 .engineer
                 .as_deref()
                 .is_none_or(|e| v.engineer.as_deref() == Some(e))
-            && self.ticket.as_deref().is_none_or(|t| v.ticket == t)
+            && self
+                .ticket
+                .as_deref()
+                .is_none_or(|t| v.ticket.as_deref() == Some(t))
     }
 }
 

@@ -47,6 +47,7 @@ mod reach;
 mod readme;
 mod report;
 mod review;
+mod schedules;
 mod shared_desk;
 mod sla;
 mod sla_keys;

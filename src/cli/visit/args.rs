@@ -12,7 +12,8 @@ use super::super::output::Format;
 pub struct RequestArgs {
     /// The ticket the visit is for (a unique prefix of its ID or of its code part).
     pub(super) ticket: String,
-    /// The kind of service: consultation, construction-guidance, problem-handling, training.
+    /// The kind of service: consultation, construction-guidance, problem-handling, training,
+    /// maintenance.
     #[arg(long = "type", value_parser = values::word::<ServiceType>())]
     pub(super) service_type: ServiceType,
     /// What the visit is to do (the request's 服务内容).

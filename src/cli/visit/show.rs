@@ -58,7 +58,11 @@ pub(super) fn list_table(desk: &Desk, all: &[Visit]) -> Rows {
             v.id.clone(),
             v.state.to_string(),
             v.date.to_string(),
-            v.ticket.clone(),
+            // A planned visit has no ticket: its schedule (S…) stands in.
+            v.ticket
+                .clone()
+                .or_else(|| v.schedule.clone())
+                .unwrap_or_default(),
             v.service_type.to_string(),
             v.engineer.clone().unwrap_or_default(),
             v.appointment.map(|t| local(desk, t)).unwrap_or_default(),
@@ -89,7 +93,8 @@ pub(super) fn show_text(desk: &Desk, v: &Visit, now: DateTime<Utc>) -> String {
     let mut out = output::fields(&[
         ("id", v.id.clone()),
         ("state", v.state.to_string()),
-        ("ticket", v.ticket.clone()),
+        ("ticket", s(&v.ticket)),
+        ("schedule", s(&v.schedule)),
         ("customer", v.customer.clone()),
         ("service type", v.service_type.to_string()),
         ("scope", v.scope.clone()),
