@@ -571,3 +571,21 @@ report-state-rejected = rejected
 label-visit = visit
 label-review = review
 vocab-action-customer-reply = customer-reply
+
+# intel::IntelKind
+intel-intel-kind-problem = problem
+intel-intel-kind-suggestion = suggestion
+intel-intel-kind-competitor-price = competitor-price
+intel-intel-kind-promotion = promotion
+
+# intel::State
+intel-state-open = open
+intel-state-assigned = assigned
+intel-state-closed = closed
+
+# intel::Action
+intel-action-add = add
+intel-action-assign = assign
+intel-action-note = note
+intel-action-close = close
+stats-intel = 旬报 intelligence items by 旬 and kind (state now):

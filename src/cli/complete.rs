@@ -51,6 +51,7 @@ fn candidates(desk: &Desk, kind: &str) -> Vec<String> {
         "customer" => ids(desk, Kind::Customer),
         "report" => ids(desk, Kind::Report),
         "measure" => ids(desk, Kind::Measure),
+        "intel" => ids(desk, Kind::Intel),
         "cause" => c.causes.keys().cloned().collect(),
         "view" => c.views.keys().map(|v| format!("@{v}")).collect(),
         "template" => svcdesk::template::files(&desk.root)

@@ -15,6 +15,7 @@ mod hooks;
 mod import;
 mod init;
 mod intake;
+mod intel;
 mod ledger;
 mod measure;
 mod messages;
@@ -202,6 +203,9 @@ A ticket cannot be closed while a request awaits review or the GM's decision."
     /// Tickets that arrive by themselves: `intake mail` (an MTA, fetchmail), `intake json` (a web form).
     #[command(subcommand, after_help = intake::INTAKE_HELP)]
     Intake(intake::Command),
+    /// Sales intelligence (旬报): problems, suggestions, competitor prices, promotions, followed up.
+    #[command(subcommand, after_help = intel::INTEL_HELP)]
+    Intel(intel::Command),
 }
 
 /// Runs the command; a panic (a bug) becomes one plain error line and exit code 70, never
@@ -301,6 +305,7 @@ fn run() -> ExitCode {
         Command::Workbook(a) => workbook::exec(&mut cx, a),
         Command::Visit(c) => visit::exec(&mut cx, c),
         Command::Intake(c) => intake::exec(&mut cx, c),
+        Command::Intel(c) => intel::exec(&mut cx, c),
     };
     let _ = cx.out.flush();
     // Commit only what succeeded; the records are written either way, so a failed commit

@@ -162,6 +162,12 @@ pub struct Args {
     /// CSV: the improvement measures (改进措施) by kind instead of the figures.
     #[arg(long)]
     measures: bool,
+    /// The 旬报 intelligence items by 旬, kind and state instead of the figures.
+    #[arg(long, conflicts_with_all = ["quarter", "from", "by", "top", "trend", "measures", "skip_bad"])]
+    intel: bool,
+    /// With --intel: one 旬 (2026-12-上旬 or 2026-12-1, this, last) instead of a month.
+    #[arg(long, value_name = "XUN", requires = "intel", conflicts_with = "month")]
+    period: Option<String>,
     #[arg(long, value_enum, default_value_t)]
     format: Format,
     #[command(flatten)]
@@ -189,6 +195,20 @@ fn period(desk: &Desk, a: &Args, today: chrono::NaiveDate) -> Result<Period> {
 }
 
 pub fn exec(cx: &mut Context, a: Args) -> Result<u8> {
+    if a.intel {
+        let desk = cx.desk()?;
+        let today = desk.local(cx.time(&desk, None)?).date_naive();
+        let month = match &a.month {
+            Some(m) => m.on(today, desk.tz())?,
+            None => Month::of(today),
+        };
+        let xun = a
+            .period
+            .as_deref()
+            .map(|p| svcdesk::model::intel::parse_xun(p, today))
+            .transpose()?;
+        return super::intel::stats(cx, &desk, month, xun, a.format, &a.csv);
+    }
     let replacing = [a.top.is_some(), a.trend.is_some(), a.measures]
         .iter()
         .filter(|x| **x)

@@ -31,15 +31,18 @@ pub enum Kind {
     Measure,
     /// Site visits (外出服务): from the request (內部請示單) to the report that completes them.
     Visit,
+    /// Sales intelligence items (旬报): problems, suggestions, competitor prices, promotions.
+    Intel,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 5] = [
+    pub const ALL: [Kind; 6] = [
         Kind::Customer,
         Kind::Ticket,
         Kind::Report,
         Kind::Measure,
         Kind::Visit,
+        Kind::Intel,
     ];
 
     pub fn letter(self) -> char {
@@ -49,6 +52,7 @@ impl Kind {
             Kind::Report => 'R',
             Kind::Measure => 'M',
             Kind::Visit => 'V',
+            Kind::Intel => 'I',
         }
     }
 
@@ -59,6 +63,7 @@ impl Kind {
             Kind::Report => "report",
             Kind::Measure => "measure",
             Kind::Visit => "visit",
+            Kind::Intel => "intel",
         }
     }
 
@@ -70,6 +75,7 @@ impl Kind {
             Kind::Report => "reports",
             Kind::Measure => "measures",
             Kind::Visit => "visits",
+            Kind::Intel => "intel",
         }
     }
 

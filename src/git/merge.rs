@@ -115,6 +115,10 @@ pub fn merge(base: &str, ours: &str, theirs: &str) -> Merged {
         merge_history::<Measure>(&b, &o, &t, ours, theirs)
     } else if (has_history(&o) || has_history(&t)) && (is_visit(&o) || is_visit(&t)) {
         merge_history::<crate::model::visit::Visit>(&b, &o, &t, ours, theirs)
+    } else if (has_history(&o) || has_history(&t))
+        && (is_kind(&o, Kind::Intel) || is_kind(&t, Kind::Intel))
+    {
+        merge_history::<crate::model::intel::Intel>(&b, &o, &t, ours, theirs)
     } else if has_history(&o) || has_history(&t) {
         merge_history::<Ticket>(&b, &o, &t, ours, theirs)
     } else {

@@ -15,12 +15,13 @@ use crate::error::{Error, Result};
 
 /// The lines `.gitattributes` needs (paths relative to the desk root, where the file is):
 /// record files merge with svcdesk's driver, attached files are stored whole.
-pub const ATTRIBUTES: [&str; 6] = [
+pub const ATTRIBUTES: [&str; 7] = [
     "customers/*.toml merge=svcdesk",
     "tickets/**/*.toml merge=svcdesk",
     "reports/**/*.toml merge=svcdesk",
     "worklog/*.toml merge=svcdesk",
     "measures/**/*.toml merge=svcdesk",
+    "intel/**/*.toml merge=svcdesk",
     crate::desk::attachments::GIT_ATTRIBUTE,
 ];
 
