@@ -105,6 +105,12 @@ Improvement measures (改进措施, see `svcdesk measure --help`): the table add
 with, per kind (training, process, product) and in total, the measures added and done in
 the period, and those open and overdue at its end (or now); JSON has them as `measures`.
 
+旬报 intelligence items (see `svcdesk intel --help`): --intel replaces the report with
+their counts per 旬 and kind by state now (period,kind,open,assigned,closed,total), for
+the three 旬 of --month (default this month) or the one 旬 of --period (2026-12-上旬,
+2026-12-1, this, last); --lang zh: 旬報問題及建議信息跟蹤反饋記錄表 (旬,类型,待跟踪,跟踪中,
+已反馈,合计).
+
 --top N, --trend N and --measures: the table shows them as sections after the figures.
 CSV holds one table per file, so with --format csv they replace the figures:
   --top N:   period,list,rank,key,name,tickets,share_pct

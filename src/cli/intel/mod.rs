@@ -19,8 +19,8 @@ pub const INTEL_HELP: &str = "\
 Examples:
   svcdesk intel add --kind problem --by wang --period 2026-12-上旬 \\
       -m 'X200 jams in humid weather' --customer C20261101-ABCDEF --product X200
-  svcdesk intel add --kind competitor-price --by wang --price 1250 --competitor Acme \\
-      --product X200 -m 'Acme X9 offered at 1250 to our customers'
+  svcdesk intel add --kind competitor-price --by wang --price 1250 \\
+      --competitor Acme --product X200 -m 'Acme X9 offered at 1250'
   svcdesk intel assign I3F7 --owner li
   svcdesk intel note I3F7 -m 'asked the plant for humidity test data'
   svcdesk intel close I3F7 -m 'seal changed from batch 2027-01; customer told'
