@@ -15,7 +15,7 @@ use super::Context;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// category, department, staff, grade, ticket, customer, report, measure, cause or template
+    /// category, department, staff, grade, ticket, customer, report, measure, cause, template or intel
     kind: String,
     /// Only candidates that start with this (case-insensitive)
     #[arg(default_value = "", allow_hyphen_values = true)]
@@ -120,6 +120,7 @@ fn positional_kind(group: &str, arg: &clap::Arg) -> Option<&'static str> {
             "customer" => Some("customer"),
             "report" => Some("report"),
             "measure" => Some("measure"),
+            "intel" => Some("intel"),
             _ => None,
         },
         n => by_value_name(n),
