@@ -567,3 +567,45 @@ fn a_note_on_one_clone_and_a_close_on_the_other_merge_into_one_history() {
     let check = sd(&a, DEC3, &["check"]);
     assert_eq!(check.status.code(), Some(0), "{}", stdout(&check));
 }
+
+#[test]
+fn a_customer_is_stored_by_its_full_id_and_an_unknown_one_is_refused() {
+    let desk = TestDesk::new();
+    let c = desk.add(&["--name", "华东机械"]);
+    let id = add(
+        &desk,
+        DEC2,
+        &[
+            "--kind",
+            "suggestion",
+            "--by",
+            "wang",
+            "--customer",
+            &c[10..],
+            "-m",
+            "x",
+        ],
+    );
+    let t: toml::Table = desk.read(&rel(&id)).parse().unwrap();
+    assert_eq!(t["customer"].as_str(), Some(c.as_str()));
+    let o = run_at(
+        &desk,
+        DEC2,
+        &[
+            "intel",
+            "add",
+            "--kind",
+            "problem",
+            "--by",
+            "wang",
+            "--customer",
+            "ZZZZZZ",
+            "-m",
+            "x",
+        ],
+    );
+    assert_ne!(o.status.code(), Some(0));
+    assert!(stderr(&o).contains("ZZZZZZ"), "{}", stderr(&o));
+    assert_eq!(intel_files(&desk.root), 1);
+    ok(&desk, DEC2, &["check"]);
+}
