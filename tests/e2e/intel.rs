@@ -609,3 +609,35 @@ fn a_customer_is_stored_by_its_full_id_and_an_unknown_one_is_refused() {
     assert_eq!(intel_files(&desk.root), 1);
     ok(&desk, DEC2, &["check"]);
 }
+
+#[test]
+fn the_list_reads_in_chinese_with_the_staff_names() {
+    let desk = TestDesk::new();
+    desk.append_config(&roster(&[LI, WANG]));
+    let id = add(
+        &desk,
+        DEC2,
+        &[
+            "--kind",
+            "competitor-price",
+            "--by",
+            "wang",
+            "--price",
+            "99",
+            "--competitor",
+            "Acme",
+            "-m",
+            "x",
+        ],
+    );
+    ok(&desk, DEC2, &["intel", "assign", &id, "--owner", "li"]);
+    let zh = ok(&desk, DEC2, &["--lang", "zh", "intel", "list"]);
+    for want in ["竞品价格", "跟踪中", "王工", "李丽", "业务员", "跟踪人"] {
+        assert!(zh.contains(want), "{want} in\n{zh}");
+    }
+    let en = ok(&desk, DEC2, &["intel", "list"]);
+    assert!(
+        en.contains("competitor-price") && en.contains("wang") && !en.contains("王工"),
+        "{en}"
+    );
+}

@@ -175,7 +175,10 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
                     sheet::write(&rows, CsvArgs::default().opts(cx.script_lang()), &show::ZH)
                 }
                 Format::Table if all.is_empty() => String::new(),
-                Format::Table => show::list_table(cx.lang(&desk), &all).to_table(cx.width()),
+                Format::Table => {
+                    let people = super::people::People::new(cx.lang(&desk), &desk);
+                    show::list_table(people, &all).to_table(cx.width())
+                }
             };
             cx.print(&text)?;
             if all.is_empty() && a.format == Format::Table {

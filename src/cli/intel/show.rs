@@ -95,7 +95,8 @@ fn word(lang: Lang, i: &Intel, column: &str) -> String {
 }
 
 /// The terminal view keeps what people scan; CSV and JSON carry everything.
-pub(super) fn list_table(lang: Lang, all: &[Intel]) -> Rows {
+pub(super) fn list_table(people: crate::cli::people::People, all: &[Intel]) -> Rows {
+    let lang = people.lang;
     let cols = ["id", "period", "kind", "state", "sales", "owner", "text"];
     let mut rows = Rows::new(cols.iter().map(|c| heading(lang, c, &ZH)).collect());
     for i in all {
@@ -104,8 +105,11 @@ pub(super) fn list_table(lang: Lang, all: &[Intel]) -> Rows {
             i.period.clone(),
             word(lang, i, "kind"),
             word(lang, i, "state"),
-            i.sales.clone(),
-            i.owner.clone().unwrap_or_default(),
+            people.staff(&i.sales),
+            i.owner
+                .as_deref()
+                .map(|o| people.staff(o))
+                .unwrap_or_default(),
             i.text.clone(),
         ]);
     }
