@@ -593,3 +593,20 @@ label-added = added
 label-stopped = stopped
 label-schedule = schedule
 label-scope = scope
+# intel::IntelKind
+intel-intel-kind-problem = problem
+intel-intel-kind-suggestion = suggestion
+intel-intel-kind-competitor-price = competitor-price
+intel-intel-kind-promotion = promotion
+
+# intel::State
+intel-state-open = open
+intel-state-assigned = assigned
+intel-state-closed = closed
+
+# intel::Action
+intel-action-add = add
+intel-action-assign = assign
+intel-action-note = note
+intel-action-close = close
+stats-intel = 旬报 intelligence items by 旬 and kind (state now):

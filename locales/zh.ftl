@@ -592,3 +592,20 @@ label-added = 建立
 label-stopped = 停止
 label-schedule = 保养计划
 label-scope = 服务内容
+# intel::IntelKind
+intel-intel-kind-problem = 问题
+intel-intel-kind-suggestion = 建议
+intel-intel-kind-competitor-price = 竞品价格
+intel-intel-kind-promotion = 促销
+
+# intel::State
+intel-state-open = 待跟踪
+intel-state-assigned = 跟踪中
+intel-state-closed = 已反馈
+
+# intel::Action
+intel-action-add = 新增
+intel-action-assign = 指派
+intel-action-note = 跟踪记录
+intel-action-close = 反馈关闭
+stats-intel = 旬報問題及建議信息跟蹤反饋記錄表

@@ -95,6 +95,7 @@ enum Parsed {
     Ticket(TicketRefs),
     Report(Box<FieldReport>),
     Measure(Box<Measure>),
+    Intel(Box<crate::model::intel::Intel>),
 }
 
 struct TicketRefs {
@@ -269,6 +270,7 @@ pub fn check(desk: &Desk, now: chrono::DateTime<chrono::Utc>) -> Result<Report> 
     let mut tickets: Vec<(PathBuf, TicketRefs)> = Vec::new();
     let mut field_reports: Vec<(PathBuf, FieldReport)> = Vec::new();
     let mut measures: Vec<(PathBuf, Measure)> = Vec::new();
+    let mut intel: Vec<(PathBuf, crate::model::intel::Intel)> = Vec::new();
     let mut duplicates = Vec::new();
     for x in &examined {
         if let Some(id) = &x.id {
@@ -294,6 +296,7 @@ pub fn check(desk: &Desk, now: chrono::DateTime<chrono::Utc>) -> Result<Report> 
             Parsed::Ticket(t) => tickets.push((x.rel, t)),
             Parsed::Report(r) => field_reports.push((x.rel, *r)),
             Parsed::Measure(m) => measures.push((x.rel, *m)),
+            Parsed::Intel(i) => intel.push((x.rel, *i)),
         }
     }
     // A reference is good when the customer's file exists, even if that file is broken
@@ -349,6 +352,17 @@ pub fn check(desk: &Desk, now: chrono::DateTime<chrono::Utc>) -> Result<Report> 
     // is configured (history and fields were checked file by file).
     for (rel, m) in &measures {
         for msg in m.reference_problems(&desk.config, &ticket_ids) {
+            report.problems.push(Problem {
+                path: rel.clone(),
+                line: None,
+                column: None,
+                message: msg,
+            });
+        }
+    }
+    // 旬报 items: their sales person and owner are staff, their customer exists.
+    for (rel, i) in &intel {
+        for msg in i.reference_problems(&desk.config, &customer_ids) {
             report.problems.push(Problem {
                 path: rel.clone(),
                 line: None,
@@ -556,6 +570,16 @@ fn examine(
                 check_history(path, &text, &s, |m| problem(None, None, m))?;
                 Ok((i64::from(s.schema), s.id.clone(), Parsed::Nothing))
             }),
+        Kind::Intel => {
+            record::parse_typed::<crate::model::intel::Intel>(path, &text).and_then(|i| {
+                check_history(path, &text, &i, |m| problem(None, None, m))?;
+                Ok((
+                    i64::from(i.schema),
+                    i.id.clone(),
+                    Parsed::Intel(Box::new(i)),
+                ))
+            })
+        }
         Kind::Report => record::parse_typed::<FieldReport>(path, &text).map(|r| {
             (
                 i64::from(r.schema),

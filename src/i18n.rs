@@ -295,6 +295,9 @@ mod tests {
         check_words::<crate::model::report::State>(&mut seen);
         check_words::<crate::model::schedule::State>(&mut seen);
         check_words::<crate::model::schedule::Action>(&mut seen);
+        check_words::<crate::model::intel::IntelKind>(&mut seen);
+        check_words::<crate::model::intel::State>(&mut seen);
+        check_words::<crate::model::intel::Action>(&mut seen);
 
         // Every `vocab!(` in the sources names a vocabulary checked above.
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");

@@ -15,7 +15,7 @@ use super::Context;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// category, department, staff, grade, ticket, customer, report, measure, cause or template
+    /// category, department, staff, grade, ticket, customer, report, measure, cause, template or intel
     kind: String,
     /// Only candidates that start with this (case-insensitive)
     #[arg(default_value = "", allow_hyphen_values = true)]
@@ -51,6 +51,7 @@ fn candidates(desk: &Desk, kind: &str) -> Vec<String> {
         "customer" => ids(desk, Kind::Customer),
         "report" => ids(desk, Kind::Report),
         "measure" => ids(desk, Kind::Measure),
+        "intel" => ids(desk, Kind::Intel),
         "cause" => c.causes.keys().cloned().collect(),
         "view" => c.views.keys().map(|v| format!("@{v}")).collect(),
         "template" => svcdesk::template::files(&desk.root)
@@ -119,6 +120,7 @@ fn positional_kind(group: &str, arg: &clap::Arg) -> Option<&'static str> {
             "customer" => Some("customer"),
             "report" => Some("report"),
             "measure" => Some("measure"),
+            "intel" => Some("intel"),
             _ => None,
         },
         n => by_value_name(n),

@@ -15,6 +15,7 @@ mod hooks;
 mod import;
 mod init;
 mod intake;
+mod intel;
 mod ledger;
 mod measure;
 mod messages;
@@ -206,6 +207,9 @@ A ticket cannot be closed while a request awaits review or the GM's decision."
     /// Planned maintenance (定期保养): recurring visit requests, opened by `schedule run` from cron.
     #[command(subcommand, after_help = schedule::SCHEDULE_HELP)]
     Schedule(schedule::Command),
+    /// Sales intelligence (旬报): problems, suggestions, competitor prices, promotions, followed up.
+    #[command(subcommand, after_help = intel::INTEL_HELP)]
+    Intel(intel::Command),
 }
 
 /// Runs the command; a panic (a bug) becomes one plain error line and exit code 70, never
@@ -306,6 +310,7 @@ fn run() -> ExitCode {
         Command::Visit(c) => visit::exec(&mut cx, c),
         Command::Intake(c) => intake::exec(&mut cx, c),
         Command::Schedule(c) => schedule::exec(&mut cx, c),
+        Command::Intel(c) => intel::exec(&mut cx, c),
     };
     let _ = cx.out.flush();
     // Commit only what succeeded; the records are written either way, so a failed commit

@@ -105,6 +105,12 @@ Improvement measures (改进措施, see `svcdesk measure --help`): the table add
 with, per kind (training, process, product) and in total, the measures added and done in
 the period, and those open and overdue at its end (or now); JSON has them as `measures`.
 
+旬报 intelligence items (see `svcdesk intel --help`): --intel replaces the report with
+their counts per 旬 and kind by state now (period,kind,open,assigned,closed,total), for
+the three 旬 of --month (default this month) or the one 旬 of --period (2026-12-上旬,
+2026-12-1, this, last); --lang zh: 旬報問題及建議信息跟蹤反饋記錄表 (旬,类型,待跟踪,跟踪中,
+已反馈,合计).
+
 --top N, --trend N and --measures: the table shows them as sections after the figures.
 CSV holds one table per file, so with --format csv they replace the figures:
   --top N:   period,list,rank,key,name,tickets,share_pct
@@ -162,6 +168,12 @@ pub struct Args {
     /// CSV: the improvement measures (改进措施) by kind instead of the figures.
     #[arg(long)]
     measures: bool,
+    /// The 旬报 intelligence items by 旬, kind and state instead of the figures.
+    #[arg(long, conflicts_with_all = ["quarter", "from", "by", "top", "trend", "measures", "skip_bad"])]
+    intel: bool,
+    /// With --intel: one 旬 (2026-12-上旬 or 2026-12-1, this, last) instead of a month.
+    #[arg(long, value_name = "XUN", requires = "intel", conflicts_with = "month")]
+    period: Option<String>,
     #[arg(long, value_enum, default_value_t)]
     format: Format,
     #[command(flatten)]
@@ -189,6 +201,20 @@ fn period(desk: &Desk, a: &Args, today: chrono::NaiveDate) -> Result<Period> {
 }
 
 pub fn exec(cx: &mut Context, a: Args) -> Result<u8> {
+    if a.intel {
+        let desk = cx.desk()?;
+        let today = desk.local(cx.time(&desk, None)?).date_naive();
+        let month = match &a.month {
+            Some(m) => m.on(today, desk.tz())?,
+            None => Month::of(today),
+        };
+        let xun = a
+            .period
+            .as_deref()
+            .map(|p| svcdesk::model::intel::parse_xun(p, today))
+            .transpose()?;
+        return super::intel::stats(cx, &desk, month, xun, a.format, &a.csv);
+    }
     let replacing = [a.top.is_some(), a.trend.is_some(), a.measures]
         .iter()
         .filter(|x| **x)

@@ -33,16 +33,19 @@ pub enum Kind {
     Visit,
     /// Planned maintenance schedules: recurring visit requests for a customer.
     Schedule,
+    /// Sales intelligence items (旬报): problems, suggestions, competitor prices, promotions.
+    Intel,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 6] = [
+    pub const ALL: [Kind; 7] = [
         Kind::Customer,
         Kind::Ticket,
         Kind::Report,
         Kind::Measure,
         Kind::Visit,
         Kind::Schedule,
+        Kind::Intel,
     ];
 
     pub fn letter(self) -> char {
@@ -53,6 +56,7 @@ impl Kind {
             Kind::Measure => 'M',
             Kind::Visit => 'V',
             Kind::Schedule => 'S',
+            Kind::Intel => 'I',
         }
     }
 
@@ -64,6 +68,7 @@ impl Kind {
             Kind::Measure => "measure",
             Kind::Visit => "visit",
             Kind::Schedule => "schedule",
+            Kind::Intel => "intel",
         }
     }
 
@@ -76,6 +81,7 @@ impl Kind {
             Kind::Measure => "measures",
             Kind::Visit => "visits",
             Kind::Schedule => "schedules",
+            Kind::Intel => "intel",
         }
     }
 
@@ -188,7 +194,16 @@ pub fn normalize(s: &str) -> Option<String> {
     }
     let upper = s.to_ascii_uppercase();
     // Aliases apply only after the date, where letters are random: the kind letter stays.
-    let (head, tail) = upper.split_at(upper.find('-').map_or(0, |i| i + 1).min(upper.len()));
+    // Without a dash, a letter then four digits is a kind letter and a year (`I2026…`,
+    // an intel item's ID typed without its dash), not an alias of 1.
+    let dated = upper.len() >= 5
+        && upper.as_bytes()[0].is_ascii_alphabetic()
+        && upper.as_bytes()[1..5].iter().all(u8::is_ascii_digit);
+    let head_len = upper
+        .find('-')
+        .map_or(usize::from(dated), |i| i + 1)
+        .min(upper.len());
+    let (head, tail) = upper.split_at(head_len);
     let tail: String = tail
         .chars()
         .map(|c| match c {
@@ -224,6 +239,17 @@ pub fn matches(id: &str, q: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_intel_id_typed_without_its_dash_keeps_its_kind_letter() {
+        assert_eq!(normalize("i20261202").as_deref(), Some("I20261202"));
+        assert!(matches(
+            "I20261202-E3KBX8",
+            &normalize("I20261202E3").unwrap()
+        ));
+        // A random part typed with I for 1 is still read as 1.
+        assert_eq!(normalize("I3F7").as_deref(), Some("13F7"));
+    }
 
     #[test]
     fn generated_ids_parse_and_locate() {

@@ -119,6 +119,10 @@ pub fn merge(base: &str, ours: &str, theirs: &str) -> Merged {
         && (is_kind(&o, Kind::Schedule) || is_kind(&t, Kind::Schedule))
     {
         merge_history::<crate::model::schedule::Schedule>(&b, &o, &t, ours, theirs)
+    } else if (has_history(&o) || has_history(&t))
+        && (is_kind(&o, Kind::Intel) || is_kind(&t, Kind::Intel))
+    {
+        merge_history::<crate::model::intel::Intel>(&b, &o, &t, ours, theirs)
     } else if has_history(&o) || has_history(&t) {
         merge_history::<Ticket>(&b, &o, &t, ours, theirs)
     } else {
@@ -1259,6 +1263,70 @@ action = "start"
             MEASURE,
             &format!("{MEASURE}{done}"),
             &format!("{MEASURE}{done2}"),
+        );
+        assert!(!m.is_clean(), "{m:?}");
+    }
+
+    #[test]
+    fn intel_histories_union_and_two_closes_conflict() {
+        const INTEL: &str = r#"schema = 1
+id = "I20261202-E3KBX8"
+state = "assigned"
+kind = "problem"
+sales = "wang"
+period = "2026-12-上旬"
+text = "jams"
+owner = "li"
+created = 2026-12-02T10:00:00+08:00
+created_by = "wang"
+
+[[event]]
+at = 2026-12-02T10:00:00+08:00
+by = "wang"
+action = "add"
+kind = "problem"
+sales = "wang"
+period = "2026-12-上旬"
+text = "jams"
+
+[[event]]
+at = 2026-12-02T10:00:00+08:00
+by = "wang"
+action = "assign"
+owner = "li"
+"#;
+        let note = ev(
+            "2026-12-03T09:00:00+08:00",
+            "li",
+            "note",
+            "text = \"called\"\n",
+        );
+        let close = ev(
+            "2026-12-03T10:00:00+08:00",
+            "li",
+            "close",
+            "text = \"done\"\n",
+        );
+        let m = merge(INTEL, &format!("{INTEL}{close}"), &format!("{INTEL}{note}"));
+        let Merged::Clean(text) = &m else {
+            panic!("{m:?}")
+        };
+        let merged: crate::model::intel::Intel = toml::from_str(text).expect("parses");
+        let replayed: crate::model::intel::Intel =
+            record::replay(&merged.id, &merged.event).expect("replays");
+        assert!(record::drift(&merged, &replayed).is_empty(), "{text}");
+        let actions: Vec<_> = merged.event.iter().map(|e| e.action.as_str()).collect();
+        assert_eq!(actions, ["add", "assign", "note", "close"]);
+        let close2 = ev(
+            "2026-12-03T11:00:00+08:00",
+            "wang",
+            "close",
+            "text = \"other\"\n",
+        );
+        let m = merge(
+            INTEL,
+            &format!("{INTEL}{close}"),
+            &format!("{INTEL}{close2}"),
         );
         assert!(!m.is_clean(), "{m:?}");
     }

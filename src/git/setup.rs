@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 
 /// The lines `.gitattributes` needs (paths relative to the desk root, where the file is):
 /// record files merge with svcdesk's driver, attached files are stored whole.
-pub const ATTRIBUTES: [&str; 8] = [
+pub const ATTRIBUTES: [&str; 9] = [
     "customers/*.toml merge=svcdesk",
     "tickets/**/*.toml merge=svcdesk",
     "reports/**/*.toml merge=svcdesk",
@@ -23,6 +23,7 @@ pub const ATTRIBUTES: [&str; 8] = [
     "measures/**/*.toml merge=svcdesk",
     "visits/**/*.toml merge=svcdesk",
     "schedules/*.toml merge=svcdesk",
+    "intel/**/*.toml merge=svcdesk",
     crate::desk::attachments::GIT_ATTRIBUTE,
 ];
 

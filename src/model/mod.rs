@@ -10,6 +10,7 @@ pub mod customer;
 pub mod duplicates;
 pub mod fields;
 pub mod intake;
+pub mod intel;
 pub mod lifecycle;
 pub mod listing;
 pub mod measure;

@@ -34,6 +34,7 @@ mod import_atomic;
 mod import_attachments;
 mod import_tickets;
 mod intake;
+mod intel;
 mod ladder;
 mod lang;
 mod lifecycle;

@@ -116,6 +116,8 @@ reports/2026/11/R20261124-4D8P1Q.toml
     one file per field-service report
 measures/2026/11/M20261124-Q3F7AB.toml
     one file per improvement measure: fields, then [[event]] history
+intel/2026/12/I20261202-7KQ2XM.toml
+    one 旬报 item (sales intelligence): fields, then [[event]] history
 worklog/wang.toml
     an engineer's work log, one [[entry]] per piece of work
 attachments/58/91b5b522….jpg
