@@ -1462,17 +1462,18 @@ reviewers = ["supervisor", "head"]
 # revisit close reopen ship comp-request approve-return ... A step not listed is open to
 # everyone on the staff list; the built-in rules hold as well (finance reviews and the
 # gm approves compensation, the warehouse ships, a supervisor, head, manager or gm
-# approves a return). Nothing is checked while [[staff]] is empty. The manuals' split,
-# sales keeping to customers and leads (no resolving or closing service tickets), to
-# adapt and uncomment:
-# [permissions]
-# accept = ["agent", "engineer", "supervisor", "head", "manager"]
-# diagnose = ["engineer", "supervisor", "head"]
-# plan = ["engineer", "supervisor", "head"]
-# resolve = ["agent", "engineer", "supervisor", "head"]
-# revisit = ["agent", "supervisor", "head"]
-# close = ["agent", "supervisor", "head", "manager"]
-# reopen = ["agent", "supervisor", "head", "manager"]
+# approves a return). Nothing is checked while [[staff]] is empty, so a new desk takes
+# every step from anyone until staff are listed. The manuals' split below keeps sales to
+# customers and leads (no accepting, resolving or closing service tickets); adapt it,
+# or delete the table to let everyone on the staff list take every step.
+[permissions]
+accept = ["agent", "engineer", "supervisor", "head", "manager"]
+diagnose = ["engineer", "supervisor", "head"]
+plan = ["engineer", "supervisor", "head"]
+resolve = ["agent", "engineer", "supervisor", "head"]
+revisit = ["agent", "supervisor", "head"]
+close = ["agent", "supervisor", "head", "manager"]
+reopen = ["agent", "supervisor", "head", "manager"]
 "#;
 
 #[cfg(test)]
