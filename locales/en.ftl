@@ -562,6 +562,9 @@ visit-action-schedule = schedule
 visit-action-start = start
 visit-action-escalate = escalate
 visit-action-complete = complete
+visit-action-return-approve = return-approve
+visit-action-request-extra = request-extra
+visit-action-approve-extra = approve-extra
 
 # report::State
 report-state-draft = draft

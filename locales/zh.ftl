@@ -561,6 +561,9 @@ visit-action-schedule = 预约
 visit-action-start = 到达现场
 visit-action-escalate = 现场反馈
 visit-action-complete = 完成
+visit-action-return-approve = 批准返回
+visit-action-request-extra = 额外请求
+visit-action-approve-extra = 批准额外请求
 
 # report::State
 report-state-draft = 草稿

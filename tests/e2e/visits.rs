@@ -780,3 +780,188 @@ fn stats_break_visits_down_by_service_type_and_outcome() {
         [s("follow-up", "1", "1.00"), s("resolved", "2", "6.50")]
     );
 }
+
+// ------------------------------------------------- approvals on site (issue 24, part 2)
+
+/// The desk with `[visits] return_approval = true`, as a desk sets it in place.
+fn with_return_approval(desk: &TestDesk) {
+    let config = desk.read("svcdesk.toml");
+    assert!(
+        config.contains("\nreturn_approval = false\n"),
+        "init writes it"
+    );
+    desk.write(
+        "svcdesk.toml",
+        config.replace("\nreturn_approval = false\n", "\nreturn_approval = true\n"),
+    );
+}
+
+#[test]
+fn the_engineer_leaves_site_only_after_the_return_is_approved() {
+    let (desk, ticket) = desk();
+    with_return_approval(&desk);
+    let v = approved_and_scheduled(&desk, &ticket);
+    ok(&desk, "12-03 09:00", "wang", &["visit", "start", &v]);
+    let reports = || {
+        std::fs::read_dir(desk.path("reports/2026/12"))
+            .map(|d| d.count())
+            .unwrap_or(0)
+    };
+    let report_add = ["report", "add", "--visit", &v, "-m", "board replaced"];
+    // Before the approval the report that completes the visit is refused; nothing written.
+    let before = desk.read(&rel(&v));
+    let err = fails(&desk, 1, "12-03 15:00", "wang", &report_add);
+    assert!(
+        err.contains(&format!(
+            "{v}: the engineer may leave site only after approval ([visits] return_approval"
+        )) && err.contains("`visit return-approve` needs the role supervisor or head"),
+        "{err}"
+    );
+    assert!(err.contains("ask sun"), "{err}");
+    assert_eq!(desk.read(&rel(&v)), before);
+    assert_eq!(reports(), 0);
+    // The engineer may not approve his own return: the refusal names the roles.
+    let err = fails(
+        &desk,
+        1,
+        "12-03 15:00",
+        "wang",
+        &["visit", "return-approve", &v],
+    );
+    assert!(
+        err.contains("wang may not approve the return from site: it needs the role supervisor or head ([visits] approvers"),
+        "{err}"
+    );
+    ok(
+        &desk,
+        "12-03 15:05",
+        "sun",
+        &["visit", "return-approve", &v, "-m", "customer signed"],
+    );
+    let t = toml_of(&desk, &v);
+    assert_eq!(t["return_approved_by"].as_str(), Some("sun"));
+    let last = t["event"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["action"].as_str(), Some("return-approve"));
+    assert_eq!(last["by"].as_str(), Some("sun"));
+    // Once is enough.
+    let err = fails(
+        &desk,
+        1,
+        "12-03 15:06",
+        "sun",
+        &["visit", "return-approve", &v],
+    );
+    assert!(err.contains("already approved (by sun)"), "{err}");
+    let r = ok(&desk, "12-03 16:00", "wang", &report_add);
+    assert!(r.trim().starts_with('R'), "{r}");
+    assert_eq!(toml_of(&desk, &v)["state"].as_str(), Some("done"));
+}
+
+#[test]
+fn without_return_approval_a_report_completes_the_visit_directly() {
+    let (desk, ticket) = desk();
+    let v = approved_and_scheduled(&desk, &ticket);
+    ok(&desk, "12-03 09:00", "wang", &["visit", "start", &v]);
+    ok(
+        &desk,
+        "12-03 16:00",
+        "wang",
+        &["report", "add", "--visit", &v, "-m", "done"],
+    );
+    assert_eq!(toml_of(&desk, &v)["state"].as_str(), Some("done"));
+}
+
+#[test]
+fn an_extra_request_on_site_waits_for_an_approver() {
+    let (desk, ticket) = desk();
+    let v = approved_and_scheduled(&desk, &ticket);
+    // Not before arrival.
+    let err = fails(
+        &desk,
+        1,
+        "12-03 08:00",
+        "wang",
+        &["visit", "request-extra", &v, "-m", "also the second press"],
+    );
+    assert!(
+        err.contains("cannot request extra work: the visit is scheduled"),
+        "{err}"
+    );
+    ok(&desk, "12-03 09:00", "wang", &["visit", "start", &v]);
+    // Nothing to approve yet.
+    let err = fails(
+        &desk,
+        1,
+        "12-03 10:00",
+        "sun",
+        &["visit", "approve-extra", &v],
+    );
+    assert!(err.contains("no extra request waits for approval"), "{err}");
+    ok(
+        &desk,
+        "12-03 10:00",
+        "wang",
+        &["visit", "request-extra", &v, "-m", "also the second press"],
+    );
+    // One waits at a time.
+    let err = fails(
+        &desk,
+        1,
+        "12-03 10:05",
+        "wang",
+        &["visit", "request-extra", &v, "-m", "and paint it"],
+    );
+    assert!(
+        err.contains("waits for approval already (\"also the second press\")"),
+        "{err}"
+    );
+    // The engineer and the agent may not approve it; the supervisor may.
+    for who in ["wang", "li"] {
+        let err = fails(
+            &desk,
+            1,
+            "12-03 10:10",
+            who,
+            &["visit", "approve-extra", &v],
+        );
+        assert!(
+            err.contains(&format!(
+                "{who} may not approve extra work on site: it needs the role supervisor or head"
+            )),
+            "{err}"
+        );
+        assert!(err.contains("ask sun"), "{err}");
+    }
+    ok(
+        &desk,
+        "12-03 10:15",
+        "sun",
+        &["visit", "approve-extra", &v, "-m", "bill it separately"],
+    );
+    let actions: Vec<String> = toml_of(&desk, &v)["event"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "request",
+            "approve",
+            "schedule",
+            "start",
+            "request-extra",
+            "approve-extra"
+        ]
+    );
+    // Another may be asked now.
+    ok(
+        &desk,
+        "12-03 11:00",
+        "wang",
+        &["visit", "request-extra", &v, "-m", "and paint it"],
+    );
+    let show = ok(&desk, "12-03 11:00", "li", &["visit", "show", &v]);
+    assert!(show.contains("request-extra"), "{show}");
+}
