@@ -409,6 +409,7 @@ show-customer-log = Communication log (沟通记录):
 show-customer-log-none = Communication log (沟通记录): none
 show-customer-tickets = Tickets (newest first):
 show-customer-tickets-none = Tickets: none
+show-visits = Site visits:
 label-engineer = engineer
 label-ticket = ticket
 label-service-type = service type

@@ -408,6 +408,7 @@ show-customer-log = 沟通记录:
 show-customer-log-none = 沟通记录: 无
 show-customer-tickets = 工单(最新在前):
 show-customer-tickets-none = 工单: 无
+show-visits = 外出服务:
 label-engineer = 工程师
 label-ticket = 工单
 label-service-type = 服务类型

@@ -95,6 +95,7 @@ enum Parsed {
     Ticket(TicketRefs),
     Report(Box<FieldReport>),
     Measure(Box<Measure>),
+    Visit(Box<Visit>),
 }
 
 struct TicketRefs {
@@ -269,6 +270,7 @@ pub fn check(desk: &Desk, now: chrono::DateTime<chrono::Utc>) -> Result<Report> 
     let mut tickets: Vec<(PathBuf, TicketRefs)> = Vec::new();
     let mut field_reports: Vec<(PathBuf, FieldReport)> = Vec::new();
     let mut measures: Vec<(PathBuf, Measure)> = Vec::new();
+    let mut visits: Vec<(PathBuf, Visit)> = Vec::new();
     let mut duplicates = Vec::new();
     for x in &examined {
         if let Some(id) = &x.id {
@@ -294,6 +296,7 @@ pub fn check(desk: &Desk, now: chrono::DateTime<chrono::Utc>) -> Result<Report> 
             Parsed::Ticket(t) => tickets.push((x.rel, t)),
             Parsed::Report(r) => field_reports.push((x.rel, *r)),
             Parsed::Measure(m) => measures.push((x.rel, *m)),
+            Parsed::Visit(v) => visits.push((x.rel, *v)),
         }
     }
     // A reference is good when the customer's file exists, even if that file is broken
@@ -349,6 +352,17 @@ pub fn check(desk: &Desk, now: chrono::DateTime<chrono::Utc>) -> Result<Report> 
     // is configured (history and fields were checked file by file).
     for (rel, m) in &measures {
         for msg in m.reference_problems(&desk.config, &ticket_ids) {
+            report.problems.push(Problem {
+                path: rel.clone(),
+                line: None,
+                column: None,
+                message: msg,
+            });
+        }
+    }
+    // Site visits: their ticket and customer exist, their engineer is on the staff list.
+    for (rel, v) in &visits {
+        for msg in v.reference_problems(&desk.config, &customer_ids, &ticket_ids) {
             report.problems.push(Problem {
                 path: rel.clone(),
                 line: None,
@@ -549,7 +563,11 @@ fn examine(
         }),
         Kind::Visit => record::parse_typed::<Visit>(path, &text).and_then(|v| {
             check_history(path, &text, &v, |m| problem(None, None, m))?;
-            Ok((i64::from(v.schema), v.id.clone(), Parsed::Nothing))
+            Ok((
+                i64::from(v.schema),
+                v.id.clone(),
+                Parsed::Visit(Box::new(v)),
+            ))
         }),
         Kind::Report => record::parse_typed::<FieldReport>(path, &text).map(|r| {
             (

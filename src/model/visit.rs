@@ -480,6 +480,30 @@ impl Visit {
         pending
     }
 
+    /// For `check`: the visit's ticket and customer exist (among the IDs given), and the
+    /// people it names (engineer, escalations' recipient) are on the staff list.
+    pub fn reference_problems(
+        &self,
+        config: &crate::config::Config,
+        customers: &std::collections::HashSet<String>,
+        tickets: &std::collections::HashSet<String>,
+    ) -> Vec<String> {
+        let mut out = Vec::new();
+        if !tickets.contains(&self.ticket) {
+            out.push(format!("ticket {}: no such ticket", self.ticket));
+        }
+        if !customers.contains(&self.customer) {
+            out.push(format!("customer {}: no such customer", self.customer));
+        }
+        if let Some(e) = &self.engineer {
+            out.extend(names::staff_problem(config, "engineer", e));
+        }
+        if let Some(to) = &self.escalated_to {
+            out.extend(names::staff_problem(config, "escalated_to", to));
+        }
+        out
+    }
+
     /// Every escalation from site, in the order entered.
     pub fn escalations(&self) -> impl Iterator<Item = &Event> {
         self.event.iter().filter(|e| e.action == Action::Escalate)
@@ -507,6 +531,22 @@ pub fn load_all(desk: &Desk) -> Result<Vec<Visit>> {
         .par_iter()
         .map(|p| load_file(p))
         .collect()
+}
+
+/// The visits for ticket `ticket_id` (`ticket show`), in ID order.
+pub fn for_ticket(desk: &Desk, ticket_id: &str) -> Result<Vec<Visit>> {
+    Ok(load_all(desk)?
+        .into_iter()
+        .filter(|v| v.ticket == ticket_id)
+        .collect())
+}
+
+/// The visits to customer `customer_id`'s site (`customer show`), in ID order.
+pub fn for_customer(desk: &Desk, customer_id: &str) -> Result<Vec<Visit>> {
+    Ok(load_all(desk)?
+        .into_iter()
+        .filter(|v| v.customer == customer_id)
+        .collect())
 }
 
 /// What `visit request` needs.
@@ -864,6 +904,15 @@ mod tests {
         ev.push(step(Action::ReturnApprove, None));
         let err = replay("V20261201-CCCCCC", &ev).unwrap_err().1.to_string();
         assert!(err.contains("already approved (by sun)"), "{err}");
+    }
+
+    #[test]
+    fn hooks_know_every_visit_step() {
+        let ours: Vec<String> = Action::ALL
+            .iter()
+            .map(|a| format!("visit-{}", a.as_str()))
+            .collect();
+        assert_eq!(ours, crate::config::hooks::VISIT_ACTIONS);
     }
 
     #[test]

@@ -965,3 +965,159 @@ fn an_extra_request_on_site_waits_for_an_approver() {
     let show = ok(&desk, "12-03 11:00", "li", &["visit", "show", &v]);
     assert!(show.contains("request-extra"), "{show}");
 }
+
+// ------------------------------ visits in ticket/customer show, hooks, check (part 3)
+
+#[test]
+fn ticket_show_and_customer_show_list_the_visits() {
+    let (desk, ticket) = desk();
+    let before = ok(&desk, "12-01 09:30", "li", &["ticket", "show", &ticket]);
+    assert!(!before.contains("Site visits:"), "none yet: {before}");
+    let v = approved_and_scheduled(&desk, &ticket);
+    let second = request(&desk, &ticket);
+    let show = ok(&desk, "12-01 13:00", "li", &["ticket", "show", &ticket]);
+    let section = show
+        .split_once("\nSite visits:\n")
+        .unwrap_or_else(|| panic!("no visits section in:\n{show}"))
+        .1;
+    let cells = |l: &str| -> Vec<String> {
+        l.split(['│', '┆'])
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(String::from)
+            .collect()
+    };
+    let head = section
+        .lines()
+        .find(|l| l.contains("service_type"))
+        .unwrap_or_else(|| panic!("no heading in {section}"));
+    assert_eq!(
+        cells(head),
+        ["id", "state", "service_type", "engineer", "appointment"]
+    );
+    let row = |id: &str| -> Vec<String> {
+        cells(
+            section
+                .lines()
+                .find(|l| l.contains(id))
+                .unwrap_or_else(|| panic!("{id} not in {section}")),
+        )
+    };
+    assert_eq!(
+        row(&v),
+        [
+            &v,
+            "scheduled",
+            "problem-handling",
+            "wang",
+            "2026-12-03 09:00"
+        ]
+    );
+    assert_eq!(row(&second), [&second, "requested", "problem-handling"]);
+    // The customer's file lists the same visits.
+    let customer = toml_of(&desk, &v)["customer"].as_str().unwrap().to_string();
+    let c = ok(&desk, "12-01 13:00", "li", &["customer", "show", &customer]);
+    let section = c
+        .split_once("\nSite visits:\n")
+        .unwrap_or_else(|| panic!("no visits section in:\n{c}"))
+        .1;
+    assert!(section.contains(&v) && section.contains(&second), "{c}");
+    // In Chinese, the heading and the words are the desk's.
+    let zh = ok(
+        &desk,
+        "12-01 13:00",
+        "li",
+        &["--lang", "zh", "ticket", "show", &ticket],
+    );
+    assert!(zh.contains("\n外出服务:\n"), "{zh}");
+}
+
+#[test]
+fn hooks_fire_on_visit_steps_with_the_visit_id() {
+    let (desk, ticket) = desk();
+    let log = desk.tmp.path().join("visit-hooks.log");
+    let script = desk.tmp.path().join("record.sh");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\necho \"$SVCDESK_ACTION $SVCDESK_ID by=$SVCDESK_BY ticket=$SVCDESK_TICKET to=$SVCDESK_ASSIGNEE state=$SVCDESK_STATE\" >> {}\n",
+            log.display()
+        ),
+    )
+    .unwrap();
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    desk.append_config(&format!(
+        "\n[[hooks.rule]]\non = [\"visit-request\", \"visit-approve\", \"visit-start\", \"visit-complete\"]\ncommand = \"{}\"\n",
+        script.display()
+    ));
+    ok(&desk, "12-01 09:30", "li", &["hooks", "trust"]);
+    let v = approved_and_scheduled(&desk, &ticket);
+    ok(&desk, "12-03 09:00", "wang", &["visit", "start", &v]);
+    ok(
+        &desk,
+        "12-03 16:00",
+        "wang",
+        &["report", "add", "--visit", &v, "-m", "done"],
+    );
+    let lines: Vec<String> = std::fs::read_to_string(&log)
+        .unwrap_or_default()
+        .lines()
+        .map(String::from)
+        .collect();
+    // schedule has no rule: it does not fire.
+    assert_eq!(
+        lines,
+        [
+            format!("visit-request {v} by=li ticket={ticket} to= state=requested"),
+            format!("visit-approve {v} by=sun ticket={ticket} to= state=approved"),
+            format!("visit-start {v} by=wang ticket={ticket} to=wang state=on-site"),
+            format!("visit-complete {v} by=wang ticket={ticket} to=wang state=done"),
+        ]
+    );
+    // A rule naming no such step is a config error that lists the visit steps.
+    desk.append_config("\n[[hooks.rule]]\non = \"visit-arrive\"\ncommand = \"true\"\n");
+    let o = run(&desk, "12-03 16:00", "li", &["check"]);
+    assert_ne!(o.status.code(), Some(0));
+    assert!(
+        stderr(&o).contains("unknown action \"visit-arrive\"")
+            && stderr(&o).contains("visit-return-approve"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn check_finds_a_visit_whose_ticket_or_engineer_is_gone() {
+    let (desk, ticket) = desk();
+    let v = approved_and_scheduled(&desk, &ticket);
+    let o = run(&desk, "12-01 13:00", "li", &["check"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // The engineer renamed by hand, in the field and the history alike.
+    let text = desk.read(&rel(&v));
+    assert!(text.contains("engineer = \"wang\""));
+    desk.write(
+        &rel(&v),
+        text.replace("engineer = \"wang\"", "engineer = \"wangx\""),
+    );
+    let o = run(&desk, "12-01 13:00", "li", &["check"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = format!("{}{}", stdout(&o), stderr(&o));
+    assert!(
+        out.contains(&rel(&v))
+            && out.contains("engineer = \"wangx\" is not on this desk's staff list"),
+        "{out}"
+    );
+    // The ticket's file removed.
+    desk.write(&rel(&v), text);
+    let t_rel = format!("tickets/{}/{}/{ticket}.toml", &ticket[1..5], &ticket[5..7]);
+    std::fs::remove_file(desk.path(&t_rel)).unwrap();
+    let o = run(&desk, "12-01 13:00", "li", &["check"]);
+    let out = format!("{}{}", stdout(&o), stderr(&o));
+    assert!(
+        out.contains(&format!("ticket {ticket}: no such ticket")),
+        "{out}"
+    );
+}

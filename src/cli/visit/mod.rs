@@ -1,7 +1,7 @@
 //! `svcdesk visit`: site visits (外出服务) from the request (內部請示單) to the report.
 
 mod args;
-mod show;
+pub(crate) mod show;
 
 use clap::Subcommand;
 use svcdesk::Result;
@@ -143,6 +143,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
                     at: now,
                 },
             )?;
+            fire(cx, &desk, &added.visit);
             cx.changed(
                 &desk,
                 format!("visit {}: request (by {by})", added.id),
@@ -283,10 +284,19 @@ fn step(
     let when = cx.when(desk, at)?;
     let v = f(by.clone(), when, &id)?;
     eprintln!("{id}: {what} ({})", v.state);
+    fire(cx, desk, &v);
     cx.changed(
         desk,
         format!("visit {id}: {what} (by {by})"),
         vec![desk.path_of(&id)],
     );
     Ok(v)
+}
+
+/// The hooks on the visit's last step (`visit-request`, `visit-approve`, ...).
+pub(crate) fn fire(cx: &mut Context, desk: &Desk, v: &Visit) {
+    if let Some(e) = v.event.last() {
+        let at = e.at.to_rfc3339();
+        cx.fire(desk, svcdesk::hooks::HookEvent::visit(desk, v, &e.by, &at));
+    }
 }

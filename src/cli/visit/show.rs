@@ -68,6 +68,43 @@ pub(super) fn list_table(desk: &Desk, all: &[Visit]) -> Rows {
     rows
 }
 
+/// The "Visits" section `ticket show` and `customer show` end with: id, state, service
+/// type, engineer, appointment. Empty when there are none.
+pub(crate) fn section(
+    desk: &Desk,
+    all: &[Visit],
+    width: Option<u16>,
+    p: crate::cli::people::People,
+) -> String {
+    if all.is_empty() {
+        return String::new();
+    }
+    let mut rows = Rows::new(vec![
+        "id",
+        "state",
+        "service_type",
+        "engineer",
+        "appointment",
+    ]);
+    for v in all {
+        rows.push(vec![
+            v.id.clone(),
+            svcdesk::i18n::word(p.lang, v.state),
+            svcdesk::i18n::word(p.lang, v.service_type),
+            v.engineer
+                .as_deref()
+                .map(|e| p.staff(e))
+                .unwrap_or_default(),
+            v.appointment.map(|t| local(desk, t)).unwrap_or_default(),
+        ]);
+    }
+    format!(
+        "\n{}\n{}",
+        p.tr("show-visits"),
+        p.table(rows).to_table(width)
+    )
+}
+
 fn run_line(desk: &Desk, s: &TimerStatus) -> String {
     let t = |x: DateTime<Utc>| local(desk, x.fixed_offset());
     let end = match s.stopped {
