@@ -840,6 +840,15 @@ fn the_engineer_leaves_site_only_after_the_return_is_approved() {
     );
     let t = toml_of(&desk, &v);
     assert_eq!(t["return_approved_by"].as_str(), Some("sun"));
+    let csv = ok(
+        &desk,
+        "12-03 15:05",
+        "li",
+        &["visit", "list", "--format", "csv"],
+    );
+    let (head, rows) = parse_csv(&csv);
+    assert_eq!(head.last().map(String::as_str), Some("return_approved_by"));
+    assert_eq!(rows[0].last().map(String::as_str), Some("sun"));
     let last = t["event"].as_array().unwrap().last().unwrap().clone();
     assert_eq!(last["action"].as_str(), Some("return-approve"));
     assert_eq!(last["by"].as_str(), Some("sun"));
@@ -964,6 +973,10 @@ fn an_extra_request_on_site_waits_for_an_approver() {
     );
     let show = ok(&desk, "12-03 11:00", "li", &["visit", "show", &v]);
     assert!(show.contains("request-extra"), "{show}");
+    assert!(
+        show.contains("and paint it (waits for approve-extra)"),
+        "{show}"
+    );
 }
 
 // ------------------------------ visits in ticket/customer show, hooks, check (part 3)

@@ -148,6 +148,19 @@ pub(super) fn show_text(desk: &Desk, v: &Visit, now: DateTime<Utc>) -> String {
             },
         ),
         ("report", s(&v.report)),
+        (
+            "may leave",
+            v.return_approved_by
+                .as_ref()
+                .map(|w| format!("approved by {w}"))
+                .unwrap_or_default(),
+        ),
+        (
+            "extra asked",
+            v.pending_extra()
+                .map(|e| format!("{} (waits for approve-extra)", s(&e.text)))
+                .unwrap_or_default(),
+        ),
     ]);
     let runs = timers::evaluate(v, now);
     if !runs.is_empty() {
