@@ -14,7 +14,8 @@ at() { export SVCDESK_NOW="2026-11-24T$1:00+08:00"; }
 at 09:00
 
 svcdesk init "$desk" --name '华东售后服务台' --timezone Asia/Shanghai
-# Staff with roles: finance reviews compensation, the GM approves it.
+# Staff with roles: the engineer diagnoses (init's [permissions]), finance reviews
+# compensation, the GM approves it.
 cat >>"$desk/svcdesk.toml" <<'TOML'
 
 [[staff]]
@@ -22,6 +23,12 @@ id = "li"
 name = "李丽 Li Li"
 department = "customer-service"
 roles = ["agent"]
+
+[[staff]]
+id = "wang"
+name = "王工 Wang"
+department = "service"
+roles = ["engineer"]
 
 [[staff]]
 id = "zhao"
@@ -46,7 +53,7 @@ echo "opened $t"
 at 09:10; svcdesk ticket grade "$t" II --reason 'core function down, one customer'
 at 09:15; svcdesk ticket accept "$t"
 at 09:40; svcdesk ticket respond "$t" -m 'apologised; new engineer tomorrow 9:00'
-at 11:00; svcdesk ticket diagnose "$t" --cause 'driver board' --cause-code electrical --responsibility product
+at 11:00; svcdesk --as wang ticket diagnose "$t" --cause 'driver board' --cause-code electrical --responsibility product
 at 11:30; svcdesk comp request "$t" --amount 500 --kind coupon --reason 'second visit needed'
 at 14:00; svcdesk --as zhao comp review "$t" -m 'within policy'
 at 15:00; svcdesk --as chen comp approve "$t"

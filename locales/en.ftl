@@ -410,6 +410,7 @@ show-customer-log = Communication log (沟通记录):
 show-customer-log-none = Communication log (沟通记录): none
 show-customer-tickets = Tickets (newest first):
 show-customer-tickets-none = Tickets: none
+show-visits = Site visits:
 label-engineer = engineer
 label-ticket = ticket
 label-service-type = service type
@@ -563,6 +564,9 @@ visit-action-schedule = schedule
 visit-action-start = start
 visit-action-escalate = escalate
 visit-action-complete = complete
+visit-action-return-approve = return-approve
+visit-action-request-extra = request-extra
+visit-action-approve-extra = approve-extra
 
 # report::State
 report-state-draft = draft

@@ -409,6 +409,7 @@ show-customer-log = 沟通记录:
 show-customer-log-none = 沟通记录: 无
 show-customer-tickets = 工单(最新在前):
 show-customer-tickets-none = 工单: 无
+show-visits = 外出服务:
 label-engineer = 工程师
 label-ticket = 工单
 label-service-type = 服务类型
@@ -562,6 +563,9 @@ visit-action-schedule = 预约
 visit-action-start = 到达现场
 visit-action-escalate = 现场反馈
 visit-action-complete = 完成
+visit-action-return-approve = 批准返回
+visit-action-request-extra = 额外请求
+visit-action-approve-extra = 批准额外请求
 
 # report::State
 report-state-draft = 草稿

@@ -96,6 +96,7 @@ enum Parsed {
     Report(Box<FieldReport>),
     Measure(Box<Measure>),
     Intel(Box<crate::model::intel::Intel>),
+    Visit(Box<Visit>),
 }
 
 struct TicketRefs {
@@ -271,6 +272,7 @@ pub fn check(desk: &Desk, now: chrono::DateTime<chrono::Utc>) -> Result<Report> 
     let mut field_reports: Vec<(PathBuf, FieldReport)> = Vec::new();
     let mut measures: Vec<(PathBuf, Measure)> = Vec::new();
     let mut intel: Vec<(PathBuf, crate::model::intel::Intel)> = Vec::new();
+    let mut visits: Vec<(PathBuf, Visit)> = Vec::new();
     let mut duplicates = Vec::new();
     for x in &examined {
         if let Some(id) = &x.id {
@@ -297,6 +299,7 @@ pub fn check(desk: &Desk, now: chrono::DateTime<chrono::Utc>) -> Result<Report> 
             Parsed::Report(r) => field_reports.push((x.rel, *r)),
             Parsed::Measure(m) => measures.push((x.rel, *m)),
             Parsed::Intel(i) => intel.push((x.rel, *i)),
+            Parsed::Visit(v) => visits.push((x.rel, *v)),
         }
     }
     // A reference is good when the customer's file exists, even if that file is broken
@@ -363,6 +366,17 @@ pub fn check(desk: &Desk, now: chrono::DateTime<chrono::Utc>) -> Result<Report> 
     // 旬报 items: their sales person and owner are staff, their customer exists.
     for (rel, i) in &intel {
         for msg in i.reference_problems(&desk.config, &customer_ids) {
+            report.problems.push(Problem {
+                path: rel.clone(),
+                line: None,
+                column: None,
+                message: msg,
+            });
+        }
+    }
+    // Site visits: their ticket and customer exist, their engineer is on the staff list.
+    for (rel, v) in &visits {
+        for msg in v.reference_problems(&desk.config, &customer_ids, &ticket_ids) {
             report.problems.push(Problem {
                 path: rel.clone(),
                 line: None,
@@ -563,7 +577,11 @@ fn examine(
         }),
         Kind::Visit => record::parse_typed::<Visit>(path, &text).and_then(|v| {
             check_history(path, &text, &v, |m| problem(None, None, m))?;
-            Ok((i64::from(v.schema), v.id.clone(), Parsed::Nothing))
+            Ok((
+                i64::from(v.schema),
+                v.id.clone(),
+                Parsed::Visit(Box::new(v)),
+            ))
         }),
         Kind::Schedule => record::parse_typed::<crate::model::schedule::Schedule>(path, &text)
             .and_then(|s| {

@@ -155,6 +155,31 @@ fn contact(desk: &Desk, who: Option<&str>, keys: [&'static str; 4]) -> [(&'stati
 }
 
 impl HookEvent {
+    /// A step on a site visit: SVCDESK_ACTION is `visit-` and the step (visit-request,
+    /// visit-approve, ...), SVCDESK_ID the visit, the assignee its engineer (once
+    /// scheduled), SVCDESK_TICKET and SVCDESK_CUSTOMER what it is for; the visit as JSON.
+    pub fn visit(desk: &Desk, v: &crate::model::visit::Visit, by: &str, at: &str) -> HookEvent {
+        let action = v.event.last().map_or("request", |e| e.action.as_str());
+        HookEvent {
+            action: format!("visit-{action}"),
+            id: v.id.clone(),
+            by: by.to_string(),
+            at: at.to_string(),
+            assignee: v.engineer.clone(),
+            file: crate::desk::Id::parse(&v.id).map(|id| id.rel_path()),
+            extra: vec![
+                ("SVCDESK_STATE", v.state.to_string()),
+                ("SVCDESK_TITLE", v.scope.clone()),
+                ("SVCDESK_TICKET", v.ticket.clone().unwrap_or_default()),
+                ("SVCDESK_CUSTOMER", v.customer.clone()),
+                ("SVCDESK_DESK_NAME", desk.config.name.clone()),
+            ],
+            json: crate::output::json(v),
+            ..HookEvent::default()
+        }
+        .with_people(desk, v.engineer.as_deref(), None, Some(&v.requested_by))
+    }
+
     /// An improvement measure past its due date (`measure-due`). Its owner is the
     /// assignee, and SVCDESK_TIMER/SVCDESK_DUE are set as for a breach, so one script
     /// can serve both.

@@ -32,6 +32,11 @@ SVCDESK_OPENER, SVCDESK_OPENER_NAME, SVCDESK_OPENER_EMAIL, SVCDESK_OPENER_PHONE;
 followers (the opener, then whoever took `ticket follow`), comma separated, in
 SVCDESK_FOLLOWERS and their emails in SVCDESK_FOLLOWERS_EMAILS. A `review` adds
 SVCDESK_VERDICT (approved or rejected).
+Site visits fire on visit-request, visit-approve, visit-reject, visit-schedule,
+visit-start, visit-escalate, visit-return-approve, visit-request-extra,
+visit-approve-extra and visit-complete (`report add --visit`): SVCDESK_ID is the visit,
+SVCDESK_TICKET and SVCDESK_CUSTOMER what it is for, SVCDESK_TITLE its scope, the assignee
+its engineer (once scheduled), the opener who requested it; the visit as JSON on stdin.
 `sla check --notify` adds SVCDESK_TIMER, SVCDESK_DUE, SVCDESK_OVERDUE_MINUTES and
 SVCDESK_LEVEL (at-risk or breach; for sla-ladder the level, L1, L2, ...), and for
 sla-ladder SVCDESK_LEVEL_AT, SVCDESK_NOTIFY (staff ids, comma-separated) and

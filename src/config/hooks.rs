@@ -18,6 +18,20 @@ pub const SLA_AT_RISK: &str = "sla-at-risk";
 /// A level of `[[sla.ladder]]` reached by a timer run (`sla check --notify`).
 pub const SLA_LADDER: &str = "sla-ladder";
 const OTHER_ACTIONS: &[&str] = &[SLA_BREACH, MEASURE_DUE, SLA_AT_RISK, SLA_LADDER];
+/// The steps of a site visit, as hooks name them: `visit-` and the visit's action
+/// (`model::visit::Action`; a unit test there keeps the two lists equal).
+pub const VISIT_ACTIONS: &[&str] = &[
+    "visit-request",
+    "visit-approve",
+    "visit-reject",
+    "visit-schedule",
+    "visit-start",
+    "visit-escalate",
+    "visit-complete",
+    "visit-return-approve",
+    "visit-request-extra",
+    "visit-approve-extra",
+];
 
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -25,6 +39,7 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 pub fn actions() -> Vec<&'static str> {
     let mut all: Vec<&str> = Action::ALL.iter().map(|a| a.as_str()).collect();
     all.extend(OTHER_ACTIONS);
+    all.extend(VISIT_ACTIONS);
     all
 }
 

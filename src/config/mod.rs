@@ -155,6 +155,10 @@ pub struct Visits {
     /// desk lists staff. Default: supervisor, head.
     #[serde(default = "default_visit_approvers")]
     pub approvers: Vec<String>,
+    /// The engineer leaves site only after `visit return-approve` by an approver
+    /// (「同意後方可返回」): a report completing the visit is refused before it.
+    #[serde(default)]
+    pub return_approval: bool,
 }
 
 fn default_visit_approvers() -> Vec<String> {
@@ -165,6 +169,7 @@ impl Default for Visits {
     fn default() -> Self {
         Visits {
             approvers: default_visit_approvers(),
+            return_approval: false,
         }
     }
 }
@@ -1434,8 +1439,12 @@ state = "waiting"
 # asks for one, and once the desk lists staff only these roles may `visit approve` or
 # `visit reject` it. The appointment (`visit schedule --for`) and the 24-hour escalation
 # from site (`visit escalate`, counted from `visit start`) are timer runs `sla check` reports.
+# On site the customer's extra requests wait for `visit approve-extra` (「報公司批准後執行」);
+# with return_approval = true the engineer leaves only after `visit return-approve` by an
+# approver (「同意後方可返回」) and a report completing the visit is refused before it.
 [visits]
 approvers = ["supervisor", "head"]
+return_approval = false
 
 # Field-service reports (现场服务完成情况汇报) go to a supervisor: `report submit` needs
 # every field of `required` (keys of a report file: ticket location departed arrived
@@ -1462,17 +1471,18 @@ reviewers = ["supervisor", "head"]
 # revisit close reopen ship comp-request approve-return ... A step not listed is open to
 # everyone on the staff list; the built-in rules hold as well (finance reviews and the
 # gm approves compensation, the warehouse ships, a supervisor, head, manager or gm
-# approves a return). Nothing is checked while [[staff]] is empty. The manuals' split,
-# sales keeping to customers and leads (no resolving or closing service tickets), to
-# adapt and uncomment:
-# [permissions]
-# accept = ["agent", "engineer", "supervisor", "head", "manager"]
-# diagnose = ["engineer", "supervisor", "head"]
-# plan = ["engineer", "supervisor", "head"]
-# resolve = ["agent", "engineer", "supervisor", "head"]
-# revisit = ["agent", "supervisor", "head"]
-# close = ["agent", "supervisor", "head", "manager"]
-# reopen = ["agent", "supervisor", "head", "manager"]
+# approves a return). Nothing is checked while [[staff]] is empty, so a new desk takes
+# every step from anyone until staff are listed. The manuals' split below keeps sales to
+# customers and leads (no accepting, resolving or closing service tickets); adapt it,
+# or delete the table to let everyone on the staff list take every step.
+[permissions]
+accept = ["agent", "engineer", "supervisor", "head", "manager"]
+diagnose = ["engineer", "supervisor", "head"]
+plan = ["engineer", "supervisor", "head"]
+resolve = ["agent", "engineer", "supervisor", "head"]
+revisit = ["agent", "supervisor", "head"]
+close = ["agent", "supervisor", "head", "manager"]
+reopen = ["agent", "supervisor", "head", "manager"]
 "#;
 
 #[cfg(test)]

@@ -572,7 +572,7 @@ fn json_cell(v: Option<&serde_json::Value>) -> String {
 /// The columns of `visit list --format csv`; `visit show --format csv` has one row per
 /// column.
 #[rustfmt::skip]
-pub const VISIT: [Column<crate::model::visit::Visit>; 18] = [
+pub const VISIT: [Column<crate::model::visit::Visit>; 19] = [
     Column { name: "id", zh: "外出单号", cell: |v| v.id.clone() },
     Column { name: "state", zh: "状态", cell: |v| v.state.to_string() },
     Column { name: "ticket", zh: "工单号", cell: |v| v.ticket.clone().unwrap_or_default() },
@@ -591,6 +591,7 @@ pub const VISIT: [Column<crate::model::visit::Visit>; 18] = [
     Column { name: "escalated_to", zh: "上报对象", cell: |v| text(&v.escalated_to) },
     Column { name: "report", zh: "服务报告", cell: |v| text(&v.report) },
     Column { name: "schedule", zh: "保养计划", cell: |v| text(&v.schedule) },
+    Column { name: "return_approved_by", zh: "批准返回人", cell: |v| text(&v.return_approved_by) },
 ];
 
 #[cfg(test)]

@@ -65,6 +65,12 @@ vocab!(
         Escalate = "escalate",
         /// The field-service report that completes the visit (`report add --visit`).
         Complete = "complete",
+        /// An approver let the engineer leave site (「同意後方可返回」).
+        ReturnApprove = "return-approve",
+        /// The customer asked for more on site; it waits for approval (「報公司批准後執行」).
+        RequestExtra = "request-extra",
+        /// An approver agreed to the customer's extra request.
+        ApproveExtra = "approve-extra",
     }
 );
 
@@ -76,7 +82,13 @@ impl State {
             State::Approved => &["schedule"],
             State::Rejected => &[],
             State::Scheduled => &["schedule", "start"],
-            State::OnSite => &["escalate", "report add --visit"],
+            State::OnSite => &[
+                "escalate",
+                "return-approve",
+                "request-extra",
+                "approve-extra",
+                "report add --visit",
+            ],
             State::Done => &["escalate"],
         }
     }
@@ -92,6 +104,9 @@ impl Action {
             Action::Start => "start",
             Action::Escalate => "escalate",
             Action::Complete => "complete it with a report",
+            Action::ReturnApprove => "approve the return from site",
+            Action::RequestExtra => "request extra work",
+            Action::ApproveExtra => "approve extra work",
         }
     }
 }
@@ -229,6 +244,9 @@ pub struct Visit {
     /// The maintenance schedule that opened it (`schedule run`).
     #[serde(default)]
     pub schedule: Option<String>,
+    /// Who let the engineer leave site (`visit return-approve`).
+    #[serde(default)]
+    pub return_approved_by: Option<String>,
     #[serde(default)]
     pub event: Vec<Event>,
 }
@@ -322,6 +340,7 @@ fn from_request(id: &str, e: &Event) -> Result<Visit, StepError> {
         escalated_to: None,
         report: None,
         schedule: e.schedule.clone(),
+        return_approved_by: None,
         event: vec![e.clone()],
     })
 }
@@ -368,6 +387,34 @@ pub fn apply(v: &mut Visit, e: &Event) -> Result<(), StepError> {
             if v.escalated.is_none() {
                 v.escalated = Some(e.at);
                 v.escalated_to = Some(to);
+            }
+        }
+        (Action::ReturnApprove, State::OnSite) => {
+            if let Some(who) = &v.return_approved_by {
+                return Err(StepError::Invalid(format!(
+                    "the return from site is already approved (by {who})"
+                )));
+            }
+            v.return_approved_by = Some(e.by.clone());
+        }
+        (Action::RequestExtra, State::OnSite) => {
+            need(
+                "what the customer asked for (text)",
+                text(&e.text),
+                e.action,
+            )?;
+            if let Some(p) = v.pending_extra() {
+                return Err(StepError::Invalid(format!(
+                    "an extra request waits for approval already (\"{}\"); approve-extra it first",
+                    p.text.as_deref().unwrap_or_default()
+                )));
+            }
+        }
+        (Action::ApproveExtra, State::OnSite) => {
+            if v.pending_extra().is_none() {
+                return Err(StepError::Invalid(
+                    "no extra request waits for approval (request-extra first)".into(),
+                ));
             }
         }
         (Action::Complete, State::OnSite) => {
@@ -440,11 +487,49 @@ impl Record for Visit {
             ("escalated_to", s(&self.escalated_to)),
             ("report", s(&self.report)),
             ("schedule", s(&self.schedule)),
+            ("return_approved_by", s(&self.return_approved_by)),
         ]
     }
 }
 
 impl Visit {
+    /// The customer's extra request on site that no `approve-extra` has answered yet.
+    pub fn pending_extra(&self) -> Option<&Event> {
+        let mut pending = None;
+        for e in &self.event {
+            match e.action {
+                Action::RequestExtra => pending = Some(e),
+                Action::ApproveExtra => pending = None,
+                _ => {}
+            }
+        }
+        pending
+    }
+
+    /// For `check`: the visit's ticket and customer exist (among the IDs given), and the
+    /// people it names (engineer, escalations' recipient) are on the staff list.
+    pub fn reference_problems(
+        &self,
+        config: &crate::config::Config,
+        customers: &std::collections::HashSet<String>,
+        tickets: &std::collections::HashSet<String>,
+    ) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Some(t) = self.ticket.as_ref().filter(|t| !tickets.contains(*t)) {
+            out.push(format!("ticket {t}: no such ticket"));
+        }
+        if !customers.contains(&self.customer) {
+            out.push(format!("customer {}: no such customer", self.customer));
+        }
+        if let Some(e) = &self.engineer {
+            out.extend(names::staff_problem(config, "engineer", e));
+        }
+        if let Some(to) = &self.escalated_to {
+            out.extend(names::staff_problem(config, "escalated_to", to));
+        }
+        out
+    }
+
     /// Every escalation from site, in the order entered.
     pub fn escalations(&self) -> impl Iterator<Item = &Event> {
         self.event.iter().filter(|e| e.action == Action::Escalate)
@@ -472,6 +557,22 @@ pub fn load_all(desk: &Desk) -> Result<Vec<Visit>> {
         .par_iter()
         .map(|p| load_file(p))
         .collect()
+}
+
+/// The visits for ticket `ticket_id` (`ticket show`), in ID order.
+pub fn for_ticket(desk: &Desk, ticket_id: &str) -> Result<Vec<Visit>> {
+    Ok(load_all(desk)?
+        .into_iter()
+        .filter(|v| v.ticket.as_deref() == Some(ticket_id))
+        .collect())
+}
+
+/// The visits to customer `customer_id`'s site (`customer show`), in ID order.
+pub fn for_customer(desk: &Desk, customer_id: &str) -> Result<Vec<Visit>> {
+    Ok(load_all(desk)?
+        .into_iter()
+        .filter(|v| v.customer == customer_id)
+        .collect())
 }
 
 /// What `visit request` needs.
@@ -564,43 +665,63 @@ pub fn open_planned(desk: &Desk, p: &Planned) -> Result<Option<PathBuf>> {
     record::create_file(desk, &p.id, &v).map(Some)
 }
 
-/// The desk's own rules for a step: approvers' roles, staff names.
-fn authorize(desk: &Desk, e: &Event) -> Result<()> {
+/// The desk's own rules for a step: approvers' roles, staff names, and with `[visits]
+/// return_approval` no report completes a visit before the return is approved.
+fn authorize(desk: &Desk, v: &Visit, e: &Event) -> Result<()> {
     let cfg = &desk.config;
+    let roles = &cfg.visits.approvers;
+    let ask = || -> String {
+        let holders: Vec<&str> = cfg
+            .staff
+            .iter()
+            .filter(|s| s.roles.iter().any(|r| roles.contains(r)))
+            .map(|s| s.id.as_str())
+            .collect();
+        if cfg.staff.is_empty() {
+            "anyone may while svcdesk.toml lists no [[staff]]".to_string()
+        } else if holders.is_empty() {
+            "nobody on the staff list has it; add it to a [[staff]] entry in svcdesk.toml"
+                .to_string()
+        } else {
+            format!("ask {}", holders.join(", "))
+        }
+    };
+    if e.action == Action::Complete && cfg.visits.return_approval && v.return_approved_by.is_none()
+    {
+        return Err(Error::invalid_with_hint(
+            format!(
+                "{}: the engineer may leave site only after approval ([visits] return_approval in svcdesk.toml); `visit return-approve` needs the role {}",
+                v.id,
+                roles.join(" or ")
+            ),
+            format!("{}: svcdesk visit return-approve {}", ask(), v.id),
+        ));
+    }
     if cfg.staff.is_empty() {
         return Ok(());
     }
-    if matches!(e.action, Action::Approve | Action::Reject) {
-        let roles = &cfg.visits.approvers;
-        if !roles.iter().any(|r| cfg.has_role(&e.by, r)) {
-            let holders: Vec<&str> = cfg
-                .staff
-                .iter()
-                .filter(|s| s.roles.iter().any(|r| roles.contains(r)))
-                .map(|s| s.id.as_str())
-                .collect();
-            return Err(Error::invalid_with_hint(
-                format!(
-                    "{} may not {} a visit request: it needs the role {} ([visits] approvers in svcdesk.toml)",
-                    e.by,
-                    e.action,
-                    roles.join(" or ")
-                ),
-                if holders.is_empty() {
-                    "nobody on the staff list has it; add it to a [[staff]] entry in svcdesk.toml"
-                        .to_string()
-                } else {
-                    format!("ask {}", holders.join(", "))
-                },
-            ));
-        }
+    let what = match e.action {
+        Action::Approve | Action::Reject => format!("{} a visit request", e.action),
+        Action::ReturnApprove => "approve the return from site".to_string(),
+        Action::ApproveExtra => "approve extra work on site".to_string(),
+        _ => return Ok(()),
+    };
+    if !roles.iter().any(|r| cfg.has_role(&e.by, r)) {
+        return Err(Error::invalid_with_hint(
+            format!(
+                "{} may not {what}: it needs the role {} ([visits] approvers in svcdesk.toml)",
+                e.by,
+                roles.join(" or ")
+            ),
+            ask(),
+        ));
     }
     Ok(())
 }
 
 /// Appends one step (see [`record::append`]). Returns the visit as it now stands.
 pub fn append(desk: &Desk, id: &Id, when: When, e: Event) -> Result<Visit> {
-    record::append(desk, id, when, e, |_: &Visit, e| authorize(desk, e))
+    record::append(desk, id, when, e, |v: &Visit, e| authorize(desk, v, e))
 }
 
 /// The placeholder time of an event `append` has yet to stamp.
@@ -657,6 +778,39 @@ pub fn escalate(
     let mut e = Event::new(unstamped(), by, Action::Escalate);
     e.to = Some(to);
     e.text = trimmed(Some(what));
+    append(desk, id, when, e)
+}
+
+/// `visit return-approve`: the engineer may leave site.
+pub fn return_approve(
+    desk: &Desk,
+    id: &Id,
+    by: String,
+    when: When,
+    note: Option<&str>,
+) -> Result<Visit> {
+    let mut e = Event::new(unstamped(), by, Action::ReturnApprove);
+    e.text = trimmed(note);
+    append(desk, id, when, e)
+}
+
+/// `visit request-extra`: the customer asked for more on site.
+pub fn request_extra(desk: &Desk, id: &Id, by: String, when: When, what: &str) -> Result<Visit> {
+    let mut e = Event::new(unstamped(), by, Action::RequestExtra);
+    e.text = trimmed(Some(what));
+    append(desk, id, when, e)
+}
+
+/// `visit approve-extra`: the extra request may be carried out.
+pub fn approve_extra(
+    desk: &Desk,
+    id: &Id,
+    by: String,
+    when: When,
+    note: Option<&str>,
+) -> Result<Visit> {
+    let mut e = Event::new(unstamped(), by, Action::ApproveExtra);
+    e.text = trimmed(note);
     append(desk, id, when, e)
 }
 
@@ -778,6 +932,60 @@ mod tests {
                 .state,
             State::Rejected
         );
+    }
+
+    #[test]
+    fn extra_requests_wait_one_at_a_time_and_the_return_is_approved_once() {
+        let mut ev = vec![requested()];
+        for a in [Action::Approve, Action::Schedule, Action::Start] {
+            let mut e = Event::new(at("2026-12-02T09:00:00+08:00"), "zhao", a);
+            if a == Action::Schedule {
+                e.engineer = Some("wang".into());
+                e.appointment = Some(at("2026-12-03T09:00:00+08:00"));
+            }
+            ev.push(e);
+        }
+        let step = |a: Action, text: Option<&str>| {
+            let mut e = Event::new(at("2026-12-03T10:00:00+08:00"), "sun", a);
+            e.text = text.map(String::from);
+            e
+        };
+        ev.push(step(Action::ApproveExtra, None));
+        let err = replay("V20261201-CCCCCC", &ev).unwrap_err().1.to_string();
+        assert!(err.contains("no extra request waits"), "{err}");
+        *ev.last_mut().unwrap() = step(Action::RequestExtra, None);
+        let err = replay("V20261201-CCCCCC", &ev).unwrap_err().1.to_string();
+        assert_eq!(
+            err,
+            "request-extra needs what the customer asked for (text)"
+        );
+        *ev.last_mut().unwrap() = step(Action::RequestExtra, Some("second press"));
+        let v = replay("V20261201-CCCCCC", &ev).unwrap();
+        assert!(v.pending_extra().is_some());
+        ev.push(step(Action::RequestExtra, Some("paint")));
+        assert!(replay("V20261201-CCCCCC", &ev).is_err());
+        *ev.last_mut().unwrap() = step(Action::ApproveExtra, None);
+        assert!(
+            replay("V20261201-CCCCCC", &ev)
+                .unwrap()
+                .pending_extra()
+                .is_none()
+        );
+        ev.push(step(Action::ReturnApprove, None));
+        let v = replay("V20261201-CCCCCC", &ev).unwrap();
+        assert_eq!(v.return_approved_by.as_deref(), Some("sun"));
+        ev.push(step(Action::ReturnApprove, None));
+        let err = replay("V20261201-CCCCCC", &ev).unwrap_err().1.to_string();
+        assert!(err.contains("already approved (by sun)"), "{err}");
+    }
+
+    #[test]
+    fn hooks_know_every_visit_step() {
+        let ours: Vec<String> = Action::ALL
+            .iter()
+            .map(|a| format!("visit-{}", a.as_str()))
+            .collect();
+        assert_eq!(ours, crate::config::hooks::VISIT_ACTIONS);
     }
 
     #[test]

@@ -292,24 +292,33 @@ fn staffed() -> TestDesk {
     d
 }
 
-/// `svcdesk init`'s commented [permissions] example, uncommented as a desk would.
-fn use_init_permissions(d: &TestDesk) {
+/// `svcdesk init` writes the manuals' [permissions] table, uncommented.
+fn assert_init_permissions(d: &TestDesk) {
+    let text = d.read("svcdesk.toml");
+    assert!(
+        text.contains("\n[permissions]\naccept = [")
+            && text.contains("\nresolve = [\"agent\", \"engineer\""),
+        "{text}"
+    );
+}
+
+/// The desk without init's [permissions] table: every step open to the staff.
+fn drop_permissions(d: &TestDesk) {
     let text = d.read("svcdesk.toml");
     let mut out = String::new();
     let mut inside = false;
     for line in text.lines() {
-        if line == "# [permissions]" {
+        if line == "[permissions]" {
             inside = true;
-        } else if inside && !line.starts_with("# ") {
+        } else if inside && (line.is_empty() || line.starts_with('[') || line.starts_with('#')) {
             inside = false;
         }
-        out.push_str(if inside { &line[2..] } else { line });
-        out.push('\n');
+        if !inside {
+            out.push_str(line);
+            out.push('\n');
+        }
     }
-    assert!(
-        out.contains("\n[permissions]\naccept = [") && out.contains("\nresolve = ["),
-        "{out}"
-    );
+    assert!(!out.contains("[permissions]"), "{out}");
     d.write("svcdesk.toml", out);
 }
 
@@ -337,8 +346,9 @@ fn accepted_ticket(d: &TestDesk, opener: &str) -> String {
 
 #[test]
 fn sales_may_not_resolve_or_close_a_service_ticket_under_init_permissions() {
+    // The desk exactly as `svcdesk init` writes it, with staff listed.
     let d = staffed();
-    use_init_permissions(&d);
+    assert_init_permissions(&d);
     assert_eq!(as_user(&d, "wang", &["check"]).0, 0, "the example is valid");
     // Sales may open (a lead's problem), not resolve.
     let t = accepted_ticket(&d, "zhou");
@@ -370,13 +380,14 @@ fn sales_may_not_resolve_or_close_a_service_ticket_under_init_permissions() {
 
 #[test]
 fn without_permissions_or_staff_anyone_may_take_a_step() {
-    // Staff listed, [permissions] left commented (init's default): today's behaviour.
+    // Staff listed, init's [permissions] table deleted: every step open to the staff.
     let d = staffed();
+    drop_permissions(&d);
     let t = accepted_ticket(&d, "zhou");
     ok_as(&d, "zhou", &["ticket", "resolve", &t, "-m", "done"]);
-    // [permissions] without staff: nobody is checked.
+    // init's [permissions] without staff: nobody is checked.
     let d = TestDesk::new();
-    use_init_permissions(&d);
+    assert_init_permissions(&d);
     let c = d.add(&["--name", "华东机械"]);
     let t = ok_as(
         &d,
@@ -399,7 +410,11 @@ fn without_permissions_or_staff_anyone_may_take_a_step() {
 #[test]
 fn a_permission_for_no_step_is_a_config_error() {
     let d = staffed();
-    d.append_config("\n[permissions]\nresolv = [\"engineer\"]\n");
+    let text = d.read("svcdesk.toml");
+    d.write(
+        "svcdesk.toml",
+        text.replacen("\nresolve = [", "\nresolv = [", 1),
+    );
     let (code, _, err) = as_user(&d, "wang", &["customer", "list"]);
     assert_ne!(code, 0);
     assert!(
@@ -642,7 +657,7 @@ fn a_dissatisfied_close_needs_a_reason_and_is_counted_with_the_revisit_means() {
 #[test]
 fn svcdesk_itself_closes_under_permissions_by_the_lifecycle_rule() {
     let d = staffed();
-    use_init_permissions(&d);
+    assert_init_permissions(&d);
     d.append_config("\n[lifecycle]\nclose_resolved_after = \"48h\"\n");
     let t = accepted_ticket(&d, "li");
     ok_as(&d, "wang", &["ticket", "resolve", &t, "-m", "fixed"]);

@@ -219,7 +219,13 @@ fn lang_en_and_svcdesk_lang_override_the_desk() {
         "{text}"
     );
     // A refusal quotes the state in the desk's language; the steps stay as typed.
-    let o = run_at(&desk, &now, &["ticket", "close", &t2]);
+    let o = desk
+        .cmd()
+        .env("SVCDESK_NOW", &now)
+        .env("SVCDESK_USER", "li")
+        .args(["ticket", "close", &t2])
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let err = stderr(&o);
     assert!(

@@ -780,3 +780,357 @@ fn stats_break_visits_down_by_service_type_and_outcome() {
         [s("follow-up", "1", "1.00"), s("resolved", "2", "6.50")]
     );
 }
+
+// ------------------------------------------------- approvals on site (issue 24, part 2)
+
+/// The desk with `[visits] return_approval = true`, as a desk sets it in place.
+fn with_return_approval(desk: &TestDesk) {
+    let config = desk.read("svcdesk.toml");
+    assert!(
+        config.contains("\nreturn_approval = false\n"),
+        "init writes it"
+    );
+    desk.write(
+        "svcdesk.toml",
+        config.replace("\nreturn_approval = false\n", "\nreturn_approval = true\n"),
+    );
+}
+
+#[test]
+fn the_engineer_leaves_site_only_after_the_return_is_approved() {
+    let (desk, ticket) = desk();
+    with_return_approval(&desk);
+    let v = approved_and_scheduled(&desk, &ticket);
+    ok(&desk, "12-03 09:00", "wang", &["visit", "start", &v]);
+    let reports = || {
+        std::fs::read_dir(desk.path("reports/2026/12"))
+            .map(|d| d.count())
+            .unwrap_or(0)
+    };
+    let report_add = ["report", "add", "--visit", &v, "-m", "board replaced"];
+    // Before the approval the report that completes the visit is refused; nothing written.
+    let before = desk.read(&rel(&v));
+    let err = fails(&desk, 1, "12-03 15:00", "wang", &report_add);
+    assert!(
+        err.contains(&format!(
+            "{v}: the engineer may leave site only after approval ([visits] return_approval"
+        )) && err.contains("`visit return-approve` needs the role supervisor or head"),
+        "{err}"
+    );
+    assert!(err.contains("ask sun"), "{err}");
+    assert_eq!(desk.read(&rel(&v)), before);
+    assert_eq!(reports(), 0);
+    // The engineer may not approve his own return: the refusal names the roles.
+    let err = fails(
+        &desk,
+        1,
+        "12-03 15:00",
+        "wang",
+        &["visit", "return-approve", &v],
+    );
+    assert!(
+        err.contains("wang may not approve the return from site: it needs the role supervisor or head ([visits] approvers"),
+        "{err}"
+    );
+    ok(
+        &desk,
+        "12-03 15:05",
+        "sun",
+        &["visit", "return-approve", &v, "-m", "customer signed"],
+    );
+    let t = toml_of(&desk, &v);
+    assert_eq!(t["return_approved_by"].as_str(), Some("sun"));
+    let csv = ok(
+        &desk,
+        "12-03 15:05",
+        "li",
+        &["visit", "list", "--format", "csv"],
+    );
+    let (head, rows) = parse_csv(&csv);
+    assert_eq!(head.last().map(String::as_str), Some("return_approved_by"));
+    assert_eq!(rows[0].last().map(String::as_str), Some("sun"));
+    let last = t["event"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["action"].as_str(), Some("return-approve"));
+    assert_eq!(last["by"].as_str(), Some("sun"));
+    // Once is enough.
+    let err = fails(
+        &desk,
+        1,
+        "12-03 15:06",
+        "sun",
+        &["visit", "return-approve", &v],
+    );
+    assert!(err.contains("already approved (by sun)"), "{err}");
+    let r = ok(&desk, "12-03 16:00", "wang", &report_add);
+    assert!(r.trim().starts_with('R'), "{r}");
+    assert_eq!(toml_of(&desk, &v)["state"].as_str(), Some("done"));
+}
+
+#[test]
+fn without_return_approval_a_report_completes_the_visit_directly() {
+    let (desk, ticket) = desk();
+    let v = approved_and_scheduled(&desk, &ticket);
+    ok(&desk, "12-03 09:00", "wang", &["visit", "start", &v]);
+    ok(
+        &desk,
+        "12-03 16:00",
+        "wang",
+        &["report", "add", "--visit", &v, "-m", "done"],
+    );
+    assert_eq!(toml_of(&desk, &v)["state"].as_str(), Some("done"));
+}
+
+#[test]
+fn an_extra_request_on_site_waits_for_an_approver() {
+    let (desk, ticket) = desk();
+    let v = approved_and_scheduled(&desk, &ticket);
+    // Not before arrival.
+    let err = fails(
+        &desk,
+        1,
+        "12-03 08:00",
+        "wang",
+        &["visit", "request-extra", &v, "-m", "also the second press"],
+    );
+    assert!(
+        err.contains("cannot request extra work: the visit is scheduled"),
+        "{err}"
+    );
+    ok(&desk, "12-03 09:00", "wang", &["visit", "start", &v]);
+    // Nothing to approve yet.
+    let err = fails(
+        &desk,
+        1,
+        "12-03 10:00",
+        "sun",
+        &["visit", "approve-extra", &v],
+    );
+    assert!(err.contains("no extra request waits for approval"), "{err}");
+    ok(
+        &desk,
+        "12-03 10:00",
+        "wang",
+        &["visit", "request-extra", &v, "-m", "also the second press"],
+    );
+    // One waits at a time.
+    let err = fails(
+        &desk,
+        1,
+        "12-03 10:05",
+        "wang",
+        &["visit", "request-extra", &v, "-m", "and paint it"],
+    );
+    assert!(
+        err.contains("waits for approval already (\"also the second press\")"),
+        "{err}"
+    );
+    // The engineer and the agent may not approve it; the supervisor may.
+    for who in ["wang", "li"] {
+        let err = fails(
+            &desk,
+            1,
+            "12-03 10:10",
+            who,
+            &["visit", "approve-extra", &v],
+        );
+        assert!(
+            err.contains(&format!(
+                "{who} may not approve extra work on site: it needs the role supervisor or head"
+            )),
+            "{err}"
+        );
+        assert!(err.contains("ask sun"), "{err}");
+    }
+    ok(
+        &desk,
+        "12-03 10:15",
+        "sun",
+        &["visit", "approve-extra", &v, "-m", "bill it separately"],
+    );
+    let actions: Vec<String> = toml_of(&desk, &v)["event"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "request",
+            "approve",
+            "schedule",
+            "start",
+            "request-extra",
+            "approve-extra"
+        ]
+    );
+    // Another may be asked now.
+    ok(
+        &desk,
+        "12-03 11:00",
+        "wang",
+        &["visit", "request-extra", &v, "-m", "and paint it"],
+    );
+    let show = ok(&desk, "12-03 11:00", "li", &["visit", "show", &v]);
+    assert!(show.contains("request-extra"), "{show}");
+    assert!(
+        show.contains("and paint it (waits for approve-extra)"),
+        "{show}"
+    );
+}
+
+// ------------------------------ visits in ticket/customer show, hooks, check (part 3)
+
+#[test]
+fn ticket_show_and_customer_show_list_the_visits() {
+    let (desk, ticket) = desk();
+    let before = ok(&desk, "12-01 09:30", "li", &["ticket", "show", &ticket]);
+    assert!(!before.contains("Site visits:"), "none yet: {before}");
+    let v = approved_and_scheduled(&desk, &ticket);
+    let second = request(&desk, &ticket);
+    let show = ok(&desk, "12-01 13:00", "li", &["ticket", "show", &ticket]);
+    let section = show
+        .split_once("\nSite visits:\n")
+        .unwrap_or_else(|| panic!("no visits section in:\n{show}"))
+        .1;
+    let cells = |l: &str| -> Vec<String> {
+        l.split(['│', '┆'])
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(String::from)
+            .collect()
+    };
+    let head = section
+        .lines()
+        .find(|l| l.contains("service_type"))
+        .unwrap_or_else(|| panic!("no heading in {section}"));
+    assert_eq!(
+        cells(head),
+        ["id", "state", "service_type", "engineer", "appointment"]
+    );
+    let row = |id: &str| -> Vec<String> {
+        cells(
+            section
+                .lines()
+                .find(|l| l.contains(id))
+                .unwrap_or_else(|| panic!("{id} not in {section}")),
+        )
+    };
+    assert_eq!(
+        row(&v),
+        [
+            &v,
+            "scheduled",
+            "problem-handling",
+            "wang",
+            "2026-12-03 09:00"
+        ]
+    );
+    assert_eq!(row(&second), [&second, "requested", "problem-handling"]);
+    // The customer's file lists the same visits.
+    let customer = toml_of(&desk, &v)["customer"].as_str().unwrap().to_string();
+    let c = ok(&desk, "12-01 13:00", "li", &["customer", "show", &customer]);
+    let section = c
+        .split_once("\nSite visits:\n")
+        .unwrap_or_else(|| panic!("no visits section in:\n{c}"))
+        .1;
+    assert!(section.contains(&v) && section.contains(&second), "{c}");
+    // In Chinese, the heading and the words are the desk's.
+    let zh = ok(
+        &desk,
+        "12-01 13:00",
+        "li",
+        &["--lang", "zh", "ticket", "show", &ticket],
+    );
+    assert!(zh.contains("\n外出服务:\n"), "{zh}");
+}
+
+#[test]
+fn hooks_fire_on_visit_steps_with_the_visit_id() {
+    let (desk, ticket) = desk();
+    let log = desk.tmp.path().join("visit-hooks.log");
+    let script = desk.tmp.path().join("record.sh");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\necho \"$SVCDESK_ACTION $SVCDESK_ID by=$SVCDESK_BY ticket=$SVCDESK_TICKET to=$SVCDESK_ASSIGNEE state=$SVCDESK_STATE\" >> {}\n",
+            log.display()
+        ),
+    )
+    .unwrap();
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    desk.append_config(&format!(
+        "\n[[hooks.rule]]\non = [\"visit-request\", \"visit-approve\", \"visit-start\", \"visit-complete\"]\ncommand = \"{}\"\n",
+        script.display()
+    ));
+    ok(&desk, "12-01 09:30", "li", &["hooks", "trust"]);
+    let v = approved_and_scheduled(&desk, &ticket);
+    ok(&desk, "12-03 09:00", "wang", &["visit", "start", &v]);
+    ok(
+        &desk,
+        "12-03 16:00",
+        "wang",
+        &["report", "add", "--visit", &v, "-m", "done"],
+    );
+    let lines: Vec<String> = std::fs::read_to_string(&log)
+        .unwrap_or_default()
+        .lines()
+        .map(String::from)
+        .collect();
+    // schedule has no rule: it does not fire.
+    assert_eq!(
+        lines,
+        [
+            format!("visit-request {v} by=li ticket={ticket} to= state=requested"),
+            format!("visit-approve {v} by=sun ticket={ticket} to= state=approved"),
+            format!("visit-start {v} by=wang ticket={ticket} to=wang state=on-site"),
+            format!("visit-complete {v} by=wang ticket={ticket} to=wang state=done"),
+        ]
+    );
+    // A rule naming no such step is a config error that lists the visit steps.
+    desk.append_config("\n[[hooks.rule]]\non = \"visit-arrive\"\ncommand = \"true\"\n");
+    let o = run(&desk, "12-03 16:00", "li", &["check"]);
+    assert_ne!(o.status.code(), Some(0));
+    assert!(
+        stderr(&o).contains("unknown action \"visit-arrive\"")
+            && stderr(&o).contains("visit-return-approve"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn check_finds_a_visit_whose_ticket_or_engineer_is_gone() {
+    let (desk, ticket) = desk();
+    let v = approved_and_scheduled(&desk, &ticket);
+    let o = run(&desk, "12-01 13:00", "li", &["check"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // The engineer renamed by hand, in the field and the history alike.
+    let text = desk.read(&rel(&v));
+    assert!(text.contains("engineer = \"wang\""));
+    desk.write(
+        &rel(&v),
+        text.replace("engineer = \"wang\"", "engineer = \"wangx\""),
+    );
+    let o = run(&desk, "12-01 13:00", "li", &["check"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = format!("{}{}", stdout(&o), stderr(&o));
+    assert!(
+        out.contains(&rel(&v))
+            && out.contains("engineer = \"wangx\" is not on this desk's staff list"),
+        "{out}"
+    );
+    // The ticket's file removed.
+    desk.write(&rel(&v), text);
+    let t_rel = format!("tickets/{}/{}/{ticket}.toml", &ticket[1..5], &ticket[5..7]);
+    std::fs::remove_file(desk.path(&t_rel)).unwrap();
+    let o = run(&desk, "12-01 13:00", "li", &["check"]);
+    let out = format!("{}{}", stdout(&o), stderr(&o));
+    assert!(
+        out.contains(&format!("ticket {ticket}: no such ticket")),
+        "{out}"
+    );
+}

@@ -182,6 +182,12 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
                         cx.width(),
                         p,
                     ));
+                    s.push_str(&crate::cli::visit::show::section(
+                        &desk,
+                        &svcdesk::model::visit::for_customer(&desk, id.as_str())?,
+                        cx.width(),
+                        p,
+                    ));
                     s
                 }
             };

@@ -159,6 +159,8 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
             if let Some(v) = &added.report.visit {
                 let v = svcdesk::desk::Id::parse(v).expect("a full ID");
                 eprintln!("{v}: done (report {})", added.id);
+                let visit = svcdesk::model::visit::load(&desk, &v)?;
+                super::visit::fire(cx, &desk, &visit);
                 paths.push(desk.path_of(&v));
             }
             let stored = added.report.files.iter();

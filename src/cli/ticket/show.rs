@@ -44,6 +44,12 @@ pub(super) fn exec(cx: &mut Context, desk: &Desk, a: ShowArgs) -> Result<u8> {
             let p = People::new(cx.lang(desk), desk);
             let mut text = show_text(desk, &t, &visits, &merged, p);
             text.push_str(&sla_text(desk, &runs[0], p));
+            text.push_str(&crate::cli::visit::show::section(
+                desk,
+                &svcdesk::model::visit::for_ticket(desk, &t.id)?,
+                cx.width(),
+                p,
+            ));
             text
         }
     };

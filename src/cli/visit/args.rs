@@ -100,6 +100,23 @@ pub struct EscalateArgs {
 }
 
 #[derive(clap::Args)]
+pub struct ExtraArgs {
+    /// Visit ID or unique abbreviation.
+    pub(super) id: String,
+    /// What the customer asked for on site.
+    #[arg(
+        short = 'm',
+        long = "message",
+        allow_hyphen_values = true,
+        value_name = "TEXT"
+    )]
+    pub(super) text: String,
+    /// When it was asked, if not now.
+    #[arg(long, value_name = "TIME", value_parser = values::time())]
+    pub(super) at: Option<Time>,
+}
+
+#[derive(clap::Args)]
 pub struct ShowArgs {
     /// Visit ID or unique abbreviation.
     pub(super) id: String,

@@ -1,7 +1,7 @@
 //! `svcdesk visit`: site visits (外出服务) from the request (內部請示單) to the report.
 
 mod args;
-mod show;
+pub(crate) mod show;
 
 use clap::Subcommand;
 use svcdesk::Result;
@@ -11,7 +11,7 @@ use svcdesk::model::visit::{self, Filter, NewVisit, Visit};
 use svcdesk::output::{self, Rows};
 
 use self::args::{
-    DecideArgs, EscalateArgs, ListArgs, RequestArgs, ScheduleArgs, ShowArgs, StartArgs,
+    DecideArgs, EscalateArgs, ExtraArgs, ListArgs, RequestArgs, ScheduleArgs, ShowArgs, StartArgs,
 };
 use super::Context;
 use super::output::Format;
@@ -25,6 +25,9 @@ Examples:
   svcdesk visit schedule V7KQ --engineer wang --for '2026-12-05 09:00'
   svcdesk --as wang visit start V7KQ              # arrived on site
   svcdesk --as wang visit escalate V7KQ --to zhao -m 'the frame is cracked, needs a new one'
+  svcdesk --as wang visit request-extra V7KQ -m 'also service the second press'
+  svcdesk --as zhao visit approve-extra V7KQ      # 報公司批准後執行
+  svcdesk --as zhao visit return-approve V7KQ     # 同意後方可返回
   svcdesk --as wang report add --visit V7KQ --work-done 'board replaced' --outcome resolved
 
 States: requested ─approve─► approved ─schedule─► scheduled ─start─► on-site ─report add
@@ -33,7 +36,11 @@ appointment; `escalate` is allowed on site and after. Once the desk lists staff,
 the roles of `[visits] approvers` in svcdesk.toml (default supervisor, head) approve or
 reject. The appointment is a timer run: breached when the engineer arrives after it, and
 `svcdesk sla check` reports it (exit 2) while nobody has arrived. The escalation from
-site is owed within 24 hours of arrival: escalating later records it as breached.";
+site is owed within 24 hours of arrival: escalating later records it as breached.
+On site, a customer's extra request (`request-extra`) waits for `approve-extra`, one at a
+time; with `[visits] return_approval = true` the engineer leaves only after
+`return-approve`, and `report add --visit` is refused before it. Both approvals need a
+role of `[visits] approvers`.";
 
 /// Site visits (外出服务): request, approval, appointment, arrival, escalation, report.
 #[derive(Subcommand)]
@@ -77,6 +84,30 @@ The appointment is a timer run: met when `visit start` comes at or before it.")]
 --to (who was told) and -m (what was found) are required. An escalation more than 24
 hours after arrival is recorded, and the site-escalation run is breached.")]
     Escalate(EscalateArgs),
+    /// Let the engineer leave site (「同意後方可返回」; a role of [visits] approvers).
+    #[command(after_help = "Examples:
+  svcdesk --as zhao visit return-approve V7KQ
+  svcdesk --as zhao visit return-approve V7KQ -m 'customer signed, come back'
+
+With `[visits] return_approval = true` in svcdesk.toml, `report add --visit` (the engineer
+leaving, the visit done) is refused until this step stands.")]
+    ReturnApprove(DecideArgs),
+    /// Record an extra request the customer made on site; it waits for approve-extra.
+    #[command(
+        name = "request-extra",
+        after_help = "Examples:
+  svcdesk --as wang visit request-extra V7KQ -m 'also service the second press'
+
+Carried out only after `visit approve-extra` (「報公司批准後執行」); one request waits at a time."
+    )]
+    RequestExtra(ExtraArgs),
+    /// Approve the customer's extra request on site (a role of [visits] approvers).
+    #[command(
+        name = "approve-extra",
+        after_help = "Examples:
+  svcdesk --as zhao visit approve-extra V7KQ -m 'ok, bill it separately'"
+    )]
+    ApproveExtra(DecideArgs),
     /// Show one visit: its fields, its timer runs and its history.
     #[command(after_help = "Examples:
   svcdesk visit show V7KQ
@@ -112,6 +143,7 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
                     at: now,
                 },
             )?;
+            fire(cx, &desk, &added.visit);
             cx.changed(
                 &desk,
                 format!("visit {}: request (by {by})", added.id),
@@ -167,6 +199,30 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
                 ));
             }
         }
+        Command::ReturnApprove(a) => drop(step(
+            cx,
+            &desk,
+            &a.id,
+            "return-approve",
+            at(&a.at),
+            |by, when, id| visit::return_approve(&desk, id, by, when, a.text.as_deref()),
+        )?),
+        Command::RequestExtra(a) => drop(step(
+            cx,
+            &desk,
+            &a.id,
+            "request-extra",
+            at(&a.at),
+            |by, when, id| visit::request_extra(&desk, id, by, when, &a.text),
+        )?),
+        Command::ApproveExtra(a) => drop(step(
+            cx,
+            &desk,
+            &a.id,
+            "approve-extra",
+            at(&a.at),
+            |by, when, id| visit::approve_extra(&desk, id, by, when, a.text.as_deref()),
+        )?),
         Command::Show(a) => {
             let id = desk.resolve(Kind::Visit, &a.id)?;
             let v = visit::load(&desk, &id)?;
@@ -228,10 +284,19 @@ fn step(
     let when = cx.when(desk, at)?;
     let v = f(by.clone(), when, &id)?;
     eprintln!("{id}: {what} ({})", v.state);
+    fire(cx, desk, &v);
     cx.changed(
         desk,
         format!("visit {id}: {what} (by {by})"),
         vec![desk.path_of(&id)],
     );
     Ok(v)
+}
+
+/// The hooks on the visit's last step (`visit-request`, `visit-approve`, ...).
+pub(crate) fn fire(cx: &mut Context, desk: &Desk, v: &Visit) {
+    if let Some(e) = v.event.last() {
+        let at = e.at.to_rfc3339();
+        cx.fire(desk, svcdesk::hooks::HookEvent::visit(desk, v, &e.by, &at));
+    }
 }

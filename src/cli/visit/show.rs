@@ -72,6 +72,43 @@ pub(super) fn list_table(desk: &Desk, all: &[Visit]) -> Rows {
     rows
 }
 
+/// The "Visits" section `ticket show` and `customer show` end with: id, state, service
+/// type, engineer, appointment. Empty when there are none.
+pub(crate) fn section(
+    desk: &Desk,
+    all: &[Visit],
+    width: Option<u16>,
+    p: crate::cli::people::People,
+) -> String {
+    if all.is_empty() {
+        return String::new();
+    }
+    let mut rows = Rows::new(vec![
+        "id",
+        "state",
+        "service_type",
+        "engineer",
+        "appointment",
+    ]);
+    for v in all {
+        rows.push(vec![
+            v.id.clone(),
+            svcdesk::i18n::word(p.lang, v.state),
+            svcdesk::i18n::word(p.lang, v.service_type),
+            v.engineer
+                .as_deref()
+                .map(|e| p.staff(e))
+                .unwrap_or_default(),
+            v.appointment.map(|t| local(desk, t)).unwrap_or_default(),
+        ]);
+    }
+    format!(
+        "\n{}\n{}",
+        p.tr("show-visits"),
+        p.table(rows).to_table(width)
+    )
+}
+
 fn run_line(desk: &Desk, s: &TimerStatus) -> String {
     let t = |x: DateTime<Utc>| local(desk, x.fixed_offset());
     let end = match s.stopped {
@@ -116,6 +153,19 @@ pub(super) fn show_text(desk: &Desk, v: &Visit, now: DateTime<Utc>) -> String {
             },
         ),
         ("report", s(&v.report)),
+        (
+            "may leave",
+            v.return_approved_by
+                .as_ref()
+                .map(|w| format!("approved by {w}"))
+                .unwrap_or_default(),
+        ),
+        (
+            "extra asked",
+            v.pending_extra()
+                .map(|e| format!("{} (waits for approve-extra)", s(&e.text)))
+                .unwrap_or_default(),
+        ),
     ]);
     let runs = timers::evaluate(v, now);
     if !runs.is_empty() {
