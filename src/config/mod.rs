@@ -1299,8 +1299,9 @@ max_size = "20MB"
 # Hooks: commands run (with `sh -c`, in the desk's folder) after a change is on disk, to
 # tell people. `on` takes ticket actions (open assign accept grade escalate resolve
 # reopen comp-request ...), "sla-breach", "sla-at-risk" and "sla-ladder" (from `sla check
-# --notify`), "measure-due", or "*". `grade`, `priority` and `department` narrow a rule; empty means any. The event is
-# in SVCDESK_ACTION, SVCDESK_ID, SVCDESK_BY, SVCDESK_GRADE, ... and the record arrives as
+# --notify`), "measure-due", "visit-request" and the other visit steps, "waiting-reminder",
+# or "*". `grade`, `priority` and `department` narrow a rule; empty means any. The event
+# is in SVCDESK_ACTION, SVCDESK_ID, SVCDESK_BY, SVCDESK_GRADE, ... and the record arrives as
 # JSON on stdin. A failing or slow hook (killed after `timeout`) is reported and never
 # undoes the change. `--no-hooks` skips them. See svcdesk-config(5).
 # To use the rules below, copy the ready scripts from svcdesk's examples/hooks/ into this
@@ -1348,6 +1349,7 @@ timeout = "30s"
 # notify = ["head", "opener"]
 # escalate = "sun"
 # grade = "III"
+
 # Customer tiers (service levels): contract customers (VIP, 7×24 maintenance) with their
 # own calendar and targets. [calendars.NAME] takes the keys of [calendar] ("default" is
 # [calendar] itself); `always = true` makes a 7×24 calendar (no holidays). A customer is
