@@ -637,6 +637,14 @@ fn apply(desk: &Desk, r: &mut Report, f: &Fields, clear: &[Field]) -> Result<Vec
             r.escalated = true;
         }
     }
+    // A problem reported back (上报) was reported to someone: the 24-hour rule is checked
+    // against a person, never a bare flag. Old files without one are left as they are.
+    if f.escalated == Some(true) && r.escalated_to.is_none() {
+        return Err(Error::usage(
+            "--escalated says a problem found on site was reported back, but not to whom",
+            "add --escalated-to WHO (the supervisor or head told); a site visit records the time too: `svcdesk visit escalate V --to WHO`",
+        ));
+    }
     text(&f.parts, &mut r.parts);
     if let Some(c) = &f.cost {
         let c = c.trim();

@@ -293,6 +293,10 @@ fn unknown_references_and_bad_values_are_errors() {
     assert!(err.contains("cannot read \"¥350\" as a cost"), "{err}");
     let err = fails(with(&["--customer", &c, "--arrived", "yesterday"]));
     assert!(err.contains("cannot read \"yesterday\" as a time"), "{err}");
+    // Reported back, but to nobody: the 24-hour rule needs a person (issue 24).
+    let err = fails(with(&["--customer", &c, "--escalated"]));
+    assert!(err.contains("but not to whom"), "{err}");
+    assert!(err.contains("--escalated-to WHO"), "{err}");
     // Malformed values are usage errors (exit 2).
     let o = desk.run(&["report", "add", "--customer", &c, "--type", "repair"]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
@@ -796,6 +800,8 @@ fn ledger_desk() -> (TestDesk, Vec<String>, String, String, String) {
             "--problems",
             "cable tray overheats",
             "--escalated",
+            "--escalated-to",
+            "sun",
             "--parts",
             "1x DB-200",
             "--cost",
@@ -888,7 +894,7 @@ fn ledger_service_lists_the_months_reports_in_fixed_columns() {
 2026-11-01,{first},zhou,{c2},绿源食品,consultation,,,2026-11-01 00:30,2026-11-01 02:00,1.50,,,,no,,,,,,,,,,,draft\n\
 2026-11-18,{full},wang,{c1},华东机械有限公司,problem-handling,{t},南京江宁工厂 2 号线,\
 2026-11-18 09:30,2026-11-18 12:10,2.67,\"company car, 120 km\",replaced the driver board,\
-cable tray overheats,yes,1x DB-200,350.50,陈刚,resolved,5,2026-11-18 07:30,2026-11-18 14:00,,,,draft\n\
+cable tray overheats,yes,1x DB-200,350.50,陈刚,resolved,5,2026-11-18 07:30,2026-11-18 14:00,,sun,,draft\n\
 2026-11-20,{training},wang,{c1},华东机械有限公司,training,,,2026-11-20 14:00,2026-11-20 17:00,\
 3.00,,,,no,,0.00,,follow-up,4,,,,,,draft\n\
 2026-11-24,{unplaced},wang,{c2},绿源食品,construction-guidance,,,,,,,,,no,,,,,,,,,,,draft\n"

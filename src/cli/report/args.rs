@@ -67,7 +67,8 @@ pub struct FieldArgs {
     /// Problems found on site.
     #[arg(long, value_name = "TEXT")]
     pub(super) problems: Option<String>,
-    /// A problem found on site was reported back within 24 h (--escalated=false to undo).
+    /// A problem found on site was reported back within 24 h, to --escalated-to (needed with
+    /// it); --escalated=false to undo.
     #[arg(
         long,
         num_args = 0..=1,
