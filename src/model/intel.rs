@@ -23,7 +23,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::names;
-use super::record::{self, Record, Step, StepError, multiline};
+use super::record::{self, Record, StepError, multiline};
 use super::ticket::valid_amount;
 use crate::config::Config;
 use crate::desk::record::serde_time;
@@ -430,21 +430,7 @@ pub fn apply(i: &mut Intel, e: &Event) -> Result<(), StepError> {
     Ok(())
 }
 
-impl Step for Event {
-    type Record = Intel;
-    fn at(&self) -> DateTime<FixedOffset> {
-        self.at
-    }
-    fn set_at(&mut self, at: DateTime<FixedOffset>) {
-        self.at = at;
-    }
-    fn by(&self) -> &str {
-        &self.by
-    }
-    fn action(&self) -> &'static str {
-        self.action.as_str()
-    }
-}
+record::plain_step!(Event, Intel);
 
 impl Record for Intel {
     type Event = Event;

@@ -18,7 +18,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::names;
-use super::record::{self, Record, Step, multiline};
+use super::record::{self, Record, multiline};
 // The engine's, at the paths their callers have always used.
 pub use super::record::{StepError, render, replay, replay_checked};
 use crate::config::Config;
@@ -362,21 +362,7 @@ pub fn apply(m: &mut Measure, e: &Event) -> Result<(), StepError> {
     Ok(())
 }
 
-impl Step for Event {
-    type Record = Measure;
-    fn at(&self) -> DateTime<FixedOffset> {
-        self.at
-    }
-    fn set_at(&mut self, at: DateTime<FixedOffset>) {
-        self.at = at;
-    }
-    fn by(&self) -> &str {
-        &self.by
-    }
-    fn action(&self) -> &'static str {
-        self.action.as_str()
-    }
-}
+record::plain_step!(Event, Measure);
 
 impl Record for Measure {
     type Event = Event;

@@ -58,6 +58,29 @@ pub trait Step: Clone + Serialize + DeserializeOwned {
     }
 }
 
+/// `impl Step` for a record's event that has `at`, `by` and a vocabulary `action` and
+/// attaches no files: the measure's, visit's, schedule's and intel item's.
+macro_rules! plain_step {
+    ($event:ty, $record:ty) => {
+        impl $crate::model::record::Step for $event {
+            type Record = $record;
+            fn at(&self) -> chrono::DateTime<chrono::FixedOffset> {
+                self.at
+            }
+            fn set_at(&mut self, at: chrono::DateTime<chrono::FixedOffset>) {
+                self.at = at;
+            }
+            fn by(&self) -> &str {
+                &self.by
+            }
+            fn action(&self) -> &'static str {
+                self.action.as_str()
+            }
+        }
+    };
+}
+pub(crate) use plain_step;
+
 /// Why a step cannot be taken, whatever the record kind.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StepError {

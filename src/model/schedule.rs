@@ -22,7 +22,7 @@ use chrono::{DateTime, FixedOffset, Months, NaiveDate, TimeZone, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::names;
-use super::record::{self, Record, Step, StepError, multiline};
+use super::record::{self, Record, StepError, multiline};
 use super::report::ServiceType;
 use super::visit::{self, Planned};
 use crate::desk::record::serde_time;
@@ -289,21 +289,7 @@ pub fn apply(s: &mut Schedule, e: &Event) -> Result<(), StepError> {
     Ok(())
 }
 
-impl Step for Event {
-    type Record = Schedule;
-    fn at(&self) -> DateTime<FixedOffset> {
-        self.at
-    }
-    fn set_at(&mut self, at: DateTime<FixedOffset>) {
-        self.at = at;
-    }
-    fn by(&self) -> &str {
-        &self.by
-    }
-    fn action(&self) -> &'static str {
-        self.action.as_str()
-    }
-}
+record::plain_step!(Event, Schedule);
 
 impl Record for Schedule {
     type Event = Event;

@@ -22,7 +22,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::names;
-use super::record::{self, Record, Step, StepError, multiline};
+use super::record::{self, Record, StepError, multiline};
 use super::report::ServiceType;
 use super::ticket_store;
 use crate::desk::record::serde_time;
@@ -427,21 +427,7 @@ pub fn apply(v: &mut Visit, e: &Event) -> Result<(), StepError> {
     Ok(())
 }
 
-impl Step for Event {
-    type Record = Visit;
-    fn at(&self) -> DateTime<FixedOffset> {
-        self.at
-    }
-    fn set_at(&mut self, at: DateTime<FixedOffset>) {
-        self.at = at;
-    }
-    fn by(&self) -> &str {
-        &self.by
-    }
-    fn action(&self) -> &'static str {
-        self.action.as_str()
-    }
-}
+record::plain_step!(Event, Visit);
 
 impl Record for Visit {
     type Event = Event;
