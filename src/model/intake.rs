@@ -5,9 +5,9 @@
 //! The rules: the customer is found by e-mail address (case-blind), else by phone (JSON),
 //! else `[intake] unknown` decides (create, a fixed customer, or refuse); the category by
 //! `[intake] rules`, else `[intake] category`; attachments go to the desk's one store
-//! under `[attachments] max_size`; the message's ID is recorded on its event, so a
-//! message delivered twice is taken once. Everything happens under one desk lock, waited
-//! for at most `[intake] lock_wait`.
+//! under `[attachments] max_size`; the message's ID is recorded on its event and names
+//! the ticket it opens, so a message delivered twice (within a year) is taken once.
+//! Everything happens under one desk lock, waited for at most `[intake] lock_wait`.
 //!
 //! A refusal is [`Refusal::Never`] (the message can never be taken: malformed, a refused
 //! sender, an attachment over the limit) or [`Refusal::Later`] (the desk is busy, the disk
@@ -15,7 +15,7 @@
 
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 
 use super::customer;
@@ -221,8 +221,9 @@ pub fn deliver(
         .lock_within(wait)
         .map_err(Refusal::Later)?
         .ok_or_else(|| Refusal::Later(busy(wait)))?;
+    let named = named_ticket(desk, &m.subject).map_err(Refusal::Later)?;
     if let Some(mid) = &m.message_id
-        && let Some(ticket) = taken(desk, mid).map_err(Refusal::Later)?
+        && let Some(ticket) = taken(desk, mid, named.as_ref(), at).map_err(Refusal::Later)?
     {
         return Ok(Delivered::Already { ticket });
     }
@@ -237,7 +238,7 @@ pub fn deliver(
         by: super::record::SYSTEM_ACTOR.into(),
         entered_by: None,
     };
-    if let Some(id) = named_ticket(desk, &m.subject).map_err(Refusal::Later)? {
+    if let Some(id) = named {
         let reply = steps::CustomerReply {
             text: m.text,
             channel: m.channel,
@@ -307,12 +308,55 @@ fn busy(wait: Duration) -> Error {
     )
 }
 
-/// The ticket that already has the message `mid`, if any.
-fn taken(desk: &Desk, mid: &str) -> Result<Option<String>> {
-    let found = ticket_store::load_where(desk, |t| {
-        t.event.iter().any(|e| e.message_id.as_deref() == Some(mid))
-    })?;
-    Ok(found.into_iter().next().map(|t| t.id))
+/// How long a message delivered again is still known: a year. Mail systems retry for
+/// days, and a fetchmail that lost its list of fetched messages fetches a mailbox again.
+const REMEMBERED_DAYS: i64 = 366;
+
+/// The IDs a ticket opened on `day` by the message `mid` may have, in the order they are
+/// taken: derived from the message's ID, so a second delivery finds the first one's
+/// ticket by looking at a few files, not by reading the desk, and so two clones agree.
+/// The later ones are for the rare ticket that already holds an earlier ID.
+fn slots(day: NaiveDate, mid: &str) -> impl Iterator<Item = Id> {
+    (0..).map(move |n| {
+        let key = match n {
+            0 => format!("intake {mid}"),
+            n => format!("intake {mid} #{n}"),
+        };
+        Id::derived(Kind::Ticket, day, &key)
+    })
+}
+
+/// The ID of the ticket the message `mid` opens at `at`: its first free slot that day.
+pub(crate) fn ticket_id(desk: &Desk, mid: &str, at: DateTime<Utc>) -> Id {
+    let day = desk.local(at).date_naive();
+    slots(day, mid)
+        .find(|id| !desk.path_of(id).exists())
+        .expect("slots never end")
+}
+
+/// The ticket that already has the message `mid`: the ticket its subject names (a reply
+/// taken before), or one it opened within [`REMEMBERED_DAYS`] before `at`, at one of
+/// its slots. A few file lookups a day, whatever the size of the desk.
+fn taken(desk: &Desk, mid: &str, named: Option<&Id>, at: DateTime<Utc>) -> Result<Option<String>> {
+    let has = |t: &Ticket| t.event.iter().any(|e| e.message_id.as_deref() == Some(mid));
+    if let Some(id) = named {
+        let t = ticket_store::load(desk, id)?;
+        return Ok(has(&t).then_some(t.id));
+    }
+    let today = desk.local(at).date_naive();
+    for back in 0..REMEMBERED_DAYS {
+        let day = today - chrono::Days::new(back as u64);
+        for id in slots(day, mid) {
+            if !desk.path_of(&id).exists() {
+                break;
+            }
+            let t = ticket_store::load(desk, &id)?;
+            if has(&t) {
+                return Ok(Some(t.id));
+            }
+        }
+    }
+    Ok(None)
 }
 
 /// The ticket a subject names in brackets, `[T20261124-9XWM3A]` or a unique prefix of

@@ -96,8 +96,12 @@ pub struct Opened {
 pub fn create(desk: &Desk, mut events: Vec<Event>) -> Result<Opened> {
     let _lock = desk.lock()?;
     let now = events[0].at.to_utc();
-    let id = desk.new_id(Kind::Ticket, now);
-    super::routing::assign_person(desk, &mut events, || load_all(desk))?;
+    // A ticket a message opens is named by the message, so a second delivery finds it.
+    let id = match events[0].message_id.as_deref() {
+        Some(mid) => super::intake::ticket_id(desk, mid, now),
+        None => desk.new_id(Kind::Ticket, now),
+    };
+    super::routing::assign_person(desk, &mut events, || load_where(desk, Ticket::is_open))?;
     let blank = Ticket::default();
     for e in &events {
         authorize(desk, &blank, e)?;

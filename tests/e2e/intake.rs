@@ -151,6 +151,58 @@ fn the_same_message_twice_is_one_ticket() {
     assert_eq!(list.lines().count(), 2, "{list}");
 }
 
+/// The ticket a message opens is named by the message's ID: delivered again weeks later
+/// it is still found, by a look at a few files rather than a read of the desk; another
+/// desk (a clone) taking the same message names it alike; and a ticket that already
+/// holds that name makes the message take the next one, also found again.
+#[test]
+fn a_message_names_its_ticket_so_a_late_second_delivery_finds_it() {
+    let mail = fixture("gbk-complaint.eml");
+    let (d, _) = desk();
+    let (first, _) = intake_code(&d, "mail", &mail, 0);
+    let before = snapshot(&d.root);
+    let late = intake(&d, "mail", &mail, "2027-01-11T09:30:00+08:00");
+    assert_eq!(late.status.code(), Some(0), "{}", stderr(&late));
+    assert_eq!(stdout(&late), first);
+    assert_eq!(snapshot(&d.root), before);
+
+    let (other, _) = desk();
+    let (same, _) = intake_code(&other, "mail", &mail, 0);
+    assert_eq!(same, first, "clones name it alike");
+
+    // A third desk where a ticket of the phone already holds that ID.
+    let (third, customer) = desk();
+    let id = first.trim();
+    let phoned = ok_at(
+        &third,
+        NOW,
+        &[
+            "ticket",
+            "open",
+            "--customer",
+            &customer,
+            "--category",
+            "quality",
+            "--channel",
+            "phone",
+            "--force",
+            "-m",
+            "电话报修",
+        ],
+    );
+    let phoned = phoned.trim();
+    let rel = |id: &str| format!("tickets/{}/{}/{id}.toml", &id[1..5], &id[5..7]);
+    let text = third.read(&rel(phoned)).replace(phoned, id);
+    fs::remove_file(third.path(&rel(phoned))).unwrap();
+    fs::write(third.path(&rel(id)), text).unwrap();
+    let (next, _) = intake_code(&third, "mail", &mail, 0);
+    assert_ne!(next.trim(), id);
+    assert_eq!(&next[..10], &id[..10], "opened the same day: {next}");
+    let (again, err) = intake_code(&third, "mail", &mail, 0);
+    assert_eq!(again, next, "{err}");
+    third.ok(&["check"]);
+}
+
 #[test]
 fn a_reply_with_the_id_in_the_subject_lands_on_the_ticket_and_resumes_it() {
     let (d, _) = desk();
