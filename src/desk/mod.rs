@@ -233,20 +233,7 @@ impl Desk {
         }
         let depth = if kind.sharded() { 3 } else { 1 };
         let mut files = Vec::new();
-        for entry in walkdir::WalkDir::new(&base)
-            .min_depth(1)
-            .max_depth(depth)
-            .sort_by_file_name()
-        {
-            let entry = entry.map_err(|e| {
-                let path = e.path().unwrap_or(&base).to_path_buf();
-                Error::io(path, e.into())
-            })?;
-            let name = entry.file_name().to_string_lossy();
-            if entry.file_type().is_file() && name.ends_with(".toml") && !name.starts_with('.') {
-                files.push(entry.into_path());
-            }
-        }
+        collect_records(&base, depth, &mut files)?;
         Ok(files)
     }
 
@@ -446,4 +433,29 @@ impl Desk {
             self.config.staff.iter().map(|s| s.id.as_str()),
         )
     }
+}
+
+/// The record files under `dir`, `depth` levels down, in name order: a folder's entries
+/// are sorted by name once (a month folder of a big desk holds thousands), folders are
+/// entered where they sort, and only `*.toml` files that are not hidden are kept.
+/// Symbolic links are neither followed nor taken.
+fn collect_records(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) -> Result<()> {
+    let mut entries = Vec::new();
+    for entry in fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
+        let entry = entry.map_err(|e| Error::io(dir, e))?;
+        let kind = entry.file_type().map_err(|e| Error::io(entry.path(), e))?;
+        entries.push((entry.file_name(), kind));
+    }
+    entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    for (name, kind) in entries {
+        if kind.is_dir() && depth > 1 {
+            collect_records(&dir.join(&name), depth - 1, out)?;
+        } else if kind.is_file() {
+            let text = name.to_string_lossy();
+            if text.ends_with(".toml") && !text.starts_with('.') {
+                out.push(dir.join(&name));
+            }
+        }
+    }
+    Ok(())
 }

@@ -406,7 +406,8 @@ fn bracketed(subject: &str) -> Vec<String> {
 /// Whose ticket it is: the customer with the sender's address (case-blind), else with
 /// the phone (digits only), else what `[intake] unknown` says.
 fn whose(desk: &Desk, m: &Incoming) -> std::result::Result<steps::Customer, Refusal> {
-    let all = customer::load_all(desk).map_err(Refusal::Later)?;
+    let all = customer::mentioning(desk, m.email.as_deref(), m.phone.as_deref())
+        .map_err(Refusal::Later)?;
     if let Some(addr) = m.email.as_deref().map(str::to_lowercase) {
         let found = all.iter().find(|c| {
             c.email
