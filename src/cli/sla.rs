@@ -5,7 +5,6 @@ use svcdesk::hooks::notify::{self, HooksOn, Notice, Refusal};
 use svcdesk::model::lifecycle;
 use svcdesk::model::measure;
 use svcdesk::model::record::SYSTEM_ACTOR;
-use svcdesk::model::ticket::Ticket;
 use svcdesk::model::ticket_store;
 use svcdesk::output;
 use svcdesk::sla;
@@ -314,8 +313,8 @@ fn check(cx: &mut Context, a: CheckArgs) -> Result<u8> {
     if a.apply {
         apply(cx, &desk, now, a.dry_run)?;
     }
-    let (tickets, bad) = ticket_store::load_where_or_skip(&desk, a.skip_bad, Ticket::is_open)
-        .map_err(super::offer_skip_bad)?;
+    let (tickets, bad) =
+        ticket_store::load_open(&desk, a.skip_bad).map_err(super::offer_skip_bad)?;
     super::skipped(&bad);
     let measures = measure::load_all(&desk)?;
     let mut report = sla::check::check(&policy, &desk.config.sla, &tickets, measures, now);
@@ -483,7 +482,7 @@ fn status(cx: &mut Context, a: StatusArgs) -> Result<()> {
     let desk = cx.desk()?;
     let now = cx.time(&desk, a.now.as_deref())?;
     let policy = desk.config.policy()?;
-    let tickets = ticket_store::load_where(&desk, Ticket::is_open)?;
+    let (tickets, _) = ticket_store::load_open(&desk, false)?;
     let status = sla::check::status(&policy, &tickets, now);
     // A terminal reader wants the sum; a script sums for itself.
     let rows = status.rows(a.format == Format::Table);

@@ -11,7 +11,6 @@ use crate::config::fields::FieldRecord;
 use crate::desk::Desk;
 use crate::ledger::columns::FieldColumns;
 use crate::model::{customer, report, ticket_store};
-use crate::stats::may_count;
 
 /// 技术服务台账 of `month`, from the desk's reports.
 pub fn service_of(desk: &Desk, month: Month) -> Result<ServiceLedger> {
@@ -34,7 +33,12 @@ pub fn service_of(desk: &Desk, month: Month) -> Result<ServiceLedger> {
 pub fn tickets_of(desk: &Desk, month: Month, now: DateTime<Utc>) -> Result<TicketLedger> {
     let period = Period::month(month, desk.tz());
     let policy = desk.config.policy()?;
-    let tickets = ticket_store::load_where(desk, |t| may_count(t, period.from, period.to))?;
+    let (tickets, _) = ticket_store::load_sieved(
+        desk,
+        false,
+        |f| f.may_count(period.from, period.to),
+        |_| true,
+    )?;
     let customers = customer::load_all(desk)?;
     let names = customers
         .iter()

@@ -31,7 +31,7 @@ use super::ticket::{
     Action, Channel, CompKind, CompState, ComplaintKind, Event, Grade, LinkKind, Priority, State,
     Ticket, Verdict, Visibility,
 };
-use super::ticket_store;
+use super::ticket_store::{self, Facts};
 use crate::desk::attachments::Attachment;
 use crate::desk::record::SCHEMA;
 use crate::desk::{Desk, Id, Kind, record, store};
@@ -149,9 +149,11 @@ pub(crate) fn scan<T: Send>(
     desk: &Desk,
     chunk: Option<usize>,
     skip_bad: bool,
+    sieve: impl Fn(&Facts) -> bool + Sync,
     map: impl Fn(Ticket) -> Option<T> + Sync,
     mut sink: impl FnMut(Vec<T>) -> Result<()>,
 ) -> Result<Vec<Error>> {
+    let map = |t: Ticket| if sieve(&Facts::of(&t)) { map(t) } else { None };
     // Taken before any file is looked at, so that everything read is at least this new.
     let began = now();
     let files = desk.record_files(Kind::Ticket)?;

@@ -9,7 +9,9 @@ use super::record;
 pub use super::record::{
     event_line, event_table, push_event, render, replay_checked, write_values,
 };
-use super::ticket::{self, Action, Event, Ticket};
+use chrono::{DateTime, Utc};
+
+use super::ticket::{self, Action, Event, State, Ticket};
 use super::ticket_cache;
 use crate::desk::{Desk, Id, Kind, When};
 use crate::error::{Error, Result};
@@ -27,6 +29,84 @@ pub(crate) fn parse_stored(path: &Path, text: &str) -> Result<(Ticket, Ticket)> 
 
 pub fn load(desk: &Desk, id: &Id) -> Result<Ticket> {
     load_file(&desk.path_of(id))
+}
+
+/// The few facts of a ticket a read can test before the ticket is decoded: the ticket
+/// cache keeps them apart from the ticket, so a question about a few tickets of a big
+/// desk (the open ones, those of a month) decodes only those. Every rule a sieve tests
+/// is written here, on the facts, and the ticket's own version calls it, so a sieve can
+/// never pass over a ticket its command would have kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Facts<'a> {
+    pub id: &'a str,
+    pub state: State,
+    /// When it was opened (the open event).
+    pub opened: Option<DateTime<Utc>>,
+    /// Its last event's time.
+    pub last: Option<DateTime<Utc>>,
+}
+
+impl<'a> Facts<'a> {
+    pub fn of(t: &'a Ticket) -> Facts<'a> {
+        Facts {
+            id: &t.id,
+            state: t.state(),
+            opened: t.opened.map(|o| o.to_utc()),
+            last: t.event.last().map(|e| e.at.to_utc()),
+        }
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.state.is_open()
+    }
+
+    /// Whether the ticket may count in a report of `from..to`: opened before its end, and
+    /// still open or touched since its start.
+    pub fn may_count(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> bool {
+        self.opened.is_some_and(|o| o < to)
+            && (self.is_open() || self.last.is_some_and(|l| l >= from))
+    }
+}
+
+/// Every ticket `sieve` passes (on its [`Facts`]), through `map`, on all cores; `sink`
+/// gets the results in ID order, a part at a time, so memory follows what the answer
+/// keeps, not the desk. A bad file fails the scan naming every bad file (file:line:column)
+/// unless `skip_bad`, when they are left out and returned.
+pub fn scan<T: Send>(
+    desk: &Desk,
+    skip_bad: bool,
+    sieve: impl Fn(&Facts) -> bool + Sync,
+    map: impl Fn(Ticket) -> Option<T> + Sync,
+    sink: impl FnMut(Vec<T>) -> Result<()>,
+) -> Result<Vec<Error>> {
+    ticket_cache::scan(desk, None, skip_bad, sieve, map, sink)
+}
+
+/// The tickets `sieve` and then `keep` accept, in ID order; with `skip_bad`, bad files
+/// are left out and returned.
+pub fn load_sieved(
+    desk: &Desk,
+    skip_bad: bool,
+    sieve: impl Fn(&Facts) -> bool + Sync,
+    keep: impl Fn(&Ticket) -> bool + Sync,
+) -> Result<(Vec<Ticket>, Vec<Error>)> {
+    let mut kept = Vec::new();
+    let bad = scan(
+        desk,
+        skip_bad,
+        sieve,
+        |t| keep(&t).then_some(t),
+        |part| {
+            kept.extend(part);
+            Ok(())
+        },
+    )?;
+    Ok((kept, bad))
+}
+
+/// The open tickets, in ID order (see [`load_sieved`]).
+pub fn load_open(desk: &Desk, skip_bad: bool) -> Result<(Vec<Ticket>, Vec<Error>)> {
+    load_sieved(desk, skip_bad, |f| f.is_open(), |_| true)
 }
 
 /// Every ticket, in ID order, parsed on all cores. A bad file fails the whole load,
@@ -50,18 +130,7 @@ pub fn load_where_or_skip(
     skip_bad: bool,
     keep: impl Fn(&Ticket) -> bool + Sync,
 ) -> Result<(Vec<Ticket>, Vec<Error>)> {
-    let mut kept = Vec::new();
-    let bad = ticket_cache::scan(
-        desk,
-        None,
-        skip_bad,
-        |t| keep(&t).then_some(t),
-        |part| {
-            kept.extend(part);
-            Ok(())
-        },
-    )?;
-    Ok((kept, bad))
+    load_sieved(desk, skip_bad, |_| true, keep)
 }
 
 /// Visits every ticket in ID order, at most `chunk` at a time, each chunk loaded on all
@@ -81,7 +150,7 @@ pub fn for_each_chunk_or_skip(
     skip_bad: bool,
     f: impl FnMut(Vec<Ticket>) -> Result<()>,
 ) -> Result<Vec<Error>> {
-    ticket_cache::scan(desk, Some(chunk), skip_bad, Some, f)
+    ticket_cache::scan(desk, Some(chunk), skip_bad, |_| true, Some, f)
 }
 
 pub struct Opened {

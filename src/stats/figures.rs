@@ -5,9 +5,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use chrono::{DateTime, Utc};
 
-use super::{
-    By, Names, Period, Summary, Top, Trend, cutoff, may_count, summarise_all, top_n, trend,
-};
+use super::{By, Names, Period, Summary, Top, Trend, cutoff, summarise_all, top_n, trend};
 use crate::desk::Desk;
 use crate::model::measure::{self, Counts, MeasureKind};
 use crate::model::{customer, report, ticket_store, worklog};
@@ -83,9 +81,12 @@ pub fn figures(desk: &Desk, r: &Request, now: DateTime<Utc>) -> Result<Figures> 
                 .filter_map(|e| e.ticket.clone())
         }))
         .collect();
-    let (tickets, skipped) = ticket_store::load_where_or_skip(desk, r.skip_bad, |t| {
-        linked.contains(&t.id) || may_count(t, earliest, latest)
-    })?;
+    let (tickets, skipped) = ticket_store::load_sieved(
+        desk,
+        r.skip_bad,
+        |f| linked.contains(f.id) || f.may_count(earliest, latest),
+        |_| true,
+    )?;
     let names = Names {
         customers: customers.into_iter().map(|c| (c.id, c.name)).collect(),
         categories: desk

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::model::ticket::{State, Ticket};
+use crate::model::ticket_store::Facts;
 
 /// Whether `t`, as it stood at a period's end ([`super::as_of`]), had been merged into
 /// another ticket by then (`ticket merge`). A merged ticket counts nowhere — not opened,
@@ -18,8 +19,7 @@ pub fn merged_away(t: &Ticket) -> bool {
 /// after it can be left unread; the ledgers and statistics then decide on each ticket
 /// as it stood at the span's end.
 pub fn may_count(t: &Ticket, from: DateTime<Utc>, to: DateTime<Utc>) -> bool {
-    t.opened.is_some_and(|o| o.to_utc() < to)
-        && (t.is_open() || t.event.last().is_some_and(|e| e.at.to_utc() >= from))
+    Facts::of(t).may_count(from, to)
 }
 
 #[cfg(test)]
