@@ -47,8 +47,8 @@ pub enum Command {
     /// ([T20261124-9XWM3A], any unique prefix) is the customer's reply to that ticket,
     /// which resumes if it was waiting on the customer; any other mail opens a ticket
     /// (channel email, customer by sender address, title the subject, description the
-    /// text part or the HTML as text, attachments stored). The same Message-ID twice is
-    /// taken once.
+    /// text part or the HTML as text, attachments stored). The same Message-ID twice
+    /// (within a year) is taken once: it names the ticket it opens.
     #[command(after_help = INTAKE_HELP)]
     Mail,
     /// Take one JSON object from stdin (a web form, a chat robot) and open a ticket:
@@ -56,7 +56,7 @@ pub enum Command {
     /// "category": "quality", "title": "...", "description": "... (required)",
     /// "product": "...", "serial": "...", "external_id": "form-4711"}. The customer is
     /// found by email, else phone, else [intake] unknown decides; no other key is taken;
-    /// the same external_id twice is taken once.
+    /// the same external_id twice (within a year) is taken once.
     #[command(after_help = INTAKE_HELP)]
     Json,
 }
