@@ -233,7 +233,8 @@ vocab!(
 vocab!(Visibility { Internal = "internal", Customer = "customer" });
 
 vocab!(
-    /// The legal department's verdict on a compensation plan (`comp legal-review`).
+    /// A review's verdict: the legal department's on a compensation plan (`comp
+    /// legal-review`), a head's or delegate's before a gated step (`ticket review`).
     Verdict { Approved = "approved", Rejected = "rejected" }
 );
 

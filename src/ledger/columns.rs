@@ -397,7 +397,7 @@ pub const EVENT_ZH: [(&str, &str); 68] = [
     ("address", "收货地址"),
     ("goods", "需发货"),
     ("remote", "偏远地区"),
-    ("verdict", "法务意见"),
+    ("verdict", "审核意见"),
     ("lead", "专项负责人"),
     ("exception", "例外原因"),
     ("promised", "承诺时间"),
