@@ -231,10 +231,32 @@ impl Desk {
         if !base.is_dir() {
             return Ok(Vec::new());
         }
-        let depth = if kind.sharded() { 3 } else { 1 };
         let mut files = Vec::new();
-        collect_records(&base, depth, &mut files)?;
+        self.walk_records(kind, &mut |step| {
+            if let Walk::Files(dir, names) = step {
+                files.extend(names.iter().map(|n| dir.join(n)));
+            }
+            Ok(())
+        })?;
         Ok(files)
+    }
+
+    /// The record files of a kind as [`record_files`](Self::record_files) finds them, in
+    /// the same order, handed over a folder's run of files at a time: a big desk is never
+    /// listed whole. Each folder is `Left` once all it holds has been met, so a reader
+    /// keeping state per folder knows when it is done (a stray file beside sub-folders
+    /// splits its folder into several runs).
+    pub(crate) fn walk_records(
+        &self,
+        kind: Kind,
+        visit: &mut dyn FnMut(Walk) -> Result<()>,
+    ) -> Result<()> {
+        let base = self.root.join(kind.dir());
+        if !base.is_dir() {
+            return Ok(());
+        }
+        let depth = if kind.sharded() { 3 } else { 1 };
+        walk_records(&base, depth, visit)
     }
 
     /// The IDs of every record of a kind, from file names alone.
@@ -435,11 +457,19 @@ impl Desk {
     }
 }
 
+/// What [`Desk::walk_records`] meets, in path order.
+pub(crate) enum Walk<'a> {
+    /// Consecutive record files of a folder, by name.
+    Files(&'a Path, Vec<std::ffi::OsString>),
+    /// Everything in the folder has been met.
+    Left(&'a Path),
+}
+
 /// The record files under `dir`, `depth` levels down, in name order: a folder's entries
 /// are sorted by name once (a month folder of a big desk holds thousands), folders are
 /// entered where they sort, and only `*.toml` files that are not hidden are kept.
 /// Symbolic links are neither followed nor taken.
-fn collect_records(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) -> Result<()> {
+fn walk_records(dir: &Path, depth: usize, visit: &mut dyn FnMut(Walk) -> Result<()>) -> Result<()> {
     let mut entries = Vec::new();
     for entry in fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
         let entry = entry.map_err(|e| Error::io(dir, e))?;
@@ -447,15 +477,22 @@ fn collect_records(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) -> Result<(
         entries.push((entry.file_name(), kind));
     }
     entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let mut run = Vec::new();
     for (name, kind) in entries {
         if kind.is_dir() && depth > 1 {
-            collect_records(&dir.join(&name), depth - 1, out)?;
+            if !run.is_empty() {
+                visit(Walk::Files(dir, std::mem::take(&mut run)))?;
+            }
+            walk_records(&dir.join(&name), depth - 1, visit)?;
         } else if kind.is_file() {
             let text = name.to_string_lossy();
             if text.ends_with(".toml") && !text.starts_with('.') {
-                out.push(dir.join(&name));
+                run.push(name);
             }
         }
     }
-    Ok(())
+    if !run.is_empty() {
+        visit(Walk::Files(dir, run))?;
+    }
+    visit(Walk::Left(dir))
 }

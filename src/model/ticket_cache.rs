@@ -17,14 +17,14 @@
 //! in which case it simply goes on without. No lock on the records is needed: each entry
 //! vouches only for the exact file version it was made from.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::fs::{self, File};
 use std::io::Read;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
 use rayon::prelude::*;
 
 use super::ticket::{
@@ -34,13 +34,13 @@ use super::ticket::{
 use super::ticket_store::{self, Facts};
 use crate::desk::attachments::Attachment;
 use crate::desk::record::SCHEMA;
-use crate::desk::{Desk, Id, Kind, record, store};
+use crate::desk::{Desk, Id, Kind, Walk, record, store};
 use crate::error::{Error, Result};
 
 /// Bumped whenever the layout or the codec below changes. With the crate version and a
 /// fingerprint of the build (`SOURCES`) also in every cache file, a cache written by
 /// another svcdesk is rebuilt, never misread.
-const FORMAT: u32 = 18;
+const FORMAT: u32 = 19;
 const MAGIC: &[u8; 8] = b"SVCDTKC\n";
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// The source of everything that decides what an entry holds: the record types and their
@@ -137,14 +137,17 @@ fn trusted(changed: Stamp, scan_began: Stamp) -> bool {
 }
 
 /// Loads every ticket file of the desk in path (hence ID) order, using the cache where it
-/// may, and hands `sink` the results of `map` in order, each part loaded on all cores.
-/// With `chunk`, the parts are exactly `files.chunks(chunk)`, as before the cache: an
-/// export streams them, so even what it prints before a bad file stops it is unchanged.
-/// Without, they are the folders, so one folder's cache is in memory at a time.
-/// A file that fails to load (with the same error as `ticket_store::load_file`) is never
-/// cached. Without `skip_bad`, nothing more reaches `sink` after the first, the rest is
-/// still read, and the scan fails naming every bad file (`Error::BadRecords`); with it,
-/// the bad files are left out and returned.
+/// may, and hands `sink` the results of `map` for the tickets `sieve` passes, in order.
+/// With `chunk`, the parts are exactly the desk's files cut into chunks of `chunk`, as
+/// before the cache: an export streams them, so even what it prints before a bad file
+/// stops it is unchanged. Without, they are the folders' runs of files. Either way the
+/// desk is listed and loaded one folder at a time, each on all cores, so memory follows
+/// a folder, not the desk.
+/// A cached ticket's sieve runs on the facts its entry keeps: one that fails is never
+/// decoded. A file that fails to load (with the same error as `ticket_store::load_file`)
+/// is never cached. Without `skip_bad`, nothing more reaches `sink` after the first, the
+/// rest is still read, and the scan fails naming every bad file (`Error::BadRecords`);
+/// with it, the bad files are left out and returned.
 pub(crate) fn scan<T: Send>(
     desk: &Desk,
     chunk: Option<usize>,
@@ -153,10 +156,8 @@ pub(crate) fn scan<T: Send>(
     map: impl Fn(Ticket) -> Option<T> + Sync,
     mut sink: impl FnMut(Vec<T>) -> Result<()>,
 ) -> Result<Vec<Error>> {
-    let map = |t: Ticket| if sieve(&Facts::of(&t)) { map(t) } else { None };
     // Taken before any file is looked at, so that everything read is at least this new.
     let began = now();
-    let files = desk.record_files(Kind::Ticket)?;
     let mut bad: Vec<Error> = Vec::new();
     let mut emit = |out: Vec<Result<Option<T>>>, bad: &mut Vec<Error>| {
         let mut good = Vec::with_capacity(out.len());
@@ -172,76 +173,81 @@ pub(crate) fn scan<T: Send>(
             sink(good)
         }
     };
-    let fixed = |n: usize| -> Vec<Range<usize>> {
-        (0..files.len())
-            .step_by(n)
-            .map(|a| a..files.len().min(a + n))
-            .collect()
-    };
-    if !desk.use_cache {
-        // Any chunks will do for a caller that does not ask for them; bounded ones keep
-        // the slots of dropped tickets from costing memory in proportion to the desk.
-        for part in fixed(chunk.unwrap_or(4096).max(1)) {
-            let out = files[part]
-                .par_iter()
-                .map(|p| ticket_store::load_file(p).map(&map))
-                .collect::<Vec<_>>();
-            emit(out, &mut bad)?;
-        }
-        return finish_scan(bad, skip_bad);
-    }
-    let folders = folders(&desk.root, &files);
-    let parts = match chunk {
-        Some(n) => fixed(n.max(1)),
-        None => folders.runs.clone(),
-    };
+    // Results waiting for their chunk to fill.
+    let mut carry: Vec<Result<Option<T>>> = Vec::new();
     let mut writer = Writer::new(&desk.root);
-    let mut open: HashMap<&str, Pending> = HashMap::new();
-    for part in parts {
-        for dir in folders.of[part.clone()].iter().flatten() {
-            let dir = dir.as_str();
-            if !open.contains_key(dir) {
-                open.insert(dir, Pending::new(writer.shard_path(dir), dir));
+    // The folders being read, innermost last: a folder stays open until it is left.
+    let mut open: Vec<(PathBuf, Pending)> = Vec::new();
+    let mut dirs: HashSet<String> = HashSet::new();
+    let root = desk.root.as_path();
+    desk.walk_records(Kind::Ticket, &mut |step| {
+        let (dir, names) = match step {
+            Walk::Files(dir, names) => (dir, names),
+            Walk::Left(dir) => {
+                if open.last().is_some_and(|(d, _)| d == dir) {
+                    let (_, pending) = open.pop().expect("just seen");
+                    pending.finish(began, &mut writer);
+                }
+                return Ok(());
             }
+        };
+        let rel = desk.use_cache.then(|| rel_dir(root, dir)).flatten();
+        if let Some(rel) = rel
+            && open.last().is_none_or(|(d, _)| d != dir)
+        {
+            dirs.insert(rel.clone());
+            open.push((
+                dir.to_path_buf(),
+                Pending::new(writer.shard_path(&rel), rel),
+            ));
         }
-        let got = files[part.clone()]
+        let pending = open.last_mut().filter(|(d, _)| d == dir).map(|(_, p)| p);
+        let old = pending.as_ref().and_then(|p| p.old.as_ref());
+        let cache = pending.is_some();
+        let got = names
             .par_iter()
-            .zip(&folders.of[part.clone()])
-            .map(|(p, dir)| {
-                let old = dir.as_deref().and_then(|d| open[d].old.as_ref());
-                visit(&desk.root, p, old, began, &map)
+            .map(|name| {
+                let path = dir.join(name);
+                match name.to_str() {
+                    Some(name) if cache => visit(root, &path, name, old, began, &sieve, &map),
+                    _ => {
+                        let t = ticket_store::load_file(&path)?;
+                        let keep = sieve(&Facts::of(&t));
+                        Ok(Got::Skip(if keep { map(t) } else { None }))
+                    }
+                }
             })
             .collect::<Vec<_>>();
-        let mut out = Vec::with_capacity(got.len());
-        for (r, dir) in got.into_iter().zip(&folders.of[part.clone()]) {
-            let (t, name, source) = match r {
-                Ok(x) => x,
-                Err(e) => {
-                    out.push(Err(e));
-                    continue;
+        let mut pending = pending;
+        for r in got {
+            carry.push(r.map(|got| match got {
+                Got::Skip(t) => t,
+                Got::Hit(i, t) => {
+                    if let Some(p) = pending.as_mut() {
+                        p.add(New::Cached(i), Some(i));
+                    }
+                    t
                 }
-            };
-            out.push(Ok(t));
-            if let (Some(d), Some(name)) = (dir, name) {
-                open.get_mut(d.as_str())
-                    .expect("opened above")
-                    .add(name, source);
+                Got::Read(t, fresh, old) => {
+                    if let Some(p) = pending.as_mut() {
+                        p.add(New::Read(fresh), old);
+                    }
+                    t
+                }
+            }));
+        }
+        match chunk {
+            Some(n) => {
+                while carry.len() >= n.max(1) {
+                    let part = carry.drain(..n.max(1)).collect();
+                    emit(part, &mut bad)?;
+                }
+                Ok(())
             }
+            None => emit(std::mem::take(&mut carry), &mut bad),
         }
-        emit(out, &mut bad)?;
-        // Folders whose last file is done: write their cache if it was out of date.
-        let done: Vec<&str> = open
-            .keys()
-            .copied()
-            .filter(|d| folders.last[*d] < part.end)
-            .collect();
-        for d in done {
-            open.remove(d)
-                .expect("listed above")
-                .finish(d, began, &mut writer);
-        }
-    }
-    let dirs: HashSet<&str> = folders.last.keys().map(String::as_str).collect();
+    })?;
+    emit(carry, &mut bad)?;
     writer.remove_orphans(&dirs);
     finish_scan(bad, skip_bad)
 }
@@ -252,6 +258,18 @@ fn finish_scan(bad: Vec<Error>, skip_bad: bool) -> Result<Vec<Error>> {
     } else {
         Err(Error::BadRecords { errors: bad })
     }
+}
+
+/// A folder relative to the desk, '/'-separated; None if it cannot be kept (not UTF-8),
+/// and then its files are not cached.
+fn rel_dir(root: &Path, dir: &Path) -> Option<String> {
+    let parts = dir
+        .strip_prefix(root)
+        .ok()?
+        .components()
+        .map(|c| c.as_os_str().to_str())
+        .collect::<Option<Vec<_>>>()?;
+    Some(parts.join("/"))
 }
 
 /// For `check`: `f` for each of `files` (ticket files, in order, on all cores) with the
@@ -266,94 +284,56 @@ pub(crate) fn with_clean<R: Send>(
     if !desk.use_cache {
         return files.par_iter().map(|p| f(p, None)).collect();
     }
-    let folders = folders(&desk.root, files);
     let writer = Writer::new(&desk.root);
     let mut out = Vec::with_capacity(files.len());
-    for run in folders.runs {
-        let shard = folders.of[run.start]
-            .as_deref()
-            .and_then(|d| Shard::read(&writer.shard_path(d), d));
-        out.par_extend(files[run].par_iter().map(|p| {
+    for run in files.chunk_by(|a, b| a.parent() == b.parent()) {
+        let shard = run[0]
+            .parent()
+            .and_then(|d| rel_dir(&desk.root, d))
+            .and_then(|d| Shard::read(&writer.shard_path(&d), &d));
+        out.par_extend(run.par_iter().map(|p| {
             let hit = p
                 .file_name()
                 .and_then(|n| n.to_str())
-                .and_then(|name| cached(p, name, shard.as_ref()))
-                .and_then(|(t, clean)| clean.then_some(t));
+                .and_then(|name| clean_ticket(p, name, shard.as_ref()));
             f(p, hit)
         }));
     }
     out
 }
 
-/// Which folder each file is in, where each folder's last file is, and the runs of
-/// consecutive files of one folder. A folder is normally one run; a stray file beside
-/// sub-folders can split it, so its cache stays open until its last file.
-struct Folders {
-    /// Per file: its folder relative to the desk, '/'-separated; None if its name cannot
-    /// be kept (not UTF-8), and then its files are not cached.
-    of: Vec<Option<String>>,
-    last: HashMap<String, usize>,
-    runs: Vec<Range<usize>>,
-}
-
-fn folders(root: &Path, files: &[PathBuf]) -> Folders {
-    let of: Vec<Option<String>> = files
-        .iter()
-        .map(|p| {
-            let parts = p
-                .parent()?
-                .strip_prefix(root)
-                .ok()?
-                .components()
-                .map(|c| c.as_os_str().to_str())
-                .collect::<Option<Vec<_>>>()?;
-            Some(parts.join("/"))
-        })
-        .collect();
-    let mut runs: Vec<Range<usize>> = Vec::new();
-    for i in 0..of.len() {
-        match runs.last_mut() {
-            Some(r) if of[r.start] == of[i] => r.end = i + 1,
-            _ => runs.push(i..i + 1),
-        }
-    }
-    let mut last = HashMap::new();
-    for r in &runs {
-        if let Some(d) = &of[r.start] {
-            last.insert(d.clone(), r.end - 1);
-        }
-    }
-    Folders { of, last, runs }
-}
-
-/// Where a loaded ticket came from, for the folder's next cache file.
-enum Source {
-    /// The cache entry was good: reuse its bytes.
-    Cached,
-    /// Read from the file. `news` says whether a new cache file would know more than the
-    /// old one: false only for a racy entry that is still racy and unchanged, so that a
-    /// file stamped in the future does not make every read rewrite its folder's cache.
-    Read {
-        meta: Meta,
-        payload: Vec<u8>,
-        news: bool,
-    },
-    /// Not cacheable (a file name that is not UTF-8).
-    Skip,
-}
-
-/// The ticket a folder's cache holds for `path` and whether `check` found the file
-/// clean, if the entry may be trusted for the file as it is now.
-fn cached(path: &Path, name: &str, shard: Option<&Shard>) -> Option<(Ticket, bool)> {
+/// The ticket a folder's cache holds for `path` if the entry may be trusted for the
+/// file as it is now and `check` found the file clean.
+fn clean_ticket(path: &Path, name: &str, shard: Option<&Shard>) -> Option<Ticket> {
     let shard = shard?;
-    let (meta, range) = shard.entries.get(name)?;
-    if trusted(meta.changed(), shard.scan_began)
-        && fs::symlink_metadata(path).is_ok_and(|m| Meta::of(&m) == *meta)
-    {
-        decode(&shard.bytes[range.clone()])
-    } else {
-        None
-    }
+    let i = shard.find(name)?;
+    (shard.current(i, path) && shard.clean(i)?)
+        .then(|| shard.ticket(i))
+        .flatten()
+}
+
+/// What one ticket file gave a scan: its result, and what its folder's next cache file
+/// would hold for it.
+enum Got<T> {
+    /// The cache entry (by index) was current: reuse it.
+    Hit(u32, Option<T>),
+    /// Read from the file; the index of its old entry, if it had one.
+    Read(Option<T>, Box<Fresh>, Option<u32>),
+    /// Not cacheable (a file name that is not UTF-8, or no cache).
+    Skip(Option<T>),
+}
+
+/// An entry made from the file, for the folder's next cache file.
+struct Fresh {
+    name: Box<str>,
+    meta: Meta,
+    /// `check`'s verdict and the facts, as the entry's header keeps them.
+    info: Vec<u8>,
+    payload: Vec<u8>,
+    /// Whether a new cache file would know more than the old one: false only for a racy
+    /// entry that is still racy and unchanged, so that a file stamped in the future does
+    /// not make every read rewrite its folder's cache.
+    news: bool,
 }
 
 /// Whether a ticket file that parses and replays has nothing else for `check` to report
@@ -373,17 +353,28 @@ pub(crate) fn ticket_file_clean(rel: &Path, stored: &Ticket, replayed: &Ticket) 
 fn visit<T>(
     root: &Path,
     path: &Path,
+    name: &str,
     old: Option<&Shard>,
     began: Stamp,
+    sieve: &impl Fn(&Facts) -> bool,
     map: &impl Fn(Ticket) -> Option<T>,
-) -> Result<(Option<T>, Option<String>, Source)> {
-    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
-        return Ok((map(ticket_store::load_file(path)?), None, Source::Skip));
-    };
-    if let Some((t, _)) = cached(path, name, old) {
-        return Ok((map(t), Some(name.to_string()), Source::Cached));
+) -> Result<Got<T>> {
+    let entry = old.and_then(|s| Some((s, s.find(name)?)));
+    if let Some((shard, i)) = entry
+        && shard.current(i, path)
+    {
+        let stem = name.strip_suffix(".toml").unwrap_or(name);
+        match shard.facts(i, stem) {
+            Some(facts) if !sieve(&facts) => return Ok(Got::Hit(i, None)),
+            Some(_) => {
+                if let Some(t) = shard.ticket(i) {
+                    return Ok(Got::Hit(i, map(t)));
+                }
+            }
+            None => {}
+        }
+        // A damaged entry: read the file, and the cache is rewritten.
     }
-    let entry = old.and_then(|s| s.entries.get(name));
     // Facts and bytes from the same open file, so the entry describes what was parsed.
     let mut file = File::open(path).map_err(|e| Error::io(path, e))?;
     let meta = Meta::of(&file.metadata().map_err(|e| Error::io(path, e))?);
@@ -393,145 +384,351 @@ fn visit<T>(
     let text = record::text_from_bytes(path, bytes)?;
     let (stored, t) = ticket_store::parse_stored(path, &text)?;
     let rel = path.strip_prefix(root).unwrap_or(path);
+    let facts = Facts::of(&t);
+    let stem = name.strip_suffix(".toml").unwrap_or(name);
+    let mut info = Vec::new();
+    ticket_file_clean(rel, &stored, &t).put(&mut info);
+    put_facts(&mut info, &facts, stem);
+    let keep = sieve(&facts);
     let mut payload = Vec::with_capacity(text.len() / 2);
-    ticket_file_clean(rel, &stored, &t).put(&mut payload);
     t.put(&mut payload);
-    let unchanged_racy = entry.is_some_and(|(m, _)| *m == meta);
+    let unchanged_racy = entry.is_some_and(|(s, i)| s.entries[i as usize].meta == meta);
     let news = !unchanged_racy || trusted(meta.changed(), began);
-    Ok((
-        map(t),
-        Some(name.to_string()),
-        Source::Read {
-            meta,
-            payload,
-            news,
-        },
+    let fresh = Fresh {
+        name: name.into(),
+        meta,
+        info,
+        payload,
+        news,
+    };
+    let old = entry.map(|(_, i)| i);
+    Ok(Got::Read(
+        if keep { map(t) } else { None },
+        Box::new(fresh),
+        old,
     ))
 }
 
-/// A folder's cache file as read: its bytes, and each entry's facts and payload range.
-struct Shard {
-    bytes: Vec<u8>,
-    scan_began: Stamp,
-    entries: HashMap<String, (Meta, Range<usize>)>,
+/// The facts as an entry keeps them: the state, the open and last event times (UTC),
+/// and the ID only when it is not the file's name (a misplaced or hand-made file).
+fn put_facts(w: &mut Vec<u8>, f: &Facts, stem: &str) {
+    f.state.put(w);
+    for t in [f.opened, f.last] {
+        t.map(|t| (t.timestamp(), t.timestamp_subsec_nanos()))
+            .put(w);
+    }
+    (f.id != stem).then(|| f.id.to_string()).put(w);
 }
+
+fn get_facts<'a>(r: &mut Reader<'a>, stem: &'a str) -> Option<Facts<'a>> {
+    let state = State::get(r)?;
+    let mut time = || -> Option<Option<DateTime<Utc>>> {
+        match u8::get(r)? {
+            0 => Some(None),
+            1 => Some(Some(DateTime::from_timestamp(i64::get(r)?, u32::get(r)?)?)),
+            _ => None,
+        }
+    };
+    let (opened, last) = (time()?, time()?);
+    let id = match u8::get(r)? {
+        0 => stem,
+        1 => {
+            let n = r.len()?;
+            std::str::from_utf8(r.take(n)?).ok()?
+        }
+        _ => return None,
+    };
+    Some(Facts {
+        id,
+        state,
+        opened,
+        last,
+    })
+}
+
+impl Codec for (i64, u32) {
+    fn put(&self, w: &mut Vec<u8>) {
+        self.0.put(w);
+        self.1.put(w);
+    }
+    fn get(r: &mut Reader) -> Option<Self> {
+        Some((i64::get(r)?, u32::get(r)?))
+    }
+}
+
+/// One entry of a folder's cache file, as its header keeps it.
+struct Entry {
+    /// The file's name, and `check`'s verdict then the facts, as ranges of the header.
+    name: Range<u32>,
+    info: Range<u32>,
+    meta: Meta,
+    /// Where the ticket is in the file, and its checksum.
+    at: u64,
+    len: u32,
+    sum: u64,
+}
+
+/// A folder's cache file: its header as read, and the file, from which a ticket is read
+/// only when asked for. The file is laid out as
+/// `[payloads][header][header checksum][header length u64][FORMAT u32][MAGIC]`, so a
+/// scan reads the names, file-system facts and ticket facts of a folder, not its tickets,
+/// and a truncated file is refused by its tail.
+struct Shard {
+    file: File,
+    head: Vec<u8>,
+    scan_began: Stamp,
+    /// In name order, as the folder is read.
+    entries: Vec<Entry>,
+}
+
+const TAIL: usize = 8 + 4 + MAGIC.len();
 
 impl Shard {
     /// None for anything but a whole, intact cache file of this version for `dir`.
     fn read(path: &Path, dir: &str) -> Option<Shard> {
-        let bytes = fs::read(path).ok()?;
-        let body_len = bytes.len().checked_sub(8)?;
-        let (body, sum) = bytes.split_at(body_len);
-        if checksum(body) != u64::from_le_bytes(sum.try_into().ok()?) {
+        let file = File::open(path).ok()?;
+        let size = usize::try_from(file.metadata().ok()?.len()).ok()?;
+        let tail_at = size.checked_sub(TAIL)?;
+        let tail = read_at(&file, tail_at as u64, TAIL)?;
+        let mut r = Reader { buf: &tail, pos: 0 };
+        let head_len = usize::try_from(u64::get(&mut r)?).ok()?;
+        if u32::get(&mut r)? != FORMAT || r.take(MAGIC.len())? != MAGIC {
             return None;
         }
-        let mut r = Reader { buf: body, pos: 0 };
-        if r.take(MAGIC.len())? != MAGIC
-            || u32::get(&mut r)? != FORMAT
-            || String::get(&mut r)? != VERSION
+        let head_at = tail_at.checked_sub(head_len.checked_add(8)?)?;
+        let mut head = read_at(&file, head_at as u64, head_len + 8)?;
+        let sum = u64::from_le_bytes(head[head_len..].try_into().ok()?);
+        head.truncate(head_len);
+        if checksum(&head) != sum {
+            return None;
+        }
+        let mut r = Reader { buf: &head, pos: 0 };
+        if String::get(&mut r)? != VERSION
             || u64::get(&mut r)? != build_fingerprint()
             || String::get(&mut r)? != dir
         {
             return None;
         }
-        let scan_began = (i64::get(&mut r)?, u32::get(&mut r)?);
+        let scan_began = <(i64, u32)>::get(&mut r)?;
         let count = u32::get(&mut r)? as usize;
         // An entry takes over 40 bytes, so no count can ask for more than the file holds.
-        let mut entries = HashMap::with_capacity(count.min(body.len() / 40));
+        let mut entries: Vec<Entry> = Vec::with_capacity(count.min(head_len / 40));
+        let range = |a: usize, b: usize| Some(u32::try_from(a).ok()?..u32::try_from(b).ok()?);
         for _ in 0..count {
-            let name = String::get(&mut r)?;
+            let n = r.len()?;
+            let name_at = r.pos;
+            std::str::from_utf8(r.take(n)?).ok()?;
+            let name = range(name_at, r.pos)?;
             let meta = Meta {
                 size: u64::get(&mut r)?,
-                mtime: (i64::get(&mut r)?, u32::get(&mut r)?),
-                ctime: (i64::get(&mut r)?, u32::get(&mut r)?),
+                mtime: <(i64, u32)>::get(&mut r)?,
+                ctime: <(i64, u32)>::get(&mut r)?,
                 ino: u64::get(&mut r)?,
             };
-            let len = r.len()?;
-            let start = r.pos;
-            r.take(len)?;
-            entries.insert(name, (meta, start..start + len));
+            let info_at = r.pos;
+            bool::get(&mut r)?;
+            get_facts(&mut r, "")?;
+            let info = range(info_at, r.pos)?;
+            let at = u64::get(&mut r)?;
+            let len = u32::get(&mut r)?;
+            let sum = u64::get(&mut r)?;
+            if at.checked_add(u64::from(len))? > head_at as u64 {
+                return None;
+            }
+            // Names strictly in order, so `find` may search them.
+            if entries.last().is_some_and(|e| {
+                head[e.name.start as usize..e.name.end as usize] >= head[name_at..r.pos]
+            }) {
+                return None;
+            }
+            entries.push(Entry {
+                name,
+                info,
+                meta,
+                at,
+                len,
+                sum,
+            });
         }
-        (r.pos == body.len()).then_some(Shard {
-            bytes,
+        (r.pos == head_len).then_some(Shard {
+            file,
+            head,
             scan_began,
             entries,
         })
     }
+
+    fn name(&self, i: u32) -> &[u8] {
+        let e = &self.entries[i as usize];
+        &self.head[e.name.start as usize..e.name.end as usize]
+    }
+
+    fn find(&self, name: &str) -> Option<u32> {
+        let (mut lo, mut hi) = (0, self.entries.len());
+        // A binary search by name, as `Vec::binary_search_by` does, on indices.
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            match self.name(mid as u32).cmp(name.as_bytes()) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Some(mid as u32),
+            }
+        }
+        None
+    }
+
+    /// Whether entry `i` may be trusted for the file as it is now: it had settled before
+    /// the scan that cached it, and its facts still match (one stat, no open).
+    fn current(&self, i: u32, path: &Path) -> bool {
+        let meta = &self.entries[i as usize].meta;
+        trusted(meta.changed(), self.scan_began)
+            && fs::symlink_metadata(path).is_ok_and(|m| Meta::of(&m) == *meta)
+    }
+
+    fn info(&self, i: u32) -> &[u8] {
+        let e = &self.entries[i as usize];
+        &self.head[e.info.start as usize..e.info.end as usize]
+    }
+
+    fn clean(&self, i: u32) -> Option<bool> {
+        bool::get(&mut Reader {
+            buf: self.info(i),
+            pos: 0,
+        })
+    }
+
+    fn facts<'a>(&'a self, i: u32, stem: &'a str) -> Option<Facts<'a>> {
+        let mut r = Reader {
+            buf: self.info(i),
+            pos: 1,
+        };
+        get_facts(&mut r, stem)
+    }
+
+    /// Entry `i`'s ticket, if its bytes are whole.
+    fn payload(&self, i: u32) -> Option<Vec<u8>> {
+        let e = &self.entries[i as usize];
+        let bytes = read_at(&self.file, e.at, e.len as usize)?;
+        (checksum(&bytes) == e.sum).then_some(bytes)
+    }
+
+    fn ticket(&self, i: u32) -> Option<Ticket> {
+        decode(&self.payload(i)?)
+    }
+}
+
+/// `n` bytes at `at` of `file`, without moving a shared cursor (threads read one shard).
+fn read_at(file: &File, at: u64, n: usize) -> Option<Vec<u8>> {
+    let mut buf = vec![0; n];
+    #[cfg(unix)]
+    std::os::unix::fs::FileExt::read_exact_at(file, &mut buf, at).ok()?;
+    #[cfg(windows)]
+    {
+        let mut done = 0;
+        while done < n {
+            match std::os::windows::fs::FileExt::seek_read(file, &mut buf[done..], at + done as u64)
+            {
+                Ok(0) | Err(_) => return None,
+                Ok(k) => done += k,
+            }
+        }
+    }
+    Some(buf)
+}
+
+/// What a folder's next cache file holds for one ticket file.
+enum New {
+    /// Its old entry, by index.
+    Cached(u32),
+    Read(Box<Fresh>),
 }
 
 /// A folder being scanned: its old cache file, and what its new one would hold.
 struct Pending {
+    dir: String,
+    path: PathBuf,
     old: Option<Shard>,
-    new: Vec<(String, Source)>,
+    new: Vec<New>,
     news: bool,
+    /// How many old entries are still files of the folder.
+    kept: usize,
 }
 
 impl Pending {
-    fn new(path: PathBuf, dir: &str) -> Pending {
+    fn new(path: PathBuf, dir: String) -> Pending {
         Pending {
-            old: Shard::read(&path, dir),
+            old: Shard::read(&path, &dir),
+            dir,
+            path,
             new: Vec::new(),
             news: false,
+            kept: 0,
         }
     }
 
-    fn add(&mut self, name: String, source: Source) {
-        self.news |= matches!(source, Source::Read { news: true, .. });
-        self.new.push((name, source));
+    fn add(&mut self, new: New, old: Option<u32>) {
+        self.news |= matches!(&new, New::Read(f) if f.news);
+        self.kept += usize::from(old.is_some());
+        self.new.push(new);
     }
 
-    /// Rewrites the folder's cache file if the scan learned anything it lacks.
-    fn finish(self, dir: &str, began: Stamp, writer: &mut Writer) {
-        let cached = self
-            .new
-            .iter()
-            .filter(|(_, s)| !matches!(s, Source::Skip))
-            .count();
-        // Entries of files that are gone (deleted, renamed, checked out away).
-        let vanished = self.old.as_ref().is_some_and(|o| {
-            let still = self
-                .new
-                .iter()
-                .filter(|(n, _)| o.entries.contains_key(n))
-                .count();
-            still != o.entries.len()
-        });
+    /// Rewrites the folder's cache file if the scan learned anything it lacks, or if
+    /// files it has entries for are gone (deleted, renamed, checked out away).
+    fn finish(self, began: Stamp, writer: &mut Writer) {
+        let vanished = self
+            .old
+            .as_ref()
+            .is_some_and(|o| self.kept != o.entries.len());
         if !(self.news || vanished) || !writer.ready() {
             return;
         }
-        let path = writer.shard_path(dir);
         let mut w = Vec::new();
-        w.extend_from_slice(MAGIC);
-        FORMAT.put(&mut w);
-        VERSION.to_string().put(&mut w);
-        build_fingerprint().put(&mut w);
-        dir.to_string().put(&mut w);
-        began.0.put(&mut w);
-        began.1.put(&mut w);
-        (cached as u32).put(&mut w);
-        for (name, source) in &self.new {
-            let (meta, payload) = match source {
-                Source::Skip => continue,
-                Source::Read { meta, payload, .. } => (*meta, payload.as_slice()),
-                Source::Cached => {
+        let mut head = Vec::new();
+        VERSION.to_string().put(&mut head);
+        build_fingerprint().put(&mut head);
+        self.dir.put(&mut head);
+        began.put(&mut head);
+        (self.new.len() as u32).put(&mut head);
+        for new in &self.new {
+            let at = w.len() as u64;
+            let (name, meta, info, sum) = match new {
+                New::Read(f) => {
+                    w.extend_from_slice(&f.payload);
+                    (
+                        f.name.as_bytes(),
+                        f.meta,
+                        f.info.as_slice(),
+                        checksum(&f.payload),
+                    )
+                }
+                New::Cached(i) => {
                     let old = self.old.as_ref().expect("a cached ticket has a cache file");
-                    let (meta, range) = &old.entries[name];
-                    (*meta, &old.bytes[range.clone()])
+                    let e = &old.entries[*i as usize];
+                    // Copied as it is; a damaged one is caught by its checksum when read.
+                    match read_at(&old.file, e.at, e.len as usize) {
+                        Some(bytes) => w.extend_from_slice(&bytes),
+                        None => return,
+                    }
+                    (old.name(*i), e.meta, old.info(*i), e.sum)
                 }
             };
-            name.put(&mut w);
-            meta.size.put(&mut w);
-            meta.mtime.0.put(&mut w);
-            meta.mtime.1.put(&mut w);
-            meta.ctime.0.put(&mut w);
-            meta.ctime.1.put(&mut w);
-            meta.ino.put(&mut w);
-            put_len(&mut w, payload.len());
-            w.extend_from_slice(payload);
+            put_len(&mut head, name.len());
+            head.extend_from_slice(name);
+            meta.size.put(&mut head);
+            meta.mtime.put(&mut head);
+            meta.ctime.put(&mut head);
+            meta.ino.put(&mut head);
+            head.extend_from_slice(info);
+            at.put(&mut head);
+            ((w.len() as u64 - at) as u32).put(&mut head);
+            sum.put(&mut head);
         }
-        let sum = checksum(&w);
-        w.extend_from_slice(&sum.to_le_bytes());
-        writer.write(&path, &w);
+        w.extend_from_slice(&head);
+        w.extend_from_slice(&checksum(&head).to_le_bytes());
+        (head.len() as u64).put(&mut w);
+        FORMAT.put(&mut w);
+        w.extend_from_slice(MAGIC);
+        writer.write(&self.path, &w);
     }
 }
 
@@ -587,7 +784,7 @@ impl Writer {
     /// Drops the cache files of folders that no longer hold tickets (a checkout of an
     /// older commit, say), once this command has the cache lock anyway; and, as no other
     /// process can be writing one now, temp files left by a killed one.
-    fn remove_orphans(&self, dirs: &HashSet<&str>) {
+    fn remove_orphans(&self, dirs: &HashSet<String>) {
         if !matches!(self.state, WriterState::Ready(_)) {
             return;
         }
@@ -629,12 +826,11 @@ fn checksum(bytes: &[u8]) -> u64 {
     h ^ (h >> 29)
 }
 
-/// An entry's payload: whether `check` found the file clean, then the ticket.
-fn decode(bytes: &[u8]) -> Option<(Ticket, bool)> {
+/// An entry's payload: the ticket, all of it and nothing more.
+fn decode(bytes: &[u8]) -> Option<Ticket> {
     let mut r = Reader { buf: bytes, pos: 0 };
-    let clean = bool::get(&mut r)?;
     let t = Ticket::get(&mut r)?;
-    (r.pos == bytes.len()).then_some((t, clean))
+    (r.pos == bytes.len()).then_some(t)
 }
 
 // The codec: a ticket as the fields it has, in order, little-endian, lengths as LEB128.
@@ -1377,10 +1573,8 @@ mod tests {
     fn a_ticket_reads_back_as_written_offsets_included() {
         let t = full_ticket();
         let mut w = Vec::new();
-        true.put(&mut w);
         t.put(&mut w);
-        let (back, clean) = decode(&w).expect("decodes");
-        assert!(clean);
+        let back = decode(&w).expect("decodes");
         assert_eq!(back, t);
         // DateTime equality ignores the offset, which the output shows.
         assert_eq!(format!("{back:?}"), format!("{t:?}"));
@@ -1443,11 +1637,37 @@ description = "noisy pump"
             .collect()
     }
 
-    /// What a coarse file system allows: an edit in the same tick as the version the
-    /// cache read, same size, same inode, and no time stamp moving. Only the racy rule
-    /// can tell, and it must.
     #[test]
-    fn an_edit_invisible_to_every_time_stamp_is_still_seen() {
+    fn facts_read_back_as_written() {
+        let mut t = full_ticket();
+        let stem = t.id.clone();
+        for id in [stem.clone(), "T20261124-ELSEWH".to_string()] {
+            t.id = id;
+            let facts = Facts::of(&t);
+            let mut w = Vec::new();
+            put_facts(&mut w, &facts, &stem);
+            let mut r = Reader { buf: &w, pos: 0 };
+            assert_eq!(get_facts(&mut r, &stem), Some(facts));
+            assert_eq!(r.pos, w.len());
+        }
+        // The ID is kept only when the file name does not give it.
+        let (mut named, mut other) = (Vec::new(), Vec::new());
+        t.id = stem.clone();
+        put_facts(&mut named, &Facts::of(&t), &stem);
+        t.id = "T20261124-ELSEWH".into();
+        put_facts(&mut other, &Facts::of(&t), &stem);
+        assert_eq!(other.len(), named.len() + 1 + t.id.len());
+        let blank = Ticket::default();
+        let mut w = Vec::new();
+        put_facts(&mut w, &Facts::of(&blank), "");
+        let mut r = Reader { buf: &w, pos: 0 };
+        assert_eq!(get_facts(&mut r, ""), Some(Facts::of(&blank)));
+    }
+
+    const SHARD: &str = "tickets/2026/11";
+
+    /// A desk with the one ticket `TICKET`, read once so its folder is cached.
+    fn cached_desk() -> (tempfile::TempDir, Desk, PathBuf, PathBuf) {
         let dir = tempfile::tempdir().unwrap();
         let desk = Desk::init(dir.path(), "t", chrono_tz::Asia::Shanghai, false).unwrap();
         let path = desk.root.join("tickets/2026/11/T20261124-9XWM3A.toml");
@@ -1456,40 +1676,115 @@ description = "noisy pump"
         assert_eq!(titles(&desk), ["noisy pump"]);
         let shard = desk.root.join(".svcdesk/cache/tickets/2026/11.bin");
         assert!(shard.is_file());
+        (dir, desk, path, shard)
+    }
 
-        fs::write(&path, TICKET.replace("noisy pump", "noisy pumq")).unwrap();
-        // Make the cache's facts for the file match the edited file exactly.
-        let meta = Meta::of(&fs::metadata(&path).unwrap());
-        let old = Shard::read(&shard, "tickets/2026/11").unwrap();
-        let mut w = old.bytes[..old.bytes.len() - 8].to_vec();
-        let (_, range) = &old.entries["T20261124-9XWM3A.toml"];
-        let mut len = Vec::new();
-        put_len(&mut len, range.len());
-        // size, mtime, ctime, inode: 8 + 12 + 12 + 8 bytes before the payload's length.
-        let name_end = range.start - len.len() - 40;
+    /// Rewrites the one entry's file-system facts (and, with `began`, when the scan that
+    /// made it began) in a cache file, keeping it intact.
+    fn patch_shard(shard: &Path, meta: Meta, began: Option<Stamp>) {
+        let old = Shard::read(shard, SHARD).unwrap();
+        let mut w = fs::read(shard).unwrap();
+        let head_at = w.len() - TAIL - 8 - old.head.len();
+        let mut head = old.head.clone();
+        let at = old.entries[0].name.end as usize;
         let mut facts = Vec::new();
         meta.size.put(&mut facts);
-        meta.mtime.0.put(&mut facts);
-        meta.mtime.1.put(&mut facts);
-        meta.ctime.0.put(&mut facts);
-        meta.ctime.1.put(&mut facts);
+        meta.mtime.put(&mut facts);
+        meta.ctime.put(&mut facts);
         meta.ino.put(&mut facts);
-        w[name_end..name_end + facts.len()].copy_from_slice(&facts);
-        let sum = checksum(&w);
-        w.extend_from_slice(&sum.to_le_bytes());
+        head[at..at + facts.len()].copy_from_slice(&facts);
+        if let Some(began) = began {
+            let mut pre = Vec::new();
+            VERSION.to_string().put(&mut pre);
+            build_fingerprint().put(&mut pre);
+            SHARD.to_string().put(&mut pre);
+            let mut b = Vec::new();
+            began.put(&mut b);
+            head[pre.len()..pre.len() + b.len()].copy_from_slice(&b);
+        }
+        w[head_at..head_at + head.len()].copy_from_slice(&head);
+        let sum_at = head_at + head.len();
+        w[sum_at..sum_at + 8].copy_from_slice(&checksum(&head).to_le_bytes());
+        fs::write(shard, &w).unwrap();
+        let back = Shard::read(shard, SHARD).unwrap();
+        assert_eq!(back.entries[0].meta, meta);
+    }
+
+    /// What a coarse file system allows: an edit in the same tick as the version the
+    /// cache read, same size, same inode, and no time stamp moving. Only the racy rule
+    /// can tell, and it must.
+    #[test]
+    fn an_edit_invisible_to_every_time_stamp_is_still_seen() {
+        let (_dir, desk, path, shard) = cached_desk();
+        fs::write(&path, TICKET.replace("noisy pump", "noisy pumq")).unwrap();
+        // Make the cache's facts for the file match the edited file exactly.
+        patch_shard(&shard, Meta::of(&fs::metadata(&path).unwrap()), None);
+        assert_eq!(titles(&desk), ["noisy pumq"]);
+    }
+
+    fn scan_ids(desk: &Desk, sieve: impl Fn(&Facts) -> bool + Sync) -> Result<Vec<String>> {
+        let mut ids = Vec::new();
+        scan(
+            desk,
+            None,
+            false,
+            sieve,
+            |t| Some(t.id),
+            |part| {
+                ids.extend(part);
+                Ok(())
+            },
+        )?;
+        Ok(ids)
+    }
+
+    /// A sieve that fails on a cached entry's facts decides without the ticket: neither
+    /// its payload (damaged here) nor its file (broken here, yet looking unchanged) is read.
+    #[test]
+    fn a_failing_sieve_reads_no_ticket() {
+        let (_dir, desk, path, shard) = cached_desk();
+        fs::write(&path, TICKET.replace("schema = 1", "schema = ")).unwrap();
+        let future = (now().0 + 3600, 0);
+        patch_shard(
+            &shard,
+            Meta::of(&fs::metadata(&path).unwrap()),
+            Some(future),
+        );
+        let mut w = fs::read(&shard).unwrap();
+        w[0] ^= 0xff;
         fs::write(&shard, &w).unwrap();
         assert_eq!(
-            Shard::read(&shard, "tickets/2026/11")
-                .unwrap()
-                .entries
-                .values()
-                .next()
-                .unwrap()
-                .0,
-            meta
+            scan_ids(&desk, |f| f.state == State::Closed).unwrap(),
+            [""; 0]
         );
+        assert_eq!(scan_ids(&desk, |f| f.id.is_empty()).unwrap(), [""; 0]);
+        // A passing sieve needs the ticket: the damaged payload sends it to the file.
+        assert!(matches!(
+            scan_ids(&desk, |f| f.is_open()),
+            Err(Error::BadRecords { .. })
+        ));
+    }
 
-        assert_eq!(titles(&desk), ["noisy pumq"]);
+    /// A trusted entry's facts are the ticket's: the sieve sees what `Facts::of` gives.
+    #[test]
+    fn a_cached_entry_gives_the_sieve_the_tickets_facts() {
+        let (_dir, desk, path, shard) = cached_desk();
+        let t = ticket_store::load_file(&path).unwrap();
+        let want = format!("{:?}", Facts::of(&t));
+        let future = (now().0 + 3600, 0);
+        patch_shard(
+            &shard,
+            Meta::of(&fs::metadata(&path).unwrap()),
+            Some(future),
+        );
+        let seen = std::sync::Mutex::new(Vec::new());
+        let ids = scan_ids(&desk, |f| {
+            seen.lock().unwrap().push(format!("{f:?}"));
+            true
+        })
+        .unwrap();
+        assert_eq!(ids, ["T20261124-9XWM3A"]);
+        assert_eq!(*seen.lock().unwrap(), [want]);
     }
 
     #[test]
