@@ -482,8 +482,17 @@ fn status(cx: &mut Context, a: StatusArgs) -> Result<()> {
     let desk = cx.desk()?;
     let now = cx.time(&desk, a.now.as_deref())?;
     let policy = desk.config.policy()?;
-    let (tickets, _) = ticket_store::load_open(&desk, false)?;
-    let status = sla::check::status(&policy, &tickets, now);
+    let mut status = sla::check::Status::default();
+    ticket_store::scan(
+        &desk,
+        false,
+        |f| f.is_open(),
+        |t| Some(sla::check::standing(&policy, &t, now)),
+        |part| {
+            part.into_iter().for_each(|s| status.count(s));
+            Ok(())
+        },
+    )?;
     // A terminal reader wants the sum; a script sums for itself.
     let rows = status.rows(a.format == Format::Table);
     let text = match a.format {

@@ -7,7 +7,8 @@ use chrono_tz::Tz;
 
 use super::customer::Customer;
 use super::measure::{self, Measure, MeasureKind};
-use super::ticket::Ticket;
+use super::ticket::{Grade, Priority, State, Ticket};
+use super::ticket_store::Facts;
 use crate::config::fields::FieldRecord;
 use crate::desk::{Desk, Kind};
 use crate::error::{Error, Result};
@@ -157,6 +158,16 @@ impl TicketFilter {
         Ok(self)
     }
 
+    /// Whether a ticket with these facts may be kept: the keys its [`Facts`] decide
+    /// (open, state, the day it was opened), so a listing decodes only the tickets that
+    /// pass. [`TicketFilter::matches`] asks this first, so the two never disagree.
+    pub fn sieve(&self, f: &Facts, m: &Matching) -> bool {
+        // An unforwarded ticket is an open one (`steps::unforwarded`).
+        (!(self.open || self.unforwarded) || f.is_open())
+            && (self.state.is_empty() || self.state.contains(&f.state))
+            && within(m, f.opened, self.opened_from, self.opened_to)
+    }
+
     /// Whether `t` is kept: every given key matches. `running` gives the ticket's running
     /// SLA timers, asked only when the filter has `overdue` or `due_within`.
     pub fn matches(
@@ -165,26 +176,15 @@ impl TicketFilter {
         m: &Matching,
         running: &dyn Fn(&Ticket) -> Vec<Running>,
     ) -> bool {
-        let today = m.today();
-        let within = |at: Option<&DateTime<FixedOffset>>, from: Option<Day>, to: Option<Day>| {
-            if from.is_none() && to.is_none() {
-                return true;
-            }
-            at.map(|at| at.with_timezone(&m.tz).date_naive())
-                .is_some_and(|d| {
-                    from.is_none_or(|f| d >= f.on(today)) && to.is_none_or(|x| d <= x.on(today))
-                })
-        };
         let any = |want: &[String], v: &Option<String>| {
             want.is_empty() || v.as_ref().is_some_and(|v| want.contains(v))
         };
-        (!self.open || t.is_open())
+        self.sieve(&Facts::of(t), m)
             && (!self.mine || m.me.is_some() && t.assignee == m.me)
             && (!self.following || m.me.as_deref().is_some_and(|me| t.followed_by(me)))
             && (self.opened_by.is_empty()
                 || t.opener()
                     .is_some_and(|o| self.opened_by.iter().any(|w| w == o)))
-            && (self.state.is_empty() || self.state.contains(&t.state()))
             && (self.grade.is_empty() || t.grade.is_some_and(|g| self.grade.contains(&g)))
             && (self.priority.is_empty() || t.priority.is_some_and(|p| self.priority.contains(&p)))
             && any(&self.category, &t.category)
@@ -196,8 +196,12 @@ impl TicketFilter {
                 .is_none_or(|c| t.customer.as_deref() == Some(c.as_str()))
             && (self.channel.is_empty() || t.channel.is_some_and(|c| self.channel.contains(&c)))
             && self.tags.iter().all(|g| t.tags.contains(g))
-            && within(t.opened.as_ref(), self.opened_from, self.opened_to)
-            && within(t.closed.as_ref(), self.closed_from, self.closed_to)
+            && within(
+                m,
+                t.closed.map(|c| c.to_utc()),
+                self.closed_from,
+                self.closed_to,
+            )
             && self.text.as_deref().is_none_or(|x| self.has_text(t, x))
             && self
                 .fields
@@ -246,18 +250,51 @@ impl TicketFilter {
     }
 }
 
-/// Orders tickets (loaded in ID order) by `sort`; ties keep ID order.
-pub fn sort_tickets(all: &mut [Ticket], sort: TicketSort, reverse: bool) {
-    match sort {
-        TicketSort::Id => {}
-        TicketSort::Opened => all.sort_by_key(|t| t.opened),
-        TicketSort::State => all.sort_by_key(|t| t.state()),
-        // Most severe / most urgent first reads best.
-        TicketSort::Grade => all.sort_by_key(|t| std::cmp::Reverse(t.grade)),
-        TicketSort::Priority => all.sort_by_key(|t| t.priority),
-        TicketSort::Assignee => all.sort_by(|x, y| x.assignee.cmp(&y.assignee)),
-        TicketSort::Customer => all.sort_by(|x, y| x.customer.cmp(&y.customer)),
+/// Whether `at` falls on the days `from..=to` (desk time; either end open); with
+/// neither, anything does, a ticket without the time included.
+fn within(m: &Matching, at: Option<DateTime<Utc>>, from: Option<Day>, to: Option<Day>) -> bool {
+    if from.is_none() && to.is_none() {
+        return true;
     }
+    let today = m.today();
+    at.map(|at| at.with_timezone(&m.tz).date_naive())
+        .is_some_and(|d| {
+            from.is_none_or(|f| d >= f.on(today)) && to.is_none_or(|x| d <= x.on(today))
+        })
+}
+
+/// Where a ticket stands in a listing sorted by one key: that key's field alone, so a
+/// listing keeps its rows and their ranks, not its tickets.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Rank {
+    /// ID order: the order tickets are loaded in.
+    Id,
+    Opened(Option<DateTime<FixedOffset>>),
+    State(State),
+    // Most severe / most urgent first reads best.
+    Grade(std::cmp::Reverse<Option<Grade>>),
+    Priority(Option<Priority>),
+    Text(Option<Box<str>>),
+}
+
+impl Rank {
+    pub fn of(t: &Ticket, sort: TicketSort) -> Rank {
+        let text = |v: &Option<String>| Rank::Text(v.as_deref().map(Box::from));
+        match sort {
+            TicketSort::Id => Rank::Id,
+            TicketSort::Opened => Rank::Opened(t.opened),
+            TicketSort::State => Rank::State(t.state()),
+            TicketSort::Grade => Rank::Grade(std::cmp::Reverse(t.grade)),
+            TicketSort::Priority => Rank::Priority(t.priority),
+            TicketSort::Assignee => text(&t.assignee),
+            TicketSort::Customer => text(&t.customer),
+        }
+    }
+}
+
+/// Orders rows (made in ID order) by their [`Rank`]; ties keep ID order.
+pub fn sort_ranked<T>(all: &mut [T], rank: impl Fn(&T) -> &Rank, reverse: bool) {
+    all.sort_by(|x, y| rank(x).cmp(rank(y)));
     if reverse {
         all.reverse();
     }

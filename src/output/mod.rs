@@ -124,6 +124,27 @@ pub fn json<T: Serialize + ?Sized>(value: &T) -> String {
     s
 }
 
+/// [`json`] of an array whose items were each written by `serde_json::to_string_pretty`
+/// on their own (on all cores, kept as text instead of as records): the same bytes.
+pub fn json_array<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
+    let mut s = String::from("[");
+    let mut empty = true;
+    for item in items {
+        s.push_str(if empty { "\n" } else { ",\n" });
+        empty = false;
+        // One level deeper: JSON text has no raw newline inside a string.
+        for (i, line) in item.split('\n').enumerate() {
+            if i > 0 {
+                s.push('\n');
+            }
+            s.push_str("  ");
+            s.push_str(line);
+        }
+    }
+    s.push_str(if empty { "]\n" } else { "\n]\n" });
+    s
+}
+
 /// `key  value` lines aligned on display width (CJK characters count as two columns).
 pub fn fields(pairs: &[(&str, String)]) -> String {
     use unicode_width::UnicodeWidthStr;
@@ -184,6 +205,25 @@ pub fn field_names<'de, T: serde::Deserialize<'de>>() -> &'static [&'static str]
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_json_array_of_pretty_items_is_the_pretty_array() {
+        let items = vec![
+            serde_json::json!({"id": "T1", "tags": [], "event": [{"at": "x\ny", "n": 1}]}),
+            serde_json::json!({"sla": {}, "nested": {"a": [1, [2, {}]]}}),
+            serde_json::json!("plain"),
+        ];
+        for n in 0..=items.len() {
+            let texts: Vec<String> = items[..n]
+                .iter()
+                .map(|v| serde_json::to_string_pretty(v).unwrap())
+                .collect();
+            assert_eq!(
+                json_array(texts.iter().map(String::as_str)),
+                json(&items[..n])
+            );
+        }
+    }
 
     #[test]
     fn csv_quotes_and_keeps_order() {

@@ -99,14 +99,25 @@ pub fn header(columns: &[&'static str], lang: Lang, table: &[(&str, &'static str
 
 /// CSV text as `opts` says; `table` translates the header for [`Lang::Zh`].
 pub fn write(rows: &Rows, opts: CsvOpts, table: &[(&str, &'static str)]) -> String {
+    write_rows(&rows.columns, &rows.rows, opts, table)
+}
+
+/// [`write`] of rows kept in another shape than [`Rows`] (a long listing's compact rows).
+pub fn write_rows<R: IntoIterator<Item = C>, C: AsRef<str>>(
+    columns: &[&'static str],
+    rows: impl IntoIterator<Item = R>,
+    opts: CsvOpts,
+    table: &[(&str, &'static str)],
+) -> String {
     let mut w = ::csv::Writer::from_writer(Vec::new());
-    w.write_record(header(&rows.columns, opts.lang, table))
+    w.write_record(header(columns, opts.lang, table))
         .expect("writing to memory");
-    for r in &rows.rows {
+    for r in rows {
+        let r = r.into_iter();
         if opts.neutralise {
-            w.write_record(r.iter().map(|c| neutralise(c).into_owned()))
+            w.write_record(r.map(|c| neutralise(c.as_ref()).into_owned()))
         } else {
-            w.write_record(r)
+            w.write_record(r.map(Utf8))
         }
         .expect("writing to memory");
     }
@@ -116,6 +127,15 @@ pub fn write(rows: &Rows, opts: CsvOpts, table: &[(&str, &'static str)]) -> Stri
         format!("{BOM}{body}")
     } else {
         body
+    }
+}
+
+/// A cell as the CSV writer takes it: its bytes.
+struct Utf8<C>(C);
+
+impl<C: AsRef<str>> AsRef<[u8]> for Utf8<C> {
+    fn as_ref(&self) -> &[u8] {
+        self.0.as_ref().as_bytes()
     }
 }
 

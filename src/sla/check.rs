@@ -489,26 +489,42 @@ pub struct Status {
 
 /// Counts each open ticket once, by its worst alert.
 pub fn status(policy: &Policy, tickets: &[Ticket], now: DateTime<Utc>) -> Status {
-    let mut groups: BTreeMap<(String, String), [usize; 3]> = BTreeMap::new();
+    let mut status = Status::default();
     for t in tickets.iter().filter(|t| t.is_open()) {
-        let runs = policy.evaluate(t, now);
-        let key = (
-            t.department.clone().unwrap_or_else(|| "-".into()),
-            t.grade.map(|g| g.to_string()).unwrap_or_else(|| "-".into()),
-        );
-        let c = groups.entry(key).or_default();
-        c[0] += 1;
-        let alerts = || runs.iter().filter(|s| s.is_alert());
-        if alerts().any(|s| s.state == TimerState::Breached) {
-            c[2] += 1;
-        } else if alerts().any(|s| s.state == TimerState::AtRisk) {
-            c[1] += 1;
-        }
+        status.count(standing(policy, t, now));
     }
-    Status { groups }
+    status
+}
+
+/// An open ticket's part of [`Status`]: its group, and its worst alert (0 none, 1 at
+/// risk, 2 breached), so a streamed count keeps no ticket.
+pub fn standing(policy: &Policy, t: &Ticket, now: DateTime<Utc>) -> ((String, String), usize) {
+    let runs = policy.evaluate(t, now);
+    let key = (
+        t.department.clone().unwrap_or_else(|| "-".into()),
+        t.grade.map(|g| g.to_string()).unwrap_or_else(|| "-".into()),
+    );
+    let alerts = || runs.iter().filter(|s| s.is_alert());
+    let worst = if alerts().any(|s| s.state == TimerState::Breached) {
+        2
+    } else if alerts().any(|s| s.state == TimerState::AtRisk) {
+        1
+    } else {
+        0
+    };
+    (key, worst)
 }
 
 impl Status {
+    /// Adds one open ticket's [`standing`].
+    pub fn count(&mut self, (group, worst): ((String, String), usize)) {
+        let c = self.groups.entry(group).or_default();
+        c[0] += 1;
+        if worst > 0 {
+            c[worst] += 1;
+        }
+    }
+
     /// department, grade, open, at_risk, breached; and a `total` row if asked.
     pub fn rows(&self, total: bool) -> Rows {
         let mut rows = Rows::new(vec!["department", "grade", "open", "at_risk", "breached"])

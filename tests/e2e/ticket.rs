@@ -2189,6 +2189,41 @@ fn list_filters() {
     d.fails_as("li", 2, &["ticket", "list", "--opened-from", "24/11/2026"]);
 }
 
+/// The list is streamed and sorted afterwards by each row's kept key: tickets with the
+/// same key stay in ID order, --reverse turns the whole list, and a sieve (--open)
+/// leaves out what the filter would.
+#[test]
+fn list_sorted_by_a_key_keeps_id_order_among_equals() {
+    let ListDesk { d, c1, a, b, c, e } = list_desk();
+    let ids = |v: &[&String]| {
+        let mut v: Vec<String> = v.iter().map(|s| s.to_string()).collect();
+        v.sort();
+        v
+    };
+    // a and c are c1's, b and e the other customer's.
+    let (of_c1, of_c2) = (ids(&[&a, &c]), ids(&[&b, &e]));
+    assert_eq!(
+        d.list_ids_as("li", &["--customer", &c1, "--sort", "customer"]),
+        of_c1
+    );
+    let got = d.list_ids_as("li", &["--sort", "customer"]);
+    let want_one = [of_c1.clone(), of_c2.clone()].concat();
+    let want_two = [of_c2.clone(), of_c1.clone()].concat();
+    assert!(got == want_one || got == want_two, "{got:?}");
+    let mut reversed = got.clone();
+    reversed.reverse();
+    assert_eq!(
+        d.list_ids_as("li", &["--sort", "customer", "--reverse"]),
+        reversed
+    );
+    let open: Vec<String> = got.iter().filter(|i| **i != b).cloned().collect();
+    assert_eq!(
+        d.list_ids_as("li", &["--open", "--sort", "customer"]),
+        open,
+        "b is closed"
+    );
+}
+
 #[test]
 fn list_table_csv_and_json() {
     let ListDesk { d, a, b, c, e, .. } = list_desk();

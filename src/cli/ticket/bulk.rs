@@ -205,8 +205,7 @@ fn matching(cx: &Context, desk: &Desk, terms: &[String]) -> Result<Vec<String>> 
         filter_from_terms(&rest)
             .map_err(|e| Error::usage(e, "e.g. --where assignee=wang --where open"))?,
     );
-    let (found, _, _) = super::list::select(cx, desk, filters, false, false)?;
-    Ok(found.into_iter().map(|t| t.id).collect())
+    super::list::select(cx, desk, filters, false, false, |t, _, _| t.id)
 }
 
 /// Asks `question` on the terminal; anything but y/yes refuses the batch.

@@ -5,15 +5,15 @@ use svcdesk::Result;
 use svcdesk::config::Policy;
 use svcdesk::desk::Desk;
 use svcdesk::ledger::columns;
-use svcdesk::model::listing::{self, Day, Matching, Running, TicketFilter, TicketSort, View};
+use svcdesk::model::listing::{self, Day, Matching, Rank, Running, TicketFilter, TicketSort, View};
 use svcdesk::model::ticket::{Channel, Grade, Priority, State, Ticket};
 use svcdesk::model::ticket_store;
 use svcdesk::output::{self, Rows};
 
 use crate::cli::output::Format;
-use svcdesk::sla::{TimerState, TimerStatus};
+use svcdesk::sla::TimerState;
 
-use super::show::{with_next_due, with_runs};
+use super::show::{next_due_cells, sla_columns, with_runs};
 use crate::cli::Context;
 use crate::cli::people::People;
 use crate::cli::values;
@@ -185,15 +185,17 @@ pub(super) fn view(desk: &Desk, at: &str) -> Result<View> {
     desk.config.view(at.strip_prefix('@').unwrap_or(at))
 }
 
-/// The tickets every filter keeps, in ID order, with the SLA policy when a filter needed
-/// it or `sla` asks for it, and the time they were judged at.
-pub(super) fn select(
+/// The tickets every filter keeps, in ID order, each through `map` on all cores (with
+/// the SLA policy when a filter needed it or `sla` asks for it, and the time they are
+/// judged at), so a listing holds what it shows, never the tickets.
+pub(super) fn select<T: Send>(
     cx: &Context,
     desk: &Desk,
     filters: Vec<TicketFilter>,
     skip_bad: bool,
     sla: bool,
-) -> Result<(Vec<Ticket>, Option<Policy>, DateTime<Utc>)> {
+    map: impl Fn(Ticket, Option<&Policy>, DateTime<Utc>) -> T + Sync,
+) -> Result<Vec<T>> {
     let me = if filters.iter().any(TicketFilter::needs_me) {
         Some(cx.actor(desk)?)
     } else {
@@ -227,13 +229,106 @@ pub(super) fn select(
                 .collect()
         })
     };
-    // Filtering while loading keeps memory to the answer, not the desk.
-    let (all, bad) = ticket_store::load_where_or_skip(desk, skip_bad, |t| {
-        filters.iter().all(|f| f.matches(t, &m, &running))
-    })
+    let mut kept = Vec::new();
+    let bad = ticket_store::scan(
+        desk,
+        skip_bad,
+        |f| filters.iter().all(|x| x.sieve(f, &m)),
+        |t| {
+            filters
+                .iter()
+                .all(|f| f.matches(&t, &m, &running))
+                .then(|| map(t, policy.as_ref(), now))
+        },
+        |part| {
+            kept.extend(part);
+            Ok(())
+        },
+    )
     .map_err(crate::cli::offer_skip_bad)?;
     crate::cli::skipped(&bad);
-    Ok((all, policy, now))
+    Ok(kept)
+}
+
+/// A ticket as the listing shows it: its cells (a JSON listing: its one object) and
+/// where it sorts.
+struct Line {
+    rank: Rank,
+    cells: Cells,
+}
+
+/// A row's cells in one string, with where each ends: a long listing keeps one
+/// allocation per row rather than one per cell.
+struct Cells {
+    text: Box<str>,
+    ends: Box<[u32]>,
+}
+
+impl Cells {
+    fn new<C: AsRef<str>>(cells: impl IntoIterator<Item = C>) -> Cells {
+        let (mut text, mut ends) = (String::new(), Vec::new());
+        for c in cells {
+            text.push_str(c.as_ref());
+            ends.push(u32::try_from(text.len()).expect("a row under 4 GiB"));
+        }
+        Cells {
+            text: text.into_boxed_str(),
+            ends: ends.into_boxed_slice(),
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &str> {
+        let mut start = 0;
+        self.ends.iter().map(move |&end| {
+            let cell = &self.text[start..end as usize];
+            start = end as usize;
+            cell
+        })
+    }
+}
+
+/// The table's columns (then [`sla_columns`] with `--sla`).
+const TABLE: [&str; 10] = [
+    "id",
+    "state",
+    "grade",
+    "pri",
+    "category",
+    "department",
+    "assignee",
+    "opened",
+    "promised",
+    "title",
+];
+
+/// A ticket's cells under [`TABLE`].
+fn table_cells(t: &Ticket, people: People) -> [String; 10] {
+    [
+        t.id.clone(),
+        t.state().to_string(),
+        t.grade.map(|g| g.to_string()).unwrap_or_default(),
+        t.priority.map(|p| p.to_string()).unwrap_or_default(),
+        t.category.clone().unwrap_or_default(),
+        t.department.clone().unwrap_or_default(),
+        match &t.lead {
+            // A grade III case's special team: its lead beside the assignee
+            // (names for people, as the cell would give them).
+            Some(l) => format!(
+                "{} ({} {})",
+                people.cell("assignee", t.assignee.as_deref().unwrap_or("-")),
+                people.label("lead"),
+                people.staff(l)
+            ),
+            None => t.assignee.clone().unwrap_or_default(),
+        },
+        t.opened
+            .map(|o| o.format("%Y-%m-%d %H:%M").to_string())
+            .unwrap_or_default(),
+        columns::promised(t)
+            .map(|o| o.format("%Y-%m-%d %H:%M").to_string())
+            .unwrap_or_default(),
+        t.title.clone(),
+    ]
 }
 
 pub(super) fn exec(cx: &mut Context, desk: &Desk, a: ListArgs) -> Result<u8> {
@@ -267,87 +362,84 @@ pub(super) fn exec(cx: &mut Context, desk: &Desk, a: ListArgs) -> Result<u8> {
         reverse |= v.reverse;
         sla |= v.sla;
     }
-    let (mut all, policy, now) = select(cx, desk, filters, a.skip_bad, sla)?;
-    listing::sort_tickets(&mut all, sort.unwrap_or(TicketSort::Id), reverse);
-    let runs: Vec<Vec<TimerStatus>> = match (&policy, sla) {
-        (Some(p), true) => all.iter().map(|t| p.evaluate(t, now)).collect(),
-        _ => Vec::new(),
-    };
-    let out = match a.format {
-        Format::Json if sla => output::json(
-            &all.iter()
-                .zip(&runs)
-                .map(|(t, r)| with_runs(desk, t, r))
-                .collect::<Vec<_>>(),
-        ),
-        Format::Json => output::json(&all),
-        Format::Csv if sla => with_next_due(desk, list_rows(&all), &runs, false).to_csv(),
-        Format::Csv => {
-            // Ids unless --lang (or SVCDESK_LANG) asks for words; the desk's lang never.
-            let rows = People::new(cx.script_lang(), desk).cells(list_rows(&all));
-            sheet::write(
-                &rows,
-                sheet::CsvOpts {
-                    lang: cx.script_lang(),
-                    ..Default::default()
-                },
-                &columns::zh(&columns::TICKET),
-            )
+    let sort = sort.unwrap_or(TicketSort::Id);
+    let format = a.format;
+    // Ids unless --lang (or SVCDESK_LANG) asks for words; the desk's lang never.
+    let script = People::new(cx.script_lang(), desk);
+    let people = People::new(cx.lang(desk), desk);
+    let csv = columns::ticket_list();
+    let mut lines = select(cx, desk, filters, a.skip_bad, sla, |t, policy, now| {
+        let runs = policy.filter(|_| sla).map(|p| p.evaluate(&t, now));
+        let cells = match (format, &runs) {
+            (Format::Json, Some(r)) => Cells::new([pretty(&with_runs(desk, &t, r))]),
+            (Format::Json, None) => Cells::new([pretty(&t)]),
+            (Format::Csv, Some(r)) => Cells::new(
+                csv.iter()
+                    .map(|c| (c.cell)(&t))
+                    .chain(next_due_cells(desk, r, false)),
+            ),
+            (Format::Csv, None) if script.zh() => {
+                Cells::new(csv.iter().map(|c| script.cell(c.name, &(c.cell)(&t))))
+            }
+            (Format::Csv, None) => Cells::new(csv.iter().map(|c| (c.cell)(&t))),
+            (Format::Table, Some(r)) => Cells::new(
+                table_cells(&t, people)
+                    .into_iter()
+                    .chain(next_due_cells(desk, r, true)),
+            ),
+            (Format::Table, None) => Cells::new(table_cells(&t, people)),
+        };
+        Line {
+            rank: Rank::of(&t, sort),
+            cells,
         }
-        Format::Table if all.is_empty() => {
+    })?;
+    listing::sort_ranked(&mut lines, |l| &l.rank, reverse);
+    let names = |first: &[&'static str], for_people| -> Vec<&'static str> {
+        let tail = sla.then(|| sla_columns(for_people));
+        first
+            .iter()
+            .copied()
+            .chain(tail.into_iter().flatten())
+            .collect()
+    };
+    let csv_names: Vec<&'static str> = csv.iter().map(|c| c.name).collect();
+    let out = match format {
+        Format::Json => output::json_array(lines.iter().map(|l| &*l.cells.text)),
+        Format::Csv if sla => sheet::write_rows(
+            &names(&csv_names, false),
+            lines.iter().map(|l| l.cells.iter()),
+            sheet::CsvOpts::default(),
+            &[],
+        ),
+        Format::Csv => sheet::write_rows(
+            &csv_names,
+            lines.iter().map(|l| l.cells.iter()),
+            sheet::CsvOpts {
+                lang: cx.script_lang(),
+                ..Default::default()
+            },
+            &columns::zh(&columns::TICKET),
+        ),
+        Format::Table if lines.is_empty() => {
             eprintln!("{}", svcdesk::i18n::tr(cx.lang(desk), "list-none"));
             String::new()
         }
         Format::Table => {
-            let people = People::new(cx.lang(desk), desk);
-            let mut rows = Rows::new(vec![
-                "id",
-                "state",
-                "grade",
-                "pri",
-                "category",
-                "department",
-                "assignee",
-                "opened",
-                "promised",
-                "title",
-            ]);
-            for t in &all {
-                rows.push(vec![
-                    t.id.clone(),
-                    t.state().to_string(),
-                    t.grade.map(|g| g.to_string()).unwrap_or_default(),
-                    t.priority.map(|p| p.to_string()).unwrap_or_default(),
-                    t.category.clone().unwrap_or_default(),
-                    t.department.clone().unwrap_or_default(),
-                    match &t.lead {
-                        // A grade III case's special team: its lead beside the assignee
-                        // (names for people, as the cell would give them).
-                        Some(l) => format!(
-                            "{} ({} {})",
-                            people.cell("assignee", t.assignee.as_deref().unwrap_or("-")),
-                            people.label("lead"),
-                            people.staff(l)
-                        ),
-                        None => t.assignee.clone().unwrap_or_default(),
-                    },
-                    t.opened
-                        .map(|o| o.format("%Y-%m-%d %H:%M").to_string())
-                        .unwrap_or_default(),
-                    columns::promised(t)
-                        .map(|o| o.format("%Y-%m-%d %H:%M").to_string())
-                        .unwrap_or_default(),
-                    t.title.clone(),
-                ]);
-            }
-            if sla {
-                rows = with_next_due(desk, rows, &runs, true);
+            let mut rows = Rows::new(names(&TABLE, true));
+            for l in lines.drain(..) {
+                rows.push(l.cells.iter().map(str::to_string).collect());
             }
             people.table(rows).to_table(cx.width())
         }
     };
     cx.print(&out)?;
     Ok(0)
+}
+
+/// A listed ticket's JSON as `output::json` writes it, for [`output::json_array`].
+fn pretty<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_string_pretty(v).expect("a ticket serialises")
 }
 
 /// `@NAME` on the command line: the view's name, `@` and all.

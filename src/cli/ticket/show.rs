@@ -137,7 +137,16 @@ pub(super) fn with_next_due(
     runs: &[Vec<TimerStatus>],
     for_people: bool,
 ) -> Rows {
-    rows.columns.extend([
+    rows.columns.extend(sla_columns(for_people));
+    for (row, runs) in rows.rows.iter_mut().zip(runs) {
+        row.extend(next_due_cells(desk, runs, for_people));
+    }
+    rows
+}
+
+/// The columns [`next_due_cells`] fills.
+pub(super) fn sla_columns(for_people: bool) -> [&'static str; 6] {
+    [
         "sla_timer",
         "sla_run",
         "sla_due",
@@ -148,18 +157,19 @@ pub(super) fn with_next_due(
             "sla_remaining_minutes"
         },
         "sla_remaining_unit",
-    ]);
-    for (row, runs) in rows.rows.iter_mut().zip(runs) {
-        match view::next_due(runs) {
-            Some(s) => {
-                let c = view::cells(s, desk.tz(), for_people);
-                // timer, run, due, outcome, remaining, unit
-                row.extend([0, 1, 5, 7, 9, 10].map(|i| c[i].clone()));
-            }
-            None => row.extend(std::iter::repeat_n(String::new(), 6)),
+    ]
+}
+
+/// One ticket's `--sla` cells: its run still going that is due first, or nothing.
+pub(super) fn next_due_cells(desk: &Desk, runs: &[TimerStatus], for_people: bool) -> [String; 6] {
+    match view::next_due(runs) {
+        Some(s) => {
+            let c = view::cells(s, desk.tz(), for_people);
+            // timer, run, due, outcome, remaining, unit
+            [0, 1, 5, 7, 9, 10].map(|i| c[i].clone())
         }
+        None => Default::default(),
     }
-    rows
 }
 
 /// Where the head's review stands: the last verdict, and what the gated step waits for.
