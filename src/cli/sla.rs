@@ -313,11 +313,24 @@ fn check(cx: &mut Context, a: CheckArgs) -> Result<u8> {
     if a.apply {
         apply(cx, &desk, now, a.dry_run)?;
     }
-    let (tickets, bad) =
-        ticket_store::load_open(&desk, a.skip_bad).map_err(super::offer_skip_bad)?;
+    // Each open ticket is evaluated as it is read and only its alerts are kept (and, for
+    // --notify, the tickets it will tell of): memory follows the answer, not the desk.
+    let fold =
+        sla::check::Check::new(&policy, &desk.config.sla, now).keep_tickets(a.notify.is_some());
+    let mut report = fold.report();
+    let bad = ticket_store::scan(
+        &desk,
+        a.skip_bad,
+        |f| f.is_open(),
+        |t| fold.ticket(t),
+        |part| {
+            part.into_iter().for_each(|found| report.add(found));
+            Ok(())
+        },
+    )
+    .map_err(super::offer_skip_bad)?;
     super::skipped(&bad);
-    let measures = measure::load_all(&desk)?;
-    let mut report = sla::check::check(&policy, &desk.config.sla, &tickets, measures, now);
+    let mut report = report.finish(measure::load_all(&desk)?);
     report.add_visits(svcdesk::model::visit::load_all(&desk)?);
     let today = desk.local(now).date_naive();
     report.follow_ups = svcdesk::model::customer::due_follow_ups(

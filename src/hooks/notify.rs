@@ -13,7 +13,7 @@ use crate::model::record::SYSTEM_ACTOR;
 use crate::model::ticket::Ticket;
 use crate::model::ticket::{Action, Event};
 use crate::model::ticket_store;
-use crate::sla::check::{Alert, Due, MEASURE_TIMER, NotifyLevel, Report};
+use crate::sla::check::{Alert, Due, MEASURE_TIMER, NotifyLevel, Report, Shown};
 
 /// Whether the desk's hooks run when telling.
 #[derive(Debug, Clone)]
@@ -178,7 +178,7 @@ fn breach(
     now: DateTime<Utc>,
     say: &mut impl FnMut(Notice),
 ) -> Result<(), String> {
-    let (t, s) = (x.ticket, &x.status);
+    let (t, s) = (whole(&x.ticket)?, &x.status);
     let level = x.level();
     let mut ev = HookEvent::ticket(
         desk,
@@ -218,6 +218,14 @@ fn breach(
     ticket_store::append(desk, &id, When::NowIs(now), e)
         .map_err(|e| format!("notified, but recording it failed: {e}"))?;
     Ok(())
+}
+
+/// The ticket as it was evaluated, which the hooks hear of in full.
+fn whole(shown: &Shown) -> Result<&Ticket, String> {
+    shown
+        .full
+        .as_ref()
+        .ok_or_else(|| format!("{} was checked without keeping the ticket", shown.id))
 }
 
 /// The staff ids a level's `notify` names on ticket `t`, in order, each once: `assignee`,
@@ -264,7 +272,7 @@ fn climb(
         rung.name,
         desk.local(s.due).format("%Y-%m-%d %H:%M")
     );
-    let mut ticket = x.ticket.clone();
+    let mut ticket = whole(&x.ticket)?.clone();
     let mut step = |ticket: &mut Ticket, e: Event, what: String| -> Result<(), String> {
         let action = e.action.map(|a| a.to_string()).unwrap_or_default();
         let t = ticket_store::append(desk, &id, When::NowIs(now), e)

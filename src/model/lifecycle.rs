@@ -204,14 +204,28 @@ pub fn apply(desk: &Desk, now: DateTime<Utc>, dry_run: bool) -> Result<Vec<Appli
             && steps::review_rule(review, t).is_some_and(|r| r.before() == Action::Close)
             && steps::review_pending(review, t)
     };
-    let candidates = ticket_store::load_where(desk, |t| {
-        matches!(t.state(), State::Resolved | State::Waiting) && !held(t)
-    })?;
-    // A stored ticket's ID always parses; one that did not could not be stepped on.
-    let due: Vec<(Id, Due)> = due(rules, &calendar, &candidates, now)
-        .into_iter()
-        .filter_map(|d| Some((Id::parse(&d.id)?, d)))
-        .collect();
+    // Only resolved and waiting tickets can be due, and each is decided as it is read,
+    // so memory follows the changes, not the desk.
+    let mut due: Vec<(Id, Due)> = Vec::new();
+    ticket_store::scan(
+        desk,
+        false,
+        |f| matches!(f.state, State::Resolved | State::Waiting),
+        |t| {
+            if held(&t) {
+                return None;
+            }
+            // A stored ticket's ID always parses; one that did not could not be stepped on.
+            let d = self::due(rules, &calendar, std::slice::from_ref(&t), now).pop()?;
+            Some((Id::parse(&d.id)?, d))
+        },
+        |part| {
+            due.extend(part);
+            Ok(())
+        },
+    )?;
+    // As `due` orders its answer, whatever order the scan's parts come in.
+    due.sort_by(|a, b| a.1.id.cmp(&b.1.id));
     let ids: Vec<Id> = due.iter().map(|(id, _)| id.clone()).collect();
     let how = Batch {
         dry_run,

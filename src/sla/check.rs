@@ -4,6 +4,7 @@
 //! run hooks) are effects, in `crate::hooks::notify`.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -17,7 +18,7 @@ use crate::config::ladder::Level;
 use crate::config::policy::Policy;
 use crate::model::customer::FollowUp;
 use crate::model::measure::{self, Measure};
-use crate::model::ticket::Ticket;
+use crate::model::ticket::{Grade, Priority, Ticket};
 use crate::model::visit::Visit;
 use crate::output::Rows;
 pub use crate::vocab::NotifyLevel;
@@ -41,14 +42,44 @@ pub enum Severity {
     Breach,
 }
 
+/// What `sla check` shows and decides on of a ticket with an alert or a ladder level due:
+/// a few fields, not the whole ticket, so a check of a big desk keeps only its answer.
+#[derive(Debug, Clone)]
+pub struct Shown {
+    pub id: String,
+    pub grade: Option<Grade>,
+    pub priority: Option<Priority>,
+    pub department: Option<String>,
+    pub assignee: Option<String>,
+    pub title: String,
+    /// The whole ticket as it was evaluated, kept only when asked for
+    /// ([`Check::keep_tickets`]) and only while it has something to tell: the hooks
+    /// `--notify` runs read all of it.
+    pub full: Option<Ticket>,
+}
+
+impl Shown {
+    fn of(t: &Ticket) -> Shown {
+        Shown {
+            id: t.id.clone(),
+            grade: t.grade,
+            priority: t.priority,
+            department: t.department.clone(),
+            assignee: t.assignee.clone(),
+            title: t.title.clone(),
+            full: None,
+        }
+    }
+}
+
 /// A timer run of an open ticket that is breached or at risk right now.
 #[derive(Debug, Clone)]
-pub struct Alert<'a> {
-    pub ticket: &'a Ticket,
+pub struct Alert {
+    pub ticket: Arc<Shown>,
     pub status: TimerStatus,
 }
 
-impl Alert<'_> {
+impl Alert {
     pub fn breached(&self) -> bool {
         self.status.state == TimerState::Breached
     }
@@ -63,10 +94,19 @@ impl Alert<'_> {
     }
 }
 
+/// Whether an alert's run is not told of at its level yet: breached and not told of as
+/// breached, or at risk and not told of at all.
+fn untold(s: &TimerStatus) -> bool {
+    match s.state {
+        TimerState::Breached => !s.notified,
+        _ => !s.warned,
+    }
+}
+
 /// A `[[sla.ladder]]` level whose time has come on a run and that has not fired yet.
 #[derive(Debug, Clone)]
-pub struct Due<'a> {
-    pub ticket: &'a Ticket,
+pub struct Due {
+    pub ticket: Arc<Shown>,
     pub status: TimerStatus,
     pub rung: Rung,
     /// The level, as `[[sla.ladder]]` has it.
@@ -75,16 +115,16 @@ pub struct Due<'a> {
 
 /// What `sla check` found at `now`.
 #[derive(Debug, Clone)]
-pub struct Report<'a> {
+pub struct Report {
     /// Most overdue first; ties by ticket ID and timer name, so the output is stable.
-    pub alerts: Vec<Alert<'a>>,
+    pub alerts: Vec<Alert>,
     /// Improvement measures past their due date and not done, by due date.
     pub overdue: Vec<Measure>,
     /// Years `[calendar]` lists no holidays for although now or a working-time deadline
     /// of an open ticket falls in them: such deadlines may be early.
     pub holiday_gaps: BTreeSet<i32>,
     /// Ladder levels due to fire (`--notify`), by ticket, timer and the ladder's order.
-    pub ladder: Vec<Due<'a>>,
+    pub ladder: Vec<Due>,
     /// Site visits' timer runs that are at risk or breached and still running (an
     /// appointment nobody arrived for), most overdue first (see [`Report::add_visits`]).
     pub visits: Vec<(Visit, TimerStatus)>,
@@ -95,84 +135,168 @@ pub struct Report<'a> {
     pub tz: Tz,
 }
 
-/// Evaluates every open ticket's timers and every measure at `now`.
-pub fn check<'a>(
-    policy: &Policy,
-    sla: &config::Sla,
-    tickets: &'a [Ticket],
-    measures: Vec<Measure>,
+/// What one open ticket adds to a [`Report`]: its alerts, its ladder levels due and the
+/// years of its deadlines the calendar lacks holidays for.
+#[derive(Debug, Clone, Default)]
+pub struct Found {
+    alerts: Vec<Alert>,
+    ladder: Vec<Due>,
+    holiday_gaps: BTreeSet<i32>,
+}
+
+/// `sla check` as a fold, so a caller can stream the open tickets through it: each
+/// ticket is evaluated on its own ([`Check::ticket`], on any thread), what it adds is
+/// gathered in ID order into [`Check::report`] ([`Report::add`]), and
+/// [`Report::finish`] sorts it.
+pub struct Check<'p> {
+    policy: &'p Policy,
+    gaps: Option<HolidayGaps<'p>>,
     now: DateTime<Utc>,
-) -> Report<'a> {
-    use rayon::prelude::*;
-    let tz = policy.calendar().tz();
-    let evaluated: Vec<(&Ticket, Vec<TimerStatus>)> = tickets
-        .par_iter()
-        .filter(|t| t.is_open())
-        .map(|t| (t, policy.evaluate(t, now)))
-        .collect();
-    let holiday_gaps = HolidayGaps::new(policy, sla, now)
-        .map(|g| {
-            let mut years: BTreeSet<i32> = g.now().into_iter().collect();
-            for (_, runs) in &evaluated {
-                years.extend(g.of_timers(runs));
-            }
-            years
-        })
-        .unwrap_or_default();
-    let mut ladder: Vec<Due> = evaluated
-        .iter()
-        .flat_map(|(ticket, runs)| {
-            runs.iter().flat_map(move |s| {
-                s.ladder.iter().filter(|r| r.due).map(move |r| Due {
-                    ticket,
+    keep_tickets: bool,
+}
+
+impl<'p> Check<'p> {
+    pub fn new(policy: &'p Policy, sla: &config::Sla, now: DateTime<Utc>) -> Check<'p> {
+        Check {
+            policy,
+            gaps: HolidayGaps::new(policy, sla, now),
+            now,
+            keep_tickets: false,
+        }
+    }
+
+    /// The report before any ticket is added: nothing due yet, but the present's year
+    /// if the calendar lacks its holidays.
+    pub fn report(&self) -> Report {
+        Report {
+            alerts: Vec::new(),
+            overdue: Vec::new(),
+            holiday_gaps: self
+                .gaps
+                .as_ref()
+                .and_then(|g| g.now())
+                .into_iter()
+                .collect(),
+            ladder: Vec::new(),
+            visits: Vec::new(),
+            follow_ups: Vec::new(),
+            now: self.now,
+            tz: self.policy.calendar().tz(),
+        }
+    }
+
+    /// Keeps the whole ticket of every alert or ladder level still to be told of
+    /// ([`Shown::full`]), for `--notify`.
+    pub fn keep_tickets(mut self, keep: bool) -> Self {
+        self.keep_tickets = keep;
+        self
+    }
+
+    /// What ticket `t` adds to the report; `None` when nothing (a closed ticket adds nothing).
+    pub fn ticket(&self, t: Ticket) -> Option<Found> {
+        if !t.is_open() {
+            return None;
+        }
+        let runs = self.policy.evaluate(&t, self.now);
+        let holiday_gaps = self
+            .gaps
+            .as_ref()
+            .map(|g| g.of_timers(&runs))
+            .unwrap_or_default();
+        let due = |s: &TimerStatus| s.ladder.iter().any(|r| r.due);
+        if holiday_gaps.is_empty() && !runs.iter().any(|s| s.is_alert() || due(s)) {
+            return None;
+        }
+        let mut shown = Shown::of(&t);
+        let tell = runs.iter().any(|s| due(s) || (s.is_alert() && untold(s)));
+        if self.keep_tickets && tell {
+            shown.full = Some(t);
+        }
+        let shown = Arc::new(shown);
+        let ladder = runs
+            .iter()
+            .flat_map(|s| {
+                s.ladder.iter().filter(|r| r.due).map(|r| Due {
+                    ticket: shown.clone(),
                     status: s.clone(),
                     rung: r.clone(),
-                    level: policy.ladder()[r.level].clone(),
+                    level: self.policy.ladder()[r.level].clone(),
                 })
             })
+            .collect();
+        let alerts = runs
+            .into_iter()
+            .filter(TimerStatus::is_alert)
+            .map(|status| Alert {
+                ticket: shown.clone(),
+                status,
+            })
+            .collect();
+        Some(Found {
+            alerts,
+            ladder,
+            holiday_gaps,
         })
-        .collect();
-    ladder.sort_by(|a, b| {
-        (a.ticket.id.as_str(), a.status.timer.as_str(), a.rung.level).cmp(&(
-            b.ticket.id.as_str(),
-            b.status.timer.as_str(),
-            b.rung.level,
-        ))
-    });
-    let mut alerts: Vec<Alert> = evaluated
-        .into_iter()
-        .flat_map(|(ticket, runs)| {
-            runs.into_iter()
-                .filter(TimerStatus::is_alert)
-                .map(move |status| Alert { ticket, status })
-        })
-        .collect();
-    alerts.sort_by(|a, b| {
-        a.status
-            .remaining
-            .cmp(&b.status.remaining)
-            .then_with(|| a.ticket.id.cmp(&b.ticket.id))
-            .then_with(|| a.status.timer.cmp(&b.status.timer))
-    });
-    let today = now.with_timezone(&tz).date_naive();
-    let mut overdue: Vec<Measure> = measures
-        .into_iter()
-        .filter(|m| m.is_overdue(today))
-        .collect();
-    measure::sort_by_due(&mut overdue);
-    Report {
-        alerts,
-        overdue,
-        holiday_gaps,
-        ladder,
-        visits: Vec::new(),
-        follow_ups: Vec::new(),
-        now,
-        tz,
     }
 }
 
-impl<'a> Report<'a> {
+impl Report {
+    /// Gathers what a ticket added ([`Check::ticket`]); tickets added in ID order keep
+    /// ties in that order.
+    pub fn add(&mut self, found: Found) {
+        self.alerts.extend(found.alerts);
+        self.ladder.extend(found.ladder);
+        self.holiday_gaps.extend(found.holiday_gaps);
+    }
+
+    /// The report, with the overdue of `measures`: alerts most overdue first, ladder
+    /// levels by ticket, timer and the ladder's order.
+    pub fn finish(self, measures: Vec<Measure>) -> Report {
+        let mut report = self;
+        report.ladder.sort_by(|a, b| {
+            (a.ticket.id.as_str(), a.status.timer.as_str(), a.rung.level).cmp(&(
+                b.ticket.id.as_str(),
+                b.status.timer.as_str(),
+                b.rung.level,
+            ))
+        });
+        report.alerts.sort_by(|a, b| {
+            a.status
+                .remaining
+                .cmp(&b.status.remaining)
+                .then_with(|| a.ticket.id.cmp(&b.ticket.id))
+                .then_with(|| a.status.timer.cmp(&b.status.timer))
+        });
+        let today = report.now.with_timezone(&report.tz).date_naive();
+        report.overdue = measures
+            .into_iter()
+            .filter(|m| m.is_overdue(today))
+            .collect();
+        measure::sort_by_due(&mut report.overdue);
+        report
+    }
+}
+
+/// Evaluates every open ticket's timers and every measure at `now`, keeping the tickets
+/// to be told of (the fold of [`Check`] over tickets at hand).
+pub fn check(
+    policy: &Policy,
+    sla: &config::Sla,
+    tickets: &[Ticket],
+    measures: Vec<Measure>,
+    now: DateTime<Utc>,
+) -> Report {
+    let c = Check::new(policy, sla, now).keep_tickets(true);
+    let mut report = c.report();
+    for t in tickets {
+        if let Some(found) = c.ticket(t.clone()) {
+            report.add(found);
+        }
+    }
+    report.finish(measures)
+}
+
+impl Report {
     /// Adds the site visits' alerts ([`super::visit::evaluate`]): the same runs, the same
     /// rows, after the tickets' and measures'.
     pub fn add_visits(&mut self, visits: Vec<Visit>) {
@@ -219,11 +343,8 @@ impl<'a> Report<'a> {
     /// Runs no one has been told of at their level yet (`--notify`): breached ones not
     /// told of as breached, and at-risk ones not told of at all. So each run is told of
     /// at most once at risk and once breached.
-    pub fn to_notify(&self) -> impl Iterator<Item = &Alert<'a>> {
-        self.alerts.iter().filter(|x| match x.level() {
-            NotifyLevel::Breach => !x.status.notified,
-            NotifyLevel::AtRisk => !x.status.warned,
-        })
+    pub fn to_notify(&self) -> impl Iterator<Item = &Alert> {
+        self.alerts.iter().filter(|x| untold(&x.status))
     }
 
     /// Overdue measures not told of since they were last opened (`--notify`).
@@ -234,7 +355,7 @@ impl<'a> Report<'a> {
     /// The breaches `rule` moves to its `to`, at most one per ticket (its most overdue
     /// matching run): of the grades and timers it names (all when it names none), and not
     /// already with that person.
-    pub fn escalations(&self, rule: &config::Escalation) -> Vec<&Alert<'a>> {
+    pub fn escalations(&self, rule: &config::Escalation) -> Vec<&Alert> {
         let mut done = HashSet::new();
         self.alerts
             .iter()
@@ -287,7 +408,7 @@ impl<'a> Report<'a> {
             }
         };
         for x in &self.alerts {
-            let (t, s) = (x.ticket, &x.status);
+            let (t, s) = (&*x.ticket, &x.status);
             rows.push(vec![
                 t.id.clone(),
                 s.timer.clone(),
@@ -389,7 +510,7 @@ impl<'a> Report<'a> {
     pub fn to_json(&self) -> Vec<Value> {
         let local = |t: DateTime<Utc>| t.with_timezone(&self.tz).to_rfc3339();
         let alerts = self.alerts.iter().map(|x| {
-            let (t, s) = (x.ticket, &x.status);
+            let (t, s) = (&*x.ticket, &x.status);
             json!({
                 "id": t.id,
                 "timer": s.timer,
