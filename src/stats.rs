@@ -603,15 +603,15 @@ impl Dim {
         }
     }
 
-    /// A visit's value: its engineer or customer; otherwise its linked ticket's (as of
-    /// the period's end), empty for a visit without one.
-    pub fn of_visit(self, r: &Report, linked: Option<&Ticket>) -> String {
+    /// A visit's value: its engineer or customer; otherwise `linked`, its linked
+    /// ticket's (as of the period's end), empty for a visit without one.
+    pub fn of_visit(self, r: &Report, linked: Option<&str>) -> String {
         match self {
             Dim::Engineer => r.engineer.clone(),
             Dim::Customer => r.customer.clone(),
             Dim::ServiceType => r.service_type.to_string(),
             Dim::Outcome => r.outcome.map(|o| o.to_string()).unwrap_or_default(),
-            other => linked.map(|t| other.of_ticket(t)).unwrap_or_default(),
+            _ => linked.unwrap_or_default().to_string(),
         }
     }
 }
@@ -694,17 +694,19 @@ impl By {
         }
     }
 
-    /// A visit's own value of a field it carries, else its linked ticket's.
-    pub fn of_visit(self, r: &Report, linked: Option<&Ticket>) -> String {
+    /// A visit's own value of a field it carries, else `linked`: its linked ticket's
+    /// value of this key ([`By::of_ticket`]).
+    pub fn of_visit(self, r: &Report, linked: Option<&str>) -> String {
         match (self, self.field()) {
             (By::Dim(d), _) => d.of_visit(r, linked),
             (By::Joined(_, m), _) => m.get(&r.customer).cloned().unwrap_or_default(),
             (_, Some(f)) => r
                 .fields
                 .get(f)
-                .cloned()
-                .or_else(|| linked.and_then(|t| t.fields.get(f).cloned()))
-                .unwrap_or_default(),
+                .map(String::as_str)
+                .or(linked)
+                .unwrap_or_default()
+                .to_string(),
             _ => String::new(),
         }
     }
@@ -767,64 +769,173 @@ pub fn summarise_all(
     dims: &[By],
     now: DateTime<Utc>,
 ) -> Summary {
-    let eval_at = period.to.min(now);
-    let at = cutoff(period, now);
-    let snapshots: Vec<Option<Cow<Ticket>>> = tickets.par_iter().map(|t| as_of(t, at)).collect();
-    let key = |f: &dyn Fn(By) -> String| dims.iter().map(|&d| f(d)).collect::<Vec<_>>();
-    let per_ticket: Vec<(Vec<String>, Stats)> = snapshots
+    let fold = PeriodFold {
+        policy,
+        period,
+        dims,
+        now,
+    };
+    let linked = linked_ids(reports, (logs, tz), period);
+    let parts: Vec<TicketFigures> = tickets
         .par_iter()
-        .flatten()
-        .filter_map(|t| {
-            let mut s = Stats::default();
-            s.add_ticket(t, &policy.evaluate(t, eval_at), period);
-            (!s.is_empty()).then(|| (key(&|d| d.of_ticket(t)), s))
-        })
+        .map(|t| fold.of(t, linked.contains(t.id.as_str())))
         .collect();
-    let by_id: HashMap<&str, &Ticket> = snapshots
-        .iter()
-        .flatten()
-        .map(|t| (t.id.as_str(), t.as_ref()))
-        .collect();
-    let mut groups: BTreeMap<Vec<String>, Stats> = BTreeMap::new();
-    if dims.is_empty() {
-        groups.insert(Vec::new(), Stats::default());
+    let mut tally = Tally::default();
+    for part in parts {
+        tally.add(part);
     }
-    let mut total = Stats::default();
-    for (k, s) in per_ticket {
-        total.merge(&s);
-        groups.entry(k).or_default().merge(&s);
-    }
-    for r in reports
+    tally.summary(&fold, reports, (logs, tz))
+}
+
+/// The tickets the visits and work-log entries of a period name: a fold keeps their
+/// keys, to group those visits and entries by.
+pub fn linked_ids<'a>(
+    reports: &'a [Report],
+    (logs, tz): (&'a [WorkLog], chrono_tz::Tz),
+    period: &Period,
+) -> std::collections::HashSet<&'a str> {
+    let visits = reports
         .iter()
         .filter(|r| period.contains(r.when().to_utc()))
-    {
-        let linked = r.ticket.as_deref().and_then(|id| by_id.get(id).copied());
-        let k = key(&|d| d.of_visit(r, linked));
-        let hours = r.on_site_hundredths();
-        total.add_visit(hours);
-        groups.entry(k).or_default().add_visit(hours);
-    }
-    for log in logs {
-        for e in log
-            .entry
-            .iter()
-            .filter(|e| period.contains(crate::time::midnight(tz, e.date)))
-        {
-            let linked = e.ticket.as_deref().and_then(|id| by_id.get(id).copied());
-            let k = key(&|d| match d {
-                By::Dim(Dim::Engineer) => log.engineer.clone(),
-                other => linked.map(|t| other.of_ticket(t)).unwrap_or_default(),
-            });
-            total.add_log(e.hundredths());
-            groups.entry(k).or_default().add_log(e.hundredths());
+        .filter_map(|r| r.ticket.as_deref());
+    let entries = logs
+        .iter()
+        .flat_map(|l| &l.entry)
+        .filter(|e| period.contains(crate::time::midnight(tz, e.date)))
+        .filter_map(|e| e.ticket.as_deref());
+    visits.chain(entries).collect()
+}
+
+/// What one period's summary asks of each ticket: [`PeriodFold::of`] reduces a ticket
+/// to its [`TicketFigures`] where it is loaded, so a desk's summary holds no tickets,
+/// only their figures ([`Tally`]).
+#[derive(Debug, Clone, Copy)]
+pub struct PeriodFold<'a> {
+    pub policy: &'a Policy,
+    pub period: &'a Period,
+    pub dims: &'a [By],
+    pub now: DateTime<Utc>,
+}
+
+/// One ticket's part in a period's summary: its figures under its key (none when it adds
+/// nothing), and, for a ticket a visit or work-log entry names, its key values.
+/// Boxed: most tickets of a scan add nothing to most periods of a trend.
+#[derive(Debug, Default)]
+pub struct TicketFigures {
+    figures: Option<Box<(Vec<String>, Stats)>>,
+    keys: Option<Box<(String, Vec<String>)>>,
+}
+
+impl PeriodFold<'_> {
+    /// `t`'s part, as it stood at [`cutoff`] with its timers evaluated at min(period end,
+    /// now). `linked`: whether a visit or work-log entry of the period names it.
+    pub fn of(&self, t: &Ticket, linked: bool) -> TicketFigures {
+        let Some(t) = as_of(t, cutoff(self.period, self.now)) else {
+            return TicketFigures::default();
+        };
+        let key = || {
+            self.dims
+                .iter()
+                .map(|d| d.of_ticket(&t))
+                .collect::<Vec<_>>()
+        };
+        let mut s = Stats::default();
+        s.add_ticket(
+            &t,
+            &self.policy.evaluate(&t, self.period.to.min(self.now)),
+            self.period,
+        );
+        TicketFigures {
+            figures: (!s.is_empty()).then(|| Box::new((key(), s))),
+            // Without dims every key is empty: nothing to remember.
+            keys: (linked && !self.dims.is_empty()).then(|| Box::new((t.id.clone(), key()))),
         }
     }
-    Summary {
-        period: period.clone(),
-        dims: dims.to_vec(),
-        timers: policy.timer_names().map(String::from).collect(),
-        groups,
-        total,
+}
+
+/// A period's figures so far, folded from [`TicketFigures`] (in any order: every figure
+/// is a sum or a multiset).
+#[derive(Debug, Default)]
+pub struct Tally {
+    groups: BTreeMap<Vec<String>, Stats>,
+    total: Stats,
+    /// Ticket ID -> its key values, for the tickets visits and work-log entries name.
+    keys: HashMap<String, Vec<String>>,
+}
+
+impl Tally {
+    pub fn add(&mut self, part: TicketFigures) {
+        if let Some(f) = part.figures {
+            let (k, s) = *f;
+            self.total.merge(&s);
+            self.groups.entry(k).or_default().merge(&s);
+        }
+        if let Some(k) = part.keys {
+            let (id, values) = *k;
+            self.keys.insert(id, values);
+        }
+    }
+
+    /// The summary: the tickets' figures with the period's visits and work-log hours,
+    /// grouped by their own keys or their linked ticket's.
+    pub fn summary(
+        self,
+        fold: &PeriodFold,
+        reports: &[Report],
+        (logs, tz): (&[WorkLog], chrono_tz::Tz),
+    ) -> Summary {
+        let Tally {
+            mut groups,
+            mut total,
+            keys,
+        } = self;
+        let (period, dims) = (fold.period, fold.dims);
+        if dims.is_empty() {
+            groups.entry(Vec::new()).or_default();
+        }
+        let linked = |id: Option<&str>, i: usize| -> Option<&str> {
+            id.and_then(|id| keys.get(id)).map(|k| k[i].as_str())
+        };
+        for r in reports
+            .iter()
+            .filter(|r| period.contains(r.when().to_utc()))
+        {
+            let k: Vec<String> = dims
+                .iter()
+                .enumerate()
+                .map(|(i, d)| d.of_visit(r, linked(r.ticket.as_deref(), i)))
+                .collect();
+            let hours = r.on_site_hundredths();
+            total.add_visit(hours);
+            groups.entry(k).or_default().add_visit(hours);
+        }
+        for log in logs {
+            for e in log
+                .entry
+                .iter()
+                .filter(|e| period.contains(crate::time::midnight(tz, e.date)))
+            {
+                let k: Vec<String> = dims
+                    .iter()
+                    .enumerate()
+                    .map(|(i, d)| match d {
+                        By::Dim(Dim::Engineer) => log.engineer.clone(),
+                        _ => linked(e.ticket.as_deref(), i)
+                            .unwrap_or_default()
+                            .to_string(),
+                    })
+                    .collect();
+                total.add_log(e.hundredths());
+                groups.entry(k).or_default().add_log(e.hundredths());
+            }
+        }
+        Summary {
+            period: period.clone(),
+            dims: dims.to_vec(),
+            timers: fold.policy.timer_names().map(String::from).collect(),
+            groups,
+            total,
+        }
     }
 }
 
@@ -1042,16 +1153,10 @@ pub fn rows_json(rows: &Rows, text: impl Fn(&str) -> bool) -> Value {
 // ---------------------------------------------------------------- 高频问题 TOP N
 
 /// Counts of values, most frequent first, ties alphabetical; the top `n`.
-pub fn top<'a>(values: impl Iterator<Item = &'a str>, n: usize) -> Vec<(String, usize)> {
-    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-    for v in values.filter(|v| !v.is_empty()) {
-        *counts.entry(v).or_default() += 1;
-    }
-    let mut v: Vec<(String, usize)> = counts
-        .into_iter()
-        .map(|(k, c)| (k.to_string(), c))
-        .collect();
-    v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+fn rank(counts: BTreeMap<String, usize>, n: usize) -> Vec<(String, usize)> {
+    let mut v: Vec<(String, usize)> = counts.into_iter().collect();
+    // Stable: ties stay in the map's (alphabetical) order.
+    v.sort_by(|a, b| b.1.cmp(&a.1));
     v.truncate(n);
     v
 }
@@ -1078,31 +1183,65 @@ pub struct Top {
 }
 
 pub fn top_n(tickets: &[Ticket], period: &Period, n: usize) -> Top {
-    let opened: Vec<&Ticket> = tickets
-        .iter()
-        .filter(|t| t.opened.is_some_and(|o| period.contains(o.to_utc())))
-        .filter(|t| !merged_away(t))
-        .collect();
-    let values = |f: fn(&Ticket) -> Option<&str>| top(opened.iter().filter_map(|t| f(t)), n);
-    let mut repeat = top(
-        opened.iter().filter_map(|t| t.customer.as_deref()),
-        usize::MAX,
-    );
-    repeat.retain(|(_, c)| *c >= 2);
-    repeat.truncate(n);
-    Top {
-        period: period.clone(),
-        opened: opened.len(),
-        lists: vec![
-            ("category", values(|t| t.category.as_deref())),
-            ("product", values(|t| t.product.as_deref())),
-            (
-                "complaint_kind",
-                values(|t| t.complaint_kind.map(|k| k.as_str())),
-            ),
-            ("repeat_customer", repeat),
-            ("cause", values(|t| t.cause_code.as_deref())),
-        ],
+    let mut tally = TopTally::default();
+    for t in tickets {
+        tally.add(top_keys(t, period));
+    }
+    tally.top(period, n)
+}
+
+/// A ticket's values in the [`TOP_LISTS`], in their order, if it was opened in `period`
+/// and not merged away (it then counts in [`Top::opened`]).
+pub fn top_keys(t: &Ticket, period: &Period) -> Option<[Option<String>; 5]> {
+    if !t.opened.is_some_and(|o| period.contains(o.to_utc())) || merged_away(t) {
+        return None;
+    }
+    Some([
+        t.category.clone(),
+        t.product.clone(),
+        t.complaint_kind.map(|k| k.as_str().to_string()),
+        t.customer.clone(),
+        t.cause_code.clone(),
+    ])
+}
+
+/// The counts behind a [`Top`], folded from [`top_keys`] in any order.
+#[derive(Debug, Default)]
+pub struct TopTally {
+    opened: usize,
+    counts: [BTreeMap<String, usize>; 5],
+}
+
+impl TopTally {
+    pub fn add(&mut self, keys: Option<[Option<String>; 5]>) {
+        let Some(keys) = keys else { return };
+        self.opened += 1;
+        for (counts, v) in self.counts.iter_mut().zip(keys) {
+            if let Some(v) = v.filter(|v| !v.is_empty()) {
+                *counts.entry(v).or_default() += 1;
+            }
+        }
+    }
+
+    /// The top `n` of each list; a repeat customer has two tickets or more.
+    pub fn top(self, period: &Period, n: usize) -> Top {
+        let lists = TOP_LISTS
+            .into_iter()
+            .zip(self.counts)
+            .map(|(list, counts)| {
+                let mut ranked = rank(counts, usize::MAX);
+                if list == "repeat_customer" {
+                    ranked.retain(|(_, c)| *c >= 2);
+                }
+                ranked.truncate(n);
+                (list, ranked)
+            })
+            .collect();
+        Top {
+            period: period.clone(),
+            opened: self.opened,
+            lists,
+        }
     }
 }
 
@@ -1182,12 +1321,44 @@ pub struct Trend {
 
 /// The desk-wide figures of each period (tickets only).
 pub fn trend(tickets: &[Ticket], policy: &Policy, months: &[Period], now: DateTime<Utc>) -> Trend {
+    let folds = trend_folds(policy, months, now);
+    let mut tallies: Vec<Tally> = months.iter().map(|_| Tally::default()).collect();
+    for t in tickets {
+        for (tally, f) in tallies.iter_mut().zip(&folds) {
+            tally.add(f.of(t, false));
+        }
+    }
+    trend_of(&folds, tallies)
+}
+
+/// One desk-wide fold per month of a trend.
+pub fn trend_folds<'a>(
+    policy: &'a Policy,
+    months: &'a [Period],
+    now: DateTime<Utc>,
+) -> Vec<PeriodFold<'a>> {
+    months
+        .iter()
+        .map(|period| PeriodFold {
+            policy,
+            period,
+            dims: &[],
+            now,
+        })
+        .collect()
+}
+
+/// The trend of the months' tallies ([`trend_folds`]).
+pub fn trend_of(folds: &[PeriodFold], tallies: Vec<Tally>) -> Trend {
     Trend {
-        months: months
+        months: folds
             .iter()
-            .map(|p| {
-                let s = summarise(tickets, &[], policy, p, &[], now);
-                (p.clone(), s.total)
+            .zip(tallies)
+            .map(|(f, t)| {
+                (
+                    f.period.clone(),
+                    t.summary(f, &[], (&[], chrono_tz::UTC)).total,
+                )
             })
             .collect(),
     }

@@ -623,3 +623,101 @@ fn a_merged_ticket_counts_nowhere_once_merged_and_as_it_stood_before() {
     );
     assert!(d.is_empty(), "{d:?}");
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::test_runner::Config::with_cases(32))]
+
+    /// A scan hands tickets over a part at a time: a summary, a trend and a top list
+    /// folded from the tickets' parts in any order, split anywhere, are the same.
+    #[test]
+    fn a_fold_in_any_order_gives_the_same_answer(
+        tickets in proptest::collection::vec(
+            (0i64..90 * 24 * 60, proptest::collection::vec(step(), 0..25)),
+            1..8,
+        ),
+        split in 0usize..8,
+    ) {
+        let text = crate::config::default_config("t", tz());
+        let c = crate::config::Config::parse(std::path::Path::new("svcdesk.toml"), &text).unwrap();
+        let policy = Policy::new(&c.sla, c.calendar().unwrap()).unwrap();
+        let tickets: Vec<Ticket> = tickets
+            .iter()
+            .enumerate()
+            .map(|(n, (opened, steps))| random_ticket(n, *opened, steps))
+            .collect();
+        let now = at("2026-12-15T00:00:00").to_utc();
+        let p = nov();
+        let dims = [By::Dim(Dim::Grade)];
+        let fold = PeriodFold { policy: &policy, period: &p, dims: &dims, now };
+        let in_order = summarise(&tickets, &[], &policy, &p, &dims, now);
+        let split = split.min(tickets.len());
+        let mut tally = Tally::default();
+        let mut top = TopTally::default();
+        for t in tickets[split..].iter().chain(&tickets[..split]).rev() {
+            tally.add(fold.of(t, false));
+            top.add(top_keys(t, &p));
+        }
+        let folded = tally.summary(&fold, &[], (&[], tz()));
+        let names = Names::default();
+        proptest::prop_assert_eq!(folded.rows(&names).rows, in_order.rows(&names).rows);
+        proptest::prop_assert_eq!(folded.total_row(&names), in_order.total_row(&names));
+        proptest::prop_assert_eq!(top.top(&p, 3), top_n(&tickets, &p, 3));
+        let months = p.trailing_months(tz(), 3);
+        let trend = trend(&tickets, &policy, &months, now);
+        for (m, (period, s)) in months.iter().zip(&trend.months) {
+            proptest::prop_assert_eq!(&period.label, &m.label);
+            let alone = summarise(&tickets, &[], &policy, m, &[], now).total;
+            proptest::prop_assert_eq!(s.sla_overall_pct(), alone.sla_overall_pct());
+            proptest::prop_assert_eq!(
+                (s.opened, s.closed, s.backlog, &s.satisfaction),
+                (alone.opened, alone.closed, alone.backlog, &alone.satisfaction)
+            );
+        }
+    }
+}
+
+/// A visit linked to a ticket groups by the ticket's key as it stood at the period's
+/// end; the fold keeps only that key of the ticket, not the ticket.
+#[test]
+fn a_linked_visit_groups_by_its_tickets_key() {
+    let c = crate::config::Config::parse(
+        std::path::Path::new("svcdesk.toml"),
+        &crate::config::default_config("t", tz()),
+    )
+    .unwrap();
+    let policy = Policy::new(&c.sla, c.calendar().unwrap()).unwrap();
+    let t = full_life();
+    let logs = [crate::model::worklog::WorkLog {
+        schema: 1,
+        engineer: "wang".into(),
+        entry: vec![crate::model::worklog::Entry {
+            date: chrono::NaiveDate::from_ymd_opt(2026, 11, 5).unwrap(),
+            hours: Some(1.5),
+            ticket: Some(t.id.clone()),
+            text: "work".into(),
+            at: at("2026-11-05T18:00:00"),
+            by: "wang".into(),
+        }],
+    }];
+    let (p, now) = (nov(), at("2026-12-15T00:00:00").to_utc());
+    let dims = [By::Dim(Dim::Product), By::Dim(Dim::Engineer)];
+    let fold = PeriodFold {
+        policy: &policy,
+        period: &p,
+        dims: &dims,
+        now,
+    };
+    let linked = linked_ids(&[], (&logs, tz()), &p);
+    assert!(linked.contains(t.id.as_str()));
+    let mut tally = Tally::default();
+    tally.add(fold.of(&t, true));
+    let s = tally.summary(&fold, &[], (&logs, tz()));
+    let key = |a: &str, b: &str| vec![a.to_string(), b.to_string()];
+    assert_eq!(s.groups[&key("X200", "wang")].log_hundredths, 150);
+    assert_eq!(s.groups[&key("X200", "wang")].opened, 1);
+    // Unlinked, the entry has only its engineer's key.
+    let mut tally = Tally::default();
+    tally.add(fold.of(&t, false));
+    let s = tally.summary(&fold, &[], (&logs, tz()));
+    assert_eq!(s.groups[&key("", "wang")].log_hundredths, 150);
+}

@@ -1,11 +1,13 @@
 //! `stats` over a desk: loads what a period (and its trend) needs and folds it, so the
 //! command line only picks the period and renders.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 
-use super::{By, Names, Period, Summary, Top, Trend, cutoff, summarise_all, top_n, trend};
+use super::{
+    By, Names, Period, PeriodFold, Summary, Tally, Top, TopTally, Trend, cutoff, top_keys,
+};
 use crate::desk::Desk;
 use crate::model::measure::{self, Counts, MeasureKind};
 use crate::model::{customer, report, ticket_store, worklog};
@@ -42,9 +44,22 @@ pub struct Figures {
 }
 
 /// The figures of `r.period` as of `now` (each ticket as it stood at the period's end).
+/// Each ticket is reduced to its part of each answer where it is loaded, so memory
+/// follows the answer (groups, rankings), not the desk.
 pub fn figures(desk: &Desk, r: &Request, now: DateTime<Utc>) -> Result<Figures> {
     let p = &r.period;
-    let customers = customer::load_all(desk)?;
+    // The customers' own fields only for `--by source/industry`; names otherwise.
+    let joins = r
+        .dims
+        .iter()
+        .any(|d| matches!(d, By::Dim(super::Dim::Source | super::Dim::Industry)));
+    let (customers, customer_names) = if joins {
+        let all = customer::load_all(desk)?;
+        let names = all.iter().map(|c| (c.id.clone(), c.name.clone())).collect();
+        (all, names)
+    } else {
+        (Vec::new(), customer::names(desk)?)
+    };
     let mut dims: Vec<By> = Vec::new();
     for d in &r.dims {
         // The customer's fields, joined onto its tickets and visits.
@@ -58,6 +73,7 @@ pub fn figures(desk: &Desk, r: &Request, now: DateTime<Utc>) -> Result<Figures> 
             dims.push(d);
         }
     }
+    drop(customers);
     let months = r
         .trend
         .map(|n| p.trailing_months(desk.tz(), n))
@@ -69,26 +85,45 @@ pub fn figures(desk: &Desk, r: &Request, now: DateTime<Utc>) -> Result<Figures> 
     let mut reports = report::load_all(desk)?;
     reports.retain(|x| p.contains(x.when().to_utc()));
     let logs = worklog::load_all(desk)?;
-    let in_period = |d| p.contains(crate::time::midnight(desk.tz(), d));
     // A ticket linked to a visit or work-log entry of the period counts for its keys.
-    let linked: HashSet<String> = reports
-        .iter()
-        .filter_map(|x| x.ticket.clone())
-        .chain(logs.iter().flat_map(|l| {
-            l.entry
-                .iter()
-                .filter(|e| in_period(e.date))
-                .filter_map(|e| e.ticket.clone())
-        }))
-        .collect();
-    let (tickets, skipped) = ticket_store::load_sieved(
+    let linked = super::linked_ids(&reports, (&logs, desk.tz()), p);
+    let fold = PeriodFold {
+        policy: &policy,
+        period: p,
+        dims: &dims,
+        now,
+    };
+    let trend_folds = super::trend_folds(&policy, &months, now);
+    let mut tally = Tally::default();
+    let mut top = TopTally::default();
+    let mut trend: Vec<Tally> = months.iter().map(|_| Tally::default()).collect();
+    let skipped = ticket_store::scan(
         desk,
         r.skip_bad,
         |f| linked.contains(f.id) || f.may_count(earliest, latest),
-        |_| true,
+        |t| {
+            Some((
+                fold.of(&t, linked.contains(t.id.as_str())),
+                r.top.and_then(|_| top_keys(&t, p)),
+                trend_folds
+                    .iter()
+                    .map(|f| f.of(&t, false))
+                    .collect::<Vec<_>>(),
+            ))
+        },
+        |part| {
+            for (figures, keys, months) in part {
+                tally.add(figures);
+                top.add(keys);
+                for (t, m) in trend.iter_mut().zip(months) {
+                    t.add(m);
+                }
+            }
+            Ok(())
+        },
     )?;
     let names = Names {
-        customers: customers.into_iter().map(|c| (c.id, c.name)).collect(),
+        customers: customer_names,
         categories: desk
             .config
             .categories
@@ -102,23 +137,15 @@ pub fn figures(desk: &Desk, r: &Request, now: DateTime<Utc>) -> Result<Figures> 
             .map(|(k, n)| (k.clone(), n.clone()))
             .collect(),
     };
-    let summary = summarise_all(
-        &tickets,
-        &reports,
-        (&logs, desk.tz()),
-        &policy,
-        p,
-        &dims,
-        now,
-    );
+    let summary = tally.summary(&fold, &reports, (&logs, desk.tz()));
     let all_measures = measure::load_all(desk)?;
     let (measures, measures_total) =
         measure::period_counts(&all_measures, p, cutoff(p, now), desk.tz());
     Ok(Figures {
         names,
         summary,
-        top: r.top.map(|n| top_n(&tickets, p, n)),
-        trend: r.trend.map(|_| trend(&tickets, &policy, &months, now)),
+        top: r.top.map(|n| top.top(p, n)),
+        trend: r.trend.map(|_| super::trend_of(&trend_folds, trend)),
         has_measures: !all_measures.is_empty(),
         measures,
         measures_total,
