@@ -168,7 +168,9 @@ pub fn parts(desk: &Desk, r: &Request, now: DateTime<Utc>) -> Result<Parts> {
         lang: r.lang,
         desk: base.summary.rows(names),
         groups,
-        tickets: crate::ledger::tickets_of(desk, r.month, now)?.rows,
+        tickets: crate::ledger::tickets_of(desk, r.month, now)?
+            .rows
+            .to_rows(),
         service: crate::ledger::service_of(desk, r.month)?.rows,
         top: base.top.as_ref().expect("asked for a top").rows(names),
         trend: trend_rows,

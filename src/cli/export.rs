@@ -145,9 +145,9 @@ fn custom(kind: Kind) -> Option<FieldRecord> {
     }
 }
 
-/// Tickets, events or timer runs as CSV, written a chunk of tickets at a time: a
-/// 100k-ticket desk exports in the memory of a few thousand tickets. The header (and
-/// BOM) come once, first.
+/// Tickets, events or timer runs as CSV, each ticket made into its CSV text as it is
+/// loaded (on all cores), a chunk of tickets at a time: memory is one chunk's text, and
+/// no ticket is held once its lines are made. The header (and BOM) come once, first.
 fn stream_csv(cx: &mut Context, desk: &Desk, a: &ExportArgs) -> Result<()> {
     use std::io::Write;
     let kind = Kind::from(a.what);
@@ -169,7 +169,6 @@ fn stream_csv(cx: &mut Context, desk: &Desk, a: &ExportArgs) -> Result<()> {
             None => cx.print(text),
         }
     };
-    // The header alone, from an empty table; then each chunk without its header.
     let custom = custom(kind).map(|r| FieldColumns::of(&desk.config.fields, r));
     let rows = |chunk: &[Ticket]| {
         let rows = export::ticket_rows(kind, chunk, &at);
@@ -178,20 +177,26 @@ fn stream_csv(cx: &mut Context, desk: &Desk, a: &ExportArgs) -> Result<()> {
             None => rows,
         }
     };
-    let header = a.csv(desk, &rows(&[]), cx.script_lang());
-    emit(cx, &header)?;
+    // The header alone, from an empty table.
+    emit(cx, &a.csv(desk, &rows(&[]), cx.script_lang()))?;
+    let neutralise = a.excel;
     let mut count = 0;
-    let bad = ticket_store::for_each_chunk_or_skip(desk, 4096, a.skip_bad, |chunk| {
-        let rows = rows(&chunk);
-        count += rows.rows.len();
-        let text = a.csv(desk, &rows, cx.script_lang());
-        // Drop what the header pass wrote already: the BOM and the header line.
-        let body = text
-            .trim_start_matches('\u{feff}')
-            .split_once('\n')
-            .map_or("", |(_, b)| b);
-        emit(cx, body)
-    })
+    let bad = ticket_store::scan_chunked(
+        desk,
+        4096,
+        a.skip_bad,
+        |t| {
+            let rows = rows(std::slice::from_ref(&t));
+            Some((rows.rows.len(), csv_rows(&rows, neutralise)))
+        },
+        |chunk| {
+            for (n, text) in chunk {
+                count += n;
+                emit(cx, &text)?;
+            }
+            Ok(())
+        },
+    )
     .map_err(super::offer_skip_bad)?;
     super::skipped(&bad);
     if let (Some(f), Some(path)) = (file, &a.output) {
@@ -200,6 +205,21 @@ fn stream_csv(cx: &mut Context, desk: &Desk, a: &ExportArgs) -> Result<()> {
         eprintln!("{count} {noun} written to {}", cx.cwd.join(path).display());
     }
     Ok(())
+}
+
+/// `rows`' lines of CSV without the header, exactly as [`sheet::write`] writes them: for
+/// writers that stream, which write the header once and then rows a few at a time.
+pub(super) fn csv_rows(rows: &Rows, neutralise: bool) -> String {
+    let mut w = ::csv::Writer::from_writer(Vec::new());
+    for r in &rows.rows {
+        if neutralise {
+            w.write_record(r.iter().map(|c| sheet::neutralise(c).into_owned()))
+        } else {
+            w.write_record(r)
+        }
+        .expect("writing to memory");
+    }
+    String::from_utf8(w.into_inner().expect("writing to memory")).expect("CSV of UTF-8 is UTF-8")
 }
 
 /// Every ticket; with `skip_bad`, those that cannot be read are named and left out.

@@ -168,19 +168,27 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
             let month = a.month.on(desk.local(now).date_naive(), desk.tz())?;
             let l = ledger::tickets_of(&desk, month, now)?;
             let text = match a.format {
-                Format::Csv => sheet::write(
-                    &l.rows,
-                    a.csv.opts(cx.script_lang()),
-                    &zh(&desk, &sheet::zh::TICKETS, FieldRecord::Ticket),
-                ),
-                Format::Json => l.rows.to_json(),
+                Format::Csv => {
+                    // A few rows at a time: the whole text of a big month is many times
+                    // its packed rows.
+                    let opts = a.csv.opts(cx.script_lang());
+                    let zh = zh(&desk, &sheet::zh::TICKETS, FieldRecord::Ticket);
+                    cx.print(&sheet::write(&l.rows.head, opts, &zh))?;
+                    let n = l.rows.len();
+                    for start in (0..n).step_by(1024) {
+                        let part = l.rows.unpack(start..n.min(start + 1024));
+                        cx.print(&super::export::csv_rows(&part, opts.neutralise))?;
+                    }
+                    return Ok(0);
+                }
+                Format::Json => l.rows.to_rows().to_json(),
                 Format::Table => {
                     let mut s = format!("客户服务受理跟踪反馈表 {month}\n");
-                    if !l.rows.rows.is_empty() {
+                    if !l.rows.is_empty() {
                         s.push_str(
                             &people
                                 .table(select(
-                                    &l.rows,
+                                    &l.rows.to_rows(),
                                     &[
                                         "id",
                                         "opened",
@@ -199,8 +207,8 @@ pub fn exec(cx: &mut Context, cmd: Command) -> Result<u8> {
                                 .to_table(cx.width()),
                         );
                     }
-                    let counts = [l.rows.rows.len(), l.opened, l.closed, l.open_at_end]
-                        .map(|n| n.to_string());
+                    let counts =
+                        [l.rows.len(), l.opened, l.closed, l.open_at_end].map(|n| n.to_string());
                     let args = [
                         ("n", &counts[0]),
                         ("opened", &counts[1]),

@@ -4,11 +4,11 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
-use super::tickets::Contact;
+use super::tickets::{Customers, Known, Register};
 use super::{Month, Period, ServiceLedger, TicketLedger};
 use crate::Result;
 use crate::config::fields::FieldRecord;
-use crate::desk::Desk;
+use crate::desk::{Desk, Kind};
 use crate::ledger::columns::FieldColumns;
 use crate::model::{customer, report, ticket_store};
 
@@ -28,36 +28,47 @@ pub fn service_of(desk: &Desk, month: Month) -> Result<ServiceLedger> {
     Ok(l)
 }
 
-/// 客户服务受理跟踪反馈表 of `month` as of `now`; only tickets that [`may_count`] in
-/// the month are read.
+/// 客户服务受理跟踪反馈表 of `month` as of `now`. Only tickets that [`may_count`] in the
+/// month are read, and each becomes its row as it is loaded: the scan holds rows, never
+/// the month's tickets.
+///
+/// [`may_count`]: ticket_store::Facts::may_count
 pub fn tickets_of(desk: &Desk, month: Month, now: DateTime<Utc>) -> Result<TicketLedger> {
     let period = Period::month(month, desk.tz());
     let policy = desk.config.policy()?;
-    let (tickets, _) = ticket_store::load_sieved(
+    let customers = customers(desk)?;
+    let fields = FieldColumns::of(&desk.config.fields, FieldRecord::Ticket);
+    let r = Register::new(&customers, &fields, &policy, month, desk.tz(), now);
+    let mut lines = Vec::new();
+    ticket_store::scan(
         desk,
         false,
         |f| f.may_count(period.from, period.to),
-        |_| true,
+        |t| r.line(&t),
+        |part| {
+            lines.extend(part);
+            Ok(())
+        },
     )?;
-    let customers = customer::load_all(desk)?;
-    let names = customers
-        .iter()
-        .map(|c| (c.id.clone(), c.name.clone()))
-        .collect();
-    let contacts = customers
-        .into_iter()
-        .map(|c| {
-            let k = Contact {
-                contact: c.contact,
-                phone: c.phone,
+    Ok(r.finish(lines))
+}
+
+/// The desk's customers as the register shows them, each reduced to that as it is read
+/// (a customer's file, with its communication log, is many times what the register shows).
+fn customers(desk: &Desk) -> Result<Customers> {
+    use rayon::prelude::*;
+    let files = desk.record_files(Kind::Customer)?;
+    let known = files
+        .par_iter()
+        .map(|p| {
+            let c = customer::load_file(p)?;
+            let known = Known {
+                name: c.name.into(),
+                contact: c.contact.map(Into::into),
+                phone: c.phone.map(Into::into),
             };
-            (c.id, k)
+            Ok((c.id.into_boxed_str(), known))
         })
-        .collect();
-    let mut l = super::tickets(&tickets, &names, &contacts, &policy, month, desk.tz(), now);
-    // Custom fields as they stand now (the ledger's other columns are as of the month).
-    let values = tickets.iter().map(|t| (t.id.as_str(), &t.fields)).collect();
-    l.rows = FieldColumns::of(&desk.config.fields, FieldRecord::Ticket)
-        .append_by_id(l.rows, "id", &values);
-    Ok(l)
+        .collect::<Result<Vec<_>>>()?;
+    Ok(known.into_iter().collect())
 }

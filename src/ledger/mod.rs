@@ -24,11 +24,14 @@ pub mod columns;
 pub mod export;
 pub mod import;
 mod load;
+pub mod packed;
 pub mod spreadsheet;
 mod tickets;
 
 pub use load::{service_of, tickets_of};
-pub use tickets::{Contact, TICKET_COLUMNS, TICKET_TAIL, TicketLedger, tickets};
+pub use tickets::{
+    Customers, Known, Line, Register, TICKET_COLUMNS, TICKET_TAIL, TicketLedger, tickets,
+};
 
 use crate::time::{Month, Period, Week};
 

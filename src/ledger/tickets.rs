@@ -8,6 +8,8 @@ use chrono::{DateTime, FixedOffset, Utc};
 use chrono_tz::Tz;
 
 use crate::config::Policy;
+use crate::ledger::columns::FieldColumns;
+use crate::ledger::packed::{self, Packed, PackedRows};
 use crate::model::report::cost_text;
 use crate::model::ticket::{Action, Ticket};
 use crate::output::Rows;
@@ -73,18 +75,22 @@ pub const TICKET_TAIL: [&str; 20] = [
     "promised",
 ];
 
-/// A customer's contact person and phone, for the register's `contact` and `phone`.
+/// What the register shows of a customer: name, contact person and phone.
 #[derive(Debug, Clone, Default)]
-pub struct Contact {
-    pub contact: Option<String>,
-    pub phone: Option<String>,
+pub struct Known {
+    pub name: Box<str>,
+    pub contact: Option<Box<str>>,
+    pub phone: Option<Box<str>>,
 }
+
+/// The desk's customers by ID, as the register shows them.
+pub type Customers = HashMap<Box<str>, Known>;
 
 /// The register of one month.
 #[derive(Debug, Clone)]
 pub struct TicketLedger {
     pub month: Month,
-    pub rows: Rows,
+    pub rows: PackedRows,
     /// Tickets opened in the month.
     pub opened: usize,
     /// Tickets with a `close` in the month.
@@ -93,11 +99,39 @@ pub struct TicketLedger {
     pub open_at_end: usize,
 }
 
+/// One ticket's part of the register: its row, its place in the order, and which of the
+/// month's totals it counts in. Small, so a scan of a big desk keeps these, not tickets.
+#[derive(Debug)]
+pub struct Line {
+    opened_at: Option<DateTime<Utc>>,
+    row: Packed,
+    opened: bool,
+    closed: bool,
+    open: bool,
+}
+
+/// The register of a month being made: [`Register::line`] turns each ticket into its
+/// [`Line`] (on any thread, as tickets are loaded), [`Register::finish`] orders them.
+pub struct Register<'a> {
+    customers: &'a Customers,
+    policy: &'a Policy,
+    fields: &'a FieldColumns,
+    month: Month,
+    period: Period,
+    tz: Tz,
+    /// The end of the history replayed (`stats::cutoff`).
+    at: DateTime<Utc>,
+    /// When SLA timers are evaluated: min(month end, now).
+    eval_at: DateTime<Utc>,
+    timers: Vec<String>,
+}
+
 /// One row per ticket opened in `month`, closed in it, or open at its end (desk zone),
 /// sorted by opening time, then ID. Every cell describes the ticket **as it stood at the
 /// month's end** (replayed from the events before it; for the current month, as it
 /// stands now), so a past month's register is the same whenever it is made; SLA timers
-/// are evaluated at min(month end, `now`).
+/// are evaluated at min(month end, `now`). Custom-field columns (`fields`) come last,
+/// with the values as they stand now.
 ///
 /// Times are desk-local `YYYY-MM-DD HH:MM`; `hours_to_X` is X − opened in hours (two
 /// decimals), `working_hours_to_X` the working time between them in the desk calendar;
@@ -105,64 +139,109 @@ pub struct TicketLedger {
 /// or is empty when the timer does not apply to the ticket.
 pub fn tickets(
     all: &[Ticket],
-    customer_names: &HashMap<String, String>,
-    contacts: &HashMap<String, Contact>,
+    customers: &Customers,
+    fields: &FieldColumns,
     policy: &Policy,
     month: Month,
     tz: Tz,
     now: DateTime<Utc>,
 ) -> TicketLedger {
-    let p = Period::month(month, tz);
-    let eval_at = p.to.min(now);
-    let at = cutoff(&p, now);
-    let mut chosen: Vec<(Ticket, bool, bool, bool)> = all
-        .iter()
-        .filter_map(|t| {
-            let s = as_of(t, at).filter(|s| !merged_away(s))?;
-            let opened = s.opened.is_some_and(|o| p.contains(o.to_utc()));
-            let closed = s
-                .event
-                .iter()
-                .any(|e| e.action == Some(Action::Close) && p.contains(e.at.to_utc()));
-            let open = s.is_open();
-            (opened || closed || open).then(|| (s.into_owned(), opened, closed, open))
-        })
-        .collect();
-    chosen.sort_by(|a, b| {
-        a.0.opened
-            .cmp(&b.0.opened)
-            .then_with(|| a.0.id.cmp(&b.0.id))
-    });
+    let r = Register::new(customers, fields, policy, month, tz, now);
+    let lines = all.iter().filter_map(|t| r.line(t)).collect();
+    r.finish(lines)
+}
 
-    let timers: Vec<String> = policy.timer_names().map(String::from).collect();
-    let mut columns = TICKET_COLUMNS.to_vec();
-    columns.extend(timers.iter().map(|t| intern(&format!("sla_{t}"))));
-    columns.extend(TICKET_TAIL);
-    let mut rows = Rows::new(columns).numeric(&[
-        "hours_to_accept",
-        "working_hours_to_accept",
-        "hours_to_respond",
-        "working_hours_to_respond",
-        "hours_to_resolve",
-        "working_hours_to_resolve",
-        "compensation_amount",
-        "satisfaction",
-        "reopened",
-        "revisit_efficiency",
-        "revisit_attitude",
-        "revisit_result",
-    ]);
+impl<'a> Register<'a> {
+    pub fn new(
+        customers: &'a Customers,
+        fields: &'a FieldColumns,
+        policy: &'a Policy,
+        month: Month,
+        tz: Tz,
+        now: DateTime<Utc>,
+    ) -> Register<'a> {
+        let period = Period::month(month, tz);
+        Register {
+            customers,
+            policy,
+            fields,
+            month,
+            tz,
+            at: cutoff(&period, now),
+            eval_at: period.to.min(now),
+            period,
+            timers: policy.timer_names().map(String::from).collect(),
+        }
+    }
 
-    let cal = policy.calendar();
-    let local = |t: Option<DateTime<FixedOffset>>| {
-        t.map(|t| t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string())
-            .unwrap_or_default()
-    };
-    let s = |v: &Option<String>| v.clone().unwrap_or_default();
-    for (t, ..) in &chosen {
-        let opened = t.opened.map(|o| o.to_utc());
+    /// The register's columns (and numeric marks), without rows.
+    pub fn head(&self) -> Rows {
+        let mut columns = TICKET_COLUMNS.to_vec();
+        columns.extend(self.timers.iter().map(|t| intern(&format!("sla_{t}"))));
+        columns.extend(TICKET_TAIL);
+        columns.extend(self.fields.names());
+        Rows::new(columns).numeric(&[
+            "hours_to_accept",
+            "working_hours_to_accept",
+            "hours_to_respond",
+            "working_hours_to_respond",
+            "hours_to_resolve",
+            "working_hours_to_resolve",
+            "compensation_amount",
+            "satisfaction",
+            "reopened",
+            "revisit_efficiency",
+            "revisit_attitude",
+            "revisit_result",
+        ])
+    }
+
+    /// The register's rows in order, and its totals.
+    pub fn finish(&self, mut lines: Vec<Line>) -> TicketLedger {
+        fn id(l: &Line) -> Option<&str> {
+            packed::cells(&l.row).next()
+        }
+        lines.sort_by(|a, b| {
+            a.opened_at
+                .cmp(&b.opened_at)
+                .then_with(|| id(a).cmp(&id(b)))
+        });
+        let count = |f: fn(&Line) -> bool| lines.iter().filter(|l| f(l)).count();
+        let (opened, closed, open_at_end) =
+            (count(|l| l.opened), count(|l| l.closed), count(|l| l.open));
+        let mut rows = PackedRows::new(self.head());
+        rows.rows = lines.into_iter().map(|l| l.row).collect();
+        TicketLedger {
+            month: self.month,
+            rows,
+            opened,
+            closed,
+            open_at_end,
+        }
+    }
+
+    /// `now`'s ticket `t` as a line of the register, if it has one.
+    pub fn line(&self, now: &Ticket) -> Option<Line> {
+        let (p, tz, policy) = (&self.period, self.tz, self.policy);
+        let t = as_of(now, self.at).filter(|s| !merged_away(s))?;
+        let opened = t.opened.is_some_and(|o| p.contains(o.to_utc()));
+        let closed = t
+            .event
+            .iter()
+            .any(|e| e.action == Some(Action::Close) && p.contains(e.at.to_utc()));
+        let open = t.is_open();
+        if !(opened || closed || open) {
+            return None;
+        }
+        let cal = policy.calendar();
+        let local = |t: Option<DateTime<FixedOffset>>| {
+            t.map(|t| t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string())
+                .unwrap_or_default()
+        };
+        let s = |v: &Option<String>| v.clone().unwrap_or_default();
+        let opened_at = t.opened.map(|o| o.to_utc());
         let spans = |to: Option<DateTime<FixedOffset>>| -> [String; 2] {
-            match (opened, to.map(|t| t.to_utc())) {
+            match (opened_at, to.map(|t| t.to_utc())) {
                 (Some(o), Some(x)) if x >= o => [
                     sheet::hours((x - o).num_seconds(), 1),
                     sheet::hours(cal.working_between(o, x).num_seconds(), 1),
@@ -170,15 +249,12 @@ pub fn tickets(
                 _ => [String::new(), String::new()],
             }
         };
+        let known = t.customer.as_deref().and_then(|c| self.customers.get(c));
         let mut row = vec![
             t.id.clone(),
             local(t.opened),
             s(&t.customer),
-            t.customer
-                .as_ref()
-                .and_then(|c| customer_names.get(c))
-                .cloned()
-                .unwrap_or_default(),
+            known.map(|k| k.name.to_string()).unwrap_or_default(),
             t.channel.map(|c| c.to_string()).unwrap_or_default(),
             s(&t.category),
             t.complaint_kind.map(|c| c.to_string()).unwrap_or_default(),
@@ -196,10 +272,10 @@ pub fn tickets(
         row.extend(spans(t.accepted));
         row.extend(spans(t.responded));
         row.extend(spans(t.resolved));
-        let statuses = policy.evaluate(t, eval_at);
+        let statuses = policy.evaluate(&t, self.eval_at);
         // Every run of the timer, in order: "breached; met" for a late resolution that
         // was reopened and then resolved in time.
-        row.extend(timers.iter().map(|name| {
+        row.extend(self.timers.iter().map(|name| {
             statuses
                 .iter()
                 .filter(|st| &st.timer == name)
@@ -217,7 +293,6 @@ pub fn tickets(
             t.satisfaction.map(|n| n.to_string()).unwrap_or_default(),
             t.reopened.to_string(),
         ]);
-        let known = t.customer.as_ref().and_then(|c| contacts.get(c));
         let revisit = t.last(Action::Revisit);
         let score = |f: fn(&crate::model::ticket::Event) -> Option<u8>| {
             revisit
@@ -225,12 +300,13 @@ pub fn tickets(
                 .map(|n| n.to_string())
                 .unwrap_or_default()
         };
+        let text = |v: &Option<Box<str>>| v.as_deref().map(String::from);
         row.extend([
             t.contact
                 .clone()
-                .or_else(|| known.and_then(|k| k.contact.clone()))
+                .or_else(|| known.and_then(|k| text(&k.contact)))
                 .unwrap_or_default(),
-            known.and_then(|k| k.phone.clone()).unwrap_or_default(),
+            known.and_then(|k| text(&k.phone)).unwrap_or_default(),
             s(&t.product),
             s(&t.serial),
             t.description.clone(),
@@ -243,16 +319,17 @@ pub fn tickets(
             revisit.and_then(|e| e.text.clone()).unwrap_or_default(),
             s(&t.lead),
             local(t.shipped),
-            local(crate::ledger::columns::promised(t)),
+            local(crate::ledger::columns::promised(&t)),
         ]);
-        rows.push(row);
-    }
-    TicketLedger {
-        month,
-        opened: chosen.iter().filter(|c| c.1).count(),
-        closed: chosen.iter().filter(|c| c.2).count(),
-        open_at_end: chosen.iter().filter(|c| c.3).count(),
-        rows,
+        // Custom fields as they stand now (the other columns are as of the month).
+        row.extend(self.fields.cells(&now.fields));
+        Some(Line {
+            opened_at,
+            row: packed::pack(&row),
+            opened,
+            closed,
+            open,
+        })
     }
 }
 
@@ -341,11 +418,15 @@ mod tests {
         let now = DateTime::parse_from_rfc3339("2026-12-10T00:00:00+08:00")
             .unwrap()
             .to_utc();
-        let names = HashMap::from([("C20261001-AAAAAA".to_string(), "华东".to_string())]);
+        let known = Known {
+            name: "华东".into(),
+            ..Known::default()
+        };
+        let customers = Customers::from([("C20261001-AAAAAA".into(), known)]);
         let l = tickets(
             &all,
-            &names,
-            &HashMap::new(),
+            &customers,
+            &FieldColumns::default(),
             &policy(),
             Month {
                 year: 2026,
@@ -354,9 +435,9 @@ mod tests {
             chrono_tz::Asia::Shanghai,
             now,
         );
-        let col = |c: &str| l.rows.columns.iter().position(|x| *x == c).unwrap();
-        let got: Vec<(&str, &str, &str)> = l
-            .rows
+        let rows = l.rows.to_rows();
+        let col = |c: &str| rows.columns.iter().position(|x| *x == c).unwrap();
+        let got: Vec<(&str, &str, &str)> = rows
             .rows
             .iter()
             .map(|r| {
@@ -377,17 +458,17 @@ mod tests {
             ]
         );
         assert_eq!((l.opened, l.closed, l.open_at_end), (1, 1, 1));
-        let late = &l.rows.rows[1];
+        let late = &rows.rows[1];
         assert_eq!(late[col("opened")], "2026-11-30 23:30");
         assert_eq!(late[col("customer_name")], "华东");
         assert_eq!(late[col("accepted")], "", "accepted in December");
         assert_eq!(late[col("sla_resolve")], "running");
-        let done = &l.rows.rows[0];
+        let done = &rows.rows[0];
         // Fri Oct 30 09:00 to Mon Nov 2 10:00: 73 h, of which 7.5 + 1 working.
         assert_eq!(done[col("hours_to_resolve")], "73.00");
         assert_eq!(done[col("working_hours_to_resolve")], "8.50");
         assert_eq!(
-            *l.rows.columns.last().unwrap(),
+            *rows.columns.last().unwrap(),
             "promised",
             "the tail follows the timers"
         );

@@ -153,6 +153,19 @@ pub fn for_each_chunk_or_skip(
     ticket_cache::scan(desk, Some(chunk), skip_bad, |_| true, Some, f)
 }
 
+/// [`scan`] of every ticket in parts of at most `chunk` tickets rather than a month
+/// folder each: for a `map` whose results are big (an export's CSV text), so memory is
+/// one chunk's results, whatever the size of a month.
+pub fn scan_chunked<T: Send>(
+    desk: &Desk,
+    chunk: usize,
+    skip_bad: bool,
+    map: impl Fn(Ticket) -> Option<T> + Sync,
+    sink: impl FnMut(Vec<T>) -> Result<()>,
+) -> Result<Vec<Error>> {
+    ticket_cache::scan(desk, Some(chunk), skip_bad, |_| true, map, sink)
+}
+
 pub struct Opened {
     pub id: Id,
     pub path: PathBuf,
