@@ -1,12 +1,13 @@
 //! `svcdesk check`: every record read and every fault reported, file by file — syntax
 //! (file:line:column), schema, fields, IDs and paths, duplicates, references.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 
 use crate::config::Policy;
 use crate::config::fields::{self, FieldRecord};
 use crate::desk::attachments::{self, Attachment};
+use crate::desk::id::ID_LEN;
 use crate::desk::record::SCHEMA;
 use crate::desk::{Desk, Id, Kind, record};
 use crate::error::{Error, Result};
@@ -181,6 +182,11 @@ fn check_attachments(desk: &Desk, named: &[(PathBuf, String, Attachment)], repor
 }
 
 /// Checks every record of `desk`; `now` is the present, for the deadlines of open tickets.
+///
+/// Tickets stream: each is checked as its folder is read, references and all, and only
+/// its faults and the few things the desk-wide checks need (holiday gaps, attachments,
+/// merge links, an ID not at its own path) are kept, so memory follows the faults and
+/// the ticket IDs (16 bytes each), not the tickets.
 pub fn check(desk: &Desk, now: chrono::DateTime<chrono::Utc>) -> Result<Report> {
     use rayon::prelude::*;
     let mut report = Report {
@@ -200,9 +206,14 @@ pub fn check(desk: &Desk, now: chrono::DateTime<chrono::Utc>) -> Result<Report> 
     let gaps = gaps.as_ref();
     let mut files = Vec::new();
     for kind in Kind::ALL {
-        files.push((kind, desk.record_files(kind)?));
+        if kind != Kind::Ticket {
+            files.push((kind, desk.record_files(kind)?));
+        }
     }
-    report.files = files.iter().map(|(_, f)| f.len()).sum();
+    // A ticket that failed to parse still exists: links to it are not dangling.
+    let ticket_ids = TicketIds::of(desk)?;
+    let ticket_exists = |id: &str| ticket_ids.contains(id);
+    report.files = files.iter().map(|(_, f)| f.len()).sum::<usize>() + ticket_ids.files;
     // Readers skip symlinks and writers refuse them; say so, rather than let a record
     // silently vanish from every listing.
     for kind in Kind::ALL {
@@ -241,106 +252,95 @@ pub fn check(desk: &Desk, now: chrono::DateTime<chrono::Utc>) -> Result<Report> 
             }
         }
     }
-    // Each file on its own, on all cores; then the checks that need them all.
-    // A ticket file unchanged since the cache found it clean is not read again.
-    let mut examined: Vec<Examined> = Vec::new();
-    for (kind, paths) in &files {
-        if *kind == Kind::Ticket {
-            examined.extend(ticket_cache::with_clean(
-                desk,
-                paths,
-                |path, clean| match clean {
-                    Some(t) => examined_clean(
-                        path.strip_prefix(&desk.root).unwrap_or(path).to_path_buf(),
-                        t,
-                        gaps,
-                    ),
-                    None => examine(desk, *kind, path, gaps),
-                },
-            ));
-        } else {
-            examined.par_extend(
-                paths
-                    .par_iter()
-                    .map(|path| examine(desk, *kind, path, gaps)),
-            );
+    // Each file on its own, on all cores; then the checks that need them all. Records
+    // whose ID is not the one their path gives are the only ones that can share an ID.
+    let mut strays: Vec<Stray> = Vec::new();
+    let mut named: Vec<(PathBuf, String, Attachment)> = Vec::new();
+    let today = desk.local(now).date_naive();
+    // Customers first: tickets are checked against their IDs as they are read.
+    let customer_files = &files[0];
+    debug_assert_eq!(customer_files.0, Kind::Customer);
+    let customers: Vec<CustomerChecked> = customer_files
+        .1
+        .par_iter()
+        .map(|path| check_customer_file(desk, path, gaps, today))
+        .collect();
+    // A reference is good when the customer's file exists, even if that file is broken
+    // (its own fault is reported on its own line, not as a dangling reference here).
+    let mut customer_ids: HashSet<String> = desk.ids(Kind::Customer)?.into_iter().collect();
+    customer_ids.extend(customers.iter().filter_map(|c| c.id.clone()));
+    let mut tier_warnings = Vec::new();
+    for c in customers {
+        report.problems.extend(c.problems);
+        strays.extend(c.stray);
+        named.extend(c.attached);
+        tier_warnings.extend(c.tier_warnings);
+        if let Some((rel, r)) = c.referred_by
+            && !customer_ids.contains(&r)
+        {
+            report.problems.push(Problem {
+                path: rel,
+                line: None,
+                column: None,
+                message: format!("referred_by = \"{r}\": no such customer"),
+            });
         }
     }
-    let mut seen: HashMap<&str, &PathBuf> = HashMap::new();
-    let mut customers: Vec<(PathBuf, Customer)> = Vec::new();
-    let mut tickets: Vec<(PathBuf, TicketRefs)> = Vec::new();
+    // Tickets, a folder at a time. A ticket file unchanged since the cache found it clean
+    // is not read again.
+    let mut missing: BTreeSet<i32> = BTreeSet::new();
+    let mut merges: Vec<(PathBuf, Vec<String>)> = Vec::new();
+    ticket_runs(desk, &mut |run| {
+        let checked = ticket_cache::with_clean(desk, &run, |path, clean| {
+            let x = match clean {
+                Some(t) => examined_clean(
+                    path.strip_prefix(&desk.root).unwrap_or(path).to_path_buf(),
+                    t,
+                    gaps,
+                ),
+                None => examine(desk, Kind::Ticket, path, gaps),
+            };
+            check_ticket(desk, x, &customer_ids, &ticket_exists)
+        });
+        for t in checked {
+            report.problems.extend(t.problems);
+            strays.extend(t.stray);
+            missing.extend(t.holiday_gaps);
+            named.extend(t.attached);
+            merges.extend(t.merge_links);
+        }
+        Ok(())
+    })?;
+    merge_problems(&merges, &mut report);
+    let mut examined: Vec<(Kind, Examined)> = Vec::new();
+    for (kind, paths) in &files[1..] {
+        examined.par_extend(
+            paths
+                .par_iter()
+                .map(|path| (*kind, examine(desk, *kind, path, gaps))),
+        );
+    }
     let mut field_reports: Vec<(PathBuf, FieldReport)> = Vec::new();
     let mut measures: Vec<(PathBuf, Measure)> = Vec::new();
     let mut intel: Vec<(PathBuf, crate::model::intel::Intel)> = Vec::new();
     let mut visits: Vec<(PathBuf, Visit)> = Vec::new();
-    let mut duplicates = Vec::new();
-    for x in &examined {
-        if let Some(id) = &x.id {
-            match seen.get(id.as_str()) {
-                Some(first) => duplicates.push(Problem {
-                    path: x.rel.clone(),
-                    line: None,
-                    column: None,
-                    message: format!("duplicate ID {id}: also in {}", first.display()),
-                }),
-                None => {
-                    seen.insert(id, &x.rel);
-                }
-            }
-        }
-    }
-    report.problems.extend(duplicates);
-    for x in examined {
+    for (kind, x) in examined {
+        strays.extend(x.stray(kind));
         report.problems.extend(x.problems);
         match x.record {
-            Parsed::Nothing => {}
-            Parsed::Customer(c) => customers.push((x.rel, *c)),
-            Parsed::Ticket(t) => tickets.push((x.rel, t)),
+            Parsed::Nothing | Parsed::Customer(_) | Parsed::Ticket(_) => {}
             Parsed::Report(r) => field_reports.push((x.rel, *r)),
             Parsed::Measure(m) => measures.push((x.rel, *m)),
             Parsed::Intel(i) => intel.push((x.rel, *i)),
             Parsed::Visit(v) => visits.push((x.rel, *v)),
         }
     }
-    // A reference is good when the customer's file exists, even if that file is broken
-    // (its own fault is reported on its own line, not as a dangling reference here).
-    let mut customer_ids: HashSet<String> = desk.ids(Kind::Customer)?.into_iter().collect();
-    customer_ids.extend(customers.iter().map(|(_, c)| c.id.clone()));
-    for (rel, c) in &customers {
-        let custom = fields::problems(&desk.config.fields, FieldRecord::Customer, &c.fields);
-        check_customer(c, &customer_ids, |m| {
-            report.problems.push(Problem {
-                path: rel.clone(),
-                line: None,
-                column: None,
-                message: m,
-            })
-        });
-        report.problems.extend(custom.into_iter().map(|m| Problem {
-            path: rel.clone(),
-            line: None,
-            column: None,
-            message: m,
-        }));
-    }
-    // A ticket that failed to parse still exists: links to it are not dangling.
-    let ticket_ids: HashSet<String> = desk.ids(Kind::Ticket)?.into_iter().collect();
-    for (rel, t) in &tickets {
-        check_ticket_refs(desk, t, &customer_ids, &ticket_ids, |m| {
-            report.problems.push(Problem {
-                path: rel.clone(),
-                line: None,
-                column: None,
-                message: m,
-            })
-        });
-    }
-    merge_problems(&tickets, &mut report);
+    report.problems.extend(duplicates(desk, strays));
     // Field-service reports: sound on their own (time order, scores, money), and their
     // engineer, customer and ticket exist.
     for (rel, r) in &field_reports {
         let own = r.problems();
-        let refs = r.reference_problems(&desk.config, &customer_ids, &ticket_ids);
+        let refs = r.reference_problems(&desk.config, &customer_ids, &ticket_exists);
         let custom = fields::problems(&desk.config.fields, FieldRecord::Report, &r.fields);
         for m in own.into_iter().chain(refs).chain(custom) {
             report.problems.push(Problem {
@@ -354,7 +354,7 @@ pub fn check(desk: &Desk, now: chrono::DateTime<chrono::Utc>) -> Result<Report> 
     // Improvement measures: their tickets exist, their owner is staff, their category
     // is configured (history and fields were checked file by file).
     for (rel, m) in &measures {
-        for msg in m.reference_problems(&desk.config, &ticket_ids) {
+        for msg in m.reference_problems(&desk.config, &ticket_exists) {
             report.problems.push(Problem {
                 path: rel.clone(),
                 line: None,
@@ -376,7 +376,7 @@ pub fn check(desk: &Desk, now: chrono::DateTime<chrono::Utc>) -> Result<Report> 
     }
     // Site visits: their ticket and customer exist, their engineer is on the staff list.
     for (rel, v) in &visits {
-        for msg in v.reference_problems(&desk.config, &customer_ids, &ticket_ids) {
+        for msg in v.reference_problems(&desk.config, &customer_ids, &ticket_exists) {
             report.problems.push(Problem {
                 path: rel.clone(),
                 line: None,
@@ -429,7 +429,7 @@ pub fn check(desk: &Desk, now: chrono::DateTime<chrono::Utc>) -> Result<Report> 
             .and_then(|text| record::parse_typed::<worklog::WorkLog>(&path, &text));
         match log {
             Ok(log) => {
-                for m in worklog::problems(&log, &stem, &desk.config, &ticket_ids) {
+                for m in worklog::problems(&log, &stem, &desk.config, &ticket_exists) {
                     problem(None, None, m);
                 }
             }
@@ -437,20 +437,6 @@ pub fn check(desk: &Desk, now: chrono::DateTime<chrono::Utc>) -> Result<Report> 
         }
     }
     report.problems.extend(hook_problems(desk));
-    let mut named: Vec<(PathBuf, String, Attachment)> = Vec::new();
-    for (rel, t) in &tickets {
-        named.extend(
-            t.files
-                .iter()
-                .map(|(at, a)| (rel.clone(), at.clone(), a.clone())),
-        );
-    }
-    for (rel, c) in &customers {
-        for (i, l) in c.log.iter().enumerate() {
-            let at = format!("log entry {}", i + 1);
-            named.extend(l.files.iter().map(|a| (rel.clone(), at.clone(), a.clone())));
-        }
-    }
     for (rel, r) in &field_reports {
         named.extend(
             r.files
@@ -460,18 +446,10 @@ pub fn check(desk: &Desk, now: chrono::DateTime<chrono::Utc>) -> Result<Report> 
     }
     check_attachments(desk, &named, &mut report);
     report.problems.sort();
-    let mut missing: BTreeSet<i32> = tickets
-        .iter()
-        .flat_map(|(_, t)| t.holiday_gaps.iter().copied())
-        .collect();
     missing.extend(gaps.and_then(HolidayGaps::now));
     let mut warnings: Vec<String> = missing.into_iter().map(coverage::warning).collect();
     warnings.append(&mut report.warnings);
-    warnings.extend(crate::model::customer::tier_warnings(
-        &desk.config,
-        customers.iter().map(|(_, c)| c),
-        desk.local(now).date_naive(),
-    ));
+    warnings.extend(tier_warnings);
     report.warnings = warnings;
     Ok(report)
 }
@@ -672,14 +650,11 @@ fn examine(
     x
 }
 
-fn check_customer(c: &Customer, ids: &HashSet<String>, mut problem: impl FnMut(String)) {
+/// A customer's own faults; whether `referred_by` exists is asked once every customer
+/// ID is known.
+fn check_customer(c: &Customer, mut problem: impl FnMut(String)) {
     if c.name.trim().is_empty() {
         problem("`name` is empty".into());
-    }
-    if let Some(r) = &c.referred_by
-        && !ids.contains(r.as_str())
-    {
-        problem(format!("referred_by = \"{r}\": no such customer"));
     }
     if c.referred_by.as_deref() == Some(c.id.as_str()) {
         problem("referred_by names the customer itself".into());
@@ -691,6 +666,276 @@ fn check_customer(c: &Customer, ids: &HashSet<String>, mut problem: impl FnMut(S
     }
     // Log entries are kept in the order they were entered; one entered after the fact
     // (`customer note --at`) legitimately comes after later ones, so order is no fault.
+}
+
+/// What a customer file leaves for the checks that need every customer.
+struct CustomerChecked {
+    problems: Vec<Problem>,
+    stray: Option<Stray>,
+    /// The ID it holds, if it parsed as a customer.
+    id: Option<String>,
+    referred_by: Option<(PathBuf, String)>,
+    tier_warnings: Vec<String>,
+    attached: Vec<(PathBuf, String, Attachment)>,
+}
+
+fn check_customer_file(
+    desk: &Desk,
+    path: &std::path::Path,
+    gaps: Option<&HolidayGaps>,
+    today: chrono::NaiveDate,
+) -> CustomerChecked {
+    let x = examine(desk, Kind::Customer, path, gaps);
+    let mut out = CustomerChecked {
+        stray: x.stray(Kind::Customer),
+        problems: x.problems,
+        id: None,
+        referred_by: None,
+        tier_warnings: Vec::new(),
+        attached: Vec::new(),
+    };
+    let Parsed::Customer(c) = x.record else {
+        return out;
+    };
+    let rel = x.rel;
+    let mut problem = |message| {
+        out.problems.push(Problem {
+            path: rel.clone(),
+            line: None,
+            column: None,
+            message,
+        })
+    };
+    check_customer(&c, &mut problem);
+    for m in fields::problems(&desk.config.fields, FieldRecord::Customer, &c.fields) {
+        problem(m);
+    }
+    out.tier_warnings =
+        crate::model::customer::tier_warnings(&desk.config, std::iter::once(&*c), today);
+    for (i, l) in c.log.iter().enumerate() {
+        let at = format!("log entry {}", i + 1);
+        out.attached
+            .extend(l.files.iter().map(|a| (rel.clone(), at.clone(), a.clone())));
+    }
+    out.referred_by = c.referred_by.clone().map(|r| (rel, r));
+    out.id = Some(c.id);
+    out
+}
+
+/// What a ticket file leaves for the checks that need every ticket: nothing, for a
+/// sound ticket that is not part of a merge and attaches nothing.
+struct TicketChecked {
+    problems: Vec<Problem>,
+    stray: Option<Stray>,
+    holiday_gaps: BTreeSet<i32>,
+    attached: Vec<(PathBuf, String, Attachment)>,
+    /// Its `merged-into:` and `merged-from:` links, if it has any.
+    merge_links: Option<(PathBuf, Vec<String>)>,
+}
+
+/// Everything about one ticket that the other tickets do not decide.
+fn check_ticket(
+    desk: &Desk,
+    x: Examined,
+    customers: &HashSet<String>,
+    tickets: &impl Fn(&str) -> bool,
+) -> TicketChecked {
+    let mut out = TicketChecked {
+        stray: x.stray(Kind::Ticket),
+        problems: x.problems,
+        holiday_gaps: BTreeSet::new(),
+        attached: Vec::new(),
+        merge_links: None,
+    };
+    let Parsed::Ticket(t) = x.record else {
+        return out;
+    };
+    let rel = x.rel;
+    check_ticket_refs(desk, &t, customers, tickets, |message| {
+        out.problems.push(Problem {
+            path: rel.clone(),
+            line: None,
+            column: None,
+            message,
+        })
+    });
+    out.holiday_gaps = t.holiday_gaps;
+    out.attached = t
+        .files
+        .into_iter()
+        .map(|(at, a)| (rel.clone(), at, a))
+        .collect();
+    let merges: Vec<String> = t
+        .links
+        .into_iter()
+        .filter(|l| l.starts_with("merged-into:") || l.starts_with("merged-from:"))
+        .collect();
+    if !merges.is_empty() {
+        out.merge_links = Some((rel, merges));
+    }
+    out
+}
+
+/// A record whose ID is not the one its path gives (a copy under another name, a file
+/// in the wrong folder, an ID that is no ID): the only kind of record that can share its
+/// ID with another, since two records at their own paths have different IDs.
+struct Stray {
+    /// Where it comes in the order `check` reads records: its folder's kind, then path.
+    kind: Kind,
+    rel: PathBuf,
+    id: String,
+}
+
+impl Examined {
+    fn stray(&self, kind: Kind) -> Option<Stray> {
+        let id = self.id.as_deref()?;
+        let home = Id::parse(id).filter(|i| i.as_str() == id);
+        if home.is_some_and(|h| h.rel_path() == self.rel) {
+            return None;
+        }
+        Some(Stray {
+            kind,
+            rel: self.rel.clone(),
+            id: id.to_string(),
+        })
+    }
+}
+
+/// Every record but the first (in the order they are read: kind, then path) that holds
+/// an ID another record holds. Each group of such records has a stray in it; the record
+/// at the ID's own path, if any, is read again to learn whether it is one of them.
+fn duplicates(desk: &Desk, strays: Vec<Stray>) -> Vec<Problem> {
+    let mut by_id: BTreeMap<String, Vec<(Kind, PathBuf)>> = BTreeMap::new();
+    for s in strays {
+        by_id.entry(s.id).or_default().push((s.kind, s.rel));
+    }
+    let mut out = Vec::new();
+    for (id, mut holders) in by_id {
+        if let Some(home) = Id::parse(&id).filter(|i| i.as_str() == id) {
+            let rel = home.rel_path();
+            let path = desk.root.join(&rel);
+            if is_listed(&desk.root, &rel)
+                && examine(desk, home.kind(), &path, None).id.as_deref() == Some(id.as_str())
+            {
+                holders.push((home.kind(), rel));
+            }
+        }
+        holders.sort();
+        let Some(((_, first), rest)) = holders.split_first() else {
+            continue;
+        };
+        out.extend(rest.iter().map(|(_, rel)| Problem {
+            path: rel.clone(),
+            line: None,
+            column: None,
+            message: format!("duplicate ID {id}: also in {}", first.display()),
+        }));
+    }
+    out
+}
+
+/// Whether `rel` is a regular file reached through real folders, as `Desk::record_files`
+/// lists records (it follows no symbolic link).
+fn is_listed(root: &std::path::Path, rel: &std::path::Path) -> bool {
+    let mut at = root.to_path_buf();
+    let mut parts = rel.components().peekable();
+    while let Some(part) = parts.next() {
+        at.push(part);
+        let Ok(m) = std::fs::symlink_metadata(&at) else {
+            return false;
+        };
+        let ok = if parts.peek().is_some() {
+            m.is_dir()
+        } else {
+            m.is_file()
+        };
+        if !ok {
+            return false;
+        }
+    }
+    true
+}
+
+/// The names of the ticket files, which is what a reference to a ticket must find: as
+/// sorted 16-byte keys (every ID has that length), so a million cost 16 MB.
+struct TicketIds {
+    keys: Vec<[u8; ID_LEN]>,
+    other: HashSet<Box<str>>,
+    files: usize,
+}
+
+impl TicketIds {
+    fn of(desk: &Desk) -> Result<TicketIds> {
+        let mut ids = TicketIds {
+            keys: Vec::new(),
+            other: HashSet::new(),
+            files: 0,
+        };
+        ticket_runs(desk, &mut |run| {
+            ids.files += run.len();
+            for p in &run {
+                let Some(stem) = p.file_stem() else { continue };
+                let stem = stem.to_string_lossy();
+                match <[u8; ID_LEN]>::try_from(stem.as_bytes()) {
+                    Ok(key) => ids.keys.push(key),
+                    Err(_) => {
+                        ids.other.insert(stem.into());
+                    }
+                }
+            }
+            Ok(())
+        })?;
+        ids.keys.sort_unstable();
+        ids.keys.dedup();
+        ids.keys.shrink_to_fit();
+        Ok(ids)
+    }
+
+    fn contains(&self, id: &str) -> bool {
+        match <[u8; ID_LEN]>::try_from(id.as_bytes()) {
+            Ok(key) => self.keys.binary_search(&key).is_ok(),
+            Err(_) => self.other.contains(id),
+        }
+    }
+}
+
+/// The ticket files as `Desk::record_files` lists them, in its order, handed to `f` a
+/// run at a time (the files of one folder between its sub-folders: normally a month), so
+/// that no list of every ticket file is held.
+fn ticket_runs(desk: &Desk, f: &mut dyn FnMut(Vec<PathBuf>) -> Result<()>) -> Result<()> {
+    fn walk(
+        dir: &std::path::Path,
+        depth: usize,
+        f: &mut dyn FnMut(Vec<PathBuf>) -> Result<()>,
+    ) -> Result<()> {
+        let mut entries = Vec::new();
+        for entry in std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
+            let entry = entry.map_err(|e| Error::io(dir, e))?;
+            let kind = entry.file_type().map_err(|e| Error::io(entry.path(), e))?;
+            entries.push((entry.file_name(), kind));
+        }
+        entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let mut run = Vec::new();
+        for (name, kind) in entries {
+            if kind.is_dir() && depth > 1 {
+                if !run.is_empty() {
+                    f(std::mem::take(&mut run))?;
+                }
+                walk(&dir.join(&name), depth - 1, f)?;
+            } else if kind.is_file() {
+                let text = name.to_string_lossy();
+                if text.ends_with(".toml") && !text.starts_with('.') {
+                    run.push(dir.join(&name));
+                }
+            }
+        }
+        if run.is_empty() { Ok(()) } else { f(run) }
+    }
+    let base = desk.root.join(Kind::Ticket.dir());
+    if !base.is_dir() {
+        return Ok(());
+    }
+    walk(&base, 3, f)
 }
 
 /// What `examine` would give for a ticket file the cache vouches for as clean.
@@ -725,7 +970,7 @@ fn examined_clean(rel: PathBuf, t: Ticket, gaps: Option<&HolidayGaps>) -> Examin
 /// A merge is written target first, then its sources: a target that lists
 /// `merged-from:SRC` while SRC is not `merged-into` it is a merge interrupted between
 /// the writes, finished by running it again.
-fn merge_problems(tickets: &[(PathBuf, TicketRefs)], report: &mut Report) {
+fn merge_problems(tickets: &[(PathBuf, Vec<String>)], report: &mut Report) {
     let id = |rel: &PathBuf| {
         rel.file_stem()
             .map(|s| s.to_string_lossy().into_owned())
@@ -733,21 +978,17 @@ fn merge_problems(tickets: &[(PathBuf, TicketRefs)], report: &mut Report) {
     };
     let merged_into: HashSet<(String, &str)> = tickets
         .iter()
-        .flat_map(|(rel, t)| {
+        .flat_map(|(rel, links)| {
             let src = id(rel);
-            t.links
+            links
                 .iter()
                 .filter_map(|l| l.strip_prefix("merged-into:"))
                 .map(move |dst| (src.clone(), dst))
         })
         .collect();
-    for (rel, t) in tickets {
+    for (rel, links) in tickets {
         let dst = id(rel);
-        for src in t
-            .links
-            .iter()
-            .filter_map(|l| l.strip_prefix("merged-from:"))
-        {
+        for src in links.iter().filter_map(|l| l.strip_prefix("merged-from:")) {
             if !merged_into.contains(&(src.to_string(), dst.as_str())) {
                 report.problems.push(Problem {
                     path: rel.clone(),
@@ -767,7 +1008,7 @@ fn check_ticket_refs(
     desk: &Desk,
     t: &TicketRefs,
     customers: &HashSet<String>,
-    tickets: &HashSet<String>,
+    tickets: &impl Fn(&str) -> bool,
     mut problem: impl FnMut(String),
 ) {
     if let Some(c) = &t.customer
@@ -777,7 +1018,7 @@ fn check_ticket_refs(
     }
     for l in &t.links {
         let target = l.split_once(':').map_or(l.as_str(), |(_, id)| id);
-        if !tickets.contains(target) {
+        if !tickets(target) {
             problem(format!("link {l}: no such ticket"));
         }
     }

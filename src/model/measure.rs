@@ -9,7 +9,7 @@
 //! A measure is **overdue** when it is not done and its due date (a whole day in the
 //! desk's time zone) is over: due 2026-11-23 is overdue from 2026-11-24 00:00.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
@@ -472,7 +472,11 @@ impl Measure {
 
     /// Problems with what the measure refers to: its tickets exist, its category is in
     /// the config, its owner is on the staff list (when the desk keeps one).
-    pub fn reference_problems(&self, config: &Config, tickets: &HashSet<String>) -> Vec<String> {
+    pub fn reference_problems(
+        &self,
+        config: &Config,
+        tickets: &impl Fn(&str) -> bool,
+    ) -> Vec<String> {
         let mut out: Vec<String> = names::staff_problem(config, "owner", &self.owner)
             .into_iter()
             .chain(
@@ -482,7 +486,7 @@ impl Measure {
             )
             .collect();
         for t in &self.tickets {
-            if !tickets.contains(t) {
+            if !tickets(t) {
                 out.push(format!("ticket {t}: no such ticket"));
             }
         }

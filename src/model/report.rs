@@ -497,7 +497,7 @@ impl Report {
         &self,
         config: &Config,
         customers: &HashSet<String>,
-        tickets: &HashSet<String>,
+        tickets: &impl Fn(&str) -> bool,
     ) -> Vec<String> {
         let mut out: Vec<String> = names::staff_problem(config, "engineer", &self.engineer)
             .into_iter()
@@ -509,7 +509,7 @@ impl Report {
             ));
         }
         if let Some(t) = &self.ticket
-            && !tickets.contains(t)
+            && !tickets(t)
         {
             out.push(format!("ticket = \"{t}\": no such ticket"));
         }

@@ -498,10 +498,10 @@ impl Visit {
         &self,
         config: &crate::config::Config,
         customers: &std::collections::HashSet<String>,
-        tickets: &std::collections::HashSet<String>,
+        tickets: &impl Fn(&str) -> bool,
     ) -> Vec<String> {
         let mut out = Vec::new();
-        if let Some(t) = self.ticket.as_ref().filter(|t| !tickets.contains(*t)) {
+        if let Some(t) = self.ticket.as_deref().filter(|t| !tickets(t)) {
             out.push(format!("ticket {t}: no such ticket"));
         }
         if !customers.contains(&self.customer) {

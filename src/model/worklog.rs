@@ -3,7 +3,6 @@
 //! `[[entry]]` tables and summed by week (`report weekly`). Field visits have their own
 //! reports; the log holds the rest (remote support, office work, preparation).
 
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
@@ -244,7 +243,7 @@ pub fn problems(
     log: &WorkLog,
     stem: &str,
     config: &Config,
-    tickets: &HashSet<String>,
+    tickets: &impl Fn(&str) -> bool,
 ) -> Vec<String> {
     let mut out = Vec::new();
     if log.schema != 1 {
@@ -273,7 +272,7 @@ pub fn problems(
         if let Some(t) = &e.ticket {
             if Id::parse(t).is_none_or(|i| i.kind() != Kind::Ticket || i.as_str() != t) {
                 out.push(format!("entry {n}: ticket = \"{t}\" is not a ticket ID"));
-            } else if !tickets.contains(t) {
+            } else if !tickets(t) {
                 out.push(format!("entry {n}: ticket = \"{t}\": no such ticket"));
             }
         }

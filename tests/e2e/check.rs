@@ -563,3 +563,69 @@ fn check_accepts_a_redacted_ticket_history() {
     }
     assert_eq!(desk.read(&rel), text);
 }
+
+/// `check` reads tickets a folder at a time and keeps only their IDs, so a duplicate is
+/// found from the records that are not at their ID's own path. Worked by hand: records
+/// are read customers first, then tickets, each kind by path; the first read of an ID is
+/// the original and every later one is named as its duplicate, whichever one sits at the
+/// ID's own path. A link is dangling only when no ticket file has the name, even a broken one.
+#[test]
+fn duplicates_name_the_first_read_and_links_need_only_a_file() {
+    let desk = TestDesk::new();
+    let c = desk.add(&["--name", "Good"]);
+    let open = |title: &str| {
+        desk.ok(&[
+            "ticket",
+            "open",
+            "--customer",
+            &c,
+            "--category",
+            "complaint",
+            "-m",
+            title,
+        ])
+        .trim_end()
+        .to_string()
+    };
+    let (t, other) = (open("pump"), open("valve"));
+    desk.ok(&["ticket", "link", &t, &other, "--kind", "repeat-of"]);
+    assert_eq!(desk.run(&["check"]).status.code(), Some(0));
+    let home = format!("tickets/2026/11/{t}.toml");
+    let text = desk.read(&home);
+    let early = format!("tickets/2026/01/{t}.toml");
+    let in_customers = "customers/C20261124-AAAAAA.toml";
+    desk.write(&early, &text);
+    desk.write(in_customers, &text);
+    let duplicates = || -> Vec<String> {
+        let o = desk.run(&["check"]);
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        stdout(&o)
+            .lines()
+            .filter(|l| l.contains("duplicate ID"))
+            .map(String::from)
+            .collect()
+    };
+    assert_eq!(
+        duplicates(),
+        [
+            format!("{early}: duplicate ID {t}: also in {in_customers}"),
+            format!("{home}: duplicate ID {t}: also in {in_customers}"),
+        ]
+    );
+    fs::remove_file(desk.path(in_customers)).unwrap();
+    assert_eq!(
+        duplicates(),
+        [format!("{home}: duplicate ID {t}: also in {early}")]
+    );
+    fs::remove_file(desk.path(&early)).unwrap();
+
+    let target = format!("tickets/2026/11/{other}.toml");
+    let link = format!("{home}: link repeat-of:{other}: no such ticket");
+    desk.write(&target, "not = [toml");
+    let out = stdout(&desk.run(&["check"]));
+    assert!(out.contains(&format!("{target}:1:")), "{out}");
+    assert!(!out.contains(&link), "{out}");
+    fs::remove_file(desk.path(&target)).unwrap();
+    let out = stdout(&desk.run(&["check"]));
+    assert_eq!(out, format!("{link}\n"));
+}
