@@ -39,7 +39,7 @@ pub fn tickets_of(desk: &Desk, month: Month, now: DateTime<Utc>) -> Result<Ticke
         |f| f.may_count(period.from, period.to),
         |_| true,
     )?;
-    let customers = customer::load_all(desk)?;
+    let customers = customer::briefs(desk, |b| b)?;
     let names = customers
         .iter()
         .map(|c| (c.id.clone(), c.name.clone()))
