@@ -9,11 +9,10 @@
 //!
 //! Not a `.bin` file: the ticket cache removes those that are not a ticket folder's.
 
-use std::collections::HashMap;
 use std::fs::{self, File};
 use std::io::Read;
 use std::ops::Range;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 
@@ -58,59 +57,59 @@ pub(crate) fn briefs<T: Send>(desk: &Desk, map: impl Fn(Brief) -> T + Sync) -> R
     let mut writer = Writer::new(&desk.root);
     let path = writer.root.join(FILE);
     let old = Cache::read(&path);
-    let got = customer::each_of(&files, |p| visit(p, old.as_ref(), began))?;
-    let mut out = Vec::with_capacity(got.len());
-    let mut entries = Vec::with_capacity(got.len());
+    // `map` runs beside the decoding, so only what the caller keeps is kept per file.
+    let got = customer::each_of(&files, |p| {
+        visit(p, old.as_ref(), began).map(|(b, source)| (map(b), source))
+    })?;
     let mut news = false;
-    for (brief, entry) in got {
-        out.push(map(brief));
-        if let Some(e) = entry {
-            news |= matches!(e.1, Source::Read { news: true, .. });
-            entries.push(e);
+    let mut kept = 0;
+    for (_, source) in &got {
+        match source {
+            Some(Source::Read(r)) => news |= r.news,
+            Some(Source::Cached(_)) => kept += 1,
+            None => {}
         }
     }
     // Entries of files that are gone (deleted, renamed, checked out away).
-    let vanished = old.as_ref().is_some_and(|o| {
-        entries
-            .iter()
-            .filter(|(n, _)| o.entries.contains_key(n))
-            .count()
-            != o.entries.len()
-    });
-    if (news || vanished || old.is_none() && !entries.is_empty()) && writer.ready() {
-        let bytes = write(&entries, old.as_ref(), began);
+    let vanished = old.as_ref().is_some_and(|o| kept != o.entries.len());
+    let cacheable = got.iter().any(|(_, s)| s.is_some());
+    if (news || vanished || old.is_none() && cacheable) && writer.ready() {
+        let entries = files.iter().zip(got.iter().map(|(_, s)| s));
+        let bytes = write(entries, old.as_ref(), began);
         writer.write(&path, &bytes);
     }
-    Ok(out)
+    Ok(got.into_iter().map(|(t, _)| t).collect())
 }
 
 /// Where an entry of the next cache file comes from.
+/// Small, as one is kept per customer file until the cache is written: most are
+/// `Cached`, an index into the old file's entries.
 enum Source {
-    /// The old entry was good: reuse its bytes.
-    Cached,
-    /// Parsed from the file; `news` as in the ticket cache: false only for an entry
-    /// still racy and unchanged, so a file stamped in the future does not make every read
-    /// rewrite the cache.
-    Read {
-        meta: Meta,
-        payload: Vec<u8>,
-        news: bool,
-    },
+    /// The old entry (this index) was good: reuse its bytes.
+    Cached(usize),
+    Read(Box<Parsed>),
 }
 
-type Entry = (String, Source);
+/// Parsed from the file; `news` as in the ticket cache: false only for an entry still
+/// racy and unchanged, so a file stamped in the future does not make every read rewrite
+/// the cache.
+struct Parsed {
+    meta: Meta,
+    payload: Vec<u8>,
+    news: bool,
+}
 
-fn visit(path: &Path, old: Option<&Cache>, began: Stamp) -> Result<(Brief, Option<Entry>)> {
+fn visit(path: &Path, old: Option<&Cache>, began: Stamp) -> Result<(Brief, Option<Source>)> {
     let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
         return Ok((Brief::of(&customer::load_file(path)?), None));
     };
-    let entry = old.and_then(|c| c.entries.get(name).map(|(m, r)| (c, m, r)));
-    if let Some((c, meta, range)) = entry
-        && trusted(meta.changed(), c.scan_began)
-        && fs::symlink_metadata(path).is_ok_and(|m| Meta::of(&m) == *meta)
-        && let Some(b) = decode(&c.bytes[range.clone()])
+    let entry = old.and_then(|c| c.find(name).map(|i| (c, i, &c.entries[i])));
+    if let Some((c, i, e)) = entry
+        && trusted(e.meta.changed(), c.scan_began)
+        && fs::symlink_metadata(path).is_ok_and(|m| Meta::of(&m) == e.meta)
+        && let Some(b) = decode(&c.bytes[e.payload.clone()])
     {
-        return Ok((b, Some((name.to_string(), Source::Cached))));
+        return Ok((b, Some(Source::Cached(i))));
     }
     // Facts and bytes from the same open file, so the entry describes what was parsed.
     let mut file = File::open(path).map_err(|e| Error::io(path, e))?;
@@ -123,14 +122,14 @@ fn visit(path: &Path, old: Option<&Cache>, began: Stamp) -> Result<(Brief, Optio
     let b = Brief::of(&c);
     let mut payload = Vec::new();
     b.put(&mut payload);
-    let unchanged_racy = entry.is_some_and(|(_, m, _)| *m == meta);
+    let unchanged_racy = entry.is_some_and(|(_, _, e)| e.meta == meta);
     let news = !unchanged_racy || trusted(meta.changed(), began);
-    let source = Source::Read {
+    let read = Parsed {
         meta,
         payload,
         news,
     };
-    Ok((b, Some((name.to_string(), source))))
+    Ok((b, Some(Source::Read(Box::new(read)))))
 }
 
 fn decode(bytes: &[u8]) -> Option<Brief> {
@@ -139,14 +138,31 @@ fn decode(bytes: &[u8]) -> Option<Brief> {
     (r.pos == bytes.len()).then_some(b)
 }
 
-/// The cache file as read: its bytes, and each entry's facts and payload range.
+/// The cache file as read: its bytes, and its entries sorted by file name.
 struct Cache {
     bytes: Vec<u8>,
     scan_began: Stamp,
-    entries: HashMap<String, (Meta, Range<usize>)>,
+    entries: Vec<Entry>,
+}
+
+/// Ranges into the cache file's bytes rather than copies, one allocation for them all.
+struct Entry {
+    name: Range<usize>,
+    meta: Meta,
+    payload: Range<usize>,
 }
 
 impl Cache {
+    fn name(&self, e: &Entry) -> &[u8] {
+        &self.bytes[e.name.clone()]
+    }
+
+    fn find(&self, name: &str) -> Option<usize> {
+        self.entries
+            .binary_search_by(|e| self.name(e).cmp(name.as_bytes()))
+            .ok()
+    }
+
     /// None for anything but a whole, intact cache file of this build.
     fn read(path: &Path) -> Option<Cache> {
         let bytes = fs::read(path).ok()?;
@@ -166,9 +182,11 @@ impl Cache {
         let scan_began = (i64::get(&mut r)?, u32::get(&mut r)?);
         let count = u32::get(&mut r)? as usize;
         // An entry takes over 40 bytes, so no count can ask for more than the file holds.
-        let mut entries = HashMap::with_capacity(count.min(body.len() / 40));
+        let mut entries = Vec::with_capacity(count.min(body.len() / 40));
         for _ in 0..count {
-            let name = String::get(&mut r)?;
+            let len = r.len()?;
+            let name = r.pos..r.pos + len;
+            std::str::from_utf8(r.take(len)?).ok()?;
             let meta = Meta {
                 size: u64::get(&mut r)?,
                 mtime: (i64::get(&mut r)?, u32::get(&mut r)?),
@@ -176,19 +194,35 @@ impl Cache {
                 ino: u64::get(&mut r)?,
             };
             let len = r.len()?;
-            let start = r.pos;
+            let payload = r.pos..r.pos + len;
             r.take(len)?;
-            entries.insert(name, (meta, start..start + len));
+            entries.push(Entry {
+                name,
+                meta,
+                payload,
+            });
         }
-        (r.pos == body.len()).then_some(Cache {
+        if r.pos != body.len() {
+            return None;
+        }
+        let mut c = Cache {
             bytes,
             scan_began,
-            entries,
-        })
+            entries: Vec::new(),
+        };
+        // Written in the order the files were listed, which a file system may change.
+        entries.sort_by(|a, b| c.name(a).cmp(c.name(b)));
+        c.entries = entries;
+        Some(c)
     }
 }
 
-fn write(entries: &[Entry], old: Option<&Cache>, began: Stamp) -> Vec<u8> {
+fn write<'a>(
+    entries: impl Iterator<Item = (&'a PathBuf, &'a Option<Source>)> + Clone,
+    old: Option<&Cache>,
+    began: Stamp,
+) -> Vec<u8> {
+    let entries = entries.filter_map(|(p, s)| Some((p.file_name()?.to_str()?, s.as_ref()?)));
     let mut w = Vec::new();
     w.extend_from_slice(MAGIC);
     FORMAT.put(&mut w);
@@ -196,17 +230,18 @@ fn write(entries: &[Entry], old: Option<&Cache>, began: Stamp) -> Vec<u8> {
     fingerprint().put(&mut w);
     began.0.put(&mut w);
     began.1.put(&mut w);
-    (entries.len() as u32).put(&mut w);
+    (entries.clone().count() as u32).put(&mut w);
     for (name, source) in entries {
         let (meta, payload) = match source {
-            Source::Read { meta, payload, .. } => (*meta, payload.as_slice()),
-            Source::Cached => {
+            Source::Read(r) => (r.meta, r.payload.as_slice()),
+            Source::Cached(i) => {
                 let old = old.expect("a cached entry has a cache file");
-                let (meta, range) = &old.entries[name];
-                (*meta, &old.bytes[range.clone()])
+                let e = &old.entries[*i];
+                (e.meta, &old.bytes[e.payload.clone()])
             }
         };
-        name.put(&mut w);
+        put_len(&mut w, name.len());
+        w.extend_from_slice(name.as_bytes());
         meta.size.put(&mut w);
         meta.mtime.0.put(&mut w);
         meta.mtime.1.put(&mut w);
@@ -330,17 +365,32 @@ mod tests {
             ctime: (3, 4),
             ino: 5,
         };
-        let source = Source::Read {
-            meta,
-            payload: vec![1, 2, 3],
-            news: true,
+        let read = |payload: Vec<u8>| {
+            Some(Source::Read(Box::new(Parsed {
+                meta,
+                payload,
+                news: true,
+            })))
         };
-        let bytes = write(&[("C.toml".into(), source)], None, (7, 8));
+        // Listed out of name order, and one file not cached.
+        let files = [
+            PathBuf::from("b/C2.toml"),
+            "b/C1.toml".into(),
+            "b/C3.toml".into(),
+        ];
+        let sources = [read(vec![1, 2, 3]), read(vec![4]), None];
+        let bytes = write(files.iter().zip(&sources), None, (7, 8));
         fs::write(&path, &bytes).unwrap();
         let c = Cache::read(&path).unwrap();
         assert_eq!(c.scan_began, (7, 8));
-        let (m, range) = &c.entries["C.toml"];
-        assert_eq!((*m, &c.bytes[range.clone()]), (meta, &[1u8, 2, 3][..]));
+        assert_eq!(c.entries.len(), 2);
+        let got = |name: &str| {
+            let e = &c.entries[c.find(name)?];
+            Some((e.meta, c.bytes[e.payload.clone()].to_vec()))
+        };
+        assert_eq!(got("C1.toml"), Some((meta, vec![4])));
+        assert_eq!(got("C2.toml"), Some((meta, vec![1, 2, 3])));
+        assert_eq!(got("C3.toml"), None);
         for cut in [1, 8, bytes.len() - 1] {
             fs::write(&path, &bytes[..cut]).unwrap();
             assert!(Cache::read(&path).is_none());
