@@ -567,8 +567,8 @@ pub type Join = BTreeMap<String, String>;
 
 /// `--by source` / `--by industry`: the customer's value, read from [`Join`]s that
 /// [`figures`] builds from the desk's customers (leaked once per command, like a field key).
-pub fn joined(dim: Dim, customers: &[crate::model::customer::Customer]) -> By {
-    let get = |c: &crate::model::customer::Customer| match dim {
+pub fn joined(dim: Dim, customers: &[crate::model::customer::Brief]) -> By {
+    let get = |c: &crate::model::customer::Brief| match dim {
         Dim::Source => c.source.clone(),
         Dim::Industry => c.industry.clone(),
         _ => None,

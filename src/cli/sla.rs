@@ -333,8 +333,13 @@ fn check(cx: &mut Context, a: CheckArgs) -> Result<u8> {
     let mut report = report.finish(measure::load_all(&desk)?);
     report.add_visits(svcdesk::model::visit::load_all(&desk)?);
     let today = desk.local(now).date_naive();
-    report.follow_ups = svcdesk::model::customer::due_follow_ups(
-        &svcdesk::model::customer::load_all(&desk)?,
+    // Only the customers with a follow-up running or a tier contract are kept.
+    let customers = svcdesk::model::customer::briefs(&desk, |b| {
+        (!b.follow_ups.is_empty() || b.tier.is_some()).then_some(b)
+    })?;
+    let customers: Vec<_> = customers.into_iter().flatten().collect();
+    report.follow_ups = svcdesk::model::customer::due_of(
+        customers.iter().flat_map(|b| b.follow_ups.iter().cloned()),
         today,
     );
     // Deadlines in a year [calendar] lists no holidays for may be early: a warning, never
@@ -344,9 +349,8 @@ fn check(cx: &mut Context, a: CheckArgs) -> Result<u8> {
     }
     // Contracts about to end (customer edit --tier-until): a warning, never a failure.
     if !desk.config.sla.tiers.is_empty() {
-        let customers = svcdesk::model::customer::load_all(&desk)?;
         let today = desk.local(now).date_naive();
-        for w in svcdesk::model::customer::tier_warnings(&desk.config, &customers, today) {
+        for w in svcdesk::model::customer::brief_tier_warnings(&desk.config, &customers, today) {
             super::warn(&w);
         }
     }

@@ -8,7 +8,7 @@ use super::tickets::{Customers, Known, Register};
 use super::{Month, Period, ServiceLedger, TicketLedger};
 use crate::Result;
 use crate::config::fields::FieldRecord;
-use crate::desk::{Desk, Kind};
+use crate::desk::Desk;
 use crate::ledger::columns::FieldColumns;
 use crate::model::{customer, report, ticket_store};
 
@@ -53,22 +53,16 @@ pub fn tickets_of(desk: &Desk, month: Month, now: DateTime<Utc>) -> Result<Ticke
     Ok(r.finish(lines))
 }
 
-/// The desk's customers as the register shows them, each reduced to that as it is read
+/// The desk's customers as the register shows them, from the customer cache's briefs
 /// (a customer's file, with its communication log, is many times what the register shows).
 fn customers(desk: &Desk) -> Result<Customers> {
-    use rayon::prelude::*;
-    let files = desk.record_files(Kind::Customer)?;
-    let known = files
-        .par_iter()
-        .map(|p| {
-            let c = customer::load_file(p)?;
-            let known = Known {
-                name: c.name.into(),
-                contact: c.contact.map(Into::into),
-                phone: c.phone.map(Into::into),
-            };
-            Ok((c.id.into_boxed_str(), known))
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let known = customer::briefs(desk, |c| {
+        let known = Known {
+            name: c.name.into(),
+            contact: c.contact.map(Into::into),
+            phone: c.phone.map(Into::into),
+        };
+        (c.id.into_boxed_str(), known)
+    })?;
     Ok(known.into_iter().collect())
 }

@@ -203,8 +203,15 @@ pub fn load_all(desk: &Desk) -> Result<Vec<Customer>> {
 /// this thread for a few, where starting the thread pool would cost more than it saves
 /// (a mail intake runs once per message).
 fn each_file<T: Send>(desk: &Desk, f: impl Fn(&Path) -> Result<T> + Sync) -> Result<Vec<T>> {
+    each_of(&desk.record_files(Kind::Customer)?, f)
+}
+
+/// [`each_file`] over a list already made.
+pub(crate) fn each_of<T: Send>(
+    files: &[PathBuf],
+    f: impl Fn(&Path) -> Result<T> + Sync,
+) -> Result<Vec<T>> {
     use rayon::prelude::*;
-    let files = desk.record_files(Kind::Customer)?;
     if files.len() < 500 {
         files.iter().map(|p| f(p)).collect()
     } else {
@@ -238,12 +245,51 @@ pub fn mentioning(desk: &Desk, email: Option<&str>, phone: Option<&str>) -> Resu
     Ok(found.into_iter().flatten().collect())
 }
 
+/// What the reads that are not about customers need of one: its name for tables and
+/// ledgers, contact and phone (ticket ledger), source and industry (`stats --by`), tier
+/// and contract end (`tier_warnings`), and the follow-ups still running (`sla check`).
+/// Small, and kept in `.svcdesk/cache` (`ticket_cache::customers`), so that showing
+/// names costs a stat per customer file rather than parsing every one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Brief {
+    pub id: String,
+    pub name: String,
+    pub contact: Option<String>,
+    pub phone: Option<String>,
+    pub industry: Option<String>,
+    pub source: Option<String>,
+    pub tier: Option<String>,
+    pub tier_until: Option<NaiveDate>,
+    /// [`pending_follow_ups`], due or not: which are due depends on the day of the read.
+    pub follow_ups: Vec<FollowUp>,
+}
+
+impl Brief {
+    pub fn of(c: &Customer) -> Brief {
+        Brief {
+            id: c.id.clone(),
+            name: c.name.clone(),
+            contact: c.contact.clone(),
+            phone: c.phone.clone(),
+            industry: c.industry.clone(),
+            source: c.source.clone(),
+            tier: c.tier.clone(),
+            tier_until: c.tier_until,
+            follow_ups: pending_follow_ups(c),
+        }
+    }
+}
+
+/// `map` of every customer's [`Brief`], in ID order, from the customer cache where it
+/// holds the file as it is now; otherwise each file is parsed whole, so a bad customer
+/// file fails as in [`load_all`]. For reads that must not hold every `Customer`.
+pub fn briefs<T: Send>(desk: &Desk, map: impl Fn(Brief) -> T + Sync) -> Result<Vec<T>> {
+    super::ticket_cache::customers::briefs(desk, map)
+}
+
 /// Customer ID → name, for the tables, ledgers and statistics that show both.
 pub fn names(desk: &Desk) -> Result<std::collections::HashMap<String, String>> {
-    Ok(load_all(desk)?
-        .into_iter()
-        .map(|c| (c.id, c.name))
-        .collect())
+    Ok(briefs(desk, |b| (b.id, b.name))?.into_iter().collect())
 }
 
 /// Warnings about customers' explicit tiers on `today`, by customer ID: a contract that
@@ -253,6 +299,20 @@ pub fn names(desk: &Desk) -> Result<std::collections::HashMap<String, String>> {
 pub fn tier_warnings<'a>(
     config: &crate::config::Config,
     customers: impl IntoIterator<Item = &'a Customer>,
+    today: NaiveDate,
+) -> Vec<String> {
+    let tiered: Vec<Brief> = customers
+        .into_iter()
+        .filter(|c| c.tier.is_some())
+        .map(Brief::of)
+        .collect();
+    brief_tier_warnings(config, &tiered, today)
+}
+
+/// [`tier_warnings`] from [`briefs`].
+pub fn brief_tier_warnings<'a>(
+    config: &crate::config::Config,
+    customers: impl IntoIterator<Item = &'a Brief>,
     today: NaiveDate,
 ) -> Vec<String> {
     let window = crate::config::tiers::EXPIRY_WARNING_DAYS;
@@ -861,11 +921,12 @@ pub fn pending_follow_ups(c: &Customer) -> Vec<FollowUp> {
 /// Follow-ups due by `today` (a date in the desk's zone) and not yet stopped by a
 /// contact: oldest date first, ties by customer ID.
 pub fn due_follow_ups(all: &[Customer], today: NaiveDate) -> Vec<FollowUp> {
-    let mut due: Vec<FollowUp> = all
-        .iter()
-        .flat_map(pending_follow_ups)
-        .filter(|f| f.date <= today)
-        .collect();
+    due_of(all.iter().flat_map(pending_follow_ups), today)
+}
+
+/// [`due_follow_ups`] of follow-ups already picked out ([`Brief::follow_ups`]).
+pub fn due_of(pending: impl IntoIterator<Item = FollowUp>, today: NaiveDate) -> Vec<FollowUp> {
+    let mut due: Vec<FollowUp> = pending.into_iter().filter(|f| f.date <= today).collect();
     due.sort_by(|a, b| (a.date, &a.customer, a.log).cmp(&(b.date, &b.customer, b.log)));
     due
 }

@@ -1799,3 +1799,6 @@ description = "noisy pump"
         assert!(!desk.root.join(".svcdesk/cache").exists());
     }
 }
+
+/// The customer cache, a child so that it shares these rules rather than copies them.
+pub(crate) mod customers;

@@ -1,7 +1,7 @@
 //! `stats` over a desk: loads what a period (and its trend) needs and folds it, so the
 //! command line only picks the period and renders.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
 
@@ -48,18 +48,7 @@ pub struct Figures {
 /// follows the answer (groups, rankings), not the desk.
 pub fn figures(desk: &Desk, r: &Request, now: DateTime<Utc>) -> Result<Figures> {
     let p = &r.period;
-    // The customers' own fields only for `--by source/industry`; names otherwise.
-    let joins = r
-        .dims
-        .iter()
-        .any(|d| matches!(d, By::Dim(super::Dim::Source | super::Dim::Industry)));
-    let (customers, customer_names) = if joins {
-        let all = customer::load_all(desk)?;
-        let names = all.iter().map(|c| (c.id.clone(), c.name.clone())).collect();
-        (all, names)
-    } else {
-        (Vec::new(), customer::names(desk)?)
-    };
+    let customers = customer::briefs(desk, |b| b)?;
     let mut dims: Vec<By> = Vec::new();
     for d in &r.dims {
         // The customer's fields, joined onto its tickets and visits.
@@ -73,7 +62,8 @@ pub fn figures(desk: &Desk, r: &Request, now: DateTime<Utc>) -> Result<Figures> 
             dims.push(d);
         }
     }
-    drop(customers);
+    let customer_names: HashMap<String, String> =
+        customers.into_iter().map(|c| (c.id, c.name)).collect();
     let months = r
         .trend
         .map(|n| p.trailing_months(desk.tz(), n))

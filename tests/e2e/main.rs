@@ -18,6 +18,7 @@ mod crash;
 mod crm;
 mod csv_lang;
 mod customer;
+mod customer_cache;
 mod desk;
 mod disk_faults;
 mod docs;
