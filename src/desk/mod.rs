@@ -1,6 +1,7 @@
 //! The desk: finding it, creating it, locating and resolving records, scanning them.
 
 pub mod attachments;
+pub mod fast_toml;
 pub mod id;
 pub mod journal;
 pub mod program;

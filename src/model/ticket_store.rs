@@ -504,3 +504,32 @@ pub fn required_roles(
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every ticket of a real desk (`SVCDESK_EQUIV_DIR`, e.g. a generated bench desk) reads
+    /// through the fast TOML path exactly as toml reads it.
+    #[test]
+    #[ignore = "needs SVCDESK_EQUIV_DIR"]
+    fn the_fast_path_reads_a_desk_as_toml_does() {
+        let dir = std::env::var("SVCDESK_EQUIV_DIR").expect("SVCDESK_EQUIV_DIR");
+        let (mut files, mut fast) = (0, 0);
+        for entry in walkdir::WalkDir::new(Path::new(&dir).join("tickets")) {
+            let entry = entry.unwrap();
+            if entry.path().extension().is_none_or(|e| e != "toml") {
+                continue;
+            }
+            let text = std::fs::read_to_string(entry.path()).unwrap();
+            files += 1;
+            let slow = toml::from_str::<Ticket>(&text).map_err(|_| ());
+            if let Ok(t) = crate::desk::fast_toml::from_str::<Ticket>(&text) {
+                fast += 1;
+                assert_eq!(Ok(t), slow, "{}", entry.path().display());
+            }
+        }
+        eprintln!("{fast} of {files} ticket files read by the fast path");
+        assert!(files > 0);
+    }
+}
