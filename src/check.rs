@@ -9,7 +9,7 @@ use crate::config::fields::{self, FieldRecord};
 use crate::desk::attachments::{self, Attachment};
 use crate::desk::id::ID_LEN;
 use crate::desk::record::SCHEMA;
-use crate::desk::{Desk, Id, Kind, record};
+use crate::desk::{Desk, Id, Kind, Walk, record};
 use crate::error::{Error, Result};
 use crate::model::customer::Customer;
 use crate::model::measure::Measure;
@@ -900,42 +900,12 @@ impl TicketIds {
 }
 
 /// The ticket files as `Desk::record_files` lists them, in its order, handed to `f` a
-/// run at a time (the files of one folder between its sub-folders: normally a month), so
-/// that no list of every ticket file is held.
+/// run at a time (normally a month folder), so that no list of every ticket file is held.
 fn ticket_runs(desk: &Desk, f: &mut dyn FnMut(Vec<PathBuf>) -> Result<()>) -> Result<()> {
-    fn walk(
-        dir: &std::path::Path,
-        depth: usize,
-        f: &mut dyn FnMut(Vec<PathBuf>) -> Result<()>,
-    ) -> Result<()> {
-        let mut entries = Vec::new();
-        for entry in std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
-            let entry = entry.map_err(|e| Error::io(dir, e))?;
-            let kind = entry.file_type().map_err(|e| Error::io(entry.path(), e))?;
-            entries.push((entry.file_name(), kind));
-        }
-        entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let mut run = Vec::new();
-        for (name, kind) in entries {
-            if kind.is_dir() && depth > 1 {
-                if !run.is_empty() {
-                    f(std::mem::take(&mut run))?;
-                }
-                walk(&dir.join(&name), depth - 1, f)?;
-            } else if kind.is_file() {
-                let text = name.to_string_lossy();
-                if text.ends_with(".toml") && !text.starts_with('.') {
-                    run.push(dir.join(&name));
-                }
-            }
-        }
-        if run.is_empty() { Ok(()) } else { f(run) }
-    }
-    let base = desk.root.join(Kind::Ticket.dir());
-    if !base.is_dir() {
-        return Ok(());
-    }
-    walk(&base, 3, f)
+    desk.walk_records(Kind::Ticket, &mut |step| match step {
+        Walk::Files(dir, names) => f(names.iter().map(|n| dir.join(n)).collect()),
+        Walk::Left(_) => Ok(()),
+    })
 }
 
 /// What `examine` would give for a ticket file the cache vouches for as clean.

@@ -1156,7 +1156,7 @@ pub fn rows_json(rows: &Rows, text: impl Fn(&str) -> bool) -> Value {
 fn rank(counts: BTreeMap<String, usize>, n: usize) -> Vec<(String, usize)> {
     let mut v: Vec<(String, usize)> = counts.into_iter().collect();
     // Stable: ties stay in the map's (alphabetical) order.
-    v.sort_by(|a, b| b.1.cmp(&a.1));
+    v.sort_by_key(|x| std::cmp::Reverse(x.1));
     v.truncate(n);
     v
 }

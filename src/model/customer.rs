@@ -196,7 +196,7 @@ pub fn load(desk: &Desk, id: &Id) -> Result<Customer> {
 
 /// Every customer, sorted by ID. One unreadable file is an error naming it.
 pub fn load_all(desk: &Desk) -> Result<Vec<Customer>> {
-    each_file(desk, |p| load_file(p))
+    each_file(desk, load_file)
 }
 
 /// `f` of every customer file, in ID order: on all cores for a desk with many, but in

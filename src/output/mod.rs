@@ -208,7 +208,7 @@ mod tests {
 
     #[test]
     fn a_json_array_of_pretty_items_is_the_pretty_array() {
-        let items = vec![
+        let items = [
             serde_json::json!({"id": "T1", "tags": [], "event": [{"at": "x\ny", "n": 1}]}),
             serde_json::json!({"sla": {}, "nested": {"a": [1, [2, {}]]}}),
             serde_json::json!("plain"),

@@ -88,12 +88,14 @@ fn state(d: &TestDesk, id: &str) -> String {
     t["state"].as_str().unwrap().to_string()
 }
 
-/// Every file of the desk and its bytes.
+/// Every file of the desk and its bytes, but for the caches: any read may fill them
+/// (they are local, untracked and rebuilt from the records), a dry run as well.
 fn snapshot(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    let caches = root.join(".svcdesk/cache");
     walkdir::WalkDir::new(root)
         .into_iter()
         .map(Result::unwrap)
-        .filter(|e| e.file_type().is_file())
+        .filter(|e| e.file_type().is_file() && !e.path().starts_with(&caches))
         .map(|e| {
             let rel = e.path().strip_prefix(root).unwrap().display().to_string();
             (rel, std::fs::read(e.path()).unwrap())
