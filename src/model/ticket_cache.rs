@@ -55,6 +55,7 @@ const SOURCES: &[&str] = &[
     include_str!("ticket_cache.rs"),
     include_str!("../check.rs"),
     include_str!("../desk/record.rs"),
+    include_str!("../desk/fast_toml.rs"),
     include_str!("../desk/id.rs"),
     include_str!("../desk/attachments.rs"),
     include_str!("../../Cargo.lock"),

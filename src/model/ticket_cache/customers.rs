@@ -34,6 +34,7 @@ const SOURCES: &[&str] = &[
     include_str!("customers.rs"),
     include_str!("../ticket_cache.rs"),
     include_str!("../../desk/record.rs"),
+    include_str!("../../desk/fast_toml.rs"),
     include_str!("../../../Cargo.lock"),
 ];
 
