@@ -42,6 +42,8 @@ use crate::error::{Error, Result};
 /// another svcdesk is rebuilt, never misread.
 const FORMAT: u32 = 19;
 const MAGIC: &[u8; 8] = b"SVCDTKC\n";
+/// The most files of a folder loaded and mapped at once (see [`scan`]).
+const SLICE: usize = 4096;
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// The source of everything that decides what an entry holds: the record types and their
 /// vocabulary (whose order the codec relies on), parsing and replay, the codec, `check`'s
@@ -141,7 +143,8 @@ fn trusted(changed: Stamp, scan_began: Stamp) -> bool {
 /// may, and hands `sink` the results of `map` for the tickets `sieve` passes, in order.
 /// With `chunk`, the parts are exactly the desk's files cut into chunks of `chunk`, as
 /// before the cache: an export streams them, so even what it prints before a bad file
-/// stops it is unchanged. Without, they are the folders' runs of files. Either way the
+/// stops it is unchanged. Without, they are the folders' runs of files, cut into slices of
+/// at most `SLICE`. Either way the
 /// desk is listed and loaded one folder at a time, each on all cores, so memory follows
 /// a folder, not the desk.
 /// A cached ticket's sieve runs on the facts its entry keeps: one that fails is never
@@ -203,50 +206,56 @@ pub(crate) fn scan<T: Send>(
             ));
         }
         let pending = open.last_mut().filter(|(d, _)| d == dir).map(|(_, p)| p);
-        let old = pending.as_ref().and_then(|p| p.old.as_ref());
         let cache = pending.is_some();
-        let got = names
-            .par_iter()
-            .map(|name| {
-                let path = dir.join(name);
-                match name.to_str() {
-                    Some(name) if cache => visit(root, &path, name, old, began, &sieve, &map),
-                    _ => {
-                        let t = ticket_store::load_file(&path)?;
-                        let keep = sieve(&Facts::of(&t));
-                        Ok(Got::Skip(if keep { map(t) } else { None }))
-                    }
-                }
-            })
-            .collect::<Vec<_>>();
         let mut pending = pending;
-        for r in got {
-            carry.push(r.map(|got| match got {
-                Got::Skip(t) => t,
-                Got::Hit(i, t) => {
-                    if let Some(p) = pending.as_mut() {
-                        p.add(New::Cached(i), Some(i));
+        // A slice of a folder at a time: a month of a big desk holds tens of thousands of
+        // tickets, and what `map` makes of each (figures, rows) must not pile up for all.
+        for names in names.chunks(SLICE) {
+            let got = names
+                .par_iter()
+                .map(|name| {
+                    let path = dir.join(name);
+                    match name.to_str() {
+                        Some(name) if cache => {
+                            let old = pending.as_ref().and_then(|p| p.old.as_ref());
+                            visit(root, &path, name, old, began, &sieve, &map)
+                        }
+                        _ => {
+                            let t = ticket_store::load_file(&path)?;
+                            let keep = sieve(&Facts::of(&t));
+                            Ok(Got::Skip(if keep { map(t) } else { None }))
+                        }
                     }
-                    t
-                }
-                Got::Read(t, fresh, old) => {
-                    if let Some(p) = pending.as_mut() {
-                        p.add(New::Read(fresh), old);
+                })
+                .collect::<Vec<_>>();
+            for r in got {
+                carry.push(r.map(|got| match got {
+                    Got::Skip(t) => t,
+                    Got::Hit(i, t) => {
+                        if let Some(p) = pending.as_mut() {
+                            p.add(New::Cached(i), Some(i));
+                        }
+                        t
                     }
-                    t
-                }
-            }));
-        }
-        match chunk {
-            Some(n) => {
-                while carry.len() >= n.max(1) {
-                    let part = carry.drain(..n.max(1)).collect();
-                    emit(part, &mut bad)?;
-                }
-                Ok(())
+                    Got::Read(t, fresh, old) => {
+                        if let Some(p) = pending.as_mut() {
+                            p.add(New::Read(fresh), old);
+                        }
+                        t
+                    }
+                }));
             }
-            None => emit(std::mem::take(&mut carry), &mut bad),
+            match chunk {
+                Some(n) => {
+                    while carry.len() >= n.max(1) {
+                        let part = carry.drain(..n.max(1)).collect();
+                        emit(part, &mut bad)?;
+                    }
+                }
+                None => emit(std::mem::take(&mut carry), &mut bad)?,
+            }
         }
+        Ok(())
     })?;
     emit(carry, &mut bad)?;
     writer.remove_orphans(&dirs);
