@@ -65,11 +65,14 @@ const SOURCES: &[&str] = &[
 
 fn build_fingerprint() -> u64 {
     static FINGERPRINT: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
-    *FINGERPRINT.get_or_init(|| {
-        SOURCES
-            .iter()
-            .fold(0, |h, s| checksum(s.as_bytes()) ^ h.rotate_left(17))
-    })
+    *FINGERPRINT.get_or_init(|| fingerprint_of(SOURCES))
+}
+
+/// One number that changes whenever any of `sources` does (a cache's build fingerprint).
+fn fingerprint_of(sources: &[&str]) -> u64 {
+    sources
+        .iter()
+        .fold(0, |h, s| checksum(s.as_bytes()) ^ h.rotate_left(17))
 }
 
 /// How long a file must have been unchanged, before the scan that cached it began, for

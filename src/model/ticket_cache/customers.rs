@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 
-use super::{Codec, Meta, Reader, Stamp, Writer, checksum, now, put_len, trusted};
+use super::{Codec, Meta, Reader, Stamp, Writer, checksum, fingerprint_of, now, put_len, trusted};
 use crate::desk::{Desk, Kind, record};
 use crate::error::{Error, Result};
 use crate::model::customer::{self, Brief, Customer, FollowUp};
@@ -40,11 +40,7 @@ const SOURCES: &[&str] = &[
 
 fn fingerprint() -> u64 {
     static FINGERPRINT: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
-    *FINGERPRINT.get_or_init(|| {
-        SOURCES
-            .iter()
-            .fold(0, |h, s| checksum(s.as_bytes()) ^ h.rotate_left(17))
-    })
+    *FINGERPRINT.get_or_init(|| fingerprint_of(SOURCES))
 }
 
 /// See [`customer::briefs`].
