@@ -49,7 +49,10 @@ pub fn from_str<'de, T: de::Deserialize<'de>>(text: &'de str) -> Res<T> {
         text,
         pos: 0,
     };
-    let t = T::deserialize(Top(&mut doc))?;
+    let t = T::deserialize(TableDe {
+        doc: &mut doc,
+        top: true,
+    })?;
     doc.skip_blank_lines();
     if doc.pos != doc.src.len() {
         return Err(Bail);
@@ -412,16 +415,20 @@ fn is_control(b: u8) -> bool {
     (b < 0x20 && b != b'\t') || b == 0x7f
 }
 
-/// The document: its top-level keys, then each run of `[[name]]` tables as a list.
-struct Top<'a, 'de>(&'a mut Doc<'de>);
+/// The document (`top`: its top-level keys, then each run of `[[name]]` tables as a
+/// list) or one `[[name]]` table.
+struct TableDe<'a, 'de> {
+    doc: &'a mut Doc<'de>,
+    top: bool,
+}
 
-impl<'de> de::Deserializer<'de> for Top<'_, 'de> {
+impl<'de> de::Deserializer<'de> for TableDe<'_, 'de> {
     type Error = Bail;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
         visitor.visit_map(Table {
-            doc: self.0,
-            top: true,
+            doc: self.doc,
+            top: self.top,
             seen: Vec::new(),
             list: None,
         })
@@ -526,34 +533,16 @@ impl<'de> SeqAccess<'de> for Tables<'_, 'de> {
             return Ok(None);
         }
         self.doc.take_header()?;
-        let v = seed.deserialize(TableDe(&mut *self.doc))?;
+        let v = seed.deserialize(TableDe {
+            doc: &mut *self.doc,
+            top: false,
+        })?;
         // The table's visitor took every key: what follows is a header or the end.
         self.doc.skip_blank_lines();
         if self.doc.peek().is_some() && self.doc.header()?.is_none() {
             return Err(Bail);
         }
         Ok(Some(v))
-    }
-}
-
-struct TableDe<'a, 'de>(&'a mut Doc<'de>);
-
-impl<'de> de::Deserializer<'de> for TableDe<'_, 'de> {
-    type Error = Bail;
-
-    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
-        visitor.visit_map(Table {
-            doc: self.0,
-            top: false,
-            seen: Vec::new(),
-            list: None,
-        })
-    }
-
-    forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
-        bytes byte_buf option unit unit_struct newtype_struct seq tuple
-        tuple_struct map struct enum identifier ignored_any
     }
 }
 
